@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+// Runs the vitest suite and closes with one line: how many tests passed, failed and were skipped.
+// Skipped suites (a service that is not reachable outside CI) are listed with their reason by the
+// global setup (test/support/global-setup.ts) before the tests start.
+import { spawnSync } from "node:child_process";
+import { readFileSync, rmSync, existsSync } from "node:fs";
+
+const resultsFile = ".test-results.json";
+rmSync(resultsFile, { force: true });
+const args = ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${resultsFile}`, ...process.argv.slice(2)];
+const run = spawnSync("npx", args, { stdio: "inherit", env: process.env });
+
+let passed = 0, failed = 0, skipped = 0;
+if (existsSync(resultsFile)) {
+  const results = JSON.parse(readFileSync(resultsFile, "utf8"));
+  passed = results.numPassedTests;
+  failed = results.numFailedTests + (results.numFailedTestSuites ?? 0);
+  skipped = results.numPendingTests + results.numTodoTests;
+}
+const ok = run.status === 0 && failed === 0;
+console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped — ${ok ? "PASS" : "FAIL"}`);
+process.exit(ok ? 0 : 1);

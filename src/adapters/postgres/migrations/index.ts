@@ -1,0 +1,9 @@
+/**
+ * Versioned migrations, applied in order at start. A migration is never edited once released:
+ * changes are new versions. Each entry is plain SQL that both PostgreSQL and PGlite run.
+ */
+import type { Migration } from "./migration.js";
+import { m0001Accounts } from "./0001-accounts.js";
+
+export type { Migration } from "./migration.js";
+

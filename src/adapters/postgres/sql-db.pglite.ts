@@ -1,0 +1,48 @@
+import { PGlite } from "@electric-sql/pglite";
+import { mkdirSync } from "node:fs";
+import type { SqlDb, SqlExecutor } from "./sql-db.js";
+import { parseInt8, pgTypeOids } from "./sql-db.js";
+
+/**
+ * PGlite runs one PostgreSQL backend in this process: one connection. Work is serialized through a
+ * promise chain so a transaction never interleaves with another caller's statements.
+ */
+export async function createPgliteDb(dataDir: string | null): Promise<SqlDb> {
+  if (dataDir !== null) mkdirSync(dataDir, { recursive: true });
+  const db = await PGlite.create(dataDir ?? undefined, {
+    parsers: { [pgTypeOids.int8]: parseInt8 },
+    // Each commit is flushed to the data folder before the caller is answered
+    // (docs/OPERATIONS.md, "Embedded durability", shows the crash test that checks it).
+    relaxedDurability: false,
+  });
+  let tail: Promise<unknown> = Promise.resolve();
+
+  function serialize<T>(work: () => Promise<T>): Promise<T> {
+    const run = tail.then(work, work);
+    tail = run.catch(() => undefined);
+    return run;
+  }
+
+  const direct: SqlExecutor = {
+    async query<Row>(sql: string, params: readonly unknown[] = []) {
+      const result = await db.query<Row>(sql, params as unknown[]);
+      return result.rows;
+    },
+  };
+
+  return {
+    driver: "pglite",
+    query: (sql, params) => serialize(() => direct.query(sql, params)),
+    withConnection: (work) => serialize(() => work(direct)),
+    transaction: (work) =>
+      serialize(() => db.transaction(async (tx) => work({
+        async query<Row>(sql: string, params: readonly unknown[] = []) {
+          return (await tx.query<Row>(sql, params as unknown[])).rows;
+        },
+      }))),
+    close: async () => {
+      await tail;
+      await db.close();
+    },
+  };
+}

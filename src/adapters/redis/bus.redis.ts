@@ -1,0 +1,48 @@
+import { Redis } from "ioredis";
+import type { Bus, BusHandler } from "../../app/ports/bus.js";
+
+/**
+ * Redis pub/sub. Publishing uses the shared command connection; subscriptions need a connection of
+ * their own (a subscribed Redis connection accepts no other commands). Channels carry the key prefix
+ * so deployments sharing one Redis never hear each other.
+ */
+export class RedisBus implements Bus {
+  private readonly subscriber: Redis;
+  private readonly handlers = new Map<string, Set<BusHandler>>();
+
+  constructor(private readonly redis: Redis, private readonly prefix: string) {
+    this.subscriber = redis.duplicate();
+    this.subscriber.on("error", () => undefined);
+    this.subscriber.on("message", (channel: string, message: string) => {
+      for (const handler of this.handlers.get(channel) ?? []) handler(message);
+    });
+  }
+
+  async publish(channel: string, message: string): Promise<void> {
+    await this.redis.publish(this.prefix + channel, message);
+  }
+
+  async subscribe(channel: string, handler: BusHandler): Promise<() => Promise<void>> {
+    const full = this.prefix + channel;
+    let set = this.handlers.get(full);
+    if (set === undefined) {
+      set = new Set();
+      this.handlers.set(full, set);
+      await this.subscriber.subscribe(full);
+    }
+    const entry: BusHandler = (message) => handler(message);
+    set.add(entry);
+    return async () => {
+      set.delete(entry);
+      if (set.size === 0) {
+        this.handlers.delete(full);
+        await this.subscriber.unsubscribe(full);
+      }
+    };
+  }
+
+  async close(): Promise<void> {
+    this.handlers.clear();
+    this.subscriber.disconnect();
+  }
+}

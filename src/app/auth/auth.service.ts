@@ -1,0 +1,151 @@
+import type { Me, Role, TokenPair, User } from "../../protocol/auth.schemas.js";
+import { failure, success, type Outcome } from "../outcome.js";
+import type { AccountStore, SessionRecord, UserRecord } from "../ports/account-store.js";
+import type { Clock } from "../ports/clock.js";
+import type { PasswordHasher } from "../ports/password-hasher.js";
+import type { ThrottleStore } from "../ports/throttle-store.js";
+import type { AccessClaims, SecretTokens, TokenIssuer, TokenVerifier } from "../ports/tokens.js";
+import { backoffMs } from "./login-backoff.js";
+import { checkPassword } from "./password-policy.js";
+import type { SessionGuard } from "./session-guard.js";
+
+export interface AuthLimits {
+  readonly passwordLengthMin: number;
+  readonly passwordLengthMax: number;
+  readonly refreshTokenTtlSeconds: number;
+  readonly loginFailuresFree: number;
+  readonly loginIpFailuresFree: number;
+  readonly loginBackoffBaseMs: number;
+  readonly loginBackoffMsMax: number;
+  readonly loginFailureWindowMs: number;
+}
+
+export interface AuthDeps {
+  readonly store: AccountStore;
+  readonly hasher: PasswordHasher;
+  readonly issuer: TokenIssuer;
+  readonly verifier: TokenVerifier;
+  readonly secrets: SecretTokens;
+  readonly throttle: ThrottleStore;
+  readonly guard: SessionGuard;
+  readonly clock: Clock;
+  readonly limits: AuthLimits;
+}
+
+export type Principal = AccessClaims;
+
+const defaultDeviceId = "unknown";
+
+export function toUser(user: UserRecord): User {
+  return { id: user.id, username: user.username, email: user.email, roles: [...user.roles], createdAt: user.createdAt.toISOString() };
+}
+
+/** Usernames and emails are compared case-insensitively; we store them lower-cased. */
+export function normalizeLogin(login: string): string {
+  return login.trim().toLowerCase();
+}
+
+/** Accounts and sessions: the use cases behind /v1/auth/* and every authenticated request. */
+export class AuthService {
+  constructor(private readonly deps: AuthDeps) {}
+
+  async register(input: { username: string; email?: string | undefined; password: string; roles?: readonly Role[] }): Promise<Outcome<User>> {
+    const { limits, hasher, store } = this.deps;
+    const problems = checkPassword(input.password, input.username, { lengthMin: limits.passwordLengthMin, lengthMax: limits.passwordLengthMax });
+    if (problems.length > 0) return failure("AUTH_PASSWORD_POLICY", { details: problems });
+    const user = await store.createUser({
+      username: normalizeLogin(input.username),
+      email: input.email === undefined ? null : normalizeLogin(input.email),
+      passwordHash: await hasher.hash(input.password),
+      roles: input.roles ?? ["player"],
+    });
+    return user === null ? failure("AUTH_ACCOUNT_EXISTS") : success(toUser(user));
+  }
+
+  async login(input: { login: string; password: string; deviceId?: string | undefined; clientAddress: string }): Promise<Outcome<TokenPair>> {
+    const login = normalizeLogin(input.login);
+    const accountKey = `login:account:${login}`;
+    const addressKey = `login:ip:${input.clientAddress}`;
+    const lockedMs = Math.max(await this.deps.throttle.lockedForMs(accountKey), await this.deps.throttle.lockedForMs(addressKey));
+    if (lockedMs > 0) return failure("AUTH_THROTTLED", { retryAfterMs: lockedMs });
+
+    const user = await this.deps.store.findUserByLogin(login);
+    // Unknown users cost the same hashing work as known ones, so response time does not tell them apart.
+    const valid = user === null ? (await this.deps.hasher.verifyDummy(input.password), false) : await this.deps.hasher.verify(user.passwordHash, input.password);
+    if (!valid || user === null) {
+      await this.recordFailure(accountKey, this.deps.limits.loginFailuresFree);
+      await this.recordFailure(addressKey, this.deps.limits.loginIpFailuresFree);
+      return failure("AUTH_INVALID_CREDENTIALS");
+    }
+    await this.deps.throttle.reset(accountKey);
+    return success(await this.openSession(user, input.deviceId ?? defaultDeviceId));
+  }
+
+  async refresh(refreshToken: string): Promise<Outcome<TokenPair>> {
+    const { store, secrets, clock, limits } = this.deps;
+    const newToken = secrets.generate();
+    const now = clock.nowMs();
+    const newExpiresAt = new Date(now + limits.refreshTokenTtlSeconds * 1000);
+    const outcome = await store.rotateRefreshToken({ oldHash: secrets.hash(refreshToken), newHash: secrets.hash(newToken), newExpiresAt, now: new Date(now) });
+    switch (outcome.status) {
+      case "ok": {
+        const user = await store.findUserById(outcome.session.userId);
+        if (user === null) return failure("AUTH_REFRESH_INVALID");
+        return success(await this.tokenPair(user, outcome.session, newToken, newExpiresAt));
+      }
+      case "reused":
+        await this.deps.guard.announceRevoked(outcome.sessionId);
+        return failure("AUTH_REFRESH_REUSED");
+      case "expired": return failure("AUTH_REFRESH_EXPIRED");
+      case "revoked": return failure("AUTH_SESSION_REVOKED");
+      default: return failure("AUTH_REFRESH_INVALID");
+    }
+  }
+
+  async logout(principal: Principal): Promise<void> {
+    await this.deps.store.revokeSession(principal.sessionId, "logout", new Date(this.deps.clock.nowMs()));
+    await this.deps.guard.announceRevoked(principal.sessionId);
+  }
+
+  /** Verifies an access token and that its session is still live. */
+  async authenticate(token: string | undefined): Promise<Outcome<Principal>> {
+    if (token === undefined || token.length === 0) return failure("AUTH_TOKEN_MISSING");
+    const verified = await this.deps.verifier.verify(token);
+    if (!verified.ok) return failure(verified.error);
+    if (!(await this.deps.guard.isLive(verified.claims.sessionId))) return failure("AUTH_SESSION_REVOKED");
+    return success(verified.claims);
+  }
+
+  async me(principal: Principal): Promise<Outcome<Me>> {
+    const user = await this.deps.store.findUserById(principal.userId);
+    if (user === null) return failure("AUTH_SESSION_REVOKED");
+    return success({ ...toUser(user), sessionId: principal.sessionId, deviceId: principal.deviceId });
+  }
+
+  private async openSession(user: UserRecord, deviceId: string): Promise<TokenPair> {
+    const { store, secrets, clock, limits } = this.deps;
+    const refreshToken = secrets.generate();
+    const refreshExpiresAt = new Date(clock.nowMs() + limits.refreshTokenTtlSeconds * 1000);
+    const session = await store.createSession({ userId: user.id, deviceId, expiresAt: refreshExpiresAt, refreshTokenHash: secrets.hash(refreshToken), refreshExpiresAt });
+    return this.tokenPair(user, session, refreshToken, refreshExpiresAt);
+  }
+
+  private async tokenPair(user: UserRecord, session: SessionRecord, refreshToken: string, refreshExpiresAt: Date): Promise<TokenPair> {
+    const access = await this.deps.issuer.issue({ userId: user.id, roles: user.roles, sessionId: session.id, deviceId: session.deviceId });
+    return {
+      accessToken: access.token,
+      accessTokenExpiresAt: new Date(access.expiresAtMs).toISOString(),
+      refreshToken,
+      refreshTokenExpiresAt: refreshExpiresAt.toISOString(),
+      sessionId: session.id,
+      tokenType: "Bearer",
+    };
+  }
+
+  private async recordFailure(key: string, failuresFree: number): Promise<void> {
+    const { throttle, limits } = this.deps;
+    const failures = await throttle.recordFailure(key, limits.loginFailureWindowMs);
+    const lockMs = backoffMs(failures, { failuresFree, baseMs: limits.loginBackoffBaseMs, msMax: limits.loginBackoffMsMax });
+    if (lockMs > 0) await throttle.lock(key, lockMs);
+  }
+}

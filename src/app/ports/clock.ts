@@ -1,0 +1,4 @@
+/** Wall-clock time in milliseconds since the epoch. Passed in so tests can move time. */
+export interface Clock {
+  nowMs(): number;
+}

@@ -1,0 +1,132 @@
+#!/usr/bin/env node
+/**
+ * The `croupier` command. Each subcommand takes the configuration flags of `serve` (see
+ * `croupier serve --help`) plus its own.
+ */
+import { ConfigError, loadConfig, optionsHelp, printableConfig, type Config } from "../config/config.js";
+import { buildServices, createLogger, startServer, version } from "../main.js";
+import { generateKey } from "../adapters/node/jwt-keys.js";
+import { roles, type Role } from "../protocol/auth.schemas.js";
+
+const usage = `croupier ${version} — real-time casino backend
+
+Usage:
+  croupier serve [options]           serve HTTP and WebSocket (embedded mode unless DATABASE_URL is set)
+  croupier serve --print-config      print the effective configuration (secrets masked) and exit
+  croupier migrate [options]         apply database migrations and exit
+  croupier keys rotate [options]     add a new Ed25519 signing key; older keys verify until their tokens expire
+  croupier user create --username U [--email E] [--role player|dealer|operator] --password-stdin [options]
+                                     create an account, for example the first operator
+  croupier --version | --help
+
+Run "croupier serve --help" for every option.`;
+
+interface CommandFlags { readonly own: Map<string, string | true>; readonly rest: string[] }
+
+/** Separates a subcommand's own flags from the configuration flags. */
+function splitFlags(argv: readonly string[], valued: readonly string[], bare: readonly string[]): CommandFlags {
+  const own = new Map<string, string | true>();
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const name = arg.replace(/^--/, "").split("=")[0] as string;
+    if (bare.includes(name)) own.set(name, true);
+    else if (valued.includes(name)) own.set(name, arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : (argv[++i] ?? ""));
+    else rest.push(arg);
+  }
+  return { own, rest };
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
+}
+
+async function serve(argv: string[]): Promise<void> {
+  const { own, rest } = splitFlags(argv, [], ["print-config", "help"]);
+  if (own.has("help")) {
+    console.log(`croupier serve [options]\n\n  --print-config\n      print the effective configuration with secrets masked, then exit\n${optionsHelp()}`);
+    return;
+  }
+  const config = loadConfig(rest);
+  if (own.has("print-config")) {
+    console.log(JSON.stringify(printableConfig(config), null, 2));
+    return;
+  }
+  const logger = createLogger(config);
+  const server = await startServer(config, logger);
+  console.log(`Croupier is serving on ${server.url}`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    const force = setTimeout(() => process.exit(1), config.shutdownGraceMs);
+    force.unref();
+    server.close().then(() => process.exit(0), (error) => {
+      logger.error({ err: error }, "shutdown failed");
+      process.exit(1);
+    });
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGHUP", () => void server.services.keys.reload().then(() => logger.info("signing keys reloaded")));
+}
+
+async function migrateOnly(argv: string[]): Promise<void> {
+  const services = await buildServices(loadConfig(argv));
+  await services.close();
+  console.log("migrations applied");
+}
+
+async function keys(argv: string[]): Promise<void> {
+  const [action, ...rest] = argv;
+  if (action !== "rotate") throw new ConfigError(`unknown keys action "${action ?? ""}"; expected: croupier keys rotate`);
+  const config: Config = loadConfig(rest);
+  const key = await generateKey(config.jwtKeysDir, Date.now());
+  console.log(`new signing key ${key.kid} in ${config.jwtKeysDir}; running nodes pick it up on SIGHUP or within a minute`);
+}
+
+async function user(argv: string[]): Promise<void> {
+  const [action, ...tail] = argv;
+  if (action !== "create") throw new ConfigError(`unknown user action "${action ?? ""}"; expected: croupier user create`);
+  const { own, rest } = splitFlags(tail, ["username", "email", "role"], ["password-stdin"]);
+  const username = own.get("username");
+  const role = (own.get("role") ?? "player") as Role;
+  if (typeof username !== "string" || username === "") throw new ConfigError("user create needs --username");
+  if (!roles.includes(role)) throw new ConfigError(`--role must be one of ${roles.join(", ")}`);
+  if (!own.has("password-stdin")) throw new ConfigError("user create reads the password from standard input: pass --password-stdin");
+  const password = await readStdin();
+  const email = own.get("email");
+  const services = await buildServices(loadConfig(rest), createLogger({ ...loadConfig(rest), logLevel: "warn" }));
+  try {
+    const outcome = await services.auth.register({ username, email: typeof email === "string" ? email : undefined, password, roles: role === "player" ? ["player"] : [role, "player"] });
+    if (!outcome.ok) throw new ConfigError(`${outcome.error}: ${outcome.details?.join("; ") ?? "refused"}`);
+    console.log(`created ${role} ${outcome.value.username} (${outcome.value.id})`);
+  } finally {
+    await services.close();
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case "serve": return serve(rest);
+    case "migrate": return migrateOnly(rest);
+    case "keys": return keys(rest);
+    case "user": return user(rest);
+    case "--version": console.log(version); return;
+    case undefined: case "--help": case "help": console.log(usage); return;
+    default: throw new ConfigError(`unknown command "${command}"\n\n${usage}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof ConfigError || (error as Error).name === "MissingKeysError") {
+    console.error(`croupier: ${(error as Error).message}`);
+    process.exit(2);
+  }
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,190 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { envNames, flagName, optionSpecs, type OptionKey, type OptionSpec } from "./options.js";
+
+/**
+ * The one module that reads flags, environment and the optional JSON config file. Precedence:
+ * flag, then environment, then file, then default. The result is validated against the closed
+ * schema in options.ts, frozen and passed down; nothing else reads process.env.
+ */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly databaseUrl: string | null;
+  readonly redisUrl: string | null;
+  readonly redisKeyPrefix: string;
+  readonly logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  readonly tlsCertFile: string | null;
+  readonly tlsKeyFile: string | null;
+  readonly jwtKeysDir: string;
+  readonly jwtIssuer: string;
+  readonly accessTokenTtlSeconds: number;
+  readonly refreshTokenTtlSeconds: number;
+  readonly sessionRevocationCacheMs: number;
+  readonly httpBodyBytesMax: number;
+  readonly dbPoolConnectionsMax: number;
+  readonly dbStatementTimeoutMs: number;
+  readonly passwordLengthMin: number;
+  readonly argon2MemoryKib: number;
+  readonly argon2Iterations: number;
+  readonly loginFailuresFree: number;
+  readonly loginIpFailuresFree: number;
+  readonly loginBackoffBaseMs: number;
+  readonly loginBackoffMsMax: number;
+  readonly loginFailureWindowMs: number;
+  readonly throttleKeysMax: number;
+  readonly trustProxy: boolean;
+  readonly shutdownGraceMs: number;
+}
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+type Raw = Partial<Record<OptionKey, unknown>>;
+
+function expectedForm(spec: OptionSpec): string {
+  switch (spec.type) {
+    case "integer": return `an integer from ${spec.min} to ${spec.max}`;
+    case "boolean": return "true or false";
+    case "url": return "a URL such as postgres://host:5432/db or redis://host:6379";
+    case "enum": return `one of ${spec.values?.join(", ")}`;
+    default: return "a non-empty string";
+  }
+}
+
+function coerce(key: OptionKey, value: unknown, source: string): string | number | boolean | null {
+  const spec: OptionSpec = optionSpecs[key];
+  const fail = (): never => {
+    throw new ConfigError(`invalid ${key} from ${source}: got ${JSON.stringify(value)}, expected ${expectedForm(spec)}`);
+  };
+  if (value === null) return spec.default === null ? null : fail();
+  switch (spec.type) {
+    case "integer": {
+      const n = typeof value === "number" ? value : typeof value === "string" && /^-?\d+$/.test(value.trim()) ? Number(value) : NaN;
+      if (!Number.isSafeInteger(n) || n < (spec.min ?? 0) || n > (spec.max ?? Number.MAX_SAFE_INTEGER)) fail();
+      return n;
+    }
+    case "boolean":
+      if (value === true || value === "true" || value === "1") return true;
+      if (value === false || value === "false" || value === "0") return false;
+      return fail();
+    case "enum":
+      if (typeof value !== "string" || !spec.values?.includes(value)) fail();
+      return value as string;
+    case "url":
+      if (typeof value !== "string" || !URL.canParse(value)) fail();
+      return value as string;
+    default:
+      if (typeof value !== "string" || value.length === 0) fail();
+      return value as string;
+  }
+}
+
+function isOptionKey(key: string): key is OptionKey {
+  return Object.hasOwn(optionSpecs, key);
+}
+
+function readFile(path: string): Raw {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new ConfigError(`cannot read config file ${path}: ${(error as Error).message}`);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError(`config file ${path} must hold a JSON object`);
+  }
+  for (const key of Object.keys(parsed)) {
+    if (!isOptionKey(key)) throw new ConfigError(`unknown key "${key}" in config file ${path}; known keys: ${Object.keys(optionSpecs).join(", ")}`);
+  }
+  return parsed as Raw;
+}
+
+/** Parses `--key value`, `--key=value` and bare boolean `--key` flags. */
+export function parseFlags(argv: readonly string[]): { raw: Raw; configFile: string | null } {
+  const raw: Raw = {};
+  let configFile: string | null = null;
+  const byFlag = new Map(Object.keys(optionSpecs).map((key) => [flagName(key), key as OptionKey]));
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (!arg.startsWith("--")) throw new ConfigError(`unexpected argument "${arg}"`);
+    const [name, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
+    const takeValue = (): string => {
+      if (inline !== undefined) return inline;
+      const next = argv[++i];
+      if (next === undefined) throw new ConfigError(`flag --${name} needs a value`);
+      return next;
+    };
+    if (name === "config") {
+      configFile = takeValue();
+      continue;
+    }
+    const key = byFlag.get(name);
+    if (key === undefined) throw new ConfigError(`unknown flag --${name}; see croupier serve --help`);
+    const spec: OptionSpec = optionSpecs[key];
+    raw[key] = spec.type === "boolean" && inline === undefined && !["true", "false"].includes(argv[i + 1] ?? "") ? true : takeValue();
+  }
+  return { raw, configFile };
+}
+
+export function loadConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env): Config {
+  const flags = parseFlags(argv);
+  const configFile = flags.configFile ?? env.CROUPIER_CONFIG ?? null;
+  const file = configFile === null ? {} : readFile(configFile);
+  const values: Record<string, unknown> = {};
+  for (const key of Object.keys(optionSpecs) as OptionKey[]) {
+    const fromEnv = envNames(key).map((name) => ({ name, value: env[name] })).find((e) => e.value !== undefined && e.value !== "");
+    if (flags.raw[key] !== undefined) values[key] = coerce(key, flags.raw[key], `flag --${flagName(key)}`);
+    else if (fromEnv !== undefined) values[key] = coerce(key, fromEnv.value, `environment ${fromEnv.name}`);
+    else if (file[key] !== undefined) values[key] = coerce(key, file[key], `config file key ${key}`);
+    else values[key] = optionSpecs[key].default;
+  }
+  values.dataDir = resolve(values.dataDir as string);
+  values.jwtKeysDir = values.jwtKeysDir === null ? resolve(values.dataDir as string, "keys") : resolve(values.jwtKeysDir as string);
+  checkAgreement(values as unknown as Config);
+  return Object.freeze(values) as unknown as Config;
+}
+
+/** Limits that only make sense together. */
+function checkAgreement(config: Config): void {
+  if ((config.tlsCertFile === null) !== (config.tlsKeyFile === null)) {
+    throw new ConfigError("tlsCertFile and tlsKeyFile must be set together");
+  }
+  if (config.loginBackoffBaseMs > config.loginBackoffMsMax) {
+    throw new ConfigError(`loginBackoffBaseMs (${config.loginBackoffBaseMs}) must not exceed loginBackoffMsMax (${config.loginBackoffMsMax})`);
+  }
+  if (config.refreshTokenTtlSeconds <= config.accessTokenTtlSeconds) {
+    throw new ConfigError("refreshTokenTtlSeconds must exceed accessTokenTtlSeconds");
+  }
+  if (config.redisUrl !== null && config.databaseUrl === null) {
+    throw new ConfigError("redisUrl needs databaseUrl: several nodes must share one PostgreSQL, not each their own embedded database");
+  }
+}
+
+/** The effective configuration with secrets masked, for --print-config. */
+export function printableConfig(config: Config): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    const spec: OptionSpec | undefined = isOptionKey(key) ? optionSpecs[key] : undefined;
+    out[key] = spec?.secret === true && value !== null ? maskSecret(String(value)) : value;
+  }
+  return out;
+}
+
+function maskSecret(value: string): string {
+  if (!URL.canParse(value)) return "****";
+  const url = new URL(value);
+  if (url.password !== "") url.password = "****";
+  return url.toString();
+}
+
+export function optionsHelp(): string {
+  const lines = Object.entries(optionSpecs).map(([key, spec]: [string, OptionSpec]) => {
+    const envs = envNames(key as OptionKey).join(", ");
+    const def = spec.default === null ? "unset" : String(spec.default);
+    return `  --${flagName(key)} <${spec.type}>\n      ${spec.description} (default ${def}; env ${envs})`;
+  });
+  return ["  --config <path>\n      JSON config file with any of the keys below (env CROUPIER_CONFIG)", ...lines].join("\n");
+}

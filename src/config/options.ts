@@ -1,0 +1,62 @@
+/**
+ * Every configuration option of Croupier, once: its key, type, default, where it can come from and
+ * what it means. Flags are the kebab-case of the key; environment variables are CROUPIER_ plus the
+ * SNAKE_CASE of the key (and a few conventional aliases such as PORT and DATABASE_URL). Limits carry
+ * their unit last in the name.
+ */
+export type OptionType = "integer" | "string" | "boolean" | "url" | "path" | "enum";
+
+export interface OptionSpec {
+  readonly type: OptionType;
+  readonly default: string | number | boolean | null;
+  readonly description: string;
+  readonly env?: readonly string[];
+  readonly min?: number;
+  readonly max?: number;
+  readonly values?: readonly string[];
+  readonly secret?: boolean;
+}
+
+const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+export const optionSpecs = {
+  port: { type: "integer", default: 8080, min: 0, max: 65535, env: ["PORT"], description: "TCP port for HTTP and WebSocket" },
+  host: { type: "string", default: "0.0.0.0", env: ["HOST"], description: "address to listen on" },
+  dataDir: { type: "path", default: "./data", description: "folder for the embedded database and generated keys" },
+  databaseUrl: { type: "url", default: null, secret: true, env: ["DATABASE_URL"], description: "PostgreSQL URL; unset means the embedded database in dataDir" },
+  redisUrl: { type: "url", default: null, secret: true, env: ["REDIS_URL"], description: "Redis URL; unset means the in-memory bus (one process)" },
+  redisKeyPrefix: { type: "string", default: "croupier:", description: "prefix of every Redis key and channel" },
+  logLevel: { type: "enum", default: "info", values: logLevels, env: ["LOG_LEVEL"], description: "log level" },
+  tlsCertFile: { type: "path", default: null, description: "PEM certificate; with tlsKeyFile enables HTTPS/WSS (TLS 1.3 minimum)" },
+  tlsKeyFile: { type: "path", default: null, secret: true, description: "PEM private key for tlsCertFile" },
+  jwtKeysDir: { type: "path", default: null, description: "folder of Ed25519 signing keys (JWK files); default dataDir/keys" },
+  jwtIssuer: { type: "string", default: "croupier", description: "iss claim of access tokens" },
+  accessTokenTtlSeconds: { type: "integer", default: 900, min: 30, max: 86_400, description: "lifetime of an access token" },
+  refreshTokenTtlSeconds: { type: "integer", default: 2_592_000, min: 300, max: 31_536_000, description: "lifetime of a refresh token" },
+  sessionRevocationCacheMs: { type: "integer", default: 5_000, min: 0, max: 60_000, description: "longest a node trusts its cached view that a session is live" },
+  httpBodyBytesMax: { type: "integer", default: 65_536, min: 1_024, max: 10_485_760, description: "largest accepted HTTP request body" },
+  dbPoolConnectionsMax: { type: "integer", default: 16, min: 1, max: 1_000, description: "PostgreSQL connections per process" },
+  dbStatementTimeoutMs: { type: "integer", default: 10_000, min: 100, max: 600_000, description: "statement timeout on PostgreSQL" },
+  passwordLengthMin: { type: "integer", default: 10, min: 8, max: 128, description: "shortest accepted password (characters)" },
+  argon2MemoryKib: { type: "integer", default: 19_456, min: 8_192, max: 1_048_576, description: "argon2id memory cost" },
+  argon2Iterations: { type: "integer", default: 2, min: 1, max: 20, description: "argon2id time cost" },
+  loginFailuresFree: { type: "integer", default: 5, min: 1, max: 1_000, description: "failed logins per account before back-off starts" },
+  loginIpFailuresFree: { type: "integer", default: 50, min: 1, max: 100_000, description: "failed logins per client address before back-off starts" },
+  loginBackoffBaseMs: { type: "integer", default: 1_000, min: 1, max: 3_600_000, description: "first back-off; doubles with each further failure" },
+  loginBackoffMsMax: { type: "integer", default: 900_000, min: 1, max: 86_400_000, description: "longest back-off" },
+  loginFailureWindowMs: { type: "integer", default: 900_000, min: 1_000, max: 86_400_000, description: "how long a failed login counts" },
+  throttleKeysMax: { type: "integer", default: 100_000, min: 100, max: 10_000_000, description: "throttle entries kept in memory (embedded mode)" },
+  trustProxy: { type: "boolean", default: false, description: "take the client address from X-Forwarded-For" },
+  shutdownGraceMs: { type: "integer", default: 10_000, min: 0, max: 600_000, description: "time to finish requests on SIGTERM" },
+} as const satisfies Record<string, OptionSpec>;
+
+export type OptionKey = keyof typeof optionSpecs;
+
+export function flagName(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+export function envNames(key: OptionKey): string[] {
+  const spec: OptionSpec = optionSpecs[key];
+  return [`CROUPIER_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`, ...(spec.env ?? [])];
+}

@@ -1,0 +1,78 @@
+import fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import swagger from "@fastify/swagger";
+import type { Logger } from "pino";
+import { randomUUID } from "node:crypto";
+import type { AuthService } from "../../app/auth/auth.service.js";
+import { handleError, sendError } from "./http-errors.js";
+import type { HttpMetrics } from "./http-metrics.js";
+import { registerAuthRoutes } from "./auth.routes.js";
+
+export interface ReadinessReport {
+  readonly ready: boolean;
+  readonly checks: Readonly<Record<string, string>>;
+}
+
+export interface HttpServerDeps {
+  readonly auth: AuthService;
+  readonly logger: Logger;
+  readonly metrics: HttpMetrics;
+  readonly jwks: () => unknown;
+  readonly readiness: () => Promise<ReadinessReport>;
+  readonly limits: { readonly httpBodyBytesMax: number };
+  readonly trustProxy: boolean;
+  readonly tls: { readonly cert: Buffer; readonly key: Buffer } | null;
+  readonly version: string;
+}
+
+const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Builds the HTTP surface: auth routes, JWKS, OpenAPI, health, readiness and metrics. */
+export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInstance> {
+  const app = (fastify as unknown as (options: object) => FastifyInstance)({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    bodyLimit: deps.limits.httpBodyBytesMax,
+    trustProxy: deps.trustProxy,
+    // A caller's request id is kept when it is safe to log; otherwise we mint one.
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
+      const given = req.headers["x-request-id"];
+      return typeof given === "string" && requestIdPattern.test(given) ? given : randomUUID();
+    },
+    // Hot paths never log per request at the default level; errors are logged where they are mapped.
+    logController: new LogController({ requestIdLogLabel: "requestId", disableRequestLogging: true }),
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false } },
+    ...(deps.tls ? { https: { cert: deps.tls.cert, key: deps.tls.key, minVersion: "TLSv1.3" } } : {}),
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: { title: "Croupier HTTP API", version: deps.version, description: "Accounts and sessions. Errors follow docs/ERRORS.md." },
+      components: { securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT" } } },
+    },
+  });
+
+  app.addHook("onRequest", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+  });
+  app.addHook("onResponse", async (request, reply) => {
+    const route = request.routeOptions.url ?? "unmatched";
+    deps.metrics.requestDuration.observe({ method: request.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    if (reply.statusCode >= 500) request.log.warn({ status: reply.statusCode, route }, "request completed with server error");
+  });
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((_request, reply) => sendError(reply, "ROUTE_NOT_FOUND"));
+
+  registerAuthRoutes(app, deps.auth);
+
+  app.get("/.well-known/jwks.json", { schema: { tags: ["auth"], summary: "Public keys that verify access tokens" } }, async () => deps.jwks());
+  app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  app.get("/healthz", { schema: { tags: ["ops"], summary: "The process is up" } }, async () => ({ status: "ok" }));
+  app.get("/readyz", { schema: { tags: ["ops"], summary: "Database (and Redis in production) reachable" } }, async (_request, reply) => {
+    const report = await deps.readiness();
+    return reply.code(report.ready ? 200 : 503).send(report);
+  });
+  app.get("/metrics", { schema: { tags: ["ops"], summary: "Prometheus metrics" } }, async (_request, reply) => {
+    return reply.header("content-type", deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
+  return app;
+}

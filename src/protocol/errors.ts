@@ -1,0 +1,53 @@
+/**
+ * The registry of every error a client can see. Codes are stable: never renumbered, never reused.
+ * docs/ERRORS.md lists exactly these (test/protocol/errors-doc.test.ts fails when they disagree).
+ * Every error response carries { code, message, requestId }.
+ */
+export interface ErrorSpec {
+  readonly code: string;
+  readonly httpStatus: number;
+  readonly message: string;
+}
+
+function define<const T extends Record<string, Omit<ErrorSpec, "code">>>(specs: T): { readonly [K in keyof T]: ErrorSpec & { code: `CROUPIER_ERR_${K & string}` } } {
+  const out: Record<string, ErrorSpec> = {};
+  for (const [name, spec] of Object.entries(specs)) out[name] = Object.freeze({ code: `CROUPIER_ERR_${name}`, ...spec });
+  return Object.freeze(out) as never;
+}
+
+export const errors = define({
+  REQUEST_MALFORMED_JSON: { httpStatus: 400, message: "The request body is not valid JSON." },
+  REQUEST_INVALID: { httpStatus: 400, message: "The request does not match the schema of this endpoint." },
+  REQUEST_TOO_LARGE: { httpStatus: 413, message: "The request body exceeds httpBodyBytesMax." },
+  REQUEST_UNSUPPORTED_MEDIA_TYPE: { httpStatus: 415, message: "The request body must be application/json." },
+  ROUTE_NOT_FOUND: { httpStatus: 404, message: "No such endpoint." },
+  AUTH_PASSWORD_POLICY: { httpStatus: 400, message: "The password does not meet the password policy." },
+  AUTH_ACCOUNT_EXISTS: { httpStatus: 409, message: "An account with this username or email already exists." },
+  AUTH_INVALID_CREDENTIALS: { httpStatus: 401, message: "The login or the password is wrong." },
+  AUTH_THROTTLED: { httpStatus: 429, message: "Too many failed logins; retry after the time in Retry-After." },
+  AUTH_TOKEN_MISSING: { httpStatus: 401, message: "This endpoint needs a bearer access token." },
+  AUTH_TOKEN_MALFORMED: { httpStatus: 401, message: "The access token is not a well-formed JWT." },
+  AUTH_TOKEN_EXPIRED: { httpStatus: 401, message: "The access token has expired; refresh it." },
+  AUTH_TOKEN_SIGNATURE_INVALID: { httpStatus: 401, message: "The access token signature does not verify." },
+  AUTH_TOKEN_ALG_UNSUPPORTED: { httpStatus: 401, message: "The access token uses an algorithm other than EdDSA." },
+  AUTH_TOKEN_KEY_UNKNOWN: { httpStatus: 401, message: "The access token names a key id this server does not know." },
+  AUTH_TOKEN_CLAIMS_INVALID: { httpStatus: 401, message: "The access token claims are missing or wrong." },
+  AUTH_SESSION_REVOKED: { httpStatus: 401, message: "The session was revoked; log in again." },
+  AUTH_REFRESH_INVALID: { httpStatus: 401, message: "The refresh token is unknown." },
+  AUTH_REFRESH_EXPIRED: { httpStatus: 401, message: "The refresh token has expired; log in again." },
+  AUTH_REFRESH_REUSED: { httpStatus: 401, message: "The refresh token was already used; the session has been revoked." },
+  AUTH_FORBIDDEN: { httpStatus: 403, message: "Your roles do not allow this." },
+  SERVICE_UNAVAILABLE: { httpStatus: 503, message: "A backing service is unavailable; retry later." },
+  INTERNAL: { httpStatus: 500, message: "Internal error; the request id identifies it in the logs." },
+});
+
+export type ErrorName = keyof typeof errors;
+export type ErrorCode = (typeof errors)[ErrorName]["code"];
+
+/** The body of every error response. */
+export interface ErrorBody {
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly requestId: string;
+  readonly details?: readonly string[];
+}

@@ -1,0 +1,84 @@
+// Probes the services once per run, decides which suites run, and cleans up what the run created.
+import pg from "pg";
+import { Redis } from "ioredis";
+import { randomBytes } from "node:crypto";
+import type { TestProject } from "vitest/node";
+import { adminDatabaseUrl, isCi, redisUrl } from "./env.js";
+
+async function probePostgres(): Promise<string | null> {
+  const client = new pg.Client({ connectionString: adminDatabaseUrl, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query("select 1");
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function probeRedis(): Promise<string | null> {
+  const redis = new Redis(redisUrl, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  try {
+    await redis.connect();
+    await redis.ping();
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function dropRunDatabases(id: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminDatabaseUrl });
+  await client.connect();
+  try {
+    const rows = await client.query<{ datname: string }>("select datname from pg_database where datname like $1", [`%\\_${id}\\_%`]);
+    for (const { datname } of rows.rows) await client.query(`drop database if exists "${datname}" with (force)`);
+  } finally {
+    await client.end();
+  }
+}
+
+async function deleteRunKeys(id: string): Promise<void> {
+  const redis = new Redis(redisUrl);
+  try {
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `croupier-test-${id}-*`, "COUNT", 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== "0");
+  } finally {
+    redis.disconnect();
+  }
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    croupierServices: { runId: string; postgres: string; redis: string };
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const id = `r${Date.now().toString(36)}${randomBytes(2).toString("hex")}`;
+  process.env.CROUPIER_TEST_RUN_ID = id;
+  const pgReason = await probePostgres();
+  const redisReason = await probeRedis();
+  for (const [name, reason] of [["postgres", pgReason], ["redis", redisReason]] as const) {
+    if (reason === null) {
+      process.env[`CROUPIER_TEST_${name.toUpperCase()}`] = "1";
+      continue;
+    }
+    if (isCi) throw new Error(`CI=true and ${name} is unreachable (${reason}): its suites must run in CI`);
+    process.env[`CROUPIER_TEST_${name.toUpperCase()}`] = reason;
+    console.warn(`[croupier tests] skipping ${name} suites: ${name} unreachable (${reason})`);
+  }
+  project.provide("croupierServices", { runId: id, postgres: pgReason ?? "1", redis: redisReason ?? "1" });
+  return async () => {
+    if (pgReason === null) await dropRunDatabases(id);
+    if (redisReason === null) await deleteRunKeys(id);
+  };
+}
