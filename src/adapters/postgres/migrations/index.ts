@@ -7,3 +7,4 @@ import { m0001Accounts } from "./0001-accounts.js";
 
 export type { Migration } from "./migration.js";
 
+export const migrations: readonly Migration[] = [m0001Accounts];
