@@ -56,7 +56,7 @@ async function serve(argv: string[]): Promise<void> {
   }
   const logger = createLogger(config);
   const server = await startServer(config, logger);
-  console.log(`Croupier is serving on ${server.url}`);
+  console.log(`Croupier is serving on ${server.url} in ${server.services.mode} mode${server.url.startsWith("https:") ? " (TLS 1.3 minimum)" : " (plain HTTP: no TLS certificate configured)"}`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

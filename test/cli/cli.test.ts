@@ -1,0 +1,64 @@
+// The `croupier` command as a user runs it: help, configuration errors, print-config, bootstrap.
+import { describe, expect, it } from "vitest";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { optionSpecs, flagName } from "../../src/config/options.js";
+import { fastHashFlags, runCroupier, serveCroupier } from "../support/process.js";
+import { call } from "../support/http.js";
+
+const tempDir = () => mkdtempSync(join(tmpdir(), "croupier-cli-"));
+
+describe("croupier command", () => {
+  it("lists its subcommands, and serve --help lists every option", async () => {
+    const help = await runCroupier(["--help"]);
+    expect(help.code).toBe(0);
+    for (const command of ["serve", "migrate", "keys rotate", "user create"]) expect(help.stdout).toContain(command);
+    const serveHelp = await runCroupier(["serve", "--help"]);
+    expect(serveHelp.code).toBe(0);
+    for (const key of Object.keys(optionSpecs)) expect(serveHelp.stdout).toContain(`--${flagName(key)} `);
+    expect(serveHelp.stdout).toContain("--print-config");
+  });
+
+  it("prints the effective configuration with secrets masked", async () => {
+    const result = await runCroupier(["serve", "--print-config", "--port", "9123"], { env: { DATABASE_URL: "postgres://app:s3cret@db.internal:5432/casino" } });
+    expect(result.code).toBe(0);
+    const printed = JSON.parse(result.stdout);
+    expect(printed.port).toBe(9123);
+    expect(printed.databaseUrl).toBe("postgres://app:****@db.internal:5432/casino");
+    expect(result.stdout).not.toContain("s3cret");
+  });
+
+  it("refuses a bad configuration at start-up, naming the key and the expected form", async () => {
+    const dir = tempDir();
+    const file = join(dir, "croupier.json");
+    writeFileSync(file, JSON.stringify({ port: 8080, bodyLimit: 10 }));
+    const unknownKey = await runCroupier(["serve", "--config", file]);
+    expect(unknownKey.code).toBe(2);
+    expect(unknownKey.stderr).toContain('unknown key "bodyLimit"');
+    const badValue = await runCroupier(["serve"], { env: { PORT: "-1" } });
+    expect(badValue.code).toBe(2);
+    expect(badValue.stderr).toContain("invalid port from environment PORT");
+    expect(badValue.stderr).toContain("expected an integer from 0 to 65535");
+  });
+
+  it("creates the first operator from the command line", async () => {
+    const dataDir = tempDir();
+    const created = await runCroupier(["user", "create", "--username", "boss", "--role", "operator", "--password-stdin", "--data-dir", dataDir, ...fastHashFlags], { stdin: "operator password 1\n" });
+    expect(created.stderr).toBe("");
+    expect(created.stdout).toContain("created operator boss");
+    const weak = await runCroupier(["user", "create", "--username", "boss2", "--password-stdin", "--data-dir", dataDir, ...fastHashFlags], { stdin: "weak" });
+    expect(weak.code).toBe(2);
+    expect(weak.stderr).toContain("AUTH_PASSWORD_POLICY");
+
+    const server = await serveCroupier(["--data-dir", dataDir, "--log-level", "warn"]);
+    try {
+      const login = await call<{ accessToken: string }>(server.url, "POST", "/v1/auth/login", { body: { login: "boss", password: "operator password 1" } });
+      expect(login.status).toBe(200);
+      const me = await call(server.url, "GET", "/v1/me", { token: login.body.accessToken });
+      expect(me.body.roles).toEqual(["operator", "player"]);
+    } finally {
+      await server.stop();
+    }
+  });
+});

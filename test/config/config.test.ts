@@ -1,0 +1,85 @@
+// The configuration module: closed schema, precedence, validation messages, freezing, masking.
+import { describe, expect, it } from "vitest";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ConfigError, loadConfig, optionsHelp, printableConfig } from "../../src/config/config.js";
+import { optionSpecs } from "../../src/config/options.js";
+
+function configFile(content: unknown): string {
+  const path = join(mkdtempSync(join(tmpdir(), "croupier-config-")), "croupier.json");
+  writeFileSync(path, JSON.stringify(content));
+  return path;
+}
+
+describe("loadConfig", () => {
+  it("has a default for every option, and embedded mode by default", () => {
+    const config = loadConfig([], {});
+    expect(config.port).toBe(8080);
+    expect(config.databaseUrl).toBeNull();
+    expect(config.redisUrl).toBeNull();
+    expect(config.jwtKeysDir).toBe(join(config.dataDir, "keys"));
+    expect(Object.keys(config).sort()).toEqual(Object.keys(optionSpecs).sort());
+  });
+
+  it("takes a flag over the environment over the file over the default", () => {
+    const file = configFile({ port: 7001, logLevel: "warn", httpBodyBytesMax: 2048 });
+    const env = { PORT: "7002", CROUPIER_LOG_LEVEL: "debug", CROUPIER_CONFIG: file };
+    const config = loadConfig(["--port", "7003"], env);
+    expect(config.port).toBe(7003);
+    expect(config.logLevel).toBe("debug");
+    expect(config.httpBodyBytesMax).toBe(2048);
+    expect(loadConfig(["--port=7004"], {}).port).toBe(7004);
+  });
+
+  it("accepts both the CROUPIER_ name and the conventional alias", () => {
+    expect(loadConfig([], { DATABASE_URL: "postgres://h/db" }).databaseUrl).toBe("postgres://h/db");
+    expect(loadConfig([], { CROUPIER_DATABASE_URL: "postgres://h/db2" }).databaseUrl).toBe("postgres://h/db2");
+  });
+
+  it("freezes the result", () => {
+    const config = loadConfig([], {});
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(() => { (config as { port: number }).port = 1; }).toThrow();
+  });
+
+  const bad: Array<[string, () => unknown, RegExp]> = [
+    ["unknown file key", () => loadConfig(["--config", configFile({ prot: 1 })], {}), /unknown key "prot"/],
+    ["unknown flag", () => loadConfig(["--prot", "1"], {}), /unknown flag --prot/],
+    ["port out of range", () => loadConfig(["--port", "70000"], {}), /invalid port from flag --port: got "70000", expected an integer from 0 to 65535/],
+    ["port not a number", () => loadConfig([], { PORT: "eighty" }), /invalid port from environment PORT/],
+    ["float where integer", () => loadConfig(["--http-body-bytes-max", "2048.5"], {}), /invalid httpBodyBytesMax/],
+    ["bad enum", () => loadConfig(["--log-level", "loud"], {}), /expected one of fatal, error, warn, info, debug, trace, silent/],
+    ["bad url", () => loadConfig([], { DATABASE_URL: "not a url" }), /invalid databaseUrl from environment DATABASE_URL/],
+    ["bad boolean", () => loadConfig(["--config", configFile({ trustProxy: "yes" })], {}), /invalid trustProxy from config file key trustProxy.*true or false/],
+    ["file not an object", () => loadConfig(["--config", configFile([1, 2])], {}), /must hold a JSON object/],
+    ["half a TLS pair", () => loadConfig(["--tls-cert-file", "/x.pem"], {}), /tlsCertFile and tlsKeyFile must be set together/],
+    ["limits that disagree", () => loadConfig(["--login-backoff-base-ms", "5000", "--login-backoff-ms-max", "1000"], {}), /must not exceed loginBackoffMsMax/],
+    ["redis without postgres", () => loadConfig([], { REDIS_URL: "redis://h:6379" }), /redisUrl needs databaseUrl/],
+    ["flag without value", () => loadConfig(["--port"], {}), /--port needs a value/],
+  ];
+  it.each(bad)("fails start-up naming the key: %s", (_name, load, message) => {
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(message);
+  });
+});
+
+describe("printableConfig", () => {
+  it("masks passwords in URLs and keeps the rest", () => {
+    const config = loadConfig([], { DATABASE_URL: "postgres://app:s3cret@db:5432/casino", REDIS_URL: "redis://:hunter2@cache:6379" });
+    const shown = JSON.stringify(printableConfig(config));
+    expect(shown).not.toContain("s3cret");
+    expect(shown).not.toContain("hunter2");
+    expect(shown).toContain("postgres://app:****@db:5432/casino");
+  });
+});
+
+describe("optionsHelp", () => {
+  it("lists every option with its flag and environment variable", () => {
+    const help = optionsHelp();
+    expect(help).toContain("--database-url");
+    expect(help).toContain("DATABASE_URL");
+    expect(help).toContain("--http-body-bytes-max");
+    for (const key of Object.keys(optionSpecs)) expect(help).toContain(`--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} `);
+  });
+});

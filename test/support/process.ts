@@ -1,0 +1,44 @@
+// Runs the real `croupier` command in a child process (through tsx, so no build is needed).
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const cli = fileURLToPath(new URL("../../src/cli/croupier.ts", import.meta.url));
+export const fastHashFlags = ["--argon2-memory-kib", "8192", "--argon2-iterations", "1"];
+
+export interface Finished { readonly code: number | null; readonly stdout: string; readonly stderr: string }
+
+export function runCroupier(args: string[], options: { stdin?: string; env?: Record<string, string> } = {}): Promise<Finished> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", cli, ...args], { env: { PATH: process.env.PATH ?? "", ...options.env }, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(options.stdin ?? "");
+  });
+}
+
+export interface ServingProcess { readonly url: string; readonly child: ChildProcess; output(): string; stop(signal?: NodeJS.Signals): Promise<number | null> }
+
+/** Starts `croupier serve` and resolves once it prints the URL it serves on. */
+export function serveCroupier(args: string[], env: Record<string, string> = {}): Promise<ServingProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", cli, "serve", "--port", "0", "--host", "127.0.0.1", ...fastHashFlags, ...args], { env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+    const timer = setTimeout(() => reject(new Error(`croupier serve did not start:\n${output}`)), 30_000);
+    const onData = (d: Buffer) => {
+      output += d;
+      const match = /Croupier is serving on (\S+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ url: match[1] as string, child, output: () => output, stop: async (signal = "SIGTERM") => { child.kill(signal); return exited; } });
+      }
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    child.on("exit", (code) => { clearTimeout(timer); reject(new Error(`croupier serve exited with ${code}:\n${output}`)); });
+  });
+}
