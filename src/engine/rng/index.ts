@@ -1,0 +1,10 @@
+export type { Rng } from "./rng.js";
+export { acceptLimit, mapDraw, rejectionAttemptsMax, uint32Space, uint53Space, uniformInt, uniformInt53, uniformIntBetween } from "./uniform.js";
+export { shuffle, shuffleInPlace } from "./shuffle.js";
+export { weightedChoice, weightTotal } from "./weighted-choice.js";
+export { SeededRng } from "./seeded.rng.js";
+export { Sha256, sha256 } from "./sha256.js";
+export { HmacSha256, hmacSha256 } from "./hmac-sha256.js";
+export { toHex, utf8 } from "./bytes.js";
+export { hashServerSeed, provablyFairMessage, ProvablyFairRng, provablyFairUint32sPerBlock, type ProvablyFairSeeds } from "./provably-fair.rng.js";
+export { verifyRound, type ProvablyFairReveal, type VerifyResult } from "./provably-fair.verify.js";

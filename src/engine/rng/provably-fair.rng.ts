@@ -1,0 +1,74 @@
+import { assert } from "./assert.js";
+import { toHex, utf8 } from "./bytes.js";
+import { HmacSha256 } from "./hmac-sha256.js";
+import type { Rng } from "./rng.js";
+import { sha256DigestBytes, sha256 } from "./sha256.js";
+
+/**
+ * The provably-fair byte stream, in the scheme popularised by Stake:
+ *
+ *   block(cursor) = HMAC-SHA256(key = serverSeed, message = `${clientSeed}:${nonce}:${cursor}`)
+ *
+ * with cursor = 0, 1, 2, ... Each 32-byte block yields eight uint32 values, read big-endian four bytes
+ * at a time; when a block is used up the cursor advances. The operator publishes SHA-256(serverSeed)
+ * before play (the commitment), the player picks the client seed, the nonce counts rounds under one
+ * seed pair. After the seed is rotated and revealed, anyone can recompute every draw.
+ *
+ * Stake turns four bytes into a float and takes floor(float * n), which is slightly biased for most n.
+ * Here the same four bytes are one uint32 (bytes[0] most significant, so uint32 / 2^32 equals Stake's
+ * float) and outcomes are mapped by rejection sampling (uniform.ts), which is exact.
+ */
+export interface ProvablyFairSeeds {
+  /** Secret until rotated; used as the HMAC key in its UTF-8 form (typically 64 hex characters). */
+  readonly serverSeed: string;
+  readonly clientSeed: string;
+  /** The round number under this seed pair, a non-negative safe integer. */
+  readonly nonce: number;
+}
+
+export const provablyFairUint32sPerBlock = sha256DigestBytes / 4;
+
+/** The HMAC message for one block; part of the public algorithm, so verifiers can rebuild it. */
+export function provablyFairMessage(clientSeed: string, nonce: number, cursor: number): string {
+  return `${clientSeed}:${nonce}:${cursor}`;
+}
+
+/** The commitment published before play: lowercase hex SHA-256 of the server seed's UTF-8 bytes. */
+export function hashServerSeed(serverSeed: string): string {
+  return toHex(sha256(utf8(serverSeed)));
+}
+
+export class ProvablyFairRng implements Rng {
+  private readonly hmac: HmacSha256;
+  private readonly clientSeed: string;
+  private readonly nonce: number;
+  private block: DataView | null = null;
+  private cursor = 0;
+  private uint32Index = 0;
+  private uint32sDrawn = 0;
+
+  constructor(seeds: ProvablyFairSeeds) {
+    assert(Number.isSafeInteger(seeds.nonce) && seeds.nonce >= 0, `nonce ${seeds.nonce} must be a non-negative safe integer`);
+    this.hmac = new HmacSha256(utf8(seeds.serverSeed));
+    this.clientSeed = seeds.clientSeed;
+    this.nonce = seeds.nonce;
+  }
+
+  nextUint32(): number {
+    if (this.block === null || this.uint32Index === provablyFairUint32sPerBlock) {
+      if (this.block !== null) this.cursor++;
+      const bytes = this.hmac.mac(utf8(provablyFairMessage(this.clientSeed, this.nonce, this.cursor)));
+      this.block = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      this.uint32Index = 0;
+    }
+    const value = this.block.getUint32(this.uint32Index * 4);
+    this.uint32Index++;
+    this.uint32sDrawn++;
+    return value;
+  }
+
+  /** How many uint32 values the round consumed; recorded with the round so a verifier can check it. */
+  get drawnUint32s(): number {
+    return this.uint32sDrawn;
+  }
+}
