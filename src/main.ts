@@ -29,12 +29,28 @@ import { JwtKeyRing } from "./adapters/node/jwt-keyring.js";
 import { JoseTokenIssuer, JoseTokenVerifier } from "./adapters/node/tokens.jose.js";
 import { buildHttpServer, type ReadinessReport } from "./gateway/http/http-server.js";
 import { createHttpMetrics } from "./gateway/http/http-metrics.js";
+import { WsGateway } from "./gateway/ws/ws-gateway.js";
+import { createGatewayMetrics } from "./gateway/ws/ws-metrics.js";
+import type { RoomLog } from "./app/ports/room-log.js";
+import type { RoomLease } from "./app/ports/room-lease.js";
+import type { RoomBehavior } from "./app/rooms/room-behavior.js";
+import { RoomDirectory } from "./app/rooms/room-directory.js";
+import { lobbyBehavior, sandboxBehavior, userChannelBehavior } from "./app/rooms/builtin-rooms.js";
+import { MemoryRoomLease } from "./adapters/memory/room-lease.memory.js";
+import { MemoryRoomLog } from "./adapters/memory/room-log.memory.js";
+import { RedisRoomLease } from "./adapters/redis/room-lease.redis.js";
+import { RedisRoomLog } from "./adapters/redis/room-log.redis.js";
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
 
 export const version = "0.1.0";
 const passwordLengthMax = 256;
 const sessionCacheEntriesMax = 100_000;
 const keyReloadIntervalMs = 60_000;
 const readinessTimeoutMs = 2_000;
+const actionIdsRememberedMax = 10_000;
+const roomActionQueueMax = 10_000;
+const pendingRequestsMax = 100_000;
 
 export interface Services {
   readonly config: Config;
@@ -45,6 +61,9 @@ export interface Services {
   readonly bus: Bus;
   readonly auth: AuthService;
   readonly keys: JwtKeyRing;
+  readonly nodeId: string;
+  readonly roomLog: RoomLog;
+  readonly directory: RoomDirectory;
   readiness(): Promise<ReadinessReport>;
   close(): Promise<void>;
 }
@@ -78,6 +97,14 @@ async function check(name: string, probe: () => Promise<unknown>, checks: Record
   }
 }
 
+function roomStores(config: Config, redis: Redis | null, bus: Bus, nodeId: string): { roomLog: RoomLog; lease: RoomLease } {
+  if (redis === null) {
+    const lease = new MemoryRoomLease(systemClock);
+    return { lease, roomLog: new MemoryRoomLog(lease, config, nodeId) };
+  }
+  return { lease: new RedisRoomLease(redis, config.redisKeyPrefix), roomLog: new RedisRoomLog(redis, bus as RedisBus, config.redisKeyPrefix, config) };
+}
+
 /** Everything but the network listener: used by `serve` and by the admin commands. */
 export async function buildServices(config: Config, logger: Logger = createLogger(config)): Promise<Services> {
   const mode = config.databaseUrl === null ? "embedded" : "production";
@@ -106,8 +133,14 @@ export async function buildServices(config: Config, logger: Logger = createLogge
     limits: { ...config, passwordLengthMax },
   });
 
+  const nodeId = `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
+  const { roomLog, lease } = roomStores(config, redis, bus, nodeId);
+  const behaviors = new Map<string, RoomBehavior>([lobbyBehavior, userChannelBehavior, sandboxBehavior].map((b) => [b.kind, b as RoomBehavior]));
+  const directory = new RoomDirectory(nodeId, behaviors, roomLog, lease, bus, systemClock, { ...config, actionIdsRememberedMax, roomActionQueueMax, pendingRequestsMax });
+  await directory.start();
+
   return {
-    config, logger, mode, db, redis, bus, auth, keys,
+    config, logger, mode, db, redis, bus, auth, keys, nodeId, roomLog, directory,
     async readiness() {
       const checks: Record<string, string> = {};
       const dbOk = await check("database", () => db.query("select 1"), checks);
@@ -115,6 +148,8 @@ export async function buildServices(config: Config, logger: Logger = createLogge
       return { ready: dbOk && redisOk, checks };
     },
     async close() {
+      await directory.stop();
+      await roomLog.close();
       await guard.stop();
       await bus.close();
       await throttle.close();
@@ -128,6 +163,7 @@ export interface RunningServer {
   readonly url: string;
   readonly services: Services;
   readonly http: FastifyInstance;
+  readonly gateway: WsGateway;
   close(): Promise<void>;
 }
 
@@ -137,10 +173,11 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const tls = config.tlsCertFile !== null && config.tlsKeyFile !== null
     ? { cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) }
     : null;
+  const metrics = createHttpMetrics();
   const http = await buildHttpServer({
     auth: services.auth,
     logger,
-    metrics: createHttpMetrics(),
+    metrics,
     jwks: () => services.keys.jwks(),
     readiness: () => services.readiness(),
     limits: config,
@@ -148,6 +185,11 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     tls,
     version,
   });
+  const gateway = new WsGateway({
+    auth: services.auth, directory: services.directory, log: services.roomLog, bus: services.bus, clock: systemClock, logger,
+    metrics: createGatewayMetrics(metrics.registry), limits: config,
+  });
+  await gateway.attach(http.server);
   await http.listen({ port: config.port, host: config.host });
   const address = http.server.address();
   const port = typeof address === "object" && address !== null ? address.port : config.port;
@@ -159,9 +201,10 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const reloadTimer = setInterval(() => void services.keys.reload().catch((error) => logger.error({ err: error }, "key reload failed")), keyReloadIntervalMs);
   reloadTimer.unref();
   return {
-    url, services, http,
+    url, services, http, gateway,
     async close() {
       clearInterval(reloadTimer);
+      await gateway.close();
       await http.close();
       await services.close();
     },

@@ -34,6 +34,25 @@ export interface Config {
   readonly loginBackoffMsMax: number;
   readonly loginFailureWindowMs: number;
   readonly throttleKeysMax: number;
+  readonly frameBytesMax: number;
+  readonly messagesPerSecondMax: number;
+  readonly roomsPerConnectionMax: number;
+  readonly sendQueueBytesMax: number;
+  readonly roomMembersMax: number;
+  readonly presenceMembersMax: number;
+  readonly roomLogEntriesMax: number;
+  readonly roomLogAgeMsMax: number;
+  readonly roomIdleMsMax: number;
+  readonly edgeBufferEntriesMax: number;
+  readonly revealLeadMs: number;
+  readonly leaseTtlMs: number;
+  readonly actionTimeoutMs: number;
+  readonly chatCharsMax: number;
+  readonly chatMessagesPerMinuteMax: number;
+  readonly authTimeoutMs: number;
+  readonly wsConnectionsMax: number;
+  readonly presenceIntervalMs: number;
+  readonly sandboxRoomsEnabled: boolean;
   readonly trustProxy: boolean;
   readonly shutdownGraceMs: number;
 }
@@ -157,6 +176,12 @@ function checkAgreement(config: Config): void {
   }
   if (config.refreshTokenTtlSeconds <= config.accessTokenTtlSeconds) {
     throw new ConfigError("refreshTokenTtlSeconds must exceed accessTokenTtlSeconds");
+  }
+  if (config.edgeBufferEntriesMax > config.roomLogEntriesMax) {
+    throw new ConfigError(`edgeBufferEntriesMax (${config.edgeBufferEntriesMax}) must not exceed roomLogEntriesMax (${config.roomLogEntriesMax})`);
+  }
+  if (config.actionTimeoutMs <= config.leaseTtlMs) {
+    throw new ConfigError("actionTimeoutMs must exceed leaseTtlMs, so a request can outlive one owner's failover");
   }
   if (config.redisUrl !== null && config.databaseUrl === null) {
     throw new ConfigError("redisUrl needs databaseUrl: several nodes must share one PostgreSQL, not each their own embedded database");

@@ -18,6 +18,11 @@ export class RedisBus implements Bus {
     });
   }
 
+  /** The Redis channel name behind a bus channel (scripts that PUBLISH need it). */
+  channel(name: string): string {
+    return this.prefix + name;
+  }
+
   async publish(channel: string, message: string): Promise<void> {
     await this.redis.publish(this.prefix + channel, message);
   }

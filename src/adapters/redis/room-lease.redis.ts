@@ -1,0 +1,43 @@
+import type { Redis } from "ioredis";
+import type { Lease, RoomLease } from "../../app/ports/room-lease.js";
+import { roomKeys } from "./room-keys.js";
+
+const acquireScript = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return false end
+local fence = redis.call('INCR', KEYS[2])
+redis.call('SET', KEYS[1], ARGV[1] .. '|' .. fence, 'PX', ARGV[2])
+return fence`;
+
+const renewScript = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0`;
+
+const releaseScript = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+/** Room leases in Redis: `SET ... PX` for expiry, an INCR counter for the fencing token. */
+export class RedisRoomLease implements RoomLease {
+  constructor(private readonly redis: Redis, private readonly prefix: string) {}
+
+  async acquire(room: string, nodeId: string, ttlMs: number): Promise<number | null> {
+    const keys = roomKeys(this.prefix, room);
+    const fence = await this.redis.eval(acquireScript, 2, keys.lease, keys.fence, nodeId, ttlMs);
+    return fence === null ? null : Number(fence);
+  }
+
+  async renew(room: string, lease: Lease, ttlMs: number): Promise<boolean> {
+    return Number(await this.redis.eval(renewScript, 1, roomKeys(this.prefix, room).lease, `${lease.nodeId}|${lease.fence}`, ttlMs)) === 1;
+  }
+
+  async release(room: string, lease: Lease): Promise<void> {
+    await this.redis.eval(releaseScript, 1, roomKeys(this.prefix, room).lease, `${lease.nodeId}|${lease.fence}`);
+  }
+
+  async holder(room: string): Promise<Lease | null> {
+    const value = await this.redis.get(roomKeys(this.prefix, room).lease);
+    if (value === null) return null;
+    const at = value.lastIndexOf("|");
+    return { nodeId: value.slice(0, at), fence: Number(value.slice(at + 1)) };
+  }
+}

@@ -1,0 +1,160 @@
+import type { Bus } from "../ports/bus.js";
+import type { Clock } from "../ports/clock.js";
+import type { RoomLease } from "../ports/room-lease.js";
+import type { RoomLog } from "../ports/room-log.js";
+import type { RoomBehavior } from "./room-behavior.js";
+import { roomKind } from "./room-behavior.js";
+import { RoomHost, type HostLimits, type HostReply, type HostRequest } from "./room-host.js";
+
+export interface DirectoryLimits extends HostLimits {
+  readonly leaseTtlMs: number;
+  readonly actionTimeoutMs: number;
+  readonly pendingRequestsMax: number;
+}
+
+interface Pending { resolve: (reply: HostReply) => void; timer: ReturnType<typeof setTimeout> }
+interface Owned { host: RoomHost; unsubscribe: () => Promise<void> }
+
+const requestChannel = (room: string) => `room.requests.${room}`;
+const replyChannel = (nodeId: string) => `node.replies.${nodeId}`;
+
+/**
+ * Which node owns which room, and the way to it. A node hosts a room when it finds the room's lease
+ * free (on first use, or after the owner died and the lease expired); requests for a room owned
+ * elsewhere travel over the bus to the owner and the reply comes back to this node.
+ */
+export class RoomDirectory {
+  private readonly owned = new Map<string, Owned>();
+  private readonly opening = new Map<string, Promise<RoomHost | null>>();
+  private readonly watched = new Map<string, number>();
+  private readonly pending = new Map<string, Pending>();
+  private correlation = 0;
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private stopReplies: (() => Promise<void>) | null = null;
+
+  constructor(
+    readonly nodeId: string,
+    private readonly behaviors: ReadonlyMap<string, RoomBehavior>,
+    private readonly log: RoomLog,
+    private readonly lease: RoomLease,
+    private readonly bus: Bus,
+    private readonly clock: Clock,
+    private readonly limits: DirectoryLimits,
+  ) {}
+
+  async start(): Promise<void> {
+    this.stopReplies = await this.bus.subscribe(replyChannel(this.nodeId), (message) => {
+      const { correlation, reply } = JSON.parse(message) as { correlation: string; reply: HostReply };
+      const pending = this.pending.get(correlation);
+      if (pending === undefined) return;
+      clearTimeout(pending.timer);
+      this.pending.delete(correlation);
+      pending.resolve(reply);
+    });
+    // Renewing at a third of the lease leaves two chances before it lapses.
+    this.timer = setInterval(() => void this.tick(), Math.max(50, Math.floor(this.limits.leaseTtlMs / 3)));
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.stopReplies?.();
+    for (const [room, owned] of this.owned) {
+      owned.host.stop();
+      await owned.unsubscribe();
+      await this.lease.release(room, { nodeId: this.nodeId, fence: owned.host.fenceToken });
+    }
+    this.owned.clear();
+    for (const pending of this.pending.values()) {
+      clearTimeout(pending.timer);
+      pending.resolve({ ok: false, error: "ROOM_UNAVAILABLE" });
+    }
+    this.pending.clear();
+  }
+
+  behaviorOf(room: string): RoomBehavior | undefined {
+    return this.behaviors.get(roomKind(room));
+  }
+
+  /** Rooms this node's clients are in: it takes them over if their owner disappears. */
+  watch(room: string): void {
+    this.watched.set(room, (this.watched.get(room) ?? 0) + 1);
+    void this.ensureHosted(room);
+  }
+
+  unwatch(room: string): void {
+    const count = (this.watched.get(room) ?? 1) - 1;
+    if (count <= 0) this.watched.delete(room);
+    else this.watched.set(room, count);
+  }
+
+  isOwner(room: string): boolean {
+    return this.owned.has(room);
+  }
+
+  async submit(room: string, request: HostRequest): Promise<HostReply> {
+    const host = this.owned.get(room)?.host ?? (await this.ensureHosted(room));
+    if (host !== null && !host.isStopped) return host.submit(request);
+    return this.sendToOwner(room, request);
+  }
+
+  /** Hosts the room here if nobody holds its lease; returns the local host or null when another node owns it. */
+  async ensureHosted(room: string): Promise<RoomHost | null> {
+    const current = this.owned.get(room);
+    if (current !== undefined && !current.host.isStopped) return current.host;
+    const opening = this.opening.get(room);
+    if (opening !== undefined) return opening;
+    const promise = this.open(room).finally(() => this.opening.delete(room));
+    this.opening.set(room, promise);
+    return promise;
+  }
+
+  private async open(room: string): Promise<RoomHost | null> {
+    const behavior = this.behaviorOf(room);
+    if (behavior === undefined) return null;
+    const fence = await this.lease.acquire(room, this.nodeId, this.limits.leaseTtlMs);
+    if (fence === null) return null;
+    const host = await RoomHost.open(room, fence, behavior, this.log, this.clock, this.limits, () => void this.drop(room));
+    const unsubscribe = await this.bus.subscribe(requestChannel(room), (message) => void this.serveRemote(host, message));
+    this.owned.set(room, { host, unsubscribe });
+    return host;
+  }
+
+  private async serveRemote(host: RoomHost, message: string): Promise<void> {
+    const { replyTo, correlation, request } = JSON.parse(message) as { replyTo: string; correlation: string; request: HostRequest };
+    const reply = await host.submit(request);
+    await this.bus.publish(replyChannel(replyTo), JSON.stringify({ correlation, reply }));
+  }
+
+  private sendToOwner(room: string, request: HostRequest): Promise<HostReply> {
+    if (this.pending.size >= this.limits.pendingRequestsMax) return Promise.resolve({ ok: false, error: "ROOM_UNAVAILABLE", details: ["too many requests in flight"] });
+    const correlation = `${this.nodeId}:${++this.correlation}`;
+    return new Promise<HostReply>((resolve) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(correlation);
+        resolve({ ok: false, error: "ROOM_UNAVAILABLE", details: ["the room's owner did not answer"] });
+      }, this.limits.actionTimeoutMs);
+      timer.unref();
+      this.pending.set(correlation, { resolve, timer });
+      void this.bus.publish(requestChannel(room), JSON.stringify({ replyTo: this.nodeId, correlation, request }));
+    });
+  }
+
+  private async drop(room: string): Promise<void> {
+    const owned = this.owned.get(room);
+    if (owned === undefined) return;
+    this.owned.delete(room);
+    owned.host.stop();
+    await owned.unsubscribe();
+  }
+
+  private async tick(): Promise<void> {
+    for (const [room, owned] of this.owned) {
+      const kept = await this.lease.renew(room, { nodeId: this.nodeId, fence: owned.host.fenceToken }, this.limits.leaseTtlMs).catch(() => false);
+      if (!kept) await this.drop(room);
+    }
+    for (const room of this.watched.keys()) {
+      if (!this.owned.has(room)) await this.ensureHosted(room).catch(() => null);
+    }
+  }
+}

@@ -1,0 +1,158 @@
+import type { ErrorName } from "../../protocol/errors.js";
+import type { Clock } from "../ports/clock.js";
+import type { LogEntryInput, RoomLog, RoomSnapshot } from "../ports/room-log.js";
+import type { ActionRequest, Actor, RoomBehavior } from "./room-behavior.js";
+
+export type HostRequest =
+  | { readonly type: "action"; readonly actor: Actor; readonly actionId: string; readonly lastOffset: number; readonly action: ActionRequest }
+  | { readonly type: "chat"; readonly actor: Actor; readonly text: string }
+  | { readonly type: "moderate"; readonly actor: Actor; readonly op: "mute" | "unmute" | "kick"; readonly userId: string }
+  | { readonly type: "publish"; readonly events: readonly LogEntryInput[] };
+
+export type HostReply =
+  | { readonly ok: true; readonly status: "applied" | "duplicate"; readonly offset: number; readonly result?: unknown }
+  | { readonly ok: false; readonly error: ErrorName; readonly details?: readonly string[] };
+
+export interface HostLimits {
+  readonly revealLeadMs: number;
+  readonly chatCharsMax: number;
+  readonly chatMessagesPerMinuteMax: number;
+  readonly roomActionQueueMax: number;
+  readonly actionIdsRememberedMax: number;
+  readonly roomLogEntriesMax: number;
+}
+
+interface Envelope {
+  readonly state: unknown;
+  readonly muted: readonly string[];
+  readonly barrierOffset: number;
+}
+
+/**
+ * The single owner of one room on this node: it applies requests strictly one at a time, writes
+ * their events and the new snapshot to the log under its fencing token, and answers each caller
+ * after the write. If the log refuses the fence, another node owns the room now: this host stops.
+ */
+export class RoomHost<S = unknown> {
+  private queue: Promise<unknown> = Promise.resolve();
+  private queued = 0;
+  private stopped = false;
+  private readonly actionOffsets = new Map<string, number>();
+  private readonly chatTimes = new Map<string, number[]>();
+  private muted = new Set<string>();
+  private barrierOffset = 0;
+  private head = 0;
+
+  private constructor(
+    readonly room: string,
+    private readonly fence: number,
+    private readonly behavior: RoomBehavior<S>,
+    private state: S,
+    private readonly log: RoomLog,
+    private readonly clock: Clock,
+    private readonly limits: HostLimits,
+    private readonly onFenced: () => void,
+  ) {}
+
+  /** Takes over a room: restores its snapshot and the action ids still in its history. */
+  static async open<S>(room: string, fence: number, behavior: RoomBehavior<S>, log: RoomLog, clock: Clock, limits: HostLimits, onFenced: () => void): Promise<RoomHost<S>> {
+    const stored = await log.snapshot(room);
+    const envelope = stored.snapshot?.public as Envelope | undefined;
+    const state = envelope === undefined ? behavior.initial(room) : behavior.restore({ public: envelope.state, ...(stored.snapshot?.private ? { private: stored.snapshot.private } : {}) });
+    const host = new RoomHost(room, fence, behavior, state, log, clock, limits, onFenced);
+    host.head = stored.offset;
+    host.muted = new Set(envelope?.muted ?? []);
+    host.barrierOffset = envelope?.barrierOffset ?? 0;
+    let after = Math.max(0, stored.offset - limits.roomLogEntriesMax);
+    for (let page = 0; page * 1000 < limits.roomLogEntriesMax; page++) {
+      const range = await log.read(room, after, 1000);
+      for (const entry of range.entries) if (entry.actionId !== undefined) host.remember(entry.actionId, entry.offset);
+      if (range.entries.length < 1000) break;
+      after = range.entries.at(-1)?.offset ?? after;
+    }
+    return host;
+  }
+
+  get fenceToken(): number {
+    return this.fence;
+  }
+
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  submit(request: HostRequest): Promise<HostReply> {
+    if (this.stopped) return Promise.resolve({ ok: false, error: "ROOM_UNAVAILABLE" });
+    if (this.queued >= this.limits.roomActionQueueMax) return Promise.resolve({ ok: false, error: "ROOM_UNAVAILABLE", details: ["room action queue full"] });
+    this.queued++;
+    const run = this.queue.then(() => this.handle(request));
+    this.queue = run.catch(() => undefined).finally(() => { this.queued--; });
+    return run;
+  }
+
+  private async handle(request: HostRequest): Promise<HostReply> {
+    if (this.stopped) return { ok: false, error: "ROOM_UNAVAILABLE" };
+    switch (request.type) {
+      case "action": return this.action(request);
+      case "chat": return this.chat(request.actor, request.text);
+      case "moderate": return this.moderate(request.actor, request.op, request.userId);
+      case "publish": return this.write(request.events, this.state);
+    }
+  }
+
+  private async action(request: Extract<HostRequest, { type: "action" }>): Promise<HostReply> {
+    const previous = this.actionOffsets.get(request.actionId);
+    if (previous !== undefined) return { ok: true, status: "duplicate", offset: previous };
+    if (request.lastOffset > this.head) return { ok: false, error: "ACTION_OFFSET_INVALID", details: [`room is at offset ${this.head}`] };
+    if (request.lastOffset < this.barrierOffset) return { ok: false, error: "ACTION_STALE", details: [`state changed at offset ${this.barrierOffset}`] };
+    const outcome = this.behavior.apply(this.state, request.action, request.actor, { nowMs: this.clock.nowMs(), revealLeadMs: this.limits.revealLeadMs });
+    if (!outcome.ok) return { ok: false, error: outcome.error, ...(outcome.details ? { details: outcome.details } : {}) };
+    const events = outcome.events.map((e, i) => (i === 0 ? { ...e, actionId: request.actionId } : e));
+    const reply = await this.write(events, outcome.state, outcome.barrier === true, outcome.result);
+    if (reply.ok) this.remember(request.actionId, reply.offset);
+    return reply;
+  }
+
+  private async chat(actor: Actor, text: string): Promise<HostReply> {
+    if ([...text].length > this.limits.chatCharsMax) return { ok: false, error: "CHAT_TOO_LONG" };
+    if (this.muted.has(actor.userId)) return { ok: false, error: "CHAT_MUTED" };
+    const now = this.clock.nowMs();
+    const recent = (this.chatTimes.get(actor.userId) ?? []).filter((t) => t > now - 60_000);
+    if (recent.length >= this.limits.chatMessagesPerMinuteMax) return { ok: false, error: "CHAT_RATE_LIMITED" };
+    recent.push(now);
+    this.chatTimes.set(actor.userId, recent);
+    if (this.chatTimes.size > 10_000) this.chatTimes.delete(this.chatTimes.keys().next().value as string);
+    return this.write([{ kind: "chat", data: { from: actor.userId, text } }], this.state);
+  }
+
+  private async moderate(actor: Actor, op: "mute" | "unmute" | "kick", userId: string): Promise<HostReply> {
+    if (!actor.roles.includes("operator") && !actor.roles.includes("dealer")) return { ok: false, error: "AUTH_FORBIDDEN" };
+    if (op === "mute") this.muted.add(userId);
+    if (op === "unmute") this.muted.delete(userId);
+    return this.write([{ kind: "moderation", data: { op, userId, by: actor.userId } }], this.state);
+  }
+
+  private async write(events: readonly LogEntryInput[], next: S, barrier = false, result?: unknown): Promise<HostReply> {
+    const view = this.behavior.snapshot(next);
+    const snapshot: RoomSnapshot = { public: { state: view.public, muted: [...this.muted], barrierOffset: barrier ? this.head + events.length : this.barrierOffset }, ...(view.private ? { private: view.private } : {}) };
+    const appended = await this.log.append(this.room, this.fence, events, snapshot, this.clock.nowMs());
+    if (!appended.ok) {
+      this.stop();
+      this.onFenced();
+      return { ok: false, error: "ROOM_UNAVAILABLE", details: ["room ownership moved; retry"] };
+    }
+    this.state = next;
+    this.head = appended.entries.at(-1)?.offset ?? this.head;
+    if (barrier) this.barrierOffset = this.head;
+    return { ok: true, status: "applied", offset: this.head, ...(result === undefined ? {} : { result }) };
+  }
+
+  private remember(actionId: string, offset: number): void {
+    this.actionOffsets.set(actionId, offset);
+    if (this.actionOffsets.size > this.limits.actionIdsRememberedMax) this.actionOffsets.delete(this.actionOffsets.keys().next().value as string);
+  }
+}

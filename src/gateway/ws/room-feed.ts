@@ -1,0 +1,176 @@
+import type { LogEntry, RoomLog, RoomSnapshot } from "../../app/ports/room-log.js";
+import type { PresenceInfo } from "../../protocol/ws.messages.js";
+import type { Connection } from "./ws-connection.js";
+
+export interface FeedLimits {
+  readonly edgeBufferEntriesMax: number;
+  readonly presenceMembersMax: number;
+}
+
+interface Member {
+  delivered: number;
+  catchingUp: boolean;
+}
+
+interface Encoded { readonly entry: LogEntry; readonly publicBytes: Buffer; privateBytes?: Buffer }
+
+const readPageEntries = 500;
+
+/**
+ * This node's view of one room: the live subscription to its log, a bounded edge buffer of recent
+ * entries (replays are served from it when they can be), and the local members. Entries are passed
+ * on strictly in offset order with no gap: a hole in the live stream is filled from the log first.
+ * Each entry is encoded once; every member gets the same bytes (or the redacted placeholder).
+ */
+export class RoomFeed {
+  epoch = "";
+  lastOffset = 0;
+  private ring: Encoded[] = [];
+  readonly members = new Map<Connection, Member>();
+  private unsubscribe: (() => Promise<void>) | null = null;
+  private ready: Promise<void> | null = null;
+  private early: Array<{ epoch: string; entry: LogEntry }> | null = [];
+  private filling: Promise<void> | null = null;
+  presence: PresenceInfo = { count: 0 };
+  /** Set by the gateway when the feed had no members at one heartbeat; it is dropped at the next. */
+  idleOnce = false;
+
+  constructor(
+    readonly room: string,
+    private readonly log: RoomLog,
+    private readonly limits: FeedLimits,
+    private readonly onEntry: (feed: RoomFeed, entry: LogEntry) => void,
+    private readonly onReset: (feed: RoomFeed) => void,
+  ) {}
+
+  start(): Promise<void> {
+    this.ready ??= (async () => {
+      // Subscribe first, then read the head: nothing appended in between can be missed.
+      this.unsubscribe = await this.log.subscribe(this.room, (epoch, entry) => this.live(epoch, entry));
+      const head = await this.log.head(this.room);
+      this.epoch = head.epoch;
+      this.lastOffset = head.offset;
+      const early = this.early ?? [];
+      this.early = null;
+      for (const { epoch, entry } of early) this.live(epoch, entry);
+    })();
+    return this.ready;
+  }
+
+  async stop(): Promise<void> {
+    await this.unsubscribe?.();
+  }
+
+  get oldestBuffered(): number {
+    return this.ring[0]?.entry.offset ?? this.lastOffset + 1;
+  }
+
+  private live(epoch: string, entry: LogEntry): void {
+    if (this.early !== null) {
+      this.early.push({ epoch, entry });
+      return;
+    }
+    if (epoch !== this.epoch) {
+      // The log was lost and restarted: offsets start over, and members must reset.
+      this.epoch = epoch;
+      this.ring = [];
+      this.lastOffset = entry.offset - 1;
+      this.onReset(this);
+    }
+    if (entry.offset <= this.lastOffset) return;
+    if (entry.offset === this.lastOffset + 1 && this.filling === null) {
+      this.accept(entry);
+      return;
+    }
+    void this.fill();
+  }
+
+  /** Reads whatever the live stream skipped from the log, in order. */
+  private fill(): Promise<void> {
+    this.filling ??= (async () => {
+      try {
+        for (;;) {
+          const range = await this.log.read(this.room, this.lastOffset, readPageEntries);
+          if (range.epoch !== this.epoch) return;
+          for (const entry of range.entries) if (entry.offset === this.lastOffset + 1) this.accept(entry);
+          if (range.entries.length < readPageEntries) return;
+        }
+      } finally {
+        this.filling = null;
+      }
+    })();
+    return this.filling;
+  }
+
+  private accept(entry: LogEntry): void {
+    const encoded = encode(this.room, this.epoch, entry);
+    this.ring.push(encoded);
+    if (this.ring.length > this.limits.edgeBufferEntriesMax) this.ring.shift();
+    this.lastOffset = entry.offset;
+    for (const [connection, member] of this.members) {
+      if (member.catchingUp || member.delivered >= entry.offset) continue;
+      this.deliver(connection, member, encoded);
+    }
+    this.onEntry(this, entry);
+  }
+
+  private deliver(connection: Connection, member: Member, encoded: Encoded): void {
+    member.delivered = encoded.entry.offset;
+    const { entry } = encoded;
+    if (entry.to !== undefined && entry.to === connection.userId) {
+      encoded.privateBytes ??= Buffer.from(JSON.stringify({ type: "event", room: this.room, epoch: this.epoch, offset: entry.offset, ts: entry.ts, kind: entry.kind, data: entry.data, private: true, ...(entry.revealAt ? { revealAt: entry.revealAt } : {}) }));
+      connection.sendRaw(encoded.privateBytes);
+    } else {
+      connection.sendRaw(encoded.publicBytes);
+    }
+  }
+
+  /**
+   * Adds a member that has seen everything up to `from` (its resume offset, or the offset of the
+   * snapshot it was sent), and sends it every entry after that, then live ones.
+   */
+  async addMember(connection: Connection, from: number): Promise<void> {
+    this.idleOnce = false;
+    const member: Member = { delivered: from, catchingUp: true };
+    this.members.set(connection, member);
+    try {
+      while (member.delivered < this.lastOffset && this.members.has(connection)) {
+        if (member.delivered + 1 >= this.oldestBuffered) {
+          for (const encoded of this.ring) if (encoded.entry.offset > member.delivered) this.deliver(connection, member, encoded);
+          continue;
+        }
+        const before = member.delivered;
+        const range = await this.log.read(this.room, member.delivered, readPageEntries);
+        if (range.epoch !== this.epoch) break;
+        for (const entry of range.entries) {
+          if (entry.offset === member.delivered + 1 && entry.offset <= this.lastOffset) this.deliver(connection, member, encode(this.room, this.epoch, entry));
+        }
+        // The gateway checks the history before resuming; a hole found anyway must not spin here.
+        if (member.delivered === before) break;
+      }
+    } finally {
+      member.catchingUp = false;
+    }
+  }
+
+  removeMember(connection: Connection): void {
+    this.members.delete(connection);
+  }
+
+  /** The room's state as `userId` may see it. */
+  static viewOf(snapshot: RoomSnapshot | null, userId: string): unknown {
+    if (snapshot === null) return null;
+    const envelope = snapshot.public as { state?: unknown } | null;
+    const mine = snapshot.private?.[userId];
+    return { state: envelope?.state ?? null, ...(mine === undefined ? {} : { private: mine }) };
+  }
+}
+
+function encode(room: string, epoch: string, entry: LogEntry): Encoded {
+  const base = { type: "event", room, epoch, offset: entry.offset, ts: entry.ts };
+  // A private entry is a placeholder for everyone but its recipient: offsets stay contiguous, content does not leak.
+  const message = entry.to !== undefined
+    ? { ...base, kind: "redacted" }
+    : { ...base, kind: entry.kind, ...(entry.data === undefined ? {} : { data: entry.data }), ...(entry.revealAt ? { revealAt: entry.revealAt } : {}) };
+  return { entry, publicBytes: Buffer.from(JSON.stringify(message)) };
+}

@@ -1,0 +1,81 @@
+import type { WebSocket } from "ws";
+import type { Principal } from "../../app/auth/auth.service.js";
+import { closeCodes, type CloseName } from "../../protocol/ws.close-codes.js";
+import { errors, type ErrorName } from "../../protocol/errors.js";
+import type { ServerMessage } from "../../protocol/ws.messages.js";
+
+export interface ConnectionLimits {
+  readonly sendQueueBytesMax: number;
+  readonly messagesPerSecondMax: number;
+  readonly invalidFramesMax: number;
+}
+
+/**
+ * One client socket: what it is allowed to do, and the only way bytes reach it. A send that would
+ * push the socket's queue past sendQueueBytesMax cuts the client off with 4008 instead of letting a
+ * slow reader grow the server's memory or hold up the room.
+ */
+export class Connection {
+  principal: Principal | null = null;
+  readonly rooms = new Set<string>();
+  private windowStartMs = 0;
+  private windowCount = 0;
+  private invalidFrames = 0;
+  private closing = false;
+  private frameSeq = 0;
+
+  constructor(readonly id: string, private readonly ws: WebSocket, private readonly limits: ConnectionLimits, private readonly onSlow: () => void) {}
+
+  get isOpen(): boolean {
+    return !this.closing && this.ws.readyState === this.ws.OPEN;
+  }
+
+  get userId(): string {
+    return this.principal?.userId ?? "";
+  }
+
+  /** Sends pre-encoded bytes (a broadcast encodes once and hands every member the same buffer). */
+  sendRaw(bytes: Buffer): void {
+    if (!this.isOpen) return;
+    if (this.ws.bufferedAmount + bytes.length > this.limits.sendQueueBytesMax) {
+      this.onSlow();
+      this.close("slowConsumer");
+      return;
+    }
+    this.ws.send(bytes, { binary: false });
+  }
+
+  send(message: ServerMessage): void {
+    this.sendRaw(Buffer.from(JSON.stringify(message)));
+  }
+
+  sendError(name: ErrorName, id?: string, details?: readonly string[]): void {
+    const spec = errors[name];
+    this.send({ type: "error", ...(id ? { id } : {}), code: spec.code, message: spec.message, requestId: `${this.id}.${++this.frameSeq}`, ...(details && details.length > 0 ? { details } : {}) });
+  }
+
+  /** Counts one inbound frame; returns "ok", "limited" (drop it) or "flood" (cut the client off). */
+  admit(nowMs: number): "ok" | "limited" | "flood" {
+    if (nowMs - this.windowStartMs >= 1000) {
+      this.windowStartMs = nowMs;
+      this.windowCount = 0;
+    }
+    this.windowCount++;
+    if (this.windowCount > this.limits.messagesPerSecondMax * 4) return "flood";
+    return this.windowCount > this.limits.messagesPerSecondMax ? "limited" : "ok";
+  }
+
+  /** Counts an invalid frame; true when the client has sent too many to be worth serving. */
+  invalid(): boolean {
+    return ++this.invalidFrames > this.limits.invalidFramesMax;
+  }
+
+  close(name: CloseName): void {
+    if (this.closing) return;
+    this.closing = true;
+    const { code, reason } = closeCodes[name];
+    this.ws.close(code, reason);
+    // A peer that never completes the close handshake (or a slow one whose queue is full) is dropped.
+    setTimeout(() => this.ws.terminate(), 2000).unref();
+  }
+}

@@ -1,0 +1,349 @@
+import { WebSocketServer, type WebSocket } from "ws";
+import type { IncomingMessage, Server } from "node:http";
+import type { Duplex } from "node:stream";
+import { performance } from "node:perf_hooks";
+import type { Logger } from "pino";
+import type { AuthService } from "../../app/auth/auth.service.js";
+import { sessionRevokedChannel } from "../../app/auth/session-guard.js";
+import type { Bus } from "../../app/ports/bus.js";
+import type { Clock } from "../../app/ports/clock.js";
+import type { LogEntry, RoomLog } from "../../app/ports/room-log.js";
+import type { RoomDirectory } from "../../app/rooms/room-directory.js";
+import type { HostReply } from "../../app/rooms/room-host.js";
+import { protocolVersion, type ActionFrame, type ChatFrame, type ClientFrame, type JoinFrame, type ModerateFrame } from "../../protocol/ws.messages.js";
+import { parseFrame } from "./frames.js";
+import { RoomFeed } from "./room-feed.js";
+import { Connection } from "./ws-connection.js";
+import type { GatewayMetrics } from "./ws-metrics.js";
+
+export const wsPath = "/v1/ws";
+
+export interface GatewayLimits {
+  readonly frameBytesMax: number;
+  readonly messagesPerSecondMax: number;
+  readonly roomsPerConnectionMax: number;
+  readonly sendQueueBytesMax: number;
+  readonly roomMembersMax: number;
+  readonly presenceMembersMax: number;
+  readonly edgeBufferEntriesMax: number;
+  readonly authTimeoutMs: number;
+  readonly wsConnectionsMax: number;
+  readonly presenceIntervalMs: number;
+  readonly sandboxRoomsEnabled: boolean;
+}
+
+export interface GatewayDeps {
+  readonly auth: AuthService;
+  readonly directory: RoomDirectory;
+  readonly log: RoomLog;
+  readonly bus: Bus;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly metrics: GatewayMetrics;
+  readonly limits: GatewayLimits;
+}
+
+const invalidFramesMax = 50;
+
+/**
+ * The WebSocket side of a node: accepts sockets on /v1/ws, authenticates them with a hello frame,
+ * checks every frame against the protocol, and connects members to their rooms' feeds.
+ */
+export class WsGateway {
+  private readonly wss: WebSocketServer;
+  private readonly connections = new Set<Connection>();
+  private readonly feeds = new Map<string, RoomFeed>();
+  private readonly presenceByNode = new Map<string, Map<string, { count: number; members: string[]; atMs: number }>>();
+  private readonly presenceStops = new Map<string, () => Promise<void>>();
+  private readonly dirtyPresence = new Set<string>();
+  private connectionSeq = 0;
+  private stopRevocations: (() => Promise<void>) | null = null;
+  private presenceTimer: ReturnType<typeof setInterval> | null = null;
+  private presenceTicks = 0;
+
+  constructor(private readonly deps: GatewayDeps) {
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: deps.limits.frameBytesMax, perMessageDeflate: false, clientTracking: false });
+  }
+
+  async attach(server: Server): Promise<void> {
+    server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const path = (request.url ?? "").split("?")[0];
+      if (path !== wsPath) {
+        socket.end("HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n");
+        return;
+      }
+      if (this.connections.size >= this.deps.limits.wsConnectionsMax) {
+        socket.end("HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\n\r\n");
+        return;
+      }
+      this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws));
+    });
+    this.stopRevocations = await this.deps.bus.subscribe(sessionRevokedChannel, (sessionId) => {
+      for (const connection of this.connections) if (connection.principal?.sessionId === sessionId) connection.close("sessionRevoked");
+    });
+    this.presenceTimer = setInterval(() => void this.publishPresence(), this.deps.limits.presenceIntervalMs);
+    this.presenceTimer.unref();
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  async close(): Promise<void> {
+    if (this.presenceTimer) clearInterval(this.presenceTimer);
+    for (const connection of this.connections) connection.close("goingAway");
+    await this.stopRevocations?.();
+    for (const stop of this.presenceStops.values()) await stop();
+    for (const feed of this.feeds.values()) await feed.stop();
+    this.wss.close();
+  }
+
+  private accept(ws: WebSocket): void {
+    const { limits, metrics } = this.deps;
+    const connection = new Connection(`c${process.pid.toString(36)}-${(++this.connectionSeq).toString(36)}`, ws, { sendQueueBytesMax: limits.sendQueueBytesMax, messagesPerSecondMax: limits.messagesPerSecondMax, invalidFramesMax }, () => metrics.slowConsumers.inc());
+    this.connections.add(connection);
+    metrics.connections.inc();
+    const authTimer = setTimeout(() => { if (connection.principal === null) connection.close("authTimeout"); }, limits.authTimeoutMs);
+    authTimer.unref();
+    let expiryTimer: ReturnType<typeof setTimeout> | null = null;
+    ws.on("message", (data: Buffer, isBinary: boolean) => {
+      metrics.messagesIn.inc();
+      metrics.bytesIn.inc(data.length);
+      if (isBinary) return connection.close("unsupportedData");
+      void this.onFrame(connection, data.toString("utf8")).then((expiresAtMs) => {
+        if (expiresAtMs !== undefined) {
+          clearTimeout(authTimer);
+          expiryTimer = setTimeout(() => connection.close("tokenExpired"), Math.max(0, expiresAtMs - this.deps.clock.nowMs()));
+          expiryTimer.unref();
+        }
+      }).catch((error: unknown) => {
+        this.deps.logger.error({ err: error, connectionId: connection.id }, "frame handling failed");
+        connection.sendError("INTERNAL");
+      });
+    });
+    ws.on("error", () => connection.close("protocolViolation"));
+    ws.on("close", () => {
+      clearTimeout(authTimer);
+      if (expiryTimer) clearTimeout(expiryTimer);
+      this.connections.delete(connection);
+      metrics.connections.dec();
+      for (const room of connection.rooms) void this.leave(connection, room);
+    });
+  }
+
+  /** Handles one frame; returns the token expiry when the frame authenticated the connection. */
+  private async onFrame(connection: Connection, text: string): Promise<number | undefined> {
+    const admitted = connection.admit(this.deps.clock.nowMs());
+    if (admitted === "flood") {
+      connection.close("flood");
+      return undefined;
+    }
+    if (admitted === "limited") {
+      connection.sendError("WS_RATE_LIMITED");
+      return undefined;
+    }
+    const parsed = parseFrame(text);
+    if (!parsed.ok) {
+      this.deps.metrics.frameErrors.inc({ code: parsed.error });
+      connection.sendError(parsed.error, parsed.id, parsed.details);
+      if (connection.invalid()) connection.close("protocolViolation");
+      return undefined;
+    }
+    const frame = parsed.frame;
+    if (frame.type === "hello") return this.hello(connection, frame);
+    if (frame.type === "time") {
+      connection.send({ type: "time", id: frame.id, t0: frame.t0, t1: performance.timeOrigin + performance.now() });
+      return undefined;
+    }
+    if (connection.principal === null) {
+      connection.sendError("WS_NOT_AUTHENTICATED", frame.id);
+      return undefined;
+    }
+    await this.dispatch(connection, frame);
+    return undefined;
+  }
+
+  private async hello(connection: Connection, frame: Extract<ClientFrame, { type: "hello" }>): Promise<number | undefined> {
+    if (connection.principal !== null) {
+      connection.sendError("WS_ALREADY_AUTHENTICATED", frame.id);
+      return undefined;
+    }
+    if (frame.protocol !== protocolVersion) {
+      connection.sendError("WS_PROTOCOL_UNSUPPORTED", frame.id, [`this server speaks protocol ${protocolVersion}`]);
+      return undefined;
+    }
+    const outcome = await this.deps.auth.authenticate(frame.token);
+    if (!outcome.ok) {
+      connection.sendError(outcome.error, frame.id);
+      connection.close(outcome.error === "AUTH_TOKEN_EXPIRED" ? "tokenExpired" : outcome.error === "AUTH_SESSION_REVOKED" ? "sessionRevoked" : "authFailed");
+      return undefined;
+    }
+    connection.principal = outcome.value;
+    const { limits } = this.deps;
+    connection.send({
+      type: "welcome", ...(frame.id ? { id: frame.id } : {}), userId: outcome.value.userId, sessionId: outcome.value.sessionId,
+      serverTime: this.deps.clock.nowMs(), protocol: protocolVersion,
+      limits: { frameBytesMax: limits.frameBytesMax, messagesPerSecondMax: limits.messagesPerSecondMax, roomsPerConnectionMax: limits.roomsPerConnectionMax, sendQueueBytesMax: limits.sendQueueBytesMax },
+    });
+    return outcome.value.expiresAtMs;
+  }
+
+  private async dispatch(connection: Connection, frame: Exclude<ClientFrame, { type: "hello" | "time" }>): Promise<void> {
+    switch (frame.type) {
+      case "join": return this.join(connection, frame);
+      case "leave":
+        if (!connection.rooms.has(frame.room)) return connection.sendError("ROOM_NOT_JOINED", frame.id);
+        await this.leave(connection, frame.room);
+        return connection.send({ type: "left", id: frame.id, room: frame.room, reason: "requested" });
+      case "action": return this.request(connection, frame, { type: "action", actor: this.actor(connection), actionId: frame.actionId, lastOffset: frame.lastOffset, action: frame.action });
+      case "chat": return this.request(connection, frame, { type: "chat", actor: this.actor(connection), text: frame.text });
+      case "moderate": return this.request(connection, frame, { type: "moderate", actor: this.actor(connection), op: frame.op, userId: frame.userId });
+    }
+  }
+
+  private actor(connection: Connection) {
+    return { userId: connection.userId, roles: connection.principal?.roles ?? [] };
+  }
+
+  private async request(connection: Connection, frame: ActionFrame | ChatFrame | ModerateFrame, request: Parameters<RoomDirectory["submit"]>[1]): Promise<void> {
+    if (!connection.rooms.has(frame.room)) return connection.sendError("ROOM_NOT_JOINED", frame.id);
+    const reply: HostReply = await this.deps.directory.submit(frame.room, request);
+    if (!reply.ok) return connection.sendError(reply.error, frame.id, reply.details);
+    connection.send({ type: "ack", id: frame.id, room: frame.room, actionId: frame.type === "action" ? frame.actionId : frame.id, status: reply.status, ...(reply.result === undefined ? {} : { result: reply.result }) });
+  }
+
+  private async join(connection: Connection, frame: JoinFrame): Promise<void> {
+    const { directory, limits, log } = this.deps;
+    const behavior = directory.behaviorOf(frame.room);
+    if (behavior === undefined || (behavior.kind === "sandbox" && !limits.sandboxRoomsEnabled)) return connection.sendError("ROOM_NOT_FOUND", frame.id);
+    if (!behavior.canJoin(frame.room, this.actor(connection))) return connection.sendError("ROOM_FORBIDDEN", frame.id);
+    if (connection.rooms.has(frame.room)) await this.leave(connection, frame.room);
+    if (connection.rooms.size >= limits.roomsPerConnectionMax) return connection.sendError("ROOM_LIMIT", frame.id);
+    const feed = await this.feedOf(frame.room);
+    if (feed.members.size >= limits.roomMembersMax) return connection.sendError("ROOM_FULL", frame.id);
+    connection.rooms.add(frame.room);
+    directory.watch(frame.room);
+    await directory.ensureHosted(frame.room);
+
+    const resume = frame.resume;
+    if (resume !== undefined && resume.epoch === feed.epoch && resume.offset > feed.lastOffset) {
+      const head = await log.head(frame.room);
+      if (resume.offset > head.offset) {
+        connection.rooms.delete(frame.room);
+        directory.unwatch(frame.room);
+        return connection.sendError("ACTION_OFFSET_INVALID", frame.id, [`room ${frame.room} is at offset ${head.offset}`]);
+      }
+    }
+    if (resume !== undefined && resume.epoch === feed.epoch && (resume.offset + 1 >= feed.oldestBuffered || resume.offset + 1 >= (await log.read(frame.room, resume.offset, 1)).oldestOffset)) {
+      this.deps.metrics.resumes.inc();
+      connection.send({ type: "joined", id: frame.id, room: frame.room, epoch: feed.epoch, offset: resume.offset, mode: "resumed", presence: feed.presence });
+      await feed.addMember(connection, resume.offset);
+    } else {
+      const stored = await log.snapshot(frame.room);
+      const snapshot = stored.snapshot === null ? { state: behavior.snapshot(behavior.initial(frame.room)).public } : RoomFeed.viewOf(stored.snapshot, connection.userId);
+      if (resume !== undefined) this.deps.metrics.resets.inc();
+      connection.send({ type: "joined", id: frame.id, room: frame.room, epoch: stored.epoch, offset: stored.offset, mode: resume === undefined ? "snapshot" : "reset", snapshot, presence: feed.presence });
+      await feed.addMember(connection, stored.offset);
+    }
+    this.markPresence(frame.room);
+  }
+
+  private async leave(connection: Connection, room: string): Promise<void> {
+    connection.rooms.delete(room);
+    this.deps.directory.unwatch(room);
+    const feed = this.feeds.get(room);
+    if (feed === undefined) return;
+    feed.removeMember(connection);
+    this.markPresence(room);
+  }
+
+  private async feedOf(room: string): Promise<RoomFeed> {
+    let feed = this.feeds.get(room);
+    if (feed === undefined) {
+      feed = new RoomFeed(room, this.deps.log, this.deps.limits, (f, entry) => this.onEntry(f, entry), (f) => this.onReset(f));
+      this.feeds.set(room, feed);
+      this.presenceStops.set(room, await this.deps.bus.subscribe(`room.presence.${room}`, (message) => this.onPresence(room, message)));
+    }
+    await feed.start();
+    return feed;
+  }
+
+  private onEntry(feed: RoomFeed, entry: LogEntry): void {
+    this.deps.metrics.eventsOut.inc(feed.members.size);
+    if (entry.kind === "moderation") {
+      const data = entry.data as { op?: string; userId?: string };
+      if (data.op !== "kick") return;
+      for (const connection of [...feed.members.keys()]) {
+        if (connection.userId !== data.userId) continue;
+        void this.leave(connection, feed.room);
+        connection.send({ type: "left", room: feed.room, reason: "kicked" });
+      }
+    }
+  }
+
+  private onReset(feed: RoomFeed): void {
+    void (async () => {
+      const stored = await this.deps.log.snapshot(feed.room);
+      for (const [connection] of feed.members) {
+        connection.send({ type: "reset", room: feed.room, epoch: stored.epoch, offset: stored.offset, snapshot: RoomFeed.viewOf(stored.snapshot, connection.userId) });
+      }
+    })();
+  }
+
+  private markPresence(room: string): void {
+    this.dirtyPresence.add(room);
+  }
+
+  /** Each node publishes its members of each room; every node sums what it hears. */
+  private async publishPresence(): Promise<void> {
+    const heartbeat = ++this.presenceTicks % 5 === 0;
+    for (const [room, feed] of this.feeds) {
+      if (!heartbeat && !this.dirtyPresence.has(room)) continue;
+      const userIds = [...new Set([...feed.members.keys()].map((c) => c.userId))];
+      const message = { node: this.deps.directory.nodeId, count: userIds.length, members: userIds.length <= this.deps.limits.presenceMembersMax ? userIds : [] };
+      await this.deps.bus.publish(`room.presence.${room}`, JSON.stringify(message)).catch(() => undefined);
+    }
+    this.dirtyPresence.clear();
+    if (heartbeat) await this.dropIdleFeeds();
+  }
+
+  /** A feed nobody on this node has used for a heartbeat stops listening to its room. */
+  private async dropIdleFeeds(): Promise<void> {
+    for (const [room, feed] of this.feeds) {
+      if (feed.members.size > 0 || this.dirtyPresence.has(room)) continue;
+      if (!feed.idleOnce) {
+        feed.idleOnce = true;
+        continue;
+      }
+      this.feeds.delete(room);
+      this.presenceByNode.delete(room);
+      await this.presenceStops.get(room)?.();
+      this.presenceStops.delete(room);
+      await feed.stop();
+    }
+  }
+
+  private onPresence(room: string, raw: string): void {
+    const message = JSON.parse(raw) as { node: string; count: number; members: string[] };
+    const nodes = this.presenceByNode.get(room) ?? new Map();
+    this.presenceByNode.set(room, nodes);
+    const now = this.deps.clock.nowMs();
+    nodes.set(message.node, { count: message.count, members: message.members, atMs: now });
+    let count = 0;
+    const members = new Set<string>();
+    for (const [node, info] of nodes) {
+      // A node silent for three heartbeats is gone; its members with it.
+      if (now - info.atMs > this.deps.limits.presenceIntervalMs * 15) {
+        nodes.delete(node);
+        continue;
+      }
+      count += info.count;
+      for (const m of info.members) members.add(m);
+    }
+    const feed = this.feeds.get(room);
+    if (feed === undefined || feed.presence.count === count) return;
+    feed.presence = count <= this.deps.limits.presenceMembersMax ? { count, members: [...members] } : { count };
+    const bytes = Buffer.from(JSON.stringify({ type: "presence", room, ...feed.presence }));
+    for (const connection of feed.members.keys()) connection.sendRaw(bytes);
+  }
+}
