@@ -4,7 +4,8 @@
  */
 import type { Migration } from "./migration.js";
 import { m0001Accounts } from "./0001-accounts.js";
+import { m0002Ledger } from "./0002-ledger.js";
 
 export type { Migration } from "./migration.js";
 
-export const migrations: readonly Migration[] = [m0001Accounts];
+export const migrations: readonly Migration[] = [m0001Accounts, m0002Ledger];

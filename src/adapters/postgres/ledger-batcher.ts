@@ -1,0 +1,88 @@
+/**
+ * Coalesces concurrent submissions into batches. A batch starts when `batchOpsMax` items wait, when
+ * the first waiting item has waited `batchWaitMs`, or when a running batch finishes and items are
+ * waiting (they have waited that long already). At most `batchesInFlightMax` batches run at once;
+ * the queue holds at most `queueOpsMax` items and refuses more, so memory stays bounded under load.
+ */
+export interface BatcherLimits {
+  readonly batchOpsMax: number;
+  readonly batchWaitMs: number;
+  readonly batchesInFlightMax: number;
+  readonly queueOpsMax: number;
+}
+
+interface Waiting<I, O> {
+  readonly item: I;
+  readonly resolve: (output: O) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+export class Batcher<I, O> {
+  private queue: Waiting<I, O>[] = [];
+  private inFlight = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private closed = false;
+  private idle: (() => void)[] = [];
+
+  constructor(
+    private readonly limits: BatcherLimits,
+    /** Runs one batch; resolves with one output per item, in order. */
+    private readonly run: (items: readonly I[]) => Promise<readonly O[]>,
+  ) {
+    if (!(limits.batchOpsMax >= 1 && limits.batchesInFlightMax >= 1 && limits.batchWaitMs >= 0)) throw new Error("batcher limits must be positive");
+    if (limits.queueOpsMax < limits.batchOpsMax) throw new Error("queueOpsMax must be at least batchOpsMax");
+  }
+
+  /** Queues an item; returns null when the queue is full (the caller answers "busy"). */
+  submit(item: I): Promise<O> | null {
+    if (this.closed) throw new Error("the ledger store is closed");
+    if (this.queue.length >= this.limits.queueOpsMax) return null;
+    const promise = new Promise<O>((resolve, reject) => this.queue.push({ item, resolve, reject }));
+    this.pump(false);
+    return promise;
+  }
+
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  /** Runs what is queued, then refuses new items. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.pump(true);
+    if (this.inFlight === 0 && this.queue.length === 0) return;
+    await new Promise<void>((resolve) => this.idle.push(resolve));
+  }
+
+  private pump(flush: boolean): void {
+    while (this.inFlight < this.limits.batchesInFlightMax && this.queue.length > 0) {
+      if (!flush && this.queue.length < this.limits.batchOpsMax) {
+        this.timer ??= setTimeout(() => {
+          this.timer = null;
+          this.pump(true);
+        }, this.limits.batchWaitMs);
+        return;
+      }
+      this.launch();
+    }
+  }
+
+  private launch(): void {
+    if (this.timer !== null) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    const batch = this.queue.splice(0, this.limits.batchOpsMax);
+    this.inFlight += 1;
+    this.run(batch.map((w) => w.item)).then(
+      (outputs) => {
+        if (outputs.length !== batch.length) throw new Error(`batch answered ${outputs.length} of ${batch.length} items`);
+        batch.forEach((w, i) => w.resolve(outputs[i] as O));
+      },
+    ).catch((error: unknown) => batch.forEach((w) => w.reject(error))).finally(() => {
+      this.inFlight -= 1;
+      this.pump(true);
+      if (this.inFlight === 0 && this.queue.length === 0) for (const resolve of this.idle.splice(0)) resolve();
+    });
+  }
+}

@@ -1,0 +1,307 @@
+import {
+  accountKinds, emptyLedgerView, judgeBatch, negativeAllowedKinds, type AccountKind, type AccountState, type BatchWrites,
+  type HoldStatus, type LedgerOp, type LedgerOutcome, type LedgerRequest, type LedgerView, type TransferKind,
+} from "../../engine/ledger/index.js";
+import { findCurrency } from "../../engine/money/index.js";
+import type {
+  AccountAddress, AccountRecord, HistoryPage, HistoryQuery, LedgerCheck, LedgerStore,
+} from "../../app/ports/ledger-store.js";
+import { Batcher } from "./ledger-batcher.js";
+import { decodeOutcome, encodeOutcome, fingerprintOf } from "./ledger-codec.js";
+import { ledgerCheckSql, ledgerRelativeUpdateSql, ledgerWriteSql } from "./ledger-sql.js";
+import type { SqlDb, SqlExecutor } from "./sql-db.js";
+
+export interface SqlLedgerStoreOptions {
+  /** Most operations judged and committed in one transaction. */
+  readonly batchOpsMax: number;
+  /** Longest an operation waits for companions before its batch starts. */
+  readonly batchWaitMs: number;
+  /** Batches running at once (each on its own connection; PGlite has one, so it runs one). */
+  readonly batchesInFlightMax: number;
+  /** Operations waiting for a batch; beyond it `submit` answers "busy". */
+  readonly queueOpsMax: number;
+  /** Times a batch is re-run after a serialization failure, a deadlock or a concurrent batch's key. */
+  readonly batchRetriesMax: number;
+  /** Largest history page. */
+  readonly historyEntriesMax: number;
+  /** Accounts whose kind and currency this process remembers (they never change). */
+  readonly accountFactsEntriesMax: number;
+}
+
+export const sqlLedgerStoreDefaults: SqlLedgerStoreOptions = Object.freeze({
+  batchOpsMax: 200,
+  batchWaitMs: 2,
+  batchesInFlightMax: 4,
+  queueOpsMax: 50_000,
+  batchRetriesMax: 8,
+  historyEntriesMax: 200,
+  accountFactsEntriesMax: 100_000,
+});
+
+/**
+ * The ledger on PostgreSQL (or PGlite), micro-batched: concurrent `submit` calls are coalesced
+ * into one transaction that locks the accounts they touch in id order, judges each operation in
+ * order with the pure rules, and writes every effect with one statement. Each caller is answered
+ * after the commit with its own outcome. docs/LEDGER.md explains the steps and what a crash leaves.
+ */
+export function createSqlLedgerStore(db: SqlDb, options: Partial<SqlLedgerStoreOptions> = {}): LedgerStore {
+  const config = { ...sqlLedgerStoreDefaults, ...options };
+  if (db.driver === "pglite") config.batchesInFlightMax = 1;
+  if (!(config.batchRetriesMax >= 0 && config.historyEntriesMax >= 1)) throw new Error("ledger store limits must be positive");
+  const facts = new AccountFacts(config.accountFactsEntriesMax);
+  const batcher = new Batcher<LedgerRequest, LedgerOutcome>(config, (requests) => commitBatch(db, facts, requests, config.batchRetriesMax));
+
+  return {
+    submit(op) {
+      return batcher.submit({ op, fingerprint: fingerprintOf(op) }) ?? Promise.resolve({ status: "busy" });
+    },
+    openAccount: (address) => openAccount(db, address),
+    findAccount: async (address) => (await db.query<AccountRow>(
+      `${accountColumns} from ledger_accounts where owner = $1 and kind = $2 and currency = $3`, [address.owner, address.kind, address.currency]))
+      .map(toAccount)[0] ?? null,
+    accountsOf: async (owner) => (await db.query<AccountRow>(`${accountColumns} from ledger_accounts where owner = $1 order by id`, [owner])).map(toAccount),
+    history: (accountId, query) => history(db, accountId, query, config.historyEntriesMax),
+    check: () => check(db),
+    close: () => batcher.close(),
+  };
+}
+
+interface AccountRow {
+  id: bigint;
+  owner: string;
+  kind: AccountKind;
+  currency: string;
+  balance: bigint;
+  held: bigint;
+}
+
+const accountColumns = "select id, owner, kind, currency, balance, held";
+const toAccount = (row: AccountRow): AccountRecord => ({ ...row });
+
+async function openAccount(db: SqlDb, address: AccountAddress): Promise<AccountRecord> {
+  if (!accountKinds.includes(address.kind)) throw new Error(`unknown account kind ${address.kind}`);
+  if (findCurrency(address.currency) === null) throw new Error(`unknown currency ${address.currency}`);
+  const params = [address.owner, address.kind, address.currency];
+  // Insert-or-nothing then read: two nodes opening the same account both get the one row.
+  const inserted = await db.query<AccountRow>(
+    `insert into ledger_accounts (owner, kind, currency) values ($1, $2, $3) on conflict (owner, kind, currency) do nothing
+     returning id, owner, kind, currency, balance, held`, params);
+  const row = inserted[0] ?? (await db.query<AccountRow>(`${accountColumns} from ledger_accounts where owner = $1 and kind = $2 and currency = $3`, params))[0];
+  if (row === undefined) throw new Error("account vanished after insert");
+  return toAccount(row);
+}
+
+/** Errors after which the whole batch is re-run from scratch in a new transaction. */
+const retryableCodes = new Set([
+  "23505", // unique_violation: a concurrent batch recorded the same idempotency key or hold id first
+  "40P01", // deadlock_detected
+  "40001", // serialization_failure
+]);
+
+async function commitBatch(db: SqlDb, facts: AccountFacts, requests: readonly LedgerRequest[], retriesMax: number): Promise<LedgerOutcome[]> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await db.transaction((tx) => judgeAndWrite(tx, facts, requests));
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (attempt >= retriesMax || typeof code !== "string" || !retryableCodes.has(code)) throw error;
+    }
+  }
+}
+
+function accountIdsOf(op: LedgerOp): bigint[] {
+  switch (op.type) {
+    case "reserve": return [op.accountId];
+    case "settle": return [op.houseAccountId, ...op.payouts.map((p) => p.fromAccountId)];
+    case "void": return [];
+    case "instant": return [op.accountId, op.houseAccountId, ...op.payouts.map((p) => p.fromAccountId)];
+    case "transfer": return [op.debitAccountId, op.creditAccountId];
+  }
+}
+
+const holdIdOf = (op: LedgerOp): string | null => (op.type === "reserve" || op.type === "settle" || op.type === "void" ? op.holdId : null);
+
+interface HoldRow {
+  id: string;
+  account_id: bigint;
+  currency: string;
+  amount: bigint;
+  reference: string;
+  status: HoldStatus;
+}
+
+/**
+ * Account kind, owner and currency never change, so each process remembers them. They decide which
+ * accounts a batch locks up front (those whose available balance the rules check) and which it
+ * only adds to at the end (house and clearing accounts, which may go negative).
+ */
+class AccountFacts {
+  private readonly facts = new Map<bigint, Omit<AccountRow, "balance" | "held">>();
+
+  constructor(private readonly entriesMax: number) {}
+
+  async load(tx: SqlExecutor, ids: Iterable<bigint>): Promise<void> {
+    const missing = [...ids].filter((id) => !this.facts.has(id));
+    if (missing.length === 0) return;
+    const rows = await tx.query<AccountRow>("select id, owner, kind, currency from ledger_accounts where id = any($1::int8[])", [missing.map(String)]);
+    if (this.facts.size + rows.length > this.entriesMax) this.facts.clear();
+    for (const row of rows) this.facts.set(row.id, { id: row.id, owner: row.owner, kind: row.kind, currency: row.currency });
+  }
+
+  get(id: bigint): Omit<AccountRow, "balance" | "held"> | undefined {
+    return this.facts.get(id);
+  }
+}
+
+/**
+ * One batch, in one transaction:
+ *  1. find the accounts of held bets (a hold's account never changes, so no lock is needed);
+ *  2. lock every account whose available balance the rules check, in id order, in one statement;
+ *  3. read the idempotency keys and holds, now that a batch that committed before the locks shows;
+ *  4. judge every operation in order with the pure rules;
+ *  5. write every effect in one statement (transfers, player balances, holds, keys);
+ *  6. add the net change to the house and clearing accounts it moved, in id order, last: these rows
+ *     are shared by every batch, so their lock is held only for this statement and the commit, and
+ *     concurrent batches queue behind each other only for that short tail.
+ * Step-2 locks are taken in id order before any step-6 lock, and step-6 locks in id order by a
+ * batch that then only commits, so no two batches can wait for each other in a cycle.
+ */
+async function judgeAndWrite(tx: SqlExecutor, facts: AccountFacts, requests: readonly LedgerRequest[]): Promise<LedgerOutcome[]> {
+  const ops = requests.map((r) => r.op);
+  const holdIds = [...new Set(ops.map(holdIdOf).filter((id): id is string => id !== null))];
+  const accountIds = new Set<bigint>();
+  for (const op of ops) for (const id of accountIdsOf(op)) if (typeof id === "bigint") accountIds.add(id);
+  if (holdIds.length > 0) {
+    const owners = await tx.query<{ account_id: bigint }>("select account_id from ledger_holds where id = any($1::text[])", [holdIds]);
+    for (const row of owners) accountIds.add(row.account_id);
+  }
+  await facts.load(tx, accountIds);
+  const view = emptyLedgerView();
+  const lockIds: string[] = [];
+  for (const id of accountIds) {
+    const fact = facts.get(id);
+    if (fact === undefined) continue; // unknown: the rules answer account_not_found
+    // Balance 0 stands for "unknown": the store writes these accounts as a change, not a value.
+    if (negativeAllowedKinds.has(fact.kind)) view.accounts.set(id, { ...fact, balance: 0n, held: 0n });
+    else lockIds.push(id.toString());
+  }
+  await lockAndReadKeys(tx, view, requests, lockIds);
+  if (holdIds.length > 0) await readHolds(tx, view, holdIds);
+  const judgement = judgeBatch(view, requests);
+  await write(tx, judgement.writes, (id) => negativeAllowedKinds.has((view.accounts.get(id) as AccountState).kind));
+  return judgement.outcomes;
+}
+
+/**
+ * Locks the accounts in id order, then reads the idempotency keys: after the locks, so a batch on
+ * the same accounts that committed while this one waited is seen and its keys replay.
+ */
+async function lockAndReadKeys(tx: SqlExecutor, view: LedgerView, requests: readonly LedgerRequest[], lockIds: readonly string[]): Promise<void> {
+  if (lockIds.length > 0) {
+    const locked = await tx.query<AccountRow>(`${accountColumns} from ledger_accounts where id = any($1::int8[]) order by id for update`, [lockIds]);
+    for (const row of locked) view.accounts.set(row.id, { ...row } satisfies AccountState);
+  }
+  const keys = [...new Set(requests.map((r) => r.op.key))];
+  const recorded = await tx.query<{ key: string; fingerprint: string; outcome: string }>(
+    "select key, fingerprint, outcome::text as outcome from ledger_idempotency where key = any($1::text[])", [keys]);
+  for (const row of recorded) view.idempotency.set(row.key, { fingerprint: row.fingerprint, outcome: decodeOutcome(row.outcome) });
+}
+
+/** Reads the holds under their accounts' locks, so their status is current. */
+async function readHolds(tx: SqlExecutor, view: LedgerView, holdIds: readonly string[]): Promise<void> {
+  const holds = await tx.query<HoldRow>(
+    "select id, account_id, currency, amount, reference, status from ledger_holds where id = any($1::text[])", [holdIds]);
+  for (const row of holds) {
+    // A hold committed by a concurrent batch after our first read, on an account we did not lock:
+    // this batch is ordered before that one, so the hold does not exist yet for it. A reserve that
+    // would create it anyway hits the primary key and the batch is re-run.
+    if (!view.accounts.has(row.account_id)) continue;
+    view.holds.set(row.id, { id: row.id, accountId: row.account_id, currency: row.currency, amount: row.amount, reference: row.reference, status: row.status });
+  }
+}
+
+async function write(tx: SqlExecutor, writes: BatchWrites, relative: (id: bigint) => boolean): Promise<void> {
+  if (writes.idempotency.length === 0) return;
+  const t = writes.transfers;
+  const absolute = writes.accounts.filter((a) => !relative(a.accountId));
+  // Unique rows are inserted in key order, so two batches racing on the same keys wait in one
+  // direction only.
+  const keys = [...writes.idempotency].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const created = [...writes.holdsCreated].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const rows = await tx.query<{ resolved: number }>(ledgerWriteSql, [
+    t.map((x) => x.opKey), t.map((x) => x.leg), t.map((x) => x.debitAccountId.toString()), t.map((x) => x.creditAccountId.toString()),
+    t.map((x) => x.amount.toString()), t.map((x) => x.currency), t.map((x) => x.kind), t.map((x) => x.reference), t.map((x) => x.holdId),
+    absolute.map((a) => a.accountId.toString()), absolute.map((a) => a.balance.toString()), absolute.map((a) => a.held.toString()),
+    created.map((h) => h.id), created.map((h) => h.accountId.toString()), created.map((h) => h.currency), created.map((h) => h.amount.toString()),
+    created.map((h) => h.reference), created.map((h) => h.status),
+    writes.holdsResolved.map((h) => h.id), writes.holdsResolved.map((h) => h.status),
+    keys.map((k) => k.key), keys.map((k) => k.record.fingerprint), keys.map((k) => encodeOutcome(k.record.outcome)),
+  ]);
+  const resolved = rows[0]?.resolved ?? -1;
+  // Every resolved hold was pending under our lock; anything else means another writer bypassed the rules.
+  if (resolved !== writes.holdsResolved.length) throw new Error(`ledger invariant violated: resolved ${resolved} of ${writes.holdsResolved.length} holds`);
+  // The shared accounts last. Their view balance started at 0, so the final value is the net change.
+  const shared = writes.accounts.filter((a) => relative(a.accountId) && a.balance !== 0n).sort((a, b) => (a.accountId < b.accountId ? -1 : 1));
+  if (shared.length === 0) return;
+  // One row is locked by the update itself; several are locked first in id order, as an update
+  // through a join would lock them in no particular order.
+  if (shared.length > 1) await tx.query("select id from ledger_accounts where id = any($1::int8[]) order by id for update", [shared.map((a) => a.accountId.toString())]);
+  await tx.query(ledgerRelativeUpdateSql, [shared.map((a) => a.accountId.toString()), shared.map((a) => a.balance.toString())]);
+}
+
+interface HistoryRow {
+  id: bigint;
+  op_key: string;
+  kind: TransferKind;
+  amount: bigint;
+  currency: string;
+  debit_account_id: bigint;
+  credit_account_id: bigint;
+  reference: string;
+  hold_id: string | null;
+  created_at_ms: bigint;
+}
+
+async function history(db: SqlDb, accountId: bigint, query: HistoryQuery, entriesMax: number): Promise<HistoryPage> {
+  const limit = Math.max(1, Math.min(Math.trunc(query.limit), entriesMax));
+  const before = (query.beforeTransferId ?? 2n ** 63n - 1n).toString();
+  // Each side uses its own (account, id) index; one more row than asked tells whether a page follows.
+  const rows = await db.query<HistoryRow>(
+    `select id, op_key, kind, amount, currency, debit_account_id, credit_account_id, reference, hold_id,
+       (extract(epoch from created_at) * 1000)::int8 as created_at_ms
+     from ledger_transfers where id in (
+       (select id from ledger_transfers where debit_account_id = $1 and id < $2 order by id desc limit $3)
+       union all
+       (select id from ledger_transfers where credit_account_id = $1 and id < $2 order by id desc limit $3))
+     order by id desc limit $3`, [accountId.toString(), before, limit + 1]);
+  const page = rows.slice(0, limit);
+  const entries = page.map((r) => {
+    const credited = r.credit_account_id === accountId;
+    return {
+      transferId: r.id, opKey: r.op_key, kind: r.kind, amount: credited ? r.amount : -r.amount, currency: r.currency,
+      counterpartyAccountId: credited ? r.debit_account_id : r.credit_account_id, reference: r.reference, holdId: r.hold_id,
+      createdAtMs: Number(r.created_at_ms),
+    };
+  });
+  return { entries, nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null };
+}
+
+async function check(db: SqlDb): Promise<LedgerCheck> {
+  const [currencies, counts] = await db.transaction(async (tx) => {
+    // One snapshot for every figure.
+    await tx.query("set transaction isolation level repeatable read");
+    const perCurrency = await tx.query<{ currency: string; debits: bigint; credits: bigint; balances: bigint }>(ledgerCheckSql.perCurrency);
+    const totals = await tx.query<{ mismatched: bigint; held_mismatched: bigint; negative: bigint; transfers_mismatched: bigint }>(ledgerCheckSql.perAccount);
+    return [perCurrency, totals[0]] as const;
+  });
+  const result = {
+    currencies: currencies.map((c) => ({ currency: c.currency, debitsMinor: c.debits, creditsMinor: c.credits, balancesMinor: c.balances })),
+    accountsMismatched: Number(counts?.mismatched ?? 0n),
+    heldMismatched: Number(counts?.held_mismatched ?? 0n),
+    accountsNegative: Number(counts?.negative ?? 0n),
+    transfersMismatched: Number(counts?.transfers_mismatched ?? 0n),
+  };
+  const ok = result.currencies.every((c) => c.debitsMinor === c.creditsMinor && c.balancesMinor === 0n)
+    && result.accountsMismatched === 0 && result.heldMismatched === 0 && result.accountsNegative === 0 && result.transfersMismatched === 0;
+  return { ...result, ok };
+}
