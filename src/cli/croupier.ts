@@ -3,8 +3,9 @@
  * The `croupier` command. Each subcommand takes the configuration flags of `serve` (see
  * `croupier serve --help`) plus its own.
  */
-import { ConfigError, loadConfig, optionsHelp, printableConfig, type Config } from "../config/config.js";
-import { buildServices, createLogger, startServer, version } from "../main.js";
+import { ConfigError, loadConfig, type Config } from "../config/config.js";
+import { buildServices, createLogger, version } from "../main.js";
+import { runServe } from "./serve.command.js";
 import { generateKey } from "../adapters/node/jwt-keys.js";
 import { roles, type Role } from "../protocol/auth.schemas.js";
 
@@ -12,6 +13,7 @@ const usage = `croupier ${version} — real-time casino backend
 
 Usage:
   croupier serve [options]           serve HTTP and WebSocket (embedded mode unless DATABASE_URL is set)
+  croupier serve --workers N         N worker processes sharing the port (production mode)
   croupier serve --print-config      print the effective configuration (secrets masked) and exit
   croupier migrate [options]         apply database migrations and exit
   croupier keys rotate [options]     add a new Ed25519 signing key; older keys verify until their tokens expire
@@ -44,34 +46,8 @@ async function readStdin(): Promise<string> {
 }
 
 async function serve(argv: string[]): Promise<void> {
-  const { own, rest } = splitFlags(argv, [], ["print-config", "help"]);
-  if (own.has("help")) {
-    console.log(`croupier serve [options]\n\n  --print-config\n      print the effective configuration with secrets masked, then exit\n${optionsHelp()}`);
-    return;
-  }
-  const config = loadConfig(rest);
-  if (own.has("print-config")) {
-    console.log(JSON.stringify(printableConfig(config), null, 2));
-    return;
-  }
-  const logger = createLogger(config);
-  const server = await startServer(config, logger);
-  console.log(`Croupier is serving on ${server.url} in ${server.services.mode} mode${server.url.startsWith("https:") ? " (TLS 1.3 minimum)" : " (plain HTTP: no TLS certificate configured)"}`);
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, "shutting down");
-    const force = setTimeout(() => process.exit(1), config.shutdownGraceMs);
-    force.unref();
-    server.close().then(() => process.exit(0), (error) => {
-      logger.error({ err: error }, "shutdown failed");
-      process.exit(1);
-    });
-  };
-  process.on("SIGTERM", () => stop("SIGTERM"));
-  process.on("SIGINT", () => stop("SIGINT"));
-  process.on("SIGHUP", () => void server.services.keys.reload().then(() => logger.info("signing keys reloaded")));
+  const { own, rest } = splitFlags(argv, ["workers"], ["print-config", "help"]);
+  return runServe(own, rest);
 }
 
 async function migrateOnly(argv: string[]): Promise<void> {

@@ -69,7 +69,7 @@ export interface PresenceInfo {
 }
 
 export type ServerMessage =
-  | { readonly type: "welcome"; readonly id?: string; readonly userId: string; readonly sessionId: string; readonly serverTime: number; readonly protocol: number; readonly limits: Readonly<Record<string, number>> }
+  | { readonly type: "welcome"; readonly id?: string; readonly userId: string; readonly sessionId: string; readonly node: string; readonly serverTime: number; readonly protocol: number; readonly limits: Readonly<Record<string, number>> }
   | { readonly type: "time"; readonly id: string; readonly t0: number; readonly t1: number }
   /**
    * `resumed`: the events after the client's offset follow, then live ones. `snapshot` (a fresh join)

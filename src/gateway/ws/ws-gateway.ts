@@ -181,7 +181,7 @@ export class WsGateway {
     connection.principal = outcome.value;
     const { limits } = this.deps;
     connection.send({
-      type: "welcome", ...(frame.id ? { id: frame.id } : {}), userId: outcome.value.userId, sessionId: outcome.value.sessionId,
+      type: "welcome", ...(frame.id ? { id: frame.id } : {}), userId: outcome.value.userId, sessionId: outcome.value.sessionId, node: this.deps.directory.nodeId,
       serverTime: this.deps.clock.nowMs(), protocol: protocolVersion,
       limits: { frameBytesMax: limits.frameBytesMax, messagesPerSecondMax: limits.messagesPerSecondMax, roomsPerConnectionMax: limits.roomsPerConnectionMax, sendQueueBytesMax: limits.sendQueueBytesMax },
     });

@@ -1,0 +1,106 @@
+/**
+ * `croupier serve`: one process, or with `--workers N` a primary that forks N worker processes
+ * sharing the port (node:cluster hands each new connection to a worker). One process can hold at
+ * most ~20,000 sockets where the open-file limit is 20,000, so a machine serves more players with
+ * more workers. Workers share state only through PostgreSQL and Redis, so `--workers` above 1 needs
+ * production mode.
+ */
+import cluster from "node:cluster";
+import { availableParallelism } from "node:os";
+import { ConfigError, loadConfig, optionsHelp, printableConfig, type Config } from "../config/config.js";
+import { createLogger, startServer, type RunningServer } from "../main.js";
+
+const workersMax = 64;
+const restartDelayMs = 1_000;
+
+function describe(server: { url: string; mode: string }): string {
+  return `${server.url} in ${server.mode} mode${server.url.startsWith("https:") ? " (TLS 1.3 minimum)" : " (plain HTTP: no TLS certificate configured)"}`;
+}
+
+export function parseWorkers(value: string | true | undefined): number {
+  if (value === undefined) return 1;
+  if (value === "auto") return availableParallelism();
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > workersMax) throw new ConfigError(`--workers must be an integer from 1 to ${workersMax}, or auto; got ${String(value)}`);
+  return n;
+}
+
+export const serveHelp = (options: string) => `croupier serve [options]
+
+  --print-config
+      print the effective configuration with secrets masked, then exit
+  --workers <n|auto>
+      run n worker processes sharing the port (production mode only; default 1)
+${options}`;
+
+export async function runServe(own: Map<string, string | true>, rest: string[]): Promise<void> {
+  if (own.has("help")) return void console.log(serveHelp(optionsHelp()));
+  const config = loadConfig(rest);
+  if (own.has("print-config")) return void console.log(JSON.stringify(printableConfig(config), null, 2));
+  const workers = parseWorkers(own.get("workers"));
+  if (workers > 1 && (config.databaseUrl === null || config.redisUrl === null)) {
+    throw new ConfigError("--workers above 1 needs DATABASE_URL and REDIS_URL: workers share state only through PostgreSQL and Redis");
+  }
+  if (workers > 1 && cluster.isPrimary) return primary(config, workers);
+  return single(config);
+}
+
+async function single(config: Config): Promise<void> {
+  const logger = createLogger(config);
+  const server: RunningServer = await startServer(config, logger);
+  if (cluster.isWorker) process.send?.({ type: "listening", url: server.url, mode: server.services.mode });
+  else console.log(`Croupier is serving on ${describe({ url: server.url, mode: server.services.mode })}`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    setTimeout(() => process.exit(1), config.shutdownGraceMs).unref();
+    server.close().then(() => process.exit(0), (error: unknown) => {
+      logger.error({ err: error }, "shutdown failed");
+      process.exit(1);
+    });
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGHUP", () => void server.services.keys.reload().then(() => logger.info("signing keys reloaded")));
+}
+
+/** The primary only supervises: it forks, restarts a worker that dies, and stops them all on a signal. */
+async function primary(config: Config, workers: number): Promise<void> {
+  const logger = createLogger(config);
+  let stopping = false;
+  let announced = false;
+  const listening = new Set<number>();
+  const fork = () => {
+    const worker = cluster.fork();
+    worker.on("message", (message: { type?: string; url?: string; mode?: string }) => {
+      if (message.type !== "listening" || message.url === undefined) return;
+      listening.add(worker.id);
+      if (!announced && listening.size === workers) {
+        announced = true;
+        console.log(`Croupier is serving on ${describe({ url: message.url, mode: message.mode ?? "production" })} with ${workers} workers`);
+      }
+    });
+  };
+  cluster.on("exit", (worker, code, signal) => {
+    listening.delete(worker.id);
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      return;
+    }
+    logger.error({ workerPid: worker.process.pid, code, signal }, "worker exited; starting a new one");
+    setTimeout(fork, restartDelayMs).unref();
+  });
+  for (let i = 0; i < workers; i++) fork();
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "stopping workers");
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill("SIGTERM");
+    setTimeout(() => process.exit(1), config.shutdownGraceMs + 1_000).unref();
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGHUP", () => { for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill("SIGHUP"); });
+}
