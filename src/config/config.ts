@@ -53,6 +53,25 @@ export interface Config {
   readonly wsConnectionsMax: number;
   readonly presenceIntervalMs: number;
   readonly sandboxRoomsEnabled: boolean;
+  readonly rouletteTables: string;
+  readonly rouletteBettingMs: number;
+  readonly rouletteResultsMs: number;
+  readonly ledgerBatchOpsMax: number;
+  readonly ledgerBatchWaitMs: number;
+  readonly ledgerBatchesInFlightMax: number;
+  readonly ledgerQueueOpsMax: number;
+  readonly withdrawalAmountMinorMin: number;
+  readonly withdrawalsPerPeriodMax: number;
+  readonly withdrawalPeriodMs: number;
+  readonly paymentsSandboxEnabled: boolean;
+  readonly paymentsSandboxWebhookSecret: string | null;
+  readonly paymentsSandboxWebhookUrl: string | null;
+  readonly paymentsSandboxWebhookDelayMs: number;
+  readonly paymentsWebhookToleranceMs: number;
+  readonly paymentsProviderTimeoutMs: number;
+  readonly outboxPollIntervalMs: number;
+  readonly outboxLeaseMs: number;
+  readonly outboxAttemptsMax: number;
   readonly trustProxy: boolean;
   readonly shutdownGraceMs: number;
 }
@@ -177,11 +196,23 @@ function checkAgreement(config: Config): void {
   if (config.refreshTokenTtlSeconds <= config.accessTokenTtlSeconds) {
     throw new ConfigError("refreshTokenTtlSeconds must exceed accessTokenTtlSeconds");
   }
+  for (const id of config.rouletteTables.split(",")) {
+    if (!/^[A-Za-z0-9_.-]{1,64}$/.test(id.trim())) throw new ConfigError(`invalid rouletteTables entry "${id}": expected ids of 1-64 letters, digits, _ . -`);
+  }
   if (config.edgeBufferEntriesMax > config.roomLogEntriesMax) {
     throw new ConfigError(`edgeBufferEntriesMax (${config.edgeBufferEntriesMax}) must not exceed roomLogEntriesMax (${config.roomLogEntriesMax})`);
   }
   if (config.actionTimeoutMs <= config.leaseTtlMs) {
     throw new ConfigError("actionTimeoutMs must exceed leaseTtlMs, so a request can outlive one owner's failover");
+  }
+  if (config.ledgerQueueOpsMax < config.ledgerBatchOpsMax) {
+    throw new ConfigError(`ledgerQueueOpsMax (${config.ledgerQueueOpsMax}) must be at least ledgerBatchOpsMax (${config.ledgerBatchOpsMax})`);
+  }
+  if (config.outboxLeaseMs <= config.paymentsProviderTimeoutMs) {
+    throw new ConfigError("outboxLeaseMs must exceed paymentsProviderTimeoutMs, so a node still waiting for the provider keeps its outbox entry");
+  }
+  if (config.paymentsSandboxWebhookSecret !== null && config.paymentsSandboxWebhookSecret.length < 16) {
+    throw new ConfigError("paymentsSandboxWebhookSecret must have at least 16 characters");
   }
   if (config.redisUrl !== null && config.databaseUrl === null) {
     throw new ConfigError("redisUrl needs databaseUrl: several nodes must share one PostgreSQL, not each their own embedded database");

@@ -24,6 +24,8 @@ export interface LogEntry extends LogEntryInput {
 export interface RoomSnapshot {
   readonly public: unknown;
   readonly private?: Readonly<Record<string, unknown>>;
+  /** Owner-only state, never sent to clients. */
+  readonly server?: unknown;
 }
 
 export interface RoomHead {

@@ -21,7 +21,23 @@ export interface ActionRequest {
 
 export type BehaviorOutcome<S> =
   | { readonly ok: true; readonly state: S; readonly events: readonly LogEntryInput[]; readonly result?: unknown; readonly barrier?: boolean }
+  /**
+   * The behavior needs the outside world (a ledger reservation, a random draw, a record written)
+   * before it can decide: the host runs `effect` and hands the result to `resume`. Behaviors stay
+   * pure and synchronous; all I/O happens in the host, in order, inside the room's queue.
+   */
+  | { readonly ok: true; readonly effect: unknown; readonly resume: (result: unknown) => BehaviorOutcome<S> }
   | { readonly ok: false; readonly error: ErrorName; readonly details?: readonly string[] };
+
+/** The actor of timer ticks and other decisions the room takes on its own. */
+export const systemActor: Actor = Object.freeze({ userId: "system", roles: [] });
+
+export interface BehaviorSnapshot {
+  readonly public: unknown;
+  readonly private?: Record<string, unknown>;
+  /** Never sent to clients: what the owner needs to continue after a failover (a fixed outcome, holds). */
+  readonly server?: unknown;
+}
 
 /**
  * What a kind of room does. Behaviors are synchronous and own no I/O: the room host orders the
@@ -32,9 +48,11 @@ export interface RoomBehavior<S = unknown> {
   canJoin(roomName: string, actor: Actor): boolean;
   initial(roomName: string): S;
   apply(state: S, action: ActionRequest, actor: Actor, ctx: RoomContext): BehaviorOutcome<S>;
-  /** The state as clients may see it: public, plus per-user private parts. Must round-trip through `restore`. */
-  snapshot(state: S): { public: unknown; private?: Record<string, unknown> };
-  restore(snapshot: { public: unknown; private?: Record<string, unknown> }): S;
+  /** The state: public, per-user private and server-only parts. Must round-trip through `restore`. */
+  snapshot(state: S): BehaviorSnapshot;
+  restore(snapshot: BehaviorSnapshot): S;
+  /** Server time of the room's next timer, if any; the host then applies `{ kind: "tick" }` as `systemActor`. */
+  deadline?(state: S): number | null;
 }
 
 export function roomKind(room: string): string {

@@ -4,7 +4,7 @@ import type { RoomLease } from "../ports/room-lease.js";
 import type { RoomLog } from "../ports/room-log.js";
 import type { RoomBehavior } from "./room-behavior.js";
 import { roomKind } from "./room-behavior.js";
-import { RoomHost, type HostLimits, type HostReply, type HostRequest } from "./room-host.js";
+import { RoomHost, type EffectRunner, type HostLimits, type HostReply, type HostRequest } from "./room-host.js";
 
 export interface DirectoryLimits extends HostLimits {
   readonly leaseTtlMs: number;
@@ -40,6 +40,9 @@ export class RoomDirectory {
     private readonly bus: Bus,
     private readonly clock: Clock,
     private readonly limits: DirectoryLimits,
+    private readonly effects: EffectRunner = async (room) => {
+      throw new Error(`room ${room} asked for an effect but this node runs none`);
+    },
   ) {}
 
   async start(): Promise<void> {
@@ -114,7 +117,7 @@ export class RoomDirectory {
     if (behavior === undefined) return null;
     const fence = await this.lease.acquire(room, this.nodeId, this.limits.leaseTtlMs);
     if (fence === null) return null;
-    const host = await RoomHost.open(room, fence, behavior, this.log, this.clock, this.limits, () => void this.drop(room));
+    const host = await RoomHost.open(room, fence, behavior, this.log, this.clock, this.limits, () => void this.drop(room), this.effects);
     const unsubscribe = await this.bus.subscribe(requestChannel(room), (message) => void this.serveRemote(host, message));
     this.owned.set(room, { host, unsubscribe });
     return host;

@@ -1,13 +1,20 @@
 import type { ErrorName } from "../../protocol/errors.js";
 import type { Clock } from "../ports/clock.js";
 import type { LogEntryInput, RoomLog, RoomSnapshot } from "../ports/room-log.js";
-import type { ActionRequest, Actor, RoomBehavior } from "./room-behavior.js";
+import type { ActionRequest, Actor, BehaviorOutcome, RoomBehavior } from "./room-behavior.js";
+import { systemActor } from "./room-behavior.js";
+
+/** Runs a behavior's effect (ledger call, random draw, record write) and returns its result. */
+export type EffectRunner = (room: string, effect: unknown) => Promise<unknown>;
+
+const effectsPerRequestMax = 10_000;
 
 export type HostRequest =
   | { readonly type: "action"; readonly actor: Actor; readonly actionId: string; readonly lastOffset: number; readonly action: ActionRequest }
   | { readonly type: "chat"; readonly actor: Actor; readonly text: string }
   | { readonly type: "moderate"; readonly actor: Actor; readonly op: "mute" | "unmute" | "kick"; readonly userId: string }
-  | { readonly type: "publish"; readonly events: readonly LogEntryInput[] };
+  | { readonly type: "publish"; readonly events: readonly LogEntryInput[] }
+  | { readonly type: "tick" };
 
 export type HostReply =
   | { readonly ok: true; readonly status: "applied" | "duplicate"; readonly offset: number; readonly result?: unknown }
@@ -52,14 +59,17 @@ export class RoomHost<S = unknown> {
     private readonly clock: Clock,
     private readonly limits: HostLimits,
     private readonly onFenced: () => void,
+    private readonly effects: EffectRunner,
   ) {}
 
   /** Takes over a room: restores its snapshot and the action ids still in its history. */
-  static async open<S>(room: string, fence: number, behavior: RoomBehavior<S>, log: RoomLog, clock: Clock, limits: HostLimits, onFenced: () => void): Promise<RoomHost<S>> {
+  static async open<S>(room: string, fence: number, behavior: RoomBehavior<S>, log: RoomLog, clock: Clock, limits: HostLimits, onFenced: () => void, effects: EffectRunner): Promise<RoomHost<S>> {
     const stored = await log.snapshot(room);
     const envelope = stored.snapshot?.public as Envelope | undefined;
-    const state = envelope === undefined ? behavior.initial(room) : behavior.restore({ public: envelope.state, ...(stored.snapshot?.private ? { private: stored.snapshot.private } : {}) });
-    const host = new RoomHost(room, fence, behavior, state, log, clock, limits, onFenced);
+    const state = envelope === undefined
+      ? behavior.initial(room)
+      : behavior.restore({ public: envelope.state, ...(stored.snapshot?.private ? { private: { ...stored.snapshot.private } } : {}), ...(stored.snapshot?.server === undefined ? {} : { server: stored.snapshot.server }) });
+    const host = new RoomHost(room, fence, behavior, state, log, clock, limits, onFenced, effects);
     host.head = stored.offset;
     host.muted = new Set(envelope?.muted ?? []);
     host.barrierOffset = envelope?.barrierOffset ?? 0;
@@ -70,7 +80,20 @@ export class RoomHost<S = unknown> {
       if (range.entries.length < 1000) break;
       after = range.entries.at(-1)?.offset ?? after;
     }
+    host.schedule();
     return host;
+  }
+
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  /** Arms the timer for the behavior's next deadline (a past deadline fires at once: a failover catches up). */
+  private schedule(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const deadline = this.behavior.deadline?.(this.state) ?? null;
+    if (deadline === null || this.stopped) return;
+    this.timer = setTimeout(() => void this.submit({ type: "tick" }), Math.max(0, deadline - this.clock.nowMs()));
+    this.timer.unref();
   }
 
   get fenceToken(): number {
@@ -83,6 +106,7 @@ export class RoomHost<S = unknown> {
 
   stop(): void {
     this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
   }
 
   submit(request: HostRequest): Promise<HostReply> {
@@ -101,7 +125,31 @@ export class RoomHost<S = unknown> {
       case "chat": return this.chat(request.actor, request.text);
       case "moderate": return this.moderate(request.actor, request.op, request.userId);
       case "publish": return this.write(request.events, this.state);
+      case "tick": return this.tick();
     }
+  }
+
+  private async tick(): Promise<HostReply> {
+    const outcome = await this.settleEffects(this.behavior.apply(this.state, { kind: "tick" }, systemActor, this.context()));
+    if (!outcome.ok) {
+      this.schedule();
+      return { ok: false, error: outcome.error };
+    }
+    return this.write(outcome.events, outcome.state, outcome.barrier === true);
+  }
+
+  private context() {
+    return { nowMs: this.clock.nowMs(), revealLeadMs: this.limits.revealLeadMs };
+  }
+
+  /** Runs effects until the behavior decides; bounded so a behavior bug cannot loop forever. */
+  private async settleEffects(first: BehaviorOutcome<S>): Promise<Exclude<BehaviorOutcome<S>, { effect: unknown }>> {
+    let outcome = first;
+    for (let i = 0; "effect" in outcome && outcome.ok; i++) {
+      if (i >= effectsPerRequestMax) throw new Error(`room ${this.room}: more than ${effectsPerRequestMax} effects for one request`);
+      outcome = outcome.resume(await this.effects(this.room, outcome.effect));
+    }
+    return outcome as Exclude<BehaviorOutcome<S>, { effect: unknown }>;
   }
 
   private async action(request: Extract<HostRequest, { type: "action" }>): Promise<HostReply> {
@@ -109,7 +157,7 @@ export class RoomHost<S = unknown> {
     if (previous !== undefined) return { ok: true, status: "duplicate", offset: previous };
     if (request.lastOffset > this.head) return { ok: false, error: "ACTION_OFFSET_INVALID", details: [`room is at offset ${this.head}`] };
     if (request.lastOffset < this.barrierOffset) return { ok: false, error: "ACTION_STALE", details: [`state changed at offset ${this.barrierOffset}`] };
-    const outcome = this.behavior.apply(this.state, request.action, request.actor, { nowMs: this.clock.nowMs(), revealLeadMs: this.limits.revealLeadMs });
+    const outcome = await this.settleEffects(this.behavior.apply(this.state, request.action, request.actor, this.context()));
     if (!outcome.ok) return { ok: false, error: outcome.error, ...(outcome.details ? { details: outcome.details } : {}) };
     const events = outcome.events.map((e, i) => (i === 0 ? { ...e, actionId: request.actionId } : e));
     const reply = await this.write(events, outcome.state, outcome.barrier === true, outcome.result);
@@ -138,7 +186,11 @@ export class RoomHost<S = unknown> {
 
   private async write(events: readonly LogEntryInput[], next: S, barrier = false, result?: unknown): Promise<HostReply> {
     const view = this.behavior.snapshot(next);
-    const snapshot: RoomSnapshot = { public: { state: view.public, muted: [...this.muted], barrierOffset: barrier ? this.head + events.length : this.barrierOffset }, ...(view.private ? { private: view.private } : {}) };
+    const snapshot: RoomSnapshot = {
+      public: { state: view.public, muted: [...this.muted], barrierOffset: barrier ? this.head + events.length : this.barrierOffset },
+      ...(view.private ? { private: view.private } : {}),
+      ...(view.server === undefined ? {} : { server: view.server }),
+    };
     const appended = await this.log.append(this.room, this.fence, events, snapshot, this.clock.nowMs());
     if (!appended.ok) {
       this.stop();
@@ -148,6 +200,7 @@ export class RoomHost<S = unknown> {
     this.state = next;
     this.head = appended.entries.at(-1)?.offset ?? this.head;
     if (barrier) this.barrierOffset = this.head;
+    this.schedule();
     return { ok: true, status: "applied", offset: this.head, ...(result === undefined ? {} : { result }) };
   }
 

@@ -1,0 +1,33 @@
+import type { RoundRecord } from "../tables/table-effects.js";
+
+export interface RecalledBet {
+  readonly betId: string;
+  readonly userId: string;
+  readonly currency: string;
+  readonly stakeMinor: bigint;
+  readonly payoutMinor: bigint | null;
+  readonly detail: unknown;
+  readonly placedAt: Date;
+}
+
+export interface RecalledRound {
+  readonly roundId: string;
+  readonly tableId: string;
+  readonly game: string;
+  readonly status: RoundRecord["status"];
+  readonly outcome: unknown;
+  readonly verification: unknown;
+  readonly voidReason: string | null;
+  readonly openedAt: Date;
+  readonly closedAt: Date | null;
+  readonly settledAt: Date | null;
+  readonly bets: readonly RecalledBet[];
+}
+
+/** Game recall: each round and its bets as the table's owner records them. Writes are idempotent. */
+export interface RoundStore {
+  record(record: RoundRecord): Promise<void>;
+  find(roundId: string): Promise<RecalledRound | null>;
+  /** Rounds in which `userId` placed a bet, newest first. */
+  listForUser(userId: string, limit: number, beforeRoundOpenedAt?: Date): Promise<readonly RecalledRound[]>;
+}

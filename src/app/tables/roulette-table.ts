@@ -1,0 +1,265 @@
+import { findCurrency, parseAmount } from "../../engine/money/index.js";
+import { pocketCount, redNumbers, settle, validateBets, defaultRouletteLimits, type RouletteBet, type RouletteBetRequest, type RouletteLimits } from "../../engine/roulette/index.js";
+import type { ErrorName } from "../../protocol/errors.js";
+import type { LogEntryInput } from "../ports/room-log.js";
+import type { ActionRequest, Actor, BehaviorOutcome, RoomBehavior, RoomContext } from "../rooms/room-behavior.js";
+import { roomSubject } from "../rooms/room-behavior.js";
+import type { BatchResult, ReserveResult, RoundRecord, TableEffect } from "./table-effects.js";
+
+export interface RouletteTableConfig {
+  readonly currency: string;
+  readonly bettingMs: number;
+  readonly resultsMs: number;
+  /** A betting phase that should have closed longer ago than this (its owner was gone) is voided. */
+  readonly lateCloseMsMax: number;
+  readonly limits: RouletteLimits;
+}
+
+export const defaultRouletteTable: RouletteTableConfig = {
+  currency: "EUR", bettingMs: 15_000, resultsMs: 5_000, lateCloseMsMax: 2_000, limits: defaultRouletteLimits,
+};
+
+interface PlacedBet {
+  readonly betId: string;
+  readonly userId: string;
+  readonly holdId: string;
+  readonly stakeMinor: string;
+  readonly bets: readonly { readonly type: string; readonly pockets: readonly number[]; readonly stakeMinor: string }[];
+  readonly placedAtMs: number;
+}
+
+type Phase = "betting" | "revealing" | "results" | "voiding";
+
+interface Round {
+  readonly id: string;
+  readonly phase: Phase;
+  readonly openedAtMs: number;
+  readonly closesAtMs: number;
+  readonly revealAtMs: number | null;
+  readonly nextAtMs: number | null;
+  readonly number: number | null;
+  readonly bets: readonly PlacedBet[];
+  readonly voidReason: string | null;
+}
+
+export interface RouletteTableState {
+  readonly tableId: string;
+  readonly seq: number;
+  readonly round: Round | null;
+  readonly history: readonly number[];
+}
+
+const historyMax = 12;
+const tickSlackMs = 5;
+
+function refuse(error: ErrorName, ...details: string[]): BehaviorOutcome<RouletteTableState> {
+  return { ok: false, error, details };
+}
+
+function color(n: number): "green" | "red" | "black" {
+  return n === 0 ? "green" : redNumbers.has(n) ? "red" : "black";
+}
+
+function openRound(state: RouletteTableState, nowMs: number, config: RouletteTableConfig): RouletteTableState {
+  const seq = state.seq + 1;
+  return {
+    ...state, seq,
+    round: { id: `${state.tableId}:${seq}:${nowMs.toString(36)}`, phase: "betting", openedAtMs: nowMs, closesAtMs: nowMs + config.bettingMs, revealAtMs: null, nextAtMs: null, number: null, bets: [], voidReason: null },
+  };
+}
+
+function record(state: RouletteTableState, round: Round, status: RoundRecord["status"], nowMs: number, extra: Partial<RoundRecord> = {}): TableEffect {
+  return { type: "round.record", record: { roundId: round.id, tableId: state.tableId, game: "roulette", status, atMs: nowMs, ...extra } };
+}
+
+/** Parses the wire form of a bet (`amount` as a decimal string) into the engine's request. */
+function toRequests(raw: unknown, currency: string): RouletteBetRequest[] | string {
+  if (!Array.isArray(raw) || raw.length === 0) return "bets must be a non-empty array";
+  const unit = findCurrency(currency);
+  if (unit === null) return `unknown currency ${currency}`;
+  const requests: RouletteBetRequest[] = [];
+  for (const [i, item] of raw.entries()) {
+    if (typeof item !== "object" || item === null) return `bet ${i} is not an object`;
+    const { type, numbers, index, amount } = item as Record<string, unknown>;
+    if (typeof amount !== "string") return `bet ${i}: amount must be a decimal string`;
+    const stakeMinor = parseAmount(amount, unit);
+    if (typeof stakeMinor !== "bigint") return `bet ${i}: amount ${stakeMinor}`;
+    requests.push({ type, numbers, index, stakeMinor } as RouletteBetRequest);
+  }
+  return requests;
+}
+
+/**
+ * A shared European roulette table (`roulette:<tableId>`): timed rounds that open for bets, close,
+ * reveal one result to everyone at one server moment, settle every bet through the ledger and open
+ * the next round. Pure: stakes are reserved, numbers drawn and rounds recorded by effects the host runs.
+ */
+export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableConfig>): RoomBehavior<RouletteTableState> {
+  const configOf = (tableId: string): RouletteTableConfig => tables.get(tableId) ?? defaultRouletteTable;
+
+  function placeBet(state: RouletteTableState, action: ActionRequest, actor: Actor, ctx: RoomContext): BehaviorOutcome<RouletteTableState> {
+    const config = configOf(state.tableId);
+    const round = state.round;
+    if (round === null || round.phase !== "betting" || ctx.nowMs >= round.closesAtMs) return refuse("BET_ROUND_CLOSED", "betting is closed; wait for the next round");
+    if (action.roundId !== round.id) return refuse("BET_ROUND_CLOSED", `bets go to round ${round.id}`);
+    const requests = toRequests(action.bets, config.currency);
+    if (typeof requests === "string") return refuse("BET_INVALID", requests);
+    const validated = validateBets(requests, config.limits);
+    if (validated.status !== "ok") return refuse(validated.status === "unknown_bet_type" || validated.status === "numbers_not_on_layout" || validated.status === "index_out_of_range" || validated.status === "stake_not_integer" ? "BET_INVALID" : "BET_LIMIT", `bet ${validated.betIndex}: ${validated.status}`);
+    const mine = round.bets.filter((b) => b.userId === actor.userId);
+    const roundStake = mine.reduce((sum, b) => sum + BigInt(b.stakeMinor), 0n) + validated.totalStakeMinor;
+    if (roundStake > config.limits.roundStakeMinorMax) return refuse("BET_LIMIT", "round_stake_above_max");
+    if (mine.reduce((n, b) => n + b.bets.length, 0) + validated.bets.length > config.limits.roundBetsMax) return refuse("BET_LIMIT", "too_many_bets");
+    const betId = `${actor.userId}:${String(action.betId ?? round.bets.length)}`;
+    const holdId = `${round.id}:${round.bets.length}`;
+    return {
+      ok: true,
+      effect: { type: "wallet.reserve", playerId: actor.userId, currency: config.currency, amountMinor: validated.totalStakeMinor.toString(), holdId, roundId: round.id } satisfies TableEffect,
+      resume: (raw) => {
+        const reserved = raw as ReserveResult;
+        if (reserved.status === "insufficient_funds" || reserved.status === "account_not_found") return refuse("WALLET_INSUFFICIENT_FUNDS", reserved.status);
+        if (reserved.status !== "ok") return refuse("BET_INVALID", `wallet: ${reserved.status}`);
+        const placed: PlacedBet = { betId, userId: actor.userId, holdId, stakeMinor: validated.totalStakeMinor.toString(), bets: validated.bets.map(serializeBet), placedAtMs: ctx.nowMs };
+        const next = { ...state, round: { ...round, bets: [...round.bets, placed] } };
+        const events: LogEntryInput[] = [{ kind: "bet.placed", data: { roundId: round.id, userId: actor.userId, bets: placed.bets, stakeMinor: placed.stakeMinor } }];
+        return { ok: true, state: next, events, result: { roundId: round.id, holdId, stakeMinor: placed.stakeMinor, availableMinor: reserved.availableMinor } };
+      },
+    };
+  }
+
+  function tick(state: RouletteTableState, ctx: RoomContext): BehaviorOutcome<RouletteTableState> {
+    const config = configOf(state.tableId);
+    const round = state.round;
+    if (round === null) return opened(state, ctx, config);
+    switch (round.phase) {
+      case "betting":
+        if (ctx.nowMs + tickSlackMs < round.closesAtMs) return { ok: true, state, events: [] };
+        if (ctx.nowMs - round.closesAtMs > config.lateCloseMsMax) return voidRound(state, round, "betting did not close on time (table owner changed)", ctx);
+        return close(state, round, ctx);
+      case "revealing": return ctx.nowMs + tickSlackMs < (round.revealAtMs ?? 0) ? { ok: true, state, events: [] } : settleRound(state, round, ctx, config);
+      case "voiding": return voidRound(state, round, round.voidReason ?? "voided", ctx);
+      case "results": return ctx.nowMs + tickSlackMs < (round.nextAtMs ?? 0) ? { ok: true, state, events: [] } : opened(state, ctx, config);
+    }
+  }
+
+  function opened(state: RouletteTableState, ctx: RoomContext, config: RouletteTableConfig): BehaviorOutcome<RouletteTableState> {
+    const next = openRound(state, ctx.nowMs, config);
+    const round = next.round as Round;
+    return {
+      ok: true, effect: record(next, round, "open", ctx.nowMs),
+      resume: () => ({ ok: true, state: next, barrier: true, events: [{ kind: "round.opened", data: { roundId: round.id, closesAt: round.closesAtMs, currency: config.currency } }] }),
+    };
+  }
+
+  function close(state: RouletteTableState, round: Round, ctx: RoomContext): BehaviorOutcome<RouletteTableState> {
+    return {
+      ok: true, effect: { type: "rng.uniform", n: pocketCount } satisfies TableEffect,
+      resume: (drawn) => {
+        const number = drawn as number;
+        const revealAtMs = ctx.nowMs + ctx.revealLeadMs;
+        const closed: Round = { ...round, phase: "revealing", number, revealAtMs };
+        const currency = configOf(state.tableId).currency;
+        const bets = round.bets.map((b) => ({ betId: b.betId, userId: b.userId, currency, stakeMinor: b.stakeMinor, detail: b.bets, placedAtMs: b.placedAtMs }));
+        return {
+          ok: true, effect: record(state, closed, "closed", ctx.nowMs, { outcome: { number, color: color(number) }, verification: { rng: "csprng", pockets: pocketCount }, bets }),
+          resume: () => ({
+            ok: true, state: { ...state, round: closed },
+            events: [
+              { kind: "round.closed", data: { roundId: round.id, bets: round.bets.length } },
+              { kind: "round.result", data: { roundId: round.id, number, color: color(number) }, revealAt: revealAtMs },
+            ],
+          }),
+        };
+      },
+    };
+  }
+
+  function settleRound(state: RouletteTableState, round: Round, ctx: RoomContext, config: RouletteTableConfig): BehaviorOutcome<RouletteTableState> {
+    const number = round.number as number;
+    const payouts = round.bets.map((placed) => ({ placed, winMinor: settle(placed.bets.map(deserializeBet), number).totalReturnMinor }));
+    return {
+      ok: true,
+      effect: { type: "wallet.settle", gameId: "roulette", currency: config.currency, items: payouts.map((p) => ({ holdId: p.placed.holdId, winMinor: p.winMinor.toString() })) } satisfies TableEffect,
+      resume: (raw) => {
+        const failed = (raw as BatchResult).statuses.filter((s) => s !== "ok");
+        // A transient ledger refusal (busy) leaves the round revealing; the next tick settles again, idempotently.
+        if (failed.length > 0) return { ok: true, state: { ...state, round: { ...round, revealAtMs: ctx.nowMs + 500 } }, events: [] };
+        const done: Round = { ...round, phase: "results", nextAtMs: ctx.nowMs + config.resultsMs };
+        return {
+          ok: true, effect: record(state, done, "settled", ctx.nowMs, { payouts: payouts.map((p) => ({ betId: p.placed.betId, payoutMinor: p.winMinor.toString() })) }),
+          resume: () => ({
+            ok: true, state: { ...state, round: done, history: [number, ...state.history].slice(0, historyMax) },
+            events: [
+              ...payouts.map((p) => ({ kind: "round.payout", to: p.placed.userId, data: { roundId: round.id, holdId: p.placed.holdId, stakeMinor: p.placed.stakeMinor, returnMinor: p.winMinor.toString() } })),
+              { kind: "round.settled", data: { roundId: round.id, number, bets: round.bets.length, returnedMinor: payouts.reduce((s, p) => s + p.winMinor, 0n).toString() } },
+            ],
+          }),
+        };
+      },
+    };
+  }
+
+  function voidRound(state: RouletteTableState, round: Round, reason: string, ctx: RoomContext): BehaviorOutcome<RouletteTableState> {
+    const config = configOf(state.tableId);
+    return {
+      ok: true,
+      effect: { type: "wallet.void", currency: config.currency, holdIds: round.bets.map((b) => b.holdId) } satisfies TableEffect,
+      resume: (raw) => {
+        const failed = (raw as BatchResult).statuses.filter((s) => s !== "ok");
+        if (failed.length > 0) return { ok: true, state: { ...state, round: { ...round, phase: "voiding", voidReason: reason } }, events: [] };
+        const done: Round = { ...round, phase: "results", voidReason: reason, nextAtMs: ctx.nowMs + config.resultsMs };
+        return {
+          ok: true, effect: record(state, done, "voided", ctx.nowMs, { voidReason: reason }),
+          resume: () => ({ ok: true, state: { ...state, round: done }, events: [{ kind: "round.voided", data: { roundId: round.id, reason, refunded: round.bets.length } }] }),
+        };
+      },
+    };
+  }
+
+  return {
+    kind: "roulette",
+    canJoin: (room) => tables.has(roomSubject(room)),
+    initial: (room) => ({ tableId: roomSubject(room), seq: 0, round: null, history: [] }),
+    apply(state, action, actor, ctx) {
+      if (action.kind === "tick") return actor.userId === "system" ? tick(state, ctx) : refuse("ACTION_REJECTED", "tick is the server's");
+      if (action.kind === "bet") return placeBet(state, action, actor, ctx);
+      if (action.kind === "void" && (actor.roles.includes("operator") || actor.roles.includes("dealer"))) {
+        const round = state.round;
+        if (round === null || round.phase !== "betting") return refuse("BET_ROUND_CLOSED", "only a round still taking bets can be voided");
+        return voidRound(state, round, typeof action.reason === "string" ? action.reason.slice(0, 200) : "voided by operator", ctx);
+      }
+      return refuse("ACTION_REJECTED", `unknown roulette action "${action.kind}"`);
+    },
+    deadline(state) {
+      const round = state.round;
+      if (round === null || round.phase === "voiding") return 0;
+      if (round.phase === "betting") return round.closesAtMs;
+      if (round.phase === "revealing") return round.revealAtMs;
+      return round.nextAtMs;
+    },
+    snapshot(state) {
+      const round = state.round;
+      const publicRound = round === null ? null : {
+        id: round.id, phase: round.phase, closesAt: round.closesAtMs, revealAt: round.revealAtMs, bets: round.bets.length,
+        // The number is drawn at close; it becomes public with the reveal event, never earlier.
+        ...(round.phase === "results" && round.number !== null ? { number: round.number } : {}),
+      };
+      const mine: Record<string, unknown> = {};
+      for (const bet of round?.bets ?? []) mine[bet.userId] = [...((mine[bet.userId] as unknown[]) ?? []), { holdId: bet.holdId, stakeMinor: bet.stakeMinor, bets: bet.bets }];
+      return { public: { tableId: state.tableId, round: publicRound, history: state.history }, private: mine, server: { seq: state.seq, round } };
+    },
+    restore(snapshot) {
+      const pub = snapshot.public as { tableId: string; history: number[] };
+      const server = snapshot.server as { seq: number; round: Round | null };
+      return { tableId: pub.tableId, seq: server.seq, round: server.round, history: pub.history };
+    },
+  };
+}
+
+function serializeBet(bet: RouletteBet) {
+  return { type: bet.type, pockets: bet.pockets, stakeMinor: bet.stakeMinor.toString() };
+}
+
+function deserializeBet(bet: { type: string; pockets: readonly number[]; stakeMinor: string }): RouletteBet {
+  return { type: bet.type as RouletteBet["type"], pockets: bet.pockets, stakeMinor: BigInt(bet.stakeMinor) };
+}
