@@ -48,6 +48,11 @@ import { createWallet, type Wallet } from "./app/wallet/index.js";
 import type { RoundStore } from "./app/ports/round-store.js";
 import { createTableEffectRunner } from "./app/tables/table-effect-runner.js";
 import { defaultRouletteTable, rouletteTableBehavior, type RouletteTableConfig } from "./app/tables/roulette-table.js";
+import { slotsRoomBehavior } from "./app/tables/slots-room.js";
+import { compileSlot, crownJewels } from "./engine/slots/index.js";
+import { Registry } from "prom-client";
+import { createPromMetrics } from "./adapters/prometheus/metrics.prom.js";
+import { registerRoundRoutes } from "./gateway/http/rounds.routes.js";
 import { hostname } from "node:os";
 
 export const version = "0.1.0";
@@ -73,6 +78,8 @@ export interface Services {
   readonly directory: RoomDirectory;
   readonly wallet: Wallet;
   readonly rounds: RoundStore;
+  /** Every metric of this process, served at /metrics. */
+  readonly registry: Registry;
   readiness(): Promise<ReadinessReport>;
   close(): Promise<void>;
 }
@@ -117,6 +124,8 @@ function roomStores(config: Config, redis: Redis | null, bus: Bus, nodeId: strin
 /** Everything but the network listener: used by `serve` and by the admin commands. */
 export async function buildServices(config: Config, logger: Logger = createLogger(config)): Promise<Services> {
   const mode = config.databaseUrl === null ? "embedded" : "production";
+  const registry = new Registry();
+  const metrics = createPromMetrics(registry);
   const db = await openDb(config);
   const migration = await migrate(db);
   logger.info({ applied: migration.applied, schemaVersion: migration.current }, "database migrated");
@@ -145,17 +154,20 @@ export async function buildServices(config: Config, logger: Logger = createLogge
   const nodeId = `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
   const { roomLog, lease } = roomStores(config, redis, bus, nodeId);
   // One wallet per process: the ledger store batches every money call of this process together.
-  const wallet = createWallet(createSqlLedgerStore(db));
+  const wallet = createWallet(createSqlLedgerStore(db, {}, metrics));
   const rounds = new SqlRoundStore(db);
   const tableConfig: RouletteTableConfig = { ...defaultRouletteTable, bettingMs: config.rouletteBettingMs, resultsMs: config.rouletteResultsMs };
   const tables = new Map<string, RouletteTableConfig>(config.rouletteTables.split(",").map((id) => [id.trim(), tableConfig]));
-  const behaviors = new Map<string, RoomBehavior>([lobbyBehavior, userChannelBehavior, sandboxBehavior, rouletteTableBehavior(tables)].map((b) => [b.kind, b as RoomBehavior]));
-  const effects = createTableEffectRunner({ wallet, rng: new CryptoRng(), rounds });
+  // The progressive jackpot pool is not wired to the ledger yet, so this machine neither feeds nor triggers it (RTP 94.98%).
+  const slots = new Map([[crownJewels.id, compileSlot({ ...crownJewels, jackpot: { contributionBasisPoints: 0, triggerNumerator: 0, triggerDenominator: 1 } })]]);
+  const behaviors = new Map<string, RoomBehavior>([lobbyBehavior, userChannelBehavior, sandboxBehavior, rouletteTableBehavior(tables), slotsRoomBehavior({ gameId: crownJewels.id, currency: "EUR" })]
+    .map((b) => [b.kind, b as RoomBehavior]));
+  const effects = createTableEffectRunner({ wallet, rng: new CryptoRng(), rounds, clock: systemClock, slots, metrics });
   const directory = new RoomDirectory(nodeId, behaviors, roomLog, lease, bus, systemClock, { ...config, actionIdsRememberedMax, roomActionQueueMax, pendingRequestsMax }, effects);
   await directory.start();
 
   return {
-    config, logger, mode, db, redis, bus, auth, keys, nodeId, roomLog, directory, wallet, rounds,
+    config, logger, mode, db, redis, bus, auth, keys, nodeId, roomLog, directory, wallet, rounds, registry,
     async readiness() {
       const checks: Record<string, string> = {};
       const dbOk = await check("database", () => db.query("select 1"), checks);
@@ -188,7 +200,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const tls = config.tlsCertFile !== null && config.tlsKeyFile !== null
     ? { cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) }
     : null;
-  const metrics = createHttpMetrics();
+  const metrics = createHttpMetrics(services.registry);
   const http = await buildHttpServer({
     auth: services.auth,
     logger,
@@ -200,6 +212,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     tls,
     version,
   });
+  registerRoundRoutes(http, services.auth, services.rounds);
   const gateway = new WsGateway({
     auth: services.auth, directory: services.directory, log: services.roomLog, bus: services.bus, clock: systemClock, logger,
     metrics: createGatewayMetrics(metrics.registry), limits: config,

@@ -7,6 +7,7 @@ import type {
   AccountAddress, AccountRecord, HistoryPage, HistoryQuery, LedgerCheck, LedgerStore,
 } from "../../app/ports/ledger-store.js";
 import { Batcher } from "./ledger-batcher.js";
+import { silentMetrics, type Metrics } from "../../app/ports/metrics.js";
 import { decodeOutcome, encodeOutcome, fingerprintOf } from "./ledger-codec.js";
 import { ledgerCheckSql, ledgerRelativeUpdateSql, ledgerWriteSql } from "./ledger-sql.js";
 import type { SqlDb, SqlExecutor } from "./sql-db.js";
@@ -44,12 +45,18 @@ export const sqlLedgerStoreDefaults: SqlLedgerStoreOptions = Object.freeze({
  * order with the pure rules, and writes every effect with one statement. Each caller is answered
  * after the commit with its own outcome. docs/LEDGER.md explains the steps and what a crash leaves.
  */
-export function createSqlLedgerStore(db: SqlDb, options: Partial<SqlLedgerStoreOptions> = {}): LedgerStore {
+export function createSqlLedgerStore(db: SqlDb, options: Partial<SqlLedgerStoreOptions> = {}, metrics: Pick<Metrics, "ledgerBatch" | "ledgerRepeat"> = silentMetrics): LedgerStore {
   const config = { ...sqlLedgerStoreDefaults, ...options };
   if (db.driver === "pglite") config.batchesInFlightMax = 1;
   if (!(config.batchRetriesMax >= 0 && config.historyEntriesMax >= 1)) throw new Error("ledger store limits must be positive");
   const facts = new AccountFacts(config.accountFactsEntriesMax);
-  const batcher = new Batcher<LedgerRequest, LedgerOutcome>(config, (requests) => commitBatch(db, facts, requests, config.batchRetriesMax));
+  const batcher = new Batcher<LedgerRequest, LedgerOutcome>(config, async (requests) => {
+    const started = performance.now();
+    const outcomes = await commitBatch(db, facts, requests, config.batchRetriesMax);
+    metrics.ledgerBatch(requests.length, performance.now() - started);
+    for (const outcome of outcomes) if (outcome.status === "ok" && outcome.replayed) metrics.ledgerRepeat();
+    return outcomes;
+  });
 
   return {
     submit(op) {

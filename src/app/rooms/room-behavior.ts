@@ -12,6 +12,8 @@ export interface RoomContext {
   readonly nowMs: number;
   /** Lead time added to `revealAt` so the broadcast reaches every client before the moment. */
   readonly revealLeadMs: number;
+  /** The client's action id, for actions: stable across retries, so effects can be keyed by it. */
+  readonly actionId?: string;
 }
 
 export interface ActionRequest {

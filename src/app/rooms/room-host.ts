@@ -157,7 +157,7 @@ export class RoomHost<S = unknown> {
     if (previous !== undefined) return { ok: true, status: "duplicate", offset: previous };
     if (request.lastOffset > this.head) return { ok: false, error: "ACTION_OFFSET_INVALID", details: [`room is at offset ${this.head}`] };
     if (request.lastOffset < this.barrierOffset) return { ok: false, error: "ACTION_STALE", details: [`state changed at offset ${this.barrierOffset}`] };
-    const outcome = await this.settleEffects(this.behavior.apply(this.state, request.action, request.actor, this.context()));
+    const outcome = await this.settleEffects(this.behavior.apply(this.state, request.action, request.actor, { ...this.context(), actionId: request.actionId }));
     if (!outcome.ok) return { ok: false, error: outcome.error, ...(outcome.details ? { details: outcome.details } : {}) };
     const events = outcome.events.map((e, i) => (i === 0 ? { ...e, actionId: request.actionId } : e));
     const reply = await this.write(events, outcome.state, outcome.barrier === true, outcome.result);

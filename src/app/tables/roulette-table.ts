@@ -114,7 +114,7 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
     const holdId = `${round.id}:${round.bets.length}`;
     return {
       ok: true,
-      effect: { type: "wallet.reserve", playerId: actor.userId, currency: config.currency, amountMinor: validated.totalStakeMinor.toString(), holdId, roundId: round.id } satisfies TableEffect,
+      effect: { type: "wallet.reserve", game: "roulette", playerId: actor.userId, currency: config.currency, amountMinor: validated.totalStakeMinor.toString(), holdId, roundId: round.id } satisfies TableEffect,
       resume: (raw) => {
         const reserved = raw as ReserveResult;
         if (reserved.status === "insufficient_funds" || reserved.status === "account_not_found") return refuse("WALLET_INSUFFICIENT_FUNDS", reserved.status);

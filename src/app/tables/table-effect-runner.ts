@@ -3,13 +3,33 @@ import type { Rng } from "../../engine/rng/rng.js";
 import type { RoundStore } from "../ports/round-store.js";
 import type { Wallet } from "../wallet/index.js";
 import type { EffectRunner } from "../rooms/room-host.js";
-import type { BatchResult, ReserveResult, TableEffect } from "./table-effects.js";
+import type { BatchResult, InstantResult, ReserveResult, RoundRecord, SlotSpinEffect, SlotSpinSummary, TableEffect } from "./table-effects.js";
+import { play, newSlotSession, type CompiledSlot, type SlotSession, type SlotSpinResult } from "../../engine/slots/index.js";
+import { silentMetrics, type Metrics } from "../ports/metrics.js";
+import type { Clock } from "../ports/clock.js";
 
 /**
  * Runs table effects against the wallet, the RNG boundary and the round store. Every ledger call is
  * keyed by its hold, so running an effect twice (a retry, a new owner after a failover) moves money once.
  */
-export function createTableEffectRunner(deps: { wallet: Wallet; rng: Rng; rounds: RoundStore }): EffectRunner {
+export function createTableEffectRunner(deps: { wallet: Wallet; rng: Rng; rounds: RoundStore; clock: Clock; slots: ReadonlyMap<string, CompiledSlot>; metrics?: Metrics }): EffectRunner {
+  const metrics = deps.metrics ?? silentMetrics;
+  // When each round entered its current phase, to report phase durations (bounded: one entry per live round).
+  const phaseStart = new Map<string, number>();
+  function observe(record: RoundRecord): void {
+    const since = phaseStart.get(record.roundId);
+    if (record.status === "open") phaseStart.set(record.roundId, record.atMs);
+    if (record.status === "closed") {
+      if (since !== undefined) metrics.roundPhase(record.game, "betting", record.atMs - since);
+      phaseStart.set(record.roundId, record.atMs);
+    }
+    if (record.status === "settled" || record.status === "voided") {
+      if (since !== undefined && record.status === "settled") metrics.roundPhase(record.game, "settling", record.atMs - since);
+      metrics.roundEnded(record.game, record.status, record.payouts?.length ?? 0);
+      phaseStart.delete(record.roundId);
+    }
+    if (phaseStart.size > 10_000) phaseStart.delete(phaseStart.keys().next().value as string);
+  }
   return async (_room, raw) => {
     const effect = raw as TableEffect;
     switch (effect.type) {
@@ -20,6 +40,7 @@ export function createTableEffectRunner(deps: { wallet: Wallet; rng: Rng; rounds
           playerId: effect.playerId, currency: effect.currency, amount: BigInt(effect.amountMinor),
           holdId: effect.holdId, key: `reserve:${effect.holdId}`, roundId: effect.roundId,
         });
+        metrics.bet(effect.game, result.status === "ok" ? "placed" : "refused");
         return (result.status === "ok"
           ? { status: "ok", availableMinor: (result.account.balance - result.account.held).toString() }
           : { status: result.status }) satisfies ReserveResult;
@@ -34,9 +55,63 @@ export function createTableEffectRunner(deps: { wallet: Wallet; rng: Rng; rounds
         const results = await Promise.all(effect.holdIds.map((holdId) => deps.wallet.voidBet({ holdId, key: `void:${holdId}`, currency: effect.currency })));
         return { statuses: results.map((r) => r.status) } satisfies BatchResult;
       }
+      case "slots.spin": return slotSpin(deps, effect);
+      case "wallet.instant": {
+        const result = await deps.wallet.instantBet({
+          playerId: effect.playerId, currency: effect.currency, gameId: effect.gameId, stake: BigInt(effect.stakeMinor), win: BigInt(effect.winMinor),
+          key: `instant:${effect.roundId}`, roundId: effect.roundId,
+        });
+        metrics.bet(effect.game, result.status === "ok" ? "placed" : "refused");
+        if (result.status === "ok") {
+          await deps.rounds.record({ roundId: effect.roundId, tableId: effect.gameId, game: effect.game, status: "settled", atMs: deps.clock.nowMs(), payouts: [{ betId: "spin", payoutMinor: effect.winMinor }] });
+          metrics.roundEnded(effect.game, "settled", 1);
+        }
+        return (result.status === "ok"
+          ? { status: "ok", availableMinor: (result.account.balance - result.account.held).toString() }
+          : { status: result.status }) satisfies InstantResult;
+      }
       case "round.record":
         await deps.rounds.record(effect.record);
+        observe(effect.record);
         return null;
     }
   };
+}
+
+function summarize(result: SlotSpinResult) {
+  return {
+    grid: result.grid, stops: result.stops, scatterCount: result.scatterCount,
+    lineWins: result.lineWins.map((w) => ({ line: w.line, symbol: w.symbol, count: w.count, winMinor: w.winMinor.toString() })),
+  };
+}
+
+/**
+ * Draws a paid spin and plays out the free-spin feature it triggers, then records the outcome before
+ * any money moves. A spin already recorded under its round id is returned as recorded: a retried spin
+ * is never redrawn, so its ledger operation (keyed by the same id) is a replay, not a new bet.
+ */
+async function slotSpin(deps: { rng: Rng; rounds: RoundStore; slots: ReadonlyMap<string, CompiledSlot> }, effect: SlotSpinEffect): Promise<SlotSpinSummary | { status: string }> {
+  const recorded = await deps.rounds.find(effect.roundId);
+  if (recorded?.outcome) return recorded.outcome as SlotSpinSummary;
+  const slot = deps.slots.get(effect.gameId);
+  if (slot === undefined) return { status: "unknown_game" };
+  const paid = play(slot, newSlotSession, { type: "paid_spin", stakeMinor: BigInt(effect.stakeMinor) }, deps.rng);
+  if (paid.status !== "ok") return { status: paid.status };
+  let session: SlotSession = paid.session;
+  let total = paid.result.totalWinMinor;
+  const freeSpins: { grid: readonly (readonly string[])[]; winMinor: string }[] = [];
+  while (session.freeSpinsLeft > 0) {
+    const free = play(slot, session, { type: "free_spin" }, deps.rng);
+    if (free.status !== "ok") break;
+    session = free.session;
+    total += free.result.totalWinMinor;
+    freeSpins.push({ grid: free.result.grid, winMinor: free.result.totalWinMinor.toString() });
+  }
+  const summary: SlotSpinSummary = { stakeMinor: effect.stakeMinor, ...summarize(paid.result), freeSpins, totalWinMinor: total.toString() };
+  await deps.rounds.record({
+    roundId: effect.roundId, tableId: effect.gameId, game: "slots", status: "closed", atMs: effect.atMs, outcome: summary,
+    verification: { rng: "csprng", stops: paid.result.stops },
+    bets: [{ betId: "spin", userId: effect.playerId, currency: effect.currency, stakeMinor: effect.stakeMinor, detail: { game: effect.gameId }, placedAtMs: effect.atMs }],
+  });
+  return summary;
 }

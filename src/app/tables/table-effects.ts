@@ -4,6 +4,7 @@
  */
 export interface ReserveEffect {
   readonly type: "wallet.reserve";
+  readonly game: string;
   readonly playerId: string;
   readonly currency: string;
   readonly amountMinor: string;
@@ -32,7 +33,44 @@ export interface RoundRecord {
 
 export interface RecordEffect { readonly type: "round.record"; readonly record: RoundRecord }
 
-export type TableEffect = ReserveEffect | SettleEffect | VoidEffect | DrawEffect | RecordEffect;
+/** Draws one paid slot spin and plays out any free spins it triggers. */
+export interface SlotSpinEffect {
+  readonly type: "slots.spin";
+  readonly gameId: string;
+  /** The spin's round id; a spin already recorded under it is returned as recorded, never redrawn. */
+  readonly roundId: string;
+  readonly playerId: string;
+  readonly currency: string;
+  readonly stakeMinor: string;
+  readonly atMs: number;
+}
+
+export interface SlotSpinSummary {
+  readonly stakeMinor: string;
+  readonly grid: readonly (readonly string[])[];
+  readonly stops: readonly number[];
+  readonly lineWins: readonly { readonly line: number; readonly symbol: string; readonly count: number; readonly winMinor: string }[];
+  readonly scatterCount: number;
+  readonly freeSpins: readonly { readonly grid: readonly (readonly string[])[]; readonly winMinor: string }[];
+  /** Base spin plus the whole free-spin feature. */
+  readonly totalWinMinor: string;
+}
+
+/** Stake and win in one atomic ledger operation (instant games). */
+export interface InstantEffect {
+  readonly type: "wallet.instant";
+  readonly game: string;
+  readonly gameId: string;
+  readonly playerId: string;
+  readonly currency: string;
+  readonly stakeMinor: string;
+  readonly winMinor: string;
+  readonly roundId: string;
+}
+
+export interface InstantResult { readonly status: string; readonly availableMinor?: string }
+
+export type TableEffect = ReserveEffect | SettleEffect | VoidEffect | DrawEffect | RecordEffect | SlotSpinEffect | InstantEffect;
 
 /** What a reservation answered: the ledger status and, when it worked, the player's available balance. */
 export interface ReserveResult { readonly status: string; readonly availableMinor?: string }

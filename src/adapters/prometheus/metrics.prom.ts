@@ -1,0 +1,27 @@
+import { Counter, Histogram, type Registry } from "prom-client";
+import type { Metrics } from "../../app/ports/metrics.js";
+
+/** The Metrics port on prom-client, registered on the node's registry (served at /metrics). */
+export function createPromMetrics(registry: Registry): Metrics {
+  const registers = [registry];
+  const batchSize = new Histogram({ name: "croupier_ledger_batch_ops", help: "ledger operations committed per batch", buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500], registers });
+  const commit = new Histogram({ name: "croupier_ledger_commit_seconds", help: "ledger batch commit latency", buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1], registers });
+  const repeats = new Counter({ name: "croupier_ledger_idempotent_repeats_total", help: "money calls answered from their recorded result (same idempotency key)", registers });
+  const bets = new Counter({ name: "croupier_bets_total", help: "bets by game and outcome", labelNames: ["game", "outcome"] as const, registers });
+  const rounds = new Counter({ name: "croupier_rounds_total", help: "rounds ended by game and outcome", labelNames: ["game", "outcome"] as const, registers });
+  const settledBets = new Counter({ name: "croupier_settled_bets_total", help: "bets settled or refunded by game", labelNames: ["game"] as const, registers });
+  const phase = new Histogram({ name: "croupier_round_phase_seconds", help: "round phase durations", labelNames: ["game", "phase"] as const, buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 60], registers });
+  return {
+    ledgerBatch(ops, commitMs) {
+      batchSize.observe(ops);
+      commit.observe(commitMs / 1000);
+    },
+    ledgerRepeat: () => repeats.inc(),
+    bet: (game, outcome) => bets.inc({ game, outcome }),
+    roundEnded(game, outcome, count) {
+      rounds.inc({ game, outcome });
+      settledBets.inc({ game }, count);
+    },
+    roundPhase: (game, name, ms) => phase.observe({ game, phase: name }, ms / 1000),
+  };
+}

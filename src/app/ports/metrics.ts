@@ -1,0 +1,20 @@
+/**
+ * What the use cases report for operators to see. The Prometheus adapter turns these into metrics
+ * (src/adapters/prometheus); `silentMetrics` is the implementation that records nothing, for tools
+ * and tests that do not scrape.
+ */
+export interface Metrics {
+  ledgerBatch(ops: number, commitMs: number): void;
+  ledgerRepeat(): void;
+  bet(game: string, outcome: "placed" | "refused"): void;
+  roundEnded(game: string, outcome: "settled" | "voided", bets: number): void;
+  roundPhase(game: string, phase: "betting" | "settling", ms: number): void;
+}
+
+export const silentMetrics: Metrics = Object.freeze({
+  ledgerBatch: () => undefined,
+  ledgerRepeat: () => undefined,
+  bet: () => undefined,
+  roundEnded: () => undefined,
+  roundPhase: () => undefined,
+});

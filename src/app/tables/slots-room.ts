@@ -1,0 +1,69 @@
+import { findCurrency, parseAmount } from "../../engine/money/index.js";
+import type { ErrorName } from "../../protocol/errors.js";
+import type { ActionRequest, Actor, BehaviorOutcome, RoomBehavior, RoomContext } from "../rooms/room-behavior.js";
+import { roomSubject } from "../rooms/room-behavior.js";
+import type { InstantEffect, InstantResult, SlotSpinEffect, SlotSpinSummary } from "./table-effects.js";
+
+export interface SlotsRoomConfig {
+  readonly gameId: string;
+  readonly currency: string;
+}
+
+interface SlotsState {
+  readonly userId: string;
+  readonly spins: number;
+  readonly lastSpin: SlotSpinSummary | null;
+}
+
+function refuse(error: ErrorName, ...details: string[]): BehaviorOutcome<SlotsState> {
+  return { ok: false, error, details };
+}
+
+/**
+ * `slots:<userId>`: one player's slot machine. A paid spin is drawn by the RNG boundary (the whole
+ * free-spin feature it may trigger is played out at once), then staked and paid in one atomic ledger
+ * operation keyed by the action id; events are private to the player. Per-player rooms keep one
+ * player's spins in order while different players' spins run in parallel and batch in the ledger.
+ */
+export function slotsRoomBehavior(config: SlotsRoomConfig): RoomBehavior<SlotsState> {
+  function spin(state: SlotsState, action: ActionRequest, actor: Actor, ctx: RoomContext): BehaviorOutcome<SlotsState> {
+    if (actor.userId !== state.userId) return refuse("ROOM_FORBIDDEN", "only the player spins their machine");
+    const currency = findCurrency(config.currency);
+    if (currency === null || typeof action.stake !== "string") return refuse("BET_INVALID", "stake must be a decimal string");
+    const stakeMinor = parseAmount(action.stake, currency);
+    if (typeof stakeMinor !== "bigint") return refuse("BET_INVALID", `stake ${stakeMinor}`);
+    // Keyed by the action id: a retry after a failover finds the recorded outcome and the ledger's answer.
+    const spinId = `slots:${state.userId}:${ctx.actionId ?? state.spins + 1}`;
+    return {
+      ok: true,
+      effect: { type: "slots.spin", gameId: config.gameId, roundId: spinId, playerId: state.userId, currency: config.currency, stakeMinor: stakeMinor.toString(), atMs: ctx.nowMs } satisfies SlotSpinEffect,
+      resume: (raw) => {
+        const drawn = raw as SlotSpinSummary | { status: string };
+        if ("status" in drawn) return refuse("BET_LIMIT", drawn.status);
+        return {
+          ok: true,
+          effect: { type: "wallet.instant", game: "slots", gameId: config.gameId, playerId: state.userId, currency: config.currency, stakeMinor: drawn.stakeMinor, winMinor: drawn.totalWinMinor, roundId: spinId } satisfies InstantEffect,
+          resume: (paid) => {
+            const result = paid as InstantResult;
+            if (result.status === "insufficient_funds" || result.status === "account_not_found") return refuse("WALLET_INSUFFICIENT_FUNDS", result.status);
+            if (result.status !== "ok") return refuse("BET_INVALID", `wallet: ${result.status}`);
+            return {
+              ok: true, state: { ...state, spins: state.spins + 1, lastSpin: drawn },
+              events: [{ kind: "slots.spin", to: state.userId, data: { spinId, ...drawn, availableMinor: result.availableMinor, at: ctx.nowMs } }],
+              result: { spinId, ...drawn, availableMinor: result.availableMinor },
+            };
+          },
+        };
+      },
+    };
+  }
+
+  return {
+    kind: "slots",
+    canJoin: (room, actor) => roomSubject(room) === actor.userId,
+    initial: (room) => ({ userId: roomSubject(room), spins: 0, lastSpin: null }),
+    apply: (state, action, actor, ctx) => (action.kind === "spin" ? spin(state, action, actor, ctx) : refuse("ACTION_REJECTED", `unknown slots action "${action.kind}"`)),
+    snapshot: (state) => ({ public: { game: config.gameId, currency: config.currency }, private: { [state.userId]: { spins: state.spins, lastSpin: state.lastSpin } }, server: state }),
+    restore: (snapshot) => snapshot.server as SlotsState,
+  };
+}
