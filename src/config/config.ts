@@ -56,6 +56,9 @@ export interface Config {
   readonly rouletteTables: string;
   readonly rouletteBettingMs: number;
   readonly rouletteResultsMs: number;
+  readonly blackjackTables: string;
+  readonly blackjackBettingMs: number;
+  readonly blackjackTurnMs: number;
   readonly ledgerBatchOpsMax: number;
   readonly ledgerBatchWaitMs: number;
   readonly ledgerBatchesInFlightMax: number;
@@ -196,8 +199,10 @@ function checkAgreement(config: Config): void {
   if (config.refreshTokenTtlSeconds <= config.accessTokenTtlSeconds) {
     throw new ConfigError("refreshTokenTtlSeconds must exceed accessTokenTtlSeconds");
   }
-  for (const id of config.rouletteTables.split(",")) {
-    if (!/^[A-Za-z0-9_.-]{1,64}$/.test(id.trim())) throw new ConfigError(`invalid rouletteTables entry "${id}": expected ids of 1-64 letters, digits, _ . -`);
+  for (const key of ["rouletteTables", "blackjackTables"] as const) {
+    for (const id of config[key].split(",")) {
+      if (!/^[A-Za-z0-9_.-]{1,64}$/.test(id.trim())) throw new ConfigError(`invalid ${key} entry "${id}": expected ids of 1-64 letters, digits, _ . -`);
+    }
   }
   if (config.edgeBufferEntriesMax > config.roomLogEntriesMax) {
     throw new ConfigError(`edgeBufferEntriesMax (${config.edgeBufferEntriesMax}) must not exceed roomLogEntriesMax (${config.roomLogEntriesMax})`);

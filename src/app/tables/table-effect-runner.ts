@@ -7,6 +7,9 @@ import type { BatchResult, InstantResult, ReserveResult, RoundRecord, SlotSpinEf
 import { play, newSlotSession, type CompiledSlot, type SlotSession, type SlotSpinResult } from "../../engine/slots/index.js";
 import { silentMetrics, type Metrics } from "../ports/metrics.js";
 import type { Clock } from "../ports/clock.js";
+import { apply as applyBlackjack, newTable, type BlackjackAction, type BlackjackRules, type BlackjackState } from "../../engine/blackjack/index.js";
+import { decodeBigints, encodeBigints } from "./json-bigint.js";
+import type { BlackjackApplyEffect, BlackjackApplyResult } from "./blackjack-table.js";
 
 /**
  * Runs table effects against the wallet, the RNG boundary and the round store. Every ledger call is
@@ -31,7 +34,7 @@ export function createTableEffectRunner(deps: { wallet: Wallet; rng: Rng; rounds
     if (phaseStart.size > 10_000) phaseStart.delete(phaseStart.keys().next().value as string);
   }
   return async (_room, raw) => {
-    const effect = raw as TableEffect;
+    const effect = raw as TableEffect | BlackjackApplyEffect;
     switch (effect.type) {
       case "rng.uniform":
         return uniformInt(deps.rng, effect.n);
@@ -56,6 +59,12 @@ export function createTableEffectRunner(deps: { wallet: Wallet; rng: Rng; rounds
         return { statuses: results.map((r) => r.status) } satisfies BatchResult;
       }
       case "slots.spin": return slotSpin(deps, effect);
+      case "blackjack.apply": {
+        const rules = decodeBigints(effect.rules) as BlackjackRules;
+        const engine = effect.state === null ? newTable(rules, deps.rng) : (decodeBigints(effect.state) as BlackjackState);
+        const step = applyBlackjack(engine, decodeBigints(effect.action) as BlackjackAction, deps.rng);
+        return { status: step.status, state: encodeBigints(step.state), events: step.events } satisfies BlackjackApplyResult;
+      }
       case "wallet.instant": {
         const result = await deps.wallet.instantBet({
           playerId: effect.playerId, currency: effect.currency, gameId: effect.gameId, stake: BigInt(effect.stakeMinor), win: BigInt(effect.winMinor),
