@@ -45,6 +45,12 @@ import { createSqlLedgerStore } from "./adapters/postgres/ledger-store.sql.js";
 import { SqlRoundStore } from "./adapters/postgres/round-store.sql.js";
 import { CryptoRng } from "./adapters/node/rng.crypto.js";
 import { createWallet, type Wallet } from "./app/wallet/index.js";
+import type { LedgerStore } from "./app/ports/ledger-store.js";
+import { Payments } from "./app/payments/payments.service.js";
+import { createSqlPaymentsStore } from "./adapters/postgres/payments-store.sql.js";
+import { createSqlRequestKeyStore } from "./adapters/postgres/payments-request-keys.sql.js";
+import { SandboxPaymentProvider, loadOrCreateSandboxSecret } from "./adapters/sandbox-payments/sandbox-provider.js";
+import { signatureHeader } from "./adapters/sandbox-payments/webhook-signature.js";
 import type { RoundStore } from "./app/ports/round-store.js";
 import { createTableEffectRunner } from "./app/tables/table-effect-runner.js";
 import { defaultRouletteTable, rouletteTableBehavior, type RouletteTableConfig } from "./app/tables/roulette-table.js";
@@ -78,6 +84,8 @@ export interface Services {
   readonly roomLog: RoomLog;
   readonly directory: RoomDirectory;
   readonly wallet: Wallet;
+  readonly payments: Payments;
+  readonly sandbox: SandboxPaymentProvider;
   readonly rounds: RoundStore;
   /** Every metric of this process, served at /metrics. */
   readonly registry: Registry;
@@ -122,6 +130,28 @@ function roomStores(config: Config, redis: Redis | null, bus: Bus, nodeId: strin
   return { lease: new RedisRoomLease(redis, config.redisKeyPrefix), roomLog: new RedisRoomLog(redis, bus as RedisBus, config.redisKeyPrefix, config) };
 }
 
+/** Payments through the sandbox provider (the only one so far), with its outbox relay (started by `serve`). */
+function buildPayments(config: Config, db: SqlDb, ledger: LedgerStore, wallet: Wallet, bus: Bus, logger: Logger): { payments: Payments; sandbox: SandboxPaymentProvider } {
+  const log = logger.child({ component: "payments" });
+  if (config.redisUrl !== null && config.paymentsSandboxWebhookSecret === null) {
+    log.warn("paymentsSandboxWebhookSecret is unset: each node generates its own, so a card token or webhook from one node fails on another");
+  }
+  const sandbox = new SandboxPaymentProvider({
+    secret: config.paymentsSandboxWebhookSecret ?? loadOrCreateSandboxSecret(join(config.dataDir, "sandbox-payments.secret")),
+    webhookDelayMs: config.paymentsSandboxWebhookDelayMs,
+    webhookToleranceMs: config.paymentsWebhookToleranceMs,
+    webhookUrl: config.paymentsSandboxWebhookUrl,
+    clock: systemClock,
+    log,
+  });
+  const payments = new Payments({
+    store: createSqlPaymentsStore(db), requestKeys: createSqlRequestKeyStore(db), wallet, ledger, provider: sandbox, bus, clock: systemClock,
+    log: { warn: (context, message) => log.warn(context, message), error: (context, message) => log.error(context, message) },
+    limits: config,
+  });
+  return { payments, sandbox };
+}
+
 /** Everything but the network listener: used by `serve` and by the admin commands. */
 export async function buildServices(config: Config, logger: Logger = createLogger(config)): Promise<Services> {
   const mode = config.databaseUrl === null ? "embedded" : "production";
@@ -155,7 +185,11 @@ export async function buildServices(config: Config, logger: Logger = createLogge
   const nodeId = `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
   const { roomLog, lease } = roomStores(config, redis, bus, nodeId);
   // One wallet per process: the ledger store batches every money call of this process together.
-  const wallet = createWallet(createSqlLedgerStore(db, {}, metrics));
+  const ledger = createSqlLedgerStore(db, {
+    batchOpsMax: config.ledgerBatchOpsMax, batchWaitMs: config.ledgerBatchWaitMs, batchesInFlightMax: config.ledgerBatchesInFlightMax, queueOpsMax: config.ledgerQueueOpsMax,
+  }, metrics);
+  const wallet = createWallet(ledger);
+  const { payments, sandbox } = buildPayments(config, db, ledger, wallet, bus, logger);
   const rounds = new SqlRoundStore(db);
   const tableConfig: RouletteTableConfig = { ...defaultRouletteTable, bettingMs: config.rouletteBettingMs, resultsMs: config.rouletteResultsMs };
   const tables = new Map<string, RouletteTableConfig>(config.rouletteTables.split(",").map((id) => [id.trim(), tableConfig]));
@@ -170,7 +204,7 @@ export async function buildServices(config: Config, logger: Logger = createLogge
   await directory.start();
 
   return {
-    config, logger, mode, db, redis, bus, auth, keys, nodeId, roomLog, directory, wallet, rounds, registry,
+    config, logger, mode, db, redis, bus, auth, keys, nodeId, roomLog, directory, wallet, rounds, registry, payments, sandbox,
     async readiness() {
       const checks: Record<string, string> = {};
       const dbOk = await check("database", () => db.query("select 1"), checks);
@@ -179,6 +213,9 @@ export async function buildServices(config: Config, logger: Logger = createLogge
     },
     async close() {
       await directory.stop();
+      await payments.stop();
+      sandbox.close();
+      await ledger.close();
       await roomLog.close();
       await guard.stop();
       await bus.close();
@@ -214,6 +251,10 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     trustProxy: config.trustProxy,
     tls,
     version,
+    money: {
+      wallet: services.wallet, payments: services.payments, tokenizer: config.paymentsSandboxEnabled ? services.sandbox : null, clock: systemClock,
+      webhookBodyBytesMax: config.httpBodyBytesMax, signatureHeader,
+    },
   });
   registerRoundRoutes(http, services.auth, services.rounds);
   const gateway = new WsGateway({
@@ -226,6 +267,10 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const port = typeof address === "object" && address !== null ? address.port : config.port;
   const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   const url = `${tls ? "https" : "http"}://${shownHost}:${port}`;
+  // The sandbox calls this very process; a wildcard listen address is reached on the loopback.
+  const selfHost = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
+  if (config.paymentsSandboxWebhookUrl === null) services.sandbox.setWebhookUrl(`${tls ? "https" : "http"}://${selfHost}:${port}/v1/payments/webhooks/${services.sandbox.name}`);
+  services.payments.start();
   if (tls === null) logger.warn("no tlsCertFile/tlsKeyFile configured: serving plain HTTP; put TLS in front of this in production");
   logger.info({ url, mode: services.mode, dataDir: services.mode === "embedded" ? config.dataDir : undefined }, `Croupier listening on ${url} (${services.mode} mode)`);
 

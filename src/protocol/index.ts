@@ -1,2 +1,3 @@
 export * from "./errors.js";
 export * from "./auth.schemas.js";
+export * from "./wallet.schemas.js";

@@ -6,6 +6,9 @@ import type { AuthService } from "../../app/auth/auth.service.js";
 import { handleError, sendError } from "./http-errors.js";
 import type { HttpMetrics } from "./http-metrics.js";
 import { registerAuthRoutes } from "./auth.routes.js";
+import { registerOperatorRoutes } from "./operator.routes.js";
+import { registerPaymentsRoutes, type PaymentsHttpDeps } from "./payments.routes.js";
+import { registerWalletRoutes } from "./wallet.routes.js";
 
 export interface ReadinessReport {
   readonly ready: boolean;
@@ -22,6 +25,8 @@ export interface HttpServerDeps {
   readonly trustProxy: boolean;
   readonly tls: { readonly cert: Buffer; readonly key: Buffer } | null;
   readonly version: string;
+  /** The wallet, payments and operator endpoints; absent in servers that only do accounts. */
+  readonly money?: Omit<PaymentsHttpDeps, "auth">;
 }
 
 const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
@@ -63,6 +68,12 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
   app.setNotFoundHandler((_request, reply) => sendError(reply, "ROUTE_NOT_FOUND"));
 
   registerAuthRoutes(app, deps.auth);
+  if (deps.money !== undefined) {
+    const money = { ...deps.money, auth: deps.auth };
+    registerWalletRoutes(app, money);
+    registerOperatorRoutes(app, money);
+    await registerPaymentsRoutes(app, money);
+  }
 
   app.get("/.well-known/jwks.json", { schema: { tags: ["auth"], summary: "Public keys that verify access tokens" } }, async () => deps.jwks());
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());

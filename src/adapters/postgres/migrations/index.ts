@@ -6,7 +6,8 @@ import type { Migration } from "./migration.js";
 import { m0001Accounts } from "./0001-accounts.js";
 import { m0002Ledger } from "./0002-ledger.js";
 import { m0003GameRounds } from "./0003-game-rounds.js";
+import { m0004Payments } from "./0004-payments.js";
 
 export type { Migration } from "./migration.js";
 
-export const migrations: readonly Migration[] = [m0001Accounts, m0002Ledger, m0003GameRounds];
+export const migrations: readonly Migration[] = [m0001Accounts, m0002Ledger, m0003GameRounds, m0004Payments];

@@ -1,0 +1,161 @@
+import type {
+  CreateWithdrawalResult, DepositRecord, DepositStatus, NewOutboxEntry, NewWithdrawal, OutboxEntry, OutboxKind,
+  PaymentsStore, RecentWithdrawals, WithdrawalRecord, WithdrawalStatus,
+} from "../../app/payments/payments.store.js";
+import type { SqlDb, SqlExecutor } from "./sql-db.js";
+
+interface DepositRow {
+  id: string; user_id: string; request_key: string; provider: string; currency: string; amount: bigint; card_token: string; card_label: string;
+  provider_payment_id: string | null; status: DepositStatus; reason: string | null; created_ms: bigint; updated_ms: bigint;
+}
+
+interface WithdrawalRow {
+  id: string; seq: bigint; user_id: string; request_key: string; provider: string; currency: string; amount: bigint; card_token: string; card_label: string;
+  status: WithdrawalStatus; reason: string | null; decided_by: string | null; provider_payout_id: string | null; created_ms: bigint; updated_ms: bigint;
+}
+
+const depositColumns = "id::text as id, user_id, request_key, provider, currency, amount, card_token, card_label, provider_payment_id, status, reason, created_ms, updated_ms";
+const withdrawalColumns = "id::text as id, seq, user_id, request_key, provider, currency, amount, card_token, card_label, status, reason, decided_by, provider_payout_id, created_ms, updated_ms";
+
+const toDeposit = (r: DepositRow): DepositRecord => ({
+  id: r.id, userId: r.user_id, requestKey: r.request_key, provider: r.provider, currency: r.currency, amount: r.amount, cardToken: r.card_token,
+  cardLabel: r.card_label, providerPaymentId: r.provider_payment_id, status: r.status, reason: r.reason, createdMs: Number(r.created_ms), updatedMs: Number(r.updated_ms),
+});
+
+const toWithdrawal = (r: WithdrawalRow): WithdrawalRecord => ({
+  id: r.id, seq: r.seq, userId: r.user_id, requestKey: r.request_key, provider: r.provider, currency: r.currency, amount: r.amount, cardToken: r.card_token,
+  cardLabel: r.card_label, status: r.status, reason: r.reason, decidedBy: r.decided_by, providerPayoutId: r.provider_payout_id,
+  createdMs: Number(r.created_ms), updatedMs: Number(r.updated_ms),
+});
+
+/** Deposits, withdrawals and the outbox on PostgreSQL or PGlite (migration 0004). */
+export function createSqlPaymentsStore(db: SqlDb): PaymentsStore {
+  return {
+    async createDeposit(d, nowMs) {
+      const inserted = await db.query<DepositRow>(
+        `insert into payments_deposits (user_id, request_key, provider, currency, amount, card_token, card_label, status, created_ms, updated_ms)
+         values ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $8) on conflict (user_id, request_key) do nothing returning ${depositColumns}`,
+        [d.userId, d.requestKey, d.provider, d.currency, d.amount.toString(), d.cardToken, d.cardLabel, nowMs]);
+      if (inserted[0] !== undefined) return { created: true, deposit: toDeposit(inserted[0]) };
+      const [existing] = await db.query<DepositRow>(`select ${depositColumns} from payments_deposits where user_id = $1 and request_key = $2`, [d.userId, d.requestKey]);
+      if (existing === undefined) throw new Error("deposit vanished after a conflicting insert");
+      return { created: false, deposit: toDeposit(existing) };
+    },
+
+    async findDeposit(id) {
+      if (!isUuid(id)) return null;
+      const [row] = await db.query<DepositRow>(`select ${depositColumns} from payments_deposits where id = $1`, [id]);
+      return row === undefined ? null : toDeposit(row);
+    },
+
+    transitionDeposit: (id, from, to, change, nowMs, outbox = []) => db.transaction(async (tx) => {
+      const rows = await tx.query<DepositRow>(
+        `update payments_deposits set status = coalesce($3, status), provider_payment_id = coalesce(provider_payment_id, $4),
+           reason = case when $5::boolean then $6 else reason end, updated_ms = $7
+         where id = $1 and status = any($2::text[]) returning ${depositColumns}`,
+        [id, [...from], to, change.providerPaymentId ?? null, change.reason !== undefined, change.reason ?? null, nowMs]);
+      if (rows[0] === undefined) return null;
+      return { deposit: toDeposit(rows[0]), outboxIds: await enqueue(tx, outbox, nowMs) };
+    }),
+
+    createWithdrawal: (w, nowMs, periodMs, judge, outbox) => db.transaction((tx) => createWithdrawal(tx, w, nowMs, periodMs, judge, outbox)),
+
+    async findWithdrawal(id) {
+      if (!isUuid(id)) return null;
+      const [row] = await db.query<WithdrawalRow>(`select ${withdrawalColumns} from payments_withdrawals where id = $1`, [id]);
+      return row === undefined ? null : toWithdrawal(row);
+    },
+
+    async listWithdrawals(query) {
+      const rows = await db.query<WithdrawalRow>(
+        `select ${withdrawalColumns} from payments_withdrawals where ($1::text is null or status = $1) and seq < $2 order by seq desc limit $3`,
+        [query.status ?? null, (query.beforeSeq ?? 2n ** 63n - 1n).toString(), query.limit]);
+      return rows.map(toWithdrawal);
+    },
+
+    transitionWithdrawal: (id, from, to, change, nowMs, outbox = []) => db.transaction(async (tx) => {
+      const rows = await tx.query<WithdrawalRow>(
+        `update payments_withdrawals set status = $3, reason = case when $4::boolean then $5 else reason end,
+           decided_by = coalesce($6, decided_by), provider_payout_id = coalesce($7, provider_payout_id), updated_ms = $8
+         where id = $1 and status = any($2::text[]) returning ${withdrawalColumns}`,
+        [id, [...from], to, change.reason !== undefined, change.reason ?? null, change.decidedBy ?? null, change.providerPayoutId ?? null, nowMs]);
+      if (rows[0] === undefined) return null;
+      return { withdrawal: toWithdrawal(rows[0]), outboxIds: await enqueue(tx, outbox, nowMs) };
+    }),
+
+    async claimOutbox(query) {
+      // skip locked: two nodes polling at once take different entries instead of waiting for each other.
+      const rows = await db.query<{ id: bigint; kind: OutboxKind; subject_id: string; payload: string; attempts: number }>(
+        `update payments_outbox set locked_until_ms = $1::int8 + $2::int8, attempts = attempts + 1
+         where id in (select id from payments_outbox
+           where done_ms is null and parked_ms is null and locked_until_ms <= $1 and ($3::int8 is not null and id = $3::int8 or $3::int8 is null and next_attempt_ms <= $1)
+           order by id limit $4 for update skip locked)
+         returning id, kind, subject_id, payload, attempts`,
+        [query.nowMs, query.leaseMs, query.id === undefined ? null : query.id.toString(), query.limit]);
+      return rows.sort((a, b) => (a.id < b.id ? -1 : 1)).map((r): OutboxEntry => ({ id: r.id, kind: r.kind, subjectId: r.subject_id, payload: r.payload, attempts: r.attempts }));
+    },
+
+    async completeOutbox(id, nowMs) {
+      await db.query("update payments_outbox set done_ms = $2, locked_until_ms = 0 where id = $1 and done_ms is null", [id.toString(), nowMs]);
+    },
+
+    async retryOutbox(id, nextAttemptMs, error) {
+      await db.query("update payments_outbox set next_attempt_ms = $2, locked_until_ms = 0, last_error = $3 where id = $1 and done_ms is null", [id.toString(), nextAttemptMs, error.slice(0, 1_000)]);
+    },
+
+    async parkOutbox(id, nowMs, error) {
+      await db.query("update payments_outbox set parked_ms = $2, locked_until_ms = 0, last_error = $3 where id = $1 and done_ms is null", [id.toString(), nowMs, error.slice(0, 1_000)]);
+    },
+
+    async outboxBacklog() {
+      const [row] = await db.query<{ waiting: bigint; parked: bigint }>(
+        "select count(*) filter (where parked_ms is null) as waiting, count(*) filter (where parked_ms is not null) as parked from payments_outbox where done_ms is null");
+      return { waiting: Number(row?.waiting ?? 0n), parked: Number(row?.parked ?? 0n) };
+    },
+  };
+}
+
+async function createWithdrawal(
+  tx: SqlExecutor, w: NewWithdrawal, nowMs: number, periodMs: number, judge: (recent: RecentWithdrawals) => unknown, outbox: (id: string) => readonly NewOutboxEntry[],
+): Promise<CreateWithdrawalResult> {
+  // One request per player at a time: the count and the insert must not interleave with another
+  // request of the same player, or two could both fit under withdrawalsPerPeriodMax.
+  await tx.query("select pg_advisory_xact_lock(hashtextextended($1, 7))", [`withdrawal:${w.userId}`]);
+  const [existing] = await tx.query<WithdrawalRow>(`select ${withdrawalColumns} from payments_withdrawals where user_id = $1 and request_key = $2`, [w.userId, w.requestKey]);
+  // A refused request wrote nothing to the ledger and does not count, so the same request with the
+  // same key is a new attempt (after a deposit, say), judged like any other.
+  const retry = existing !== undefined && existing.status === "refused"
+    && existing.amount === w.amount && existing.currency === w.currency && existing.card_token === w.cardToken;
+  if (existing !== undefined && !retry) return { status: "existing", withdrawal: toWithdrawal(existing) };
+  const recent = await tx.query<{ created_ms: bigint }>(
+    "select created_ms from payments_withdrawals where user_id = $1 and created_ms > $2 and status <> 'refused' order by created_ms", [w.userId, nowMs - periodMs]);
+  const refusal = judge({ count: recent.length, createdMs: recent.map((r) => Number(r.created_ms)) });
+  if (refusal !== null) return { status: "refused", refusal };
+  const [row] = retry
+    ? await tx.query<WithdrawalRow>(
+      `update payments_withdrawals set status = 'requested', reason = null, created_ms = $2, updated_ms = $2 where id = $1 and status = 'refused'
+       returning ${withdrawalColumns}`, [existing.id, nowMs])
+    : await tx.query<WithdrawalRow>(
+      `insert into payments_withdrawals (user_id, request_key, provider, currency, amount, card_token, card_label, status, created_ms, updated_ms)
+       values ($1, $2, $3, $4, $5, $6, $7, 'requested', $8, $8) returning ${withdrawalColumns}`,
+      [w.userId, w.requestKey, w.provider, w.currency, w.amount.toString(), w.cardToken, w.cardLabel, nowMs]);
+  if (row === undefined) throw new Error("withdrawal insert returned nothing");
+  return { status: "created", withdrawal: toWithdrawal(row), outboxIds: await enqueue(tx, outbox(row.id), nowMs) };
+}
+
+async function enqueue(tx: SqlExecutor, entries: readonly NewOutboxEntry[], nowMs: number): Promise<bigint[]> {
+  if (entries.length === 0) return [];
+  const rows = await tx.query<{ id: bigint }>(
+    `insert into payments_outbox (kind, subject_id, payload, next_attempt_ms, created_ms)
+     select kind, subject_id, payload, $4, $4 from unnest($1::text[], $2::text[], $3::text[]) as e(kind, subject_id, payload) returning id`,
+    [entries.map((e) => e.kind), entries.map((e) => e.subjectId), entries.map((e) => e.payload ?? ""), nowMs]);
+  return rows.map((r) => r.id).sort((a, b) => (a < b ? -1 : 1));
+}
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** An id that is not a uuid names nothing; asking the database would only raise a cast error. */
+function isUuid(id: string): boolean {
+  return uuidPattern.test(id);
+}
+

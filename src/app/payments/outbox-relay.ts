@@ -1,0 +1,105 @@
+import type { Clock } from "../ports/clock.js";
+import type { OutboxEntry, OutboxKind, PaymentsStore } from "./payments.store.js";
+
+/** What a delivery step answers: finished, try again later, or stop and call an operator. */
+export type DeliveryResult = { readonly status: "done" } | { readonly status: "retry"; readonly error: string } | { readonly status: "park"; readonly error: string };
+
+export type DeliveryHandler = (entry: OutboxEntry) => Promise<DeliveryResult>;
+
+export interface OutboxRelayLimits {
+  readonly outboxPollIntervalMs: number;
+  readonly outboxLeaseMs: number;
+  readonly outboxAttemptsMax: number;
+}
+
+export interface RelayLog {
+  warn(context: object, message: string): void;
+  error(context: object, message: string): void;
+}
+
+/** Entries one poll claims; the rest wait for the next poll. */
+const claimEntriesMax = 50;
+const retryBaseMs = 500;
+const retryDelayMsMax = 60_000;
+
+/**
+ * Delivers outbox entries: each effect the payments code decided on in a committed transaction
+ * (hold, pay, release, publish) is carried out by a handler until it reports done. Handlers are
+ * idempotent (ledger keys, provider idempotency keys, conditional transitions), so an entry run
+ * twice — after a crash, or a lease that ran out mid-delivery — still has one effect. Delivery is
+ * at least once; the effect is exactly once.
+ */
+export class OutboxRelay {
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = true;
+
+  constructor(
+    private readonly store: PaymentsStore,
+    private readonly handlers: Readonly<Record<OutboxKind, DeliveryHandler>>,
+    private readonly clock: Clock,
+    private readonly limits: OutboxRelayLimits,
+    private readonly log: RelayLog,
+  ) {}
+
+  /** Delivers one entry now (the request that created it waits for its effect). False if another node holds it. */
+  async deliverNow(id: bigint): Promise<boolean> {
+    const [entry] = await this.store.claimOutbox({ id, nowMs: this.clock.nowMs(), leaseMs: this.limits.outboxLeaseMs, limit: 1 });
+    if (entry === undefined) return false;
+    await this.run(entry);
+    return true;
+  }
+
+  /** Delivers every due entry once; returns how many it ran. */
+  async pollOnce(): Promise<number> {
+    const entries = await this.store.claimOutbox({ nowMs: this.clock.nowMs(), leaseMs: this.limits.outboxLeaseMs, limit: claimEntriesMax });
+    for (const entry of entries) await this.run(entry);
+    return entries.length;
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.running = this.pollOnce()
+        .then((ran) => this.schedule(ran === claimEntriesMax ? 0 : this.limits.outboxPollIntervalMs))
+        .catch((error: unknown) => {
+          this.log.warn({ err: error }, "outbox poll failed");
+          this.schedule(this.limits.outboxPollIntervalMs);
+        });
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  private async run(entry: OutboxEntry): Promise<void> {
+    let result: DeliveryResult;
+    try {
+      result = await this.handlers[entry.kind](entry);
+    } catch (error) {
+      result = { status: "retry", error: (error as Error).message ?? String(error) };
+    }
+    const nowMs = this.clock.nowMs();
+    if (result.status === "done") return this.store.completeOutbox(entry.id, nowMs);
+    const context = { outboxId: entry.id.toString(), kind: entry.kind, subjectId: entry.subjectId, attempts: entry.attempts, reason: result.error };
+    if (result.status === "park" || entry.attempts >= this.limits.outboxAttemptsMax) {
+      this.log.error(context, "outbox entry parked: an operator must resolve it");
+      return this.store.parkOutbox(entry.id, nowMs, result.error);
+    }
+    this.log.warn(context, "outbox delivery will be retried");
+    const delayMs = Math.min(retryDelayMsMax, retryBaseMs * 2 ** Math.min(entry.attempts - 1, 16));
+    return this.store.retryOutbox(entry.id, nowMs + delayMs, result.error);
+  }
+}

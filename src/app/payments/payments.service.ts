@@ -1,0 +1,361 @@
+import { findCurrency, formatAmount } from "../../engine/money/index.js";
+import type { WithdrawalStatus } from "../../protocol/wallet.schemas.js";
+import { failure, success, type Outcome } from "../outcome.js";
+import type { Bus } from "../ports/bus.js";
+import type { Clock } from "../ports/clock.js";
+import type { LedgerStore } from "../ports/ledger-store.js";
+import type { PaymentEvent, PaymentProvider } from "../ports/payment-provider.js";
+import { systemOwners, type Wallet } from "../wallet/index.js";
+import { isLedgerFailureStatus, ledgerError, parseMoneyInput } from "./money-input.js";
+import { OutboxRelay, type DeliveryResult, type OutboxRelayLimits, type RelayLog } from "./outbox-relay.js";
+import type {
+  DepositRecord, NewOutboxEntry, OutboxEntry, PaymentsStore, RequestKeyState, RequestKeyStore, WithdrawalRecord,
+} from "./payments.store.js";
+import { judgeWithdrawal, type WithdrawalRules } from "./withdrawal-rules.js";
+
+/** The bus channel money events are published on (at least once; deduplicate by `id`). */
+export const walletEventsChannel = "wallet.events";
+/** How long a request holds its idempotency key before a retry may take it over (it died). */
+const requestKeyLeaseMs = 60_000;
+const listEntriesMax = 200;
+
+export interface PaymentsLimits extends OutboxRelayLimits {
+  readonly withdrawalAmountMinorMin: number;
+  readonly withdrawalsPerPeriodMax: number;
+  readonly withdrawalPeriodMs: number;
+  readonly paymentsProviderTimeoutMs: number;
+}
+
+export interface PaymentsDeps {
+  readonly store: PaymentsStore;
+  readonly requestKeys: RequestKeyStore;
+  readonly wallet: Wallet;
+  /** For the one transfer the wallet has no use case for: returning a failed payout (an adjustment). */
+  readonly ledger: LedgerStore;
+  readonly provider: PaymentProvider;
+  readonly bus: Bus;
+  readonly clock: Clock;
+  readonly log: RelayLog;
+  readonly limits: PaymentsLimits;
+}
+
+export interface MoneyRequest {
+  readonly userId: string;
+  /** The client's Idempotency-Key. */
+  readonly requestKey: string;
+  /** As received: a decimal string, or anything else to be refused with its code. */
+  readonly amount: unknown;
+  readonly currency: string;
+  readonly cardToken: string;
+}
+
+export interface WithdrawalPage {
+  readonly withdrawals: readonly WithdrawalRecord[];
+  readonly nextCursor: bigint | null;
+}
+
+export type WebhookOutcome = "credited" | "duplicate" | "failed" | "noted" | "ignored";
+
+/**
+ * Deposits, withdrawals and provider webhooks. Money moves only through the wallet (the ledger),
+ * each move under a key derived from the payment, so a repeat never moves it twice; effects that
+ * must survive a crash (hold, payout, release, events) are queued in the outbox in the same
+ * transaction as the decision and delivered by the relay. docs/PAYMENTS.md has the state machines.
+ */
+export class Payments {
+  readonly relay: OutboxRelay;
+  private readonly rules: WithdrawalRules;
+
+  constructor(private readonly deps: PaymentsDeps) {
+    this.rules = {
+      amountMinorMin: BigInt(deps.limits.withdrawalAmountMinorMin),
+      perPeriodMax: deps.limits.withdrawalsPerPeriodMax,
+      periodMs: deps.limits.withdrawalPeriodMs,
+    };
+    this.relay = new OutboxRelay(deps.store, {
+      "withdrawal.hold": (entry) => this.hold(entry),
+      "withdrawal.payout": (entry) => this.payout(entry),
+      "withdrawal.release": (entry) => this.release(entry),
+      event: async (entry) => {
+        await deps.bus.publish(walletEventsChannel, entry.payload);
+        return { status: "done" };
+      },
+    }, deps.clock, deps.limits, deps.log);
+  }
+
+  get providerName(): string {
+    return this.deps.provider.name;
+  }
+
+  start(): void {
+    this.relay.start();
+  }
+
+  stop(): Promise<void> {
+    return this.relay.stop();
+  }
+
+  // ---- idempotency keys of HTTP requests -------------------------------------------------------
+
+  beginRequest(scope: string, key: string, fingerprint: string): Promise<RequestKeyState> {
+    return this.deps.requestKeys.begin(scope, key, fingerprint, this.deps.clock.nowMs(), requestKeyLeaseMs);
+  }
+
+  completeRequest(scope: string, key: string, statusCode: number, body: string): Promise<void> {
+    return this.deps.requestKeys.complete(scope, key, statusCode, body, this.deps.clock.nowMs());
+  }
+
+  releaseRequest(scope: string, key: string): Promise<void> {
+    return this.deps.requestKeys.release(scope, key);
+  }
+
+  // ---- deposits --------------------------------------------------------------------------------
+
+  /** Charges the card; the deposit stays pending until the provider's webhook confirms it. */
+  async startDeposit(request: MoneyRequest): Promise<Outcome<DepositRecord>> {
+    const money = parseMoneyInput(request.amount, request.currency);
+    if (!money.ok) return money;
+    const card = this.deps.provider.describeToken(request.cardToken);
+    if (card === null) return failure("PAYMENT_TOKEN_INVALID");
+    const { deposit } = await this.deps.store.createDeposit({
+      userId: request.userId, requestKey: request.requestKey, provider: this.deps.provider.name, currency: money.value.currency.code,
+      amount: money.value.amount, cardToken: request.cardToken, cardLabel: card.label,
+    }, this.deps.clock.nowMs());
+    if (deposit.amount !== money.value.amount || deposit.currency !== money.value.currency.code || deposit.cardToken !== request.cardToken) {
+      return failure("WALLET_IDEMPOTENCY_KEY_CONFLICT");
+    }
+    if (deposit.status === "declined") return failure("PAYMENT_DECLINED", { details: [deposit.reason ?? "declined"] });
+    // Charged already (a retried request): the provider has it; the webhook decides the rest.
+    if (deposit.providerPaymentId !== null || deposit.status !== "pending") return success(deposit);
+    return this.charge(deposit);
+  }
+
+  private async charge(deposit: DepositRecord): Promise<Outcome<DepositRecord>> {
+    const { provider, store, clock } = this.deps;
+    let result;
+    try {
+      result = await this.withTimeout(provider.charge({
+        reference: deposit.id, token: deposit.cardToken, amount: deposit.amount, currency: deposit.currency, idempotencyKey: `deposit:${deposit.id}`,
+      }));
+    } catch (error) {
+      this.deps.log.warn({ err: error, depositId: deposit.id }, "payment provider did not answer a charge");
+      return failure("PAYMENT_PROVIDER_UNAVAILABLE");
+    }
+    if (result.status === "declined") {
+      await store.transitionDeposit(deposit.id, ["pending"], "declined", { reason: result.reason }, clock.nowMs());
+      return failure("PAYMENT_DECLINED", { details: [result.reason] });
+    }
+    const updated = await store.transitionDeposit(deposit.id, ["pending", "credited", "failed"], null, { providerPaymentId: result.providerPaymentId }, clock.nowMs());
+    return success(updated?.deposit ?? deposit);
+  }
+
+  findDeposit(id: string): Promise<DepositRecord | null> {
+    return this.deps.store.findDeposit(id);
+  }
+
+  /** Verifies a provider webhook and applies it; each deposit is credited once however often it comes. */
+  async receiveWebhook(rawBody: string, signature: string | undefined): Promise<Outcome<WebhookOutcome>> {
+    const verdict = this.deps.provider.verifyWebhook(rawBody, signature, this.deps.clock.nowMs());
+    switch (verdict.status) {
+      case "signature_missing": return failure("PAYMENT_WEBHOOK_SIGNATURE_MISSING");
+      case "signature_invalid": return failure("PAYMENT_WEBHOOK_SIGNATURE_INVALID");
+      case "stale": return failure("PAYMENT_WEBHOOK_STALE");
+      case "payload_invalid": return failure("PAYMENT_WEBHOOK_PAYLOAD_INVALID");
+      case "ok": return this.applyEvent(verdict.event);
+    }
+  }
+
+  private async applyEvent(event: PaymentEvent): Promise<Outcome<WebhookOutcome>> {
+    const deposit = await this.deps.store.findDeposit(event.reference);
+    if (deposit === null || !this.eventMatches(deposit, event)) {
+      this.deps.log.warn({ eventId: event.id, reference: event.reference }, "webhook names no matching deposit; ignored");
+      return success("ignored");
+    }
+    if (event.type === "charge.pending") return success("noted");
+    if (deposit.status === "credited" || (deposit.status === "failed" && event.type === "charge.failed")) return success("duplicate");
+    if (deposit.status !== "pending") {
+      this.deps.log.error({ eventId: event.id, depositId: deposit.id, status: deposit.status, type: event.type }, "webhook contradicts a settled deposit; ignored");
+      return success("ignored");
+    }
+    if (event.type === "charge.failed") {
+      const failed = await this.deps.store.transitionDeposit(deposit.id, ["pending"], "failed", { providerPaymentId: event.providerPaymentId, reason: event.reason ?? "failed" }, this.deps.clock.nowMs());
+      return success(failed === null ? "duplicate" : "failed");
+    }
+    return this.credit(deposit, event);
+  }
+
+  private eventMatches(deposit: DepositRecord, event: PaymentEvent): boolean {
+    return deposit.provider === this.deps.provider.name && deposit.amount === event.amount && deposit.currency === event.currency
+      && (deposit.providerPaymentId === null || deposit.providerPaymentId === event.providerPaymentId);
+  }
+
+  /** The provider payment id is the ledger key: a second webhook, on any node, replays instead of paying. */
+  private async credit(deposit: DepositRecord, event: PaymentEvent): Promise<Outcome<WebhookOutcome>> {
+    const result = await this.deps.wallet.deposit({
+      playerId: deposit.userId, currency: deposit.currency, amount: deposit.amount, provider: deposit.provider,
+      key: `deposit:${deposit.provider}:${event.providerPaymentId}`, reference: `deposit:${deposit.id}`,
+    });
+    if (result.status !== "ok") {
+      this.deps.log.error({ depositId: deposit.id, status: result.status }, "ledger refused a confirmed deposit");
+      return failure(ledgerError(result.status));
+    }
+    const credited = await this.deps.store.transitionDeposit(deposit.id, ["pending"], "credited", { providerPaymentId: event.providerPaymentId }, this.deps.clock.nowMs(),
+      [this.event("deposit.credited", deposit.id, deposit.userId, deposit.currency, deposit.amount)]);
+    if (credited !== null) await this.deliverAll(credited.outboxIds);
+    return success(credited === null || result.replayed ? "duplicate" : "credited");
+  }
+
+  // ---- withdrawals -----------------------------------------------------------------------------
+
+  /** Holds the funds (cash → withdrawals pending) and leaves the withdrawal for an operator to review. */
+  async requestWithdrawal(request: MoneyRequest): Promise<Outcome<WithdrawalRecord>> {
+    const money = parseMoneyInput(request.amount, request.currency);
+    if (!money.ok) return money;
+    const card = this.deps.provider.describeToken(request.cardToken);
+    if (card === null) return failure("PAYMENT_TOKEN_INVALID");
+    const nowMs = this.deps.clock.nowMs();
+    const created = await this.deps.store.createWithdrawal({
+      userId: request.userId, requestKey: request.requestKey, provider: this.deps.provider.name, currency: money.value.currency.code,
+      amount: money.value.amount, cardToken: request.cardToken, cardLabel: card.label,
+    }, nowMs, this.rules.periodMs, (recent) => judgeWithdrawal(money.value.amount, recent, nowMs, this.rules), (id) => [{ kind: "withdrawal.hold", subjectId: id }]);
+    if (created.status === "refused") {
+      const refusal = created.refusal as ReturnType<typeof judgeWithdrawal> & object;
+      return failure(refusal.error, "retryAfterMs" in refusal ? { retryAfterMs: refusal.retryAfterMs } : {});
+    }
+    const w = created.withdrawal;
+    if (created.status === "existing") {
+      if (w.amount !== money.value.amount || w.currency !== money.value.currency.code || w.cardToken !== request.cardToken) return failure("WALLET_IDEMPOTENCY_KEY_CONFLICT");
+      if (w.status === "requested") await this.hold({ id: 0n, kind: "withdrawal.hold", subjectId: w.id, payload: "", attempts: 1 });
+    } else {
+      await this.deliverAll(created.outboxIds);
+    }
+    const now = await this.deps.store.findWithdrawal(w.id);
+    if (now === null) throw new Error(`withdrawal ${w.id} vanished`);
+    if (now.status === "refused") return failure(isLedgerFailureStatus(now.reason) ? ledgerError(now.reason) : "WALLET_INSUFFICIENT_FUNDS");
+    // Still "requested": the ledger was busy; the relay keeps trying, and a retry with the same key reports it.
+    if (now.status === "requested") return failure("WALLET_BUSY");
+    return success(now);
+  }
+
+  findWithdrawal(id: string): Promise<WithdrawalRecord | null> {
+    return this.deps.store.findWithdrawal(id);
+  }
+
+  async listWithdrawals(query: { status?: WithdrawalStatus; beforeSeq?: bigint; limit: number }): Promise<WithdrawalPage> {
+    const limit = Math.max(1, Math.min(listEntriesMax, Math.trunc(query.limit)));
+    const rows = await this.deps.store.listWithdrawals({ ...query, limit: limit + 1 });
+    const page = rows.slice(0, limit);
+    return { withdrawals: page, nextCursor: rows.length > limit ? (page.at(-1)?.seq ?? null) : null };
+  }
+
+  /** Approves and pays: the payout is queued in the outbox with the approval, then delivered. */
+  approveWithdrawal(id: string, operatorId: string): Promise<Outcome<WithdrawalRecord>> {
+    return this.decide(id, operatorId, "approved", "withdrawal.payout");
+  }
+
+  /** Rejects and releases the funds back to the player's cash, through the outbox. */
+  rejectWithdrawal(id: string, operatorId: string): Promise<Outcome<WithdrawalRecord>> {
+    return this.decide(id, operatorId, "rejected", "withdrawal.release");
+  }
+
+  private async decide(id: string, operatorId: string, to: "approved" | "rejected", kind: "withdrawal.payout" | "withdrawal.release"): Promise<Outcome<WithdrawalRecord>> {
+    const w = await this.deps.store.findWithdrawal(id);
+    if (w === null) return failure("WALLET_WITHDRAWAL_NOT_FOUND");
+    const events = to === "rejected" ? [this.event("withdrawal.rejected", id, w.userId, w.currency, w.amount)] : [];
+    const moved = await this.deps.store.transitionWithdrawal(id, ["pending"], to, { decidedBy: operatorId }, this.deps.clock.nowMs(), [{ kind, subjectId: id }, ...events]);
+    if (moved === null) return failure("WALLET_WITHDRAWAL_NOT_PENDING", { details: [`status is ${w.status}`] });
+    await this.deliverAll(moved.outboxIds);
+    return success((await this.deps.store.findWithdrawal(id)) ?? moved.withdrawal);
+  }
+
+  // ---- outbox handlers: each idempotent --------------------------------------------------------
+
+  private async hold(entry: OutboxEntry): Promise<DeliveryResult> {
+    const w = await this.deps.store.findWithdrawal(entry.subjectId);
+    if (w === null || w.status !== "requested") return { status: "done" };
+    const result = await this.deps.wallet.requestWithdrawal({ playerId: w.userId, currency: w.currency, amount: w.amount, key: `withdrawal:${w.id}:hold`, reference: `withdrawal:${w.id}` });
+    if (result.status === "busy") return { status: "retry", error: "ledger busy" };
+    const nowMs = this.deps.clock.nowMs();
+    if (result.status !== "ok") {
+      await this.deps.store.transitionWithdrawal(w.id, ["requested"], "refused", { reason: result.status }, nowMs);
+      return { status: "done" };
+    }
+    const moved = await this.deps.store.transitionWithdrawal(w.id, ["requested"], "pending", {}, nowMs, [this.event("withdrawal.requested", w.id, w.userId, w.currency, w.amount)]);
+    if (moved !== null) await this.deliverAll(moved.outboxIds);
+    return { status: "done" };
+  }
+
+  /**
+   * Ledger first (withdrawals pending → clearing), then the provider. A crash between the two leaves
+   * this entry undelivered; its next run replays the ledger write (same key) and calls the provider,
+   * which applies one payout per idempotency key however often it is called.
+   */
+  private async payout(entry: OutboxEntry): Promise<DeliveryResult> {
+    const w = await this.deps.store.findWithdrawal(entry.subjectId);
+    if (w === null || w.status !== "approved") return { status: "done" };
+    const posted = await this.deps.wallet.payWithdrawal({
+      playerId: w.userId, currency: w.currency, amount: w.amount, provider: w.provider, key: `withdrawal:${w.id}:payout`, reference: `withdrawal:${w.id}`,
+    });
+    if (posted.status === "busy") return { status: "retry", error: "ledger busy" };
+    if (posted.status !== "ok") return { status: "park", error: `ledger refused the payout: ${posted.status}` };
+    const paid = await this.withTimeout(this.deps.provider.payout({ reference: w.id, token: w.cardToken, amount: w.amount, currency: w.currency, idempotencyKey: `withdrawal:${w.id}` }));
+    if (paid.status === "failed") return this.returnFailedPayout(w, paid.reason);
+    const moved = await this.deps.store.transitionWithdrawal(w.id, ["approved"], "paid", { providerPayoutId: paid.providerPayoutId }, this.deps.clock.nowMs(),
+      [this.event("withdrawal.paid", w.id, w.userId, w.currency, w.amount)]);
+    if (moved !== null) await this.deliverAll(moved.outboxIds.filter((id) => id !== entry.id));
+    return { status: "done" };
+  }
+
+  /** The provider refused the payout after the ledger posted it: a correcting transfer gives the money back. */
+  private async returnFailedPayout(w: WithdrawalRecord, reason: string): Promise<DeliveryResult> {
+    const clearing = await this.deps.ledger.openAccount({ owner: systemOwners.payments(w.provider), kind: "payment_clearing", currency: w.currency });
+    const cash = await this.deps.ledger.openAccount({ owner: w.userId, kind: "player_cash", currency: w.currency });
+    const back = await this.deps.ledger.submit({
+      type: "transfer", kind: "adjustment", key: `withdrawal:${w.id}:return`, currency: w.currency,
+      debitAccountId: clearing.id, creditAccountId: cash.id, amount: w.amount, reference: `withdrawal:${w.id}`,
+    });
+    if (back.status === "busy") return { status: "retry", error: "ledger busy" };
+    if (back.status !== "ok") return { status: "park", error: `ledger refused returning a failed payout: ${back.status}` };
+    const moved = await this.deps.store.transitionWithdrawal(w.id, ["approved"], "failed", { reason }, this.deps.clock.nowMs(),
+      [this.event("withdrawal.failed", w.id, w.userId, w.currency, w.amount)]);
+    if (moved !== null) await this.deliverAll(moved.outboxIds);
+    return { status: "done" };
+  }
+
+  private async release(entry: OutboxEntry): Promise<DeliveryResult> {
+    const w = await this.deps.store.findWithdrawal(entry.subjectId);
+    if (w === null || w.status !== "rejected") return { status: "done" };
+    const result = await this.deps.wallet.rejectWithdrawal({ playerId: w.userId, currency: w.currency, amount: w.amount, key: `withdrawal:${w.id}:release`, reference: `withdrawal:${w.id}` });
+    if (result.status === "busy") return { status: "retry", error: "ledger busy" };
+    if (result.status !== "ok") return { status: "park", error: `ledger refused the release: ${result.status}` };
+    return { status: "done" };
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------------
+
+  private event(type: string, subjectId: string, userId: string, currency: string, amount: bigint): NewOutboxEntry {
+    const code = findCurrency(currency);
+    const payload = { id: `${type}:${subjectId}`, type, subjectId, userId, currency, amount: code === null ? amount.toString() : formatAmount(amount, code), atMs: this.deps.clock.nowMs() };
+    return { kind: "event", subjectId, payload: JSON.stringify(payload) };
+  }
+
+  /** Delivers freshly queued entries now; whatever fails here is retried by the relay. */
+  private async deliverAll(ids: readonly bigint[]): Promise<void> {
+    for (const id of ids) {
+      try {
+        await this.relay.deliverNow(id);
+      } catch (error) {
+        this.deps.log.warn({ err: error, outboxId: id.toString() }, "immediate outbox delivery failed; the relay retries it");
+      }
+    }
+  }
+
+  private withTimeout<T>(promise: Promise<T>): Promise<T> {
+    const ms = this.deps.limits.paymentsProviderTimeoutMs;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`payment provider gave no answer within ${ms} ms`)), ms);
+    });
+    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  }
+}

@@ -1,0 +1,149 @@
+import type { WithdrawalStatus } from "../../protocol/wallet.schemas.js";
+
+/**
+ * The payments tables: deposits, withdrawals, the outbox of effects still to deliver, and the
+ * idempotency keys of HTTP requests. Implemented on PostgreSQL and PGlite
+ * (src/adapters/postgres/payments-store.sql.ts). Every transition is conditional on the current
+ * status, so repeating one (a duplicate webhook, a relay retry) changes nothing.
+ */
+export type DepositStatus = "pending" | "credited" | "declined" | "failed";
+export type { WithdrawalStatus };
+
+export interface DepositRecord {
+  readonly id: string;
+  readonly userId: string;
+  readonly requestKey: string;
+  readonly provider: string;
+  readonly currency: string;
+  readonly amount: bigint;
+  readonly cardToken: string;
+  readonly cardLabel: string;
+  readonly providerPaymentId: string | null;
+  readonly status: DepositStatus;
+  readonly reason: string | null;
+  readonly createdMs: number;
+  readonly updatedMs: number;
+}
+
+export type NewDeposit = Pick<DepositRecord, "userId" | "requestKey" | "provider" | "currency" | "amount" | "cardToken" | "cardLabel">;
+
+export interface WithdrawalRecord {
+  readonly id: string;
+  /** Insertion order, the cursor of the operator's list. */
+  readonly seq: bigint;
+  readonly userId: string;
+  readonly requestKey: string;
+  readonly provider: string;
+  readonly currency: string;
+  readonly amount: bigint;
+  readonly cardToken: string;
+  readonly cardLabel: string;
+  readonly status: WithdrawalStatus;
+  readonly reason: string | null;
+  readonly decidedBy: string | null;
+  readonly providerPayoutId: string | null;
+  readonly createdMs: number;
+  readonly updatedMs: number;
+}
+
+export type NewWithdrawal = Pick<WithdrawalRecord, "userId" | "requestKey" | "provider" | "currency" | "amount" | "cardToken" | "cardLabel">;
+
+/** The withdrawals of one player that count against the frequency rule. */
+export interface RecentWithdrawals {
+  readonly count: number;
+  /** Creation times of the counted withdrawals, oldest first. */
+  readonly createdMs: readonly number[];
+}
+
+export const outboxKinds = ["withdrawal.hold", "withdrawal.payout", "withdrawal.release", "event"] as const;
+export type OutboxKind = (typeof outboxKinds)[number];
+
+export interface NewOutboxEntry {
+  readonly kind: OutboxKind;
+  /** The withdrawal (or deposit) the entry is about. */
+  readonly subjectId: string;
+  /** JSON, for events: what is published on the bus. */
+  readonly payload?: string;
+}
+
+export interface OutboxEntry extends Required<NewOutboxEntry> {
+  readonly id: bigint;
+  /** Deliveries started, this one included. */
+  readonly attempts: number;
+}
+
+export interface DepositChange {
+  readonly providerPaymentId?: string;
+  readonly reason?: string | null;
+}
+
+export interface WithdrawalChange {
+  readonly reason?: string | null;
+  readonly decidedBy?: string;
+  readonly providerPayoutId?: string;
+}
+
+export type CreateWithdrawalResult =
+  | { readonly status: "created"; readonly withdrawal: WithdrawalRecord; readonly outboxIds: readonly bigint[] }
+  /** A withdrawal with this request key exists already (a retried request). */
+  | { readonly status: "existing"; readonly withdrawal: WithdrawalRecord }
+  | { readonly status: "refused"; readonly refusal: unknown };
+
+export interface PaymentsStore {
+  /** Inserts the deposit, or returns the one this user created with this request key. */
+  createDeposit(deposit: NewDeposit, nowMs: number): Promise<{ readonly created: boolean; readonly deposit: DepositRecord }>;
+  findDeposit(id: string): Promise<DepositRecord | null>;
+  /**
+   * Moves a deposit from one of `from` to `to` (null keeps its status) and queues `outbox` in the
+   * same transaction; null when it was in none of them. A provider payment id, once set, stays.
+   */
+  transitionDeposit(
+    id: string, from: readonly DepositStatus[], to: DepositStatus | null, change: DepositChange, nowMs: number, outbox?: readonly NewOutboxEntry[],
+  ): Promise<{ readonly deposit: DepositRecord; readonly outboxIds: readonly bigint[] } | null>;
+
+  /**
+   * In one transaction, serialized per user: returns the withdrawal of this request key if there is
+   * one (unless it was refused and this is the same request again: that is a new attempt); otherwise counts the user's recent withdrawals, asks `judge` (null means allowed, anything
+   * else is returned as the refusal), inserts the withdrawal as "requested" and queues `outbox`.
+   */
+  createWithdrawal(
+    withdrawal: NewWithdrawal, nowMs: number, periodMs: number, judge: (recent: RecentWithdrawals) => unknown,
+    outbox: (id: string) => readonly NewOutboxEntry[],
+  ): Promise<CreateWithdrawalResult>;
+  findWithdrawal(id: string): Promise<WithdrawalRecord | null>;
+  listWithdrawals(query: { readonly status?: WithdrawalStatus; readonly beforeSeq?: bigint; readonly limit: number }): Promise<readonly WithdrawalRecord[]>;
+  /** Moves a withdrawal and queues `outbox` in the same transaction; null when it was in none of `from`. */
+  transitionWithdrawal(
+    id: string, from: readonly WithdrawalStatus[], to: WithdrawalStatus, change: WithdrawalChange, nowMs: number, outbox?: readonly NewOutboxEntry[],
+  ): Promise<{ readonly withdrawal: WithdrawalRecord; readonly outboxIds: readonly bigint[] } | null>;
+
+  /**
+   * Leases due entries (or the one `id`) for `leaseMs`: another node takes an entry only once its
+   * lease has run out, so a node that dies mid-delivery leaves it to the others.
+   */
+  claimOutbox(query: { readonly id?: bigint; readonly nowMs: number; readonly leaseMs: number; readonly limit: number }): Promise<readonly OutboxEntry[]>;
+  completeOutbox(id: bigint, nowMs: number): Promise<void>;
+  /** Releases the lease and schedules the next attempt. */
+  retryOutbox(id: bigint, nextAttemptMs: number, error: string): Promise<void>;
+  /** Stops delivering the entry; an operator must look at it. */
+  parkOutbox(id: bigint, nowMs: number, error: string): Promise<void>;
+  /** Entries not yet delivered, parked ones included (for health checks and tests). */
+  outboxBacklog(): Promise<{ readonly waiting: number; readonly parked: number }>;
+}
+
+export type RequestKeyState =
+  | { readonly state: "fresh" }
+  | { readonly state: "replay"; readonly statusCode: number; readonly body: string }
+  | { readonly state: "conflict" }
+  | { readonly state: "in_progress" };
+
+/**
+ * Idempotency keys of HTTP requests, per caller (`scope`). Only successful answers are recorded; a
+ * refused request releases its key, so the same key may be retried once the cause is fixed (as the
+ * ledger does). A key held by a request that died is taken over once its lease has run out.
+ */
+export interface RequestKeyStore {
+  begin(scope: string, key: string, fingerprint: string, nowMs: number, leaseMs: number): Promise<RequestKeyState>;
+  complete(scope: string, key: string, statusCode: number, body: string, nowMs: number): Promise<void>;
+  release(scope: string, key: string): Promise<void>;
+}

@@ -1,0 +1,63 @@
+import type { FastifyInstance } from "fastify";
+import type { Principal } from "../../app/auth/auth.service.js";
+import type { Outcome } from "../../app/outcome.js";
+import type { WithdrawalRecord } from "../../app/payments/payments.store.js";
+import {
+  HistoryPage, HistoryQuery, LedgerCheckReport, PlayerIdParams, Withdrawal, WithdrawalIdParams, WithdrawalList, WithdrawalListQuery,
+} from "../../protocol/wallet.schemas.js";
+import { requireAuth } from "./auth.routes.js";
+import { idempotent, money, toWireWithdrawal, type Answer } from "./wallet-http.js";
+import { bearer, sendHistory, walletErrorResponses, type WalletHttpDeps } from "./wallet.routes.js";
+
+const listLimitDefault = 50;
+const idempotencyHeader = { type: "object", properties: { "idempotency-key": { type: "string", description: "1-128 printable ASCII characters; required" } } } as const;
+
+const answer = (outcome: Outcome<WithdrawalRecord>): Answer => (outcome.ok ? { status: 200, body: toWireWithdrawal(outcome.value) } : outcome);
+
+/** Endpoints for operators only: withdrawal review, any player's history, the ledger check. */
+export function registerOperatorRoutes(app: FastifyInstance, deps: WalletHttpDeps): void {
+  const { wallet, payments } = deps;
+  const operator = requireAuth(deps.auth, ["operator"]);
+
+  app.get("/v1/operator/withdrawals", {
+    schema: { tags: ["operator"], summary: "Withdrawals by status, newest first", security: bearer, querystring: WithdrawalListQuery, response: { 200: WithdrawalList, ...walletErrorResponses } },
+    preHandler: operator,
+  }, async (request) => {
+    const query = request.query as WithdrawalListQuery;
+    const page = await payments.listWithdrawals({
+      limit: Number(query.limit ?? listLimitDefault),
+      ...(query.status !== undefined ? { status: query.status } : {}),
+      ...(query.before !== undefined ? { beforeSeq: BigInt(query.before) } : {}),
+    });
+    return { withdrawals: page.withdrawals.map(toWireWithdrawal), nextCursor: page.nextCursor === null ? null : page.nextCursor.toString() } satisfies WithdrawalList;
+  });
+
+  app.post("/v1/operator/withdrawals/:id/approve", {
+    schema: { tags: ["operator"], summary: "Approve and pay out a pending withdrawal (through the outbox: paid once)", security: bearer, headers: idempotencyHeader, params: WithdrawalIdParams, response: { 200: Withdrawal, ...walletErrorResponses } },
+    preHandler: operator,
+  }, async (request, reply) => idempotent(request, reply, payments, async () =>
+    answer(await payments.approveWithdrawal((request.params as WithdrawalIdParams).id, (request.principal as Principal).userId))));
+
+  app.post("/v1/operator/withdrawals/:id/reject", {
+    schema: { tags: ["operator"], summary: "Reject a pending withdrawal; its funds return to the player's cash", security: bearer, headers: idempotencyHeader, params: WithdrawalIdParams, response: { 200: Withdrawal, ...walletErrorResponses } },
+    preHandler: operator,
+  }, async (request, reply) => idempotent(request, reply, payments, async () =>
+    answer(await payments.rejectWithdrawal((request.params as WithdrawalIdParams).id, (request.principal as Principal).userId))));
+
+  app.get("/v1/operator/players/:userId/history", {
+    schema: { tags: ["operator"], summary: "Any player's transfers", security: bearer, params: PlayerIdParams, querystring: HistoryQuery, response: { 200: HistoryPage, ...walletErrorResponses } },
+    preHandler: operator,
+  }, async (request, reply) => sendHistory(reply, wallet, (request.params as PlayerIdParams).userId, request.query as HistoryQuery));
+
+  app.get("/v1/operator/ledger/check", {
+    schema: { tags: ["operator"], summary: "Prove the books: debits equal credits per currency, balances match their transfers", security: bearer, response: { 200: LedgerCheckReport, ...walletErrorResponses } },
+    preHandler: operator,
+  }, async () => {
+    const check = await wallet.check();
+    return {
+      ok: check.ok,
+      currencies: check.currencies.map((c) => ({ currency: c.currency, debits: money(c.debitsMinor, c.currency), credits: money(c.creditsMinor, c.currency), balances: money(c.balancesMinor, c.currency) })),
+      accountsMismatched: check.accountsMismatched, heldMismatched: check.heldMismatched, accountsNegative: check.accountsNegative, transfersMismatched: check.transfersMismatched,
+    } satisfies LedgerCheckReport;
+  });
+}

@@ -1,0 +1,103 @@
+// The payments use cases over the SQL stores on both engines: a refused withdrawal retried with its
+// key, the relay's retries and parking, the money events on the bus.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { databaseKinds, type TestDatabase } from "../support/databases.js";
+import { createSqlLedgerStore } from "../../src/adapters/postgres/ledger-store.sql.js";
+import { createSqlPaymentsStore } from "../../src/adapters/postgres/payments-store.sql.js";
+import { createSqlRequestKeyStore } from "../../src/adapters/postgres/payments-request-keys.sql.js";
+import { SandboxPaymentProvider } from "../../src/adapters/sandbox-payments/sandbox-provider.js";
+import { MemoryBus } from "../../src/adapters/memory/bus.memory.js";
+import { Payments, walletEventsChannel } from "../../src/app/payments/payments.service.js";
+import type { PaymentProvider } from "../../src/app/ports/payment-provider.js";
+import type { LedgerStore } from "../../src/app/ports/ledger-store.js";
+import { createWallet, type Wallet } from "../../src/app/wallet/index.js";
+
+const limits = {
+  withdrawalAmountMinorMin: 100, withdrawalsPerPeriodMax: 10, withdrawalPeriodMs: 86_400_000, paymentsProviderTimeoutMs: 5_000,
+  outboxPollIntervalMs: 60_000, outboxLeaseMs: 10_000, outboxAttemptsMax: 3,
+};
+
+for (const kind of databaseKinds) {
+  describe.skipIf(!kind.available)(`payments service on ${kind.name}`, () => {
+    let database: TestDatabase;
+    let ledger: LedgerStore;
+    let wallet: Wallet;
+    let now = Date.now();
+    const clock = { nowMs: () => now };
+    const sandbox = new SandboxPaymentProvider({ secret: "service-test-secret-0123456789", webhookDelayMs: 60_000, webhookToleranceMs: 300_000, clock });
+    const token = (sandbox.tokenize({ number: "4242424242424242", expMonth: 12, expYear: 2099 }, now) as { token: string }).token;
+    const errors: string[] = [];
+
+    function payments(provider: PaymentProvider = sandbox, bus = new MemoryBus()): Payments {
+      return new Payments({
+        store: createSqlPaymentsStore(database.db), requestKeys: createSqlRequestKeyStore(database.db), wallet, ledger, provider, bus, clock,
+        log: { warn: () => undefined, error: (_context, message) => errors.push(message) }, limits,
+      });
+    }
+
+    beforeAll(async () => {
+      database = await kind.create();
+      ledger = createSqlLedgerStore(database.db, { batchWaitMs: 1 });
+      wallet = createWallet(ledger);
+    });
+    afterAll(async () => {
+      sandbox.close();
+      await ledger?.close();
+      await database?.dispose();
+    });
+
+    it("tries a refused withdrawal again under the same key once the money is there", async () => {
+      const service = payments();
+      const request = { userId: "dora", requestKey: "w-1", amount: "20.00", currency: "EUR", cardToken: token };
+      expect(await service.requestWithdrawal(request)).toMatchObject({ ok: false, error: "WALLET_INSUFFICIENT_FUNDS" });
+      expect(await service.requestWithdrawal(request)).toMatchObject({ ok: false, error: "WALLET_INSUFFICIENT_FUNDS" });
+      await wallet.deposit({ playerId: "dora", currency: "EUR", amount: 5_000n, key: "fund:dora", reference: "fund", provider: "sandbox" });
+      const accepted = await service.requestWithdrawal(request);
+      expect(accepted).toMatchObject({ ok: true, value: { status: "pending", amount: 2_000n } });
+      // The same request again is the same withdrawal; another body under the key is a conflict.
+      expect(await service.requestWithdrawal(request)).toEqual(accepted);
+      expect(await service.requestWithdrawal({ ...request, amount: "21.00" })).toMatchObject({ ok: false, error: "WALLET_IDEMPOTENCY_KEY_CONFLICT" });
+      expect((await service.listWithdrawals({ status: "pending", limit: 10 })).withdrawals.map((w) => w.userId)).toEqual(["dora"]);
+    });
+
+    it("retries a payout the provider does not answer, then parks it after outboxAttemptsMax", async () => {
+      let calls = 0;
+      const down: PaymentProvider = {
+        name: sandbox.name, describeToken: (t) => sandbox.describeToken(t), charge: (o) => sandbox.charge(o),
+        verifyWebhook: (b, s, n) => sandbox.verifyWebhook(b, s, n),
+        payout: async () => {
+          calls += 1;
+          throw new Error("connection refused");
+        },
+      };
+      const events: string[] = [];
+      const bus = new MemoryBus();
+      await bus.subscribe(walletEventsChannel, (m) => events.push(JSON.parse(m).type as string));
+      const service = payments(down, bus);
+      await wallet.deposit({ playerId: "eve", currency: "EUR", amount: 5_000n, key: "fund:eve", reference: "fund", provider: "sandbox" });
+      const w = await service.requestWithdrawal({ userId: "eve", requestKey: "w-1", amount: "10.00", currency: "EUR", cardToken: token });
+      if (!w.ok) throw new Error(w.error);
+      expect(await service.approveWithdrawal(w.value.id, "op")).toMatchObject({ ok: true, value: { status: "approved" } });
+      expect(calls).toBe(1);
+      expect(await service.relay.pollOnce()).toBe(0); // not due yet: back-off
+      now += 60_001;
+      await service.relay.pollOnce();
+      now += 60_001;
+      await service.relay.pollOnce();
+      expect(calls).toBe(3);
+      expect(errors).toContain("outbox entry parked: an operator must resolve it");
+      now += 60_001;
+      expect(await service.relay.pollOnce()).toBe(0);
+      expect(calls).toBe(3);
+      expect((await service.findWithdrawal(w.value.id))?.status).toBe("approved");
+
+      // The provider is back; an operator would un-park it. A new approval of another withdrawal pays.
+      const fine = payments(sandbox, bus);
+      const w2 = await fine.requestWithdrawal({ userId: "eve", requestKey: "w-2", amount: "10.00", currency: "EUR", cardToken: token });
+      if (!w2.ok) throw new Error(w2.error);
+      expect(await fine.approveWithdrawal(w2.value.id, "op")).toMatchObject({ ok: true, value: { status: "paid" } });
+      expect(events).toEqual(["withdrawal.requested", "withdrawal.requested", "withdrawal.paid"]);
+      expect((await wallet.check()).ok).toBe(true);
+    });
+  });
+}
