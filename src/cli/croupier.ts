@@ -19,6 +19,10 @@ Usage:
   croupier keys rotate [options]     add a new Ed25519 signing key; older keys verify until their tokens expire
   croupier user create --username U [--email E] [--role player|dealer|operator] --password-stdin [options]
                                      create an account, for example the first operator
+  croupier certify --game <slots|roulette|blackjack|holdem|all> [--rounds N] [--seed S] [--out DIR] [--workers K]
+                                     run the RNG and RTP certification battery and write a report
+  croupier verify --server-seed S --client-seed C --nonce N --game <roulette|slots> [--result R]
+                                     recompute a provably-fair round from revealed seeds and check its result
   croupier --version | --help
 
 Run "croupier serve --help" for every option.`;
@@ -92,6 +96,8 @@ async function main(argv: string[]): Promise<void> {
     case "migrate": return migrateOnly(rest);
     case "keys": return keys(rest);
     case "user": return user(rest);
+    case "certify": return (await import("./certify.command.js")).runCertify(rest);
+    case "verify": return (await import("./verify.command.js")).runVerify(rest);
     case "--version": console.log(version); return;
     case undefined: case "--help": case "help": console.log(usage); return;
     default: throw new ConfigError(`unknown command "${command}"\n\n${usage}`);

@@ -8,3 +8,5 @@ export * as roulette from "./roulette/index.js";
 export * as poker from "./poker/index.js";
 export * as slots from "./slots/index.js";
 export * as blackjack from "./blackjack/index.js";
+export * as holdem from "./holdem/index.js";
+export * as certify from "./certify/index.js";

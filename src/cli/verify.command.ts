@@ -1,0 +1,125 @@
+/**
+ * `croupier verify`: recomputes a provably-fair round from its revealed seeds with the same pure engine
+ * function the server ran, prints the outcome, and (with --result) checks a recorded one. Exits 1 when
+ * the recorded result or the seed commitment does not match. docs/FAIRNESS.md describes the scheme.
+ */
+import { ConfigError } from "../config/config.js";
+import { defaultBlackjackRules, newShoe } from "../engine/blackjack/index.js";
+import { formatCard, orderedDeck, parseCards } from "../engine/poker/cards.js";
+import { hashServerSeed, shuffleInPlace, verifyRound, type Rng } from "../engine/rng/index.js";
+import { spin as rouletteSpin } from "../engine/roulette/index.js";
+import { compileSlot, crownJewels, spin as slotSpin } from "../engine/slots/index.js";
+
+export const verifiableGames = ["roulette", "slots", "holdem", "blackjack"] as const;
+export type VerifiableGame = (typeof verifiableGames)[number];
+
+/** How each game draws a round, and how its outcome is written and compared. */
+interface RoundSpec {
+  readonly play: (rng: Rng) => string;
+  readonly describe: string;
+  /** Whether a recorded result matches the recomputed outcome (after normalising the text). */
+  readonly matches: (recorded: string, outcome: string) => boolean;
+}
+
+const slot = compileSlot(crownJewels);
+const sameCards = (recorded: string, outcome: string): boolean => {
+  const wanted = parseCards(recorded);
+  const dealt = parseCards(outcome);
+  return wanted !== undefined && dealt !== undefined && wanted.length > 0 && wanted.every((card, i) => dealt[i] === card);
+};
+
+const rounds: Record<VerifiableGame, RoundSpec> = {
+  roulette: {
+    describe: "winning pocket: uniformInt(rng, 37), one draw (more only after a rejection)",
+    play: (rng) => String(rouletteSpin(rng)),
+    matches: (recorded, outcome) => recorded.trim() === outcome,
+  },
+  slots: {
+    describe: "Crown Jewels paid spin: reel stops left to right, uniformInt(rng, strip length) each",
+    play: (rng) => {
+      const result = slotSpin(slot, rng, { stakeMinor: 100n, freeSpin: false });
+      if (result.status !== "ok") throw new Error(`slot spin refused: ${result.status}`);
+      return result.result.stops.join(",");
+    },
+    matches: (recorded, outcome) => recorded.replace(/\s+/g, "") === outcome,
+  },
+  holdem: {
+    describe: "the hand's deck: Fisher–Yates shuffle of 2c..As (51 uniform picks); a recorded prefix is compared",
+    play: (rng) => shuffleInPlace(rng, orderedDeck()).map(formatCard).join(" "),
+    matches: sameCards,
+  },
+  blackjack: {
+    describe: `the shoe: Fisher–Yates shuffle of ${defaultBlackjackRules.decks} decks; a recorded prefix is compared`,
+    play: (rng) => newShoe(defaultBlackjackRules, rng).cards.map(formatCard).join(" "),
+    matches: sameCards,
+  },
+};
+
+const usage = `croupier verify --server-seed S --client-seed C --nonce N --game <${verifiableGames.join("|")}> [--server-seed-hash H] [--result R]
+
+  --server-seed-hash H  the SHA-256 commitment published before play; checked against the revealed seed
+  --result R            the recorded outcome to check: a pocket (roulette), reel stops "3,17,4,22,9" (slots),
+                        or the first cards dealt "As Kd 7h" (holdem deck, blackjack shoe)
+Exit status: 0 verified, 1 mismatch, 2 bad arguments.`;
+
+export interface VerifyArgs {
+  readonly serverSeed: string;
+  readonly clientSeed: string;
+  readonly nonce: number;
+  readonly game: VerifiableGame;
+  readonly serverSeedHash: string | null;
+  readonly result: string | null;
+}
+
+export function parseVerifyArgs(argv: readonly string[]): VerifyArgs | "help" {
+  const values = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === "--help" || arg === "-h") return "help";
+    const match = /^--([a-z-]+)(?:=(.*))?$/s.exec(arg);
+    if (match === null) throw new ConfigError(`unexpected argument "${arg}"\n\n${usage}`);
+    const name = match[1] as string;
+    if (!["server-seed", "client-seed", "nonce", "game", "server-seed-hash", "result"].includes(name)) throw new ConfigError(`unknown option --${name}\n\n${usage}`);
+    values.set(name, match[2] ?? argv[++i] ?? "");
+  }
+  const required = (name: string): string => {
+    const value = values.get(name);
+    if (value === undefined) throw new ConfigError(`verify needs --${name}\n\n${usage}`);
+    return value;
+  };
+  const game = required("game");
+  if (!(verifiableGames as readonly string[]).includes(game)) throw new ConfigError(`--game must be one of ${verifiableGames.join(", ")}`);
+  const nonce = Number(required("nonce"));
+  if (!Number.isSafeInteger(nonce) || nonce < 0) throw new ConfigError("--nonce must be a non-negative integer");
+  return {
+    serverSeed: required("server-seed"), clientSeed: required("client-seed"), nonce, game: game as VerifiableGame,
+    serverSeedHash: values.get("server-seed-hash") ?? null, result: values.get("result") ?? null,
+  };
+}
+
+export async function runVerify(argv: string[]): Promise<void> {
+  const args = parseVerifyArgs(argv);
+  if (args === "help") {
+    console.log(usage);
+    return;
+  }
+  const spec = rounds[args.game];
+  const commitment = args.serverSeedHash ?? hashServerSeed(args.serverSeed);
+  const verified = verifyRound({ ...args, serverSeedHashHex: commitment }, spec.play);
+  if (verified.status === "server_seed_hash_mismatch") {
+    console.log(`server seed hash mismatch: committed ${verified.committedHashHex}, revealed seed hashes to ${verified.revealedHashHex}`);
+    process.exitCode = 1;
+    return;
+  }
+  console.log(`game: ${args.game} (${spec.describe})`);
+  console.log(`server seed SHA-256: ${hashServerSeed(args.serverSeed)}${args.serverSeedHash === null ? " (no commitment given to compare)" : " (matches the commitment)"}`);
+  console.log(`client seed: ${args.clientSeed}, nonce: ${args.nonce}, uint32 values drawn: ${verified.drawnUint32s}`);
+  console.log(`outcome: ${verified.outcome}`);
+  if (args.result === null) return;
+  if (spec.matches(args.result, verified.outcome)) {
+    console.log(`recorded result ${args.result}: MATCHES`);
+  } else {
+    console.log(`recorded result ${args.result}: MISMATCH`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,83 @@
+// `croupier certify` and `croupier verify` as a user runs them: real child processes through tsx.
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { hashServerSeed, ProvablyFairRng, shuffleInPlace } from "../../src/engine/rng/index.js";
+import { spin } from "../../src/engine/roulette/index.js";
+import { formatCard, orderedDeck } from "../../src/engine/poker/cards.js";
+import { runCroupier } from "../support/process.js";
+
+// Small enough for CI; NIST's uniformity check needs at least 55 sequences.
+const small = ["--rounds", "10000", "--workers", "2", "--nist-sequences", "60", "--nist-bits", "8192"];
+
+describe("croupier certify", () => {
+  it("certifies every game with a small run and writes a JSON and an HTML report", async () => {
+    const out = mkdtempSync(join(tmpdir(), "croupier-certify-"));
+    const run = await runCroupier(["certify", "--game", "all", "--seed", "ci", "--out", out, ...small]);
+    expect(run.stdout).toContain("CERTIFICATION PASSED");
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/rounds\/s/);
+    const report = JSON.parse(readFileSync(join(out, "report.json"), "utf8"));
+    expect(report.passed).toBe(true);
+    expect(report.games.map((g: { game: string }) => g.game)).toEqual(["roulette", "slots", "blackjack", "holdem"]);
+    for (const game of report.games) {
+      expect(game.rounds).toBe(10_000);
+      expect(game.outcomeTests.map((t: { name: string }) => t.name)).toEqual(["chi-square frequency", "runs", "serial correlation", "gap", "poker", "coupon collector"]);
+      expect(game.nist.verdicts).toHaveLength(10);
+      for (const verdict of game.nist.verdicts) expect(verdict.sequences).toBe(60);
+    }
+    const [roulette, slots, blackjack, holdem] = report.games;
+    expect(roulette.rtp.theoretical.exact).toBe("36/37 = 0.97297297");
+    expect(roulette.rtp.ci99[0]).toBeLessThan(0.972973);
+    expect(slots.fits).toHaveLength(5);
+    expect(blackjack.rtp.theoretical).toBeNull();
+    expect(blackjack.rtp.passed).toBeNull();
+    expect(holdem.rtp).toBeNull();
+    expect(holdem.checks.every((c: { passed: boolean }) => c.passed)).toBe(true);
+    expect(holdem.fits.map((f: { sequence: string }) => f.sequence)).toContain("first player's starting hand (169 classes)");
+    const html = readFileSync(join(out, "report.html"), "utf8");
+    expect(html).toContain("<svg");
+    expect(html).not.toMatch(/<script|<link|src="http/);
+  }, 120_000);
+
+  it("refuses bad arguments with exit code 2", async () => {
+    const run = await runCroupier(["certify", "--game", "baccarat"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("--game must be one of");
+  });
+});
+
+describe.concurrent("croupier verify", () => {
+  const seeds = { serverSeed: "e3b0c44298fc1c149afbf4c8996fb924-server", clientSeed: "lucky", nonce: 7 };
+  const args = ["verify", "--server-seed", seeds.serverSeed, "--client-seed", seeds.clientSeed, "--nonce", "7"];
+
+  it("recomputes a roulette round the engine played, and checks the recorded pocket", async () => {
+    const pocket = spin(new ProvablyFairRng(seeds));
+    const run = await runCroupier([...args, "--game", "roulette", "--server-seed-hash", hashServerSeed(seeds.serverSeed), "--result", String(pocket)]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`outcome: ${pocket}`);
+    expect(run.stdout).toContain("MATCHES");
+    const wrong = await runCroupier([...args, "--game", "roulette", "--result", String((pocket + 1) % 37)]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stdout).toContain("MISMATCH");
+  });
+
+  it("fails when the revealed seed is not the one committed to", async () => {
+    const run = await runCroupier([...args, "--game", "roulette", "--server-seed-hash", hashServerSeed("another seed")]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("server seed hash mismatch");
+  });
+
+  it("checks a hold'em deck by its first cards", async () => {
+    const deck = shuffleInPlace(new ProvablyFairRng(seeds), orderedDeck()).map(formatCard);
+    const run = await runCroupier([...args, "--game", "holdem", "--result", deck.slice(0, 5).join(" ")]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("MATCHES");
+  });
+
+  it("refuses a missing nonce with exit code 2", async () => {
+    const run = await runCroupier(["verify", "--server-seed", "s", "--client-seed", "c", "--game", "roulette"]);
+    expect(run.code).toBe(2);
+  });
+});
