@@ -193,11 +193,15 @@ export async function buildServices(config: Config, logger: Logger = createLogge
   const rounds = new SqlRoundStore(db);
   const tableConfig: RouletteTableConfig = { ...defaultRouletteTable, bettingMs: config.rouletteBettingMs, resultsMs: config.rouletteResultsMs };
   const tables = new Map<string, RouletteTableConfig>(config.rouletteTables.split(",").map((id) => [id.trim(), tableConfig]));
+  const liveTables = new Map<string, RouletteTableConfig>(config.liveTables.split(",").map((id) => [id.trim(), {
+    ...tableConfig, bettingMs: config.liveBettingMsMax,
+    live: { dealerAbsentMsMax: config.liveDealerAbsentMsMax, streamUrl: config.liveStreamUrlTemplate.replaceAll("{table}", id.trim()) },
+  }]));
   const blackjackConfig: BlackjackTableConfig = { ...defaultBlackjackTable, bettingMs: config.blackjackBettingMs, turnMs: config.blackjackTurnMs };
   const blackjackTables = new Map<string, BlackjackTableConfig>(config.blackjackTables.split(",").map((id) => [id.trim(), blackjackConfig]));
   // The progressive jackpot pool is not wired to the ledger yet, so this machine neither feeds nor triggers it (RTP 94.98%).
   const slots = new Map([[crownJewels.id, compileSlot({ ...crownJewels, jackpot: { contributionBasisPoints: 0, triggerNumerator: 0, triggerDenominator: 1 } })]]);
-  const behaviors = new Map<string, RoomBehavior>([lobbyBehavior, userChannelBehavior, sandboxBehavior, rouletteTableBehavior(tables), slotsRoomBehavior({ gameId: crownJewels.id, currency: "EUR" }), blackjackTableBehavior(blackjackTables)]
+  const behaviors = new Map<string, RoomBehavior>([lobbyBehavior, userChannelBehavior, sandboxBehavior, rouletteTableBehavior(tables), slotsRoomBehavior({ gameId: crownJewels.id, currency: "EUR" }), blackjackTableBehavior(blackjackTables), rouletteTableBehavior(liveTables, "live")]
     .map((b) => [b.kind, b as RoomBehavior]));
   const effects = createTableEffectRunner({ wallet, rng: new CryptoRng(), rounds, clock: systemClock, slots, metrics });
   const directory = new RoomDirectory(nodeId, behaviors, roomLog, lease, bus, systemClock, { ...config, actionIdsRememberedMax, roomActionQueueMax, pendingRequestsMax }, effects);

@@ -56,6 +56,10 @@ export interface Config {
   readonly rouletteTables: string;
   readonly rouletteBettingMs: number;
   readonly rouletteResultsMs: number;
+  readonly liveTables: string;
+  readonly liveBettingMsMax: number;
+  readonly liveDealerAbsentMsMax: number;
+  readonly liveStreamUrlTemplate: string;
   readonly blackjackTables: string;
   readonly blackjackBettingMs: number;
   readonly blackjackTurnMs: number;
@@ -199,7 +203,7 @@ function checkAgreement(config: Config): void {
   if (config.refreshTokenTtlSeconds <= config.accessTokenTtlSeconds) {
     throw new ConfigError("refreshTokenTtlSeconds must exceed accessTokenTtlSeconds");
   }
-  for (const key of ["rouletteTables", "blackjackTables"] as const) {
+  for (const key of ["rouletteTables", "blackjackTables", "liveTables"] as const) {
     for (const id of config[key].split(",")) {
       if (!/^[A-Za-z0-9_.-]{1,64}$/.test(id.trim())) throw new ConfigError(`invalid ${key} entry "${id}": expected ids of 1-64 letters, digits, _ . -`);
     }

@@ -13,6 +13,8 @@ export interface RouletteTableConfig {
   /** A betting phase that should have closed longer ago than this (its owner was gone) is voided. */
   readonly lateCloseMsMax: number;
   readonly limits: RouletteLimits;
+  /** Live-dealer tables: the dealer drives the round; without the dealer for this long a round is voided. */
+  readonly live?: { readonly dealerAbsentMsMax: number; readonly streamUrl: string };
 }
 
 export const defaultRouletteTable: RouletteTableConfig = {
@@ -28,7 +30,8 @@ interface PlacedBet {
   readonly placedAtMs: number;
 }
 
-type Phase = "betting" | "revealing" | "results" | "voiding";
+/** `closed` exists at live tables only: betting is over and the dealer has not entered the result yet. */
+type Phase = "betting" | "closed" | "revealing" | "results" | "voiding";
 
 interface Round {
   readonly id: string;
@@ -47,6 +50,8 @@ export interface RouletteTableState {
   readonly seq: number;
   readonly round: Round | null;
   readonly history: readonly number[];
+  /** Live tables: when the dealer last acted (every dealer action, including heartbeats, counts). */
+  readonly dealerSeenMs?: number;
 }
 
 const historyMax = 12;
@@ -94,7 +99,7 @@ function toRequests(raw: unknown, currency: string): RouletteBetRequest[] | stri
  * reveal one result to everyone at one server moment, settle every bet through the ledger and open
  * the next round. Pure: stakes are reserved, numbers drawn and rounds recorded by effects the host runs.
  */
-export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableConfig>): RoomBehavior<RouletteTableState> {
+export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableConfig>, kind: "roulette" | "live" = "roulette"): RoomBehavior<RouletteTableState> {
   const configOf = (tableId: string): RouletteTableConfig => tables.get(tableId) ?? defaultRouletteTable;
 
   function placeBet(state: RouletteTableState, action: ActionRequest, actor: Actor, ctx: RoomContext): BehaviorOutcome<RouletteTableState> {
@@ -130,8 +135,10 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
   function tick(state: RouletteTableState, ctx: RoomContext): BehaviorOutcome<RouletteTableState> {
     const config = configOf(state.tableId);
     const round = state.round;
+    if (config.live !== undefined) return liveTick(state, round, ctx, config, config.live.dealerAbsentMsMax);
     if (round === null) return opened(state, ctx, config);
     switch (round.phase) {
+      case "closed": return close(state, round, ctx);
       case "betting":
         if (ctx.nowMs + tickSlackMs < round.closesAtMs) return { ok: true, state, events: [] };
         if (ctx.nowMs - round.closesAtMs > config.lateCloseMsMax) return voidRound(state, round, "betting did not close on time (table owner changed)", ctx);
@@ -151,26 +158,76 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
     };
   }
 
-  function close(state: RouletteTableState, round: Round, ctx: RoomContext): BehaviorOutcome<RouletteTableState> {
+  /**
+   * A live table moves only when its dealer acts, except for two timers: betting closes at
+   * `closesAt`, and a dealer silent for `dealerAbsentMsMax` gets the round voided and refunded.
+   */
+  function liveTick(state: RouletteTableState, round: Round | null, ctx: RoomContext, config: RouletteTableConfig, absentMsMax: number): BehaviorOutcome<RouletteTableState> {
+    const absent = ctx.nowMs - (state.dealerSeenMs ?? 0) > absentMsMax;
+    if (round === null) return { ok: true, state, events: [] };
+    switch (round.phase) {
+      case "betting":
+      case "closed":
+        if (absent) return voidRound(state, round, "the dealer left the table", ctx);
+        if (round.phase === "betting" && ctx.nowMs + tickSlackMs >= round.closesAtMs) {
+          return { ok: true, state: { ...state, round: { ...round, phase: "closed" } }, events: [{ kind: "round.closed", data: { roundId: round.id, bets: round.bets.length } }] };
+        }
+        return { ok: true, state, events: [] };
+      case "revealing": return ctx.nowMs + tickSlackMs < (round.revealAtMs ?? 0) ? { ok: true, state, events: [] } : settleRound(state, round, ctx, config);
+      case "voiding": return voidRound(state, round, round.voidReason ?? "voided", ctx);
+      case "results": return { ok: true, state, events: [] };
+    }
+  }
+
+  function dealerAction(state: RouletteTableState, action: ActionRequest, actor: Actor, ctx: RoomContext): BehaviorOutcome<RouletteTableState> {
+    const config = configOf(state.tableId);
+    if (!actor.roles.includes("dealer") && !actor.roles.includes("operator")) return refuse("AUTH_FORBIDDEN", "dealer actions need the dealer role");
+    const seen: RouletteTableState = { ...state, dealerSeenMs: ctx.nowMs };
+    const round = state.round;
+    switch (action.kind) {
+      case "heartbeat": return { ok: true, state: seen, events: [] };
+      case "cue": {
+        const name = typeof action.name === "string" ? action.name.slice(0, 32) : "";
+        if (name === "") return refuse("ACTION_REJECTED", "a cue needs a name");
+        return { ok: true, state: seen, events: [{ kind: "dealer.cue", data: { name, roundId: round?.id ?? null } }] };
+      }
+      case "open":
+        if (round !== null && round.phase !== "results") return refuse("ACTION_REJECTED", "finish the current round first");
+        return opened(seen, ctx, config);
+      case "close":
+        if (round === null || round.phase !== "betting") return refuse("BET_ROUND_CLOSED", "no round is taking bets");
+        return { ok: true, state: { ...seen, round: { ...round, phase: "closed" } }, events: [{ kind: "round.closed", data: { roundId: round.id, bets: round.bets.length } }] };
+      case "result": {
+        if (round === null || (round.phase !== "closed" && round.phase !== "betting")) return refuse("ACTION_REJECTED", "close betting before entering the result");
+        // The dealer enters the number the physical wheel showed, or asks the RNG boundary.
+        if (action.rng === true) return close(seen, round, ctx);
+        const number = action.number;
+        if (typeof number !== "number" || !Number.isInteger(number) || number < 0 || number >= pocketCount) return refuse("ACTION_REJECTED", "number must be an integer from 0 to 36");
+        return close(seen, round, ctx, number);
+      }
+      default: return refuse("ACTION_REJECTED", `unknown dealer action "${action.kind}"`);
+    }
+  }
+
+  function close(state: RouletteTableState, round: Round, ctx: RoomContext, entered?: number): BehaviorOutcome<RouletteTableState> {
+    if (entered !== undefined) return fixResult(state, round, ctx, entered, "dealer");
+    return { ok: true, effect: { type: "rng.uniform", n: pocketCount } satisfies TableEffect, resume: (drawn) => fixResult(state, round, ctx, drawn as number, "csprng") };
+  }
+
+  function fixResult(state: RouletteTableState, round: Round, ctx: RoomContext, number: number, source: "csprng" | "dealer"): BehaviorOutcome<RouletteTableState> {
+    const revealAtMs = ctx.nowMs + ctx.revealLeadMs;
+    const closed: Round = { ...round, phase: "revealing", number, revealAtMs };
+    const currency = configOf(state.tableId).currency;
+    const bets = round.bets.map((b) => ({ betId: b.betId, userId: b.userId, currency, stakeMinor: b.stakeMinor, detail: b.bets, placedAtMs: b.placedAtMs }));
     return {
-      ok: true, effect: { type: "rng.uniform", n: pocketCount } satisfies TableEffect,
-      resume: (drawn) => {
-        const number = drawn as number;
-        const revealAtMs = ctx.nowMs + ctx.revealLeadMs;
-        const closed: Round = { ...round, phase: "revealing", number, revealAtMs };
-        const currency = configOf(state.tableId).currency;
-        const bets = round.bets.map((b) => ({ betId: b.betId, userId: b.userId, currency, stakeMinor: b.stakeMinor, detail: b.bets, placedAtMs: b.placedAtMs }));
-        return {
-          ok: true, effect: record(state, closed, "closed", ctx.nowMs, { outcome: { number, color: color(number) }, verification: { rng: "csprng", pockets: pocketCount }, bets }),
-          resume: () => ({
-            ok: true, state: { ...state, round: closed },
-            events: [
-              { kind: "round.closed", data: { roundId: round.id, bets: round.bets.length } },
-              { kind: "round.result", data: { roundId: round.id, number, color: color(number) }, revealAt: revealAtMs },
-            ],
-          }),
-        };
-      },
+      ok: true, effect: record(state, closed, "closed", ctx.nowMs, { outcome: { number, color: color(number) }, verification: { source, pockets: pocketCount }, bets }),
+      resume: () => ({
+        ok: true, state: { ...state, round: closed },
+        events: [
+          ...(round.phase === "closed" ? [] : [{ kind: "round.closed", data: { roundId: round.id, bets: round.bets.length } }]),
+          { kind: "round.result", data: { roundId: round.id, number, color: color(number), source }, revealAt: revealAtMs },
+        ],
+      }),
     };
   }
 
@@ -217,12 +274,13 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
   }
 
   return {
-    kind: "roulette",
+    kind,
     canJoin: (room) => tables.has(roomSubject(room)),
     initial: (room) => ({ tableId: roomSubject(room), seq: 0, round: null, history: [] }),
     apply(state, action, actor, ctx) {
       if (action.kind === "tick") return actor.userId === "system" ? tick(state, ctx) : refuse("ACTION_REJECTED", "tick is the server's");
       if (action.kind === "bet") return placeBet(state, action, actor, ctx);
+      if (kind === "live" && ["open", "close", "result", "cue", "heartbeat"].includes(action.kind)) return dealerAction(state, action, actor, ctx);
       if (action.kind === "void" && (actor.roles.includes("operator") || actor.roles.includes("dealer"))) {
         const round = state.round;
         if (round === null || round.phase !== "betting") return refuse("BET_ROUND_CLOSED", "only a round still taking bets can be voided");
@@ -232,6 +290,15 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
     },
     deadline(state) {
       const round = state.round;
+      const live = configOf(state.tableId).live;
+      if (live !== undefined) {
+        if (round === null || round.phase === "results") return null;
+        if (round.phase === "voiding") return 0;
+        const absentAt = (state.dealerSeenMs ?? 0) + live.dealerAbsentMsMax;
+        if (round.phase === "betting") return Math.min(round.closesAtMs, absentAt);
+        if (round.phase === "closed") return absentAt;
+        return round.revealAtMs;
+      }
       if (round === null || round.phase === "voiding") return 0;
       if (round.phase === "betting") return round.closesAtMs;
       if (round.phase === "revealing") return round.revealAtMs;
@@ -246,12 +313,16 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
       };
       const mine: Record<string, unknown> = {};
       for (const bet of round?.bets ?? []) mine[bet.userId] = [...((mine[bet.userId] as unknown[]) ?? []), { holdId: bet.holdId, stakeMinor: bet.stakeMinor, bets: bet.bets }];
-      return { public: { tableId: state.tableId, round: publicRound, history: state.history }, private: mine, server: { seq: state.seq, round } };
+      const live = configOf(state.tableId).live;
+      return {
+        public: { tableId: state.tableId, round: publicRound, history: state.history, ...(live ? { streamUrl: live.streamUrl } : {}) },
+        private: mine, server: { seq: state.seq, round, dealerSeenMs: state.dealerSeenMs ?? null },
+      };
     },
     restore(snapshot) {
       const pub = snapshot.public as { tableId: string; history: number[] };
-      const server = snapshot.server as { seq: number; round: Round | null };
-      return { tableId: pub.tableId, seq: server.seq, round: server.round, history: pub.history };
+      const server = snapshot.server as { seq: number; round: Round | null; dealerSeenMs?: number | null };
+      return { tableId: pub.tableId, seq: server.seq, round: server.round, history: pub.history, ...(typeof server.dealerSeenMs === "number" ? { dealerSeenMs: server.dealerSeenMs } : {}) };
     },
   };
 }
