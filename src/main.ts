@@ -55,6 +55,7 @@ import type { RoundStore } from "./app/ports/round-store.js";
 import { createTableEffectRunner } from "./app/tables/table-effect-runner.js";
 import { defaultRouletteTable, rouletteTableBehavior, type RouletteTableConfig } from "./app/tables/roulette-table.js";
 import { slotsRoomBehavior } from "./app/tables/slots-room.js";
+import { defaultHoldemTable, holdemTableBehavior, type HoldemTableConfig } from "./app/tables/holdem-table.js";
 import { blackjackTableBehavior, defaultBlackjackTable, type BlackjackTableConfig } from "./app/tables/blackjack-table.js";
 import { compileSlot, crownJewels } from "./engine/slots/index.js";
 import { Registry } from "prom-client";
@@ -197,11 +198,13 @@ export async function buildServices(config: Config, logger: Logger = createLogge
     ...tableConfig, bettingMs: config.liveBettingMsMax,
     live: { dealerAbsentMsMax: config.liveDealerAbsentMsMax, streamUrl: config.liveStreamUrlTemplate.replaceAll("{table}", id.trim()) },
   }]));
+  const holdemConfig: HoldemTableConfig = { ...defaultHoldemTable, turnMs: config.holdemTurnMs, betweenHandsMs: config.holdemBetweenHandsMs };
+  const holdemTables = new Map<string, HoldemTableConfig>(config.holdemTables.split(",").map((id) => [id.trim(), holdemConfig]));
   const blackjackConfig: BlackjackTableConfig = { ...defaultBlackjackTable, bettingMs: config.blackjackBettingMs, turnMs: config.blackjackTurnMs };
   const blackjackTables = new Map<string, BlackjackTableConfig>(config.blackjackTables.split(",").map((id) => [id.trim(), blackjackConfig]));
   // The progressive jackpot pool is not wired to the ledger yet, so this machine neither feeds nor triggers it (RTP 94.98%).
   const slots = new Map([[crownJewels.id, compileSlot({ ...crownJewels, jackpot: { contributionBasisPoints: 0, triggerNumerator: 0, triggerDenominator: 1 } })]]);
-  const behaviors = new Map<string, RoomBehavior>([lobbyBehavior, userChannelBehavior, sandboxBehavior, rouletteTableBehavior(tables), slotsRoomBehavior({ gameId: crownJewels.id, currency: "EUR" }), blackjackTableBehavior(blackjackTables), rouletteTableBehavior(liveTables, "live")]
+  const behaviors = new Map<string, RoomBehavior>([lobbyBehavior, userChannelBehavior, sandboxBehavior, rouletteTableBehavior(tables), slotsRoomBehavior({ gameId: crownJewels.id, currency: "EUR" }), blackjackTableBehavior(blackjackTables), rouletteTableBehavior(liveTables, "live"), holdemTableBehavior(holdemTables)]
     .map((b) => [b.kind, b as RoomBehavior]));
   const effects = createTableEffectRunner({ wallet, rng: new CryptoRng(), rounds, clock: systemClock, slots, metrics });
   const directory = new RoomDirectory(nodeId, behaviors, roomLog, lease, bus, systemClock, { ...config, actionIdsRememberedMax, roomActionQueueMax, pendingRequestsMax }, effects);

@@ -10,6 +10,8 @@ import type { Clock } from "../ports/clock.js";
 import { apply as applyBlackjack, newTable, type BlackjackAction, type BlackjackRules, type BlackjackState } from "../../engine/blackjack/index.js";
 import { decodeBigints, encodeBigints } from "./json-bigint.js";
 import type { BlackjackApplyEffect, BlackjackApplyResult } from "./blackjack-table.js";
+import type { HoldemApplyResult, HoldemDealEffect } from "./holdem-table.js";
+import { startHand as startHoldemHand, type HoldemState } from "../../engine/holdem/index.js";
 
 /**
  * Runs table effects against the wallet, the RNG boundary and the round store. Every ledger call is
@@ -34,7 +36,7 @@ export function createTableEffectRunner(deps: { wallet: Wallet; rng: Rng; rounds
     if (phaseStart.size > 10_000) phaseStart.delete(phaseStart.keys().next().value as string);
   }
   return async (_room, raw) => {
-    const effect = raw as TableEffect | BlackjackApplyEffect;
+    const effect = raw as TableEffect | BlackjackApplyEffect | HoldemDealEffect;
     switch (effect.type) {
       case "rng.uniform":
         return uniformInt(deps.rng, effect.n);
@@ -59,6 +61,10 @@ export function createTableEffectRunner(deps: { wallet: Wallet; rng: Rng; rounds
         return { statuses: results.map((r) => r.status) } satisfies BatchResult;
       }
       case "slots.spin": return slotSpin(deps, effect);
+      case "holdem.deal": {
+        const dealt = startHoldemHand(decodeBigints(effect.state) as HoldemState, deps.rng);
+        return { status: dealt.status, state: encodeBigints(dealt.state), events: dealt.events } satisfies HoldemApplyResult;
+      }
       case "blackjack.apply": {
         const rules = decodeBigints(effect.rules) as BlackjackRules;
         const engine = effect.state === null ? newTable(rules, deps.rng) : (decodeBigints(effect.state) as BlackjackState);
