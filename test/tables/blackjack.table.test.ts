@@ -13,7 +13,7 @@ for (const mode of ["embedded", "production"] as Mode[]) {
     let server: RunningServer;
     beforeAll(async () => {
       shared = await createShared(mode);
-      server = await startTestServer(shared, ["--blackjack-tables", "b1", "--blackjack-betting-ms", "800", "--blackjack-turn-ms", "600", "--messages-per-second-max", "500"]);
+      server = await startTestServer(shared, ["--blackjack-tables", "b1", "--blackjack-betting-ms", "2000", "--blackjack-turn-ms", "600", "--messages-per-second-max", "500"]);
     });
     afterAll(async () => {
       await server?.close();

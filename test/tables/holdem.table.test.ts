@@ -13,7 +13,7 @@ for (const mode of ["embedded", "production"] as Mode[]) {
     let server: RunningServer;
     beforeAll(async () => {
       shared = await createShared(mode);
-      server = await startTestServer(shared, ["--holdem-tables", "h1", "--holdem-turn-ms", "500", "--holdem-between-hands-ms", "1500", "--messages-per-second-max", "500"]);
+      server = await startTestServer(shared, ["--holdem-tables", "h1", "--holdem-turn-ms", "500", "--holdem-between-hands-ms", "3000", "--messages-per-second-max", "500"]);
     });
     afterAll(async () => {
       await server?.close();

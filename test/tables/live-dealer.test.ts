@@ -11,7 +11,7 @@ describe("live-dealer table (embedded)", () => {
   let server: RunningServer;
   beforeAll(async () => {
     shared = await createShared("embedded");
-    server = await startTestServer(shared, ["--live-tables", "l1", "--live-dealer-absent-ms-max", "1500", "--messages-per-second-max", "200"]);
+    server = await startTestServer(shared, ["--live-tables", "l1", "--live-dealer-absent-ms-max", "4000", "--messages-per-second-max", "200"]);
   });
   afterAll(async () => {
     await server?.close();
