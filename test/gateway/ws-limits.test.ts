@@ -16,7 +16,7 @@ describe("WebSocket limits (embedded)", () => {
 
   beforeAll(async () => {
     shared = await createShared("embedded");
-    server = await startTestServer(shared, ["--messages-per-second-max", "10000", "--send-queue-bytes-max", "16384", "--edge-buffer-entries-max", "100"]);
+    server = await startTestServer(shared, ["--messages-per-second-max", "10000", "--send-queue-bytes-max", "65536", "--edge-buffer-entries-max", "100"]);
     base = server.url;
   });
   afterAll(async () => {
@@ -35,7 +35,11 @@ describe("WebSocket limits (embedded)", () => {
     (slow.ws as unknown as { _socket: { pause(): void } })._socket.pause();
     const text = "x".repeat(480);
     const total = 8_000;
-    for (let i = 0; i < total; i++) fast.send({ type: "action", id: `f${i}`, room, actionId: `f${i}`, lastOffset: 0, action: { kind: "note", text } });
+    for (let i = 0; i < total; i++) {
+      fast.send({ type: "action", id: `f${i}`, room, actionId: `f${i}`, lastOffset: 0, action: { kind: "note", text } });
+      // Yield now and then so this process keeps reading its own socket: only the paused one is slow.
+      if (i % 50 === 49) await new Promise((r) => setTimeout(r, 1));
+    }
     await fast.waitFor((m) => m.type === "event" && m.offset === total, 60_000);
     (slow.ws as unknown as { _socket: { resume(): void } })._socket.resume();
     expect(await slow.waitClosed(20_000)).toBe(4008);
