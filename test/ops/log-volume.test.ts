@@ -1,0 +1,34 @@
+// Hot paths never log per message at the default level: 1,000 slot spins (each a ledger operation and
+// a room event) add no log line to a real server process running at `info`.
+import { describe, expect, it } from "vitest";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { serveCroupier } from "../support/process.js";
+import { newPlayer, TestSocket } from "../support/ws-client.js";
+import { depositBySandbox } from "../support/money.js";
+
+describe("log volume", () => {
+  it("is zero lines per 1,000 bets at the default level", async () => {
+    const server = await serveCroupier(["--data-dir", mkdtempSync(join(tmpdir(), "croupier-logs-")), "--messages-per-second-max", "5000", "--payments-sandbox-webhook-delay-ms", "0"], { LOG_LEVEL: "info" });
+    try {
+      const player = await newPlayer(server.url);
+      await depositBySandbox(server.url, player.token, "500.00");
+      const socket = await TestSocket.authenticated(server.url, player.token);
+      const room = `slots:${player.userId}`;
+      await socket.request({ type: "join", room });
+      const before = server.output().split("\n").length;
+      const bets = 1000;
+      for (let i = 0; i < bets; i += 50) {
+        const acks = await Promise.all(Array.from({ length: 50 }, (_, k) => socket.request({ type: "action", room, actionId: `s${i + k}`, lastOffset: 0, action: { kind: "spin", stake: "0.10" } })));
+        expect(acks.every((a) => a.type === "ack")).toBe(true);
+      }
+      const linesPerThousandBets = ((server.output().split("\n").length - before) * 1000) / bets;
+      console.log(`log volume: ${linesPerThousandBets} lines per 1,000 bets at level info`);
+      expect(linesPerThousandBets).toBe(0);
+      socket.close();
+    } finally {
+      await server.stop();
+    }
+  }, 90_000);
+});
