@@ -28,7 +28,7 @@ export function serveCroupier(args: string[], env: Record<string, string> = {}):
     const child = spawn(process.execPath, ["--import", "tsx", cli, "serve", "--port", "0", "--host", "127.0.0.1", ...fastHashFlags, ...args], { env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
-    const timer = setTimeout(() => reject(new Error(`croupier serve did not start:\n${output}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`croupier serve did not start:\n${output}`)), 60_000);
     const onData = (d: Buffer) => {
       output += d;
       const match = /Croupier is serving on (\S+)/.exec(output);
