@@ -1,0 +1,65 @@
+// Plays Croupier through the SDK: an account, a deposit with a sandbox test card, five slot spins and
+// two rounds of roulette. Run it against a server started with `npm start`:
+//
+//   node --import tsx examples/play.ts [http://localhost:8080]
+import { WebSocket } from "ws";
+import { CroupierClient, type RoomEvent } from "../src/client/index.js";
+
+const url = process.argv[2] ?? "http://localhost:8080";
+const username = `player${Date.now().toString(36)}`;
+const password = "correct horse battery";
+
+async function http(path: string, token: string, body?: unknown, headers: Record<string, string> = {}): Promise<Record<string, unknown>> {
+  const response = await fetch(url + path, {
+    method: body === undefined ? "GET" : "POST",
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return (await response.json()) as Record<string, unknown>;
+}
+
+const client = new CroupierClient({ url, WebSocket });
+const me = await client.register(username, password);
+const tokens = await client.login(username, password);
+console.log(`registered ${me.username}`);
+
+// A deposit: the card number goes to the sandbox provider only; the wallet sees a token.
+const card = await http("/v1/payments/sandbox/tokens", tokens.accessToken, { number: "4242 4242 4242 4242", expMonth: 12, expYear: 2099, cvc: "123" });
+await http("/v1/wallet/deposits", tokens.accessToken, { amount: "50.00", currency: "EUR", cardToken: card.token }, { "idempotency-key": `first-deposit-${username}` });
+for (let credited = false; !credited; await new Promise((r) => setTimeout(r, 200))) {
+  const wallet = (await http("/v1/wallet", tokens.accessToken)) as { balances: Array<{ purse: string; available: string }> };
+  credited = wallet.balances.some((b) => b.purse === "cash" && b.available !== "0.00");
+}
+console.log("deposited 50.00 EUR");
+
+await client.connect();
+const slots = `slots:${me.id}`;
+await client.join(slots);
+for (let i = 0; i < 5; i++) {
+  const spin = await client.act(slots, { kind: "spin", stake: "0.50" });
+  const result = spin.result as { totalWinMinor: string; availableMinor: string };
+  console.log(`spin ${i + 1}: won ${Number(result.totalWinMinor) / 100} EUR, balance ${Number(result.availableMinor) / 100}`);
+}
+
+const table = "roulette:1";
+const rounds = new Set<string>();
+const finished = new Promise<void>((resolve) => {
+  client.on("event", async (event: RoomEvent) => {
+    if (event.room !== table) return;
+    const data = event.data as { roundId?: string; number?: number; returnMinor?: string };
+    if (event.kind === "round.opened" && rounds.size < 2 && data.roundId !== undefined && !rounds.has(data.roundId)) {
+      rounds.add(data.roundId);
+      await client.act(table, { kind: "bet", roundId: data.roundId, bets: [{ type: "red", amount: "1.00" }] });
+      console.log(`bet 1.00 on red in round ${data.roundId}`);
+    }
+    // Shown at revealAt: the SDK holds the result back until the synchronized moment.
+    if (event.kind === "round.result") console.log(`the ball lands on ${data.number}`);
+    if (event.kind === "round.payout") console.log(`paid ${Number(data.returnMinor) / 100} EUR`);
+    if (event.kind === "round.settled" && rounds.size === 2 && data.roundId !== undefined && [...rounds].at(-1) === data.roundId) resolve();
+  });
+});
+await client.join(table);
+await finished;
+const wallet = (await http("/v1/wallet", tokens.accessToken)) as { balances: Array<{ purse: string; available: string }> };
+console.log(`final balance: ${wallet.balances.find((b) => b.purse === "cash")?.available} EUR`);
+client.close();

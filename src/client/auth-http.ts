@@ -1,0 +1,45 @@
+import type { LoginRequest, RegisterRequest, TokenPair, User } from "../protocol/auth.schemas.js";
+import { CroupierError } from "./client-error.js";
+
+export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body?: string }) => Promise<{ status: number; ok: boolean; text(): Promise<string> }>;
+
+/** The accounts API over HTTP: register, login, refresh, logout. */
+export class AuthHttp {
+  constructor(private readonly baseUrl: string, private readonly fetchImpl: FetchLike) {}
+
+  register(request: RegisterRequest): Promise<User> {
+    return this.post<User>("/v1/auth/register", request);
+  }
+
+  login(request: LoginRequest): Promise<TokenPair> {
+    return this.post<TokenPair>("/v1/auth/login", request);
+  }
+
+  /** Rotates the refresh token: the one passed in is spent, use the pair returned. */
+  refresh(refreshToken: string): Promise<TokenPair> {
+    return this.post<TokenPair>("/v1/auth/refresh", { refreshToken });
+  }
+
+  async logout(accessToken: string): Promise<void> {
+    await this.post<unknown>("/v1/auth/logout", undefined, accessToken);
+  }
+
+  private async post<T>(path: string, body: unknown, token?: string): Promise<T> {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers["content-type"] = "application/json";
+    if (token !== undefined) headers.authorization = `Bearer ${token}`;
+    const response = await this.fetchImpl(this.baseUrl.replace(/\/$/, "") + path, { method: "POST", headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const text = await response.text();
+    let parsed: unknown = null;
+    try {
+      parsed = text.length > 0 ? JSON.parse(text) : null;
+    } catch {
+      // Not JSON (a proxy's error page): reported below with the status.
+    }
+    if (!response.ok) {
+      const error = (parsed ?? {}) as { code?: string; message?: string; requestId?: string; details?: string[] };
+      throw new CroupierError(error.code ?? "CLIENT_HTTP", error.message ?? `HTTP ${response.status} from ${path}`, error.requestId, error.details, response.status);
+    }
+    return parsed as T;
+  }
+}
