@@ -9,6 +9,7 @@ import cluster from "node:cluster";
 import { availableParallelism } from "node:os";
 import { ConfigError, loadConfig, optionsHelp, printableConfig, type Config } from "../config/config.js";
 import { createLogger, startServer, type RunningServer } from "../main.js";
+import { generateKey, readKeys } from "../adapters/node/jwt-keys.js";
 
 const workersMax = 64;
 const restartDelayMs = 1_000;
@@ -41,7 +42,11 @@ export async function runServe(own: Map<string, string | true>, rest: string[]):
   if (workers > 1 && (config.databaseUrl === null || config.redisUrl === null)) {
     throw new ConfigError("--workers above 1 needs DATABASE_URL and REDIS_URL: workers share state only through PostgreSQL and Redis");
   }
-  if (workers > 1 && cluster.isPrimary) return primary(config, workers);
+  if (workers > 1 && cluster.isPrimary) {
+    // Every worker must sign with the same keys: create the first one before forking, not once per worker.
+    if (readKeys(config.jwtKeysDir).length === 0) await generateKey(config.jwtKeysDir, Date.now());
+    return primary(config, workers);
+  }
   return single(config);
 }
 

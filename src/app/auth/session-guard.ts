@@ -17,6 +17,8 @@ export interface SessionGuardLimits {
  */
 export class SessionGuard {
   private readonly cache = new Map<string, { live: boolean; checkedAtMs: number }>();
+  /** One store lookup per session at a time: a reconnect storm of one session's sockets asks once. */
+  private readonly inFlight = new Map<string, Promise<boolean>>();
   private unsubscribe: (() => Promise<void>) | null = null;
 
   constructor(
@@ -38,10 +40,15 @@ export class SessionGuard {
     const cached = this.cache.get(sessionId);
     const now = this.clock.nowMs();
     if (cached !== undefined && (!cached.live || now - cached.checkedAtMs < this.limits.sessionRevocationCacheMs)) return cached.live;
-    const session = await this.store.findSession(sessionId);
-    const live = session !== null && session.revokedAt === null && session.expiresAt.getTime() > now;
-    this.remember(sessionId, live);
-    return live;
+    const pending = this.inFlight.get(sessionId);
+    if (pending !== undefined) return pending;
+    const lookup = this.store.findSession(sessionId).then((session) => {
+      const live = session !== null && session.revokedAt === null && session.expiresAt.getTime() > now;
+      this.remember(sessionId, live);
+      return live;
+    }).finally(() => this.inFlight.delete(sessionId));
+    this.inFlight.set(sessionId, lookup);
+    return lookup;
   }
 
   async announceRevoked(sessionId: string): Promise<void> {

@@ -1,6 +1,7 @@
 import type { LogEntry, RoomLog, RoomSnapshot } from "../../app/ports/room-log.js";
 import type { PresenceInfo } from "../../protocol/ws.messages.js";
 import type { Connection } from "./ws-connection.js";
+import { textFrame } from "./text-frame.js";
 
 export interface FeedLimits {
   readonly edgeBufferEntriesMax: number;
@@ -12,7 +13,8 @@ interface Member {
   catchingUp: boolean;
 }
 
-interface Encoded { readonly entry: LogEntry; readonly publicBytes: Buffer; privateBytes?: Buffer }
+/** An entry encoded once for everyone it is public to: the JSON framed as a WebSocket text frame. */
+interface Encoded { readonly entry: LogEntry; readonly publicFrame: Buffer }
 
 const readPageEntries = 500;
 
@@ -118,10 +120,9 @@ export class RoomFeed {
     member.delivered = encoded.entry.offset;
     const { entry } = encoded;
     if (entry.to !== undefined && entry.to === connection.userId) {
-      encoded.privateBytes ??= Buffer.from(JSON.stringify({ type: "event", room: this.room, epoch: this.epoch, offset: entry.offset, ts: entry.ts, kind: entry.kind, data: entry.data, private: true, ...(entry.revealAt ? { revealAt: entry.revealAt } : {}) }));
-      connection.sendRaw(encoded.privateBytes);
+      connection.sendRaw(Buffer.from(JSON.stringify({ type: "event", room: this.room, epoch: this.epoch, offset: entry.offset, ts: entry.ts, kind: entry.kind, data: entry.data, private: true, ...(entry.revealAt ? { revealAt: entry.revealAt } : {}) })));
     } else {
-      connection.sendRaw(encoded.publicBytes);
+      connection.sendFrame(encoded.publicFrame);
     }
   }
 
@@ -172,5 +173,5 @@ function encode(room: string, epoch: string, entry: LogEntry): Encoded {
   const message = entry.to !== undefined
     ? { ...base, kind: "redacted" }
     : { ...base, kind: entry.kind, ...(entry.data === undefined ? {} : { data: entry.data }), ...(entry.revealAt ? { revealAt: entry.revealAt } : {}) };
-  return { entry, publicBytes: Buffer.from(JSON.stringify(message)) };
+  return { entry, publicFrame: textFrame(Buffer.from(JSON.stringify(message))) };
 }

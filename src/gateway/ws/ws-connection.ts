@@ -45,6 +45,20 @@ export class Connection {
     this.ws.send(bytes, { binary: false });
   }
 
+  /**
+   * Writes an already framed message (see text-frame.ts) straight to the socket. `ws` writes its own
+   * frames to the same socket synchronously (compression is off), so order with `send` is kept.
+   */
+  sendFrame(frame: Buffer): void {
+    if (!this.isOpen) return;
+    if (this.ws.bufferedAmount + frame.length > this.limits.sendQueueBytesMax) {
+      this.onSlow();
+      this.close("slowConsumer");
+      return;
+    }
+    (this.ws as unknown as { _socket: { write(chunk: Buffer): boolean } })._socket.write(frame);
+  }
+
   send(message: ServerMessage): void {
     this.sendRaw(Buffer.from(JSON.stringify(message)));
   }

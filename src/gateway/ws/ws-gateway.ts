@@ -1,7 +1,6 @@
 import { WebSocketServer, type WebSocket } from "ws";
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
-import { performance } from "node:perf_hooks";
 import type { Logger } from "pino";
 import type { AuthService } from "../../app/auth/auth.service.js";
 import { sessionRevokedChannel } from "../../app/auth/session-guard.js";
@@ -12,6 +11,7 @@ import type { RoomDirectory } from "../../app/rooms/room-directory.js";
 import type { HostReply } from "../../app/rooms/room-host.js";
 import { protocolVersion, type ActionFrame, type ChatFrame, type ClientFrame, type JoinFrame, type ModerateFrame } from "../../protocol/ws.messages.js";
 import { parseFrame } from "./frames.js";
+import { textFrame } from "./text-frame.js";
 import { RoomFeed } from "./room-feed.js";
 import { Connection } from "./ws-connection.js";
 import type { GatewayMetrics } from "./ws-metrics.js";
@@ -44,6 +44,14 @@ export interface GatewayDeps {
 }
 
 const invalidFramesMax = 50;
+
+/** PostgreSQL "too many connections", "cannot connect now", admin shutdown; socket-level failures. */
+const unavailableCodes = new Set(["53300", "57P01", "57P03", "08001", "08006", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT"]);
+
+function isUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && unavailableCodes.has(code);
+}
 
 /**
  * The WebSocket side of a node: accepts sockets on /v1/ws, authenticates them with a hello frame,
@@ -117,8 +125,10 @@ export class WsGateway {
           expiryTimer.unref();
         }
       }).catch((error: unknown) => {
-        this.deps.logger.error({ err: error, connectionId: connection.id }, "frame handling failed");
-        connection.sendError("INTERNAL");
+        // A backing service that is down or saturated is the client's to retry; anything else is a bug.
+        const unavailable = isUnavailable(error);
+        this.deps.logger.error({ err: error, connectionId: connection.id, code: unavailable ? "SERVICE_UNAVAILABLE" : "INTERNAL" }, "frame handling failed");
+        connection.sendError(unavailable ? "SERVICE_UNAVAILABLE" : "INTERNAL");
       });
     });
     ws.on("error", () => connection.close("protocolViolation"));
@@ -139,7 +149,8 @@ export class WsGateway {
       return undefined;
     }
     if (admitted === "limited") {
-      connection.sendError("WS_RATE_LIMITED");
+      const parsed = parseFrame(text);
+      connection.sendError("WS_RATE_LIMITED", parsed.ok ? (parsed.frame as { id?: string }).id : parsed.id);
       return undefined;
     }
     const parsed = parseFrame(text);
@@ -152,7 +163,8 @@ export class WsGateway {
     const frame = parsed.frame;
     if (frame.type === "hello") return this.hello(connection, frame);
     if (frame.type === "time") {
-      connection.send({ type: "time", id: frame.id, t0: frame.t0, t1: performance.timeOrigin + performance.now() });
+      // The same clock that stamps `ts` and `revealAt`: a client synced to it reveals at the right moment.
+      connection.send({ type: "time", id: frame.id, t0: frame.t0, t1: this.deps.clock.nowMs() });
       return undefined;
     }
     if (connection.principal === null) {
@@ -343,7 +355,7 @@ export class WsGateway {
     const feed = this.feeds.get(room);
     if (feed === undefined || feed.presence.count === count) return;
     feed.presence = count <= this.deps.limits.presenceMembersMax ? { count, members: [...members] } : { count };
-    const bytes = Buffer.from(JSON.stringify({ type: "presence", room, ...feed.presence }));
-    for (const connection of feed.members.keys()) connection.sendRaw(bytes);
+    const frame = textFrame(Buffer.from(JSON.stringify({ type: "presence", room, ...feed.presence })));
+    for (const connection of feed.members.keys()) connection.sendFrame(frame);
   }
 }
