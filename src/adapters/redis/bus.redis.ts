@@ -11,7 +11,9 @@ export class RedisBus implements Bus {
   private readonly handlers = new Map<string, Set<BusHandler>>();
 
   constructor(private readonly redis: Redis, private readonly prefix: string) {
-    this.subscriber = redis.duplicate();
+    // No ready check on the subscriber: its INFO probe can race a SUBSCRIBE issued while connecting and
+    // be refused in subscriber mode ("Connection in subscriber mode", ioredis issue #2037).
+    this.subscriber = redis.duplicate({ enableReadyCheck: false });
     this.subscriber.on("error", () => undefined);
     this.subscriber.on("message", (channel: string, message: string) => {
       for (const handler of this.handlers.get(channel) ?? []) handler(message);
