@@ -8,6 +8,8 @@ import { systemActor } from "./room-behavior.js";
 export type EffectRunner = (room: string, effect: unknown) => Promise<unknown>;
 
 const effectsPerRequestMax = 10_000;
+/** How soon a timer step whose effect failed (a database hiccup) is tried again. */
+const tickRetryMs = 1_000;
 
 export type HostRequest =
   | { readonly type: "action"; readonly actor: Actor; readonly actionId: string; readonly lastOffset: number; readonly action: ActionRequest }
@@ -86,6 +88,13 @@ export class RoomHost<S = unknown> {
 
   private timer: ReturnType<typeof setTimeout> | null = null;
 
+  private retryTick(): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.stopped) return;
+    this.timer = setTimeout(() => void this.submit({ type: "tick" }), tickRetryMs);
+    this.timer.unref();
+  }
+
   /** Arms the timer for the behavior's next deadline (a past deadline fires at once: a failover catches up). */
   private schedule(): void {
     if (this.timer) clearTimeout(this.timer);
@@ -130,12 +139,20 @@ export class RoomHost<S = unknown> {
   }
 
   private async tick(): Promise<HostReply> {
-    const outcome = await this.settleEffects(this.behavior.apply(this.state, { kind: "tick" }, systemActor, this.context()));
-    if (!outcome.ok) {
-      this.schedule();
-      return { ok: false, error: outcome.error };
+    try {
+      const outcome = await this.settleEffects(this.behavior.apply(this.state, { kind: "tick" }, systemActor, this.context()));
+      if (!outcome.ok) {
+        this.schedule();
+        return { ok: false, error: outcome.error };
+      }
+      return await this.write(outcome.events, outcome.state, outcome.barrier === true);
+    } catch {
+      // An effect or the log write failed (the database, the ledger or Redis is unavailable). The state
+      // is unchanged and every effect is keyed, so the same step is simply tried again shortly, rather
+      // than leaving the room without a timer.
+      this.retryTick();
+      return { ok: false, error: "SERVICE_UNAVAILABLE" };
     }
-    return this.write(outcome.events, outcome.state, outcome.barrier === true);
   }
 
   private context() {
