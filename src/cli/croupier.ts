@@ -23,6 +23,7 @@ Usage:
                                      run the RNG and RTP certification battery and write a report
   croupier verify --server-seed S --client-seed C --nonce N --game <roulette|slots> [--result R]
                                      recompute a provably-fair round from revealed seeds and check its result
+  croupier loadtest [options]        simulated players over WebSockets, latency report, money reconciliation (loadtest --help)
   croupier --version | --help
 
 Run "croupier serve --help" for every option.`;
@@ -98,6 +99,7 @@ async function main(argv: string[]): Promise<void> {
     case "user": return user(rest);
     case "certify": return (await import("./certify.command.js")).runCertify(rest);
     case "verify": return (await import("./verify.command.js")).runVerify(rest);
+    case "loadtest": return (await import("./loadtest.command.js")).runLoadtest(rest);
     case "--version": console.log(version); return;
     case undefined: case "--help": case "help": console.log(usage); return;
     default: throw new ConfigError(`unknown command "${command}"\n\n${usage}`);

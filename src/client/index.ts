@@ -5,7 +5,7 @@
 export { CroupierClient } from "./croupier-client.js";
 export type { ActOptions, ActResult, ClientEvents, ConnectionState, CroupierClientOptions, Joined, Reset, RoomEvent, Welcome } from "./croupier-client.js";
 export { CroupierError, type ClientErrorCode } from "./client-error.js";
-export { AuthHttp, type FetchLike } from "./auth-http.js";
+export { AuthHttp, requestJson, type FetchLike } from "./auth-http.js";
 export { backoffDelayMs, defaultBackoff, type BackoffOptions } from "./backoff.js";
 export { bestSample, sampleOf, type ClockEstimate, type ClockSample } from "./clock-sync.js";
 export type { WebSocketConstructor, WebSocketLike } from "./socket.js";

@@ -1,0 +1,179 @@
+/**
+ * One driver child process of `croupier loadtest` (started with fork by the driver). It runs its
+ * share of the players, reports progress a few times a second, and at the end sends its histograms,
+ * error counts and what each player observed of its money and its rooms.
+ */
+import { findCurrency, type Currency } from "../../engine/money/index.js";
+import { closeHttpPools } from "./http-fetch.js";
+import { Metrics, type MetricsSnapshot } from "./metrics.js";
+import { RouletteSession } from "./roulette.scenario.js";
+import { chatRoomPlayersMax, runChat } from "./chat.scenario.js";
+import { reconnectRoomPlayersMax, runReconnect } from "./reconnect.scenario.js";
+import { codeOf, SimulatedPlayer, sleep, type PlayerContext, type RunPlan } from "./player.js";
+import type { Scenario } from "./options.js";
+
+export type ToWorker = { readonly type: "start"; readonly plan: RunPlan; readonly indexes: readonly number[] } | { readonly type: "stop" };
+
+export interface PlayerResult {
+  readonly index: number;
+  readonly username: string;
+  readonly url: string;
+  readonly scenario: Exclude<Scenario, "mix">;
+  readonly stage: SimulatedPlayer["stage"];
+  readonly started: boolean;
+  readonly failure: string | null;
+  /** Minor units as decimal strings; null fields mean the player never got that far. */
+  readonly money: Record<keyof SimulatedPlayer["money"], string> | null;
+  readonly ledger: { readonly totalMinor: string; readonly availableMinor: string; readonly heldMinor: string; readonly balanceMinor: string } | null;
+  readonly delivery: SimulatedPlayer["delivery"];
+}
+
+/** `ready`: playing; `failed`: gave up before playing; `finished`: done and audited. */
+export interface Progress { readonly connected: number; readonly ready: number; readonly failed: number; readonly finished: number; readonly ops: number; readonly bets: number; readonly errors: number; readonly window: string }
+
+export type FromWorker =
+  | ({ readonly type: "progress" } & Progress)
+  | { readonly type: "result"; readonly metrics: MetricsSnapshot; readonly players: readonly PlayerResult[] };
+
+const progressIntervalMs = 250;
+/**
+ * Players of one process getting ready (register, login, deposit, connect) at once. Beyond it they
+ * queue: a thousand players polling their deposits together would only slow the server down.
+ */
+const setupsInFlightMax = 64;
+
+/** A counting semaphore for the setup phase. */
+class Gate {
+  private free: number;
+  private readonly waiting: (() => void)[] = [];
+  constructor(size: number) {
+    this.free = size;
+  }
+  async enter(): Promise<void> {
+    if (this.free > 0) {
+      this.free--;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+  leave(): void {
+    const next = this.waiting.shift();
+    if (next !== undefined) next();
+    else this.free++;
+  }
+}
+/** The mix, out of every 20 players: 14 roulette (R), 3 chat (C), 3 reconnect (X), interleaved so small runs get all three. */
+const mixPattern = "RCXRRRRCXRRRRCXRRRRR";
+
+export function scenarioOf(plan: RunPlan, index: number): Exclude<Scenario, "mix"> {
+  if (plan.scenario !== "mix") return plan.scenario;
+  const slot = mixPattern[index % mixPattern.length];
+  return slot === "R" ? "roulette" : slot === "C" ? "chat" : "reconnect";
+}
+
+function roomOf(plan: RunPlan, index: number, scenario: Exclude<Scenario, "mix">): string {
+  if (scenario === "roulette") return `roulette:${plan.tables[index % plan.tables.length] as string}`;
+  const share = plan.scenario === "mix" ? 3 / 20 : 1;
+  const perRoom = scenario === "chat" ? chatRoomPlayersMax : reconnectRoomPlayersMax;
+  const rooms = Math.max(1, Math.ceil((plan.players * share) / perRoom));
+  return `sandbox:${plan.accountPrefix}-${scenario}-${index % rooms}`;
+}
+
+function resultOf(player: SimulatedPlayer): PlayerResult {
+  const m = player.money;
+  const strings = Object.fromEntries(Object.entries(m).map(([k, v]) => [k, String(v)])) as PlayerResult["money"];
+  const l = player.ledger;
+  return {
+    index: player.index, username: player.username, url: player.url, scenario: player.scenario, stage: player.stage, started: player.started, failure: player.failure,
+    money: player.baselineKnown ? strings : null,
+    ledger: l === null ? null : { totalMinor: String(l.totalMinor), availableMinor: String(l.availableMinor), heldMinor: String(l.heldMinor), balanceMinor: String(l.balanceMinor) },
+    delivery: player.delivery,
+  };
+}
+
+async function play(player: SimulatedPlayer, room: string): Promise<void> {
+  if (player.scenario === "roulette") return new RouletteSession(player, room).run();
+  if (player.scenario === "chat") return runChat(player, room);
+  return runReconnect(player, room);
+}
+
+async function runPlayer(index: number, ctx: PlayerContext, live: Set<SimulatedPlayer>, gate: Gate): Promise<PlayerResult> {
+  const { plan } = ctx;
+  await Promise.race([sleep(plan.startAtMs + (plan.rampUpMs * index) / plan.players - Date.now()), ctx.stopping]);
+  const scenario = scenarioOf(plan, index);
+  const player = new SimulatedPlayer(index, scenario, ctx);
+  if (ctx.stopped()) {
+    player.failure = "not started: the run ended during the ramp-up";
+    return resultOf(player);
+  }
+  live.add(player);
+  player.started = true;
+  try {
+    await gate.enter();
+    try {
+      await player.prepare();
+    } finally {
+      gate.leave();
+    }
+    await play(player, roomOf(plan, index, scenario));
+  } catch (error) {
+    player.failure = `${codeOf(error)}: ${(error as Error).message}`;
+  }
+  try {
+    if (player.stage !== "new" && player.stage !== "registered") await player.audit();
+  } catch (error) {
+    player.failure = `${player.failure ?? ""}${player.failure === null ? "" : "; "}audit ${codeOf(error)}: ${(error as Error).message}`;
+  }
+  player.close();
+  live.delete(player);
+  return resultOf(player);
+}
+
+async function run(plan: RunPlan, indexes: readonly number[], send: (message: FromWorker) => void, stopSignal: Promise<void>): Promise<FromWorker> {
+  const metrics = new Metrics();
+  const currency = findCurrency(plan.currency) as Currency;
+  let stopped = false;
+  const stopping = stopSignal.then(() => {
+    stopped = true;
+  });
+  const ctx: PlayerContext = { plan, currency, metrics, stopped: () => stopped, stopping };
+  const live = new Set<SimulatedPlayer>();
+  let finished = 0;
+  let failed = 0;
+  const gate = new Gate(setupsInFlightMax);
+  const progress = setInterval(() => {
+    let connected = 0;
+    let ready = 0;
+    for (const p of live) {
+      if (p.client.state === "open") connected++;
+      if (p.stage === "connected") ready++;
+    }
+    let ops = 0;
+    for (const [name, n] of metrics.counters) if (name.startsWith("ops.")) ops += n;
+    send({ type: "progress", connected, ready, failed, finished, ops, bets: metrics.counters.get("ops.bet") ?? 0, errors: metrics.errorTotal(), window: metrics.takeWindow() });
+  }, progressIntervalMs);
+  const players = await Promise.all(indexes.map((index) => runPlayer(index, ctx, live, gate).then((result) => {
+    finished++;
+    if (result.failure !== null && !stopped) failed++;
+    return result;
+  })));
+  clearInterval(progress);
+  closeHttpPools();
+  return { type: "result", metrics: metrics.snapshot(), players };
+}
+
+// Started by the driver with an IPC channel; run only there.
+if (process.send !== undefined) {
+  let stop: () => void = () => undefined;
+  const stopSignal = new Promise<void>((resolve) => (stop = resolve));
+  const send = (message: FromWorker): void => void process.send?.(message);
+  process.on("message", (message: ToWorker) => {
+    if (message.type === "stop") stop();
+    else void run(message.plan, message.indexes, send, stopSignal).then((result) => process.send?.(result, undefined, {}, () => process.disconnect()), (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    });
+  });
+  // The driver is gone (killed, crashed): nothing would read our results.
+  process.on("disconnect", () => setTimeout(() => process.exit(0), 100).unref());
+}
