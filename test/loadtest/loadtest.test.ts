@@ -47,8 +47,8 @@ describe("croupier loadtest options", () => {
   });
 
   it.each([
-    [["--scenario", "slots"], "needs slots tables, which the server does not have yet"],
-    [["--scenario", "holdem"], "needs holdem tables"],
+    [["--scenario", "slots"], "--scenario slots is not written yet"],
+    [["--scenario", "holdem"], "--scenario holdem is not written yet"],
     [["--scenario", "poker"], "--scenario must be one of roulette, chat, reconnect, mix"],
     [["--players", "20000", "--processes", "1"], "at most 15000 fit under the open-file limit"],
     [["--deposit", "1.005"], "is not a positive amount of EUR"],
@@ -73,10 +73,10 @@ describe("croupier loadtest options", () => {
   it("says in --help which game scenarios wait for their tables, and exits 2 on them", async () => {
     const help = await runCroupier(["loadtest", "--help"]);
     expect(help.code).toBe(0);
-    expect(help.stdout).toContain("slots, blackjack and holdem scenarios need their game tables");
+    expect(help.stdout).toContain("slots, blackjack and holdem scenarios are not written yet");
     const refused = await runCroupier(["loadtest", "--scenario", "blackjack"]);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain("--scenario blackjack needs blackjack tables");
+    expect(refused.stderr).toContain("--scenario blackjack is not written yet");
   });
 });
 

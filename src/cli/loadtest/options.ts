@@ -7,7 +7,7 @@ import { findCurrency, parseAmount } from "../../engine/money/index.js";
 
 export const scenarios = ["roulette", "chat", "reconnect", "mix"] as const;
 export type Scenario = (typeof scenarios)[number];
-/** Game scenarios whose tables the server does not have yet: refused with a clear message. */
+/** Game scenarios the load tester does not drive yet (the tables exist; their player scripts do not): refused with a clear message. */
 export const scenariosWithoutTables = ["slots", "blackjack", "holdem"] as const;
 
 /** One process of this machine holds at most ~20,000 open files; keep each driver well under it. */
@@ -51,8 +51,8 @@ export const loadtestUsage = `croupier loadtest [options]   drive simulated play
                            chat       join a sandbox room and chat within the chat rate limit
                            reconnect  drop the socket again and again; events lost or duplicated must be 0
                            mix        70% roulette, 15% chat, 15% reconnect
-                         slots, blackjack and holdem scenarios need their game tables, which the server
-                         does not have yet: they are refused.
+                         slots, blackjack and holdem scenarios are not written yet (their tables exist;
+                         the simulated players for them do not): they are refused.
   --duration T           how long players play once every player is ready (default 60s)
   --ramp-up T            players start getting ready (register, log in, deposit, connect) evenly over
                          this time (default 10s); play is timed from when all are ready
@@ -110,7 +110,7 @@ function integer(name: string, text: string | undefined, fallback: number, min: 
 
 function scenarioOf(text: string): Scenario {
   if ((scenariosWithoutTables as readonly string[]).includes(text)) {
-    throw new ConfigError(`--scenario ${text} needs ${text} tables, which the server does not have yet; use one of ${scenarios.join(", ")}`);
+    throw new ConfigError(`--scenario ${text} is not written yet (the ${text} tables exist, their simulated players do not); use one of ${scenarios.join(", ")}`);
   }
   if (!(scenarios as readonly string[]).includes(text)) throw new ConfigError(`--scenario must be one of ${scenarios.join(", ")}, not "${text}"`);
   return text as Scenario;
