@@ -79,8 +79,12 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       const again = await s.request({ type: "action", room: r, actionId: "same", lastOffset: 0, action: { kind: "note", text: "once" } });
       expect(first.status).toBe("applied");
       expect(again.status).toBe("duplicate");
-      await s.request({ type: "action", room: r, actionId: "ph", lastOffset: 1, action: { kind: "phase" } });
-      const stale = await s.request({ type: "action", room: r, actionId: "late", lastOffset: 1, action: { kind: "note", text: "too late" } });
+      // Another player's action with the same id is a different action.
+      const other = track(await TestSocket.authenticated(base, (await newPlayer(base)).token));
+      await other.request({ type: "join", room: r });
+      expect((await other.request({ type: "action", room: r, actionId: "same", lastOffset: 1, action: { kind: "note", text: "mine" } })).status).toBe("applied");
+      await s.request({ type: "action", room: r, actionId: "ph", lastOffset: 2, action: { kind: "phase" } });
+      const stale = await s.request({ type: "action", room: r, actionId: "late", lastOffset: 2, action: { kind: "note", text: "too late" } });
       expect(stale.code).toBe("CROUPIER_ERR_ACTION_STALE");
       const forged = await s.request({ type: "action", room: r, actionId: "fut", lastOffset: 999, action: { kind: "note", text: "x" } });
       expect(forged.code).toBe("CROUPIER_ERR_ACTION_OFFSET_INVALID");

@@ -170,15 +170,17 @@ export class RoomHost<S = unknown> {
   }
 
   private async action(request: Extract<HostRequest, { type: "action" }>): Promise<HostReply> {
-    const previous = this.actionOffsets.get(request.actionId);
+    // Action ids are the client's: they are unique per player, not per room.
+    const scoped = `${request.actor.userId}:${request.actionId}`;
+    const previous = this.actionOffsets.get(scoped);
     if (previous !== undefined) return { ok: true, status: "duplicate", offset: previous };
     if (request.lastOffset > this.head) return { ok: false, error: "ACTION_OFFSET_INVALID", details: [`room is at offset ${this.head}`] };
     if (request.lastOffset < this.barrierOffset) return { ok: false, error: "ACTION_STALE", details: [`state changed at offset ${this.barrierOffset}`] };
     const outcome = await this.settleEffects(this.behavior.apply(this.state, request.action, request.actor, { ...this.context(), actionId: request.actionId }));
     if (!outcome.ok) return { ok: false, error: outcome.error, ...(outcome.details ? { details: outcome.details } : {}) };
-    const events = outcome.events.map((e, i) => (i === 0 ? { ...e, actionId: request.actionId } : e));
+    const events = outcome.events.map((e, i) => (i === 0 ? { ...e, actionId: scoped } : e));
     const reply = await this.write(events, outcome.state, outcome.barrier === true, outcome.result);
-    if (reply.ok) this.remember(request.actionId, reply.offset);
+    if (reply.ok) this.remember(scoped, reply.offset);
     return reply;
   }
 
