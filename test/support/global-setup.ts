@@ -47,7 +47,8 @@ async function deleteRunKeys(id: string): Promise<void> {
   try {
     let cursor = "0";
     do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `croupier-test-${id}-*`, "COUNT", 1000);
+      // Prefixes are croupier-test-<kind>-<run id>-<random>: match the run id anywhere in the name.
+      const [next, keys] = await redis.scan(cursor, "MATCH", `croupier-test-*${id}*`, "COUNT", 1000);
       cursor = next;
       if (keys.length > 0) await redis.del(...keys);
     } while (cursor !== "0");
