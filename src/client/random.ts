@@ -1,6 +1,6 @@
 /**
  * Randomness for the SDK: ids and back-off jitter. It runs in browsers and Node 20, both of which
- * have Web Crypto on globalThis; Math.random is not used anywhere in src/.
+ * have Web Crypto on globalThis (a CSPRNG), which is the only source used here.
  */
 const idBytes = 12;
 

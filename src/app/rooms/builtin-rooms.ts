@@ -1,25 +1,23 @@
 import type { RoomBehavior } from "./room-behavior.js";
 import { roomSubject } from "./room-behavior.js";
 
-/** Lobby rooms: anyone may join; the server publishes into them (tickers, table lists); no actions. */
-export const lobbyBehavior: RoomBehavior<Record<string, never>> = {
-  kind: "lobby",
-  canJoin: () => true,
-  initial: () => ({}),
-  apply: () => ({ ok: false, error: "ACTION_REJECTED", details: ["lobby rooms take no actions"] }),
-  snapshot: () => ({ public: {} }),
-  restore: () => ({}),
-};
+/** A room the server publishes into and clients only listen to: it takes no actions and keeps no state. */
+function listenOnly(kind: string, canJoin: RoomBehavior["canJoin"], why: string): RoomBehavior<Record<string, never>> {
+  return {
+    kind,
+    canJoin,
+    initial: () => ({}),
+    apply: () => ({ ok: false, error: "ACTION_REJECTED", details: [why] }),
+    snapshot: () => ({ public: {} }),
+    restore: () => ({}),
+  };
+}
+
+/** Lobby rooms: anyone may join; the server publishes into them (tickers, table lists). */
+export const lobbyBehavior = listenOnly("lobby", () => true, "lobby rooms take no actions");
 
 /** `user:<userId>`: a player's private channel (balance changes, notices); only that player and operators join. */
-export const userChannelBehavior: RoomBehavior<Record<string, never>> = {
-  kind: "user",
-  canJoin: (room, actor) => roomSubject(room) === actor.userId || actor.roles.includes("operator"),
-  initial: () => ({}),
-  apply: () => ({ ok: false, error: "ACTION_REJECTED", details: ["private channels take no actions"] }),
-  snapshot: () => ({ public: {} }),
-  restore: () => ({}),
-};
+export const userChannelBehavior = listenOnly("user", (room, actor) => roomSubject(room) === actor.userId || actor.roles.includes("operator"), "private channels take no actions");
 
 interface SandboxState {
   readonly notes: number;

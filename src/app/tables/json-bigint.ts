@@ -2,11 +2,17 @@
  * Snapshots are JSON, and engine states hold bigint money. These encode a bigint as {"$bigint":"12"}
  * and back, so an engine state survives a snapshot (and a failover) exactly.
  */
-export function encodeBigints(value: unknown): unknown {
-  if (typeof value === "bigint") return { $bigint: value.toString() };
-  if (Array.isArray(value)) return value.map(encodeBigints);
-  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, encodeBigints(v)]));
+
+/** Copies `value` with every bigint replaced by `replace(bigint)`. */
+function mapBigints(value: unknown, replace: (n: bigint) => unknown): unknown {
+  if (typeof value === "bigint") return replace(value);
+  if (Array.isArray(value)) return value.map((v) => mapBigints(v, replace));
+  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapBigints(v, replace)]));
   return value;
+}
+
+export function encodeBigints(value: unknown): unknown {
+  return mapBigints(value, (n) => ({ $bigint: n.toString() }));
 }
 
 export function decodeBigints(value: unknown): unknown {
@@ -21,8 +27,5 @@ export function decodeBigints(value: unknown): unknown {
 
 /** For the wire: bigints become decimal strings (clients read money as strings everywhere). */
 export function bigintsToStrings(value: unknown): unknown {
-  if (typeof value === "bigint") return value.toString();
-  if (Array.isArray(value)) return value.map(bigintsToStrings);
-  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, bigintsToStrings(v)]));
-  return value;
+  return mapBigints(value, (n) => n.toString());
 }

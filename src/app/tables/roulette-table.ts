@@ -311,8 +311,9 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
         // The number is drawn at close; it becomes public with the reveal event, never earlier.
         ...(round.phase === "results" && round.number !== null ? { number: round.number } : {}),
       };
-      const mine: Record<string, unknown> = {};
-      for (const bet of round?.bets ?? []) mine[bet.userId] = [...((mine[bet.userId] as unknown[]) ?? []), { holdId: bet.holdId, stakeMinor: bet.stakeMinor, bets: bet.bets }];
+      // Rewritten with every bet (each one writes a snapshot): one pass, no copying per bet.
+      const mine: Record<string, { holdId: string; stakeMinor: string; bets: PlacedBet["bets"] }[]> = {};
+      for (const bet of round?.bets ?? []) (mine[bet.userId] ??= []).push({ holdId: bet.holdId, stakeMinor: bet.stakeMinor, bets: bet.bets });
       const live = configOf(state.tableId).live;
       return {
         public: { tableId: state.tableId, round: publicRound, history: state.history, ...(live ? { streamUrl: live.streamUrl } : {}) },

@@ -36,13 +36,7 @@ export class Connection {
 
   /** Sends pre-encoded bytes (a broadcast encodes once and hands every member the same buffer). */
   sendRaw(bytes: Buffer): void {
-    if (!this.isOpen) return;
-    if (this.ws.bufferedAmount + bytes.length > this.limits.sendQueueBytesMax) {
-      this.onSlow();
-      this.close("slowConsumer");
-      return;
-    }
-    this.ws.send(bytes, { binary: false });
+    if (this.fitsQueue(bytes.length)) this.ws.send(bytes, { binary: false });
   }
 
   /**
@@ -50,13 +44,16 @@ export class Connection {
    * frames to the same socket synchronously (compression is off), so order with `send` is kept.
    */
   sendFrame(frame: Buffer): void {
-    if (!this.isOpen) return;
-    if (this.ws.bufferedAmount + frame.length > this.limits.sendQueueBytesMax) {
-      this.onSlow();
-      this.close("slowConsumer");
-      return;
-    }
-    (this.ws as unknown as { _socket: { write(chunk: Buffer): boolean } })._socket.write(frame);
+    if (this.fitsQueue(frame.length)) (this.ws as unknown as { _socket: { write(chunk: Buffer): boolean } })._socket.write(frame);
+  }
+
+  /** Whether `bytes` more may be queued; a socket that would pass sendQueueBytesMax is cut off instead. */
+  private fitsQueue(bytes: number): boolean {
+    if (!this.isOpen) return false;
+    if (this.ws.bufferedAmount + bytes <= this.limits.sendQueueBytesMax) return true;
+    this.onSlow();
+    this.close("slowConsumer");
+    return false;
   }
 
   send(message: ServerMessage): void {
