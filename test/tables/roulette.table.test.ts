@@ -36,7 +36,7 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       }
       const sockets = await Promise.all(people.map((p) => TestSocket.authenticated(base, p.token)));
       await Promise.all(sockets.map((s) => s.request({ type: "join", room })));
-      const placed = new Map<string, Array<{ roundId: string; type: string; numbers?: number[]; index?: number; stake: bigint }>>();
+      const placed = new Map<string, Array<{ roundId: string; holdId: string; type: string; numbers?: number[]; index?: number; stake: bigint }>>();
       const seenRounds: string[] = [];
       let refused = 0;
 
@@ -59,7 +59,7 @@ for (const mode of ["embedded", "production"] as Mode[]) {
             return;
           }
           const list = placed.get(player.userId) ?? [];
-          list.push({ roundId, type: bet.type, ...(bet.numbers ? { numbers: bet.numbers } : {}), ...(bet.index ? { index: bet.index } : {}), stake: BigInt(Math.round(Number(bet.amount) * 100)) });
+          list.push({ roundId, holdId: (ack.result as { holdId: string }).holdId, type: bet.type, ...(bet.numbers ? { numbers: bet.numbers } : {}), ...(bet.index ? { index: bet.index } : {}), stake: BigInt(Math.round(Number(bet.amount) * 100)) });
           placed.set(player.userId, list);
         }));
         await sockets[0]!.waitFor((m) => m.type === "event" && m.kind === "round.settled" && (m.data as { roundId: string }).roundId === roundId, 10_000);
@@ -93,9 +93,14 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       }
       const check = await server.services.wallet.check();
       expect(check).toMatchObject({ ok: true });
-      // Each player saw the payout of their own bets privately; others' payouts only as placeholders.
-      const privateOf = (s: TestSocket) => s.events(room).filter((m: Message) => m.kind === "round.payout");
-      expect(privateOf(sockets[0]!).length).toBe(placed.get(people[0]!.userId)?.length ?? 0);
+      // Each player saw the payouts of their own bets inside `round.settled`, and nobody else's.
+      const payoutsSeen = (s: TestSocket) => s.events(room).filter((m: Message) => m.kind === "round.settled")
+        .flatMap((m: Message) => ((m.data as { payouts?: { holdId: string }[] }).payouts ?? []));
+      for (const [i, s] of sockets.entries()) {
+        const seen = payoutsSeen(s);
+        expect(seen.length).toBe(new Set((placed.get(people[i]!.userId) ?? []).map((b) => b.holdId)).size);
+        for (const payout of seen) expect(payout.holdId).toContain(`:${people[i]!.userId}:`);
+      }
       for (const s of sockets) s.close();
     }, 120_000);
   });

@@ -68,6 +68,8 @@ export function createSqlLedgerStore(db: SqlDb, options: Partial<SqlLedgerStoreO
       .map(toAccount)[0] ?? null,
     accountsOf: async (owner) => (await db.query<AccountRow>(`${accountColumns} from ledger_accounts where owner = $1 order by id`, [owner])).map(toAccount),
     history: (accountId, query) => history(db, accountId, query, config.historyEntriesMax),
+    pendingHolds: async (reference, limit) => (await db.query<{ id: string }>(
+      "select id from ledger_holds where reference = $1 and status = 'pending' order by id limit $2", [reference, limit])).map((row) => row.id),
     check: () => check(db),
     close: () => batcher.close(),
   };

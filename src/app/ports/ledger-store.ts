@@ -74,6 +74,8 @@ export interface LedgerStore {
   findAccount(address: AccountAddress): Promise<AccountRecord | null>;
   accountsOf(owner: string): Promise<readonly AccountRecord[]>;
   history(accountId: bigint, query: HistoryQuery): Promise<HistoryPage>;
+  /** Ids of the holds still pending whose reference (a round id) is `reference`, at most `limit`. */
+  pendingHolds(reference: string, limit: number): Promise<readonly string[]>;
   check(): Promise<LedgerCheck>;
   /** Answers every queued operation, then refuses new ones. Does not close the database. */
   close(): Promise<void>;

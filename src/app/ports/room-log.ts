@@ -9,6 +9,12 @@ export interface LogEntryInput {
   readonly data?: unknown;
   /** Recipient user id of a private event; everyone else receives a redacted placeholder. */
   readonly to?: string;
+  /**
+   * Per-recipient additions to a public entry: a member whose user id is a key receives `data`
+   * merged with its part (marked private); everyone else receives `data` alone. One entry then
+   * tells each player their own result (their payouts of a round) without one entry per player.
+   */
+  readonly parts?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** Server time at which clients reveal this entry (synchronized reveal). */
   readonly revealAt?: number;
   /** The action that caused this entry (on its first entry), so a new owner can rebuild idempotency from the log. */

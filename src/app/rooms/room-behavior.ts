@@ -14,12 +14,19 @@ export interface RoomContext {
   readonly revealLeadMs: number;
   /** The client's action id, for actions: stable across retries, so effects can be keyed by it. */
   readonly actionId?: string;
+  /** What the behavior's `prepare` effect answered for this action, when it has one. */
+  readonly prepared?: unknown;
 }
 
 export interface ActionRequest {
   readonly kind: string;
   readonly [field: string]: unknown;
 }
+
+/** A `prepare` step: refuse at once, or run `effect` (outside the room's queue) before the action is applied. */
+export type PrepareOutcome =
+  | { readonly ok: true; readonly effect: unknown }
+  | { readonly ok: false; readonly error: ErrorName; readonly details?: readonly string[] };
 
 export type BehaviorOutcome<S> =
   | { readonly ok: true; readonly state: S; readonly events: readonly LogEntryInput[]; readonly result?: unknown; readonly barrier?: boolean }
@@ -50,6 +57,14 @@ export interface RoomBehavior<S = unknown> {
   canJoin(roomName: string, actor: Actor): boolean;
   initial(roomName: string): S;
   apply(state: S, action: ActionRequest, actor: Actor, ctx: RoomContext): BehaviorOutcome<S>;
+  /**
+   * Optional: the slow part of an action, run before it takes its place in the room's queue, so that
+   * many run at once (a stake reserved in the ledger: concurrent reservations share one commit).
+   * It sees the state as it is now; `apply` then judges the action in order with `ctx.prepared`, and
+   * must itself undo or sweep what a prepared action leaves behind when it refuses it. `null`: the
+   * action needs no preparation.
+   */
+  prepare?(state: S, action: ActionRequest, actor: Actor, ctx: RoomContext): PrepareOutcome | null;
   /** The state: public, per-user private and server-only parts. Must round-trip through `restore`. */
   snapshot(state: S): BehaviorSnapshot;
   restore(snapshot: BehaviorSnapshot): S;

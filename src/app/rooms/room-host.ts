@@ -31,6 +31,28 @@ export interface HostLimits {
   readonly roomLogEntriesMax: number;
 }
 
+type ActionRequestOf = Extract<HostRequest, { type: "action" }>;
+/** A request in the queue; an action carries what its `prepare` effect answered. */
+type QueuedRequest = Exclude<HostRequest, { type: "action" }> | (ActionRequestOf & { readonly prepared?: unknown });
+
+interface StagedItem {
+  readonly events: readonly LogEntryInput[];
+  readonly scoped?: string;
+  readonly result?: unknown;
+  readonly resolve: (reply: HostReply) => void;
+}
+
+/** Actions applied in memory, not yet written: their state, their events in order, their callers. */
+interface Staged<S> {
+  state: S;
+  readonly items: StagedItem[];
+  readonly scoped: Set<string>;
+  barrier: boolean;
+}
+
+/** Most actions written in one append; beyond this the batch is written and a new one starts. */
+const stagedActionsMax = 512;
+
 interface Envelope {
   readonly state: unknown;
   readonly muted: readonly string[];
@@ -43,8 +65,11 @@ interface Envelope {
  * after the write. If the log refuses the fence, another node owns the room now: this host stops.
  */
 export class RoomHost<S = unknown> {
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly pending: Array<{ readonly request: QueuedRequest; readonly resolve: (reply: HostReply) => void }> = [];
+  private draining = false;
+  private staged: Staged<S> | null = null;
   private queued = 0;
+  private preparing = 0;
   private stopped = false;
   private readonly actionOffsets = new Map<string, number>();
   private readonly chatTimes = new Map<string, number[]>();
@@ -120,17 +145,85 @@ export class RoomHost<S = unknown> {
 
   submit(request: HostRequest): Promise<HostReply> {
     if (this.stopped) return Promise.resolve({ ok: false, error: "ROOM_UNAVAILABLE" });
-    if (this.queued >= this.limits.roomActionQueueMax) return Promise.resolve({ ok: false, error: "ROOM_UNAVAILABLE", details: ["room action queue full"] });
-    this.queued++;
-    const run = this.queue.then(() => this.handle(request));
-    this.queue = run.catch(() => undefined).finally(() => { this.queued--; });
-    return run;
+    if (this.queued + this.preparing >= this.limits.roomActionQueueMax) return Promise.resolve({ ok: false, error: "ROOM_UNAVAILABLE", details: ["room action queue full"] });
+    if (request.type === "action" && this.behavior.prepare !== undefined) return this.prepareThenEnqueue(request);
+    return this.enqueue(request);
   }
 
-  private async handle(request: HostRequest): Promise<HostReply> {
-    if (this.stopped) return { ok: false, error: "ROOM_UNAVAILABLE" };
+  /**
+   * Runs an action's `prepare` effect outside the queue (concurrently with other players'), then
+   * queues the action with its result. A duplicate already applied is answered without preparing.
+   */
+  private async prepareThenEnqueue(request: ActionRequestOf): Promise<HostReply> {
+    const scoped = `${request.actor.userId}:${request.actionId}`;
+    const previous = this.actionOffsets.get(scoped);
+    if (previous !== undefined) return { ok: true, status: "duplicate", offset: previous };
+    const prepare = this.behavior.prepare?.(this.state, request.action, request.actor, { ...this.context(), actionId: request.actionId }) ?? null;
+    if (prepare === null) return this.enqueue(request);
+    if (!prepare.ok) return { ok: false, error: prepare.error, ...(prepare.details ? { details: prepare.details } : {}) };
+    this.preparing++;
+    let prepared: unknown;
+    try {
+      prepared = await this.effects(this.room, prepare.effect);
+    } catch {
+      // The effect may or may not have happened: it is keyed, and the behavior sweeps what it leaves.
+      return { ok: false, error: "SERVICE_UNAVAILABLE" };
+    } finally {
+      this.preparing--;
+    }
+    return this.enqueue({ ...request, prepared });
+  }
+
+  private enqueue(request: QueuedRequest): Promise<HostReply> {
+    if (this.stopped) return Promise.resolve({ ok: false, error: "ROOM_UNAVAILABLE" });
+    this.queued++;
+    return new Promise((resolve) => {
+      this.pending.push({ request, resolve });
+      void this.drain();
+    });
+  }
+
+  /**
+   * Handles queued requests strictly in order. Actions whose outcome needs no effect are staged and
+   * written together (one append, one snapshot) when the queue runs dry or the batch is full; an
+   * action that needs an effect, and every other request, first writes what is staged, so effects
+   * always see durable state. Each caller is answered after the write that holds its events.
+   */
+  private async drain(): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      for (;;) {
+        const item = this.pending.shift();
+        if (item === undefined) {
+          await this.flush();
+          if (this.pending.length === 0) break;
+          continue;
+        }
+        this.queued--;
+        if (this.stopped) {
+          item.resolve({ ok: false, error: "ROOM_UNAVAILABLE" });
+          continue;
+        }
+        try {
+          if (item.request.type === "action") {
+            await this.action(item.request, item.resolve);
+            if ((this.staged?.items.length ?? 0) >= stagedActionsMax) await this.flush();
+          } else {
+            await this.flush();
+            item.resolve(await this.handle(item.request));
+          }
+        } catch {
+          item.resolve({ ok: false, error: "SERVICE_UNAVAILABLE" });
+        }
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async handle(request: Exclude<HostRequest, { type: "action" }>): Promise<HostReply> {
     switch (request.type) {
-      case "action": return this.action(request);
       case "chat": return this.chat(request.actor, request.text);
       case "moderate": return this.moderate(request.actor, request.op, request.userId);
       case "publish": return this.write(request.events, this.state);
@@ -169,19 +262,69 @@ export class RoomHost<S = unknown> {
     return outcome as Exclude<BehaviorOutcome<S>, { effect: unknown }>;
   }
 
-  private async action(request: Extract<HostRequest, { type: "action" }>): Promise<HostReply> {
+  /** The state actions are judged against: the last written one plus whatever is staged. */
+  private get current(): S {
+    return this.staged === null ? this.state : this.staged.state;
+  }
+
+  private async action(request: QueuedRequest & { type: "action" }, resolve: (reply: HostReply) => void): Promise<void> {
     // Action ids are the client's: they are unique per player, not per room.
     const scoped = `${request.actor.userId}:${request.actionId}`;
     const previous = this.actionOffsets.get(scoped);
-    if (previous !== undefined) return { ok: true, status: "duplicate", offset: previous };
-    if (request.lastOffset > this.head) return { ok: false, error: "ACTION_OFFSET_INVALID", details: [`room is at offset ${this.head}`] };
-    if (request.lastOffset < this.barrierOffset) return { ok: false, error: "ACTION_STALE", details: [`state changed at offset ${this.barrierOffset}`] };
-    const outcome = await this.settleEffects(this.behavior.apply(this.state, request.action, request.actor, { ...this.context(), actionId: request.actionId }));
-    if (!outcome.ok) return { ok: false, error: outcome.error, ...(outcome.details ? { details: outcome.details } : {}) };
-    const events = outcome.events.map((e, i) => (i === 0 ? { ...e, actionId: scoped } : e));
-    const reply = await this.write(events, outcome.state, outcome.barrier === true, outcome.result);
-    if (reply.ok) this.remember(scoped, reply.offset);
-    return reply;
+    if (previous !== undefined) return resolve({ ok: true, status: "duplicate", offset: previous });
+    if (this.staged?.scoped.has(scoped) === true) {
+      // The same action twice in one batch: answer the second once the first is written.
+      this.staged.items.push({ events: [], resolve: (reply) => resolve(reply.ok ? { ok: true, status: "duplicate", offset: reply.offset } : reply) });
+      return;
+    }
+    if (request.lastOffset > this.head) return resolve({ ok: false, error: "ACTION_OFFSET_INVALID", details: [`room is at offset ${this.head}`] });
+    if (request.lastOffset < this.barrierOffset) return resolve({ ok: false, error: "ACTION_STALE", details: [`state changed at offset ${this.barrierOffset}`] });
+    const ctx = { ...this.context(), actionId: request.actionId, ...("prepared" in request ? { prepared: request.prepared } : {}) };
+    const basis = this.current;
+    let outcome = this.behavior.apply(basis, request.action, request.actor, ctx);
+    if ("effect" in outcome && outcome.ok) {
+      // Effects run against durable state only: write what is staged first.
+      await this.flush();
+      if (this.stopped) return resolve({ ok: false, error: "ROOM_UNAVAILABLE", details: ["room ownership moved; retry"] });
+      if (basis !== this.state) outcome = this.behavior.apply(this.state, request.action, request.actor, ctx);
+      outcome = await this.settleEffects(outcome);
+    }
+    const decided = outcome as Exclude<BehaviorOutcome<S>, { effect: unknown }>;
+    if (!decided.ok) return resolve({ ok: false, error: decided.error, ...(decided.details ? { details: decided.details } : {}) });
+    const events = decided.events.map((e, i) => (i === 0 ? { ...e, actionId: scoped } : e));
+    const staged = this.staged ?? { state: this.state, items: [], scoped: new Set<string>(), barrier: false };
+    this.staged = staged;
+    staged.state = decided.state;
+    staged.scoped.add(scoped);
+    staged.items.push({ events, scoped, result: decided.result, resolve });
+    if (decided.barrier === true) {
+      staged.barrier = true;
+      await this.flush();
+    }
+  }
+
+  /** Writes the staged actions' events and the resulting snapshot in one append, then answers each. */
+  private async flush(): Promise<void> {
+    const staged = this.staged;
+    if (staged === null) return;
+    this.staged = null;
+    const base = this.head;
+    let reply: HostReply;
+    try {
+      reply = await this.write(staged.items.flatMap((item) => item.events), staged.state, staged.barrier);
+    } catch {
+      reply = { ok: false, error: "SERVICE_UNAVAILABLE" };
+    }
+    let offset = base;
+    for (const item of staged.items) {
+      if (!reply.ok) {
+        item.resolve(reply);
+        continue;
+      }
+      offset += item.events.length;
+      if (item.scoped !== undefined) this.remember(item.scoped, offset);
+      item.resolve({ ok: true, status: "applied", offset, ...(item.result === undefined ? {} : { result: item.result }) });
+    }
   }
 
   private async chat(actor: Actor, text: string): Promise<HostReply> {

@@ -1,10 +1,11 @@
 import { findCurrency, parseAmount } from "../../engine/money/index.js";
-import { pocketCount, redNumbers, settle, validateBets, defaultRouletteLimits, type RouletteBet, type RouletteBetRequest, type RouletteLimits } from "../../engine/roulette/index.js";
+import { pocketCount, redNumbers, settle, validateBets, defaultRouletteLimits, type RouletteBet, type RouletteBetRequest, type RouletteBetType, type RouletteLimits } from "../../engine/roulette/index.js";
+import { decodeBigints, encodeBigints } from "./json-bigint.js";
 import type { ErrorName } from "../../protocol/errors.js";
 import type { LogEntryInput } from "../ports/room-log.js";
-import type { ActionRequest, Actor, BehaviorOutcome, RoomBehavior, RoomContext } from "../rooms/room-behavior.js";
+import type { ActionRequest, Actor, BehaviorOutcome, PrepareOutcome, RoomBehavior, RoomContext } from "../rooms/room-behavior.js";
 import { roomSubject } from "../rooms/room-behavior.js";
-import type { BatchResult, ReserveResult, RoundRecord, TableEffect } from "./table-effects.js";
+import type { BatchResult, ReserveResult, RoundRecord, SweepResult, TableEffect } from "./table-effects.js";
 
 export interface RouletteTableConfig {
   readonly currency: string;
@@ -52,7 +53,14 @@ export interface RouletteTableState {
   readonly history: readonly number[];
   /** Live tables: when the dealer last acted (every dealer action, including heartbeats, counts). */
   readonly dealerSeenMs?: number;
+  /** Closed by an operator: the current round finishes, no new one opens. */
+  readonly closed?: boolean;
+  /** Limits in force (an operator's, else the table's configured ones) and those for the next round. */
+  readonly limits?: RouletteLimits;
+  readonly nextLimits?: RouletteLimits;
 }
+
+type ValidatedBets = Extract<ReturnType<typeof validateBets>, { status: "ok" }>;
 
 const historyMax = 12;
 const tickSlackMs = 5;
@@ -67,8 +75,9 @@ function color(n: number): "green" | "red" | "black" {
 
 function openRound(state: RouletteTableState, nowMs: number, config: RouletteTableConfig): RouletteTableState {
   const seq = state.seq + 1;
+  const { nextLimits, ...rest } = state;
   return {
-    ...state, seq,
+    ...rest, seq, ...(nextLimits === undefined ? {} : { limits: nextLimits }),
     round: { id: `${state.tableId}:${seq}:${nowMs.toString(36)}`, phase: "betting", openedAtMs: nowMs, closesAtMs: nowMs + config.bettingMs, revealAtMs: null, nextAtMs: null, number: null, bets: [], voidReason: null },
   };
 }
@@ -101,42 +110,80 @@ function toRequests(raw: unknown, currency: string): RouletteBetRequest[] | stri
  */
 export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableConfig>, kind: "roulette" | "live" = "roulette"): RoomBehavior<RouletteTableState> {
   const configOf = (tableId: string): RouletteTableConfig => tables.get(tableId) ?? defaultRouletteTable;
+  const limitsOf = (state: RouletteTableState): RouletteLimits => state.limits ?? configOf(state.tableId).limits;
 
-  function placeBet(state: RouletteTableState, action: ActionRequest, actor: Actor, ctx: RoomContext): BehaviorOutcome<RouletteTableState> {
+  /** A bet as the table would take it now: the refusal, or its stake and the hold that will carry it. */
+  function judgeBet(state: RouletteTableState, action: ActionRequest, actor: Actor, ctx: RoomContext): { refusal: BehaviorOutcome<RouletteTableState> } | { round: Round; validated: ValidatedBets; holdId: string } {
     const config = configOf(state.tableId);
     const round = state.round;
-    if (round === null || round.phase !== "betting" || ctx.nowMs >= round.closesAtMs) return refuse("BET_ROUND_CLOSED", "betting is closed; wait for the next round");
-    if (action.roundId !== round.id) return refuse("BET_ROUND_CLOSED", `bets go to round ${round.id}`);
+    if (state.closed === true && (round === null || round.phase !== "betting")) return { refusal: refuse("BET_ROUND_CLOSED", "the table is closed") };
+    if (round === null || round.phase !== "betting" || ctx.nowMs >= round.closesAtMs) return { refusal: refuse("BET_ROUND_CLOSED", "betting is closed; wait for the next round") };
+    if (action.roundId !== round.id) return { refusal: refuse("BET_ROUND_CLOSED", `bets go to round ${round.id}`) };
     const requests = toRequests(action.bets, config.currency);
-    if (typeof requests === "string") return refuse("BET_INVALID", requests);
-    const validated = validateBets(requests, config.limits);
-    if (validated.status !== "ok") return refuse(validated.status === "unknown_bet_type" || validated.status === "numbers_not_on_layout" || validated.status === "index_out_of_range" || validated.status === "stake_not_integer" ? "BET_INVALID" : "BET_LIMIT", `bet ${validated.betIndex}: ${validated.status}`);
+    if (typeof requests === "string") return { refusal: refuse("BET_INVALID", requests) };
+    const limits = limitsOf(state);
+    const validated = validateBets(requests, limits);
+    if (validated.status !== "ok") return { refusal: refuse(validated.status === "unknown_bet_type" || validated.status === "numbers_not_on_layout" || validated.status === "index_out_of_range" || validated.status === "stake_not_integer" ? "BET_INVALID" : "BET_LIMIT", `bet ${validated.betIndex}: ${validated.status}`) };
     const mine = round.bets.filter((b) => b.userId === actor.userId);
     const roundStake = mine.reduce((sum, b) => sum + BigInt(b.stakeMinor), 0n) + validated.totalStakeMinor;
-    if (roundStake > config.limits.roundStakeMinorMax) return refuse("BET_LIMIT", "round_stake_above_max");
-    if (mine.reduce((n, b) => n + b.bets.length, 0) + validated.bets.length > config.limits.roundBetsMax) return refuse("BET_LIMIT", "too_many_bets");
-    const betId = `${actor.userId}:${String(action.betId ?? round.bets.length)}`;
-    const holdId = `${round.id}:${round.bets.length}`;
-    return {
-      ok: true,
-      effect: { type: "wallet.reserve", game: "roulette", playerId: actor.userId, currency: config.currency, amountMinor: validated.totalStakeMinor.toString(), holdId, roundId: round.id } satisfies TableEffect,
-      resume: (raw) => {
-        const reserved = raw as ReserveResult;
-        if (reserved.status === "insufficient_funds" || reserved.status === "account_not_found") return refuse("WALLET_INSUFFICIENT_FUNDS", reserved.status);
-        if (reserved.status !== "ok") return refuse("BET_INVALID", `wallet: ${reserved.status}`);
-        const placed: PlacedBet = { betId, userId: actor.userId, holdId, stakeMinor: validated.totalStakeMinor.toString(), bets: validated.bets.map(serializeBet), placedAtMs: ctx.nowMs };
-        const next = { ...state, round: { ...round, bets: [...round.bets, placed] } };
-        const events: LogEntryInput[] = [{ kind: "bet.placed", data: { roundId: round.id, userId: actor.userId, bets: placed.bets, stakeMinor: placed.stakeMinor } }];
-        return { ok: true, state: next, events, result: { roundId: round.id, holdId, stakeMinor: placed.stakeMinor, availableMinor: reserved.availableMinor } };
-      },
-    };
+    if (roundStake > limits.roundStakeMinorMax) return { refusal: refuse("BET_LIMIT", "round_stake_above_max") };
+    if (mine.reduce((n, b) => n + b.bets.length, 0) + validated.bets.length > limits.roundBetsMax) return { refusal: refuse("BET_LIMIT", "too_many_bets") };
+    // Derived from the player's action id: a retry (on this node or after a failover) names the same hold.
+    return { round, validated, holdId: `${round.id}:${actor.userId}:${ctx.actionId ?? String(round.bets.length)}` };
+  }
+
+  /**
+   * Before a bet takes its place in the table's queue, its stake is reserved — concurrently with
+   * every other player's, so the ledger commits many reservations at once.
+   */
+  function prepareBet(state: RouletteTableState, action: ActionRequest, actor: Actor, ctx: RoomContext): PrepareOutcome {
+    const judged = judgeBet(state, action, actor, ctx);
+    if ("refusal" in judged) return judged.refusal as PrepareOutcome;
+    const config = configOf(state.tableId);
+    return { ok: true, effect: { type: "wallet.reserve", game: "roulette", playerId: actor.userId, currency: config.currency, amountMinor: judged.validated.totalStakeMinor.toString(), holdId: judged.holdId, roundId: judged.round.id } satisfies TableEffect };
+  }
+
+  /**
+   * Judges a bet in the table's order, with its stake already reserved. A bet the table no longer
+   * takes (betting closed meanwhile, a limit reached by the player's other bets) is refused; its hold
+   * is released by the round's sweep, or at once when the sweep has already run.
+   */
+  function placeBet(state: RouletteTableState, action: ActionRequest, actor: Actor, ctx: RoomContext): BehaviorOutcome<RouletteTableState> {
+    if (!("prepared" in ctx)) {
+      const prepared = prepareBet(state, action, actor, ctx);
+      return prepared.ok ? { ok: true, effect: prepared.effect, resume: (raw) => placeBet(state, action, actor, { ...ctx, prepared: raw }) } : prepared;
+    }
+    const reserved = ctx.prepared as ReserveResult;
+    if (reserved.status === "insufficient_funds" || reserved.status === "account_not_found") return refuse("WALLET_INSUFFICIENT_FUNDS", reserved.status);
+    if (reserved.status !== "ok") return refuse("BET_INVALID", `wallet: ${reserved.status}`);
+    const round = state.round;
+    const judged = judgeBet(state, action, actor, ctx);
+    if ("refusal" in judged) {
+      const holdRound = typeof action.roundId === "string" ? action.roundId : "";
+      const sweepToCome = round !== null && round.id === holdRound && round.phase !== "results";
+      const holdId = `${holdRound}:${actor.userId}:${ctx.actionId ?? ""}`;
+      if (sweepToCome || round?.bets.some((b) => b.holdId === holdId) === true) return judged.refusal;
+      const refusal = judged.refusal;
+      const config = configOf(state.tableId);
+      return { ok: true, effect: { type: "wallet.void", currency: config.currency, holdIds: [holdId] } satisfies TableEffect, resume: () => refusal };
+    }
+    const { validated, holdId } = judged;
+    const existing = judged.round.bets.find((b) => b.holdId === holdId);
+    if (existing !== undefined) {
+      // The same action again (a retry after a failover): the hold is the same, the bet stands once.
+      return { ok: true, state, events: [], result: { roundId: judged.round.id, holdId, stakeMinor: existing.stakeMinor, availableMinor: reserved.availableMinor } };
+    }
+    const placed: PlacedBet = { betId: `${actor.userId}:${String(action.betId ?? ctx.actionId ?? judged.round.bets.length)}`, userId: actor.userId, holdId, stakeMinor: validated.totalStakeMinor.toString(), bets: validated.bets.map(serializeBet), placedAtMs: ctx.nowMs };
+    // No event per bet: at a busy table every member would receive every bet. The player has the
+    // acknowledgement; everyone sees the count and total at close, and the payouts at settlement.
+    return { ok: true, state: { ...state, round: { ...judged.round, bets: [...judged.round.bets, placed] } }, events: [], result: { roundId: judged.round.id, holdId, stakeMinor: placed.stakeMinor, availableMinor: reserved.availableMinor } };
   }
 
   function tick(state: RouletteTableState, ctx: RoomContext): BehaviorOutcome<RouletteTableState> {
     const config = configOf(state.tableId);
     const round = state.round;
     if (config.live !== undefined) return liveTick(state, round, ctx, config, config.live.dealerAbsentMsMax);
-    if (round === null) return opened(state, ctx, config);
+    if (round === null) return state.closed === true ? { ok: true, state, events: [] } : opened(state, ctx, config);
     switch (round.phase) {
       case "closed": return close(state, round, ctx);
       case "betting":
@@ -145,7 +192,7 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
         return close(state, round, ctx);
       case "revealing": return ctx.nowMs + tickSlackMs < (round.revealAtMs ?? 0) ? { ok: true, state, events: [] } : settleRound(state, round, ctx, config);
       case "voiding": return voidRound(state, round, round.voidReason ?? "voided", ctx);
-      case "results": return ctx.nowMs + tickSlackMs < (round.nextAtMs ?? 0) ? { ok: true, state, events: [] } : opened(state, ctx, config);
+      case "results": return state.closed === true || ctx.nowMs + tickSlackMs < (round.nextAtMs ?? 0) ? { ok: true, state, events: [] } : opened(state, ctx, config);
     }
   }
 
@@ -193,6 +240,7 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
       }
       case "open":
         if (round !== null && round.phase !== "results") return refuse("ACTION_REJECTED", "finish the current round first");
+        if (state.closed === true) return refuse("ACTION_REJECTED", "the table is closed by an operator");
         return opened(seen, ctx, config);
       case "close":
         if (round === null || round.phase !== "betting") return refuse("BET_ROUND_CLOSED", "no round is taking bets");
@@ -234,43 +282,83 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
   function settleRound(state: RouletteTableState, round: Round, ctx: RoomContext, config: RouletteTableConfig): BehaviorOutcome<RouletteTableState> {
     const number = round.number as number;
     const payouts = round.bets.map((placed) => ({ placed, winMinor: settle(placed.bets.map(deserializeBet), number).totalReturnMinor }));
+    const retry: BehaviorOutcome<RouletteTableState> = { ok: true, state: { ...state, round: { ...round, revealAtMs: ctx.nowMs + 500 } }, events: [] };
     return {
       ok: true,
       effect: { type: "wallet.settle", gameId: "roulette", currency: config.currency, items: payouts.map((p) => ({ holdId: p.placed.holdId, winMinor: p.winMinor.toString() })) } satisfies TableEffect,
       resume: (raw) => {
-        const failed = (raw as BatchResult).statuses.filter((s) => s !== "ok");
         // A transient ledger refusal (busy) leaves the round revealing; the next tick settles again, idempotently.
-        if (failed.length > 0) return { ok: true, state: { ...state, round: { ...round, revealAtMs: ctx.nowMs + 500 } }, events: [] };
-        const done: Round = { ...round, phase: "results", nextAtMs: ctx.nowMs + config.resultsMs };
-        return {
-          ok: true, effect: record(state, done, "settled", ctx.nowMs, { payouts: payouts.map((p) => ({ betId: p.placed.betId, payoutMinor: p.winMinor.toString() })) }),
-          resume: () => ({
-            ok: true, state: { ...state, round: done, history: [number, ...state.history].slice(0, historyMax) },
-            events: [
-              ...payouts.map((p) => ({ kind: "round.payout", to: p.placed.userId, data: { roundId: round.id, holdId: p.placed.holdId, stakeMinor: p.placed.stakeMinor, returnMinor: p.winMinor.toString() } })),
-              { kind: "round.settled", data: { roundId: round.id, number, bets: round.bets.length, returnedMinor: payouts.reduce((s, p) => s + p.winMinor, 0n).toString() } },
-            ],
-          }),
-        };
+        if ((raw as BatchResult).statuses.some((s) => s !== "ok")) return retry;
+        return sweep(round, config, retry, () => {
+          const done: Round = { ...round, phase: "results", nextAtMs: ctx.nowMs + config.resultsMs };
+          const parts: Record<string, { payouts: { holdId: string; stakeMinor: string; returnMinor: string }[] }> = {};
+          for (const p of payouts) (parts[p.placed.userId] ??= { payouts: [] }).payouts.push({ holdId: p.placed.holdId, stakeMinor: p.placed.stakeMinor, returnMinor: p.winMinor.toString() });
+          return {
+            ok: true, effect: record(state, done, "settled", ctx.nowMs, { payouts: payouts.map((p) => ({ betId: p.placed.betId, payoutMinor: p.winMinor.toString() })) }),
+            resume: () => ({
+              ok: true, state: { ...state, round: done, history: [number, ...state.history].slice(0, historyMax) },
+              // One event for the table; each player's own payouts ride in it, visible to that player only.
+              events: [{ kind: "round.settled", data: { roundId: round.id, number, bets: round.bets.length, returnedMinor: payouts.reduce((s, p) => s + p.winMinor, 0n).toString() }, parts }],
+            }),
+          };
+        });
       },
+    };
+  }
+
+  /**
+   * Releases the round's holds that were reserved but never became bets (refused when judged, or
+   * orphaned when a player gave up or the owner changed between reservation and judgement).
+   */
+  function sweep(round: Round, config: RouletteTableConfig, retry: BehaviorOutcome<RouletteTableState>, then: () => BehaviorOutcome<RouletteTableState>): BehaviorOutcome<RouletteTableState> {
+    return {
+      ok: true,
+      effect: { type: "wallet.sweep", currency: config.currency, roundId: round.id } satisfies TableEffect,
+      resume: (raw) => ((raw as SweepResult).status === "ok" ? then() : retry),
     };
   }
 
   function voidRound(state: RouletteTableState, round: Round, reason: string, ctx: RoomContext): BehaviorOutcome<RouletteTableState> {
     const config = configOf(state.tableId);
+    const retry: BehaviorOutcome<RouletteTableState> = { ok: true, state: { ...state, round: { ...round, phase: "voiding", voidReason: reason } }, events: [] };
     return {
       ok: true,
       effect: { type: "wallet.void", currency: config.currency, holdIds: round.bets.map((b) => b.holdId) } satisfies TableEffect,
       resume: (raw) => {
-        const failed = (raw as BatchResult).statuses.filter((s) => s !== "ok");
-        if (failed.length > 0) return { ok: true, state: { ...state, round: { ...round, phase: "voiding", voidReason: reason } }, events: [] };
-        const done: Round = { ...round, phase: "results", voidReason: reason, nextAtMs: ctx.nowMs + config.resultsMs };
-        return {
-          ok: true, effect: record(state, done, "voided", ctx.nowMs, { voidReason: reason }),
-          resume: () => ({ ok: true, state: { ...state, round: done }, events: [{ kind: "round.voided", data: { roundId: round.id, reason, refunded: round.bets.length } }] }),
-        };
+        if ((raw as BatchResult).statuses.some((s) => s !== "ok")) return retry;
+        return sweep(round, config, retry, () => {
+          const done: Round = { ...round, phase: "results", voidReason: reason, nextAtMs: ctx.nowMs + config.resultsMs };
+          const parts: Record<string, { refunds: { holdId: string; stakeMinor: string }[] }> = {};
+          for (const b of round.bets) (parts[b.userId] ??= { refunds: [] }).refunds.push({ holdId: b.holdId, stakeMinor: b.stakeMinor });
+          return {
+            ok: true, effect: record(state, done, "voided", ctx.nowMs, { voidReason: reason }),
+            resume: () => ({ ok: true, state: { ...state, round: done }, events: [{ kind: "round.voided", data: { roundId: round.id, reason, refunded: round.bets.length }, parts }] }),
+          };
+        });
       },
     };
+  }
+
+  /** Operator controls (operators, and dealers at live tables): close, open, limits, void. */
+  function tableControl(state: RouletteTableState, action: ActionRequest, actor: Actor, ctx: RoomContext): BehaviorOutcome<RouletteTableState> {
+    if (!actor.roles.includes("operator") && !(kind === "live" && actor.roles.includes("dealer"))) return refuse("AUTH_FORBIDDEN", "table controls need the operator role");
+    const by = actor.userId;
+    switch (action.kind) {
+      case "table.close":
+        return { ok: true, state: { ...state, closed: true }, events: [{ kind: "table.closed", data: { by, roundId: state.round?.id ?? null } }] };
+      case "table.open":
+        return { ok: true, state: { ...state, closed: false }, events: [{ kind: "table.opened", data: { by } }] };
+      case "table.limits": {
+        const limits = parseLimits(action, limitsOf(state), configOf(state.tableId).currency);
+        if (typeof limits === "string") return refuse("BET_INVALID", limits);
+        return { ok: true, state: { ...state, nextLimits: limits }, events: [{ kind: "table.limits", data: { by, appliesFrom: "next round", limits: limitsToWire(limits) } }] };
+      }
+      default: {
+        const round = state.round;
+        if (round === null || (round.phase !== "betting" && round.phase !== "closed")) return refuse("BET_ROUND_CLOSED", "only a round whose outcome is not fixed yet can be voided");
+        return voidRound(state, round, typeof action.reason === "string" && action.reason.trim() !== "" ? action.reason.slice(0, 200) : "voided by operator", ctx);
+      }
+    }
   }
 
   return {
@@ -281,13 +369,10 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
       if (action.kind === "tick") return actor.userId === "system" ? tick(state, ctx) : refuse("ACTION_REJECTED", "tick is the server's");
       if (action.kind === "bet") return placeBet(state, action, actor, ctx);
       if (kind === "live" && ["open", "close", "result", "cue", "heartbeat"].includes(action.kind)) return dealerAction(state, action, actor, ctx);
-      if (action.kind === "void" && (actor.roles.includes("operator") || actor.roles.includes("dealer"))) {
-        const round = state.round;
-        if (round === null || round.phase !== "betting") return refuse("BET_ROUND_CLOSED", "only a round still taking bets can be voided");
-        return voidRound(state, round, typeof action.reason === "string" ? action.reason.slice(0, 200) : "voided by operator", ctx);
-      }
+      if (["table.close", "table.open", "table.limits", "round.void", "void"].includes(action.kind)) return tableControl(state, action, actor, ctx);
       return refuse("ACTION_REJECTED", `unknown roulette action "${action.kind}"`);
     },
+    prepare: (state, action, actor, ctx) => (action.kind === "bet" ? prepareBet(state, action, actor, ctx) : null),
     deadline(state) {
       const round = state.round;
       const live = configOf(state.tableId).live;
@@ -299,7 +384,9 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
         if (round.phase === "closed") return absentAt;
         return round.revealAtMs;
       }
-      if (round === null || round.phase === "voiding") return 0;
+      if (round === null) return state.closed === true ? null : 0;
+      if (round.phase === "voiding") return 0;
+      if (round.phase === "results" && state.closed === true) return null;
       if (round.phase === "betting") return round.closesAtMs;
       if (round.phase === "revealing") return round.revealAtMs;
       return round.nextAtMs;
@@ -316,14 +403,24 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
       for (const bet of round?.bets ?? []) (mine[bet.userId] ??= []).push({ holdId: bet.holdId, stakeMinor: bet.stakeMinor, bets: bet.bets });
       const live = configOf(state.tableId).live;
       return {
-        public: { tableId: state.tableId, round: publicRound, history: state.history, ...(live ? { streamUrl: live.streamUrl } : {}) },
-        private: mine, server: { seq: state.seq, round, dealerSeenMs: state.dealerSeenMs ?? null },
+        public: { tableId: state.tableId, open: state.closed !== true, round: publicRound, history: state.history, limits: limitsToWire(limitsOf(state)), ...(live ? { streamUrl: live.streamUrl } : {}) },
+        private: mine,
+        server: {
+          seq: state.seq, round, dealerSeenMs: state.dealerSeenMs ?? null, closed: state.closed === true,
+          limits: state.limits === undefined ? null : encodeBigints(state.limits), nextLimits: state.nextLimits === undefined ? null : encodeBigints(state.nextLimits),
+        },
       };
     },
     restore(snapshot) {
       const pub = snapshot.public as { tableId: string; history: number[] };
-      const server = snapshot.server as { seq: number; round: Round | null; dealerSeenMs?: number | null };
-      return { tableId: pub.tableId, seq: server.seq, round: server.round, history: pub.history, ...(typeof server.dealerSeenMs === "number" ? { dealerSeenMs: server.dealerSeenMs } : {}) };
+      const server = snapshot.server as { seq: number; round: Round | null; dealerSeenMs?: number | null; closed?: boolean; limits?: unknown; nextLimits?: unknown };
+      return {
+        tableId: pub.tableId, seq: server.seq, round: server.round, history: pub.history,
+        ...(typeof server.dealerSeenMs === "number" ? { dealerSeenMs: server.dealerSeenMs } : {}),
+        ...(server.closed === true ? { closed: true } : {}),
+        ...(server.limits ? { limits: decodeBigints(server.limits) as RouletteLimits } : {}),
+        ...(server.nextLimits ? { nextLimits: decodeBigints(server.nextLimits) as RouletteLimits } : {}),
+      };
     },
   };
 }
@@ -334,4 +431,54 @@ function serializeBet(bet: RouletteBet) {
 
 function deserializeBet(bet: { type: string; pockets: readonly number[]; stakeMinor: string }): RouletteBet {
   return { type: bet.type as RouletteBet["type"], pockets: bet.pockets, stakeMinor: BigInt(bet.stakeMinor) };
+}
+
+/** Limits on the wire: amounts as decimal strings of minor units. */
+function limitsToWire(limits: RouletteLimits) {
+  return {
+    roundStakeMinorMax: limits.roundStakeMinorMax.toString(), roundBetsMax: limits.roundBetsMax,
+    perBet: Object.fromEntries(Object.entries(limits.perBet).map(([type, range]) => [type, { minMinor: range.minMinor.toString(), maxMinor: range.maxMinor.toString() }])),
+  };
+}
+
+const roundBetsMaxLimit = 1_000;
+
+/**
+ * An operator's new limits: `roundStakeMax` (amount), `roundBetsMax` (count) and `perBet`
+ * (`{ "<type>": { "min": amount, "max": amount } }`), each optional, over the limits in force.
+ */
+function parseLimits(action: ActionRequest, current: RouletteLimits, currencyCode: string): RouletteLimits | string {
+  const unit = findCurrency(currencyCode);
+  if (unit === null) return `unknown currency ${currencyCode}`;
+  const amount = (value: unknown, name: string): bigint | string => {
+    if (typeof value !== "string") return `${name} must be a decimal string`;
+    const parsed = parseAmount(value, unit);
+    return typeof parsed === "bigint" ? (parsed > 0n ? parsed : `${name} must be positive`) : `${name}: ${parsed}`;
+  };
+  let roundStakeMinorMax = current.roundStakeMinorMax;
+  if (action.roundStakeMax !== undefined) {
+    const parsed = amount(action.roundStakeMax, "roundStakeMax");
+    if (typeof parsed === "string") return parsed;
+    roundStakeMinorMax = parsed;
+  }
+  let roundBetsMax = current.roundBetsMax;
+  if (action.roundBetsMax !== undefined) {
+    if (typeof action.roundBetsMax !== "number" || !Number.isInteger(action.roundBetsMax) || action.roundBetsMax < 1 || action.roundBetsMax > roundBetsMaxLimit) return `roundBetsMax must be an integer from 1 to ${roundBetsMaxLimit}`;
+    roundBetsMax = action.roundBetsMax;
+  }
+  const perBet = { ...current.perBet };
+  if (action.perBet !== undefined) {
+    if (typeof action.perBet !== "object" || action.perBet === null) return "perBet must be an object";
+    for (const [type, range] of Object.entries(action.perBet)) {
+      if (!(type in perBet)) return `perBet: unknown bet type ${type}`;
+      const { min, max } = (range ?? {}) as { min?: unknown; max?: unknown };
+      const minMinor = amount(min, `perBet.${type}.min`);
+      const maxMinor = amount(max, `perBet.${type}.max`);
+      if (typeof minMinor === "string") return minMinor;
+      if (typeof maxMinor === "string") return maxMinor;
+      if (minMinor > maxMinor) return `perBet.${type}: min above max`;
+      perBet[type as RouletteBetType] = { minMinor, maxMinor };
+    }
+  }
+  return { perBet, roundStakeMinorMax, roundBetsMax };
 }

@@ -3,7 +3,7 @@ import type { Rng } from "../../engine/rng/rng.js";
 import type { RoundStore } from "../ports/round-store.js";
 import type { Wallet } from "../wallet/index.js";
 import type { EffectRunner } from "../rooms/room-host.js";
-import type { BatchResult, InstantResult, ReserveResult, RoundRecord, SlotSpinEffect, SlotSpinSummary, TableEffect } from "./table-effects.js";
+import type { BatchResult, InstantResult, ReserveResult, RoundRecord, SlotSpinEffect, SlotSpinSummary, SweepEffect, SweepResult, TableEffect } from "./table-effects.js";
 import { play, newSlotSession, type CompiledSlot, type SlotSession, type SlotSpinResult } from "../../engine/slots/index.js";
 import { silentMetrics, type Metrics } from "../ports/metrics.js";
 import type { Clock } from "../ports/clock.js";
@@ -60,6 +60,7 @@ export function createTableEffectRunner(deps: { wallet: Wallet; rng: Rng; rounds
         const results = await Promise.all(effect.holdIds.map((holdId) => deps.wallet.voidBet({ holdId, key: `void:${holdId}`, currency: effect.currency })));
         return { statuses: results.map((r) => r.status) } satisfies BatchResult;
       }
+      case "wallet.sweep": return sweepRound(deps.wallet, effect);
       case "slots.spin": return slotSpin(deps, effect);
       case "holdem.deal": {
         const dealt = startHoldemHand(decodeBigints(effect.state) as HoldemState, deps.rng);
@@ -91,6 +92,20 @@ export function createTableEffectRunner(deps: { wallet: Wallet; rng: Rng; rounds
         return null;
     }
   };
+}
+
+const sweepPageHolds = 1_000;
+
+/** Voids a round's holds still pending, a page at a time; each void is keyed by its hold. */
+async function sweepRound(wallet: Wallet, effect: SweepEffect): Promise<SweepResult> {
+  let voided = 0;
+  for (;;) {
+    const holds = await wallet.pendingHolds(effect.roundId, sweepPageHolds);
+    const results = await Promise.all(holds.map((holdId) => wallet.voidBet({ holdId, key: `void:${holdId}`, currency: effect.currency })));
+    if (results.some((r) => r.status !== "ok")) return { status: "failed", voided };
+    voided += holds.length;
+    if (holds.length < sweepPageHolds) return { status: "ok", voided };
+  }
 }
 
 function summarize(result: SlotSpinResult) {

@@ -16,6 +16,9 @@ export interface SettleItem { readonly holdId: string; readonly winMinor: string
 
 export interface SettleEffect { readonly type: "wallet.settle"; readonly gameId: string; readonly currency: string; readonly items: readonly SettleItem[] }
 export interface VoidEffect { readonly type: "wallet.void"; readonly currency: string; readonly holdIds: readonly string[] }
+/** Voids every hold of a round still pending (reserved, never accepted as a bet or already settled). */
+export interface SweepEffect { readonly type: "wallet.sweep"; readonly currency: string; readonly roundId: string }
+export interface SweepResult { readonly status: "ok" | "failed"; readonly voided: number }
 export interface DrawEffect { readonly type: "rng.uniform"; readonly n: number }
 
 export interface RoundRecord {
@@ -70,7 +73,7 @@ export interface InstantEffect {
 
 export interface InstantResult { readonly status: string; readonly availableMinor?: string }
 
-export type TableEffect = ReserveEffect | SettleEffect | VoidEffect | DrawEffect | RecordEffect | SlotSpinEffect | InstantEffect;
+export type TableEffect = ReserveEffect | SettleEffect | VoidEffect | SweepEffect | DrawEffect | RecordEffect | SlotSpinEffect | InstantEffect;
 
 /** What a reservation answered: the ledger status and, when it worked, the player's available balance. */
 export interface ReserveResult { readonly status: string; readonly availableMinor?: string }

@@ -32,6 +32,8 @@ export interface Wallet {
   balances(playerId: string): Promise<readonly PlayerBalance[]>;
   history(playerId: string, currency: string, page: { beforeTransferId?: bigint; limit: number }, purse?: PlayerPurse): Promise<HistoryPage | { status: "account_not_found" }>;
   check(): Promise<LedgerCheck>;
+  /** Ids of a round's holds still pending (reserved but neither settled nor voided), at most `limit`. */
+  pendingHolds(roundId: string, limit: number): Promise<readonly string[]>;
 }
 
 /**
@@ -123,6 +125,7 @@ export function createWallet(store: LedgerStore, options: Partial<WalletOptions>
       return store.history(account.id, page);
     },
     check: () => store.check(),
+    pendingHolds: (roundId, limit) => store.pendingHolds(roundId, limit),
   };
 }
 

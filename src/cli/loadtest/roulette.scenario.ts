@@ -1,8 +1,8 @@
 /**
  * The roulette scenario: join a table, bet on every open round (several bets a round, one think time
  * apart, random types and amounts within the table's limits and the player's money), and keep what
- * the player observed: stakes from acks, payouts from its private `round.payout` events, refunds
- * from `round.voided`. After the duration it waits for its rounds to settle, then the ledger is asked.
+ * the player observed: stakes from acks, its own payouts and refunds from the private parts
+ * of `round.settled` and `round.voided`. After the duration it waits for its rounds to settle, then the ledger is asked.
  */
 import type { RoomEvent } from "../../client/index.js";
 import { formatAmount } from "../../engine/money/index.js";
@@ -136,14 +136,18 @@ export class RouletteSession {
       case "round.closed":
         if (this.round?.id === data.roundId) this.round = null;
         return;
-      case "round.payout": return this.onPayout(String(data.roundId), String(data.holdId), BigInt(String(data.stakeMinor)), BigInt(String(data.returnMinor)));
+      // The player's own payouts (or refunds) ride in the round's end event, visible to it alone.
       case "round.settled":
-      case "round.voided": return this.onRoundEnd(String(data.roundId), e.kind === "round.voided");
+        for (const p of (data.payouts ?? []) as Array<{ holdId: string; stakeMinor: string; returnMinor: string }>) this.onReturn(String(data.roundId), p.holdId, BigInt(p.stakeMinor), BigInt(p.returnMinor), "payout");
+        return this.onRoundEnd(String(data.roundId));
+      case "round.voided":
+        for (const r of (data.refunds ?? []) as Array<{ holdId: string; stakeMinor: string }>) this.onReturn(String(data.roundId), r.holdId, BigInt(r.stakeMinor), BigInt(r.stakeMinor), "refund");
+        return this.onRoundEnd(String(data.roundId));
       default: return;
     }
   }
 
-  private onPayout(roundId: string, holdId: string, stakeMinor: bigint, returnMinor: bigint): void {
+  private onReturn(roundId: string, holdId: string, stakeMinor: bigint, returnMinor: bigint, kind: "payout" | "refund"): void {
     const money = this.player.money;
     if (!this.holds.has(holdId)) {
       // Its ack never arrived (or arrived as a duplicate without a result): the payout proves the stake.
@@ -154,19 +158,14 @@ export class RouletteSession {
         this.observeStake(holdId, roundId, stakeMinor);
       }
     } else this.holds.delete(holdId);
-    money.payoutsMinor += returnMinor;
+    if (kind === "payout") money.payoutsMinor += returnMinor;
+    else money.refundsMinor += returnMinor;
     this.player.availableMinor += returnMinor;
   }
 
-  private onRoundEnd(roundId: string, voided: boolean): void {
-    const staked = this.openStakes.get(roundId);
+  private onRoundEnd(roundId: string): void {
     if (this.round?.id === roundId) this.round = null;
-    if (staked === undefined) return;
     this.openStakes.delete(roundId);
-    if (voided) {
-      this.player.money.refundsMinor += staked;
-      this.player.availableMinor += staked;
-    }
     for (const [holdId, hold] of this.holds) if (hold.roundId === roundId) this.holds.delete(holdId);
   }
 

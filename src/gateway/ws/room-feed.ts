@@ -119,8 +119,10 @@ export class RoomFeed {
   private deliver(connection: Connection, member: Member, encoded: Encoded): void {
     member.delivered = encoded.entry.offset;
     const { entry } = encoded;
-    if (entry.to !== undefined && entry.to === connection.userId) {
-      connection.sendRaw(Buffer.from(JSON.stringify({ type: "event", room: this.room, epoch: this.epoch, offset: entry.offset, ts: entry.ts, kind: entry.kind, data: entry.data, private: true, ...(entry.revealAt ? { revealAt: entry.revealAt } : {}) })));
+    const part = entry.parts?.[connection.userId];
+    if ((entry.to !== undefined && entry.to === connection.userId) || part !== undefined) {
+      const data = part === undefined ? entry.data : { ...(entry.data as Record<string, unknown> | undefined), ...part };
+      connection.sendRaw(Buffer.from(JSON.stringify({ type: "event", room: this.room, epoch: this.epoch, offset: entry.offset, ts: entry.ts, kind: entry.kind, data, private: true, ...(entry.revealAt ? { revealAt: entry.revealAt } : {}) })));
     } else {
       connection.sendFrame(encoded.publicFrame);
     }
