@@ -2,7 +2,6 @@ import { findCurrency, parseAmount } from "../../engine/money/index.js";
 import { pocketCount, redNumbers, settle, validateBets, defaultRouletteLimits, type RouletteBet, type RouletteBetRequest, type RouletteBetType, type RouletteLimits } from "../../engine/roulette/index.js";
 import { decodeBigints, encodeBigints } from "./json-bigint.js";
 import type { ErrorName } from "../../protocol/errors.js";
-import type { LogEntryInput } from "../ports/room-log.js";
 import type { ActionRequest, Actor, BehaviorOutcome, PrepareOutcome, RoomBehavior, RoomContext } from "../rooms/room-behavior.js";
 import { roomSubject } from "../rooms/room-behavior.js";
 import type { BatchResult, ReserveResult, RoundRecord, SweepResult, TableEffect } from "./table-effects.js";
