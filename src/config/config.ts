@@ -46,6 +46,7 @@ export interface Config {
   readonly edgeBufferEntriesMax: number;
   readonly revealLeadMs: number;
   readonly leaseTtlMs: number;
+  readonly roomWriteBatchWaitMs: number;
   readonly actionTimeoutMs: number;
   readonly chatCharsMax: number;
   readonly chatMessagesPerMinuteMax: number;

@@ -42,3 +42,69 @@ describe("RoomHost timers", () => {
     host.stop();
   });
 });
+
+interface Tally { readonly count: number; readonly total: number }
+
+/** A room whose actions need a slow outside step first (as a bet needs its stake reserved). */
+const tally: RoomBehavior<Tally> = {
+  kind: "tally",
+  canJoin: () => true,
+  initial: () => ({ count: 0, total: 0 }),
+  prepare: (_state, action) => (typeof action.n === "number" && action.n > 0 ? { ok: true, effect: { n: action.n } } : { ok: false, error: "ACTION_REJECTED", details: ["n must be positive"] }),
+  apply: (state, action, actor, ctx) => {
+    const n = ctx.prepared as number;
+    return { ok: true, state: { count: state.count + 1, total: state.total + n }, events: [{ kind: "added", data: { n, by: actor.userId } }], result: { total: state.total + n } };
+  },
+  snapshot: (state) => ({ public: state }),
+  restore: (snapshot) => snapshot.public as Tally,
+};
+
+describe("RoomHost prepared actions", () => {
+  it("prepares concurrently, judges in order, writes many actions in one append, and answers each with its own offset", async () => {
+    const lease = new MemoryRoomLease(systemClock);
+    const log = new MemoryRoomLog(lease, { roomLogEntriesMax: 1_000, roomLogAgeMsMax: 60_000 }, "t");
+    let appends = 0;
+    const append = log.append.bind(log);
+    log.append = async (...args) => {
+      appends++;
+      return append(...args);
+    };
+    const fence = (await lease.acquire("tally:a", "n1", 60_000)) as number;
+    let inFlight = 0;
+    let inFlightMax = 0;
+    const host = await RoomHost.open("tally:a", fence, tally, log, systemClock, {
+      revealLeadMs: 0, chatCharsMax: 10, chatMessagesPerMinuteMax: 10, roomActionQueueMax: 1_000, actionIdsRememberedMax: 1_000, roomLogEntriesMax: 1_000, roomWriteBatchWaitMs: 3,
+    }, () => undefined, async (_room, effect) => {
+      inFlight++;
+      inFlightMax = Math.max(inFlightMax, inFlight);
+      await new Promise((r) => setTimeout(r, 5));
+      inFlight--;
+      return (effect as { n: number }).n;
+    });
+    const actor = (i: number) => ({ userId: `u${i % 7}`, roles: [] as const });
+    const replies = await Promise.all(Array.from({ length: 200 }, (_, i) =>
+      host.submit({ type: "action", actor: actor(i), actionId: `a${i}`, lastOffset: 0, action: { kind: "add", n: i + 1 } })));
+    expect(replies.every((r) => r.ok && r.status === "applied")).toBe(true);
+    const offsets = replies.map((r) => (r.ok ? r.offset : -1));
+    expect(new Set(offsets).size).toBe(200);
+    expect([...offsets].sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+    // Preparation ran side by side; the writes were grouped.
+    expect(inFlightMax).toBeGreaterThan(10);
+    expect(appends).toBeLessThan(50);
+    const range = await log.read("tally:a", 0, 1_000);
+    expect(range.entries.reduce((sum, e) => sum + (e.data as { n: number }).n, 0)).toBe((200 * 201) / 2);
+    // Each reply's offset is the entry its action wrote.
+    for (const [i, reply] of replies.entries()) expect(reply.ok && (range.entries[reply.offset - 1]?.data as { n: number }).n).toBe(i + 1);
+    expect(((await log.snapshot("tally:a")).snapshot?.public as { state: Tally }).state).toEqual({ count: 200, total: (200 * 201) / 2 });
+
+    // The same action again, and twice at once: applied once.
+    const again = await Promise.all([0, 1].map(() => host.submit({ type: "action", actor: actor(3), actionId: "a3", lastOffset: 0, action: { kind: "add", n: 4 } })));
+    expect(again.map((r) => r.ok && r.status)).toEqual(["duplicate", "duplicate"]);
+    const twice = await Promise.all([0, 1].map(() => host.submit({ type: "action", actor: actor(1), actionId: "fresh", lastOffset: 0, action: { kind: "add", n: 1 } })));
+    expect(twice.map((r) => r.ok && r.status).sort()).toEqual(["applied", "duplicate"]);
+    // A refusal at preparation changes nothing.
+    expect(await host.submit({ type: "action", actor: actor(1), actionId: "bad", lastOffset: 0, action: { kind: "add", n: -1 } })).toMatchObject({ ok: false, error: "ACTION_REJECTED" });
+    expect((await log.head("tally:a")).offset).toBe(201);
+    host.stop();
+  });
+});

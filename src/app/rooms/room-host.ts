@@ -29,6 +29,8 @@ export interface HostLimits {
   readonly roomActionQueueMax: number;
   readonly actionIdsRememberedMax: number;
   readonly roomLogEntriesMax: number;
+  /** How long the first of a group of judged actions waits for companions before the group is written. */
+  readonly roomWriteBatchWaitMs?: number;
 }
 
 type ActionRequestOf = Extract<HostRequest, { type: "action" }>;
@@ -48,6 +50,7 @@ interface Staged<S> {
   readonly items: StagedItem[];
   readonly scoped: Set<string>;
   barrier: boolean;
+  readonly since: number;
 }
 
 /** Most actions written in one append; beyond this the batch is written and a new one starts. */
@@ -196,6 +199,11 @@ export class RoomHost<S = unknown> {
       for (;;) {
         const item = this.pending.shift();
         if (item === undefined) {
+          const wait = this.staged === null ? 0 : this.staged.since + (this.limits.roomWriteBatchWaitMs ?? 0) - this.clock.nowMs();
+          if (wait > 0) {
+            await new Promise((resolve) => setTimeout(resolve, wait));
+            continue;
+          }
           await this.flush();
           if (this.pending.length === 0) break;
           continue;
@@ -292,7 +300,7 @@ export class RoomHost<S = unknown> {
     const decided = outcome as Exclude<BehaviorOutcome<S>, { effect: unknown }>;
     if (!decided.ok) return resolve({ ok: false, error: decided.error, ...(decided.details ? { details: decided.details } : {}) });
     const events = decided.events.map((e, i) => (i === 0 ? { ...e, actionId: scoped } : e));
-    const staged = this.staged ?? { state: this.state, items: [], scoped: new Set<string>(), barrier: false };
+    const staged = this.staged ?? { state: this.state, items: [], scoped: new Set<string>(), barrier: false, since: this.clock.nowMs() };
     this.staged = staged;
     staged.state = decided.state;
     staged.scoped.add(scoped);
