@@ -42,6 +42,7 @@ import { RedisRoomLease } from "./adapters/redis/room-lease.redis.js";
 import { RedisRoomLog } from "./adapters/redis/room-log.redis.js";
 import { randomBytes } from "node:crypto";
 import { createSqlLedgerStore } from "./adapters/postgres/ledger-store.sql.js";
+import { purgeExpiredRounds } from "./app/tables/round-retention.js";
 import { SqlRoundStore } from "./adapters/postgres/round-store.sql.js";
 import { CryptoRng } from "./adapters/node/rng.crypto.js";
 import { createWallet, type Wallet } from "./app/wallet/index.js";
@@ -70,6 +71,7 @@ const keyReloadIntervalMs = 60_000;
 const readinessTimeoutMs = 2_000;
 const actionIdsRememberedMax = 10_000;
 const roomActionQueueMax = 10_000;
+const roundPurgeIntervalMs = 3_600_000;
 const pendingRequestsMax = 100_000;
 
 export interface Services {
@@ -283,10 +285,17 @@ export async function startServer(config: Config, logger: Logger = createLogger(
 
   const reloadTimer = setInterval(() => void services.keys.reload().catch((error) => logger.error({ err: error }, "key reload failed")), keyReloadIntervalMs);
   reloadTimer.unref();
+  const purgeRounds = () => void purgeExpiredRounds(services.rounds, systemClock, config.roundRetentionDays)
+    .then((purged) => { if (purged > 0) logger.info({ purged, retentionDays: config.roundRetentionDays }, "expired rounds purged from game recall"); })
+    .catch((error) => logger.error({ err: error }, "round retention purge failed"));
+  const retentionTimer = setInterval(purgeRounds, roundPurgeIntervalMs);
+  retentionTimer.unref();
+  purgeRounds();
   return {
     url, services, http, gateway,
     async close() {
       clearInterval(reloadTimer);
+      clearInterval(retentionTimer);
       await gateway.close();
       await http.close();
       await services.close();

@@ -47,6 +47,7 @@ export interface Config {
   readonly revealLeadMs: number;
   readonly leaseTtlMs: number;
   readonly roomWriteBatchWaitMs: number;
+  readonly roundRetentionDays: number;
   readonly actionTimeoutMs: number;
   readonly chatCharsMax: number;
   readonly chatMessagesPerMinuteMax: number;

@@ -66,6 +66,7 @@ export const optionSpecs = {
   wsConnectionsMax: { type: "integer", default: 19_000, min: 1, max: 1_000_000, description: "sockets per process (keep under the open-file limit)" },
   presenceIntervalMs: { type: "integer", default: 1_000, min: 50, max: 60_000, description: "how often presence counts are exchanged and sent" },
   sandboxRoomsEnabled: { type: "boolean", default: true, description: "allow sandbox:* developer rooms" },
+  roundRetentionDays: { type: "integer", default: 1_825, min: 1, max: 36_500, description: "how long game recall keeps an ended round and its bets (then they are purged, hourly)" },
   rouletteTables: { type: "string", default: "1,2,3", description: "ids of the shared roulette tables (rooms roulette:<id>), comma-separated" },
   rouletteBettingMs: { type: "integer", default: 15_000, min: 500, max: 600_000, description: "how long each roulette round takes bets" },
   rouletteResultsMs: { type: "integer", default: 5_000, min: 0, max: 600_000, description: "pause between a settled roulette round and the next" },

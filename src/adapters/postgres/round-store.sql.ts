@@ -48,6 +48,17 @@ export class SqlRoundStore implements RoundStore {
     });
   }
 
+  async purgeEndedBefore(cutoff: Date, limit: number): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      const ids = (await tx.query<{ id: string }>(
+        "select id from game_rounds where opened_at < $1 and status in ('settled', 'voided') order by opened_at limit $2", [cutoff, limit])).map((row) => row.id);
+      if (ids.length === 0) return 0;
+      await tx.query("delete from game_bets where round_id = any($1::text[])", [ids]);
+      await tx.query("delete from game_rounds where id = any($1::text[])", [ids]);
+      return ids.length;
+    });
+  }
+
   async find(roundId: string): Promise<RecalledRound | null> {
     const rounds = await this.db.query<RoundRow>("select * from game_rounds where id = $1", [roundId]);
     const row = rounds[0];

@@ -30,4 +30,6 @@ export interface RoundStore {
   find(roundId: string): Promise<RecalledRound | null>;
   /** Rounds in which `userId` placed a bet, newest first. */
   listForUser(userId: string, limit: number, beforeRoundOpenedAt?: Date): Promise<readonly RecalledRound[]>;
+  /** Deletes at most `limit` ended (settled or voided) rounds opened before `cutoff`, with their bets; returns how many. */
+  purgeEndedBefore(cutoff: Date, limit: number): Promise<number>;
 }
