@@ -46,7 +46,7 @@ const rounds = new Set<string>();
 const finished = new Promise<void>((resolve) => {
   client.on("event", async (event: RoomEvent) => {
     if (event.room !== table) return;
-    const data = event.data as { roundId?: string; number?: number; returnMinor?: string };
+    const data = event.data as { roundId?: string; number?: number; payouts?: { returnMinor: string }[] };
     if (event.kind === "round.opened" && rounds.size < 2 && data.roundId !== undefined && !rounds.has(data.roundId)) {
       rounds.add(data.roundId);
       await client.act(table, { kind: "bet", roundId: data.roundId, bets: [{ type: "red", amount: "1.00" }] });
@@ -54,7 +54,8 @@ const finished = new Promise<void>((resolve) => {
     }
     // Shown at revealAt: the SDK holds the result back until the synchronized moment.
     if (event.kind === "round.result") console.log(`the ball lands on ${data.number}`);
-    if (event.kind === "round.payout") console.log(`paid ${Number(data.returnMinor) / 100} EUR`);
+    // The settlement carries this player's own payouts (nobody else sees them).
+    for (const payout of event.kind === "round.settled" ? data.payouts ?? [] : []) console.log(`paid ${Number(payout.returnMinor) / 100} EUR`);
     if (event.kind === "round.settled" && rounds.size === 2 && data.roundId !== undefined && [...rounds].at(-1) === data.roundId) resolve();
   });
 });
