@@ -266,10 +266,13 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     },
   });
   registerRoundRoutes(http, services.auth, services.rounds);
+  // The gateway counts its rooms and members when Prometheus asks; it exists once the metrics do.
+  let census: () => ReturnType<WsGateway["census"]> = () => new Map();
   const gateway = new WsGateway({
     auth: services.auth, directory: services.directory, log: services.roomLog, bus: services.bus, clock: systemClock, logger,
-    metrics: createGatewayMetrics(metrics.registry), limits: config,
+    metrics: createGatewayMetrics(metrics.registry, () => census()), limits: config,
   });
+  census = () => gateway.census();
   await gateway.attach(http.server);
   await http.listen({ port: config.port, host: config.host });
   const address = http.server.address();

@@ -59,6 +59,14 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", request.id);
   });
+  // Error bodies carry their registry code; counted here, where every error response passes.
+  app.addHook("onSend", async (_request, reply, payload) => {
+    if (reply.statusCode >= 400 && typeof payload === "string") {
+      const code = /"code":"(CROUPIER_ERR_[A-Z0-9_]+)"/.exec(payload)?.[1];
+      if (code !== undefined) deps.metrics.errors.inc({ code });
+    }
+    return payload;
+  });
   app.addHook("onResponse", async (request, reply) => {
     const route = request.routeOptions.url ?? "unmatched";
     deps.metrics.requestDuration.observe({ method: request.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);

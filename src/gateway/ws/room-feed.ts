@@ -41,7 +41,8 @@ export class RoomFeed {
     readonly room: string,
     private readonly log: RoomLog,
     private readonly limits: FeedLimits,
-    private readonly onEntry: (feed: RoomFeed, entry: LogEntry) => void,
+    /** After each live entry is handed to every member, with how long that took (seconds). */
+    private readonly onEntry: (feed: RoomFeed, entry: LogEntry, fanoutSeconds: number) => void,
     private readonly onReset: (feed: RoomFeed) => void,
   ) {}
 
@@ -109,11 +110,12 @@ export class RoomFeed {
     this.ring.push(encoded);
     if (this.ring.length > this.limits.edgeBufferEntriesMax) this.ring.shift();
     this.lastOffset = entry.offset;
+    const started = performance.now();
     for (const [connection, member] of this.members) {
       if (member.catchingUp || member.delivered >= entry.offset) continue;
       this.deliver(connection, member, encoded);
     }
-    this.onEntry(this, entry);
+    this.onEntry(this, entry, (performance.now() - started) / 1000);
   }
 
   private deliver(connection: Connection, member: Member, encoded: Encoded): void {

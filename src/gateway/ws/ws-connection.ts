@@ -3,6 +3,7 @@ import type { Principal } from "../../app/auth/auth.service.js";
 import { closeCodes, type CloseName } from "../../protocol/ws.close-codes.js";
 import { errors, type ErrorName } from "../../protocol/errors.js";
 import type { ServerMessage } from "../../protocol/ws.messages.js";
+import { SendTally } from "./ws-metrics.js";
 
 export interface ConnectionLimits {
   readonly sendQueueBytesMax: number;
@@ -24,7 +25,7 @@ export class Connection {
   private closing = false;
   private frameSeq = 0;
 
-  constructor(readonly id: string, private readonly ws: WebSocket, private readonly limits: ConnectionLimits, private readonly onSlow: () => void) {}
+  constructor(readonly id: string, private readonly ws: WebSocket, private readonly limits: ConnectionLimits, private readonly onSlow: () => void, private readonly tally: SendTally = new SendTally()) {}
 
   get isOpen(): boolean {
     return !this.closing && this.ws.readyState === this.ws.OPEN;
@@ -36,7 +37,10 @@ export class Connection {
 
   /** Sends pre-encoded bytes (a broadcast encodes once and hands every member the same buffer). */
   sendRaw(bytes: Buffer): void {
-    if (this.fitsQueue(bytes.length)) this.ws.send(bytes, { binary: false });
+    if (!this.fitsQueue(bytes.length)) return;
+    this.ws.send(bytes, { binary: false });
+    this.tally.frames++;
+    this.tally.bytes += bytes.length;
   }
 
   /**
@@ -44,7 +48,10 @@ export class Connection {
    * frames to the same socket synchronously (compression is off), so order with `send` is kept.
    */
   sendFrame(frame: Buffer): void {
-    if (this.fitsQueue(frame.length)) (this.ws as unknown as { _socket: { write(chunk: Buffer): boolean } })._socket.write(frame);
+    if (!this.fitsQueue(frame.length)) return;
+    (this.ws as unknown as { _socket: { write(chunk: Buffer): boolean } })._socket.write(frame);
+    this.tally.frames++;
+    this.tally.bytes += frame.length;
   }
 
   /** Whether `bytes` more may be queued; a socket that would pass sendQueueBytesMax is cut off instead. */
@@ -62,6 +69,7 @@ export class Connection {
 
   sendError(name: ErrorName, id?: string, details?: readonly string[]): void {
     const spec = errors[name];
+    this.tally.refused(spec.code);
     this.send({ type: "error", ...(id ? { id } : {}), code: spec.code, message: spec.message, requestId: `${this.id}.${++this.frameSeq}`, ...(details && details.length > 0 ? { details } : {}) });
   }
 

@@ -9,6 +9,7 @@ import type { Clock } from "../../app/ports/clock.js";
 import type { LogEntry, RoomLog } from "../../app/ports/room-log.js";
 import type { RoomDirectory } from "../../app/rooms/room-directory.js";
 import type { HostReply } from "../../app/rooms/room-host.js";
+import { roomKind } from "../../app/rooms/room-behavior.js";
 import { protocolVersion, type ActionFrame, type ChatFrame, type ClientFrame, type JoinFrame, type ModerateFrame } from "../../protocol/ws.messages.js";
 import { parseFrame } from "./frames.js";
 import { textFrame } from "./text-frame.js";
@@ -106,9 +107,22 @@ export class WsGateway {
     this.wss.close();
   }
 
+  /** Rooms with members on this node, and their members, by room kind (for the metrics). */
+  census(): Map<string, { rooms: number; members: number }> {
+    const byKind = new Map<string, { rooms: number; members: number }>();
+    for (const [room, feed] of this.feeds) {
+      const kind = roomKind(room);
+      const entry = byKind.get(kind) ?? { rooms: 0, members: 0 };
+      entry.rooms++;
+      entry.members += feed.members.size;
+      byKind.set(kind, entry);
+    }
+    return byKind;
+  }
+
   private accept(ws: WebSocket): void {
     const { limits, metrics } = this.deps;
-    const connection = new Connection(`c${process.pid.toString(36)}-${(++this.connectionSeq).toString(36)}`, ws, { sendQueueBytesMax: limits.sendQueueBytesMax, messagesPerSecondMax: limits.messagesPerSecondMax, invalidFramesMax }, () => metrics.slowConsumers.inc());
+    const connection = new Connection(`c${process.pid.toString(36)}-${(++this.connectionSeq).toString(36)}`, ws, { sendQueueBytesMax: limits.sendQueueBytesMax, messagesPerSecondMax: limits.messagesPerSecondMax, invalidFramesMax }, () => metrics.slowConsumers.inc(), metrics.tally);
     this.connections.add(connection);
     metrics.connections.inc();
     const authTimer = setTimeout(() => { if (connection.principal === null) connection.close("authTimeout"); }, limits.authTimeoutMs);
@@ -272,7 +286,7 @@ export class WsGateway {
   private async feedOf(room: string): Promise<RoomFeed> {
     let feed = this.feeds.get(room);
     if (feed === undefined) {
-      feed = new RoomFeed(room, this.deps.log, this.deps.limits, (f, entry) => this.onEntry(f, entry), (f) => this.onReset(f));
+      feed = new RoomFeed(room, this.deps.log, this.deps.limits, (f, entry, seconds) => this.onEntry(f, entry, seconds), (f) => this.onReset(f));
       this.feeds.set(room, feed);
       this.presenceStops.set(room, await this.deps.bus.subscribe(`room.presence.${room}`, (message) => this.onPresence(room, message)));
     }
@@ -280,8 +294,9 @@ export class WsGateway {
     return feed;
   }
 
-  private onEntry(feed: RoomFeed, entry: LogEntry): void {
+  private onEntry(feed: RoomFeed, entry: LogEntry, fanoutSeconds: number): void {
     this.deps.metrics.eventsOut.inc(feed.members.size);
+    this.deps.metrics.fanout.observe(fanoutSeconds);
     if (entry.kind === "moderation") {
       const data = entry.data as { op?: string; userId?: string };
       if (data.op !== "kick") return;
