@@ -58,7 +58,7 @@ export const optionSpecs = {
   edgeBufferEntriesMax: { type: "integer", default: 1_000, min: 10, max: 100_000, description: "recent entries per room each node keeps for fast replays" },
   revealLeadMs: { type: "integer", default: 150, min: 0, max: 10_000, description: "how far ahead of the broadcast a synchronized reveal is scheduled" },
   leaseTtlMs: { type: "integer", default: 3_000, min: 200, max: 60_000, description: "room ownership lease; a dead owner's rooms move within about 1.5x this" },
-  roomWriteBatchWaitMs: { type: "integer", default: 2, min: 0, max: 1_000, description: "longest an action judged by a room waits for companions before their events and snapshot are written together" },
+  roomWriteBatchWaitMs: { type: "integer", default: 2, min: 0, max: 1_000, description: "longest an action judged by a room waits, while other actions are still being prepared, before their events and snapshot are written together" },
   actionTimeoutMs: { type: "integer", default: 5_000, min: 100, max: 60_000, description: "how long a node waits for a room's owner to answer" },
   chatCharsMax: { type: "integer", default: 300, min: 1, max: 4_096, description: "longest chat message" },
   chatMessagesPerMinuteMax: { type: "integer", default: 20, min: 1, max: 10_000, description: "chat messages per user per room per minute" },

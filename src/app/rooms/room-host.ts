@@ -199,7 +199,8 @@ export class RoomHost<S = unknown> {
       for (;;) {
         const item = this.pending.shift();
         if (item === undefined) {
-          const wait = this.staged === null ? 0 : this.staged.since + (this.limits.roomWriteBatchWaitMs ?? 0) - this.clock.nowMs();
+          // Wait for companions only while some are being prepared; otherwise nothing is coming.
+          const wait = this.staged === null || this.preparing === 0 ? 0 : this.staged.since + (this.limits.roomWriteBatchWaitMs ?? 0) - this.clock.nowMs();
           if (wait > 0) {
             await new Promise((resolve) => setTimeout(resolve, wait));
             continue;
