@@ -62,6 +62,8 @@ import { compileSlot, crownJewels } from "./engine/slots/index.js";
 import { Registry } from "prom-client";
 import { createPromMetrics } from "./adapters/prometheus/metrics.prom.js";
 import { registerRoundRoutes } from "./gateway/http/rounds.routes.js";
+import { registerTableRoutes } from "./gateway/http/tables.routes.js";
+import type { TableKind, TableRef } from "./app/tables/table-summary.js";
 import { hostname } from "node:os";
 
 export const version = "0.1.0";
@@ -90,6 +92,8 @@ export interface Services {
   readonly payments: Payments;
   readonly sandbox: SandboxPaymentProvider;
   readonly rounds: RoundStore;
+  /** Every configured table (roulette, live, blackjack, hold'em), for the operator's list. */
+  readonly tables: readonly TableRef[];
   /** Every metric of this process, served at /metrics. */
   readonly registry: Registry;
   readiness(): Promise<ReadinessReport>;
@@ -200,20 +204,22 @@ export async function buildServices(config: Config, logger: Logger = createLogge
     ...tableConfig, bettingMs: config.liveBettingMsMax,
     live: { dealerAbsentMsMax: config.liveDealerAbsentMsMax, streamUrl: config.liveStreamUrlTemplate.replaceAll("{table}", id.trim()) },
   }]));
-  const holdemConfig: HoldemTableConfig = { ...defaultHoldemTable, turnMs: config.holdemTurnMs, betweenHandsMs: config.holdemBetweenHandsMs };
+  const holdemConfig: HoldemTableConfig = { ...defaultHoldemTable, turnMs: config.holdemTurnMs, betweenHandsMs: config.holdemBetweenHandsMs, turnTimeoutsMax: config.holdemTurnTimeoutsMax };
   const holdemTables = new Map<string, HoldemTableConfig>(config.holdemTables.split(",").map((id) => [id.trim(), holdemConfig]));
-  const blackjackConfig: BlackjackTableConfig = { ...defaultBlackjackTable, bettingMs: config.blackjackBettingMs, turnMs: config.blackjackTurnMs };
+  const blackjackConfig: BlackjackTableConfig = { ...defaultBlackjackTable, bettingMs: config.blackjackBettingMs, turnMs: config.blackjackTurnMs, absentRoundsMax: config.blackjackAbsentRoundsMax };
   const blackjackTables = new Map<string, BlackjackTableConfig>(config.blackjackTables.split(",").map((id) => [id.trim(), blackjackConfig]));
   // The progressive jackpot pool is not wired to the ledger yet, so this machine neither feeds nor triggers it (RTP 94.98%).
   const slots = new Map([[crownJewels.id, compileSlot({ ...crownJewels, jackpot: { contributionBasisPoints: 0, triggerNumerator: 0, triggerDenominator: 1 } })]]);
   const behaviors = new Map<string, RoomBehavior>([lobbyBehavior, userChannelBehavior, sandboxBehavior, rouletteTableBehavior(tables), slotsRoomBehavior({ gameId: crownJewels.id, currency: "EUR" }), blackjackTableBehavior(blackjackTables), rouletteTableBehavior(liveTables, "live"), holdemTableBehavior(holdemTables)]
     .map((b) => [b.kind, b as RoomBehavior]));
+  const tableRefs = ([["roulette", tables], ["live", liveTables], ["blackjack", blackjackTables], ["holdem", holdemTables]] as const)
+    .flatMap(([kind, ids]) => [...ids.keys()].map((tableId): TableRef => ({ kind: kind as TableKind, tableId })));
   const effects = createTableEffectRunner({ wallet, rng: new CryptoRng(), rounds, clock: systemClock, slots, metrics });
   const directory = new RoomDirectory(nodeId, behaviors, roomLog, lease, bus, systemClock, { ...config, actionIdsRememberedMax, roomActionQueueMax, pendingRequestsMax }, effects);
   await directory.start();
 
   return {
-    config, logger, mode, db, redis, bus, auth, keys, nodeId, roomLog, directory, wallet, rounds, registry, payments, sandbox,
+    config, logger, mode, db, redis, bus, auth, keys, nodeId, roomLog, directory, wallet, rounds, registry, payments, sandbox, tables: tableRefs,
     async readiness() {
       const checks: Record<string, string> = {};
       const dbOk = await check("database", () => db.query("select 1"), checks);
@@ -266,6 +272,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     },
   });
   registerRoundRoutes(http, services.auth, services.rounds);
+  registerTableRoutes(http, { auth: services.auth, directory: services.directory, log: services.roomLog, tables: services.tables });
   // The gateway counts its rooms and members when Prometheus asks; it exists once the metrics do.
   let census: () => ReturnType<WsGateway["census"]> = () => new Map();
   const gateway = new WsGateway({

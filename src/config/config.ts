@@ -65,9 +65,11 @@ export interface Config {
   readonly holdemTables: string;
   readonly holdemTurnMs: number;
   readonly holdemBetweenHandsMs: number;
+  readonly holdemTurnTimeoutsMax: number;
   readonly blackjackTables: string;
   readonly blackjackBettingMs: number;
   readonly blackjackTurnMs: number;
+  readonly blackjackAbsentRoundsMax: number;
   readonly ledgerBatchOpsMax: number;
   readonly ledgerBatchWaitMs: number;
   readonly ledgerBatchesInFlightMax: number;

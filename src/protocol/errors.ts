@@ -61,6 +61,7 @@ export const errors = define({
   BET_INVALID: { httpStatus: 400, message: "The bet is not valid on this table (type, numbers or amount)." },
   BET_LIMIT: { httpStatus: 422, message: "The bet is outside the table limits." },
   ROUND_NOT_FOUND: { httpStatus: 404, message: "No such round among the rounds you may recall." },
+  TABLE_NOT_FOUND: { httpStatus: 404, message: "No such table: see GET /v1/operator/tables for the configured ones." },
   WALLET_AMOUNT_NOT_STRING: { httpStatus: 400, message: "Amounts are decimal strings such as \"12.34\", never JSON numbers." },
   WALLET_AMOUNT_MALFORMED: { httpStatus: 400, message: "The amount is not a plain decimal string (digits, an optional point and decimals)." },
   WALLET_AMOUNT_TOO_PRECISE: { httpStatus: 400, message: "The amount has more decimals than its currency allows." },

@@ -5,7 +5,7 @@ import type { LogEntryInput } from "../ports/room-log.js";
 import type { ActionRequest, Actor, BehaviorOutcome, RoomBehavior, RoomContext } from "../rooms/room-behavior.js";
 import { roomSubject } from "../rooms/room-behavior.js";
 import { bigintsToStrings, decodeBigints, encodeBigints } from "./json-bigint.js";
-import type { BatchResult, ReserveResult, TableEffect } from "./table-effects.js";
+import type { BatchResult, ReserveResult, RoundRecord, TableEffect } from "./table-effects.js";
 
 export interface BlackjackTableConfig {
   readonly currency: string;
@@ -14,16 +14,26 @@ export interface BlackjackTableConfig {
   /** A player who does not act in time stands (or declines insurance). */
   readonly turnMs: number;
   readonly resultsMs: number;
+  /** Consecutive rounds a seated player may sit out (no bet) or leave to the turn timer before they are stood up. */
+  readonly absentRoundsMax: number;
 }
 
-export const defaultBlackjackTable: BlackjackTableConfig = { currency: "EUR", rules: defaultBlackjackRules, bettingMs: 10_000, turnMs: 15_000, resultsMs: 4_000 };
+export const defaultBlackjackTable: BlackjackTableConfig = { currency: "EUR", rules: defaultBlackjackRules, bettingMs: 10_000, turnMs: 15_000, resultsMs: 4_000, absentRoundsMax: 3 };
 
 interface Hold { readonly holdId: string; readonly seat: number; readonly amountMinor: string; readonly reason: "bet" | "double" | "split" | "insurance" }
 
+/** Bet limits in minor units (decimal strings, as they travel in snapshots). */
+interface BetLimits { readonly betMinMinor: string; readonly betMaxMinor: string }
+
+/*
+ * The optional fields came with operator controls and absent players; snapshots written before them
+ * restore with their defaults (open, the configured limits, nobody absent).
+ */
 interface TableState {
   readonly tableId: string;
   readonly seats: readonly (string | null)[];
-  readonly phase: "waiting" | "betting" | "playing" | "settling" | "results";
+  /** `voiding`: an operator voided the round and some refunds have not committed yet; the timer retries them. */
+  readonly phase: "waiting" | "betting" | "playing" | "settling" | "results" | "voiding";
   readonly seq: number;
   readonly roundId: string | null;
   readonly deadlineMs: number | null;
@@ -31,6 +41,18 @@ interface TableState {
   /** The engine's state (bigints encoded); holds the shoe and the hole card, so it is server-only. */
   readonly engine: unknown;
   readonly returns: Readonly<Record<number, string>>;
+  /** Closed by an operator: the round in play finishes, no new one opens. */
+  readonly closed?: boolean;
+  /** The limits of the round in play (null: the configured ones); `nextLimits` take over when the next round opens. */
+  readonly limits?: BetLimits | null;
+  readonly nextLimits?: BetLimits | null;
+  readonly voidReason?: string | null;
+  /** Who sat in each seat when the current round opened: only they can be counted absent from it. */
+  readonly roundSeats?: readonly (string | null)[];
+  /** Seats whose turn the timer played in this round (a seat's own action afterwards clears it). */
+  readonly timedOut?: readonly number[];
+  /** Consecutive absent rounds per seat. */
+  readonly absentRounds?: readonly number[];
 }
 
 /** Applies an engine action; the host runs it with the RNG boundary (the engine shuffles with it). */
@@ -39,6 +61,26 @@ export interface BlackjackApplyResult { readonly status: BlackjackStatus; readon
 
 function refuse(error: ErrorName, ...details: string[]): BehaviorOutcome<TableState> {
   return { ok: false, error, details };
+}
+
+const voidReasonCharsMax = 200;
+
+/** `{ betMin, betMax }` as decimal strings; either may be left out to keep the configured one. */
+function parseBetLimits(action: ActionRequest, config: BlackjackTableConfig): BetLimits | string {
+  const currency = findCurrency(config.currency);
+  if (currency === null) return `unknown currency ${config.currency}`;
+  const read = (field: "betMin" | "betMax", fallback: bigint): bigint | string => {
+    const value = action[field];
+    if (value === undefined) return fallback;
+    const parsed = typeof value === "string" ? parseAmount(value, currency) : "amount_not_string";
+    return typeof parsed === "bigint" ? parsed : `${field}: ${parsed}`;
+  };
+  const min = read("betMin", config.rules.betMinMinor);
+  const max = read("betMax", config.rules.betMaxMinor);
+  if (typeof min === "string") return min;
+  if (typeof max === "string") return max;
+  if (min <= 0n || min > max) return "limits need 0 < betMin <= betMax";
+  return { betMinMinor: min.toString(), betMaxMinor: max.toString() };
 }
 
 /** Engine events as room events: money as decimal strings; the hole card is announced without its value. */
@@ -54,9 +96,15 @@ function toEntries(events: readonly BlackjackEvent[], roundId: string): LogEntry
 export function blackjackTableBehavior(tables: ReadonlyMap<string, BlackjackTableConfig>): RoomBehavior<TableState> {
   const configOf = (tableId: string) => tables.get(tableId) ?? defaultBlackjackTable;
 
+  /** The rules of the round in play: the configured ones with the operator's bet limits, if any. */
+  function rulesOf(state: TableState): BlackjackRules {
+    const rules = configOf(state.tableId).rules;
+    const limits = state.limits ?? null;
+    return limits === null ? rules : { ...rules, betMinMinor: BigInt(limits.betMinMinor), betMaxMinor: BigInt(limits.betMaxMinor) };
+  }
+
   function engineStep(state: TableState, action: BlackjackAction, then: (result: BlackjackApplyResult) => BehaviorOutcome<TableState>): BehaviorOutcome<TableState> {
-    const config = configOf(state.tableId);
-    return { ok: true, effect: { type: "blackjack.apply", state: state.engine, action: encodeBigints(action), rules: encodeBigints(config.rules) } satisfies BlackjackApplyEffect, resume: (raw) => then(raw as BlackjackApplyResult) };
+    return { ok: true, effect: { type: "blackjack.apply", state: state.engine, action: encodeBigints(action), rules: encodeBigints(rulesOf(state)) } satisfies BlackjackApplyEffect, resume: (raw) => then(raw as BlackjackApplyResult) };
   }
 
   /** After an engine step: a settled round goes to settlement; otherwise the turn timer restarts. */
@@ -106,34 +154,70 @@ export function blackjackTableBehavior(tables: ReadonlyMap<string, BlackjackTabl
         const engine = decodeBigints(state.engine) as BlackjackState;
         if (engine.phase === "insurance") {
           const seat = engine.seats.findIndex((s) => s.hands.length > 0 && !s.insuranceDecided);
-          return engineStep(state, { type: "insurance", seat, take: false }, (r) => afterStep(state, r, [], ctx));
+          const late = markTimedOut(state, seat);
+          return engineStep(late, { type: "insurance", seat, take: false }, (r) => afterStep(late, r, [], ctx));
         }
         const seat = engine.turn?.seat ?? 0;
-        return engineStep(state, { type: "stand", seat }, (r) => afterStep(state, r, [], ctx));
+        const late = markTimedOut(state, seat);
+        return engineStep(late, { type: "stand", seat }, (r) => afterStep(late, r, [], ctx));
       }
       case "settling": return settle(state, ctx);
+      case "voiding": return voidRound(state, state.voidReason ?? "voided", ctx);
     }
   }
 
+  function markTimedOut(state: TableState, seat: number): TableState {
+    const timedOut = state.timedOut ?? [];
+    return timedOut.includes(seat) ? state : { ...state, timedOut: [...timedOut, seat] };
+  }
+
+  /**
+   * Between rounds: a player who sat the last round out (no bet) or let the timer play for them is
+   * absent once more; one who bet and acted is present again. Absent `absentRoundsMax` rounds in a
+   * row, they are stood up (they hold no stake between rounds, so nothing is owed either way).
+   */
+  function standUpAbsent(state: TableState, config: BlackjackTableConfig): { state: TableState; events: LogEntryInput[] } {
+    const roundSeats = state.roundSeats ?? [];
+    const absentRounds = state.seats.map((userId, seat) => {
+      if (userId === null || roundSeats[seat] !== userId) return 0;
+      const bet = state.holds.some((h) => h.seat === seat && h.reason === "bet");
+      return bet && !(state.timedOut ?? []).includes(seat) ? 0 : (state.absentRounds?.[seat] ?? 0) + 1;
+    });
+    const events: LogEntryInput[] = [];
+    const seats = state.seats.map((userId, seat) => {
+      if (userId === null || (absentRounds[seat] ?? 0) < config.absentRoundsMax) return userId;
+      events.push({ kind: "blackjack.seat_left", data: { seat, userId, reason: "absent", absentRounds: absentRounds[seat] } });
+      return null;
+    });
+    return { state: { ...state, seats, absentRounds: absentRounds.map((n, seat) => (seats[seat] === null ? 0 : n)) }, events };
+  }
+
   function openBetting(state: TableState, ctx: RoomContext, config: BlackjackTableConfig): BehaviorOutcome<TableState> {
-    if (state.seats.every((s) => s === null)) return { ok: true, state: { ...state, phase: "waiting", deadlineMs: null, holds: [], roundId: null }, events: [] };
-    const seq = state.seq + 1;
-    const roundId = `${state.tableId}:${seq}:${ctx.nowMs.toString(36)}`;
-    const next: TableState = { ...state, seq, roundId, phase: "betting", deadlineMs: ctx.nowMs + config.bettingMs, holds: [], returns: {} };
-    return { ok: true, state: next, barrier: true, events: [{ kind: "blackjack.betting_opened", data: { roundId, closesAt: next.deadlineMs } }] };
+    const { state: present, events } = standUpAbsent(state, config);
+    if (present.closed === true || present.seats.every((s) => s === null)) {
+      return { ok: true, state: { ...present, phase: "waiting", deadlineMs: null, holds: [], roundId: null, roundSeats: [], timedOut: [] }, events };
+    }
+    const seq = present.seq + 1;
+    const roundId = `${present.tableId}:${seq}:${ctx.nowMs.toString(36)}`;
+    const limits = present.nextLimits ?? present.limits ?? null;
+    const next: TableState = { ...present, seq, roundId, phase: "betting", deadlineMs: ctx.nowMs + config.bettingMs, holds: [], returns: {}, limits, nextLimits: null, roundSeats: present.seats, timedOut: [] };
+    const rules = rulesOf(next);
+    return { ok: true, state: next, barrier: true, events: [...events, { kind: "blackjack.betting_opened", data: { roundId, closesAt: next.deadlineMs, betMinMinor: rules.betMinMinor.toString(), betMaxMinor: rules.betMaxMinor.toString() } }] };
   }
 
   function seatOf(state: TableState, actor: Actor): number {
     return state.seats.indexOf(actor.userId);
   }
 
-  function playerAction(state: TableState, action: ActionRequest, actor: Actor, ctx: RoomContext): BehaviorOutcome<TableState> {
-    const config = configOf(state.tableId);
-    const seat = seatOf(state, actor);
+  function playerAction(table: TableState, action: ActionRequest, actor: Actor, ctx: RoomContext): BehaviorOutcome<TableState> {
+    const config = configOf(table.tableId);
+    const seat = seatOf(table, actor);
     if (seat < 0) return refuse("ACTION_REJECTED", "sit down first");
-    if (state.phase !== "playing") return refuse("ACTION_REJECTED", "no hand is being played");
+    if (table.phase !== "playing") return refuse("ACTION_REJECTED", "no hand is being played");
     const move = action.kind as "hit" | "stand" | "double" | "split" | "insurance";
     const engineAction: BlackjackAction = move === "insurance" ? { type: "insurance", seat, take: action.take === true } : { type: move, seat };
+    // The player is back: a turn the timer played for them earlier in this round no longer counts.
+    const state: TableState = (table.timedOut ?? []).includes(seat) ? { ...table, timedOut: (table.timedOut ?? []).filter((s) => s !== seat) } : table;
     return engineStep(state, engineAction, (result) => {
       if (result.status !== "ok") return refuse("ACTION_REJECTED", result.status);
       const added = result.events.filter((e): e is Extract<BlackjackEvent, { type: "stake_added" }> => e.type === "stake_added");
@@ -150,6 +234,65 @@ export function blackjackTableBehavior(tables: ReadonlyMap<string, BlackjackTabl
     });
   }
 
+  /**
+   * Voids the round in play: every hold of it (bets and added stakes) is voided, so each stake returns
+   * once (the ledger keys each void by its hold); the cards dealt are burned. Refunds that do not commit
+   * leave the table `voiding`, and the timer tries them again.
+   */
+  function voidRound(state: TableState, reason: string, ctx: RoomContext): BehaviorOutcome<TableState> {
+    const config = configOf(state.tableId);
+    const roundId = state.roundId ?? "";
+    return {
+      ok: true,
+      effect: { type: "wallet.void", currency: config.currency, holdIds: state.holds.map((h) => h.holdId) } satisfies TableEffect,
+      resume: (raw) => {
+        if ((raw as BatchResult).statuses.some((s) => s !== "ok")) {
+          return { ok: true, state: { ...state, phase: "voiding", voidReason: reason, deadlineMs: ctx.nowMs + 500 }, events: [], result: { roundId, status: "voiding" } };
+        }
+        const bets = state.holds.map((h) => ({ betId: h.holdId, userId: state.seats[h.seat] ?? "unknown", currency: config.currency, stakeMinor: h.amountMinor, detail: { seat: h.seat, reason: h.reason }, placedAtMs: ctx.nowMs }));
+        const record: RoundRecord = { roundId, tableId: state.tableId, game: "blackjack", status: "voided", atMs: ctx.nowMs, voidReason: reason, bets, payouts: bets.map((b) => ({ betId: b.betId, payoutMinor: b.stakeMinor })) };
+        const engine = state.engine === null ? null : encodeBigints({ ...(decodeBigints(state.engine) as BlackjackState), phase: "settled", seats: [], dealer: [], holeCardRevealed: false, turn: null } satisfies BlackjackState);
+        return {
+          ok: true, effect: { type: "round.record", record } satisfies TableEffect,
+          resume: () => ({
+            ok: true, barrier: true, result: { roundId, status: "voided", refunded: state.holds.length },
+            state: { ...state, engine, phase: "results", deadlineMs: ctx.nowMs + config.resultsMs, holds: [], returns: {}, voidReason: null, roundSeats: [], timedOut: [] },
+            events: [{ kind: "round.voided", data: { roundId, reason, refunded: state.holds.length } }],
+          }),
+        };
+      },
+    };
+  }
+
+  /** `table.close`, `table.open`, `table.limits` and `round.void`: operators and dealers only. */
+  function operatorAction(state: TableState, action: ActionRequest, actor: Actor, ctx: RoomContext): BehaviorOutcome<TableState> {
+    if (!actor.roles.includes("operator") && !actor.roles.includes("dealer")) return refuse("AUTH_FORBIDDEN", "table controls need the operator or dealer role");
+    const config = configOf(state.tableId);
+    switch (action.kind) {
+      case "table.close":
+        return { ok: true, state: { ...state, closed: true }, events: [{ kind: "table.closed", data: { tableId: state.tableId, by: actor.userId } }], result: { open: false } };
+      case "table.open": {
+        const opened: TableState = { ...state, closed: false };
+        const events: LogEntryInput[] = [{ kind: "table.opened", data: { tableId: state.tableId, by: actor.userId } }];
+        if (state.phase !== "waiting") return { ok: true, state: opened, events, result: { open: true } };
+        const started = openBetting(opened, ctx, config);
+        return started.ok && "state" in started ? { ...started, events: [...events, ...started.events], result: { open: true } } : started;
+      }
+      case "table.limits": {
+        const limits = parseBetLimits(action, config);
+        if (typeof limits === "string") return refuse("BET_INVALID", limits);
+        return { ok: true, state: { ...state, nextLimits: limits }, events: [{ kind: "table.limits", data: { tableId: state.tableId, ...limits, from: "next round", by: actor.userId } }], result: { nextLimits: limits } };
+      }
+      case "round.void": {
+        const reason = typeof action.reason === "string" ? action.reason.trim().slice(0, voidReasonCharsMax) : "";
+        if (reason === "") return refuse("ACTION_REJECTED", "a void needs a reason");
+        if (state.phase !== "betting" && state.phase !== "playing") return refuse("ACTION_REJECTED", state.phase === "settling" || state.phase === "voiding" ? `the round is ${state.phase} already` : "no round is in play");
+        return voidRound(state, reason, ctx);
+      }
+      default: return refuse("ACTION_REJECTED", `unknown table action "${action.kind}"`);
+    }
+  }
+
   function bet(state: TableState, action: ActionRequest, actor: Actor): BehaviorOutcome<TableState> {
     const config = configOf(state.tableId);
     const seat = seatOf(state, actor);
@@ -159,7 +302,8 @@ export function blackjackTableBehavior(tables: ReadonlyMap<string, BlackjackTabl
     const currency = findCurrency(config.currency);
     const amount = typeof action.amount === "string" && currency !== null ? parseAmount(action.amount, currency) : "amount_malformed";
     if (typeof amount !== "bigint") return refuse("BET_INVALID", `amount: ${amount}`);
-    if (amount < config.rules.betMinMinor || amount > config.rules.betMaxMinor) return refuse("BET_LIMIT", `bets from ${config.rules.betMinMinor} to ${config.rules.betMaxMinor} minor units`);
+    const rules = rulesOf(state);
+    if (amount < rules.betMinMinor || amount > rules.betMaxMinor) return refuse("BET_LIMIT", `bets from ${rules.betMinMinor} to ${rules.betMaxMinor} minor units`);
     const hold: Hold = { holdId: `${state.roundId}:${seat}:bet`, seat, amountMinor: amount.toString(), reason: "bet" };
     return {
       ok: true,
@@ -197,6 +341,7 @@ export function blackjackTableBehavior(tables: ReadonlyMap<string, BlackjackTabl
           return { ok: true, state: { ...state, seats: state.seats.map((s) => (s === actor.userId ? null : s)) }, events: [{ kind: "blackjack.seat_left", data: { seat } }] };
         }
         case "bet": return bet(state, action, actor);
+        case "table.close": case "table.open": case "table.limits": case "round.void": return operatorAction(state, action, actor, ctx);
         case "hit": case "stand": case "double": case "split": case "insurance": return playerAction(state, action, actor, ctx);
         default: return refuse("ACTION_REJECTED", `unknown blackjack action "${action.kind}"`);
       }
@@ -209,7 +354,15 @@ export function blackjackTableBehavior(tables: ReadonlyMap<string, BlackjackTabl
         dealer: engine.holeCardRevealed ? engine.dealer : engine.dealer.slice(0, 1),
         seats: engine.seats.map((s) => ({ hands: s.hands.map((h) => ({ cards: h.cards, stakeMinor: h.stakeMinor.toString(), done: h.done })) })),
       };
-      return { public: { tableId: state.tableId, seats: state.seats, phase: state.phase, roundId: state.roundId, deadline: state.deadlineMs, hand: view }, server: state };
+      const rules = rulesOf(state);
+      return {
+        public: {
+          tableId: state.tableId, seats: state.seats, phase: state.phase, roundId: state.roundId, deadline: state.deadlineMs, hand: view,
+          open: state.closed !== true, limits: { betMinMinor: rules.betMinMinor.toString(), betMaxMinor: rules.betMaxMinor.toString() }, nextLimits: state.nextLimits ?? null,
+          absentRounds: state.absentRounds ?? [],
+        },
+        server: state,
+      };
     },
     restore: (snapshot) => snapshot.server as TableState,
   };

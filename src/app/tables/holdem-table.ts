@@ -1,12 +1,12 @@
 import { findCurrency, parseAmount } from "../../engine/money/index.js";
 // The engine's `apply` and `newTable` are renamed so this file's own `apply` (the behavior method) stays unambiguous.
-import { apply as applyHoldem, newTable as newHoldemTableRaw, defaultHoldemRules, legalActions, type HoldemAction, type HoldemEvent, type HoldemRules, type HoldemState, type HoldemStatus } from "../../engine/holdem/index.js";
+import { apply as applyHoldem, newTable as newHoldemTableRaw, defaultHoldemRules, legalActions, seatCountMax, type HoldemAction, type HoldemEvent, type HoldemRules, type HoldemState, type HoldemStatus } from "../../engine/holdem/index.js";
 import type { ErrorName } from "../../protocol/errors.js";
 import type { LogEntryInput } from "../ports/room-log.js";
 import type { ActionRequest, Actor, BehaviorOutcome, RoomBehavior, RoomContext } from "../rooms/room-behavior.js";
 import { roomSubject } from "../rooms/room-behavior.js";
 import { bigintsToStrings, decodeBigints, encodeBigints } from "./json-bigint.js";
-import type { BatchResult, ReserveResult, TableEffect } from "./table-effects.js";
+import type { BatchResult, ReserveResult, RoundRecord, TableEffect } from "./table-effects.js";
 
 export interface HoldemTableConfig {
   readonly currency: string;
@@ -15,9 +15,11 @@ export interface HoldemTableConfig {
   readonly turnMs: number;
   /** Pause after a hand before the next one starts (with at least two players). */
   readonly betweenHandsMs: number;
+  /** Consecutive turns the timer may play for a player before they are stood up (and cashed out) between hands. */
+  readonly turnTimeoutsMax: number;
 }
 
-export const defaultHoldemTable: HoldemTableConfig = { currency: "EUR", rules: defaultHoldemRules, turnMs: 20_000, betweenHandsMs: 3_000 };
+export const defaultHoldemTable: HoldemTableConfig = { currency: "EUR", rules: defaultHoldemRules, turnMs: 20_000, betweenHandsMs: 3_000, turnTimeoutsMax: 3 };
 
 /** Starts a hand: the host shuffles a fresh deck with the RNG boundary (the engine itself draws nothing). */
 export interface HoldemDealEffect { readonly type: "holdem.deal"; readonly state: unknown }
@@ -25,12 +27,25 @@ export interface HoldemApplyResult { readonly status: HoldemStatus; readonly sta
 
 interface Sitting { readonly userId: string; readonly holdId: string; readonly buyInMinor: string }
 
+/** Table limits as decimal strings of minor units (they travel in snapshots). */
+interface TableLimits { readonly smallBlindMinor: string; readonly bigBlindMinor: string; readonly buyInMinMinor: string; readonly buyInMaxMinor: string }
+
+/*
+ * The optional fields came with operator controls and absent players; snapshots written before them
+ * restore with their defaults (open, no pending limits, nobody timed out).
+ */
 interface TableState {
   readonly tableId: string;
   readonly sittings: readonly (Sitting | null)[];
   readonly seq: number;
   readonly engine: unknown;
   readonly deadlineMs: number | null;
+  /** Closed by an operator: the hand in play finishes, no new one is dealt. */
+  readonly closed?: boolean;
+  /** Limits set during a hand; they become the engine's rules once it is over. */
+  readonly nextLimits?: TableLimits | null;
+  /** Consecutive turns the timer played for each seat. */
+  readonly timeouts?: readonly number[];
 }
 
 function refuse(error: ErrorName, ...details: string[]): BehaviorOutcome<TableState> {
@@ -38,6 +53,35 @@ function refuse(error: ErrorName, ...details: string[]): BehaviorOutcome<TableSt
 }
 
 const decode = (engine: unknown) => decodeBigints(engine) as HoldemState;
+const voidReasonCharsMax = 200;
+
+function limitsOf(rules: HoldemRules): TableLimits {
+  return { smallBlindMinor: rules.smallBlindMinor.toString(), bigBlindMinor: rules.bigBlindMinor.toString(), buyInMinMinor: rules.buyInMinMinor.toString(), buyInMaxMinor: rules.buyInMaxMinor.toString() };
+}
+
+function withLimits(rules: HoldemRules, limits: TableLimits): HoldemRules {
+  return { ...rules, smallBlindMinor: BigInt(limits.smallBlindMinor), bigBlindMinor: BigInt(limits.bigBlindMinor), buyInMinMinor: BigInt(limits.buyInMinMinor), buyInMaxMinor: BigInt(limits.buyInMaxMinor) };
+}
+
+/** `{ smallBlind, bigBlind, buyInMin, buyInMax }` as decimal strings over the current limits; each may be left out. */
+function parseLimits(action: ActionRequest, current: HoldemRules, currencyCode: string): TableLimits | string {
+  const currency = findCurrency(currencyCode);
+  if (currency === null) return `unknown currency ${currencyCode}`;
+  const fields = { smallBlind: current.smallBlindMinor, bigBlind: current.bigBlindMinor, buyInMin: current.buyInMinMinor, buyInMax: current.buyInMaxMinor };
+  const read: Record<string, bigint> = {};
+  for (const [field, fallback] of Object.entries(fields)) {
+    const value = action[field];
+    const parsed = value === undefined ? fallback : typeof value === "string" ? parseAmount(value, currency) : "amount_not_string";
+    if (typeof parsed !== "bigint") return `${field}: ${parsed}`;
+    read[field] = parsed;
+  }
+  const { smallBlind = 0n, bigBlind = 0n, buyInMin = 0n, buyInMax = 0n } = read;
+  if (smallBlind <= 0n || smallBlind > bigBlind) return "limits need 0 < smallBlind <= bigBlind";
+  if (buyInMin < bigBlind || buyInMin > buyInMax) return "limits need bigBlind <= buyInMin <= buyInMax";
+  return { smallBlindMinor: smallBlind.toString(), bigBlindMinor: bigBlind.toString(), buyInMinMinor: buyInMin.toString(), buyInMaxMinor: buyInMax.toString() };
+}
+
+const roundIdOf = (tableId: string, handNumber: number) => `${tableId}:hand:${handNumber}`;
 
 /**
  * A no-limit hold'em cash table (`holdem:<tableId>`). Sitting down reserves the buy-in in the ledger:
@@ -68,9 +112,14 @@ export function holdemTableBehavior(tables: ReadonlyMap<string, HoldemTableConfi
   function afterStep(state: TableState, result: { status: HoldemStatus; state: HoldemState; events: readonly HoldemEvent[] }, ctx: RoomContext, config: HoldemTableConfig): BehaviorOutcome<TableState> {
     if (result.status !== "ok") return refuse("ACTION_REJECTED", result.status);
     const between = result.state.phase === "between_hands";
-    const seated = result.state.seats.filter((s) => s !== null && s.stackMinor > 0n).length;
-    const deadlineMs = !between ? ctx.nowMs + config.turnMs : seated >= 2 ? ctx.nowMs + config.betweenHandsMs : null;
-    const next: TableState = { ...state, engine: encodeBigints(result.state), deadlineMs };
+    // Limits set during a hand apply once it is over, before anyone sits down or the next deal.
+    const pending = between ? state.nextLimits ?? null : null;
+    const engine = pending === null ? result.state : { ...result.state, rules: withLimits(result.state.rules, pending) };
+    const seated = engine.seats.filter((s) => s !== null && s.stackMinor > 0n).length;
+    // Between hands the timer also stands up absent players, so it runs while anyone is absent.
+    const absent = (state.timeouts ?? []).some((n) => n >= config.turnTimeoutsMax);
+    const deadlineMs = !between ? ctx.nowMs + config.turnMs : (seated >= 2 && state.closed !== true) || absent ? ctx.nowMs + config.betweenHandsMs : null;
+    const next: TableState = { ...state, engine: encodeBigints(engine), deadlineMs, ...(pending === null ? {} : { nextLimits: null }) };
     return { ok: true, state: next, events: entries(state, result.events, ctx), barrier: result.events.some((e) => e.type === "hand_started") };
   }
 
@@ -79,7 +128,9 @@ export function holdemTableBehavior(tables: ReadonlyMap<string, HoldemTableConfi
     if (state.deadlineMs === null || ctx.nowMs + 5 < state.deadlineMs) return { ok: true, state, events: [] };
     const engine = decode(state.engine);
     if (engine.phase === "between_hands") {
-      if (engine.seats.filter((s) => s !== null && s.stackMinor > 0n).length < 2) return { ok: true, state: { ...state, deadlineMs: null }, events: [] };
+      const absent = state.sittings.flatMap((s, seat) => (s !== null && (state.timeouts?.[seat] ?? 0) >= config.turnTimeoutsMax ? [seat] : []));
+      if (absent.length > 0) return cashOut(state, absent, "absent", ctx);
+      if (state.closed === true || engine.seats.filter((s) => s !== null && s.stackMinor > 0n).length < 2) return { ok: true, state: { ...state, deadlineMs: null }, events: [] };
       return {
         ok: true, effect: { type: "holdem.deal", state: state.engine } satisfies HoldemDealEffect,
         resume: (raw) => {
@@ -88,10 +139,11 @@ export function holdemTableBehavior(tables: ReadonlyMap<string, HoldemTableConfi
         },
       };
     }
-    // The player on turn ran out of time.
+    // The player on turn ran out of time: one more turn the timer played for them.
     const legal = legalActions(engine);
     if (legal === null) return { ok: true, state: { ...state, deadlineMs: ctx.nowMs + config.turnMs }, events: [] };
-    return step(state, legal.canCheck ? { type: "check", seat: legal.seat } : { type: "fold", seat: legal.seat }, ctx);
+    const late: TableState = { ...state, timeouts: setAt(state.timeouts ?? [], legal.seat, (state.timeouts?.[legal.seat] ?? 0) + 1, state.sittings.length) };
+    return step(late, legal.canCheck ? { type: "check", seat: legal.seat } : { type: "fold", seat: legal.seat }, ctx);
   }
 
   function sit(state: TableState, action: ActionRequest, actor: Actor, ctx: RoomContext): BehaviorOutcome<TableState> {
@@ -103,8 +155,8 @@ export function holdemTableBehavior(tables: ReadonlyMap<string, HoldemTableConfi
     const currency = findCurrency(config.currency);
     const buyIn = typeof action.buyIn === "string" && currency !== null ? parseAmount(action.buyIn, currency) : "amount_malformed";
     if (typeof buyIn !== "bigint") return refuse("BET_INVALID", `buyIn: ${buyIn}`);
-    if (buyIn < config.rules.buyInMinMinor || buyIn > config.rules.buyInMaxMinor) return refuse("BET_LIMIT", `buy-in from ${config.rules.buyInMinMinor} to ${config.rules.buyInMaxMinor} minor units`);
     const engine = decode(state.engine);
+    if (buyIn < engine.rules.buyInMinMinor || buyIn > engine.rules.buyInMaxMinor) return refuse("BET_LIMIT", `buy-in from ${engine.rules.buyInMinMinor} to ${engine.rules.buyInMaxMinor} minor units`);
     if (engine.phase !== "between_hands") return refuse("ACTION_REJECTED", "sit down between hands");
     const seq = state.seq + 1;
     const sitting: Sitting = { userId: actor.userId, holdId: `${state.tableId}:sit:${seq}`, buyInMinor: buyIn.toString() };
@@ -113,7 +165,7 @@ export function holdemTableBehavior(tables: ReadonlyMap<string, HoldemTableConfi
       effect: { type: "wallet.reserve", game: "holdem", playerId: actor.userId, currency: config.currency, amountMinor: sitting.buyInMinor, holdId: sitting.holdId, roundId: sitting.holdId } satisfies TableEffect,
       resume: (raw) => {
         if ((raw as ReserveResult).status !== "ok") return refuse("WALLET_INSUFFICIENT_FUNDS", (raw as ReserveResult).status);
-        const seatedState: TableState = { ...state, seq, sittings: state.sittings.map((s, i) => (i === seat ? sitting : s)) };
+        const seatedState: TableState = { ...state, seq, sittings: state.sittings.map((s, i) => (i === seat ? sitting : s)), timeouts: setAt(state.timeouts ?? [], seat, 0, state.sittings.length) };
         const result = applyHoldem(engine, { type: "sit", seat, stackMinor: buyIn });
         // The engine agreed to everything checked above; a refusal here would be a broken invariant.
         if (result.status !== "ok") throw new Error(`holdem sit refused after reservation: ${result.status}`);
@@ -123,29 +175,103 @@ export function holdemTableBehavior(tables: ReadonlyMap<string, HoldemTableConfi
   }
 
   function leave(state: TableState, actor: Actor, ctx: RoomContext): BehaviorOutcome<TableState> {
-    const config = configOf(state.tableId);
     const seat = state.sittings.findIndex((s) => s?.userId === actor.userId);
     if (seat < 0) return refuse("ACTION_REJECTED", "you do not sit here");
+    if (decode(state.engine).phase !== "between_hands") return refuse("ACTION_REJECTED", "leave between hands");
+    return cashOut(state, [seat], "left", ctx);
+  }
+
+  /**
+   * Cash-out, for a player who leaves and for one stood up as absent alike: each buy-in hold posts to
+   * the house, which pays back the final stack, so the player gets their money back exactly once (the
+   * settlement is keyed by the hold). Between hands only, when no chip is in a pot.
+   */
+  function cashOut(state: TableState, seats: readonly number[], reason: "left" | "absent", ctx: RoomContext): BehaviorOutcome<TableState> {
+    const config = configOf(state.tableId);
     const engine = decode(state.engine);
-    if (engine.phase !== "between_hands") return refuse("ACTION_REJECTED", "leave between hands");
-    const stack = engine.seats[seat]?.stackMinor ?? 0n;
-    const sitting = state.sittings[seat] as Sitting;
+    const items = seats.map((seat) => ({ holdId: (state.sittings[seat] as Sitting).holdId, winMinor: (engine.seats[seat]?.stackMinor ?? 0n).toString() }));
     return {
       ok: true,
-      // Cash-out: the buy-in hold posts to the house, which pays back the final stack.
-      effect: { type: "wallet.settle", gameId: "holdem", currency: config.currency, items: [{ holdId: sitting.holdId, winMinor: stack.toString() }] } satisfies TableEffect,
+      effect: { type: "wallet.settle", gameId: "holdem", currency: config.currency, items } satisfies TableEffect,
       resume: (raw) => {
-        if ((raw as BatchResult).statuses.some((s) => s !== "ok")) return refuse("SERVICE_UNAVAILABLE", "cash-out did not commit; retry");
-        const result = applyHoldem(engine, { type: "leave", seat });
-        if (result.status !== "ok") throw new Error(`holdem leave refused after cash-out: ${result.status}`);
-        return afterStep({ ...state, sittings: state.sittings.map((s, i) => (i === seat ? null : s)) }, result, ctx, config);
+        if ((raw as BatchResult).statuses.some((s) => s !== "ok")) {
+          // A player's own leave is answered; the timer's stand-up is simply tried again shortly.
+          if (reason === "left") return refuse("SERVICE_UNAVAILABLE", "cash-out did not commit; retry");
+          return { ok: true, state: { ...state, deadlineMs: ctx.nowMs + 1_000 }, events: [] };
+        }
+        let table = engine;
+        const events: HoldemEvent[] = [];
+        for (const seat of seats) {
+          const result = applyHoldem(table, { type: "leave", seat });
+          if (result.status !== "ok") throw new Error(`holdem leave refused after cash-out: ${result.status}`);
+          table = result.state;
+          events.push(...result.events);
+        }
+        const stood = seats.map((seat) => ({ kind: "holdem.stood_up", data: { seat, userId: state.sittings[seat]?.userId ?? null, reason, stackMinor: (engine.seats[seat]?.stackMinor ?? 0n).toString() } }));
+        const next: TableState = { ...state, sittings: state.sittings.map((s, i) => (seats.includes(i) ? null : s)), timeouts: (state.timeouts ?? []).map((n, i) => (seats.includes(i) ? 0 : n)) };
+        const outcome = afterStep(next, { status: "ok", state: table, events }, ctx, config);
+        return reason === "absent" && outcome.ok && "state" in outcome ? { ...outcome, events: [...outcome.events, ...stood] } : outcome;
       },
     };
   }
 
-  function play(state: TableState, action: ActionRequest, actor: Actor, ctx: RoomContext): BehaviorOutcome<TableState> {
-    const seat = state.sittings.findIndex((s) => s?.userId === actor.userId);
+  /** Voids the hand in play: every seat's chips committed in it go back to its stack (they never left the buy-in hold). */
+  function voidHand(state: TableState, reason: string, ctx: RoomContext): BehaviorOutcome<TableState> {
+    const config = configOf(state.tableId);
+    const engine = decode(state.engine);
+    const result = applyHoldem(engine, { type: "void_hand" });
+    if (result.status !== "ok") return refuse("ACTION_REJECTED", "no hand is in play");
+    const roundId = roundIdOf(state.tableId, engine.handNumber);
+    const bets = engine.seats.flatMap((seat, i) => (seat === null || !seat.inHand || state.sittings[i] === null ? [] : [{
+      betId: `${roundId}:${i}`, userId: (state.sittings[i] as Sitting).userId, currency: config.currency, stakeMinor: seat.committedMinor.toString(), detail: { seat: i, chips: true }, placedAtMs: ctx.nowMs,
+    }]));
+    const record: RoundRecord = { roundId, tableId: state.tableId, game: "holdem", status: "voided", atMs: ctx.nowMs, voidReason: reason, bets, payouts: bets.map((b) => ({ betId: b.betId, payoutMinor: b.stakeMinor })) };
+    return {
+      ok: true, effect: { type: "round.record", record } satisfies TableEffect,
+      resume: () => {
+        const outcome = afterStep(state, result, ctx, config);
+        if (!outcome.ok || !("state" in outcome)) return outcome;
+        const returnedMinor = bets.reduce((sum, b) => sum + BigInt(b.stakeMinor), 0n).toString();
+        return { ...outcome, barrier: true, events: [...outcome.events, { kind: "round.voided", data: { roundId, reason, returnedMinor } }], result: { roundId, status: "voided" } };
+      },
+    };
+  }
+
+  /** `table.close`, `table.open`, `table.limits` and `round.void`: operators and dealers only. */
+  function operatorAction(state: TableState, action: ActionRequest, actor: Actor, ctx: RoomContext): BehaviorOutcome<TableState> {
+    if (!actor.roles.includes("operator") && !actor.roles.includes("dealer")) return refuse("AUTH_FORBIDDEN", "table controls need the operator or dealer role");
+    const config = configOf(state.tableId);
+    const engine = decode(state.engine);
+    const between = engine.phase === "between_hands";
+    const seated = engine.seats.filter((s) => s !== null && s.stackMinor > 0n).length;
+    switch (action.kind) {
+      case "table.close":
+        return { ok: true, state: { ...state, closed: true, deadlineMs: between ? null : state.deadlineMs }, events: [{ kind: "table.closed", data: { tableId: state.tableId, by: actor.userId } }], result: { open: false } };
+      case "table.open": {
+        const deadlineMs = between ? (seated >= 2 ? ctx.nowMs + config.betweenHandsMs : null) : state.deadlineMs;
+        return { ok: true, state: { ...state, closed: false, deadlineMs }, events: [{ kind: "table.opened", data: { tableId: state.tableId, by: actor.userId } }], result: { open: true } };
+      }
+      case "table.limits": {
+        const limits = parseLimits(action, engine.rules, config.currency);
+        if (typeof limits === "string") return refuse("BET_INVALID", limits);
+        // Between hands the next hand is the next round: the limits apply at once.
+        const next: TableState = between ? { ...state, engine: encodeBigints({ ...engine, rules: withLimits(engine.rules, limits) }), nextLimits: null } : { ...state, nextLimits: limits };
+        return { ok: true, state: next, events: [{ kind: "table.limits", data: { tableId: state.tableId, ...limits, from: "next hand", by: actor.userId } }], result: { nextLimits: limits } };
+      }
+      case "round.void": {
+        const reason = typeof action.reason === "string" ? action.reason.trim().slice(0, voidReasonCharsMax) : "";
+        if (reason === "") return refuse("ACTION_REJECTED", "a void needs a reason");
+        return voidHand(state, reason, ctx);
+      }
+      default: return refuse("ACTION_REJECTED", `unknown table action "${action.kind}"`);
+    }
+  }
+
+  function play(table: TableState, action: ActionRequest, actor: Actor, ctx: RoomContext): BehaviorOutcome<TableState> {
+    const seat = table.sittings.findIndex((s) => s?.userId === actor.userId);
     if (seat < 0) return refuse("ACTION_REJECTED", "you do not sit here");
+    // The player acts for themselves again: the timer's turns for them stop counting.
+    const state: TableState = (table.timeouts?.[seat] ?? 0) === 0 ? table : { ...table, timeouts: setAt(table.timeouts ?? [], seat, 0, table.sittings.length) };
     const kind = action.kind as "fold" | "check" | "call" | "all_in" | "raise";
     if (kind === "raise") {
       const currency = findCurrency(configOf(state.tableId).currency);
@@ -170,6 +296,7 @@ export function holdemTableBehavior(tables: ReadonlyMap<string, HoldemTableConfi
         case "sit": return sit(state, action, actor, ctx);
         case "leave": return leave(state, actor, ctx);
         case "fold": case "check": case "call": case "all_in": case "raise": return play(state, action, actor, ctx);
+        case "table.close": case "table.open": case "table.limits": case "round.void": return operatorAction(state, action, actor, ctx);
         default: return refuse("ACTION_REJECTED", `unknown holdem action "${action.kind}"`);
       }
     },
@@ -183,7 +310,10 @@ export function holdemTableBehavior(tables: ReadonlyMap<string, HoldemTableConfi
         if (s !== null && userId !== undefined && s.inHand && s.holeCards.length > 0) mine[userId] = { holeCards: s.holeCards };
       });
       return {
-        public: { tableId: state.tableId, phase: engine.phase, board: engine.board, button: engine.button, toAct: engine.toAct, currentBetMinor: engine.currentBetMinor.toString(), hand: engine.handNumber, seats, deadline: state.deadlineMs },
+        public: {
+          tableId: state.tableId, phase: engine.phase, board: engine.board, button: engine.button, toAct: engine.toAct, currentBetMinor: engine.currentBetMinor.toString(), hand: engine.handNumber, seats, deadline: state.deadlineMs,
+          open: state.closed !== true, limits: limitsOf(engine.rules), nextLimits: state.nextLimits ?? null, timeouts: state.timeouts ?? [],
+        },
         private: mine, server: state,
       };
     },
@@ -193,4 +323,11 @@ export function holdemTableBehavior(tables: ReadonlyMap<string, HoldemTableConfi
 
 function newHoldemTable(rules: HoldemRules): HoldemState {
   return newHoldemTableRaw(rules, Array.from({ length: rules.seatCount }, () => null));
+}
+
+/** A copy of a per-seat counter list with one seat set (the list grows to the table's seats as needed). */
+function setAt(list: readonly number[], seat: number, value: number, seats: number): number[] {
+  const next = Array.from({ length: Math.min(Math.max(seats, list.length), seatCountMax) }, (_, i) => list[i] ?? 0);
+  next[seat] = value;
+  return next;
 }

@@ -402,7 +402,8 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
       for (const bet of round?.bets ?? []) (mine[bet.userId] ??= []).push({ holdId: bet.holdId, stakeMinor: bet.stakeMinor, bets: bet.bets });
       const live = configOf(state.tableId).live;
       return {
-        public: { tableId: state.tableId, open: state.closed !== true, round: publicRound, history: state.history, limits: limitsToWire(limitsOf(state)), ...(live ? { streamUrl: live.streamUrl } : {}) },
+        public: { tableId: state.tableId, open: state.closed !== true, round: publicRound, history: state.history, limits: limitsToWire(limitsOf(state)),
+          ...(state.nextLimits === undefined ? {} : { nextLimits: limitsToWire(state.nextLimits) }), ...(live ? { streamUrl: live.streamUrl } : {}) },
         private: mine,
         server: {
           seq: state.seq, round, dealerSeenMs: state.dealerSeenMs ?? null, closed: state.closed === true,

@@ -40,6 +40,7 @@ export function apply(state: HoldemState, action: HoldemAction): HoldemStep {
     case "start_hand": return beginHand(state, action.deck);
     case "sit": return sit(state, action.seat, action.stackMinor);
     case "leave": return leave(state, action.seat);
+    case "void_hand": return voidHand(state);
     default: return bettingAction(state, action);
   }
 }
@@ -67,6 +68,27 @@ function leave(state: HoldemState, seat: number): HoldemStep {
   const draft = new HandDraft(state);
   draft.seats[seat] = null;
   draft.events.push({ type: "left", seat, stackMinor: occupant.stackMinor });
+  return done(draft);
+}
+
+/**
+ * Calls the hand off: each seat takes back every chip it committed in this hand (blinds included), so
+ * the stacks are exactly what they were before the deal and chips are conserved with no rake. The
+ * button stays where the hand put it; the next hand moves it on as usual.
+ */
+function voidHand(state: HoldemState): HoldemStep {
+  if (state.phase === "between_hands") return refuse(state, "wrong_phase");
+  const draft = new HandDraft(state);
+  const returnedMinor = draft.seats.map((seat) => seat?.committedMinor ?? null);
+  for (const [index, seat] of draft.seats.entries()) {
+    if (seat !== null) draft.seats[index] = { ...emptySeat(seat.stackMinor + seat.committedMinor) };
+  }
+  draft.phase = "between_hands";
+  draft.toAct = null;
+  draft.board = [];
+  draft.currentBetMinor = 0n;
+  draft.lastRaiseMinor = state.rules.bigBlindMinor;
+  draft.events.push({ type: "hand_voided", handNumber: draft.handNumber, returnedMinor, stacksMinor: draft.seats.map((seat) => seat?.stackMinor ?? null) });
   return done(draft);
 }
 
@@ -141,7 +163,7 @@ function canRaise(draft: HandDraft, seat: SeatDraft): boolean {
   return seat.actedAtBetMinor === null || draft.currentBetMinor - seat.actedAtBetMinor >= draft.lastRaiseMinor;
 }
 
-function bettingAction(state: HoldemState, action: Exclude<HoldemAction, { type: "start_hand" | "sit" | "leave" }>): HoldemStep {
+function bettingAction(state: HoldemState, action: Exclude<HoldemAction, { type: "start_hand" | "sit" | "leave" | "void_hand" }>): HoldemStep {
   if (state.phase === "between_hands" || state.toAct === null) return refuse(state, "wrong_phase");
   if (action.seat !== state.toAct) return refuse(state, "not_your_turn");
   const draft = new HandDraft(state);

@@ -68,6 +68,8 @@ export type HoldemEvent =
   | { readonly type: "showdown"; readonly seat: number; readonly cards: readonly number[]; readonly handValue: number; readonly category: HandCategory }
   | { readonly type: "pot_awarded"; readonly pot: number; readonly amountMinor: bigint; readonly rakeMinor: bigint; readonly eligibleSeats: readonly number[]; readonly awards: readonly HoldemPotAward[] }
   | { readonly type: "hand_completed"; readonly handNumber: number; readonly rakeMinor: bigint; readonly stacksMinor: readonly (bigint | null)[] }
+  /** The hand was called off: every seat got back what it had put in (`returnedMinor`, null for an empty seat). */
+  | { readonly type: "hand_voided"; readonly handNumber: number; readonly returnedMinor: readonly (bigint | null)[]; readonly stacksMinor: readonly (bigint | null)[] }
   | { readonly type: "seated"; readonly seat: number; readonly stackMinor: bigint }
   | { readonly type: "left"; readonly seat: number; readonly stackMinor: bigint };
 
@@ -77,7 +79,9 @@ export type HoldemAction =
   /** A bet or a raise: `toMinor` is the seat's total bet on this street afterwards (a first bet is a raise from zero). */
   | { readonly type: "raise"; readonly seat: number; readonly toMinor: bigint }
   | { readonly type: "sit"; readonly seat: number; readonly stackMinor: bigint }
-  | { readonly type: "leave"; readonly seat: number };
+  | { readonly type: "leave"; readonly seat: number }
+  /** Calls the hand in play off (an operator's void): no pot is awarded, no rake taken, every seat's chips go back. */
+  | { readonly type: "void_hand" };
 
 export type HoldemStatus =
   | "ok"
