@@ -66,6 +66,10 @@ export interface Config {
   readonly blackjackTables: string;
   readonly blackjackBettingMs: number;
   readonly blackjackTurnMs: number;
+  readonly slotsJackpotContributionBps: number;
+  readonly slotsJackpotTriggerOneIn: number;
+  readonly slotsJackpotSeedMinor: number;
+  readonly jackpotTickerIntervalMs: number;
   readonly ledgerBatchOpsMax: number;
   readonly ledgerBatchWaitMs: number;
   readonly ledgerBatchesInFlightMax: number;

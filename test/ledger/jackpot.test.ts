@@ -36,7 +36,7 @@ describe("jackpot ledger rules", () => {
   it("books the stake, the contribution and the seed top-up in one operation, balanced", () => {
     const view = world(0n);
     const { outcomes, writes } = judge(view, spin("a", { contribution: 5n, seed: 1_000n }));
-    expect(outcomes[0]).toEqual({ status: "ok", replayed: false, balances: [{ accountId: ids.p, balance: 900n, held: 0n }, { accountId: ids.pool, balance: 1_000n, held: 0n }] });
+    expect(outcomes[0]).toEqual({ status: "ok", replayed: false, balances: [{ accountId: ids.p, balance: 900n, held: 0n }, { accountId: ids.pool, balance: 1_000n, held: 0n }], jackpot: { pool: 1_000n } });
     expect(writes.transfers.map((t) => [t.kind, t.debitAccountId, t.creditAccountId, t.amount])).toEqual([
       ["bet_stake", ids.p, ids.house, 100n], ["jackpot_contribution", ids.house, ids.pool, 5n], ["jackpot_contribution", ids.house, ids.pool, 995n],
     ]);
@@ -48,7 +48,7 @@ describe("jackpot ledger rules", () => {
   it("pays a winner the whole pool with its own contribution, then re-seeds", () => {
     const view = world(5_000n);
     const { outcomes, writes } = judge(view, spin("w", { contribution: 7n, won: true, seed: 1_000n }, ids.p, 30n));
-    expect(outcomes[0]).toMatchObject({ status: "ok", jackpotWin: 5_007n });
+    expect(outcomes[0]).toMatchObject({ status: "ok", jackpot: { pool: 1_000n, win: 5_007n } });
     expect(balance(view, ids.p)).toBe(1_000n - 100n + 30n + 5_007n);
     expect(balance(view, ids.pool)).toBe(1_000n);
     expect(writes.transfers.map((t) => t.kind)).toEqual(["bet_stake", "bet_win", "jackpot_contribution", "jackpot_win", "jackpot_contribution"]);
@@ -58,15 +58,21 @@ describe("jackpot ledger rules", () => {
   it("pays two winners in one batch once: the second finds the re-seeded pool", () => {
     const view = world(9_000n);
     const { outcomes } = judge(view, spin("x", { won: true, seed: 500n }), spin("y", { won: true, seed: 500n }, ids.p2));
-    expect(outcomes.map((o) => (o.status === "ok" ? o.jackpotWin : o.status))).toEqual([9_001n, 501n]);
+    expect(outcomes.map((o) => (o.status === "ok" ? o.jackpot?.win : o.status))).toEqual([9_001n, 501n]);
     expect(balance(view, ids.pool)).toBe(500n);
   });
 
   it("an empty unseeded pool wins nothing and writes no zero transfer", () => {
     const view = world(0n);
     const { outcomes, writes } = judge(view, spin("z", { contribution: 0n, won: true }));
-    expect(outcomes[0]).toMatchObject({ status: "ok", jackpotWin: 0n });
+    expect(outcomes[0]).toMatchObject({ status: "ok", jackpot: { pool: 0n, win: 0n } });
     expect(writes.transfers.map((t) => t.kind)).toEqual(["bet_stake"]);
+  });
+
+  it("reports the pool of a spin that moved nothing into it (a contribution rounded to zero, pool above the seed)", () => {
+    const view = world(2_000n);
+    const { outcomes } = judge(view, spin("quiet", { contribution: 0n, seed: 1_000n }));
+    expect(outcomes[0]).toEqual({ status: "ok", replayed: false, balances: [{ accountId: ids.p, balance: 900n, held: 0n }], jackpot: { pool: 2_000n } });
   });
 
   it.each<[string, LedgerOutcome["status"], Partial<InstantJackpot>]>([

@@ -74,7 +74,7 @@ export function createWallet(store: LedgerStore, options: Partial<WalletOptions>
   }
 
   /** Refuses an unknown currency before any account is opened in it. */
-  async function submit(currency: string, build: () => Promise<LedgerOp>): Promise<WalletResult & { jackpotWin?: bigint }> {
+  async function submit(currency: string, build: () => Promise<LedgerOp>): Promise<WalletResult & { ledgerJackpot?: LedgerJackpot }> {
     if (findCurrency(currency) === null) return { status: "currency_unknown" };
     return toResult(await store.submit(await build()));
   }
@@ -108,10 +108,9 @@ export function createWallet(store: LedgerStore, options: Partial<WalletOptions>
         ...(jackpot === undefined || poolId === null ? {} : { jackpot: { poolAccountId: poolId, contribution: jackpot.contribution, won: jackpot.won, seed: jackpot.seed } }),
       }));
       if (result.status !== "ok" || poolId === null) return result;
-      const { jackpotWin, ...paid } = result;
-      const poolAfter = paid.balances.find((b) => b.accountId === poolId);
-      if (poolAfter === undefined) throw new Error("ledger invariant violated: a jackpot bet did not report its pool");
-      return { ...paid, jackpot: { poolMinor: poolAfter.balance, ...(jackpotWin === undefined ? {} : { winMinor: jackpotWin }) } };
+      const { ledgerJackpot, ...paid } = result;
+      if (ledgerJackpot === undefined) throw new Error("ledger invariant violated: a jackpot bet did not report its pool");
+      return { ...paid, jackpot: { poolMinor: ledgerJackpot.pool, ...(ledgerJackpot.win === undefined ? {} : { winMinor: ledgerJackpot.win }) } };
     },
     deposit: (input) => submit(input.currency, async () => ({
       type: "transfer", kind: "deposit", key: input.key, currency: input.currency, debitAccountId: await clearing(input.provider, input.currency),
@@ -142,9 +141,11 @@ export function createWallet(store: LedgerStore, options: Partial<WalletOptions>
   };
 }
 
-function toResult(outcome: LedgerOutcome): WalletResult & { jackpotWin?: bigint } {
+type LedgerJackpot = Extract<LedgerOutcome, { status: "ok" }>["jackpot"];
+
+function toResult(outcome: LedgerOutcome): WalletResult & { ledgerJackpot?: LedgerJackpot } {
   if (outcome.status !== "ok") return outcome;
   const account = outcome.balances[0];
   if (account === undefined) throw new Error("ledger invariant violated: an accepted operation touched no player-side account");
-  return { status: "ok", replayed: outcome.replayed, account, balances: outcome.balances, ...(outcome.jackpotWin === undefined ? {} : { jackpotWin: outcome.jackpotWin }) };
+  return { status: "ok", replayed: outcome.replayed, account, balances: outcome.balances, ...(outcome.jackpot === undefined ? {} : { ledgerJackpot: outcome.jackpot }) };
 }

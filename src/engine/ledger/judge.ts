@@ -66,8 +66,8 @@ interface Effect {
   readonly holdResolved?: { readonly hold: HoldState; readonly status: Exclude<HoldStatus, "pending"> };
   /** An amount the first leg's debit account must have available before anything is paid back. */
   readonly upfront?: { readonly accountId: bigint; readonly amount: bigint };
-  /** What a winning instant jackpot pays, for the outcome. */
-  readonly jackpotWin?: bigint;
+  /** The jackpot pool an instant bet names, and what it wins, for the outcome. */
+  readonly jackpot?: { readonly poolAccountId: bigint; readonly win?: bigint };
 }
 
 function judgeOne(view: LedgerView, tracker: BatchTracker, { op, fingerprint }: LedgerRequest): LedgerOutcome {
@@ -81,10 +81,18 @@ function judgeOne(view: LedgerView, tracker: BatchTracker, { op, fingerprint }: 
   if (typeof step === "string") return { status: step };
   if (!fits(view, step)) return { status: "insufficient_funds" };
   const touched = tracker.apply(op, step);
-  const outcome = { status: "ok", replayed: false, balances: touched, ...(step.jackpotWin === undefined ? {} : { jackpotWin: step.jackpotWin }) } as const;
+  const outcome = { status: "ok", replayed: false, balances: touched, ...jackpotOutcome(view, step) } as const;
   view.idempotency.set(op.key, { fingerprint, outcome });
   tracker.recordKey(op.key, view.idempotency.get(op.key) as IdempotencyRecord);
   return outcome;
+}
+
+/** The pool is reported even when the bet moved nothing into or out of it (a contribution rounded to zero). */
+function jackpotOutcome(view: LedgerView, effect: Effect): { jackpot?: { pool: bigint; win?: bigint } } {
+  if (effect.jackpot === undefined) return {};
+  const pool = view.accounts.get(effect.jackpot.poolAccountId);
+  assert(pool !== undefined, "jackpot pool is locked");
+  return { jackpot: { pool: pool.balance, ...(effect.jackpot.win === undefined ? {} : { win: effect.jackpot.win }) } };
 }
 
 function plan(view: LedgerView, op: LedgerOp): Step {
@@ -149,7 +157,7 @@ function planInstant(view: LedgerView, op: InstantOp): Step {
     heldDeltas: [],
     // The stake is paid before the win: a player with 1.00 cannot stake 5.00 on a spin that wins 10.00.
     upfront: { accountId: player.id, amount: op.stake },
-    ...(jackpot.win === undefined ? {} : { jackpotWin: jackpot.win }),
+    ...(op.jackpot === undefined ? {} : { jackpot: { poolAccountId: op.jackpot.poolAccountId, ...(jackpot.win === undefined ? {} : { win: jackpot.win }) } }),
   };
 }
 

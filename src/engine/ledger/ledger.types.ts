@@ -145,8 +145,8 @@ export type LedgerOutcome =
       readonly replayed: boolean;
       /** The accounts the operation touched, after it, except house and clearing accounts. */
       readonly balances: readonly AccountBalance[];
-      /** What a winning instant jackpot was paid (0n when the pool was empty); absent when it did not win. */
-      readonly jackpotWin?: bigint;
+      /** For an instant bet naming a jackpot: the pool after it, and what it won (0n from an empty pool; absent when it did not win). */
+      readonly jackpot?: { readonly pool: bigint; readonly win?: bigint };
     }
   | { readonly status: LedgerFailureStatus };
 
