@@ -7,6 +7,8 @@ import type { RunningServer } from "../../src/main.js";
 import { serviceAvailable } from "../support/services.js";
 import { createShared, startTestServer, type Mode, type Shared } from "../support/server.js";
 import { newPlayer, TestSocket, type Message } from "../support/ws-client.js";
+import { CroupierClient, followJackpots, type JackpotTotal } from "../../src/client/index.js";
+import { WebSocket } from "ws";
 
 const lobby = "lobby:main";
 const game = "crown-jewels";
@@ -89,6 +91,16 @@ describe("a triggered spin wins the pool (embedded)", () => {
   });
 
   it("pays the whole pool to the winner, re-seeds it, and reports the win in the spin", async () => {
+    // An SDK client follows the lobby's totals.
+    const viewer = await newPlayer(server.url);
+    const sdk = new CroupierClient({ url: server.url, WebSocket, accessToken: viewer.token });
+    const followed: string[] = [];
+    const stop = followJackpots(sdk, lobby, (all: ReadonlyMap<string, JackpotTotal>, changed) => {
+      expect(all.get(`${game}|EUR`)).toBe(changed);
+      followed.push(changed.totalMinor);
+    });
+    await sdk.connect();
+    await sdk.join(lobby);
     const { socket, spin } = await fundedSpinner(server);
     let available = 100_000n;
     const wins: string[] = [];
@@ -107,6 +119,11 @@ describe("a triggered spin wins the pool (embedded)", () => {
     expect((await server.services.wallet.check()).ok).toBe(true);
     const metrics = await fetch(`${server.url}/metrics`).then((r) => r.text());
     expect(metrics).toContain(`croupier_jackpot_wins_total{game="${game}",currency="EUR"} 3`);
+    const deadline = Date.now() + 5_000;
+    while (followed.at(-1) !== "500" && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(followed.at(-1)).toBe("500");
+    stop();
+    sdk.close();
     socket.close();
   });
 });

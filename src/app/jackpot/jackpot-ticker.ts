@@ -1,3 +1,4 @@
+import { jackpotTotalKind } from "../../protocol/ws.messages.js";
 import type { Metrics } from "../ports/metrics.js";
 import type { HostReply, HostRequest } from "../rooms/room-host.js";
 import { systemActor } from "../rooms/room-behavior.js";
@@ -84,7 +85,7 @@ export class JackpotTicker {
     if (this.published.get(key) === total) return;
     const reply = await this.deps.rooms.submit(this.options.room, {
       type: "action", actor: systemActor, actionId: `jackpot:${this.deps.nodeId}:${this.instance}:${++this.sequence}`, lastOffset: 0,
-      action: { kind: "jackpot.total", gameId: pool.gameId, currency: pool.currency, totalMinor: total.toString() },
+      action: { kind: jackpotTotalKind, gameId: pool.gameId, currency: pool.currency, totalMinor: total.toString() },
     });
     if (reply.ok || reply.details?.includes("unchanged")) this.published.set(key, total);
   }

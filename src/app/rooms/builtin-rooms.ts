@@ -1,3 +1,4 @@
+import { jackpotTotalKind, type JackpotTotal } from "../../protocol/ws.messages.js";
 import type { ActionRequest, BehaviorOutcome, RoomBehavior } from "./room-behavior.js";
 import { roomSubject, systemActor } from "./room-behavior.js";
 
@@ -11,13 +12,6 @@ function listenOnly(kind: string, canJoin: RoomBehavior["canJoin"], why: string)
     snapshot: () => ({ public: {} }),
     restore: () => ({}),
   };
-}
-
-/** A progressive jackpot's pool as the lobby shows it; amounts are decimal strings of minor units. */
-export interface JackpotTotal {
-  readonly gameId: string;
-  readonly currency: string;
-  readonly totalMinor: string;
 }
 
 interface LobbyState {
@@ -39,7 +33,7 @@ function jackpotTotal(state: LobbyState, action: ActionRequest): BehaviorOutcome
   if (index < 0 && state.jackpots.length >= lobbyJackpotsMax) return { ok: false, error: "ACTION_REJECTED", details: [`at most ${lobbyJackpotsMax} jackpots`] };
   const total: JackpotTotal = { gameId, currency, totalMinor };
   const jackpots = index < 0 ? [...state.jackpots, total] : state.jackpots.map((j, i) => (i === index ? total : j));
-  return { ok: true, state: { jackpots }, events: [{ kind: "jackpot.total", data: total }] };
+  return { ok: true, state: { jackpots }, events: [{ kind: jackpotTotalKind, data: total }] };
 }
 
 /**
@@ -53,7 +47,7 @@ export const lobbyBehavior: RoomBehavior<LobbyState> = {
   kind: "lobby",
   canJoin: () => true,
   initial: () => ({ jackpots: [] }),
-  apply: (state, action, actor) => (action.kind === "jackpot.total" && actor === systemActor
+  apply: (state, action, actor) => (action.kind === jackpotTotalKind && actor === systemActor
     ? jackpotTotal(state, action)
     : { ok: false, error: "ACTION_REJECTED", details: ["lobby rooms take no actions"] }),
   snapshot: (state) => ({ public: state }),
