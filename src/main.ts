@@ -59,6 +59,7 @@ import { slotsRoomBehavior } from "./app/tables/slots-room.js";
 import { defaultHoldemTable, holdemTableBehavior, type HoldemTableConfig } from "./app/tables/holdem-table.js";
 import { blackjackTableBehavior, defaultBlackjackTable, type BlackjackTableConfig } from "./app/tables/blackjack-table.js";
 import { compileSlot, crownJewels } from "./engine/slots/index.js";
+import { JackpotTicker, type JackpotPool } from "./app/jackpot/jackpot-ticker.js";
 import { Registry } from "prom-client";
 import { createPromMetrics } from "./adapters/prometheus/metrics.prom.js";
 import { registerRoundRoutes } from "./gateway/http/rounds.routes.js";
@@ -75,6 +76,8 @@ const actionIdsRememberedMax = 10_000;
 const roomActionQueueMax = 10_000;
 const roundPurgeIntervalMs = 3_600_000;
 const pendingRequestsMax = 100_000;
+/** The lobby every client may join, where the jackpot totals tick (docs/PROTOCOL.md). */
+const jackpotLobbyRoom = "lobby:main";
 
 export interface Services {
   readonly config: Config;
@@ -208,15 +211,19 @@ export async function buildServices(config: Config, logger: Logger = createLogge
   const holdemTables = new Map<string, HoldemTableConfig>(config.holdemTables.split(",").map((id) => [id.trim(), holdemConfig]));
   const blackjackConfig: BlackjackTableConfig = { ...defaultBlackjackTable, bettingMs: config.blackjackBettingMs, turnMs: config.blackjackTurnMs, absentRoundsMax: config.blackjackAbsentRoundsMax };
   const blackjackTables = new Map<string, BlackjackTableConfig>(config.blackjackTables.split(",").map((id) => [id.trim(), blackjackConfig]));
-  // The progressive jackpot pool is not wired to the ledger yet, so this machine neither feeds nor triggers it (RTP 94.98%).
-  const slots = new Map([[crownJewels.id, compileSlot({ ...crownJewels, jackpot: { contributionBasisPoints: 0, triggerNumerator: 0, triggerDenominator: 1 } })]]);
-  const behaviors = new Map<string, RoomBehavior>([lobbyBehavior, userChannelBehavior, sandboxBehavior, rouletteTableBehavior(tables), slotsRoomBehavior({ gameId: crownJewels.id, currency: "EUR" }), blackjackTableBehavior(blackjackTables), rouletteTableBehavior(liveTables, "live"), holdemTableBehavior(holdemTables)]
+  const jackpotTerms = { contributionBasisPoints: config.slotsJackpotContributionBps, triggerNumerator: config.slotsJackpotTriggerOneIn > 0 ? 1 : 0, triggerDenominator: Math.max(1, config.slotsJackpotTriggerOneIn) };
+  const slots = new Map([[crownJewels.id, compileSlot({ ...crownJewels, jackpot: jackpotTerms })]]);
+  const jackpotPool: JackpotPool = { gameId: crownJewels.id, jackpotId: crownJewels.id, currency: "EUR" };
+  const slotsRoom = slotsRoomBehavior({ gameId: crownJewels.id, currency: "EUR", jackpot: { jackpotId: jackpotPool.jackpotId, seedMinor: BigInt(config.slotsJackpotSeedMinor) } });
+  const behaviors = new Map<string, RoomBehavior>([lobbyBehavior, userChannelBehavior, sandboxBehavior, rouletteTableBehavior(tables), slotsRoom, blackjackTableBehavior(blackjackTables), rouletteTableBehavior(liveTables, "live"), holdemTableBehavior(holdemTables)]
     .map((b) => [b.kind, b as RoomBehavior]));
   const tableRefs = ([["roulette", tables], ["live", liveTables], ["blackjack", blackjackTables], ["holdem", holdemTables]] as const)
     .flatMap(([kind, ids]) => [...ids.keys()].map((tableId): TableRef => ({ kind: kind as TableKind, tableId })));
   const effects = createTableEffectRunner({ wallet, rng: new CryptoRng(), rounds, clock: systemClock, slots, metrics });
   const directory = new RoomDirectory(nodeId, behaviors, roomLog, lease, bus, systemClock, { ...config, actionIdsRememberedMax, roomActionQueueMax, pendingRequestsMax }, effects);
   await directory.start();
+  const jackpotTicker = new JackpotTicker({ rooms: directory, wallet, metrics, nodeId }, { room: jackpotLobbyRoom, intervalMs: config.jackpotTickerIntervalMs, pools: [jackpotPool] });
+  jackpotTicker.start();
 
   return {
     config, logger, mode, db, redis, bus, auth, keys, nodeId, roomLog, directory, wallet, rounds, registry, payments, sandbox, tables: tableRefs,
@@ -227,6 +234,7 @@ export async function buildServices(config: Config, logger: Logger = createLogge
       return { ready: dbOk && redisOk, checks };
     },
     async close() {
+      jackpotTicker.stop();
       await directory.stop();
       await payments.stop();
       sandbox.close();

@@ -70,6 +70,10 @@ export interface Config {
   readonly blackjackBettingMs: number;
   readonly blackjackTurnMs: number;
   readonly blackjackAbsentRoundsMax: number;
+  readonly slotsJackpotContributionBps: number;
+  readonly slotsJackpotTriggerOneIn: number;
+  readonly slotsJackpotSeedMinor: number;
+  readonly jackpotTickerIntervalMs: number;
   readonly ledgerBatchOpsMax: number;
   readonly ledgerBatchWaitMs: number;
   readonly ledgerBatchesInFlightMax: number;

@@ -62,6 +62,19 @@ export interface RoomEventMessage {
   readonly private?: true;
 }
 
+/** The kind of a lobby event carrying one progressive jackpot's total. */
+export const jackpotTotalKind = "jackpot.total";
+
+/**
+ * A progressive jackpot's pool, as a `jackpot.total` event's data in a lobby room and as each entry of
+ * the lobby snapshot's `jackpots`. `totalMinor` is a decimal string of minor units of `currency`.
+ */
+export interface JackpotTotal {
+  readonly gameId: string;
+  readonly currency: string;
+  readonly totalMinor: string;
+}
+
 export interface PresenceInfo {
   readonly count: number;
   /** User ids, only while the room has at most presenceMembersMax members. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { add, equals, fraction, multiply, toDecimal, type Fraction } from "../../src/engine/math/fraction.js";
 import { SeededRng } from "../../src/engine/rng/seeded.rng.js";
 import {
-  compileSlot, crownJewels, evaluateStops, jackpotContributionScale, linePay, newSlotSession, play, spin, theoreticalRtp, type SlotConfig,
+  bookableContribution, compileSlot, crownJewels, evaluateStops, jackpotContributionScale, linePay, newSlotSession, play, spin, theoreticalRtp, type SlotConfig,
 } from "../../src/engine/slots/index.js";
 import { ScriptedRng } from "./support.js";
 
@@ -175,6 +175,48 @@ describe("slot spin and session", () => {
     expect(jackpotContributionScale).toBe(10_000n);
     const free = spin(slot, new ScriptedRng([3, 4, 5, 6, 7]), { stakeMinor: 250n, freeSpin: true });
     expect(free.status === "ok" && [free.result.jackpotTriggered, free.result.jackpotContributionScaled]).toEqual([false, 0n]);
+  });
+
+  it.each<[string, number[], boolean]>([
+    // The tiny game wins the pool with 3 in 1000: the draw after the five stops is uniformInt(1000) < 3.
+    ["draw 0 wins", [0], true],
+    ["draw 2 wins", [2], true],
+    ["draw 3 loses", [3], false],
+    ["draw 999 loses", [999], false],
+    ["a raw 1002 maps to 2 and wins", [1002], true],
+    // 2^32 - 1 is above the largest multiple of 1000 below 2^32: rejected, not folded onto 295.
+    ["a rejected raw draw is redrawn", [4_294_967_295, 1], true],
+    ["a rejected raw draw then a loss", [4_294_967_000, 500], false],
+  ])("maps the jackpot trigger draw without bias: %s", (_name, draws, triggered) => {
+    const compiled = compileSlot(tiny);
+    const rng = new ScriptedRng([0, 0, 0, 0, 0, ...draws]);
+    const result = spin(compiled, rng, { stakeMinor: 3n, freeSpin: false });
+    expect(result.status === "ok" && result.result.jackpotTriggered).toBe(triggered);
+    expect(rng.used).toBe(5 + draws.length);
+  });
+
+  it("never draws the trigger when the jackpot is off, nor on free spins", () => {
+    const off = compileSlot({ ...tiny, jackpot: { contributionBasisPoints: 0, triggerNumerator: 0, triggerDenominator: 1 } });
+    const rng = new ScriptedRng([0, 0, 0, 0, 0]);
+    expect(spin(off, rng, { stakeMinor: 3n, freeSpin: false })).toMatchObject({ status: "ok", result: { jackpotTriggered: false, jackpotContributionScaled: 0n } });
+    expect(rng.used).toBe(5);
+    const always = compileSlot({ ...tiny, jackpot: { contributionBasisPoints: 100, triggerNumerator: 1, triggerDenominator: 1 } });
+    expect(spin(always, new ScriptedRng([0, 0, 0, 0, 0, 7]), { stakeMinor: 3n, freeSpin: false })).toMatchObject({ result: { jackpotTriggered: true } });
+    expect(spin(always, new ScriptedRng([0, 0, 0, 0, 0]), { stakeMinor: 3n, freeSpin: true })).toMatchObject({ result: { jackpotTriggered: false } });
+  });
+
+  it("books whole minor units of contribution and carries the fraction exactly", () => {
+    // 1% of a 0.10 stake is 0.1 cent: nine spins book nothing, the tenth books one cent.
+    let carry = 0n;
+    const booked: bigint[] = [];
+    for (let i = 0; i < 10; i++) {
+      const next = bookableContribution(carry, 10n * 100n);
+      booked.push(next.minor);
+      carry = next.carryScaled;
+    }
+    expect(booked).toEqual([0n, 0n, 0n, 0n, 0n, 0n, 0n, 0n, 0n, 1n]);
+    expect(carry).toBe(0n);
+    expect(bookableContribution(9_999n, 25_000n)).toEqual({ minor: 3n, carryScaled: 4_999n });
   });
 
   it("runs the free-spin feature as a state machine with statuses for illegal actions", () => {

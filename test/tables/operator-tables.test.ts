@@ -7,7 +7,7 @@ import { serviceAvailable } from "../support/services.js";
 import { createShared, startTestServer, type Mode, type Shared } from "../support/server.js";
 import { newPlayer, TestSocket } from "../support/ws-client.js";
 
-interface Summary { room: string; kind: string; open: boolean; roundId: string | null; phase: string | null; players: { seat: number | null; userId: string; stackMinor?: string }[]; limits: Record<string, string> | null }
+interface Summary { room: string; kind: string; open: boolean; roundId: string | null; phase: string | null; players: { seat: number | null; userId: string; stackMinor?: string }[]; limits: Record<string, string> | null; nextLimits?: Record<string, string> | null }
 
 for (const mode of ["embedded", "production"] as Mode[]) {
   const available = mode === "embedded" || (serviceAvailable("postgres") && serviceAvailable("redis"));

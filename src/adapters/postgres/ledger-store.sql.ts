@@ -123,7 +123,8 @@ function accountIdsOf(op: LedgerOp): bigint[] {
     case "reserve": return [op.accountId];
     case "settle": return [op.houseAccountId, ...op.payouts.map((p) => p.fromAccountId)];
     case "void": return [];
-    case "instant": return [op.accountId, op.houseAccountId, ...op.payouts.map((p) => p.fromAccountId)];
+    // A jackpot pool is locked with the players (it may not go negative), so its balance is current when judged.
+    case "instant": return [op.accountId, op.houseAccountId, ...op.payouts.map((p) => p.fromAccountId), ...(op.jackpot ? [op.jackpot.poolAccountId] : [])];
     case "transfer": return [op.debitAccountId, op.creditAccountId];
   }
 }

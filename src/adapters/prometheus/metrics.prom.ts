@@ -1,4 +1,4 @@
-import { Counter, Histogram, type Registry } from "prom-client";
+import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import type { Metrics } from "../../app/ports/metrics.js";
 
 /** The Metrics port on prom-client, registered on the node's registry (served at /metrics). */
@@ -11,6 +11,9 @@ export function createPromMetrics(registry: Registry): Metrics {
   const rounds = new Counter({ name: "croupier_rounds_total", help: "rounds ended by game and outcome", labelNames: ["game", "outcome"] as const, registers });
   const settledBets = new Counter({ name: "croupier_settled_bets_total", help: "bets settled or refunded by game", labelNames: ["game"] as const, registers });
   const phase = new Histogram({ name: "croupier_round_phase_seconds", help: "round phase durations", labelNames: ["game", "phase"] as const, buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 60], registers });
+  // A gauge of minor units: exact up to 2^53, far above any pool (amounts are capped at 10^15).
+  const jackpotTotal = new Gauge({ name: "croupier_jackpot_total_minor", help: "progressive jackpot pool in minor units, as last seen committed", labelNames: ["game", "currency"] as const, registers });
+  const jackpotWins = new Counter({ name: "croupier_jackpot_wins_total", help: "progressive jackpots paid", labelNames: ["game", "currency"] as const, registers });
   return {
     ledgerBatch(ops, commitMs) {
       batchSize.observe(ops);
@@ -23,5 +26,7 @@ export function createPromMetrics(registry: Registry): Metrics {
       settledBets.inc({ game }, count);
     },
     roundPhase: (game, name, ms) => phase.observe({ game, phase: name }, ms / 1000),
+    jackpotTotal: (game, currency, totalMinor) => jackpotTotal.set({ game, currency }, Number(totalMinor)),
+    jackpotWon: (game, currency) => jackpotWins.inc({ game, currency }),
   };
 }

@@ -9,6 +9,10 @@ export interface Metrics {
   bet(game: string, outcome: "placed" | "refused"): void;
   roundEnded(game: string, outcome: "settled" | "voided", bets: number): void;
   roundPhase(game: string, phase: "betting" | "settling", ms: number): void;
+  /** A progressive jackpot's pool as last seen committed (after a spin, or read by the lobby ticker). */
+  jackpotTotal(game: string, currency: string, totalMinor: bigint): void;
+  /** A jackpot paid (counted once per winning spin, not on replays). */
+  jackpotWon(game: string, currency: string): void;
 }
 
 export const silentMetrics: Metrics = Object.freeze({
@@ -17,4 +21,6 @@ export const silentMetrics: Metrics = Object.freeze({
   bet: () => undefined,
   roundEnded: () => undefined,
   roundPhase: () => undefined,
+  jackpotTotal: () => undefined,
+  jackpotWon: () => undefined,
 });

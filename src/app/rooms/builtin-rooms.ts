@@ -1,5 +1,6 @@
-import type { RoomBehavior } from "./room-behavior.js";
-import { roomSubject } from "./room-behavior.js";
+import { jackpotTotalKind, type JackpotTotal } from "../../protocol/ws.messages.js";
+import type { ActionRequest, BehaviorOutcome, RoomBehavior } from "./room-behavior.js";
+import { roomSubject, systemActor } from "./room-behavior.js";
 
 /** A room the server publishes into and clients only listen to: it takes no actions and keeps no state. */
 function listenOnly(kind: string, canJoin: RoomBehavior["canJoin"], why: string): RoomBehavior<Record<string, never>> {
@@ -13,8 +14,45 @@ function listenOnly(kind: string, canJoin: RoomBehavior["canJoin"], why: string)
   };
 }
 
-/** Lobby rooms: anyone may join; the server publishes into them (tickers, table lists). */
-export const lobbyBehavior = listenOnly("lobby", () => true, "lobby rooms take no actions");
+interface LobbyState {
+  readonly jackpots: readonly JackpotTotal[];
+}
+
+/** Pools one lobby lists; a ticker for more is a wiring mistake, refused rather than grown without bound. */
+const lobbyJackpotsMax = 100;
+const minorDigits = /^(0|[1-9][0-9]{0,17})$/;
+
+function jackpotTotal(state: LobbyState, action: ActionRequest): BehaviorOutcome<LobbyState> {
+  const { gameId, currency, totalMinor } = action;
+  if (typeof gameId !== "string" || typeof currency !== "string" || typeof totalMinor !== "string" || !minorDigits.test(totalMinor)) {
+    return { ok: false, error: "ACTION_REJECTED", details: ["jackpot.total needs gameId, currency and totalMinor"] };
+  }
+  const index = state.jackpots.findIndex((j) => j.gameId === gameId && j.currency === currency);
+  // Unchanged totals write nothing: the ticker may offer the same total again after a failover.
+  if (index >= 0 && state.jackpots[index]?.totalMinor === totalMinor) return { ok: false, error: "ACTION_REJECTED", details: ["unchanged"] };
+  if (index < 0 && state.jackpots.length >= lobbyJackpotsMax) return { ok: false, error: "ACTION_REJECTED", details: [`at most ${lobbyJackpotsMax} jackpots`] };
+  const total: JackpotTotal = { gameId, currency, totalMinor };
+  const jackpots = index < 0 ? [...state.jackpots, total] : state.jackpots.map((j, i) => (i === index ? total : j));
+  return { ok: true, state: { jackpots }, events: [{ kind: jackpotTotalKind, data: total }] };
+}
+
+/**
+ * Lobby rooms: anyone may join and only listens. The server publishes into them: the jackpot ticker
+ * offers each pool's total as a `jackpot.total` action, which the lobby keeps in its snapshot (so a
+ * client joining sees every total at once) and broadcasts when it changed. Only the server's own
+ * ticker acts: its actor is the very `systemActor` object, which no client request can carry (a
+ * request from another node is parsed from JSON into a new object, and is refused too).
+ */
+export const lobbyBehavior: RoomBehavior<LobbyState> = {
+  kind: "lobby",
+  canJoin: () => true,
+  initial: () => ({ jackpots: [] }),
+  apply: (state, action, actor) => (action.kind === jackpotTotalKind && actor === systemActor
+    ? jackpotTotal(state, action)
+    : { ok: false, error: "ACTION_REJECTED", details: ["lobby rooms take no actions"] }),
+  snapshot: (state) => ({ public: state }),
+  restore: (snapshot) => ({ jackpots: (snapshot.public as Partial<LobbyState> | undefined)?.jackpots ?? [] }),
+};
 
 /** `user:<userId>`: a player's private channel (balance changes, notices); only that player and operators join. */
 export const userChannelBehavior = listenOnly("user", (room, actor) => roomSubject(room) === actor.userId || actor.roles.includes("operator"), "private channels take no actions");

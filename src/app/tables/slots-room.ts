@@ -1,4 +1,5 @@
 import { findCurrency, parseAmount } from "../../engine/money/index.js";
+import { bookableContribution } from "../../engine/slots/index.js";
 import type { ErrorName } from "../../protocol/errors.js";
 import type { ActionRequest, Actor, BehaviorOutcome, RoomBehavior, RoomContext } from "../rooms/room-behavior.js";
 import { roomSubject } from "../rooms/room-behavior.js";
@@ -7,12 +8,16 @@ import type { InstantEffect, InstantResult, SlotSpinEffect, SlotSpinSummary } fr
 export interface SlotsRoomConfig {
   readonly gameId: string;
   readonly currency: string;
+  /** The progressive pool every paid spin feeds (the engine's contribution share) and a trigger wins. */
+  readonly jackpot?: { readonly jackpotId: string; readonly seedMinor: bigint };
 }
 
 interface SlotsState {
   readonly userId: string;
   readonly spins: number;
   readonly lastSpin: SlotSpinSummary | null;
+  /** The fraction of a minor unit of contribution not yet booked (× jackpotContributionScale); absent is "0". */
+  readonly jackpotCarryScaled?: string;
 }
 
 function refuse(error: ErrorName, ...details: string[]): BehaviorOutcome<SlotsState> {
@@ -40,17 +45,30 @@ export function slotsRoomBehavior(config: SlotsRoomConfig): RoomBehavior<SlotsSt
       resume: (raw) => {
         const drawn = raw as SlotSpinSummary | { status: string };
         if ("status" in drawn) return refuse("BET_LIMIT", drawn.status);
+        // The carry comes from the state before this spin, so a retried spin books the same amount (same ledger request).
+        const contribution = bookableContribution(BigInt(state.jackpotCarryScaled ?? "0"), BigInt(drawn.jackpotContributionScaled ?? "0"));
+        const jackpot = config.jackpot === undefined ? undefined
+          : { jackpotId: config.jackpot.jackpotId, contributionMinor: contribution.minor.toString(), won: drawn.jackpotTriggered === true, seedMinor: config.jackpot.seedMinor.toString() };
         return {
           ok: true,
-          effect: { type: "wallet.instant", game: "slots", gameId: config.gameId, playerId: state.userId, currency: config.currency, stakeMinor: drawn.stakeMinor, winMinor: drawn.totalWinMinor, roundId: spinId } satisfies InstantEffect,
+          effect: {
+            type: "wallet.instant", game: "slots", gameId: config.gameId, playerId: state.userId, currency: config.currency, stakeMinor: drawn.stakeMinor,
+            winMinor: drawn.totalWinMinor, roundId: spinId, ...(jackpot === undefined ? {} : { jackpot }),
+          } satisfies InstantEffect,
           resume: (paid) => {
             const result = paid as InstantResult;
             if (result.status === "insufficient_funds" || result.status === "account_not_found") return refuse("WALLET_INSUFFICIENT_FUNDS", result.status);
             if (result.status !== "ok") return refuse("BET_INVALID", `wallet: ${result.status}`);
+            const money = {
+              availableMinor: result.availableMinor,
+              ...(result.jackpotTotalMinor === undefined ? {} : { jackpotTotalMinor: result.jackpotTotalMinor }),
+              ...(result.jackpotWinMinor === undefined ? {} : { jackpotWinMinor: result.jackpotWinMinor }),
+            };
+            const carry = jackpot === undefined ? {} : { jackpotCarryScaled: contribution.carryScaled.toString() };
             return {
-              ok: true, state: { ...state, spins: state.spins + 1, lastSpin: drawn },
-              events: [{ kind: "slots.spin", to: state.userId, data: { spinId, ...drawn, availableMinor: result.availableMinor, at: ctx.nowMs } }],
-              result: { spinId, ...drawn, availableMinor: result.availableMinor },
+              ok: true, state: { ...state, spins: state.spins + 1, lastSpin: drawn, ...carry },
+              events: [{ kind: "slots.spin", to: state.userId, data: { spinId, ...drawn, ...money, at: ctx.nowMs } }],
+              result: { spinId, ...drawn, ...money },
             };
           },
         };

@@ -73,18 +73,27 @@ export function createTableEffectRunner(deps: { wallet: Wallet; rng: Rng; rounds
         return { status: step.status, state: encodeBigints(step.state), events: step.events } satisfies BlackjackApplyResult;
       }
       case "wallet.instant": {
+        const jackpot = effect.jackpot;
         const result = await deps.wallet.instantBet({
           playerId: effect.playerId, currency: effect.currency, gameId: effect.gameId, stake: BigInt(effect.stakeMinor), win: BigInt(effect.winMinor),
           key: `instant:${effect.roundId}`, roundId: effect.roundId,
+          ...(jackpot === undefined ? {} : { jackpot: { jackpotId: jackpot.jackpotId, contribution: BigInt(jackpot.contributionMinor), won: jackpot.won, seed: BigInt(jackpot.seedMinor) } }),
         });
         metrics.bet(effect.game, result.status === "ok" ? "placed" : "refused");
-        if (result.status === "ok") {
-          await deps.rounds.record({ roundId: effect.roundId, tableId: effect.gameId, game: effect.game, status: "settled", atMs: deps.clock.nowMs(), payouts: [{ betId: "spin", payoutMinor: effect.winMinor }] });
-          metrics.roundEnded(effect.game, "settled", 1);
+        if (result.status !== "ok") return { status: result.status } satisfies InstantResult;
+        const jackpotWin = result.jackpot?.winMinor;
+        if (result.jackpot !== undefined) {
+          metrics.jackpotTotal(effect.gameId, effect.currency, result.jackpot.poolMinor);
+          if (jackpotWin !== undefined && !result.replayed) metrics.jackpotWon(effect.gameId, effect.currency);
         }
-        return (result.status === "ok"
-          ? { status: "ok", availableMinor: (result.account.balance - result.account.held).toString() }
-          : { status: result.status }) satisfies InstantResult;
+        const payoutMinor = (BigInt(effect.winMinor) + (jackpotWin ?? 0n)).toString();
+        await deps.rounds.record({ roundId: effect.roundId, tableId: effect.gameId, game: effect.game, status: "settled", atMs: deps.clock.nowMs(), payouts: [{ betId: "spin", payoutMinor }] });
+        metrics.roundEnded(effect.game, "settled", 1);
+        return {
+          status: "ok", availableMinor: (result.account.balance - result.account.held).toString(),
+          ...(result.jackpot === undefined ? {} : { jackpotTotalMinor: result.jackpot.poolMinor.toString() }),
+          ...(jackpotWin === undefined ? {} : { jackpotWinMinor: jackpotWin.toString() }),
+        } satisfies InstantResult;
       }
       case "round.record":
         await deps.rounds.record(effect.record);
@@ -137,7 +146,11 @@ async function slotSpin(deps: { rng: Rng; rounds: RoundStore; slots: ReadonlyMap
     total += free.result.totalWinMinor;
     freeSpins.push({ grid: free.result.grid, winMinor: free.result.totalWinMinor.toString() });
   }
-  const summary: SlotSpinSummary = { stakeMinor: effect.stakeMinor, ...summarize(paid.result), freeSpins, totalWinMinor: total.toString() };
+  const summary: SlotSpinSummary = {
+    stakeMinor: effect.stakeMinor, ...summarize(paid.result), freeSpins, totalWinMinor: total.toString(),
+    // Drawn here and recorded before money moves; the amount won is decided by the ledger at commit.
+    jackpotTriggered: paid.result.jackpotTriggered, jackpotContributionScaled: paid.result.jackpotContributionScaled.toString(),
+  };
   await deps.rounds.record({
     roundId: effect.roundId, tableId: effect.gameId, game: "slots", status: "closed", atMs: effect.atMs, outcome: summary,
     verification: { rng: "csprng", stops: paid.result.stops },

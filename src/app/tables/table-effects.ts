@@ -55,8 +55,12 @@ export interface SlotSpinSummary {
   readonly lineWins: readonly { readonly line: number; readonly symbol: string; readonly count: number; readonly winMinor: string }[];
   readonly scatterCount: number;
   readonly freeSpins: readonly { readonly grid: readonly (readonly string[])[]; readonly winMinor: string }[];
-  /** Base spin plus the whole free-spin feature. */
+  /** Base spin plus the whole free-spin feature (the jackpot, if won, is paid on top by the ledger). */
   readonly totalWinMinor: string;
+  /** The paid spin drew the jackpot; absent in spins recorded before the jackpot was wired (false). */
+  readonly jackpotTriggered?: boolean;
+  /** The exact contribution, in minor units × jackpotContributionScale; absent means "0". */
+  readonly jackpotContributionScaled?: string;
 }
 
 /** Stake and win in one atomic ledger operation (instant games). */
@@ -69,9 +73,18 @@ export interface InstantEffect {
   readonly stakeMinor: string;
   readonly winMinor: string;
   readonly roundId: string;
+  /** A progressive jackpot the bet feeds and may win; the win is what the pool holds at commit. */
+  readonly jackpot?: { readonly jackpotId: string; readonly contributionMinor: string; readonly won: boolean; readonly seedMinor: string };
 }
 
-export interface InstantResult { readonly status: string; readonly availableMinor?: string }
+export interface InstantResult {
+  readonly status: string;
+  readonly availableMinor?: string;
+  /** The pool after the bet, when it named a jackpot. */
+  readonly jackpotTotalMinor?: string;
+  /** What the bet won from the pool, when it won. */
+  readonly jackpotWinMinor?: string;
+}
 
 export type TableEffect = ReserveEffect | SettleEffect | VoidEffect | SweepEffect | DrawEffect | RecordEffect | SlotSpinEffect | InstantEffect;
 

@@ -30,6 +30,8 @@ export interface Wallet {
   rejectWithdrawal(input: MoneyMovementInput): Promise<WalletResult>;
   payWithdrawal(input: WithdrawalPayoutInput): Promise<WalletResult>;
   balances(playerId: string): Promise<readonly PlayerBalance[]>;
+  /** A progressive jackpot's pool balance as committed (0n before its first bet): the ledger is the truth. */
+  jackpotTotal(jackpotId: string, currency: string): Promise<bigint>;
   history(playerId: string, currency: string, page: { beforeTransferId?: bigint; limit: number }, purse?: PlayerPurse): Promise<HistoryPage | { status: "account_not_found" }>;
   check(): Promise<LedgerCheck>;
   /** Ids of a round's holds still pending (reserved but neither settled nor voided), at most `limit`. */
@@ -60,6 +62,7 @@ export function createWallet(store: LedgerStore, options: Partial<WalletOptions>
     accountId({ owner: playerId, kind: purse === "cash" ? "player_cash" : "player_bonus", currency });
   const house = (gameId: string, currency: string) => accountId({ owner: systemOwners.game(gameId), kind: "house", currency });
   const pending = (playerId: string, currency: string) => accountId({ owner: playerId, kind: "withdrawals_pending", currency });
+  const pool = (jackpotId: string, currency: string) => accountId({ owner: systemOwners.jackpot(jackpotId), kind: "jackpot_pool", currency });
   const clearing = (provider: string, currency: string) => accountId({ owner: systemOwners.payments(provider), kind: "payment_clearing", currency });
 
   async function payouts(gameId: string, currency: string, win: bigint, jackpot: JackpotWin | undefined): Promise<Payout[]> {
@@ -67,13 +70,13 @@ export function createWallet(store: LedgerStore, options: Partial<WalletOptions>
     // A zero win is no transfer; a negative one is passed on so the ledger refuses it as amount_invalid.
     if (win !== 0n) list.push({ fromAccountId: await house(gameId, currency), amount: win });
     if (jackpot !== undefined) {
-      list.push({ fromAccountId: await accountId({ owner: systemOwners.jackpot(jackpot.jackpotId), kind: "jackpot_pool", currency }), amount: jackpot.amount });
+      list.push({ fromAccountId: await pool(jackpot.jackpotId, currency), amount: jackpot.amount });
     }
     return list;
   }
 
   /** Refuses an unknown currency before any account is opened in it. */
-  async function submit(currency: string, build: () => Promise<LedgerOp>): Promise<WalletResult> {
+  async function submit(currency: string, build: () => Promise<LedgerOp>): Promise<WalletResult & { ledgerJackpot?: LedgerJackpot }> {
     if (findCurrency(currency) === null) return { status: "currency_unknown" };
     return toResult(await store.submit(await build()));
   }
@@ -97,11 +100,20 @@ export function createWallet(store: LedgerStore, options: Partial<WalletOptions>
       houseAccountId: await house(input.gameId, input.currency), payouts: await payouts(input.gameId, input.currency, input.win, input.jackpotWin),
     })),
     voidBet: (input) => submit(input.currency, async () => ({ type: "void", key: input.key, currency: input.currency, holdId: input.holdId })),
-    instantBet: (input) => submit(input.currency, async () => ({
-      type: "instant", key: input.key, currency: input.currency, accountId: await player(input.playerId, input.currency, input.purse),
-      houseAccountId: await house(input.gameId, input.currency), stake: input.stake,
-      payouts: await payouts(input.gameId, input.currency, input.win, input.jackpotWin), reference: input.roundId,
-    })),
+    async instantBet(input) {
+      const jackpot = input.jackpot;
+      const poolId = jackpot === undefined || findCurrency(input.currency) === null ? null : await pool(jackpot.jackpotId, input.currency);
+      const result = await submit(input.currency, async () => ({
+        type: "instant", key: input.key, currency: input.currency, accountId: await player(input.playerId, input.currency, input.purse),
+        houseAccountId: await house(input.gameId, input.currency), stake: input.stake,
+        payouts: await payouts(input.gameId, input.currency, input.win, input.jackpotWin), reference: input.roundId,
+        ...(jackpot === undefined || poolId === null ? {} : { jackpot: { poolAccountId: poolId, contribution: jackpot.contribution, won: jackpot.won, seed: jackpot.seed } }),
+      }));
+      if (result.status !== "ok" || poolId === null) return result;
+      const { ledgerJackpot, ...paid } = result;
+      if (ledgerJackpot === undefined) throw new Error("ledger invariant violated: a jackpot bet did not report its pool");
+      return { ...paid, jackpot: { poolMinor: ledgerJackpot.pool, ...(ledgerJackpot.win === undefined ? {} : { winMinor: ledgerJackpot.win }) } };
+    },
     deposit: (input) => submit(input.currency, async () => ({
       type: "transfer", kind: "deposit", key: input.key, currency: input.currency, debitAccountId: await clearing(input.provider, input.currency),
       creditAccountId: await player(input.playerId, input.currency), amount: input.amount, reference: input.reference,
@@ -119,6 +131,9 @@ export function createWallet(store: LedgerStore, options: Partial<WalletOptions>
         return purse === null ? [] : [{ accountId: a.id, purse, currency: a.currency, balance: a.balance, held: a.held, available: a.balance - a.held }];
       });
     },
+    async jackpotTotal(jackpotId, currency) {
+      return (await store.findAccount({ owner: systemOwners.jackpot(jackpotId), kind: "jackpot_pool", currency }))?.balance ?? 0n;
+    },
     async history(playerId, currency, page, purse = "cash") {
       const account = await store.findAccount({ owner: playerId, kind: purse === "cash" ? "player_cash" : "player_bonus", currency });
       if (account === null) return { status: "account_not_found" };
@@ -129,9 +144,11 @@ export function createWallet(store: LedgerStore, options: Partial<WalletOptions>
   };
 }
 
-function toResult(outcome: LedgerOutcome): WalletResult {
+type LedgerJackpot = Extract<LedgerOutcome, { status: "ok" }>["jackpot"];
+
+function toResult(outcome: LedgerOutcome): WalletResult & { ledgerJackpot?: LedgerJackpot } {
   if (outcome.status !== "ok") return outcome;
   const account = outcome.balances[0];
   if (account === undefined) throw new Error("ledger invariant violated: an accepted operation touched no player-side account");
-  return { status: "ok", replayed: outcome.replayed, account, balances: outcome.balances };
+  return { status: "ok", replayed: outcome.replayed, account, balances: outcome.balances, ...(outcome.jackpot === undefined ? {} : { ledgerJackpot: outcome.jackpot }) };
 }

@@ -10,6 +10,8 @@ export type WalletResult =
       readonly account: AccountBalance;
       /** Every non-system account it touched (a jackpot win adds the pool), after it. */
       readonly balances: readonly AccountBalance[];
+      /** For an instant bet that named a progressive jackpot: the pool after it, and what it won (absent if it did not). */
+      readonly jackpot?: { readonly poolMinor: bigint; readonly winMinor?: bigint };
     }
   | { readonly status: LedgerFailureStatus };
 
@@ -49,13 +51,26 @@ export interface VoidBetInput {
   readonly currency: string;
 }
 
+/** A progressive jackpot an instant bet feeds and may win (see InstantJackpot in the ledger). */
+export interface ProgressiveJackpot {
+  readonly jackpotId: string;
+  /** Moved from the game's house to the pool with the stake; 0n for none. */
+  readonly contribution: bigint;
+  /** The bet won the pool: it is paid whatever the pool holds when the ledger commits it. */
+  readonly won: boolean;
+  /** The pool is topped up from the house to at least this after every bet; 0n for never. */
+  readonly seed: bigint;
+}
+
 export interface InstantBetInput {
   readonly playerId: string;
   readonly currency: string;
   readonly gameId: string;
   readonly stake: bigint;
   readonly win: bigint;
+  /** A fixed amount from a pool; a progressive jackpot uses `jackpot` instead. */
   readonly jackpotWin?: JackpotWin;
+  readonly jackpot?: ProgressiveJackpot;
   readonly key: string;
   readonly roundId: string;
   readonly purse?: PlayerPurse;

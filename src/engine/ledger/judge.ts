@@ -66,6 +66,8 @@ interface Effect {
   readonly holdResolved?: { readonly hold: HoldState; readonly status: Exclude<HoldStatus, "pending"> };
   /** An amount the first leg's debit account must have available before anything is paid back. */
   readonly upfront?: { readonly accountId: bigint; readonly amount: bigint };
+  /** The jackpot pool an instant bet names, and what it wins, for the outcome. */
+  readonly jackpot?: { readonly poolAccountId: bigint; readonly win?: bigint };
 }
 
 function judgeOne(view: LedgerView, tracker: BatchTracker, { op, fingerprint }: LedgerRequest): LedgerOutcome {
@@ -79,10 +81,18 @@ function judgeOne(view: LedgerView, tracker: BatchTracker, { op, fingerprint }: 
   if (typeof step === "string") return { status: step };
   if (!fits(view, step)) return { status: "insufficient_funds" };
   const touched = tracker.apply(op, step);
-  const outcome = { status: "ok", replayed: false, balances: touched } as const;
+  const outcome = { status: "ok", replayed: false, balances: touched, ...jackpotOutcome(view, step) } as const;
   view.idempotency.set(op.key, { fingerprint, outcome });
   tracker.recordKey(op.key, view.idempotency.get(op.key) as IdempotencyRecord);
   return outcome;
+}
+
+/** The pool is reported even when the bet moved nothing into or out of it (a contribution rounded to zero). */
+function jackpotOutcome(view: LedgerView, effect: Effect): { jackpot?: { pool: bigint; win?: bigint } } {
+  if (effect.jackpot === undefined) return {};
+  const pool = view.accounts.get(effect.jackpot.poolAccountId);
+  assert(pool !== undefined, "jackpot pool is locked");
+  return { jackpot: { pool: pool.balance, ...(effect.jackpot.win === undefined ? {} : { win: effect.jackpot.win }) } };
 }
 
 function plan(view: LedgerView, op: LedgerOp): Step {
@@ -140,12 +150,41 @@ function planInstant(view: LedgerView, op: InstantOp): Step {
   if (house.kind !== "house") return "account_kind_invalid";
   const wins = payoutLegs(view, op.payouts, op.currency, player.id, null, op.reference);
   if (typeof wins === "string") return wins;
+  const jackpot = op.jackpot === undefined ? { legs: [] } : jackpotLegs(view, op, house.id, player.id);
+  if (typeof jackpot === "string") return jackpot;
   return {
-    legs: [{ debitAccountId: player.id, creditAccountId: house.id, amount: op.stake, kind: "bet_stake", reference: op.reference, holdId: null }, ...wins],
+    legs: [{ debitAccountId: player.id, creditAccountId: house.id, amount: op.stake, kind: "bet_stake", reference: op.reference, holdId: null }, ...wins, ...jackpot.legs],
     heldDeltas: [],
     // The stake is paid before the win: a player with 1.00 cannot stake 5.00 on a spin that wins 10.00.
     upfront: { accountId: player.id, amount: op.stake },
+    ...(op.jackpot === undefined ? {} : { jackpot: { poolAccountId: op.jackpot.poolAccountId, ...(jackpot.win === undefined ? {} : { win: jackpot.win }) } }),
   };
+}
+
+/**
+ * The contribution (house -> pool), the win (pool -> player: everything the pool holds once the
+ * contribution is in) and the re-seed (house -> pool, up to the seed). The win is read from the
+ * pool's balance in the view, which the store locked, and operations are judged one after another,
+ * so of two winners judged in turn the second finds the re-seeded pool: the pool is paid once.
+ */
+function jackpotLegs(view: LedgerView, op: InstantOp, houseId: bigint, playerId: bigint): { legs: Leg[]; win?: bigint } | LedgerFailureStatus {
+  const { poolAccountId, contribution, won, seed } = op.jackpot as NonNullable<InstantOp["jackpot"]>;
+  if (typeof won !== "boolean" || op.payouts.some((p) => p.fromAccountId === poolAccountId)) return "request_invalid";
+  if (!(contribution === 0n || amountValid(contribution)) || !(seed === 0n || amountValid(seed))) return "amount_invalid";
+  const pool = accountOf(view, poolAccountId, op.currency);
+  if (typeof pool === "string") return pool;
+  if (pool.kind !== "jackpot_pool") return "account_kind_invalid";
+  const leg = (debitAccountId: bigint, creditAccountId: bigint, amount: bigint, kind: TransferKind): Leg => ({ debitAccountId, creditAccountId, amount, kind, reference: op.reference, holdId: null });
+  const legs: Leg[] = [];
+  if (contribution > 0n) legs.push(leg(houseId, pool.id, contribution, "jackpot_contribution"));
+  let available = pool.balance - pool.held + contribution;
+  const win = won ? available : undefined;
+  if (win !== undefined && win > 0n) {
+    legs.push(leg(pool.id, playerId, win, "jackpot_win"));
+    available = 0n;
+  }
+  if (available < seed) legs.push(leg(houseId, pool.id, seed - available, "jackpot_contribution"));
+  return win === undefined ? { legs } : { legs, win };
 }
 
 function planTransfer(view: LedgerView, op: TransferOp): Step {

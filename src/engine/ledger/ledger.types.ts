@@ -73,6 +73,22 @@ export interface VoidOp extends OpBase {
   readonly holdId: string;
 }
 
+/**
+ * A progressive jackpot an instant bet feeds and may win. The win is not an amount chosen by the
+ * caller: it is whatever the pool holds when the operation is judged, under the pool's lock, so two
+ * winning spins that race are paid one after the other and the pool is paid out once.
+ */
+export interface InstantJackpot {
+  /** A jackpot_pool account of the operation's currency. */
+  readonly poolAccountId: bigint;
+  /** Moved from the house to the pool with the stake (`jackpot_contribution`); 0n for none. */
+  readonly contribution: bigint;
+  /** The spin won the pool: it is paid the pool's whole available balance, this contribution included. */
+  readonly won: boolean;
+  /** After the contribution and any win, the house tops the pool up to this (`jackpot_contribution`); 0n for never. */
+  readonly seed: bigint;
+}
+
 /** Reserve and settle in one atomic step, for games that resolve at once (slots). */
 export interface InstantOp extends OpBase {
   readonly type: "instant";
@@ -81,6 +97,7 @@ export interface InstantOp extends OpBase {
   readonly stake: bigint;
   readonly payouts: readonly Payout[];
   readonly reference: string;
+  readonly jackpot?: InstantJackpot;
 }
 
 /** Moves money between two accounts along a route its kind allows (see transferRoutes). */
@@ -128,6 +145,8 @@ export type LedgerOutcome =
       readonly replayed: boolean;
       /** The accounts the operation touched, after it, except house and clearing accounts. */
       readonly balances: readonly AccountBalance[];
+      /** For an instant bet naming a jackpot: the pool after it, and what it won (0n from an empty pool; absent when it did not win). */
+      readonly jackpot?: { readonly pool: bigint; readonly win?: bigint };
     }
   | { readonly status: LedgerFailureStatus };
 

@@ -6,6 +6,16 @@ import { evaluateStops, type SpinOutcome } from "./slots.evaluate.js";
 /** Jackpot contributions are kept exact: the value is in 1/10,000 of a minor unit (stake × basis points). */
 export const jackpotContributionScale = 10_000n;
 
+/**
+ * The whole minor units of contribution a ledger can book now, and the fraction carried to the next
+ * spin (both scaled by jackpotContributionScale). Carrying the remainder keeps a player's contributions
+ * exact over time: a 0.10 stake at 1% books nothing nine times and one cent the tenth.
+ */
+export function bookableContribution(carryScaled: bigint, contributionScaled: bigint): { readonly minor: bigint; readonly carryScaled: bigint } {
+  const total = carryScaled + contributionScaled;
+  return { minor: total / jackpotContributionScale, carryScaled: total % jackpotContributionScale };
+}
+
 export interface SlotSpinResult extends SpinOutcome {
   readonly stakeMinor: bigint;
   readonly freeSpin: boolean;
