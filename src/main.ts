@@ -60,6 +60,7 @@ import { blackjackTableBehavior, defaultBlackjackTable, type BlackjackTableConfi
 import { compileSlot, crownJewels } from "./engine/slots/index.js";
 import { Registry } from "prom-client";
 import { createPromMetrics } from "./adapters/prometheus/metrics.prom.js";
+import { workerMetrics } from "./adapters/prometheus/cluster-metrics.js";
 import { registerRoundRoutes } from "./gateway/http/rounds.routes.js";
 import { hostname } from "node:os";
 
@@ -241,8 +242,13 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** `croupier serve`: the services plus the HTTP (and later WebSocket) listener. */
-export async function startServer(config: Config, logger: Logger = createLogger(config)): Promise<RunningServer> {
+export interface StartOptions {
+  /** A worker of `serve --workers`: its /metrics answers for every worker of the node (through the primary). */
+  readonly clusterWorker?: boolean;
+}
+
+/** `croupier serve`: the services plus the HTTP and WebSocket listener. */
+export async function startServer(config: Config, logger: Logger = createLogger(config), options: StartOptions = {}): Promise<RunningServer> {
   const services = await buildServices(config, logger);
   const tls = config.tlsCertFile !== null && config.tlsKeyFile !== null
     ? { cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) }
@@ -258,6 +264,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     trustProxy: config.trustProxy,
     tls,
     version,
+    ...(options.clusterWorker === true ? { metricsText: workerMetrics(services.registry) } : {}),
     money: {
       wallet: services.wallet, payments: services.payments, tokenizer: config.paymentsSandboxEnabled ? services.sandbox : null, clock: systemClock,
       webhookBodyBytesMax: config.httpBodyBytesMax, signatureHeader,
