@@ -8,7 +8,7 @@
 import cluster from "node:cluster";
 import { availableParallelism } from "node:os";
 import { ConfigError, loadConfig, optionsHelp, printableConfig, type Config } from "../config/config.js";
-import { createLogger, startServer, type RunningServer } from "../main.js";
+import { areaLogger, createLogger, startServer, type RunningServer } from "../main.js";
 import { generateKey, readKeys } from "../adapters/node/jwt-keys.js";
 import { primaryMetrics } from "../adapters/prometheus/cluster-metrics.js";
 
@@ -52,8 +52,9 @@ export async function runServe(own: Map<string, string | true>, rest: string[]):
 }
 
 async function single(config: Config): Promise<void> {
-  const logger = createLogger(config);
-  const server: RunningServer = await startServer(config, logger, { clusterWorker: cluster.isWorker });
+  const root = createLogger(config);
+  const logger = areaLogger(root, config, "server");
+  const server: RunningServer = await startServer(config, root, { clusterWorker: cluster.isWorker });
   if (cluster.isWorker) process.send?.({ type: "listening", url: server.url, mode: server.services.mode });
   else console.log(`Croupier is serving on ${describe({ url: server.url, mode: server.services.mode })}`);
   let stopping = false;
@@ -74,7 +75,7 @@ async function single(config: Config): Promise<void> {
 
 /** The primary only supervises: it forks, restarts a worker that dies, and stops them all on a signal. */
 async function primary(config: Config, workers: number): Promise<void> {
-  const logger = createLogger(config);
+  const logger = areaLogger(createLogger(config), config, "server");
   let stopping = false;
   let announced = false;
   const listening = new Set<number>();

@@ -1,4 +1,5 @@
 import type { WebSocket } from "ws";
+import type { Logger } from "pino";
 import type { Principal } from "../../app/auth/auth.service.js";
 import { closeCodes, type CloseName } from "../../protocol/ws.close-codes.js";
 import { errors, type ErrorName } from "../../protocol/errors.js";
@@ -24,7 +25,15 @@ export class Connection {
   private closing = false;
   private frameSeq = 0;
 
-  constructor(readonly id: string, private readonly ws: WebSocket, private readonly limits: ConnectionLimits, private readonly onSlow: () => void) {}
+  /**
+   * Bound to this connection's id (and its user and session once authenticated). Only what is rare
+   * logs here: refusals at debug, the close at debug; never a line per delivered message.
+   */
+  log: Logger;
+
+  constructor(readonly id: string, private readonly ws: WebSocket, private readonly limits: ConnectionLimits, private readonly onSlow: () => void, log: Logger) {
+    this.log = log.child({ connectionId: id });
+  }
 
   get isOpen(): boolean {
     return !this.closing && this.ws.readyState === this.ws.OPEN;
@@ -60,9 +69,16 @@ export class Connection {
     this.sendRaw(Buffer.from(JSON.stringify(message)));
   }
 
-  sendError(name: ErrorName, id?: string, details?: readonly string[]): void {
+  /** The request id of the last error sent, the one the client sees, for a log line about it. */
+  lastRequestId = "";
+
+  /** Sends a registry error with a fresh request id (kept in lastRequestId). */
+  sendError(name: ErrorName, id?: string, details?: readonly string[], context?: Readonly<Record<string, unknown>>): void {
     const spec = errors[name];
-    this.send({ type: "error", ...(id ? { id } : {}), code: spec.code, message: spec.message, requestId: `${this.id}.${++this.frameSeq}`, ...(details && details.length > 0 ? { details } : {}) });
+    const requestId = `${this.id}.${++this.frameSeq}`;
+    this.lastRequestId = requestId;
+    this.log.debug({ code: spec.code, requestId, frameId: id, details, ...context }, "frame refused");
+    this.send({ type: "error", ...(id ? { id } : {}), code: spec.code, message: spec.message, requestId, ...(details && details.length > 0 ? { details } : {}) });
   }
 
   /** Counts one inbound frame; returns "ok", "limited" (drop it) or "flood" (cut the client off). */
@@ -85,6 +101,7 @@ export class Connection {
     if (this.closing) return;
     this.closing = true;
     const { code, reason } = closeCodes[name];
+    this.log.debug({ closeCode: code, reason }, "connection closed by the server");
     this.ws.close(code, reason);
     // A peer that never completes the close handshake (or a slow one whose queue is full) is dropped.
     setTimeout(() => this.ws.terminate(), 2000).unref();
