@@ -33,7 +33,7 @@ describe("log volume", () => {
   }, 90_000);
 
   it("logs a room's refusals with their ids and registry code when the rooms area is at debug, and still no line per bet", async () => {
-    const server = await serveCroupier(["--data-dir", mkdtempSync(join(tmpdir(), "croupier-logs-")), "--payments-sandbox-webhook-delay-ms", "0"], { LOG_LEVEL: "info", LOG_LEVELS: "rooms=debug,http=warn" });
+    const server = await serveCroupier(["--data-dir", mkdtempSync(join(tmpdir(), "croupier-logs-")), "--messages-per-second-max", "5000", "--payments-sandbox-webhook-delay-ms", "0"], { LOG_LEVEL: "info", LOG_LEVELS: "rooms=debug,http=warn" });
     try {
       const player = await newPlayer(server.url);
       await depositBySandbox(server.url, player.token, "50.00");
