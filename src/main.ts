@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { pino, type Logger } from "pino";
 import { Redis } from "ioredis";
 import type { FastifyInstance } from "fastify";
-import type { Config } from "./config/config.js";
+import { logLevelOf, type Config, type LogArea } from "./config/config.js";
 import { AuthService } from "./app/auth/auth.service.js";
 import { SessionGuard } from "./app/auth/session-guard.js";
 import type { Bus } from "./app/ports/bus.js";
@@ -62,6 +62,7 @@ import { compileSlot, crownJewels } from "./engine/slots/index.js";
 import { JackpotTicker, type JackpotPool } from "./app/jackpot/jackpot-ticker.js";
 import { Registry } from "prom-client";
 import { createPromMetrics } from "./adapters/prometheus/metrics.prom.js";
+import { workerMetrics } from "./adapters/prometheus/cluster-metrics.js";
 import { registerRoundRoutes } from "./gateway/http/rounds.routes.js";
 import { registerTableRoutes } from "./gateway/http/tables.routes.js";
 import type { TableKind, TableRef } from "./app/tables/table-summary.js";
@@ -107,6 +108,11 @@ export function createLogger(config: Config): Logger {
   return pino({ level: config.logLevel, base: { service: "croupier", pid: process.pid } });
 }
 
+/** The logger of one area: every line carries `area`, at the area's level (logLevels) or logLevel. */
+export function areaLogger(root: Logger, config: Config, area: LogArea): Logger {
+  return root.child({ area }, { level: logLevelOf(config, area) });
+}
+
 async function openDb(config: Config): Promise<SqlDb> {
   if (config.databaseUrl === null) return createPgliteDb(join(config.dataDir, "db"));
   return createPgDb({
@@ -142,7 +148,7 @@ function roomStores(config: Config, redis: Redis | null, bus: Bus, nodeId: strin
 
 /** Payments through the sandbox provider (the only one so far), with its outbox relay (started by `serve`). */
 function buildPayments(config: Config, db: SqlDb, ledger: LedgerStore, wallet: Wallet, bus: Bus, logger: Logger): { payments: Payments; sandbox: SandboxPaymentProvider } {
-  const log = logger.child({ component: "payments" });
+  const log = areaLogger(logger, config, "payments");
   if (config.redisUrl !== null && config.paymentsSandboxWebhookSecret === null) {
     log.warn("paymentsSandboxWebhookSecret is unset: each node generates its own, so a card token or webhook from one node fails on another");
   }
@@ -169,10 +175,12 @@ export async function buildServices(config: Config, logger: Logger = createLogge
   const metrics = createPromMetrics(registry);
   const db = await openDb(config);
   const migration = await migrate(db);
-  logger.info({ applied: migration.applied, schemaVersion: migration.current }, "database migrated");
+  const serverLog = areaLogger(logger, config, "server");
+  serverLog.info({ applied: migration.applied, schemaVersion: migration.current }, "database migrated");
 
   const redis = config.redisUrl === null ? null : new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
-  redis?.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
+  const redisLog = areaLogger(logger, config, "redis");
+  redis?.on("error", (error) => redisLog.warn({ err: error }, "redis connection error"));
   const bus: Bus = redis === null ? new MemoryBus() : new RedisBus(redis, config.redisKeyPrefix);
   const throttle: ThrottleStore = redis === null ? new MemoryThrottleStore(systemClock, config.throttleKeysMax) : new RedisThrottleStore(redis, config.redisKeyPrefix);
 
@@ -257,16 +265,22 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** `croupier serve`: the services plus the HTTP (and later WebSocket) listener. */
-export async function startServer(config: Config, logger: Logger = createLogger(config)): Promise<RunningServer> {
+export interface StartOptions {
+  /** A worker of `serve --workers`: its /metrics answers for every worker of the node (through the primary). */
+  readonly clusterWorker?: boolean;
+}
+
+/** `croupier serve`: the services plus the HTTP and WebSocket listener. */
+export async function startServer(config: Config, logger: Logger = createLogger(config), options: StartOptions = {}): Promise<RunningServer> {
   const services = await buildServices(config, logger);
   const tls = config.tlsCertFile !== null && config.tlsKeyFile !== null
     ? { cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) }
     : null;
   const metrics = createHttpMetrics(services.registry);
+  const serverLog = areaLogger(logger, config, "server");
   const http = await buildHttpServer({
     auth: services.auth,
-    logger,
+    logger: areaLogger(logger, config, "http"),
     metrics,
     jwks: () => services.keys.jwks(),
     readiness: () => services.readiness(),
@@ -274,6 +288,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     trustProxy: config.trustProxy,
     tls,
     version,
+    ...(options.clusterWorker === true ? { metricsText: workerMetrics(services.registry) } : {}),
     money: {
       wallet: services.wallet, payments: services.payments, tokenizer: config.paymentsSandboxEnabled ? services.sandbox : null, clock: systemClock,
       webhookBodyBytesMax: config.httpBodyBytesMax, signatureHeader,
@@ -284,7 +299,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   // The gateway counts its rooms and members when Prometheus asks; it exists once the metrics do.
   let census: () => ReturnType<WsGateway["census"]> = () => new Map();
   const gateway = new WsGateway({
-    auth: services.auth, directory: services.directory, log: services.roomLog, bus: services.bus, clock: systemClock, logger,
+    auth: services.auth, directory: services.directory, log: services.roomLog, bus: services.bus, clock: systemClock,
+    logger: areaLogger(logger, config, "ws"), roomsLogger: areaLogger(logger, config, "rooms"),
     metrics: createGatewayMetrics(metrics.registry, () => census()), limits: config,
   });
   census = () => gateway.census();
@@ -298,10 +314,10 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const selfHost = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
   if (config.paymentsSandboxWebhookUrl === null) services.sandbox.setWebhookUrl(`${tls ? "https" : "http"}://${selfHost}:${port}/v1/payments/webhooks/${services.sandbox.name}`);
   services.payments.start();
-  if (tls === null) logger.warn("no tlsCertFile/tlsKeyFile configured: serving plain HTTP; put TLS in front of this in production");
-  logger.info({ url, mode: services.mode, dataDir: services.mode === "embedded" ? config.dataDir : undefined }, `Croupier listening on ${url} (${services.mode} mode)`);
+  if (tls === null) serverLog.warn("no tlsCertFile/tlsKeyFile configured: serving plain HTTP; put TLS in front of this in production");
+  serverLog.info({ url, mode: services.mode, dataDir: services.mode === "embedded" ? config.dataDir : undefined }, `Croupier listening on ${url} (${services.mode} mode)`);
 
-  const reloadTimer = setInterval(() => void services.keys.reload().catch((error) => logger.error({ err: error }, "key reload failed")), keyReloadIntervalMs);
+  const reloadTimer = setInterval(() => void services.keys.reload().catch((error) => serverLog.error({ err: error }, "key reload failed")), keyReloadIntervalMs);
   reloadTimer.unref();
   const purgeRounds = () => void purgeExpiredRounds(services.rounds, systemClock, config.roundRetentionDays)
     .then((purged) => { if (purged > 0) logger.info({ purged, retentionDays: config.roundRetentionDays }, "expired rounds purged from game recall"); })

@@ -22,7 +22,7 @@ function planOf(options: LoadtestOptions, startAtMs: number): RunPlan {
     urls: options.urls, players: options.players, scenario: options.scenario, rampUpMs: options.rampUpMs, thinkTimeMs: options.thinkTimeMs,
     sourceAddresses: options.sourceAddresses, deposit: options.deposit, depositMinor: options.depositMinor.toString(), currency: options.currency,
     password: options.password, accountPrefix: options.accountPrefix, reuseAccounts: options.reuseAccounts, settleWaitMs: options.settleWaitMs,
-    tables: options.tables, startAtMs, runId: randomBytes(6).toString("hex"),
+    tables: options.tables, blackjackTables: options.blackjackTables, holdemTables: options.holdemTables, startAtMs, runId: randomBytes(6).toString("hex"),
   };
 }
 

@@ -8,8 +8,9 @@
 import cluster from "node:cluster";
 import { availableParallelism } from "node:os";
 import { ConfigError, loadConfig, optionsHelp, printableConfig, type Config } from "../config/config.js";
-import { createLogger, startServer, type RunningServer } from "../main.js";
+import { areaLogger, createLogger, startServer, type RunningServer } from "../main.js";
 import { generateKey, readKeys } from "../adapters/node/jwt-keys.js";
+import { primaryMetrics } from "../adapters/prometheus/cluster-metrics.js";
 
 const workersMax = 64;
 const restartDelayMs = 1_000;
@@ -51,8 +52,9 @@ export async function runServe(own: Map<string, string | true>, rest: string[]):
 }
 
 async function single(config: Config): Promise<void> {
-  const logger = createLogger(config);
-  const server: RunningServer = await startServer(config, logger);
+  const root = createLogger(config);
+  const logger = areaLogger(root, config, "server");
+  const server: RunningServer = await startServer(config, root, { clusterWorker: cluster.isWorker });
   if (cluster.isWorker) process.send?.({ type: "listening", url: server.url, mode: server.services.mode });
   else console.log(`Croupier is serving on ${describe({ url: server.url, mode: server.services.mode })}`);
   let stopping = false;
@@ -73,12 +75,16 @@ async function single(config: Config): Promise<void> {
 
 /** The primary only supervises: it forks, restarts a worker that dies, and stops them all on a signal. */
 async function primary(config: Config, workers: number): Promise<void> {
-  const logger = createLogger(config);
+  const logger = areaLogger(createLogger(config), config, "server");
   let stopping = false;
   let announced = false;
   const listening = new Set<number>();
-  const fork = () => {
+  // Each worker has a slot 0..N-1, kept by its replacement: the `worker` label of its metrics.
+  const slots = new Map<number, number>();
+  primaryMetrics((worker) => slots.get(worker.id));
+  const fork = (slot: number) => {
     const worker = cluster.fork();
+    slots.set(worker.id, slot);
     worker.on("message", (message: { type?: string; url?: string; mode?: string }) => {
       if (message.type !== "listening" || message.url === undefined) return;
       listening.add(worker.id);
@@ -90,14 +96,16 @@ async function primary(config: Config, workers: number): Promise<void> {
   };
   cluster.on("exit", (worker, code, signal) => {
     listening.delete(worker.id);
+    const slot = slots.get(worker.id) ?? 0;
+    slots.delete(worker.id);
     if (stopping) {
       if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
       return;
     }
     logger.error({ workerPid: worker.process.pid, code, signal }, "worker exited; starting a new one");
-    setTimeout(fork, restartDelayMs).unref();
+    setTimeout(() => fork(slot), restartDelayMs).unref();
   });
-  for (let i = 0; i < workers; i++) fork();
+  for (let slot = 0; slot < workers; slot++) fork(slot);
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;

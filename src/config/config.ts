@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { envNames, flagName, optionSpecs, type OptionKey, type OptionSpec } from "./options.js";
+import { envNames, flagName, logAreas, logLevels, optionSpecs, type LogArea, type LogLevel, type OptionKey, type OptionSpec } from "./options.js";
+
+export { logAreas, type LogArea, type LogLevel } from "./options.js";
 
 /**
  * The one module that reads flags, environment and the optional JSON config file. Precedence:
@@ -14,7 +16,9 @@ export interface Config {
   readonly databaseUrl: string | null;
   readonly redisUrl: string | null;
   readonly redisKeyPrefix: string;
-  readonly logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  readonly logLevel: LogLevel;
+  /** `area=level` pairs, comma-separated (validated at load; read them with logLevelOf). */
+  readonly logLevels: string | null;
   readonly tlsCertFile: string | null;
   readonly tlsKeyFile: string | null;
   readonly jwtKeysDir: string;
@@ -203,8 +207,28 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
   return Object.freeze(values) as unknown as Config;
 }
 
+/** Parses `ws=debug,rooms=info`; throws a ConfigError naming the bad area or level. */
+export function parseLogLevels(text: string): Readonly<Partial<Record<LogArea, LogLevel>>> {
+  const levels: Partial<Record<LogArea, LogLevel>> = {};
+  for (const part of text.split(",").map((p) => p.trim()).filter((p) => p !== "")) {
+    const [area, level, extra] = part.split("=").map((p) => p.trim());
+    if (level === undefined || extra !== undefined) throw new ConfigError(`invalid logLevels entry "${part}": expected area=level, e.g. ws=debug`);
+    if (!(logAreas as readonly string[]).includes(area as string)) throw new ConfigError(`invalid logLevels entry "${part}": unknown area "${area}"; areas: ${logAreas.join(", ")}`);
+    if (!(logLevels as readonly string[]).includes(level)) throw new ConfigError(`invalid logLevels entry "${part}": unknown level "${level}" for area ${area}; levels: ${logLevels.join(", ")}`);
+    if (levels[area as LogArea] !== undefined) throw new ConfigError(`invalid logLevels: area ${area} is given twice`);
+    levels[area as LogArea] = level as LogLevel;
+  }
+  return Object.freeze(levels);
+}
+
+/** The level of one area: its own from logLevels, else logLevel. */
+export function logLevelOf(config: Pick<Config, "logLevel" | "logLevels">, area: LogArea): LogLevel {
+  return (config.logLevels === null ? undefined : parseLogLevels(config.logLevels)[area]) ?? config.logLevel;
+}
+
 /** Limits that only make sense together. */
 function checkAgreement(config: Config): void {
+  if (config.logLevels !== null) parseLogLevels(config.logLevels);
   if ((config.tlsCertFile === null) !== (config.tlsKeyFile === null)) {
     throw new ConfigError("tlsCertFile and tlsKeyFile must be set together");
   }

@@ -17,7 +17,16 @@ export interface OptionSpec {
   readonly secret?: boolean;
 }
 
-const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof logLevels)[number];
+/**
+ * The areas whose log level `logLevels` can set apart from `logLevel`; every log line carries its
+ * `area`. server: start, stop, keys, workers; http: requests and HTTP errors; ws: connections and
+ * refused frames; rooms: joins, leaves and refused actions; payments: the provider, webhooks and the
+ * outbox; redis: the Redis connection.
+ */
+export const logAreas = ["server", "http", "ws", "rooms", "payments", "redis"] as const;
+export type LogArea = (typeof logAreas)[number];
 
 export const optionSpecs = {
   port: { type: "integer", default: 8080, min: 0, max: 65535, env: ["PORT"], description: "TCP port for HTTP and WebSocket" },
@@ -27,6 +36,7 @@ export const optionSpecs = {
   redisUrl: { type: "url", default: null, secret: true, env: ["REDIS_URL"], description: "Redis URL; unset means the in-memory bus (one process)" },
   redisKeyPrefix: { type: "string", default: "croupier:", description: "prefix of every Redis key and channel" },
   logLevel: { type: "enum", default: "info", values: logLevels, env: ["LOG_LEVEL"], description: "log level" },
+  logLevels: { type: "string", default: null, env: ["LOG_LEVELS"], description: `log levels per area on top of logLevel, e.g. ws=debug,rooms=info,payments=warn; areas: ${logAreas.join(", ")}` },
   tlsCertFile: { type: "path", default: null, description: "PEM certificate; with tlsKeyFile enables HTTPS/WSS (TLS 1.3 minimum)" },
   tlsKeyFile: { type: "path", default: null, secret: true, description: "PEM private key for tlsCertFile" },
   jwtKeysDir: { type: "path", default: null, description: "folder of Ed25519 signing keys (JWK files); default dataDir/keys" },

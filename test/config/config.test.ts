@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConfigError, loadConfig, optionsHelp, printableConfig } from "../../src/config/config.js";
+import { ConfigError, loadConfig, logLevelOf, optionsHelp, parseLogLevels, printableConfig } from "../../src/config/config.js";
 import { optionSpecs } from "../../src/config/options.js";
 
 function configFile(content: unknown): string {
@@ -37,6 +37,15 @@ describe("loadConfig", () => {
     expect(loadConfig([], { CROUPIER_DATABASE_URL: "postgres://h/db2" }).databaseUrl).toBe("postgres://h/db2");
   });
 
+  it("sets log levels per area on top of logLevel", () => {
+    const config = loadConfig(["--log-level", "warn", "--log-levels", " ws=debug , rooms=info "], {});
+    expect(parseLogLevels(config.logLevels ?? "")).toEqual({ ws: "debug", rooms: "info" });
+    expect(logLevelOf(config, "ws")).toBe("debug");
+    expect(logLevelOf(config, "rooms")).toBe("info");
+    expect(logLevelOf(config, "payments")).toBe("warn");
+    expect(logLevelOf(loadConfig([], {}), "ws")).toBe("info");
+  });
+
   it("freezes the result", () => {
     const config = loadConfig([], {});
     expect(Object.isFrozen(config)).toBe(true);
@@ -57,6 +66,10 @@ describe("loadConfig", () => {
     ["limits that disagree", () => loadConfig(["--login-backoff-base-ms", "5000", "--login-backoff-ms-max", "1000"], {}), /must not exceed loginBackoffMsMax/],
     ["redis without postgres", () => loadConfig([], { REDIS_URL: "redis://h:6379" }), /redisUrl needs databaseUrl/],
     ["flag without value", () => loadConfig(["--port"], {}), /--port needs a value/],
+    ["log level of an unknown area", () => loadConfig(["--log-levels", "ws=debug,ledgr=warn"], {}), /invalid logLevels entry "ledgr=warn": unknown area "ledgr"; areas: server, http, ws, rooms, payments, redis/],
+    ["unknown log level of an area", () => loadConfig([], { LOG_LEVELS: "rooms=loud" }), /invalid logLevels entry "rooms=loud": unknown level "loud" for area rooms/],
+    ["log level entry without =", () => loadConfig([], { CROUPIER_LOG_LEVELS: "ws" }), /invalid logLevels entry "ws": expected area=level/],
+    ["an area given twice", () => loadConfig(["--log-levels", "ws=debug,ws=info"], {}), /area ws is given twice/],
   ];
   it.each(bad)("fails start-up naming the key: %s", (_name, load, message) => {
     expect(load).toThrow(ConfigError);

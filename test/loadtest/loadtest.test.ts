@@ -47,9 +47,9 @@ describe("croupier loadtest options", () => {
   });
 
   it.each([
-    [["--scenario", "slots"], "--scenario slots is not written yet"],
-    [["--scenario", "holdem"], "--scenario holdem is not written yet"],
-    [["--scenario", "poker"], "--scenario must be one of roulette, chat, reconnect, mix"],
+    [["--scenario", "poker"], "--scenario must be one of roulette, slots, blackjack, holdem, chat, reconnect, mix"],
+    [["--blackjack-tables", " , "], "--blackjack-tables must be a comma-separated list"],
+    [["--holdem-tables", "a b"], "--holdem-tables must be a comma-separated list"],
     [["--players", "20000", "--processes", "1"], "at most 15000 fit under the open-file limit"],
     [["--deposit", "1.005"], "is not a positive amount of EUR"],
     [["--url", "ftp://x"], "--url must be http:// or https://"],
@@ -67,16 +67,18 @@ describe("croupier loadtest options", () => {
     expect(options.urls).toEqual(["http://127.0.0.1:1", "http://127.0.0.1:2"]);
     expect(options.depositMinor).toBe(10_000n);
     expect(options.tables).toEqual(["1", "2", "3"]);
+    expect(options.blackjackTables).toEqual(["1", "2"]);
+    expect(options.holdemTables).toEqual(["1", "2"]);
     expect(Object.isFrozen(options)).toBe(true);
   });
 
-  it("says in --help which game scenarios wait for their tables, and exits 2 on them", async () => {
+  it("lists every scenario in --help, and exits 2 on an unknown one", async () => {
     const help = await runCroupier(["loadtest", "--help"]);
     expect(help.code).toBe(0);
-    expect(help.stdout).toContain("slots, blackjack and holdem scenarios are not written yet");
-    const refused = await runCroupier(["loadtest", "--scenario", "blackjack"]);
+    for (const scenario of ["roulette", "slots", "blackjack", "holdem", "chat", "reconnect", "mix"]) expect(help.stdout).toMatch(new RegExp(`^ {27}${scenario} `, "m"));
+    const refused = await runCroupier(["loadtest", "--scenario", "baccarat"]);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain("--scenario blackjack is not written yet");
+    expect(refused.stderr).toContain("--scenario must be one of");
   });
 });
 

@@ -31,4 +31,31 @@ describe("log volume", () => {
       await server.stop();
     }
   }, 90_000);
+
+  it("logs a room's refusals with their ids and registry code when the rooms area is at debug, and still no line per bet", async () => {
+    const server = await serveCroupier(["--data-dir", mkdtempSync(join(tmpdir(), "croupier-logs-")), "--messages-per-second-max", "5000", "--payments-sandbox-webhook-delay-ms", "0"], { LOG_LEVEL: "info", LOG_LEVELS: "rooms=debug,http=warn" });
+    try {
+      const player = await newPlayer(server.url);
+      await depositBySandbox(server.url, player.token, "50.00");
+      const socket = await TestSocket.authenticated(server.url, player.token);
+      const room = `slots:${player.userId}`;
+      await socket.request({ type: "join", room });
+      for (let i = 0; i < 20; i++) expect((await socket.request({ type: "action", room, actionId: `ok${i}`, lastOffset: 0, action: { kind: "spin", stake: "0.10" } })).type).toBe("ack");
+      const refused = await socket.request({ type: "action", room, actionId: "bad", lastOffset: 0, action: { kind: "spin", stake: "0.05" } });
+      expect(refused.type).toBe("error");
+      socket.close();
+      // The log travels by the child's stdout pipe, the reply by the socket: wait for the last line.
+      for (let i = 0; i < 50 && !server.output().includes("left a room"); i++) await new Promise((r) => setTimeout(r, 100));
+      const lines = server.output().split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Record<string, unknown>);
+      const rooms = lines.filter((l) => l.area === "rooms");
+      expect(rooms.map((l) => l.msg)).toEqual(["joined a room", "room refused an action", "left a room"]);
+      expect(rooms[1]).toMatchObject({ level: 20, room, actionId: "bad", userId: player.userId, code: "CROUPIER_ERR_BET_LIMIT", requestId: refused.requestId });
+      expect(String(rooms[1]!.connectionId)).toMatch(/^c/);
+      // ws stays at info: its debug lines (authenticated, refused, closed) are not written.
+      expect(lines.filter((l) => l.area === "ws")).toEqual([]);
+      expect(lines.filter((l) => l.area === "server").length).toBeGreaterThan(0);
+    } finally {
+      await server.stop();
+    }
+  }, 90_000);
 });

@@ -5,7 +5,7 @@
  */
 import * as hdr from "hdr-histogram-js";
 
-export const actions = ["register", "login", "deposit", "connect", "join", "bet", "chat", "note", "resume"] as const;
+export const actions = ["register", "login", "deposit", "connect", "join", "bet", "spin", "sit", "play", "leave", "chat", "note", "resume"] as const;
 export type Action = (typeof actions)[number];
 
 /** One hour in microseconds: anything slower is recorded as this (and is an error anyway). */
@@ -24,7 +24,7 @@ export interface MetricsSnapshot {
 
 export class Metrics {
   private readonly histograms = new Map<Action, hdr.Histogram>();
-  /** Bet/chat/note latencies since the last `takeWindow()`, for the live p99. */
+  /** Bet/spin/play/chat/note latencies since the last `takeWindow()`, for the live p99. */
   private window = newHistogram();
   readonly errors = new Map<string, number>();
   readonly counters = new Map<string, number>();
@@ -34,7 +34,7 @@ export class Metrics {
     let histogram = this.histograms.get(action);
     if (histogram === undefined) this.histograms.set(action, (histogram = newHistogram()));
     histogram.recordValue(us);
-    if (action === "bet" || action === "chat" || action === "note") this.window.recordValue(us);
+    if (action === "bet" || action === "spin" || action === "play" || action === "chat" || action === "note") this.window.recordValue(us);
     this.count(`ops.${action}`);
   }
 

@@ -5,10 +5,8 @@
 import { ConfigError } from "../../config/config.js";
 import { findCurrency, parseAmount } from "../../engine/money/index.js";
 
-export const scenarios = ["roulette", "chat", "reconnect", "mix"] as const;
+export const scenarios = ["roulette", "slots", "blackjack", "holdem", "chat", "reconnect", "mix"] as const;
 export type Scenario = (typeof scenarios)[number];
-/** Game scenarios the load tester does not drive yet (the tables exist; their player scripts do not): refused with a clear message. */
-export const scenariosWithoutTables = ["slots", "blackjack", "holdem"] as const;
 
 /** One process of this machine holds at most ~20,000 open files; keep each driver well under it. */
 export const socketsPerProcessMax = 15_000;
@@ -39,6 +37,10 @@ export interface LoadtestOptions {
   readonly progress: "auto" | "bar" | "lines" | "off";
   /** Roulette table ids (the server's rouletteTables); player i sits at table i mod n. */
   readonly tables: readonly string[];
+  /** Blackjack table ids (the server's blackjackTables), filled seat by seat, 7 a table. */
+  readonly blackjackTables: readonly string[];
+  /** Hold'em table ids (the server's holdemTables), filled seat by seat, 6 a table. */
+  readonly holdemTables: readonly string[];
 }
 
 export const loadtestUsage = `croupier loadtest [options]   drive simulated players over real WebSockets and reconcile their money
@@ -46,13 +48,17 @@ export const loadtestUsage = `croupier loadtest [options]   drive simulated play
   --url URL              server base URL (http://host:port); repeat to spread players across nodes
                          (default http://127.0.0.1:8080)
   --players N            simulated players (default 100)
-  --scenario S           roulette | chat | reconnect | mix (default roulette)
+  --scenario S           roulette | slots | blackjack | holdem | chat | reconnect | mix (default roulette)
                            roulette   join a table, bet on every open round, track stakes, payouts, refunds
+                           slots      spin the player's own machine; track each spin's stake and win
+                           blackjack  sit, bet each round, hit below 17 and stand, decline insurance,
+                                      track stakes and the round's returns; leave the seat at the end
+                           holdem     sit with the minimum buy-in, check or call (sometimes fold),
+                                      cash out between hands at the end; track buy-in and cash-out
                            chat       join a sandbox room and chat within the chat rate limit
                            reconnect  drop the socket again and again; events lost or duplicated must be 0
-                           mix        70% roulette, 15% chat, 15% reconnect
-                         slots, blackjack and holdem scenarios are not written yet (their tables exist;
-                         the simulated players for them do not): they are refused.
+                           mix        35% roulette, 15% slots, 10% blackjack, 10% holdem, 15% chat,
+                                      15% reconnect
   --duration T           how long players play once every player is ready (default 60s)
   --ramp-up T            players start getting ready (register, log in, deposit, connect) evenly over
                          this time (default 10s); play is timed from when all are ready
@@ -72,6 +78,10 @@ export const loadtestUsage = `croupier loadtest [options]   drive simulated play
   --settle-wait T        after the duration, how long to wait for open rounds to settle (default 60s)
   --progress MODE        auto | bar | lines | off (default auto: a bar on a terminal, lines otherwise)
   --tables 1,2,3         roulette table ids, as the server's --roulette-tables (default 1,2,3)
+  --blackjack-tables 1,2 blackjack table ids, as the server's --blackjack-tables (default 1,2); 7 seats
+                         each: players beyond the seats watch without playing (counted, not failed)
+  --holdem-tables 1,2    hold'em table ids, as the server's --holdem-tables (default 1,2); 6 seats each,
+                         filled table by table so that hands start
 
 Exit code: 0 when the reconciliation is ok and the error rate is within --max-error-rate, 1 otherwise,
 2 for bad options.`;
@@ -84,7 +94,7 @@ export function parseDurationMs(name: string, text: string): number {
   return Math.round(Number(match[1]) * unitMs);
 }
 
-const valued = ["url", "players", "scenario", "duration", "ramp-up", "think-time", "processes", "source-addresses", "deposit", "currency", "out", "password", "reuse-accounts", "max-error-rate", "settle-wait", "setup-wait", "progress", "tables"] as const;
+const valued = ["url", "players", "scenario", "duration", "ramp-up", "think-time", "processes", "source-addresses", "deposit", "currency", "out", "password", "reuse-accounts", "max-error-rate", "settle-wait", "setup-wait", "progress", "tables", "blackjack-tables", "holdem-tables"] as const;
 
 function collect(argv: readonly string[]): Map<string, string[]> {
   const values = new Map<string, string[]>();
@@ -108,10 +118,13 @@ function integer(name: string, text: string | undefined, fallback: number, min: 
   return n;
 }
 
+function tableIds(name: string, text: string): readonly string[] {
+  const ids = text.split(",").map((t) => t.trim()).filter((t) => t !== "");
+  if (ids.length === 0 || !ids.every((t) => /^[A-Za-z0-9_.-]{1,64}$/.test(t))) throw new ConfigError(`--${name} must be a comma-separated list of table ids`);
+  return Object.freeze(ids);
+}
+
 function scenarioOf(text: string): Scenario {
-  if ((scenariosWithoutTables as readonly string[]).includes(text)) {
-    throw new ConfigError(`--scenario ${text} is not written yet (the ${text} tables exist, their simulated players do not); use one of ${scenarios.join(", ")}`);
-  }
   if (!(scenarios as readonly string[]).includes(text)) throw new ConfigError(`--scenario must be one of ${scenarios.join(", ")}, not "${text}"`);
   return text as Scenario;
 }
@@ -146,8 +159,7 @@ export function parseLoadtestOptions(argv: readonly string[], randomPrefix: stri
   if (!(errorRateMax >= 0 && errorRateMax <= 1)) throw new ConfigError("--max-error-rate must be a number from 0 to 1");
   const progress = one("progress") ?? "auto";
   if (!["auto", "bar", "lines", "off"].includes(progress)) throw new ConfigError("--progress must be auto, bar, lines or off");
-  const tables = (one("tables") ?? "1,2,3").split(",").map((t) => t.trim()).filter((t) => t !== "");
-  if (tables.length === 0 || !tables.every((t) => /^[A-Za-z0-9_.-]{1,64}$/.test(t))) throw new ConfigError("--tables must be a comma-separated list of table ids");
+  const tables = tableIds("tables", one("tables") ?? "1,2,3");
   const reuse = one("reuse-accounts");
   const accountPrefix = reuse ?? `lt${randomPrefix}`;
   if (!/^[A-Za-z0-9_.-]{1,20}$/.test(accountPrefix)) throw new ConfigError("--reuse-accounts must be 1-20 of A-Z a-z 0-9 _ . -");
@@ -165,6 +177,8 @@ export function parseLoadtestOptions(argv: readonly string[], randomPrefix: stri
     settleWaitMs: parseDurationMs("settle-wait", one("settle-wait") ?? "60s"),
     setupWaitMs: parseDurationMs("setup-wait", one("setup-wait") ?? "5m"),
     progress: progress as LoadtestOptions["progress"],
-    tables: Object.freeze(tables),
+    tables,
+    blackjackTables: tableIds("blackjack-tables", one("blackjack-tables") ?? "1,2"),
+    holdemTables: tableIds("holdem-tables", one("holdem-tables") ?? "1,2"),
   });
 }

@@ -27,6 +27,8 @@ export interface RunPlan {
   readonly reuseAccounts: boolean;
   readonly settleWaitMs: number;
   readonly tables: readonly string[];
+  readonly blackjackTables: readonly string[];
+  readonly holdemTables: readonly string[];
   /** Wall-clock start shared by every driver process; the end comes as a `stop` from the driver. */
   readonly startAtMs: number;
   /** Distinguishes this run's deposit idempotency keys from earlier runs with reused accounts. */

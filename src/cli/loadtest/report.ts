@@ -103,7 +103,8 @@ export function buildReport(options: LoadtestOptions, outcome: RunOutcome, curre
   const reconciliation = reconcile(outcome.players, currency);
   const delivery = deliveryOf(outcome.players);
   const rate = errorTotal / Math.max(1, operations + errorTotal);
-  const bets = counters["ops.bet"] ?? 0;
+  // Every money-moving play: roulette and blackjack bets, slot spins (a hold'em buy-in is a "sit").
+  const bets = (counters["ops.bet"] ?? 0) + (counters["ops.spin"] ?? 0);
   return {
     run: { scenario: options.scenario, players: options.players, urls: options.urls, processes: options.processes, sourceAddresses: options.sourceAddresses, durationMs: options.durationMs, rampUpMs: options.rampUpMs, thinkTimeMs: options.thinkTimeMs, startedAt: new Date(startedAtMs).toISOString(), interrupted: outcome.interrupted },
     players: { started: outcome.players.filter((p) => p.started).length, completed: outcome.players.filter((p) => p.stage === "connected" && p.failure === null).length, failed: outcome.players.filter((p) => p.failure !== null).length, failures },

@@ -7,6 +7,9 @@ import { findCurrency, type Currency } from "../../engine/money/index.js";
 import { closeHttpPools } from "./http-fetch.js";
 import { Metrics, type MetricsSnapshot } from "./metrics.js";
 import { RouletteSession } from "./roulette.scenario.js";
+import { SlotsSession } from "./slots.scenario.js";
+import { BlackjackSession } from "./blackjack.scenario.js";
+import { HoldemSession } from "./holdem.scenario.js";
 import { chatRoomPlayersMax, runChat } from "./chat.scenario.js";
 import { reconnectRoomPlayersMax, runReconnect } from "./reconnect.scenario.js";
 import { codeOf, SimulatedPlayer, sleep, type PlayerContext, type RunPlan } from "./player.js";
@@ -62,15 +65,28 @@ class Gate {
     else this.free++;
   }
 }
-/** The mix, out of every 20 players: 14 roulette (R), 3 chat (C), 3 reconnect (X), interleaved so small runs get all three. */
-const mixPattern = "RCXRRRRCXRRRRCXRRRRR";
+/**
+ * The mix, out of every 20 players: 7 roulette (R), 3 slots (S), 2 blackjack (B), 2 hold'em (H),
+ * 3 chat (C), 3 reconnect (X), interleaved so small runs get all six.
+ */
+const mixPattern = "RSBHCXRSBHCXRSRCXRRR";
+const mixLetters: Readonly<Record<string, Exclude<Scenario, "mix">>> = { R: "roulette", S: "slots", B: "blackjack", H: "holdem", C: "chat", X: "reconnect" };
 
 export function scenarioOf(plan: RunPlan, index: number): Exclude<Scenario, "mix"> {
   if (plan.scenario !== "mix") return plan.scenario;
-  const slot = mixPattern[index % mixPattern.length];
-  return slot === "R" ? "roulette" : slot === "C" ? "chat" : "reconnect";
+  return mixLetters[mixPattern[index % mixPattern.length] as string] as Exclude<Scenario, "mix">;
 }
 
+/** The player's rank among the players of its scenario (0, 1, 2 ...): tables with seats fill in this order. */
+export function ordinalOf(plan: RunPlan, index: number): number {
+  if (plan.scenario !== "mix") return index;
+  const letter = mixPattern[index % mixPattern.length] as string;
+  const perPattern = [...mixPattern].filter((l) => l === letter).length;
+  const before = [...mixPattern.slice(0, index % mixPattern.length)].filter((l) => l === letter).length;
+  return Math.floor(index / mixPattern.length) * perPattern + before;
+}
+
+/** The room of the chat and reconnect scenarios (the game scenarios find their own tables). */
 function roomOf(plan: RunPlan, index: number, scenario: Exclude<Scenario, "mix">): string {
   if (scenario === "roulette") return `roulette:${plan.tables[index % plan.tables.length] as string}`;
   const share = plan.scenario === "mix" ? 3 / 20 : 1;
@@ -91,10 +107,16 @@ function resultOf(player: SimulatedPlayer): PlayerResult {
   };
 }
 
-async function play(player: SimulatedPlayer, room: string): Promise<void> {
-  if (player.scenario === "roulette") return new RouletteSession(player, room).run();
-  if (player.scenario === "chat") return runChat(player, room);
-  return runReconnect(player, room);
+async function play(player: SimulatedPlayer, plan: RunPlan): Promise<void> {
+  const ordinal = ordinalOf(plan, player.index);
+  switch (player.scenario) {
+    case "roulette": return new RouletteSession(player, roomOf(plan, player.index, "roulette")).run();
+    case "slots": return new SlotsSession(player).run();
+    case "blackjack": return new BlackjackSession(player, ordinal).run();
+    case "holdem": return new HoldemSession(player, ordinal).run();
+    case "chat": return runChat(player, roomOf(plan, player.index, "chat"));
+    case "reconnect": return runReconnect(player, roomOf(plan, player.index, "reconnect"));
+  }
 }
 
 async function runPlayer(index: number, ctx: PlayerContext, live: Set<SimulatedPlayer>, gate: Gate): Promise<PlayerResult> {
@@ -115,7 +137,7 @@ async function runPlayer(index: number, ctx: PlayerContext, live: Set<SimulatedP
     } finally {
       gate.leave();
     }
-    await play(player, roomOf(plan, index, scenario));
+    await play(player, plan);
   } catch (error) {
     player.failure = `${codeOf(error)}: ${(error as Error).message}`;
   }
@@ -150,7 +172,7 @@ async function run(plan: RunPlan, indexes: readonly number[], send: (message: Fr
     }
     let ops = 0;
     for (const [name, n] of metrics.counters) if (name.startsWith("ops.")) ops += n;
-    send({ type: "progress", connected, ready, failed, finished, ops, bets: metrics.counters.get("ops.bet") ?? 0, errors: metrics.errorTotal(), window: metrics.takeWindow() });
+    send({ type: "progress", connected, ready, failed, finished, ops, bets: (metrics.counters.get("ops.bet") ?? 0) + (metrics.counters.get("ops.spin") ?? 0), errors: metrics.errorTotal(), window: metrics.takeWindow() });
   }, progressIntervalMs);
   const players = await Promise.all(indexes.map((index) => runPlayer(index, ctx, live, gate).then((result) => {
     finished++;

@@ -25,6 +25,8 @@ export interface HttpServerDeps {
   readonly trustProxy: boolean;
   readonly tls: { readonly cert: Buffer; readonly key: Buffer } | null;
   readonly version: string;
+  /** The text served at /metrics; default this process's registry (a cluster worker serves the whole node's). */
+  readonly metricsText?: () => Promise<string>;
   /** The wallet, payments and operator endpoints; absent in servers that only do accounts. */
   readonly money?: Omit<PaymentsHttpDeps, "auth">;
 }
@@ -91,7 +93,7 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
     return reply.code(report.ready ? 200 : 503).send(report);
   });
   app.get("/metrics", { schema: { tags: ["ops"], summary: "Prometheus metrics" } }, async (_request, reply) => {
-    return reply.header("content-type", deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+    return reply.header("content-type", deps.metrics.registry.contentType).send(await (deps.metricsText ?? (() => deps.metrics.registry.metrics()))());
   });
   return app;
 }

@@ -1,4 +1,5 @@
 import type { WebSocket } from "ws";
+import type { Logger } from "pino";
 import type { Principal } from "../../app/auth/auth.service.js";
 import { closeCodes, type CloseName } from "../../protocol/ws.close-codes.js";
 import { errors, type ErrorName } from "../../protocol/errors.js";
@@ -25,7 +26,30 @@ export class Connection {
   private closing = false;
   private frameSeq = 0;
 
-  constructor(readonly id: string, private readonly ws: WebSocket, private readonly limits: ConnectionLimits, private readonly onSlow: () => void, private readonly tally: SendTally = new SendTally()) {}
+  private logger: Logger | null = null;
+
+  constructor(readonly id: string, private readonly ws: WebSocket, private readonly limits: ConnectionLimits, private readonly onSlow: () => void,
+    private readonly baseLog: Logger, private readonly tally: SendTally = new SendTally()) {}
+
+  /**
+   * Bound to this connection's id and, once authenticated, its user and session. Built on first use,
+   * so an idle connection holds no logger of its own. Only what is rare logs here: refusals and the
+   * close at debug; never a line per delivered message.
+   */
+  get log(): Logger {
+    this.logger ??= this.baseLog.child({ connectionId: this.id, ...(this.principal ? { userId: this.principal.userId, sessionId: this.principal.sessionId } : {}) });
+    return this.logger;
+  }
+
+  /** Logs at debug without building the connection's logger when debug is off. */
+  debug(fields: Readonly<Record<string, unknown>>, message: string): void {
+    if (this.baseLog.isLevelEnabled("debug")) this.log.debug(fields, message);
+  }
+
+  /** The principal changed: the next line binds the new user and session. */
+  rebindLog(): void {
+    this.logger = null;
+  }
 
   get isOpen(): boolean {
     return !this.closing && this.ws.readyState === this.ws.OPEN;
@@ -67,10 +91,17 @@ export class Connection {
     this.sendRaw(Buffer.from(JSON.stringify(message)));
   }
 
-  sendError(name: ErrorName, id?: string, details?: readonly string[]): void {
+  /** The request id of the last error sent, the one the client sees, for a log line about it. */
+  lastRequestId = "";
+
+  /** Sends a registry error with a fresh request id (kept in lastRequestId). */
+  sendError(name: ErrorName, id?: string, details?: readonly string[], context?: Readonly<Record<string, unknown>>): void {
     const spec = errors[name];
     this.tally.refused(spec.code);
-    this.send({ type: "error", ...(id ? { id } : {}), code: spec.code, message: spec.message, requestId: `${this.id}.${++this.frameSeq}`, ...(details && details.length > 0 ? { details } : {}) });
+    const requestId = `${this.id}.${++this.frameSeq}`;
+    this.lastRequestId = requestId;
+    this.debug({ code: spec.code, requestId, frameId: id, details, ...context }, "frame refused");
+    this.send({ type: "error", ...(id ? { id } : {}), code: spec.code, message: spec.message, requestId, ...(details && details.length > 0 ? { details } : {}) });
   }
 
   /** Counts one inbound frame; returns "ok", "limited" (drop it) or "flood" (cut the client off). */
@@ -93,6 +124,7 @@ export class Connection {
     if (this.closing) return;
     this.closing = true;
     const { code, reason } = closeCodes[name];
+    this.debug({ closeCode: code, reason }, "connection closed by the server");
     this.ws.close(code, reason);
     // A peer that never completes the close handshake (or a slow one whose queue is full) is dropped.
     setTimeout(() => this.ws.terminate(), 2000).unref();

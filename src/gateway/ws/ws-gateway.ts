@@ -11,6 +11,7 @@ import type { RoomDirectory } from "../../app/rooms/room-directory.js";
 import type { HostReply } from "../../app/rooms/room-host.js";
 import { roomKind } from "../../app/rooms/room-behavior.js";
 import { protocolVersion, type ActionFrame, type ChatFrame, type ClientFrame, type JoinFrame, type ModerateFrame } from "../../protocol/ws.messages.js";
+import { errors } from "../../protocol/errors.js";
 import { parseFrame } from "./frames.js";
 import { textFrame } from "./text-frame.js";
 import { RoomFeed } from "./room-feed.js";
@@ -39,7 +40,10 @@ export interface GatewayDeps {
   readonly log: RoomLog;
   readonly bus: Bus;
   readonly clock: Clock;
+  /** Area `ws`: connections and refused frames. */
   readonly logger: Logger;
+  /** Area `rooms`: joins, leaves and refused actions, with the room (and round) they concern. */
+  readonly roomsLogger?: Logger;
   readonly metrics: GatewayMetrics;
   readonly limits: GatewayLimits;
 }
@@ -122,7 +126,7 @@ export class WsGateway {
 
   private accept(ws: WebSocket): void {
     const { limits, metrics } = this.deps;
-    const connection = new Connection(`c${process.pid.toString(36)}-${(++this.connectionSeq).toString(36)}`, ws, { sendQueueBytesMax: limits.sendQueueBytesMax, messagesPerSecondMax: limits.messagesPerSecondMax, invalidFramesMax }, () => metrics.slowConsumers.inc(), metrics.tally);
+    const connection = new Connection(`c${process.pid.toString(36)}-${(++this.connectionSeq).toString(36)}`, ws, { sendQueueBytesMax: limits.sendQueueBytesMax, messagesPerSecondMax: limits.messagesPerSecondMax, invalidFramesMax }, () => metrics.slowConsumers.inc(), this.deps.logger, metrics.tally);
     this.connections.add(connection);
     metrics.connections.inc();
     const authTimer = setTimeout(() => { if (connection.principal === null) connection.close("authTimeout"); }, limits.authTimeoutMs);
@@ -140,13 +144,14 @@ export class WsGateway {
         }
       }).catch((error: unknown) => {
         // A backing service that is down or saturated is the client's to retry; anything else is a bug.
-        const unavailable = isUnavailable(error);
-        this.deps.logger.error({ err: error, connectionId: connection.id, code: unavailable ? "SERVICE_UNAVAILABLE" : "INTERNAL" }, "frame handling failed");
-        connection.sendError(unavailable ? "SERVICE_UNAVAILABLE" : "INTERNAL");
+        const name = isUnavailable(error) ? "SERVICE_UNAVAILABLE" : "INTERNAL";
+        connection.sendError(name);
+        connection.log.error({ err: error, code: errors[name].code, requestId: connection.lastRequestId }, "frame handling failed");
       });
     });
     ws.on("error", () => connection.close("protocolViolation"));
-    ws.on("close", () => {
+    ws.on("close", (code: number) => {
+      connection.debug({ closeCode: code, rooms: connection.rooms.size }, "connection closed");
       clearTimeout(authTimer);
       if (expiryTimer) clearTimeout(expiryTimer);
       this.connections.delete(connection);
@@ -205,6 +210,8 @@ export class WsGateway {
       return undefined;
     }
     connection.principal = outcome.value;
+    connection.rebindLog();
+    connection.debug({}, "connection authenticated");
     const { limits } = this.deps;
     connection.send({
       type: "welcome", ...(frame.id ? { id: frame.id } : {}), userId: outcome.value.userId, sessionId: outcome.value.sessionId, node: this.deps.directory.nodeId,
@@ -234,7 +241,15 @@ export class WsGateway {
   private async request(connection: Connection, frame: ActionFrame | ChatFrame | ModerateFrame, request: Parameters<RoomDirectory["submit"]>[1]): Promise<void> {
     if (!connection.rooms.has(frame.room)) return connection.sendError("ROOM_NOT_JOINED", frame.id);
     const reply: HostReply = await this.deps.directory.submit(frame.room, request);
-    if (!reply.ok) return connection.sendError(reply.error, frame.id, reply.details);
+    if (!reply.ok) {
+      connection.sendError(reply.error, frame.id, reply.details, { room: frame.room });
+      const requestId = connection.lastRequestId;
+      if (this.deps.roomsLogger?.isLevelEnabled("debug") === true) {
+        const roundId = frame.type === "action" ? (frame.action as { roundId?: unknown }).roundId : undefined;
+        this.deps.roomsLogger.debug({ connectionId: connection.id, userId: connection.userId, requestId, room: frame.room, roundId, actionId: frame.type === "action" ? frame.actionId : undefined, kind: frame.type === "action" ? frame.action.kind : frame.type, code: errors[reply.error].code, details: reply.details }, "room refused an action");
+      }
+      return;
+    }
     connection.send({ type: "ack", id: frame.id, room: frame.room, actionId: frame.type === "action" ? frame.actionId : frame.id, status: reply.status, ...(reply.result === undefined ? {} : { result: reply.result }) });
   }
 
@@ -271,10 +286,12 @@ export class WsGateway {
       connection.send({ type: "joined", id: frame.id, room: frame.room, epoch: stored.epoch, offset: stored.offset, mode: resume === undefined ? "snapshot" : "reset", snapshot, presence: feed.presence });
       await feed.addMember(connection, stored.offset);
     }
+    this.deps.roomsLogger?.debug({ connectionId: connection.id, userId: connection.userId, room: frame.room, resumed: resume !== undefined }, "joined a room");
     this.markPresence(frame.room);
   }
 
   private async leave(connection: Connection, room: string): Promise<void> {
+    this.deps.roomsLogger?.debug({ connectionId: connection.id, userId: connection.userId, room }, "left a room");
     connection.rooms.delete(room);
     this.deps.directory.unwatch(room);
     const feed = this.feeds.get(room);

@@ -1,0 +1,27 @@
+// Runs `croupier loadtest` as an operator does (the real command in a child process) and reads its report files.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import type { Report } from "../../src/cli/loadtest/report.js";
+import type { Finished } from "./process.js";
+
+const cli = fileURLToPath(new URL("../../src/cli/croupier.ts", import.meta.url));
+
+export function readReport(dir: string): { json: Report; markdown: string } {
+  return { json: JSON.parse(readFileSync(join(dir, "loadtest-report.json"), "utf8")) as Report, markdown: readFileSync(join(dir, "loadtest-report.md"), "utf8") };
+}
+
+/** Runs `croupier loadtest`, calling `during` once it has started (for tampering tests). */
+export function loadtest(args: string[], during?: () => Promise<void>): Promise<Finished> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", cli, "loadtest", "--progress", "lines", ...args], { env: { PATH: process.env.PATH ?? "" }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    const tampered = during?.();
+    child.on("close", (code) => void Promise.resolve(tampered).then(() => resolve({ code, stdout, stderr }), reject));
+  });
+}
