@@ -2,44 +2,24 @@
 // embedded and production mode, with its report files and its reconciliation verdict; plus the option
 // checks and a proof that the reconciliation catches money the players did not see move.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { WebSocket } from "ws";
 import type { RunningServer } from "../../src/main.js";
 import { CroupierClient } from "../../src/client/index.js";
 import { findCurrency, type Currency } from "../../src/engine/money/index.js";
 import { parseDurationMs, parseLoadtestOptions } from "../../src/cli/loadtest/options.js";
 import { WalletApi } from "../../src/cli/loadtest/wallet-api.js";
-import type { Report } from "../../src/cli/loadtest/report.js";
 import { ConfigError } from "../../src/config/config.js";
 import { redisUrl, serviceAvailable } from "../support/services.js";
 import { createShared, startTestServer, type Shared } from "../support/server.js";
-import { runCroupier, serveCroupier, type Finished, type ServingProcess } from "../support/process.js";
+import { runCroupier, serveCroupier, type ServingProcess } from "../support/process.js";
+import { loadtest, readReport } from "../support/loadtest.js";
 
-const cli = fileURLToPath(new URL("../../src/cli/croupier.ts", import.meta.url));
 const roundFlags = ["--roulette-betting-ms", "1500", "--roulette-results-ms", "500", "--payments-sandbox-webhook-delay-ms", "100"];
 const eur = findCurrency("EUR") as Currency;
 
-function readReport(dir: string): { json: Report; markdown: string } {
-  return { json: JSON.parse(readFileSync(join(dir, "loadtest-report.json"), "utf8")) as Report, markdown: readFileSync(join(dir, "loadtest-report.md"), "utf8") };
-}
-
-/** Runs `croupier loadtest`, calling `during` once it has started (for tampering tests). */
-function loadtest(args: string[], during?: () => Promise<void>): Promise<Finished> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", cli, "loadtest", "--progress", "lines", ...args], { env: { PATH: process.env.PATH ?? "" }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    const tampered = during?.();
-    child.on("close", (code) => void Promise.resolve(tampered).then(() => resolve({ code, stdout, stderr }), reject));
-  });
-}
 
 describe("croupier loadtest options", () => {
   it.each([["500ms", 500], ["10s", 10_000], ["2m", 120_000], ["1.5s", 1_500], ["7", 7_000]])("reads the duration %s", (text, ms) => {
