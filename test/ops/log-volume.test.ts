@@ -58,4 +58,21 @@ describe("log volume", () => {
       await server.stop();
     }
   }, 90_000);
+
+  it("puts the caller's W3C trace id on the lines of its HTTP request", async () => {
+    const server = await serveCroupier(["--data-dir", mkdtempSync(join(tmpdir(), "croupier-logs-"))], { LOG_LEVEL: "info" });
+    try {
+      const traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+      const response = await fetch(`${server.url}/v1/me`, { headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01`, "x-request-id": "trace-test-1" } });
+      expect(response.status).toBe(401);
+      await fetch(`${server.url}/v1/me`, { headers: { traceparent: "00-00000000000000000000000000000000-00f067aa0ba902b7-01", "x-request-id": "trace-test-2" } });
+      for (let i = 0; i < 50 && !server.output().includes("trace-test-2"); i++) await new Promise((r) => setTimeout(r, 100));
+      const lines = server.output().split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(lines.find((l) => l.requestId === "trace-test-1")).toMatchObject({ traceId, code: "CROUPIER_ERR_AUTH_TOKEN_MISSING" });
+      // An invalid trace id (all zeros) is not taken.
+      expect(lines.find((l) => l.requestId === "trace-test-2")?.traceId).toBeUndefined();
+    } finally {
+      await server.stop();
+    }
+  }, 60_000);
 });

@@ -32,6 +32,13 @@ export interface HttpServerDeps {
 }
 
 const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
+const traceparentPattern = /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/;
+
+/** The trace id of a valid `traceparent` header (W3C Trace Context), else null. */
+export function traceIdOf(header: string | string[] | undefined): string | null {
+  const id = typeof header === "string" ? traceparentPattern.exec(header.trim())?.[1] : undefined;
+  return id === undefined || /^0+$/.test(id) ? null : id;
+}
 
 /** Builds the HTTP surface: auth routes, JWKS, OpenAPI, health, readiness and metrics. */
 export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInstance> {
@@ -60,6 +67,9 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
 
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", request.id);
+    // A caller's W3C trace context: its trace id goes on every line of the request, to join our logs to its traces.
+    const traceId = traceIdOf(request.headers.traceparent);
+    if (traceId !== null) request.log = request.log.child({ traceId });
   });
   // Error bodies carry their registry code; counted here, where every error response passes.
   app.addHook("onSend", async (_request, reply, payload) => {
