@@ -1,10 +1,11 @@
 import { findCurrency, parseAmount } from "../../engine/money/index.js";
-import { defaultBlackjackRules, type BlackjackAction, type BlackjackEvent, type BlackjackRules, type BlackjackState, type BlackjackStatus } from "../../engine/blackjack/index.js";
+import { defaultBlackjackRules, handTotal, type BlackjackAction, type BlackjackEvent, type BlackjackRules, type BlackjackState, type BlackjackStatus } from "../../engine/blackjack/index.js";
 import type { ErrorName } from "../../protocol/errors.js";
 import type { LogEntryInput } from "../ports/room-log.js";
 import type { ActionRequest, Actor, BehaviorOutcome, RoomBehavior, RoomContext } from "../rooms/room-behavior.js";
 import { roomSubject } from "../rooms/room-behavior.js";
 import { bigintsToStrings, decodeBigints, encodeBigints } from "./json-bigint.js";
+import { recordThen, withLeadingEvents } from "./round-records.js";
 import type { BatchResult, ReserveResult, RoundRecord, TableEffect } from "./table-effects.js";
 
 export interface BlackjackTableConfig {
@@ -20,7 +21,8 @@ export interface BlackjackTableConfig {
 
 export const defaultBlackjackTable: BlackjackTableConfig = { currency: "EUR", rules: defaultBlackjackRules, bettingMs: 10_000, turnMs: 15_000, resultsMs: 4_000, absentRoundsMax: 3 };
 
-interface Hold { readonly holdId: string; readonly seat: number; readonly amountMinor: string; readonly reason: "bet" | "double" | "split" | "insurance" }
+/** `placedAtMs` came with game recall; holds in older snapshots record the time of the round's record instead. */
+interface Hold { readonly holdId: string; readonly seat: number; readonly amountMinor: string; readonly reason: "bet" | "double" | "split" | "insurance"; readonly placedAtMs?: number }
 
 /** Bet limits in minor units (decimal strings, as they travel in snapshots). */
 interface BetLimits { readonly betMinMinor: string; readonly betMaxMinor: string }
@@ -88,6 +90,27 @@ function toEntries(events: readonly BlackjackEvent[], roundId: string): LogEntry
   return events.map((event) => ({ kind: `blackjack.${event.type}`, data: { roundId, ...(bigintsToStrings(event) as Record<string, unknown>) } }));
 }
 
+const verificationOf = (engine: BlackjackState) => {
+  const dealt = engine.dealer.length + engine.seats.reduce((n, s) => n + s.hands.reduce((m, h) => m + h.cards.length, 0), 0);
+  // The cards of the round are a run of the shoe: a later audit of the shoe's order can find them there.
+  return { rng: "csprng", shuffle: "fisher-yates", decks: engine.rules.decks, shoeCards: engine.shoe.cards.length, shoeRound: engine.round, cardsDealt: dealt, shoeNextCard: engine.shoe.next };
+};
+
+/** Every card of a blackjack round is dealt face up by its end, so the whole table is the outcome. */
+function outcomeOf(engine: BlackjackState, events: readonly BlackjackEvent[], returns: Readonly<Record<number, string>>) {
+  const settled = new Map(events.flatMap((e) => (e.type === "hand_settled" ? [[`${e.seat}:${e.hand}`, e] as const] : [])));
+  return {
+    dealer: { cards: engine.dealer, total: handTotal(engine.dealer).total },
+    seats: engine.seats.flatMap((s, seat) => (s.hands.length === 0 ? [] : [{
+      seat, insuranceMinor: s.insuranceMinor.toString(), insuranceReturnMinor: s.insuranceReturnMinor.toString(), returnMinor: returns[seat] ?? "0",
+      hands: s.hands.map((h, hand) => ({
+        cards: h.cards, total: handTotal(h.cards).total, stakeMinor: h.stakeMinor.toString(), doubled: h.doubled, fromSplit: h.fromSplit,
+        outcome: settled.get(`${seat}:${hand}`)?.outcome ?? null, returnMinor: settled.get(`${seat}:${hand}`)?.returnMinor.toString() ?? null,
+      })),
+    }])),
+  };
+}
+
 /**
  * A multi-seat blackjack table (`blackjack:<tableId>`): players sit, bet in a timed betting phase,
  * play their hands in turn with a turn timer (a timeout stands), double, split and insure (each extra
@@ -95,6 +118,16 @@ function toEntries(events: readonly BlackjackEvent[], roundId: string): LogEntry
  */
 export function blackjackTableBehavior(tables: ReadonlyMap<string, BlackjackTableConfig>): RoomBehavior<TableState> {
   const configOf = (tableId: string) => tables.get(tableId) ?? defaultBlackjackTable;
+
+  function roundRecord(state: TableState, status: RoundRecord["status"], atMs: number, extra: Partial<RoundRecord> = {}): RoundRecord {
+    return { roundId: state.roundId ?? "", tableId: state.tableId, game: "blackjack", status, atMs, ...extra };
+  }
+
+  /** Each hold is a bet in the record, keyed by its hold id (stable across a failover, as the round id is). */
+  function betsOf(state: TableState, atMs: number): RoundRecord["bets"] {
+    const currency = configOf(state.tableId).currency;
+    return state.holds.map((h) => ({ betId: h.holdId, userId: state.seats[h.seat] ?? "unknown", currency, stakeMinor: h.amountMinor, detail: { seat: h.seat, reason: h.reason }, placedAtMs: h.placedAtMs ?? atMs }));
+  }
 
   /** The rules of the round in play: the configured ones with the operator's bet limits, if any. */
   function rulesOf(state: TableState): BlackjackRules {
@@ -117,7 +150,11 @@ export function blackjackTableBehavior(tables: ReadonlyMap<string, BlackjackTabl
     }
     const next: TableState = { ...state, engine: result.state, holds: [...state.holds, ...extraHolds], returns,
       phase: engine.phase === "settled" ? "settling" : "playing", deadlineMs: engine.phase === "settled" ? ctx.nowMs : ctx.nowMs + config.turnMs };
-    return { ok: true, state: next, events: toEntries(result.events, state.roundId ?? "") };
+    const outcome: BehaviorOutcome<TableState> = { ok: true, state: next, events: toEntries(result.events, state.roundId ?? "") };
+    if (engine.phase !== "settled") return outcome;
+    // The outcome is fixed: recorded with every stake of the round before any of it is settled.
+    const closed = roundRecord(next, "closed", ctx.nowMs, { outcome: outcomeOf(engine, result.events, returns), verification: verificationOf(engine), bets: betsOf(next, ctx.nowMs) });
+    return recordThen(closed, () => outcome);
   }
 
   function settle(state: TableState, ctx: RoomContext): BehaviorOutcome<TableState> {
@@ -128,10 +165,11 @@ export function blackjackTableBehavior(tables: ReadonlyMap<string, BlackjackTabl
       ok: true, effect: { type: "wallet.settle", gameId: "blackjack", currency: config.currency, items } satisfies TableEffect,
       resume: (raw) => {
         if ((raw as BatchResult).statuses.some((s) => s !== "ok")) return { ok: true, state: { ...state, deadlineMs: ctx.nowMs + 500 }, events: [] };
-        return {
+        // Payouts as the ledger paid them: the seat's whole return on its bet, nothing on its added stakes.
+        return recordThen(roundRecord(state, "settled", ctx.nowMs, { payouts: items.map((i) => ({ betId: i.holdId, payoutMinor: i.winMinor })) }), () => ({
           ok: true, state: { ...state, phase: "results", deadlineMs: ctx.nowMs + config.resultsMs },
           events: [{ kind: "blackjack.round_paid", data: { roundId: state.roundId, returns: state.returns } }],
-        };
+        }));
       },
     };
   }
@@ -147,6 +185,8 @@ export function blackjackTableBehavior(tables: ReadonlyMap<string, BlackjackTabl
           const betsMinor = state.seats.map((_, seat) => BigInt(state.holds.find((h) => h.seat === seat && h.reason === "bet")?.amountMinor ?? "0"));
           return engineStep(state, { type: "deal", betsMinor }, (result) => (result.status === "ok" ? afterStep({ ...state, returns: {} }, result, [], ctx) : refuse("ACTION_REJECTED", result.status)));
         }
+        // Nobody bet: the round ends with nothing dealt (recorded so that no round stays open in recall).
+        if (state.phase === "betting") return recordThen(roundRecord(state, "settled", ctx.nowMs, { outcome: { dealt: false } }), () => openBetting(state, ctx, config));
         return openBetting(state, ctx, config);
       }
       case "playing": {
@@ -202,7 +242,9 @@ export function blackjackTableBehavior(tables: ReadonlyMap<string, BlackjackTabl
     const limits = present.nextLimits ?? present.limits ?? null;
     const next: TableState = { ...present, seq, roundId, phase: "betting", deadlineMs: ctx.nowMs + config.bettingMs, holds: [], returns: {}, limits, nextLimits: null, roundSeats: present.seats, timedOut: [] };
     const rules = rulesOf(next);
-    return { ok: true, state: next, barrier: true, events: [...events, { kind: "blackjack.betting_opened", data: { roundId, closesAt: next.deadlineMs, betMinMinor: rules.betMinMinor.toString(), betMaxMinor: rules.betMaxMinor.toString() } }] };
+    return recordThen(roundRecord(next, "open", ctx.nowMs), () => ({
+      ok: true, state: next, barrier: true, events: [...events, { kind: "blackjack.betting_opened", data: { roundId, closesAt: next.deadlineMs, betMinMinor: rules.betMinMinor.toString(), betMaxMinor: rules.betMaxMinor.toString() } }],
+    }));
   }
 
   function seatOf(state: TableState, actor: Actor): number {
@@ -225,7 +267,7 @@ export function blackjackTableBehavior(tables: ReadonlyMap<string, BlackjackTabl
       // The extra stake is reserved before the step counts; refused funds leave the hand as it was.
       const stake = added[0] as Extract<BlackjackEvent, { type: "stake_added" }>;
       const amountMinor = stake.amountMinor.toString();
-      const hold: Hold = { holdId: `${state.roundId}:${seat}:${state.holds.length}`, seat, amountMinor, reason: stake.reason };
+      const hold: Hold = { holdId: `${state.roundId}:${seat}:${state.holds.length}`, seat, amountMinor, reason: stake.reason, placedAtMs: ctx.nowMs };
       return {
         ok: true,
         effect: { type: "wallet.reserve", game: "blackjack", playerId: actor.userId, currency: config.currency, amountMinor, holdId: hold.holdId, roundId: state.roundId ?? "" } satisfies TableEffect,
@@ -249,8 +291,8 @@ export function blackjackTableBehavior(tables: ReadonlyMap<string, BlackjackTabl
         if ((raw as BatchResult).statuses.some((s) => s !== "ok")) {
           return { ok: true, state: { ...state, phase: "voiding", voidReason: reason, deadlineMs: ctx.nowMs + 500 }, events: [], result: { roundId, status: "voiding" } };
         }
-        const bets = state.holds.map((h) => ({ betId: h.holdId, userId: state.seats[h.seat] ?? "unknown", currency: config.currency, stakeMinor: h.amountMinor, detail: { seat: h.seat, reason: h.reason }, placedAtMs: ctx.nowMs }));
-        const record: RoundRecord = { roundId, tableId: state.tableId, game: "blackjack", status: "voided", atMs: ctx.nowMs, voidReason: reason, bets, payouts: bets.map((b) => ({ betId: b.betId, payoutMinor: b.stakeMinor })) };
+        const bets = betsOf(state, ctx.nowMs) ?? [];
+        const record = roundRecord(state, "voided", ctx.nowMs, { voidReason: reason, bets, payouts: bets.map((b) => ({ betId: b.betId, payoutMinor: b.stakeMinor })) });
         const engine = state.engine === null ? null : encodeBigints({ ...(decodeBigints(state.engine) as BlackjackState), phase: "settled", seats: [], dealer: [], holeCardRevealed: false, turn: null } satisfies BlackjackState);
         return {
           ok: true, effect: { type: "round.record", record } satisfies TableEffect,
@@ -275,8 +317,7 @@ export function blackjackTableBehavior(tables: ReadonlyMap<string, BlackjackTabl
         const opened: TableState = { ...state, closed: false };
         const events: LogEntryInput[] = [{ kind: "table.opened", data: { tableId: state.tableId, by: actor.userId } }];
         if (state.phase !== "waiting") return { ok: true, state: opened, events, result: { open: true } };
-        const started = openBetting(opened, ctx, config);
-        return started.ok && "state" in started ? { ...started, events: [...events, ...started.events], result: { open: true } } : started;
+        return withLeadingEvents(openBetting(opened, ctx, config), events, { open: true });
       }
       case "table.limits": {
         const limits = parseBetLimits(action, config);
@@ -293,7 +334,7 @@ export function blackjackTableBehavior(tables: ReadonlyMap<string, BlackjackTabl
     }
   }
 
-  function bet(state: TableState, action: ActionRequest, actor: Actor): BehaviorOutcome<TableState> {
+  function bet(state: TableState, action: ActionRequest, actor: Actor, ctx: RoomContext): BehaviorOutcome<TableState> {
     const config = configOf(state.tableId);
     const seat = seatOf(state, actor);
     if (seat < 0) return refuse("ACTION_REJECTED", "sit down first");
@@ -304,7 +345,7 @@ export function blackjackTableBehavior(tables: ReadonlyMap<string, BlackjackTabl
     if (typeof amount !== "bigint") return refuse("BET_INVALID", `amount: ${amount}`);
     const rules = rulesOf(state);
     if (amount < rules.betMinMinor || amount > rules.betMaxMinor) return refuse("BET_LIMIT", `bets from ${rules.betMinMinor} to ${rules.betMaxMinor} minor units`);
-    const hold: Hold = { holdId: `${state.roundId}:${seat}:bet`, seat, amountMinor: amount.toString(), reason: "bet" };
+    const hold: Hold = { holdId: `${state.roundId}:${seat}:bet`, seat, amountMinor: amount.toString(), reason: "bet", placedAtMs: ctx.nowMs };
     return {
       ok: true,
       effect: { type: "wallet.reserve", game: "blackjack", playerId: actor.userId, currency: config.currency, amountMinor: hold.amountMinor, holdId: hold.holdId, roundId: state.roundId ?? "" } satisfies TableEffect,
@@ -330,17 +371,17 @@ export function blackjackTableBehavior(tables: ReadonlyMap<string, BlackjackTabl
           if (state.seats[seat] !== null || seatOf(state, actor) >= 0) return refuse("ACTION_REJECTED", "seat taken, or you already sit");
           const seats = state.seats.map((s, i) => (i === seat ? actor.userId : s));
           const seated = { ...state, seats };
-          const started = state.phase === "waiting" ? openBetting(seated, ctx, configOf(state.tableId)) : { ok: true as const, state: seated, events: [] };
-          if (!started.ok || !("state" in started)) return started;
-          return { ...started, events: [{ kind: "blackjack.seat_taken", data: { seat, userId: actor.userId } }, ...started.events] };
+          const started: BehaviorOutcome<TableState> = state.phase === "waiting" ? openBetting(seated, ctx, configOf(state.tableId)) : { ok: true, state: seated, events: [] };
+          return withLeadingEvents(started, [{ kind: "blackjack.seat_taken", data: { seat, userId: actor.userId } }]);
         }
         case "leave_seat": {
           const seat = seatOf(state, actor);
           if (seat < 0) return refuse("ACTION_REJECTED", "you do not sit here");
-          if (state.holds.some((h) => h.seat === seat)) return refuse("ACTION_REJECTED", "finish the round first");
+          // Once the round is paid (results), its holds are settled: the player may go without waiting for the next round.
+          if (state.phase !== "results" && state.holds.some((h) => h.seat === seat)) return refuse("ACTION_REJECTED", "finish the round first");
           return { ok: true, state: { ...state, seats: state.seats.map((s) => (s === actor.userId ? null : s)) }, events: [{ kind: "blackjack.seat_left", data: { seat } }] };
         }
-        case "bet": return bet(state, action, actor);
+        case "bet": return bet(state, action, actor, ctx);
         case "table.close": case "table.open": case "table.limits": case "round.void": return operatorAction(state, action, actor, ctx);
         case "hit": case "stand": case "double": case "split": case "insurance": return playerAction(state, action, actor, ctx);
         default: return refuse("ACTION_REJECTED", `unknown blackjack action "${action.kind}"`);

@@ -6,6 +6,7 @@ import type { LogEntryInput } from "../ports/room-log.js";
 import type { ActionRequest, Actor, BehaviorOutcome, RoomBehavior, RoomContext } from "../rooms/room-behavior.js";
 import { roomSubject } from "../rooms/room-behavior.js";
 import { bigintsToStrings, decodeBigints, encodeBigints } from "./json-bigint.js";
+import { recordThen } from "./round-records.js";
 import type { BatchResult, ReserveResult, RoundRecord, TableEffect } from "./table-effects.js";
 
 export interface HoldemTableConfig {
@@ -46,7 +47,12 @@ interface TableState {
   readonly nextLimits?: TableLimits | null;
   /** Consecutive turns the timer played for each seat. */
   readonly timeouts?: readonly number[];
+  /** When the hand in play was dealt (game recall's bet time); absent in snapshots from before recall. */
+  readonly handStartedAtMs?: number;
 }
+
+/** Why a player was stood up between hands: they left, the timer played too many turns for them, or they have no chips. */
+type StandUpReason = "left" | "absent" | "busted";
 
 function refuse(error: ErrorName, ...details: string[]): BehaviorOutcome<TableState> {
   return { ok: false, error, details };
@@ -84,6 +90,47 @@ function parseLimits(action: ActionRequest, current: HoldemRules, currencyCode: 
 const roundIdOf = (tableId: string, handNumber: number) => `${tableId}:hand:${handNumber}`;
 
 /**
+ * The records of a hand that just ended: `before` is the table before its last action, `after` and
+ * `events` what that action did. A seat's stack plus its chips committed is its stack at the deal all
+ * hand long, so what each seat risked is that less its final stack plus what it won. Only hole cards
+ * shown at the showdown go into the outcome (every player of the hand sees it); each player's own
+ * cards ride in their own bet, which only they and operators see.
+ */
+function handRecords(state: TableState, before: HoldemState, after: HoldemState, events: readonly HoldemEvent[], currency: string, nowMs: number): RoundRecord[] {
+  const roundId = roundIdOf(state.tableId, after.handNumber);
+  const won = new Map<number, bigint>();
+  for (const e of events) if (e.type === "pot_awarded") for (const a of e.awards) won.set(a.seat, (won.get(a.seat) ?? 0n) + a.amountMinor);
+  const placedAtMs = state.handStartedAtMs ?? nowMs;
+  const played = after.seats.flatMap((final, i) => {
+    const sitting = state.sittings[i];
+    const start = before.seats[i];
+    if (final === null || !final.inHand || sitting === null || sitting === undefined || start === null || start === undefined) return [];
+    const stakeMinor = start.stackMinor + start.committedMinor - final.stackMinor + (won.get(i) ?? 0n);
+    // A player who folded before putting a chip in staked nothing: the hand holds no bet of theirs.
+    if (stakeMinor <= 0n) return [];
+    return [{ seat: i, userId: sitting.userId, stakeMinor, wonMinor: won.get(i) ?? 0n, holeCards: final.holeCards }];
+  });
+  const bets = played.map((p) => ({ betId: `${roundId}:${p.seat}`, userId: p.userId, currency, stakeMinor: p.stakeMinor.toString(), detail: { seat: p.seat, chips: true, holeCards: p.holeCards }, placedAtMs }));
+  const completed = events.find((e): e is Extract<HoldemEvent, { type: "hand_completed" }> => e.type === "hand_completed");
+  const outcome = {
+    handNumber: after.handNumber, button: after.button, board: after.board,
+    players: after.seats.flatMap((seat, i) => (seat !== null && seat.inHand ? [{ seat: i, folded: seat.folded }] : [])),
+    showdown: events.flatMap((e) => (e.type === "showdown" ? [{ seat: e.seat, cards: e.cards, category: e.category, handValue: e.handValue }] : [])),
+    uncalledReturned: events.flatMap((e) => (e.type === "uncalled_bet_returned" ? [{ seat: e.seat, amountMinor: e.amountMinor.toString() }] : [])),
+    pots: events.flatMap((e) => (e.type === "pot_awarded" ? [{ pot: e.pot, amountMinor: e.amountMinor.toString(), rakeMinor: e.rakeMinor.toString(), eligibleSeats: e.eligibleSeats, awards: e.awards.map((a) => ({ seat: a.seat, amountMinor: a.amountMinor.toString() })) }] : [])),
+    rakeMinor: (completed?.rakeMinor ?? 0n).toString(),
+  };
+  // The whole deck order would show folded hands; how it was made and how much of it was used are public.
+  const verification = { rng: "csprng", shuffle: "fisher-yates", deckCards: after.deck.length, cardsDealt: after.deckNext };
+  const base = { roundId, tableId: state.tableId, game: "holdem", atMs: nowMs } as const;
+  return [
+    { ...base, status: "closed", outcome, verification, bets },
+    // The chips won are in the stack now; the ledger pays the stack out when the player leaves.
+    { ...base, status: "settled", payouts: played.map((p) => ({ betId: `${roundId}:${p.seat}`, payoutMinor: p.wonMinor.toString() })) },
+  ];
+}
+
+/**
  * A no-limit hold'em cash table (`holdem:<tableId>`). Sitting down reserves the buy-in in the ledger:
  * the chips on the table are that hold. Leaving settles the hold with the player's final stack as the
  * win, so the house keeps exactly the rake. Hole cards are private events to their seat's player; the
@@ -106,7 +153,15 @@ export function holdemTableBehavior(tables: ReadonlyMap<string, HoldemTableConfi
   function step(state: TableState, action: HoldemAction, ctx: RoomContext): BehaviorOutcome<TableState> {
     const config = configOf(state.tableId);
     const engine = decode(state.engine);
-    return afterStep(state, applyHoldem(engine, action), ctx, config);
+    const result = applyHoldem(engine, action);
+    return withHandRecords(state, engine, result, afterStep(state, result, ctx, config), ctx);
+  }
+
+  /** A step that ended the hand writes its records (closed, then settled) before its state lands. */
+  function withHandRecords(state: TableState, before: HoldemState, result: { status: HoldemStatus; state: HoldemState; events: readonly HoldemEvent[] }, outcome: BehaviorOutcome<TableState>, ctx: RoomContext): BehaviorOutcome<TableState> {
+    if (result.status !== "ok" || !result.events.some((e) => e.type === "hand_completed")) return outcome;
+    const [closed, settled] = handRecords(state, before, result.state, result.events, configOf(state.tableId).currency, ctx.nowMs) as [RoundRecord, RoundRecord];
+    return recordThen(closed, () => recordThen(settled, () => outcome));
   }
 
   function afterStep(state: TableState, result: { status: HoldemStatus; state: HoldemState; events: readonly HoldemEvent[] }, ctx: RoomContext, config: HoldemTableConfig): BehaviorOutcome<TableState> {
@@ -116,8 +171,8 @@ export function holdemTableBehavior(tables: ReadonlyMap<string, HoldemTableConfi
     const pending = between ? state.nextLimits ?? null : null;
     const engine = pending === null ? result.state : { ...result.state, rules: withLimits(result.state.rules, pending) };
     const seated = engine.seats.filter((s) => s !== null && s.stackMinor > 0n).length;
-    // Between hands the timer also stands up absent players, so it runs while anyone is absent.
-    const absent = (state.timeouts ?? []).some((n) => n >= config.turnTimeoutsMax);
+    // Between hands the timer also stands up absent and busted players, so it runs while there are any.
+    const absent = standUps(state, engine, config).length > 0;
     const deadlineMs = !between ? ctx.nowMs + config.turnMs : (seated >= 2 && state.closed !== true) || absent ? ctx.nowMs + config.betweenHandsMs : null;
     const next: TableState = { ...state, engine: encodeBigints(engine), deadlineMs, ...(pending === null ? {} : { nextLimits: null }) };
     return { ok: true, state: next, events: entries(state, result.events, ctx), barrier: result.events.some((e) => e.type === "hand_started") };
@@ -128,14 +183,19 @@ export function holdemTableBehavior(tables: ReadonlyMap<string, HoldemTableConfi
     if (state.deadlineMs === null || ctx.nowMs + 5 < state.deadlineMs) return { ok: true, state, events: [] };
     const engine = decode(state.engine);
     if (engine.phase === "between_hands") {
-      const absent = state.sittings.flatMap((s, seat) => (s !== null && (state.timeouts?.[seat] ?? 0) >= config.turnTimeoutsMax ? [seat] : []));
-      if (absent.length > 0) return cashOut(state, absent, "absent", ctx);
+      const leaving = standUps(state, engine, config);
+      if (leaving.length > 0) return cashOut(state, leaving, ctx);
       if (state.closed === true || engine.seats.filter((s) => s !== null && s.stackMinor > 0n).length < 2) return { ok: true, state: { ...state, deadlineMs: null }, events: [] };
       return {
         ok: true, effect: { type: "holdem.deal", state: state.engine } satisfies HoldemDealEffect,
         resume: (raw) => {
           const dealt = raw as HoldemApplyResult;
-          return afterStep(state, { status: dealt.status, state: decode(dealt.state), events: dealt.events }, ctx, config);
+          const hand = { status: dealt.status, state: decode(dealt.state), events: dealt.events };
+          const started: TableState = { ...state, handStartedAtMs: ctx.nowMs };
+          const outcome = afterStep(started, hand, ctx, config);
+          if (dealt.status !== "ok") return outcome;
+          // A hand can end at its deal (every player all in on the blinds): then it is recorded whole at once.
+          return recordThen({ roundId: roundIdOf(state.tableId, hand.state.handNumber), tableId: state.tableId, game: "holdem", status: "open", atMs: ctx.nowMs }, () => withHandRecords(started, engine, hand, outcome, ctx));
         },
       };
     }
@@ -178,17 +238,33 @@ export function holdemTableBehavior(tables: ReadonlyMap<string, HoldemTableConfi
     const seat = state.sittings.findIndex((s) => s?.userId === actor.userId);
     if (seat < 0) return refuse("ACTION_REJECTED", "you do not sit here");
     if (decode(state.engine).phase !== "between_hands") return refuse("ACTION_REJECTED", "leave between hands");
-    return cashOut(state, [seat], "left", ctx);
+    return cashOut(state, [{ seat, reason: "left" }], ctx);
   }
 
   /**
-   * Cash-out, for a player who leaves and for one stood up as absent alike: each buy-in hold posts to
-   * the house, which pays back the final stack, so the player gets their money back exactly once (the
-   * settlement is keyed by the hold). Between hands only, when no chip is in a pot.
+   * Who the timer stands up between hands: players it played too many turns for (absent), and players
+   * with no chips left (busted: they could never be dealt in again, and would keep the seat forever).
    */
-  function cashOut(state: TableState, seats: readonly number[], reason: "left" | "absent", ctx: RoomContext): BehaviorOutcome<TableState> {
+  function standUps(state: TableState, engine: HoldemState, config: HoldemTableConfig): { seat: number; reason: StandUpReason }[] {
+    if (engine.phase !== "between_hands") return [];
+    return state.sittings.flatMap((s, seat): { seat: number; reason: StandUpReason }[] => {
+      if (s === null) return [];
+      if ((state.timeouts?.[seat] ?? 0) >= config.turnTimeoutsMax) return [{ seat, reason: "absent" }];
+      return engine.seats[seat]?.stackMinor === 0n ? [{ seat, reason: "busted" }] : [];
+    });
+  }
+
+  /**
+   * Cash-out, for a player who leaves and for one stood up (absent or busted) alike: each buy-in hold
+   * posts to the house, which pays back the final stack (nothing, for a busted player), so the player
+   * gets their money back exactly once (the settlement is keyed by the hold). Between hands only, when
+   * no chip is in a pot.
+   */
+  function cashOut(state: TableState, leaving: readonly { seat: number; reason: StandUpReason }[], ctx: RoomContext): BehaviorOutcome<TableState> {
     const config = configOf(state.tableId);
     const engine = decode(state.engine);
+    const seats = leaving.map((l) => l.seat);
+    const reason: StandUpReason = leaving.some((l) => l.reason === "left") ? "left" : "absent";
     const items = seats.map((seat) => ({ holdId: (state.sittings[seat] as Sitting).holdId, winMinor: (engine.seats[seat]?.stackMinor ?? 0n).toString() }));
     return {
       ok: true,
@@ -207,10 +283,10 @@ export function holdemTableBehavior(tables: ReadonlyMap<string, HoldemTableConfi
           table = result.state;
           events.push(...result.events);
         }
-        const stood = seats.map((seat) => ({ kind: "holdem.stood_up", data: { seat, userId: state.sittings[seat]?.userId ?? null, reason, stackMinor: (engine.seats[seat]?.stackMinor ?? 0n).toString() } }));
+        const stood = leaving.filter((l) => l.reason !== "left").map(({ seat, reason: why }) => ({ kind: "holdem.stood_up", data: { seat, userId: state.sittings[seat]?.userId ?? null, reason: why, stackMinor: (engine.seats[seat]?.stackMinor ?? 0n).toString() } }));
         const next: TableState = { ...state, sittings: state.sittings.map((s, i) => (seats.includes(i) ? null : s)), timeouts: (state.timeouts ?? []).map((n, i) => (seats.includes(i) ? 0 : n)) };
         const outcome = afterStep(next, { status: "ok", state: table, events }, ctx, config);
-        return reason === "absent" && outcome.ok && "state" in outcome ? { ...outcome, events: [...outcome.events, ...stood] } : outcome;
+        return outcome.ok && "state" in outcome ? { ...outcome, events: [...outcome.events, ...stood] } : outcome;
       },
     };
   }
@@ -222,7 +298,7 @@ export function holdemTableBehavior(tables: ReadonlyMap<string, HoldemTableConfi
     const result = applyHoldem(engine, { type: "void_hand" });
     if (result.status !== "ok") return refuse("ACTION_REJECTED", "no hand is in play");
     const roundId = roundIdOf(state.tableId, engine.handNumber);
-    const bets = engine.seats.flatMap((seat, i) => (seat === null || !seat.inHand || state.sittings[i] === null ? [] : [{
+    const bets = engine.seats.flatMap((seat, i) => (seat === null || !seat.inHand || seat.committedMinor <= 0n || state.sittings[i] === null ? [] : [{
       betId: `${roundId}:${i}`, userId: (state.sittings[i] as Sitting).userId, currency: config.currency, stakeMinor: seat.committedMinor.toString(), detail: { seat: i, chips: true }, placedAtMs: ctx.nowMs,
     }]));
     const record: RoundRecord = { roundId, tableId: state.tableId, game: "holdem", status: "voided", atMs: ctx.nowMs, voidReason: reason, bets, payouts: bets.map((b) => ({ betId: b.betId, payoutMinor: b.stakeMinor })) };
