@@ -12,6 +12,7 @@ import { migrate } from "../src/adapters/postgres/migrate.js";
 import { createSqlLedgerStore, type SqlLedgerStoreOptions } from "../src/adapters/postgres/ledger-store.sql.js";
 import type { LedgerStore } from "../src/app/ports/ledger-store.js";
 import type { SqlDb } from "../src/adapters/postgres/sql-db.js";
+import { optionSpecs } from "../src/config/options.js";
 
 export interface BenchMetric { name: string; value: number; unit: string; target?: string; ok?: boolean }
 export interface BenchResult { name: string; metrics: BenchMetric[] }
@@ -44,9 +45,13 @@ export async function runLedgerBench(options: LedgerBenchOptions = {}): Promise<
     const world = await createAccounts(setupDb);
     await setupDb.close();
     const seconds = short ? 3 : 10;
-    // Small batches, several in flight: the shared house row is locked only for a batch's last
+    // The server's own defaults (src/config/options.ts): batches of at most ledgerBatchOpsMax, several
+    // in flight, each on its own connection; the shared house row is locked only for a batch's last
     // statement and its commit, so batches overlap everything else (docs/LEDGER.md, "Batching").
-    const batched = await measure(url.toString(), world, { batchOpsMax: 100, batchWaitMs: 2, batchesInFlightMax: 4 }, 5, callers, seconds, "b");
+    const production = {
+      batchOpsMax: optionSpecs.ledgerBatchOpsMax.default, batchWaitMs: optionSpecs.ledgerBatchWaitMs.default, batchesInFlightMax: optionSpecs.ledgerBatchesInFlightMax.default,
+    };
+    const batched = await measure(url.toString(), world, production, production.batchesInFlightMax + 1, callers, seconds, "b");
     const baseline = await measure(url.toString(), world, { batchOpsMax: 1, batchWaitMs: 0, batchesInFlightMax: 16 }, 16, callers, short ? 2 : 5, "u");
     const batchedRate = batched.spins / batched.seconds;
     const baselineRate = baseline.spins / baseline.seconds;
