@@ -22,7 +22,14 @@ describe("roulette table controls and sweep (embedded)", () => {
 
   const room = "roulette:c1";
   const seen = (s: TestSocket) => Math.max(0, ...s.messages.filter((m) => m.room === room && typeof m.offset === "number").map((m) => m.offset as number));
-  const act = (s: TestSocket, id: string, action: Record<string, unknown>) => s.request({ type: "action", room, actionId: id, lastOffset: seen(s), action });
+  /** Sends an action as a client does: one that crossed a round change (ACTION_STALE) is sent again from the newer offset. */
+  const act = async (s: TestSocket, id: string, action: Record<string, unknown>): Promise<Message> => {
+    for (let attempt = 0; ; attempt++) {
+      const reply = await s.request({ type: "action", room, actionId: id, lastOffset: seen(s), action });
+      if (reply.code !== "CROUPIER_ERR_ACTION_STALE" || attempt >= 5) return reply;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
   const nextOpened = (s: TestSocket, after: readonly string[]) =>
     s.waitFor((m) => m.kind === "round.opened" && !after.includes((m.data as { roundId: string }).roundId), 10_000);
   const cashOf = async (userId: string) => (await server.services.wallet.balances(userId)).find((b) => b.purse === "cash");
