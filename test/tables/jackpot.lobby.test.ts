@@ -114,8 +114,9 @@ describe("a triggered spin wins the pool (embedded)", () => {
       const event = await socket.waitFor((m) => m.kind === "slots.spin" && (m.data as { spinId: string }).spinId.endsWith(`:w${i}`));
       expect(event.data).toMatchObject({ jackpotWinMinor: result.jackpotWinMinor });
     }
-    // The first finds only its own contribution; the house has re-seeded 5.00 before each later one.
-    expect(wins).toEqual(["1", "501", "501"]);
+    // The first finds a pool never seeded: the house tops it up to the seed (5.00) before paying it; each
+    // later winner finds the re-seeded 5.00 plus its own contribution.
+    expect(wins).toEqual(["500", "501", "501"]);
     expect((await server.services.wallet.check()).ok).toBe(true);
     const metrics = await fetch(`${server.url}/metrics`).then((r) => r.text());
     expect(metrics).toContain(`croupier_jackpot_wins_total{game="${game}",currency="EUR"} 3`);

@@ -163,7 +163,8 @@ function planInstant(view: LedgerView, op: InstantOp): Step {
 
 /**
  * The contribution (house -> pool), the win (pool -> player: everything the pool holds once the
- * contribution is in) and the re-seed (house -> pool, up to the seed). The win is read from the
+ * contribution is in, and never less than the seed: an unseeded pool is topped up first) and the
+ * re-seed (house -> pool, up to the seed). The win is read from the
  * pool's balance in the view, which the store locked, and operations are judged one after another,
  * so of two winners judged in turn the second finds the re-seeded pool: the pool is paid once.
  */
@@ -178,6 +179,11 @@ function jackpotLegs(view: LedgerView, op: InstantOp, houseId: bigint, playerId:
   const legs: Leg[] = [];
   if (contribution > 0n) legs.push(leg(houseId, pool.id, contribution, "jackpot_contribution"));
   let available = pool.balance - pool.held + contribution;
+  // A winner is never paid less than the seed, even by a pool that was never seeded (the first spin).
+  if (won && available < seed) {
+    legs.push(leg(houseId, pool.id, seed - available, "jackpot_contribution"));
+    available = seed;
+  }
   const win = won ? available : undefined;
   if (win !== undefined && win > 0n) {
     legs.push(leg(pool.id, playerId, win, "jackpot_win"));
