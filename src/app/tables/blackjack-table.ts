@@ -6,7 +6,7 @@ import type { ActionRequest, Actor, BehaviorOutcome, RoomBehavior, RoomContext }
 import { roomSubject } from "../rooms/room-behavior.js";
 import { bigintsToStrings, decodeBigints, encodeBigints } from "./json-bigint.js";
 import { recordThen, withLeadingEvents } from "./round-records.js";
-import type { BatchResult, ReserveResult, RoundRecord, TableEffect } from "./table-effects.js";
+import type { BatchResult, ReserveResult, RoundRecord, SweepResult, TableEffect } from "./table-effects.js";
 
 export interface BlackjackTableConfig {
   readonly currency: string;
@@ -157,6 +157,18 @@ export function blackjackTableBehavior(tables: ReadonlyMap<string, BlackjackTabl
     return recordThen(closed, () => outcome);
   }
 
+  /**
+   * Voids the round's holds the ledger has and the table does not: a stake reserved by an owner that
+   * died before writing it (the player saw no answer). Run once every hold of the table is settled or
+   * voided, so only such orphans are pending; a sweep that fails is retried by the timer from `retry`.
+   */
+  function sweepThen(state: TableState, retry: TableState, then: () => BehaviorOutcome<TableState>): BehaviorOutcome<TableState> {
+    return {
+      ok: true, effect: { type: "wallet.sweep", currency: configOf(state.tableId).currency, roundId: state.roundId ?? "" } satisfies TableEffect,
+      resume: (raw) => ((raw as SweepResult).status === "ok" ? then() : { ok: true, state: retry, events: [] }),
+    };
+  }
+
   function settle(state: TableState, ctx: RoomContext): BehaviorOutcome<TableState> {
     const config = configOf(state.tableId);
     // The whole return of a seat is paid on its main hold; its extra holds (double, split, insurance) post with no win.
@@ -166,10 +178,10 @@ export function blackjackTableBehavior(tables: ReadonlyMap<string, BlackjackTabl
       resume: (raw) => {
         if ((raw as BatchResult).statuses.some((s) => s !== "ok")) return { ok: true, state: { ...state, deadlineMs: ctx.nowMs + 500 }, events: [] };
         // Payouts as the ledger paid them: the seat's whole return on its bet, nothing on its added stakes.
-        return recordThen(roundRecord(state, "settled", ctx.nowMs, { payouts: items.map((i) => ({ betId: i.holdId, payoutMinor: i.winMinor })) }), () => ({
+        return sweepThen(state, { ...state, deadlineMs: ctx.nowMs + 500 }, () => recordThen(roundRecord(state, "settled", ctx.nowMs, { payouts: items.map((i) => ({ betId: i.holdId, payoutMinor: i.winMinor })) }), () => ({
           ok: true, state: { ...state, phase: "results", deadlineMs: ctx.nowMs + config.resultsMs },
           events: [{ kind: "blackjack.round_paid", data: { roundId: state.roundId, returns: state.returns } }],
-        }));
+        })));
       },
     };
   }
@@ -186,7 +198,7 @@ export function blackjackTableBehavior(tables: ReadonlyMap<string, BlackjackTabl
           return engineStep(state, { type: "deal", betsMinor }, (result) => (result.status === "ok" ? afterStep({ ...state, returns: {} }, result, [], ctx) : refuse("ACTION_REJECTED", result.status)));
         }
         // Nobody bet: the round ends with nothing dealt (recorded so that no round stays open in recall).
-        if (state.phase === "betting") return recordThen(roundRecord(state, "settled", ctx.nowMs, { outcome: { dealt: false } }), () => openBetting(state, ctx, config));
+        if (state.phase === "betting") return sweepThen(state, { ...state, deadlineMs: ctx.nowMs + 500 }, () => recordThen(roundRecord(state, "settled", ctx.nowMs, { outcome: { dealt: false } }), () => openBetting(state, ctx, config)));
         return openBetting(state, ctx, config);
       }
       case "playing": {
@@ -294,14 +306,15 @@ export function blackjackTableBehavior(tables: ReadonlyMap<string, BlackjackTabl
         const bets = betsOf(state, ctx.nowMs) ?? [];
         const record = roundRecord(state, "voided", ctx.nowMs, { voidReason: reason, bets, payouts: bets.map((b) => ({ betId: b.betId, payoutMinor: b.stakeMinor })) });
         const engine = state.engine === null ? null : encodeBigints({ ...(decodeBigints(state.engine) as BlackjackState), phase: "settled", seats: [], dealer: [], holeCardRevealed: false, turn: null } satisfies BlackjackState);
-        return {
+        const retry: TableState = { ...state, phase: "voiding", voidReason: reason, deadlineMs: ctx.nowMs + 500 };
+        return sweepThen(state, retry, () => ({
           ok: true, effect: { type: "round.record", record } satisfies TableEffect,
           resume: () => ({
             ok: true, barrier: true, result: { roundId, status: "voided", refunded: state.holds.length },
             state: { ...state, engine, phase: "results", deadlineMs: ctx.nowMs + config.resultsMs, holds: [], returns: {}, voidReason: null, roundSeats: [], timedOut: [] },
             events: [{ kind: "round.voided", data: { roundId, reason, refunded: state.holds.length } }],
           }),
-        };
+        }));
       },
     };
   }
