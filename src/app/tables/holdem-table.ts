@@ -7,7 +7,7 @@ import type { ActionRequest, Actor, BehaviorOutcome, RoomBehavior, RoomContext }
 import { roomSubject } from "../rooms/room-behavior.js";
 import { bigintsToStrings, decodeBigints, encodeBigints } from "./json-bigint.js";
 import { recordThen } from "./round-records.js";
-import type { BatchResult, ReserveResult, RoundRecord, TableEffect } from "./table-effects.js";
+import type { BatchResult, ReserveResult, RoundRecord, SweepResult, TableEffect } from "./table-effects.js";
 
 export interface HoldemTableConfig {
   readonly currency: string;
@@ -28,6 +28,9 @@ export interface HoldemApplyResult { readonly status: HoldemStatus; readonly sta
 
 interface Sitting { readonly userId: string; readonly holdId: string; readonly buyInMinor: string }
 
+/** The ledger reference every buy-in hold of a table carries. */
+const buyInsOf = (tableId: string): string => `holdem:${tableId}:buyins`;
+
 /** Table limits as decimal strings of minor units (they travel in snapshots). */
 interface TableLimits { readonly smallBlindMinor: string; readonly bigBlindMinor: string; readonly buyInMinMinor: string; readonly buyInMaxMinor: string }
 
@@ -45,6 +48,8 @@ interface TableState {
   readonly closed?: boolean;
   /** Limits set during a hand; they become the engine's rules once it is over. */
   readonly nextLimits?: TableLimits | null;
+  /** Set by `restore`: when to sweep buy-ins no seat holds (a takeover may have lost a sit). */
+  readonly sweepAtMs?: number;
   /** Consecutive turns the timer played for each seat. */
   readonly timeouts?: readonly number[];
   /** When the hand in play was dealt (game recall's bet time); absent in snapshots from before recall. */
@@ -178,8 +183,25 @@ export function holdemTableBehavior(tables: ReadonlyMap<string, HoldemTableConfi
     return { ok: true, state: next, events: entries(state, result.events, ctx), barrier: result.events.some((e) => e.type === "hand_started") };
   }
 
+  /**
+   * After a takeover: a buy-in reserved by the previous owner whose sit it never wrote is held for no
+   * seat. Every pending buy-in of the table that no seat holds is voided (the player gets it back).
+   */
+  function sweepBuyIns(state: TableState, ctx: RoomContext): BehaviorOutcome<TableState> {
+    const keep = state.sittings.flatMap((s) => (s === null ? [] : [s.holdId]));
+    return {
+      ok: true,
+      effect: { type: "wallet.sweep", currency: configOf(state.tableId).currency, roundId: buyInsOf(state.tableId), keep } satisfies TableEffect,
+      resume: (raw) => {
+        const { sweepAtMs: _done, ...swept } = state;
+        return (raw as SweepResult).status === "ok" ? tick(swept, ctx) : { ok: true, state: { ...state, sweepAtMs: ctx.nowMs + 1_000 }, events: [] };
+      },
+    };
+  }
+
   function tick(state: TableState, ctx: RoomContext): BehaviorOutcome<TableState> {
     const config = configOf(state.tableId);
+    if (state.sweepAtMs !== undefined && ctx.nowMs + 5 >= state.sweepAtMs) return sweepBuyIns(state, ctx);
     if (state.deadlineMs === null || ctx.nowMs + 5 < state.deadlineMs) return { ok: true, state, events: [] };
     const engine = decode(state.engine);
     if (engine.phase === "between_hands") {
@@ -219,10 +241,13 @@ export function holdemTableBehavior(tables: ReadonlyMap<string, HoldemTableConfi
     if (buyIn < engine.rules.buyInMinMinor || buyIn > engine.rules.buyInMaxMinor) return refuse("BET_LIMIT", `buy-in from ${engine.rules.buyInMinMinor} to ${engine.rules.buyInMaxMinor} minor units`);
     if (engine.phase !== "between_hands") return refuse("ACTION_REJECTED", "sit down between hands");
     const seq = state.seq + 1;
-    const sitting: Sitting = { userId: actor.userId, holdId: `${state.tableId}:sit:${seq}`, buyInMinor: buyIn.toString() };
+    // Named after the player's action: a retry (also on a new owner) names the same hold, and a new owner
+    // that lost a reservation's sit never hands its id to someone else. All buy-ins share one reference,
+    // so the table can sweep those no seat holds.
+    const sitting: Sitting = { userId: actor.userId, holdId: `${state.tableId}:buyin:${actor.userId}:${ctx.actionId ?? String(seq)}`, buyInMinor: buyIn.toString() };
     return {
       ok: true,
-      effect: { type: "wallet.reserve", game: "holdem", playerId: actor.userId, currency: config.currency, amountMinor: sitting.buyInMinor, holdId: sitting.holdId, roundId: sitting.holdId } satisfies TableEffect,
+      effect: { type: "wallet.reserve", game: "holdem", playerId: actor.userId, currency: config.currency, amountMinor: sitting.buyInMinor, holdId: sitting.holdId, roundId: buyInsOf(state.tableId) } satisfies TableEffect,
       resume: (raw) => {
         if ((raw as ReserveResult).status !== "ok") return refuse("WALLET_INSUFFICIENT_FUNDS", (raw as ReserveResult).status);
         const seatedState: TableState = { ...state, seq, sittings: state.sittings.map((s, i) => (i === seat ? sitting : s)), timeouts: setAt(state.timeouts ?? [], seat, 0, state.sittings.length) };
@@ -376,7 +401,7 @@ export function holdemTableBehavior(tables: ReadonlyMap<string, HoldemTableConfi
         default: return refuse("ACTION_REJECTED", `unknown holdem action "${action.kind}"`);
       }
     },
-    deadline: (state) => state.deadlineMs,
+    deadline: (state) => (state.sweepAtMs === undefined ? state.deadlineMs : Math.min(state.sweepAtMs, state.deadlineMs ?? state.sweepAtMs)),
     snapshot(state) {
       const engine = decode(state.engine);
       const seats = engine.seats.map((s, i) => (s === null ? null : { userId: state.sittings[i]?.userId ?? null, stackMinor: s.stackMinor.toString(), inHand: s.inHand, folded: s.folded, allIn: s.allIn, streetBetMinor: s.streetBetMinor.toString() }));
@@ -393,7 +418,8 @@ export function holdemTableBehavior(tables: ReadonlyMap<string, HoldemTableConfi
         private: mine, server: state,
       };
     },
-    restore: (snapshot) => snapshot.server as TableState,
+    // Whoever restores the table (a new owner) first sweeps buy-ins that no seat holds.
+    restore: (snapshot) => ({ ...(snapshot.server as TableState), sweepAtMs: 0 }),
   };
 }
 

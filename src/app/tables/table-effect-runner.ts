@@ -105,15 +105,18 @@ export function createTableEffectRunner(deps: { wallet: Wallet; rng: Rng; rounds
 
 const sweepPageHolds = 1_000;
 
-/** Voids a round's holds still pending, a page at a time; each void is keyed by its hold. */
+/** Voids the holds still pending under a reference (but those in `keep`), a page at a time; each void is keyed by its hold. */
 async function sweepRound(wallet: Wallet, effect: SweepEffect): Promise<SweepResult> {
+  const keep = new Set(effect.keep ?? []);
   let voided = 0;
   for (;;) {
     const holds = await wallet.pendingHolds(effect.roundId, sweepPageHolds);
-    const results = await Promise.all(holds.map((holdId) => wallet.voidBet({ holdId, key: `void:${holdId}`, currency: effect.currency })));
+    const orphans = holds.filter((holdId) => !keep.has(holdId));
+    const results = await Promise.all(orphans.map((holdId) => wallet.voidBet({ holdId, key: `void:${holdId}`, currency: effect.currency })));
     if (results.some((r) => r.status !== "ok")) return { status: "failed", voided };
-    voided += holds.length;
-    if (holds.length < sweepPageHolds) return { status: "ok", voided };
+    voided += orphans.length;
+    // A full page of kept holds only would come back the same: stop there.
+    if (holds.length < sweepPageHolds || orphans.length === 0) return { status: "ok", voided };
   }
 }
 

@@ -16,8 +16,11 @@ export interface SettleItem { readonly holdId: string; readonly winMinor: string
 
 export interface SettleEffect { readonly type: "wallet.settle"; readonly gameId: string; readonly currency: string; readonly items: readonly SettleItem[] }
 export interface VoidEffect { readonly type: "wallet.void"; readonly currency: string; readonly holdIds: readonly string[] }
-/** Voids every hold of a round still pending (reserved, never accepted as a bet or already settled). */
-export interface SweepEffect { readonly type: "wallet.sweep"; readonly currency: string; readonly roundId: string }
+/**
+ * Voids every hold still pending under a reference (a round id, a table's buy-ins): reserved but never
+ * accepted, or orphaned by an owner that died in between. Holds in `keep` are left alone.
+ */
+export interface SweepEffect { readonly type: "wallet.sweep"; readonly currency: string; readonly roundId: string; readonly keep?: readonly string[] }
 export interface SweepResult { readonly status: "ok" | "failed"; readonly voided: number }
 export interface DrawEffect { readonly type: "rng.uniform"; readonly n: number }
 
