@@ -214,7 +214,7 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
     switch (round.phase) {
       case "betting":
       case "closed":
-        if (absent) return voidRound(state, round, "the dealer left the table", ctx);
+        if (absent) return voidRound(state, round, "the dealer was silent too long (no action or heartbeat within liveDealerAbsentMsMax)", ctx);
         if (round.phase === "betting" && ctx.nowMs + tickSlackMs >= round.closesAtMs) {
           return { ok: true, state: { ...state, round: { ...round, phase: "closed" } }, events: [{ kind: "round.closed", data: { roundId: round.id, bets: round.bets.length } }] };
         }
