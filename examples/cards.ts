@@ -5,7 +5,7 @@
 //
 //   node --import tsx examples/cards.ts [http://localhost:8080] [blackjack table id] [hold'em table id]
 import { WebSocket } from "ws";
-import { CroupierClient, type RoomEvent } from "../src/client/index.js";
+import { CroupierClient, requestJson, type RoomEvent } from "../src/client/index.js";
 
 const url = process.argv[2] ?? "http://localhost:8080";
 const blackjack = `blackjack:${process.argv[3] ?? "1"}`;
@@ -19,14 +19,9 @@ const eur = (minor: string | bigint) => {
   return `${n < 0n ? "-" : ""}${abs / 100n}.${(abs % 100n).toString().padStart(2, "0")}`;
 };
 
-async function http(path: string, token: string, body?: unknown, headers: Record<string, string> = {}): Promise<Record<string, unknown>> {
-  const response = await fetch(url + path, {
-    method: body === undefined ? "GET" : "POST",
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return (await response.json()) as Record<string, unknown>;
-}
+/** The SDK's JSON call: a refusal throws with its registry code. */
+const http = (path: string, token: string, body?: unknown, idempotencyKey?: string) => requestJson<Record<string, unknown>>(fetch, url + path,
+  { method: body === undefined ? "GET" : "POST", token, ...(body === undefined ? {} : { body }), ...(idempotencyKey === undefined ? {} : { idempotencyKey }) }, "EXAMPLE_HTTP_FAILED");
 
 interface Player { name: string; id: string; token: string; client: CroupierClient }
 
@@ -37,7 +32,7 @@ async function player(name: string): Promise<Player> {
   const me = await client.register(username, password);
   const { accessToken: token } = await client.login(username, password);
   const card = await http("/v1/payments/sandbox/tokens", token, { number: "4242 4242 4242 4242", expMonth: 12, expYear: 2099, cvc: "123" });
-  await http("/v1/wallet/deposits", token, { amount: "200.00", currency: "EUR", cardToken: card.token }, { "idempotency-key": `deposit-${username}` });
+  await http("/v1/wallet/deposits", token, { amount: "200.00", currency: "EUR", cardToken: card.token }, `deposit-${username}`);
   for (let credited = false; !credited; await new Promise((r) => setTimeout(r, 200))) {
     const wallet = (await http("/v1/wallet", token)) as { balances: Array<{ purse: string; available: string }> };
     credited = wallet.balances.some((b) => b.purse === "cash" && b.available !== "0.00");

@@ -3,20 +3,15 @@
 //
 //   node --import tsx examples/play.ts [http://localhost:8080]
 import { WebSocket } from "ws";
-import { CroupierClient, type RoomEvent } from "../src/client/index.js";
+import { CroupierClient, requestJson, type RoomEvent } from "../src/client/index.js";
 
 const url = process.argv[2] ?? "http://localhost:8080";
 const username = `player${Date.now().toString(36)}`;
 const password = "correct horse battery";
 
-async function http(path: string, token: string, body?: unknown, headers: Record<string, string> = {}): Promise<Record<string, unknown>> {
-  const response = await fetch(url + path, {
-    method: body === undefined ? "GET" : "POST",
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return (await response.json()) as Record<string, unknown>;
-}
+/** The SDK's JSON call: a refusal throws with its registry code. */
+const http = (path: string, token: string, body?: unknown, idempotencyKey?: string) => requestJson<Record<string, unknown>>(fetch, url + path,
+  { method: body === undefined ? "GET" : "POST", token, ...(body === undefined ? {} : { body }), ...(idempotencyKey === undefined ? {} : { idempotencyKey }) }, "EXAMPLE_HTTP_FAILED");
 
 const client = new CroupierClient({ url, WebSocket });
 const me = await client.register(username, password);
@@ -25,7 +20,7 @@ console.log(`registered ${me.username}`);
 
 // A deposit: the card number goes to the sandbox provider only; the wallet sees a token.
 const card = await http("/v1/payments/sandbox/tokens", tokens.accessToken, { number: "4242 4242 4242 4242", expMonth: 12, expYear: 2099, cvc: "123" });
-await http("/v1/wallet/deposits", tokens.accessToken, { amount: "50.00", currency: "EUR", cardToken: card.token }, { "idempotency-key": `first-deposit-${username}` });
+await http("/v1/wallet/deposits", tokens.accessToken, { amount: "50.00", currency: "EUR", cardToken: card.token }, `first-deposit-${username}`);
 for (let credited = false; !credited; await new Promise((r) => setTimeout(r, 200))) {
   const wallet = (await http("/v1/wallet", tokens.accessToken)) as { balances: Array<{ purse: string; available: string }> };
   credited = wallet.balances.some((b) => b.purse === "cash" && b.available !== "0.00");

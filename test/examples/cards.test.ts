@@ -1,27 +1,18 @@
 // The README's card-table script runs against a real server: a blackjack round and a hold'em hand
 // between its two players, played to the end through the SDK, then each player's game recall.
 import { describe, expect, it } from "vitest";
-import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { serveCroupier } from "../support/process.js";
+import { runExample, serveCroupier } from "../support/process.js";
 
-const script = fileURLToPath(new URL("../../examples/cards.ts", import.meta.url));
 
 describe("examples/cards.ts", () => {
   it("plays a blackjack round and a hold'em hand, cashes out and recalls both", async () => {
     const server = await serveCroupier(["--data-dir", mkdtempSync(join(tmpdir(), "croupier-cards-")), "--blackjack-betting-ms", "1500", "--blackjack-turn-ms", "5000",
       "--holdem-turn-ms", "5000", "--holdem-between-hands-ms", "1000", "--payments-sandbox-webhook-delay-ms", "50", "--log-level", "warn"]);
     try {
-      const output = await new Promise<{ code: number | null; text: string }>((resolve) => {
-        const child = spawn(process.execPath, ["--import", "tsx", script, server.url], { stdio: ["ignore", "pipe", "pipe"] });
-        let text = "";
-        child.stdout.on("data", (d) => (text += d));
-        child.stderr.on("data", (d) => (text += d));
-        child.on("close", (code) => resolve({ code, text }));
-      });
+      const output = await runExample("cards.ts", server.url);
       expect(output.code, output.text).toBe(0);
       expect(output.text).toMatch(/alice: bet 10\.00 in blackjack round/);
       expect(output.text).toMatch(/alice: blackjack paid \d+\.\d\d EUR/);

@@ -42,3 +42,15 @@ export function serveCroupier(args: string[], env: Record<string, string> = {}):
     child.on("exit", (code) => { clearTimeout(timer); reject(new Error(`croupier serve exited with ${code}:\n${output}`)); });
   });
 }
+
+/** Runs one of examples/ against a server as a person would (`node --import tsx examples/<name>.ts <url>`), with its output. */
+export function runExample(name: string, url: string): Promise<{ code: number | null; text: string }> {
+  const script = fileURLToPath(new URL(`../../examples/${name}`, import.meta.url));
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--import", "tsx", script, url], { stdio: ["ignore", "pipe", "pipe"] });
+    let text = "";
+    child.stdout.on("data", (d) => (text += d));
+    child.stderr.on("data", (d) => (text += d));
+    child.on("close", (code) => resolve({ code, text }));
+  });
+}
