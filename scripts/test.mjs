@@ -3,12 +3,18 @@
 // Skipped suites (a service that is not reachable outside CI) are listed with their reason by the
 // global setup (test/support/global-setup.ts) before the tests start.
 import { spawnSync } from "node:child_process";
-import { readFileSync, rmSync, existsSync } from "node:fs";
+import { readFileSync, rmSync, existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 const resultsFile = ".test-results.json";
 rmSync(resultsFile, { force: true });
 const args = ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${resultsFile}`, ...process.argv.slice(2)];
-const run = spawnSync("npx", args, { stdio: "inherit", env: process.env });
+// Every temporary folder the tests and their child processes make (data dirs, key files, reports)
+// goes under one folder of this run, removed at the end: the machine keeps nothing of a run.
+const runTmp = mkdtempSync(join(tmpdir(), "croupier-test-run-"));
+const run = spawnSync("npx", args, { stdio: "inherit", env: { ...process.env, TMPDIR: runTmp } });
+rmSync(runTmp, { recursive: true, force: true });
 
 let passed = 0, failed = 0, skipped = 0;
 if (existsSync(resultsFile)) {
