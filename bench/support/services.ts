@@ -56,8 +56,18 @@ export async function productionServices(): Promise<ProductionServices | string>
     databaseUrl: url.toString(),
     redisUrl,
     redisKeyPrefix: `croupier-bench-${name}:`,
+    /** Drops the database and deletes every key of the prefix (call it once the servers have stopped). */
     async dispose() {
       await adminQuery(`drop database if exists "${name}" with (force)`).catch(() => undefined);
+      const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+      try {
+        const keys = await redis.keys(`croupier-bench-${name}:*`);
+        if (keys.length > 0) await redis.del(...keys);
+      } catch {
+        // Best effort: the keys also expire on their own (roomIdleMsMax).
+      } finally {
+        redis.disconnect();
+      }
     },
   };
 }
