@@ -2,6 +2,7 @@
 import { expect } from "vitest";
 import type { RunningServer } from "../../src/main.js";
 import { call, type JsonResponse } from "../support/http.js";
+import { newStaff } from "../support/ws-client.js";
 
 export const webhookSecret = "test-sandbox-secret-0123456789";
 export const password = "correct horse battery";
@@ -34,10 +35,7 @@ export async function newPlayer(base: string): Promise<Player> {
 }
 
 export async function newOperator(server: RunningServer): Promise<Player> {
-  const username = fresh("op");
-  const created = await server.services.auth.register({ username, password, roles: ["operator", "player"] });
-  expect(created.ok).toBe(true);
-  return login(server.url, username);
+  return newStaff(server, ["operator", "player"]);
 }
 
 export async function tokenize(base: string, player: Player, number: string): Promise<string> {

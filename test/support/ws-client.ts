@@ -1,6 +1,8 @@
 // A bare WebSocket test client: sends frames, records every message, waits for the ones a test needs.
 import { WebSocket } from "ws";
 import { call } from "./http.js";
+import type { RunningServer } from "../../src/main.js";
+import type { Role } from "../../src/protocol/auth.schemas.js";
 
 export interface Message { readonly type: string; readonly [key: string]: unknown }
 
@@ -98,4 +100,14 @@ export async function newPlayer(baseUrl: string, prefix = "p"): Promise<{ userId
   const reg = await call<{ id: string }>(baseUrl, "POST", "/v1/auth/register", { body: { username, password } });
   const login = await call<{ accessToken: string }>(baseUrl, "POST", "/v1/auth/login", { body: { login: username, password } });
   return { userId: reg.body.id, token: login.body.accessToken, username };
+}
+
+/** An account with staff roles (operator, dealer), which only the server itself can create, logged in. */
+export async function newStaff(server: RunningServer, roles: readonly Role[]): Promise<{ userId: string; token: string; username: string }> {
+  const username = `${roles[0] ?? "staff"}${++userSeq}${Date.now().toString(36)}`;
+  const password = "correct horse battery";
+  const created = await server.services.auth.register({ username, password, roles: [...roles] });
+  if (!created.ok) throw new Error(`staff account refused: ${created.error}`);
+  const login = await call<{ accessToken: string }>(server.url, "POST", "/v1/auth/login", { body: { login: username, password } });
+  return { userId: created.value.id, token: login.body.accessToken, username };
 }

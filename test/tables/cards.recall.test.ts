@@ -7,7 +7,7 @@ import type { RunningServer } from "../../src/main.js";
 import { call } from "../support/http.js";
 import { serviceAvailable } from "../support/services.js";
 import { createShared, startTestServer, type Mode, type Shared } from "../support/server.js";
-import { newPlayer, TestSocket, type Message } from "../support/ws-client.js";
+import { newPlayer, newStaff, TestSocket, type Message } from "../support/ws-client.js";
 
 const depositMinor = 50_000n;
 
@@ -35,9 +35,7 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       shared = await createShared(mode);
       server = await startTestServer(shared, ["--blackjack-tables", "br", "--blackjack-betting-ms", "1500", "--blackjack-turn-ms", "3000",
         "--holdem-tables", "hr,hb", "--holdem-turn-ms", "3000", "--holdem-between-hands-ms", "300", "--messages-per-second-max", "500"]);
-      const username = `op${Date.now().toString(36)}`;
-      await server.services.auth.register({ username, password: "correct horse battery", roles: ["operator"] });
-      operator = (await call<{ accessToken: string }>(server.url, "POST", "/v1/auth/login", { body: { login: username, password: "correct horse battery" } })).body.accessToken;
+      operator = (await newStaff(server, ["operator"])).token;
     });
     afterAll(async () => {
       await server?.close();

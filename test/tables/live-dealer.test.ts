@@ -3,8 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningServer } from "../../src/main.js";
 import { createShared, startTestServer, type Shared } from "../support/server.js";
-import { newPlayer, TestSocket, type Message } from "../support/ws-client.js";
-import { call } from "../support/http.js";
+import { newPlayer, newStaff, TestSocket, type Message } from "../support/ws-client.js";
 
 describe("live-dealer table (embedded)", () => {
   let shared: Shared;
@@ -21,12 +20,10 @@ describe("live-dealer table (embedded)", () => {
   it("runs a round driven by the dealer, and voids the next one when the dealer leaves", async () => {
     const base = server.url;
     const room = "live:l1";
-    const registered = await server.services.auth.register({ username: `dealer${Date.now().toString(36)}`, password: "dealer password 1", roles: ["dealer", "player"] });
-    expect(registered.ok).toBe(true);
-    const dealerLogin = await call<{ accessToken: string }>(base, "POST", "/v1/auth/login", { body: { login: registered.ok ? registered.value.username : "", password: "dealer password 1" } });
+    const dealerAccount = await newStaff(server, ["dealer", "player"]);
     const player = await newPlayer(base);
     await server.services.wallet.deposit({ playerId: player.userId, currency: "EUR", amount: 10_000n, key: "dep", reference: "t", provider: "test" });
-    const dealer = await TestSocket.authenticated(base, dealerLogin.body.accessToken);
+    const dealer = await TestSocket.authenticated(base, dealerAccount.token);
     const seat = await TestSocket.authenticated(base, player.token);
     const joined = await seat.request({ type: "join", room });
     expect((joined.snapshot as { state: { streamUrl: string } }).state.streamUrl).toBe("https://video.example.invalid/live/l1");

@@ -5,7 +5,7 @@ import type { RunningServer } from "../../src/main.js";
 import { call } from "../support/http.js";
 import { serviceAvailable } from "../support/services.js";
 import { createShared, startTestServer, type Mode, type Shared } from "../support/server.js";
-import { newPlayer, TestSocket } from "../support/ws-client.js";
+import { newPlayer, newStaff, TestSocket } from "../support/ws-client.js";
 
 interface Summary { room: string; kind: string; open: boolean; roundId: string | null; phase: string | null; players: { seat: number | null; userId: string; stackMinor?: string }[]; limits: Record<string, string> | null; nextLimits?: Record<string, string> | null }
 
@@ -19,9 +19,7 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       shared = await createShared(mode);
       server = await startTestServer(shared, ["--blackjack-tables", "b1", "--blackjack-betting-ms", "1500", "--blackjack-turn-ms", "5000",
         "--holdem-tables", "h1", "--holdem-turn-ms", "5000", "--holdem-between-hands-ms", "300", "--roulette-tables", "r1", "--live-tables", "l1", "--messages-per-second-max", "500"]);
-      const username = `op${Date.now().toString(36)}`;
-      await server.services.auth.register({ username, password: "correct horse battery", roles: ["operator"] });
-      operator = (await call<{ accessToken: string }>(server.url, "POST", "/v1/auth/login", { body: { login: username, password: "correct horse battery" } })).body.accessToken;
+      operator = (await newStaff(server, ["operator"])).token;
     });
     afterAll(async () => {
       await server?.close();

@@ -5,8 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningServer } from "../../src/main.js";
 import { createShared, startTestServer, type Shared } from "../support/server.js";
-import { newPlayer, TestSocket, type Message } from "../support/ws-client.js";
-import { call } from "../support/http.js";
+import { newPlayer, newStaff, TestSocket, type Message } from "../support/ws-client.js";
 
 describe("roulette table controls and sweep (embedded)", () => {
   let shared: Shared;
@@ -36,10 +35,7 @@ describe("roulette table controls and sweep (embedded)", () => {
 
   it("closes, reopens, re-limits and voids with a reason; sweeps holds that never became bets", async () => {
     const base = server.url;
-    const registered = await server.services.auth.register({ username: `op${Date.now().toString(36)}`, password: "operator password 1", roles: ["operator"] });
-    expect(registered.ok).toBe(true);
-    const login = await call<{ accessToken: string }>(base, "POST", "/v1/auth/login", { body: { login: registered.ok ? registered.value.username : "", password: "operator password 1" } });
-    const operator = await TestSocket.authenticated(base, login.body.accessToken);
+    const operator = await TestSocket.authenticated(base, (await newStaff(server, ["operator"])).token);
     const player = await newPlayer(base);
     await server.services.wallet.deposit({ playerId: player.userId, currency: "EUR", amount: 10_000n, key: `dep-${player.userId}`, reference: "t", provider: "test" });
     const seat = await TestSocket.authenticated(base, player.token);

@@ -68,6 +68,11 @@ function refuse(error: ErrorName, ...details: string[]): BehaviorOutcome<Roulett
   return { ok: false, error, details };
 }
 
+/** A bet's hold, named after the round, the player and the player's action id. */
+function holdIdOf(roundId: string, userId: string, actionId: string): string {
+  return `${roundId}:${userId}:${actionId}`;
+}
+
 function color(n: number): "green" | "red" | "black" {
   return n === 0 ? "green" : redNumbers.has(n) ? "red" : "black";
 }
@@ -128,7 +133,7 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
     if (roundStake > limits.roundStakeMinorMax) return { refusal: refuse("BET_LIMIT", "round_stake_above_max") };
     if (mine.reduce((n, b) => n + b.bets.length, 0) + validated.bets.length > limits.roundBetsMax) return { refusal: refuse("BET_LIMIT", "too_many_bets") };
     // Derived from the player's action id: a retry (on this node or after a failover) names the same hold.
-    return { round, validated, holdId: `${round.id}:${actor.userId}:${ctx.actionId ?? String(round.bets.length)}` };
+    return { round, validated, holdId: holdIdOf(round.id, actor.userId, ctx.actionId ?? String(round.bets.length)) };
   }
 
   /**
@@ -160,7 +165,7 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
     if ("refusal" in judged) {
       const holdRound = typeof action.roundId === "string" ? action.roundId : "";
       const sweepToCome = round !== null && round.id === holdRound && round.phase !== "results";
-      const holdId = `${holdRound}:${actor.userId}:${ctx.actionId ?? ""}`;
+      const holdId = holdIdOf(holdRound, actor.userId, ctx.actionId ?? "");
       if (sweepToCome || round?.bets.some((b) => b.holdId === holdId) === true) return judged.refusal;
       const refusal = judged.refusal;
       const config = configOf(state.tableId);

@@ -11,7 +11,7 @@ import type { RoomEvent } from "../../client/index.js";
 import { defaultBlackjackRules, handTotal } from "../../engine/blackjack/index.js";
 import { formatAmount } from "../../engine/money/index.js";
 import { between, jittered } from "./random.js";
-import { codeOf, sleep, type SimulatedPlayer } from "./player.js";
+import { codeOf, sleep, type SimulatedPlayer, followRoom } from "./player.js";
 import { actUntilAccepted, findSeat, tableFor } from "./seated-table.js";
 
 const seatsPerTable = defaultBlackjackRules.seatsMax;
@@ -51,10 +51,7 @@ export class BlackjackSession {
     }
     this.room = choice.room;
     this.seat = choice.seat;
-    client.on("event", (e) => this.onEvent(e));
-    client.on("reset", (r) => {
-      if (r.room === this.room) this.player.money.resets++;
-    });
+    followRoom(this.player, () => this.room, (e) => this.onEvent(e));
     if (!choice.alreadySeated) {
       await this.player.timed("sit", () => client.act(this.room, { kind: "sit", seat: this.seat }));
     }

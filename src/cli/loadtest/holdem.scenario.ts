@@ -11,7 +11,7 @@ import type { RoomEvent } from "../../client/index.js";
 import { defaultHoldemRules } from "../../engine/holdem/index.js";
 import { formatAmount } from "../../engine/money/index.js";
 import { unit } from "./random.js";
-import { type SimulatedPlayer } from "./player.js";
+import { type SimulatedPlayer, followRoom } from "./player.js";
 import { actUntilAccepted, findSeat, tableFor } from "./seated-table.js";
 
 const seatsPerTable = defaultHoldemRules.seatCount;
@@ -30,7 +30,7 @@ export class HoldemSession {
   constructor(private readonly player: SimulatedPlayer, private readonly ordinal: number) {}
 
   async run(): Promise<void> {
-    const { client, ctx } = this.player;
+    const { ctx } = this.player;
     const tables = ctx.plan.holdemTables;
     const buyInMinor = defaultHoldemRules.buyInMinMinor;
     if (this.player.availableMinor < buyInMinor) {
@@ -45,10 +45,7 @@ export class HoldemSession {
     }
     this.room = choice.room;
     this.seat = choice.seat;
-    client.on("event", (e) => this.onEvent(e));
-    client.on("reset", (r) => {
-      if (r.room === this.room) this.player.money.resets++;
-    });
+    followRoom(this.player, () => this.room, (e) => this.onEvent(e));
     if (choice.alreadySeated) {
       // Seated by an earlier run whose buy-in is still held: this run cashes it out, so it counts as a stake here.
       const seatView = (choice.snapshot.seats as (SeatView & { stackMinor?: string } | null)[])[this.seat];

@@ -4,7 +4,7 @@
  * source address. What it observes of its money is kept here for the reconciliation.
  */
 import { WebSocket } from "ws";
-import { CroupierClient, CroupierError, type WebSocketConstructor } from "../../client/index.js";
+import { CroupierClient, CroupierError, type RoomEvent, type WebSocketConstructor } from "../../client/index.js";
 import type { Currency } from "../../engine/money/index.js";
 import { boundFetch } from "./http-fetch.js";
 import type { Action, Metrics } from "./metrics.js";
@@ -274,6 +274,14 @@ export class SimulatedPlayer {
   close(): void {
     this.client.close();
   }
+}
+
+/** Hands the player's room events to `onEvent`, and counts the resets of its game room (`room()`: where it plays now). */
+export function followRoom(player: SimulatedPlayer, room: () => string, onEvent: (e: RoomEvent) => void): void {
+  player.client.on("event", onEvent);
+  player.client.on("reset", (r) => {
+    if (r.room === room()) player.money.resets++;
+  });
 }
 
 export function codeOf(error: unknown): string {

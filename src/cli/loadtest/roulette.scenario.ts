@@ -8,7 +8,7 @@ import type { RoomEvent } from "../../client/index.js";
 import { formatAmount } from "../../engine/money/index.js";
 import { defaultRouletteLimits, validPocketSets, type InsideBetType } from "../../engine/roulette/index.js";
 import { between, jittered, pick } from "./random.js";
-import { codeOf, sleep, type SimulatedPlayer } from "./player.js";
+import { codeOf, sleep, type SimulatedPlayer, followRoom } from "./player.js";
 
 /**
  * A bet is sent only if it should reach the table before the round closes (by the synced clock): at
@@ -57,10 +57,7 @@ export class RouletteSession {
 
   async run(): Promise<void> {
     const { client, ctx } = this.player;
-    client.on("event", (e) => this.onEvent(e));
-    client.on("reset", (r) => {
-      if (r.room === this.room) this.player.money.resets++;
-    });
+    followRoom(this.player, () => this.room, (e) => this.onEvent(e));
     const joined = await this.player.timed("join", () => client.join(this.room));
     const state = (joined.snapshot as { state?: { round?: { id: string; phase: string; closesAt: number } | null } } | undefined)?.state;
     if (state?.round?.phase === "betting") this.round = { id: state.round.id, closesAt: state.round.closesAt, windowMs: state.round.closesAt - client.serverNow() };

@@ -9,7 +9,7 @@ import type { RoomEvent } from "../../client/index.js";
 import { formatAmount } from "../../engine/money/index.js";
 import { crownJewels } from "../../engine/slots/index.js";
 import { between, jittered } from "./random.js";
-import { codeOf, sleep, type SimulatedPlayer } from "./player.js";
+import { codeOf, sleep, type SimulatedPlayer, followRoom } from "./player.js";
 
 /** Stakes in multiples of the machine's minimum (0.10 EUR on Crown Jewels, a multiple of its 10 lines). */
 const stakeUnitsMax = 10;
@@ -32,10 +32,7 @@ export class SlotsSession {
     const userId = client.welcome?.userId;
     if (userId === undefined) throw new Error("no welcome: the player is not connected");
     const room = `slots:${userId}`;
-    client.on("event", (e) => this.onEvent(room, e));
-    client.on("reset", (r) => {
-      if (r.room === room) this.player.money.resets++;
-    });
+    followRoom(this.player, () => room, (e) => this.onEvent(room, e));
     await this.player.timed("join", () => client.join(room));
     while (!ctx.stopped()) {
       await Promise.race([sleep(jittered(ctx.plan.thinkTimeMs)), ctx.stopping]);

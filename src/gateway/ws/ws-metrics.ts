@@ -20,7 +20,13 @@ export type RoomCensus = () => ReadonlyMap<string, { readonly rooms: number; rea
 /** WebSocket gateway metrics; units and `_total` per Prometheus naming. */
 export function createGatewayMetrics(registry: Registry, census: RoomCensus = () => new Map()) {
   const tally = new SendTally();
-  const seen = { frames: 0, bytes: 0, errors: new Map<string, number>() };
+  // Counters grow by what the tally gained since the previous scrape.
+  const seen = new Map<string, number>();
+  const gained = (key: string, total: number): number => {
+    const delta = total - (seen.get(key) ?? 0);
+    seen.set(key, total);
+    return delta;
+  };
   return {
     tally,
     connections: new Gauge({ name: "croupier_ws_connections", help: "open WebSocket connections", registers: [registry] }),
@@ -29,24 +35,19 @@ export function createGatewayMetrics(registry: Registry, census: RoomCensus = ()
     messagesOut: new Counter({
       name: "croupier_ws_messages_out_total", help: "frames sent (events, replies, errors)", registers: [registry],
       collect() {
-        this.inc(tally.frames - seen.frames);
-        seen.frames = tally.frames;
+        this.inc(gained("frames", tally.frames));
       },
     }),
     bytesOut: new Counter({
       name: "croupier_ws_bytes_out_total", help: "bytes sent in frames", registers: [registry],
       collect() {
-        this.inc(tally.bytes - seen.bytes);
-        seen.bytes = tally.bytes;
+        this.inc(gained("bytes", tally.bytes));
       },
     }),
     errors: new Counter({
       name: "croupier_ws_errors_total", help: "error replies sent to clients by error code", labelNames: ["code"] as const, registers: [registry],
       collect() {
-        for (const [code, n] of tally.errors) {
-          this.inc({ code }, n - (seen.errors.get(code) ?? 0));
-          seen.errors.set(code, n);
-        }
+        for (const [code, n] of tally.errors) this.inc({ code }, gained(`error:${code}`, n));
       },
     }),
     eventsOut: new Counter({ name: "croupier_ws_events_out_total", help: "room events sent to members", registers: [registry] }),
