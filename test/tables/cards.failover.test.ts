@@ -38,10 +38,15 @@ async function stopCluster(c: Cluster): Promise<void> {
 const seen = (s: TestSocket, room: string) => Math.max(0, ...s.messages.filter((m) => m.room === room && typeof m.offset === "number").map((m) => m.offset as number));
 
 /** An action with a generous reply timeout: during a takeover the reply can take the owner's action timeout. */
+/** Sends an action as a client does: one that crossed a barrier it had not seen yet (ACTION_STALE) is sent again from the newer offset. */
 async function act(s: TestSocket, room: string, actionId: string, action: Record<string, unknown>, timeoutMs = 15_000): Promise<Message> {
-  const id = s.nextId();
-  s.send({ type: "action", room, actionId, lastOffset: seen(s, room), action, id });
-  return s.waitFor((m) => m.id === id && m.type !== "event", timeoutMs);
+  for (let attempt = 0; ; attempt++) {
+    const id = s.nextId();
+    s.send({ type: "action", room, actionId, lastOffset: seen(s, room), action, id });
+    const reply = await s.waitFor((m) => m.id === id && m.type !== "event", timeoutMs);
+    if (reply.code !== "CROUPIER_ERR_ACTION_STALE" || attempt >= 5) return reply;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 const roundOf = (m: Message) => (m.data as { roundId?: string } | undefined)?.roundId;
