@@ -247,6 +247,7 @@ export async function buildServices(config: Config, logger: Logger = createLogge
       await payments.stop();
       sandbox.close();
       await ledger.close();
+      await rounds.close();
       await roomLog.close();
       await guard.stop();
       await bus.close();
