@@ -61,6 +61,7 @@ import { blackjackTableBehavior, defaultBlackjackTable, type BlackjackTableConfi
 import { compileSlot, crownJewels } from "./engine/slots/index.js";
 import { JackpotTicker, type JackpotPool } from "./app/jackpot/jackpot-ticker.js";
 import { Registry } from "prom-client";
+import type { StageObserver } from "./app/ports/metrics.js";
 import { createPromMetrics } from "./adapters/prometheus/metrics.prom.js";
 import { workerMetrics } from "./adapters/prometheus/cluster-metrics.js";
 import { registerRoundRoutes } from "./gateway/http/rounds.routes.js";
@@ -100,6 +101,8 @@ export interface Services {
   readonly tables: readonly TableRef[];
   /** Every metric of this process, served at /metrics. */
   readonly registry: Registry;
+  /** Times the stages of each action's path (`croupier_action_stage_seconds`). */
+  readonly stages: StageObserver;
   readiness(): Promise<ReadinessReport>;
   close(): Promise<void>;
 }
@@ -228,13 +231,13 @@ export async function buildServices(config: Config, logger: Logger = createLogge
   const tableRefs = ([["roulette", tables], ["live", liveTables], ["blackjack", blackjackTables], ["holdem", holdemTables]] as const)
     .flatMap(([kind, ids]) => [...ids.keys()].map((tableId): TableRef => ({ kind: kind as TableKind, tableId })));
   const effects = createTableEffectRunner({ wallet, rng: new CryptoRng(), rounds, clock: systemClock, slots, metrics });
-  const directory = new RoomDirectory(nodeId, behaviors, roomLog, lease, bus, systemClock, { ...config, actionIdsRememberedMax, roomActionQueueMax, pendingRequestsMax }, effects);
+  const directory = new RoomDirectory(nodeId, behaviors, roomLog, lease, bus, systemClock, { ...config, actionIdsRememberedMax, roomActionQueueMax, pendingRequestsMax }, effects, metrics.actionStage);
   await directory.start();
   const jackpotTicker = new JackpotTicker({ rooms: directory, wallet, metrics, nodeId }, { room: jackpotLobbyRoom, intervalMs: config.jackpotTickerIntervalMs, pools: [jackpotPool] });
   jackpotTicker.start();
 
   return {
-    config, logger, mode, db, redis, bus, auth, keys, nodeId, roomLog, directory, wallet, rounds, registry, payments, sandbox, tables: tableRefs,
+    config, logger, mode, db, redis, bus, auth, keys, nodeId, roomLog, directory, wallet, rounds, registry, payments, sandbox, tables: tableRefs, stages: metrics.actionStage,
     async readiness() {
       const checks: Record<string, string> = {};
       const dbOk = await check("database", () => db.query("select 1"), checks);
@@ -302,7 +305,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const gateway = new WsGateway({
     auth: services.auth, directory: services.directory, log: services.roomLog, bus: services.bus, clock: systemClock,
     logger: areaLogger(logger, config, "ws"), roomsLogger: areaLogger(logger, config, "rooms"),
-    metrics: createGatewayMetrics(metrics.registry, () => census()), limits: config,
+    metrics: createGatewayMetrics(metrics.registry, () => census()), limits: config, stages: services.stages,
   });
   census = () => gateway.census();
   await gateway.attach(http.server);

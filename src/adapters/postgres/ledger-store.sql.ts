@@ -45,7 +45,7 @@ export const sqlLedgerStoreDefaults: SqlLedgerStoreOptions = Object.freeze({
  * order with the pure rules, and writes every effect with one statement. Each caller is answered
  * after the commit with its own outcome. docs/LEDGER.md explains the steps and what a crash leaves.
  */
-export function createSqlLedgerStore(db: SqlDb, options: Partial<SqlLedgerStoreOptions> = {}, metrics: Pick<Metrics, "ledgerBatch" | "ledgerRepeat"> = silentMetrics): LedgerStore {
+export function createSqlLedgerStore(db: SqlDb, options: Partial<SqlLedgerStoreOptions> = {}, metrics: Pick<Metrics, "ledgerBatch" | "ledgerRepeat" | "actionStage"> = silentMetrics): LedgerStore {
   const config = { ...sqlLedgerStoreDefaults, ...options };
   if (db.driver === "pglite") config.batchesInFlightMax = 1;
   if (!(config.batchRetriesMax >= 0 && config.historyEntriesMax >= 1)) throw new Error("ledger store limits must be positive");
@@ -53,9 +53,16 @@ export function createSqlLedgerStore(db: SqlDb, options: Partial<SqlLedgerStoreO
   const batcher = new Batcher<LedgerRequest, LedgerOutcome>(config, async (requests) => {
     const started = performance.now();
     const outcomes = await commitBatch(db, facts, requests, config.batchRetriesMax);
-    metrics.ledgerBatch(requests.length, performance.now() - started);
-    for (const outcome of outcomes) if (outcome.status === "ok" && outcome.replayed) metrics.ledgerRepeat();
+    const commitMs = performance.now() - started;
+    metrics.ledgerBatch(requests.length, commitMs);
+    // Once per operation, so the stage histogram weighs each money call alike.
+    for (const outcome of outcomes) {
+      metrics.actionStage("ledger_commit", commitMs);
+      if (outcome.status === "ok" && outcome.replayed) metrics.ledgerRepeat();
+    }
     return outcomes;
+  }, (waited) => {
+    for (const ms of waited) metrics.actionStage("ledger_queue", ms);
   });
 
   return {

@@ -1,5 +1,6 @@
 import type { Bus } from "../ports/bus.js";
 import type { Clock } from "../ports/clock.js";
+import { silentStages, type StageObserver } from "../ports/metrics.js";
 import type { RoomLease } from "../ports/room-lease.js";
 import type { RoomLog } from "../ports/room-log.js";
 import type { RoomBehavior } from "./room-behavior.js";
@@ -12,7 +13,7 @@ export interface DirectoryLimits extends HostLimits {
   readonly pendingRequestsMax: number;
 }
 
-interface Pending { resolve: (reply: HostReply) => void; timer: ReturnType<typeof setTimeout> }
+interface Pending { resolve: (reply: HostReply, ownerMs: number | undefined) => void; timer: ReturnType<typeof setTimeout> }
 interface Owned { host: RoomHost; unsubscribe: () => Promise<void> }
 
 const requestChannel = (room: string) => `room.requests.${room}`;
@@ -43,16 +44,17 @@ export class RoomDirectory {
     private readonly effects: EffectRunner = async (room) => {
       throw new Error(`room ${room} asked for an effect but this node runs none`);
     },
+    private readonly stages: StageObserver = silentStages,
   ) {}
 
   async start(): Promise<void> {
     this.stopReplies = await this.bus.subscribe(replyChannel(this.nodeId), (message) => {
-      const { correlation, reply } = JSON.parse(message) as { correlation: string; reply: HostReply };
+      const { correlation, reply, ownerMs } = JSON.parse(message) as { correlation: string; reply: HostReply; ownerMs?: number };
       const pending = this.pending.get(correlation);
       if (pending === undefined) return;
       clearTimeout(pending.timer);
       this.pending.delete(correlation);
-      pending.resolve(reply);
+      pending.resolve(reply, typeof ownerMs === "number" ? ownerMs : undefined);
     });
     // Renewing at a third of the lease leaves two chances before it lapses.
     this.timer = setInterval(() => void this.tick(), Math.max(50, Math.floor(this.limits.leaseTtlMs / 3)));
@@ -70,7 +72,7 @@ export class RoomDirectory {
     this.owned.clear();
     for (const pending of this.pending.values()) {
       clearTimeout(pending.timer);
-      pending.resolve({ ok: false, error: "ROOM_UNAVAILABLE" });
+      pending.resolve({ ok: false, error: "ROOM_UNAVAILABLE" }, undefined);
     }
     this.pending.clear();
   }
@@ -97,7 +99,10 @@ export class RoomDirectory {
 
   async submit(room: string, request: HostRequest): Promise<HostReply> {
     const host = this.owned.get(room)?.host ?? (await this.ensureHosted(room));
-    if (host !== null && !host.isStopped) return host.submit(request);
+    if (host !== null && !host.isStopped) {
+      if (request.type === "action") this.stages("route", 0);
+      return host.submit(request);
+    }
     return this.sendToOwner(room, request);
   }
 
@@ -117,7 +122,7 @@ export class RoomDirectory {
     if (behavior === undefined) return null;
     const fence = await this.lease.acquire(room, this.nodeId, this.limits.leaseTtlMs);
     if (fence === null) return null;
-    const host = await RoomHost.open(room, fence, behavior, this.log, this.clock, this.limits, () => void this.drop(room), this.effects);
+    const host = await RoomHost.open(room, fence, behavior, this.log, this.clock, this.limits, () => void this.drop(room), this.effects, this.stages);
     const unsubscribe = await this.bus.subscribe(requestChannel(room), (message) => void this.serveRemote(host, message));
     this.owned.set(room, { host, unsubscribe });
     return host;
@@ -125,20 +130,27 @@ export class RoomDirectory {
 
   private async serveRemote(host: RoomHost, message: string): Promise<void> {
     const { replyTo, correlation, request } = JSON.parse(message) as { replyTo: string; correlation: string; request: HostRequest };
+    const started = performance.now();
     const reply = await host.submit(request);
-    await this.bus.publish(replyChannel(replyTo), JSON.stringify({ correlation, reply }));
+    // The owner's own time travels back, so the requester can tell the route from the work.
+    await this.bus.publish(replyChannel(replyTo), JSON.stringify({ correlation, reply, ownerMs: performance.now() - started }));
   }
 
   private sendToOwner(room: string, request: HostRequest): Promise<HostReply> {
     if (this.pending.size >= this.limits.pendingRequestsMax) return Promise.resolve({ ok: false, error: "ROOM_UNAVAILABLE", details: ["too many requests in flight"] });
     const correlation = `${this.nodeId}:${++this.correlation}`;
+    const sent = performance.now();
     return new Promise<HostReply>((resolve) => {
       const timer = setTimeout(() => {
         this.pending.delete(correlation);
         resolve({ ok: false, error: "ROOM_UNAVAILABLE", details: ["the room's owner did not answer"] });
       }, this.limits.actionTimeoutMs);
       timer.unref();
-      this.pending.set(correlation, { resolve, timer });
+      const answer = (reply: HostReply, ownerMs: number | undefined) => {
+        if (request.type === "action" && ownerMs !== undefined) this.stages("route", Math.max(0, performance.now() - sent - ownerMs));
+        resolve(reply);
+      };
+      this.pending.set(correlation, { resolve: answer, timer });
       void this.bus.publish(requestChannel(room), JSON.stringify({ replyTo: this.nodeId, correlation, request }));
     });
   }

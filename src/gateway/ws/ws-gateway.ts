@@ -1,3 +1,4 @@
+import type { StageObserver } from "../../app/ports/metrics.js";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
@@ -46,6 +47,8 @@ export interface GatewayDeps {
   readonly roomsLogger?: Logger;
   readonly metrics: GatewayMetrics;
   readonly limits: GatewayLimits;
+  /** Times the stages of each action's path that happen here (parse, ack, total). */
+  readonly stages?: StageObserver;
 }
 
 const invalidFramesMax = 50;
@@ -162,6 +165,7 @@ export class WsGateway {
 
   /** Handles one frame; returns the token expiry when the frame authenticated the connection. */
   private async onFrame(connection: Connection, text: string): Promise<number | undefined> {
+    const received = performance.now();
     const admitted = connection.admit(this.deps.clock.nowMs());
     if (admitted === "flood") {
       connection.close("flood");
@@ -180,6 +184,7 @@ export class WsGateway {
       return undefined;
     }
     const frame = parsed.frame;
+    if (frame.type === "action") this.deps.stages?.("parse", performance.now() - received);
     if (frame.type === "hello") return this.hello(connection, frame);
     if (frame.type === "time") {
       // The same clock that stamps `ts` and `revealAt`: a client synced to it reveals at the right moment.
@@ -191,6 +196,7 @@ export class WsGateway {
       return undefined;
     }
     await this.dispatch(connection, frame);
+    if (frame.type === "action") this.deps.stages?.("total", performance.now() - received);
     return undefined;
   }
 
@@ -250,7 +256,9 @@ export class WsGateway {
       }
       return;
     }
+    const replied = performance.now();
     connection.send({ type: "ack", id: frame.id, room: frame.room, actionId: frame.type === "action" ? frame.actionId : frame.id, status: reply.status, ...(reply.result === undefined ? {} : { result: reply.result }) });
+    if (frame.type === "action") this.deps.stages?.("ack", performance.now() - replied);
   }
 
   private async join(connection: Connection, frame: JoinFrame): Promise<void> {
