@@ -30,6 +30,8 @@ export class RoomDirectory {
   private readonly watched = new Map<string, number>();
   private readonly pending = new Map<string, Pending>();
   private correlation = 0;
+  /** A renewal round is running: the next interval skips rather than piling up behind it. */
+  private ticking = false;
   private timer: ReturnType<typeof setInterval> | null = null;
   private stopReplies: (() => Promise<void>) | null = null;
 
@@ -163,13 +165,23 @@ export class RoomDirectory {
     await owned.unsubscribe();
   }
 
+  /**
+   * Renews every lease this node holds and takes over watched rooms without an owner. The renewals
+   * go out together (one Redis round trip's worth of latency for all of them, not one each): a node
+   * owning a thousand slot machines renewed one after another would, on a busy machine, take longer
+   * than the lease lasts and lose rooms it still serves.
+   */
   private async tick(): Promise<void> {
-    for (const [room, owned] of this.owned) {
-      const kept = await this.lease.renew(room, { nodeId: this.nodeId, fence: owned.host.fenceToken }, this.limits.leaseTtlMs).catch(() => false);
-      if (!kept) await this.drop(room);
-    }
-    for (const room of this.watched.keys()) {
-      if (!this.owned.has(room)) await this.ensureHosted(room).catch(() => null);
+    if (this.ticking) return;
+    this.ticking = true;
+    try {
+      await Promise.all([...this.owned].map(async ([room, owned]) => {
+        const kept = await this.lease.renew(room, { nodeId: this.nodeId, fence: owned.host.fenceToken }, this.limits.leaseTtlMs).catch(() => false);
+        if (!kept && this.owned.get(room) === owned) await this.drop(room);
+      }));
+      await Promise.all([...this.watched.keys()].filter((room) => !this.owned.has(room)).map((room) => this.ensureHosted(room).catch(() => null)));
+    } finally {
+      this.ticking = false;
     }
   }
 }
