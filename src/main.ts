@@ -67,6 +67,7 @@ import { registerRoundRoutes } from "./gateway/http/rounds.routes.js";
 import { registerTableRoutes } from "./gateway/http/tables.routes.js";
 import type { TableKind, TableRef } from "./app/tables/table-summary.js";
 import { hostname } from "node:os";
+import { onBackgroundFailure } from "./app/background.js";
 
 export const version = "0.1.0";
 const passwordLengthMax = 256;
@@ -176,6 +177,7 @@ export async function buildServices(config: Config, logger: Logger = createLogge
   const db = await openDb(config);
   const migration = await migrate(db);
   const serverLog = areaLogger(logger, config, "server");
+  const stopFailureLog = onBackgroundFailure((task, error) => serverLog.error({ err: error, task }, "background task failed"));
   serverLog.info({ applied: migration.applied, schemaVersion: migration.current }, "database migrated");
 
   const redis = config.redisUrl === null ? null : new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
@@ -242,6 +244,7 @@ export async function buildServices(config: Config, logger: Logger = createLogge
       return { ready: dbOk && redisOk, checks };
     },
     async close() {
+      stopFailureLog();
       jackpotTicker.stop();
       await directory.stop();
       await payments.stop();

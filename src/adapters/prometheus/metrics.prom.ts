@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import type { Metrics } from "../../app/ports/metrics.js";
+import { backgroundFailures } from "../../app/background.js";
 
 /** The Metrics port on prom-client, registered on the node's registry (served at /metrics). */
 export function createPromMetrics(registry: Registry): Metrics {
@@ -14,6 +15,13 @@ export function createPromMetrics(registry: Registry): Metrics {
   // A gauge of minor units: exact up to 2^53, far above any pool (amounts are capped at 10^15).
   const jackpotTotal = new Gauge({ name: "croupier_jackpot_total_minor", help: "progressive jackpot pool in minor units, as last seen committed", labelNames: ["game", "currency"] as const, registers });
   const jackpotWins = new Counter({ name: "croupier_jackpot_wins_total", help: "progressive jackpots paid", labelNames: ["game", "currency"] as const, registers });
+  new Counter({
+    name: "croupier_background_failures_total", help: "work started in the background (bus publishes, takeovers, key reloads) that failed, by task", labelNames: ["task"] as const, registers,
+    collect() {
+      this.reset();
+      for (const [task, count] of backgroundFailures()) this.inc({ task }, count);
+    },
+  });
   return {
     ledgerBatch(ops, commitMs) {
       batchSize.observe(ops);

@@ -1,3 +1,4 @@
+import { background } from "../background.js";
 import type { ErrorName } from "../../protocol/errors.js";
 import type { Clock } from "../ports/clock.js";
 import type { LogEntryInput, RoomLog, RoomSnapshot } from "../ports/room-log.js";
@@ -182,7 +183,7 @@ export class RoomHost<S = unknown> {
     this.queued++;
     return new Promise((resolve) => {
       this.pending.push({ request, resolve });
-      void this.drain();
+      background(this.drain(), "rooms.drain");
     });
   }
 
