@@ -22,6 +22,10 @@ import { MemoryBus } from "./adapters/memory/bus.memory.js";
 import { MemoryThrottleStore } from "./adapters/memory/throttle-store.memory.js";
 import { RedisBus } from "./adapters/redis/bus.redis.js";
 import { RedisThrottleStore } from "./adapters/redis/throttle-store.redis.js";
+import { claimRedisScope, redisDbOf, redisScope } from "./adapters/redis/redis-scope.js";
+import { SignedBus } from "./adapters/node/bus.signed.js";
+import { readDeployment } from "./adapters/postgres/deployment.sql.js";
+import type { Metrics } from "./app/ports/metrics.js";
 import { systemClock } from "./adapters/node/clock.system.js";
 import { Argon2PasswordHasher } from "./adapters/node/password-hasher.argon2.js";
 import { secretTokens } from "./adapters/node/secret-tokens.crypto.js";
@@ -68,6 +72,7 @@ import { registerRoundRoutes } from "./gateway/http/rounds.routes.js";
 import { registerTableRoutes } from "./gateway/http/tables.routes.js";
 import type { TableKind, TableRef } from "./app/tables/table-summary.js";
 import { hostname } from "node:os";
+import { onBackgroundFailure } from "./app/background.js";
 
 export const version = "0.1.0";
 const passwordLengthMax = 256;
@@ -78,6 +83,8 @@ const actionIdsRememberedMax = 10_000;
 const roomActionQueueMax = 10_000;
 const roundPurgeIntervalMs = 3_600_000;
 const pendingRequestsMax = 100_000;
+/** At most one warning per this interval about bus messages with a bad signature (each is counted). */
+const busRefusedWarnIntervalMs = 10_000;
 /** The lobby every client may join, where the jackpot totals tick (docs/PROTOCOL.md). */
 const jackpotLobbyRoom = "lobby:main";
 
@@ -87,6 +94,8 @@ export interface Services {
   readonly mode: "embedded" | "production";
   readonly db: SqlDb;
   readonly redis: Redis | null;
+  /** The start of every Redis key and channel of this deployment (`<prefix><deploymentId>:<db>:`); null when embedded. */
+  readonly redisScope: string | null;
   readonly bus: Bus;
   readonly auth: AuthService;
   readonly keys: JwtKeyRing;
@@ -141,12 +150,36 @@ async function check(name: string, probe: () => Promise<unknown>, checks: Record
   }
 }
 
-function roomStores(config: Config, redis: Redis | null, bus: Bus, nodeId: string): { roomLog: RoomLog; lease: RoomLease } {
-  if (redis === null) {
+interface RedisSide { readonly redis: Redis; readonly scope: string; readonly rawBus: RedisBus; readonly bus: Bus }
+
+/**
+ * This deployment's place on the Redis server: its scope (claimed, so a second deployment configured
+ * onto the same one refuses to start), the raw bus the room log publishes on from Lua, and the signed
+ * bus everything else uses (messages not signed with this deployment's secret are dropped).
+ */
+async function openRedisSide(config: Config, redis: Redis, db: SqlDb, metrics: Metrics, log: Logger): Promise<RedisSide> {
+  const deployment = await readDeployment(db);
+  const scope = redisScope(config.redisKeyPrefix, config.deploymentId ?? deployment.id, redisDbOf(redis));
+  await claimRedisScope(redis, scope, deployment.id);
+  const rawBus = new RedisBus(redis, scope);
+  let warnedAtMs = -Infinity;
+  const bus = new SignedBus(rawBus, deployment.busSecret, {
+    onRefused: (channel) => {
+      metrics.busMessageRefused();
+      if (systemClock.nowMs() - warnedAtMs < busRefusedWarnIntervalMs) return;
+      warnedAtMs = systemClock.nowMs();
+      log.warn({ channel, scope }, "dropped a bus message without a valid signature: another deployment, or someone without the secret, publishes on this deployment's channels");
+    },
+  });
+  return { redis, scope, rawBus, bus };
+}
+
+function roomStores(config: Config, side: RedisSide | null, nodeId: string): { roomLog: RoomLog; lease: RoomLease } {
+  if (side === null) {
     const lease = new MemoryRoomLease(systemClock);
     return { lease, roomLog: new MemoryRoomLog(lease, config, nodeId) };
   }
-  return { lease: new RedisRoomLease(redis, config.redisKeyPrefix), roomLog: new RedisRoomLog(redis, bus as RedisBus, config.redisKeyPrefix, config) };
+  return { lease: new RedisRoomLease(side.redis, side.scope), roomLog: new RedisRoomLog(side.redis, side.rawBus, side.scope, config) };
 }
 
 /** Payments through the sandbox provider (the only one so far), with its outbox relay (started by `serve`). */
@@ -179,13 +212,20 @@ export async function buildServices(config: Config, logger: Logger = createLogge
   const db = await openDb(config);
   const migration = await migrate(db);
   const serverLog = areaLogger(logger, config, "server");
+  const stopFailureLog = onBackgroundFailure((task, error) => serverLog.error({ err: error, task }, "background task failed"));
   serverLog.info({ applied: migration.applied, schemaVersion: migration.current }, "database migrated");
 
   const redis = config.redisUrl === null ? null : new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
   const redisLog = areaLogger(logger, config, "redis");
   redis?.on("error", (error) => redisLog.warn({ err: error }, "redis connection error"));
-  const bus: Bus = redis === null ? new MemoryBus() : new RedisBus(redis, config.redisKeyPrefix);
-  const throttle: ThrottleStore = redis === null ? new MemoryThrottleStore(systemClock, config.throttleKeysMax) : new RedisThrottleStore(redis, config.redisKeyPrefix);
+  const side = redis === null ? null : await openRedisSide(config, redis, db, metrics, redisLog).catch(async (error: unknown) => {
+    redis.disconnect();
+    await db.close();
+    throw error;
+  });
+  if (side !== null) serverLog.info({ redisScope: side.scope }, "redis scope claimed");
+  const bus: Bus = side === null ? new MemoryBus() : side.bus;
+  const throttle: ThrottleStore = side === null ? new MemoryThrottleStore(systemClock, config.throttleKeysMax) : new RedisThrottleStore(side.redis, side.scope);
 
   const keys = await JwtKeyRing.open(config.jwtKeysDir, systemClock, config.accessTokenTtlSeconds * 1000, true);
   const store = new SqlAccountStore(db);
@@ -204,7 +244,7 @@ export async function buildServices(config: Config, logger: Logger = createLogge
   });
 
   const nodeId = `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
-  const { roomLog, lease } = roomStores(config, redis, bus, nodeId);
+  const { roomLog, lease } = roomStores(config, side, nodeId);
   // One wallet per process: the ledger store batches every money call of this process together.
   const ledger = createSqlLedgerStore(db, {
     batchOpsMax: config.ledgerBatchOpsMax, batchWaitMs: config.ledgerBatchWaitMs, batchesInFlightMax: config.ledgerBatchesInFlightMax, queueOpsMax: config.ledgerQueueOpsMax,
@@ -237,7 +277,7 @@ export async function buildServices(config: Config, logger: Logger = createLogge
   jackpotTicker.start();
 
   return {
-    config, logger, mode, db, redis, bus, auth, keys, nodeId, roomLog, directory, wallet, rounds, registry, payments, sandbox, tables: tableRefs, stages: metrics.actionStage,
+    config, logger, mode, db, redis, redisScope: side?.scope ?? null, bus, auth, keys, nodeId, roomLog, directory, wallet, rounds, registry, payments, sandbox, tables: tableRefs, stages: metrics.actionStage,
     async readiness() {
       const checks: Record<string, string> = {};
       const dbOk = await check("database", () => db.query("select 1"), checks);
@@ -245,6 +285,7 @@ export async function buildServices(config: Config, logger: Logger = createLogge
       return { ready: dbOk && redisOk, checks };
     },
     async close() {
+      stopFailureLog();
       jackpotTicker.stop();
       await directory.stop();
       await payments.stop();

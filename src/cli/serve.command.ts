@@ -5,6 +5,7 @@
  * more workers. Workers share state only through PostgreSQL and Redis, so `--workers` above 1 needs
  * production mode.
  */
+import { background } from "../app/background.js";
 import cluster from "node:cluster";
 import { availableParallelism } from "node:os";
 import { ConfigError, loadConfig, optionsHelp, printableConfig, type Config } from "../config/config.js";
@@ -70,7 +71,8 @@ async function single(config: Config): Promise<void> {
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
-  process.on("SIGHUP", () => void server.services.keys.reload().then(() => logger.info("signing keys reloaded")));
+  // A key file that cannot be read leaves the keys as they were; the failure is logged, the node lives on.
+  process.on("SIGHUP", () => background(server.services.keys.reload().then(() => logger.info("signing keys reloaded")), "keys.reload"));
 }
 
 /** The primary only supervises: it forks, restarts a worker that dies, and stops them all on a signal. */

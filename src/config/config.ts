@@ -16,6 +16,7 @@ export interface Config {
   readonly databaseUrl: string | null;
   readonly redisUrl: string | null;
   readonly redisKeyPrefix: string;
+  readonly deploymentId: string | null;
   readonly logLevel: LogLevel;
   /** `area=level` pairs, comma-separated (validated at load; read them with logLevelOf). */
   readonly logLevels: string | null;
@@ -242,6 +243,9 @@ function checkAgreement(config: Config): void {
     for (const id of config[key].split(",")) {
       if (!/^[A-Za-z0-9_.-]{1,64}$/.test(id.trim())) throw new ConfigError(`invalid ${key} entry "${id}": expected ids of 1-64 letters, digits, _ . -`);
     }
+  }
+  if (config.deploymentId !== null && !/^[A-Za-z0-9_.-]{1,64}$/.test(config.deploymentId)) {
+    throw new ConfigError(`invalid deploymentId "${config.deploymentId}": expected 1-64 letters, digits, _ . -`);
   }
   if (config.edgeBufferEntriesMax > config.roomLogEntriesMax) {
     throw new ConfigError(`edgeBufferEntriesMax (${config.edgeBufferEntriesMax}) must not exceed roomLogEntriesMax (${config.roomLogEntriesMax})`);

@@ -1,7 +1,7 @@
 // Pure auth rules: the password policy and the login back-off.
 import { describe, expect, it } from "vitest";
 import { checkPassword } from "../../src/app/auth/password-policy.js";
-import { backoffMs } from "../../src/app/auth/login-backoff.js";
+import { backoffMs, lockAfterAttemptMs } from "../../src/app/auth/login-backoff.js";
 
 const policy = { lengthMin: 10, lengthMax: 256 };
 
@@ -27,5 +27,12 @@ describe("backoffMs", () => {
   const rule = { failuresFree: 5, baseMs: 1000, msMax: 60_000 };
   it.each([[0, 0], [5, 0], [6, 1000], [7, 2000], [8, 4000], [11, 32_000], [12, 60_000], [1_000_000, 60_000]])("after %i failures: %i ms", (failures, ms) => {
     expect(backoffMs(failures, rule)).toBe(ms);
+  });
+});
+
+describe("lockAfterAttemptMs", () => {
+  const rule = { attemptsFree: 5, baseMs: 1000, msMax: 60_000 };
+  it.each([[1, 0], [4, 0], [5, 1000], [6, 2000], [7, 4000], [10, 32_000], [11, 60_000], [1_000_000, 60_000]])("reserving attempt %i locks for %i ms", (attempt, ms) => {
+    expect(lockAfterAttemptMs(attempt, rule)).toBe(ms);
   });
 });

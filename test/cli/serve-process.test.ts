@@ -1,7 +1,7 @@
 // `croupier serve` as a real process: restarts, a hard kill, key rotation and TLS.
 import { describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { request } from "node:https";
@@ -55,6 +55,13 @@ describe("croupier serve (embedded mode)", () => {
       const after = await call<{ accessToken: string }>(server.url, "POST", "/v1/auth/login", { body: { login: "tess", password } });
       expect(decodeProtectedHeader(after.body.accessToken).kid).not.toBe(decodeProtectedHeader(before.body.accessToken).kid);
       expect((await call(server.url, "GET", "/v1/me", { token: before.body.accessToken })).status).toBe(200);
+      expect((await call(server.url, "GET", "/v1/me", { token: after.body.accessToken })).status).toBe(200);
+
+      // A SIGHUP while a key file is unreadable: the reload fails, is logged, and the node keeps serving.
+      writeFileSync(join(dataDir, "keys", "broken.private.jwk.json"), "{ not json");
+      server.child.kill("SIGHUP");
+      for (let i = 0; i < 50 && !server.output().includes("background task failed"); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(server.output()).toContain("keys.reload");
       expect((await call(server.url, "GET", "/v1/me", { token: after.body.accessToken })).status).toBe(200);
     } finally {
       await server.stop();

@@ -28,7 +28,7 @@ for (const mode of ["embedded", "production"] as Mode[]) {
 
     beforeAll(async () => {
       shared = await createShared(mode);
-      server = await startTestServer(shared, ["--login-failures-free", "3", "--login-backoff-base-ms", "60000"]);
+      server = await startTestServer(shared, ["--login-failures-free", "3", "--login-ip-failures-free", "30", "--login-backoff-base-ms", "60000"]);
       base = server.url;
     });
     afterAll(async () => {
@@ -111,7 +111,7 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       expect(unknown.body.code).toBe(wrong.body.code);
       expect(unknown.body.message).toBe(wrong.body.message);
       for (let i = 0; i < 3; i++) await call(base, "POST", "/v1/auth/login", { body: { login: username, password: "wrong password!" } });
-      // The fourth failure passes loginFailuresFree (3): from now on even the right password waits.
+      // The third failed attempt used up loginFailuresFree (3): from now on even the right password waits.
       const throttled = await call(base, "POST", "/v1/auth/login", { body: { login: username, password } });
       expect(throttled.status).toBe(429);
       expect(throttled.body.code).toBe("CROUPIER_ERR_AUTH_THROTTLED");
@@ -195,6 +195,33 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       const metrics = await fetch(`${base}/metrics`).then((r) => r.text());
       expect(metrics).toMatch(/croupier_http_request_duration_seconds_bucket\{[^}]*route="\/healthz",status_code="200"/);
       expect(metrics).toContain("croupier_process_cpu_seconds_total");
+    });
+
+    const statuses = (responses: ReadonlyArray<{ status: number }>) => {
+      const counts = new Map<number, number>();
+      for (const r of responses) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
+      return counts;
+    };
+
+    it("evaluates at most loginFailuresFree of 150 guesses sent at once, the right password among them", async () => {
+      const { username } = await registerAndLogin();
+      const guesses = Array.from({ length: 150 }, (_, i) => (i === 149 ? password : `wrong password ${i}`));
+      const responses = await Promise.all(guesses.map((guess) => call(base, "POST", "/v1/auth/login", { body: { login: username, password: guess } })));
+      const counts = statuses(responses);
+      // Evaluated guesses answer 401 (or 200 for the right one); the rest are refused before any hashing.
+      expect((counts.get(401) ?? 0) + (counts.get(200) ?? 0)).toBeLessThanOrEqual(3);
+      expect(counts.get(429)).toBeGreaterThanOrEqual(147);
+      expect([...counts.keys()].every((status) => [200, 401, 429].includes(status))).toBe(true);
+    });
+
+    // Last: it locks this client address for the rest of the server's life.
+    it("evaluates at most loginIpFailuresFree of 150 guesses at once from one address, across accounts", async () => {
+      const responses = await Promise.all(Array.from({ length: 150 }, (_, i) => call(base, "POST", "/v1/auth/login", { body: { login: `nobody-${i}-${fresh()}`, password } })));
+      const counts = statuses(responses);
+      // Earlier tests of this server already spent part of the address's budget of 30.
+      expect(counts.get(401) ?? 0).toBeLessThanOrEqual(30);
+      expect((counts.get(401) ?? 0) + (counts.get(429) ?? 0)).toBe(150);
+      expect(counts.get(429)).toBeGreaterThanOrEqual(120);
     });
   });
 }

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import type { Metrics } from "../../app/ports/metrics.js";
+import { backgroundFailures } from "../../app/background.js";
 
 /** The Metrics port on prom-client, registered on the node's registry (served at /metrics). */
 export function createPromMetrics(registry: Registry): Metrics {
@@ -14,6 +15,14 @@ export function createPromMetrics(registry: Registry): Metrics {
   // A gauge of minor units: exact up to 2^53, far above any pool (amounts are capped at 10^15).
   const jackpotTotal = new Gauge({ name: "croupier_jackpot_total_minor", help: "progressive jackpot pool in minor units, as last seen committed", labelNames: ["game", "currency"] as const, registers });
   const jackpotWins = new Counter({ name: "croupier_jackpot_wins_total", help: "progressive jackpots paid", labelNames: ["game", "currency"] as const, registers });
+  const busRefused = new Counter({ name: "croupier_bus_messages_refused_total", help: "bus messages dropped because their signature did not hold", registers });
+  new Counter({
+    name: "croupier_background_failures_total", help: "work started in the background (bus publishes, takeovers, key reloads) that failed, by task", labelNames: ["task"] as const, registers,
+    collect() {
+      this.reset();
+      for (const [task, count] of backgroundFailures()) this.inc({ task }, count);
+    },
+  });
   const stages = new Histogram({
     name: "croupier_action_stage_seconds", help: "time an action spends in each stage of its path (frame parsed, routed, queued, effects, log append, ledger, ack)",
     labelNames: ["stage"] as const, buckets: [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers,
@@ -33,5 +42,6 @@ export function createPromMetrics(registry: Registry): Metrics {
     roundPhase: (game, name, ms) => phase.observe({ game, phase: name }, ms / 1000),
     jackpotTotal: (game, currency, totalMinor) => jackpotTotal.set({ game, currency }, Number(totalMinor)),
     jackpotWon: (game, currency) => jackpotWins.inc({ game, currency }),
+    busMessageRefused: () => busRefused.inc(),
   };
 }

@@ -3,8 +3,10 @@ import type { Bus, BusHandler } from "../../app/ports/bus.js";
 
 /**
  * Redis pub/sub. Publishing uses the shared command connection; subscriptions need a connection of
- * their own (a subscribed Redis connection accepts no other commands). Channels carry the key prefix
- * so deployments sharing one Redis never hear each other.
+ * their own (a subscribed Redis connection accepts no other commands). Channels carry the
+ * deployment's scope (redis-scope.ts), which includes the DB number because pub/sub ignores it; the
+ * messages themselves are signed one layer up (SignedBus), so a message from another deployment is
+ * dropped even where scopes were configured to meet.
  */
 export class RedisBus implements Bus {
   private readonly subscriber: Redis;

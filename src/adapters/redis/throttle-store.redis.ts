@@ -1,7 +1,30 @@
 import type { Redis } from "ioredis";
-import type { ThrottleStore } from "../../app/ports/throttle-store.js";
+import type { AttemptRule, Reservation, ThrottleStore } from "../../app/ports/throttle-store.js";
 
-/** Throttle counters shared by every node: INCR with a sliding expiry, and a lock key with a TTL. */
+/**
+ * KEYS: attempts, lock. ARGV: windowMs, attemptsFree, baseMs, msMax. The lock schedule is
+ * `lockAfterAttemptMs` (src/app/auth/login-backoff.ts); the contract suite holds both to it. The lock
+ * holds `a<attempt>` so a release lifts only the lock its own attempt set.
+ */
+const reserveScript = `
+local left = redis.call('PTTL', KEYS[2])
+if left > 0 then return {0, left} end
+local n = redis.call('INCR', KEYS[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+local free = tonumber(ARGV[2])
+if n >= free then
+  local ms = math.min(tonumber(ARGV[3]) * 2 ^ math.min(n - free, 30), tonumber(ARGV[4]))
+  redis.call('SET', KEYS[2], 'a' .. n, 'PX', math.floor(ms))
+end
+return {1, n}`;
+
+/** KEYS: attempts, lock. ARGV: the attempt. */
+const releaseScript = `
+if redis.call('GET', KEYS[2]) == 'a' .. ARGV[1] then redis.call('DEL', KEYS[2]) end
+if tonumber(redis.call('GET', KEYS[1]) or '0') > 0 then redis.call('DECR', KEYS[1]) end
+return 1`;
+
+/** Throttle counters shared by every node: INCR with a sliding expiry, a lock key with a TTL, and one script per reservation. */
 export class RedisThrottleStore implements ThrottleStore {
   constructor(private readonly redis: Redis, private readonly prefix: string) {}
 
@@ -14,20 +37,38 @@ export class RedisThrottleStore implements ThrottleStore {
   }
 
   async lock(key: string, durationMs: number): Promise<void> {
-    const lockKey = `${this.prefix}throttle:lock:${key}`;
+    const lockKey = this.lockKey(key);
     // Never shorten a lock that is already longer (two nodes may lock the same key at once).
     const current = await this.redis.pttl(lockKey);
     if (current < durationMs) await this.redis.set(lockKey, "1", "PX", durationMs);
   }
 
   async lockedForMs(key: string): Promise<number> {
-    const ttl = await this.redis.pttl(`${this.prefix}throttle:lock:${key}`);
+    const ttl = await this.redis.pttl(this.lockKey(key));
     return ttl > 0 ? ttl : 0;
   }
 
+  async reserveAttempt(key: string, rule: AttemptRule): Promise<Reservation> {
+    const [ok, value] = (await this.redis.eval(reserveScript, 2, this.attemptsKey(key), this.lockKey(key),
+      rule.windowMs, rule.attemptsFree, rule.baseMs, rule.msMax)) as [number, number];
+    return Number(ok) === 1 ? { ok: true, attempt: Number(value) } : { ok: false, retryAfterMs: Number(value) };
+  }
+
+  async releaseAttempt(key: string, attempt: number): Promise<void> {
+    await this.redis.eval(releaseScript, 2, this.attemptsKey(key), this.lockKey(key), attempt);
+  }
+
   async reset(key: string): Promise<void> {
-    await this.redis.del(`${this.prefix}throttle:failures:${key}`, `${this.prefix}throttle:lock:${key}`);
+    await this.redis.del(`${this.prefix}throttle:failures:${key}`, this.attemptsKey(key), this.lockKey(key));
   }
 
   async close(): Promise<void> {}
+
+  private attemptsKey(key: string): string {
+    return `${this.prefix}throttle:attempts:${key}`;
+  }
+
+  private lockKey(key: string): string {
+    return `${this.prefix}throttle:lock:${key}`;
+  }
 }

@@ -26,8 +26,12 @@ export function checkSignature(secret: string, rawBody: string, header: string |
   }
   if (timestamp === null || candidates.length === 0) return "invalid";
   const expected = Buffer.from(digest(secret, timestamp, rawBody), "utf8");
-  // Constant time for each candidate of the right length; a wrong length says nothing about the secret.
-  const matches = candidates.some((c) => c.length === expected.length && timingSafeEqual(Buffer.from(c, "utf8"), expected));
+  // Constant time for each candidate of the right length, in bytes (a non-ASCII character is one
+  // UTF-16 unit but several bytes); a wrong length says nothing about the secret.
+  const matches = candidates.some((c) => {
+    const given = Buffer.from(c, "utf8");
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  });
   if (!matches) return "invalid";
   return Math.abs(nowMs - timestamp * 1000) > toleranceMs ? "stale" : "ok";
 }

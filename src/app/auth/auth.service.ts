@@ -3,9 +3,8 @@ import { failure, success, type Outcome } from "../outcome.js";
 import type { AccountStore, SessionRecord, UserRecord } from "../ports/account-store.js";
 import type { Clock } from "../ports/clock.js";
 import type { PasswordHasher } from "../ports/password-hasher.js";
-import type { ThrottleStore } from "../ports/throttle-store.js";
+import type { AttemptRule, ThrottleStore } from "../ports/throttle-store.js";
 import type { AccessClaims, SecretTokens, TokenIssuer, TokenVerifier } from "../ports/tokens.js";
-import { backoffMs } from "./login-backoff.js";
 import { checkPassword } from "./password-policy.js";
 import type { SessionGuard } from "./session-guard.js";
 
@@ -63,21 +62,36 @@ export class AuthService {
   }
 
   async login(input: { login: string; password: string; deviceId?: string | undefined; clientAddress: string }): Promise<Outcome<TokenPair>> {
+    const { throttle, limits } = this.deps;
     const login = normalizeLogin(input.login);
     const accountKey = `login:account:${login}`;
     const addressKey = `login:ip:${input.clientAddress}`;
-    const lockedMs = Math.max(await this.deps.throttle.lockedForMs(accountKey), await this.deps.throttle.lockedForMs(addressKey));
-    if (lockedMs > 0) return failure("AUTH_THROTTLED", { retryAfterMs: lockedMs });
-
-    const user = await this.deps.store.findUserByLogin(login);
-    // Unknown users cost the same hashing work as known ones, so response time does not tell them apart.
-    const valid = user === null ? (await this.deps.hasher.verifyDummy(input.password), false) : await this.deps.hasher.verify(user.passwordHash, input.password);
-    if (!valid || user === null) {
-      await this.recordFailure(accountKey, this.deps.limits.loginFailuresFree);
-      await this.recordFailure(addressKey, this.deps.limits.loginIpFailuresFree);
-      return failure("AUTH_INVALID_CREDENTIALS");
+    // Each guess is counted before the password is checked, so guesses sent at once cannot all be
+    // checked before the first failure is recorded: at most the free budget is ever evaluated.
+    const account = await throttle.reserveAttempt(accountKey, this.attemptRule(limits.loginFailuresFree));
+    if (!account.ok) return failure("AUTH_THROTTLED", { retryAfterMs: account.retryAfterMs });
+    const address = await throttle.reserveAttempt(addressKey, this.attemptRule(limits.loginIpFailuresFree));
+    if (!address.ok) {
+      await throttle.releaseAttempt(accountKey, account.attempt);
+      return failure("AUTH_THROTTLED", { retryAfterMs: address.retryAfterMs });
     }
-    await this.deps.throttle.reset(accountKey);
+
+    let user: UserRecord | null;
+    let valid: boolean;
+    try {
+      user = await this.deps.store.findUserByLogin(login);
+      // Unknown users cost the same hashing work as known ones, so response time does not tell them apart.
+      valid = user === null ? (await this.deps.hasher.verifyDummy(input.password), false) : await this.deps.hasher.verify(user.passwordHash, input.password);
+    } catch (error) {
+      // Nothing was checked: the attempt is not the guesser's to pay for.
+      await throttle.releaseAttempt(accountKey, account.attempt).catch(() => undefined);
+      await throttle.releaseAttempt(addressKey, address.attempt).catch(() => undefined);
+      throw error;
+    }
+    // A failure keeps both reservations: they were counted (and any lock set) when reserved.
+    if (!valid || user === null) return failure("AUTH_INVALID_CREDENTIALS");
+    await throttle.reset(accountKey);
+    await throttle.releaseAttempt(addressKey, address.attempt);
     return success(await this.openSession(user, input.deviceId ?? defaultDeviceId));
   }
 
@@ -142,10 +156,8 @@ export class AuthService {
     };
   }
 
-  private async recordFailure(key: string, failuresFree: number): Promise<void> {
-    const { throttle, limits } = this.deps;
-    const failures = await throttle.recordFailure(key, limits.loginFailureWindowMs);
-    const lockMs = backoffMs(failures, { failuresFree, baseMs: limits.loginBackoffBaseMs, msMax: limits.loginBackoffMsMax });
-    if (lockMs > 0) await throttle.lock(key, lockMs);
+  private attemptRule(attemptsFree: number): AttemptRule {
+    const { limits } = this.deps;
+    return { windowMs: limits.loginFailureWindowMs, attemptsFree, baseMs: limits.loginBackoffBaseMs, msMax: limits.loginBackoffMsMax };
   }
 }

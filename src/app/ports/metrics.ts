@@ -33,6 +33,8 @@ export interface Metrics {
   jackpotTotal(game: string, currency: string, totalMinor: bigint): void;
   /** A jackpot paid (counted once per winning spin, not on replays). */
   jackpotWon(game: string, currency: string): void;
+  /** A bus message dropped because its signature did not hold (another deployment, or a forger). */
+  busMessageRefused(): void;
 }
 
 export const silentStages: StageObserver = () => undefined;
@@ -46,4 +48,5 @@ export const silentMetrics: Metrics = Object.freeze({
   roundPhase: () => undefined,
   jackpotTotal: () => undefined,
   jackpotWon: () => undefined,
+  busMessageRefused: () => undefined,
 });

@@ -1,3 +1,4 @@
+import { background } from "../background.js";
 import type { Bus } from "../ports/bus.js";
 import type { Clock } from "../ports/clock.js";
 import { silentStages, type StageObserver } from "../ports/metrics.js";
@@ -59,7 +60,7 @@ export class RoomDirectory {
       pending.resolve(reply, typeof ownerMs === "number" ? ownerMs : undefined);
     });
     // Renewing at a third of the lease leaves two chances before it lapses.
-    this.timer = setInterval(() => void this.tick(), Math.max(50, Math.floor(this.limits.leaseTtlMs / 3)));
+    this.timer = setInterval(() => background(this.tick(), "rooms.lease-renewal"), Math.max(50, Math.floor(this.limits.leaseTtlMs / 3)));
     this.timer.unref();
   }
 
@@ -86,7 +87,7 @@ export class RoomDirectory {
   /** Rooms this node's clients are in: it takes them over if their owner disappears. */
   watch(room: string): void {
     this.watched.set(room, (this.watched.get(room) ?? 0) + 1);
-    void this.ensureHosted(room);
+    background(this.ensureHosted(room), "rooms.takeover");
   }
 
   unwatch(room: string): void {
@@ -124,8 +125,8 @@ export class RoomDirectory {
     if (behavior === undefined) return null;
     const fence = await this.lease.acquire(room, this.nodeId, this.limits.leaseTtlMs);
     if (fence === null) return null;
-    const host = await RoomHost.open(room, fence, behavior, this.log, this.clock, this.limits, () => void this.drop(room), this.effects, this.stages);
-    const unsubscribe = await this.bus.subscribe(requestChannel(room), (message) => void this.serveRemote(host, message));
+    const host = await RoomHost.open(room, fence, behavior, this.log, this.clock, this.limits, () => background(this.drop(room), "rooms.drop"), this.effects, this.stages);
+    const unsubscribe = await this.bus.subscribe(requestChannel(room), (message) => background(this.serveRemote(host, message), "rooms.serve-remote"));
     this.owned.set(room, { host, unsubscribe });
     return host;
   }
@@ -153,7 +154,7 @@ export class RoomDirectory {
         resolve(reply);
       };
       this.pending.set(correlation, { resolve: answer, timer });
-      void this.bus.publish(requestChannel(room), JSON.stringify({ replyTo: this.nodeId, correlation, request }));
+      background(this.bus.publish(requestChannel(room), JSON.stringify({ replyTo: this.nodeId, correlation, request })), "rooms.request-publish");
     });
   }
 

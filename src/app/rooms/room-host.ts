@@ -1,3 +1,4 @@
+import { background } from "../background.js";
 import type { ErrorName } from "../../protocol/errors.js";
 import type { Clock } from "../ports/clock.js";
 import { silentStages, type StageObserver } from "../ports/metrics.js";
@@ -188,7 +189,7 @@ export class RoomHost<S = unknown> {
     this.queued++;
     return new Promise((resolve) => {
       this.pending.push({ request, resolve, since: performance.now() });
-      void this.drain();
+      background(this.drain(), "rooms.drain");
     });
   }
 

@@ -10,6 +10,21 @@ export function sendError(reply: FastifyReply, name: ErrorName, extra: { details
   return reply.code(spec.httpStatus).send(body);
 }
 
+/** The largest value of a PostgreSQL bigint: page cursors (transfer ids, sequence numbers) are bigints. */
+const cursorMax = 9_223_372_036_854_775_807n;
+
+/** A page cursor from a query string already matched against its digits-only schema, or null when out of bigint range. */
+export function cursorOf(text: string): bigint | null {
+  const value = BigInt(text);
+  return value <= cursorMax ? value : null;
+}
+
+/** A date-time query value the schema accepted as RFC 3339, or null when JavaScript cannot represent it (a leap second, year 0). */
+export function instantOf(text: string): Date | null {
+  const date = new Date(text);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
 const unavailableCodes = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "57P01", "57P03", "53300", "08006", "08001"]);
 
 /** Maps what Fastify and the drivers throw onto the registry; anything unexpected is INTERNAL and logged. */

@@ -1,4 +1,4 @@
-import fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import swagger from "@fastify/swagger";
 import type { Logger } from "pino";
 import { randomUUID } from "node:crypto";
@@ -31,8 +31,18 @@ export interface HttpServerDeps {
   readonly money?: Omit<PaymentsHttpDeps, "auth">;
 }
 
+/** Longer than any path parameter a schema accepts (round ids: 200), so the schema, not the router, refuses one. */
+const pathParamCharsMax = 256;
 const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
 const traceparentPattern = /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/;
+
+/** Whether a parsed input (params, query, JSON body) holds U+0000 anywhere: PostgreSQL text cannot store it. */
+function holdsNul(value: unknown, depth = 0): boolean {
+  if (typeof value === "string") return value.includes("\u0000");
+  if (typeof value !== "object" || value === null || depth > 32) return false;
+  for (const [key, item] of Object.entries(value)) if (key.includes("\u0000") || holdsNul(item, depth + 1)) return true;
+  return false;
+}
 
 /** The trace id of a valid `traceparent` header (W3C Trace Context), else null. */
 export function traceIdOf(header: string | string[] | undefined): string | null {
@@ -54,6 +64,14 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
     // Hot paths never log per request at the default level; errors are logged where they are mapped.
     logController: new LogController({ requestIdLogLabel: "requestId", disableRequestLogging: true }),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false } },
+    routerOptions: { maxParamLength: pathParamCharsMax },
+    // What the router refuses before any route runs (a parameter above maxParamLength, a path that is
+    // not valid percent-encoding) gets a registry code like everything else, not Fastify's own body.
+    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+      if (error.code === "FST_ERR_MAX_PARAM_LENGTH") return sendError(reply, "REQUEST_INVALID", { details: [`a path parameter is longer than ${pathParamCharsMax} characters`] });
+      if (error.code === "FST_ERR_BAD_URL") return sendError(reply, "REQUEST_INVALID", { details: ["the path is not valid percent-encoding"] });
+      return handleError(error, reply.request, reply);
+    },
     ...(deps.tls ? { https: { cert: deps.tls.cert, key: deps.tls.key, minVersion: "TLSv1.3" } } : {}),
   });
 
@@ -83,6 +101,10 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
     const route = request.routeOptions.url ?? "unmatched";
     deps.metrics.requestDuration.observe({ method: request.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
     if (reply.statusCode >= 500) request.log.warn({ status: reply.statusCode, route }, "request completed with server error");
+  });
+  // One rule for every route, before its schema: no NUL character in any text (the database refuses it).
+  app.addHook("preValidation", async (request, reply) => {
+    if (holdsNul(request.params) || holdsNul(request.query) || holdsNul(request.body)) return sendError(reply, "REQUEST_INVALID", { details: ["text must not contain U+0000"] });
   });
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((_request, reply) => sendError(reply, "ROUTE_NOT_FOUND"));

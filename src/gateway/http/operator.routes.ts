@@ -6,6 +6,7 @@ import {
   HistoryPage, HistoryQuery, LedgerCheckReport, PlayerIdParams, Withdrawal, WithdrawalIdParams, WithdrawalList, WithdrawalListQuery,
 } from "../../protocol/wallet.schemas.js";
 import { requireAuth } from "./auth.routes.js";
+import { cursorOf, sendError } from "./http-errors.js";
 import { idempotent, money, toWireWithdrawal, type Answer } from "./wallet-http.js";
 import { bearer, sendHistory, walletErrorResponses, type WalletHttpDeps } from "./wallet.routes.js";
 
@@ -22,12 +23,14 @@ export function registerOperatorRoutes(app: FastifyInstance, deps: WalletHttpDep
   app.get("/v1/operator/withdrawals", {
     schema: { tags: ["operator"], summary: "Withdrawals by status, newest first", security: bearer, querystring: WithdrawalListQuery, response: { 200: WithdrawalList, ...walletErrorResponses } },
     preHandler: operator,
-  }, async (request) => {
+  }, async (request, reply) => {
     const query = request.query as WithdrawalListQuery;
+    const before = query.before === undefined ? undefined : cursorOf(query.before);
+    if (before === null) return sendError(reply, "REQUEST_INVALID", { details: ["/before is beyond the last cursor"] });
     const page = await payments.listWithdrawals({
       limit: Number(query.limit ?? listLimitDefault),
       ...(query.status !== undefined ? { status: query.status } : {}),
-      ...(query.before !== undefined ? { beforeSeq: BigInt(query.before) } : {}),
+      ...(before !== undefined ? { beforeSeq: before } : {}),
     });
     return { withdrawals: page.withdrawals.map(toWireWithdrawal), nextCursor: page.nextCursor === null ? null : page.nextCursor.toString() } satisfies WithdrawalList;
   });

@@ -4,7 +4,7 @@ import type { RecalledRound as StoredRound, RoundStore } from "../../app/ports/r
 import { ErrorResponse } from "../../protocol/auth.schemas.js";
 import { RecalledRound, RoundList, RoundListQuery, RoundParams, type RecalledRound as WireRound } from "../../protocol/rounds.schemas.js";
 import { requireAuth } from "./auth.routes.js";
-import { sendError } from "./http-errors.js";
+import { instantOf, sendError } from "./http-errors.js";
 
 const listLimitMax = 100;
 const listLimitDefault = 20;
@@ -30,11 +30,13 @@ export function registerRoundRoutes(app: FastifyInstance, auth: AuthService, rou
   app.get("/v1/rounds", {
     schema: { tags: ["games"], summary: "Rounds I played, newest first", querystring: RoundListQuery, security: [{ bearerAuth: [] }], response: { 200: RoundList, ...errors } },
     preHandler: requireAuth(auth),
-  }, async (request) => {
+  }, async (request, reply) => {
     const viewer = request.principal as Principal;
     const query = request.query as { limit?: string; before?: string };
     const limit = Math.min(Number(query.limit ?? listLimitDefault), listLimitMax);
-    const found = await rounds.listForUser(viewer.userId, limit, query.before === undefined ? undefined : new Date(query.before));
+    const before = query.before === undefined ? undefined : instantOf(query.before);
+    if (before === null) return sendError(reply, "REQUEST_INVALID", { details: ["/before is not a representable date-time"] });
+    const found = await rounds.listForUser(viewer.userId, limit, before);
     return { rounds: found.map((r) => toWire(r, viewer)), next: found.length === limit ? found.at(-1)?.openedAt.toISOString() ?? null : null };
   });
 

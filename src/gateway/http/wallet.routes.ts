@@ -8,7 +8,7 @@ import {
   Deposit, DepositRequest, HistoryPage, HistoryQuery, WalletBalances, Withdrawal, WithdrawalIdParams, WithdrawalRequest, historyEntriesMax,
 } from "../../protocol/wallet.schemas.js";
 import { requireAuth } from "./auth.routes.js";
-import { sendError } from "./http-errors.js";
+import { cursorOf, sendError } from "./http-errors.js";
 import { idempotent, money, toWireDeposit, toWireWithdrawal } from "./wallet-http.js";
 
 export interface WalletHttpDeps {
@@ -29,7 +29,9 @@ const historyLimitDefault = 50;
 export async function sendHistory(reply: FastifyReply, wallet: Wallet, userId: string, query: HistoryQuery): Promise<FastifyReply> {
   if (findCurrency(query.currency) === null) return sendError(reply, "WALLET_CURRENCY_UNKNOWN");
   const limit = Math.min(historyEntriesMax, Number(query.limit ?? historyLimitDefault));
-  const page = await wallet.history(userId, query.currency, { limit, ...(query.before !== undefined ? { beforeTransferId: BigInt(query.before) } : {}) }, query.purse ?? "cash");
+  const before = query.before === undefined ? undefined : cursorOf(query.before);
+  if (before === null) return sendError(reply, "REQUEST_INVALID", { details: ["/before is beyond the last cursor"] });
+  const page = await wallet.history(userId, query.currency, { limit, ...(before !== undefined ? { beforeTransferId: before } : {}) }, query.purse ?? "cash");
   if ("status" in page) return reply.send({ entries: [], nextCursor: null } satisfies HistoryPage);
   const body: HistoryPage = {
     entries: page.entries.map((e) => ({

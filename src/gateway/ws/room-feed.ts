@@ -1,3 +1,4 @@
+import { background } from "../../app/background.js";
 import type { LogEntry, RoomLog, RoomSnapshot } from "../../app/ports/room-log.js";
 import type { PresenceInfo } from "../../protocol/ws.messages.js";
 import type { Connection } from "./ws-connection.js";
@@ -85,7 +86,7 @@ export class RoomFeed {
       this.accept(entry);
       return;
     }
-    void this.fill();
+    background(this.fill(), "ws.feed-fill");
   }
 
   /** Reads whatever the live stream skipped from the log, in order. */

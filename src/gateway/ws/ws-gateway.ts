@@ -1,4 +1,5 @@
 import type { StageObserver } from "../../app/ports/metrics.js";
+import { background } from "../../app/background.js";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
@@ -97,7 +98,7 @@ export class WsGateway {
     this.stopRevocations = await this.deps.bus.subscribe(sessionRevokedChannel, (sessionId) => {
       for (const connection of this.connections) if (connection.principal?.sessionId === sessionId) connection.close("sessionRevoked");
     });
-    this.presenceTimer = setInterval(() => void this.publishPresence(), this.deps.limits.presenceIntervalMs);
+    this.presenceTimer = setInterval(() => background(this.publishPresence(), "ws.presence"), this.deps.limits.presenceIntervalMs);
     this.presenceTimer.unref();
   }
 
@@ -334,12 +335,12 @@ export class WsGateway {
   }
 
   private onReset(feed: RoomFeed): void {
-    void (async () => {
+    background((async () => {
       const stored = await this.deps.log.snapshot(feed.room);
       for (const [connection] of feed.members) {
         connection.send({ type: "reset", room: feed.room, epoch: stored.epoch, offset: stored.offset, snapshot: RoomFeed.viewOf(stored.snapshot, connection.userId) });
       }
-    })();
+    })(), "ws.feed-reset");
   }
 
   private markPresence(room: string): void {

@@ -1,0 +1,33 @@
+// Background work: a failure is counted and reported, never an unhandled rejection.
+import { afterEach, describe, expect, it } from "vitest";
+import { background, backgroundFailures, onBackgroundFailure } from "../../src/app/background.js";
+
+describe("background", () => {
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+  process.on("unhandledRejection", onUnhandled);
+  afterEach(() => { unhandled.length = 0; });
+
+  it("counts a failed task by name, tells every listener, and leaves nothing unhandled", async () => {
+    const seen: Array<[string, unknown]> = [];
+    const stop = onBackgroundFailure((task, error) => seen.push([task, error]));
+    const before = backgroundFailures().get("test.fails") ?? 0;
+    const boom = new Error("redis went away");
+    background(Promise.reject(boom), "test.fails");
+    background(Promise.resolve("fine"), "test.succeeds");
+    await new Promise((r) => setTimeout(r, 10));
+    stop();
+    expect(seen).toEqual([["test.fails", boom]]);
+    expect(backgroundFailures().get("test.fails")).toBe(before + 1);
+    expect(backgroundFailures().has("test.succeeds")).toBe(false);
+    expect(unhandled).toEqual([]);
+  });
+
+  it("survives a listener that throws", async () => {
+    const stop = onBackgroundFailure(() => { throw new Error("log stream closed"); });
+    background(Promise.reject(new Error("x")), "test.listener");
+    await new Promise((r) => setTimeout(r, 10));
+    stop();
+    expect(unhandled).toEqual([]);
+  });
+});
