@@ -27,7 +27,7 @@ import { Argon2PasswordHasher } from "./adapters/node/password-hasher.argon2.js"
 import { secretTokens } from "./adapters/node/secret-tokens.crypto.js";
 import { JwtKeyRing } from "./adapters/node/jwt-keyring.js";
 import { JoseTokenIssuer, JoseTokenVerifier } from "./adapters/node/tokens.jose.js";
-import { buildHttpServer, type ReadinessReport } from "./gateway/http/http-server.js";
+import { buildHttpServer, buildMetricsServer, type ReadinessReport } from "./gateway/http/http-server.js";
 import { createHttpMetrics } from "./gateway/http/http-metrics.js";
 import { WsGateway } from "./gateway/ws/ws-gateway.js";
 import { createGatewayMetrics } from "./gateway/ws/ws-metrics.js";
@@ -259,6 +259,8 @@ export async function buildServices(config: Config, logger: Logger = createLogge
 
 export interface RunningServer {
   readonly url: string;
+  /** Where /metrics is served when metricsPort is set (else at `url`). */
+  readonly metricsUrl: string | null;
   readonly services: Services;
   readonly http: FastifyInstance;
   readonly gateway: WsGateway;
@@ -289,6 +291,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     tls,
     version,
     ...(options.clusterWorker === true ? { metricsText: workerMetrics(services.registry) } : {}),
+    metricsAccess: { token: config.metricsToken, separate: config.metricsPort !== null },
     money: {
       wallet: services.wallet, payments: services.payments, tokenizer: config.paymentsSandboxEnabled ? services.sandbox : null, clock: systemClock,
       webhookBodyBytesMax: config.httpBodyBytesMax, signatureHeader,
@@ -310,6 +313,11 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const port = typeof address === "object" && address !== null ? address.port : config.port;
   const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   const url = `${tls ? "https" : "http"}://${shownHost}:${port}`;
+  const metricsServer = config.metricsPort === null ? null : buildMetricsServer({
+    logger: areaLogger(logger, config, "http"), metrics, metricsAccess: { token: config.metricsToken, separate: true },
+    ...(options.clusterWorker === true ? { metricsText: workerMetrics(services.registry) } : {}),
+  });
+  const metricsUrl = metricsServer === null ? null : await metricsServer.listen({ port: config.metricsPort ?? 0, host: config.metricsHost });
   // The sandbox calls this very process; a wildcard listen address is reached on the loopback.
   const selfHost = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
   if (config.paymentsSandboxWebhookUrl === null) services.sandbox.setWebhookUrl(`${tls ? "https" : "http"}://${selfHost}:${port}/v1/payments/webhooks/${services.sandbox.name}`);
@@ -326,12 +334,13 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   retentionTimer.unref();
   purgeRounds();
   return {
-    url, services, http, gateway,
+    url, metricsUrl, services, http, gateway,
     async close() {
       clearInterval(reloadTimer);
       clearInterval(retentionTimer);
       await gateway.close();
       await http.close();
+      await metricsServer?.close();
       await services.close();
     },
   };

@@ -94,6 +94,9 @@ export interface Config {
   readonly outboxPollIntervalMs: number;
   readonly outboxLeaseMs: number;
   readonly outboxAttemptsMax: number;
+  readonly metricsToken: string | null;
+  readonly metricsPort: number | null;
+  readonly metricsHost: string;
   readonly trustProxy: boolean;
   readonly shutdownGraceMs: number;
 }
@@ -257,6 +260,12 @@ function checkAgreement(config: Config): void {
   }
   if (config.paymentsSandboxWebhookSecret !== null && config.paymentsSandboxWebhookSecret.length < 16) {
     throw new ConfigError("paymentsSandboxWebhookSecret must have at least 16 characters");
+  }
+  if (config.metricsToken !== null && config.metricsToken.length < 16) {
+    throw new ConfigError("metricsToken must have at least 16 characters");
+  }
+  if (config.metricsPort !== null && config.metricsPort !== 0 && config.metricsPort === config.port) {
+    throw new ConfigError("metricsPort must differ from port: it is a listener of its own");
   }
   if (config.redisUrl !== null && config.databaseUrl === null) {
     throw new ConfigError("redisUrl needs databaseUrl: several nodes must share one PostgreSQL, not each their own embedded database");

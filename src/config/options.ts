@@ -112,6 +112,9 @@ export const optionSpecs = {
   outboxPollIntervalMs: { type: "integer", default: 1_000, min: 10, max: 600_000, description: "how often the outbox relay looks for effects still to deliver" },
   outboxLeaseMs: { type: "integer", default: 30_000, min: 1_000, max: 3_600_000, description: "how long a node owns an outbox entry it is delivering before another may retry it" },
   outboxAttemptsMax: { type: "integer", default: 20, min: 1, max: 1_000, description: "deliveries of one outbox entry before it is parked for an operator" },
+  metricsToken: { type: "string", default: null, secret: true, description: "bearer token /metrics demands (Authorization: Bearer <token>, 16+ characters); unset means /metrics is open to whoever reaches its listener" },
+  metricsPort: { type: "integer", default: null, min: 0, max: 65535, description: "serve /metrics only on this port (on metricsHost), not on the public port; unset means on the public port" },
+  metricsHost: { type: "string", default: "127.0.0.1", description: "address the metricsPort listener binds to (e.g. an internal network's)" },
   trustProxy: { type: "boolean", default: false, description: "take the client address from X-Forwarded-For" },
   shutdownGraceMs: { type: "integer", default: 10_000, min: 0, max: 600_000, description: "time to finish requests on SIGTERM" },
 } as const satisfies Record<string, OptionSpec>;

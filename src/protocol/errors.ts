@@ -96,6 +96,7 @@ export const errors = define({
   PAYMENT_WEBHOOK_SIGNATURE_INVALID: { httpStatus: 401, message: "The webhook signature does not verify." },
   PAYMENT_WEBHOOK_STALE: { httpStatus: 401, message: "The webhook timestamp is outside paymentsWebhookToleranceMs." },
   PAYMENT_WEBHOOK_PAYLOAD_INVALID: { httpStatus: 400, message: "The webhook body is not an event this endpoint understands." },
+  METRICS_TOKEN_INVALID: { httpStatus: 401, message: "The metrics endpoint needs its bearer token (metricsToken)." },
   SERVICE_UNAVAILABLE: { httpStatus: 503, message: "A backing service is unavailable; retry later." },
   INTERNAL: { httpStatus: 500, message: "Internal error; the request id identifies it in the logs." },
 });
