@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { pino, type Logger } from "pino";
 import { Redis } from "ioredis";
 import type { FastifyInstance } from "fastify";
-import { logLevelOf, type Config, type LogArea } from "./config/config.js";
+import { logLevelOf, sandboxPaymentsEnabled, type Config, type LogArea } from "./config/config.js";
 import { AuthService } from "./app/auth/auth.service.js";
 import { SessionGuard } from "./app/auth/session-guard.js";
 import type { Bus } from "./app/ports/bus.js";
@@ -274,6 +274,10 @@ export interface StartOptions {
 
 /** `croupier serve`: the services plus the HTTP and WebSocket listener. */
 export async function startServer(config: Config, logger: Logger = createLogger(config), options: StartOptions = {}): Promise<RunningServer> {
+  const sandboxEnabled = sandboxPaymentsEnabled(config);
+  if (sandboxEnabled && config.databaseUrl !== null) {
+    areaLogger(logger, config, "payments").warn("the sandbox payment provider is enabled in production mode (paymentsSandboxEnabled): any valid test card number mints money; never on a deployment with real money");
+  }
   const services = await buildServices(config, logger);
   const tls = config.tlsCertFile !== null && config.tlsKeyFile !== null
     ? { cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) }
@@ -293,7 +297,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     ...(options.clusterWorker === true ? { metricsText: workerMetrics(services.registry) } : {}),
     metricsAccess: { token: config.metricsToken, separate: config.metricsPort !== null },
     money: {
-      wallet: services.wallet, payments: services.payments, tokenizer: config.paymentsSandboxEnabled ? services.sandbox : null, clock: systemClock,
+      wallet: services.wallet, payments: services.payments, tokenizer: sandboxEnabled ? services.sandbox : null, clock: systemClock,
       webhookBodyBytesMax: config.httpBodyBytesMax, signatureHeader,
     },
   });

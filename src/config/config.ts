@@ -37,6 +37,8 @@ export interface Config {
   readonly loginBackoffBaseMs: number;
   readonly loginBackoffMsMax: number;
   readonly loginFailureWindowMs: number;
+  readonly registrationsPerAddressMax: number;
+  readonly registrationWindowMs: number;
   readonly throttleKeysMax: number;
   readonly frameBytesMax: number;
   readonly messagesPerSecondMax: number;
@@ -85,7 +87,8 @@ export interface Config {
   readonly withdrawalAmountMinorMin: number;
   readonly withdrawalsPerPeriodMax: number;
   readonly withdrawalPeriodMs: number;
-  readonly paymentsSandboxEnabled: boolean;
+  /** null: not set (see sandboxPaymentsEnabled). */
+  readonly paymentsSandboxEnabled: boolean | null;
   readonly paymentsSandboxWebhookSecret: string | null;
   readonly paymentsSandboxWebhookUrl: string | null;
   readonly paymentsSandboxWebhookDelayMs: number;
@@ -270,6 +273,17 @@ function checkAgreement(config: Config): void {
   if (config.redisUrl !== null && config.databaseUrl === null) {
     throw new ConfigError("redisUrl needs databaseUrl: several nodes must share one PostgreSQL, not each their own embedded database");
   }
+}
+
+/**
+ * Whether the sandbox payment provider serves. It mints play money from any valid test card, so a
+ * production deployment (DATABASE_URL) must say so explicitly either way; embedded mode (a laptop, a
+ * demo) has it on unless told otherwise. Asked by `serve`, not at load: admin commands need no answer.
+ */
+export function sandboxPaymentsEnabled(config: Pick<Config, "paymentsSandboxEnabled" | "databaseUrl">): boolean {
+  if (config.paymentsSandboxEnabled !== null) return config.paymentsSandboxEnabled;
+  if (config.databaseUrl === null) return true;
+  throw new ConfigError("production mode (DATABASE_URL set) needs paymentsSandboxEnabled set explicitly: false for real money, true only for a staging deployment where test cards may mint money");
 }
 
 /** The effective configuration with secrets masked, for --print-config. */
