@@ -50,6 +50,8 @@ import type { LedgerStore } from "./app/ports/ledger-store.js";
 import { Payments } from "./app/payments/payments.service.js";
 import { createSqlPaymentsStore } from "./adapters/postgres/payments-store.sql.js";
 import { createSqlRequestKeyStore } from "./adapters/postgres/payments-request-keys.sql.js";
+import { createSqlAuditLog } from "./adapters/postgres/audit-log.sql.js";
+import { AuditTrail } from "./app/audit/audit-trail.js";
 import { SandboxPaymentProvider, loadOrCreateSandboxSecret } from "./adapters/sandbox-payments/sandbox-provider.js";
 import { signatureHeader } from "./adapters/sandbox-payments/webhook-signature.js";
 import type { RoundStore } from "./app/ports/round-store.js";
@@ -100,6 +102,8 @@ export interface Services {
   readonly tables: readonly TableRef[];
   /** Every metric of this process, served at /metrics. */
   readonly registry: Registry;
+  /** The append-only log of operator and dealer actions (docs/SECURITY.md). */
+  readonly audit: AuditTrail;
   readiness(): Promise<ReadinessReport>;
   close(): Promise<void>;
 }
@@ -209,6 +213,8 @@ export async function buildServices(config: Config, logger: Logger = createLogge
   const wallet = createWallet(ledger);
   const { payments, sandbox } = buildPayments(config, db, ledger, wallet, bus, logger);
   const rounds = new SqlRoundStore(db);
+  const audit = new AuditTrail(createSqlAuditLog(db), systemClock,
+    (error, entry) => serverLog.error({ err: error, audit: entry }, "audit log write failed; the entry is in this line"));
   const tableConfig: RouletteTableConfig = { ...defaultRouletteTable, bettingMs: config.rouletteBettingMs, resultsMs: config.rouletteResultsMs };
   const tables = new Map<string, RouletteTableConfig>(config.rouletteTables.split(",").map((id) => [id.trim(), tableConfig]));
   const liveTables = new Map<string, RouletteTableConfig>(config.liveTables.split(",").map((id) => [id.trim(), {
@@ -234,7 +240,7 @@ export async function buildServices(config: Config, logger: Logger = createLogge
   jackpotTicker.start();
 
   return {
-    config, logger, mode, db, redis, bus, auth, keys, nodeId, roomLog, directory, wallet, rounds, registry, payments, sandbox, tables: tableRefs,
+    config, logger, mode, db, redis, bus, auth, keys, nodeId, roomLog, directory, wallet, rounds, registry, payments, sandbox, tables: tableRefs, audit,
     async readiness() {
       const checks: Record<string, string> = {};
       const dbOk = await check("database", () => db.query("select 1"), checks);
@@ -296,19 +302,20 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     version,
     ...(options.clusterWorker === true ? { metricsText: workerMetrics(services.registry) } : {}),
     metricsAccess: { token: config.metricsToken, separate: config.metricsPort !== null },
+    audit: services.audit,
     money: {
       wallet: services.wallet, payments: services.payments, tokenizer: sandboxEnabled ? services.sandbox : null, clock: systemClock,
       webhookBodyBytesMax: config.httpBodyBytesMax, signatureHeader,
     },
   });
   registerRoundRoutes(http, services.auth, services.rounds);
-  registerTableRoutes(http, { auth: services.auth, directory: services.directory, log: services.roomLog, tables: services.tables });
+  registerTableRoutes(http, { auth: services.auth, directory: services.directory, log: services.roomLog, tables: services.tables, audit: services.audit });
   // The gateway counts its rooms and members when Prometheus asks; it exists once the metrics do.
   let census: () => ReturnType<WsGateway["census"]> = () => new Map();
   const gateway = new WsGateway({
     auth: services.auth, directory: services.directory, log: services.roomLog, bus: services.bus, clock: systemClock,
     logger: areaLogger(logger, config, "ws"), roomsLogger: areaLogger(logger, config, "rooms"),
-    metrics: createGatewayMetrics(metrics.registry, () => census()), limits: config,
+    metrics: createGatewayMetrics(metrics.registry, () => census()), limits: config, audit: services.audit,
   });
   census = () => gateway.census();
   await gateway.attach(http.server);

@@ -6,6 +6,8 @@ import type { AuthService } from "../../app/auth/auth.service.js";
 import { handleError, sendError } from "./http-errors.js";
 import type { HttpMetrics } from "./http-metrics.js";
 import { registerAuthRoutes } from "./auth.routes.js";
+import { registerAuditRoutes } from "./audit.routes.js";
+import type { AuditTrail } from "../../app/audit/audit-trail.js";
 import { registerOperatorRoutes } from "./operator.routes.js";
 import { registerPaymentsRoutes, type PaymentsHttpDeps } from "./payments.routes.js";
 import { registerWalletRoutes } from "./wallet.routes.js";
@@ -35,6 +37,8 @@ export interface HttpServerDeps {
   readonly metricsAccess?: { readonly token: string | null; readonly separate: boolean };
   /** The wallet, payments and operator endpoints; absent in servers that only do accounts. */
   readonly money?: Omit<PaymentsHttpDeps, "auth">;
+  /** The audit log of operator and dealer actions, and its endpoint. */
+  readonly audit: AuditTrail;
 }
 
 const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
@@ -95,10 +99,11 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
   app.setNotFoundHandler((_request, reply) => sendError(reply, "ROUTE_NOT_FOUND"));
 
   registerAuthRoutes(app, deps.auth);
+  registerAuditRoutes(app, { auth: deps.auth, audit: deps.audit });
   if (deps.money !== undefined) {
     const money = { ...deps.money, auth: deps.auth };
     registerWalletRoutes(app, money);
-    registerOperatorRoutes(app, money);
+    registerOperatorRoutes(app, { ...money, audit: deps.audit });
     await registerPaymentsRoutes(app, money);
   }
 
