@@ -3,6 +3,7 @@
  * The `croupier` command. Each subcommand takes the configuration flags of `serve` (see
  * `croupier serve --help`) plus its own.
  */
+import { hostname, userInfo } from "node:os";
 import { ConfigError, loadConfig, type Config } from "../config/config.js";
 import { buildServices, createLogger, version } from "../main.js";
 import { runServe } from "./serve.command.js";
@@ -82,7 +83,13 @@ async function user(argv: string[]): Promise<void> {
   const email = own.get("email");
   const services = await buildServices(loadConfig(rest), createLogger({ ...loadConfig(rest), logLevel: "warn" }));
   try {
-    const outcome = await services.auth.register({ username, email: typeof email === "string" ? email : undefined, password, roles: role === "player" ? ["player"] : [role, "player"] });
+    const granted: Role[] = role === "player" ? ["player"] : [role, "player"];
+    const outcome = await services.auth.register({ username, email: typeof email === "string" ? email : undefined, password, roles: granted });
+    // An administrator on the host: the actor is the command, "from where" the machine and the OS account.
+    await services.audit.record({
+      actorId: "cli", actorRoles: [], action: "user.create", target: outcome.ok ? `user:${outcome.value.id}` : `username:${username}`, reason: null,
+      detail: { username, roles: granted }, outcome: outcome.ok ? "applied" : outcome.error, clientAddress: `cli:${userInfo().username}@${hostname()}`, requestId: null,
+    });
     if (!outcome.ok) throw new ConfigError(`${outcome.error}: ${outcome.details?.join("; ") ?? "refused"}`);
     console.log(`created ${role} ${outcome.value.username} (${outcome.value.id})`);
   } finally {

@@ -22,6 +22,8 @@ export const errors = define({
   REQUEST_UNSUPPORTED_MEDIA_TYPE: { httpStatus: 415, message: "The request body must be application/json." },
   ROUTE_NOT_FOUND: { httpStatus: 404, message: "No such endpoint." },
   AUTH_PASSWORD_POLICY: { httpStatus: 400, message: "The password does not meet the password policy." },
+  AUTH_PASSWORD_COMMON: { httpStatus: 400, message: "The password is on a list of common or breached passwords; choose another." },
+  AUTH_REGISTRATION_THROTTLED: { httpStatus: 429, message: "Too many accounts registered from this address (registrationsPerAddressMax); retry after Retry-After." },
   AUTH_ACCOUNT_EXISTS: { httpStatus: 409, message: "An account with this username or email already exists." },
   AUTH_INVALID_CREDENTIALS: { httpStatus: 401, message: "The login or the password is wrong." },
   AUTH_THROTTLED: { httpStatus: 429, message: "Too many failed logins; retry after the time in Retry-After." },
@@ -96,6 +98,7 @@ export const errors = define({
   PAYMENT_WEBHOOK_SIGNATURE_INVALID: { httpStatus: 401, message: "The webhook signature does not verify." },
   PAYMENT_WEBHOOK_STALE: { httpStatus: 401, message: "The webhook timestamp is outside paymentsWebhookToleranceMs." },
   PAYMENT_WEBHOOK_PAYLOAD_INVALID: { httpStatus: 400, message: "The webhook body is not an event this endpoint understands." },
+  METRICS_TOKEN_INVALID: { httpStatus: 401, message: "The metrics endpoint needs its bearer token (metricsToken)." },
   SERVICE_UNAVAILABLE: { httpStatus: 503, message: "A backing service is unavailable; retry later." },
   INTERNAL: { httpStatus: 500, message: "Internal error; the request id identifies it in the logs." },
 });

@@ -1,5 +1,5 @@
 import { findCurrency, parseAmount } from "../../engine/money/index.js";
-import { pocketCount, redNumbers, settle, validateBets, defaultRouletteLimits, type RouletteBet, type RouletteBetRequest, type RouletteBetType, type RouletteLimits } from "../../engine/roulette/index.js";
+import { betTypes, pocketCount, redNumbers, settle, validateBets, defaultRouletteLimits, type RouletteBet, type RouletteBetRequest, type RouletteBetType, type RouletteLimits } from "../../engine/roulette/index.js";
 import { decodeBigints, encodeBigints } from "./json-bigint.js";
 import type { ErrorName } from "../../protocol/errors.js";
 import type { ActionRequest, Actor, BehaviorOutcome, PrepareOutcome, RoomBehavior, RoomContext } from "../rooms/room-behavior.js";
@@ -353,7 +353,8 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
       case "table.open":
         return { ok: true, state: { ...state, closed: false }, events: [{ kind: "table.opened", data: { by } }] };
       case "table.limits": {
-        const limits = parseLimits(action, limitsOf(state), configOf(state.tableId).currency);
+        // Over the limits already pending for the next round, if any: two changes in one round both take effect.
+        const limits = parseLimits(action, state.nextLimits ?? limitsOf(state), configOf(state.tableId).currency);
         if (typeof limits === "string") return refuse("BET_INVALID", limits);
         return { ok: true, state: { ...state, nextLimits: limits }, events: [{ kind: "table.limits", data: { by, appliesFrom: "next round", limits: limitsToWire(limits) } }] };
       }
@@ -447,10 +448,13 @@ function limitsToWire(limits: RouletteLimits) {
 }
 
 const roundBetsMaxLimit = 1_000;
+const betTypeSet: ReadonlySet<string> = new Set(betTypes);
+const isBetType = (type: string): type is RouletteBetType => betTypeSet.has(type);
 
 /**
  * An operator's new limits: `roundStakeMax` (amount), `roundBetsMax` (count) and `perBet`
- * (`{ "<type>": { "min": amount, "max": amount } }`), each optional, over the limits in force.
+ * (`{ "<type>": { "min": amount, "max": amount } }`), each optional, over `current`: the limits
+ * already pending for the next round, else those in force.
  */
 function parseLimits(action: ActionRequest, current: RouletteLimits, currencyCode: string): RouletteLimits | string {
   const unit = findCurrency(currencyCode);
@@ -475,14 +479,15 @@ function parseLimits(action: ActionRequest, current: RouletteLimits, currencyCod
   if (action.perBet !== undefined) {
     if (typeof action.perBet !== "object" || action.perBet === null) return "perBet must be an object";
     for (const [type, range] of Object.entries(action.perBet)) {
-      if (!(type in perBet)) return `perBet: unknown bet type ${type}`;
+      // A closed set: `in` would also accept what the prototype chain holds (`constructor`, `toString`).
+      if (!isBetType(type)) return `perBet: unknown bet type ${type}`;
       const { min, max } = (range ?? {}) as { min?: unknown; max?: unknown };
       const minMinor = amount(min, `perBet.${type}.min`);
       const maxMinor = amount(max, `perBet.${type}.max`);
       if (typeof minMinor === "string") return minMinor;
       if (typeof maxMinor === "string") return maxMinor;
       if (minMinor > maxMinor) return `perBet.${type}: min above max`;
-      perBet[type as RouletteBetType] = { minMinor, maxMinor };
+      perBet[type] = { minMinor, maxMinor };
     }
   }
   return { perBet, roundStakeMinorMax, roundBetsMax };

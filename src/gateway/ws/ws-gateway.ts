@@ -5,6 +5,7 @@ import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
 import type { AuthService } from "../../app/auth/auth.service.js";
+import { detailOf, isAuditedRoomAction, isStaff, type AuditTrail } from "../../app/audit/audit-trail.js";
 import { sessionRevokedChannel } from "../../app/auth/session-guard.js";
 import type { Bus } from "../../app/ports/bus.js";
 import type { Clock } from "../../app/ports/clock.js";
@@ -50,6 +51,8 @@ export interface GatewayDeps {
   readonly limits: GatewayLimits;
   /** Times the stages of each action's path that happen here (parse, ack, total). */
   readonly stages?: StageObserver;
+  /** Operator and dealer actions (table controls, a live dealer's round, moderation) are recorded here. */
+  readonly audit: AuditTrail;
 }
 
 const invalidFramesMax = 50;
@@ -93,7 +96,7 @@ export class WsGateway {
         socket.end("HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\n\r\n");
         return;
       }
-      this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws));
+      this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, request.socket.remoteAddress ?? null));
     });
     this.stopRevocations = await this.deps.bus.subscribe(sessionRevokedChannel, (sessionId) => {
       for (const connection of this.connections) if (connection.principal?.sessionId === sessionId) connection.close("sessionRevoked");
@@ -128,9 +131,10 @@ export class WsGateway {
     return byKind;
   }
 
-  private accept(ws: WebSocket): void {
+  private accept(ws: WebSocket, clientAddress: string | null): void {
     const { limits, metrics } = this.deps;
     const connection = new Connection(`c${process.pid.toString(36)}-${(++this.connectionSeq).toString(36)}`, ws, { sendQueueBytesMax: limits.sendQueueBytesMax, messagesPerSecondMax: limits.messagesPerSecondMax, invalidFramesMax }, () => metrics.slowConsumers.inc(), this.deps.logger, metrics.tally);
+    connection.clientAddress = clientAddress;
     this.connections.add(connection);
     metrics.connections.inc();
     const authTimer = setTimeout(() => { if (connection.principal === null) connection.close("authTimeout"); }, limits.authTimeoutMs);
@@ -248,6 +252,7 @@ export class WsGateway {
   private async request(connection: Connection, frame: ActionFrame | ChatFrame | ModerateFrame, request: Parameters<RoomDirectory["submit"]>[1]): Promise<void> {
     if (!connection.rooms.has(frame.room)) return connection.sendError("ROOM_NOT_JOINED", frame.id);
     const reply: HostReply = await this.deps.directory.submit(frame.room, request);
+    if (frame.type !== "chat") await this.audit(connection, frame, reply);
     if (!reply.ok) {
       connection.sendError(reply.error, frame.id, reply.details, { room: frame.room });
       const requestId = connection.lastRequestId;
@@ -260,6 +265,21 @@ export class WsGateway {
     const replied = performance.now();
     connection.send({ type: "ack", id: frame.id, room: frame.room, actionId: frame.type === "action" ? frame.actionId : frame.id, status: reply.status, ...(reply.result === undefined ? {} : { result: reply.result }) });
     if (frame.type === "action") this.deps.stages?.("ack", performance.now() - replied);
+  }
+
+  /** Records a staff member's control action or moderation, with its outcome, before the client hears it. */
+  private async audit(connection: Connection, frame: ActionFrame | ModerateFrame, reply: HostReply): Promise<void> {
+    const roles = connection.principal?.roles ?? [];
+    if (frame.type === "action" ? !isAuditedRoomAction(frame.action.kind, roles) : !isStaff(roles)) return;
+    const given = frame.type === "action" ? (frame.action as { reason?: unknown }).reason : undefined;
+    const reason = typeof given === "string" ? given : null;
+    await this.deps.audit.record({
+      actorId: connection.userId, actorRoles: roles, target: frame.room, reason, outcome: reply.ok ? reply.status : reply.error,
+      clientAddress: connection.clientAddress, requestId: `${connection.id}/${frame.id ?? (frame.type === "action" ? frame.actionId : "")}`,
+      ...(frame.type === "action"
+        ? { action: frame.action.kind, detail: { ...detailOf(frame.action), actionId: frame.actionId } }
+        : { action: `chat.${frame.op}`, detail: { userId: frame.userId } }),
+    });
   }
 
   private async join(connection: Connection, frame: JoinFrame): Promise<void> {
