@@ -56,7 +56,7 @@ async function serve(argv: string[]): Promise<void> {
 }
 
 async function migrateOnly(argv: string[]): Promise<void> {
-  const services = await buildServices(loadConfig(argv));
+  const services = await buildServices(loadConfig(argv), undefined, "migrate");
   await services.close();
   console.log("migrations applied");
 }
@@ -80,7 +80,7 @@ async function user(argv: string[]): Promise<void> {
   if (!own.has("password-stdin")) throw new ConfigError("user create reads the password from standard input: pass --password-stdin");
   const password = await readStdin();
   const email = own.get("email");
-  const services = await buildServices(loadConfig(rest), createLogger({ ...loadConfig(rest), logLevel: "warn" }));
+  const services = await buildServices(loadConfig(rest), createLogger({ ...loadConfig(rest), logLevel: "warn" }), "user create");
   try {
     const outcome = await services.auth.register({ username, email: typeof email === "string" ? email : undefined, password, roles: role === "player" ? ["player"] : [role, "player"] });
     if (!outcome.ok) throw new ConfigError(`${outcome.error}: ${outcome.details?.join("; ") ?? "refused"}`);
@@ -107,7 +107,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof ConfigError || (error as Error).name === "MissingKeysError") {
+  if (error instanceof ConfigError || ["MissingKeysError", "DataDirLockedError"].includes((error as Error).name)) {
     console.error(`croupier: ${(error as Error).message}`);
     process.exit(2);
   }
