@@ -75,6 +75,7 @@ import { registerTableRoutes } from "./gateway/http/tables.routes.js";
 import type { TableKind, TableRef } from "./app/tables/table-summary.js";
 import { hostname } from "node:os";
 import { onBackgroundFailure } from "./app/background.js";
+import { lockDataDir } from "./adapters/node/data-dir-lock.js";
 
 export const version = "0.1.0";
 const passwordLengthMax = 256;
@@ -208,8 +209,21 @@ function buildPayments(config: Config, db: SqlDb, ledger: LedgerStore, wallet: W
   return { payments, sandbox };
 }
 
-/** Everything but the network listener: used by `serve` and by the admin commands. */
-export async function buildServices(config: Config, logger: Logger = createLogger(config)): Promise<Services> {
+/**
+ * Everything but the network listener: used by `serve` and by the admin commands. In embedded mode the
+ * data folder is locked first (`command` names this process to a second one that finds it locked).
+ */
+export async function buildServices(config: Config, logger: Logger = createLogger(config), command = "serve"): Promise<Services> {
+  const lock = config.databaseUrl === null ? lockDataDir(config.dataDir, `croupier ${command}`) : null;
+  try {
+    return await buildUnlocked(config, logger, () => lock?.release());
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+}
+
+async function buildUnlocked(config: Config, logger: Logger, unlock: () => void): Promise<Services> {
   const mode = config.databaseUrl === null ? "embedded" : "production";
   const registry = new Registry();
   const metrics = createPromMetrics(registry);
@@ -304,6 +318,7 @@ export async function buildServices(config: Config, logger: Logger = createLogge
       await throttle.close();
       redis?.disconnect();
       await db.close();
+      unlock();
     },
   };
 }

@@ -57,7 +57,7 @@ async function serve(argv: string[]): Promise<void> {
 }
 
 async function migrateOnly(argv: string[]): Promise<void> {
-  const services = await buildServices(loadConfig(argv));
+  const services = await buildServices(loadConfig(argv), undefined, "migrate");
   await services.close();
   console.log("migrations applied");
 }
@@ -81,7 +81,7 @@ async function user(argv: string[]): Promise<void> {
   if (!own.has("password-stdin")) throw new ConfigError("user create reads the password from standard input: pass --password-stdin");
   const password = await readStdin();
   const email = own.get("email");
-  const services = await buildServices(loadConfig(rest), createLogger({ ...loadConfig(rest), logLevel: "warn" }));
+  const services = await buildServices(loadConfig(rest), createLogger({ ...loadConfig(rest), logLevel: "warn" }), "user create");
   try {
     const granted: Role[] = role === "player" ? ["player"] : [role, "player"];
     const outcome = await services.auth.register({ username, email: typeof email === "string" ? email : undefined, password, roles: granted });
@@ -114,7 +114,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof ConfigError || (error as Error).name === "MissingKeysError") {
+  if (error instanceof ConfigError || ["MissingKeysError", "DataDirLockedError"].includes((error as Error).name)) {
     console.error(`croupier: ${(error as Error).message}`);
     process.exit(2);
   }

@@ -80,7 +80,7 @@ export const errors = define({
   WALLET_HOLD_ALREADY_EXISTS: { httpStatus: 409, message: "A hold with this id already exists." },
   WALLET_HOLD_ALREADY_RESOLVED: { httpStatus: 409, message: "The hold was already settled or voided." },
   WALLET_REQUEST_INVALID: { httpStatus: 400, message: "The ledger refused the request (an empty or too long key or reference)." },
-  WALLET_BUSY: { httpStatus: 503, message: "The ledger queue is full; retry with the same Idempotency-Key." },
+  WALLET_BUSY: { httpStatus: 503, message: "The ledger queue is full; nothing was written; retry with the same Idempotency-Key." },
   WALLET_IDEMPOTENCY_KEY_MISSING: { httpStatus: 400, message: "Money-moving requests need an Idempotency-Key header." },
   WALLET_IDEMPOTENCY_KEY_INVALID: { httpStatus: 400, message: "The Idempotency-Key must be 1 to 128 printable ASCII characters without spaces." },
   WALLET_IDEMPOTENCY_KEY_CONFLICT: { httpStatus: 422, message: "This Idempotency-Key was used for a different request." },

@@ -86,6 +86,11 @@ function openRound(state: RouletteTableState, nowMs: number, config: RouletteTab
   };
 }
 
+/** A round's accepted bets as game recall stores them. */
+function recalledBets(round: Round, currency: string): NonNullable<RoundRecord["bets"]> {
+  return round.bets.map((b) => ({ betId: b.betId, userId: b.userId, currency, stakeMinor: b.stakeMinor, detail: b.bets, placedAtMs: b.placedAtMs }));
+}
+
 function record(state: RouletteTableState, round: Round, status: RoundRecord["status"], nowMs: number, extra: Partial<RoundRecord> = {}): TableEffect {
   return { type: "round.record", record: { roundId: round.id, tableId: state.tableId, game: "roulette", status, atMs: nowMs, ...extra } };
 }
@@ -269,10 +274,8 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
   function fixResult(state: RouletteTableState, round: Round, ctx: RoomContext, number: number, source: "csprng" | "dealer"): BehaviorOutcome<RouletteTableState> {
     const revealAtMs = ctx.nowMs + ctx.revealLeadMs;
     const closed: Round = { ...round, phase: "revealing", number, revealAtMs };
-    const currency = configOf(state.tableId).currency;
-    const bets = round.bets.map((b) => ({ betId: b.betId, userId: b.userId, currency, stakeMinor: b.stakeMinor, detail: b.bets, placedAtMs: b.placedAtMs }));
     return {
-      ok: true, effect: record(state, closed, "closed", ctx.nowMs, { outcome: { number, color: color(number) }, verification: { source, pockets: pocketCount }, bets }),
+      ok: true, effect: record(state, closed, "closed", ctx.nowMs, { outcome: { number, color: color(number) }, verification: { source, pockets: pocketCount }, bets: recalledBets(round, configOf(state.tableId).currency) }),
       resume: () => ({
         ok: true, state: { ...state, round: closed },
         events: [
@@ -335,7 +338,9 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
           const parts: Record<string, { refunds: { holdId: string; stakeMinor: string }[] }> = {};
           for (const b of round.bets) (parts[b.userId] ??= { refunds: [] }).refunds.push({ holdId: b.holdId, stakeMinor: b.stakeMinor });
           return {
-            ok: true, effect: record(state, done, "voided", ctx.nowMs, { voidReason: reason }),
+            // The bets go into recall with the void (they were never recorded if the round had not closed):
+            // each player recalls the round with their refunded stakes, the operator every bet.
+            ok: true, effect: record(state, done, "voided", ctx.nowMs, { voidReason: reason, bets: recalledBets(round, config.currency), payouts: round.bets.map((b) => ({ betId: b.betId, payoutMinor: b.stakeMinor })) }),
             resume: () => ({ ok: true, state: { ...state, round: done }, events: [{ kind: "round.voided", data: { roundId: round.id, reason, refunded: round.bets.length }, parts }] }),
           };
         });
