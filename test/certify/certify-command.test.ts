@@ -15,11 +15,19 @@ describe("croupier certify", () => {
   it("certifies every game with a small run and writes a JSON and an HTML report", async () => {
     const out = mkdtempSync(join(tmpdir(), "croupier-certify-"));
     const run = await runCroupier(["certify", "--game", "all", "--seed", "ci", "--out", out, ...small]);
-    expect(run.stdout).toContain("CERTIFICATION PASSED");
+    expect(run.stdout).toContain("CERTIFICATION PASSED at family-wise level 0.01");
+    expect(run.stdout).toContain("Rule: Holm–Bonferroni over all");
+    expect(run.stdout).not.toContain("0/0");
+    expect(run.stdout).toMatch(/roulette +10,000 .* 1\/1 +PASS/);
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/rounds\/s/);
     const report = JSON.parse(readFileSync(join(out, "report.json"), "utf8"));
     expect(report.passed).toBe(true);
+    expect(report.family).toMatchObject({ alpha: 0.01, rejected: 0, passed: true });
+    const decisions = report.games.flatMap((g: { decisions: { rank: number; pValue: number; adjustedP: number; threshold: number }[] }) => g.decisions);
+    expect(decisions).toHaveLength(report.family.decisions);
+    expect(decisions.map((d: { rank: number }) => d.rank).sort((a: number, b: number) => a - b)).toEqual(Array.from({ length: decisions.length }, (_, i) => i + 1));
+    for (const d of decisions) expect(d.adjustedP).toBeGreaterThanOrEqual(d.pValue);
     expect(report.games.map((g: { game: string }) => g.game)).toEqual(["roulette", "slots", "blackjack", "holdem"]);
     for (const game of report.games) {
       expect(game.rounds).toBe(10_000);
@@ -32,12 +40,18 @@ describe("croupier certify", () => {
     expect(roulette.rtp.ci99[0]).toBeLessThan(0.972973);
     expect(slots.fits).toHaveLength(5);
     expect(blackjack.rtp.theoretical).toBeNull();
-    expect(blackjack.rtp.passed).toBeNull();
+    expect(blackjack.rtp.test).toBeNull();
+    expect(roulette.rtp.test.decision).toBe("roulette · RTP · measured vs exact RTP (two-sided z) · return per stake");
+    // Roulette: 6 outcome tests, 10 NIST tests × 2, RTP; its paytable check holds.
+    expect(roulette.decisions).toHaveLength(27);
+    expect(roulette.checks).toEqual([expect.objectContaining({ passed: true, detail: "8 of 8 bet kinds" })]);
     expect(holdem.rtp).toBeNull();
     expect(holdem.checks.every((c: { passed: boolean }) => c.passed)).toBe(true);
     expect(holdem.fits.map((f: { sequence: string }) => f.sequence)).toContain("first player's starting hand (169 classes)");
     const html = readFileSync(join(out, "report.html"), "utf8");
     expect(html).toContain("<svg");
+    expect(html).toContain("adjusted p");
+    expect(html).toContain("All decisions, smallest raw p-value first");
     expect(html).not.toMatch(/<script|<link|src="http/);
   }, 120_000);
 
