@@ -130,20 +130,25 @@ export function planWorkers(game: CertifiedGame, options: CertifyOptions, fileBy
   });
 }
 
-async function runGame(game: CertifiedGame, options: CertifyOptions, progress: Progress): Promise<WorkerResult[]> {
+/** Plays the planned worker inputs of one game; `report` receives each worker's progress messages. */
+export type GameRunner = (inputs: readonly WorkerInput[], report: (message: WorkerMessage) => void) => Promise<WorkerResult[]>;
+
+/** The command's runner: one worker thread per input. */
+const threadRunner: GameRunner = (inputs, report) => Promise.all(inputs.map((input, index) => new Promise<WorkerResult>((resolvePromise, reject) => {
+  const worker = startWorker(input);
+  worker.on("message", (message: WorkerMessage) => {
+    if (message.type === "progress") report(message);
+    else resolvePromise(message.result);
+  });
+  worker.on("error", reject);
+  worker.on("exit", (code) => { if (code !== 0) reject(new Error(`certify worker ${index} exited with ${code}`)); });
+})));
+
+async function runGame(game: CertifiedGame, options: CertifyOptions, progress: Progress, runner: GameRunner): Promise<WorkerResult[]> {
   const inputs = planWorkers(game, options, options.rngFile === null ? null : statSync(options.rngFile).size);
   progress.start(game, inputs.reduce((sum, input) => sum + input.rounds, 0));
-  const runs = inputs.map((input, index) => new Promise<WorkerResult>((resolvePromise, reject) => {
-    const worker = startWorker(input);
-    worker.on("message", (message: WorkerMessage) => {
-      if (message.type === "progress") progress.advance(message.rounds);
-      else resolvePromise(message.result);
-    });
-    worker.on("error", reject);
-    worker.on("exit", (code) => { if (code !== 0) reject(new Error(`certify worker ${index} exited with ${code}`)); });
-  }));
   try {
-    return await Promise.all(runs);
+    return await runner(inputs, (message) => { if (message.type === "progress") progress.advance(message.rounds); });
   } finally {
     progress.finish();
   }
@@ -352,14 +357,17 @@ function describeSource(options: CertifyOptions, games: readonly GameReport[], e
   return options.seed === null ? "CryptoRng (node CSPRNG)" : `SeededRng, seed "${options.seed}" (reproducible; not for production)`;
 }
 
-/** Plays and judges a whole run; the command and the false-alarm benchmark share it. */
-export async function certify(options: CertifyOptions, progress = new Progress()): Promise<CertifyReport> {
+/**
+ * Plays and judges a whole run. The command runs each game's workers as threads; the false-alarm
+ * benchmark passes a runner that calls the same worker code in its own thread, a hundred runs in a row.
+ */
+export async function certify(options: CertifyOptions, progress = new Progress(), runner: GameRunner = threadRunner): Promise<CertifyReport> {
   const startedAt = new Date().toISOString();
   const measured: MeasuredGame[] = [];
   let exhausted = false;
   for (const game of options.games) {
     const started = performance.now();
-    const results = await runGame(game, options, progress);
+    const results = await runGame(game, options, progress, runner);
     exhausted ||= results.some((result) => result.exhausted);
     const rounds = results.reduce((sum, result) => sum + result.rounds, 0);
     if (rounds < roundsMin) throw new ConfigError(`${options.rngFile ?? "the generator"} supplied only ${rounds.toLocaleString("en")} rounds of ${game}; the battery needs at least ${roundsMin.toLocaleString("en")}: supply a longer stream`);

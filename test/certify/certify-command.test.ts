@@ -1,11 +1,13 @@
 // `croupier certify` and `croupier verify` as a user runs them: real child processes through tsx.
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { hashServerSeed, ProvablyFairRng, shuffleInPlace } from "../../src/engine/rng/index.js";
 import { spin } from "../../src/engine/roulette/index.js";
 import { formatCard, orderedDeck } from "../../src/engine/poker/cards.js";
+import { SeededRng } from "../../src/engine/rng/seeded.rng.js";
+import { captureStream } from "../support/captured-stream.js";
 import { runCroupier } from "../support/process.js";
 
 // Small enough for CI; NIST's uniformity check needs at least 55 sequences.
@@ -59,6 +61,37 @@ describe("croupier certify", () => {
     const run = await runCroupier(["certify", "--game", "baccarat"]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("--game must be one of");
+    const alpha = await runCroupier(["certify", "--game", "roulette", "--alpha", "1"]);
+    expect(alpha.code).toBe(2);
+    expect(alpha.stderr).toContain("--alpha must be a number in (0, 0.5]");
+  });
+
+  it("certifies a captured byte stream: the run lasts as long as the file, at the --alpha asked for", async () => {
+    const file = captureStream(new SeededRng("lab capture"), 40_000);
+    const out = mkdtempSync(join(tmpdir(), "croupier-certify-"));
+    const run = await runCroupier(["certify", "--game", "roulette", "--rng-file", file, "--alpha", "0.05", "--out", out, "--workers", "2", "--nist-sequences", "60", "--nist-bits", "8192"]);
+    expect(run.stdout).toContain("CERTIFICATION PASSED at family-wise level 0.05");
+    expect(run.code).toBe(0);
+    const report = JSON.parse(readFileSync(join(out, "report.json"), "utf8"));
+    // One 32-bit word per spin (a rejection is a ~1e-9 event for 37 pockets), so 40,000 words make 40,000 spins.
+    expect(report.games[0].rounds).toBe(40_000);
+    expect(report.rng).toBe("captured stream captured.bin (160,000 bytes, big-endian 32-bit words); the stream ran out after 40,000 rounds");
+    expect(report.games[0].nist.sequences).toBe(60);
+    expect(report.family).toMatchObject({ alpha: 0.05, decisions: 27 });
+  }, 120_000);
+
+  it("refuses a captured stream too short to certify, and one meant for every game", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "croupier-stream-"));
+    writeFileSync(join(dir, "tiny.bin"), Buffer.alloc(512));
+    const tiny = await runCroupier(["certify", "--game", "roulette", "--rng-file", join(dir, "tiny.bin"), "--out", dir]);
+    expect(tiny.code).toBe(2);
+    expect(tiny.stderr).toContain("holds 512 bytes, fewer than one NIST sequence of 131,072 bits");
+    const short = await runCroupier(["certify", "--game", "roulette", "--rng-file", join(dir, "tiny.bin"), "--nist-bits", "1024", "--out", dir]);
+    expect(short.code).toBe(2);
+    expect(short.stderr).toContain("supplied only 128 rounds of roulette; the battery needs at least 1,000");
+    const all = await runCroupier(["certify", "--game", "all", "--rng-file", join(dir, "tiny.bin")]);
+    expect(all.code).toBe(2);
+    expect(all.stderr).toContain("--rng-file certifies one game at a time");
   });
 });
 
