@@ -337,7 +337,8 @@ export function summaryTable(report: CertifyReport): string {
   ];
   const all = report.games.flatMap((game) => game.decisions).sort((a, b) => a.rank - b.rank);
   for (const d of all) {
-    const what = `${d.kind}: ${d.test}${d.on === "raw bits" || d.kind === "RTP" ? "" : ` on ${d.on}`}`;
+    const test = d.kind === d.test ? d.kind : `${d.kind}: ${d.test}`;
+    const what = `${test}${d.on === "raw bits" || d.kind === "RTP" ? "" : ` on ${d.on}`}`;
     lines.push(`${String(d.rank).padStart(4)}  ${d.scope.padEnd(9)} ${what.slice(0, 66).padEnd(66)} ${pText(d.pValue).padEnd(10)} ${pText(d.adjustedP).padEnd(10)} ${d.threshold.toExponential(2).padEnd(9)} ${d.rejected ? "REJECTED" : "accept"}`);
   }
   for (const game of report.games) for (const check of game.checks) if (!check.passed) lines.push(`  ${game.game}: check failed: ${check.name}: ${check.detail}`);

@@ -100,9 +100,19 @@ function sourceOf(input: WorkerInput): Rng {
   return input.seed === null ? new CryptoRng() : new SeededRng(input.seed);
 }
 
+/** Blackjack shuffles its first shoe as the table opens: a captured range too short for it ends here, with a message. */
+function startSimulation(rng: Rng, input: WorkerInput): Simulation {
+  try {
+    return simulations[input.game](rng, input);
+  } catch (error) {
+    if (error instanceof StreamExhausted) throw new Error(`the captured stream's ${input.file?.length ?? 0} bytes for this worker ran out before the first ${input.game} round: supply a longer stream`);
+    throw error;
+  }
+}
+
 export function runWorker(input: WorkerInput, report: (message: WorkerMessage) => void, source: Rng = sourceOf(input)): WorkerResult {
   const tap = new TapRng(source, new Uint32Array(input.nistSequences * Math.ceil(input.nistBits / 32)));
-  const simulation = simulations[input.game](tap, input);
+  const simulation = startSimulation(tap, input);
   const checkpoints: Checkpoint[] = [];
   const every = Math.max(1, Math.floor(input.rounds / Math.max(1, input.checkpoints)));
   let reported = 0;
