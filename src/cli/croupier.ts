@@ -20,8 +20,9 @@ Usage:
   croupier keys rotate [options]     add a new Ed25519 signing key; older keys verify until their tokens expire
   croupier user create --username U [--email E] [--role player|dealer|operator] --password-stdin [options]
                                      create an account, for example the first operator
-  croupier certify --game <slots|roulette|blackjack|holdem|all> [--rounds N] [--seed S] [--out DIR] [--workers K]
-                                     run the RNG and RTP certification battery and write a report
+  croupier certify --game <slots|roulette|blackjack|holdem|all> [--rounds N] [--seed S | --rng-file F] [--alpha A] [--out DIR] [--workers K]
+                                     run the RNG and RTP certification battery (one verdict at family-wise level A, default 0.01)
+                                     on a generator or a captured byte stream, and write a report
   croupier verify --server-seed S --client-seed C --nonce N --game <roulette|slots> [--result R]
                                      recompute a provably-fair round from revealed seeds and check its result
   croupier loadtest [options]        simulated players over WebSockets, latency report, money reconciliation (loadtest --help)
