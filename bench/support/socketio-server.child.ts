@@ -5,10 +5,22 @@ import { Server } from "socket.io";
 
 const room = "bench";
 const http = createServer();
-const io = new Server(http, { serveClient: false, perMessageDeflate: false, transports: ["websocket"], maxHttpBufferSize: 16_384 });
+// SOCKETIO_RECOVERY=1 turns on Socket.IO's connection state recovery (its resume: missed packets
+// replayed to a client that reconnects within the window), for the resume benchmark.
+const recovery = process.env.SOCKETIO_RECOVERY === "1";
+const io = new Server(http, {
+  serveClient: false, perMessageDeflate: false, transports: ["websocket"], maxHttpBufferSize: 16_384,
+  ...(recovery ? { connectionStateRecovery: { maxDisconnectionDuration: 120_000, skipMiddlewares: true } } : {}),
+});
 io.on("connection", (socket) => {
-  void socket.join(room);
+  // A recovered socket is back in its rooms already.
+  if (!socket.recovered) void socket.join(room);
   socket.on("bcast", (payload: string) => io.to(room).emit("e", payload));
+  // An event other members receive, acknowledged to its sender once sent (the resume benchmark's "note").
+  socket.on("note", (payload: string, ack?: () => void) => {
+    socket.to(room).emit("e", payload);
+    ack?.();
+  });
 });
 http.listen(0, "127.0.0.1", () => {
   const address = http.address();

@@ -13,8 +13,8 @@ export function startRawWsServer(mode: "send" | "preframed"): Promise<SocketIoSe
   return startChild(rawChildPath, { RAW_WS_MODE: mode });
 }
 
-export function startSocketIoServer(): Promise<SocketIoServer> {
-  return startChild(childPath, {});
+export function startSocketIoServer(options: { readonly recovery?: boolean } = {}): Promise<SocketIoServer> {
+  return startChild(childPath, options.recovery === true ? { SOCKETIO_RECOVERY: "1" } : {});
 }
 
 function startChild(path: string, env: Record<string, string>): Promise<SocketIoServer> {
