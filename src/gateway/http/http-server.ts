@@ -9,6 +9,7 @@ import { registerAuthRoutes } from "./auth.routes.js";
 import { registerOperatorRoutes } from "./operator.routes.js";
 import { registerPaymentsRoutes, type PaymentsHttpDeps } from "./payments.routes.js";
 import { registerWalletRoutes } from "./wallet.routes.js";
+import { registerWebStatic } from "./web-static.js";
 
 export interface ReadinessReport {
   readonly ready: boolean;
@@ -29,6 +30,8 @@ export interface HttpServerDeps {
   readonly metricsText?: () => Promise<string>;
   /** The wallet, payments and operator endpoints; absent in servers that only do accounts. */
   readonly money?: Omit<PaymentsHttpDeps, "auth">;
+  /** The built web pages served at / and /console (default dist/web); null serves none. */
+  readonly webDir?: string | null;
 }
 
 const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
@@ -94,6 +97,8 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
     registerOperatorRoutes(app, money);
     await registerPaymentsRoutes(app, money);
   }
+
+  if (deps.webDir !== null) await registerWebStatic(app, deps.webDir);
 
   app.get("/.well-known/jwks.json", { schema: { tags: ["auth"], summary: "Public keys that verify access tokens" } }, async () => deps.jwks());
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
