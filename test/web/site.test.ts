@@ -45,9 +45,10 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "croupier-web-"));
   const created = await runCroupier(["user", "create", "--username", "boss", "--role", "operator", "--password-stdin", "--data-dir", dataDir, ...fastHashFlags], { stdin: `${password}\n` });
   expect(created.code, created.stderr).toBe(0);
-  server = await serveCroupier(["--data-dir", dataDir, "--log-level", "warn", "--roulette-betting-ms", "4000", "--roulette-results-ms", "1500", "--payments-sandbox-webhook-delay-ms", "20"]);
+  server = await serveCroupier(["--data-dir", dataDir, "--log-level", "warn", "--roulette-betting-ms", "4000", "--roulette-results-ms", "1500", "--payments-sandbox-webhook-delay-ms", "20",
+    "--blackjack-betting-ms", "3000", "--blackjack-turn-ms", "3000", "--holdem-between-hands-ms", "10000"], {}, 240_000);
   browser = await launchChromium();
-}, 180_000); // two processes start on a busy machine: each runs the migrations (PGlite) first
+}, 480_000); // two processes start one after the other (PGlite is one process's at a time); slow on a busy machine
 
 afterAll(async () => {
   await browser?.close();
@@ -77,6 +78,7 @@ describe("player site", () => {
     const username = uniqueUser("p");
     await register(page, username);
     await page.getByTestId("jackpot").first().waitFor();
+    await expect.poll(() => page.getByTestId("tables").textContent()).toContain("Roulette 1");
     await screenshots(page, "lobby");
 
     await deposit(page, "100.00");
@@ -150,14 +152,14 @@ describe("operator console", () => {
     const withdraw = pp.getByTestId("withdrawal");
     await withdraw.getByLabel("Amount (EUR)").fill("30.00");
     await withdraw.getByRole("button", { name: "Request withdrawal" }).click();
-    await expect.poll(() => pp.getByTestId("withdrawal-status").textContent()).toContain("pending");
+    await expect.poll(() => pp.getByTestId("withdrawal-status").textContent(), { timeout: 20_000 }).toContain("pending");
 
     const operator = await open("/console");
     const op = operator.page;
     await screenshots(op, "console-login");
     await login(op, "boss");
     await op.getByTestId("ledger-check").waitFor();
-    await expect.poll(() => op.getByTestId("ledger-check").textContent()).toContain("debits = credits");
+    await expect.poll(() => op.getByTestId("ledger-check").textContent(), { timeout: 20_000 }).toContain("debits = credits");
     await screenshots(op, "console-overview");
 
     await op.getByRole("link", { name: "Withdrawals" }).click();
@@ -166,10 +168,10 @@ describe("operator console", () => {
     await screenshots(op, "console-withdrawals");
     await row.getByRole("button", { name: "Approve" }).click();
     await op.getByRole("combobox").selectOption("paid");
-    await expect.poll(() => op.locator("[data-testid=withdrawals]").textContent()).toContain("30.00 EUR");
+    await expect.poll(() => op.locator("[data-testid=withdrawals]").textContent(), { timeout: 20_000 }).toContain("30.00 EUR");
     await pp.reload();
     await pp.getByRole("link", { name: "Wallet" }).click();
-    await expect.poll(() => pp.getByTestId("balance").textContent()).toContain("70.00");
+    await expect.poll(() => pp.getByTestId("balance").textContent(), { timeout: 20_000 }).toContain("70.00");
 
     // The player bets at roulette 2; the operator voids the round with a reason; the player is refunded.
     await pp.goto(`${server.url}/#/roulette/2`);
@@ -185,10 +187,74 @@ describe("operator console", () => {
     await expect.poll(() => pp.locator(".card", { hasText: "This round" }).textContent()).toContain("Refunded 1.00 EUR");
     await screenshots(op, "console-tables");
 
-    await op.getByRole("link", { name: "Dealer" }).click();
-    await op.getByTestId("dealer-phase").waitFor();
+    // The operator runs a live round from the dealer view: open betting, a cue, close, enter the number.
+    await op.getByRole("link", { name: "Dealer", exact: true }).click();
+    await expect.poll(() => op.getByTestId("dealer-phase").textContent(), { timeout: 10_000 }).toBe("waiting");
+    await op.getByRole("button", { name: "Open betting" }).click();
+    await expect.poll(() => op.getByTestId("dealer-phase").textContent()).toBe("betting");
+    await op.getByRole("button", { name: "no more bets" }).click();
+    await op.getByRole("button", { name: "Close betting" }).click();
+    await expect.poll(() => op.getByTestId("dealer-phase").textContent()).toBe("closed");
+    await op.getByLabel("result number").fill("17");
+    await op.getByRole("button", { name: "Enter result" }).click();
+    await expect.poll(() => op.getByTestId("dealer-result").textContent(), { timeout: 10_000 }).toBe("17");
     await screenshots(op, "console-dealer");
     expect(player.errors).toEqual([]);
     expect(operator.errors).toEqual([]);
+  });
+});
+
+describe("blackjack", () => {
+  it("a player sits, bets and plays a hand that a second browser watches card for card", async () => {
+    const [{ watched: player }, { watched: watcher }] = await Promise.all([playerWithMoney(), playerWithMoney()]);
+    const pp = player.page;
+    const pw = watcher.page;
+    await pp.goto(`${server.url}/#/blackjack/2`);
+    await pw.goto(`${server.url}/#/blackjack/2`);
+    await pp.getByRole("button", { name: "Sit here" }).first().click();
+    await untilBetting(pp, 1);
+    await pp.getByRole("button", { name: "Bet", exact: true }).click();
+    // Stand when the turn comes (or let the turn timer stand); the round is paid either way.
+    const stand = pp.getByRole("button", { name: "Stand" });
+    await expect.poll(async () => (await pp.getByTestId("bj-return").count()) > 0 || await stand.isEnabled(), { timeout: 20_000 }).toBe(true);
+    if (await stand.isEnabled()) await stand.click().catch(() => undefined);
+    await pp.getByTestId("bj-return").waitFor({ timeout: 20_000 });
+    const cardsOf = (page: Page) => page.locator(".seat").first().locator(".playing-card").allTextContents();
+    const played = await cardsOf(pp);
+    expect(played.length).toBeGreaterThanOrEqual(2);
+    await expect.poll(() => cardsOf(pw)).toEqual(played);
+    await screenshots(pp, "blackjack");
+    expect(player.errors).toEqual([]);
+    expect(watcher.errors).toEqual([]);
+  });
+});
+
+describe("hold'em", () => {
+  it("two players sit, each sees only their own hole cards, the one to act folds, the pot is awarded", async () => {
+    const [a, b] = await Promise.all([playerWithMoney(), playerWithMoney()]);
+    const [pa, pb] = [a.watched.page, b.watched.page];
+    for (const page of [pa, pb]) await page.goto(`${server.url}/#/holdem/2`);
+    await pa.getByRole("button", { name: "Sit (100.00)" }).first().click();
+    await expect.poll(() => pb.locator(".seat").first().textContent(), { timeout: 10_000 }).toContain("100.00");
+    await pb.getByRole("button", { name: "Sit (100.00)" }).first().click();
+    const holeCards = (page: Page) => page.getByTestId("hole-cards").locator(".playing-card").allTextContents();
+    await expect.poll(() => holeCards(pa), { timeout: 20_000 }).toHaveLength(2);
+    await expect.poll(() => holeCards(pb), { timeout: 20_000 }).toHaveLength(2);
+    expect(await holeCards(pa)).not.toEqual(await holeCards(pb));
+    // Nobody's seat shows another player's cards before a showdown.
+    for (const page of [pa, pb]) expect(await page.locator(".seat .playing-card").count()).toBe(0);
+
+    const folder = await (async () => {
+      for (let i = 0; i < 200; i++) {
+        for (const page of [pa, pb]) if (await page.getByRole("button", { name: "Fold" }).isEnabled()) return page;
+        await pa.waitForTimeout(100);
+      }
+      throw new Error("no player was given the turn");
+    })();
+    await folder.getByRole("button", { name: "Fold" }).click();
+    for (const page of [pa, pb]) await expect.poll(() => page.locator(".wins").textContent(), { timeout: 15_000 }).toContain("pot 1");
+    await screenshots(pa, "holdem");
+    expect(a.watched.errors).toEqual([]);
+    expect(b.watched.errors).toEqual([]);
   });
 });

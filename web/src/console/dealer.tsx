@@ -25,16 +25,16 @@ export function Dealer({ session, tableId }: { session: Session; tableId: string
         <p class="table-status">
           <span class="phase" data-testid="dealer-phase">{state === null ? "joining…" : state.open ? (round?.phase ?? "waiting") : "table closed"}</span>
           {left !== null && <span class="countdown">{left}s</span>}
-          {round?.phase === "results" && round.number !== null && <span class={`result pocket-${pocketColor(round.number)}`}>{round.number}</span>}
+          {round?.phase === "results" && round.number !== null && <span class={`result pocket-${pocketColor(round.number)}`} data-testid="dealer-result">{round.number}</span>}
           <span class="hint">{watching} watching</span>
         </p>
-        <div class="actions">
+        <fieldset class="actions plain" disabled={state === null}>
           <button class="primary" onClick={() => act({ kind: "open" })}>Open betting</button>
           <button onClick={() => act({ kind: "close" })}>Close betting</button>
           <input aria-label="result number" inputMode="numeric" placeholder="0–36" value={number} onInput={(e) => setNumber(e.currentTarget.value)} />
           <button disabled={!/^\d{1,2}$/.test(number) || Number(number) > 36} onClick={() => act({ kind: "result", number: Number(number) }).then(() => setNumber(""))}>Enter result</button>
           <button onClick={() => act({ kind: "result", rng: true })}>Ask the RNG</button>
-        </div>
+        </fieldset>
         <h3>Cues</h3>
         <div class="actions">{cues.map((c) => <button key={c} onClick={() => act({ kind: "cue", name: c })}>{c.replace(/-/g, " ")}</button>)}</div>
         <ErrorLine error={error} />

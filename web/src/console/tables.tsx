@@ -26,7 +26,7 @@ export function Tables({ session }: { session: Session }) {
   return (
     <Card title="Tables">
       <ErrorLine error={error} />
-      <table class="list" data-testid="op-tables">
+      <table class="list stack" data-testid="op-tables">
         <thead><tr><th>Table</th><th>State</th><th>Players</th><th>Limits</th><th>Actions</th></tr></thead>
         <tbody>{tables.map((t) => <TableRow key={t.room} table={t} act={act} />)}</tbody>
       </table>

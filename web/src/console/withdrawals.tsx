@@ -27,7 +27,7 @@ export function Withdrawals({ session }: { session: Session }) {
         <button onClick={load}>Refresh</button>
       </div>
       <ErrorLine error={error} />
-      <table class="list" data-testid="withdrawals">
+      <table class="list stack" data-testid="withdrawals">
         <thead><tr><th>Requested</th><th>Player</th><th class="num">Amount</th><th>Card</th><th>Status</th><th /></tr></thead>
         <tbody>
           {rows.map((w) => (

@@ -7,7 +7,7 @@ import { Card, ErrorLine, useAction } from "../shared/ui.js";
 interface TableRow { room: string; kind: string; tableId: string; open: boolean; phase: string | null; playersSeated: number; limits: Record<string, unknown> | null }
 
 const gameNames: Record<string, string> = { roulette: "Roulette", live: "Live roulette", blackjack: "Blackjack", holdem: "Hold'em" };
-const playable = new Set(["roulette", "live"]);
+const playable = new Set(["roulette", "live", "blackjack", "holdem"]);
 
 /** The lobby: every table with its phase, and the progressive jackpot ticking live from `lobby:main`. */
 export function Lobby({ session }: { session: Session }) {
@@ -37,7 +37,7 @@ export function Lobby({ session }: { session: Session }) {
                 <span class="game">{gameNames[t.kind] ?? t.kind} {t.tableId}</span>
                 <span class="phase">{t.open ? (t.phase ?? "waiting") : "closed"}</span>
                 <span class="players">{t.playersSeated} playing</span>
-                {playable.has(t.kind) ? <a class="button primary" href={`#/${t.kind}/${encodeURIComponent(t.tableId)}`}>Join</a> : <span class="hint">view coming</span>}
+                {playable.has(t.kind) ? <a class="button primary" href={`#/${t.kind}/${encodeURIComponent(t.tableId)}`}>Join</a> : <span class="hint">no view yet</span>}
               </li>
             ))}
           </ul>

@@ -9,6 +9,8 @@ import { Wallet } from "./wallet.js";
 import { Slots } from "./slots.js";
 import { Roulette } from "./roulette.js";
 import { Recall } from "./recall.js";
+import { Blackjack } from "./blackjack.js";
+import { Holdem } from "./holdem.js";
 
 const session = new Session("croupier.player.refresh");
 
@@ -42,6 +44,8 @@ function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
         {page === "wallet" && <Wallet session={session} />}
         {page === "slots" && <Slots session={session} />}
         {(page === "roulette" || page === "live") && <Roulette key={`${page}:${arg}`} session={session} room={`${page}:${arg}`} />}
+        {page === "blackjack" && <Blackjack key={arg} session={session} room={`blackjack:${arg}`} />}
+        {page === "holdem" && <Holdem key={arg} session={session} room={`holdem:${arg}`} />}
         {page === "history" && <Recall session={session} roundId={route[1]} />}
       </main>
     </>
