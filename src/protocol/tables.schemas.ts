@@ -24,6 +24,20 @@ export type TableSummary = Static<typeof TableSummary>;
 
 export const TableList = Type.Object({ tables: Type.Array(TableSummary) });
 
+/** What every logged-in player sees of a table in the lobby: no user ids, only how many play. */
+export const PublicTableSummary = Type.Object({
+  room: Type.String(),
+  kind: TableSummary.properties.kind,
+  tableId: Type.String(),
+  open: Type.Boolean(),
+  roundId: Type.Union([Type.String(), Type.Null()]),
+  phase: Type.Union([Type.String(), Type.Null()]),
+  playersSeated: Type.Integer({ description: "seated players (roulette: players with bets in the round in play)" }),
+  limits: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
+});
+export type PublicTableSummary = Static<typeof PublicTableSummary>;
+export const PublicTableList = Type.Object({ tables: Type.Array(PublicTableSummary) });
+
 export const TableRoomParams = Type.Object({ room: Type.String({ minLength: 3, maxLength: 80, pattern: "^[a-z]+:[A-Za-z0-9_.-]{1,64}$" }) }, { additionalProperties: false });
 
 const decimal = Type.String({ pattern: "^[0-9]{1,15}(\\.[0-9]{1,8})?$" });

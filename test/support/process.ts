@@ -24,13 +24,13 @@ export function runCroupier(args: string[], options: { stdin?: string; env?: Rec
 
 export interface ServingProcess { readonly url: string; readonly child: ChildProcess; output(): string; stop(signal?: NodeJS.Signals): Promise<number | null> }
 
-/** Starts `croupier serve` and resolves once it prints the URL it serves on. */
-export function serveCroupier(args: string[], env: Record<string, string> = {}): Promise<ServingProcess> {
+/** Starts `croupier serve` and resolves once it prints the URL it serves on (within `startMsMax`). */
+export function serveCroupier(args: string[], env: Record<string, string> = {}, startMsMax = 60_000): Promise<ServingProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", cli, "serve", "--port", "0", "--host", "127.0.0.1", ...testServeFlags, ...args], { env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
-    const timer = setTimeout(() => reject(new Error(`croupier serve did not start:\n${output}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`croupier serve did not start:\n${output}`)), startMsMax);
     const onData = (d: Buffer) => {
       output += d;
       const match = /Croupier is serving on (\S+)/.exec(output);

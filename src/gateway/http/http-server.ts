@@ -12,6 +12,7 @@ import { registerOperatorRoutes } from "./operator.routes.js";
 import { registerPaymentsRoutes, type PaymentsHttpDeps } from "./payments.routes.js";
 import { registerWalletRoutes } from "./wallet.routes.js";
 import { bearerMatches, registerSecurityHeaders } from "./security-headers.js";
+import { registerWebStatic } from "./web-static.js";
 
 export interface ReadinessReport {
   readonly ready: boolean;
@@ -39,6 +40,8 @@ export interface HttpServerDeps {
   readonly money?: Omit<PaymentsHttpDeps, "auth">;
   /** The audit log of operator and dealer actions, and its endpoint. */
   readonly audit: AuditTrail;
+  /** The built web pages served at / and /console (default dist/web); null serves none. */
+  readonly webDir?: string | null;
 }
 
 /** Longer than any path parameter a schema accepts (round ids: 200), so the schema, not the router, refuses one. */
@@ -128,6 +131,8 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
     registerOperatorRoutes(app, { ...money, audit: deps.audit });
     await registerPaymentsRoutes(app, money);
   }
+
+  if (deps.webDir !== null) await registerWebStatic(app, deps.webDir);
 
   app.get("/.well-known/jwks.json", { schema: { tags: ["auth"], summary: "Public keys that verify access tokens" } }, async () => deps.jwks());
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());

@@ -6,7 +6,7 @@ import type { RoomDirectory } from "../../app/rooms/room-directory.js";
 import type { HostReply } from "../../app/rooms/room-host.js";
 import { summarizeTable, type TableRef } from "../../app/tables/table-summary.js";
 import { ErrorResponse } from "../../protocol/auth.schemas.js";
-import { TableAction, TableActionReply, TableList, TableRoomParams } from "../../protocol/tables.schemas.js";
+import { PublicTableList, TableAction, TableActionReply, TableList, TableRoomParams } from "../../protocol/tables.schemas.js";
 import { detailOf, type AuditTrail } from "../../app/audit/audit-trail.js";
 import { httpActor } from "./audit.routes.js";
 import { requireAuth } from "./auth.routes.js";
@@ -40,6 +40,14 @@ export function registerTableRoutes(app: FastifyInstance, deps: TableHttpDeps): 
     schema: { tags: ["operator"], summary: "Every configured table: open or closed, round and phase, players, limits", security: bearer, response: { 200: TableList, ...errorsOf } },
     preHandler: operator,
   }, async () => ({ tables: await Promise.all(deps.tables.map((t) => summarizeTable(deps.log, t))) }));
+
+  app.get("/v1/tables", {
+    schema: { tags: ["tables"], summary: "The lobby's table list: game, open, round and phase, how many play, limits", security: bearer, response: { 200: PublicTableList, ...errorsOf } },
+    preHandler: requireAuth(deps.auth),
+  }, async () => {
+    const summaries = await Promise.all(deps.tables.map((t) => summarizeTable(deps.log, t)));
+    return { tables: summaries.map((t) => ({ room: t.room, kind: t.kind, tableId: t.tableId, open: t.open, roundId: t.roundId, phase: t.phase, playersSeated: t.players.length, limits: t.limits })) };
+  });
 
   app.post("/v1/operator/tables/:room/actions", {
     schema: {

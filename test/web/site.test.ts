@@ -1,0 +1,260 @@
+// The player site and the operator console in Chromium, against a real `croupier serve` process in
+// embedded mode: a player registers, deposits with a sandbox card, spins the slot; two browsers play one
+// roulette round and see the result at the same moment by their synced clocks; an operator approves a
+// withdrawal and voids a round. Screenshots of each page go to docs/screenshots/.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { fastHashFlags, runCroupier, serveCroupier, type ServingProcess } from "../support/process.js";
+import { ensureWebBuilt, launchChromium, login, openPage, register, screenshots, type WatchedPage } from "./browser.js";
+
+const password = "correct horse battery";
+let dataDir: string;
+let server: ServingProcess;
+let browser: Browser;
+const pages: WatchedPage[] = [];
+let seq = 0;
+const uniqueUser = (prefix: string) => `${prefix}${Date.now().toString(36)}${++seq}`;
+
+async function open(path: string): Promise<WatchedPage> {
+  const watched = await openPage(browser, server.url + path);
+  pages.push(watched);
+  return watched;
+}
+
+async function playerWithMoney(): Promise<{ watched: WatchedPage; username: string }> {
+  const watched = await open("/");
+  const username = uniqueUser("p");
+  await register(watched.page, username);
+  await deposit(watched.page, "100.00");
+  return { watched, username };
+}
+
+async function deposit(page: Page, amount: string): Promise<void> {
+  await page.getByRole("link", { name: "Wallet" }).click();
+  const form = page.getByTestId("deposit");
+  await form.getByLabel("Amount (EUR)").fill(amount);
+  await form.getByRole("button", { name: "Deposit" }).click();
+  await expect.poll(() => page.getByTestId("deposit-status").textContent(), { timeout: 15_000 }).toContain("credited");
+}
+
+beforeAll(async () => {
+  ensureWebBuilt();
+  dataDir = mkdtempSync(join(tmpdir(), "croupier-web-"));
+  const created = await runCroupier(["user", "create", "--username", "boss", "--role", "operator", "--password-stdin", "--data-dir", dataDir, ...fastHashFlags], { stdin: `${password}\n` });
+  expect(created.code, created.stderr).toBe(0);
+  server = await serveCroupier(["--data-dir", dataDir, "--log-level", "warn", "--roulette-betting-ms", "4000", "--roulette-results-ms", "1500", "--payments-sandbox-webhook-delay-ms", "20",
+    "--blackjack-betting-ms", "3000", "--blackjack-turn-ms", "3000", "--holdem-between-hands-ms", "10000"], {}, 240_000);
+  browser = await launchChromium();
+}, 480_000); // two processes start one after the other (PGlite is one process's at a time); slow on a busy machine
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe("player site", () => {
+  it("serves the pages with a strict Content-Security-Policy and cacheable hashed assets", async () => {
+    const page = await fetch(server.url + "/");
+    expect(page.status).toBe(200);
+    const csp = page.headers.get("content-security-policy") ?? "";
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain("unsafe-inline");
+    expect(page.headers.get("cache-control")).toBe("no-cache");
+    const asset = /src="(\/assets\/[^"]+\.js)"/.exec(await page.text())?.[1];
+    expect(asset).toBeDefined();
+    const script = await fetch(server.url + asset);
+    expect(script.status).toBe(200);
+    expect(script.headers.get("cache-control")).toContain("immutable");
+    expect((await fetch(server.url + "/console")).status).toBe(200);
+  });
+
+  it("a player registers, deposits with a sandbox card, spins the slot, and stays logged in after a reload", async () => {
+    const { page, errors } = await open("/");
+    await screenshots(page, "login");
+    const username = uniqueUser("p");
+    await register(page, username);
+    await page.getByTestId("jackpot").first().waitFor();
+    await expect.poll(() => page.getByTestId("tables").textContent()).toContain("Roulette 1");
+    await screenshots(page, "lobby");
+
+    await deposit(page, "100.00");
+    await expect.poll(() => page.getByTestId("balance").textContent()).toContain("100.00");
+    await screenshots(page, "wallet");
+
+    await page.getByRole("link", { name: "Slots" }).click();
+    await page.getByLabel("Stake (EUR)").selectOption("1.00");
+    await page.getByTestId("spin").click();
+    await page.getByTestId("spin-result").waitFor();
+    expect(await page.locator(".sym").count()).toBe(15);
+    await screenshots(page, "slots");
+
+    // The refresh token survives a reload (rotated by the refresh), and the spin is in the wallet history.
+    await page.reload();
+    await page.getByRole("link", { name: "Wallet" }).click();
+    await expect.poll(() => page.getByTestId("history").textContent()).toContain("deposit");
+    expect(await page.locator(".who").textContent()).toBe(username);
+    await page.getByRole("button", { name: "Log out" }).click();
+    await page.getByRole("button", { name: "Log in" }).waitFor();
+    expect(errors).toEqual([]);
+  });
+});
+
+/** Waits for a betting phase with at least `secondsMin` left on the page's countdown. */
+async function untilBetting(page: Page, secondsMin: number): Promise<void> {
+  await expect.poll(async () => {
+    const text = await page.getByTestId("countdown").textContent({ timeout: 100 }).catch(() => null);
+    return text === null ? 0 : Number(/\d+/.exec(text)?.[0] ?? 0);
+  }, { timeout: 30_000, interval: 50 }).toBeGreaterThanOrEqual(secondsMin);
+}
+
+describe("roulette", () => {
+  it("two players bet in one round and both see the result at the same moment by their synced clocks", async () => {
+    const [a, b] = await Promise.all([playerWithMoney(), playerWithMoney()]);
+    for (const { watched } of [a, b]) await watched.page.goto(`${server.url}/#/roulette/1`);
+    await untilBetting(a.watched.page, 3);
+    const pa = a.watched.page;
+    const pb = b.watched.page;
+    await pa.getByRole("radio", { name: "5.00", exact: true }).click();
+    await pa.getByRole("button", { name: "Red", exact: true }).click();
+    await pa.getByTestId("place").click();
+    await pb.getByRole("button", { name: "17", exact: true }).click();
+    await pb.getByRole("radio", { name: "Split" }).click();
+    await pb.getByRole("button", { name: "20", exact: true }).click();
+    await pb.getByRole("button", { name: "23", exact: true }).click();
+    await pb.getByTestId("place").click();
+    await pa.getByTestId("placed").waitFor();
+    await pb.getByTestId("placed").waitFor();
+    expect(await pb.getByTestId("placed").textContent()).toContain("2.00 EUR on 2 bet(s)");
+
+    const results = await Promise.all([pa, pb].map(async (page) => {
+      const result = page.getByTestId("result");
+      await result.waitFor({ timeout: 15_000 });
+      return { round: await result.getAttribute("data-round"), number: await result.getAttribute("data-number"), at: Number(await result.getAttribute("data-revealed-at")) };
+    }));
+    const [ra, rb] = results as [typeof results[0], typeof results[0]];
+    expect(ra.round).toBe(rb.round);
+    expect(ra.number).toBe(rb.number);
+    expect(Math.abs(ra.at - rb.at)).toBeLessThan(50);
+    for (const page of [pa, pb]) await page.getByTestId("payout").waitFor({ timeout: 10_000 });
+    await screenshots(pa, "roulette");
+    for (const { watched } of [a, b]) expect(watched.errors).toEqual([]);
+  });
+});
+
+describe("operator console", () => {
+  it("an operator approves a player's withdrawal and voids a roulette round the player bet in", async () => {
+    const { watched: player } = await playerWithMoney();
+    const pp = player.page;
+    const withdraw = pp.getByTestId("withdrawal");
+    await withdraw.getByLabel("Amount (EUR)").fill("30.00");
+    await withdraw.getByRole("button", { name: "Request withdrawal" }).click();
+    await expect.poll(() => pp.getByTestId("withdrawal-status").textContent(), { timeout: 20_000 }).toContain("pending");
+
+    const operator = await open("/console");
+    const op = operator.page;
+    await screenshots(op, "console-login");
+    await login(op, "boss");
+    await op.getByTestId("ledger-check").waitFor();
+    await expect.poll(() => op.getByTestId("ledger-check").textContent(), { timeout: 20_000 }).toContain("debits = credits");
+    await screenshots(op, "console-overview");
+
+    await op.getByRole("link", { name: "Withdrawals" }).click();
+    const row = op.locator("[data-testid=withdrawals] tr", { hasText: "30.00 EUR" }).first();
+    await row.getByRole("button", { name: "Approve" }).waitFor();
+    await screenshots(op, "console-withdrawals");
+    await row.getByRole("button", { name: "Approve" }).click();
+    await op.getByRole("combobox").selectOption("paid");
+    await expect.poll(() => op.locator("[data-testid=withdrawals]").textContent(), { timeout: 20_000 }).toContain("30.00 EUR");
+    await pp.reload();
+    await pp.getByRole("link", { name: "Wallet" }).click();
+    await expect.poll(() => pp.getByTestId("balance").textContent(), { timeout: 20_000 }).toContain("70.00");
+
+    // The player bets at roulette 2; the operator voids the round with a reason; the player is refunded.
+    await pp.goto(`${server.url}/#/roulette/2`);
+    await untilBetting(pp, 3);
+    await pp.getByRole("button", { name: "Black", exact: true }).click();
+    await pp.getByTestId("place").click();
+    await pp.getByTestId("placed").waitFor();
+    await op.getByRole("link", { name: "Tables" }).click();
+    const table = op.locator("tr[data-room='roulette:2']");
+    await table.getByPlaceholder("void reason").fill("wheel fault");
+    await table.getByRole("button", { name: "Void round" }).click();
+    await expect.poll(() => pp.locator(".table-status").textContent(), { timeout: 10_000 }).toContain("round voided: wheel fault");
+    await expect.poll(() => pp.locator(".card", { hasText: "This round" }).textContent()).toContain("Refunded 1.00 EUR");
+    await screenshots(op, "console-tables");
+
+    // The operator runs a live round from the dealer view: open betting, a cue, close, enter the number.
+    await op.getByRole("link", { name: "Dealer", exact: true }).click();
+    await expect.poll(() => op.getByTestId("dealer-phase").textContent(), { timeout: 10_000 }).toBe("waiting");
+    await op.getByRole("button", { name: "Open betting" }).click();
+    await expect.poll(() => op.getByTestId("dealer-phase").textContent()).toBe("betting");
+    await op.getByRole("button", { name: "no more bets" }).click();
+    await op.getByRole("button", { name: "Close betting" }).click();
+    await expect.poll(() => op.getByTestId("dealer-phase").textContent()).toBe("closed");
+    await op.getByLabel("result number").fill("17");
+    await op.getByRole("button", { name: "Enter result" }).click();
+    await expect.poll(() => op.getByTestId("dealer-result").textContent(), { timeout: 10_000 }).toBe("17");
+    await screenshots(op, "console-dealer");
+    expect(player.errors).toEqual([]);
+    expect(operator.errors).toEqual([]);
+  });
+});
+
+describe("blackjack", () => {
+  it("a player sits, bets and plays a hand that a second browser watches card for card", async () => {
+    const [{ watched: player }, { watched: watcher }] = await Promise.all([playerWithMoney(), playerWithMoney()]);
+    const pp = player.page;
+    const pw = watcher.page;
+    await pp.goto(`${server.url}/#/blackjack/2`);
+    await pw.goto(`${server.url}/#/blackjack/2`);
+    await pp.getByRole("button", { name: "Sit here" }).first().click();
+    await untilBetting(pp, 1);
+    await pp.getByRole("button", { name: "Bet", exact: true }).click();
+    // Stand when the turn comes (or let the turn timer stand); the round is paid either way.
+    const stand = pp.getByRole("button", { name: "Stand" });
+    await expect.poll(async () => (await pp.getByTestId("bj-return").count()) > 0 || await stand.isEnabled(), { timeout: 20_000 }).toBe(true);
+    if (await stand.isEnabled()) await stand.click().catch(() => undefined);
+    await pp.getByTestId("bj-return").waitFor({ timeout: 20_000 });
+    const cardsOf = (page: Page) => page.locator(".seat").first().locator(".playing-card").allTextContents();
+    const played = await cardsOf(pp);
+    expect(played.length).toBeGreaterThanOrEqual(2);
+    await expect.poll(() => cardsOf(pw)).toEqual(played);
+    await screenshots(pp, "blackjack");
+    expect(player.errors).toEqual([]);
+    expect(watcher.errors).toEqual([]);
+  });
+});
+
+describe("hold'em", () => {
+  it("two players sit, each sees only their own hole cards, the one to act folds, the pot is awarded", async () => {
+    const [a, b] = await Promise.all([playerWithMoney(), playerWithMoney()]);
+    const [pa, pb] = [a.watched.page, b.watched.page];
+    for (const page of [pa, pb]) await page.goto(`${server.url}/#/holdem/2`);
+    await pa.getByRole("button", { name: "Sit (100.00)" }).first().click();
+    await expect.poll(() => pb.locator(".seat").first().textContent(), { timeout: 10_000 }).toContain("100.00");
+    await pb.getByRole("button", { name: "Sit (100.00)" }).first().click();
+    const holeCards = (page: Page) => page.getByTestId("hole-cards").locator(".playing-card").allTextContents();
+    await expect.poll(() => holeCards(pa), { timeout: 20_000 }).toHaveLength(2);
+    await expect.poll(() => holeCards(pb), { timeout: 20_000 }).toHaveLength(2);
+    expect(await holeCards(pa)).not.toEqual(await holeCards(pb));
+    // Nobody's seat shows another player's cards before a showdown.
+    for (const page of [pa, pb]) expect(await page.locator(".seat .playing-card").count()).toBe(0);
+
+    const folder = await (async () => {
+      for (let i = 0; i < 200; i++) {
+        for (const page of [pa, pb]) if (await page.getByRole("button", { name: "Fold" }).isEnabled()) return page;
+        await pa.waitForTimeout(100);
+      }
+      throw new Error("no player was given the turn");
+    })();
+    await folder.getByRole("button", { name: "Fold" }).click();
+    for (const page of [pa, pb]) await expect.poll(() => page.locator(".wins").textContent(), { timeout: 15_000 }).toContain("pot 1");
+    await screenshots(pa, "holdem");
+    expect(a.watched.errors).toEqual([]);
+    expect(b.watched.errors).toEqual([]);
+  });
+});

@@ -1,0 +1,109 @@
+import { CroupierClient, CroupierError, requestJson, type FetchLike } from "croupier/client";
+
+export interface Me { readonly id: string; readonly username: string; readonly roles: readonly string[] }
+type Method = "GET" | "POST";
+
+const browserFetch: FetchLike = (url, init) => fetch(url, init);
+
+/**
+ * One logged-in player (or operator) in this tab: the SDK client for the WebSocket and the accounts API,
+ * and the bearer calls of the HTTP API. The refresh token is kept in localStorage under `storageKey`, so a
+ * reload stays logged in; it is rotated by every refresh (the SDK's `tokens` event), and a spent token
+ * presented twice revokes the session (docs/ARCHITECTURE.md), which is why only the newest one is stored.
+ */
+export class Session {
+  readonly client: CroupierClient;
+  me: Me | null = null;
+  private accessToken: string | null = null;
+  private refreshing: Promise<void> | null = null;
+
+  constructor(private readonly storageKey: string, origin = location.origin) {
+    const refreshToken = localStorage.getItem(storageKey) ?? undefined;
+    this.client = new CroupierClient({ url: origin, WebSocket: globalThis.WebSocket, fetch: browserFetch, ...(refreshToken === undefined ? {} : { refreshToken }) });
+    this.client.on("tokens", (pair) => {
+      this.accessToken = pair.accessToken;
+      localStorage.setItem(this.storageKey, pair.refreshToken);
+    });
+  }
+
+  get hasStoredLogin(): boolean {
+    return localStorage.getItem(this.storageKey) !== null;
+  }
+
+  /** Resumes a stored login: one refresh (rotating the stored token), then who we are. */
+  async restore(): Promise<Me | null> {
+    if (!this.hasStoredLogin) return null;
+    try {
+      await this.refresh();
+      return await this.loadMe();
+    } catch {
+      localStorage.removeItem(this.storageKey);
+      return null;
+    }
+  }
+
+  async login(login: string, password: string): Promise<Me> {
+    await this.client.login(login, password, deviceId());
+    return this.loadMe();
+  }
+
+  async register(username: string, password: string): Promise<Me> {
+    await this.client.register(username, password);
+    return this.login(username, password);
+  }
+
+  async logout(): Promise<void> {
+    const token = this.accessToken;
+    this.client.close();
+    localStorage.removeItem(this.storageKey);
+    this.me = null;
+    this.accessToken = null;
+    if (token !== null) await this.client.auth.logout(token).catch(() => undefined);
+  }
+
+  /** A bearer call of the HTTP API; an expired access token is refreshed once and the call repeated. */
+  async api<T>(method: Method, path: string, body?: unknown, idempotencyKey?: string): Promise<T> {
+    const send = () => requestJson<T>(browserFetch, path, {
+      method, ...(body === undefined ? {} : { body }), ...(this.accessToken === null ? {} : { token: this.accessToken }),
+      ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+    }, "CLIENT_HTTP");
+    try {
+      return await send();
+    } catch (error) {
+      if (!(error instanceof CroupierError) || error.code !== "AUTH_TOKEN_EXPIRED") throw error;
+      await this.refresh();
+      return send();
+    }
+  }
+
+  /** One refresh at a time: two concurrent ones would present the same token twice and revoke the session. */
+  refresh(): Promise<void> {
+    this.refreshing ??= this.client.refresh().then(() => undefined).finally(() => { this.refreshing = null; });
+    return this.refreshing;
+  }
+
+  private async loadMe(): Promise<Me> {
+    this.me = await this.api<Me>("GET", "/v1/me");
+    return this.me;
+  }
+}
+
+/** A per-browser device id, so the server's sessions list tells this browser apart. */
+function deviceId(): string {
+  let id = localStorage.getItem("croupier.device");
+  if (id === null) {
+    id = `web-${newId().slice(0, 12)}`;
+    localStorage.setItem("croupier.device", id);
+  }
+  return id;
+}
+
+/** A random id for Idempotency-Keys and action ids (the platform CSPRNG). */
+export function newId(): string {
+  return crypto.randomUUID();
+}
+
+export function errorText(error: unknown): string {
+  if (error instanceof CroupierError) return `${error.message} (${error.code}${error.requestId === undefined ? "" : `, request ${error.requestId}`})`;
+  return error instanceof Error ? error.message : String(error);
+}
