@@ -3,7 +3,9 @@
 //
 //   npm run bench                  short mode (the default): a few minutes on a 2-core machine
 //   npm run bench -- --full        full mode: the published figures (docs/BENCHMARKS.md)
-//   npm run bench -- --only fanout one benchmark (ledger, engines, fanout, reveal, resume, idle)
+//   npm run bench -- --only fanout one benchmark (ledger, engines, fanout, reveal, resume, idle, certify-alarms)
+//
+// certify-alarms (100 certification runs, several minutes) is opt-in: it runs with --full or --only.
 //
 // Results go to bench/results/<timestamp>.json and bench/results/latest.md.
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
@@ -11,7 +13,7 @@ import { cpus, freemem, loadavg, totalmem } from "node:os";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { BenchMetric, BenchResult } from "./support/bench-types.js";
 
-interface Entry { readonly name: string; readonly file: string; readonly exportName: string }
+interface Entry { readonly name: string; readonly file: string; readonly exportName: string; readonly optIn?: boolean }
 
 /** Every benchmark of the project; a module another area has not written yet is skipped with a note. */
 const suite: readonly Entry[] = [
@@ -21,6 +23,7 @@ const suite: readonly Entry[] = [
   { name: "reveal", file: "reveal.bench.ts", exportName: "runRevealBench" },
   { name: "resume", file: "resume.bench.ts", exportName: "runResumeBench" },
   { name: "idle", file: "idle.bench.ts", exportName: "runIdleBench" },
+  { name: "certify-alarms", file: "certify-alarms.bench.ts", exportName: "runCertifyAlarmsBench", optIn: true },
 ];
 
 interface Outcome { readonly entry: Entry; readonly seconds: number; readonly result: BenchResult | null; readonly skipped?: string; readonly error?: string }
@@ -89,6 +92,7 @@ async function main(): Promise<void> {
   const outcomes: Outcome[] = [];
   for (const entry of suite) {
     if (only !== null && entry.name !== only) continue;
+    if (entry.optIn === true && only === null && short) continue;
     process.stdout.write(`running ${entry.name} ... `);
     const outcome = await runOne(entry, short);
     outcomes.push(outcome);

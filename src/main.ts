@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { pino, type Logger } from "pino";
 import { Redis } from "ioredis";
 import type { FastifyInstance } from "fastify";
-import { logLevelOf, type Config, type LogArea } from "./config/config.js";
+import { logLevelOf, sandboxPaymentsEnabled, type Config, type LogArea } from "./config/config.js";
 import { AuthService } from "./app/auth/auth.service.js";
 import { SessionGuard } from "./app/auth/session-guard.js";
 import type { Bus } from "./app/ports/bus.js";
@@ -31,7 +31,7 @@ import { Argon2PasswordHasher } from "./adapters/node/password-hasher.argon2.js"
 import { secretTokens } from "./adapters/node/secret-tokens.crypto.js";
 import { JwtKeyRing } from "./adapters/node/jwt-keyring.js";
 import { JoseTokenIssuer, JoseTokenVerifier } from "./adapters/node/tokens.jose.js";
-import { buildHttpServer, type ReadinessReport } from "./gateway/http/http-server.js";
+import { buildHttpServer, buildMetricsServer, type ReadinessReport } from "./gateway/http/http-server.js";
 import { createHttpMetrics } from "./gateway/http/http-metrics.js";
 import { WsGateway } from "./gateway/ws/ws-gateway.js";
 import { createGatewayMetrics } from "./gateway/ws/ws-metrics.js";
@@ -54,6 +54,8 @@ import type { LedgerStore } from "./app/ports/ledger-store.js";
 import { Payments } from "./app/payments/payments.service.js";
 import { createSqlPaymentsStore } from "./adapters/postgres/payments-store.sql.js";
 import { createSqlRequestKeyStore } from "./adapters/postgres/payments-request-keys.sql.js";
+import { createSqlAuditLog } from "./adapters/postgres/audit-log.sql.js";
+import { AuditTrail } from "./app/audit/audit-trail.js";
 import { SandboxPaymentProvider, loadOrCreateSandboxSecret } from "./adapters/sandbox-payments/sandbox-provider.js";
 import { signatureHeader } from "./adapters/sandbox-payments/webhook-signature.js";
 import type { RoundStore } from "./app/ports/round-store.js";
@@ -65,6 +67,7 @@ import { blackjackTableBehavior, defaultBlackjackTable, type BlackjackTableConfi
 import { compileSlot, crownJewels } from "./engine/slots/index.js";
 import { JackpotTicker, type JackpotPool } from "./app/jackpot/jackpot-ticker.js";
 import { Registry } from "prom-client";
+import type { StageObserver } from "./app/ports/metrics.js";
 import { createPromMetrics } from "./adapters/prometheus/metrics.prom.js";
 import { workerMetrics } from "./adapters/prometheus/cluster-metrics.js";
 import { registerRoundRoutes } from "./gateway/http/rounds.routes.js";
@@ -72,6 +75,7 @@ import { registerTableRoutes } from "./gateway/http/tables.routes.js";
 import type { TableKind, TableRef } from "./app/tables/table-summary.js";
 import { hostname } from "node:os";
 import { onBackgroundFailure } from "./app/background.js";
+import { lockDataDir } from "./adapters/node/data-dir-lock.js";
 
 export const version = "0.1.0";
 const passwordLengthMax = 256;
@@ -109,6 +113,10 @@ export interface Services {
   readonly tables: readonly TableRef[];
   /** Every metric of this process, served at /metrics. */
   readonly registry: Registry;
+  /** Times the stages of each action's path (`croupier_action_stage_seconds`). */
+  readonly stages: StageObserver;
+  /** The append-only log of operator and dealer actions (docs/SECURITY.md). */
+  readonly audit: AuditTrail;
   readiness(): Promise<ReadinessReport>;
   close(): Promise<void>;
 }
@@ -201,8 +209,21 @@ function buildPayments(config: Config, db: SqlDb, ledger: LedgerStore, wallet: W
   return { payments, sandbox };
 }
 
-/** Everything but the network listener: used by `serve` and by the admin commands. */
-export async function buildServices(config: Config, logger: Logger = createLogger(config)): Promise<Services> {
+/**
+ * Everything but the network listener: used by `serve` and by the admin commands. In embedded mode the
+ * data folder is locked first (`command` names this process to a second one that finds it locked).
+ */
+export async function buildServices(config: Config, logger: Logger = createLogger(config), command = "serve"): Promise<Services> {
+  const lock = config.databaseUrl === null ? lockDataDir(config.dataDir, `croupier ${command}`) : null;
+  try {
+    return await buildUnlocked(config, logger, () => lock?.release());
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+}
+
+async function buildUnlocked(config: Config, logger: Logger, unlock: () => void): Promise<Services> {
   const mode = config.databaseUrl === null ? "embedded" : "production";
   const registry = new Registry();
   const metrics = createPromMetrics(registry);
@@ -249,6 +270,8 @@ export async function buildServices(config: Config, logger: Logger = createLogge
   const wallet = createWallet(ledger);
   const { payments, sandbox } = buildPayments(config, db, ledger, wallet, bus, logger);
   const rounds = new SqlRoundStore(db);
+  const audit = new AuditTrail(createSqlAuditLog(db), systemClock,
+    (error, entry) => serverLog.error({ err: error, audit: entry }, "audit log write failed; the entry is in this line"));
   const tableConfig: RouletteTableConfig = { ...defaultRouletteTable, bettingMs: config.rouletteBettingMs, resultsMs: config.rouletteResultsMs };
   const tables = new Map<string, RouletteTableConfig>(config.rouletteTables.split(",").map((id) => [id.trim(), tableConfig]));
   const liveTables = new Map<string, RouletteTableConfig>(config.liveTables.split(",").map((id) => [id.trim(), {
@@ -268,13 +291,13 @@ export async function buildServices(config: Config, logger: Logger = createLogge
   const tableRefs = ([["roulette", tables], ["live", liveTables], ["blackjack", blackjackTables], ["holdem", holdemTables]] as const)
     .flatMap(([kind, ids]) => [...ids.keys()].map((tableId): TableRef => ({ kind: kind as TableKind, tableId })));
   const effects = createTableEffectRunner({ wallet, rng: new CryptoRng(), rounds, clock: systemClock, slots, metrics });
-  const directory = new RoomDirectory(nodeId, behaviors, roomLog, lease, bus, systemClock, { ...config, actionIdsRememberedMax, roomActionQueueMax, pendingRequestsMax }, effects);
+  const directory = new RoomDirectory(nodeId, behaviors, roomLog, lease, bus, systemClock, { ...config, actionIdsRememberedMax, roomActionQueueMax, pendingRequestsMax }, effects, metrics.actionStage);
   await directory.start();
   const jackpotTicker = new JackpotTicker({ rooms: directory, wallet, metrics, nodeId }, { room: jackpotLobbyRoom, intervalMs: config.jackpotTickerIntervalMs, pools: [jackpotPool] });
   jackpotTicker.start();
 
   return {
-    config, logger, mode, db, redis, redisScope: side?.scope ?? null, bus, auth, keys, nodeId, roomLog, directory, wallet, rounds, registry, payments, sandbox, tables: tableRefs,
+    config, logger, mode, db, redis, redisScope: side?.scope ?? null, bus, auth, keys, nodeId, roomLog, directory, wallet, rounds, registry, payments, sandbox, tables: tableRefs, stages: metrics.actionStage, audit,
     async readiness() {
       const checks: Record<string, string> = {};
       const dbOk = await check("database", () => db.query("select 1"), checks);
@@ -288,18 +311,22 @@ export async function buildServices(config: Config, logger: Logger = createLogge
       await payments.stop();
       sandbox.close();
       await ledger.close();
+      await rounds.close();
       await roomLog.close();
       await guard.stop();
       await bus.close();
       await throttle.close();
       redis?.disconnect();
       await db.close();
+      unlock();
     },
   };
 }
 
 export interface RunningServer {
   readonly url: string;
+  /** Where /metrics is served when metricsPort is set (else at `url`). */
+  readonly metricsUrl: string | null;
   readonly services: Services;
   readonly http: FastifyInstance;
   readonly gateway: WsGateway;
@@ -313,6 +340,10 @@ export interface StartOptions {
 
 /** `croupier serve`: the services plus the HTTP and WebSocket listener. */
 export async function startServer(config: Config, logger: Logger = createLogger(config), options: StartOptions = {}): Promise<RunningServer> {
+  const sandboxEnabled = sandboxPaymentsEnabled(config);
+  if (sandboxEnabled && config.databaseUrl !== null) {
+    areaLogger(logger, config, "payments").warn("the sandbox payment provider is enabled in production mode (paymentsSandboxEnabled): any valid test card number mints money; never on a deployment with real money");
+  }
   const services = await buildServices(config, logger);
   const tls = config.tlsCertFile !== null && config.tlsKeyFile !== null
     ? { cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) }
@@ -330,19 +361,21 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     tls,
     version,
     ...(options.clusterWorker === true ? { metricsText: workerMetrics(services.registry) } : {}),
+    metricsAccess: { token: config.metricsToken, separate: config.metricsPort !== null },
+    audit: services.audit,
     money: {
-      wallet: services.wallet, payments: services.payments, tokenizer: config.paymentsSandboxEnabled ? services.sandbox : null, clock: systemClock,
+      wallet: services.wallet, payments: services.payments, tokenizer: sandboxEnabled ? services.sandbox : null, clock: systemClock,
       webhookBodyBytesMax: config.httpBodyBytesMax, signatureHeader,
     },
   });
   registerRoundRoutes(http, services.auth, services.rounds);
-  registerTableRoutes(http, { auth: services.auth, directory: services.directory, log: services.roomLog, tables: services.tables });
+  registerTableRoutes(http, { auth: services.auth, directory: services.directory, log: services.roomLog, tables: services.tables, audit: services.audit });
   // The gateway counts its rooms and members when Prometheus asks; it exists once the metrics do.
   let census: () => ReturnType<WsGateway["census"]> = () => new Map();
   const gateway = new WsGateway({
     auth: services.auth, directory: services.directory, log: services.roomLog, bus: services.bus, clock: systemClock,
     logger: areaLogger(logger, config, "ws"), roomsLogger: areaLogger(logger, config, "rooms"),
-    metrics: createGatewayMetrics(metrics.registry, () => census()), limits: config,
+    metrics: createGatewayMetrics(metrics.registry, () => census()), limits: config, stages: services.stages, audit: services.audit,
   });
   census = () => gateway.census();
   await gateway.attach(http.server);
@@ -351,6 +384,11 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const port = typeof address === "object" && address !== null ? address.port : config.port;
   const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   const url = `${tls ? "https" : "http"}://${shownHost}:${port}`;
+  const metricsServer = config.metricsPort === null ? null : buildMetricsServer({
+    logger: areaLogger(logger, config, "http"), metrics, metricsAccess: { token: config.metricsToken, separate: true },
+    ...(options.clusterWorker === true ? { metricsText: workerMetrics(services.registry) } : {}),
+  });
+  const metricsUrl = metricsServer === null ? null : await metricsServer.listen({ port: config.metricsPort ?? 0, host: config.metricsHost });
   // The sandbox calls this very process; a wildcard listen address is reached on the loopback.
   const selfHost = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
   if (config.paymentsSandboxWebhookUrl === null) services.sandbox.setWebhookUrl(`${tls ? "https" : "http"}://${selfHost}:${port}/v1/payments/webhooks/${services.sandbox.name}`);
@@ -367,12 +405,13 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   retentionTimer.unref();
   purgeRounds();
   return {
-    url, services, http, gateway,
+    url, metricsUrl, services, http, gateway,
     async close() {
       clearInterval(reloadTimer);
       clearInterval(retentionTimer);
       await gateway.close();
       await http.close();
+      await metricsServer?.close();
       await services.close();
     },
   };

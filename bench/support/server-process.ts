@@ -22,11 +22,12 @@ export interface BenchServer {
 
 /** Limits raised for load: a benchmark measures the server, not its per-client rate limits. */
 export const benchServerFlags = ["--messages-per-second-max", "10000", "--ws-connections-max", "100000", "--room-members-max", "100000",
-  "--send-queue-bytes-max", "4194304", "--auth-timeout-ms", "120000", "--log-level", "warn"];
+  "--send-queue-bytes-max", "4194304", "--auth-timeout-ms", "120000", "--log-level", "warn", "--registrations-per-address-max", "10000000"];
 
 /** Flags for production mode (PostgreSQL + Redis) from bench/support/services.ts. */
 export function productionFlags(services: { databaseUrl: string; redisUrl: string; redisKeyPrefix: string }): string[] {
-  return ["--database-url", services.databaseUrl, "--redis-url", services.redisUrl, "--redis-key-prefix", services.redisKeyPrefix];
+  // Benchmark players deposit through the sandbox, which production mode serves only when asked explicitly.
+  return ["--database-url", services.databaseUrl, "--redis-url", services.redisUrl, "--redis-key-prefix", services.redisKeyPrefix, "--payments-sandbox-enabled", "true"];
 }
 
 export async function startBenchServer(extra: string[] = []): Promise<BenchServer> {

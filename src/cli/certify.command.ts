@@ -1,22 +1,24 @@
 /**
  * `croupier certify`: runs millions of rounds of each game on worker threads and judges them the way a
  * test lab would (docs/FAIRNESS.md): empirical tests on mapped outcomes, NIST SP 800-22 on the raw bit
- * stream, RTP with its 99% confidence interval beside the exact value. Writes report.json and
- * report.html, prints a summary, and exits 1 if anything fails.
+ * stream, RTP against its exact value. Every p-value of the run is one decision of a family judged by
+ * Holm's correction at a stated level (1% by default), so a fair run fails at most that often. Writes
+ * report.json and report.html, prints a summary, and exits 1 if anything fails.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { Worker } from "node:worker_threads";
 import {
-  addRtpSums, chiSquareFit, countValues, emptyNistPValues, emptyRtpSums, estimateRtp, judgeFamily, judgeNistBattery, nistParameters, nistTestNames, outcomeBattery,
-  type JudgedTest, type NistPValues, type RtpSums,
+  addRtpSums, certifyAlphaDefault, chiSquareFit, countValues, emptyNistPValues, emptyRtpSums, estimateRtp, judgeDecisions, judgeNistBattery, nistDecisions,
+  nistParameters, nistTestNames, outcomeBattery, outcomeDecisions, rtpDecision, rtpTest,
+  type Decision, type NistPValues, type RtpSums,
 } from "../engine/certify/index.js";
 import { toDecimal, toNumber, type Fraction } from "../engine/math/fraction.js";
 import { fraction } from "../engine/math/fraction.js";
 import { compileSlot, crownJewels, theoreticalRtp } from "../engine/slots/index.js";
 import { certifiedGames, type CertifiedGame, type Checkpoint, type OutcomeFit, type OutcomeSequence, type WorkerInput, type WorkerMessage, type WorkerResult } from "./certify.worker.js";
-import { renderReportHtml, type CertifyOptions, type CertifyReport, type FitReport, type GameReport, type RtpReport } from "./report.html.js";
+import { renderReportHtml, type CertifyOptions, type CertifyReport, type FitReport, type GameReport, type NistReport, type RtpReport, type TestReport } from "./report.html.js";
 import { ConfigError } from "../config/config.js";
 
 
@@ -24,12 +26,17 @@ export const roundsDefault = 10_000_000;
 /** 1,000 sequences: NIST's pass-proportion interval then ends below 100%, so a perfect pass rate is caught too. */
 export const nistSequencesDefault = 1_000;
 export const nistBitsDefault = 1 << 17;
+/** Below this many rounds a game's battery says too little; a captured stream must supply at least this many. */
+export const roundsMin = 1_000;
 const checkpointsPerWorker = 60;
 
-const usage = `croupier certify --game <slots|roulette|blackjack|holdem|all> [--rounds N] [--seed S] [--out DIR] [--workers K]
+const usage = `croupier certify --game <slots|roulette|blackjack|holdem|all> [--rounds N] [--seed S | --rng-file F] [--alpha A] [--out DIR] [--workers K]
 
-  --rounds N          rounds per game (default ${roundsDefault.toLocaleString("en")})
+  --rounds N          rounds per game (default ${roundsDefault.toLocaleString("en")}); with --rng-file, a cap
   --seed S            use a seeded generator (reproducible for the same seed and --workers); default: the CSPRNG
+  --rng-file F        certify a captured raw byte stream instead of a generator (one game, not all): big-endian
+                      32-bit words; the run plays until the stream runs out or N rounds, whichever comes first
+  --alpha A           family-wise level of the whole run: a fair run fails with probability at most A (default ${certifyAlphaDefault})
   --out DIR           where report.json and report.html go (default ./certification/<timestamp>)
   --workers K         worker threads (default: every core)
   --nist-sequences M  NIST sequences per game (default ${nistSequencesDefault})
@@ -43,7 +50,7 @@ export function parseCertifyArgs(argv: readonly string[], now = new Date()): Cer
     const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
     if (match === null) throw new ConfigError(`unexpected argument "${arg}"\n\n${usage}`);
     const name = match[1] as string;
-    if (!["game", "rounds", "seed", "out", "workers", "nist-sequences", "nist-bits"].includes(name)) throw new ConfigError(`unknown option --${name}\n\n${usage}`);
+    if (!["game", "rounds", "seed", "rng-file", "alpha", "out", "workers", "nist-sequences", "nist-bits"].includes(name)) throw new ConfigError(`unknown option --${name}\n\n${usage}`);
     values.set(name, match[2] ?? argv[++i] ?? "");
   }
   const game = values.get("game");
@@ -56,11 +63,21 @@ export function parseCertifyArgs(argv: readonly string[], now = new Date()): Cer
     if (!Number.isSafeInteger(value) || value < min) throw new ConfigError(`--${name} must be an integer of at least ${min}`);
     return value;
   };
+  const alphaText = values.get("alpha");
+  const alpha = alphaText === undefined ? certifyAlphaDefault : Number(alphaText);
+  if (!(alpha > 0 && alpha <= 0.5)) throw new ConfigError("--alpha must be a number in (0, 0.5], for example 0.01");
+  const rngFile = values.get("rng-file") ?? null;
+  if (rngFile !== null) {
+    if (values.has("seed")) throw new ConfigError("--rng-file and --seed exclude each other: the stream is the generator");
+    if (game === "all") throw new ConfigError("--rng-file certifies one game at a time: pick --game roulette, slots, blackjack or holdem");
+  }
   const stamp = now.toISOString().replace(/[:.]/g, "-");
   return {
     games: game === "all" ? certifiedGames : [game as CertifiedGame],
-    rounds: integer("rounds", roundsDefault, 1_000),
+    rounds: integer("rounds", roundsDefault, roundsMin),
     seed: values.get("seed") ?? null,
+    rngFile: rngFile === null ? null : resolve(rngFile),
+    alpha,
     out: resolve(values.get("out") ?? join("certification", stamp)),
     workers: integer("workers", availableParallelism(), 1),
     nistSequences: integer("nist-sequences", nistSequencesDefault, 1),
@@ -83,27 +100,55 @@ function startWorker(input: WorkerInput): Worker {
 
 const share = (total: number, parts: number, index: number): number => Math.floor(total / parts) + (index < total % parts ? 1 : 0);
 
-async function runGame(game: CertifiedGame, options: CertifyOptions, progress: Progress): Promise<WorkerResult[]> {
-  const workers = Math.min(options.workers, options.rounds);
-  progress.start(game, options.rounds);
-  const runs = Array.from({ length: workers }, (_, index) => {
-    const input: WorkerInput = {
-      game, rounds: share(options.rounds, workers, index),
-      seed: options.seed === null ? null : `${options.seed}:${game}:${index}`,
-      nistSequences: share(options.nistSequences, workers, index), nistBits: options.nistBits, checkpoints: checkpointsPerWorker,
-    };
-    return new Promise<WorkerResult>((resolvePromise, reject) => {
-      const worker = startWorker(input);
-      worker.on("message", (message: WorkerMessage) => {
-        if (message.type === "progress") progress.advance(message.rounds);
-        else resolvePromise(message.result);
-      });
-      worker.on("error", reject);
-      worker.on("exit", (code) => { if (code !== 0) reject(new Error(`certify worker ${index} exited with ${code}`)); });
-    });
+/**
+ * Each worker's input. With a captured stream, the file's whole 32-bit words are cut into contiguous
+ * ranges, one per worker, at NIST-sequence boundaries; each range's NIST sample is the start of its own
+ * bytes and never longer than them, and its round cap is the worker's share of --rounds.
+ */
+export function planWorkers(game: CertifiedGame, options: CertifyOptions, fileBytes: number | null): WorkerInput[] {
+  const common = { game, nistBits: options.nistBits, checkpoints: checkpointsPerWorker };
+  if (options.rngFile === null || fileBytes === null) {
+    const workers = Math.min(options.workers, options.rounds);
+    return Array.from({ length: workers }, (_, index) => ({
+      ...common, rounds: share(options.rounds, workers, index), seed: options.seed === null ? null : `${options.seed}:${game}:${index}`,
+      nistSequences: share(options.nistSequences, workers, index),
+    }));
+  }
+  const words = Math.floor(fileBytes / 4);
+  const wordsPerSequence = Math.ceil(options.nistBits / 32);
+  const blocks = Math.floor(words / wordsPerSequence);
+  if (blocks === 0) throw new ConfigError(`${options.rngFile} holds ${fileBytes.toLocaleString("en")} bytes, fewer than one NIST sequence of ${options.nistBits.toLocaleString("en")} bits: supply more data or lower --nist-bits`);
+  const workers = Math.min(options.workers, blocks);
+  const sequences = Math.min(options.nistSequences, blocks);
+  let block = 0;
+  return Array.from({ length: workers }, (_, index) => {
+    const own = share(blocks, workers, index);
+    const offset = block * wordsPerSequence * 4;
+    block += own;
+    const end = index === workers - 1 ? words * 4 : block * wordsPerSequence * 4;
+    return { ...common, rounds: share(options.rounds, workers, index), seed: null, file: { path: options.rngFile as string, offset, length: end - offset }, nistSequences: share(sequences, workers, index) };
   });
+}
+
+/** Plays the planned worker inputs of one game; `report` receives each worker's progress messages. */
+export type GameRunner = (inputs: readonly WorkerInput[], report: (message: WorkerMessage) => void) => Promise<WorkerResult[]>;
+
+/** The command's runner: one worker thread per input. */
+const threadRunner: GameRunner = (inputs, report) => Promise.all(inputs.map((input, index) => new Promise<WorkerResult>((resolvePromise, reject) => {
+  const worker = startWorker(input);
+  worker.on("message", (message: WorkerMessage) => {
+    if (message.type === "progress") report(message);
+    else resolvePromise(message.result);
+  });
+  worker.on("error", reject);
+  worker.on("exit", (code) => { if (code !== 0) reject(new Error(`certify worker ${index} exited with ${code}`)); });
+})));
+
+async function runGame(game: CertifiedGame, options: CertifyOptions, progress: Progress, runner: GameRunner): Promise<WorkerResult[]> {
+  const inputs = planWorkers(game, options, options.rngFile === null ? null : statSync(options.rngFile).size);
+  progress.start(game, inputs.reduce((sum, input) => sum + input.rounds, 0));
   try {
-    return await Promise.all(runs);
+    return await runner(inputs, (message) => { if (message.type === "progress") progress.advance(message.rounds); });
   } finally {
     progress.finish();
   }
@@ -152,58 +197,87 @@ function rtpReport(game: CertifiedGame, sums: RtpSums): RtpReport {
   const value = exact === null ? null : toNumber(exact);
   return {
     rounds: sums.rounds.toString(), stakeMinor: sums.stakeMinor.toString(), returnMinor: sums.returnMinor.toString(),
-    rtp: estimate.rtp, ci99: estimate.ci99,
+    rtp: estimate.rtp, standardError: estimate.standardError, ci99: estimate.ci99,
     theoretical: exact === null || value === null ? null : { exact: `${exact.numerator}/${exact.denominator} = ${toDecimal(exact, 8)}`, value },
-    passed: value === null ? null : value >= estimate.ci99[0] && value <= estimate.ci99[1],
+    test: value === null ? null : testRtp(game, estimate, value),
   };
 }
 
-export function judgeGame(game: CertifiedGame, results: readonly WorkerResult[], options: CertifyOptions, seconds: number): GameReport {
+function testRtp(game: CertifiedGame, estimate: ReturnType<typeof estimateRtp>, exact: number): NonNullable<RtpReport["test"]> {
+  const test = rtpTest(estimate, exact);
+  return { ...test, decision: rtpDecision(game, test.pValue).id };
+}
+
+/** A game's measurements and the decisions they make, before the run's family is judged. */
+export type MeasuredGame = Omit<GameReport, "decisions" | "passed"> & { readonly pending: readonly Decision[] };
+
+export function measureGame(game: CertifiedGame, results: readonly WorkerResult[], options: CertifyOptions, seconds: number): MeasuredGame {
   const sequences = mergeSequences(results);
   const fits = mergeFits(results);
-  const raw = [
-    ...sequences.flatMap((sequence) => outcomeBattery(sequence.values, sequence.range).map((result) => ({ ...result, sequence: sequence.name }))),
-    ...fits.map((fit) => {
-      const result = chiSquareFit(fit.observed, fit.probabilities);
-      return { name: "chi-square fit", sequence: fit.name, statistic: result.statistic, pValue: result.pValue };
-    }),
-  ];
-  const judged = judgeFamily(raw);
-  const outcomeTests = judged.slice(0, raw.length - fits.length);
+  const rawTests = sequences.flatMap((sequence) => outcomeBattery(sequence.values, sequence.range).map((result) => ({ ...result, sequence: sequence.name })));
+  const rawFits = fits.map((fit) => {
+    const result = chiSquareFit(fit.observed, fit.probabilities);
+    return { name: "chi-square fit", sequence: fit.name, statistic: result.statistic, pValue: result.pValue };
+  });
+  const testDecisions = outcomeDecisions(game, "outcome test", rawTests);
+  const fitDecisions = outcomeDecisions(game, "chi-square fit", rawFits);
+  const idOf = (made: readonly Decision[], test: { name: string; sequence: string }): string | null => made.find((d) => d.test === test.name && d.on === test.sequence)?.id ?? null;
+  const outcomeTests: TestReport[] = rawTests.map((test) => ({ ...test, decision: idOf(testDecisions, test) }));
   const fitReports: FitReport[] = fits.map((fit, i) => {
     const total = fit.observed.reduce((sum, count) => sum + count, 0);
-    return { ...(judged[outcomeTests.length + i] as JudgedTest), labels: fit.labels, observed: fit.observed, expected: fit.probabilities.map((p) => p * total) };
+    const raw = rawFits[i] as (typeof rawFits)[number];
+    return { ...raw, decision: idOf(fitDecisions, raw), labels: fit.labels, observed: fit.observed, expected: fit.probabilities.map((p) => p * total) };
   });
   const nistValues: NistPValues = emptyNistPValues();
   for (const result of results) for (const name of nistTestNames) nistValues[name].push(...result.nist[name]);
-  const verdicts = judgeNistBattery(nistValues);
+  const judgements = judgeNistBattery(nistValues);
+  const nistMade = nistDecisions(game, judgements);
+  const verdicts: NistReport[] = judgements.map((v) => ({
+    ...v,
+    proportionDecision: nistMade.find((d) => d.test === v.test && d.kind === "NIST pass proportion")?.id ?? null,
+    uniformityDecision: nistMade.find((d) => d.test === v.test && d.kind === "NIST uniformity")?.id ?? null,
+  }));
   const rtpSums = results.every((result) => result.rtp !== null) ? results.reduce((sum, result) => addRtpSums(sum, result.rtp as RtpSums), emptyRtpSums) : null;
   const rtp = rtpSums === null ? null : rtpReport(game, rtpSums);
   const checks = results.flatMap((result) => result.checks);
   const mergedChecks = [...new Set(checks.map((check) => check.name))].map((name) => {
     const same = checks.filter((check) => check.name === name);
-    return { name, passed: same.every((check) => check.passed), detail: same.map((check) => check.detail).join("; ") };
+    return { name, passed: same.every((check) => check.passed), detail: [...new Set(same.map((check) => check.detail))].join("; ") };
   });
   const facts: Record<string, number> = {};
   for (const result of results) for (const [key, value] of Object.entries(result.facts)) facts[key] = (facts[key] ?? 0) + value;
-  const passed = judged.every((test) => test.passed) && verdicts.every((verdict) => verdict.ok) && rtp?.passed !== false && mergedChecks.every((check) => check.passed);
+  const rounds = results.reduce((sum, result) => sum + result.rounds, 0);
   return {
-    game, rounds: options.rounds, workers: results.length, seconds, roundsPerSecond: options.rounds / seconds,
+    game, rounds, workers: results.length, seconds, roundsPerSecond: rounds / seconds,
     outcomeTests, fits: fitReports,
     histograms: sequences.map((sequence) => ({ name: sequence.name, observed: countValues(sequence.values, sequence.range), expected: sequence.values.length / sequence.range })),
-    nist: { sequences: options.nistSequences, bits: options.nistBits, verdicts }, rtp,
-    convergence: mergeCheckpoints(results), checks: mergedChecks, facts, passed,
+    nist: { sequences: judgements[0]?.sequences ?? 0, bits: options.nistBits, verdicts }, rtp,
+    convergence: mergeCheckpoints(results), checks: mergedChecks, facts,
+    pending: [...testDecisions, ...fitDecisions, ...nistMade, ...(rtp?.test ? [{ ...rtpDecision(game, rtp.test.pValue) }] : [])],
   };
 }
 
+/** Judges every decision of the run as one family; a game passes when none of its decisions is rejected and its checks hold. */
+export function judgeRun(measured: readonly MeasuredGame[], alpha: number): { games: GameReport[]; family: CertifyReport["family"] } {
+  const verdict = judgeDecisions(measured.flatMap((game) => game.pending), alpha);
+  const games = measured.map(({ pending: _pending, ...game }) => {
+    const decisions = verdict.decisions.filter((d) => d.scope === game.game);
+    return { ...game, decisions, passed: decisions.every((d) => !d.rejected) && game.checks.every((check) => check.passed) };
+  });
+  const { decisions, ...rest } = verdict;
+  return { games, family: { ...rest, decisions: decisions.length } };
+}
+
 /** A one-line progress bar on stderr: percentage, rounds per second, time left. Redrawn at most 10 times a second. */
-class Progress {
+export class Progress {
   private game = "";
   private total = 0;
   private done = 0;
   private started = 0;
   private drawnAt = 0;
   private readonly tty = process.stderr.isTTY === true;
+  /** silent: no output (the false-alarm benchmark runs a hundred certifications). */
+  constructor(private readonly silent = false) {}
 
   start(game: string, total: number): void {
     Object.assign(this, { game, total, done: 0, started: performance.now(), drawnAt: 0 });
@@ -216,11 +290,13 @@ class Progress {
   }
 
   finish(): void {
+    if (this.silent) return;
     this.draw(true);
     process.stderr.write(this.tty ? "\n" : "");
   }
 
   private draw(force: boolean): void {
+    if (this.silent) return;
     const now = performance.now();
     if (!force && now - this.drawnAt < (this.tty ? 100 : 5_000)) return;
     this.drawnAt = now;
@@ -236,32 +312,75 @@ class Progress {
 }
 
 const percent = (value: number, digits = 4) => `${(value * 100).toFixed(digits)}%`;
+const pText = (p: number): string => (p === 0 ? "0" : p >= 0.001 ? p.toFixed(4) : p.toExponential(2));
 
+function gameLine(game: GameReport): string {
+  const rejected = game.decisions.filter((d) => d.rejected).length;
+  const smallest = Math.min(1, ...game.decisions.map((d) => d.adjustedP));
+  const rtp = game.rtp === null ? "n/a (rake game)" : `${percent(game.rtp.rtp)} [${percent(game.rtp.ci99[0])}, ${percent(game.rtp.ci99[1])}]`;
+  const exact = game.rtp?.theoretical == null ? "—" : percent(game.rtp.theoretical.value);
+  const checks = game.checks.length === 0 ? "—" : `${game.checks.filter((c) => c.passed).length}/${game.checks.length}`;
+  return `${game.game.padEnd(10)} ${game.rounds.toLocaleString("en").padEnd(12)} ${`${game.decisions.length}`.padEnd(9)} ${`${rejected}`.padEnd(8)} ${pText(smallest).padEnd(10)} ${rtp.padEnd(34)} ${exact.padEnd(11)} ${checks.padEnd(6)} ${game.passed ? "PASS" : "FAIL"}`;
+}
+
+/** The printed report: a line per game, then every decision of the run by raw p-value with its adjusted one, then the verdict. */
 export function summaryTable(report: CertifyReport): string {
-  const lines = [`RNG: ${report.rng}`, "game       rounds        tests   NIST    RTP (99% CI)                          exact        checks  verdict"];
-  for (const game of report.games) {
-    const tests = `${game.outcomeTests.filter((t) => t.passed).length + game.fits.filter((t) => t.passed).length}/${game.outcomeTests.length + game.fits.length}`;
-    const nist = `${game.nist.verdicts.filter((v) => v.ok).length}/${game.nist.verdicts.length}`;
-    const rtp = game.rtp === null ? "n/a (rake and conservation checked)" : `${percent(game.rtp.rtp)} [${percent(game.rtp.ci99[0])}, ${percent(game.rtp.ci99[1])}]`;
-    const exact = game.rtp?.theoretical === null || game.rtp === null ? "—" : percent(game.rtp.theoretical.value);
-    const checks = `${game.checks.filter((c) => c.passed).length}/${game.checks.length}`;
-    lines.push(`${game.game.padEnd(10)} ${game.rounds.toLocaleString("en").padEnd(13)} ${tests.padEnd(7)} ${nist.padEnd(7)} ${rtp.padEnd(37)} ${exact.padEnd(12)} ${checks.padEnd(7)} ${game.passed ? "PASS" : "FAIL"}`);
+  const lines = [
+    `RNG: ${report.rng}`,
+    `Rule: ${report.family.rule}`,
+    "",
+    "game       rounds       decisions rejected min adj p  RTP (99% CI)                       exact       checks verdict",
+    ...report.games.map(gameLine),
+    "",
+    `Decisions, smallest raw p first (threshold: α/(m − rank + 1); reject when adjusted p ≤ α = ${report.family.alpha}):`,
+    `${"rank".padStart(4)}  ${"game".padEnd(9)} ${"decision".padEnd(66)} ${"raw p".padEnd(10)} ${"adjusted p".padEnd(10)} ${"threshold".padEnd(9)} verdict`,
+  ];
+  const all = report.games.flatMap((game) => game.decisions).sort((a, b) => a.rank - b.rank);
+  for (const d of all) {
+    const test = d.kind === d.test ? d.kind : `${d.kind}: ${d.test}`;
+    const what = `${test}${d.on === "raw bits" || d.kind === "RTP" ? "" : ` on ${d.on}`}`;
+    lines.push(`${String(d.rank).padStart(4)}  ${d.scope.padEnd(9)} ${what.slice(0, 66).padEnd(66)} ${pText(d.pValue).padEnd(10)} ${pText(d.adjustedP).padEnd(10)} ${d.threshold.toExponential(2).padEnd(9)} ${d.rejected ? "REJECTED" : "accept"}`);
   }
-  for (const game of report.games) {
-    for (const test of [...game.outcomeTests, ...game.fits]) if (!test.passed) lines.push(`  ${game.game}: ${test.name} on ${test.sequence}: p = ${test.pValue.toExponential(3)} < ${test.threshold.toExponential(2)}`);
-    for (const verdict of game.nist.verdicts) {
-      if (!verdict.ok) lines.push(`  ${game.game}: NIST ${verdict.test}: ${verdict.passed}/${verdict.sequences} passed (range ${verdict.proportionRange.map((x) => x.toFixed(4)).join("–")}), uniformity P = ${verdict.uniformityP.toExponential(3)}`);
-    }
-    if (game.rtp?.passed === false) lines.push(`  ${game.game}: exact RTP outside the 99% interval`);
-    for (const check of game.checks) if (!check.passed) lines.push(`  ${game.game}: ${check.name}: ${check.detail}`);
-  }
-  lines.push(report.passed ? "CERTIFICATION PASSED" : "CERTIFICATION FAILED");
+  for (const game of report.games) for (const check of game.checks) if (!check.passed) lines.push(`  ${game.game}: check failed: ${check.name}: ${check.detail}`);
+  lines.push(`${report.passed ? "CERTIFICATION PASSED" : "CERTIFICATION FAILED"} at family-wise level ${report.family.alpha} (${report.family.rejected} of ${report.family.decisions} decisions rejected${report.games.some((g) => g.checks.some((c) => !c.passed)) ? ", and a game check failed" : ""})`);
   return lines.join("\n");
 }
 
 const jsonReplacer = (_key: string, value: unknown) => (typeof value === "bigint" ? value.toString() : value);
 
 export type { CertifyOptions, CertifyReport, GameReport } from "./report.html.js";
+
+function describeSource(options: CertifyOptions, games: readonly GameReport[], exhausted: boolean): string {
+  if (options.rngFile !== null) {
+    const bytes = statSync(options.rngFile).size;
+    return `captured stream ${basename(options.rngFile)} (${bytes.toLocaleString("en")} bytes, big-endian 32-bit words); ${exhausted ? `the stream ran out after ${games[0]?.rounds.toLocaleString("en")} rounds` : `capped at --rounds ${options.rounds.toLocaleString("en")}`}`;
+  }
+  return options.seed === null ? "CryptoRng (node CSPRNG)" : `SeededRng, seed "${options.seed}" (reproducible; not for production)`;
+}
+
+/**
+ * Plays and judges a whole run. The command runs each game's workers as threads; the false-alarm
+ * benchmark passes a runner that calls the same worker code in its own thread, a hundred runs in a row.
+ */
+export async function certify(options: CertifyOptions, progress = new Progress(), runner: GameRunner = threadRunner): Promise<CertifyReport> {
+  const startedAt = new Date().toISOString();
+  const measured: MeasuredGame[] = [];
+  let exhausted = false;
+  for (const game of options.games) {
+    const started = performance.now();
+    const results = await runGame(game, options, progress, runner);
+    exhausted ||= results.some((result) => result.exhausted);
+    const rounds = results.reduce((sum, result) => sum + result.rounds, 0);
+    if (rounds < roundsMin) throw new ConfigError(`${options.rngFile ?? "the generator"} supplied only ${rounds.toLocaleString("en")} rounds of ${game}; the battery needs at least ${roundsMin.toLocaleString("en")}: supply a longer stream`);
+    measured.push(measureGame(game, results, options, (performance.now() - started) / 1000));
+  }
+  const { games, family } = judgeRun(measured, options.alpha);
+  const { out: _out, ...reported } = options;
+  return {
+    tool: "croupier certify", startedAt, rng: describeSource(options, games, exhausted),
+    options: reported, games, family, passed: games.every((game) => game.passed),
+  };
+}
 
 export async function runCertify(argv: string[]): Promise<void> {
   const parsed = parseCertifyArgs(argv);
@@ -270,20 +389,7 @@ export async function runCertify(argv: string[]): Promise<void> {
     return;
   }
   const options = parsed;
-  const startedAt = new Date().toISOString();
-  const progress = new Progress();
-  const games: GameReport[] = [];
-  for (const game of options.games) {
-    const started = performance.now();
-    const results = await runGame(game, options, progress);
-    games.push(judgeGame(game, results, options, (performance.now() - started) / 1000));
-  }
-  const { out: _out, ...reported } = options;
-  const report: CertifyReport = {
-    tool: "croupier certify", startedAt,
-    rng: options.seed === null ? "CryptoRng (node CSPRNG)" : `SeededRng, seed "${options.seed}" (reproducible; not for production)`,
-    options: reported, games, passed: games.every((game) => game.passed),
-  };
+  const report = await certify(options);
   mkdirSync(options.out, { recursive: true });
   writeFileSync(join(options.out, "report.json"), JSON.stringify({ ...report, nistParameters: nistParameters(options.nistBits) }, jsonReplacer, 2));
   writeFileSync(join(options.out, "report.html"), renderReportHtml(report));

@@ -4,12 +4,13 @@
  * probabilities, RTP sums (bigint) and convergence checkpoints, game checks, and the NIST p-values of
  * its share of the raw bit stream. The battery's judgement happens in the command, on merged results.
  */
+import { closeSync, openSync, readSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { CryptoRng } from "../adapters/node/rng.crypto.js";
 import { apply as blackjackApply, defaultBlackjackRules, newTable as newBlackjackTable } from "../engine/blackjack/index.js";
 import type { BlackjackState } from "../engine/blackjack/index.js";
 import { basicStrategyAction } from "../engine/blackjack/blackjack.strategy.js";
-import { nistOnWords, RtpAccumulator, type NistPValues } from "../engine/certify/index.js";
+import { ByteStreamRng, nistOnWords, RtpAccumulator, StreamExhausted, type NistPValues } from "../engine/certify/index.js";
 import { apply as holdemApply, defaultHoldemRules, legalActions, newTable as newHoldemTable, startHand, type HoldemAction, type HoldemState } from "../engine/holdem/index.js";
 import { cardRank, cardSuit } from "../engine/poker/cards.js";
 import { defaultRouletteLimits, pocketCount, settle, spin, validateBets } from "../engine/roulette/index.js";
@@ -24,6 +25,8 @@ export interface WorkerInput {
   readonly rounds: number;
   /** null: the production CSPRNG. Otherwise a SeededRng from this string (reproducible runs). */
   readonly seed: string | null;
+  /** A lab's captured stream instead (`--rng-file`): this worker's byte range of the file. `rounds` is then a cap. */
+  readonly file?: { readonly path: string; readonly offset: number; readonly length: number } | null;
   readonly nistSequences: number;
   readonly nistBits: number;
   readonly checkpoints: number;
@@ -38,6 +41,8 @@ export interface Checkpoint { readonly rounds: number; readonly stakeMinor: bigi
 
 export interface WorkerResult {
   readonly rounds: number;
+  /** With `--rng-file`: true when the stream ran out before the round cap (the unfinished round is dropped). */
+  readonly exhausted: boolean;
   readonly sequences: OutcomeSequence[];
   readonly fits: OutcomeFit[];
   readonly rtp: ReturnType<RtpAccumulator["sums"]> | null;
@@ -68,30 +73,69 @@ class TapRng implements Rng {
 interface Simulation {
   /** Plays one round; returns its stake and return (zero stake for games without an RTP). */
   round(index: number): void;
-  finish(): Omit<WorkerResult, "rounds" | "nist" | "checkpoints">;
+  /** `played` rounds completed (fewer than input.rounds when a captured stream ran out). */
+  finish(played: number): Omit<WorkerResult, "rounds" | "nist" | "checkpoints" | "exhausted">;
   readonly rtp: RtpAccumulator | null;
 }
 
 const progressEvery = 1 << 15;
 
-export function runWorker(input: WorkerInput, report: (message: WorkerMessage) => void): WorkerResult {
-  const base: Rng = input.seed === null ? new CryptoRng() : new SeededRng(input.seed);
-  const tap = new TapRng(base, new Uint32Array(input.nistSequences * Math.ceil(input.nistBits / 32)));
-  const simulation = simulations[input.game](tap, input);
+function readRange(file: NonNullable<WorkerInput["file"]>): Uint8Array {
+  const bytes = new Uint8Array(file.length);
+  const fd = openSync(file.path, "r");
+  try {
+    for (let done = 0; done < file.length;) {
+      const read = readSync(fd, bytes, done, file.length - done, file.offset + done);
+      if (read === 0) throw new Error(`${file.path} is shorter than expected (read ${done} of ${file.length} bytes at ${file.offset})`);
+      done += read;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return bytes;
+}
+
+function sourceOf(input: WorkerInput): Rng {
+  if (input.file !== undefined && input.file !== null) return new ByteStreamRng(readRange(input.file));
+  return input.seed === null ? new CryptoRng() : new SeededRng(input.seed);
+}
+
+/** Blackjack shuffles its first shoe as the table opens: a captured range too short for it ends here, with a message. */
+function startSimulation(rng: Rng, input: WorkerInput): Simulation {
+  try {
+    return simulations[input.game](rng, input);
+  } catch (error) {
+    if (error instanceof StreamExhausted) throw new Error(`the captured stream's ${input.file?.length ?? 0} bytes for this worker ran out before the first ${input.game} round: supply a longer stream`);
+    throw error;
+  }
+}
+
+export function runWorker(input: WorkerInput, report: (message: WorkerMessage) => void, source: Rng = sourceOf(input)): WorkerResult {
+  const tap = new TapRng(source, new Uint32Array(input.nistSequences * Math.ceil(input.nistBits / 32)));
+  const simulation = startSimulation(tap, input);
   const checkpoints: Checkpoint[] = [];
   const every = Math.max(1, Math.floor(input.rounds / Math.max(1, input.checkpoints)));
   let reported = 0;
-  for (let i = 0; i < input.rounds; i++) {
-    simulation.round(i);
-    if ((i + 1) % every === 0 && simulation.rtp !== null) checkpoints.push({ rounds: i + 1, stakeMinor: simulation.rtp.stakeMinor, returnMinor: simulation.rtp.returnMinor });
-    if ((i + 1) % progressEvery === 0) {
-      report({ type: "progress", rounds: i + 1 - reported });
-      reported = i + 1;
+  let played = 0;
+  let exhausted = false;
+  try {
+    for (; played < input.rounds; played++) {
+      simulation.round(played);
+      if ((played + 1) % every === 0 && simulation.rtp !== null) checkpoints.push({ rounds: played + 1, stakeMinor: simulation.rtp.stakeMinor, returnMinor: simulation.rtp.returnMinor });
+      if ((played + 1) % progressEvery === 0) {
+        report({ type: "progress", rounds: played + 1 - reported });
+        reported = played + 1;
+      }
     }
+  } catch (error) {
+    // Only a captured stream ends; the round it interrupted is not counted (simulations record a round once it is complete).
+    if (!(error instanceof StreamExhausted)) throw error;
+    exhausted = true;
   }
-  report({ type: "progress", rounds: input.rounds - reported });
+  report({ type: "progress", rounds: played - reported });
+  // The command sizes a captured stream's NIST sample to fit its byte range, so completing the sample never runs out.
   const nist = nistOnWords(tap.complete(), input.nistBits);
-  return { ...simulation.finish(), rounds: input.rounds, checkpoints, nist };
+  return { ...simulation.finish(played), rounds: played, exhausted, checkpoints, nist };
 }
 
 const simulations: Record<CertifiedGame, (rng: Rng, input: WorkerInput) => Simulation> = {
@@ -116,6 +160,8 @@ function rouletteSimulation(rng: Rng, input: WorkerInput): Simulation {
   const bets = validated.bets;
   // Settling is a lookup per pocket: the engine's settle, computed once for each of the 37 pockets.
   const returns = Array.from({ length: pocketCount }, (_, pocket) => settle(bets, pocket).totalReturnMinor);
+  // The paytable, exactly: over the 37 equally likely pockets each bet must return 36 times its stake (RTP 36/37).
+  const exactBets = bets.filter((bet) => Array.from({ length: pocketCount }, (_, pocket) => settle([bet], pocket).totalReturnMinor).reduce((a, b) => a + b, 0n) === 36n * bet.stakeMinor);
   const pockets = new Uint8Array(input.rounds);
   const rtp = new RtpAccumulator();
   return {
@@ -125,12 +171,12 @@ function rouletteSimulation(rng: Rng, input: WorkerInput): Simulation {
       pockets[index] = pocket;
       rtp.add(validated.totalStakeMinor, returns[pocket] as bigint);
     },
-    finish() {
-      const counts = new Array<number>(pocketCount).fill(0);
-      for (const pocket of pockets) counts[pocket]!++;
+    finish(played) {
       return {
-        sequences: [{ name: "pocket", range: pocketCount, values: pockets }],
-        fits: [], rtp: rtp.sums(), checks: [], facts: {},
+        sequences: [{ name: "pocket", range: pocketCount, values: pockets.subarray(0, played) }],
+        fits: [], rtp: rtp.sums(),
+        checks: [{ name: "each bet returns exactly 36/37 of its stake over the 37 pockets (the engine's settle)", passed: exactBets.length === bets.length, detail: `${exactBets.length} of ${bets.length} bet kinds` }],
+        facts: {},
       };
     },
   };
@@ -152,11 +198,7 @@ function slotsSimulation(rng: Rng, input: WorkerInput): Simulation {
       let returned = 0n;
       const paid = play(slot, session, { type: "paid_spin", stakeMinor }, rng);
       if (paid.status !== "ok") throw new Error(`paid spin refused: ${paid.status}`);
-      paid.result.stops.forEach((stop, reel) => stopCounts[reel]![stop]!++);
-      firstReel[index] = paid.result.stops[0] as number;
       returned += paid.result.totalWinMinor;
-      if (paid.result.jackpotTriggered) jackpots++;
-      if (paid.session.freeSpinsLeft > 0) features++;
       session = paid.session;
       while (session.freeSpinsLeft > 0) {
         const free = play(slot, session, { type: "free_spin" }, rng);
@@ -164,11 +206,16 @@ function slotsSimulation(rng: Rng, input: WorkerInput): Simulation {
         returned += free.result.totalWinMinor;
         session = free.session;
       }
+      // Recorded once the round is complete, so a captured stream that runs out mid-round leaves no trace of it.
+      paid.result.stops.forEach((stop, reel) => stopCounts[reel]![stop]!++);
+      firstReel[index] = paid.result.stops[0] as number;
+      if (paid.result.jackpotTriggered) jackpots++;
+      if (paid.session.freeSpinsLeft > 0) features++;
       rtp.add(stakeMinor, returned);
     },
-    finish() {
+    finish(played) {
       return {
-        sequences: [{ name: "reel 1 stop", range: slot.reels[0]!.length, values: firstReel }],
+        sequences: [{ name: "reel 1 stop", range: slot.reels[0]!.length, values: firstReel.subarray(0, played) }],
         fits: stopCounts.map((observed, reel) => ({
           name: `reel ${reel + 1} stops`, labels: observed.map((_, stop) => String(stop)), observed, probabilities: observed.map(() => 1 / observed.length),
         })),
@@ -294,9 +341,9 @@ function holdemSimulation(rng: Rng, input: WorkerInput): Simulation {
       if (sawFlop) facts.handsWithFlop++;
       facts.rakeMinor += Number(rake);
     },
-    finish() {
+    finish(played) {
       return {
-        sequences: [{ name: "first card dealt", range: 52, values: firstCards }],
+        sequences: [{ name: "first card dealt", range: 52, values: firstCards.subarray(0, played) }],
         fits: [
           { name: "first player's starting hand (169 classes)", labels: startingHandLabels, observed: starting, probabilities: startingHandProbabilities },
           { name: "first flop card", labels: cardLabels, observed: flop, probabilities: flop.map(() => 1 / 52) },

@@ -3,6 +3,7 @@
  * The `croupier` command. Each subcommand takes the configuration flags of `serve` (see
  * `croupier serve --help`) plus its own.
  */
+import { hostname, userInfo } from "node:os";
 import { ConfigError, loadConfig, type Config } from "../config/config.js";
 import { buildServices, createLogger, version } from "../main.js";
 import { runServe } from "./serve.command.js";
@@ -19,8 +20,9 @@ Usage:
   croupier keys rotate [options]     add a new Ed25519 signing key; older keys verify until their tokens expire
   croupier user create --username U [--email E] [--role player|dealer|operator] --password-stdin [options]
                                      create an account, for example the first operator
-  croupier certify --game <slots|roulette|blackjack|holdem|all> [--rounds N] [--seed S] [--out DIR] [--workers K]
-                                     run the RNG and RTP certification battery and write a report
+  croupier certify --game <slots|roulette|blackjack|holdem|all> [--rounds N] [--seed S | --rng-file F] [--alpha A] [--out DIR] [--workers K]
+                                     run the RNG and RTP certification battery (one verdict at family-wise level A, default 0.01)
+                                     on a generator or a captured byte stream, and write a report
   croupier verify --server-seed S --client-seed C --nonce N --game <roulette|slots> [--result R]
                                      recompute a provably-fair round from revealed seeds and check its result
   croupier loadtest [options]        simulated players over WebSockets, latency report, money reconciliation (loadtest --help)
@@ -56,7 +58,7 @@ async function serve(argv: string[]): Promise<void> {
 }
 
 async function migrateOnly(argv: string[]): Promise<void> {
-  const services = await buildServices(loadConfig(argv));
+  const services = await buildServices(loadConfig(argv), undefined, "migrate");
   await services.close();
   console.log("migrations applied");
 }
@@ -80,9 +82,15 @@ async function user(argv: string[]): Promise<void> {
   if (!own.has("password-stdin")) throw new ConfigError("user create reads the password from standard input: pass --password-stdin");
   const password = await readStdin();
   const email = own.get("email");
-  const services = await buildServices(loadConfig(rest), createLogger({ ...loadConfig(rest), logLevel: "warn" }));
+  const services = await buildServices(loadConfig(rest), createLogger({ ...loadConfig(rest), logLevel: "warn" }), "user create");
   try {
-    const outcome = await services.auth.register({ username, email: typeof email === "string" ? email : undefined, password, roles: role === "player" ? ["player"] : [role, "player"] });
+    const granted: Role[] = role === "player" ? ["player"] : [role, "player"];
+    const outcome = await services.auth.register({ username, email: typeof email === "string" ? email : undefined, password, roles: granted });
+    // An administrator on the host: the actor is the command, "from where" the machine and the OS account.
+    await services.audit.record({
+      actorId: "cli", actorRoles: [], action: "user.create", target: outcome.ok ? `user:${outcome.value.id}` : `username:${username}`, reason: null,
+      detail: { username, roles: granted }, outcome: outcome.ok ? "applied" : outcome.error, clientAddress: `cli:${userInfo().username}@${hostname()}`, requestId: null,
+    });
     if (!outcome.ok) throw new ConfigError(`${outcome.error}: ${outcome.details?.join("; ") ?? "refused"}`);
     console.log(`created ${role} ${outcome.value.username} (${outcome.value.id})`);
   } finally {
@@ -107,7 +115,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof ConfigError || (error as Error).name === "MissingKeysError") {
+  if (error instanceof ConfigError || ["MissingKeysError", "DataDirLockedError"].includes((error as Error).name)) {
     console.error(`croupier: ${(error as Error).message}`);
     process.exit(2);
   }

@@ -13,6 +13,7 @@ import { loadtestUsage, parseLoadtestOptions, type LoadtestOptions } from "./loa
 import type { RunPlan } from "./loadtest/player.js";
 import { ProgressView } from "./loadtest/progress.js";
 import { buildReport, markdownReport, textReport } from "./loadtest/report.js";
+import { scrapeStages, stageDifference, summarizeStages } from "./loadtest/stages.js";
 
 /** Driver processes need a moment to start (tsx compiles them when running from source). */
 const startLeadMs = 1_500;
@@ -38,8 +39,16 @@ export async function runLoadtest(argv: readonly string[]): Promise<void> {
   const plan = planOf(options, startAtMs);
   const view = new ProgressView(mode, options.players);
   view.note(`loadtest: ${options.players} ${options.scenario} players, accounts ${options.accountPrefix}-0..${options.players - 1}, ${options.processes} driver process(es)`);
+  const token = options.metricsToken ?? undefined;
+  const before = await Promise.all(options.urls.map((url) => scrapeStages(url, token)));
   const outcome = await runDriver(plan, options.processes, { durationMs: options.durationMs, setupWaitMsMax: options.setupWaitMs }, view);
-  const report = buildReport(options, outcome, currency, startAtMs);
+  const after = await Promise.all(options.urls.map((url) => scrapeStages(url, token)));
+  const pairs = options.urls.flatMap((_, i) => {
+    const [b, a] = [before[i], after[i]];
+    return b === null || b === undefined || a === null || a === undefined ? [] : [{ before: b, after: a }];
+  });
+  const stages = { nodes: pairs.length, of: options.urls.length, stages: summarizeStages(stageDifference(pairs)) };
+  const report = buildReport(options, outcome, currency, startAtMs, stages);
   console.log(textReport(report));
   if (options.outDir !== null) {
     mkdirSync(options.outDir, { recursive: true });

@@ -2,41 +2,62 @@
  * The certification report as one self-contained HTML page: tables and inline SVG charts, no scripts,
  * fonts or other external assets, so it can be archived and opened anywhere.
  */
-import type { JudgedTest, NistVerdict } from "../engine/certify/index.js";
+import type { FamilyVerdict, JudgedDecision, NistJudgement, OutcomeTestResult } from "../engine/certify/index.js";
 import type { CertifiedGame, GameCheck } from "./certify.worker.js";
 
 // The report's shape lives here, beside its rendering, so the command and the renderer do not import each other.
 export interface CertifyOptions {
   readonly games: readonly CertifiedGame[];
+  /** Rounds per game; with `rngFile` a cap (the run ends earlier if the stream runs out). */
   readonly rounds: number;
   readonly seed: string | null;
+  /** A lab's captured raw byte stream to certify instead of a generator. */
+  readonly rngFile: string | null;
+  /** Family-wise level of the whole run. */
+  readonly alpha: number;
   readonly out: string;
   readonly workers: number;
   readonly nistSequences: number;
   readonly nistBits: number;
 }
 
-export interface FitReport extends JudgedTest {
+/** A test's measurement; `decision` is the id of its entry in the game's `decisions` (null: the test could not run). */
+export interface TestReport extends OutcomeTestResult {
+  readonly sequence: string;
+  readonly decision: string | null;
+}
+
+export interface FitReport extends TestReport {
   readonly labels: readonly string[];
   readonly observed: readonly number[];
   readonly expected: readonly number[];
 }
 
+export interface NistReport extends NistJudgement {
+  readonly test: string;
+  readonly proportionDecision: string | null;
+  readonly uniformityDecision: string | null;
+}
+
 export interface GameReport {
   readonly game: CertifiedGame;
+  /** Rounds actually played (with a captured stream, as many as it held up to the cap). */
   readonly rounds: number;
   readonly workers: number;
   readonly seconds: number;
   readonly roundsPerSecond: number;
-  readonly outcomeTests: readonly JudgedTest[];
+  readonly outcomeTests: readonly TestReport[];
   readonly fits: readonly FitReport[];
   /** Counts of each value of the uniform sequences, beside the count each should expect. */
   readonly histograms: readonly { readonly name: string; readonly observed: readonly number[]; readonly expected: number }[];
-  readonly nist: { readonly sequences: number; readonly bits: number; readonly verdicts: readonly NistVerdict[] };
+  readonly nist: { readonly sequences: number; readonly bits: number; readonly verdicts: readonly NistReport[] };
   readonly rtp: RtpReport | null;
   readonly convergence: readonly { readonly rounds: number; readonly rtp: number }[];
+  /** Invariants (not statistics): any failure fails the run whatever α is. */
   readonly checks: readonly GameCheck[];
   readonly facts: Readonly<Record<string, number>>;
+  /** This game's decisions, with their rank, threshold and adjusted p-value over the whole run. */
+  readonly decisions: readonly JudgedDecision[];
   readonly passed: boolean;
 }
 
@@ -45,10 +66,11 @@ export interface RtpReport {
   readonly stakeMinor: string;
   readonly returnMinor: string;
   readonly rtp: number;
+  readonly standardError: number;
   readonly ci99: readonly [number, number];
   readonly theoretical: { readonly exact: string; readonly value: number } | null;
-  /** null when there is no exact value to compare with (blackjack: simulation is the measurement). */
-  readonly passed: boolean | null;
+  /** The z-test against the exact RTP; null when there is none (blackjack: simulation is the measurement). */
+  readonly test: { readonly z: number; readonly pValue: number; readonly decision: string } | null;
 }
 
 export interface CertifyReport {
@@ -57,6 +79,8 @@ export interface CertifyReport {
   readonly rng: string;
   readonly options: Omit<CertifyOptions, "out">;
   readonly games: readonly GameReport[];
+  /** The rule and level; the decisions themselves are in each game. */
+  readonly family: Omit<FamilyVerdict, "decisions"> & { readonly decisions: number };
   readonly passed: boolean;
 }
 
@@ -117,33 +141,48 @@ ${band}${exactLine}
 </svg></figure>`;
 }
 
+const pFmt = (p: number): string => (p === 0 ? "0" : p >= 0.001 ? p.toFixed(4) : p.toExponential(2));
+
+/** Raw p, adjusted p and verdict of one decision (by id), or "not applied" for a test that made none. */
+function decisionCells(game: GameReport, id: string | null): string {
+  const d = id === null ? undefined : game.decisions.find((x) => x.id === id);
+  if (d === undefined) return `<td>—</td><td>—</td><td><span class="na">not applied</span></td>`;
+  return `<td>${pFmt(d.pValue)}</td><td>${pFmt(d.adjustedP)}</td><td>${d.rejected ? `<span class="fail">REJECTED</span>` : `<span class="ok">accept</span>`}</td>`;
+}
+
 function gameSection(game: GameReport): string {
   const rtp = game.rtp;
   const rtpRows = rtp === null
     ? `<p>No RTP for this game: players play each other and the house takes rake. Checked instead: ${game.checks.map((c) => escape(c.name)).join("; ")}.</p>`
-    : `<table><tr><th>rounds</th><th>staked</th><th>returned</th><th>RTP</th><th>99% interval</th><th>exact</th><th></th></tr>
-<tr><td>${Number(rtp.rounds).toLocaleString("en")}</td><td>${escape(rtp.stakeMinor)}</td><td>${escape(rtp.returnMinor)}</td><td>${pct(rtp.rtp)}</td><td>${pct(rtp.ci99[0])} – ${pct(rtp.ci99[1])}</td><td>${rtp.theoretical === null ? "none (simulated)" : escape(rtp.theoretical.exact)}</td><td>${verdict(rtp.passed)}</td></tr></table>`;
+    : `<table><tr><th>rounds</th><th>staked</th><th>returned</th><th>RTP</th><th>99% interval</th><th>exact</th><th>z</th><th>raw p</th><th>adjusted p</th><th></th></tr>
+<tr><td>${Number(rtp.rounds).toLocaleString("en")}</td><td>${escape(rtp.stakeMinor)}</td><td>${escape(rtp.returnMinor)}</td><td>${pct(rtp.rtp)}</td><td>${pct(rtp.ci99[0])} – ${pct(rtp.ci99[1])}</td><td>${rtp.theoretical === null ? "none (simulated; a measurement, not a decision)" : escape(rtp.theoretical.exact)}</td><td>${rtp.test === null ? "—" : rtp.test.z.toFixed(3)}</td>${decisionCells(game, rtp.test?.decision ?? null)}</tr></table>`;
   const tests = [...game.outcomeTests, ...game.fits].map((t) =>
-    `<tr><td>${escape(t.name)}</td><td>${escape(t.sequence)}</td><td>${fmt(t.statistic)}</td><td>${fmt(t.pValue)}</td><td>${t.threshold.toExponential(2)}</td><td>${verdict(t.passed)}</td></tr>`).join("\n");
+    `<tr><td>${escape(t.name)}</td><td>${escape(t.sequence)}</td><td>${fmt(t.statistic)}</td>${decisionCells(game, t.decision)}</tr>`).join("\n");
   const nist = game.nist.verdicts.map((v) =>
-    `<tr><td>${escape(v.test)}</td><td>${v.passed}/${v.sequences}</td><td>${v.proportionRange.map((x) => x.toFixed(4)).join(" – ")}</td><td>${fmt(v.uniformityP)}</td><td>${verdict(v.ok)}</td></tr>`).join("\n");
+    `<tr><td>${escape(v.test)}</td><td>${v.passed}/${v.sequences}</td><td>${v.proportionRange.map((x) => x.toFixed(4)).join(" – ")}</td>${decisionCells(game, v.proportionDecision)}${decisionCells(game, v.uniformityDecision)}</tr>`).join("\n");
   const histograms = game.histograms.map((h) => barChart(`${h.name}: counts (line: expected)`, h.observed.map((value, i) => ({ label: String(i), value, expected: h.expected }))));
   const fits = game.fits.map((f) => barChart(`${f.sequence} (line: expected)`, f.observed.map((value, i) => ({ label: f.labels[i] ?? String(i), value, expected: f.expected[i] ?? 0 }))));
   const pValueCharts = game.nist.verdicts.map((v) => barChart(`${v.test}: p-values in ten bins`, v.histogram.map((value, i) => ({ label: `.${i}`, value, expected: v.sequences / 10 })), 300, 130));
   const facts = Object.entries(game.facts).map(([k, v]) => `${escape(k)} = ${v.toLocaleString("en")}`).join(", ");
   return `<section><h2>${escape(game.game)} — ${game.passed ? `<span class="ok">PASS</span>` : `<span class="fail">FAIL</span>`}</h2>
-<p>${game.rounds.toLocaleString("en")} rounds on ${game.workers} workers in ${game.seconds.toFixed(1)} s (${Math.round(game.roundsPerSecond).toLocaleString("en")} rounds/s).${facts ? ` ${facts}.` : ""}</p>
+<p>${game.rounds.toLocaleString("en")} rounds on ${game.workers} workers in ${game.seconds.toFixed(1)} s (${Math.round(game.roundsPerSecond).toLocaleString("en")} rounds/s). ${game.decisions.length} decisions, ${game.decisions.filter((d) => d.rejected).length} rejected.${facts ? ` ${facts}.` : ""}</p>
 <h3>Return to player</h3>${rtpRows}${convergenceChart(game)}
 <h3>Empirical tests on mapped outcomes</h3>
-<p>Judged as one family at the 99% level: each p-value must be at least 0.01 / ${game.outcomeTests.length + game.fits.length}.</p>
-<table><tr><th>test</th><th>on</th><th>statistic</th><th>p-value</th><th>threshold</th><th></th></tr>${tests}</table>
+<table><tr><th>test</th><th>on</th><th>statistic</th><th>raw p</th><th>adjusted p</th><th></th></tr>${tests}</table>
 <div class="charts">${[...histograms, ...fits].join("\n")}</div>
 <h3>NIST SP 800-22 on the raw bit stream</h3>
-<p>${game.nist.sequences.toLocaleString("en")} sequences of ${game.nist.bits.toLocaleString("en")} bits; a test passes when its pass proportion lies in the interval and its p-values are uniform (P ≥ 0.0001).</p>
-<table><tr><th>test</th><th>passed</th><th>proportion interval</th><th>uniformity P</th><th></th></tr>${nist}</table>
+<p>${game.nist.sequences.toLocaleString("en")} sequences of ${game.nist.bits.toLocaleString("en")} bits. Two decisions per test: the number of failing sequences (p &lt; 0.01) against Binomial(m, 0.01), exact two-sided; the uniformity of the p-values (chi-square over ten bins, from 55 sequences). NIST's 3σ interval is shown for reference.</p>
+<table><tr><th>test</th><th>passed</th><th>NIST interval</th><th>proportion raw p</th><th>adjusted p</th><th></th><th>uniformity raw p</th><th>adjusted p</th><th></th></tr>${nist}</table>
 <div class="charts">${pValueCharts.join("\n")}</div>
-${game.checks.length === 0 ? "" : `<h3>Game checks</h3><table>${game.checks.map((c) => `<tr><td>${escape(c.name)}</td><td>${escape(c.detail)}</td><td>${verdict(c.passed)}</td></tr>`).join("")}</table>`}
+${game.checks.length === 0 ? "" : `<h3>Game checks (invariants: any failure fails the run)</h3><table>${game.checks.map((c) => `<tr><td>${escape(c.name)}</td><td>${escape(c.detail)}</td><td>${verdict(c.passed)}</td></tr>`).join("")}</table>`}
 </section>`;
+}
+
+/** Every decision of the run in Holm order. */
+function decisionsTable(report: CertifyReport): string {
+  const all = report.games.flatMap((game) => game.decisions).sort((a, b) => a.rank - b.rank);
+  return `<table><tr><th>rank</th><th>game</th><th>kind</th><th>test</th><th>on</th><th>raw p</th><th>threshold α/(m−rank+1)</th><th>adjusted p</th><th></th></tr>
+${all.map((d) => `<tr><td>${d.rank}</td><td>${escape(d.scope)}</td><td>${escape(d.kind)}</td><td>${escape(d.test)}</td><td>${escape(d.on)}</td><td>${pFmt(d.pValue)}</td><td>${d.threshold.toExponential(2)}</td><td>${pFmt(d.adjustedP)}</td><td>${d.rejected ? `<span class="fail">REJECTED</span>` : `<span class="ok">accept</span>`}</td></tr>`).join("\n")}</table>`;
 }
 
 export function renderReportHtml(report: CertifyReport): string {
@@ -161,10 +200,12 @@ section{border-top:2px solid #1d1d1f;margin-top:2rem}
 <h1>Croupier certification report — ${report.passed ? `<span class="ok">PASSED</span>` : `<span class="fail">FAILED</span>`}</h1>
 <p>Started ${escape(report.startedAt)}. Generator: ${escape(report.rng)}. ${report.options.rounds.toLocaleString("en")} rounds per game on ${report.options.workers} workers.
 How to read this report: docs/FAIRNESS.md.</p>
-<table><tr><th>game</th><th>rounds</th><th>empirical tests</th><th>NIST tests</th><th>RTP</th><th>verdict</th></tr>
-${report.games.map((g) => `<tr><td>${escape(g.game)}</td><td>${g.rounds.toLocaleString("en")}</td><td>${g.outcomeTests.filter((t) => t.passed).length + g.fits.filter((t) => t.passed).length}/${g.outcomeTests.length + g.fits.length}</td><td>${g.nist.verdicts.filter((v) => v.ok).length}/${g.nist.verdicts.length}</td><td>${g.rtp === null ? "—" : pct(g.rtp.rtp)}</td><td>${verdict(g.passed)}</td></tr>`).join("\n")}
+<p><strong>Rule.</strong> ${escape(report.family.rule)} ${report.family.rejected} of ${report.family.decisions} decisions rejected.</p>
+<table><tr><th>game</th><th>rounds</th><th>decisions</th><th>rejected</th><th>smallest adjusted p</th><th>RTP</th><th>checks</th><th>verdict</th></tr>
+${report.games.map((g) => `<tr><td>${escape(g.game)}</td><td>${g.rounds.toLocaleString("en")}</td><td>${g.decisions.length}</td><td>${g.decisions.filter((d) => d.rejected).length}</td><td>${pFmt(Math.min(1, ...g.decisions.map((d) => d.adjustedP)))}</td><td>${g.rtp === null ? "—" : pct(g.rtp.rtp)}</td><td>${g.checks.length === 0 ? "—" : `${g.checks.filter((c) => c.passed).length}/${g.checks.length}`}</td><td>${verdict(g.passed)}</td></tr>`).join("\n")}
 </table>
 ${report.games.map(gameSection).join("\n")}
+<section><h2>All decisions, smallest raw p-value first</h2>${decisionsTable(report)}</section>
 </body></html>
 `;
 }

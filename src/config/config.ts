@@ -38,6 +38,8 @@ export interface Config {
   readonly loginBackoffBaseMs: number;
   readonly loginBackoffMsMax: number;
   readonly loginFailureWindowMs: number;
+  readonly registrationsPerAddressMax: number;
+  readonly registrationWindowMs: number;
   readonly throttleKeysMax: number;
   readonly frameBytesMax: number;
   readonly messagesPerSecondMax: number;
@@ -88,7 +90,8 @@ export interface Config {
   readonly withdrawalAmountMinorMin: number;
   readonly withdrawalsPerPeriodMax: number;
   readonly withdrawalPeriodMs: number;
-  readonly paymentsSandboxEnabled: boolean;
+  /** null: not set (see sandboxPaymentsEnabled). */
+  readonly paymentsSandboxEnabled: boolean | null;
   readonly paymentsSandboxWebhookSecret: string | null;
   readonly paymentsSandboxWebhookUrl: string | null;
   readonly paymentsSandboxWebhookDelayMs: number;
@@ -97,6 +100,9 @@ export interface Config {
   readonly outboxPollIntervalMs: number;
   readonly outboxLeaseMs: number;
   readonly outboxAttemptsMax: number;
+  readonly metricsToken: string | null;
+  readonly metricsPort: number | null;
+  readonly metricsHost: string;
   readonly trustProxy: boolean;
   readonly shutdownGraceMs: number;
 }
@@ -264,9 +270,26 @@ function checkAgreement(config: Config): void {
   if (config.paymentsSandboxWebhookSecret !== null && config.paymentsSandboxWebhookSecret.length < 16) {
     throw new ConfigError("paymentsSandboxWebhookSecret must have at least 16 characters");
   }
+  if (config.metricsToken !== null && config.metricsToken.length < 16) {
+    throw new ConfigError("metricsToken must have at least 16 characters");
+  }
+  if (config.metricsPort !== null && config.metricsPort !== 0 && config.metricsPort === config.port) {
+    throw new ConfigError("metricsPort must differ from port: it is a listener of its own");
+  }
   if (config.redisUrl !== null && config.databaseUrl === null) {
     throw new ConfigError("redisUrl needs databaseUrl: several nodes must share one PostgreSQL, not each their own embedded database");
   }
+}
+
+/**
+ * Whether the sandbox payment provider serves. It mints play money from any valid test card, so a
+ * production deployment (DATABASE_URL) must say so explicitly either way; embedded mode (a laptop, a
+ * demo) has it on unless told otherwise. Asked by `serve`, not at load: admin commands need no answer.
+ */
+export function sandboxPaymentsEnabled(config: Pick<Config, "paymentsSandboxEnabled" | "databaseUrl">): boolean {
+  if (config.paymentsSandboxEnabled !== null) return config.paymentsSandboxEnabled;
+  if (config.databaseUrl === null) return true;
+  throw new ConfigError("production mode (DATABASE_URL set) needs paymentsSandboxEnabled set explicitly: false for real money, true only for a staging deployment where test cards may mint money");
 }
 
 /** The effective configuration with secrets masked, for --print-config. */

@@ -39,7 +39,7 @@ describe("login work does not depend on whether the user exists", () => {
       throttle: new MemoryThrottleStore(systemClock, 100),
       guard: new SessionGuard(store, bus, systemClock, { sessionRevocationCacheMs: 0, sessionCacheEntriesMax: 10 }),
       clock: systemClock,
-      limits: { passwordLengthMin: 10, passwordLengthMax: 256, refreshTokenTtlSeconds: 3600, loginFailuresFree: 100, loginIpFailuresFree: 100, loginBackoffBaseMs: 1, loginBackoffMsMax: 1, loginFailureWindowMs: 1000 },
+      limits: { passwordLengthMin: 10, passwordLengthMax: 256, refreshTokenTtlSeconds: 3600, loginFailuresFree: 100, loginIpFailuresFree: 100, loginBackoffBaseMs: 1, loginBackoffMsMax: 1, loginFailureWindowMs: 1000, registrationsPerAddressMax: 100, registrationWindowMs: 1000 },
     });
     try {
       await auth.register({ username: "known", password: "correct horse battery" });

@@ -27,20 +27,23 @@ class StickyRng implements Rng {
 describe("the certification battery", () => {
   it("passes the seeded generator", () => {
     const report = rngBattery(new SeededRng("battery"), options);
-    expect(report.outcomeTests.filter((t) => !t.passed)).toEqual([]);
-    expect(report.nist.filter((v) => !v.ok)).toEqual([]);
+    expect(report.verdict.decisions.filter((d) => d.rejected)).toEqual([]);
+    // Six outcome tests, and two decisions for each of the ten NIST tests (300 sequences: uniformity applies).
+    expect(report.verdict.decisions).toHaveLength(26);
     expect(report.passed).toBe(true);
   });
 
   it("fails a generator biased towards ones in the raw bits (mapping by rejection hides it from outcomes)", () => {
     const report = rngBattery(new BitBiasedRng(), options);
     expect(report.passed).toBe(false);
-    expect(report.nist.filter((v) => !v.ok).map((v) => v.test)).toEqual(expect.arrayContaining(["frequency", "block_frequency", "cusum_forward", "cusum_backward"]));
+    const rejected = report.verdict.decisions.filter((d) => d.rejected);
+    expect(rejected.every((d) => d.kind.startsWith("NIST"))).toBe(true);
+    expect(rejected.map((d) => d.test)).toEqual(expect.arrayContaining(["frequency", "block_frequency", "cusum_forward", "cusum_backward"]));
   });
 
   it("fails a generator that repeats itself", () => {
     const report = rngBattery(new StickyRng(), options);
     expect(report.passed).toBe(false);
-    expect(report.outcomeTests.filter((t) => !t.passed).map((t) => t.name)).toEqual(expect.arrayContaining(["serial correlation", "poker"]));
+    expect(report.verdict.decisions.filter((d) => d.rejected && d.kind === "outcome test").map((d) => d.test)).toEqual(expect.arrayContaining(["serial correlation", "poker"]));
   });
 });

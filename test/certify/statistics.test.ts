@@ -70,15 +70,23 @@ describe("NIST SP 800-22 worked examples", () => {
     expect(spectral(bitsFromString("1101".repeat(8192)))).toBeLessThan(1e-6);
   });
 
-  it("judges pass proportions both ways: too few passes and a perfect 100% over 1,000 sequences both fail", () => {
+  it("gives pass proportions an exact two-sided binomial p-value: too many failures and a perfect 100% are both unlikely", () => {
     const uniform = Array.from({ length: 1000 }, (_, i) => (i + 0.5) / 1000);
-    expect(judgeNist(uniform)).toMatchObject({ passed: 990, proportionOk: true, uniformityOk: true, ok: true });
+    // Values from SciPy's binomtest(k, 1000, 0.01) on the failure count k.
+    expect(judgeNist(uniform)).toMatchObject({ sequences: 1000, passed: 990, uniformityApplied: true });
+    expect(judgeNist(uniform).proportionP).toBeCloseTo(1, 12);
+    expect(judgeNist(uniform).uniformityP).toBeCloseTo(1, 12);
     const perfect = uniform.map((p) => 0.01 + p * 0.99);
-    expect(judgeNist(perfect)).toMatchObject({ passed: 1000, proportionOk: false, ok: false });
+    expect(judgeNist(perfect).passed).toBe(1000);
+    expect(judgeNist(perfect).proportionP).toBeCloseTo(8.520045585902545e-5, 15);
     const failing = uniform.map((p, i) => (i % 20 === 0 ? 0.001 : p));
-    expect(judgeNist(failing).proportionOk).toBe(false);
+    // 50 forced failures plus the 9 other p-values below 0.01.
+    expect(judgeNist(failing).passed).toBe(941);
+    expect(judgeNist(failing).proportionP / 1.1676857868562501e-26).toBeCloseTo(1, 6);
     const clumped = uniform.map((p) => 0.5 + p / 2);
-    expect(judgeNist(clumped)).toMatchObject({ uniformityOk: false, ok: false });
+    expect(judgeNist(clumped).uniformityP).toBeLessThan(1e-100);
+    expect(judgeNist(uniform.slice(0, 54)).uniformityApplied).toBe(false);
+    expect(judgeNist([]).proportionP).toBe(1);
   });
 });
 

@@ -1,6 +1,6 @@
 // The `croupier` command as a user runs it: help, configuration errors, print-config, bootstrap.
 import { describe, expect, it } from "vitest";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { optionSpecs, flagName } from "../../src/config/options.js";
@@ -61,4 +61,37 @@ describe("croupier command", () => {
       await server.stop();
     }
   });
+
+  it("refuses a second process on one embedded data folder, naming the first; a dead owner's lock is taken over", async () => {
+    const dataDir = tempDir();
+    const server = await serveCroupier(["--data-dir", dataDir, "--log-level", "warn"]);
+    let restarted: Awaited<ReturnType<typeof serveCroupier>> | null = null;
+    try {
+      const pid = String(server.child.pid);
+      const second = await Promise.all([
+        runCroupier(["user", "create", "--username", "ops", "--role", "operator", "--password-stdin", "--data-dir", dataDir, ...fastHashFlags], { stdin: "operator password 1\n" }),
+        runCroupier(["migrate", "--data-dir", dataDir]),
+        runCroupier(["serve", "--port", "0", "--data-dir", dataDir]),
+      ]);
+      for (const refused of second) {
+        expect(refused.code).toBe(2);
+        expect(refused.stderr).toContain(`in use by process ${pid}`);
+        expect(refused.stderr).toContain("croupier serve");
+        expect(refused.stdout).not.toContain("created");
+      }
+      // The refused account was never written: the running server does not know it.
+      const login = await call(server.url, "POST", "/v1/auth/login", { body: { login: "ops", password: "operator password 1" } });
+      expect(login.status).toBe(401);
+      await server.stop("SIGKILL");
+      expect(existsSync(join(dataDir, "croupier.lock"))).toBe(true);
+      restarted = await serveCroupier(["--data-dir", dataDir, "--log-level", "warn"]);
+      await restarted.stop();
+      expect(existsSync(join(dataDir, "croupier.lock"))).toBe(false);
+      const created = await runCroupier(["user", "create", "--username", "ops", "--password-stdin", "--data-dir", dataDir, ...fastHashFlags], { stdin: "operator password 1\n" });
+      expect([created.code, created.stdout]).toEqual([0, expect.stringContaining("created player ops")]);
+    } finally {
+      await server.stop();
+      await restarted?.stop();
+    }
+  }, 240_000);
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConfigError, loadConfig, logLevelOf, optionsHelp, parseLogLevels, printableConfig } from "../../src/config/config.js";
+import { ConfigError, loadConfig, logLevelOf, optionsHelp, parseLogLevels, printableConfig, sandboxPaymentsEnabled } from "../../src/config/config.js";
 import { optionSpecs } from "../../src/config/options.js";
 
 function configFile(content: unknown): string {
@@ -70,10 +70,24 @@ describe("loadConfig", () => {
     ["unknown log level of an area", () => loadConfig([], { LOG_LEVELS: "rooms=loud" }), /invalid logLevels entry "rooms=loud": unknown level "loud" for area rooms/],
     ["log level entry without =", () => loadConfig([], { CROUPIER_LOG_LEVELS: "ws" }), /invalid logLevels entry "ws": expected area=level/],
     ["an area given twice", () => loadConfig(["--log-levels", "ws=debug,ws=info"], {}), /area ws is given twice/],
+    ["a short metrics token", () => loadConfig(["--metrics-token", "short"], {}), /metricsToken must have at least 16 characters/],
+    ["metrics on the public port", () => loadConfig(["--port", "9000", "--metrics-port", "9000"], {}), /metricsPort must differ from port/],
   ];
   it.each(bad)("fails start-up naming the key: %s", (_name, load, message) => {
     expect(load).toThrow(ConfigError);
     expect(load).toThrow(message);
+  });
+});
+
+describe("sandboxPaymentsEnabled", () => {
+  it("is on by default in embedded mode, and must be set explicitly in production mode", () => {
+    expect(sandboxPaymentsEnabled(loadConfig([], {}))).toBe(true);
+    expect(sandboxPaymentsEnabled(loadConfig(["--payments-sandbox-enabled", "false"], {}))).toBe(false);
+    const production = loadConfig([], { DATABASE_URL: "postgres://h/db" });
+    expect(() => sandboxPaymentsEnabled(production)).toThrow(ConfigError);
+    expect(() => sandboxPaymentsEnabled(production)).toThrow(/needs paymentsSandboxEnabled set explicitly/);
+    expect(sandboxPaymentsEnabled(loadConfig(["--payments-sandbox-enabled", "false"], { DATABASE_URL: "postgres://h/db" }))).toBe(false);
+    expect(sandboxPaymentsEnabled(loadConfig([], { DATABASE_URL: "postgres://h/db", CROUPIER_PAYMENTS_SANDBOX_ENABLED: "true" }))).toBe(true);
   });
 });
 

@@ -65,12 +65,15 @@ describe("WebSocket limits (embedded)", () => {
   });
 
   it("closes a socket that never says hello with 4004", async () => {
-    const quick = await startTestServer(shared, ["--auth-timeout-ms", "200"]);
+    // Its own data folder: an embedded database belongs to one server at a time.
+    const own = await createShared("embedded");
+    const quick = await startTestServer(own, ["--auth-timeout-ms", "200"]);
     try {
       const socket = await TestSocket.open(quick.url);
       expect(await socket.waitClosed()).toBe(4004);
     } finally {
       await quick.close();
+      await own.dispose();
     }
   });
 });

@@ -152,5 +152,42 @@ for (const kind of databaseKinds) {
       expect(check.ok).toBe(true);
       expect(check.currencies.find((c) => c.currency === "EUR")?.balancesMinor).toBe(0n);
     });
+
+    it("adds contributions from concurrent batches on two nodes without losing one, while a win takes the pool once", async () => {
+      const nodeA = createSqlLedgerStore(database.db, { batchWaitMs: 1, batchOpsMax: 20 });
+      const nodeB = createSqlLedgerStore(second ?? database.db, { batchWaitMs: 1, batchOpsMax: 20 });
+      stores.push(nodeA, nodeB);
+      const [walletA, walletB] = [createWallet(nodeA), createWallet(nodeB)];
+      const jackpot = (won: boolean) => ({ jackpotId: "busy", contribution: 7n, won, seed: 500n });
+      const players = Array.from({ length: 8 }, (_, i) => `busy-${i}`);
+      for (const player of players) {
+        expect((await walletA.deposit({ playerId: player, currency: "EUR", amount: 1_000_000n, key: `dep-${player}`, reference: player, provider: "sandbox" })).status).toBe("ok");
+      }
+      // Seed the pool first (a batch that must seed it locks it).
+      expect((await walletA.instantBet({ playerId: "busy-0", currency: "EUR", gameId: "slot", stake: 100n, win: 0n, key: "busy-seed", roundId: "busy-seed", jackpot: jackpot(false) })).status).toBe("ok");
+      expect(await walletA.jackpotTotal("busy", "EUR")).toBe(500n);
+      const spins = Array.from({ length: 300 }, (_, i) => {
+        const wallet = i % 2 === 0 ? walletA : walletB;
+        const won = i === 150;
+        return wallet.instantBet({ playerId: players[i % players.length] as string, currency: "EUR", gameId: "slot", stake: 100n, win: 0n, key: `busy-${i}`, roundId: `busy-${i}`, jackpot: jackpot(won) });
+      });
+      const results = await Promise.all(spins);
+      expect(results.every((r) => r.status === "ok")).toBe(true);
+      const won = results[150];
+      const winMinor = won?.status === "ok" ? (won.jackpot?.winMinor ?? 0n) : 0n;
+      // The winner took at least the seed plus its own contribution and everything added before it.
+      expect(winMinor).toBeGreaterThanOrEqual(507n); // the seed plus its own contribution at least
+      const flows = await database.db.query<{ kind: string; total: bigint }>(
+        `select t.kind, sum(t.amount)::int8 as total from ledger_transfers t join ledger_accounts a on a.id = t.credit_account_id or a.id = t.debit_account_id
+         where a.kind = 'jackpot_pool' and a.owner = 'jackpot:busy' group by t.kind order by t.kind`);
+      const byKind = Object.fromEntries(flows.map((f) => [f.kind, f.total]));
+      // Every contribution arrived (301 spins × 7, plus the seed and the re-seed after the win) and one win left.
+      expect(byKind.jackpot_win).toBe(winMinor);
+      const pool = await walletA.jackpotTotal("busy", "EUR");
+      expect(pool).toBe((byKind.jackpot_contribution ?? 0n) - winMinor);
+      expect(pool).toBeGreaterThanOrEqual(500n);
+      const check = await nodeA.check();
+      expect(check.ok).toBe(true);
+    });
   });
 }

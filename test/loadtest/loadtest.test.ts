@@ -96,6 +96,15 @@ describe("croupier loadtest against an embedded server", () => {
     expect(json.latency.bet!.count).toBe(json.throughput.bets);
     expect(markdown).toContain("## Latency (HDR histograms)");
     expect(markdown).toContain("reconciliation: ok");
+    // The server's own view of each bet's path, read from its /metrics before and after the run.
+    expect(json.stages.nodes).toBe(1);
+    const stage = (name: string) => json.stages.stages.find((s) => s.stage === name);
+    for (const name of ["parse", "route", "prepare", "queue", "batch", "append", "ledger_queue", "ledger_commit", "ack", "total"]) expect(stage(name)?.count, name).toBeGreaterThan(0);
+    // Every acknowledged or refused bet went through the gateway once.
+    expect(stage("total")?.count).toBeGreaterThanOrEqual(json.throughput.bets);
+    expect(stage("total")!.p99Ms).toBeGreaterThanOrEqual(stage("append")!.p50Ms);
+    expect(result.stdout).toContain("where the time went");
+    expect(markdown).toContain("## Where an action's time went");
   }, 90_000);
 
   it("fails the reconciliation, with the difference, when money moves that the players did not see", async () => {

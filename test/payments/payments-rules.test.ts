@@ -41,15 +41,20 @@ describe("parseMoneyInput", () => {
 describe("judgeWithdrawal", () => {
   const rules = { amountMinorMin: 1_000n, perPeriodMax: 2, periodMs: 60_000 };
   it.each([
-    [999n, [], null, "WALLET_WITHDRAWAL_BELOW_MINIMUM"],
-    [1_000n, [], null, null],
-    [5_000n, [10_000], null, null],
-    [5_000n, [10_000, 20_000], 10_000 + 60_000 - 30_000, "WALLET_WITHDRAWAL_TOO_FREQUENT"],
-    [5_000n, [5_000, 10_000, 20_000], 10_000 + 60_000 - 30_000, "WALLET_WITHDRAWAL_TOO_FREQUENT"],
-  ] as const)("amount %s after %j", (amount, createdMs, retryAfterMs, error) => {
-    const verdict = judgeWithdrawal(amount, { count: createdMs.length, createdMs }, 30_000, rules);
+    [999n, [], 0, null, "WALLET_WITHDRAWAL_BELOW_MINIMUM", false],
+    [1_000n, [], 0, null, null, false],
+    [5_000n, [10_000], 0, null, null, false],
+    [5_000n, [10_000, 20_000], 0, 10_000 + 60_000 - 30_000, "WALLET_WITHDRAWAL_TOO_FREQUENT", false],
+    [5_000n, [5_000, 10_000, 20_000], 0, 10_000 + 60_000 - 30_000, "WALLET_WITHDRAWAL_TOO_FREQUENT", false],
+    // Counted requests whose hold still runs may yet be refused (and stop counting): undecided until they end.
+    [5_000n, [10_000, 20_000], 1, 10_000 + 60_000 - 30_000, "WALLET_WITHDRAWAL_TOO_FREQUENT", true],
+    [5_000n, [5_000, 10_000, 20_000], 1, 10_000 + 60_000 - 30_000, "WALLET_WITHDRAWAL_TOO_FREQUENT", false],
+    [5_000n, [5_000, 10_000, 20_000], 2, 10_000 + 60_000 - 30_000, "WALLET_WITHDRAWAL_TOO_FREQUENT", true],
+  ] as const)("amount %s after %j (%i still holding)", (amount, createdMs, holding, retryAfterMs, error, undecided) => {
+    const verdict = judgeWithdrawal(amount, { count: createdMs.length, holding, createdMs }, 30_000, rules);
     expect(verdict?.error ?? null).toBe(error);
     if (retryAfterMs !== null) expect(verdict).toMatchObject({ retryAfterMs });
+    expect(verdict !== null && "undecided" in verdict).toBe(undecided);
   });
 });
 

@@ -263,6 +263,25 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       expect(rows[0]?.n).toBe(2n);
     });
 
+    it("answers each concurrent request with its hold's outcome: refused for funds (422), never busy, and refused ones do not count", async () => {
+      const player = await newPlayer(base);
+      const cardToken = await fund(base, player, "100.00");
+      // Six at once, funds for two: the other four are refused for funds, and being refused they leave
+      // the frequency rule (3 per period) room — none is answered 429 or 503.
+      const answers = await Promise.all(Array.from({ length: 6 }, () => money(base, player, "/v1/wallet/withdrawals", { amount: "40.00", currency: "EUR", cardToken })));
+      expect(answers.map((a) => `${a.status} ${String(a.body.code ?? "")}`).sort()).toEqual([
+        "201 ", "201 ", ...Array.from({ length: 4 }, () => "422 CROUPIER_ERR_WALLET_INSUFFICIENT_FUNDS")]);
+      expect(await balances(base, player)).toMatchObject({ "cash:EUR": { balance: "20.00" }, "withdrawals_pending:EUR": { balance: "80.00" } });
+      // The third counted request still fits; over the balance it is refused for funds, each time (the relay polls every 50 ms meanwhile).
+      for (let i = 0; i < 5; i++) {
+        const over = await money(base, player, "/v1/wallet/withdrawals", { amount: "30.00", currency: "EUR", cardToken });
+        expect([over.status, over.body.code]).toEqual([422, "CROUPIER_ERR_WALLET_INSUFFICIENT_FUNDS"]);
+      }
+      expect(await balances(base, player)).toMatchObject({ "cash:EUR": { balance: "20.00" }, "withdrawals_pending:EUR": { balance: "80.00" } });
+      const rows = await server.services.db.query<{ status: string; n: bigint }>("select status, count(*) as n from payments_withdrawals where user_id = $1 group by status order by status", [player.userId]);
+      expect(rows.map((r) => [r.status, Number(r.n)])).toEqual([["pending", 2], ["refused", 9]]);
+    });
+
     it("returns the money when the provider refuses a payout", async () => {
       const player = await newPlayer(base);
       const operator = await newOperator(server);

@@ -7,7 +7,7 @@ import { createSqlPaymentsStore } from "../../src/adapters/postgres/payments-sto
 import { createSqlRequestKeyStore } from "../../src/adapters/postgres/payments-request-keys.sql.js";
 import { SandboxPaymentProvider } from "../../src/adapters/sandbox-payments/sandbox-provider.js";
 import { MemoryBus } from "../../src/adapters/memory/bus.memory.js";
-import { Payments, walletEventsChannel } from "../../src/app/payments/payments.service.js";
+import { Payments, walletEventsChannel, type PaymentsDeps } from "../../src/app/payments/payments.service.js";
 import type { PaymentProvider } from "../../src/app/ports/payment-provider.js";
 import type { LedgerStore } from "../../src/app/ports/ledger-store.js";
 import { createWallet, type Wallet } from "../../src/app/wallet/index.js";
@@ -28,10 +28,10 @@ for (const kind of databaseKinds) {
     const token = (sandbox.tokenize({ number: "4242424242424242", expMonth: 12, expYear: 2099 }, now) as { token: string }).token;
     const errors: string[] = [];
 
-    function payments(provider: PaymentProvider = sandbox, bus = new MemoryBus()): Payments {
+    function payments(provider: PaymentProvider = sandbox, bus = new MemoryBus(), parts: Partial<PaymentsDeps> = {}): Payments {
       return new Payments({
         store: createSqlPaymentsStore(database.db), requestKeys: createSqlRequestKeyStore(database.db), wallet, ledger, provider, bus, clock,
-        log: { warn: () => undefined, error: (_context, message) => errors.push(message) }, limits,
+        log: { warn: () => undefined, error: (_context, message) => errors.push(message) }, limits, ...parts,
       });
     }
 
@@ -58,6 +58,49 @@ for (const kind of databaseKinds) {
       expect(await service.requestWithdrawal(request)).toEqual(accepted);
       expect(await service.requestWithdrawal({ ...request, amount: "21.00" })).toMatchObject({ ok: false, error: "WALLET_IDEMPOTENCY_KEY_CONFLICT" });
       expect((await service.listWithdrawals({ status: "pending", limit: 10 })).withdrawals.map((w) => w.userId)).toEqual(["dora"]);
+    });
+
+    it("waits for the hold the relay claimed first, and answers its outcome (not busy)", async () => {
+      // The relay's poll claims the hold between the request's commit and its own delivery.
+      const sql = createSqlPaymentsStore(database.db);
+      let service: Payments | null = null;
+      const relayed: Promise<void>[] = [];
+      const store = {
+        ...sql,
+        async createWithdrawal(...args: Parameters<typeof sql.createWithdrawal>) {
+          const created = await sql.createWithdrawal(...args);
+          for (const entry of await sql.claimOutbox({ nowMs: now, leaseMs: limits.outboxLeaseMs, limit: 10 })) relayed.push((service as Payments).relay.deliver(entry));
+          return created;
+        },
+      };
+      service = payments(sandbox, new MemoryBus(), { store });
+      await wallet.deposit({ playerId: "fay", currency: "EUR", amount: 3_000n, key: "fund:fay", reference: "fund", provider: "sandbox" });
+      const over = await service.requestWithdrawal({ userId: "fay", requestKey: "w-over", amount: "30.01", currency: "EUR", cardToken: token });
+      expect(over).toMatchObject({ ok: false, error: "WALLET_INSUFFICIENT_FUNDS" });
+      const fits = await service.requestWithdrawal({ userId: "fay", requestKey: "w-fits", amount: "30.00", currency: "EUR", cardToken: token });
+      expect(fits).toMatchObject({ ok: true, value: { status: "pending" } });
+      await Promise.all(relayed);
+      expect(relayed.length).toBe(2);
+    });
+
+    it("answers busy only when the ledger was busy, and then nothing moved, nothing counts, and the key may try again", async () => {
+      let busy = true;
+      // The ledger's queue is full for the hold (a status the real store answers beyond queueOpsMax).
+      const full: LedgerStore = { ...ledger, submit: (op) => (busy && op.key.endsWith(":hold") ? Promise.resolve({ status: "busy" }) : ledger.submit(op)) };
+      const service = payments(sandbox, new MemoryBus(), { ledger: full, wallet: createWallet(full) });
+      await wallet.deposit({ playerId: "gus", currency: "EUR", amount: 3_000n, key: "fund:gus", reference: "fund", provider: "sandbox" });
+      const request = { userId: "gus", requestKey: "w-1", amount: "10.00", currency: "EUR", cardToken: token };
+      expect(await service.requestWithdrawal(request)).toMatchObject({ ok: false, error: "WALLET_BUSY" });
+      const cash = async () => (await wallet.balances("gus")).find((b) => b.purse === "cash");
+      expect((await cash())?.balance).toBe(3_000n);
+      expect(await database.db.query("select status, reason from payments_withdrawals where user_id = 'gus'")).toEqual([{ status: "refused", reason: "busy" }]);
+      // The relay finds nothing left to do for it: it never holds the money later.
+      now += 1_000;
+      await service.relay.pollOnce();
+      expect((await cash())?.balance).toBe(3_000n);
+      busy = false;
+      expect(await service.requestWithdrawal(request)).toMatchObject({ ok: true, value: { status: "pending", amount: 1_000n } });
+      expect((await cash())?.balance).toBe(2_000n);
     });
 
     it("retries a payout the provider does not answer, then parks it after outboxAttemptsMax", async () => {

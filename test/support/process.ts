@@ -4,6 +4,8 @@ import { fileURLToPath } from "node:url";
 
 const cli = fileURLToPath(new URL("../../src/cli/croupier.ts", import.meta.url));
 export const fastHashFlags = ["--argon2-memory-kib", "8192", "--argon2-iterations", "1"];
+/** Test servers deposit through the sandbox in production mode too (which must be asked for explicitly) and register many players from one address. */
+const testServeFlags = [...fastHashFlags, "--payments-sandbox-enabled", "true", "--registrations-per-address-max", "100000"];
 
 export interface Finished { readonly code: number | null; readonly stdout: string; readonly stderr: string }
 
@@ -25,7 +27,7 @@ export interface ServingProcess { readonly url: string; readonly child: ChildPro
 /** Starts `croupier serve` and resolves once it prints the URL it serves on. */
 export function serveCroupier(args: string[], env: Record<string, string> = {}): Promise<ServingProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", cli, "serve", "--port", "0", "--host", "127.0.0.1", ...fastHashFlags, ...args], { env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", cli, "serve", "--port", "0", "--host", "127.0.0.1", ...testServeFlags, ...args], { env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
     const timer = setTimeout(() => reject(new Error(`croupier serve did not start:\n${output}`)), 60_000);

@@ -1,11 +1,13 @@
 // The node that owns a roulette table is killed with SIGKILL mid-round: the surviving node takes the
-// table over, and the round is settled or voided exactly once; the ledger balances either way.
+// table over, and the round is settled or voided exactly once; the ledger balances either way, and
+// every player recalls the round with their bet.
 import { describe, expect, it } from "vitest";
 import { createPgDb } from "../../src/adapters/postgres/sql-db.pg.js";
 import { createSqlLedgerStore } from "../../src/adapters/postgres/ledger-store.sql.js";
 import { SqlRoundStore } from "../../src/adapters/postgres/round-store.sql.js";
 import { createWallet } from "../../src/app/wallet/index.js";
 import { payoutOdds } from "../../src/engine/roulette/index.js";
+import { call } from "../support/http.js";
 import { redisUrl, serviceAvailable } from "../support/services.js";
 import { createShared } from "../support/server.js";
 import { serveCroupier } from "../support/process.js";
@@ -57,6 +59,12 @@ describe.skipIf(!production)("roulette table owner killed mid-round (real proces
         expect([i, cash?.balance, cash?.held]).toEqual([i, expected, 0n]);
       }
       expect(await wallet.check()).toMatchObject({ ok: true });
+      // Settled or voided, each player recalls the round with their own bet (a void pays the stake back).
+      for (const p of people) {
+        const mine = await call<{ status: string; bets: { userId: string; stakeMinor: string; payoutMinor: string | null }[] }>(survivor.url, "GET", `/v1/rounds/${encodeURIComponent(roundId)}`, { token: p.token });
+        expect(mine.body).toMatchObject({ status: recalled?.status, bets: [{ userId: p.userId, stakeMinor: "1000" }] });
+        if (number === null) expect(mine.body.bets[0]?.payoutMinor).toBe("1000");
+      }
 
       // The player from the dead node resumes on the survivor without a gap, and the table plays on.
       const back = await TestSocket.authenticated(survivor.url, people[0]!.token);

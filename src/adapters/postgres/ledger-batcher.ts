@@ -13,6 +13,7 @@ export interface BatcherLimits {
 
 interface Waiting<I, O> {
   readonly item: I;
+  readonly since: number;
   readonly resolve: (output: O) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -28,6 +29,8 @@ export class Batcher<I, O> {
     private readonly limits: BatcherLimits,
     /** Runs one batch; resolves with one output per item, in order. */
     private readonly run: (items: readonly I[]) => Promise<readonly O[]>,
+    /** Told, as each batch starts, how long each of its items waited in the queue. */
+    private readonly onLaunch: (waitedMs: readonly number[]) => void = () => undefined,
   ) {
     if (!(limits.batchOpsMax >= 1 && limits.batchesInFlightMax >= 1 && limits.batchWaitMs >= 0)) throw new Error("batcher limits must be positive");
     if (limits.queueOpsMax < limits.batchOpsMax) throw new Error("queueOpsMax must be at least batchOpsMax");
@@ -37,7 +40,8 @@ export class Batcher<I, O> {
   submit(item: I): Promise<O> | null {
     if (this.closed) throw new Error("the ledger store is closed");
     if (this.queue.length >= this.limits.queueOpsMax) return null;
-    const promise = new Promise<O>((resolve, reject) => this.queue.push({ item, resolve, reject }));
+    const since = performance.now();
+    const promise = new Promise<O>((resolve, reject) => this.queue.push({ item, since, resolve, reject }));
     this.pump(false);
     return promise;
   }
@@ -73,6 +77,8 @@ export class Batcher<I, O> {
       this.timer = null;
     }
     const batch = this.queue.splice(0, this.limits.batchOpsMax);
+    const now = performance.now();
+    this.onLaunch(batch.map((w) => now - w.since));
     this.inFlight += 1;
     this.run(batch.map((w) => w.item)).then(
       (outputs) => {

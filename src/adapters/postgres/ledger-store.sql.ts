@@ -45,7 +45,7 @@ export const sqlLedgerStoreDefaults: SqlLedgerStoreOptions = Object.freeze({
  * order with the pure rules, and writes every effect with one statement. Each caller is answered
  * after the commit with its own outcome. docs/LEDGER.md explains the steps and what a crash leaves.
  */
-export function createSqlLedgerStore(db: SqlDb, options: Partial<SqlLedgerStoreOptions> = {}, metrics: Pick<Metrics, "ledgerBatch" | "ledgerRepeat"> = silentMetrics): LedgerStore {
+export function createSqlLedgerStore(db: SqlDb, options: Partial<SqlLedgerStoreOptions> = {}, metrics: Pick<Metrics, "ledgerBatch" | "ledgerRepeat" | "actionStage"> = silentMetrics): LedgerStore {
   const config = { ...sqlLedgerStoreDefaults, ...options };
   if (db.driver === "pglite") config.batchesInFlightMax = 1;
   if (!(config.batchRetriesMax >= 0 && config.historyEntriesMax >= 1)) throw new Error("ledger store limits must be positive");
@@ -53,9 +53,16 @@ export function createSqlLedgerStore(db: SqlDb, options: Partial<SqlLedgerStoreO
   const batcher = new Batcher<LedgerRequest, LedgerOutcome>(config, async (requests) => {
     const started = performance.now();
     const outcomes = await commitBatch(db, facts, requests, config.batchRetriesMax);
-    metrics.ledgerBatch(requests.length, performance.now() - started);
-    for (const outcome of outcomes) if (outcome.status === "ok" && outcome.replayed) metrics.ledgerRepeat();
+    const commitMs = performance.now() - started;
+    metrics.ledgerBatch(requests.length, commitMs);
+    // Once per operation, so the stage histogram weighs each money call alike.
+    for (const outcome of outcomes) {
+      metrics.actionStage("ledger_commit", commitMs);
+      if (outcome.status === "ok" && outcome.replayed) metrics.ledgerRepeat();
+    }
     return outcomes;
+  }, (waited) => {
+    for (const ms of waited) metrics.actionStage("ledger_queue", ms);
   });
 
   return {
@@ -123,10 +130,31 @@ function accountIdsOf(op: LedgerOp): bigint[] {
     case "reserve": return [op.accountId];
     case "settle": return [op.houseAccountId, ...op.payouts.map((p) => p.fromAccountId)];
     case "void": return [];
-    // A jackpot pool is locked with the players (it may not go negative), so its balance is current when judged.
-    case "instant": return [op.accountId, op.houseAccountId, ...op.payouts.map((p) => p.fromAccountId), ...(op.jackpot ? [op.jackpot.poolAccountId] : [])];
+    // A jackpot pool is not listed: `poolsOf` decides, per batch, whether it is locked or only added to.
+    case "instant": return [op.accountId, op.houseAccountId, ...op.payouts.map((p) => p.fromAccountId)];
     case "transfer": return [op.debitAccountId, op.creditAccountId];
   }
+}
+
+/**
+ * The jackpot pools a batch names, and which of them it must lock. A pool is locked (and its balance
+ * judged as current) only by a batch that holds a win or that may have to seed it; every other batch
+ * only adds its contributions to the pool at the end, as it does to the house account, so spins on
+ * one pool no longer queue behind each other's whole transactions across the cluster. Contributions
+ * only ever add, and a pool is only emptied by a win under its lock, which re-seeds it in the same
+ * operation: the committed balance a contribution-only batch reads is a lower bound of the pool, so
+ * it never needs to seed it.
+ */
+function poolsOf(ops: readonly LedgerOp[]): Map<bigint, { readonly mustLock: boolean; readonly seed: bigint }> {
+  const pools = new Map<bigint, { mustLock: boolean; seed: bigint }>();
+  for (const op of ops) {
+    if (op.type !== "instant" || op.jackpot === undefined || typeof op.jackpot.poolAccountId !== "bigint") continue;
+    const known = pools.get(op.jackpot.poolAccountId) ?? { mustLock: false, seed: 0n };
+    known.mustLock ||= op.jackpot.won === true;
+    if (typeof op.jackpot.seed === "bigint" && op.jackpot.seed > known.seed) known.seed = op.jackpot.seed;
+    pools.set(op.jackpot.poolAccountId, known);
+  }
+  return pools;
 }
 
 const holdIdOf = (op: LedgerOp): string | null => (op.type === "reserve" || op.type === "settle" || op.type === "void" ? op.holdId : null);
@@ -185,21 +213,51 @@ async function judgeAndWrite(tx: SqlExecutor, facts: AccountFacts, requests: rea
     const owners = await tx.query<{ account_id: bigint }>("select account_id from ledger_holds where id = any($1::text[])", [holdIds]);
     for (const row of owners) accountIds.add(row.account_id);
   }
+  const pools = poolsOf(ops);
+  // A pool some operation also names otherwise (a payout source) is locked like any other account.
+  for (const id of accountIds) pools.delete(id);
+  for (const id of pools.keys()) accountIds.add(id);
   await facts.load(tx, accountIds);
   const view = emptyLedgerView();
+  /** Accounts written as a change from the balance they were judged with (a base), not as a value. */
+  const bases = new Map<bigint, bigint>();
   const lockIds: string[] = [];
   for (const id of accountIds) {
     const fact = facts.get(id);
     if (fact === undefined) continue; // unknown: the rules answer account_not_found
     // Balance 0 stands for "unknown": the store writes these accounts as a change, not a value.
-    if (negativeAllowedKinds.has(fact.kind)) view.accounts.set(id, { ...fact, balance: 0n, held: 0n });
-    else lockIds.push(id.toString());
+    if (negativeAllowedKinds.has(fact.kind)) {
+      view.accounts.set(id, { ...fact, balance: 0n, held: 0n });
+      bases.set(id, 0n);
+    } else if (!(pools.has(id) && fact.kind === "jackpot_pool")) lockIds.push(id.toString());
   }
+  await readPools(tx, view, pools, bases, lockIds);
   await lockAndReadKeys(tx, view, requests, lockIds);
   if (holdIds.length > 0) await readHolds(tx, view, holdIds);
   const judgement = judgeBatch(view, requests);
-  await write(tx, judgement.writes, (id) => negativeAllowedKinds.has((view.accounts.get(id) as AccountState).kind));
+  await write(tx, judgement.writes, bases);
   return judgement.outcomes;
+}
+
+/**
+ * Reads the committed balance of each jackpot pool without a lock. A pool that the batch may win or
+ * may have to seed joins the locked accounts; the others are judged from that balance and written
+ * as a change from it.
+ */
+async function readPools(tx: SqlExecutor, view: LedgerView, pools: ReturnType<typeof poolsOf>, bases: Map<bigint, bigint>, lockIds: string[]): Promise<void> {
+  if (pools.size === 0) return;
+  const rows = await tx.query<AccountRow>(`${accountColumns} from ledger_accounts where id = any($1::int8[])`, [[...pools.keys()].map(String)]);
+  for (const row of rows) {
+    const pool = pools.get(row.id);
+    // Another kind was sorted with the other accounts by its kind; the rules refuse it as a pool.
+    if (pool === undefined || row.kind !== "jackpot_pool") continue;
+    if (pool.mustLock || row.balance - row.held < pool.seed) {
+      lockIds.push(row.id.toString());
+      continue;
+    }
+    view.accounts.set(row.id, { ...row } satisfies AccountState);
+    bases.set(row.id, row.balance);
+  }
 }
 
 /**
@@ -230,10 +288,10 @@ async function readHolds(tx: SqlExecutor, view: LedgerView, holdIds: readonly st
   }
 }
 
-async function write(tx: SqlExecutor, writes: BatchWrites, relative: (id: bigint) => boolean): Promise<void> {
+async function write(tx: SqlExecutor, writes: BatchWrites, bases: ReadonlyMap<bigint, bigint>): Promise<void> {
   if (writes.idempotency.length === 0) return;
   const t = writes.transfers;
-  const absolute = writes.accounts.filter((a) => !relative(a.accountId));
+  const absolute = writes.accounts.filter((a) => !bases.has(a.accountId));
   // Unique rows are inserted in key order, so two batches racing on the same keys wait in one
   // direction only.
   const keys = [...writes.idempotency].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -250,13 +308,17 @@ async function write(tx: SqlExecutor, writes: BatchWrites, relative: (id: bigint
   const resolved = rows[0]?.resolved ?? -1;
   // Every resolved hold was pending under our lock; anything else means another writer bypassed the rules.
   if (resolved !== writes.holdsResolved.length) throw new Error(`ledger invariant violated: resolved ${resolved} of ${writes.holdsResolved.length} holds`);
-  // The shared accounts last. Their view balance started at 0, so the final value is the net change.
-  const shared = writes.accounts.filter((a) => relative(a.accountId) && a.balance !== 0n).sort((a, b) => (a.accountId < b.accountId ? -1 : 1));
+  // The shared accounts last, as the change from the balance they were judged with (0 for house and
+  // clearing accounts, the committed balance read for a pool).
+  const shared = writes.accounts
+    .map((a) => ({ accountId: a.accountId, delta: a.balance - (bases.get(a.accountId) ?? a.balance) }))
+    .filter((a) => bases.has(a.accountId) && a.delta !== 0n)
+    .sort((a, b) => (a.accountId < b.accountId ? -1 : 1));
   if (shared.length === 0) return;
   // One row is locked by the update itself; several are locked first in id order, as an update
   // through a join would lock them in no particular order.
   if (shared.length > 1) await tx.query("select id from ledger_accounts where id = any($1::int8[]) order by id for update", [shared.map((a) => a.accountId.toString())]);
-  await tx.query(ledgerRelativeUpdateSql, [shared.map((a) => a.accountId.toString()), shared.map((a) => a.balance.toString())]);
+  await tx.query(ledgerRelativeUpdateSql, [shared.map((a) => a.accountId.toString()), shared.map((a) => a.delta.toString())]);
 }
 
 interface HistoryRow {

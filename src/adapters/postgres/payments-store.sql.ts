@@ -85,14 +85,24 @@ export function createSqlPaymentsStore(db: SqlDb): PaymentsStore {
 
     async claimOutbox(query) {
       // skip locked: two nodes polling at once take different entries instead of waiting for each other.
-      const rows = await db.query<{ id: bigint; kind: OutboxKind; subject_id: string; payload: string; attempts: number }>(
+      const rows = await db.query<OutboxRow>(
         `update payments_outbox set locked_until_ms = $1::int8 + $2::int8, attempts = attempts + 1
          where id in (select id from payments_outbox
            where done_ms is null and parked_ms is null and locked_until_ms <= $1 and ($3::int8 is not null and id = $3::int8 or $3::int8 is null and next_attempt_ms <= $1)
            order by id limit $4 for update skip locked)
          returning id, kind, subject_id, payload, attempts`,
         [query.nowMs, query.leaseMs, query.id === undefined ? null : query.id.toString(), query.limit]);
-      return rows.sort((a, b) => (a.id < b.id ? -1 : 1)).map((r): OutboxEntry => ({ id: r.id, kind: r.kind, subjectId: r.subject_id, payload: r.payload, attempts: r.attempts }));
+      return rows.sort((a, b) => (a.id < b.id ? -1 : 1)).map(toOutboxEntry);
+    },
+
+    async claimOutboxOf(kind, subjectId, nowMs, leaseMs) {
+      const [row] = await db.query<OutboxRow>(
+        `update payments_outbox set locked_until_ms = $3::int8 + $4::int8, attempts = attempts + 1
+         where id = (select id from payments_outbox where kind = $1 and subject_id = $2 and done_ms is null and parked_ms is null and locked_until_ms <= $3
+           order by id limit 1 for update skip locked)
+         returning id, kind, subject_id, payload, attempts`,
+        [kind, subjectId, nowMs, leaseMs]);
+      return row === undefined ? null : toOutboxEntry(row);
     },
 
     async completeOutbox(id, nowMs) {
@@ -115,6 +125,12 @@ export function createSqlPaymentsStore(db: SqlDb): PaymentsStore {
   };
 }
 
+interface OutboxRow { id: bigint; kind: OutboxKind; subject_id: string; payload: string; attempts: number }
+
+function toOutboxEntry(r: OutboxRow): OutboxEntry {
+  return { id: r.id, kind: r.kind, subjectId: r.subject_id, payload: r.payload, attempts: r.attempts };
+}
+
 async function createWithdrawal(
   tx: SqlExecutor, w: NewWithdrawal, nowMs: number, periodMs: number, judge: (recent: RecentWithdrawals) => unknown, outbox: (id: string) => readonly NewOutboxEntry[],
 ): Promise<CreateWithdrawalResult> {
@@ -127,9 +143,9 @@ async function createWithdrawal(
   const retry = existing !== undefined && existing.status === "refused"
     && existing.amount === w.amount && existing.currency === w.currency && existing.card_token === w.cardToken;
   if (existing !== undefined && !retry) return { status: "existing", withdrawal: toWithdrawal(existing) };
-  const recent = await tx.query<{ created_ms: bigint }>(
-    "select created_ms from payments_withdrawals where user_id = $1 and created_ms > $2 and status <> 'refused' order by created_ms", [w.userId, nowMs - periodMs]);
-  const refusal = judge({ count: recent.length, createdMs: recent.map((r) => Number(r.created_ms)) });
+  const recent = await tx.query<{ created_ms: bigint; status: string }>(
+    "select created_ms, status from payments_withdrawals where user_id = $1 and created_ms > $2 and status <> 'refused' order by created_ms", [w.userId, nowMs - periodMs]);
+  const refusal = judge({ count: recent.length, holding: recent.filter((r) => r.status === "requested").length, createdMs: recent.map((r) => Number(r.created_ms)) });
   if (refusal !== null) return { status: "refused", refusal };
   const [row] = retry
     ? await tx.query<WithdrawalRow>(

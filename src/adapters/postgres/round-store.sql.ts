@@ -1,51 +1,91 @@
 import type { RecalledBet, RecalledRound, RoundStore } from "../../app/ports/round-store.js";
 import type { RoundRecord } from "../../app/tables/table-effects.js";
-import type { SqlDb } from "./sql-db.js";
+import type { SqlDb, SqlExecutor } from "./sql-db.js";
+import { Batcher, type BatcherLimits } from "./ledger-batcher.js";
 
 interface RoundRow { id: string; table_id: string; game: string; status: RoundRecord["status"]; outcome: unknown; verification: unknown; void_reason: string | null; opened_at: Date; closed_at: Date | null; settled_at: Date | null }
 interface BetRow { round_id: string; bet_id: string; user_id: string; currency: string; stake: bigint; payout: bigint | null; detail: unknown; placed_at: Date }
 
+type RoundBet = NonNullable<RoundRecord["bets"]>[number];
+
+/** One row of `game_rounds` to upsert, merged from every record of that round in one batch. */
+interface MergedRound {
+  readonly roundId: string;
+  readonly tableId: string;
+  readonly game: string;
+  status: RoundRecord["status"];
+  readonly openedAtMs: number;
+  closedAtMs: number | null;
+  settledAtMs: number | null;
+  outcome: unknown;
+  verification: unknown;
+  voidReason: string | null;
+}
+
+/**
+ * Folds a batch's records into one row per round, as the records would leave it applied one after
+ * another: the last status wins, the last outcome, verification and void reason given win, the
+ * first close and the first settlement or void keep their time. Bets keep their first record (a
+ * bet is never rewritten); payouts the last.
+ */
+export function mergeRoundRecords(records: readonly RoundRecord[]): { rounds: MergedRound[]; bets: (RoundBet & { roundId: string })[]; payouts: { roundId: string; betId: string; payoutMinor: string }[] } {
+  const rounds = new Map<string, MergedRound>();
+  const bets = new Map<string, RoundBet & { roundId: string }>();
+  const payouts = new Map<string, { roundId: string; betId: string; payoutMinor: string }>();
+  for (const r of records) {
+    const row = rounds.get(r.roundId) ?? {
+      roundId: r.roundId, tableId: r.tableId, game: r.game, status: r.status, openedAtMs: r.atMs, closedAtMs: null, settledAtMs: null, outcome: null, verification: null, voidReason: null,
+    };
+    row.status = r.status;
+    if (r.outcome !== undefined) row.outcome = r.outcome;
+    if (r.verification !== undefined) row.verification = r.verification;
+    if (r.voidReason !== undefined) row.voidReason = r.voidReason;
+    if (r.status === "closed") row.closedAtMs ??= r.atMs;
+    if (r.status === "settled" || r.status === "voided") row.settledAtMs ??= r.atMs;
+    rounds.set(r.roundId, row);
+    for (const b of r.bets ?? []) {
+      const key = JSON.stringify([r.roundId, b.betId]);
+      if (!bets.has(key)) bets.set(key, { ...b, roundId: r.roundId });
+    }
+    for (const p of r.payouts ?? []) payouts.set(JSON.stringify([r.roundId, p.betId]), { roundId: r.roundId, betId: p.betId, payoutMinor: p.payoutMinor });
+  }
+  return { rounds: [...rounds.values()], bets: [...bets.values()], payouts: [...payouts.values()] };
+}
+
+export type SqlRoundStoreOptions = BatcherLimits;
+
+export const sqlRoundStoreDefaults: SqlRoundStoreOptions = Object.freeze({ batchOpsMax: 500, batchWaitMs: 2, batchesInFlightMax: 2, queueOpsMax: 50_000 });
+
 /**
  * Rounds are written at open, close (outcome and bets), and settlement or void (payouts). Every write
  * is an upsert keyed by round and bet, so an owner that repeats a step after a failover changes nothing.
+ * Concurrent writes are coalesced: the records waiting when a batch starts are folded per round and
+ * written set-wise in one transaction of three statements, and each caller is answered after its
+ * commit. A slot spin writes its round once; a thousand players spinning share a few commits a
+ * second rather than a few thousand.
  */
 export class SqlRoundStore implements RoundStore {
-  constructor(private readonly db: SqlDb) {}
+  private readonly batcher: Batcher<RoundRecord, void>;
+
+  constructor(private readonly db: SqlDb, options: Partial<SqlRoundStoreOptions> = {}) {
+    const limits = { ...sqlRoundStoreDefaults, ...options };
+    if (db.driver === "pglite") limits.batchesInFlightMax = 1;
+    this.batcher = new Batcher<RoundRecord, void>(limits, async (records) => {
+      await this.db.transaction((tx) => writeRounds(tx, records));
+      return records.map(() => undefined);
+    });
+  }
 
   async record(r: RoundRecord): Promise<void> {
-    const at = new Date(r.atMs);
-    await this.db.transaction(async (tx) => {
-      await tx.query(
-        `insert into game_rounds (id, table_id, game, status, outcome, verification, void_reason, opened_at, closed_at, settled_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-         on conflict (id) do update set
-           status = excluded.status,
-           outcome = coalesce(excluded.outcome, game_rounds.outcome),
-           verification = coalesce(excluded.verification, game_rounds.verification),
-           void_reason = coalesce(excluded.void_reason, game_rounds.void_reason),
-           closed_at = coalesce(game_rounds.closed_at, excluded.closed_at),
-           settled_at = coalesce(game_rounds.settled_at, excluded.settled_at)`,
-        [r.roundId, r.tableId, r.game, r.status, r.outcome === undefined ? null : JSON.stringify(r.outcome), r.verification === undefined ? null : JSON.stringify(r.verification),
-          r.voidReason ?? null, at, r.status === "closed" ? at : null, r.status === "settled" || r.status === "voided" ? at : null],
-      );
-      if (r.bets !== undefined && r.bets.length > 0) {
-        await tx.query(
-          `insert into game_bets (round_id, bet_id, user_id, currency, stake, detail, placed_at)
-           select $1, b.bet_id, b.user_id, b.currency, b.stake, b.detail, b.placed_at
-           from unnest($2::text[], $3::text[], $4::text[], $5::int8[], $6::jsonb[], $7::timestamptz[]) as b(bet_id, user_id, currency, stake, detail, placed_at)
-           on conflict (round_id, bet_id) do nothing`,
-          [r.roundId, r.bets.map((b) => b.betId), r.bets.map((b) => b.userId), r.bets.map((b) => b.currency), r.bets.map((b) => b.stakeMinor),
-            r.bets.map((b) => JSON.stringify(b.detail)), r.bets.map((b) => new Date(b.placedAtMs))],
-        );
-      }
-      if (r.payouts !== undefined && r.payouts.length > 0) {
-        await tx.query(
-          `update game_bets g set payout = p.payout from unnest($2::text[], $3::int8[]) as p(bet_id, payout)
-           where g.round_id = $1 and g.bet_id = p.bet_id`,
-          [r.roundId, r.payouts.map((p) => p.betId), r.payouts.map((p) => p.payoutMinor)],
-        );
-      }
-    });
+    const written = this.batcher.submit(r);
+    // A full queue means the database is far behind: the caller's effect fails and is retried.
+    if (written === null) throw new Error("round store queue is full");
+    await written;
+  }
+
+  /** Writes what is queued, then refuses new records. */
+  close(): Promise<void> {
+    return this.batcher.close();
   }
 
   async purgeEndedBefore(cutoff: Date, limit: number): Promise<number> {
@@ -85,4 +125,39 @@ function toRound(row: RoundRow, bets: readonly BetRow[]): RecalledRound {
     openedAt: new Date(row.opened_at), closedAt: row.closed_at && new Date(row.closed_at), settledAt: row.settled_at && new Date(row.settled_at),
     bets: bets.map((b): RecalledBet => ({ betId: b.bet_id, userId: b.user_id, currency: b.currency, stakeMinor: b.stake, payoutMinor: b.payout, detail: b.detail, placedAt: new Date(b.placed_at) })),
   };
+}
+
+async function writeRounds(tx: SqlExecutor, records: readonly RoundRecord[]): Promise<void> {
+  const { rounds, bets, payouts } = mergeRoundRecords(records);
+  const at = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  await tx.query(
+    `insert into game_rounds (id, table_id, game, status, outcome, verification, void_reason, opened_at, closed_at, settled_at)
+     select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[], $7::text[], $8::timestamptz[], $9::timestamptz[], $10::timestamptz[])
+     on conflict (id) do update set
+       status = excluded.status,
+       outcome = coalesce(excluded.outcome, game_rounds.outcome),
+       verification = coalesce(excluded.verification, game_rounds.verification),
+       void_reason = coalesce(excluded.void_reason, game_rounds.void_reason),
+       closed_at = coalesce(game_rounds.closed_at, excluded.closed_at),
+       settled_at = coalesce(game_rounds.settled_at, excluded.settled_at)`,
+    [rounds.map((r) => r.roundId), rounds.map((r) => r.tableId), rounds.map((r) => r.game), rounds.map((r) => r.status),
+      rounds.map((r) => (r.outcome === null ? null : JSON.stringify(r.outcome))), rounds.map((r) => (r.verification === null ? null : JSON.stringify(r.verification))),
+      rounds.map((r) => r.voidReason), rounds.map((r) => at(r.openedAtMs)), rounds.map((r) => at(r.closedAtMs)), rounds.map((r) => at(r.settledAtMs))],
+  );
+  if (bets.length > 0) {
+    await tx.query(
+      `insert into game_bets (round_id, bet_id, user_id, currency, stake, detail, placed_at)
+       select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int8[], $6::jsonb[], $7::timestamptz[])
+       on conflict (round_id, bet_id) do nothing`,
+      [bets.map((b) => b.roundId), bets.map((b) => b.betId), bets.map((b) => b.userId), bets.map((b) => b.currency), bets.map((b) => b.stakeMinor),
+        bets.map((b) => JSON.stringify(b.detail)), bets.map((b) => new Date(b.placedAtMs).toISOString())],
+    );
+  }
+  if (payouts.length > 0) {
+    await tx.query(
+      `update game_bets g set payout = p.payout from unnest($1::text[], $2::text[], $3::int8[]) as p(round_id, bet_id, payout)
+       where g.round_id = p.round_id and g.bet_id = p.bet_id`,
+      [payouts.map((p) => p.roundId), payouts.map((p) => p.betId), payouts.map((p) => p.payoutMinor)],
+    );
+  }
 }

@@ -23,7 +23,12 @@ export function createPromMetrics(registry: Registry): Metrics {
       for (const [task, count] of backgroundFailures()) this.inc({ task }, count);
     },
   });
+  const stages = new Histogram({
+    name: "croupier_action_stage_seconds", help: "time an action spends in each stage of its path (frame parsed, routed, queued, effects, log append, ledger, ack)",
+    labelNames: ["stage"] as const, buckets: [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers,
+  });
   return {
+    actionStage: (stage, ms) => stages.observe({ stage }, ms / 1000),
     ledgerBatch(ops, commitMs) {
       batchSize.observe(ops);
       commit.observe(commitMs / 1000);

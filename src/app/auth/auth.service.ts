@@ -5,6 +5,7 @@ import type { Clock } from "../ports/clock.js";
 import type { PasswordHasher } from "../ports/password-hasher.js";
 import type { AttemptRule, ThrottleStore } from "../ports/throttle-store.js";
 import type { AccessClaims, SecretTokens, TokenIssuer, TokenVerifier } from "../ports/tokens.js";
+import { isCommonPassword } from "./common-passwords.js";
 import { checkPassword } from "./password-policy.js";
 import type { SessionGuard } from "./session-guard.js";
 
@@ -17,6 +18,8 @@ export interface AuthLimits {
   readonly loginBackoffBaseMs: number;
   readonly loginBackoffMsMax: number;
   readonly loginFailureWindowMs: number;
+  readonly registrationsPerAddressMax: number;
+  readonly registrationWindowMs: number;
 }
 
 export interface AuthDeps {
@@ -48,10 +51,20 @@ export function normalizeLogin(login: string): string {
 export class AuthService {
   constructor(private readonly deps: AuthDeps) {}
 
-  async register(input: { username: string; email?: string | undefined; password: string; roles?: readonly Role[] }): Promise<Outcome<User>> {
-    const { limits, hasher, store } = this.deps;
+  /**
+   * `clientAddress`: where a self-registration comes from (HTTP); each counts against the address's
+   * budget before any work is done (the count is one atomic increment in the ThrottleStore, so
+   * parallel requests cannot slip past it). Accounts made by an administrator (CLI) have none.
+   */
+  async register(input: { username: string; email?: string | undefined; password: string; roles?: readonly Role[]; clientAddress?: string }): Promise<Outcome<User>> {
+    const { limits, hasher, store, throttle } = this.deps;
+    if (input.clientAddress !== undefined) {
+      const count = await throttle.recordFailure(`register:ip:${input.clientAddress}`, limits.registrationWindowMs);
+      if (count > limits.registrationsPerAddressMax) return failure("AUTH_REGISTRATION_THROTTLED", { retryAfterMs: limits.registrationWindowMs });
+    }
     const problems = checkPassword(input.password, input.username, { lengthMin: limits.passwordLengthMin, lengthMax: limits.passwordLengthMax });
     if (problems.length > 0) return failure("AUTH_PASSWORD_POLICY", { details: problems });
+    if (isCommonPassword(input.password)) return failure("AUTH_PASSWORD_COMMON", { details: ["the password is on a list of common and breached passwords"] });
     const user = await store.createUser({
       username: normalizeLogin(input.username),
       email: input.email === undefined ? null : normalizeLogin(input.email),

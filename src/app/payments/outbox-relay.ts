@@ -84,10 +84,15 @@ export class OutboxRelay {
     this.timer.unref();
   }
 
-  private async run(entry: OutboxEntry): Promise<void> {
+  /** Delivers an entry this process has claimed, with its kind's handler or, for a caller that waits on it, `handler`. */
+  async deliver(entry: OutboxEntry, handler: DeliveryHandler = this.handlers[entry.kind]): Promise<void> {
+    return this.run(entry, handler);
+  }
+
+  private async run(entry: OutboxEntry, handler: DeliveryHandler = this.handlers[entry.kind]): Promise<void> {
     let result: DeliveryResult;
     try {
-      result = await this.handlers[entry.kind](entry);
+      result = await handler(entry);
     } catch (error) {
       result = { status: "retry", error: (error as Error).message ?? String(error) };
     }

@@ -11,13 +11,19 @@ import { OutboxRelay, type DeliveryResult, type OutboxRelayLimits, type RelayLog
 import type {
   DepositRecord, NewOutboxEntry, OutboxEntry, PaymentsStore, RequestKeyState, RequestKeyStore, WithdrawalRecord,
 } from "./payments.store.js";
-import { judgeWithdrawal, type WithdrawalRules } from "./withdrawal-rules.js";
+import { judgeWithdrawal, type WithdrawalRefusal, type WithdrawalRules } from "./withdrawal-rules.js";
 
 /** The bus channel money events are published on (at least once; deduplicate by `id`). */
 export const walletEventsChannel = "wallet.events";
 /** How long a request holds its idempotency key before a retry may take it over (it died). */
 const requestKeyLeaseMs = 60_000;
 const listEntriesMax = 200;
+/** How often a withdrawal request looks again at a hold another process runs. */
+const holdPollMs = 20;
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
 
 export interface PaymentsLimits extends OutboxRelayLimits {
   readonly withdrawalAmountMinorMin: number;
@@ -207,34 +213,59 @@ export class Payments {
 
   // ---- withdrawals -----------------------------------------------------------------------------
 
-  /** Holds the funds (cash → withdrawals pending) and leaves the withdrawal for an operator to review. */
+  /**
+   * Holds the funds (cash → withdrawals pending) and leaves the withdrawal for an operator to review.
+   * The answer is the hold's: pending, or refused with the ledger's reason. `WALLET_BUSY` only when the
+   * ledger's queue was full, and then the withdrawal is refused too: nothing moved, nothing counts,
+   * and the same key may try again.
+   */
   async requestWithdrawal(request: MoneyRequest): Promise<Outcome<WithdrawalRecord>> {
     const money = parseMoneyInput(request.amount, request.currency);
     if (!money.ok) return money;
     const card = this.deps.provider.describeToken(request.cardToken);
     if (card === null) return failure("PAYMENT_TOKEN_INVALID");
-    const nowMs = this.deps.clock.nowMs();
-    const created = await this.deps.store.createWithdrawal({
-      userId: request.userId, requestKey: request.requestKey, provider: this.deps.provider.name, currency: money.value.currency.code,
-      amount: money.value.amount, cardToken: request.cardToken, cardLabel: card.label,
-    }, nowMs, this.rules.periodMs, (recent) => judgeWithdrawal(money.value.amount, recent, nowMs, this.rules), (id) => [{ kind: "withdrawal.hold", subjectId: id }]);
-    if (created.status === "refused") {
-      const refusal = created.refusal as ReturnType<typeof judgeWithdrawal> & object;
-      return failure(refusal.error, "retryAfterMs" in refusal ? { retryAfterMs: refusal.retryAfterMs } : {});
+    const deadlineMs = this.deps.clock.nowMs() + this.deps.limits.outboxLeaseMs;
+    for (;;) {
+      const nowMs = this.deps.clock.nowMs();
+      const created = await this.deps.store.createWithdrawal({
+        userId: request.userId, requestKey: request.requestKey, provider: this.deps.provider.name, currency: money.value.currency.code,
+        amount: money.value.amount, cardToken: request.cardToken, cardLabel: card.label,
+      }, nowMs, this.rules.periodMs, (recent) => judgeWithdrawal(money.value.amount, recent, nowMs, this.rules), (id) => [{ kind: "withdrawal.hold", subjectId: id }]);
+      if (created.status === "refused") {
+        const refusal = created.refusal as WithdrawalRefusal;
+        // Too frequent only if this player's requests still being held are not refused: wait for their answers.
+        if ("undecided" in refusal && nowMs < deadlineMs) {
+          await pause(holdPollMs);
+          continue;
+        }
+        return failure(refusal.error, "retryAfterMs" in refusal ? { retryAfterMs: refusal.retryAfterMs } : {});
+      }
+      const w = created.withdrawal;
+      if (created.status === "existing" && (w.amount !== money.value.amount || w.currency !== money.value.currency.code || w.cardToken !== request.cardToken)) {
+        return failure("WALLET_IDEMPOTENCY_KEY_CONFLICT");
+      }
+      const now = await this.awaitHold(w.id, deadlineMs);
+      if (now.status === "refused") return failure(isLedgerFailureStatus(now.reason) ? ledgerError(now.reason) : "WALLET_INSUFFICIENT_FUNDS");
+      // Still "requested" only if another process kept the hold leased past outboxLeaseMs: it goes on, and a retry with the same key reports it.
+      if (now.status === "requested") return failure("WALLET_BUSY");
+      return success(now);
     }
-    const w = created.withdrawal;
-    if (created.status === "existing") {
-      if (w.amount !== money.value.amount || w.currency !== money.value.currency.code || w.cardToken !== request.cardToken) return failure("WALLET_IDEMPOTENCY_KEY_CONFLICT");
-      if (w.status === "requested") await this.hold({ id: 0n, kind: "withdrawal.hold", subjectId: w.id, payload: "", attempts: 1 });
-    } else {
-      await this.deliverAll(created.outboxIds);
+  }
+
+  /**
+   * Brings a withdrawal's hold to its answer. The request runs the hold itself when it can lease the
+   * hold's outbox entry (as the relay would, but a full ledger queue refuses the withdrawal instead of
+   * retrying later); while the relay or another node holds the entry, it waits for their answer.
+   */
+  private async awaitHold(id: string, deadlineMs: number): Promise<WithdrawalRecord> {
+    for (;;) {
+      const entry = await this.deps.store.claimOutboxOf("withdrawal.hold", id, this.deps.clock.nowMs(), this.deps.limits.outboxLeaseMs);
+      if (entry !== null) await this.relay.deliver(entry, (claimed) => this.hold(claimed, true));
+      const w = await this.deps.store.findWithdrawal(id);
+      if (w === null) throw new Error(`withdrawal ${id} vanished`);
+      if (w.status !== "requested" || this.deps.clock.nowMs() >= deadlineMs) return w;
+      await pause(holdPollMs);
     }
-    const now = await this.deps.store.findWithdrawal(w.id);
-    if (now === null) throw new Error(`withdrawal ${w.id} vanished`);
-    if (now.status === "refused") return failure(isLedgerFailureStatus(now.reason) ? ledgerError(now.reason) : "WALLET_INSUFFICIENT_FUNDS");
-    // Still "requested": the ledger was busy; the relay keeps trying, and a retry with the same key reports it.
-    if (now.status === "requested") return failure("WALLET_BUSY");
-    return success(now);
   }
 
   findWithdrawal(id: string): Promise<WithdrawalRecord | null> {
@@ -270,11 +301,16 @@ export class Payments {
 
   // ---- outbox handlers: each idempotent --------------------------------------------------------
 
-  private async hold(entry: OutboxEntry): Promise<DeliveryResult> {
+  /**
+   * `refuseIfBusy`: the request that asked for the withdrawal runs its hold and holds the entry's lease,
+   * so no one else runs this hold meanwhile; a busy ledger wrote nothing, and the withdrawal is refused
+   * (reason `busy`) rather than held later behind the player's back.
+   */
+  private async hold(entry: OutboxEntry, refuseIfBusy = false): Promise<DeliveryResult> {
     const w = await this.deps.store.findWithdrawal(entry.subjectId);
     if (w === null || w.status !== "requested") return { status: "done" };
     const result = await this.deps.wallet.requestWithdrawal({ playerId: w.userId, currency: w.currency, amount: w.amount, key: `withdrawal:${w.id}:hold`, reference: `withdrawal:${w.id}` });
-    if (result.status === "busy") return { status: "retry", error: "ledger busy" };
+    if (result.status === "busy" && !refuseIfBusy) return { status: "retry", error: "ledger busy" };
     const nowMs = this.deps.clock.nowMs();
     if (result.status !== "ok") {
       await this.deps.store.transitionWithdrawal(w.id, ["requested"], "refused", { reason: result.status }, nowMs);

@@ -51,6 +51,8 @@ export type NewWithdrawal = Pick<WithdrawalRecord, "userId" | "requestKey" | "pr
 /** The withdrawals of one player that count against the frequency rule. */
 export interface RecentWithdrawals {
   readonly count: number;
+  /** How many of the counted ones still wait for their hold (each may yet be refused and stop counting). */
+  readonly holding: number;
   /** Creation times of the counted withdrawals, oldest first. */
   readonly createdMs: readonly number[];
 }
@@ -122,6 +124,8 @@ export interface PaymentsStore {
    * lease has run out, so a node that dies mid-delivery leaves it to the others.
    */
   claimOutbox(query: { readonly id?: bigint; readonly nowMs: number; readonly leaseMs: number; readonly limit: number }): Promise<readonly OutboxEntry[]>;
+  /** Leases the undelivered entry of `kind` for `subjectId`, due or not; none if another holds it or it is done. */
+  claimOutboxOf(kind: OutboxKind, subjectId: string, nowMs: number, leaseMs: number): Promise<OutboxEntry | null>;
   completeOutbox(id: bigint, nowMs: number): Promise<void>;
   /** Releases the lease and schedules the next attempt. */
   retryOutbox(id: bigint, nextAttemptMs: number, error: string): Promise<void>;

@@ -11,7 +11,11 @@ export interface WithdrawalRules {
 
 export type WithdrawalRefusal =
   | { readonly error: Extract<ErrorName, "WALLET_WITHDRAWAL_BELOW_MINIMUM"> }
-  | { readonly error: Extract<ErrorName, "WALLET_WITHDRAWAL_TOO_FREQUENT">; readonly retryAfterMs: number };
+  /**
+   * `undecided`: the request fits unless enough of the counted requests whose hold is still running get
+   * it (refused requests do not count): the caller waits for those holds and asks again.
+   */
+  | { readonly error: Extract<ErrorName, "WALLET_WITHDRAWAL_TOO_FREQUENT">; readonly retryAfterMs: number; readonly undecided?: true };
 
 /**
  * Pure: judges a withdrawal request against the rules, given the player's withdrawals inside the
@@ -22,5 +26,6 @@ export function judgeWithdrawal(amount: bigint, recent: RecentWithdrawals, nowMs
   if (amount < rules.amountMinorMin) return { error: "WALLET_WITHDRAWAL_BELOW_MINIMUM" };
   if (recent.count < rules.perPeriodMax) return null;
   const mustLeave = recent.createdMs[recent.count - rules.perPeriodMax] ?? recent.createdMs[0] ?? nowMs;
-  return { error: "WALLET_WITHDRAWAL_TOO_FREQUENT", retryAfterMs: Math.max(1, mustLeave + rules.periodMs - nowMs) };
+  const retryAfterMs = Math.max(1, mustLeave + rules.periodMs - nowMs);
+  return recent.count - recent.holding < rules.perPeriodMax ? { error: "WALLET_WITHDRAWAL_TOO_FREQUENT", retryAfterMs, undecided: true } : { error: "WALLET_WITHDRAWAL_TOO_FREQUENT", retryAfterMs };
 }

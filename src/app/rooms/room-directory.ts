@@ -1,6 +1,7 @@
 import { background } from "../background.js";
 import type { Bus } from "../ports/bus.js";
 import type { Clock } from "../ports/clock.js";
+import { silentStages, type StageObserver } from "../ports/metrics.js";
 import type { RoomLease } from "../ports/room-lease.js";
 import type { RoomLog } from "../ports/room-log.js";
 import type { RoomBehavior } from "./room-behavior.js";
@@ -13,7 +14,7 @@ export interface DirectoryLimits extends HostLimits {
   readonly pendingRequestsMax: number;
 }
 
-interface Pending { resolve: (reply: HostReply) => void; timer: ReturnType<typeof setTimeout> }
+interface Pending { resolve: (reply: HostReply, ownerMs: number | undefined) => void; timer: ReturnType<typeof setTimeout> }
 interface Owned { host: RoomHost; unsubscribe: () => Promise<void> }
 
 const requestChannel = (room: string) => `room.requests.${room}`;
@@ -30,6 +31,8 @@ export class RoomDirectory {
   private readonly watched = new Map<string, number>();
   private readonly pending = new Map<string, Pending>();
   private correlation = 0;
+  /** A renewal round is running: the next interval skips rather than piling up behind it. */
+  private ticking = false;
   private timer: ReturnType<typeof setInterval> | null = null;
   private stopReplies: (() => Promise<void>) | null = null;
 
@@ -44,16 +47,17 @@ export class RoomDirectory {
     private readonly effects: EffectRunner = async (room) => {
       throw new Error(`room ${room} asked for an effect but this node runs none`);
     },
+    private readonly stages: StageObserver = silentStages,
   ) {}
 
   async start(): Promise<void> {
     this.stopReplies = await this.bus.subscribe(replyChannel(this.nodeId), (message) => {
-      const { correlation, reply } = JSON.parse(message) as { correlation: string; reply: HostReply };
+      const { correlation, reply, ownerMs } = JSON.parse(message) as { correlation: string; reply: HostReply; ownerMs?: number };
       const pending = this.pending.get(correlation);
       if (pending === undefined) return;
       clearTimeout(pending.timer);
       this.pending.delete(correlation);
-      pending.resolve(reply);
+      pending.resolve(reply, typeof ownerMs === "number" ? ownerMs : undefined);
     });
     // Renewing at a third of the lease leaves two chances before it lapses.
     this.timer = setInterval(() => background(this.tick(), "rooms.lease-renewal"), Math.max(50, Math.floor(this.limits.leaseTtlMs / 3)));
@@ -71,7 +75,7 @@ export class RoomDirectory {
     this.owned.clear();
     for (const pending of this.pending.values()) {
       clearTimeout(pending.timer);
-      pending.resolve({ ok: false, error: "ROOM_UNAVAILABLE" });
+      pending.resolve({ ok: false, error: "ROOM_UNAVAILABLE" }, undefined);
     }
     this.pending.clear();
   }
@@ -98,7 +102,10 @@ export class RoomDirectory {
 
   async submit(room: string, request: HostRequest): Promise<HostReply> {
     const host = this.owned.get(room)?.host ?? (await this.ensureHosted(room));
-    if (host !== null && !host.isStopped) return host.submit(request);
+    if (host !== null && !host.isStopped) {
+      if (request.type === "action") this.stages("route", 0);
+      return host.submit(request);
+    }
     return this.sendToOwner(room, request);
   }
 
@@ -118,7 +125,7 @@ export class RoomDirectory {
     if (behavior === undefined) return null;
     const fence = await this.lease.acquire(room, this.nodeId, this.limits.leaseTtlMs);
     if (fence === null) return null;
-    const host = await RoomHost.open(room, fence, behavior, this.log, this.clock, this.limits, () => background(this.drop(room), "rooms.drop"), this.effects);
+    const host = await RoomHost.open(room, fence, behavior, this.log, this.clock, this.limits, () => background(this.drop(room), "rooms.drop"), this.effects, this.stages);
     const unsubscribe = await this.bus.subscribe(requestChannel(room), (message) => background(this.serveRemote(host, message), "rooms.serve-remote"));
     this.owned.set(room, { host, unsubscribe });
     return host;
@@ -126,20 +133,27 @@ export class RoomDirectory {
 
   private async serveRemote(host: RoomHost, message: string): Promise<void> {
     const { replyTo, correlation, request } = JSON.parse(message) as { replyTo: string; correlation: string; request: HostRequest };
+    const started = performance.now();
     const reply = await host.submit(request);
-    await this.bus.publish(replyChannel(replyTo), JSON.stringify({ correlation, reply }));
+    // The owner's own time travels back, so the requester can tell the route from the work.
+    await this.bus.publish(replyChannel(replyTo), JSON.stringify({ correlation, reply, ownerMs: performance.now() - started }));
   }
 
   private sendToOwner(room: string, request: HostRequest): Promise<HostReply> {
     if (this.pending.size >= this.limits.pendingRequestsMax) return Promise.resolve({ ok: false, error: "ROOM_UNAVAILABLE", details: ["too many requests in flight"] });
     const correlation = `${this.nodeId}:${++this.correlation}`;
+    const sent = performance.now();
     return new Promise<HostReply>((resolve) => {
       const timer = setTimeout(() => {
         this.pending.delete(correlation);
         resolve({ ok: false, error: "ROOM_UNAVAILABLE", details: ["the room's owner did not answer"] });
       }, this.limits.actionTimeoutMs);
       timer.unref();
-      this.pending.set(correlation, { resolve, timer });
+      const answer = (reply: HostReply, ownerMs: number | undefined) => {
+        if (request.type === "action" && ownerMs !== undefined) this.stages("route", Math.max(0, performance.now() - sent - ownerMs));
+        resolve(reply);
+      };
+      this.pending.set(correlation, { resolve: answer, timer });
       background(this.bus.publish(requestChannel(room), JSON.stringify({ replyTo: this.nodeId, correlation, request })), "rooms.request-publish");
     });
   }
@@ -152,13 +166,23 @@ export class RoomDirectory {
     await owned.unsubscribe();
   }
 
+  /**
+   * Renews every lease this node holds and takes over watched rooms without an owner. The renewals
+   * go out together (one Redis round trip's worth of latency for all of them, not one each): a node
+   * owning a thousand slot machines renewed one after another would, on a busy machine, take longer
+   * than the lease lasts and lose rooms it still serves.
+   */
   private async tick(): Promise<void> {
-    for (const [room, owned] of this.owned) {
-      const kept = await this.lease.renew(room, { nodeId: this.nodeId, fence: owned.host.fenceToken }, this.limits.leaseTtlMs).catch(() => false);
-      if (!kept) await this.drop(room);
-    }
-    for (const room of this.watched.keys()) {
-      if (!this.owned.has(room)) await this.ensureHosted(room).catch(() => null);
+    if (this.ticking) return;
+    this.ticking = true;
+    try {
+      await Promise.all([...this.owned].map(async ([room, owned]) => {
+        const kept = await this.lease.renew(room, { nodeId: this.nodeId, fence: owned.host.fenceToken }, this.limits.leaseTtlMs).catch(() => false);
+        if (!kept && this.owned.get(room) === owned) await this.drop(room);
+      }));
+      await Promise.all([...this.watched.keys()].filter((room) => !this.owned.has(room)).map((room) => this.ensureHosted(room).catch(() => null)));
+    } finally {
+      this.ticking = false;
     }
   }
 }

@@ -1,6 +1,7 @@
 import { background } from "../background.js";
 import type { ErrorName } from "../../protocol/errors.js";
 import type { Clock } from "../ports/clock.js";
+import { silentStages, type StageObserver } from "../ports/metrics.js";
 import type { LogEntryInput, RoomLog, RoomSnapshot } from "../ports/room-log.js";
 import type { ActionRequest, Actor, BehaviorOutcome, RoomBehavior } from "./room-behavior.js";
 import { systemActor } from "./room-behavior.js";
@@ -40,6 +41,8 @@ type QueuedRequest = Exclude<HostRequest, { type: "action" }> | (ActionRequestOf
 
 interface StagedItem {
   readonly events: readonly LogEntryInput[];
+  /** When it was staged (performance.now()), for the `batch` stage; absent for a duplicate's answer. */
+  readonly stagedAt?: number;
   readonly scoped?: string;
   readonly result?: unknown;
   readonly resolve: (reply: HostReply) => void;
@@ -69,7 +72,7 @@ interface Envelope {
  * after the write. If the log refuses the fence, another node owns the room now: this host stops.
  */
 export class RoomHost<S = unknown> {
-  private readonly pending: Array<{ readonly request: QueuedRequest; readonly resolve: (reply: HostReply) => void }> = [];
+  private readonly pending: Array<{ readonly request: QueuedRequest; readonly resolve: (reply: HostReply) => void; readonly since: number }> = [];
   private draining = false;
   private staged: Staged<S> | null = null;
   private queued = 0;
@@ -91,16 +94,17 @@ export class RoomHost<S = unknown> {
     private readonly limits: HostLimits,
     private readonly onFenced: () => void,
     private readonly effects: EffectRunner,
+    private readonly stages: StageObserver,
   ) {}
 
   /** Takes over a room: restores its snapshot and the action ids still in its history. */
-  static async open<S>(room: string, fence: number, behavior: RoomBehavior<S>, log: RoomLog, clock: Clock, limits: HostLimits, onFenced: () => void, effects: EffectRunner): Promise<RoomHost<S>> {
+  static async open<S>(room: string, fence: number, behavior: RoomBehavior<S>, log: RoomLog, clock: Clock, limits: HostLimits, onFenced: () => void, effects: EffectRunner, stages: StageObserver = silentStages): Promise<RoomHost<S>> {
     const stored = await log.snapshot(room);
     const envelope = stored.snapshot?.public as Envelope | undefined;
     const state = envelope === undefined
       ? behavior.initial(room)
       : behavior.restore({ public: envelope.state, ...(stored.snapshot?.private ? { private: { ...stored.snapshot.private } } : {}), ...(stored.snapshot?.server === undefined ? {} : { server: stored.snapshot.server }) });
-    const host = new RoomHost(room, fence, behavior, state, log, clock, limits, onFenced, effects);
+    const host = new RoomHost(room, fence, behavior, state, log, clock, limits, onFenced, effects, stages);
     host.head = stored.offset;
     host.muted = new Set(envelope?.muted ?? []);
     host.barrierOffset = envelope?.barrierOffset ?? 0;
@@ -167,8 +171,10 @@ export class RoomHost<S = unknown> {
     if (!prepare.ok) return { ok: false, error: prepare.error, ...(prepare.details ? { details: prepare.details } : {}) };
     this.preparing++;
     let prepared: unknown;
+    const started = performance.now();
     try {
       prepared = await this.effects(this.room, prepare.effect);
+      this.stages("prepare", performance.now() - started);
     } catch {
       // The effect may or may not have happened: it is keyed, and the behavior sweeps what it leaves.
       return { ok: false, error: "SERVICE_UNAVAILABLE" };
@@ -182,7 +188,7 @@ export class RoomHost<S = unknown> {
     if (this.stopped) return Promise.resolve({ ok: false, error: "ROOM_UNAVAILABLE" });
     this.queued++;
     return new Promise((resolve) => {
-      this.pending.push({ request, resolve });
+      this.pending.push({ request, resolve, since: performance.now() });
       background(this.drain(), "rooms.drain");
     });
   }
@@ -217,6 +223,7 @@ export class RoomHost<S = unknown> {
         }
         try {
           if (item.request.type === "action") {
+            this.stages("queue", performance.now() - item.since);
             await this.action(item.request, item.resolve);
             if ((this.staged?.items.length ?? 0) >= stagedActionsMax) await this.flush();
           } else {
@@ -297,7 +304,9 @@ export class RoomHost<S = unknown> {
       await this.flush();
       if (this.stopped) return resolve({ ok: false, error: "ROOM_UNAVAILABLE", details: ["room ownership moved; retry"] });
       if (basis !== this.state) outcome = this.behavior.apply(this.state, request.action, request.actor, ctx);
+      const started = performance.now();
       outcome = await this.settleEffects(outcome);
+      this.stages("effects", performance.now() - started);
     }
     const decided = outcome as Exclude<BehaviorOutcome<S>, { effect: unknown }>;
     if (!decided.ok) return resolve({ ok: false, error: decided.error, ...(decided.details ? { details: decided.details } : {}) });
@@ -306,7 +315,7 @@ export class RoomHost<S = unknown> {
     this.staged = staged;
     staged.state = decided.state;
     staged.scoped.add(scoped);
-    staged.items.push({ events, scoped, result: decided.result, resolve });
+    staged.items.push({ events, scoped, result: decided.result, resolve, stagedAt: performance.now() });
     if (decided.barrier === true) {
       staged.barrier = true;
       await this.flush();
@@ -320,11 +329,15 @@ export class RoomHost<S = unknown> {
     this.staged = null;
     const base = this.head;
     let reply: HostReply;
+    const started = performance.now();
+    for (const item of staged.items) if (item.stagedAt !== undefined) this.stages("batch", started - item.stagedAt);
     try {
       reply = await this.write(staged.items.flatMap((item) => item.events), staged.state, staged.barrier);
     } catch {
       reply = { ok: false, error: "SERVICE_UNAVAILABLE" };
     }
+    const appendMs = performance.now() - started;
+    for (const item of staged.items) if (item.stagedAt !== undefined) this.stages("append", appendMs);
     let offset = base;
     for (const item of staged.items) {
       if (!reply.ok) {

@@ -67,8 +67,11 @@ function refuse(error: ErrorName, ...details: string[]): BehaviorOutcome<TableSt
 
 const voidReasonCharsMax = 200;
 
-/** `{ betMin, betMax }` as decimal strings; either may be left out to keep the configured one. */
-function parseBetLimits(action: ActionRequest, config: BlackjackTableConfig): BetLimits | string {
+/**
+ * `{ betMin, betMax }` as decimal strings; either may be left out to keep its current value: the one
+ * already pending for the next round, else the one in force (GAMES.md), else the configured one.
+ */
+function parseBetLimits(action: ActionRequest, config: BlackjackTableConfig, current: BetLimits | null): BetLimits | string {
   const currency = findCurrency(config.currency);
   if (currency === null) return `unknown currency ${config.currency}`;
   const read = (field: "betMin" | "betMax", fallback: bigint): bigint | string => {
@@ -77,8 +80,8 @@ function parseBetLimits(action: ActionRequest, config: BlackjackTableConfig): Be
     const parsed = typeof value === "string" ? parseAmount(value, currency) : "amount_not_string";
     return typeof parsed === "bigint" ? parsed : `${field}: ${parsed}`;
   };
-  const min = read("betMin", config.rules.betMinMinor);
-  const max = read("betMax", config.rules.betMaxMinor);
+  const min = read("betMin", current === null ? config.rules.betMinMinor : BigInt(current.betMinMinor));
+  const max = read("betMax", current === null ? config.rules.betMaxMinor : BigInt(current.betMaxMinor));
   if (typeof min === "string") return min;
   if (typeof max === "string") return max;
   if (min <= 0n || min > max) return "limits need 0 < betMin <= betMax";
@@ -333,7 +336,7 @@ export function blackjackTableBehavior(tables: ReadonlyMap<string, BlackjackTabl
         return withLeadingEvents(openBetting(opened, ctx, config), events, { open: true });
       }
       case "table.limits": {
-        const limits = parseBetLimits(action, config);
+        const limits = parseBetLimits(action, config, state.nextLimits ?? state.limits ?? null);
         if (typeof limits === "string") return refuse("BET_INVALID", limits);
         return { ok: true, state: { ...state, nextLimits: limits }, events: [{ kind: "table.limits", data: { tableId: state.tableId, ...limits, from: "next round", by: actor.userId } }], result: { nextLimits: limits } };
       }

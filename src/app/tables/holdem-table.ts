@@ -353,7 +353,8 @@ export function holdemTableBehavior(tables: ReadonlyMap<string, HoldemTableConfi
         return { ok: true, state: { ...state, closed: false, deadlineMs }, events: [{ kind: "table.opened", data: { tableId: state.tableId, by: actor.userId } }], result: { open: true } };
       }
       case "table.limits": {
-        const limits = parseLimits(action, engine.rules, config.currency);
+        // Over the limits already pending for the next hand, if any: two changes in one hand both take effect.
+        const limits = parseLimits(action, state.nextLimits ? withLimits(engine.rules, state.nextLimits) : engine.rules, config.currency);
         if (typeof limits === "string") return refuse("BET_INVALID", limits);
         // Between hands the next hand is the next round: the limits apply at once.
         const next: TableState = between ? { ...state, engine: encodeBigints({ ...engine, rules: withLimits(engine.rules, limits) }), nextLimits: null } : { ...state, nextLimits: limits };

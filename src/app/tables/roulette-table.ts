@@ -1,5 +1,5 @@
 import { findCurrency, parseAmount } from "../../engine/money/index.js";
-import { pocketCount, redNumbers, settle, validateBets, defaultRouletteLimits, type RouletteBet, type RouletteBetRequest, type RouletteBetType, type RouletteLimits } from "../../engine/roulette/index.js";
+import { betTypes, pocketCount, redNumbers, settle, validateBets, defaultRouletteLimits, type RouletteBet, type RouletteBetRequest, type RouletteBetType, type RouletteLimits } from "../../engine/roulette/index.js";
 import { decodeBigints, encodeBigints } from "./json-bigint.js";
 import type { ErrorName } from "../../protocol/errors.js";
 import type { ActionRequest, Actor, BehaviorOutcome, PrepareOutcome, RoomBehavior, RoomContext } from "../rooms/room-behavior.js";
@@ -84,6 +84,11 @@ function openRound(state: RouletteTableState, nowMs: number, config: RouletteTab
     ...rest, seq, ...(nextLimits === undefined ? {} : { limits: nextLimits }),
     round: { id: `${state.tableId}:${seq}:${nowMs.toString(36)}`, phase: "betting", openedAtMs: nowMs, closesAtMs: nowMs + config.bettingMs, revealAtMs: null, nextAtMs: null, number: null, bets: [], voidReason: null },
   };
+}
+
+/** A round's accepted bets as game recall stores them. */
+function recalledBets(round: Round, currency: string): NonNullable<RoundRecord["bets"]> {
+  return round.bets.map((b) => ({ betId: b.betId, userId: b.userId, currency, stakeMinor: b.stakeMinor, detail: b.bets, placedAtMs: b.placedAtMs }));
 }
 
 function record(state: RouletteTableState, round: Round, status: RoundRecord["status"], nowMs: number, extra: Partial<RoundRecord> = {}): TableEffect {
@@ -269,10 +274,8 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
   function fixResult(state: RouletteTableState, round: Round, ctx: RoomContext, number: number, source: "csprng" | "dealer"): BehaviorOutcome<RouletteTableState> {
     const revealAtMs = ctx.nowMs + ctx.revealLeadMs;
     const closed: Round = { ...round, phase: "revealing", number, revealAtMs };
-    const currency = configOf(state.tableId).currency;
-    const bets = round.bets.map((b) => ({ betId: b.betId, userId: b.userId, currency, stakeMinor: b.stakeMinor, detail: b.bets, placedAtMs: b.placedAtMs }));
     return {
-      ok: true, effect: record(state, closed, "closed", ctx.nowMs, { outcome: { number, color: color(number) }, verification: { source, pockets: pocketCount }, bets }),
+      ok: true, effect: record(state, closed, "closed", ctx.nowMs, { outcome: { number, color: color(number) }, verification: { source, pockets: pocketCount }, bets: recalledBets(round, configOf(state.tableId).currency) }),
       resume: () => ({
         ok: true, state: { ...state, round: closed },
         events: [
@@ -335,7 +338,9 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
           const parts: Record<string, { refunds: { holdId: string; stakeMinor: string }[] }> = {};
           for (const b of round.bets) (parts[b.userId] ??= { refunds: [] }).refunds.push({ holdId: b.holdId, stakeMinor: b.stakeMinor });
           return {
-            ok: true, effect: record(state, done, "voided", ctx.nowMs, { voidReason: reason }),
+            // The bets go into recall with the void (they were never recorded if the round had not closed):
+            // each player recalls the round with their refunded stakes, the operator every bet.
+            ok: true, effect: record(state, done, "voided", ctx.nowMs, { voidReason: reason, bets: recalledBets(round, config.currency), payouts: round.bets.map((b) => ({ betId: b.betId, payoutMinor: b.stakeMinor })) }),
             resume: () => ({ ok: true, state: { ...state, round: done }, events: [{ kind: "round.voided", data: { roundId: round.id, reason, refunded: round.bets.length }, parts }] }),
           };
         });
@@ -353,7 +358,8 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
       case "table.open":
         return { ok: true, state: { ...state, closed: false }, events: [{ kind: "table.opened", data: { by } }] };
       case "table.limits": {
-        const limits = parseLimits(action, limitsOf(state), configOf(state.tableId).currency);
+        // Over the limits already pending for the next round, if any: two changes in one round both take effect.
+        const limits = parseLimits(action, state.nextLimits ?? limitsOf(state), configOf(state.tableId).currency);
         if (typeof limits === "string") return refuse("BET_INVALID", limits);
         return { ok: true, state: { ...state, nextLimits: limits }, events: [{ kind: "table.limits", data: { by, appliesFrom: "next round", limits: limitsToWire(limits) } }] };
       }
@@ -447,10 +453,13 @@ function limitsToWire(limits: RouletteLimits) {
 }
 
 const roundBetsMaxLimit = 1_000;
+const betTypeSet: ReadonlySet<string> = new Set(betTypes);
+const isBetType = (type: string): type is RouletteBetType => betTypeSet.has(type);
 
 /**
  * An operator's new limits: `roundStakeMax` (amount), `roundBetsMax` (count) and `perBet`
- * (`{ "<type>": { "min": amount, "max": amount } }`), each optional, over the limits in force.
+ * (`{ "<type>": { "min": amount, "max": amount } }`), each optional, over `current`: the limits
+ * already pending for the next round, else those in force.
  */
 function parseLimits(action: ActionRequest, current: RouletteLimits, currencyCode: string): RouletteLimits | string {
   const unit = findCurrency(currencyCode);
@@ -475,14 +484,15 @@ function parseLimits(action: ActionRequest, current: RouletteLimits, currencyCod
   if (action.perBet !== undefined) {
     if (typeof action.perBet !== "object" || action.perBet === null) return "perBet must be an object";
     for (const [type, range] of Object.entries(action.perBet)) {
-      if (!(type in perBet)) return `perBet: unknown bet type ${type}`;
+      // A closed set: `in` would also accept what the prototype chain holds (`constructor`, `toString`).
+      if (!isBetType(type)) return `perBet: unknown bet type ${type}`;
       const { min, max } = (range ?? {}) as { min?: unknown; max?: unknown };
       const minMinor = amount(min, `perBet.${type}.min`);
       const maxMinor = amount(max, `perBet.${type}.max`);
       if (typeof minMinor === "string") return minMinor;
       if (typeof maxMinor === "string") return maxMinor;
       if (minMinor > maxMinor) return `perBet.${type}: min above max`;
-      perBet[type as RouletteBetType] = { minMinor, maxMinor };
+      perBet[type] = { minMinor, maxMinor };
     }
   }
   return { perBet, roundStakeMinorMax, roundBetsMax };

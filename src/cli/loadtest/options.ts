@@ -26,6 +26,8 @@ export interface LoadtestOptions {
   readonly deposit: string;
   readonly currency: string;
   readonly outDir: string | null;
+  /** Bearer token for the nodes' /metrics, when they require one (for the stage breakdown). */
+  readonly metricsToken: string | null;
   readonly password: string;
   readonly accountPrefix: string;
   readonly reuseAccounts: boolean;
@@ -71,6 +73,8 @@ export const loadtestUsage = `croupier loadtest [options]   drive simulated play
   --deposit AMOUNT       deposited by each player through the sandbox provider (default 100.00)
   --currency C           currency of the deposit and the bets (default EUR)
   --out DIR              write loadtest-report.json and loadtest-report.md into DIR
+  --metrics-token T      bearer token for the nodes' /metrics, if they require one (the report's
+                         stage breakdown reads croupier_action_stage_seconds there)
   --password P           password of the generated accounts (default loadtest-Password-1)
   --reuse-accounts PFX   account name prefix; runs with the same prefix reuse the accounts (default: a new
                          random prefix each run)
@@ -94,7 +98,7 @@ export function parseDurationMs(name: string, text: string): number {
   return Math.round(Number(match[1]) * unitMs);
 }
 
-const valued = ["url", "players", "scenario", "duration", "ramp-up", "think-time", "processes", "source-addresses", "deposit", "currency", "out", "password", "reuse-accounts", "max-error-rate", "settle-wait", "setup-wait", "progress", "tables", "blackjack-tables", "holdem-tables"] as const;
+const valued = ["url", "players", "scenario", "duration", "ramp-up", "think-time", "processes", "source-addresses", "deposit", "currency", "out", "metrics-token", "password", "reuse-accounts", "max-error-rate", "settle-wait", "setup-wait", "progress", "tables", "blackjack-tables", "holdem-tables"] as const;
 
 function collect(argv: readonly string[]): Map<string, string[]> {
   const values = new Map<string, string[]>();
@@ -172,6 +176,7 @@ export function parseLoadtestOptions(argv: readonly string[], randomPrefix: stri
     processes, sourceAddresses: Object.freeze(sourceAddresses),
     depositMinor, deposit, currency,
     outDir: one("out") ?? null,
+    metricsToken: one("metrics-token") ?? null,
     password: one("password") ?? "loadtest-Password-1",
     accountPrefix, reuseAccounts: reuse !== undefined, errorRateMax,
     settleWaitMs: parseDurationMs("settle-wait", one("settle-wait") ?? "60s"),

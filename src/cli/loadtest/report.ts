@@ -9,6 +9,7 @@ import { actions, mergeEncoded, summarize, type Action, type LatencySummary } fr
 import type { RunOutcome } from "./driver.js";
 import type { LoadtestOptions } from "./options.js";
 import type { PlayerResult } from "./worker.js";
+import type { StageSummary } from "./stages.js";
 
 export interface Difference { readonly username: string; readonly expected: string; readonly ledger: string; readonly difference: string; readonly note: string }
 
@@ -26,8 +27,12 @@ export interface Report {
     readonly betsUncertain: number; readonly roundsUnresolved: number; readonly differences: readonly Difference[];
   };
   readonly processCrashes: readonly string[];
+  /** Where the servers spent each action's time, from their /metrics before and after the run. */
+  readonly stages: StageReport;
   readonly ok: boolean;
 }
+
+export interface StageReport { readonly nodes: number; readonly of: number; readonly stages: readonly StageSummary[] }
 
 function sumBy(players: readonly PlayerResult[], key: keyof NonNullable<PlayerResult["money"]>): bigint {
   return players.reduce((s, p) => s + BigInt(p.money?.[key] ?? "0"), 0n);
@@ -85,7 +90,7 @@ function merged(outcome: RunOutcome, field: "errors" | "counters"): Record<strin
   return total;
 }
 
-export function buildReport(options: LoadtestOptions, outcome: RunOutcome, currency: Currency, startedAtMs: number): Report {
+export function buildReport(options: LoadtestOptions, outcome: RunOutcome, currency: Currency, startedAtMs: number, stages: StageReport = { nodes: 0, of: options.urls.length, stages: [] }): Report {
   const latency: Partial<Record<Action, LatencySummary>> = {};
   for (const action of actions) {
     const encoded = outcome.metrics.map((m) => m.histograms[action]).filter((h): h is string => h !== undefined);
@@ -109,7 +114,7 @@ export function buildReport(options: LoadtestOptions, outcome: RunOutcome, curre
     run: { scenario: options.scenario, players: options.players, urls: options.urls, processes: options.processes, sourceAddresses: options.sourceAddresses, durationMs: options.durationMs, rampUpMs: options.rampUpMs, thinkTimeMs: options.thinkTimeMs, startedAt: new Date(startedAtMs).toISOString(), interrupted: outcome.interrupted },
     players: { started: outcome.players.filter((p) => p.started).length, completed: outcome.players.filter((p) => p.stage === "connected" && p.failure === null).length, failed: outcome.players.filter((p) => p.failure !== null).length, failures },
     throughput: { setupMs: outcome.setupMs, steadyMs: outcome.steadyMs, operations, steadyOpsPerSecond: round1((outcome.steadyOps * 1_000) / outcome.steadyMs), peakOpsPerSecond: round1(outcome.peakOpsPerSecond), bets, betsPerSecond: round1((outcome.steadyBets * 1_000) / outcome.steadyMs) },
-    latency, errors: { total: errorTotal, rate, rateMax: options.errorRateMax, byCode }, counters, delivery, reconciliation, processCrashes: outcome.processCrashes,
+    latency, errors: { total: errorTotal, rate, rateMax: options.errorRateMax, byCode }, counters, delivery, reconciliation, processCrashes: outcome.processCrashes, stages,
     ok: reconciliation.ok && rate <= options.errorRateMax && delivery.ok && outcome.processCrashes.length === 0,
   };
 }
@@ -138,6 +143,7 @@ export function textReport(report: Report): string {
     `errors: ${e.total} (${(e.rate * 100).toFixed(2)}% of operations, limit ${(e.rateMax * 100).toFixed(2)}%)${e.total > 0 ? ": " + Object.entries(e.byCode).map(([k, n]) => `${k} ${n}`).join(", ") : ""}`,
     d.players > 0 ? `delivery: ${d.lost} lost, ${d.duplicated} duplicated, ${d.behindAtEnd} behind at the end, ${d.resets} resets; ${d.drops} drops, ${d.resumes} resumes, ${d.received} events received by ${d.players} players${d.ok ? "" : " — FAILED"}` : "",
     ...report.processCrashes,
+    ...stageLines(report.stages).map((row, i) => (i === 0 ? row : `  ${row}`)),
     `money (${m.currency}, ${m.players} players${m.playersWithoutBalance > 0 ? `; ${m.playersWithoutBalance} more never read their starting balance, so moved no money` : ""}): deposits ${m.deposits}, stakes ${m.stakes}, payouts ${m.payouts}, refunds ${m.refunds}${m.stakesFromPayouts !== "0.00" && m.stakesFromPayouts !== "0" ? `, stakes known only from payouts ${m.stakesFromPayouts}` : ""}${m.betsUncertain > 0 ? `, ${m.betsUncertain} bets uncertain` : ""}${m.roundsUnresolved > 0 ? `, ${m.roundsUnresolved} rounds unresolved` : ""}`,
     m.ok ? "reconciliation: ok" : "reconciliation: FAILED",
     ...m.differences.slice(0, 50).map((x) => `  ${x.username}: observed ${x.expected}, ledger ${x.ledger}, difference ${x.difference}${x.note === "" ? "" : ` (${x.note})`}`),
@@ -183,6 +189,22 @@ export function markdownReport(report: Report): string {
     m.ok ? "reconciliation: ok" : "reconciliation: FAILED",
     "",
     ...(m.differences.length > 0 ? [table(["player", "observed", "ledger", "difference", "note"], m.differences.map((x) => [x.username, x.expected, x.ledger, x.difference, x.note])), ""] : []),
+    ...(report.stages.stages.length > 0 ? ["## Where an action's time went (servers' stage histograms)", "", stageNote(report.stages), "",
+      table(["stage", "actions", "mean ms", "p50 ms", "p99 ms"], report.stages.stages.map((x) => [x.stage, String(x.count), x.meanMs.toFixed(2), x.p50Ms.toFixed(2), x.p99Ms.toFixed(2)])), ""] : []),
     ...(report.processCrashes.length > 0 ? ["## Driver process crashes", "", ...report.processCrashes.map((c) => `- ${c}`), ""] : []),
   ].join("\n");
+}
+
+function stageNote(stages: StageReport): string {
+  return `From croupier_action_stage_seconds on ${stages.nodes} of ${stages.of} node(s), the difference over the run; p50 and p99 are interpolated within the histogram's buckets.`;
+}
+
+/** The stage breakdown as text lines: a heading, then one line per stage. */
+function stageLines(stages: StageReport): string[] {
+  if (stages.stages.length === 0) return stages.nodes === 0 ? [`stages: /metrics not readable on any node (see --metrics-token)`] : [];
+  const rows = stages.stages.map((x) => [x.stage, String(x.count), x.meanMs.toFixed(2), x.p50Ms.toFixed(2), x.p99Ms.toFixed(2)]);
+  const header = ["stage", "actions", "mean ms", "p50 ms", "p99 ms"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
+  const fmt = (row: string[]) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join("  ");
+  return [`where the time went (servers' stage histograms, ${stages.nodes} of ${stages.of} node(s)):`, fmt(header), ...rows.map(fmt)];
 }

@@ -3,24 +3,7 @@ import { uniformInt } from "../rng/uniform.js";
 import { nistSequenceTests, nistTestNames, wordsToBits, type NistTestName } from "./nist.js";
 import { judgeNist, type NistJudgement } from "./nist-judge.js";
 import { outcomeBattery, type OutcomeTestResult } from "./outcome-tests.js";
-
-/**
- * Judges a game's outcome tests as a family at the 99% level: with k tests each is held to p ≥ 0.01/k
- * (Bonferroni), so a fair game fails the family with probability at most 1%, however many tests run.
- * Holding each of k tests to 0.01 alone would fail a perfect generator k% of the time.
- */
-export const familyAlpha = 0.01;
-
-export interface JudgedTest extends OutcomeTestResult {
-  readonly sequence: string;
-  readonly threshold: number;
-  readonly passed: boolean;
-}
-
-export function judgeFamily(results: readonly (OutcomeTestResult & { readonly sequence: string })[]): JudgedTest[] {
-  const threshold = familyAlpha / Math.max(1, results.length);
-  return results.map((result) => ({ ...result, threshold, passed: result.pValue >= threshold }));
-}
+import { certifyAlphaDefault, judgeDecisions, nistDecisions, outcomeDecisions, type FamilyVerdict } from "./decisions.js";
 
 export type NistPValues = Record<NistTestName, number[]>;
 
@@ -53,11 +36,15 @@ export interface RngBatteryOptions {
   readonly outcomeCount: number;
   readonly nistSequences: number;
   readonly nistBits: number;
+  /** Family-wise level of the whole battery (default 1%). */
+  readonly alpha?: number;
 }
 
 export interface RngBatteryReport {
-  readonly outcomeTests: readonly JudgedTest[];
+  readonly outcomeTests: readonly (OutcomeTestResult & { readonly sequence: string })[];
   readonly nist: readonly NistVerdict[];
+  /** Every p-value of the battery judged as one family (decisions.ts). */
+  readonly verdict: FamilyVerdict;
   readonly passed: boolean;
 }
 
@@ -71,6 +58,7 @@ export function rngBattery(rng: Rng, options: RngBatteryOptions): RngBatteryRepo
   const nist = judgeNistBattery(nistOnWords(words, options.nistBits));
   const outcomes = new Uint16Array(options.outcomeCount);
   for (let i = 0; i < outcomes.length; i++) outcomes[i] = uniformInt(rng, options.outcomeRange);
-  const outcomeTests = judgeFamily(outcomeBattery(outcomes, options.outcomeRange).map((result) => ({ ...result, sequence: `uniformInt(${options.outcomeRange})` })));
-  return { outcomeTests, nist, passed: outcomeTests.every((t) => t.passed) && nist.every((v) => v.ok) };
+  const outcomeTests = outcomeBattery(outcomes, options.outcomeRange).map((result) => ({ ...result, sequence: `uniformInt(${options.outcomeRange})` }));
+  const verdict = judgeDecisions([...outcomeDecisions("generator", "outcome test", outcomeTests), ...nistDecisions("generator", nist)], options.alpha ?? certifyAlphaDefault);
+  return { outcomeTests, nist, verdict, passed: verdict.passed };
 }

@@ -1,31 +1,38 @@
+import { binomialTwoSidedP } from "./binomial.js";
 import { chiSquareP } from "./special-functions.js";
 
 /** NIST's significance level for each sequence: a p-value below it fails that sequence. */
 export const nistAlpha = 0.01;
-/** The uniformity of the p-values is rejected below this (SP 800-22, 4.2.2). */
-export const nistUniformityPMin = 0.0001;
-/** NIST's uniformity check needs at least this many sequences. */
+/** NIST's uniformity check needs at least this many sequences (SP 800-22, 4.2.2); below, it is not applied. */
 export const nistUniformitySequencesMin = 55;
 
 export interface NistJudgement {
   readonly sequences: number;
   readonly passed: number;
   readonly proportion: number;
-  /** p̂ ± 3√(p̂(1 − p̂)/m) with p̂ = 1 − α (4.2.1). Above the range is as suspicious as below it. */
+  /**
+   * NIST's own acceptance interval p̂ ± 3√(p̂(1 − p̂)/m), p̂ = 1 − α (4.2.1), printed for reference
+   * only: the verdict uses `proportionP`.
+   */
   readonly proportionRange: readonly [number, number];
-  readonly proportionOk: boolean;
+  /**
+   * Exact two-sided binomial p-value of the number of failing sequences against Binomial(m, α): too
+   * many failures and too few (a suspiciously perfect pass rate) both make it small. 1 when m = 0.
+   */
+  readonly proportionP: number;
   /** P-values in ten bins [0, 0.1), … [0.9, 1]. */
   readonly histogram: readonly number[];
+  /** The P-value of the P-values: chi-square of the histogram against uniform, 9 degrees of freedom. */
   readonly uniformityP: number;
-  readonly uniformityOk: boolean;
-  readonly ok: boolean;
+  /** False below `nistUniformitySequencesMin` sequences, where NIST does not apply the check. */
+  readonly uniformityApplied: boolean;
 }
 
 /**
- * Judges one test over m sequences as SP 800-22 section 4.2 prescribes: the proportion of sequences
- * passing must fall within the confidence interval, and the p-values must be uniform (chi-square over
- * ten bins, P-value of P-values ≥ 0.0001). With m ≥ 1,000 the interval's upper end is below 1, so a
- * perfect pass rate also fails.
+ * Measures one test over m sequences as SP 800-22 section 4.2 prescribes — the proportion of sequences
+ * passing, and the uniformity of the p-values — and gives each of the two its p-value. NIST compares
+ * them with fixed limits (the 3σ interval, P ≥ 0.0001); here they are two decisions among all those of
+ * a certification run, judged together (holm.ts), so the run as a whole has a stated error rate.
  */
 export function judgeNist(pValues: readonly number[]): NistJudgement {
   const m = pValues.length;
@@ -38,9 +45,10 @@ export function judgeNist(pValues: readonly number[]): NistJudgement {
   for (const p of pValues) histogram[Math.min(9, Math.floor(p * 10))]!++;
   let chi = 0;
   for (const count of histogram) chi += (count - m / 10) ** 2 / (m / 10);
-  const uniformityP = m === 0 ? 0 : chiSquareP(chi, 9);
-  const proportionOk = m > 0 && proportion >= proportionRange[0] && proportion <= proportionRange[1];
-  // Too few sequences for the uniformity check: NIST does not apply it, so it cannot fail.
-  const uniformityOk = m < nistUniformitySequencesMin || uniformityP >= nistUniformityPMin;
-  return { sequences: m, passed, proportion, proportionRange, proportionOk, histogram, uniformityP, uniformityOk, ok: proportionOk && uniformityOk };
+  const uniformityApplied = m >= nistUniformitySequencesMin;
+  return {
+    sequences: m, passed, proportion, proportionRange,
+    proportionP: m === 0 ? 1 : binomialTwoSidedP(m - passed, m, nistAlpha),
+    histogram, uniformityP: m === 0 ? 1 : chiSquareP(chi, 9), uniformityApplied,
+  };
 }

@@ -1,4 +1,5 @@
 import { assert } from "../rng/assert.js";
+import { normalTwoSidedP } from "./special-functions.js";
 
 /**
  * Return-to-player from simulated rounds, with its confidence interval. Sums are bigints of minor
@@ -73,4 +74,16 @@ export function estimateRtp(sums: RtpSums): RtpEstimate {
   const standardError = Math.sqrt(Math.max(0, variance)) / (meanStake * Math.sqrt(Number(n)));
   const rtp = Number((r * 10n ** 15n) / s) / 1e15;
   return { rtp, standardError, ci99: [rtp - z99 * standardError, rtp + z99 * standardError] };
+}
+
+/**
+ * The RTP as a decision: a two-sided z-test of the measured RTP against the exact one, with the
+ * standard error of the estimate (the sample variance of the payout per stake, by the delta method).
+ * With millions of rounds the central limit theorem makes z standard normal under a fair game; the
+ * report shows the 99% interval beside it.
+ */
+export function rtpTest(estimate: RtpEstimate, exact: number): { readonly z: number; readonly pValue: number } {
+  if (estimate.standardError === 0) return { z: estimate.rtp === exact ? 0 : Infinity, pValue: estimate.rtp === exact ? 1 : 0 };
+  const z = (estimate.rtp - exact) / estimate.standardError;
+  return { z, pValue: normalTwoSidedP(z) };
 }

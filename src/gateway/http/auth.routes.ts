@@ -47,7 +47,7 @@ export function registerAuthRoutes(app: FastifyInstance, auth: AuthService): voi
     schema: { tags: ["auth"], summary: "Create a player account", body: RegisterRequest, response: { 201: User, ...errorResponses } },
   }, async (request, reply) => {
     const body = request.body as RegisterRequest;
-    return send(reply, await auth.register({ username: body.username, email: body.email, password: body.password }), 201);
+    return send(reply, await auth.register({ username: body.username, email: body.email, password: body.password, clientAddress: request.ip }), 201);
   });
 
   app.post("/v1/auth/login", {

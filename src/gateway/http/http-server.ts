@@ -6,9 +6,12 @@ import type { AuthService } from "../../app/auth/auth.service.js";
 import { handleError, sendError } from "./http-errors.js";
 import type { HttpMetrics } from "./http-metrics.js";
 import { registerAuthRoutes } from "./auth.routes.js";
+import { registerAuditRoutes } from "./audit.routes.js";
+import type { AuditTrail } from "../../app/audit/audit-trail.js";
 import { registerOperatorRoutes } from "./operator.routes.js";
 import { registerPaymentsRoutes, type PaymentsHttpDeps } from "./payments.routes.js";
 import { registerWalletRoutes } from "./wallet.routes.js";
+import { bearerMatches, registerSecurityHeaders } from "./security-headers.js";
 
 export interface ReadinessReport {
   readonly ready: boolean;
@@ -27,8 +30,15 @@ export interface HttpServerDeps {
   readonly version: string;
   /** The text served at /metrics; default this process's registry (a cluster worker serves the whole node's). */
   readonly metricsText?: () => Promise<string>;
+  /**
+   * Who may read /metrics: `token` (metricsToken) demands `Authorization: Bearer <token>`; `separate`
+   * (metricsPort set) serves it only on its own listener (buildMetricsServer), not here.
+   */
+  readonly metricsAccess?: { readonly token: string | null; readonly separate: boolean };
   /** The wallet, payments and operator endpoints; absent in servers that only do accounts. */
   readonly money?: Omit<PaymentsHttpDeps, "auth">;
+  /** The audit log of operator and dealer actions, and its endpoint. */
+  readonly audit: AuditTrail;
 }
 
 /** Longer than any path parameter a schema accepts (round ids: 200), so the schema, not the router, refuses one. */
@@ -83,6 +93,7 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
     },
   });
 
+  registerSecurityHeaders(app, { tls: deps.tls !== null });
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", request.id);
     // A caller's W3C trace context: its trace id goes on every line of the request, to join our logs to its traces.
@@ -110,10 +121,11 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
   app.setNotFoundHandler((_request, reply) => sendError(reply, "ROUTE_NOT_FOUND"));
 
   registerAuthRoutes(app, deps.auth);
+  registerAuditRoutes(app, { auth: deps.auth, audit: deps.audit });
   if (deps.money !== undefined) {
     const money = { ...deps.money, auth: deps.auth };
     registerWalletRoutes(app, money);
-    registerOperatorRoutes(app, money);
+    registerOperatorRoutes(app, { ...money, audit: deps.audit });
     await registerPaymentsRoutes(app, money);
   }
 
@@ -124,8 +136,28 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
     const report = await deps.readiness();
     return reply.code(report.ready ? 200 : 503).send(report);
   });
-  app.get("/metrics", { schema: { tags: ["ops"], summary: "Prometheus metrics" } }, async (_request, reply) => {
+  if (deps.metricsAccess?.separate !== true) registerMetricsRoute(app, deps);
+  return app;
+}
+
+/** GET /metrics, behind the metrics token when one is configured. */
+export function registerMetricsRoute(app: FastifyInstance, deps: Pick<HttpServerDeps, "metrics" | "metricsText" | "metricsAccess">): void {
+  const token = deps.metricsAccess?.token ?? null;
+  app.get("/metrics", { schema: { tags: ["ops"], summary: "Prometheus metrics (a bearer token when metricsToken is set)" } }, async (request, reply) => {
+    if (token !== null && !bearerMatches(request.headers.authorization, token)) return sendError(reply.header("www-authenticate", "Bearer"), "METRICS_TOKEN_INVALID");
     return reply.header("content-type", deps.metrics.registry.contentType).send(await (deps.metricsText ?? (() => deps.metrics.registry.metrics()))());
   });
+}
+
+/** A listener of its own for /metrics (metricsPort), e.g. on an address only the monitoring network reaches. */
+export function buildMetricsServer(deps: Pick<HttpServerDeps, "logger" | "metrics" | "metricsText" | "metricsAccess">): FastifyInstance {
+  const app = (fastify as unknown as (options: object) => FastifyInstance)({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    logController: new LogController({ requestIdLogLabel: "requestId", disableRequestLogging: true }),
+  });
+  registerSecurityHeaders(app, { tls: false });
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((_request, reply) => sendError(reply, "ROUTE_NOT_FOUND"));
+  registerMetricsRoute(app, deps);
   return app;
 }

@@ -1,10 +1,12 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Principal } from "../../app/auth/auth.service.js";
 import type { Outcome } from "../../app/outcome.js";
 import type { WithdrawalRecord } from "../../app/payments/payments.store.js";
 import {
   HistoryPage, HistoryQuery, LedgerCheckReport, PlayerIdParams, Withdrawal, WithdrawalIdParams, WithdrawalList, WithdrawalListQuery,
 } from "../../protocol/wallet.schemas.js";
+import type { AuditTrail } from "../../app/audit/audit-trail.js";
+import { httpActor } from "./audit.routes.js";
 import { requireAuth } from "./auth.routes.js";
 import { cursorOf, sendError } from "./http-errors.js";
 import { idempotent, money, toWireWithdrawal, type Answer } from "./wallet-http.js";
@@ -15,10 +17,16 @@ const idempotencyHeader = { type: "object", properties: { "idempotency-key": { t
 
 const answer = (outcome: Outcome<WithdrawalRecord>): Answer => (outcome.ok ? { status: 200, body: toWireWithdrawal(outcome.value) } : outcome);
 
-/** Endpoints for operators only: withdrawal review, any player's history, the ledger check. */
-export function registerOperatorRoutes(app: FastifyInstance, deps: WalletHttpDeps): void {
-  const { wallet, payments } = deps;
+/** Endpoints for operators only: withdrawal review, any player's history, the ledger check. Decisions go to the audit log. */
+export function registerOperatorRoutes(app: FastifyInstance, deps: WalletHttpDeps & { readonly audit: AuditTrail }): void {
+  const { wallet, payments, audit } = deps;
   const operator = requireAuth(deps.auth, ["operator"]);
+  const audited = async (request: FastifyRequest, action: string, outcome: Outcome<WithdrawalRecord>): Promise<Answer> => {
+    const id = (request.params as WithdrawalIdParams).id;
+    const detail = outcome.ok ? { userId: outcome.value.userId, currency: outcome.value.currency, amountMinor: outcome.value.amount.toString(), status: outcome.value.status } : {};
+    await audit.record({ ...httpActor(request), action, target: `withdrawal:${id}`, reason: null, detail, outcome: outcome.ok ? "applied" : outcome.error });
+    return answer(outcome);
+  };
 
   app.get("/v1/operator/withdrawals", {
     schema: { tags: ["operator"], summary: "Withdrawals by status, newest first", security: bearer, querystring: WithdrawalListQuery, response: { 200: WithdrawalList, ...walletErrorResponses } },
@@ -39,13 +47,13 @@ export function registerOperatorRoutes(app: FastifyInstance, deps: WalletHttpDep
     schema: { tags: ["operator"], summary: "Approve and pay out a pending withdrawal (through the outbox: paid once)", security: bearer, headers: idempotencyHeader, params: WithdrawalIdParams, response: { 200: Withdrawal, ...walletErrorResponses } },
     preHandler: operator,
   }, async (request, reply) => idempotent(request, reply, payments, async () =>
-    answer(await payments.approveWithdrawal((request.params as WithdrawalIdParams).id, (request.principal as Principal).userId))));
+    audited(request, "withdrawal.approve", await payments.approveWithdrawal((request.params as WithdrawalIdParams).id, (request.principal as Principal).userId))));
 
   app.post("/v1/operator/withdrawals/:id/reject", {
     schema: { tags: ["operator"], summary: "Reject a pending withdrawal; its funds return to the player's cash", security: bearer, headers: idempotencyHeader, params: WithdrawalIdParams, response: { 200: Withdrawal, ...walletErrorResponses } },
     preHandler: operator,
   }, async (request, reply) => idempotent(request, reply, payments, async () =>
-    answer(await payments.rejectWithdrawal((request.params as WithdrawalIdParams).id, (request.principal as Principal).userId))));
+    audited(request, "withdrawal.reject", await payments.rejectWithdrawal((request.params as WithdrawalIdParams).id, (request.principal as Principal).userId))));
 
   app.get("/v1/operator/players/:userId/history", {
     schema: { tags: ["operator"], summary: "Any player's transfers", security: bearer, params: PlayerIdParams, querystring: HistoryQuery, response: { 200: HistoryPage, ...walletErrorResponses } },

@@ -7,6 +7,8 @@ import type { HostReply } from "../../app/rooms/room-host.js";
 import { summarizeTable, type TableRef } from "../../app/tables/table-summary.js";
 import { ErrorResponse } from "../../protocol/auth.schemas.js";
 import { TableAction, TableActionReply, TableList, TableRoomParams } from "../../protocol/tables.schemas.js";
+import { detailOf, type AuditTrail } from "../../app/audit/audit-trail.js";
+import { httpActor } from "./audit.routes.js";
 import { requireAuth } from "./auth.routes.js";
 import { sendError } from "./http-errors.js";
 
@@ -16,6 +18,7 @@ export interface TableHttpDeps {
   readonly log: RoomLog;
   /** Every configured table, in the order operators see them. */
   readonly tables: readonly TableRef[];
+  readonly audit: AuditTrail;
 }
 
 const idempotencyKeyPattern = /^[\x21-\x7e]{1,128}$/;
@@ -59,7 +62,9 @@ export function registerTableRoutes(app: FastifyInstance, deps: TableHttpDeps): 
       answer = await deps.directory.submit(room, { type: "action", actor: { userId: principal.userId, roles: principal.roles }, actionId, lastOffset: offset, action });
       if (answer.ok || answer.error !== "ACTION_STALE") break;
     }
-    request.log.info({ operator: principal.userId, room, action: action.kind, reason: action.reason ?? null, actionId, outcome: answer.ok ? answer.status : answer.error }, "operator table action");
+    const outcome = answer.ok ? answer.status : answer.error;
+    request.log.info({ operator: principal.userId, room, action: action.kind, reason: action.reason ?? null, actionId, outcome }, "operator table action");
+    await deps.audit.record({ ...httpActor(request), action: action.kind, target: room, reason: typeof action.reason === "string" ? action.reason : null, detail: { ...detailOf(action), actionId }, outcome });
     if (!answer.ok) return sendError(reply, answer.error, answer.details ? { details: answer.details } : {});
     return { room, actionId, status: answer.status, offset: answer.offset, ...(answer.result === undefined ? {} : { result: answer.result }) };
   });

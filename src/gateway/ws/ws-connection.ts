@@ -19,6 +19,8 @@ export interface ConnectionLimits {
  */
 export class Connection {
   principal: Principal | null = null;
+  /** The peer's address, for the audit log of operator and dealer actions. */
+  clientAddress: string | null = null;
   readonly rooms = new Set<string>();
   private windowStartMs = 0;
   private windowCount = 0;

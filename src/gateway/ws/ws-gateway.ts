@@ -1,9 +1,11 @@
+import type { StageObserver } from "../../app/ports/metrics.js";
 import { background } from "../../app/background.js";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
 import type { AuthService } from "../../app/auth/auth.service.js";
+import { detailOf, isAuditedRoomAction, isStaff, type AuditTrail } from "../../app/audit/audit-trail.js";
 import { sessionRevokedChannel } from "../../app/auth/session-guard.js";
 import type { Bus } from "../../app/ports/bus.js";
 import type { Clock } from "../../app/ports/clock.js";
@@ -52,6 +54,10 @@ export interface GatewayDeps {
   readonly roomsLogger?: Logger;
   readonly metrics: GatewayMetrics;
   readonly limits: GatewayLimits;
+  /** Times the stages of each action's path that happen here (parse, ack, total). */
+  readonly stages?: StageObserver;
+  /** Operator and dealer actions (table controls, a live dealer's round, moderation) are recorded here. */
+  readonly audit: AuditTrail;
 }
 
 const invalidFramesMax = 50;
@@ -178,9 +184,11 @@ export class WsGateway {
     if (fromAddress?.size === 0) this.waitingByAddress.delete(address);
   }
 
+  /** `address` is the client's (X-Forwarded-For's first entry when trustProxy), for the unauthenticated budget and the audit log. */
   private accept(ws: WebSocket, address: string): void {
     const { limits, metrics } = this.deps;
     const connection = new Connection(`c${process.pid.toString(36)}-${(++this.connectionSeq).toString(36)}`, ws, { sendQueueBytesMax: limits.sendQueueBytesMax, messagesPerSecondMax: limits.messagesPerSecondMax, invalidFramesMax }, () => metrics.slowConsumers.inc(), this.deps.logger, metrics.tally);
+    connection.clientAddress = address;
     this.connections.add(connection);
     this.waiting.set(connection, address);
     const fromAddress = this.waitingByAddress.get(address) ?? new Set<Connection>();
@@ -221,6 +229,7 @@ export class WsGateway {
 
   /** Handles one frame; returns the token expiry when the frame authenticated the connection. */
   private async onFrame(connection: Connection, text: string): Promise<number | undefined> {
+    const received = performance.now();
     const admitted = connection.admit(this.deps.clock.nowMs());
     if (admitted === "flood") {
       connection.close("flood");
@@ -239,6 +248,7 @@ export class WsGateway {
       return undefined;
     }
     const frame = parsed.frame;
+    if (frame.type === "action") this.deps.stages?.("parse", performance.now() - received);
     if (frame.type === "hello") return this.hello(connection, frame);
     if (frame.type === "time") {
       // The same clock that stamps `ts` and `revealAt`: a client synced to it reveals at the right moment.
@@ -250,6 +260,7 @@ export class WsGateway {
       return undefined;
     }
     await this.dispatch(connection, frame);
+    if (frame.type === "action") this.deps.stages?.("total", performance.now() - received);
     return undefined;
   }
 
@@ -301,6 +312,7 @@ export class WsGateway {
   private async request(connection: Connection, frame: ActionFrame | ChatFrame | ModerateFrame, request: Parameters<RoomDirectory["submit"]>[1]): Promise<void> {
     if (!connection.rooms.has(frame.room)) return connection.sendError("ROOM_NOT_JOINED", frame.id);
     const reply: HostReply = await this.deps.directory.submit(frame.room, request);
+    if (frame.type !== "chat") await this.audit(connection, frame, reply);
     if (!reply.ok) {
       connection.sendError(reply.error, frame.id, reply.details, { room: frame.room });
       const requestId = connection.lastRequestId;
@@ -310,7 +322,24 @@ export class WsGateway {
       }
       return;
     }
+    const replied = performance.now();
     connection.send({ type: "ack", id: frame.id, room: frame.room, actionId: frame.type === "action" ? frame.actionId : frame.id, status: reply.status, ...(reply.result === undefined ? {} : { result: reply.result }) });
+    if (frame.type === "action") this.deps.stages?.("ack", performance.now() - replied);
+  }
+
+  /** Records a staff member's control action or moderation, with its outcome, before the client hears it. */
+  private async audit(connection: Connection, frame: ActionFrame | ModerateFrame, reply: HostReply): Promise<void> {
+    const roles = connection.principal?.roles ?? [];
+    if (frame.type === "action" ? !isAuditedRoomAction(frame.action.kind, roles) : !isStaff(roles)) return;
+    const given = frame.type === "action" ? (frame.action as { reason?: unknown }).reason : undefined;
+    const reason = typeof given === "string" ? given : null;
+    await this.deps.audit.record({
+      actorId: connection.userId, actorRoles: roles, target: frame.room, reason, outcome: reply.ok ? reply.status : reply.error,
+      clientAddress: connection.clientAddress, requestId: `${connection.id}/${frame.id ?? (frame.type === "action" ? frame.actionId : "")}`,
+      ...(frame.type === "action"
+        ? { action: frame.action.kind, detail: { ...detailOf(frame.action), actionId: frame.actionId } }
+        : { action: `chat.${frame.op}`, detail: { userId: frame.userId } }),
+    });
   }
 
   private async join(connection: Connection, frame: JoinFrame): Promise<void> {
