@@ -60,6 +60,8 @@ export interface Config {
   readonly chatMessagesPerMinuteMax: number;
   readonly authTimeoutMs: number;
   readonly wsConnectionsMax: number;
+  readonly wsUnauthenticatedMax: number;
+  readonly wsUnauthenticatedPerAddressMax: number;
   readonly presenceIntervalMs: number;
   readonly sandboxRoomsEnabled: boolean;
   readonly rouletteTables: string;

@@ -77,6 +77,8 @@ export const optionSpecs = {
   chatMessagesPerMinuteMax: { type: "integer", default: 20, min: 1, max: 10_000, description: "chat messages per user per room per minute" },
   authTimeoutMs: { type: "integer", default: 10_000, min: 100, max: 120_000, description: "time a new socket has to send its hello" },
   wsConnectionsMax: { type: "integer", default: 19_000, min: 1, max: 1_000_000, description: "sockets per process (keep under the open-file limit)" },
+  wsUnauthenticatedMax: { type: "integer", default: 1_000, min: 1, max: 1_000_000, description: "sockets per process still waiting for their hello; above it the oldest of them is closed (4011)" },
+  wsUnauthenticatedPerAddressMax: { type: "integer", default: 64, min: 1, max: 1_000_000, description: "sockets from one client address still waiting for their hello; above it that address's oldest is closed (4011)" },
   presenceIntervalMs: { type: "integer", default: 1_000, min: 50, max: 60_000, description: "how often presence counts are exchanged and sent" },
   sandboxRoomsEnabled: { type: "boolean", default: true, description: "allow sandbox:* developer rooms" },
   roundRetentionDays: { type: "integer", default: 1_825, min: 1, max: 36_500, description: "how long game recall keeps an ended round and its bets (then they are purged, hourly)" },

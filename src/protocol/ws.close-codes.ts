@@ -14,6 +14,7 @@ export const closeCodes = {
   slowConsumer: { code: 4008, reason: "send queue exceeded sendQueueBytesMax", reconnect: true },
   flood: { code: 4009, reason: "frame rate far above messagesPerSecondMax", reconnect: true },
   protocolViolation: { code: 4010, reason: "too many invalid frames", reconnect: false },
+  crowded: { code: 4011, reason: "too many sockets waiting to authenticate", reconnect: true },
 } as const;
 
 export type CloseName = keyof typeof closeCodes;

@@ -29,7 +29,7 @@ interface Deployment { readonly databaseUrl: string; readonly redisDb: number; r
 async function startNode(d: Pick<Deployment, "databaseUrl" | "redisDb" | "dataDir">, flags: string[] = []): Promise<RunningServer> {
   // No --redis-key-prefix: the default, as an operator who changed nothing would run it.
   return startServer(loadConfig(["--port", "0", "--host", "127.0.0.1", "--data-dir", d.dataDir, "--log-level", "silent",
-    "--argon2-memory-kib", "8192", "--argon2-iterations", "1", "--database-url", d.databaseUrl, "--redis-url", redisDbUrl(d.redisDb),
+    "--argon2-memory-kib", "8192", "--argon2-iterations", "1", "--database-url", d.databaseUrl, "--redis-url", redisDbUrl(d.redisDb), "--payments-sandbox-enabled", "true",
     "--roulette-tables", "t1", "--roulette-betting-ms", "2000", "--roulette-results-ms", "100", "--presence-interval-ms", "100", ...flags], {}));
 }
 

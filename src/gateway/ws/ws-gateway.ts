@@ -33,6 +33,11 @@ export interface GatewayLimits {
   readonly edgeBufferEntriesMax: number;
   readonly authTimeoutMs: number;
   readonly wsConnectionsMax: number;
+  /** Sockets still waiting for their hello, per process and per client address: a budget apart from wsConnectionsMax's. */
+  readonly wsUnauthenticatedMax: number;
+  readonly wsUnauthenticatedPerAddressMax: number;
+  /** Take the client address from X-Forwarded-For (its first entry), as the HTTP side does. */
+  readonly trustProxy: boolean;
   readonly presenceIntervalMs: number;
   readonly sandboxRoomsEnabled: boolean;
 }
@@ -72,6 +77,9 @@ function isUnavailable(error: unknown): boolean {
 export class WsGateway {
   private readonly wss: WebSocketServer;
   private readonly connections = new Set<Connection>();
+  /** Sockets without a principal yet, oldest first, with their client address; and the same per address. */
+  private readonly waiting = new Map<Connection, string>();
+  private readonly waitingByAddress = new Map<string, Set<Connection>>();
   private readonly feeds = new Map<string, RoomFeed>();
   private readonly presenceByNode = new Map<string, Map<string, { count: number; members: string[]; atMs: number }>>();
   private readonly presenceStops = new Map<string, () => Promise<void>>();
@@ -92,11 +100,12 @@ export class WsGateway {
         socket.end("HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n");
         return;
       }
-      if (this.connections.size >= this.deps.limits.wsConnectionsMax) {
+      const address = this.addressOf(request);
+      if (!this.makeRoom(address)) {
         socket.end("HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\n\r\n");
         return;
       }
-      this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, request.socket.remoteAddress ?? null));
+      this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, address));
     });
     this.stopRevocations = await this.deps.bus.subscribe(sessionRevokedChannel, (sessionId) => {
       for (const connection of this.connections) if (connection.principal?.sessionId === sessionId) connection.close("sessionRevoked");
@@ -131,11 +140,60 @@ export class WsGateway {
     return byKind;
   }
 
-  private accept(ws: WebSocket, clientAddress: string | null): void {
+  private addressOf(request: IncomingMessage): string {
+    const forwarded = this.deps.limits.trustProxy ? request.headers["x-forwarded-for"] : undefined;
+    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim();
+    return first !== undefined && first !== "" ? first : request.socket.remoteAddress ?? "unknown";
+  }
+
+  /**
+   * Makes room for one more socket from `address`, or says there is none (every slot is held by an
+   * authenticated player). Sockets still waiting for their hello have a budget of their own, per
+   * address and in all; over it, the oldest of them is closed with 4011. A flood of idle sockets thus
+   * only ever displaces other idle sockets, never a player, and a player's new socket gets in by
+   * displacing the oldest idle one, then leaves the budget with its hello a few milliseconds later.
+   */
+  private makeRoom(address: string): boolean {
+    const { limits } = this.deps;
+    const fromAddress = this.waitingByAddress.get(address);
+    if (fromAddress !== undefined && fromAddress.size >= limits.wsUnauthenticatedPerAddressMax) this.evictOldest(fromAddress, "address");
+    if (this.waiting.size >= limits.wsUnauthenticatedMax) this.evictOldest(this.waiting.keys(), "process");
+    if (this.connections.size < limits.wsConnectionsMax) return true;
+    if (this.waiting.size === 0) return false;
+    this.evictOldest(this.waiting.keys(), "connections");
+    return true;
+  }
+
+  private evictOldest(candidates: Iterable<Connection>, limit: "address" | "process" | "connections"): void {
+    for (const connection of candidates) {
+      this.deps.metrics.unauthenticatedClosed.inc({ limit });
+      this.stopWaiting(connection);
+      // Out of the count at once: its close completes later, and the newcomer takes its place now.
+      this.connections.delete(connection);
+      connection.close("crowded");
+      return;
+    }
+  }
+
+  private stopWaiting(connection: Connection): void {
+    const address = this.waiting.get(connection);
+    if (address === undefined) return;
+    this.waiting.delete(connection);
+    const fromAddress = this.waitingByAddress.get(address);
+    fromAddress?.delete(connection);
+    if (fromAddress?.size === 0) this.waitingByAddress.delete(address);
+  }
+
+  /** `address` is the client's (X-Forwarded-For's first entry when trustProxy), for the unauthenticated budget and the audit log. */
+  private accept(ws: WebSocket, address: string): void {
     const { limits, metrics } = this.deps;
     const connection = new Connection(`c${process.pid.toString(36)}-${(++this.connectionSeq).toString(36)}`, ws, { sendQueueBytesMax: limits.sendQueueBytesMax, messagesPerSecondMax: limits.messagesPerSecondMax, invalidFramesMax }, () => metrics.slowConsumers.inc(), this.deps.logger, metrics.tally);
-    connection.clientAddress = clientAddress;
+    connection.clientAddress = address;
     this.connections.add(connection);
+    this.waiting.set(connection, address);
+    const fromAddress = this.waitingByAddress.get(address) ?? new Set<Connection>();
+    fromAddress.add(connection);
+    this.waitingByAddress.set(address, fromAddress);
     metrics.connections.inc();
     const authTimer = setTimeout(() => { if (connection.principal === null) connection.close("authTimeout"); }, limits.authTimeoutMs);
     authTimer.unref();
@@ -162,6 +220,7 @@ export class WsGateway {
       connection.debug({ closeCode: code, rooms: connection.rooms.size }, "connection closed");
       clearTimeout(authTimer);
       if (expiryTimer) clearTimeout(expiryTimer);
+      this.stopWaiting(connection);
       this.connections.delete(connection);
       metrics.connections.dec();
       for (const room of connection.rooms) void this.leave(connection, room);
@@ -221,6 +280,7 @@ export class WsGateway {
       return undefined;
     }
     connection.principal = outcome.value;
+    this.stopWaiting(connection);
     connection.rebindLog();
     connection.debug({}, "connection authenticated");
     const { limits } = this.deps;

@@ -30,6 +30,7 @@ export function createGatewayMetrics(registry: Registry, census: RoomCensus = ()
   return {
     tally,
     connections: new Gauge({ name: "croupier_ws_connections", help: "open WebSocket connections", registers: [registry] }),
+    unauthenticatedClosed: new Counter({ name: "croupier_ws_unauthenticated_closed_total", help: "sockets not yet authenticated closed to make room for newer ones (4011)", labelNames: ["limit"] as const, registers: [registry] }),
     messagesIn: new Counter({ name: "croupier_ws_messages_in_total", help: "frames received", registers: [registry] }),
     bytesIn: new Counter({ name: "croupier_ws_bytes_in_total", help: "bytes received in frames", registers: [registry] }),
     messagesOut: new Counter({
