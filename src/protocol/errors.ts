@@ -88,6 +88,7 @@ export const errors = define({
   WALLET_WITHDRAWAL_BELOW_MINIMUM: { httpStatus: 422, message: "The withdrawal is below withdrawalAmountMinorMin." },
   WALLET_WITHDRAWAL_TOO_FREQUENT: { httpStatus: 429, message: "Too many withdrawals in withdrawalPeriodMs (withdrawalsPerPeriodMax); see Retry-After." },
   WALLET_WITHDRAWAL_NOT_FOUND: { httpStatus: 404, message: "No such withdrawal." },
+  WALLET_WITHDRAWAL_OUTSIDE_CLOSED_LOOP: { httpStatus: 409, message: "The withdrawal goes to a card the player never deposited with; approve it with outsideClosedLoop: true to pay it anyway." },
   WALLET_WITHDRAWAL_NOT_PENDING: { httpStatus: 409, message: "The withdrawal was already approved, rejected or refused." },
   PAYMENT_CARD_INVALID: { httpStatus: 400, message: "The card number, expiry or security code is not valid." },
   PAYMENT_TOKEN_INVALID: { httpStatus: 400, message: "The card token is unknown to the payment provider." },

@@ -38,8 +38,11 @@ for (const kind of databaseKinds) {
     const clock = { nowMs: () => now };
     // The provider lives outside Croupier: it outlives the restart and counts what it was asked.
     const sandbox = new SandboxPaymentProvider({ secret: "outbox-test-secret-0123456789", webhookDelayMs: 60_000, webhookToleranceMs: 300_000, clock });
-    const card = sandbox.tokenize({ number: "4242424242424242", expMonth: 12, expYear: 2099 }, Date.now());
-    const cardToken = card.status === "ok" ? card.token : "";
+    /** A card token is bound to the player it was made for. */
+    const cardTokenOf = (playerId: string) => {
+      const card = sandbox.tokenize({ number: "4242424242424242", expMonth: 12, expYear: 2099 }, Date.now(), playerId);
+      return card.status === "ok" ? card.token : "";
+    };
 
     beforeAll(async () => {
       database = await kind.create();
@@ -51,7 +54,7 @@ for (const kind of databaseKinds) {
 
     async function pendingWithdrawal(playerId: string, payments: Payments, wallet: ReturnType<typeof createWallet>) {
       expect((await wallet.deposit({ playerId, currency: "EUR", amount: 10_000n, key: `fund:${playerId}`, reference: "fund", provider: "sandbox" })).status).toBe("ok");
-      const requested = await payments.requestWithdrawal({ userId: playerId, requestKey: `w:${playerId}`, amount: "40.00", currency: "EUR", cardToken });
+      const requested = await payments.requestWithdrawal({ userId: playerId, requestKey: `w:${playerId}`, amount: "40.00", currency: "EUR", cardToken: cardTokenOf(playerId) });
       if (!requested.ok) throw new Error(requested.error);
       expect(requested.value.status).toBe("pending");
       return requested.value.id;
@@ -69,7 +72,7 @@ for (const kind of databaseKinds) {
       const dying: PaymentProvider = { ...bind(sandbox), payout: () => never };
       const first = node(database, dying, clock);
       const id = await pendingWithdrawal("alice", first.payments, first.wallet);
-      void first.payments.approveWithdrawal(id, "op-1");
+      void first.payments.approveWithdrawal(id, "op-1", { outsideClosedLoop: true });
       // Wait for the ledger write: withdrawals pending -> clearing.
       await until(async () => (await transfersOf("alice", "withdrawal_payout")) === 1);
       expect((await first.payments.findWithdrawal(id))?.status).toBe("approved");
@@ -103,7 +106,7 @@ for (const kind of databaseKinds) {
       const dying: PaymentProvider = { ...bind(sandbox), payout: async (order) => { await sandbox.payout(order); return never; } };
       const first = node(database, dying, clock);
       const id = await pendingWithdrawal("bob", first.payments, first.wallet);
-      void first.payments.approveWithdrawal(id, "op-1");
+      void first.payments.approveWithdrawal(id, "op-1", { outsideClosedLoop: true });
       await until(async () => sandbox.payoutCalls === callsBefore + 1);
       await first.payments.stop();
 
@@ -125,7 +128,7 @@ for (const kind of databaseKinds) {
 function bind(provider: SandboxPaymentProvider): PaymentProvider {
   return {
     name: provider.name,
-    describeToken: (token) => provider.describeToken(token),
+    describeToken: (token, owner) => provider.describeToken(token, owner),
     charge: (order) => provider.charge(order),
     payout: (order) => provider.payout(order),
     verifyWebhook: (body, signature, nowMs) => provider.verifyWebhook(body, signature, nowMs),

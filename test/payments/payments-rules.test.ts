@@ -99,23 +99,30 @@ describe("sandbox cards and tokens", () => {
     expect([ruleOf("4000000000000002"), ruleOf("4000000000009995"), ruleOf("4111111111111111")]).toEqual(["decline", "fail_later", "approve"]);
   });
 
-  it("issues tokens that carry no card number and cannot be forged", () => {
-    const result = sandbox.tokenize({ number: "4242 4242 4242 4242", expMonth: 12, expYear: 2030 }, clock.nowMs());
+  it("issues tokens that carry no card number, cannot be forged and serve only their player", () => {
+    const result = sandbox.tokenize({ number: "4242 4242 4242 4242", expMonth: 12, expYear: 2030 }, clock.nowMs(), "p1");
     if (result.status !== "ok") throw new Error("tokenize failed");
     expect(result.card.label).toBe("visa •••• 4242");
     expect(Buffer.from(result.token.slice(8).split(".")[0] as string, "base64url").toString()).not.toContain("424242424242");
-    expect(sandbox.describeToken(result.token)).toEqual(result.card);
+    expect(sandbox.describeToken(result.token, "p1")).toEqual(result.card);
+    expect(sandbox.describeToken(result.token, "p2")).toBeNull();
+    // One card, two tokens: the same fingerprint; another card: another one.
+    const again = sandbox.tokenize({ number: "4242424242424242", expMonth: 1, expYear: 2031 }, clock.nowMs(), "p1");
+    const otherCard = sandbox.tokenize({ number: "5555 5555 5555 4444", expMonth: 12, expYear: 2030 }, clock.nowMs(), "p1");
+    if (again.status !== "ok" || otherCard.status !== "ok") throw new Error("tokenize failed");
+    expect([again.token === result.token, again.card.fingerprint, otherCard.card.fingerprint === result.card.fingerprint]).toEqual([false, result.card.fingerprint, false]);
+    expect(result.card.fingerprint).not.toContain("4242");
     const [payload, mac] = result.token.split(".") as [string, string];
-    const forgedPayload = Buffer.from(JSON.stringify({ b: "visa", l: "4242", r: "approve", n: "x" })).toString("base64url");
-    expect(sandbox.describeToken(`tok_sbx_${forgedPayload}.${mac}`)).toBeNull();
-    expect(sandbox.describeToken(`${payload}.${mac.replace(/.$/, (c) => (c === "A" ? "B" : "A"))}`)).toBeNull();
+    const forgedPayload = Buffer.from(JSON.stringify({ b: "visa", l: "4242", r: "approve", n: "x", u: "p2", f: result.card.fingerprint })).toString("base64url");
+    expect(sandbox.describeToken(`tok_sbx_${forgedPayload}.${mac}`, "p2")).toBeNull();
+    expect(sandbox.describeToken(`${payload}.${mac.replace(/.$/, (c) => (c === "A" ? "B" : "A"))}`, "p1")).toBeNull();
     const other = new SandboxPaymentProvider({ secret: "another-sandbox-secret-99", webhookDelayMs: 0, webhookToleranceMs: 1_000, clock });
-    expect(other.describeToken(result.token)).toBeNull();
-    expect(sandbox.tokenize({ number: "4242 4242 4242 4242", expMonth: 1, expYear: 2026 }, clock.nowMs())).toMatchObject({ status: "card_invalid" });
+    expect(other.describeToken(result.token, "p1")).toBeNull();
+    expect(sandbox.tokenize({ number: "4242 4242 4242 4242", expMonth: 1, expYear: 2026 }, clock.nowMs(), "p1")).toMatchObject({ status: "card_invalid" });
   });
 
   it("pays out once per idempotency key", async () => {
-    const token = (sandbox.tokenize({ number: "4242424242424242", expMonth: 12, expYear: 2030 }, clock.nowMs()) as { token: string }).token;
+    const token = (sandbox.tokenize({ number: "4242424242424242", expMonth: 12, expYear: 2030 }, clock.nowMs(), "p1") as { token: string }).token;
     const order = { reference: "w1", token, amount: 500n, currency: "EUR", idempotencyKey: "withdrawal:w1" };
     const [a, b] = await Promise.all([sandbox.payout(order), sandbox.payout(order)]);
     expect(a).toEqual(b);

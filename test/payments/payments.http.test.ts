@@ -180,6 +180,11 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       // Keys are per caller: another player may use the same key for its own request.
       const someoneElse = await newPlayer(base);
       const theirs = await money(base, someoneElse, "/v1/wallet/deposits", { amount: "3.00", currency: "EUR", cardToken: await tokenize(base, someoneElse, cards.visa) }, key);
+      // A card token serves only the player who made it: another player's is as unknown as a forged one.
+      for (const path of ["/v1/wallet/deposits", "/v1/wallet/withdrawals"]) {
+        const stolen = await money(base, someoneElse, path, { amount: "3.00", currency: "EUR", cardToken });
+        expect([stolen.status, stolen.body.code]).toEqual([400, "CROUPIER_ERR_PAYMENT_TOKEN_INVALID"]);
+      }
       expect(theirs.status).toBe(201);
       expect(theirs.body.id).not.toBe(first.body.id);
       await until(() => balances(base, player), (b) => b["cash:EUR"]?.balance === "3.00");
@@ -282,14 +287,23 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       expect(rows.map((r) => [r.status, Number(r.n)])).toEqual([["pending", 2], ["refused", 9]]);
     });
 
-    it("returns the money when the provider refuses a payout", async () => {
+    it("returns the money when the provider refuses a payout; a card never deposited with needs the operator's explicit word (closed loop)", async () => {
       const player = await newPlayer(base);
       const operator = await newOperator(server);
       await fund(base, player, "50.00");
       const cardToken = await tokenize(base, player, cards.payoutFails);
       const w = await money(base, player, "/v1/wallet/withdrawals", { amount: "20.00", currency: "EUR", cardToken });
-      const approved = await call(base, "POST", `/v1/operator/withdrawals/${w.body.id as string}/approve`, { token: operator.token, headers: { "idempotency-key": newKey() } });
+      const approve = (body?: unknown) => call(base, "POST", `/v1/operator/withdrawals/${w.body.id as string}/approve`, { token: operator.token, headers: { "idempotency-key": newKey() }, ...(body === undefined ? {} : { body }) });
+      const outside = await approve();
+      expect([outside.status, outside.body.code]).toEqual([409, "CROUPIER_ERR_WALLET_WITHDRAWAL_OUTSIDE_CLOSED_LOOP"]);
+      expect((await approve({ outsideClosedLoop: "yes" })).body.code).toBe("CROUPIER_ERR_REQUEST_INVALID");
+      const approved = await approve({ outsideClosedLoop: true });
       expect(approved.body).toMatchObject({ status: "failed", reason: "payout_refused" });
+      // Both decisions are in the audit log, the override with it.
+      const audit = await call<{ entries: { action: string; target: string; outcome: string; detail: Record<string, unknown> }[] }>(base, "GET", `/v1/operator/audit?target=withdrawal:${w.body.id as string}`, { token: operator.token });
+      expect(audit.body.entries.map((e) => [e.action, e.outcome, e.detail.outsideClosedLoop])).toEqual([
+        ["withdrawal.approve", "applied", true], ["withdrawal.approve", "WALLET_WITHDRAWAL_OUTSIDE_CLOSED_LOOP", false],
+      ]);
       expect(await balances(base, player)).toMatchObject({ "cash:EUR": { balance: "50.00" }, "withdrawals_pending:EUR": { balance: "0.00" } });
       const missing = await call(base, "POST", "/v1/operator/withdrawals/00000000-0000-4000-8000-000000000000/approve", { token: operator.token, headers: { "idempotency-key": newKey() } });
       expect([missing.status, missing.body.code]).toEqual([404, "CROUPIER_ERR_WALLET_WITHDRAWAL_NOT_FOUND"]);

@@ -25,7 +25,8 @@ for (const kind of databaseKinds) {
     let now = Date.now();
     const clock = { nowMs: () => now };
     const sandbox = new SandboxPaymentProvider({ secret: "service-test-secret-0123456789", webhookDelayMs: 60_000, webhookToleranceMs: 300_000, clock });
-    const token = (sandbox.tokenize({ number: "4242424242424242", expMonth: 12, expYear: 2099 }, now) as { token: string }).token;
+    /** A card token is bound to the player it was made for. */
+    const tokenOf = (userId: string) => (sandbox.tokenize({ number: "4242424242424242", expMonth: 12, expYear: 2099 }, now, userId) as { token: string }).token;
     const errors: string[] = [];
 
     function payments(provider: PaymentProvider = sandbox, bus = new MemoryBus(), parts: Partial<PaymentsDeps> = {}): Payments {
@@ -48,7 +49,7 @@ for (const kind of databaseKinds) {
 
     it("tries a refused withdrawal again under the same key once the money is there", async () => {
       const service = payments();
-      const request = { userId: "dora", requestKey: "w-1", amount: "20.00", currency: "EUR", cardToken: token };
+      const request = { userId: "dora", requestKey: "w-1", amount: "20.00", currency: "EUR", cardToken: tokenOf("dora") };
       expect(await service.requestWithdrawal(request)).toMatchObject({ ok: false, error: "WALLET_INSUFFICIENT_FUNDS" });
       expect(await service.requestWithdrawal(request)).toMatchObject({ ok: false, error: "WALLET_INSUFFICIENT_FUNDS" });
       await wallet.deposit({ playerId: "dora", currency: "EUR", amount: 5_000n, key: "fund:dora", reference: "fund", provider: "sandbox" });
@@ -106,7 +107,7 @@ for (const kind of databaseKinds) {
     it("retries a payout the provider does not answer, then parks it after outboxAttemptsMax", async () => {
       let calls = 0;
       const down: PaymentProvider = {
-        name: sandbox.name, describeToken: (t) => sandbox.describeToken(t), charge: (o) => sandbox.charge(o),
+        name: sandbox.name, describeToken: (t, owner) => sandbox.describeToken(t, owner), charge: (o) => sandbox.charge(o),
         verifyWebhook: (b, s, n) => sandbox.verifyWebhook(b, s, n),
         payout: async () => {
           calls += 1;
@@ -118,9 +119,9 @@ for (const kind of databaseKinds) {
       await bus.subscribe(walletEventsChannel, (m) => events.push(JSON.parse(m).type as string));
       const service = payments(down, bus);
       await wallet.deposit({ playerId: "eve", currency: "EUR", amount: 5_000n, key: "fund:eve", reference: "fund", provider: "sandbox" });
-      const w = await service.requestWithdrawal({ userId: "eve", requestKey: "w-1", amount: "10.00", currency: "EUR", cardToken: token });
+      const w = await service.requestWithdrawal({ userId: "eve", requestKey: "w-1", amount: "10.00", currency: "EUR", cardToken: tokenOf("eve") });
       if (!w.ok) throw new Error(w.error);
-      expect(await service.approveWithdrawal(w.value.id, "op")).toMatchObject({ ok: true, value: { status: "approved" } });
+      expect(await service.approveWithdrawal(w.value.id, "op", { outsideClosedLoop: true })).toMatchObject({ ok: true, value: { status: "approved" } });
       expect(calls).toBe(1);
       expect(await service.relay.pollOnce()).toBe(0); // not due yet: back-off
       now += 60_001;
@@ -136,9 +137,9 @@ for (const kind of databaseKinds) {
 
       // The provider is back; an operator would un-park it. A new approval of another withdrawal pays.
       const fine = payments(sandbox, bus);
-      const w2 = await fine.requestWithdrawal({ userId: "eve", requestKey: "w-2", amount: "10.00", currency: "EUR", cardToken: token });
+      const w2 = await fine.requestWithdrawal({ userId: "eve", requestKey: "w-2", amount: "10.00", currency: "EUR", cardToken: tokenOf("eve") });
       if (!w2.ok) throw new Error(w2.error);
-      expect(await fine.approveWithdrawal(w2.value.id, "op")).toMatchObject({ ok: true, value: { status: "paid" } });
+      expect(await fine.approveWithdrawal(w2.value.id, "op", { outsideClosedLoop: true })).toMatchObject({ ok: true, value: { status: "paid" } });
       expect(events).toEqual(["withdrawal.requested", "withdrawal.requested", "withdrawal.paid"]);
       expect((await wallet.check()).ok).toBe(true);
     });

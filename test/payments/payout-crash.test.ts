@@ -38,7 +38,7 @@ describe.skipIf(!postgres?.available)("payout across a SIGKILL (postgres)", () =
       store: createSqlPaymentsStore(database.db), requestKeys: createSqlRequestKeyStore(database.db), wallet, ledger, provider: sandbox, bus: new MemoryBus(), clock,
       log: { warn: () => undefined, error: () => undefined }, limits: crashLimits,
     });
-    const card = sandbox.tokenize({ number: "4242424242424242", expMonth: 12, expYear: 2099 }, now);
+    const card = sandbox.tokenize({ number: "4242424242424242", expMonth: 12, expYear: 2099 }, now, "carol");
     if (card.status !== "ok") throw new Error("tokenize failed");
     expect((await wallet.deposit({ playerId: "carol", currency: "EUR", amount: 10_000n, key: "fund:carol", reference: "fund", provider: "sandbox" })).status).toBe("ok");
     const requested = await payments.requestWithdrawal({ userId: "carol", requestKey: "w1", amount: "60.00", currency: "EUR", cardToken: card.token });

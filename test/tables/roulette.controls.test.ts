@@ -75,6 +75,9 @@ describe("roulette table controls and sweep (embedded)", () => {
     // New limits apply from the next round; bad limits are refused.
     expect((await act(operator, "lim-bad", { kind: "table.limits", roundStakeMax: "-1" })).code).toBe("CROUPIER_ERR_BET_INVALID");
     expect(await act(operator, "lim", { kind: "table.limits", roundStakeMax: "3.00" })).toMatchObject({ type: "ack" });
+    // A round that opened while the change was on its way (staff actions are audited before the
+    // answer) still has the old limits: the new ones are those of the first round opened after it.
+    for (const m of seat.messages) if (m.kind === "round.opened") rounds.push((m.data as { roundId: string }).roundId);
     opened = await nextOpened(seat, rounds);
     roundId = (opened.data as { roundId: string }).roundId;
     rounds.push(roundId);

@@ -48,6 +48,12 @@ export function createSqlPaymentsStore(db: SqlDb): PaymentsStore {
       return row === undefined ? null : toDeposit(row);
     },
 
+    async depositCardTokens(userId, provider, limit) {
+      const rows = await db.query<{ card_token: string }>(
+        "select distinct card_token from payments_deposits where user_id = $1 and provider = $2 and status = 'credited' limit $3", [userId, provider, limit]);
+      return rows.map((r) => r.card_token);
+    },
+
     transitionDeposit: (id, from, to, change, nowMs, outbox = []) => db.transaction(async (tx) => {
       const rows = await tx.query<DepositRow>(
         `update payments_deposits set status = coalesce($3, status), provider_payment_id = coalesce(provider_payment_id, $4),

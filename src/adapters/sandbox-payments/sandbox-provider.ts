@@ -33,6 +33,10 @@ interface TokenClaims {
   readonly l: string;
   readonly r: CardRule;
   readonly n: string;
+  /** The player the token was made for: nobody else may use it. */
+  readonly u: string;
+  /** The card's fingerprint: the same for every token of one card number (a keyed hash of it). */
+  readonly f: string;
 }
 
 /** Charges and payouts remembered for idempotency; the oldest are forgotten beyond it. */
@@ -44,8 +48,9 @@ const deliveryTimeoutMs = 5_000;
 
 /**
  * The payment provider that ships with Croupier, for development and tests: no money moves. It
- * tokenizes test cards (the token carries brand, last four digits and the card's sandbox rule,
- * signed so it cannot be forged; the number itself is kept nowhere), charges and pays out by the
+ * tokenizes test cards (the token carries brand, last four digits, the card's sandbox rule, the
+ * player it was made for and a fingerprint of the number, signed so it cannot be forged; the number
+ * itself is kept nowhere), charges and pays out by the
  * rules in sandbox-cards.ts, and delivers each charge's webhooks late, twice and out of order —
  * outcome, then "pending", then the outcome again — signed with HMAC-SHA256, as real providers may.
  */
@@ -70,18 +75,20 @@ export class SandboxPaymentProvider implements PaymentProvider, CardTokenizer {
     this.webhookUrl = url;
   }
 
-  tokenize(card: { number: string; expMonth: number; expYear: number; cvc?: string | undefined }, nowMs: number): TokenizeResult {
+  tokenize(card: { number: string; expMonth: number; expYear: number; cvc?: string | undefined }, nowMs: number, ownerId: string): TokenizeResult {
     const digits = card.number.replace(/ /g, "");
     if (!luhnValid(digits)) return { status: "card_invalid", reason: "card number fails the Luhn check" };
     if (expired(card.expMonth, card.expYear, nowMs)) return { status: "card_invalid", reason: "card expired" };
-    const claims: TokenClaims = { b: brandOf(digits), l: digits.slice(-4), r: ruleOf(digits), n: randomBytes(9).toString("base64url") };
+    const fingerprint = createHmac("sha256", this.tokenKey).update(`fingerprint:${digits}`).digest("base64url").slice(0, 22);
+    const claims: TokenClaims = { b: brandOf(digits), l: digits.slice(-4), r: ruleOf(digits), n: randomBytes(9).toString("base64url"), u: ownerId, f: fingerprint };
     const payload = Buffer.from(JSON.stringify(claims)).toString("base64url");
     return { status: "ok", token: `tok_sbx_${payload}.${this.mac(payload)}`, card: summary(claims) };
   }
 
-  describeToken(token: string): CardSummary | null {
+  describeToken(token: string, ownerId: string): CardSummary | null {
     const claims = this.claimsOf(token);
-    return claims === null ? null : summary(claims);
+    // Another player's token is as unknown as a forged one: the answer tells nothing about it.
+    return claims === null || claims.u !== ownerId ? null : summary(claims);
   }
 
   async charge(order: MoneyOrder): Promise<ChargeResult> {
@@ -186,7 +193,7 @@ export class SandboxPaymentProvider implements PaymentProvider, CardTokenizer {
     if (!timingSafeEqual(Buffer.from(mac), Buffer.from(this.mac(payload)))) return null;
     try {
       const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as TokenClaims;
-      return typeof claims.b === "string" && typeof claims.l === "string" && typeof claims.r === "string" ? claims : null;
+      return typeof claims.b === "string" && typeof claims.l === "string" && typeof claims.r === "string" && typeof claims.u === "string" && typeof claims.f === "string" ? claims : null;
     } catch {
       return null;
     }
@@ -194,7 +201,7 @@ export class SandboxPaymentProvider implements PaymentProvider, CardTokenizer {
 }
 
 function summary(claims: TokenClaims): CardSummary {
-  return { brand: claims.b, last4: claims.l, label: `${claims.b} •••• ${claims.l}` };
+  return { brand: claims.b, last4: claims.l, label: `${claims.b} •••• ${claims.l}`, fingerprint: claims.f };
 }
 
 function remember<V>(map: Map<string, V>, key: string, value: V): void {

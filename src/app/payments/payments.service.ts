@@ -24,6 +24,8 @@ const holdPollMs = 20;
 function pause(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+/** Deposit cards compared for the closed loop; a player with more distinct cards than this is an operator's question anyway. */
+const closedLoopTokensMax = 1_000;
 
 export interface PaymentsLimits extends OutboxRelayLimits {
   readonly withdrawalAmountMinorMin: number;
@@ -121,7 +123,7 @@ export class Payments {
   async startDeposit(request: MoneyRequest): Promise<Outcome<DepositRecord>> {
     const money = parseMoneyInput(request.amount, request.currency);
     if (!money.ok) return money;
-    const card = this.deps.provider.describeToken(request.cardToken);
+    const card = this.deps.provider.describeToken(request.cardToken, request.userId);
     if (card === null) return failure("PAYMENT_TOKEN_INVALID");
     const { deposit } = await this.deps.store.createDeposit({
       userId: request.userId, requestKey: request.requestKey, provider: this.deps.provider.name, currency: money.value.currency.code,
@@ -222,7 +224,7 @@ export class Payments {
   async requestWithdrawal(request: MoneyRequest): Promise<Outcome<WithdrawalRecord>> {
     const money = parseMoneyInput(request.amount, request.currency);
     if (!money.ok) return money;
-    const card = this.deps.provider.describeToken(request.cardToken);
+    const card = this.deps.provider.describeToken(request.cardToken, request.userId);
     if (card === null) return failure("PAYMENT_TOKEN_INVALID");
     const deadlineMs = this.deps.clock.nowMs() + this.deps.limits.outboxLeaseMs;
     for (;;) {
@@ -279,9 +281,26 @@ export class Payments {
     return { withdrawals: page, nextCursor: rows.length > limit ? (page.at(-1)?.seq ?? null) : null };
   }
 
-  /** Approves and pays: the payout is queued in the outbox with the approval, then delivered. */
-  approveWithdrawal(id: string, operatorId: string): Promise<Outcome<WithdrawalRecord>> {
+  /**
+   * Approves and pays: the payout is queued in the outbox with the approval, then delivered. Closed
+   * loop: money goes back to a card the player deposited with; a withdrawal to any other card is
+   * refused unless the operator approves it so explicitly (`outsideClosedLoop`).
+   */
+  async approveWithdrawal(id: string, operatorId: string, options: { readonly outsideClosedLoop?: boolean } = {}): Promise<Outcome<WithdrawalRecord>> {
+    const w = await this.deps.store.findWithdrawal(id);
+    if (w === null) return failure("WALLET_WITHDRAWAL_NOT_FOUND");
+    if (options.outsideClosedLoop !== true && w.status === "pending" && !(await this.isClosedLoop(w))) {
+      return failure("WALLET_WITHDRAWAL_OUTSIDE_CLOSED_LOOP", { details: [`${w.cardLabel} was never used for a credited deposit by this player`] });
+    }
     return this.decide(id, operatorId, "approved", "withdrawal.payout");
+  }
+
+  /** Whether the withdrawal's card is one the player deposited with: same card fingerprint as a credited deposit's token. */
+  async isClosedLoop(w: WithdrawalRecord): Promise<boolean> {
+    const card = this.deps.provider.describeToken(w.cardToken, w.userId);
+    if (card === null) return false;
+    const tokens = await this.deps.store.depositCardTokens(w.userId, w.provider, closedLoopTokensMax);
+    return tokens.some((token) => token === w.cardToken || this.deps.provider.describeToken(token, w.userId)?.fingerprint === card.fingerprint);
   }
 
   /** Rejects and releases the funds back to the player's cash, through the outbox. */

@@ -95,6 +95,8 @@ export interface PaymentsStore {
   /** Inserts the deposit, or returns the one this user created with this request key. */
   createDeposit(deposit: NewDeposit, nowMs: number): Promise<{ readonly created: boolean; readonly deposit: DepositRecord }>;
   findDeposit(id: string): Promise<DepositRecord | null>;
+  /** The card tokens of the user's credited deposits through `provider` (distinct, at most `limit`): the closed loop's instruments. */
+  depositCardTokens(userId: string, provider: string, limit: number): Promise<readonly string[]>;
   /**
    * Moves a deposit from one of `from` to `to` (null keeps its status) and queues `outbox` in the
    * same transaction; null when it was in none of them. A provider payment id, once set, stays.

@@ -9,6 +9,11 @@ export interface CardSummary {
   readonly last4: string;
   /** What a player and an operator see, e.g. "visa •••• 4242". */
   readonly label: string;
+  /**
+   * The same for every token of one card (the instrument), different for different cards, and not
+   * the number: how the closed loop tells that a withdrawal goes back to a card a deposit came from.
+   */
+  readonly fingerprint: string;
 }
 
 export interface MoneyOrder {
@@ -52,8 +57,11 @@ export type WebhookVerdict =
 export interface PaymentProvider {
   /** Stable name: the owner of its clearing account ("payments:<name>") and its webhook path. */
   readonly name: string;
-  /** The card behind a token, or null when the token is not one this provider issued. */
-  describeToken(token: string): CardSummary | null;
+  /**
+   * The card behind a token, or null when the token is not one this provider issued to `ownerId`:
+   * a token is bound to the player who made it, so a leaked token is worthless to anyone else.
+   */
+  describeToken(token: string, ownerId: string): CardSummary | null;
   charge(order: MoneyOrder): Promise<ChargeResult>;
   payout(order: MoneyOrder): Promise<PayoutResult>;
   /**
@@ -79,5 +87,6 @@ export type TokenizeResult =
  * the card never reaches Croupier; the sandbox provider offers it over HTTP for tests and demos.
  */
 export interface CardTokenizer {
-  tokenize(card: CardInput, nowMs: number): TokenizeResult;
+  /** `ownerId`: the player the token is for; only that player can use it (describeToken). */
+  tokenize(card: CardInput, nowMs: number, ownerId: string): TokenizeResult;
 }

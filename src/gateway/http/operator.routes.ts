@@ -21,9 +21,9 @@ const answer = (outcome: Outcome<WithdrawalRecord>): Answer => (outcome.ok ? { s
 export function registerOperatorRoutes(app: FastifyInstance, deps: WalletHttpDeps & { readonly audit: AuditTrail }): void {
   const { wallet, payments, audit } = deps;
   const operator = requireAuth(deps.auth, ["operator"]);
-  const audited = async (request: FastifyRequest, action: string, outcome: Outcome<WithdrawalRecord>): Promise<Answer> => {
+  const audited = async (request: FastifyRequest, action: string, outcome: Outcome<WithdrawalRecord>, options: Record<string, unknown> = {}): Promise<Answer> => {
     const id = (request.params as WithdrawalIdParams).id;
-    const detail = outcome.ok ? { userId: outcome.value.userId, currency: outcome.value.currency, amountMinor: outcome.value.amount.toString(), status: outcome.value.status } : {};
+    const detail = { ...options, ...(outcome.ok ? { userId: outcome.value.userId, currency: outcome.value.currency, amountMinor: outcome.value.amount.toString(), status: outcome.value.status } : {}) };
     await audit.record({ ...httpActor(request), action, target: `withdrawal:${id}`, reason: null, detail, outcome: outcome.ok ? "applied" : outcome.error });
     return answer(outcome);
   };
@@ -44,10 +44,19 @@ export function registerOperatorRoutes(app: FastifyInstance, deps: WalletHttpDep
   });
 
   app.post("/v1/operator/withdrawals/:id/approve", {
-    schema: { tags: ["operator"], summary: "Approve and pay out a pending withdrawal (through the outbox: paid once)", security: bearer, headers: idempotencyHeader, params: WithdrawalIdParams, response: { 200: Withdrawal, ...walletErrorResponses } },
+    schema: { tags: ["operator"], summary: "Approve and pay out a pending withdrawal (through the outbox: paid once); optional body {outsideClosedLoop: true} pays a card the player never deposited with", security: bearer, headers: idempotencyHeader, params: WithdrawalIdParams, response: { 200: Withdrawal, ...walletErrorResponses } },
     preHandler: operator,
-  }, async (request, reply) => idempotent(request, reply, payments, async () =>
-    audited(request, "withdrawal.approve", await payments.approveWithdrawal((request.params as WithdrawalIdParams).id, (request.principal as Principal).userId))));
+  }, async (request, reply) => {
+    // The body is optional (most approvals send none), so it is checked here rather than by a schema.
+    const body = request.body ?? {};
+    if (typeof body !== "object" || body === null || Array.isArray(body) || Object.keys(body).some((k) => k !== "outsideClosedLoop")
+      || !["undefined", "boolean"].includes(typeof (body as { outsideClosedLoop?: unknown }).outsideClosedLoop)) {
+      return sendError(reply, "REQUEST_INVALID", { details: ["the body may only be {\"outsideClosedLoop\": true|false}"] });
+    }
+    const outsideClosedLoop = (body as { outsideClosedLoop?: boolean }).outsideClosedLoop === true;
+    return idempotent(request, reply, payments, async () =>
+      audited(request, "withdrawal.approve", await payments.approveWithdrawal((request.params as WithdrawalIdParams).id, (request.principal as Principal).userId, { outsideClosedLoop }), { outsideClosedLoop }));
+  });
 
   app.post("/v1/operator/withdrawals/:id/reject", {
     schema: { tags: ["operator"], summary: "Reject a pending withdrawal; its funds return to the player's cash", security: bearer, headers: idempotencyHeader, params: WithdrawalIdParams, response: { 200: Withdrawal, ...walletErrorResponses } },

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import type { Principal } from "../../app/auth/auth.service.js";
 import type { Clock } from "../../app/ports/clock.js";
 import type { CardTokenizer } from "../../app/ports/payment-provider.js";
 import { CardToken, CardTokenRequest, WebhookAck } from "../../protocol/wallet.schemas.js";
@@ -24,7 +25,7 @@ export async function registerPaymentsRoutes(app: FastifyInstance, deps: Payment
       schema: { tags: ["payments"], summary: "Sandbox only: turn a test card into a token (the number is kept nowhere)", security: bearer, body: CardTokenRequest, response: { 201: CardToken, ...walletErrorResponses } },
       preHandler: requireAuth(deps.auth),
     }, async (request, reply) => {
-      const result = tokenizer.tokenize(request.body as CardTokenRequest, deps.clock.nowMs());
+      const result = tokenizer.tokenize(request.body as CardTokenRequest, deps.clock.nowMs(), (request.principal as Principal).userId);
       if (result.status !== "ok") return sendError(reply, "PAYMENT_CARD_INVALID", { details: [result.reason] });
       return reply.code(201).send({ token: result.token, card: result.card.label } satisfies CardToken);
     });
