@@ -76,9 +76,9 @@ for (const kind of databaseKinds) {
       };
       service = payments(sandbox, new MemoryBus(), { store });
       await wallet.deposit({ playerId: "fay", currency: "EUR", amount: 3_000n, key: "fund:fay", reference: "fund", provider: "sandbox" });
-      const over = await service.requestWithdrawal({ userId: "fay", requestKey: "w-over", amount: "30.01", currency: "EUR", cardToken: token });
+      const over = await service.requestWithdrawal({ userId: "fay", requestKey: "w-over", amount: "30.01", currency: "EUR", cardToken: tokenOf("fay") });
       expect(over).toMatchObject({ ok: false, error: "WALLET_INSUFFICIENT_FUNDS" });
-      const fits = await service.requestWithdrawal({ userId: "fay", requestKey: "w-fits", amount: "30.00", currency: "EUR", cardToken: token });
+      const fits = await service.requestWithdrawal({ userId: "fay", requestKey: "w-fits", amount: "30.00", currency: "EUR", cardToken: tokenOf("fay") });
       expect(fits).toMatchObject({ ok: true, value: { status: "pending" } });
       await Promise.all(relayed);
       expect(relayed.length).toBe(2);
@@ -90,7 +90,7 @@ for (const kind of databaseKinds) {
       const full: LedgerStore = { ...ledger, submit: (op) => (busy && op.key.endsWith(":hold") ? Promise.resolve({ status: "busy" }) : ledger.submit(op)) };
       const service = payments(sandbox, new MemoryBus(), { ledger: full, wallet: createWallet(full) });
       await wallet.deposit({ playerId: "gus", currency: "EUR", amount: 3_000n, key: "fund:gus", reference: "fund", provider: "sandbox" });
-      const request = { userId: "gus", requestKey: "w-1", amount: "10.00", currency: "EUR", cardToken: token };
+      const request = { userId: "gus", requestKey: "w-1", amount: "10.00", currency: "EUR", cardToken: tokenOf("gus") };
       expect(await service.requestWithdrawal(request)).toMatchObject({ ok: false, error: "WALLET_BUSY" });
       const cash = async () => (await wallet.balances("gus")).find((b) => b.purse === "cash");
       expect((await cash())?.balance).toBe(3_000n);
