@@ -3,7 +3,7 @@ import { bookableContribution } from "../../engine/slots/index.js";
 import type { ErrorName } from "../../protocol/errors.js";
 import type { ActionRequest, Actor, BehaviorOutcome, RoomBehavior, RoomContext } from "../rooms/room-behavior.js";
 import { roomSubject } from "../rooms/room-behavior.js";
-import type { InstantEffect, InstantResult, SlotSpinEffect, SlotSpinSummary } from "./table-effects.js";
+import type { InstantEffect, InstantResult, RoundRecord, SlotSpinDraw, SlotSpinEffect, SlotSpinSummary } from "./table-effects.js";
 
 export interface SlotsRoomConfig {
   readonly gameId: string;
@@ -25,9 +25,10 @@ function refuse(error: ErrorName, ...details: string[]): BehaviorOutcome<SlotsSt
 }
 
 /**
- * `slots:<userId>`: one player's slot machine. A paid spin is drawn by the RNG boundary (the whole
+ * `slots:<userId>`: one player's slot machine. A spin is drawn by the RNG boundary (the whole
  * free-spin feature it may trigger is played out at once), then staked and paid in one atomic ledger
- * operation keyed by the action id; events are private to the player. Per-player rooms keep one
+ * operation keyed by the action id; only a paid spin is recorded, answered or sent as an event, so a
+ * refused spin (no funds) reveals nothing and its retry draws afresh. Events are private to the player. Per-player rooms keep one
  * player's spins in order while different players' spins run in parallel and batch in the ledger.
  */
 export function slotsRoomBehavior(config: SlotsRoomConfig): RoomBehavior<SlotsState> {
@@ -43,8 +44,13 @@ export function slotsRoomBehavior(config: SlotsRoomConfig): RoomBehavior<SlotsSt
       ok: true,
       effect: { type: "slots.spin", gameId: config.gameId, roundId: spinId, playerId: state.userId, currency: config.currency, stakeMinor: stakeMinor.toString(), atMs: ctx.nowMs } satisfies SlotSpinEffect,
       resume: (raw) => {
-        const drawn = raw as SlotSpinSummary | { status: string };
-        if ("status" in drawn) return refuse("BET_LIMIT", drawn.status);
+        const draw = raw as SlotSpinDraw | { status: string };
+        if ("status" in draw) return refuse("BET_LIMIT", draw.status);
+        const drawn = draw.summary;
+        const record: RoundRecord = {
+          roundId: spinId, tableId: config.gameId, game: "slots", status: "closed", atMs: ctx.nowMs, outcome: drawn, verification: draw.verification,
+          bets: [{ betId: "spin", userId: state.userId, currency: config.currency, stakeMinor: drawn.stakeMinor, detail: { game: config.gameId }, placedAtMs: ctx.nowMs }],
+        };
         // The carry comes from the state before this spin, so a retried spin books the same amount (same ledger request).
         const contribution = bookableContribution(BigInt(state.jackpotCarryScaled ?? "0"), BigInt(drawn.jackpotContributionScaled ?? "0"));
         const jackpot = config.jackpot === undefined ? undefined
@@ -53,7 +59,7 @@ export function slotsRoomBehavior(config: SlotsRoomConfig): RoomBehavior<SlotsSt
           ok: true,
           effect: {
             type: "wallet.instant", game: "slots", gameId: config.gameId, playerId: state.userId, currency: config.currency, stakeMinor: drawn.stakeMinor,
-            winMinor: drawn.totalWinMinor, roundId: spinId, ...(jackpot === undefined ? {} : { jackpot }),
+            winMinor: drawn.totalWinMinor, roundId: spinId, ...(jackpot === undefined ? {} : { jackpot }), record,
           } satisfies InstantEffect,
           resume: (paid) => {
             const result = paid as InstantResult;

@@ -3,7 +3,7 @@ import type { Rng } from "../../engine/rng/rng.js";
 import type { RoundStore } from "../ports/round-store.js";
 import type { Wallet } from "../wallet/index.js";
 import type { EffectRunner } from "../rooms/room-host.js";
-import type { BatchResult, InstantResult, ReserveResult, RoundRecord, SlotSpinEffect, SlotSpinSummary, SweepEffect, SweepResult, TableEffect } from "./table-effects.js";
+import type { BatchResult, InstantResult, ReserveResult, RoundRecord, SlotSpinDraw, SlotSpinEffect, SlotSpinSummary, SweepEffect, SweepResult, TableEffect } from "./table-effects.js";
 import { play, newSlotSession, type CompiledSlot, type SlotSession, type SlotSpinResult } from "../../engine/slots/index.js";
 import { silentMetrics, type Metrics } from "../ports/metrics.js";
 import type { Clock } from "../ports/clock.js";
@@ -87,6 +87,8 @@ export function createTableEffectRunner(deps: { wallet: Wallet; rng: Rng; rounds
           if (jackpotWin !== undefined && !result.replayed) metrics.jackpotWon(effect.gameId, effect.currency);
         }
         const payoutMinor = (BigInt(effect.winMinor) + (jackpotWin ?? 0n)).toString();
+        // Paid: only now does the round exist in game recall (a refused bet leaves no trace of its draw).
+        if (effect.record !== undefined) await deps.rounds.record(effect.record);
         await deps.rounds.record({ roundId: effect.roundId, tableId: effect.gameId, game: effect.game, status: "settled", atMs: deps.clock.nowMs(), payouts: [{ betId: "spin", payoutMinor }] });
         metrics.roundEnded(effect.game, "settled", 1);
         return {
@@ -128,13 +130,14 @@ function summarize(result: SlotSpinResult) {
 }
 
 /**
- * Draws a paid spin and plays out the free-spin feature it triggers, then records the outcome before
- * any money moves. A spin already recorded under its round id is returned as recorded: a retried spin
- * is never redrawn, so its ledger operation (keyed by the same id) is a replay, not a new bet.
+ * Draws a paid spin and plays out the free-spin feature it triggers. Nothing is recorded here: the
+ * outcome is returned to the behavior, which stakes it in the ledger and records it only once paid.
+ * A spin already paid and recorded under its round id is returned as recorded: a retried spin is
+ * never redrawn, so its ledger operation (keyed by the same id) is a replay, not a new bet.
  */
-async function slotSpin(deps: { rng: Rng; rounds: RoundStore; slots: ReadonlyMap<string, CompiledSlot> }, effect: SlotSpinEffect): Promise<SlotSpinSummary | { status: string }> {
+async function slotSpin(deps: { rng: Rng; rounds: RoundStore; slots: ReadonlyMap<string, CompiledSlot> }, effect: SlotSpinEffect): Promise<SlotSpinDraw | { status: string }> {
   const recorded = await deps.rounds.find(effect.roundId);
-  if (recorded?.outcome) return recorded.outcome as SlotSpinSummary;
+  if (recorded?.outcome) return { summary: recorded.outcome as SlotSpinSummary, verification: recorded.verification, replayed: true };
   const slot = deps.slots.get(effect.gameId);
   if (slot === undefined) return { status: "unknown_game" };
   const paid = play(slot, newSlotSession, { type: "paid_spin", stakeMinor: BigInt(effect.stakeMinor) }, deps.rng);
@@ -151,13 +154,8 @@ async function slotSpin(deps: { rng: Rng; rounds: RoundStore; slots: ReadonlyMap
   }
   const summary: SlotSpinSummary = {
     stakeMinor: effect.stakeMinor, ...summarize(paid.result), freeSpins, totalWinMinor: total.toString(),
-    // Drawn here and recorded before money moves; the amount won is decided by the ledger at commit.
+    // The amount a triggered jackpot pays is decided by the ledger at commit.
     jackpotTriggered: paid.result.jackpotTriggered, jackpotContributionScaled: paid.result.jackpotContributionScaled.toString(),
   };
-  await deps.rounds.record({
-    roundId: effect.roundId, tableId: effect.gameId, game: "slots", status: "closed", atMs: effect.atMs, outcome: summary,
-    verification: { rng: "csprng", stops: paid.result.stops },
-    bets: [{ betId: "spin", userId: effect.playerId, currency: effect.currency, stakeMinor: effect.stakeMinor, detail: { game: effect.gameId }, placedAtMs: effect.atMs }],
-  });
-  return summary;
+  return { summary, verification: { rng: "csprng", stops: paid.result.stops }, replayed: false };
 }

@@ -39,11 +39,11 @@ export interface RoundRecord {
 
 export interface RecordEffect { readonly type: "round.record"; readonly record: RoundRecord }
 
-/** Draws one paid slot spin and plays out any free spins it triggers. */
+/** Draws one paid slot spin and plays out any free spins it triggers; nothing is recorded until it is paid. */
 export interface SlotSpinEffect {
   readonly type: "slots.spin";
   readonly gameId: string;
-  /** The spin's round id; a spin already recorded under it is returned as recorded, never redrawn. */
+  /** The spin's round id; a spin already paid and recorded under it is returned as recorded, never redrawn. */
   readonly roundId: string;
   readonly playerId: string;
   readonly currency: string;
@@ -78,6 +78,11 @@ export interface InstantEffect {
   readonly roundId: string;
   /** A progressive jackpot the bet feeds and may win; the win is what the pool holds at commit. */
   readonly jackpot?: { readonly jackpotId: string; readonly contributionMinor: string; readonly won: boolean; readonly seedMinor: string };
+  /**
+   * The round to record once the ledger took the stake (outcome, verification, bet), then marked
+   * settled with its payout. Nothing is recorded for a refused bet: an outcome exists only once paid.
+   */
+  readonly record?: RoundRecord;
 }
 
 export interface InstantResult {
@@ -95,3 +100,12 @@ export type TableEffect = ReserveEffect | SettleEffect | VoidEffect | SweepEffec
 export interface ReserveResult { readonly status: string; readonly availableMinor?: string }
 /** Settlement and void answer the statuses in item order; anything but "ok" is retried by the next tick. */
 export interface BatchResult { readonly statuses: readonly string[] }
+
+/** What a `slots.spin` effect answers: the drawn (or, for a retry of a paid spin, the recorded) outcome. */
+export interface SlotSpinDraw {
+  readonly summary: SlotSpinSummary;
+  /** What a player needs to recompute the draw; recorded with the round once it is paid. */
+  readonly verification: unknown;
+  /** The spin was paid and recorded before (a retry): the ledger call that follows is a replay. */
+  readonly replayed: boolean;
+}
