@@ -23,6 +23,10 @@ export interface VoidEffect { readonly type: "wallet.void"; readonly currency: s
 export interface SweepEffect { readonly type: "wallet.sweep"; readonly currency: string; readonly roundId: string; readonly keep?: readonly string[] }
 export interface SweepResult { readonly status: "ok" | "failed"; readonly voided: number }
 export interface DrawEffect { readonly type: "rng.uniform"; readonly n: number }
+/** A fresh secret seed from the RNG boundary: 64 lowercase hex characters (256 bits). */
+export interface SeedEffect { readonly type: "rng.seed" }
+/** Reveals a server seed in game recall, under the hash committed before play. */
+export interface RevealEffect { readonly type: "fairness.reveal"; readonly serverSeedHash: string; readonly serverSeed: string; readonly atMs: number }
 
 export interface RoundRecord {
   readonly roundId: string;
@@ -49,6 +53,8 @@ export interface SlotSpinEffect {
   readonly currency: string;
   readonly stakeMinor: string;
   readonly atMs: number;
+  /** The player's committed seed pair and the spin's nonce: the draw is the provably-fair stream of these. */
+  readonly seeds: { readonly serverSeed: string; readonly clientSeed: string; readonly nonce: number };
 }
 
 export interface SlotSpinSummary {
@@ -57,7 +63,7 @@ export interface SlotSpinSummary {
   readonly stops: readonly number[];
   readonly lineWins: readonly { readonly line: number; readonly symbol: string; readonly count: number; readonly winMinor: string }[];
   readonly scatterCount: number;
-  readonly freeSpins: readonly { readonly grid: readonly (readonly string[])[]; readonly winMinor: string }[];
+  readonly freeSpins: readonly { readonly grid: readonly (readonly string[])[]; readonly stops?: readonly number[]; readonly winMinor: string }[];
   /** Base spin plus the whole free-spin feature (the jackpot, if won, is paid on top by the ledger). */
   readonly totalWinMinor: string;
   /** The paid spin drew the jackpot; absent in spins recorded before the jackpot was wired (false). */
@@ -94,7 +100,7 @@ export interface InstantResult {
   readonly jackpotWinMinor?: string;
 }
 
-export type TableEffect = ReserveEffect | SettleEffect | VoidEffect | SweepEffect | DrawEffect | RecordEffect | SlotSpinEffect | InstantEffect;
+export type TableEffect = ReserveEffect | SettleEffect | VoidEffect | SweepEffect | DrawEffect | SeedEffect | RevealEffect | RecordEffect | SlotSpinEffect | InstantEffect;
 
 /** What a reservation answered: the ledger status and, when it worked, the player's available balance. */
 export interface ReserveResult { readonly status: string; readonly availableMinor?: string }

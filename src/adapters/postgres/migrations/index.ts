@@ -8,7 +8,8 @@ import { m0002Ledger } from "./0002-ledger.js";
 import { m0003GameRounds } from "./0003-game-rounds.js";
 import { m0004Payments } from "./0004-payments.js";
 import { m0005PendingHoldsByReference } from "./0005-pending-holds-by-reference.js";
+import { m0006SeedReveals } from "./0006-seed-reveals.js";
 
 export type { Migration } from "./migration.js";
 
-export const migrations: readonly Migration[] = [m0001Accounts, m0002Ledger, m0003GameRounds, m0004Payments, m0005PendingHoldsByReference];
+export const migrations: readonly Migration[] = [m0001Accounts, m0002Ledger, m0003GameRounds, m0004Payments, m0005PendingHoldsByReference, m0006SeedReveals];
