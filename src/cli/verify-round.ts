@@ -7,7 +7,7 @@
 import { chainReaches, hashServerSeed, ProvablyFairRng, shuffleInPlace, type Rng } from "../engine/rng/index.js";
 import { spin as rouletteSpin } from "../engine/roulette/index.js";
 import { compileSlot, crownJewels, type SlotConfig } from "../engine/slots/index.js";
-import { formatCard, orderedDeck } from "../engine/poker/cards.js";
+import { orderedDeck } from "../engine/poker/cards.js";
 import { playFeature } from "../app/tables/slot-feature.js";
 
 interface Verification {
@@ -69,12 +69,20 @@ function replay(round: RecalledRoundJson, v: Verification, rng: Rng): { facts: [
       };
     }
     case "holdem": {
-      const deck = shuffleInPlace(rng, orderedDeck()).map(formatCard);
-      const outcome = round.outcome as { board?: string[]; showdown?: { seat: number; cards: string[] }[] } | null;
-      const dealt = v.cardsDealt ?? 0;
+      // Cards are numbers 0-51 (rank × 4 + suit). Every card the hand showed comes from the run of the
+      // deck that was dealt, and the board in the order it was dealt (GAMES.md gives the dealing order).
+      const deck = shuffleInPlace(rng, orderedDeck());
+      const run = deck.slice(0, v.cardsDealt ?? deck.length);
+      const outcome = round.outcome as { board?: number[]; showdown?: { cards: number[] }[] } | null;
       const board = outcome?.board ?? [];
-      // The board is dealt from the top after the hole cards (and burns): every board card is in the dealt run.
-      return { facts: [["board cards within the dealt run of the deck", board.join(" "), board.filter((c) => deck.slice(0, dealt).includes(c)).join(" ")]] };
+      const shown = (outcome?.showdown ?? []).flatMap((s) => s.cards);
+      const boardInRun = run.filter((card) => board.includes(card));
+      return {
+        facts: [
+          ["board, in the order of the dealt deck", board.join(" "), boardInRun.join(" ")],
+          ["showdown cards found in the dealt deck", shown.length, shown.filter((card) => run.includes(card)).length],
+        ],
+      };
     }
     default:
       return `game ${round.game} has no replay in this command`;

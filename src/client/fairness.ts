@@ -8,8 +8,9 @@ export type { RoundVerification, SeedPairView, SeedRotation };
  * join; events `fairness.seeds` and `fairness.rotated` carry later values.
  */
 export function seedPairOf(snapshot: unknown): SeedPairView | null {
-  const fairness = (snapshot as { fairness?: SeedPairView | null } | null)?.fairness;
-  return fairness ?? null;
+  // A joined snapshot is `{ state, private }`; the machine's pair is in the player's private part.
+  const view = snapshot as { private?: { fairness?: SeedPairView | null } } | null;
+  return view?.private?.fairness ?? null;
 }
 
 /** Sets the client seed of the next paid spins on the player's machine; resolves with the seed pair as it now stands. */

@@ -9,6 +9,8 @@ import { createShared, startTestServer, type Shared } from "../support/server.js
 import { newPlayer, TestSocket, type Message } from "../support/ws-client.js";
 import { call } from "../support/http.js";
 import { runCroupier } from "../support/process.js";
+import { WebSocket } from "ws";
+import { CroupierClient, rotateSeeds, seedPairOf, setClientSeed } from "../../src/client/index.js";
 
 // ---- docs/FAIRNESS.md, independently -------------------------------------------------------------
 
@@ -142,6 +144,23 @@ describe("provably fair, checked by the player (production)", () => {
     socket.close();
   });
 
+  it("the SDK shows the commitment, sets the client seed and rotates; the revealed seed hashes to the commitment", async () => {
+    const player = await newPlayer(server.url);
+    expect((await server.services.wallet.deposit({ playerId: player.userId, currency: "EUR", amount: 1_000n, key: `d-${player.userId}`, reference: "t", provider: "test" })).status).toBe("ok");
+    const client = new CroupierClient({ url: server.url, WebSocket, accessToken: player.token, requestTimeoutMs: 10_000 });
+    await client.connect();
+    const room = `slots:${player.userId}`;
+    const committed = seedPairOf((await client.join(room)).snapshot);
+    expect(committed?.serverSeedHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(await setClientSeed(client, room, "sdk-seed")).toMatchObject({ serverSeedHash: committed?.serverSeedHash, clientSeed: "sdk-seed", nonce: 0 });
+    const spun = await client.act(room, { kind: "spin", stake: "1.00" });
+    expect(spun.result).toMatchObject({ fairness: { serverSeedHash: committed?.serverSeedHash, clientSeed: "sdk-seed", nonce: 0, serverSeed: null } });
+    const rotation = await rotateSeeds(client, room, "after");
+    expect(sha256(rotation.revealed.serverSeed)).toBe(committed?.serverSeedHash);
+    expect(rotation).toMatchObject({ revealed: { clientSeed: "sdk-seed", nonce: 1 }, next: { clientSeed: "after", nonce: 0 } });
+    client.close();
+  });
+
   it("roulette: the chain is published when the table opens, each round's seed hashes to it, the pocket is recomputed", async () => {
     const player = await newPlayer(server.url);
     expect((await server.services.wallet.deposit({ playerId: player.userId, currency: "EUR", amount: 10_000n, key: `d-${player.userId}`, reference: "t", provider: "test" })).status).toBe("ok");
@@ -156,6 +175,10 @@ describe("provably fair, checked by the player (production)", () => {
     const chainCommitment = table.fairness?.commitment ?? commit.fairness.chain.commitment;
     expect(commit.fairness.chain.commitment).toBe(chainCommitment);
     expect(commit.fairness.clientSeed).toBe(commit.roundId);
+    // The action schemas are closed: an invented field is refused, not ignored, and nothing is staked.
+    const padded = await socket.request({ type: "action", room, actionId: "b0", lastOffset: open.offset as number, action: { kind: "bet", roundId: commit.roundId, bets: [{ type: "straight", numbers: [17], amount: "1.00" }], odds: "35", bonus: true } });
+    expect(padded).toMatchObject({ type: "error", code: "CROUPIER_ERR_REQUEST_INVALID" });
+    expect((await server.services.wallet.balances(player.userId)).find((b) => b.purse === "cash")).toMatchObject({ balance: 10_000n, held: 0n });
     const bet = await socket.request({ type: "action", room, actionId: "b1", lastOffset: open.offset as number, action: { kind: "bet", roundId: commit.roundId, bets: [{ type: "straight", numbers: [17], amount: "1.00" }] } });
     expect(bet.type).toBe("ack");
     const result = await socket.waitFor((m) => m.type === "event" && m.room === room && m.kind === "round.result" && (m.data as { roundId: string }).roundId === commit.roundId, 10_000);

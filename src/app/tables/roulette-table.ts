@@ -7,6 +7,8 @@ import { roomSubject } from "../rooms/room-behavior.js";
 import type { BatchResult, ReserveResult, RoundRecord, SweepResult, TableEffect } from "./table-effects.js";
 import { withLeadingEvents } from "./round-records.js";
 import { chainEvent, chainSpent, dealerEntered, drawShared, newChain, publicChain, roundCommitment, takeSeed, type ChainSeedRef, type FairChain, type Verification } from "./fairness.js";
+import { withActions } from "./table-kit.js";
+import { tableActionSchemas } from "../../protocol/table-actions.schemas.js";
 
 export interface RouletteTableConfig {
   readonly currency: string;
@@ -406,7 +408,7 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
     }
   }
 
-  return {
+  return withActions<RouletteTableState>({
     kind,
     canJoin: (room) => tables.has(roomSubject(room)),
     initial: (room) => ({ tableId: roomSubject(room), seq: 0, round: null, history: [] }),
@@ -469,7 +471,7 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
         ...(server.nextLimits ? { nextLimits: decodeBigints(server.nextLimits) as RouletteLimits } : {}),
       };
     },
-  };
+  }, tableActionSchemas[kind]);
 }
 
 function serializeBet(bet: RouletteBet) {

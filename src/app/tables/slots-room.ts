@@ -6,6 +6,8 @@ import type { ActionRequest, Actor, BehaviorOutcome, RoomBehavior, RoomContext }
 import { roomSubject } from "../rooms/room-behavior.js";
 import { fairnessScheme } from "./fairness.js";
 import type { InstantEffect, InstantResult, RevealEffect, RoundRecord, SeedEffect, SlotSpinDraw, SlotSpinEffect, SlotSpinSummary } from "./table-effects.js";
+import { withActions } from "./table-kit.js";
+import { tableActionSchemas } from "../../protocol/table-actions.schemas.js";
 
 export interface SlotsRoomConfig {
   readonly gameId: string;
@@ -154,7 +156,7 @@ export function slotsRoomBehavior(config: SlotsRoomConfig): RoomBehavior<SlotsSt
     }));
   }
 
-  return {
+  return withActions<SlotsState>({
     kind: "slots",
     canJoin: (room, actor) => roomSubject(room) === actor.userId,
     initial: (room) => ({ userId: roomSubject(room), spins: 0, lastSpin: null }),
@@ -174,5 +176,5 @@ export function slotsRoomBehavior(config: SlotsRoomConfig): RoomBehavior<SlotsSt
       server: state,
     }),
     restore: (snapshot) => snapshot.server as SlotsState,
-  };
+  }, tableActionSchemas.slots);
 }

@@ -10,6 +10,7 @@ import type { Clock } from "../ports/clock.js";
 import { apply as applyBlackjack, newTable, type BlackjackAction, type BlackjackRules, type BlackjackState } from "../../engine/blackjack/index.js";
 import { decodeBigints, encodeBigints } from "./json-bigint.js";
 import { drawFair } from "./fairness.js";
+import { ProvablyFairRng } from "../../engine/rng/index.js";
 import { playFeature } from "./slot-feature.js";
 import type { BlackjackApplyEffect, BlackjackApplyResult } from "./blackjack-table.js";
 import type { HoldemApplyResult, HoldemDealEffect } from "./holdem-table.js";
@@ -70,7 +71,7 @@ export function createTableEffectRunner(deps: { wallet: Wallet; rng: Rng; rounds
       case "wallet.sweep": return sweepRound(deps.wallet, effect);
       case "slots.spin": return slotSpin(deps, effect);
       case "holdem.deal": {
-        const dealt = startHoldemHand(decodeBigints(effect.state) as HoldemState, deps.rng);
+        const dealt = startHoldemHand(decodeBigints(effect.state) as HoldemState, effect.seeds === undefined ? deps.rng : new ProvablyFairRng(effect.seeds));
         return { status: dealt.status, state: encodeBigints(dealt.state), events: dealt.events } satisfies HoldemApplyResult;
       }
       case "blackjack.apply": {
