@@ -79,7 +79,7 @@ describe("provably fair, checked by the player (production)", () => {
 
   beforeAll(async () => {
     shared = await createShared("production");
-    server = await startTestServer(shared, ["--roulette-betting-ms", "1500", "--roulette-results-ms", "100", "--roulette-tables", "pf", "--messages-per-second-max", "500", "--reveal-lead-ms", "50"]);
+    server = await startTestServer(shared, ["--roulette-betting-ms", "3000", "--roulette-results-ms", "100", "--roulette-tables", "pf", "--messages-per-second-max", "500", "--reveal-lead-ms", "50"]);
   }, 120_000);
   afterAll(async () => {
     await server?.close();
@@ -101,7 +101,7 @@ describe("provably fair, checked by the player (production)", () => {
     expect(set).toMatchObject({ type: "ack", result: { serverSeedHash: first.serverSeedHash, clientSeed: "my-lucky-seed", nonce: 0 } });
 
     const spins: Spin[] = [];
-    for (let i = 0; i < 40; i++) {
+    for (let i = 0; i < 25; i++) {
       const ack = await socket.request({ type: "action", room, actionId: `s${i}`, lastOffset: 0, action: { kind: "spin", stake: "1.00" } });
       expect(ack.type).toBe("ack");
       const spin = ack.result as Spin;
@@ -113,10 +113,16 @@ describe("provably fair, checked by the player (production)", () => {
     const rotated = await socket.request({ type: "action", room, actionId: "rot", lastOffset: 0, action: { kind: "seed.rotate" } });
     const { revealed, next } = rotated.result as { revealed: { serverSeed: string; serverSeedHash: string; nonce: number }; next: { serverSeedHash: string; nonce: number } };
     expect(sha256(revealed.serverSeed)).toBe(first.serverSeedHash);
-    expect(revealed.nonce).toBe(40);
+    expect(revealed.nonce).toBe(25);
     expect(next.serverSeedHash).not.toBe(first.serverSeedHash);
     expect(next.nonce).toBe(0);
 
+    // Game recall shows the seed once the rotation is durable (the machine's next tick, at once).
+    for (let tries = 0; ; tries++) {
+      const first = await call<{ verification: Fairness }>(server.url, "GET", `/v1/rounds/${encodeURIComponent(spins[0]!.spinId)}`, { token: player.token });
+      if (first.body.verification.serverSeed !== null || tries > 50) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     for (const spin of spins) {
       // Game recall now shows the revealed seed; everything is recomputed from the recalled round.
       const recalled = await call<{ outcome: Spin; verification: Fairness }>(server.url, "GET", `/v1/rounds/${encodeURIComponent(spin.spinId)}`, { token: player.token });
@@ -142,7 +148,7 @@ describe("provably fair, checked by the player (production)", () => {
     const recalled = await call<Record<string, unknown> & { outcome: Spin }>(server.url, "GET", `/v1/rounds/${encodeURIComponent(withFeature.spinId)}`, { token: player.token });
     await expectVerifyCommand(recalled.body, (round) => ({ ...round, outcome: { ...round.outcome as Spin, stops: (round.outcome as Spin).stops.map((stop) => stop + 1) } }));
     socket.close();
-  });
+  }, 180_000);
 
   it("the SDK shows the commitment, sets the client seed and rotates; the revealed seed hashes to the commitment", async () => {
     const player = await newPlayer(server.url);

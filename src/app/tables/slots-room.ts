@@ -32,6 +32,11 @@ interface SlotsState {
   readonly jackpotCarryScaled?: string;
   /** Absent until the room's first tick commits a seed pair (before any spin). */
   readonly seeds?: SlotSeeds;
+  /**
+   * A rotated-out server seed not yet written to game recall. It is written by the tick after the
+   * rotation is durable, never before: a seed must not be public while it could still draw spins.
+   */
+  readonly pendingReveal?: { readonly serverSeedHash: string; readonly serverSeed: string };
 }
 
 /** Client seeds a player may choose: safe to type in a shell, and without the message's ":" separator. */
@@ -145,15 +150,23 @@ export function slotsRoomBehavior(config: SlotsRoomConfig): RoomBehavior<SlotsSt
     }
     const clientSeed = typeof action.clientSeed === "string" ? action.clientSeed : old.clientSeed;
     const revealed = { ...seedView(old), serverSeed: old.serverSeed };
-    return withSeed((serverSeed) => ({
-      ok: true,
-      effect: { type: "fairness.reveal", serverSeedHash: revealed.serverSeedHash, serverSeed: old.serverSeed, atMs: ctx.nowMs } satisfies RevealEffect,
-      resume: () => {
-        const seeds: SlotSeeds = { serverSeed, clientSeed, nonce: 0 };
-        const data = { revealed, next: seedView(seeds) };
-        return { ok: true, state: { ...state, seeds }, events: [{ kind: "fairness.rotated", to: state.userId, data }], result: data };
-      },
+    // The reply and event reveal the seed once the new pair is written; recall follows at the next tick.
+    return withPendingReveal(state, ctx, (current) => withSeed((serverSeed) => {
+      const seeds: SlotSeeds = { serverSeed, clientSeed, nonce: 0 };
+      const data = { revealed, next: seedView(seeds) };
+      return {
+        ok: true, state: { ...current, seeds, pendingReveal: { serverSeedHash: revealed.serverSeedHash, serverSeed: old.serverSeed } },
+        events: [{ kind: "fairness.rotated", to: state.userId, data }], result: data,
+      };
     }));
+  }
+
+  /** Writes a pending reveal to game recall (the rotation that made it is durable by now), then goes on. */
+  function withPendingReveal(state: SlotsState, ctx: RoomContext, next: (state: SlotsState) => BehaviorOutcome<SlotsState>): BehaviorOutcome<SlotsState> {
+    const pending = state.pendingReveal;
+    if (pending === undefined) return next(state);
+    const { pendingReveal: _written, ...rest } = state;
+    return { ok: true, effect: { type: "fairness.reveal", ...pending, atMs: ctx.nowMs } satisfies RevealEffect, resume: () => next(rest) };
   }
 
   return withActions<SlotsState>({
@@ -165,11 +178,11 @@ export function slotsRoomBehavior(config: SlotsRoomConfig): RoomBehavior<SlotsSt
         case "spin": return spin(state, action, actor, ctx);
         case "seed.client": return setClientSeed(state, action, actor);
         case "seed.rotate": return rotate(state, action, actor, ctx);
-        case "tick": return actor.userId === "system" ? commitSeeds(state) : refuse("ACTION_REJECTED", "tick is the server's");
+        case "tick": return actor.userId === "system" ? withPendingReveal(state, ctx, commitSeeds) : refuse("ACTION_REJECTED", "tick is the server's");
         default: return refuse("ACTION_REJECTED", `unknown slots action "${action.kind}"`);
       }
     },
-    deadline: (state) => (state.seeds === undefined ? 0 : null),
+    deadline: (state) => (state.seeds === undefined || state.pendingReveal !== undefined ? 0 : null),
     snapshot: (state) => ({
       public: { game: config.gameId, currency: config.currency },
       private: { [state.userId]: { spins: state.spins, lastSpin: state.lastSpin, fairness: state.seeds === undefined ? null : seedView(state.seeds) } },
