@@ -23,6 +23,8 @@ Usage:
   croupier certify --game <slots|roulette|blackjack|holdem|all> [--rounds N] [--seed S | --rng-file F] [--alpha A] [--out DIR] [--workers K]
                                      run the RNG and RTP certification battery (one verdict at family-wise level A, default 0.01)
                                      on a generator or a captured byte stream, and write a report
+  croupier verify --round round.json
+                                     check a round as GET /v1/rounds/<id> returns it: MATCHES or MISMATCH
   croupier verify --server-seed S --client-seed C --nonce N --game <roulette|slots> [--result R]
                                      recompute a provably-fair round from revealed seeds and check its result
   croupier loadtest [options]        simulated players over WebSockets, latency report, money reconciliation (loadtest --help)

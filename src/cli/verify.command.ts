@@ -3,7 +3,9 @@
  * function the server ran, prints the outcome, and (with --result) checks a recorded one. Exits 1 when
  * the recorded result or the seed commitment does not match. docs/FAIRNESS.md describes the scheme.
  */
+import { readFileSync } from "node:fs";
 import { ConfigError } from "../config/config.js";
+import { checkRound, type RecalledRoundJson } from "./verify-round.js";
 import { defaultBlackjackRules, newShoe } from "../engine/blackjack/index.js";
 import { formatCard, orderedDeck, parseCards } from "../engine/poker/cards.js";
 import { hashServerSeed, shuffleInPlace, verifyRound, type Rng } from "../engine/rng/index.js";
@@ -55,7 +57,11 @@ const rounds: Record<VerifiableGame, RoundSpec> = {
   },
 };
 
-const usage = `croupier verify --server-seed S --client-seed C --nonce N --game <${verifiableGames.join("|")}> [--server-seed-hash H] [--result R]
+const usage = `croupier verify --round round.json
+croupier verify --server-seed S --client-seed C --nonce N --game <${verifiableGames.join("|")}> [--server-seed-hash H] [--result R]
+
+  --round FILE          a round exactly as GET /v1/rounds/<id> returns it ("-" reads standard input);
+                        recomputes its outcome from its verification data and prints MATCHES or MISMATCH
 
   --server-seed-hash H  the SHA-256 commitment published before play; checked against the revealed seed
   --result R            the recorded outcome to check: a pocket (roulette), reel stops "3,17,4,22,9" (slots),
@@ -71,7 +77,7 @@ export interface VerifyArgs {
   readonly result: string | null;
 }
 
-export function parseVerifyArgs(argv: readonly string[]): VerifyArgs | "help" {
+export function parseVerifyArgs(argv: readonly string[]): VerifyArgs | { readonly roundFile: string } | "help" {
   const values = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
@@ -79,7 +85,7 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyArgs | "help" {
     const match = /^--([a-z-]+)(?:=(.*))?$/s.exec(arg);
     if (match === null) throw new ConfigError(`unexpected argument "${arg}"\n\n${usage}`);
     const name = match[1] as string;
-    if (!["server-seed", "client-seed", "nonce", "game", "server-seed-hash", "result"].includes(name)) throw new ConfigError(`unknown option --${name}\n\n${usage}`);
+    if (!["round", "server-seed", "client-seed", "nonce", "game", "server-seed-hash", "result"].includes(name)) throw new ConfigError(`unknown option --${name}\n\n${usage}`);
     values.set(name, match[2] ?? argv[++i] ?? "");
   }
   const required = (name: string): string => {
@@ -87,6 +93,11 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyArgs | "help" {
     if (value === undefined) throw new ConfigError(`verify needs --${name}\n\n${usage}`);
     return value;
   };
+  const roundFile = values.get("round");
+  if (roundFile !== undefined) {
+    if (values.size > 1) throw new ConfigError(`--round takes no other option\n\n${usage}`);
+    return { roundFile };
+  }
   const game = required("game");
   if (!(verifiableGames as readonly string[]).includes(game)) throw new ConfigError(`--game must be one of ${verifiableGames.join(", ")}`);
   const nonce = Number(required("nonce"));
@@ -103,6 +114,7 @@ export async function runVerify(argv: string[]): Promise<void> {
     console.log(usage);
     return;
   }
+  if ("roundFile" in args) return verifyRoundFile(args.roundFile);
   const spec = rounds[args.game];
   const commitment = args.serverSeedHash ?? hashServerSeed(args.serverSeed);
   const verified = verifyRound({ ...args, serverSeedHashHex: commitment }, spec.play);
@@ -122,4 +134,20 @@ export async function runVerify(argv: string[]): Promise<void> {
     console.log(`recorded result ${args.result}: MISMATCH`);
     process.exitCode = 1;
   }
+}
+
+/** Exit status: 0 MATCHES, 1 MISMATCH or not verifiable (a live-dealer result, a seed not revealed yet), 2 bad input. */
+function verifyRoundFile(file: string): void {
+  let round: RecalledRoundJson;
+  try {
+    round = JSON.parse(readFileSync(file === "-" ? 0 : file, "utf8")) as RecalledRoundJson;
+  } catch (error) {
+    throw new ConfigError(`--round ${file}: ${(error as Error).message}`);
+  }
+  if (typeof round !== "object" || round === null || typeof round.game !== "string" || !("verification" in round)) {
+    throw new ConfigError(`--round ${file}: not a round as GET /v1/rounds/<id> returns it`);
+  }
+  const checked = checkRound(round);
+  for (const line of checked.lines) console.log(line);
+  if (checked.verdict !== "MATCHES") process.exitCode = 1;
 }

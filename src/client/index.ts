@@ -11,3 +11,4 @@ export { bestSample, sampleOf, type ClockEstimate, type ClockSample } from "./cl
 export type { WebSocketConstructor, WebSocketLike } from "./socket.js";
 export type { Listener } from "./emitter.js";
 export { followJackpots, jackpotTotalOf, jackpotTotalsOf, type JackpotTotal } from "./jackpot.js";
+export { rotateSeeds, seedPairOf, setClientSeed, type RoundVerification, type SeedPairView, type SeedRotation } from "./fairness.js";

@@ -7,6 +7,7 @@ import type { RunningServer } from "../../src/main.js";
 import { call } from "../support/http.js";
 import { serviceAvailable } from "../support/services.js";
 import { createShared, startTestServer, type Mode, type Shared } from "../support/server.js";
+import { checkRound, type RecalledRoundJson } from "../../src/cli/verify-round.js";
 import { newPlayer, newStaff, TestSocket, type Message } from "../support/ws-client.js";
 
 const depositMinor = 50_000n;
@@ -138,7 +139,9 @@ for (const mode of ["embedded", "production"] as Mode[]) {
         let net = 0n;
         for (const round of rounds) {
           expect([round.roundId, round.status]).toEqual([round.roundId, "settled"]);
-          expect(round.verification).toMatchObject({ rng: "csprng", shuffle: "fisher-yates", deckCards: 52 });
+          // Provably fair: the hand's chain seed is revealed once it is over, and `croupier verify --round` accepts it.
+          expect(round.verification).toMatchObject({ scheme: "hmac-sha256-v1", provablyFair: true, clientSeed: round.roundId, serverSeed: expect.stringMatching(/^[0-9a-f]{64}$/), shuffle: "fisher-yates", deckCards: 52 });
+          expect(checkRound(round as unknown as RecalledRoundJson).verdict).toBe("MATCHES");
           // A player sees only their own bet, with their own hole cards in it.
           expect(round.bets).toHaveLength(1);
           const [bet] = round.bets as [Bet];

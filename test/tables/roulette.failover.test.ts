@@ -75,6 +75,14 @@ describe.skipIf(!production)("roulette table owner killed mid-round (real proces
       const offsets = back.events(room).map((m) => m.offset as number);
       expect(offsets).toEqual(Array.from({ length: offsets.length }, (_, k) => (opened.offset as number) + 1 + k));
       expect(next.offset).toBe(offsets.at(-1));
+
+      // The new owner continues the committed chain from the snapshot: the next round takes the next
+      // seed of the same chain, and its commitment is the seed the interrupted round revealed.
+      type Commitment = { serverSeedHash: string; chain: { commitment: string; index: number } };
+      const before = (opened.data as { fairness: Commitment }).fairness;
+      const after = (next.data as { fairness: Commitment }).fairness;
+      expect(after.chain).toMatchObject({ commitment: before.chain.commitment, index: before.chain.index + 1 });
+      expect(after.serverSeedHash).toBe((recalled!.verification as { serverSeed: string }).serverSeed);
     } finally {
       for (const s of sockets) s.close();
       await survivor.stop();

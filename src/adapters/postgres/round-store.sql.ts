@@ -3,7 +3,7 @@ import type { RoundRecord } from "../../app/tables/table-effects.js";
 import type { SqlDb, SqlExecutor } from "./sql-db.js";
 import { Batcher, type BatcherLimits } from "./ledger-batcher.js";
 
-interface RoundRow { id: string; table_id: string; game: string; status: RoundRecord["status"]; outcome: unknown; verification: unknown; void_reason: string | null; opened_at: Date; closed_at: Date | null; settled_at: Date | null }
+interface RoundRow { revealed_seed?: string | null; id: string; table_id: string; game: string; status: RoundRecord["status"]; outcome: unknown; verification: unknown; void_reason: string | null; opened_at: Date; closed_at: Date | null; settled_at: Date | null }
 interface BetRow { round_id: string; bet_id: string; user_id: string; currency: string; stake: bigint; payout: bigint | null; detail: unknown; placed_at: Date }
 
 type RoundBet = NonNullable<RoundRecord["bets"]>[number];
@@ -88,6 +88,10 @@ export class SqlRoundStore implements RoundStore {
     return this.batcher.close();
   }
 
+  async revealSeed(serverSeedHash: string, serverSeed: string, at: Date): Promise<void> {
+    await this.db.query("insert into fair_seed_reveals (server_seed_hash, server_seed, revealed_at) values ($1, $2, $3) on conflict (server_seed_hash) do nothing", [serverSeedHash, serverSeed, at]);
+  }
+
   async purgeEndedBefore(cutoff: Date, limit: number): Promise<number> {
     return this.db.transaction(async (tx) => {
       const ids = (await tx.query<{ id: string }>(
@@ -100,7 +104,7 @@ export class SqlRoundStore implements RoundStore {
   }
 
   async find(roundId: string): Promise<RecalledRound | null> {
-    const rounds = await this.db.query<RoundRow>("select * from game_rounds where id = $1", [roundId]);
+    const rounds = await this.db.query<RoundRow>(`${selectRounds} where r.id = $1`, [roundId]);
     const row = rounds[0];
     if (row === undefined) return null;
     const bets = await this.db.query<BetRow>("select * from game_bets where round_id = $1 order by placed_at, bet_id", [roundId]);
@@ -109,7 +113,7 @@ export class SqlRoundStore implements RoundStore {
 
   async listForUser(userId: string, limit: number, before?: Date): Promise<readonly RecalledRound[]> {
     const rounds = await this.db.query<RoundRow>(
-      `select r.* from game_rounds r where r.id in (select distinct round_id from game_bets where user_id = $1)
+      `${selectRounds} where r.id in (select distinct round_id from game_bets where user_id = $1)
        and ($3::timestamptz is null or r.opened_at < $3) order by r.opened_at desc limit $2`,
       [userId, limit, before ?? null],
     );
@@ -119,9 +123,19 @@ export class SqlRoundStore implements RoundStore {
   }
 }
 
+/** A round with the server seed revealed since it was recorded, if any (see `revealSeed`). */
+const selectRounds = `select r.*, s.server_seed as revealed_seed from game_rounds r
+  left join fair_seed_reveals s on s.server_seed_hash = r.verification->>'serverSeedHash'`;
+
+function withRevealedSeed(verification: unknown, seed: string | null | undefined): unknown {
+  if (typeof seed !== "string" || typeof verification !== "object" || verification === null) return verification;
+  const v = verification as { serverSeed?: unknown };
+  return typeof v.serverSeed === "string" ? verification : { ...verification, serverSeed: seed };
+}
+
 function toRound(row: RoundRow, bets: readonly BetRow[]): RecalledRound {
   return {
-    roundId: row.id, tableId: row.table_id, game: row.game, status: row.status, outcome: row.outcome, verification: row.verification, voidReason: row.void_reason,
+    roundId: row.id, tableId: row.table_id, game: row.game, status: row.status, outcome: row.outcome, verification: withRevealedSeed(row.verification, row.revealed_seed), voidReason: row.void_reason,
     openedAt: new Date(row.opened_at), closedAt: row.closed_at && new Date(row.closed_at), settledAt: row.settled_at && new Date(row.settled_at),
     bets: bets.map((b): RecalledBet => ({ betId: b.bet_id, userId: b.user_id, currency: b.currency, stakeMinor: b.stake, payoutMinor: b.payout, detail: b.detail, placedAt: new Date(b.placed_at) })),
   };

@@ -28,6 +28,11 @@ export interface RecalledRound {
 export interface RoundStore {
   record(record: RoundRecord): Promise<void>;
   find(roundId: string): Promise<RecalledRound | null>;
+  /**
+   * Reveals a server seed under the SHA-256 committed before play (idempotent). Rounds whose
+   * verification names that hash show the seed from now on (`verification.serverSeed`).
+   */
+  revealSeed(serverSeedHash: string, serverSeed: string, at: Date): Promise<void>;
   /** Rounds in which `userId` placed a bet, newest first. */
   listForUser(userId: string, limit: number, beforeRoundOpenedAt?: Date): Promise<readonly RecalledRound[]>;
   /** Deletes at most `limit` ended (settled or voided) rounds opened before `cutoff`, with their bets; returns how many. */

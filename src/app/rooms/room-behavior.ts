@@ -68,6 +68,11 @@ export interface RoomBehavior<S = unknown> {
   /** The state: public, per-user private and server-only parts. Must round-trip through `restore`. */
   snapshot(state: S): BehaviorSnapshot;
   restore(snapshot: BehaviorSnapshot): S;
+  /**
+   * Optional: checks an action's shape against its declared schema before `prepare` or `apply` sees it
+   * (the table kit builds it from the table's closed action schemas). Timer ticks are not checked.
+   */
+  checkAction?(action: ActionRequest): { readonly ok: true } | { readonly ok: false; readonly error: ErrorName; readonly details: readonly string[] };
   /** Server time of the room's next timer, if any; the host then applies `{ kind: "tick" }` as `systemActor`. */
   deadline?(state: S): number | null;
 }

@@ -115,7 +115,11 @@ export class RoomHost<S = unknown> {
       if (range.entries.length < 1000) break;
       after = range.entries.at(-1)?.offset ?? after;
     }
-    host.schedule();
+    // A deadline already due (a failover catching up, a new room committing its seeds) is queued
+    // before any request can be, so the first action sees the state that tick leaves.
+    const deadline = behavior.deadline?.(state) ?? null;
+    if (deadline !== null && deadline <= clock.nowMs()) void host.submit({ type: "tick" });
+    else host.schedule();
     return host;
   }
 
@@ -154,6 +158,10 @@ export class RoomHost<S = unknown> {
   submit(request: HostRequest): Promise<HostReply> {
     if (this.stopped) return Promise.resolve({ ok: false, error: "ROOM_UNAVAILABLE" });
     if (this.queued + this.preparing >= this.limits.roomActionQueueMax) return Promise.resolve({ ok: false, error: "ROOM_UNAVAILABLE", details: ["room action queue full"] });
+    if (request.type === "action" && this.behavior.checkAction !== undefined) {
+      const checked = this.behavior.checkAction(request.action);
+      if (!checked.ok) return Promise.resolve({ ok: false, error: checked.error, details: checked.details });
+    }
     if (request.type === "action" && this.behavior.prepare !== undefined) return this.prepareThenEnqueue(request);
     return this.enqueue(request);
   }

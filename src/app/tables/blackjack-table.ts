@@ -7,6 +7,8 @@ import { roomSubject } from "../rooms/room-behavior.js";
 import { bigintsToStrings, decodeBigints, encodeBigints } from "./json-bigint.js";
 import { recordThen, withLeadingEvents } from "./round-records.js";
 import type { BatchResult, ReserveResult, RoundRecord, SweepResult, TableEffect } from "./table-effects.js";
+import { withActions } from "./table-kit.js";
+import { tableActionSchemas } from "../../protocol/table-actions.schemas.js";
 
 export interface BlackjackTableConfig {
   readonly currency: string;
@@ -371,7 +373,7 @@ export function blackjackTableBehavior(tables: ReadonlyMap<string, BlackjackTabl
     };
   }
 
-  return {
+  return withActions<TableState>({
     kind: "blackjack",
     canJoin: (room) => tables.has(roomSubject(room)),
     initial: (room) => {
@@ -422,5 +424,5 @@ export function blackjackTableBehavior(tables: ReadonlyMap<string, BlackjackTabl
       };
     },
     restore: (snapshot) => snapshot.server as TableState,
-  };
+  }, tableActionSchemas.blackjack);
 }

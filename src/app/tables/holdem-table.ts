@@ -6,8 +6,13 @@ import type { LogEntryInput } from "../ports/room-log.js";
 import type { ActionRequest, Actor, BehaviorOutcome, RoomBehavior, RoomContext } from "../rooms/room-behavior.js";
 import { roomSubject } from "../rooms/room-behavior.js";
 import { bigintsToStrings, decodeBigints, encodeBigints } from "./json-bigint.js";
-import { recordThen } from "./round-records.js";
+import { recordThen, withLeadingEvents } from "./round-records.js";
 import type { BatchResult, ReserveResult, RoundRecord, SweepResult, TableEffect } from "./table-effects.js";
+import { withActions } from "./table-kit.js";
+import { tableActionSchemas } from "../../protocol/table-actions.schemas.js";
+import { chainEvent, chainSeed, chainSpent, drawShared, newChain, publicChain, roundCommitment, takeSeed, type ChainSeedRef, type FairChain } from "./fairness.js";
+import { orderedDeck } from "../../engine/poker/cards.js";
+import { shuffleInPlace, type ProvablyFairSeeds } from "../../engine/rng/index.js";
 
 export interface HoldemTableConfig {
   readonly currency: string;
@@ -23,7 +28,8 @@ export interface HoldemTableConfig {
 export const defaultHoldemTable: HoldemTableConfig = { currency: "EUR", rules: defaultHoldemRules, turnMs: 20_000, betweenHandsMs: 3_000, turnTimeoutsMax: 3 };
 
 /** Starts a hand: the host shuffles a fresh deck with the RNG boundary (the engine itself draws nothing). */
-export interface HoldemDealEffect { readonly type: "holdem.deal"; readonly state: unknown }
+/** Deals a hand; its deck is shuffled on the provably-fair stream of `seeds` (the CSPRNG without them). */
+export interface HoldemDealEffect { readonly type: "holdem.deal"; readonly state: unknown; readonly seeds?: ProvablyFairSeeds }
 export interface HoldemApplyResult { readonly status: HoldemStatus; readonly state: unknown; readonly events: readonly HoldemEvent[] }
 
 interface Sitting { readonly userId: string; readonly holdId: string; readonly buyInMinor: string }
@@ -54,6 +60,9 @@ interface TableState {
   readonly timeouts?: readonly number[];
   /** When the hand in play was dealt (game recall's bet time); absent in snapshots from before recall. */
   readonly handStartedAtMs?: number;
+  /** The table's committed hash chain (server-only: it holds the secret terminal seed), and the hand's seed in it. */
+  readonly fair?: FairChain;
+  readonly handSeed?: ChainSeedRef;
 }
 
 /** Why a player was stood up between hands: they left, the timer played too many turns for them, or they have no chips. */
@@ -125,8 +134,10 @@ function handRecords(state: TableState, before: HoldemState, after: HoldemState,
     pots: events.flatMap((e) => (e.type === "pot_awarded" ? [{ pot: e.pot, amountMinor: e.amountMinor.toString(), rakeMinor: e.rakeMinor.toString(), eligibleSeats: e.eligibleSeats, awards: e.awards.map((a) => ({ seat: a.seat, amountMinor: a.amountMinor.toString() })) }] : [])),
     rakeMinor: (completed?.rakeMinor ?? 0n).toString(),
   };
-  // The whole deck order would show folded hands; how it was made and how much of it was used are public.
-  const verification = { rng: "csprng", shuffle: "fisher-yates", deckCards: after.deck.length, cardsDealt: after.deckNext };
+  // The hand's seed is revealed now that it is over: it gives the whole deck (docs/FAIRNESS.md).
+  const dealt = { shuffle: "fisher-yates", deckCards: after.deck.length, cardsDealt: after.deckNext };
+  const drawn = state.fair === undefined || state.handSeed === undefined ? null : drawShared(state.fair, state.handSeed, roundId, (rng) => shuffleInPlace(rng, orderedDeck()));
+  const verification = drawn === null ? { rng: "csprng", ...dealt } : { ...drawn.verification, ...dealt };
   const base = { roundId, tableId: state.tableId, game: "holdem", atMs: nowMs } as const;
   return [
     { ...base, status: "closed", outcome, verification, bets },
@@ -208,13 +219,25 @@ export function holdemTableBehavior(tables: ReadonlyMap<string, HoldemTableConfi
       const leaving = standUps(state, engine, config);
       if (leaving.length > 0) return cashOut(state, leaving, ctx);
       if (state.closed === true || engine.seats.filter((s) => s !== null && s.stackMinor > 0n).length < 2) return { ok: true, state: { ...state, deadlineMs: null }, events: [] };
+      const fair = state.fair;
+      if (fair === undefined || chainSpent(fair)) {
+        // A table without a chain, or whose chain is used up, commits a new one before dealing.
+        return { ok: true, effect: { type: "rng.seed" } satisfies TableEffect, resume: (terminal) => {
+          const chain = newChain(terminal as string, (fair?.id ?? 0) + 1);
+          return withLeadingEvents(tick({ ...state, fair: chain }, ctx), [chainEvent(chain)]);
+        } };
+      }
+      const taken = takeSeed(fair);
+      const handId = roundIdOf(state.tableId, engine.handNumber + 1);
+      const commitment = roundCommitment(taken.chain, taken.ref, handId);
+      const serverSeed = chainSeed(taken.chain, taken.ref) as string;
       return {
-        ok: true, effect: { type: "holdem.deal", state: state.engine } satisfies HoldemDealEffect,
+        ok: true, effect: { type: "holdem.deal", state: state.engine, seeds: { serverSeed, clientSeed: handId, nonce: taken.ref.index } } satisfies HoldemDealEffect,
         resume: (raw) => {
           const dealt = raw as HoldemApplyResult;
           const hand = { status: dealt.status, state: decode(dealt.state), events: dealt.events };
-          const started: TableState = { ...state, handStartedAtMs: ctx.nowMs };
-          const outcome = afterStep(started, hand, ctx, config);
+          const started: TableState = { ...state, handStartedAtMs: ctx.nowMs, fair: taken.chain, handSeed: taken.ref };
+          const outcome = withLeadingEvents(afterStep(started, hand, ctx, config), [{ kind: "fairness.round", data: { roundId: handId, ...commitment } }]);
           if (dealt.status !== "ok") return outcome;
           // A hand can end at its deal (every player all in on the blinds): then it is recorded whole at once.
           return recordThen({ roundId: roundIdOf(state.tableId, hand.state.handNumber), tableId: state.tableId, game: "holdem", status: "open", atMs: ctx.nowMs }, () => withHandRecords(started, engine, hand, outcome, ctx));
@@ -384,7 +407,7 @@ export function holdemTableBehavior(tables: ReadonlyMap<string, HoldemTableConfi
     return step(state, { type: kind, seat }, ctx);
   }
 
-  return {
+  return withActions<TableState>({
     kind: "holdem",
     canJoin: (room) => tables.has(roomSubject(room)),
     initial: (room) => {
@@ -414,14 +437,14 @@ export function holdemTableBehavior(tables: ReadonlyMap<string, HoldemTableConfi
       return {
         public: {
           tableId: state.tableId, phase: engine.phase, board: engine.board, button: engine.button, toAct: engine.toAct, currentBetMinor: engine.currentBetMinor.toString(), hand: engine.handNumber, seats, deadline: state.deadlineMs,
-          open: state.closed !== true, limits: limitsOf(engine.rules), nextLimits: state.nextLimits ?? null, timeouts: state.timeouts ?? [],
+          open: state.closed !== true, limits: limitsOf(engine.rules), nextLimits: state.nextLimits ?? null, timeouts: state.timeouts ?? [], fairness: publicChain(state.fair),
         },
         private: mine, server: state,
       };
     },
     // Whoever restores the table (a new owner) first sweeps buy-ins that no seat holds.
     restore: (snapshot) => ({ ...(snapshot.server as TableState), sweepAtMs: 0 }),
-  };
+  }, tableActionSchemas.holdem);
 }
 
 function newHoldemTable(rules: HoldemRules): HoldemState {

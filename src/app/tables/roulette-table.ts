@@ -1,10 +1,14 @@
 import { findCurrency, parseAmount } from "../../engine/money/index.js";
-import { betTypes, pocketCount, redNumbers, settle, validateBets, defaultRouletteLimits, type RouletteBet, type RouletteBetRequest, type RouletteBetType, type RouletteLimits } from "../../engine/roulette/index.js";
+import { betTypes, pocketCount, redNumbers, settle, spin as spinWheel, validateBets, defaultRouletteLimits, type RouletteBet, type RouletteBetRequest, type RouletteBetType, type RouletteLimits } from "../../engine/roulette/index.js";
 import { decodeBigints, encodeBigints } from "./json-bigint.js";
 import type { ErrorName } from "../../protocol/errors.js";
 import type { ActionRequest, Actor, BehaviorOutcome, PrepareOutcome, RoomBehavior, RoomContext } from "../rooms/room-behavior.js";
 import { roomSubject } from "../rooms/room-behavior.js";
 import type { BatchResult, ReserveResult, RoundRecord, SweepResult, TableEffect } from "./table-effects.js";
+import { withLeadingEvents } from "./round-records.js";
+import { chainEvent, chainSpent, dealerEntered, drawShared, newChain, publicChain, roundCommitment, takeSeed, type ChainSeedRef, type FairChain, type Verification } from "./fairness.js";
+import { withActions } from "./table-kit.js";
+import { tableActionSchemas } from "../../protocol/table-actions.schemas.js";
 
 export interface RouletteTableConfig {
   readonly currency: string;
@@ -43,6 +47,8 @@ interface Round {
   readonly number: number | null;
   readonly bets: readonly PlacedBet[];
   readonly voidReason: string | null;
+  /** The round's seed in the table's hash chain; absent in rounds opened before chains (drawn from the CSPRNG). */
+  readonly seed?: ChainSeedRef;
 }
 
 export interface RouletteTableState {
@@ -57,6 +63,8 @@ export interface RouletteTableState {
   /** Limits in force (an operator's, else the table's configured ones) and those for the next round. */
   readonly limits?: RouletteLimits;
   readonly nextLimits?: RouletteLimits;
+  /** The committed hash chain the rounds draw from (server-only: it holds the secret terminal seed). */
+  readonly fair?: FairChain;
 }
 
 type ValidatedBets = Extract<ReturnType<typeof validateBets>, { status: "ok" }>;
@@ -77,18 +85,29 @@ function color(n: number): "green" | "red" | "black" {
   return n === 0 ? "green" : redNumbers.has(n) ? "red" : "black";
 }
 
-function openRound(state: RouletteTableState, nowMs: number, config: RouletteTableConfig): RouletteTableState {
+function openRound(state: RouletteTableState & { fair: FairChain }, nowMs: number, config: RouletteTableConfig): RouletteTableState {
   const seq = state.seq + 1;
   const { nextLimits, ...rest } = state;
+  const taken = takeSeed(state.fair);
   return {
-    ...rest, seq, ...(nextLimits === undefined ? {} : { limits: nextLimits }),
-    round: { id: `${state.tableId}:${seq}:${nowMs.toString(36)}`, phase: "betting", openedAtMs: nowMs, closesAtMs: nowMs + config.bettingMs, revealAtMs: null, nextAtMs: null, number: null, bets: [], voidReason: null },
+    ...rest, seq, fair: taken.chain, ...(nextLimits === undefined ? {} : { limits: nextLimits }),
+    round: { id: `${state.tableId}:${seq}:${nowMs.toString(36)}`, phase: "betting", openedAtMs: nowMs, closesAtMs: nowMs + config.bettingMs, revealAtMs: null, nextAtMs: null, number: null, bets: [], voidReason: null, seed: taken.ref },
   };
 }
 
 /** A round's accepted bets as game recall stores them. */
 function recalledBets(round: Round, currency: string): NonNullable<RoundRecord["bets"]> {
   return round.bets.map((b) => ({ betId: b.betId, userId: b.userId, currency, stakeMinor: b.stakeMinor, detail: b.bets, placedAtMs: b.placedAtMs }));
+}
+
+/** The round's public commitment (its seed's hash, client seed and nonce), or null for a round from before chains. */
+function commitmentOf(state: RouletteTableState, round: Round) {
+  return state.fair === undefined || round.seed === undefined || round.seed.chainId !== state.fair.id ? null : roundCommitment(state.fair, round.seed, round.id);
+}
+
+/** Draws the round's pocket from its committed seed (null: a round from before chains). */
+function drawPocket(state: RouletteTableState, round: Round): { value: number; verification: Verification } | null {
+  return state.fair === undefined || round.seed === undefined ? null : drawShared(state.fair, round.seed, round.id, spinWheel);
 }
 
 function record(state: RouletteTableState, round: Round, status: RoundRecord["status"], nowMs: number, extra: Partial<RoundRecord> = {}): TableEffect {
@@ -205,12 +224,26 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
     }
   }
 
+  /**
+   * Opens the next round on the next seed of the table's chain. A table without a chain, or whose
+   * chain is used up, first starts a new one and publishes its commitment (`fairness.chain`).
+   */
   function opened(state: RouletteTableState, ctx: RoomContext, config: RouletteTableConfig): BehaviorOutcome<RouletteTableState> {
-    const next = openRound(state, ctx.nowMs, config);
+    const fair = state.fair;
+    if (fair === undefined || chainSpent(fair)) {
+      return {
+        ok: true, effect: { type: "rng.seed" } satisfies TableEffect,
+        resume: (terminal) => {
+          const chain = newChain(terminal as string, (fair?.id ?? 0) + 1);
+          return withLeadingEvents(opened({ ...state, fair: chain }, ctx, config), [chainEvent(chain)]);
+        },
+      };
+    }
+    const next = openRound({ ...state, fair }, ctx.nowMs, config);
     const round = next.round as Round;
     return {
       ok: true, effect: record(next, round, "open", ctx.nowMs),
-      resume: () => ({ ok: true, state: next, barrier: true, events: [{ kind: "round.opened", data: { roundId: round.id, closesAt: round.closesAtMs, currency: config.currency } }] }),
+      resume: () => ({ ok: true, state: next, barrier: true, events: [{ kind: "round.opened", data: { roundId: round.id, closesAt: round.closesAtMs, currency: config.currency, fairness: commitmentOf(next, round) } }] }),
     };
   }
 
@@ -266,21 +299,28 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
     }
   }
 
+  /**
+   * Fixes the round's number: the draw from its committed seed (revealed with the result), the number
+   * a live dealer entered (labelled as such, not provably fair), or, for a round opened before the
+   * table had a chain, the CSPRNG.
+   */
   function close(state: RouletteTableState, round: Round, ctx: RoomContext, entered?: number): BehaviorOutcome<RouletteTableState> {
-    if (entered !== undefined) return fixResult(state, round, ctx, entered, "dealer");
-    return { ok: true, effect: { type: "rng.uniform", n: pocketCount } satisfies TableEffect, resume: (drawn) => fixResult(state, round, ctx, drawn as number, "csprng") };
+    if (entered !== undefined) return fixResult(state, round, ctx, entered, "dealer", dealerEntered);
+    const drawn = drawPocket(state, round);
+    if (drawn !== null) return fixResult(state, round, ctx, drawn.value, "provably-fair", drawn.verification);
+    return { ok: true, effect: { type: "rng.uniform", n: pocketCount } satisfies TableEffect, resume: (n) => fixResult(state, round, ctx, n as number, "csprng", { source: "csprng", pockets: pocketCount }) };
   }
 
-  function fixResult(state: RouletteTableState, round: Round, ctx: RoomContext, number: number, source: "csprng" | "dealer"): BehaviorOutcome<RouletteTableState> {
+  function fixResult(state: RouletteTableState, round: Round, ctx: RoomContext, number: number, source: "provably-fair" | "csprng" | "dealer", verification: unknown): BehaviorOutcome<RouletteTableState> {
     const revealAtMs = ctx.nowMs + ctx.revealLeadMs;
     const closed: Round = { ...round, phase: "revealing", number, revealAtMs };
     return {
-      ok: true, effect: record(state, closed, "closed", ctx.nowMs, { outcome: { number, color: color(number) }, verification: { source, pockets: pocketCount }, bets: recalledBets(round, configOf(state.tableId).currency) }),
+      ok: true, effect: record(state, closed, "closed", ctx.nowMs, { outcome: { number, color: color(number) }, verification, bets: recalledBets(round, configOf(state.tableId).currency) }),
       resume: () => ({
         ok: true, state: { ...state, round: closed },
         events: [
           ...(round.phase === "closed" ? [] : [{ kind: "round.closed", data: { roundId: round.id, bets: round.bets.length } }]),
-          { kind: "round.result", data: { roundId: round.id, number, color: color(number), source }, revealAt: revealAtMs },
+          { kind: "round.result", data: { roundId: round.id, number, color: color(number), source, fairness: verification }, revealAt: revealAtMs },
         ],
       }),
     };
@@ -337,11 +377,14 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
           const done: Round = { ...round, phase: "results", voidReason: reason, nextAtMs: ctx.nowMs + config.resultsMs };
           const parts: Record<string, { refunds: { holdId: string; stakeMinor: string }[] }> = {};
           for (const b of round.bets) (parts[b.userId] ??= { refunds: [] }).refunds.push({ holdId: b.holdId, stakeMinor: b.stakeMinor });
+          // A voided round still reveals its seed and the number it would have drawn: selective voids would show.
+          const unused = round.number === null ? drawPocket(state, round) : null;
+          const fairness = unused === null ? {} : { fairness: { ...unused.verification, voidedNumber: unused.value } };
           return {
             // The bets go into recall with the void (they were never recorded if the round had not closed):
             // each player recalls the round with their refunded stakes, the operator every bet.
-            ok: true, effect: record(state, done, "voided", ctx.nowMs, { voidReason: reason, bets: recalledBets(round, config.currency), payouts: round.bets.map((b) => ({ betId: b.betId, payoutMinor: b.stakeMinor })) }),
-            resume: () => ({ ok: true, state: { ...state, round: done }, events: [{ kind: "round.voided", data: { roundId: round.id, reason, refunded: round.bets.length }, parts }] }),
+            ok: true, effect: record(state, done, "voided", ctx.nowMs, { voidReason: reason, bets: recalledBets(round, config.currency), payouts: round.bets.map((b) => ({ betId: b.betId, payoutMinor: b.stakeMinor })), ...(unused === null ? {} : { verification: fairness.fairness }) }),
+            resume: () => ({ ok: true, state: { ...state, round: done }, events: [{ kind: "round.voided", data: { roundId: round.id, reason, refunded: round.bets.length, ...fairness }, parts }] }),
           };
         });
       },
@@ -371,7 +414,7 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
     }
   }
 
-  return {
+  return withActions<RouletteTableState>({
     kind,
     canJoin: (room) => tables.has(roomSubject(room)),
     initial: (room) => ({ tableId: roomSubject(room), seq: 0, round: null, history: [] }),
@@ -404,7 +447,7 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
     snapshot(state) {
       const round = state.round;
       const publicRound = round === null ? null : {
-        id: round.id, phase: round.phase, closesAt: round.closesAtMs, revealAt: round.revealAtMs, bets: round.bets.length,
+        id: round.id, phase: round.phase, closesAt: round.closesAtMs, revealAt: round.revealAtMs, bets: round.bets.length, fairness: commitmentOf(state, round),
         // The number is drawn at close; it becomes public with the reveal event, never earlier.
         ...(round.phase === "results" && round.number !== null ? { number: round.number } : {}),
       };
@@ -413,27 +456,28 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
       for (const bet of round?.bets ?? []) (mine[bet.userId] ??= []).push({ holdId: bet.holdId, stakeMinor: bet.stakeMinor, bets: bet.bets });
       const live = configOf(state.tableId).live;
       return {
-        public: { tableId: state.tableId, open: state.closed !== true, round: publicRound, history: state.history, limits: limitsToWire(limitsOf(state)),
+        public: { tableId: state.tableId, open: state.closed !== true, round: publicRound, history: state.history, limits: limitsToWire(limitsOf(state)), fairness: publicChain(state.fair),
           ...(state.nextLimits === undefined ? {} : { nextLimits: limitsToWire(state.nextLimits) }), ...(live ? { streamUrl: live.streamUrl } : {}) },
         private: mine,
         server: {
-          seq: state.seq, round, dealerSeenMs: state.dealerSeenMs ?? null, closed: state.closed === true,
+          seq: state.seq, round, dealerSeenMs: state.dealerSeenMs ?? null, closed: state.closed === true, fair: state.fair ?? null,
           limits: state.limits === undefined ? null : encodeBigints(state.limits), nextLimits: state.nextLimits === undefined ? null : encodeBigints(state.nextLimits),
         },
       };
     },
     restore(snapshot) {
       const pub = snapshot.public as { tableId: string; history: number[] };
-      const server = snapshot.server as { seq: number; round: Round | null; dealerSeenMs?: number | null; closed?: boolean; limits?: unknown; nextLimits?: unknown };
+      const server = snapshot.server as { seq: number; round: Round | null; dealerSeenMs?: number | null; closed?: boolean; limits?: unknown; nextLimits?: unknown; fair?: FairChain | null };
       return {
         tableId: pub.tableId, seq: server.seq, round: server.round, history: pub.history,
         ...(typeof server.dealerSeenMs === "number" ? { dealerSeenMs: server.dealerSeenMs } : {}),
         ...(server.closed === true ? { closed: true } : {}),
+        ...(server.fair ? { fair: server.fair } : {}),
         ...(server.limits ? { limits: decodeBigints(server.limits) as RouletteLimits } : {}),
         ...(server.nextLimits ? { nextLimits: decodeBigints(server.nextLimits) as RouletteLimits } : {}),
       };
     },
-  };
+  }, tableActionSchemas[kind]);
 }
 
 function serializeBet(bet: RouletteBet) {

@@ -1,9 +1,13 @@
 import { findCurrency, parseAmount } from "../../engine/money/index.js";
+import { hashServerSeed } from "../../engine/rng/index.js";
 import { bookableContribution } from "../../engine/slots/index.js";
 import type { ErrorName } from "../../protocol/errors.js";
 import type { ActionRequest, Actor, BehaviorOutcome, RoomBehavior, RoomContext } from "../rooms/room-behavior.js";
 import { roomSubject } from "../rooms/room-behavior.js";
-import type { InstantEffect, InstantResult, SlotSpinEffect, SlotSpinSummary } from "./table-effects.js";
+import { fairnessScheme } from "./fairness.js";
+import type { InstantEffect, InstantResult, RevealEffect, RoundRecord, SeedEffect, SlotSpinDraw, SlotSpinEffect, SlotSpinSummary } from "./table-effects.js";
+import { withActions } from "./table-kit.js";
+import { tableActionSchemas } from "../../protocol/table-actions.schemas.js";
 
 export interface SlotsRoomConfig {
   readonly gameId: string;
@@ -12,27 +16,61 @@ export interface SlotsRoomConfig {
   readonly jackpot?: { readonly jackpotId: string; readonly seedMinor: bigint };
 }
 
+/** The player's provably-fair seed pair for this game; `serverSeed` never leaves the server before rotation. */
+interface SlotSeeds {
+  readonly serverSeed: string;
+  readonly clientSeed: string;
+  /** The nonce of the next paid spin; only a paid spin consumes one. */
+  readonly nonce: number;
+}
+
 interface SlotsState {
   readonly userId: string;
   readonly spins: number;
   readonly lastSpin: SlotSpinSummary | null;
   /** The fraction of a minor unit of contribution not yet booked (× jackpotContributionScale); absent is "0". */
   readonly jackpotCarryScaled?: string;
+  /** Absent until the room's first tick commits a seed pair (before any spin). */
+  readonly seeds?: SlotSeeds;
+  /**
+   * A rotated-out server seed not yet written to game recall. It is written by the tick after the
+   * rotation is durable, never before: a seed must not be public while it could still draw spins.
+   */
+  readonly pendingReveal?: { readonly serverSeedHash: string; readonly serverSeed: string };
 }
+
+/** Client seeds a player may choose: safe to type in a shell, and without the message's ":" separator. */
+export const clientSeedPattern = /^[A-Za-z0-9_.-]{1,64}$/;
+/** A default client seed is 64 random bits (16 hex characters of a fresh seed). */
+const defaultClientSeedChars = 16;
 
 function refuse(error: ErrorName, ...details: string[]): BehaviorOutcome<SlotsState> {
   return { ok: false, error, details };
 }
 
+/** What the player sees of the seed pair: the commitment, never the server seed itself. */
+function seedView(seeds: SlotSeeds) {
+  return { scheme: fairnessScheme, serverSeedHash: hashServerSeed(seeds.serverSeed), clientSeed: seeds.clientSeed, nonce: seeds.nonce };
+}
+
+/** Asks the RNG boundary for a fresh seed, then goes on with it. */
+function withSeed(next: (seed: string) => BehaviorOutcome<SlotsState>): BehaviorOutcome<SlotsState> {
+  return { ok: true, effect: { type: "rng.seed" } satisfies SeedEffect, resume: (seed) => next(seed as string) };
+}
+
 /**
- * `slots:<userId>`: one player's slot machine. A paid spin is drawn by the RNG boundary (the whole
- * free-spin feature it may trigger is played out at once), then staked and paid in one atomic ledger
- * operation keyed by the action id; events are private to the player. Per-player rooms keep one
- * player's spins in order while different players' spins run in parallel and batch in the ledger.
+ * `slots:<userId>`: one player's slot machine. A spin is drawn from the player's committed seed pair
+ * (the whole free-spin feature it may trigger is played out on the same stream), then staked and paid
+ * in one atomic ledger operation keyed by the action id; only a paid spin is recorded, answered, sent
+ * as an event and consumes a nonce, so a refused spin (no funds) reveals nothing. Events are private
+ * to the player. `seed.client` sets the client seed, `seed.rotate` reveals the server seed and commits
+ * a new one.
  */
 export function slotsRoomBehavior(config: SlotsRoomConfig): RoomBehavior<SlotsState> {
   function spin(state: SlotsState, action: ActionRequest, actor: Actor, ctx: RoomContext): BehaviorOutcome<SlotsState> {
     if (actor.userId !== state.userId) return refuse("ROOM_FORBIDDEN", "only the player spins their machine");
+    const seeds = state.seeds;
+    if (seeds === undefined) return refuse("ROOM_UNAVAILABLE", "the machine has not committed its seeds yet; retry shortly");
     const currency = findCurrency(config.currency);
     if (currency === null || typeof action.stake !== "string") return refuse("BET_INVALID", "stake must be a decimal string");
     const stakeMinor = parseAmount(action.stake, currency);
@@ -41,10 +79,15 @@ export function slotsRoomBehavior(config: SlotsRoomConfig): RoomBehavior<SlotsSt
     const spinId = `slots:${state.userId}:${ctx.actionId ?? state.spins + 1}`;
     return {
       ok: true,
-      effect: { type: "slots.spin", gameId: config.gameId, roundId: spinId, playerId: state.userId, currency: config.currency, stakeMinor: stakeMinor.toString(), atMs: ctx.nowMs } satisfies SlotSpinEffect,
+      effect: { type: "slots.spin", gameId: config.gameId, roundId: spinId, playerId: state.userId, currency: config.currency, stakeMinor: stakeMinor.toString(), atMs: ctx.nowMs, seeds } satisfies SlotSpinEffect,
       resume: (raw) => {
-        const drawn = raw as SlotSpinSummary | { status: string };
-        if ("status" in drawn) return refuse("BET_LIMIT", drawn.status);
+        const draw = raw as SlotSpinDraw | { status: string };
+        if ("status" in draw) return refuse("BET_LIMIT", draw.status);
+        const drawn = draw.summary;
+        const record: RoundRecord = {
+          roundId: spinId, tableId: config.gameId, game: "slots", status: "closed", atMs: ctx.nowMs, outcome: drawn, verification: draw.verification,
+          bets: [{ betId: "spin", userId: state.userId, currency: config.currency, stakeMinor: drawn.stakeMinor, detail: { game: config.gameId }, placedAtMs: ctx.nowMs }],
+        };
         // The carry comes from the state before this spin, so a retried spin books the same amount (same ledger request).
         const contribution = bookableContribution(BigInt(state.jackpotCarryScaled ?? "0"), BigInt(drawn.jackpotContributionScaled ?? "0"));
         const jackpot = config.jackpot === undefined ? undefined
@@ -53,7 +96,7 @@ export function slotsRoomBehavior(config: SlotsRoomConfig): RoomBehavior<SlotsSt
           ok: true,
           effect: {
             type: "wallet.instant", game: "slots", gameId: config.gameId, playerId: state.userId, currency: config.currency, stakeMinor: drawn.stakeMinor,
-            winMinor: drawn.totalWinMinor, roundId: spinId, ...(jackpot === undefined ? {} : { jackpot }),
+            winMinor: drawn.totalWinMinor, roundId: spinId, ...(jackpot === undefined ? {} : { jackpot }), record,
           } satisfies InstantEffect,
           resume: (paid) => {
             const result = paid as InstantResult;
@@ -65,10 +108,13 @@ export function slotsRoomBehavior(config: SlotsRoomConfig): RoomBehavior<SlotsSt
               ...(result.jackpotWinMinor === undefined ? {} : { jackpotWinMinor: result.jackpotWinMinor }),
             };
             const carry = jackpot === undefined ? {} : { jackpotCarryScaled: contribution.carryScaled.toString() };
+            // Only a paid spin consumes its nonce (a replayed one consumed it the first time).
+            const next: SlotSeeds = draw.replayed ? seeds : { ...seeds, nonce: seeds.nonce + 1 };
+            const fairness = draw.verification;
             return {
-              ok: true, state: { ...state, spins: state.spins + 1, lastSpin: drawn, ...carry },
-              events: [{ kind: "slots.spin", to: state.userId, data: { spinId, ...drawn, ...money, at: ctx.nowMs } }],
-              result: { spinId, ...drawn, ...money },
+              ok: true, state: { ...state, spins: state.spins + 1, lastSpin: drawn, ...carry, seeds: next },
+              events: [{ kind: "slots.spin", to: state.userId, data: { spinId, ...drawn, ...money, fairness, at: ctx.nowMs } }],
+              result: { spinId, ...drawn, ...money, fairness },
             };
           },
         };
@@ -76,12 +122,72 @@ export function slotsRoomBehavior(config: SlotsRoomConfig): RoomBehavior<SlotsSt
     };
   }
 
-  return {
+  /** The first tick of a new machine commits its seed pair (a random default client seed), before any spin. */
+  function commitSeeds(state: SlotsState): BehaviorOutcome<SlotsState> {
+    if (state.seeds !== undefined) return { ok: true, state, events: [] };
+    return withSeed((serverSeed) => withSeed((client) => {
+      const seeds: SlotSeeds = { serverSeed, clientSeed: client.slice(0, defaultClientSeedChars), nonce: 0 };
+      return { ok: true, state: { ...state, seeds }, events: [{ kind: "fairness.seeds", to: state.userId, data: seedView(seeds) }] };
+    }));
+  }
+
+  function setClientSeed(state: SlotsState, action: ActionRequest, actor: Actor): BehaviorOutcome<SlotsState> {
+    if (actor.userId !== state.userId) return refuse("ROOM_FORBIDDEN", "only the player sets their seeds");
+    if (state.seeds === undefined) return refuse("ROOM_UNAVAILABLE", "the machine has not committed its seeds yet; retry shortly");
+    if (typeof action.clientSeed !== "string" || !clientSeedPattern.test(action.clientSeed)) return refuse("REQUEST_INVALID", "clientSeed: 1 to 64 characters of A-Z a-z 0-9 _ . -");
+    // The server seed and nonce stay: (client seed, nonce) never repeats under one server seed.
+    const seeds: SlotSeeds = { ...state.seeds, clientSeed: action.clientSeed };
+    return { ok: true, state: { ...state, seeds }, events: [{ kind: "fairness.seeds", to: state.userId, data: seedView(seeds) }], result: seedView(seeds) };
+  }
+
+  /** Reveals the server seed in use (in the reply, an event and game recall) and commits a fresh one; the nonce restarts at 0. */
+  function rotate(state: SlotsState, action: ActionRequest, actor: Actor, ctx: RoomContext): BehaviorOutcome<SlotsState> {
+    if (actor.userId !== state.userId) return refuse("ROOM_FORBIDDEN", "only the player rotates their seeds");
+    const old = state.seeds;
+    if (old === undefined) return refuse("ROOM_UNAVAILABLE", "the machine has not committed its seeds yet; retry shortly");
+    if (action.clientSeed !== undefined && (typeof action.clientSeed !== "string" || !clientSeedPattern.test(action.clientSeed))) {
+      return refuse("REQUEST_INVALID", "clientSeed: 1 to 64 characters of A-Z a-z 0-9 _ . -");
+    }
+    const clientSeed = typeof action.clientSeed === "string" ? action.clientSeed : old.clientSeed;
+    const revealed = { ...seedView(old), serverSeed: old.serverSeed };
+    // The reply and event reveal the seed once the new pair is written; recall follows at the next tick.
+    return withPendingReveal(state, ctx, (current) => withSeed((serverSeed) => {
+      const seeds: SlotSeeds = { serverSeed, clientSeed, nonce: 0 };
+      const data = { revealed, next: seedView(seeds) };
+      return {
+        ok: true, state: { ...current, seeds, pendingReveal: { serverSeedHash: revealed.serverSeedHash, serverSeed: old.serverSeed } },
+        events: [{ kind: "fairness.rotated", to: state.userId, data }], result: data,
+      };
+    }));
+  }
+
+  /** Writes a pending reveal to game recall (the rotation that made it is durable by now), then goes on. */
+  function withPendingReveal(state: SlotsState, ctx: RoomContext, next: (state: SlotsState) => BehaviorOutcome<SlotsState>): BehaviorOutcome<SlotsState> {
+    const pending = state.pendingReveal;
+    if (pending === undefined) return next(state);
+    const { pendingReveal: _written, ...rest } = state;
+    return { ok: true, effect: { type: "fairness.reveal", ...pending, atMs: ctx.nowMs } satisfies RevealEffect, resume: () => next(rest) };
+  }
+
+  return withActions<SlotsState>({
     kind: "slots",
     canJoin: (room, actor) => roomSubject(room) === actor.userId,
     initial: (room) => ({ userId: roomSubject(room), spins: 0, lastSpin: null }),
-    apply: (state, action, actor, ctx) => (action.kind === "spin" ? spin(state, action, actor, ctx) : refuse("ACTION_REJECTED", `unknown slots action "${action.kind}"`)),
-    snapshot: (state) => ({ public: { game: config.gameId, currency: config.currency }, private: { [state.userId]: { spins: state.spins, lastSpin: state.lastSpin } }, server: state }),
+    apply(state, action, actor, ctx) {
+      switch (action.kind) {
+        case "spin": return spin(state, action, actor, ctx);
+        case "seed.client": return setClientSeed(state, action, actor);
+        case "seed.rotate": return rotate(state, action, actor, ctx);
+        case "tick": return actor.userId === "system" ? withPendingReveal(state, ctx, commitSeeds) : refuse("ACTION_REJECTED", "tick is the server's");
+        default: return refuse("ACTION_REJECTED", `unknown slots action "${action.kind}"`);
+      }
+    },
+    deadline: (state) => (state.seeds === undefined || state.pendingReveal !== undefined ? 0 : null),
+    snapshot: (state) => ({
+      public: { game: config.gameId, currency: config.currency },
+      private: { [state.userId]: { spins: state.spins, lastSpin: state.lastSpin, fairness: state.seeds === undefined ? null : seedView(state.seeds) } },
+      server: state,
+    }),
     restore: (snapshot) => snapshot.server as SlotsState,
-  };
+  }, tableActionSchemas.slots);
 }

@@ -3,12 +3,15 @@ import type { Rng } from "../../engine/rng/rng.js";
 import type { RoundStore } from "../ports/round-store.js";
 import type { Wallet } from "../wallet/index.js";
 import type { EffectRunner } from "../rooms/room-host.js";
-import type { BatchResult, InstantResult, ReserveResult, RoundRecord, SlotSpinEffect, SlotSpinSummary, SweepEffect, SweepResult, TableEffect } from "./table-effects.js";
-import { play, newSlotSession, type CompiledSlot, type SlotSession, type SlotSpinResult } from "../../engine/slots/index.js";
+import type { BatchResult, InstantResult, ReserveResult, RoundRecord, SlotSpinDraw, SlotSpinEffect, SlotSpinSummary, SweepEffect, SweepResult, TableEffect } from "./table-effects.js";
+import type { CompiledSlot } from "../../engine/slots/index.js";
 import { silentMetrics, type Metrics } from "../ports/metrics.js";
 import type { Clock } from "../ports/clock.js";
 import { apply as applyBlackjack, newTable, type BlackjackAction, type BlackjackRules, type BlackjackState } from "../../engine/blackjack/index.js";
 import { decodeBigints, encodeBigints } from "./json-bigint.js";
+import { drawFair } from "./fairness.js";
+import { ProvablyFairRng } from "../../engine/rng/index.js";
+import { playFeature } from "./slot-feature.js";
 import type { BlackjackApplyEffect, BlackjackApplyResult } from "./blackjack-table.js";
 import type { HoldemApplyResult, HoldemDealEffect } from "./holdem-table.js";
 import { startHand as startHoldemHand, type HoldemState } from "../../engine/holdem/index.js";
@@ -40,6 +43,11 @@ export function createTableEffectRunner(deps: { wallet: Wallet; rng: Rng; rounds
     switch (effect.type) {
       case "rng.uniform":
         return uniformInt(deps.rng, effect.n);
+      case "rng.seed":
+        return Array.from({ length: 8 }, () => deps.rng.nextUint32().toString(16).padStart(8, "0")).join("");
+      case "fairness.reveal":
+        await deps.rounds.revealSeed(effect.serverSeedHash, effect.serverSeed, new Date(effect.atMs));
+        return null;
       case "wallet.reserve": {
         const result = await deps.wallet.reserveBet({
           playerId: effect.playerId, currency: effect.currency, amount: BigInt(effect.amountMinor),
@@ -63,7 +71,7 @@ export function createTableEffectRunner(deps: { wallet: Wallet; rng: Rng; rounds
       case "wallet.sweep": return sweepRound(deps.wallet, effect);
       case "slots.spin": return slotSpin(deps, effect);
       case "holdem.deal": {
-        const dealt = startHoldemHand(decodeBigints(effect.state) as HoldemState, deps.rng);
+        const dealt = startHoldemHand(decodeBigints(effect.state) as HoldemState, effect.seeds === undefined ? deps.rng : new ProvablyFairRng(effect.seeds));
         return { status: dealt.status, state: encodeBigints(dealt.state), events: dealt.events } satisfies HoldemApplyResult;
       }
       case "blackjack.apply": {
@@ -87,6 +95,8 @@ export function createTableEffectRunner(deps: { wallet: Wallet; rng: Rng; rounds
           if (jackpotWin !== undefined && !result.replayed) metrics.jackpotWon(effect.gameId, effect.currency);
         }
         const payoutMinor = (BigInt(effect.winMinor) + (jackpotWin ?? 0n)).toString();
+        // Paid: only now does the round exist in game recall (a refused bet leaves no trace of its draw).
+        if (effect.record !== undefined) await deps.rounds.record(effect.record);
         await deps.rounds.record({ roundId: effect.roundId, tableId: effect.gameId, game: effect.game, status: "settled", atMs: deps.clock.nowMs(), payouts: [{ betId: "spin", payoutMinor }] });
         metrics.roundEnded(effect.game, "settled", 1);
         return {
@@ -120,44 +130,22 @@ async function sweepRound(wallet: Wallet, effect: SweepEffect): Promise<SweepRes
   }
 }
 
-function summarize(result: SlotSpinResult) {
-  return {
-    grid: result.grid, stops: result.stops, scatterCount: result.scatterCount,
-    lineWins: result.lineWins.map((w) => ({ line: w.line, symbol: w.symbol, count: w.count, winMinor: w.winMinor.toString() })),
-  };
-}
 
 /**
- * Draws a paid spin and plays out the free-spin feature it triggers, then records the outcome before
- * any money moves. A spin already recorded under its round id is returned as recorded: a retried spin
- * is never redrawn, so its ledger operation (keyed by the same id) is a replay, not a new bet.
+ * Draws a paid spin and plays out the free-spin feature it triggers. Nothing is recorded here: the
+ * outcome is returned to the behavior, which stakes it in the ledger and records it only once paid.
+ * A spin already paid and recorded under its round id is returned as recorded: a retried spin is
+ * never redrawn, so its ledger operation (keyed by the same id) is a replay, not a new bet.
  */
-async function slotSpin(deps: { rng: Rng; rounds: RoundStore; slots: ReadonlyMap<string, CompiledSlot> }, effect: SlotSpinEffect): Promise<SlotSpinSummary | { status: string }> {
+async function slotSpin(deps: { rounds: RoundStore; slots: ReadonlyMap<string, CompiledSlot> }, effect: SlotSpinEffect): Promise<SlotSpinDraw | { status: string }> {
   const recorded = await deps.rounds.find(effect.roundId);
-  if (recorded?.outcome) return recorded.outcome as SlotSpinSummary;
+  if (recorded?.outcome) return { summary: recorded.outcome as SlotSpinSummary, verification: recorded.verification, replayed: true };
   const slot = deps.slots.get(effect.gameId);
   if (slot === undefined) return { status: "unknown_game" };
-  const paid = play(slot, newSlotSession, { type: "paid_spin", stakeMinor: BigInt(effect.stakeMinor) }, deps.rng);
-  if (paid.status !== "ok") return { status: paid.status };
-  let session: SlotSession = paid.session;
-  let total = paid.result.totalWinMinor;
-  const freeSpins: { grid: readonly (readonly string[])[]; winMinor: string }[] = [];
-  while (session.freeSpinsLeft > 0) {
-    const free = play(slot, session, { type: "free_spin" }, deps.rng);
-    if (free.status !== "ok") break;
-    session = free.session;
-    total += free.result.totalWinMinor;
-    freeSpins.push({ grid: free.result.grid, winMinor: free.result.totalWinMinor.toString() });
-  }
-  const summary: SlotSpinSummary = {
-    stakeMinor: effect.stakeMinor, ...summarize(paid.result), freeSpins, totalWinMinor: total.toString(),
-    // Drawn here and recorded before money moves; the amount won is decided by the ledger at commit.
-    jackpotTriggered: paid.result.jackpotTriggered, jackpotContributionScaled: paid.result.jackpotContributionScaled.toString(),
-  };
-  await deps.rounds.record({
-    roundId: effect.roundId, tableId: effect.gameId, game: "slots", status: "closed", atMs: effect.atMs, outcome: summary,
-    verification: { rng: "csprng", stops: paid.result.stops },
-    bets: [{ betId: "spin", userId: effect.playerId, currency: effect.currency, stakeMinor: effect.stakeMinor, detail: { game: effect.gameId }, placedAtMs: effect.atMs }],
-  });
-  return summary;
+  const { value, verification } = drawFair(effect.seeds, (rng) => playFeature(slot, BigInt(effect.stakeMinor), rng), false);
+  if ("status" in value) return value;
+  // The slot's jackpot odds decide whether the paid spin draws a jackpot value: part of the draw order.
+  const jackpotTrigger = { numerator: slot.config.jackpot.triggerNumerator, denominator: slot.config.jackpot.triggerDenominator };
+  return { summary: value, verification: { ...verification, game: effect.gameId, jackpotTrigger }, replayed: false };
 }
+

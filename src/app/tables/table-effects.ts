@@ -23,6 +23,10 @@ export interface VoidEffect { readonly type: "wallet.void"; readonly currency: s
 export interface SweepEffect { readonly type: "wallet.sweep"; readonly currency: string; readonly roundId: string; readonly keep?: readonly string[] }
 export interface SweepResult { readonly status: "ok" | "failed"; readonly voided: number }
 export interface DrawEffect { readonly type: "rng.uniform"; readonly n: number }
+/** A fresh secret seed from the RNG boundary: 64 lowercase hex characters (256 bits). */
+export interface SeedEffect { readonly type: "rng.seed" }
+/** Reveals a server seed in game recall, under the hash committed before play. */
+export interface RevealEffect { readonly type: "fairness.reveal"; readonly serverSeedHash: string; readonly serverSeed: string; readonly atMs: number }
 
 export interface RoundRecord {
   readonly roundId: string;
@@ -39,16 +43,18 @@ export interface RoundRecord {
 
 export interface RecordEffect { readonly type: "round.record"; readonly record: RoundRecord }
 
-/** Draws one paid slot spin and plays out any free spins it triggers. */
+/** Draws one paid slot spin and plays out any free spins it triggers; nothing is recorded until it is paid. */
 export interface SlotSpinEffect {
   readonly type: "slots.spin";
   readonly gameId: string;
-  /** The spin's round id; a spin already recorded under it is returned as recorded, never redrawn. */
+  /** The spin's round id; a spin already paid and recorded under it is returned as recorded, never redrawn. */
   readonly roundId: string;
   readonly playerId: string;
   readonly currency: string;
   readonly stakeMinor: string;
   readonly atMs: number;
+  /** The player's committed seed pair and the spin's nonce: the draw is the provably-fair stream of these. */
+  readonly seeds: { readonly serverSeed: string; readonly clientSeed: string; readonly nonce: number };
 }
 
 export interface SlotSpinSummary {
@@ -57,7 +63,7 @@ export interface SlotSpinSummary {
   readonly stops: readonly number[];
   readonly lineWins: readonly { readonly line: number; readonly symbol: string; readonly count: number; readonly winMinor: string }[];
   readonly scatterCount: number;
-  readonly freeSpins: readonly { readonly grid: readonly (readonly string[])[]; readonly winMinor: string }[];
+  readonly freeSpins: readonly { readonly grid: readonly (readonly string[])[]; readonly stops?: readonly number[]; readonly winMinor: string }[];
   /** Base spin plus the whole free-spin feature (the jackpot, if won, is paid on top by the ledger). */
   readonly totalWinMinor: string;
   /** The paid spin drew the jackpot; absent in spins recorded before the jackpot was wired (false). */
@@ -78,6 +84,11 @@ export interface InstantEffect {
   readonly roundId: string;
   /** A progressive jackpot the bet feeds and may win; the win is what the pool holds at commit. */
   readonly jackpot?: { readonly jackpotId: string; readonly contributionMinor: string; readonly won: boolean; readonly seedMinor: string };
+  /**
+   * The round to record once the ledger took the stake (outcome, verification, bet), then marked
+   * settled with its payout. Nothing is recorded for a refused bet: an outcome exists only once paid.
+   */
+  readonly record?: RoundRecord;
 }
 
 export interface InstantResult {
@@ -89,9 +100,18 @@ export interface InstantResult {
   readonly jackpotWinMinor?: string;
 }
 
-export type TableEffect = ReserveEffect | SettleEffect | VoidEffect | SweepEffect | DrawEffect | RecordEffect | SlotSpinEffect | InstantEffect;
+export type TableEffect = ReserveEffect | SettleEffect | VoidEffect | SweepEffect | DrawEffect | SeedEffect | RevealEffect | RecordEffect | SlotSpinEffect | InstantEffect;
 
 /** What a reservation answered: the ledger status and, when it worked, the player's available balance. */
 export interface ReserveResult { readonly status: string; readonly availableMinor?: string }
 /** Settlement and void answer the statuses in item order; anything but "ok" is retried by the next tick. */
 export interface BatchResult { readonly statuses: readonly string[] }
+
+/** What a `slots.spin` effect answers: the drawn (or, for a retry of a paid spin, the recorded) outcome. */
+export interface SlotSpinDraw {
+  readonly summary: SlotSpinSummary;
+  /** What a player needs to recompute the draw; recorded with the round once it is paid. */
+  readonly verification: unknown;
+  /** The spin was paid and recorded before (a retry): the ledger call that follows is a replay. */
+  readonly replayed: boolean;
+}

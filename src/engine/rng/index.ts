@@ -8,3 +8,4 @@ export { HmacSha256, hmacSha256 } from "./hmac-sha256.js";
 export { toHex, utf8 } from "./bytes.js";
 export { hashServerSeed, provablyFairMessage, ProvablyFairRng, provablyFairUint32sPerBlock, type ProvablyFairSeeds } from "./provably-fair.rng.js";
 export { verifyRound, type ProvablyFairReveal, type VerifyResult } from "./provably-fair.verify.js";
+export { chainReaches, hashChain } from "./hash-chain.js";

@@ -67,6 +67,11 @@ export class ProvablyFairRng implements Rng {
     return value;
   }
 
+  /** The cursor of the last block read (0 for the first block); -1 before any draw. */
+  get cursorLast(): number {
+    return this.block === null ? -1 : this.cursor;
+  }
+
   /** How many uint32 values the round consumed; recorded with the round so a verifier can check it. */
   get drawnUint32s(): number {
     return this.uint32sDrawn;

@@ -1,0 +1,126 @@
+/**
+ * `croupier verify --round round.json`: checks a round exactly as `GET /v1/rounds/<id>` returns it.
+ * It recomputes the outcome from the round's verification data (revealed server seed, client seed,
+ * nonce) with the same pure functions the server ran, checks the seed against the commitment (and,
+ * at shared tables, against the chain's published commitment), and says MATCHES or MISMATCH.
+ */
+import { chainReaches, hashServerSeed, ProvablyFairRng, shuffleInPlace, type Rng } from "../engine/rng/index.js";
+import { spin as rouletteSpin } from "../engine/roulette/index.js";
+import { compileSlot, crownJewels, type SlotConfig } from "../engine/slots/index.js";
+import { orderedDeck } from "../engine/poker/cards.js";
+import { playFeature } from "../app/tables/slot-feature.js";
+
+interface Verification {
+  readonly scheme?: string;
+  readonly provablyFair?: boolean;
+  readonly note?: string;
+  readonly serverSeedHash?: string;
+  readonly serverSeed?: string | null;
+  readonly clientSeed?: string;
+  readonly nonce?: number;
+  readonly cursor?: number;
+  readonly uint32sDrawn?: number;
+  readonly chain?: { readonly id: number; readonly commitment: string; readonly index: number; readonly length: number };
+  readonly jackpotTrigger?: { readonly numerator: number; readonly denominator: number };
+  readonly game?: string;
+  readonly voidedNumber?: number;
+  readonly cardsDealt?: number;
+}
+
+export interface RecalledRoundJson {
+  readonly roundId: string;
+  readonly tableId: string;
+  readonly game: string;
+  readonly status: string;
+  readonly outcome: unknown;
+  readonly verification: Verification | null;
+}
+
+export interface RoundCheck {
+  readonly verdict: "MATCHES" | "MISMATCH" | "NOT_VERIFIABLE";
+  readonly lines: readonly string[];
+}
+
+const slotGames: ReadonlyMap<string, SlotConfig> = new Map([[crownJewels.id, crownJewels]]);
+
+/** Each game's replay: what it recomputes, and the recorded facts it compares them with. */
+function replay(round: RecalledRoundJson, v: Verification, rng: Rng): { facts: [string, unknown, unknown][] } | string {
+  switch (round.game) {
+    case "roulette": {
+      const number = rouletteSpin(rng);
+      const recorded = round.status === "voided" ? v.voidedNumber : (round.outcome as { number?: number } | null)?.number;
+      return { facts: [[round.status === "voided" ? "pocket it would have drawn (round voided)" : "winning pocket", recorded, number]] };
+    }
+    case "slots": {
+      const config = slotGames.get(v.game ?? round.tableId);
+      if (config === undefined) return `unknown slot game ${v.game ?? round.tableId}`;
+      const trigger = v.jackpotTrigger ?? { numerator: 0, denominator: 1 };
+      const slot = compileSlot({ ...config, jackpot: { ...config.jackpot, triggerNumerator: trigger.numerator, triggerDenominator: trigger.denominator } });
+      const outcome = round.outcome as { stakeMinor: string; stops: number[]; jackpotTriggered?: boolean; totalWinMinor: string; freeSpins: { stops?: number[] }[] };
+      const played = playFeature(slot, BigInt(outcome.stakeMinor), rng);
+      if ("status" in played) return `the recorded stake is refused by the game: ${played.status}`;
+      return {
+        facts: [
+          ["reel stops", outcome.stops.join(","), played.stops.join(",")],
+          ["jackpot triggered", outcome.jackpotTriggered === true, played.jackpotTriggered === true],
+          ["free spins", outcome.freeSpins.map((f) => (f.stops ?? []).join(",")).join(" | "), played.freeSpins.map((f) => (f.stops ?? []).join(",")).join(" | ")],
+          ["total win (minor units, before any jackpot)", outcome.totalWinMinor, played.totalWinMinor],
+        ],
+      };
+    }
+    case "holdem": {
+      // Cards are numbers 0-51 (rank × 4 + suit). Every card the hand showed comes from the run of the
+      // deck that was dealt, and the board in the order it was dealt (GAMES.md gives the dealing order).
+      const deck = shuffleInPlace(rng, orderedDeck());
+      const run = deck.slice(0, v.cardsDealt ?? deck.length);
+      const outcome = round.outcome as { board?: number[]; showdown?: { cards: number[] }[] } | null;
+      const board = outcome?.board ?? [];
+      const shown = (outcome?.showdown ?? []).flatMap((s) => s.cards);
+      const boardInRun = run.filter((card) => board.includes(card));
+      return {
+        facts: [
+          ["board, in the order of the dealt deck", board.join(" "), boardInRun.join(" ")],
+          ["showdown cards found in the dealt deck", shown.length, shown.filter((card) => run.includes(card)).length],
+        ],
+      };
+    }
+    default:
+      return `game ${round.game} has no replay in this command`;
+  }
+}
+
+export function checkRound(round: RecalledRoundJson): RoundCheck {
+  const v = round.verification;
+  const lines: string[] = [`round ${round.roundId} (${round.game} at ${round.tableId}, ${round.status})`];
+  if (v === null || v.provablyFair !== true) {
+    lines.push(`not provably fair: ${v?.note ?? (v === null ? "no verification data" : `recorded as ${JSON.stringify(v)}`)}`);
+    return { verdict: "NOT_VERIFIABLE", lines };
+  }
+  if (typeof v.serverSeed !== "string") {
+    lines.push("the server seed is not revealed yet (slots: rotate your seed pair; blackjack: when the shoe is replaced)");
+    return { verdict: "NOT_VERIFIABLE", lines };
+  }
+  const hash = hashServerSeed(v.serverSeed);
+  let ok = hash === v.serverSeedHash;
+  lines.push(`server seed SHA-256: ${hash} ${ok ? "= the commitment shown before the round" : `!= the commitment ${v.serverSeedHash}`}`);
+  if (v.chain !== undefined) {
+    const linked = chainReaches(v.serverSeed, v.chain.index, v.chain.commitment);
+    ok &&= linked;
+    lines.push(`chain ${v.chain.id}: SHA-256 applied ${v.chain.index} times ${linked ? "gives" : "does NOT give"} the table's published commitment ${v.chain.commitment}`);
+  }
+  const rng = new ProvablyFairRng({ serverSeed: v.serverSeed, clientSeed: v.clientSeed ?? "", nonce: v.nonce ?? 0 });
+  const replayed = replay(round, v, rng);
+  if (typeof replayed === "string") {
+    lines.push(replayed);
+    return { verdict: "NOT_VERIFIABLE", lines };
+  }
+  lines.push(`client seed: ${v.clientSeed}, nonce: ${v.nonce}, uint32 values drawn: ${rng.drawnUint32s} (recorded ${v.uint32sDrawn ?? "-"}), last cursor: ${rng.cursorLast} (recorded ${v.cursor ?? "-"})`);
+  for (const [name, recorded, computed] of replayed.facts) {
+    const same = JSON.stringify(recorded) === JSON.stringify(computed);
+    ok &&= same;
+    lines.push(`${name}: recorded ${String(recorded)}, recomputed ${String(computed)}${same ? "" : "  <-- differs"}`);
+  }
+  if (v.uint32sDrawn !== undefined && round.game !== "holdem") ok &&= v.uint32sDrawn === rng.drawnUint32s;
+  lines.push(ok ? "MATCHES" : "MISMATCH");
+  return { verdict: ok ? "MATCHES" : "MISMATCH", lines };
+}

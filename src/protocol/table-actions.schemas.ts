@@ -1,0 +1,74 @@
+import { Type, type TSchema } from "@sinclair/typebox";
+import { SeedClientAction, SeedRotateAction } from "./fairness.schemas.js";
+
+/**
+ * The closed schema of every game action, per room kind (docs/PROTOCOL.md, "Rooms"). The room host
+ * checks an action against its kind's schema before the table's rules see it: a field the schema does
+ * not name is refused with REQUEST_INVALID, so a misspelt or invented field (`"odds":"35"`) can never
+ * be silently ignored. Amounts are decimal strings; the rules then judge the values.
+ */
+const decimal = Type.String({ pattern: "^-?[0-9]{1,15}(\\.[0-9]{1,8})?$", description: "an amount, as a decimal string" });
+const closed = { additionalProperties: false } as const;
+const roundId = Type.String({ minLength: 1, maxLength: 200 });
+const reason = Type.String({ maxLength: 1_000 });
+const seat = Type.Integer({ minimum: 0, maximum: 63 });
+
+function action<K extends string>(kind: K, fields: Record<string, TSchema> = {}): TSchema {
+  return Type.Object({ kind: Type.Literal(kind), ...fields }, closed);
+}
+
+const tableControls = (limits: Record<string, TSchema>): Record<string, TSchema> => ({
+  "table.close": action("table.close", { reason: Type.Optional(reason) }),
+  "table.open": action("table.open", { reason: Type.Optional(reason) }),
+  "table.limits": action("table.limits", limits),
+  "round.void": action("round.void", { reason: Type.Optional(reason) }),
+});
+
+const rouletteBet = Type.Object({
+  type: Type.String({ minLength: 1, maxLength: 32 }),
+  numbers: Type.Optional(Type.Array(Type.Integer(), { maxItems: 6 })),
+  index: Type.Optional(Type.Integer()),
+  amount: decimal,
+}, closed);
+
+const rouletteActions: Record<string, TSchema> = {
+  bet: action("bet", { roundId, bets: Type.Array(rouletteBet, { minItems: 1, maxItems: 200 }), betId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })) }),
+  ...tableControls({
+    roundStakeMax: Type.Optional(decimal),
+    roundBetsMax: Type.Optional(Type.Integer()),
+    perBet: Type.Optional(Type.Record(Type.String({ maxLength: 32 }), Type.Object({ min: decimal, max: decimal }, closed))),
+  }),
+  void: action("void", { reason: Type.Optional(reason) }),
+};
+
+export const tableActionSchemas = {
+  roulette: rouletteActions,
+  live: {
+    ...rouletteActions,
+    open: action("open"),
+    close: action("close"),
+    result: action("result", { number: Type.Optional(Type.Integer()), rng: Type.Optional(Type.Boolean()) }),
+    cue: action("cue", { name: Type.String({ minLength: 1, maxLength: 64 }) }),
+    heartbeat: action("heartbeat"),
+  },
+  slots: {
+    spin: action("spin", { stake: decimal }),
+    "seed.client": SeedClientAction,
+    "seed.rotate": SeedRotateAction,
+  },
+  blackjack: {
+    sit: action("sit", { seat }),
+    leave_seat: action("leave_seat"),
+    bet: action("bet", { roundId, amount: decimal }),
+    hit: action("hit"), stand: action("stand"), double: action("double"), split: action("split"),
+    insurance: action("insurance", { take: Type.Boolean() }),
+    ...tableControls({ betMin: Type.Optional(decimal), betMax: Type.Optional(decimal) }),
+  },
+  holdem: {
+    sit: action("sit", { seat, buyIn: decimal }),
+    leave: action("leave"),
+    fold: action("fold"), check: action("check"), call: action("call"), all_in: action("all_in"),
+    raise: action("raise", { to: decimal }),
+    ...tableControls({ smallBlind: Type.Optional(decimal), bigBlind: Type.Optional(decimal), buyInMin: Type.Optional(decimal), buyInMax: Type.Optional(decimal) }),
+  },
+} as const satisfies Record<string, Record<string, TSchema>>;
