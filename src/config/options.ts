@@ -28,7 +28,16 @@ export type LogLevel = (typeof logLevels)[number];
 export const logAreas = ["server", "http", "ws", "rooms", "payments", "redis"] as const;
 export type LogArea = (typeof logAreas)[number];
 
+/**
+ * What a node does (`roles`). gateway: sockets and the player/operator HTTP API; tables: may own rooms
+ * (take room leases); payments: provider webhooks and the outbox relay; jobs: retention, the jackpot
+ * ticker and other background work. Every node serves /healthz, /readyz and /metrics.
+ */
+export const nodeRoles = ["gateway", "tables", "payments", "jobs"] as const;
+export type NodeRole = (typeof nodeRoles)[number];
+
 export const optionSpecs = {
+  roles: { type: "string", default: nodeRoles.join(","), description: `what this node does, comma-separated: ${nodeRoles.join(", ")} (docs/OPERATIONS.md, "Roles")` },
   port: { type: "integer", default: 8080, min: 0, max: 65535, env: ["PORT"], description: "TCP port for HTTP and WebSocket" },
   host: { type: "string", default: "0.0.0.0", env: ["HOST"], description: "address to listen on" },
   dataDir: { type: "path", default: "./data", description: "folder for the embedded database and generated keys" },

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConfigError, loadConfig, logLevelOf, optionsHelp, parseLogLevels, printableConfig } from "../../src/config/config.js";
+import { ConfigError, hasRole, loadConfig, logLevelOf, optionsHelp, parseLogLevels, printableConfig, rolesOf } from "../../src/config/config.js";
 import { optionSpecs } from "../../src/config/options.js";
 
 function configFile(content: unknown): string {
@@ -84,6 +84,22 @@ describe("printableConfig", () => {
     expect(shown).not.toContain("s3cret");
     expect(shown).not.toContain("hunter2");
     expect(shown).toContain("postgres://app:****@db:5432/casino");
+  });
+});
+
+describe("roles", () => {
+  it("runs every role by default and takes a subset from --roles or CROUPIER_ROLES", () => {
+    expect([...rolesOf(loadConfig([], {}))]).toEqual(["gateway", "tables", "payments", "jobs"]);
+    const gateway = loadConfig(["--roles", "gateway"], {});
+    expect(hasRole(gateway, "gateway")).toBe(true);
+    expect(hasRole(gateway, "tables")).toBe(false);
+    expect([...rolesOf(loadConfig([], { CROUPIER_ROLES: "payments, jobs" }))]).toEqual(["payments", "jobs"]);
+  });
+
+  it("refuses an unknown, empty or repeated role, naming it", () => {
+    expect(() => loadConfig(["--roles", "gateway,croupier"], {})).toThrow(/invalid roles entry "croupier": roles are gateway, tables, payments, jobs/);
+    expect(() => loadConfig(["--roles", "gateway,"], {})).toThrow(ConfigError);
+    expect(() => loadConfig(["--roles", "tables,tables"], {})).toThrow(/tables is given twice/);
   });
 });
 
