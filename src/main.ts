@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { pino, type Logger } from "pino";
 import { Redis } from "ioredis";
 import type { FastifyInstance } from "fastify";
-import { logLevelOf, type Config, type LogArea } from "./config/config.js";
+import { logLevelOf, rolesOf, type Config, type LogArea, type NodeRole } from "./config/config.js";
 import { AuthService } from "./app/auth/auth.service.js";
 import { SessionGuard } from "./app/auth/session-guard.js";
 import type { Bus } from "./app/ports/bus.js";
@@ -60,8 +60,9 @@ import { defaultHoldemTable, holdemTableBehavior, type HoldemTableConfig } from 
 import { blackjackTableBehavior, defaultBlackjackTable, type BlackjackTableConfig } from "./app/tables/blackjack-table.js";
 import { compileSlot, crownJewels } from "./engine/slots/index.js";
 import { JackpotTicker, type JackpotPool } from "./app/jackpot/jackpot-ticker.js";
+import { JobLeader } from "./app/jobs/job-leader.js";
 import { Registry } from "prom-client";
-import { createPromMetrics } from "./adapters/prometheus/metrics.prom.js";
+import { createPromMetrics, registerNodeRoles } from "./adapters/prometheus/metrics.prom.js";
 import { workerMetrics } from "./adapters/prometheus/cluster-metrics.js";
 import { registerRoundRoutes } from "./gateway/http/rounds.routes.js";
 import { registerTableRoutes } from "./gateway/http/tables.routes.js";
@@ -84,6 +85,8 @@ export interface Services {
   readonly config: Config;
   readonly logger: Logger;
   readonly mode: "embedded" | "production";
+  /** What this node does (`roles`): docs/OPERATIONS.md "Roles". */
+  readonly roles: ReadonlySet<NodeRole>;
   readonly db: SqlDb;
   readonly redis: Redis | null;
   readonly bus: Bus;
@@ -171,8 +174,10 @@ function buildPayments(config: Config, db: SqlDb, ledger: LedgerStore, wallet: W
 /** Everything but the network listener: used by `serve` and by the admin commands. */
 export async function buildServices(config: Config, logger: Logger = createLogger(config)): Promise<Services> {
   const mode = config.databaseUrl === null ? "embedded" : "production";
+  const roles = rolesOf(config);
   const registry = new Registry();
   const metrics = createPromMetrics(registry);
+  registerNodeRoles(registry, roles);
   const db = await openDb(config);
   const migration = await migrate(db);
   const serverLog = areaLogger(logger, config, "server");
@@ -228,13 +233,15 @@ export async function buildServices(config: Config, logger: Logger = createLogge
   const tableRefs = ([["roulette", tables], ["live", liveTables], ["blackjack", blackjackTables], ["holdem", holdemTables]] as const)
     .flatMap(([kind, ids]) => [...ids.keys()].map((tableId): TableRef => ({ kind: kind as TableKind, tableId })));
   const effects = createTableEffectRunner({ wallet, rng: new CryptoRng(), rounds, clock: systemClock, slots, metrics });
-  const directory = new RoomDirectory(nodeId, behaviors, roomLog, lease, bus, systemClock, { ...config, actionIdsRememberedMax, roomActionQueueMax, pendingRequestsMax }, effects);
+  const directory = new RoomDirectory(nodeId, behaviors, roomLog, lease, bus, systemClock, { ...config, actionIdsRememberedMax, roomActionQueueMax, pendingRequestsMax }, effects, { hostsRooms: roles.has("tables") });
   await directory.start();
-  const jackpotTicker = new JackpotTicker({ rooms: directory, wallet, metrics, nodeId }, { room: jackpotLobbyRoom, intervalMs: config.jackpotTickerIntervalMs, pools: [jackpotPool] });
-  jackpotTicker.start();
+  // One jobs node publishes (the leader), through the lobby's owner wherever it is.
+  const tickerLeader = new JobLeader(lease, "jackpot-ticker", nodeId, config.leaseTtlMs);
+  const jackpotTicker = new JackpotTicker({ rooms: directory, wallet, metrics, nodeId, leads: () => tickerLeader.leads() }, { room: jackpotLobbyRoom, intervalMs: config.jackpotTickerIntervalMs, pools: [jackpotPool] });
+  if (roles.has("jobs")) jackpotTicker.start();
 
   return {
-    config, logger, mode, db, redis, bus, auth, keys, nodeId, roomLog, directory, wallet, rounds, registry, payments, sandbox, tables: tableRefs,
+    config, logger, mode, roles, db, redis, bus, auth, keys, nodeId, roomLog, directory, wallet, rounds, registry, payments, sandbox, tables: tableRefs,
     async readiness() {
       const checks: Record<string, string> = {};
       const dbOk = await check("database", () => db.query("select 1"), checks);
@@ -243,6 +250,7 @@ export async function buildServices(config: Config, logger: Logger = createLogge
     },
     async close() {
       jackpotTicker.stop();
+      await tickerLeader.release().catch(() => undefined);
       await directory.stop();
       await payments.stop();
       sandbox.close();
@@ -270,6 +278,17 @@ export interface StartOptions {
   readonly clusterWorker?: boolean;
 }
 
+/**
+ * The readiness of a node: its stores', then one check per role. A draining node (SIGTERM) is not
+ * ready, so balancers stop sending it work; a gateway at wsConnectionsMax is not ready for more sockets.
+ */
+function roleReadiness(base: ReadinessReport, roles: ReadonlySet<NodeRole>, state: { draining: boolean; wsConnections: number; wsConnectionsMax: number }): ReadinessReport {
+  const checks: Record<string, string> = { ...base.checks };
+  for (const role of roles) checks[role] = state.draining ? "draining" : "ok";
+  if (roles.has("gateway") && !state.draining && state.wsConnections >= state.wsConnectionsMax) checks.gateway = `full: ${state.wsConnections} sockets`;
+  return { ready: base.ready && Object.entries(checks).every(([name, check]) => !roles.has(name as NodeRole) || check === "ok"), roles: [...roles], checks };
+}
+
 /** `croupier serve`: the services plus the HTTP and WebSocket listener. */
 export async function startServer(config: Config, logger: Logger = createLogger(config), options: StartOptions = {}): Promise<RunningServer> {
   const services = await buildServices(config, logger);
@@ -278,12 +297,15 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     : null;
   const metrics = createHttpMetrics(services.registry);
   const serverLog = areaLogger(logger, config, "server");
+  const { roles } = services;
+  let draining = false;
   const http = await buildHttpServer({
     auth: services.auth,
     logger: areaLogger(logger, config, "http"),
     metrics,
     jwks: () => services.keys.jwks(),
-    readiness: () => services.readiness(),
+    readiness: async () => roleReadiness(await services.readiness(), roles, { draining, wsConnections: gateway.connectionCount, wsConnectionsMax: config.wsConnectionsMax }),
+    serves: { api: roles.has("gateway"), webhooks: roles.has("payments") },
     limits: config,
     trustProxy: config.trustProxy,
     tls,
@@ -294,8 +316,10 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       webhookBodyBytesMax: config.httpBodyBytesMax, signatureHeader,
     },
   });
-  registerRoundRoutes(http, services.auth, services.rounds);
-  registerTableRoutes(http, { auth: services.auth, directory: services.directory, log: services.roomLog, tables: services.tables });
+  if (roles.has("gateway")) {
+    registerRoundRoutes(http, services.auth, services.rounds);
+    registerTableRoutes(http, { auth: services.auth, directory: services.directory, log: services.roomLog, tables: services.tables });
+  }
   // The gateway counts its rooms and members when Prometheus asks; it exists once the metrics do.
   let census: () => ReturnType<WsGateway["census"]> = () => new Map();
   const gateway = new WsGateway({
@@ -304,7 +328,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     metrics: createGatewayMetrics(metrics.registry, () => census()), limits: config,
   });
   census = () => gateway.census();
-  await gateway.attach(http.server);
+  if (roles.has("gateway")) await gateway.attach(http.server);
   await http.listen({ port: config.port, host: config.host });
   const address = http.server.address();
   const port = typeof address === "object" && address !== null ? address.port : config.port;
@@ -313,21 +337,22 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   // The sandbox calls this very process; a wildcard listen address is reached on the loopback.
   const selfHost = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
   if (config.paymentsSandboxWebhookUrl === null) services.sandbox.setWebhookUrl(`${tls ? "https" : "http"}://${selfHost}:${port}/v1/payments/webhooks/${services.sandbox.name}`);
-  services.payments.start();
+  if (roles.has("payments")) services.payments.start();
   if (tls === null) serverLog.warn("no tlsCertFile/tlsKeyFile configured: serving plain HTTP; put TLS in front of this in production");
-  serverLog.info({ url, mode: services.mode, dataDir: services.mode === "embedded" ? config.dataDir : undefined }, `Croupier listening on ${url} (${services.mode} mode)`);
+  serverLog.info({ url, mode: services.mode, roles: [...roles], dataDir: services.mode === "embedded" ? config.dataDir : undefined }, `Croupier listening on ${url} (${services.mode} mode)`);
 
   const reloadTimer = setInterval(() => void services.keys.reload().catch((error) => serverLog.error({ err: error }, "key reload failed")), keyReloadIntervalMs);
   reloadTimer.unref();
   const purgeRounds = () => void purgeExpiredRounds(services.rounds, systemClock, config.roundRetentionDays)
     .then((purged) => { if (purged > 0) logger.info({ purged, retentionDays: config.roundRetentionDays }, "expired rounds purged from game recall"); })
     .catch((error) => logger.error({ err: error }, "round retention purge failed"));
-  const retentionTimer = setInterval(purgeRounds, roundPurgeIntervalMs);
-  retentionTimer.unref();
-  purgeRounds();
+  const retentionTimer = roles.has("jobs") ? setInterval(purgeRounds, roundPurgeIntervalMs) : undefined;
+  retentionTimer?.unref();
+  if (roles.has("jobs")) purgeRounds();
   return {
     url, services, http, gateway,
     async close() {
+      draining = true;
       clearInterval(reloadTimer);
       clearInterval(retentionTimer);
       await gateway.close();

@@ -250,7 +250,13 @@ export function hasRole(config: Pick<Config, "roles">, role: NodeRole): boolean 
 
 /** Limits that only make sense together. */
 function checkAgreement(config: Config): void {
-  parseRoles(config.roles);
+  const roles = parseRoles(config.roles);
+  if (config.redisUrl === null && roles.size < nodeRoles.length) {
+    throw new ConfigError(`roles ${config.roles} need REDIS_URL (and DATABASE_URL): a node alone must run every role, nodes of different roles talk through Redis`);
+  }
+  if (roles.has("gateway") && !roles.has("payments") && config.paymentsSandboxWebhookUrl === null) {
+    throw new ConfigError("a gateway without the payments role needs paymentsSandboxWebhookUrl: the sandbox's webhooks must reach a payments node, not this one");
+  }
   if (config.logLevels !== null) parseLogLevels(config.logLevels);
   if ((config.tlsCertFile === null) !== (config.tlsKeyFile === null)) {
     throw new ConfigError("tlsCertFile and tlsKeyFile must be set together");

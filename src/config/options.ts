@@ -104,7 +104,7 @@ export const optionSpecs = {
   slotsJackpotContributionBps: { type: "integer", default: 100, min: 0, max: 10_000, description: "share of every paid slot stake fed to the progressive jackpot, in basis points (100 = 1%)" },
   slotsJackpotTriggerOneIn: { type: "integer", default: 5_000_000, min: 0, max: 9_007_199_254_740_991, description: "a paid slot spin wins the jackpot with probability 1 in this; 0 never triggers it" },
   slotsJackpotSeedMinor: { type: "integer", default: 100_000, min: 0, max: 1_000_000_000_000, description: "the house tops the jackpot pool up to this after every spin and win, in minor units (100000 = 1000.00 EUR)" },
-  jackpotTickerIntervalMs: { type: "integer", default: 250, min: 50, max: 60_000, description: "how often the lobby owner publishes changed jackpot totals into lobby:main" },
+  jackpotTickerIntervalMs: { type: "integer", default: 250, min: 50, max: 60_000, description: "how often the jobs node running the jackpot ticker publishes changed jackpot totals into lobby:main" },
   ledgerBatchOpsMax: { type: "integer", default: 200, min: 1, max: 10_000, description: "most ledger operations committed in one transaction" },
   ledgerBatchWaitMs: { type: "integer", default: 2, min: 0, max: 1_000, description: "longest a ledger operation waits for companions before its batch starts" },
   ledgerBatchesInFlightMax: { type: "integer", default: 4, min: 1, max: 64, description: "ledger batches committing at once, each on its own connection (embedded: 1)" },

@@ -90,10 +90,17 @@ describe("printableConfig", () => {
 describe("roles", () => {
   it("runs every role by default and takes a subset from --roles or CROUPIER_ROLES", () => {
     expect([...rolesOf(loadConfig([], {}))]).toEqual(["gateway", "tables", "payments", "jobs"]);
-    const gateway = loadConfig(["--roles", "gateway"], {});
+    const production = { DATABASE_URL: "postgres://db/casino", REDIS_URL: "redis://redis:6379", CROUPIER_PAYMENTS_SANDBOX_WEBHOOK_URL: "http://payments:8080/v1/payments/webhooks/sandbox" };
+    const gateway = loadConfig(["--roles", "gateway"], production);
     expect(hasRole(gateway, "gateway")).toBe(true);
     expect(hasRole(gateway, "tables")).toBe(false);
-    expect([...rolesOf(loadConfig([], { CROUPIER_ROLES: "payments, jobs" }))]).toEqual(["payments", "jobs"]);
+    expect([...rolesOf(loadConfig([], { ...production, CROUPIER_ROLES: "payments, jobs" }))]).toEqual(["payments", "jobs"]);
+  });
+
+  it("needs Redis for anything but every role, and a payments node's webhook address on a gateway without payments", () => {
+    expect(() => loadConfig(["--roles", "gateway,tables"], { DATABASE_URL: "postgres://db/casino" })).toThrow(/roles gateway,tables need REDIS_URL/);
+    expect(() => loadConfig(["--roles", "gateway,tables"], { DATABASE_URL: "postgres://db/casino", REDIS_URL: "redis://r:6379" })).toThrow(/needs paymentsSandboxWebhookUrl/);
+    expect(rolesOf(loadConfig(["--roles", "tables"], { DATABASE_URL: "postgres://db/casino", REDIS_URL: "redis://r:6379" })).has("tables")).toBe(true);
   });
 
   it("refuses an unknown, empty or repeated role, naming it", () => {

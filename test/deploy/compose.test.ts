@@ -92,9 +92,10 @@ describe("deploy/compose.yaml", () => {
     const mount = compose.services.prometheus?.volumes?.[0] as string;
     const [source, target] = mount.split(":");
     expect(compose.services.prometheus?.command).toContain(`--config.file=${target}`);
-    const scrape = parse(readFileSync(resolve(dirname(composeFile), source as string), "utf8")) as { scrape_configs: Array<{ metrics_path: string; static_configs: Array<{ targets: string[] }> }> };
-    const targets = scrape.scrape_configs.flatMap((c) => c.static_configs.flatMap((s) => s.targets)).sort();
-    expect(targets).toEqual(nodes.map(([name]) => `${name}:8080`).sort());
+    const scrape = parse(readFileSync(resolve(dirname(composeFile), source as string), "utf8")) as { scrape_configs: Array<{ metrics_path: string; static_configs: Array<{ targets: string[]; labels: { role: string } }> }> };
+    const targets = scrape.scrape_configs.flatMap((c) => c.static_configs.flatMap((s) => s.targets.map((t) => `${t} ${s.labels.role}`))).sort();
+    // Each target's series are labelled with the roles its command gives it.
+    expect(targets).toEqual(nodes.map(([name, s]) => `${name}:8080 ${s.command?.[s.command.indexOf("--roles") + 1]}`).sort());
     expect(scrape.scrape_configs[0]?.metrics_path).toBe("/metrics");
   });
 

@@ -134,6 +134,7 @@ describe("deploy/helm/croupier", () => {
     const monitor = ofKind("ServiceMonitor")[0] as Manifest;
     for (const service of ofKind("Service")) expect(matches(monitor.spec.selector.matchLabels, service.metadata.labels)).toBe(true);
     expect(monitor.spec.endpoints[0].path).toBe("/metrics");
+    expect(monitor.spec.endpoints[0].relabelings[0]).toEqual({ sourceLabels: ["__meta_kubernetes_service_label_app_kubernetes_io_component"], targetLabel: "role" });
     expect(httpServer).toContain(`app.get("/metrics"`);
   });
 

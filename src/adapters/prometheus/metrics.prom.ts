@@ -30,3 +30,9 @@ export function createPromMetrics(registry: Registry): Metrics {
     jackpotWon: (game, currency) => jackpotWins.inc({ game, currency }),
   };
 }
+
+/** `croupier_node_role{role} 1` for each role this node runs: join a node's series on `instance` to tell roles apart. */
+export function registerNodeRoles(registry: Registry, roles: Iterable<string>): void {
+  const gauge = new Gauge({ name: "croupier_node_role", help: "the roles this node runs (1 each)", labelNames: ["role"] as const, registers: [registry] });
+  for (const role of roles) gauge.set({ role }, 1);
+}

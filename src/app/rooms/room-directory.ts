@@ -12,16 +12,26 @@ export interface DirectoryLimits extends HostLimits {
   readonly pendingRequestsMax: number;
 }
 
+/** hostsRooms false: a node that never takes a room lease (a gateway without the tables role). */
+export interface DirectoryOptions {
+  readonly hostsRooms: boolean;
+}
+
 interface Pending { resolve: (reply: HostReply) => void; timer: ReturnType<typeof setTimeout> }
 interface Owned { host: RoomHost; unsubscribe: () => Promise<void> }
+interface RemoteRequest { replyTo: string; correlation: string; request: HostRequest }
 
 const requestChannel = (room: string) => `room.requests.${room}`;
 const replyChannel = (nodeId: string) => `node.replies.${nodeId}`;
+/** Rooms nobody owns, offered to the nodes that host rooms; the first to take the lease serves. */
+const claimChannel = "rooms.claims";
 
 /**
  * Which node owns which room, and the way to it. A node hosts a room when it finds the room's lease
  * free (on first use, or after the owner died and the lease expired); requests for a room owned
- * elsewhere travel over the bus to the owner and the reply comes back to this node.
+ * elsewhere travel over the bus to the owner and the reply comes back to this node. A node that
+ * hosts no rooms offers a room without an owner on the claims channel instead (with the request, if
+ * there is one); a hosting node takes the lease and serves it, as it would on first use.
  */
 export class RoomDirectory {
   private readonly owned = new Map<string, Owned>();
@@ -31,6 +41,7 @@ export class RoomDirectory {
   private correlation = 0;
   private timer: ReturnType<typeof setInterval> | null = null;
   private stopReplies: (() => Promise<void>) | null = null;
+  private stopClaims: (() => Promise<void>) | null = null;
 
   constructor(
     readonly nodeId: string,
@@ -43,6 +54,7 @@ export class RoomDirectory {
     private readonly effects: EffectRunner = async (room) => {
       throw new Error(`room ${room} asked for an effect but this node runs none`);
     },
+    private readonly options: DirectoryOptions = { hostsRooms: true },
   ) {}
 
   async start(): Promise<void> {
@@ -54,6 +66,7 @@ export class RoomDirectory {
       this.pending.delete(correlation);
       pending.resolve(reply);
     });
+    if (this.options.hostsRooms) this.stopClaims = await this.bus.subscribe(claimChannel, (message) => void this.claimed(message));
     // Renewing at a third of the lease leaves two chances before it lapses.
     this.timer = setInterval(() => void this.tick(), Math.max(50, Math.floor(this.limits.leaseTtlMs / 3)));
     this.timer.unref();
@@ -62,6 +75,7 @@ export class RoomDirectory {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.stopReplies?.();
+    await this.stopClaims?.();
     for (const [room, owned] of this.owned) {
       owned.host.stop();
       await owned.unsubscribe();
@@ -96,13 +110,18 @@ export class RoomDirectory {
   }
 
   async submit(room: string, request: HostRequest): Promise<HostReply> {
+    if (!this.options.hostsRooms) return this.sendToOwner(room, request, (await this.lease.holder(room)) === null ? claimChannel : requestChannel(room));
     const host = this.owned.get(room)?.host ?? (await this.ensureHosted(room));
     if (host !== null && !host.isStopped) return host.submit(request);
-    return this.sendToOwner(room, request);
+    return this.sendToOwner(room, request, requestChannel(room));
   }
 
   /** Hosts the room here if nobody holds its lease; returns the local host or null when another node owns it. */
   async ensureHosted(room: string): Promise<RoomHost | null> {
+    if (!this.options.hostsRooms) {
+      if (this.behaviorOf(room) !== undefined && (await this.lease.holder(room)) === null) await this.bus.publish(claimChannel, JSON.stringify({ room }));
+      return null;
+    }
     const current = this.owned.get(room);
     if (current !== undefined && !current.host.isStopped) return current.host;
     const opening = this.opening.get(room);
@@ -123,13 +142,20 @@ export class RoomDirectory {
     return host;
   }
 
-  private async serveRemote(host: RoomHost, message: string): Promise<void> {
-    const { replyTo, correlation, request } = JSON.parse(message) as { replyTo: string; correlation: string; request: HostRequest };
+  /** A room offered by a node that hosts none: take it if free, and serve the request it carries if this node owns it now. */
+  private async claimed(message: string): Promise<void> {
+    const { room, request } = JSON.parse(message) as { room: string; request?: RemoteRequest };
+    const host = await this.ensureHosted(room).catch(() => null);
+    if (host !== null && request !== undefined) await this.serveRemote(host, request);
+  }
+
+  private async serveRemote(host: RoomHost, message: string | RemoteRequest): Promise<void> {
+    const { replyTo, correlation, request } = typeof message === "string" ? JSON.parse(message) as RemoteRequest : message;
     const reply = await host.submit(request);
     await this.bus.publish(replyChannel(replyTo), JSON.stringify({ correlation, reply }));
   }
 
-  private sendToOwner(room: string, request: HostRequest): Promise<HostReply> {
+  private sendToOwner(room: string, request: HostRequest, channel: string): Promise<HostReply> {
     if (this.pending.size >= this.limits.pendingRequestsMax) return Promise.resolve({ ok: false, error: "ROOM_UNAVAILABLE", details: ["too many requests in flight"] });
     const correlation = `${this.nodeId}:${++this.correlation}`;
     return new Promise<HostReply>((resolve) => {
@@ -139,7 +165,8 @@ export class RoomDirectory {
       }, this.limits.actionTimeoutMs);
       timer.unref();
       this.pending.set(correlation, { resolve, timer });
-      void this.bus.publish(requestChannel(room), JSON.stringify({ replyTo: this.nodeId, correlation, request }));
+      const remote: RemoteRequest = { replyTo: this.nodeId, correlation, request };
+      void this.bus.publish(channel, JSON.stringify(channel === claimChannel ? { room, request: remote } : remote));
     });
   }
 

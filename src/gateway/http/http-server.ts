@@ -12,6 +12,8 @@ import { registerWalletRoutes } from "./wallet.routes.js";
 
 export interface ReadinessReport {
   readonly ready: boolean;
+  /** The node's roles (docs/OPERATIONS.md "Roles"); each also has a check of its own. */
+  readonly roles?: readonly string[];
   readonly checks: Readonly<Record<string, string>>;
 }
 
@@ -29,6 +31,12 @@ export interface HttpServerDeps {
   readonly metricsText?: () => Promise<string>;
   /** The wallet, payments and operator endpoints; absent in servers that only do accounts. */
   readonly money?: Omit<PaymentsHttpDeps, "auth">;
+  /**
+   * Which endpoints besides health, readiness, metrics and JWKS this node serves: `api` the player and
+   * operator API (the gateway role), `webhooks` the payment provider's webhooks (the payments role).
+   * Default both.
+   */
+  readonly serves?: { readonly api: boolean; readonly webhooks: boolean };
 }
 
 const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
@@ -87,12 +95,15 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((_request, reply) => sendError(reply, "ROUTE_NOT_FOUND"));
 
-  registerAuthRoutes(app, deps.auth);
+  const serves = deps.serves ?? { api: true, webhooks: true };
+  if (serves.api) registerAuthRoutes(app, deps.auth);
   if (deps.money !== undefined) {
     const money = { ...deps.money, auth: deps.auth };
-    registerWalletRoutes(app, money);
-    registerOperatorRoutes(app, money);
-    await registerPaymentsRoutes(app, money);
+    if (serves.api) {
+      registerWalletRoutes(app, money);
+      registerOperatorRoutes(app, money);
+    }
+    await registerPaymentsRoutes(app, money, serves);
   }
 
   app.get("/.well-known/jwks.json", { schema: { tags: ["auth"], summary: "Public keys that verify access tokens" } }, async () => deps.jwks());
