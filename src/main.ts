@@ -62,7 +62,9 @@ import { compileSlot, crownJewels } from "./engine/slots/index.js";
 import { JackpotTicker, type JackpotPool } from "./app/jackpot/jackpot-ticker.js";
 import { JobLeader } from "./app/jobs/job-leader.js";
 import { Registry } from "prom-client";
-import { createPromMetrics, registerNodeRoles } from "./adapters/prometheus/metrics.prom.js";
+import { createPromMetrics, registerNodeRoles, registerOutboxMetrics } from "./adapters/prometheus/metrics.prom.js";
+import { JetStreamEventExport } from "./adapters/nats/event-export.jetstream.js";
+import type { EventExport } from "./app/ports/event-export.js";
 import { workerMetrics } from "./adapters/prometheus/cluster-metrics.js";
 import { registerRoundRoutes } from "./gateway/http/rounds.routes.js";
 import { registerTableRoutes } from "./gateway/http/tables.routes.js";
@@ -150,7 +152,7 @@ function roomStores(config: Config, redis: Redis | null, bus: Bus, nodeId: strin
 }
 
 /** Payments through the sandbox provider (the only one so far), with its outbox relay (started by `serve`). */
-function buildPayments(config: Config, db: SqlDb, ledger: LedgerStore, wallet: Wallet, bus: Bus, logger: Logger): { payments: Payments; sandbox: SandboxPaymentProvider } {
+function buildPayments(config: Config, db: SqlDb, ledger: LedgerStore, wallet: Wallet, bus: Bus, events: EventExport | undefined, logger: Logger): { payments: Payments; sandbox: SandboxPaymentProvider } {
   const log = areaLogger(logger, config, "payments");
   if (config.redisUrl !== null && config.paymentsSandboxWebhookSecret === null) {
     log.warn("paymentsSandboxWebhookSecret is unset: each node generates its own, so a card token or webhook from one node fails on another");
@@ -164,7 +166,7 @@ function buildPayments(config: Config, db: SqlDb, ledger: LedgerStore, wallet: W
     log,
   });
   const payments = new Payments({
-    store: createSqlPaymentsStore(db), requestKeys: createSqlRequestKeyStore(db), wallet, ledger, provider: sandbox, bus, clock: systemClock,
+    store: createSqlPaymentsStore(db), requestKeys: createSqlRequestKeyStore(db), wallet, ledger, provider: sandbox, bus, clock: systemClock, ...(events === undefined ? {} : { events }),
     log: { warn: (context, message) => log.warn(context, message), error: (context, message) => log.error(context, message) },
     limits: config,
   });
@@ -212,7 +214,12 @@ export async function buildServices(config: Config, logger: Logger = createLogge
     batchOpsMax: config.ledgerBatchOpsMax, batchWaitMs: config.ledgerBatchWaitMs, batchesInFlightMax: config.ledgerBatchesInFlightMax, queueOpsMax: config.ledgerQueueOpsMax,
   }, metrics);
   const wallet = createWallet(ledger);
-  const { payments, sandbox } = buildPayments(config, db, ledger, wallet, bus, logger);
+  // Only the payments role's outbox relay exports; other nodes never connect to the stream.
+  const events = config.eventExportUrl !== null && roles.has("payments") ? new JetStreamEventExport({
+    url: config.eventExportUrl, stream: config.eventExportStream, subjectPrefix: config.eventExportSubjectPrefix, publishTimeoutMs: config.eventExportTimeoutMs,
+  }) : undefined;
+  const { payments, sandbox } = buildPayments(config, db, ledger, wallet, bus, events, logger);
+  registerOutboxMetrics(registry, () => createSqlPaymentsStore(db).outboxBacklog());
   const rounds = new SqlRoundStore(db);
   const tableConfig: RouletteTableConfig = { ...defaultRouletteTable, bettingMs: config.rouletteBettingMs, resultsMs: config.rouletteResultsMs };
   const tables = new Map<string, RouletteTableConfig>(config.rouletteTables.split(",").map((id) => [id.trim(), tableConfig]));
@@ -253,6 +260,7 @@ export async function buildServices(config: Config, logger: Logger = createLogge
       await tickerLeader.release().catch(() => undefined);
       await directory.stop();
       await payments.stop();
+      await events?.close();
       sandbox.close();
       await ledger.close();
       await roomLog.close();

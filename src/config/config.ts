@@ -96,6 +96,10 @@ export interface Config {
   readonly outboxPollIntervalMs: number;
   readonly outboxLeaseMs: number;
   readonly outboxAttemptsMax: number;
+  readonly eventExportUrl: string | null;
+  readonly eventExportStream: string;
+  readonly eventExportSubjectPrefix: string;
+  readonly eventExportTimeoutMs: number;
   readonly trustProxy: boolean;
   readonly shutdownGraceMs: number;
 }

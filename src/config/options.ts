@@ -121,6 +121,10 @@ export const optionSpecs = {
   outboxPollIntervalMs: { type: "integer", default: 1_000, min: 10, max: 600_000, description: "how often the outbox relay looks for effects still to deliver" },
   outboxLeaseMs: { type: "integer", default: 30_000, min: 1_000, max: 3_600_000, description: "how long a node owns an outbox entry it is delivering before another may retry it" },
   outboxAttemptsMax: { type: "integer", default: 20, min: 1, max: 1_000, description: "deliveries of one outbox entry before it is parked for an operator" },
+  eventExportUrl: { type: "url", default: null, secret: true, description: "NATS JetStream URL (nats://host:4222) the payments nodes' outbox exports events to (docs/EVENTS.md); unset: events go only to the in-process bus" },
+  eventExportStream: { type: "string", default: "CROUPIER_EVENTS", description: "JetStream stream of exported events, created if missing" },
+  eventExportSubjectPrefix: { type: "string", default: "croupier.events", description: "subject of an exported event: this, a dot, and its type" },
+  eventExportTimeoutMs: { type: "integer", default: 2_000, min: 100, max: 60_000, description: "longest an export waits for the stream's acknowledgement before the outbox retries it later" },
   trustProxy: { type: "boolean", default: false, description: "take the client address from X-Forwarded-For" },
   shutdownGraceMs: { type: "integer", default: 10_000, min: 0, max: 600_000, description: "time to finish requests on SIGTERM" },
 } as const satisfies Record<string, OptionSpec>;

@@ -73,7 +73,7 @@ describe("deploy/compose.yaml", () => {
       const ports = compose.services[name]?.ports ?? [];
       for (const port of ports) expect(Number(port.split(":")[1]), name).toBe(config.port);
     }
-  }, 60_000);
+  }, 180_000);
 
   it("stops nodes no sooner than their own drain ends", async () => {
     for (const [name, s] of nodes) {

@@ -88,7 +88,7 @@ describe("deploy/helm/croupier", () => {
       return role;
     }));
     expect(checked.length).toBe(nodeRoles.length);
-  }, 120_000);
+  }, 180_000);
 
   it("runs the migration Job as a valid `croupier migrate`", async () => {
     const job = ofKind("Job")[0] as Manifest;
@@ -97,7 +97,7 @@ describe("deploy/helm/croupier", () => {
     const config = await printConfig(pod, pod.containers[0]);
     expect(config.databaseUrl).toBe(byName("Secret", "casino-croupier-config")?.stringData.DATABASE_URL.replace(":change-me@", ":****@"));
     expect(job.metadata.annotations["helm.sh/hook"]).toContain("pre-upgrade");
-  }, 60_000);
+  }, 120_000);
 
   it("probes routes the server serves, on a declared port, and mounts only volumes it declares", () => {
     for (const pod of [...ofKind("Deployment"), ...ofKind("Job")].map((d) => d.spec.template.spec)) {
