@@ -31,7 +31,7 @@ const compose = parse(interpolate(readFileSync(composeFile, "utf8")), { merge: t
 const croupiers = Object.entries(compose.services).filter(([, s]) => s.image === "croupier:local");
 const nodes = croupiers.filter(([, s]) => s.command?.[0] === "serve");
 
-interface Printed { roles: string; port: number; databaseUrl: string; redisUrl: string; jwtKeysDir: string; paymentsSandboxWebhookUrl: string | null; paymentsSandboxWebhookSecret: string | null; shutdownGraceMs: number }
+interface Printed { eventExportUrl: string; roles: string; port: number; databaseUrl: string; redisUrl: string; jwtKeysDir: string; paymentsSandboxWebhookUrl: string | null; paymentsSandboxWebhookSecret: string | null; shutdownGraceMs: number }
 
 async function printConfig(service: Service): Promise<Printed> {
   const result = await runCroupier([...(service.command ?? []), "--print-config"], { env: service.environment ?? {} });
@@ -42,7 +42,7 @@ async function printConfig(service: Service): Promise<Printed> {
 describe("deploy/compose.yaml", () => {
   it("has PostgreSQL, Redis, two gateways, a table node, a payments+jobs node, Prometheus and Grafana", () => {
     const names = Object.keys(compose.services);
-    expect(names).toEqual(expect.arrayContaining(["postgres", "redis", "prometheus", "grafana", "migrate"]));
+    expect(names).toEqual(expect.arrayContaining(["postgres", "redis", "nats", "prometheus", "grafana", "migrate"]));
     const rolesOf = (s: Service) => s.command?.[s.command.indexOf("--roles") + 1];
     expect(nodes.map(([, s]) => rolesOf(s)).sort()).toEqual(["gateway", "gateway", "payments,jobs", "tables"]);
     for (const [, s] of croupiers) expect(existsSync(resolve(dirname(composeFile), s.build?.context ?? "", s.build?.dockerfile ?? ""))).toBe(true);
@@ -57,6 +57,7 @@ describe("deploy/compose.yaml", () => {
       expect(config.roles, name).toBe(roles);
       expect(new URL(config.databaseUrl).hostname, name).toBe("postgres");
       expect(new URL(config.redisUrl).hostname, name).toBe("redis");
+      expect(new URL(config.eventExportUrl).hostname, name).toBe("nats");
       // The keys folder is the shared volume, so every node signs and verifies with the same keys.
       const mount = service.volumes?.find((v) => v.endsWith(`:${config.jwtKeysDir}`));
       expect(mount, `${name} mounts ${config.jwtKeysDir}`).toBeDefined();
