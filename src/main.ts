@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { pino, type Logger } from "pino";
 import { Redis } from "ioredis";
 import type { FastifyInstance } from "fastify";
-import { logLevelOf, sandboxPaymentsEnabled, type Config, type LogArea } from "./config/config.js";
+import { logLevelOf, rolesOf, sandboxPaymentsEnabled, type Config, type LogArea, type NodeRole } from "./config/config.js";
 import { AuthService } from "./app/auth/auth.service.js";
 import { SessionGuard } from "./app/auth/session-guard.js";
 import type { Bus } from "./app/ports/bus.js";
@@ -66,9 +66,12 @@ import { defaultHoldemTable, holdemTableBehavior, type HoldemTableConfig } from 
 import { blackjackTableBehavior, defaultBlackjackTable, type BlackjackTableConfig } from "./app/tables/blackjack-table.js";
 import { compileSlot, crownJewels } from "./engine/slots/index.js";
 import { JackpotTicker, type JackpotPool } from "./app/jackpot/jackpot-ticker.js";
+import { JobLeader } from "./app/jobs/job-leader.js";
 import { Registry } from "prom-client";
 import type { StageObserver } from "./app/ports/metrics.js";
-import { createPromMetrics } from "./adapters/prometheus/metrics.prom.js";
+import { createPromMetrics, registerNodeRoles, registerOutboxMetrics } from "./adapters/prometheus/metrics.prom.js";
+import { JetStreamEventExport } from "./adapters/nats/event-export.jetstream.js";
+import type { EventExport } from "./app/ports/event-export.js";
 import { workerMetrics } from "./adapters/prometheus/cluster-metrics.js";
 import { registerRoundRoutes } from "./gateway/http/rounds.routes.js";
 import { registerTableRoutes } from "./gateway/http/tables.routes.js";
@@ -95,6 +98,8 @@ export interface Services {
   readonly config: Config;
   readonly logger: Logger;
   readonly mode: "embedded" | "production";
+  /** What this node does (`roles`): docs/OPERATIONS.md "Roles". */
+  readonly roles: ReadonlySet<NodeRole>;
   readonly db: SqlDb;
   readonly redis: Redis | null;
   /** The start of every Redis key and channel of this deployment (`<prefix><deploymentId>:<db>:`); null when embedded. */
@@ -188,7 +193,7 @@ function roomStores(config: Config, side: RedisSide | null, nodeId: string): { r
 }
 
 /** Payments through the sandbox provider (the only one so far), with its outbox relay (started by `serve`). */
-function buildPayments(config: Config, db: SqlDb, ledger: LedgerStore, wallet: Wallet, bus: Bus, logger: Logger): { payments: Payments; sandbox: SandboxPaymentProvider } {
+function buildPayments(config: Config, db: SqlDb, ledger: LedgerStore, wallet: Wallet, bus: Bus, events: EventExport | undefined, logger: Logger): { payments: Payments; sandbox: SandboxPaymentProvider } {
   const log = areaLogger(logger, config, "payments");
   if (config.redisUrl !== null && config.paymentsSandboxWebhookSecret === null) {
     log.warn("paymentsSandboxWebhookSecret is unset: each node generates its own, so a card token or webhook from one node fails on another");
@@ -202,7 +207,7 @@ function buildPayments(config: Config, db: SqlDb, ledger: LedgerStore, wallet: W
     log,
   });
   const payments = new Payments({
-    store: createSqlPaymentsStore(db), requestKeys: createSqlRequestKeyStore(db), wallet, ledger, provider: sandbox, bus, clock: systemClock,
+    store: createSqlPaymentsStore(db), requestKeys: createSqlRequestKeyStore(db), wallet, ledger, provider: sandbox, bus, clock: systemClock, ...(events === undefined ? {} : { events }),
     log: { warn: (context, message) => log.warn(context, message), error: (context, message) => log.error(context, message) },
     limits: config,
   });
@@ -225,8 +230,10 @@ export async function buildServices(config: Config, logger: Logger = createLogge
 
 async function buildUnlocked(config: Config, logger: Logger, unlock: () => void): Promise<Services> {
   const mode = config.databaseUrl === null ? "embedded" : "production";
+  const roles = rolesOf(config);
   const registry = new Registry();
   const metrics = createPromMetrics(registry);
+  registerNodeRoles(registry, roles);
   const db = await openDb(config);
   const migration = await migrate(db);
   const serverLog = areaLogger(logger, config, "server");
@@ -268,7 +275,12 @@ async function buildUnlocked(config: Config, logger: Logger, unlock: () => void)
     batchOpsMax: config.ledgerBatchOpsMax, batchWaitMs: config.ledgerBatchWaitMs, batchesInFlightMax: config.ledgerBatchesInFlightMax, queueOpsMax: config.ledgerQueueOpsMax,
   }, metrics);
   const wallet = createWallet(ledger);
-  const { payments, sandbox } = buildPayments(config, db, ledger, wallet, bus, logger);
+  // Only the payments role's outbox relay exports; other nodes never connect to the stream.
+  const events = config.eventExportUrl !== null && roles.has("payments") ? new JetStreamEventExport({
+    url: config.eventExportUrl, stream: config.eventExportStream, subjectPrefix: config.eventExportSubjectPrefix, publishTimeoutMs: config.eventExportTimeoutMs,
+  }) : undefined;
+  const { payments, sandbox } = buildPayments(config, db, ledger, wallet, bus, events, logger);
+  registerOutboxMetrics(registry, () => createSqlPaymentsStore(db).outboxBacklog());
   const rounds = new SqlRoundStore(db);
   const audit = new AuditTrail(createSqlAuditLog(db), systemClock,
     (error, entry) => serverLog.error({ err: error, audit: entry }, "audit log write failed; the entry is in this line"));
@@ -291,13 +303,15 @@ async function buildUnlocked(config: Config, logger: Logger, unlock: () => void)
   const tableRefs = ([["roulette", tables], ["live", liveTables], ["blackjack", blackjackTables], ["holdem", holdemTables]] as const)
     .flatMap(([kind, ids]) => [...ids.keys()].map((tableId): TableRef => ({ kind: kind as TableKind, tableId })));
   const effects = createTableEffectRunner({ wallet, rng: new CryptoRng(), rounds, clock: systemClock, slots, metrics });
-  const directory = new RoomDirectory(nodeId, behaviors, roomLog, lease, bus, systemClock, { ...config, actionIdsRememberedMax, roomActionQueueMax, pendingRequestsMax }, effects, metrics.actionStage);
+  const directory = new RoomDirectory(nodeId, behaviors, roomLog, lease, bus, systemClock, { ...config, actionIdsRememberedMax, roomActionQueueMax, pendingRequestsMax }, effects, { hostsRooms: roles.has("tables") }, metrics.actionStage);
   await directory.start();
-  const jackpotTicker = new JackpotTicker({ rooms: directory, wallet, metrics, nodeId }, { room: jackpotLobbyRoom, intervalMs: config.jackpotTickerIntervalMs, pools: [jackpotPool] });
-  jackpotTicker.start();
+  // One jobs node publishes (the leader), through the lobby's owner wherever it is.
+  const tickerLeader = new JobLeader(lease, "jackpot-ticker", nodeId, config.leaseTtlMs);
+  const jackpotTicker = new JackpotTicker({ rooms: directory, wallet, metrics, nodeId, leads: () => tickerLeader.leads() }, { room: jackpotLobbyRoom, intervalMs: config.jackpotTickerIntervalMs, pools: [jackpotPool] });
+  if (roles.has("jobs")) jackpotTicker.start();
 
   return {
-    config, logger, mode, db, redis, redisScope: side?.scope ?? null, bus, auth, keys, nodeId, roomLog, directory, wallet, rounds, registry, payments, sandbox, tables: tableRefs, stages: metrics.actionStage, audit,
+    config, logger, mode, roles, db, redis, redisScope: side?.scope ?? null, bus, auth, keys, nodeId, roomLog, directory, wallet, rounds, registry, payments, sandbox, tables: tableRefs, stages: metrics.actionStage, audit,
     async readiness() {
       const checks: Record<string, string> = {};
       const dbOk = await check("database", () => db.query("select 1"), checks);
@@ -307,8 +321,10 @@ async function buildUnlocked(config: Config, logger: Logger, unlock: () => void)
     async close() {
       stopFailureLog();
       jackpotTicker.stop();
+      await tickerLeader.release().catch(() => undefined);
       await directory.stop();
       await payments.stop();
+      await events?.close();
       sandbox.close();
       await ledger.close();
       await rounds.close();
@@ -338,6 +354,17 @@ export interface StartOptions {
   readonly clusterWorker?: boolean;
 }
 
+/**
+ * The readiness of a node: its stores', then one check per role. A draining node (SIGTERM) is not
+ * ready, so balancers stop sending it work; a gateway at wsConnectionsMax is not ready for more sockets.
+ */
+function roleReadiness(base: ReadinessReport, roles: ReadonlySet<NodeRole>, state: { draining: boolean; wsConnections: number; wsConnectionsMax: number }): ReadinessReport {
+  const checks: Record<string, string> = { ...base.checks };
+  for (const role of roles) checks[role] = state.draining ? "draining" : "ok";
+  if (roles.has("gateway") && !state.draining && state.wsConnections >= state.wsConnectionsMax) checks.gateway = `full: ${state.wsConnections} sockets`;
+  return { ready: base.ready && Object.entries(checks).every(([name, check]) => !roles.has(name as NodeRole) || check === "ok"), roles: [...roles], checks };
+}
+
 /** `croupier serve`: the services plus the HTTP and WebSocket listener. */
 export async function startServer(config: Config, logger: Logger = createLogger(config), options: StartOptions = {}): Promise<RunningServer> {
   const sandboxEnabled = sandboxPaymentsEnabled(config);
@@ -350,12 +377,15 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     : null;
   const metrics = createHttpMetrics(services.registry);
   const serverLog = areaLogger(logger, config, "server");
+  const { roles } = services;
+  let draining = false;
   const http = await buildHttpServer({
     auth: services.auth,
     logger: areaLogger(logger, config, "http"),
     metrics,
     jwks: () => services.keys.jwks(),
-    readiness: () => services.readiness(),
+    readiness: async () => roleReadiness(await services.readiness(), roles, { draining, wsConnections: gateway.connectionCount, wsConnectionsMax: config.wsConnectionsMax }),
+    serves: { api: roles.has("gateway"), webhooks: roles.has("payments") },
     limits: config,
     trustProxy: config.trustProxy,
     tls,
@@ -368,8 +398,10 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       webhookBodyBytesMax: config.httpBodyBytesMax, signatureHeader,
     },
   });
-  registerRoundRoutes(http, services.auth, services.rounds);
-  registerTableRoutes(http, { auth: services.auth, directory: services.directory, log: services.roomLog, tables: services.tables, audit: services.audit });
+  if (roles.has("gateway")) {
+    registerRoundRoutes(http, services.auth, services.rounds);
+    registerTableRoutes(http, { auth: services.auth, directory: services.directory, log: services.roomLog, tables: services.tables, audit: services.audit });
+  }
   // The gateway counts its rooms and members when Prometheus asks; it exists once the metrics do.
   let census: () => ReturnType<WsGateway["census"]> = () => new Map();
   const gateway = new WsGateway({
@@ -378,7 +410,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     metrics: createGatewayMetrics(metrics.registry, () => census()), limits: config, stages: services.stages, audit: services.audit,
   });
   census = () => gateway.census();
-  await gateway.attach(http.server);
+  if (roles.has("gateway")) await gateway.attach(http.server);
   await http.listen({ port: config.port, host: config.host });
   const address = http.server.address();
   const port = typeof address === "object" && address !== null ? address.port : config.port;
@@ -392,21 +424,22 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   // The sandbox calls this very process; a wildcard listen address is reached on the loopback.
   const selfHost = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
   if (config.paymentsSandboxWebhookUrl === null) services.sandbox.setWebhookUrl(`${tls ? "https" : "http"}://${selfHost}:${port}/v1/payments/webhooks/${services.sandbox.name}`);
-  services.payments.start();
+  if (roles.has("payments")) services.payments.start();
   if (tls === null) serverLog.warn("no tlsCertFile/tlsKeyFile configured: serving plain HTTP; put TLS in front of this in production");
-  serverLog.info({ url, mode: services.mode, dataDir: services.mode === "embedded" ? config.dataDir : undefined }, `Croupier listening on ${url} (${services.mode} mode)`);
+  serverLog.info({ url, mode: services.mode, roles: [...roles], dataDir: services.mode === "embedded" ? config.dataDir : undefined }, `Croupier listening on ${url} (${services.mode} mode)`);
 
   const reloadTimer = setInterval(() => void services.keys.reload().catch((error) => serverLog.error({ err: error }, "key reload failed")), keyReloadIntervalMs);
   reloadTimer.unref();
   const purgeRounds = () => void purgeExpiredRounds(services.rounds, systemClock, config.roundRetentionDays)
     .then((purged) => { if (purged > 0) logger.info({ purged, retentionDays: config.roundRetentionDays }, "expired rounds purged from game recall"); })
     .catch((error) => logger.error({ err: error }, "round retention purge failed"));
-  const retentionTimer = setInterval(purgeRounds, roundPurgeIntervalMs);
-  retentionTimer.unref();
-  purgeRounds();
+  const retentionTimer = roles.has("jobs") ? setInterval(purgeRounds, roundPurgeIntervalMs) : undefined;
+  retentionTimer?.unref();
+  if (roles.has("jobs")) purgeRounds();
   return {
     url, metricsUrl, services, http, gateway,
     async close() {
+      draining = true;
       clearInterval(reloadTimer);
       clearInterval(retentionTimer);
       await gateway.close();

@@ -4,7 +4,7 @@
  * `croupier serve --help`) plus its own.
  */
 import { hostname, userInfo } from "node:os";
-import { ConfigError, loadConfig, type Config } from "../config/config.js";
+import { ConfigError, loadConfig, printableConfig, type Config } from "../config/config.js";
 import { buildServices, createLogger, version } from "../main.js";
 import { runServe } from "./serve.command.js";
 import { generateKey } from "../adapters/node/jwt-keys.js";
@@ -16,7 +16,8 @@ Usage:
   croupier serve [options]           serve HTTP and WebSocket (embedded mode unless DATABASE_URL is set)
   croupier serve --workers N         N worker processes sharing the port (production mode)
   croupier serve --print-config      print the effective configuration (secrets masked) and exit
-  croupier migrate [options]         apply database migrations and exit
+  croupier migrate [options]         apply database migrations (and create the first signing key if none) and exit
+                                     (--print-config: print the configuration it would use and exit)
   croupier keys rotate [options]     add a new Ed25519 signing key; older keys verify until their tokens expire
   croupier user create --username U [--email E] [--role player|dealer|operator] --password-stdin [options]
                                      create an account, for example the first operator
@@ -60,7 +61,10 @@ async function serve(argv: string[]): Promise<void> {
 }
 
 async function migrateOnly(argv: string[]): Promise<void> {
-  const services = await buildServices(loadConfig(argv), undefined, "migrate");
+  const { own, rest } = splitFlags(argv, [], ["print-config"]);
+  const config = loadConfig(rest);
+  if (own.has("print-config")) return void console.log(JSON.stringify(printableConfig(config), null, 2));
+  const services = await buildServices(config, undefined, "migrate");
   await services.close();
   console.log("migrations applied");
 }

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { envNames, flagName, logAreas, logLevels, optionSpecs, type LogArea, type LogLevel, type OptionKey, type OptionSpec } from "./options.js";
+import { envNames, flagName, logAreas, logLevels, nodeRoles, optionSpecs, type LogArea, type LogLevel, type NodeRole, type OptionKey, type OptionSpec } from "./options.js";
 
-export { logAreas, type LogArea, type LogLevel } from "./options.js";
+export { logAreas, nodeRoles, type LogArea, type LogLevel, type NodeRole } from "./options.js";
 
 /**
  * The one module that reads flags, environment and the optional JSON config file. Precedence:
@@ -10,6 +10,8 @@ export { logAreas, type LogArea, type LogLevel } from "./options.js";
  * schema in options.ts, frozen and passed down; nothing else reads process.env.
  */
 export interface Config {
+  /** Comma-separated node roles, validated at load; read them with rolesOf / hasRole. */
+  readonly roles: string;
   readonly port: number;
   readonly host: string;
   readonly dataDir: string;
@@ -103,6 +105,10 @@ export interface Config {
   readonly metricsToken: string | null;
   readonly metricsPort: number | null;
   readonly metricsHost: string;
+  readonly eventExportUrl: string | null;
+  readonly eventExportStream: string;
+  readonly eventExportSubjectPrefix: string;
+  readonly eventExportTimeoutMs: number;
   readonly trustProxy: boolean;
   readonly shutdownGraceMs: number;
 }
@@ -235,8 +241,35 @@ export function logLevelOf(config: Pick<Config, "logLevel" | "logLevels">, area:
   return (config.logLevels === null ? undefined : parseLogLevels(config.logLevels)[area]) ?? config.logLevel;
 }
 
+/** Parses `gateway,tables`; throws a ConfigError naming an unknown or repeated role. */
+export function parseRoles(text: string): ReadonlySet<NodeRole> {
+  const parts = text.split(",").map((p) => p.trim());
+  const roles = new Set<NodeRole>();
+  for (const part of parts) {
+    if (!(nodeRoles as readonly string[]).includes(part)) throw new ConfigError(`invalid roles entry "${part}": roles are ${nodeRoles.join(", ")}`);
+    if (roles.has(part as NodeRole)) throw new ConfigError(`invalid roles: ${part} is given twice`);
+    roles.add(part as NodeRole);
+  }
+  return roles;
+}
+
+export function rolesOf(config: Pick<Config, "roles">): ReadonlySet<NodeRole> {
+  return parseRoles(config.roles);
+}
+
+export function hasRole(config: Pick<Config, "roles">, role: NodeRole): boolean {
+  return rolesOf(config).has(role);
+}
+
 /** Limits that only make sense together. */
 function checkAgreement(config: Config): void {
+  const roles = parseRoles(config.roles);
+  if (config.redisUrl === null && roles.size < nodeRoles.length) {
+    throw new ConfigError(`roles ${config.roles} need REDIS_URL (and DATABASE_URL): a node alone must run every role, nodes of different roles talk through Redis`);
+  }
+  if (roles.has("gateway") && !roles.has("payments") && config.paymentsSandboxWebhookUrl === null) {
+    throw new ConfigError("a gateway without the payments role needs paymentsSandboxWebhookUrl: the sandbox's webhooks must reach a payments node, not this one");
+  }
   if (config.logLevels !== null) parseLogLevels(config.logLevels);
   if ((config.tlsCertFile === null) !== (config.tlsKeyFile === null)) {
     throw new ConfigError("tlsCertFile and tlsKeyFile must be set together");

@@ -28,7 +28,16 @@ export type LogLevel = (typeof logLevels)[number];
 export const logAreas = ["server", "http", "ws", "rooms", "payments", "redis"] as const;
 export type LogArea = (typeof logAreas)[number];
 
+/**
+ * What a node does (`roles`). gateway: sockets and the player/operator HTTP API; tables: may own rooms
+ * (take room leases); payments: provider webhooks and the outbox relay; jobs: retention, the jackpot
+ * ticker and other background work. Every node serves /healthz, /readyz and /metrics.
+ */
+export const nodeRoles = ["gateway", "tables", "payments", "jobs"] as const;
+export type NodeRole = (typeof nodeRoles)[number];
+
 export const optionSpecs = {
+  roles: { type: "string", default: nodeRoles.join(","), description: `what this node does, comma-separated: ${nodeRoles.join(", ")} (docs/OPERATIONS.md, "Roles")` },
   port: { type: "integer", default: 8080, min: 0, max: 65535, env: ["PORT"], description: "TCP port for HTTP and WebSocket" },
   host: { type: "string", default: "0.0.0.0", env: ["HOST"], description: "address to listen on" },
   dataDir: { type: "path", default: "./data", description: "folder for the embedded database and generated keys" },
@@ -100,7 +109,7 @@ export const optionSpecs = {
   slotsJackpotContributionBps: { type: "integer", default: 100, min: 0, max: 10_000, description: "share of every paid slot stake fed to the progressive jackpot, in basis points (100 = 1%)" },
   slotsJackpotTriggerOneIn: { type: "integer", default: 5_000_000, min: 0, max: 9_007_199_254_740_991, description: "a paid slot spin wins the jackpot with probability 1 in this; 0 never triggers it" },
   slotsJackpotSeedMinor: { type: "integer", default: 100_000, min: 0, max: 1_000_000_000_000, description: "the house tops the jackpot pool up to this after every spin and win, in minor units (100000 = 1000.00 EUR)" },
-  jackpotTickerIntervalMs: { type: "integer", default: 250, min: 50, max: 60_000, description: "how often the lobby owner publishes changed jackpot totals into lobby:main" },
+  jackpotTickerIntervalMs: { type: "integer", default: 250, min: 50, max: 60_000, description: "how often the jobs node running the jackpot ticker publishes changed jackpot totals into lobby:main" },
   ledgerBatchOpsMax: { type: "integer", default: 200, min: 1, max: 10_000, description: "most ledger operations committed in one transaction" },
   ledgerBatchWaitMs: { type: "integer", default: 2, min: 0, max: 1_000, description: "longest a ledger operation waits for companions before its batch starts" },
   ledgerBatchesInFlightMax: { type: "integer", default: 4, min: 1, max: 64, description: "ledger batches committing at once, each on its own connection (embedded: 1)" },
@@ -120,6 +129,10 @@ export const optionSpecs = {
   metricsToken: { type: "string", default: null, secret: true, description: "bearer token /metrics demands (Authorization: Bearer <token>, 16+ characters); unset means /metrics is open to whoever reaches its listener" },
   metricsPort: { type: "integer", default: null, min: 0, max: 65535, description: "serve /metrics only on this port (on metricsHost), not on the public port; unset means on the public port" },
   metricsHost: { type: "string", default: "127.0.0.1", description: "address the metricsPort listener binds to (e.g. an internal network's)" },
+  eventExportUrl: { type: "url", default: null, secret: true, description: "NATS JetStream URL (nats://host:4222) the payments nodes' outbox exports events to (docs/EVENTS.md); unset: events go only to the in-process bus" },
+  eventExportStream: { type: "string", default: "CROUPIER_EVENTS", description: "JetStream stream of exported events, created if missing" },
+  eventExportSubjectPrefix: { type: "string", default: "croupier.events", description: "subject of an exported event: this, a dot, and its type" },
+  eventExportTimeoutMs: { type: "integer", default: 2_000, min: 100, max: 60_000, description: "longest an export waits for the stream's acknowledgement before the outbox retries it later" },
   trustProxy: { type: "boolean", default: false, description: "take the client address from X-Forwarded-For" },
   shutdownGraceMs: { type: "integer", default: 10_000, min: 0, max: 600_000, description: "time to finish requests on SIGTERM" },
 } as const satisfies Record<string, OptionSpec>;

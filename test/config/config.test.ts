@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConfigError, loadConfig, logLevelOf, optionsHelp, parseLogLevels, printableConfig, sandboxPaymentsEnabled } from "../../src/config/config.js";
+import { ConfigError, hasRole, loadConfig, logLevelOf, optionsHelp, parseLogLevels, printableConfig, rolesOf, sandboxPaymentsEnabled } from "../../src/config/config.js";
 import { optionSpecs } from "../../src/config/options.js";
 
 function configFile(content: unknown): string {
@@ -98,6 +98,29 @@ describe("printableConfig", () => {
     expect(shown).not.toContain("s3cret");
     expect(shown).not.toContain("hunter2");
     expect(shown).toContain("postgres://app:****@db:5432/casino");
+  });
+});
+
+describe("roles", () => {
+  it("runs every role by default and takes a subset from --roles or CROUPIER_ROLES", () => {
+    expect([...rolesOf(loadConfig([], {}))]).toEqual(["gateway", "tables", "payments", "jobs"]);
+    const production = { DATABASE_URL: "postgres://db/casino", REDIS_URL: "redis://redis:6379", CROUPIER_PAYMENTS_SANDBOX_WEBHOOK_URL: "http://payments:8080/v1/payments/webhooks/sandbox" };
+    const gateway = loadConfig(["--roles", "gateway"], production);
+    expect(hasRole(gateway, "gateway")).toBe(true);
+    expect(hasRole(gateway, "tables")).toBe(false);
+    expect([...rolesOf(loadConfig([], { ...production, CROUPIER_ROLES: "payments, jobs" }))]).toEqual(["payments", "jobs"]);
+  });
+
+  it("needs Redis for anything but every role, and a payments node's webhook address on a gateway without payments", () => {
+    expect(() => loadConfig(["--roles", "gateway,tables"], { DATABASE_URL: "postgres://db/casino" })).toThrow(/roles gateway,tables need REDIS_URL/);
+    expect(() => loadConfig(["--roles", "gateway,tables"], { DATABASE_URL: "postgres://db/casino", REDIS_URL: "redis://r:6379" })).toThrow(/needs paymentsSandboxWebhookUrl/);
+    expect(rolesOf(loadConfig(["--roles", "tables"], { DATABASE_URL: "postgres://db/casino", REDIS_URL: "redis://r:6379" })).has("tables")).toBe(true);
+  });
+
+  it("refuses an unknown, empty or repeated role, naming it", () => {
+    expect(() => loadConfig(["--roles", "gateway,croupier"], {})).toThrow(/invalid roles entry "croupier": roles are gateway, tables, payments, jobs/);
+    expect(() => loadConfig(["--roles", "gateway,"], {})).toThrow(ConfigError);
+    expect(() => loadConfig(["--roles", "tables,tables"], {})).toThrow(/tables is given twice/);
   });
 });
 

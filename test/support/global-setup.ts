@@ -3,7 +3,8 @@ import pg from "pg";
 import { Redis } from "ioredis";
 import { randomBytes } from "node:crypto";
 import type { TestProject } from "vitest/node";
-import { adminDatabaseUrl, isCi, redisUrl } from "./env.js";
+import { connect as connectNats } from "nats";
+import { adminDatabaseUrl, isCi, natsUrl, redisUrl } from "./env.js";
 
 async function probePostgres(): Promise<string | null> {
   const client = new pg.Client({ connectionString: adminDatabaseUrl, connectionTimeoutMillis: 2000 });
@@ -28,6 +29,34 @@ async function probeRedis(): Promise<string | null> {
     return (error as Error).message;
   } finally {
     redis.disconnect();
+  }
+}
+
+/** NATS with JetStream enabled (the event export's contract suite needs it). */
+async function probeNats(): Promise<string | null> {
+  try {
+    const url = new URL(natsUrl);
+    const nc = await connectNats({ servers: `${url.hostname}:${url.port || "4222"}`, timeout: 2000, reconnect: false });
+    try {
+      await (await nc.jetstreamManager()).getAccountInfo();
+      return null;
+    } finally {
+      await nc.close();
+    }
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+/** Streams the run created are named after the run id. */
+async function deleteRunStreams(id: string): Promise<void> {
+  const url = new URL(natsUrl);
+  const nc = await connectNats({ servers: `${url.hostname}:${url.port || "4222"}`, timeout: 2000, reconnect: false });
+  try {
+    const jsm = await nc.jetstreamManager();
+    for await (const name of jsm.streams.names()) if (name.includes(id)) await jsm.streams.delete(name);
+  } finally {
+    await nc.close();
   }
 }
 
@@ -59,7 +88,7 @@ async function deleteRunKeys(id: string): Promise<void> {
 
 declare module "vitest" {
   export interface ProvidedContext {
-    croupierServices: { runId: string; postgres: string; redis: string };
+    croupierServices: { runId: string; postgres: string; redis: string; nats: string };
   }
 }
 
@@ -68,7 +97,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   process.env.CROUPIER_TEST_RUN_ID = id;
   const pgReason = await probePostgres();
   const redisReason = await probeRedis();
-  for (const [name, reason] of [["postgres", pgReason], ["redis", redisReason]] as const) {
+  const natsReason = await probeNats();
+  for (const [name, reason] of [["postgres", pgReason], ["redis", redisReason], ["nats", natsReason]] as const) {
     if (reason === null) {
       process.env[`CROUPIER_TEST_${name.toUpperCase()}`] = "1";
       continue;
@@ -77,9 +107,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     process.env[`CROUPIER_TEST_${name.toUpperCase()}`] = reason;
     console.warn(`[croupier tests] skipping ${name} suites: ${name} unreachable (${reason})`);
   }
-  project.provide("croupierServices", { runId: id, postgres: pgReason ?? "1", redis: redisReason ?? "1" });
+  project.provide("croupierServices", { runId: id, postgres: pgReason ?? "1", redis: redisReason ?? "1", nats: natsReason ?? "1" });
   return async () => {
     if (pgReason === null) await dropRunDatabases(id);
     if (redisReason === null) await deleteRunKeys(id);
+    if (natsReason === null) await deleteRunStreams(id);
   };
 }

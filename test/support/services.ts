@@ -7,10 +7,10 @@ import { inject } from "vitest";
 
 import { adminDatabaseUrl } from "./env.js";
 
-export { adminDatabaseUrl, isCi, redisUrl } from "./env.js";
+export { adminDatabaseUrl, isCi, natsUrl, redisUrl } from "./env.js";
 
 /** Decided once by the global setup: "1" when reachable, otherwise the reason it is not. */
-export function serviceAvailable(name: "postgres" | "redis"): boolean {
+export function serviceAvailable(name: "postgres" | "redis" | "nats"): boolean {
   return inject("croupierServices")[name] === "1";
 }
 

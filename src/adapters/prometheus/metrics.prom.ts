@@ -45,3 +45,27 @@ export function createPromMetrics(registry: Registry): Metrics {
     busMessageRefused: () => busRefused.inc(),
   };
 }
+
+/** `croupier_node_role{role} 1` for each role this node runs: join a node's series on `instance` to tell roles apart. */
+export function registerNodeRoles(registry: Registry, roles: Iterable<string>): void {
+  const gauge = new Gauge({ name: "croupier_node_role", help: "the roles this node runs (1 each)", labelNames: ["role"] as const, registers: [registry] });
+  for (const role of roles) gauge.set({ role }, 1);
+}
+
+/**
+ * The payments outbox's backlog, read from the database when Prometheus scrapes: entries waiting for
+ * delivery (payouts, releases, exported events) and entries parked for an operator. A stream that is
+ * down or slow shows here, never on a bet.
+ */
+export function registerOutboxMetrics(registry: Registry, backlog: () => Promise<{ readonly waiting: number; readonly parked: number }>): void {
+  new Gauge({
+    name: "croupier_outbox_entries", help: "payments outbox entries by state (waiting: not yet delivered; parked: given up, for an operator)", labelNames: ["state"] as const, registers: [registry],
+    async collect() {
+      // A database that does not answer makes the backlog unknown (NaN), not the whole scrape fail;
+      // /readyz and the database's own metrics say why.
+      const { waiting, parked } = await backlog().catch(() => ({ waiting: Number.NaN, parked: Number.NaN }));
+      this.set({ state: "waiting" }, waiting);
+      this.set({ state: "parked" }, parked);
+    },
+  });
+}

@@ -28,9 +28,12 @@ export interface TickerRooms {
 
 /**
  * Publishes every pool's total into the lobby, several times a second, when it changed. Every node
- * runs one, but only the node that owns the lobby room reads and publishes: N nodes cost one indexed
- * read per pool per tick, not N. Every node watches the room, so when its owner dies another takes it
- * over and its ticker carries on. The total is read from the ledger, which is the truth: a spin on any
+ * running the jobs role runs one, but only one of them reads and publishes: the node that `leads`
+ * (by default the lobby room's owner; with node roles, the holder of the ticker's job lease, which
+ * publishes through the room's owner wherever it is). N nodes cost one indexed read per pool per
+ * tick, not N. Every ticker watches the room, so when its owner dies another node takes it over and
+ * the ticker carries on. An overlap of two leaders publishes nothing twice: the lobby refuses an
+ * unchanged total. The total is read from the ledger, which is the truth: a spin on any
  * node shows at the next tick after its commit.
  */
 export class JackpotTicker {
@@ -43,7 +46,11 @@ export class JackpotTicker {
   private readonly instance = `${Date.now().toString(36)}`;
 
   constructor(
-    private readonly deps: { rooms: TickerRooms; wallet: Pick<Wallet, "jackpotTotal">; metrics: Pick<Metrics, "jackpotTotal">; nodeId: string },
+    private readonly deps: {
+      rooms: TickerRooms; wallet: Pick<Wallet, "jackpotTotal">; metrics: Pick<Metrics, "jackpotTotal">; nodeId: string;
+      /** Whether this node publishes now; default: it owns the room. */
+      leads?: () => Promise<boolean>;
+    },
     private readonly options: JackpotTickerOptions,
   ) {}
 
@@ -66,7 +73,7 @@ export class JackpotTicker {
     if (this.running) return;
     this.running = true;
     try {
-      if (!this.deps.rooms.isOwner(this.options.room)) {
+      if (!(await (this.deps.leads?.() ?? this.deps.rooms.isOwner(this.options.room)))) {
         this.published.clear();
         return;
       }

@@ -5,6 +5,8 @@ import type { Bus } from "../ports/bus.js";
 import type { Clock } from "../ports/clock.js";
 import type { LedgerStore } from "../ports/ledger-store.js";
 import type { PaymentEvent, PaymentProvider } from "../ports/payment-provider.js";
+import type { EventExport } from "../ports/event-export.js";
+import type { PaymentExportEvent } from "../../protocol/events.schemas.js";
 import { systemOwners, type Wallet } from "../wallet/index.js";
 import { isLedgerFailureStatus, ledgerError, parseMoneyInput } from "./money-input.js";
 import { OutboxRelay, type DeliveryResult, type OutboxRelayLimits, type RelayLog } from "./outbox-relay.js";
@@ -42,6 +44,8 @@ export interface PaymentsDeps {
   readonly ledger: LedgerStore;
   readonly provider: PaymentProvider;
   readonly bus: Bus;
+  /** Where deposit and withdrawal events are exported for analytics (docs/EVENTS.md); none: the bus only. */
+  readonly events?: EventExport;
   readonly clock: Clock;
   readonly log: RelayLog;
   readonly limits: PaymentsLimits;
@@ -84,7 +88,12 @@ export class Payments {
       "withdrawal.hold": (entry) => this.hold(entry),
       "withdrawal.payout": (entry) => this.payout(entry),
       "withdrawal.release": (entry) => this.release(entry),
+      // Exported first: a failed export is retried by the relay, and the bus is at most once anyway.
       event: async (entry) => {
+        if (deps.events !== undefined) {
+          const { id, type } = JSON.parse(entry.payload) as { id: string; type: string };
+          await deps.events.publish({ id, type, payload: entry.payload });
+        }
         await deps.bus.publish(walletEventsChannel, entry.payload);
         return { status: "done" };
       },
@@ -388,9 +397,9 @@ export class Payments {
 
   // ---- helpers ---------------------------------------------------------------------------------
 
-  private event(type: string, subjectId: string, userId: string, currency: string, amount: bigint): NewOutboxEntry {
+  private event(type: PaymentExportEvent["type"], subjectId: string, userId: string, currency: string, amount: bigint): NewOutboxEntry {
     const code = findCurrency(currency);
-    const payload = { id: `${type}:${subjectId}`, type, subjectId, userId, currency, amount: code === null ? amount.toString() : formatAmount(amount, code), atMs: this.deps.clock.nowMs() };
+    const payload: PaymentExportEvent = { id: `${type}:${subjectId}`, type, subjectId, userId, currency, amount: code === null ? amount.toString() : formatAmount(amount, code), atMs: this.deps.clock.nowMs() };
     return { kind: "event", subjectId, payload: JSON.stringify(payload) };
   }
 

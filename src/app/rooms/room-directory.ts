@@ -14,16 +14,26 @@ export interface DirectoryLimits extends HostLimits {
   readonly pendingRequestsMax: number;
 }
 
+/** hostsRooms false: a node that never takes a room lease (a gateway without the tables role). */
+export interface DirectoryOptions {
+  readonly hostsRooms: boolean;
+}
+
 interface Pending { resolve: (reply: HostReply, ownerMs: number | undefined) => void; timer: ReturnType<typeof setTimeout> }
 interface Owned { host: RoomHost; unsubscribe: () => Promise<void> }
+interface RemoteRequest { replyTo: string; correlation: string; request: HostRequest }
 
 const requestChannel = (room: string) => `room.requests.${room}`;
 const replyChannel = (nodeId: string) => `node.replies.${nodeId}`;
+/** Rooms nobody owns, offered to the nodes that host rooms; the first to take the lease serves. */
+const claimChannel = "rooms.claims";
 
 /**
  * Which node owns which room, and the way to it. A node hosts a room when it finds the room's lease
  * free (on first use, or after the owner died and the lease expired); requests for a room owned
- * elsewhere travel over the bus to the owner and the reply comes back to this node.
+ * elsewhere travel over the bus to the owner and the reply comes back to this node. A node that
+ * hosts no rooms offers a room without an owner on the claims channel instead (with the request, if
+ * there is one); a hosting node takes the lease and serves it, as it would on first use.
  */
 export class RoomDirectory {
   private readonly owned = new Map<string, Owned>();
@@ -35,6 +45,7 @@ export class RoomDirectory {
   private ticking = false;
   private timer: ReturnType<typeof setInterval> | null = null;
   private stopReplies: (() => Promise<void>) | null = null;
+  private stopClaims: (() => Promise<void>) | null = null;
 
   constructor(
     readonly nodeId: string,
@@ -47,6 +58,7 @@ export class RoomDirectory {
     private readonly effects: EffectRunner = async (room) => {
       throw new Error(`room ${room} asked for an effect but this node runs none`);
     },
+    private readonly options: DirectoryOptions = { hostsRooms: true },
     private readonly stages: StageObserver = silentStages,
   ) {}
 
@@ -59,6 +71,7 @@ export class RoomDirectory {
       this.pending.delete(correlation);
       pending.resolve(reply, typeof ownerMs === "number" ? ownerMs : undefined);
     });
+    if (this.options.hostsRooms) this.stopClaims = await this.bus.subscribe(claimChannel, (message) => void this.claimed(message));
     // Renewing at a third of the lease leaves two chances before it lapses.
     this.timer = setInterval(() => background(this.tick(), "rooms.lease-renewal"), Math.max(50, Math.floor(this.limits.leaseTtlMs / 3)));
     this.timer.unref();
@@ -67,6 +80,7 @@ export class RoomDirectory {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.stopReplies?.();
+    await this.stopClaims?.();
     for (const [room, owned] of this.owned) {
       owned.host.stop();
       await owned.unsubscribe();
@@ -101,16 +115,21 @@ export class RoomDirectory {
   }
 
   async submit(room: string, request: HostRequest): Promise<HostReply> {
+    if (!this.options.hostsRooms) return this.sendToOwner(room, request, (await this.lease.holder(room)) === null ? claimChannel : requestChannel(room));
     const host = this.owned.get(room)?.host ?? (await this.ensureHosted(room));
     if (host !== null && !host.isStopped) {
       if (request.type === "action") this.stages("route", 0);
       return host.submit(request);
     }
-    return this.sendToOwner(room, request);
+    return this.sendToOwner(room, request, requestChannel(room));
   }
 
   /** Hosts the room here if nobody holds its lease; returns the local host or null when another node owns it. */
   async ensureHosted(room: string): Promise<RoomHost | null> {
+    if (!this.options.hostsRooms) {
+      if (this.behaviorOf(room) !== undefined && (await this.lease.holder(room)) === null) await this.bus.publish(claimChannel, JSON.stringify({ room }));
+      return null;
+    }
     const current = this.owned.get(room);
     if (current !== undefined && !current.host.isStopped) return current.host;
     const opening = this.opening.get(room);
@@ -131,15 +150,22 @@ export class RoomDirectory {
     return host;
   }
 
-  private async serveRemote(host: RoomHost, message: string): Promise<void> {
-    const { replyTo, correlation, request } = JSON.parse(message) as { replyTo: string; correlation: string; request: HostRequest };
+  /** A room offered by a node that hosts none: take it if free, and serve the request it carries if this node owns it now. */
+  private async claimed(message: string): Promise<void> {
+    const { room, request } = JSON.parse(message) as { room: string; request?: RemoteRequest };
+    const host = await this.ensureHosted(room).catch(() => null);
+    if (host !== null && request !== undefined) await this.serveRemote(host, request);
+  }
+
+  private async serveRemote(host: RoomHost, message: string | RemoteRequest): Promise<void> {
+    const { replyTo, correlation, request } = typeof message === "string" ? JSON.parse(message) as RemoteRequest : message;
     const started = performance.now();
     const reply = await host.submit(request);
     // The owner's own time travels back, so the requester can tell the route from the work.
     await this.bus.publish(replyChannel(replyTo), JSON.stringify({ correlation, reply, ownerMs: performance.now() - started }));
   }
 
-  private sendToOwner(room: string, request: HostRequest): Promise<HostReply> {
+  private sendToOwner(room: string, request: HostRequest, channel: string): Promise<HostReply> {
     if (this.pending.size >= this.limits.pendingRequestsMax) return Promise.resolve({ ok: false, error: "ROOM_UNAVAILABLE", details: ["too many requests in flight"] });
     const correlation = `${this.nodeId}:${++this.correlation}`;
     const sent = performance.now();
@@ -154,7 +180,8 @@ export class RoomDirectory {
         resolve(reply);
       };
       this.pending.set(correlation, { resolve: answer, timer });
-      background(this.bus.publish(requestChannel(room), JSON.stringify({ replyTo: this.nodeId, correlation, request })), "rooms.request-publish");
+      const remote: RemoteRequest = { replyTo: this.nodeId, correlation, request };
+      background(this.bus.publish(channel, JSON.stringify(channel === claimChannel ? { room, request: remote } : remote)), "rooms.request-publish");
     });
   }
 

@@ -16,6 +16,8 @@ import { registerWebStatic } from "./web-static.js";
 
 export interface ReadinessReport {
   readonly ready: boolean;
+  /** The node's roles (docs/OPERATIONS.md "Roles"); each also has a check of its own. */
+  readonly roles?: readonly string[];
   readonly checks: Readonly<Record<string, string>>;
 }
 
@@ -42,6 +44,12 @@ export interface HttpServerDeps {
   readonly audit: AuditTrail;
   /** The built web pages served at / and /console (default dist/web); null serves none. */
   readonly webDir?: string | null;
+  /**
+   * Which endpoints besides health, readiness, metrics and JWKS this node serves: `api` the player and
+   * operator API (the gateway role), `webhooks` the payment provider's webhooks (the payments role).
+   * Default both.
+   */
+  readonly serves?: { readonly api: boolean; readonly webhooks: boolean };
 }
 
 /** Longer than any path parameter a schema accepts (round ids: 200), so the schema, not the router, refuses one. */
@@ -123,13 +131,18 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((_request, reply) => sendError(reply, "ROUTE_NOT_FOUND"));
 
-  registerAuthRoutes(app, deps.auth);
-  registerAuditRoutes(app, { auth: deps.auth, audit: deps.audit });
+  const serves = deps.serves ?? { api: true, webhooks: true };
+  if (serves.api) {
+    registerAuthRoutes(app, deps.auth);
+    registerAuditRoutes(app, { auth: deps.auth, audit: deps.audit });
+  }
   if (deps.money !== undefined) {
     const money = { ...deps.money, auth: deps.auth };
-    registerWalletRoutes(app, money);
-    registerOperatorRoutes(app, { ...money, audit: deps.audit });
-    await registerPaymentsRoutes(app, money);
+    if (serves.api) {
+      registerWalletRoutes(app, money);
+      registerOperatorRoutes(app, { ...money, audit: deps.audit });
+    }
+    await registerPaymentsRoutes(app, money, serves);
   }
 
   if (deps.webDir !== null) await registerWebStatic(app, deps.webDir);

@@ -16,11 +16,11 @@ export interface PaymentsHttpDeps extends WalletHttpDeps {
   readonly signatureHeader: string;
 }
 
-/** Provider-facing endpoints: the sandbox's card tokenization, and webhooks. */
-export async function registerPaymentsRoutes(app: FastifyInstance, deps: PaymentsHttpDeps): Promise<void> {
+/** Provider-facing endpoints: the sandbox's card tokenization (part of the player API), and webhooks. */
+export async function registerPaymentsRoutes(app: FastifyInstance, deps: PaymentsHttpDeps, serves = { api: true, webhooks: true }): Promise<void> {
   const { payments, tokenizer } = deps;
 
-  if (tokenizer !== null) {
+  if (tokenizer !== null && serves.api) {
     app.post("/v1/payments/sandbox/tokens", {
       schema: { tags: ["payments"], summary: "Sandbox only: turn a test card into a token (the number is kept nowhere)", security: bearer, body: CardTokenRequest, response: { 201: CardToken, ...walletErrorResponses } },
       preHandler: requireAuth(deps.auth),
@@ -31,6 +31,7 @@ export async function registerPaymentsRoutes(app: FastifyInstance, deps: Payment
     });
   }
 
+  if (!serves.webhooks) return;
   // The signature covers the exact bytes sent, so this route keeps the body as text: a parsed and
   // re-serialized object would not verify.
   await app.register(async (scope) => {
