@@ -9,7 +9,9 @@ import { pino, type Logger } from "pino";
 import { Redis } from "ioredis";
 import type { FastifyInstance } from "fastify";
 import { logLevelOf, type Config, type LogArea } from "./config/config.js";
-import { AuthService } from "./app/auth/auth.service.js";
+import { AuthService, registerAccount, type NewAccount } from "./app/auth/auth.service.js";
+import type { Outcome } from "./app/outcome.js";
+import type { User } from "./protocol/auth.schemas.js";
 import { SessionGuard } from "./app/auth/session-guard.js";
 import type { Bus } from "./app/ports/bus.js";
 import type { ThrottleStore } from "./app/ports/throttle-store.js";
@@ -169,8 +171,43 @@ function buildPayments(config: Config, db: SqlDb, ledger: LedgerStore, wallet: W
   return { payments, sandbox };
 }
 
+export interface AdminServices {
+  readonly db: SqlDb;
+  createAccount(input: NewAccount): Promise<Outcome<User>>;
+  close(): Promise<void>;
+}
+
 /**
- * Everything but the network listener: used by `serve` and by the admin commands. In embedded mode the
+ * What `migrate` and `user create` need: the database, migrated, and nothing else — no Redis, no
+ * signing keys, no sandbox secret written into the folder the command runs from. In embedded mode
+ * the data folder is locked first, as for `serve`.
+ */
+export async function buildAdminServices(config: Config, logger: Logger, command: string): Promise<AdminServices> {
+  const lock = config.databaseUrl === null ? lockDataDir(config.dataDir, `croupier ${command}`) : null;
+  let db: SqlDb | null = null;
+  try {
+    db = await openDb(config);
+    const migration = await migrate(db);
+    areaLogger(logger, config, "server").info({ applied: migration.applied, schemaVersion: migration.current }, "database migrated");
+  } catch (error) {
+    await db?.close();
+    lock?.release();
+    throw error;
+  }
+  const opened = db;
+  const hasher = new Argon2PasswordHasher({ memoryKib: config.argon2MemoryKib, iterations: config.argon2Iterations });
+  return {
+    db: opened,
+    createAccount: (input) => registerAccount({ store: new SqlAccountStore(opened), hasher, limits: { ...config, passwordLengthMax } }, input),
+    async close() {
+      await opened.close();
+      lock?.release();
+    },
+  };
+}
+
+/**
+ * Everything but the network listener: used by `serve`. In embedded mode the
  * data folder is locked first (`command` names this process to a second one that finds it locked).
  */
 export async function buildServices(config: Config, logger: Logger = createLogger(config), command = "serve"): Promise<Services> {

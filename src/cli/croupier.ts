@@ -4,7 +4,7 @@
  * `croupier serve --help`) plus its own.
  */
 import { ConfigError, loadConfig, type Config } from "../config/config.js";
-import { buildServices, createLogger, version } from "../main.js";
+import { buildAdminServices, createLogger, version } from "../main.js";
 import { runServe } from "./serve.command.js";
 import { generateKey } from "../adapters/node/jwt-keys.js";
 import { roles, type Role } from "../protocol/auth.schemas.js";
@@ -56,7 +56,8 @@ async function serve(argv: string[]): Promise<void> {
 }
 
 async function migrateOnly(argv: string[]): Promise<void> {
-  const services = await buildServices(loadConfig(argv), undefined, "migrate");
+  const config = loadConfig(argv);
+  const services = await buildAdminServices(config, createLogger(config), "migrate");
   await services.close();
   console.log("migrations applied");
 }
@@ -80,9 +81,13 @@ async function user(argv: string[]): Promise<void> {
   if (!own.has("password-stdin")) throw new ConfigError("user create reads the password from standard input: pass --password-stdin");
   const password = await readStdin();
   const email = own.get("email");
-  const services = await buildServices(loadConfig(rest), createLogger({ ...loadConfig(rest), logLevel: "warn" }), "user create");
+  const config = { ...loadConfig(rest), logLevel: "warn" as const };
+  const services = await buildAdminServices(config, createLogger(config), "user create");
   try {
-    const outcome = await services.auth.register({ username, email: typeof email === "string" ? email : undefined, password, roles: role === "player" ? ["player"] : [role, "player"] });
+    const outcome = await services.createAccount({ username, email: typeof email === "string" ? email : undefined, password, roles: role === "player" ? ["player"] : [role, "player"] });
+    if (!outcome.ok && outcome.error === "AUTH_ACCOUNT_EXISTS") {
+      throw new ConfigError(`${outcome.error}: an account named "${username}"${typeof email === "string" ? ` or with email "${email}"` : ""} already exists`);
+    }
     if (!outcome.ok) throw new ConfigError(`${outcome.error}: ${outcome.details?.join("; ") ?? "refused"}`);
     console.log(`created ${role} ${outcome.value.username} (${outcome.value.id})`);
   } finally {

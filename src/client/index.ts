@@ -10,4 +10,5 @@ export { backoffDelayMs, defaultBackoff, type BackoffOptions } from "./backoff.j
 export { bestSample, sampleOf, type ClockEstimate, type ClockSample } from "./clock-sync.js";
 export type { WebSocketConstructor, WebSocketLike } from "./socket.js";
 export type { Listener } from "./emitter.js";
+export { cardName, formatMinor } from "./display.js";
 export { followJackpots, jackpotTotalOf, jackpotTotalsOf, type JackpotTotal } from "./jackpot.js";

@@ -1,11 +1,15 @@
 // The `croupier` command as a user runs it: help, configuration errors, print-config, bootstrap.
 import { describe, expect, it } from "vitest";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { optionSpecs, flagName } from "../../src/config/options.js";
 import { fastHashFlags, runCroupier, serveCroupier } from "../support/process.js";
 import { call } from "../support/http.js";
+import { createPostgresDatabase, dropPostgresDatabase } from "../support/databases.js";
+import { redisUrl, serviceAvailable } from "../support/services.js";
+
+const production = serviceAvailable("postgres") && serviceAvailable("redis");
 
 const tempDir = () => mkdtempSync(join(tmpdir(), "croupier-cli-"));
 
@@ -50,6 +54,8 @@ describe("croupier command", () => {
     const weak = await runCroupier(["user", "create", "--username", "boss2", "--password-stdin", "--data-dir", dataDir, ...fastHashFlags], { stdin: "weak" });
     expect(weak.code).toBe(2);
     expect(weak.stderr).toContain("AUTH_PASSWORD_POLICY");
+    const again = await runCroupier(["user", "create", "--username", "boss", "--password-stdin", "--data-dir", dataDir, ...fastHashFlags], { stdin: "another password 2\n" });
+    expect([again.code, again.stdout, again.stderr.trim()]).toEqual([2, "", 'croupier: AUTH_ACCOUNT_EXISTS: an account named "boss" already exists']);
 
     const server = await serveCroupier(["--data-dir", dataDir, "--log-level", "warn"]);
     try {
@@ -60,7 +66,7 @@ describe("croupier command", () => {
     } finally {
       await server.stop();
     }
-  });
+  }, 480_000);
 
   it("refuses a second process on one embedded data folder, naming the first; a dead owner's lock is taken over", async () => {
     const dataDir = tempDir();
@@ -92,6 +98,22 @@ describe("croupier command", () => {
     } finally {
       await server.stop();
       await restarted?.stop();
+    }
+  }, 240_000);
+
+  it.skipIf(!production)("migrate and user create in production mode exit 0 with Redis configured and write nothing into the folder they run from", async () => {
+    const databaseUrl = await createPostgresDatabase();
+    const cwd = tempDir();
+    try {
+      const env = { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl };
+      const runs = await Promise.all([0, 1, 2].map(() => runCroupier(["migrate"], { env, cwd })));
+      for (const run of runs) expect([run.code, run.stderr]).toEqual([0, ""]);
+      const created = await runCroupier(["user", "create", "--username", "ops", "--role", "operator", "--password-stdin", ...fastHashFlags], { env, cwd, stdin: "operator password 1\n" });
+      expect([created.code, created.stderr]).toEqual([0, ""]);
+      expect(created.stdout).toContain("created operator ops");
+      expect(readdirSync(cwd)).toEqual([]);
+    } finally {
+      await dropPostgresDatabase(databaseUrl);
     }
   }, 240_000);
 });

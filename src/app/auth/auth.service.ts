@@ -45,21 +45,28 @@ export function normalizeLogin(login: string): string {
   return login.trim().toLowerCase();
 }
 
+export interface NewAccount { readonly username: string; readonly email?: string | undefined; readonly password: string; readonly roles?: readonly Role[] }
+
+/** Creates an account: the password policy, then the hash. Needs no keys or sessions (`croupier user create` uses it alone). */
+export async function registerAccount(deps: Pick<AuthDeps, "store" | "hasher"> & { readonly limits: Pick<AuthLimits, "passwordLengthMin" | "passwordLengthMax"> }, input: NewAccount): Promise<Outcome<User>> {
+  const { limits, hasher, store } = deps;
+  const problems = checkPassword(input.password, input.username, { lengthMin: limits.passwordLengthMin, lengthMax: limits.passwordLengthMax });
+  if (problems.length > 0) return failure("AUTH_PASSWORD_POLICY", { details: problems });
+  const user = await store.createUser({
+    username: normalizeLogin(input.username),
+    email: input.email === undefined ? null : normalizeLogin(input.email),
+    passwordHash: await hasher.hash(input.password),
+    roles: input.roles ?? ["player"],
+  });
+  return user === null ? failure("AUTH_ACCOUNT_EXISTS") : success(toUser(user));
+}
+
 /** Accounts and sessions: the use cases behind /v1/auth/* and every authenticated request. */
 export class AuthService {
   constructor(private readonly deps: AuthDeps) {}
 
-  async register(input: { username: string; email?: string | undefined; password: string; roles?: readonly Role[] }): Promise<Outcome<User>> {
-    const { limits, hasher, store } = this.deps;
-    const problems = checkPassword(input.password, input.username, { lengthMin: limits.passwordLengthMin, lengthMax: limits.passwordLengthMax });
-    if (problems.length > 0) return failure("AUTH_PASSWORD_POLICY", { details: problems });
-    const user = await store.createUser({
-      username: normalizeLogin(input.username),
-      email: input.email === undefined ? null : normalizeLogin(input.email),
-      passwordHash: await hasher.hash(input.password),
-      roles: input.roles ?? ["player"],
-    });
-    return user === null ? failure("AUTH_ACCOUNT_EXISTS") : success(toUser(user));
+  register(input: NewAccount): Promise<Outcome<User>> {
+    return registerAccount(this.deps, input);
   }
 
   async login(input: { login: string; password: string; deviceId?: string | undefined; clientAddress: string }): Promise<Outcome<TokenPair>> {
