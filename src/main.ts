@@ -126,6 +126,41 @@ async function openDb(config: Config): Promise<SqlDb> {
   });
 }
 
+/** The outside world refused to start (a busy port, an unreachable database or Redis): one line that names the option. */
+export class StartupError extends Error {
+  override readonly name = "StartupError";
+}
+
+function hostOf(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.hostname}:${parsed.port === "" ? "(default port)" : parsed.port}`;
+}
+
+/** Opens and migrates the database; an unreachable PostgreSQL is a StartupError naming databaseUrl. */
+async function openMigrated(config: Config): Promise<{ db: SqlDb; migration: Awaited<ReturnType<typeof migrate>> }> {
+  const db = await openDb(config);
+  try {
+    return { db, migration: await migrate(db) };
+  } catch (error) {
+    await db.close().catch(() => undefined);
+    const code = (error as { code?: string }).code;
+    if (config.databaseUrl !== null && (code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "ETIMEDOUT" || code === "EAI_AGAIN" || code === "28P01" || code === "3D000")) {
+      throw new StartupError(`cannot use the database of databaseUrl (DATABASE_URL) at ${hostOf(config.databaseUrl)}: ${(error as Error).message} (${code}). Start PostgreSQL there, or fix DATABASE_URL (unset it for the embedded database)`);
+    }
+    throw error;
+  }
+}
+
+/** Redis must answer before anything relies on it: an unreachable one is a StartupError naming redisUrl. */
+async function checkRedis(redis: Redis, url: string): Promise<void> {
+  try {
+    await withTimeout(redis.ping(), readinessTimeoutMs * 2);
+  } catch (error) {
+    redis.disconnect();
+    throw new StartupError(`cannot reach Redis of redisUrl (REDIS_URL) at ${hostOf(url)}: ${(error as Error).message.replace(/\.+$/, "")}. Start Redis there, or fix REDIS_URL`);
+  }
+}
+
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref())]);
 }
@@ -184,17 +219,15 @@ export interface AdminServices {
  */
 export async function buildAdminServices(config: Config, logger: Logger, command: string): Promise<AdminServices> {
   const lock = config.databaseUrl === null ? lockDataDir(config.dataDir, `croupier ${command}`) : null;
-  let db: SqlDb | null = null;
+  let opened: SqlDb;
   try {
-    db = await openDb(config);
-    const migration = await migrate(db);
+    const { db, migration } = await openMigrated(config);
     areaLogger(logger, config, "server").info({ applied: migration.applied, schemaVersion: migration.current }, "database migrated");
+    opened = db;
   } catch (error) {
-    await db?.close();
     lock?.release();
     throw error;
   }
-  const opened = db;
   const hasher = new Argon2PasswordHasher({ memoryKib: config.argon2MemoryKib, iterations: config.argon2Iterations });
   return {
     db: opened,
@@ -224,14 +257,17 @@ async function buildUnlocked(config: Config, logger: Logger, unlock: () => void)
   const mode = config.databaseUrl === null ? "embedded" : "production";
   const registry = new Registry();
   const metrics = createPromMetrics(registry);
-  const db = await openDb(config);
-  const migration = await migrate(db);
+  const { db, migration } = await openMigrated(config);
   const serverLog = areaLogger(logger, config, "server");
   serverLog.info({ applied: migration.applied, schemaVersion: migration.current }, "database migrated");
 
   const redis = config.redisUrl === null ? null : new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
   const redisLog = areaLogger(logger, config, "redis");
   redis?.on("error", (error) => redisLog.warn({ err: error }, "redis connection error"));
+  if (redis !== null && config.redisUrl !== null) await checkRedis(redis, config.redisUrl).catch(async (error: unknown) => {
+    await db.close();
+    throw error;
+  });
   const bus: Bus = redis === null ? new MemoryBus() : new RedisBus(redis, config.redisKeyPrefix);
   const throttle: ThrottleStore = redis === null ? new MemoryThrottleStore(systemClock, config.throttleKeysMax) : new RedisThrottleStore(redis, config.redisKeyPrefix);
 
@@ -357,7 +393,17 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   });
   census = () => gateway.census();
   await gateway.attach(http.server);
-  await http.listen({ port: config.port, host: config.host });
+  try {
+    await http.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await gateway.close();
+    await http.close();
+    await services.close();
+    const code = (error as { code?: string }).code;
+    if (code === "EADDRINUSE") throw new StartupError(`port ${config.port} on ${config.host} is in use by another process: stop it, or choose another port with --port (PORT)`);
+    if (code === "EACCES") throw new StartupError(`port ${config.port} on ${config.host} needs privileges this process lacks: choose a port above 1023 with --port (PORT)`);
+    throw error;
+  }
   const address = http.server.address();
   const port = typeof address === "object" && address !== null ? address.port : config.port;
   const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;

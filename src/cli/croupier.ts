@@ -112,7 +112,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof ConfigError || ["MissingKeysError", "DataDirLockedError"].includes((error as Error).name)) {
+  if (error instanceof ConfigError || ["MissingKeysError", "DataDirLockedError", "StartupError"].includes((error as Error).name)) {
     console.error(`croupier: ${(error as Error).message}`);
     process.exit(2);
   }

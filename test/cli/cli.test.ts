@@ -1,6 +1,7 @@
 // The `croupier` command as a user runs it: help, configuration errors, print-config, bootstrap.
 import { describe, expect, it } from "vitest";
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { optionSpecs, flagName } from "../../src/config/options.js";
@@ -114,6 +115,30 @@ describe("croupier command", () => {
       expect(readdirSync(cwd)).toEqual([]);
     } finally {
       await dropPostgresDatabase(databaseUrl);
+    }
+  }, 240_000);
+
+  it("names the option and what to do when the port is busy, the database is not PostgreSQL or cannot be reached", async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", resolve));
+    const port = String((busy.address() as AddressInfo).port);
+    try {
+      const [portTaken, mysql, unreachable] = await Promise.all([
+        runCroupier(["serve", "--host", "127.0.0.1", "--port", port, "--data-dir", tempDir(), "--log-level", "fatal"]),
+        runCroupier(["migrate"], { env: { DATABASE_URL: "mysql://root@127.0.0.1:3306/casino" } }),
+        runCroupier(["migrate"], { env: { DATABASE_URL: "postgres://postgres@127.0.0.1:1/casino" } }),
+      ]);
+      for (const [result, expected] of [
+        [portTaken, `croupier: port ${port} on 127.0.0.1 is in use by another process: stop it, or choose another port with --port (PORT)`],
+        [mysql, "croupier: invalid configuration: databaseUrl (DATABASE_URL) must be a PostgreSQL URL"],
+        [unreachable, "croupier: cannot use the database of databaseUrl (DATABASE_URL) at 127.0.0.1:1: connect ECONNREFUSED"],
+      ] as const) {
+        expect(result.code).toBe(2);
+        expect(result.stderr.trim().split("\n")).toHaveLength(1);
+        expect(result.stderr).toContain(expected.replace("croupier: invalid configuration: ", ""));
+      }
+    } finally {
+      busy.close();
     }
   }, 240_000);
 });
