@@ -5,19 +5,15 @@
 //
 //   node --import tsx examples/cards.ts [http://localhost:8080] [blackjack table id] [hold'em table id]
 import { WebSocket } from "ws";
-import { CroupierClient, requestJson, type RoomEvent } from "../src/client/index.js";
+import { cardName, CroupierClient, formatMinor, requestJson, type RoomEvent } from "../src/client/index.js";
 
 const url = process.argv[2] ?? "http://localhost:8080";
 const blackjack = `blackjack:${process.argv[3] ?? "1"}`;
 const holdem = `holdem:${process.argv[4] ?? "1"}`;
 const password = "correct horse battery";
 
-/** Money travels as decimal strings of minor units; shown here as euros without floating point. */
-const eur = (minor: string | bigint) => {
-  const n = BigInt(minor);
-  const abs = n < 0n ? -n : n;
-  return `${n < 0n ? "-" : ""}${abs / 100n}.${(abs % 100n).toString().padStart(2, "0")}`;
-};
+/** Money travels as decimal strings of minor units; shown as euros without floating point. */
+const eur = (minor: string | bigint) => formatMinor(minor);
 
 /** The SDK's JSON call: a refusal throws with its registry code. */
 const http = (path: string, token: string, body?: unknown, idempotencyKey?: string) => requestJson<Record<string, unknown>>(fetch, url + path,
@@ -92,7 +88,7 @@ const bob = await player("bob");
     if (e.kind === "blackjack.turn" && d.seat === seat) {
       const points = total(cards.get(d.hand as number) ?? []);
       const kind = points < 17 ? "hit" : "stand";
-      console.log(`alice: ${kind} on ${points}`);
+      console.log(`alice: ${kind} on ${points} (${(cards.get(d.hand as number) ?? []).map(cardName).join(" ")})`);
       void alice.client.act(blackjack, { kind }).catch(() => undefined);
     }
   });
@@ -115,7 +111,7 @@ const bob = await player("bob");
     p.client.on("event", (e) => {
       if (e.room !== holdem) return;
       const d = (e.data ?? {}) as Record<string, unknown>;
-      if (e.kind === "holdem.hole_cards") console.log(`${p.name}: dealt hole cards ${JSON.stringify(d.cards)}`);
+      if (e.kind === "holdem.hole_cards") console.log(`${p.name}: dealt hole cards ${(d.cards as number[]).map(cardName).join(" ")}`);
       if (e.kind === "holdem.turn" && d.seat === seatOf.get(p.id)) void p.client.act(holdem, { kind: d.toCallMinor === "0" ? "check" : "call" }).catch(() => undefined);
     });
   }

@@ -3,7 +3,7 @@
 //
 //   node --import tsx examples/play.ts [http://localhost:8080]
 import { WebSocket } from "ws";
-import { CroupierClient, requestJson, type RoomEvent } from "../src/client/index.js";
+import { CroupierClient, formatMinor, requestJson, type RoomEvent } from "../src/client/index.js";
 
 const url = process.argv[2] ?? "http://localhost:8080";
 const username = `player${Date.now().toString(36)}`;
@@ -33,7 +33,7 @@ await client.join(slots);
 for (let i = 0; i < 5; i++) {
   const spin = await client.act(slots, { kind: "spin", stake: "0.50" });
   const result = spin.result as { totalWinMinor: string; availableMinor: string };
-  console.log(`spin ${i + 1}: won ${Number(result.totalWinMinor) / 100} EUR, balance ${Number(result.availableMinor) / 100}`);
+  console.log(`spin ${i + 1}: won ${formatMinor(result.totalWinMinor)} EUR, balance ${formatMinor(result.availableMinor)} EUR`);
 }
 
 const table = "roulette:1";
@@ -43,14 +43,21 @@ const finished = new Promise<void>((resolve) => {
     if (event.room !== table) return;
     const data = event.data as { roundId?: string; number?: number; payouts?: { returnMinor: string }[] };
     if (event.kind === "round.opened" && rounds.size < 2 && data.roundId !== undefined && !rounds.has(data.roundId)) {
-      rounds.add(data.roundId);
-      await client.act(table, { kind: "bet", roundId: data.roundId, bets: [{ type: "red", amount: "1.00" }] });
-      console.log(`bet 1.00 on red in round ${data.roundId}`);
+      const roundId = data.roundId;
+      rounds.add(roundId);
+      try {
+        await client.act(table, { kind: "bet", roundId, bets: [{ type: "red", amount: "1.00" }] });
+        console.log(`bet 1.00 on red in round ${roundId}`);
+      } catch (error) {
+        // Refused (the round closed meanwhile, say): bet in the next round instead.
+        console.log(`bet in round ${roundId} refused: ${(error as Error).message}`);
+        rounds.delete(roundId);
+      }
     }
     // Shown at revealAt: the SDK holds the result back until the synchronized moment.
     if (event.kind === "round.result") console.log(`the ball lands on ${data.number}`);
     // The settlement carries this player's own payouts (nobody else sees them).
-    for (const payout of event.kind === "round.settled" ? data.payouts ?? [] : []) console.log(`paid ${Number(payout.returnMinor) / 100} EUR`);
+    for (const payout of event.kind === "round.settled" ? data.payouts ?? [] : []) console.log(`paid ${formatMinor(payout.returnMinor)} EUR`);
     if (event.kind === "round.settled" && rounds.size === 2 && data.roundId !== undefined && [...rounds].at(-1) === data.roundId) resolve();
   });
 });

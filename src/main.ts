@@ -9,7 +9,9 @@ import { pino, type Logger } from "pino";
 import { Redis } from "ioredis";
 import type { FastifyInstance } from "fastify";
 import { logLevelOf, rolesOf, sandboxPaymentsEnabled, type Config, type LogArea, type NodeRole } from "./config/config.js";
-import { AuthService } from "./app/auth/auth.service.js";
+import { AuthService, registerAccount, type NewAccount } from "./app/auth/auth.service.js";
+import type { Outcome } from "./app/outcome.js";
+import type { User } from "./protocol/auth.schemas.js";
 import { SessionGuard } from "./app/auth/session-guard.js";
 import type { Bus } from "./app/ports/bus.js";
 import type { ThrottleStore } from "./app/ports/throttle-store.js";
@@ -145,6 +147,41 @@ async function openDb(config: Config): Promise<SqlDb> {
   });
 }
 
+/** The outside world refused to start (a busy port, an unreachable database or Redis): one line that names the option. */
+export class StartupError extends Error {
+  override readonly name = "StartupError";
+}
+
+function hostOf(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.hostname}:${parsed.port === "" ? "(default port)" : parsed.port}`;
+}
+
+/** Opens and migrates the database; an unreachable PostgreSQL is a StartupError naming databaseUrl. */
+async function openMigrated(config: Config): Promise<{ db: SqlDb; migration: Awaited<ReturnType<typeof migrate>> }> {
+  const db = await openDb(config);
+  try {
+    return { db, migration: await migrate(db) };
+  } catch (error) {
+    await db.close().catch(() => undefined);
+    const code = (error as { code?: string }).code;
+    if (config.databaseUrl !== null && (code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "ETIMEDOUT" || code === "EAI_AGAIN" || code === "28P01" || code === "3D000")) {
+      throw new StartupError(`cannot use the database of databaseUrl (DATABASE_URL) at ${hostOf(config.databaseUrl)}: ${(error as Error).message} (${code}). Start PostgreSQL there, or fix DATABASE_URL (unset it for the embedded database)`);
+    }
+    throw error;
+  }
+}
+
+/** Redis must answer before anything relies on it: an unreachable one is a StartupError naming redisUrl. */
+async function checkRedis(redis: Redis, url: string): Promise<void> {
+  try {
+    await withTimeout(redis.ping(), readinessTimeoutMs * 2);
+  } catch (error) {
+    redis.disconnect();
+    throw new StartupError(`cannot reach Redis of redisUrl (REDIS_URL) at ${hostOf(url)}: ${(error as Error).message.replace(/\.+$/, "")}. Start Redis there, or fix REDIS_URL`);
+  }
+}
+
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref())]);
 }
@@ -214,8 +251,45 @@ function buildPayments(config: Config, db: SqlDb, ledger: LedgerStore, wallet: W
   return { payments, sandbox };
 }
 
+export interface AdminServices {
+  readonly db: SqlDb;
+  /** The audit log: what an administrator does from the command line is recorded like an operator's action. */
+  readonly audit: AuditTrail;
+  createAccount(input: NewAccount): Promise<Outcome<User>>;
+  close(): Promise<void>;
+}
+
 /**
- * Everything but the network listener: used by `serve` and by the admin commands. In embedded mode the
+ * What `migrate` and `user create` need: the database, migrated, and nothing else — no Redis, no
+ * signing keys, no sandbox secret written into the folder the command runs from. In embedded mode
+ * the data folder is locked first, as for `serve`.
+ */
+export async function buildAdminServices(config: Config, logger: Logger, command: string): Promise<AdminServices> {
+  const lock = config.databaseUrl === null ? lockDataDir(config.dataDir, `croupier ${command}`) : null;
+  let opened: SqlDb;
+  try {
+    const { db, migration } = await openMigrated(config);
+    areaLogger(logger, config, "server").info({ applied: migration.applied, schemaVersion: migration.current }, "database migrated");
+    opened = db;
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+  const hasher = new Argon2PasswordHasher({ memoryKib: config.argon2MemoryKib, iterations: config.argon2Iterations });
+  const log = areaLogger(logger, config, "server");
+  return {
+    db: opened,
+    audit: new AuditTrail(createSqlAuditLog(opened), systemClock, (error, entry) => log.error({ err: error, audit: entry }, "audit log write failed; the entry is in this line")),
+    createAccount: (input) => registerAccount({ store: new SqlAccountStore(opened), hasher, limits: { ...config, passwordLengthMax } }, input),
+    async close() {
+      await opened.close();
+      lock?.release();
+    },
+  };
+}
+
+/**
+ * Everything but the network listener: used by `serve`. In embedded mode the
  * data folder is locked first (`command` names this process to a second one that finds it locked).
  */
 export async function buildServices(config: Config, logger: Logger = createLogger(config), command = "serve"): Promise<Services> {
@@ -234,8 +308,7 @@ async function buildUnlocked(config: Config, logger: Logger, unlock: () => void)
   const registry = new Registry();
   const metrics = createPromMetrics(registry);
   registerNodeRoles(registry, roles);
-  const db = await openDb(config);
-  const migration = await migrate(db);
+  const { db, migration } = await openMigrated(config);
   const serverLog = areaLogger(logger, config, "server");
   const stopFailureLog = onBackgroundFailure((task, error) => serverLog.error({ err: error, task }, "background task failed"));
   serverLog.info({ applied: migration.applied, schemaVersion: migration.current }, "database migrated");
@@ -243,6 +316,10 @@ async function buildUnlocked(config: Config, logger: Logger, unlock: () => void)
   const redis = config.redisUrl === null ? null : new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
   const redisLog = areaLogger(logger, config, "redis");
   redis?.on("error", (error) => redisLog.warn({ err: error }, "redis connection error"));
+  if (redis !== null && config.redisUrl !== null) await checkRedis(redis, config.redisUrl).catch(async (error: unknown) => {
+    await db.close();
+    throw error;
+  });
   const side = redis === null ? null : await openRedisSide(config, redis, db, metrics, redisLog).catch(async (error: unknown) => {
     redis.disconnect();
     await db.close();
@@ -411,7 +488,17 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   });
   census = () => gateway.census();
   if (roles.has("gateway")) await gateway.attach(http.server);
-  await http.listen({ port: config.port, host: config.host });
+  try {
+    await http.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await gateway.close();
+    await http.close();
+    await services.close();
+    const code = (error as { code?: string }).code;
+    if (code === "EADDRINUSE") throw new StartupError(`port ${config.port} on ${config.host} is in use by another process: stop it, or choose another port with --port (PORT)`);
+    if (code === "EACCES") throw new StartupError(`port ${config.port} on ${config.host} needs privileges this process lacks: choose a port above 1023 with --port (PORT)`);
+    throw error;
+  }
   const address = http.server.address();
   const port = typeof address === "object" && address !== null ? address.port : config.port;
   const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;

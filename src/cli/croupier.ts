@@ -5,7 +5,7 @@
  */
 import { hostname, userInfo } from "node:os";
 import { ConfigError, loadConfig, printableConfig, type Config } from "../config/config.js";
-import { buildServices, createLogger, version } from "../main.js";
+import { buildAdminServices, createLogger, version } from "../main.js";
 import { runServe } from "./serve.command.js";
 import { generateKey } from "../adapters/node/jwt-keys.js";
 import { roles, type Role } from "../protocol/auth.schemas.js";
@@ -64,7 +64,7 @@ async function migrateOnly(argv: string[]): Promise<void> {
   const { own, rest } = splitFlags(argv, [], ["print-config"]);
   const config = loadConfig(rest);
   if (own.has("print-config")) return void console.log(JSON.stringify(printableConfig(config), null, 2));
-  const services = await buildServices(config, undefined, "migrate");
+  const services = await buildAdminServices(config, createLogger(config), "migrate");
   await services.close();
   console.log("migrations applied");
 }
@@ -88,15 +88,19 @@ async function user(argv: string[]): Promise<void> {
   if (!own.has("password-stdin")) throw new ConfigError("user create reads the password from standard input: pass --password-stdin");
   const password = await readStdin();
   const email = own.get("email");
-  const services = await buildServices(loadConfig(rest), createLogger({ ...loadConfig(rest), logLevel: "warn" }), "user create");
+  const config = { ...loadConfig(rest), logLevel: "warn" as const };
+  const services = await buildAdminServices(config, createLogger(config), "user create");
   try {
     const granted: Role[] = role === "player" ? ["player"] : [role, "player"];
-    const outcome = await services.auth.register({ username, email: typeof email === "string" ? email : undefined, password, roles: granted });
+    const outcome = await services.createAccount({ username, email: typeof email === "string" ? email : undefined, password, roles: granted });
     // An administrator on the host: the actor is the command, "from where" the machine and the OS account.
     await services.audit.record({
       actorId: "cli", actorRoles: [], action: "user.create", target: outcome.ok ? `user:${outcome.value.id}` : `username:${username}`, reason: null,
       detail: { username, roles: granted }, outcome: outcome.ok ? "applied" : outcome.error, clientAddress: `cli:${userInfo().username}@${hostname()}`, requestId: null,
     });
+    if (!outcome.ok && outcome.error === "AUTH_ACCOUNT_EXISTS") {
+      throw new ConfigError(`${outcome.error}: an account named "${username}"${typeof email === "string" ? ` or with email "${email}"` : ""} already exists`);
+    }
     if (!outcome.ok) throw new ConfigError(`${outcome.error}: ${outcome.details?.join("; ") ?? "refused"}`);
     console.log(`created ${role} ${outcome.value.username} (${outcome.value.id})`);
   } finally {
@@ -121,7 +125,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof ConfigError || ["MissingKeysError", "DataDirLockedError"].includes((error as Error).name)) {
+  if (error instanceof ConfigError || ["MissingKeysError", "DataDirLockedError", "StartupError"].includes((error as Error).name)) {
     console.error(`croupier: ${(error as Error).message}`);
     process.exit(2);
   }

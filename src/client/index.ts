@@ -10,5 +10,6 @@ export { backoffDelayMs, defaultBackoff, type BackoffOptions } from "./backoff.j
 export { bestSample, sampleOf, type ClockEstimate, type ClockSample } from "./clock-sync.js";
 export type { WebSocketConstructor, WebSocketLike } from "./socket.js";
 export type { Listener } from "./emitter.js";
+export { cardName, formatMinor } from "./display.js";
 export { followJackpots, jackpotTotalOf, jackpotTotalsOf, type JackpotTotal } from "./jackpot.js";
 export { rotateSeeds, seedPairOf, setClientSeed, type RoundVerification, type SeedPairView, type SeedRotation } from "./fairness.js";

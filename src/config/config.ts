@@ -309,6 +309,12 @@ function checkAgreement(config: Config): void {
   if (config.metricsPort !== null && config.metricsPort !== 0 && config.metricsPort === config.port) {
     throw new ConfigError("metricsPort must differ from port: it is a listener of its own");
   }
+  if (config.databaseUrl !== null && !/^postgres(ql)?:$/.test(new URL(config.databaseUrl).protocol)) {
+    throw new ConfigError(`databaseUrl (DATABASE_URL) must be a PostgreSQL URL (postgres://user:password@host:5432/database); got a ${new URL(config.databaseUrl).protocol}// URL. Croupier speaks only PostgreSQL; leave it unset for the embedded database`);
+  }
+  if (config.redisUrl !== null && !/^rediss?:$/.test(new URL(config.redisUrl).protocol)) {
+    throw new ConfigError(`redisUrl (REDIS_URL) must be a redis:// or rediss:// URL; got a ${new URL(config.redisUrl).protocol}// URL`);
+  }
   if (config.redisUrl !== null && config.databaseUrl === null) {
     throw new ConfigError("redisUrl needs databaseUrl: several nodes must share one PostgreSQL, not each their own embedded database");
   }

@@ -53,6 +53,7 @@ export const errors = define({
   ROOM_FULL: { httpStatus: 429, message: "The room has roomMembersMax members." },
   ROOM_UNAVAILABLE: { httpStatus: 503, message: "The room's owner did not answer in time; retry." },
   ACTION_DUPLICATE: { httpStatus: 409, message: "This actionId was already applied; the original result is returned." },
+  ACTION_ID_CONFLICT: { httpStatus: 422, message: "This actionId was already used for a different action." },
   ACTION_STALE: { httpStatus: 409, message: "The action was based on an offset older than the room's last state change." },
   ACTION_OFFSET_INVALID: { httpStatus: 400, message: "lastOffset is ahead of the room: it was never sent." },
   ACTION_REJECTED: { httpStatus: 422, message: "The room's rules refused this action." },

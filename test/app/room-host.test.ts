@@ -100,8 +100,15 @@ describe("RoomHost prepared actions", () => {
     // The same action again, and twice at once: applied once.
     const again = await Promise.all([0, 1].map(() => host.submit({ type: "action", actor: actor(3), actionId: "a3", lastOffset: 0, action: { kind: "add", n: 4 } })));
     expect(again.map((r) => r.ok && r.status)).toEqual(["duplicate", "duplicate"]);
+    // A duplicate answers the original result, not a new one.
+    const original = replies[3]?.ok === true ? replies[3].result : "missing";
+    expect(again.map((r) => r.ok && r.result)).toEqual([original, original]);
     const twice = await Promise.all([0, 1].map(() => host.submit({ type: "action", actor: actor(1), actionId: "fresh", lastOffset: 0, action: { kind: "add", n: 1 } })));
     expect(twice.map((r) => r.ok && r.status).sort()).toEqual(["applied", "duplicate"]);
+    expect(twice.map((r) => r.ok && JSON.stringify(r.result))).toEqual([0, 1].map(() => JSON.stringify({ total: (200 * 201) / 2 + 1 })));
+    // The same id with another action is a conflict, and applies nothing; key order does not make another action.
+    expect(await host.submit({ type: "action", actor: actor(1), actionId: "fresh", lastOffset: 0, action: { kind: "add", n: 2 } })).toMatchObject({ ok: false, error: "ACTION_ID_CONFLICT" });
+    expect(await host.submit({ type: "action", actor: actor(1), actionId: "fresh", lastOffset: 0, action: { n: 1, kind: "add" } })).toMatchObject({ ok: true, status: "duplicate" });
     // A refusal at preparation changes nothing.
     expect(await host.submit({ type: "action", actor: actor(1), actionId: "bad", lastOffset: 0, action: { kind: "add", n: -1 } })).toMatchObject({ ok: false, error: "ACTION_REJECTED" });
     expect((await log.head("tally:a")).offset).toBe(201);

@@ -1,11 +1,16 @@
 // The `croupier` command as a user runs it: help, configuration errors, print-config, bootstrap.
 import { describe, expect, it } from "vitest";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { optionSpecs, flagName } from "../../src/config/options.js";
 import { fastHashFlags, runCroupier, serveCroupier } from "../support/process.js";
 import { call } from "../support/http.js";
+import { createPostgresDatabase, dropPostgresDatabase } from "../support/databases.js";
+import { redisUrl, serviceAvailable } from "../support/services.js";
+
+const production = serviceAvailable("postgres") && serviceAvailable("redis");
 
 const tempDir = () => mkdtempSync(join(tmpdir(), "croupier-cli-"));
 
@@ -50,6 +55,8 @@ describe("croupier command", () => {
     const weak = await runCroupier(["user", "create", "--username", "boss2", "--password-stdin", "--data-dir", dataDir, ...fastHashFlags], { stdin: "weak" });
     expect(weak.code).toBe(2);
     expect(weak.stderr).toContain("AUTH_PASSWORD_POLICY");
+    const again = await runCroupier(["user", "create", "--username", "boss", "--password-stdin", "--data-dir", dataDir, ...fastHashFlags], { stdin: "another password 2\n" });
+    expect([again.code, again.stdout, again.stderr.trim()]).toEqual([2, "", 'croupier: AUTH_ACCOUNT_EXISTS: an account named "boss" already exists']);
 
     const server = await serveCroupier(["--data-dir", dataDir, "--log-level", "warn"]);
     try {
@@ -60,7 +67,7 @@ describe("croupier command", () => {
     } finally {
       await server.stop();
     }
-  });
+  }, 480_000);
 
   it("refuses a second process on one embedded data folder, naming the first; a dead owner's lock is taken over", async () => {
     const dataDir = tempDir();
@@ -92,6 +99,46 @@ describe("croupier command", () => {
     } finally {
       await server.stop();
       await restarted?.stop();
+    }
+  }, 240_000);
+
+  it.skipIf(!production)("migrate and user create in production mode exit 0 with Redis configured and write nothing into the folder they run from", async () => {
+    const databaseUrl = await createPostgresDatabase();
+    const cwd = tempDir();
+    try {
+      const env = { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl };
+      const runs = await Promise.all([0, 1, 2].map(() => runCroupier(["migrate"], { env, cwd })));
+      for (const run of runs) expect([run.code, run.stderr]).toEqual([0, ""]);
+      const created = await runCroupier(["user", "create", "--username", "ops", "--role", "operator", "--password-stdin", ...fastHashFlags], { env, cwd, stdin: "operator password 1\n" });
+      expect([created.code, created.stderr]).toEqual([0, ""]);
+      expect(created.stdout).toContain("created operator ops");
+      expect(readdirSync(cwd)).toEqual([]);
+    } finally {
+      await dropPostgresDatabase(databaseUrl);
+    }
+  }, 240_000);
+
+  it("names the option and what to do when the port is busy, the database is not PostgreSQL or cannot be reached", async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", resolve));
+    const port = String((busy.address() as AddressInfo).port);
+    try {
+      const [portTaken, mysql, unreachable] = await Promise.all([
+        runCroupier(["serve", "--host", "127.0.0.1", "--port", port, "--data-dir", tempDir(), "--log-level", "fatal"]),
+        runCroupier(["migrate"], { env: { DATABASE_URL: "mysql://root@127.0.0.1:3306/casino" } }),
+        runCroupier(["migrate"], { env: { DATABASE_URL: "postgres://postgres@127.0.0.1:1/casino" } }),
+      ]);
+      for (const [result, expected] of [
+        [portTaken, `croupier: port ${port} on 127.0.0.1 is in use by another process: stop it, or choose another port with --port (PORT)`],
+        [mysql, "croupier: invalid configuration: databaseUrl (DATABASE_URL) must be a PostgreSQL URL"],
+        [unreachable, "croupier: cannot use the database of databaseUrl (DATABASE_URL) at 127.0.0.1:1: connect ECONNREFUSED"],
+      ] as const) {
+        expect(result.code).toBe(2);
+        expect(result.stderr.trim().split("\n")).toHaveLength(1);
+        expect(result.stderr).toContain(expected.replace("croupier: invalid configuration: ", ""));
+      }
+    } finally {
+      busy.close();
     }
   }, 240_000);
 });

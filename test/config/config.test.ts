@@ -65,6 +65,8 @@ describe("loadConfig", () => {
     ["half a TLS pair", () => loadConfig(["--tls-cert-file", "/x.pem"], {}), /tlsCertFile and tlsKeyFile must be set together/],
     ["limits that disagree", () => loadConfig(["--login-backoff-base-ms", "5000", "--login-backoff-ms-max", "1000"], {}), /must not exceed loginBackoffMsMax/],
     ["redis without postgres", () => loadConfig([], { REDIS_URL: "redis://h:6379" }), /redisUrl needs databaseUrl/],
+    ["a MySQL URL", () => loadConfig([], { DATABASE_URL: "mysql://root@h:3306/casino" }), /databaseUrl \(DATABASE_URL\) must be a PostgreSQL URL .*got a mysql:\/\/ URL/],
+    ["not a Redis URL", () => loadConfig([], { DATABASE_URL: "postgres://h/db", REDIS_URL: "http://h:6379" }), /redisUrl \(REDIS_URL\) must be a redis:\/\/ or rediss:\/\/ URL/],
     ["flag without value", () => loadConfig(["--port"], {}), /--port needs a value/],
     ["log level of an unknown area", () => loadConfig(["--log-levels", "ws=debug,ledgr=warn"], {}), /invalid logLevels entry "ledgr=warn": unknown area "ledgr"; areas: server, http, ws, rooms, payments, redis/],
     ["unknown log level of an area", () => loadConfig([], { LOG_LEVELS: "rooms=loud" }), /invalid logLevels entry "rooms=loud": unknown level "loud" for area rooms/],

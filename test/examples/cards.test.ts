@@ -17,6 +17,8 @@ describe("examples/cards.ts", () => {
       expect(output.text).toMatch(/alice: bet 10\.00 in blackjack round/);
       expect(output.text).toMatch(/alice: blackjack paid \d+\.\d\d EUR/);
       expect(output.text).toMatch(/hold'em hand \d+ complete/);
+      // Cards by name ("As 7h"), not by their wire integers.
+      expect(output.text).toMatch(/dealt hole cards [2-9TJQKA][cdhs] [2-9TJQKA][cdhs]\n/);
       expect(output.text.match(/(alice|bob): left hold'em with \d+\.\d\d EUR/g)).toHaveLength(2);
       // Each player's recall holds their rounds, settled.
       expect(output.text).toMatch(/alice: recalled blackjack round \S+: settled, staked 10\.00, paid \d+\.\d\d/);

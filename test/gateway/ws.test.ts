@@ -79,6 +79,9 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       const again = await s.request({ type: "action", room: r, actionId: "same", lastOffset: 0, action: { kind: "note", text: "once" } });
       expect(first.status).toBe("applied");
       expect(again.status).toBe("duplicate");
+      // The same id with a different action is refused, not silently taken for a resend.
+      const changed = await s.request({ type: "action", room: r, actionId: "same", lastOffset: 0, action: { kind: "note", text: "twice?" } });
+      expect(changed.code).toBe("CROUPIER_ERR_ACTION_ID_CONFLICT");
       // Another player's action with the same id is a different action.
       const other = track(await TestSocket.authenticated(base, (await newPlayer(base)).token));
       await other.request({ type: "join", room: r });

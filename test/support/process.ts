@@ -3,15 +3,17 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 const cli = fileURLToPath(new URL("../../src/cli/croupier.ts", import.meta.url));
+/** tsx's loader by its full address, so a command run from another folder (`cwd`) still finds it. */
+const tsx = new URL("../../node_modules/tsx/dist/loader.mjs", import.meta.url).href;
 export const fastHashFlags = ["--argon2-memory-kib", "8192", "--argon2-iterations", "1"];
 /** Test servers deposit through the sandbox in production mode too (which must be asked for explicitly) and register many players from one address. */
 const testServeFlags = [...fastHashFlags, "--payments-sandbox-enabled", "true", "--registrations-per-address-max", "100000"];
 
 export interface Finished { readonly code: number | null; readonly stdout: string; readonly stderr: string }
 
-export function runCroupier(args: string[], options: { stdin?: string; env?: Record<string, string> } = {}): Promise<Finished> {
+export function runCroupier(args: string[], options: { stdin?: string; env?: Record<string, string>; cwd?: string } = {}): Promise<Finished> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", cli, ...args], { env: { PATH: process.env.PATH ?? "", ...options.env }, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", tsx, cli, ...args], { env: { PATH: process.env.PATH ?? "", ...options.env }, stdio: ["pipe", "pipe", "pipe"], ...(options.cwd === undefined ? {} : { cwd: options.cwd }) });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));

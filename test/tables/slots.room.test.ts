@@ -1,5 +1,5 @@
 // Slot spins over the WebSocket: drawn, recorded, then staked and paid in one ledger operation;
-// a retried spin (same action id) is neither redrawn nor paid twice.
+// a retried spin (same action id) is neither redrawn nor paid twice, and answers the original result.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningServer } from "../../src/main.js";
 import { createShared, startTestServer, type Shared } from "../support/server.js";
@@ -27,16 +27,21 @@ describe("slots over the WebSocket (embedded)", () => {
     expect((await socket.request({ type: "join", room })).type).toBe("joined");
     let expected = 10_000n;
     const spins = 60;
+    let firstResult: unknown = null;
     for (let i = 0; i < spins; i++) {
       const ack = await socket.request({ type: "action", room, actionId: `s${i}`, lastOffset: 0, action: { kind: "spin", stake: "1.00" } });
       expect(ack.type).toBe("ack");
+      firstResult ??= ack.result;
       const result = ack.result as { totalWinMinor: string; availableMinor: string; grid: string[][] };
       expect(result.grid).toHaveLength(5);
       expected += BigInt(result.totalWinMinor) - 100n;
       expect(BigInt(result.availableMinor)).toBe(expected);
     }
     const again = await socket.request({ type: "action", room, actionId: "s0", lastOffset: 0, action: { kind: "spin", stake: "1.00" } });
-    expect(again).toMatchObject({ type: "ack", status: "duplicate" });
+    // The original result comes back with the duplicate; the same id with another action is a conflict.
+    expect(again).toMatchObject({ type: "ack", status: "duplicate", result: firstResult });
+    const conflict = await socket.request({ type: "action", room, actionId: "s1", lastOffset: 0, action: { kind: "spin", stake: "2.00" } });
+    expect(conflict).toMatchObject({ type: "error", code: "CROUPIER_ERR_ACTION_ID_CONFLICT" });
     const cash = (await server.services.wallet.balances(player.userId)).find((b) => b.purse === "cash");
     expect(cash?.balance).toBe(expected);
 

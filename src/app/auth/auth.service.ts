@@ -47,6 +47,23 @@ export function normalizeLogin(login: string): string {
   return login.trim().toLowerCase();
 }
 
+export interface NewAccount { readonly username: string; readonly email?: string | undefined; readonly password: string; readonly roles?: readonly Role[] }
+
+/** Creates an account: the password policy, then the hash. Needs no keys or sessions (`croupier user create` uses it alone). */
+export async function registerAccount(deps: Pick<AuthDeps, "store" | "hasher"> & { readonly limits: Pick<AuthLimits, "passwordLengthMin" | "passwordLengthMax"> }, input: NewAccount): Promise<Outcome<User>> {
+  const { limits, hasher, store } = deps;
+  const problems = checkPassword(input.password, input.username, { lengthMin: limits.passwordLengthMin, lengthMax: limits.passwordLengthMax });
+  if (problems.length > 0) return failure("AUTH_PASSWORD_POLICY", { details: problems });
+  if (isCommonPassword(input.password)) return failure("AUTH_PASSWORD_COMMON", { details: ["the password is on a list of common and breached passwords"] });
+  const user = await store.createUser({
+    username: normalizeLogin(input.username),
+    email: input.email === undefined ? null : normalizeLogin(input.email),
+    passwordHash: await hasher.hash(input.password),
+    roles: input.roles ?? ["player"],
+  });
+  return user === null ? failure("AUTH_ACCOUNT_EXISTS") : success(toUser(user));
+}
+
 /** Accounts and sessions: the use cases behind /v1/auth/* and every authenticated request. */
 export class AuthService {
   constructor(private readonly deps: AuthDeps) {}
@@ -56,22 +73,13 @@ export class AuthService {
    * budget before any work is done (the count is one atomic increment in the ThrottleStore, so
    * parallel requests cannot slip past it). Accounts made by an administrator (CLI) have none.
    */
-  async register(input: { username: string; email?: string | undefined; password: string; roles?: readonly Role[]; clientAddress?: string }): Promise<Outcome<User>> {
-    const { limits, hasher, store, throttle } = this.deps;
+  async register(input: NewAccount & { readonly clientAddress?: string }): Promise<Outcome<User>> {
+    const { limits, throttle } = this.deps;
     if (input.clientAddress !== undefined) {
       const count = await throttle.recordFailure(`register:ip:${input.clientAddress}`, limits.registrationWindowMs);
       if (count > limits.registrationsPerAddressMax) return failure("AUTH_REGISTRATION_THROTTLED", { retryAfterMs: limits.registrationWindowMs });
     }
-    const problems = checkPassword(input.password, input.username, { lengthMin: limits.passwordLengthMin, lengthMax: limits.passwordLengthMax });
-    if (problems.length > 0) return failure("AUTH_PASSWORD_POLICY", { details: problems });
-    if (isCommonPassword(input.password)) return failure("AUTH_PASSWORD_COMMON", { details: ["the password is on a list of common and breached passwords"] });
-    const user = await store.createUser({
-      username: normalizeLogin(input.username),
-      email: input.email === undefined ? null : normalizeLogin(input.email),
-      passwordHash: await hasher.hash(input.password),
-      roles: input.roles ?? ["player"],
-    });
-    return user === null ? failure("AUTH_ACCOUNT_EXISTS") : success(toUser(user));
+    return registerAccount(this.deps, input);
   }
 
   async login(input: { login: string; password: string; deviceId?: string | undefined; clientAddress: string }): Promise<Outcome<TokenPair>> {

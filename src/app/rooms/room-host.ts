@@ -44,6 +44,7 @@ interface StagedItem {
   /** When it was staged (performance.now()), for the `batch` stage; absent for a duplicate's answer. */
   readonly stagedAt?: number;
   readonly scoped?: string;
+  readonly fingerprint?: string;
   readonly result?: unknown;
   readonly resolve: (reply: HostReply) => void;
 }
@@ -55,6 +56,23 @@ interface Staged<S> {
   readonly scoped: Set<string>;
   barrier: boolean;
   readonly since: number;
+}
+
+/**
+ * An action this owner applied: where, what it answered, and what it was (to tell a resend from a
+ * different action under the same id). Ids rebuilt from the log after a failover carry the offset only.
+ */
+interface Remembered {
+  readonly offset: number;
+  readonly result?: unknown;
+  readonly fingerprint?: string;
+}
+
+/** The action as canonical JSON (keys sorted), so the same action always compares equal. */
+function fingerprintOf(action: unknown): string {
+  return JSON.stringify(action, (_key, value: unknown) => (value !== null && typeof value === "object" && !Array.isArray(value)
+    ? Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    : typeof value === "bigint" ? value.toString() : value));
 }
 
 /** Most actions written in one append; beyond this the batch is written and a new one starts. */
@@ -78,7 +96,7 @@ export class RoomHost<S = unknown> {
   private queued = 0;
   private preparing = 0;
   private stopped = false;
-  private readonly actionOffsets = new Map<string, number>();
+  private readonly actionOffsets = new Map<string, Remembered>();
   private readonly chatTimes = new Map<string, number[]>();
   private muted = new Set<string>();
   private barrierOffset = 0;
@@ -111,7 +129,7 @@ export class RoomHost<S = unknown> {
     let after = Math.max(0, stored.offset - limits.roomLogEntriesMax);
     for (let page = 0; page * 1000 < limits.roomLogEntriesMax; page++) {
       const range = await log.read(room, after, 1000);
-      for (const entry of range.entries) if (entry.actionId !== undefined) host.remember(entry.actionId, entry.offset);
+      for (const entry of range.entries) if (entry.actionId !== undefined) host.remember(entry.actionId, { offset: entry.offset });
       if (range.entries.length < 1000) break;
       after = range.entries.at(-1)?.offset ?? after;
     }
@@ -171,9 +189,8 @@ export class RoomHost<S = unknown> {
    * queues the action with its result. A duplicate already applied is answered without preparing.
    */
   private async prepareThenEnqueue(request: ActionRequestOf): Promise<HostReply> {
-    const scoped = `${request.actor.userId}:${request.actionId}`;
-    const previous = this.actionOffsets.get(scoped);
-    if (previous !== undefined) return { ok: true, status: "duplicate", offset: previous };
+    const repeated = this.repeated(`${request.actor.userId}:${request.actionId}`, request.action);
+    if (repeated !== null) return repeated;
     const prepare = this.behavior.prepare?.(this.state, request.action, request.actor, { ...this.context(), actionId: request.actionId }) ?? null;
     if (prepare === null) return this.enqueue(request);
     if (!prepare.ok) return { ok: false, error: prepare.error, ...(prepare.details ? { details: prepare.details } : {}) };
@@ -295,11 +312,11 @@ export class RoomHost<S = unknown> {
   private async action(request: QueuedRequest & { type: "action" }, resolve: (reply: HostReply) => void): Promise<void> {
     // Action ids are the client's: they are unique per player, not per room.
     const scoped = `${request.actor.userId}:${request.actionId}`;
-    const previous = this.actionOffsets.get(scoped);
-    if (previous !== undefined) return resolve({ ok: true, status: "duplicate", offset: previous });
+    const repeated = this.repeated(scoped, request.action);
+    if (repeated !== null) return resolve(repeated);
     if (this.staged?.scoped.has(scoped) === true) {
-      // The same action twice in one batch: answer the second once the first is written.
-      this.staged.items.push({ events: [], resolve: (reply) => resolve(reply.ok ? { ok: true, status: "duplicate", offset: reply.offset } : reply) });
+      // The same id twice in one batch: answer the second once the first is written (and remembered).
+      this.staged.items.push({ events: [], resolve: (reply) => resolve(reply.ok ? this.repeated(scoped, request.action) ?? { ok: true, status: "duplicate", offset: reply.offset } : reply) });
       return;
     }
     if (request.lastOffset > this.head) return resolve({ ok: false, error: "ACTION_OFFSET_INVALID", details: [`room is at offset ${this.head}`] });
@@ -323,7 +340,7 @@ export class RoomHost<S = unknown> {
     this.staged = staged;
     staged.state = decided.state;
     staged.scoped.add(scoped);
-    staged.items.push({ events, scoped, result: decided.result, resolve, stagedAt: performance.now() });
+    staged.items.push({ events, scoped, fingerprint: fingerprintOf(request.action), result: decided.result, resolve, stagedAt: performance.now() });
     if (decided.barrier === true) {
       staged.barrier = true;
       await this.flush();
@@ -353,7 +370,7 @@ export class RoomHost<S = unknown> {
         continue;
       }
       offset += item.events.length;
-      if (item.scoped !== undefined) this.remember(item.scoped, offset);
+      if (item.scoped !== undefined) this.remember(item.scoped, { offset, ...(item.result === undefined ? {} : { result: item.result }), ...(item.fingerprint === undefined ? {} : { fingerprint: item.fingerprint }) });
       item.resolve({ ok: true, status: "applied", offset, ...(item.result === undefined ? {} : { result: item.result }) });
     }
   }
@@ -397,8 +414,21 @@ export class RoomHost<S = unknown> {
     return { ok: true, status: "applied", offset: this.head, ...(result === undefined ? {} : { result }) };
   }
 
-  private remember(actionId: string, offset: number): void {
-    this.actionOffsets.set(actionId, offset);
+  /**
+   * The answer to an action id this owner has applied already: the original result again
+   * (`duplicate`), or `ACTION_ID_CONFLICT` when the id now comes with a different action. Null for a new id.
+   */
+  private repeated(scoped: string, action: unknown): HostReply | null {
+    const previous = this.actionOffsets.get(scoped);
+    if (previous === undefined) return null;
+    if (previous.fingerprint !== undefined && previous.fingerprint !== fingerprintOf(action)) {
+      return { ok: false, error: "ACTION_ID_CONFLICT", details: ["this actionId was used for a different action; use a new actionId per intended action"] };
+    }
+    return { ok: true, status: "duplicate", offset: previous.offset, ...(previous.result === undefined ? {} : { result: previous.result }) };
+  }
+
+  private remember(actionId: string, remembered: Remembered): void {
+    this.actionOffsets.set(actionId, remembered);
     if (this.actionOffsets.size > this.limits.actionIdsRememberedMax) this.actionOffsets.delete(this.actionOffsets.keys().next().value as string);
   }
 }
