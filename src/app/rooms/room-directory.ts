@@ -19,7 +19,12 @@ export interface DirectoryOptions {
   readonly hostsRooms: boolean;
 }
 
-interface Pending { resolve: (reply: HostReply, ownerMs: number | undefined) => void; timer: ReturnType<typeof setTimeout> }
+interface Pending {
+  resolve: (reply: HostReply, ownerMs: number | undefined) => void;
+  timer: ReturnType<typeof setTimeout>;
+  readonly room: string;
+  readonly remote: RemoteRequest;
+}
 interface Owned { host: RoomHost; unsubscribe: () => Promise<void> }
 interface RemoteRequest { replyTo: string; correlation: string; request: HostRequest }
 
@@ -27,6 +32,8 @@ const requestChannel = (room: string) => `room.requests.${room}`;
 const replyChannel = (nodeId: string) => `node.replies.${nodeId}`;
 /** Rooms nobody owns, offered to the nodes that host rooms; the first to take the lease serves. */
 const claimChannel = "rooms.claims";
+/** Every node that starts hosting a room says so here: requests waiting for a dead owner go to the new one at once. */
+const ownerChannel = "rooms.owners";
 
 /**
  * Which node owns which room, and the way to it. A node hosts a room when it finds the room's lease
@@ -46,6 +53,7 @@ export class RoomDirectory {
   private timer: ReturnType<typeof setInterval> | null = null;
   private stopReplies: (() => Promise<void>) | null = null;
   private stopClaims: (() => Promise<void>) | null = null;
+  private stopOwners: (() => Promise<void>) | null = null;
 
   constructor(
     readonly nodeId: string,
@@ -72,6 +80,7 @@ export class RoomDirectory {
       pending.resolve(reply, typeof ownerMs === "number" ? ownerMs : undefined);
     });
     if (this.options.hostsRooms) this.stopClaims = await this.bus.subscribe(claimChannel, (message) => void this.claimed(message));
+    this.stopOwners = await this.bus.subscribe(ownerChannel, (message) => background(this.ownerAnnounced(message), "rooms.owner-announced"));
     // Renewing at a third of the lease leaves two chances before it lapses.
     this.timer = setInterval(() => background(this.tick(), "rooms.lease-renewal"), Math.max(50, Math.floor(this.limits.leaseTtlMs / 3)));
     this.timer.unref();
@@ -81,6 +90,7 @@ export class RoomDirectory {
     if (this.timer) clearInterval(this.timer);
     await this.stopReplies?.();
     await this.stopClaims?.();
+    await this.stopOwners?.();
     for (const [room, owned] of this.owned) {
       owned.host.stop();
       await owned.unsubscribe();
@@ -147,7 +157,31 @@ export class RoomDirectory {
     const host = await RoomHost.open(room, fence, behavior, this.log, this.clock, this.limits, () => background(this.drop(room), "rooms.drop"), this.effects, this.stages);
     const unsubscribe = await this.bus.subscribe(requestChannel(room), (message) => background(this.serveRemote(host, message), "rooms.serve-remote"));
     this.owned.set(room, { host, unsubscribe });
+    background(this.bus.publish(ownerChannel, JSON.stringify({ room, nodeId: this.nodeId })), "rooms.owner-announce");
     return host;
+  }
+
+  /**
+   * A node started hosting `room` (a first use, or a takeover after its owner died). Actions this
+   * node sent to the room and still waits for are sent again to the new owner straight away, rather
+   * than waiting out `actionTimeoutMs` for a dead one: an action is idempotent by its actionId (the
+   * new owner rebuilds the ids from the log), so one the old owner did apply is answered `duplicate`.
+   * Chat and moderation are not idempotent: they keep waiting, and time out.
+   */
+  private async ownerAnnounced(message: string): Promise<void> {
+    const { room, nodeId } = JSON.parse(message) as { room: string; nodeId: string };
+    for (const [correlation, pending] of this.pending) {
+      if (pending.room !== room || pending.remote.request.type !== "action") continue;
+      if (nodeId !== this.nodeId) {
+        background(this.bus.publish(requestChannel(room), JSON.stringify(pending.remote)), "rooms.request-publish");
+        continue;
+      }
+      const host = this.owned.get(room)?.host;
+      if (host === undefined || host.isStopped) continue;
+      clearTimeout(pending.timer);
+      this.pending.delete(correlation);
+      pending.resolve(await host.submit(pending.remote.request), undefined);
+    }
   }
 
   /** A room offered by a node that hosts none: take it if free, and serve the request it carries if this node owns it now. */
@@ -179,8 +213,8 @@ export class RoomDirectory {
         if (request.type === "action" && ownerMs !== undefined) this.stages("route", Math.max(0, performance.now() - sent - ownerMs));
         resolve(reply);
       };
-      this.pending.set(correlation, { resolve: answer, timer });
       const remote: RemoteRequest = { replyTo: this.nodeId, correlation, request };
+      this.pending.set(correlation, { resolve: answer, timer, room, remote });
       background(this.bus.publish(channel, JSON.stringify(channel === claimChannel ? { room, request: remote } : remote)), "rooms.request-publish");
     });
   }
