@@ -7,7 +7,11 @@ export interface BackoffOptions {
   readonly delayMsMax: number;
 }
 
-export const defaultBackoff: BackoffOptions = { baseMs: 200, delayMsMax: 10_000 };
+/**
+ * At most 3 s between attempts: a client is back within about 3 s of its server (a restart, a
+ * failover), while full jitter still spreads a crowd of reconnecting clients over that window.
+ */
+export const defaultBackoff: BackoffOptions = { baseMs: 200, delayMsMax: 3_000 };
 
 /**
  * Exponential back-off with full jitter (a delay drawn uniformly from [0, min(max, base * 2^attempt)]).

@@ -512,10 +512,14 @@ export class CroupierClient extends Emitter<ClientEvents> {
     const tracker = this.rooms.get(room);
     if (tracker === undefined) throw new CroupierError("CROUPIER_ERR_ROOM_NOT_JOINED", `join ${room} before acting in it`);
     const actionId = options.actionId ?? randomId("a");
-    const lastOffset = tracker.lastSeen;
+    const acted = { epoch: tracker.epoch, offset: tracker.lastSeen };
     for (let attempt = 1; ; attempt++) {
       await this.until(() => (this.stateValue === "open" && !tracker.joining) || this.rooms.get(room) !== tracker);
       if (this.rooms.get(room) !== tracker) throw new CroupierError("CROUPIER_ERR_ROOM_NOT_JOINED", `${room} was left before the action was sent`);
+      // Offsets count within an epoch. If the room was reset while this action waited (a restarted
+      // embedded server, expired history), the offset it was decided at means nothing any more: it
+      // is sent as decided on the state the reset delivered, the snapshot this client now holds.
+      const lastOffset = tracker.epoch === acted.epoch ? acted.offset : tracker.lastSeen;
       try {
         const ack = await this.request({ type: "action", room, actionId, lastOffset, action }, options.timeoutMs);
         const reply = ack as Extract<ServerMessage, { type: "ack" }>;

@@ -34,7 +34,7 @@ const limits = {
   leaseTtlMs: 600, actionTimeoutMs: 10_000, pendingRequestsMax: 100,
 };
 const behaviors = new Map<string, RoomBehavior>([["sandbox", sandboxBehavior as RoomBehavior]]);
-const actor = { userId: "ann", roles: ["player"] };
+const actor = { userId: "ann", roles: ["player" as const] };
 const directories: RoomDirectory[] = [];
 afterEach(async () => {
   for (const d of directories.splice(0)) await d.stop();

@@ -135,6 +135,31 @@ describe("CroupierClient against a scripted server", () => {
     c.close();
   });
 
+  it("re-sends an action that waited across a reset (a restarted server) at the offset of the new epoch, not the old one", async () => {
+    // The first server knows epoch e1; the restarted one only e2, and resets every resume.
+    let restarted = false;
+    const before = politeServer({ epoch: "e1" });
+    const after = politeServer({ epoch: "e2" });
+    FakeSocket.onFrame = (socket, frame) => {
+      if (!restarted && frame.type === "action") {
+        restarted = true;
+        return socket.drop(1006); // the server goes away with the action unanswered
+      }
+      return (restarted ? after : before)(socket, frame);
+    };
+    const c = client({ actionAttemptsMax: 3 });
+    await c.connect();
+    await c.join("sandbox:a");
+    for (const o of [1, 2, 3, 4, 5]) (FakeSocket.instances[0] as FakeSocket).reply(event("sandbox:a", "e1", o));
+    const result = await c.act("sandbox:a", { kind: "spin" }, { timeoutMs: 200 });
+    const sent = FakeSocket.instances.flatMap((s) => s.sent.filter((f) => f.type === "action"));
+    // Offset 5 of epoch e1 would be ACTION_OFFSET_INVALID in epoch e2, which starts again at 0.
+    expect(sent.map((f) => f.lastOffset)).toEqual([5, 0]);
+    expect(new Set(sent.map((f) => f.actionId)).size).toBe(1);
+    expect(result).toMatchObject({ status: "applied", attempts: 2 });
+    c.close();
+  });
+
   it("rejects an action refused by the room without retrying it", async () => {
     const polite = politeServer();
     FakeSocket.onFrame = (socket, frame) => frame.type === "action"
