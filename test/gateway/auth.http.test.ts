@@ -191,7 +191,7 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       expect((await call(base, "GET", "/healthz")).status).toBe(200);
       const ready = await call<{ ready: boolean; checks: Record<string, string> }>(base, "GET", "/readyz");
       expect(ready.body.ready).toBe(true);
-      expect(Object.keys(ready.body.checks).sort()).toEqual(mode === "production" ? ["database", "redis"] : ["database"]);
+      expect(Object.keys(ready.body.checks).sort()).toEqual(mode === "production" ? ["database", "gateway", "jobs", "payments", "redis", "tables"] : ["database", "gateway", "jobs", "payments", "tables"]);
       const metrics = await fetch(`${base}/metrics`).then((r) => r.text());
       expect(metrics).toMatch(/croupier_http_request_duration_seconds_bucket\{[^}]*route="\/healthz",status_code="200"/);
       expect(metrics).toContain("croupier_process_cpu_seconds_total");
