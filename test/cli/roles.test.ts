@@ -86,7 +86,9 @@ describe.skipIf(!production)("croupier serve --roles (real processes)", () => {
       const settled = await betOneRound(socket, room, "bet-1");
       expect(settled.kind).toBe("round.settled");
       // The table is owned by the tables node, never by the gateway.
-      const lease = await redis.get(roomKeys(shared.redisKeyPrefix, room).lease);
+      // Keys live under the deployment's scope (<prefix><deploymentId>:<db>:), drawn at the first start.
+      const [leaseKey] = await redis.keys(`${shared.redisKeyPrefix}*${roomKeys("", room).lease.replace(/[[\]{}*?]/g, "\\$&")}`);
+      const lease = leaseKey === undefined ? null : await redis.get(leaseKey);
       expect(lease).toContain(`-${tables.child.pid}-`);
 
       // Payments node stopped: logins and bets go on; a deposit is taken and waits.
