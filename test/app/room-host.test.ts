@@ -112,6 +112,17 @@ describe("RoomHost prepared actions", () => {
     // A refusal at preparation changes nothing.
     expect(await host.submit({ type: "action", actor: actor(1), actionId: "bad", lastOffset: 0, action: { kind: "add", n: -1 } })).toMatchObject({ ok: false, error: "ACTION_REJECTED" });
     expect((await log.head("tally:a")).offset).toBe(201);
+
+    // Results are kept for the room's latest 256 actions: an older duplicate is still a duplicate
+    // (applied once, conflict still detected), only without its result.
+    for (let i = 0; i < 300; i++) await host.submit({ type: "action", actor: actor(0), actionId: `late${i}`, lastOffset: 0, action: { kind: "add", n: 1 } });
+    const old = await host.submit({ type: "action", actor: actor(3), actionId: "a3", lastOffset: 0, action: { kind: "add", n: 4 } });
+    expect(old).toMatchObject({ ok: true, status: "duplicate" });
+    expect(old.ok && old.result).toBeUndefined();
+    expect(await host.submit({ type: "action", actor: actor(3), actionId: "a3", lastOffset: 0, action: { kind: "add", n: 5 } })).toMatchObject({ ok: false, error: "ACTION_ID_CONFLICT" });
+    const recent = await host.submit({ type: "action", actor: actor(0), actionId: "late299", lastOffset: 0, action: { kind: "add", n: 1 } });
+    expect(recent.ok && recent.result).toEqual({ total: (200 * 201) / 2 + 1 + 300 });
+    expect((await log.head("tally:a")).offset).toBe(501);
     host.stop();
   });
 });

@@ -75,6 +75,9 @@ function fingerprintOf(action: unknown): string {
     : typeof value === "bigint" ? value.toString() : value));
 }
 
+/** Duplicates of a room's latest this-many actions are answered with their original result. */
+const resultsRememberedMax = 256;
+
 /** Most actions written in one append; beyond this the batch is written and a new one starts. */
 const stagedActionsMax = 512;
 
@@ -97,6 +100,8 @@ export class RoomHost<S = unknown> {
   private preparing = 0;
   private stopped = false;
   private readonly actionOffsets = new Map<string, Remembered>();
+  /** The remembered actions that still hold their result, oldest first. */
+  private readonly withResults: string[] = [];
   private readonly chatTimes = new Map<string, number[]>();
   private muted = new Set<string>();
   private barrierOffset = 0;
@@ -430,5 +435,14 @@ export class RoomHost<S = unknown> {
   private remember(actionId: string, remembered: Remembered): void {
     this.actionOffsets.set(actionId, remembered);
     if (this.actionOffsets.size > this.limits.actionIdsRememberedMax) this.actionOffsets.delete(this.actionOffsets.keys().next().value as string);
+    if (remembered.result === undefined) return;
+    // Results are kept for the latest actions only: a slot player's ten thousand spin results would
+    // hold megabytes per room. An older duplicate is still recognised, and answered without its result.
+    this.withResults.push(actionId);
+    if (this.withResults.length > resultsRememberedMax) {
+      const oldest = this.withResults.shift() as string;
+      const entry = this.actionOffsets.get(oldest);
+      if (entry?.result !== undefined) this.actionOffsets.set(oldest, { offset: entry.offset, ...(entry.fingerprint === undefined ? {} : { fingerprint: entry.fingerprint }) });
+    }
   }
 }
