@@ -238,8 +238,10 @@ describe("hold'em", () => {
     await expect.poll(() => pb.locator(".seat").first().textContent(), { timeout: 10_000 }).toContain("100.00");
     await pb.getByRole("button", { name: "Sit (100.00)" }).first().click();
     const holeCards = (page: Page) => page.getByTestId("hole-cards").locator(".playing-card").allTextContents();
-    await expect.poll(() => holeCards(pa), { timeout: 20_000 }).toHaveLength(2);
-    await expect.poll(() => holeCards(pb), { timeout: 20_000 }).toHaveLength(2);
+    // A hand starts at the table's next between-hands deadline (10 s here) once two are seated; a busy
+    // CI machine can add seconds to that.
+    await expect.poll(() => holeCards(pa), { timeout: 45_000 }).toHaveLength(2);
+    await expect.poll(() => holeCards(pb), { timeout: 45_000 }).toHaveLength(2);
     expect(await holeCards(pa)).not.toEqual(await holeCards(pb));
     // Nobody's seat shows another player's cards before a showdown.
     for (const page of [pa, pb]) expect(await page.locator(".seat .playing-card").count()).toBe(0);
@@ -252,9 +254,9 @@ describe("hold'em", () => {
       throw new Error("no player was given the turn");
     })();
     await folder.getByRole("button", { name: "Fold" }).click();
-    for (const page of [pa, pb]) await expect.poll(() => page.locator(".wins").textContent(), { timeout: 15_000 }).toContain("pot 1");
+    for (const page of [pa, pb]) await expect.poll(() => page.locator(".wins").textContent(), { timeout: 30_000 }).toContain("pot 1");
     await screenshots(pa, "holdem");
     expect(a.watched.errors).toEqual([]);
     expect(b.watched.errors).toEqual([]);
-  });
+  }, 240_000);
 });
