@@ -11,7 +11,8 @@ import type { LogEntryInput } from "../ports/room-log.js";
  * - shared tables (roulette, blackjack shoes, hold'em decks): a reversed hash chain whose first value
  *   (`commitment`) is published when the table opens; round k uses seed k of the chain with the
  *   round's id in the client seed's place and k as the nonce, and reveals the seed when the round's
- *   cards or number are public.
+ *   cards or number are public (a blackjack shoe, which serves many rounds, takes one seed with its
+ *   first round's id, and reveals it when the shoe is replaced).
  *
  * The server seeds live in the room's server-only snapshot (never sent to a client), so a new owner
  * after a failover continues the same chain or seed pair.
