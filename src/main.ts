@@ -369,7 +369,8 @@ async function buildUnlocked(config: Config, logger: Logger, unlock: () => void)
   }]));
   const holdemConfig: HoldemTableConfig = { ...defaultHoldemTable, turnMs: config.holdemTurnMs, betweenHandsMs: config.holdemBetweenHandsMs, turnTimeoutsMax: config.holdemTurnTimeoutsMax };
   const holdemTables = new Map<string, HoldemTableConfig>(config.holdemTables.split(",").map((id) => [id.trim(), holdemConfig]));
-  const blackjackConfig: BlackjackTableConfig = { ...defaultBlackjackTable, bettingMs: config.blackjackBettingMs, turnMs: config.blackjackTurnMs, absentRoundsMax: config.blackjackAbsentRoundsMax };
+  const blackjackConfig: BlackjackTableConfig = { ...defaultBlackjackTable, bettingMs: config.blackjackBettingMs, turnMs: config.blackjackTurnMs, absentRoundsMax: config.blackjackAbsentRoundsMax,
+    rules: { ...defaultBlackjackTable.rules, decks: config.blackjackDecks, cutCardCardsFromEnd: config.blackjackCutCardFromEnd } };
   const blackjackTables = new Map<string, BlackjackTableConfig>(config.blackjackTables.split(",").map((id) => [id.trim(), blackjackConfig]));
   const jackpotTerms = { contributionBasisPoints: config.slotsJackpotContributionBps, triggerNumerator: config.slotsJackpotTriggerOneIn > 0 ? 1 : 0, triggerDenominator: Math.max(1, config.slotsJackpotTriggerOneIn) };
   const slots = new Map([[crownJewels.id, compileSlot({ ...crownJewels, jackpot: jackpotTerms })]]);

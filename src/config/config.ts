@@ -80,6 +80,8 @@ export interface Config {
   readonly blackjackTables: string;
   readonly blackjackBettingMs: number;
   readonly blackjackTurnMs: number;
+  readonly blackjackDecks: number;
+  readonly blackjackCutCardFromEnd: number;
   readonly blackjackAbsentRoundsMax: number;
   readonly slotsJackpotContributionBps: number;
   readonly slotsJackpotTriggerOneIn: number;
@@ -284,6 +286,9 @@ function checkAgreement(config: Config): void {
     for (const id of config[key].split(",")) {
       if (!/^[A-Za-z0-9_.-]{1,64}$/.test(id.trim())) throw new ConfigError(`invalid ${key} entry "${id}": expected ids of 1-64 letters, digits, _ . -`);
     }
+  }
+  if (config.blackjackCutCardFromEnd > config.blackjackDecks * 52) {
+    throw new ConfigError(`blackjackCutCardFromEnd (${config.blackjackCutCardFromEnd}) must not exceed the shoe: blackjackDecks × 52 = ${config.blackjackDecks * 52}`);
   }
   if (config.deploymentId !== null && !/^[A-Za-z0-9_.-]{1,64}$/.test(config.deploymentId)) {
     throw new ConfigError(`invalid deploymentId "${config.deploymentId}": expected 1-64 letters, digits, _ . -`);

@@ -1,5 +1,5 @@
 import { findCurrency, parseAmount } from "../../engine/money/index.js";
-import { defaultBlackjackRules, handTotal, type BlackjackAction, type BlackjackEvent, type BlackjackRules, type BlackjackState, type BlackjackStatus } from "../../engine/blackjack/index.js";
+import { cutCardReached, defaultBlackjackRules, handTotal, type BlackjackAction, type BlackjackEvent, type BlackjackRules, type BlackjackState, type BlackjackStatus } from "../../engine/blackjack/index.js";
 import type { ErrorName } from "../../protocol/errors.js";
 import type { LogEntryInput } from "../ports/room-log.js";
 import type { ActionRequest, Actor, BehaviorOutcome, RoomBehavior, RoomContext } from "../rooms/room-behavior.js";
@@ -9,6 +9,9 @@ import { recordThen, withLeadingEvents } from "./round-records.js";
 import type { BatchResult, ReserveResult, RoundRecord, SweepResult, TableEffect } from "./table-effects.js";
 import { withActions } from "./table-kit.js";
 import { tableActionSchemas } from "../../protocol/table-actions.schemas.js";
+import { hashServerSeed, type ProvablyFairSeeds } from "../../engine/rng/index.js";
+import { chainEvent, chainSpent, newChain, publicChain, roundCommitment, sharedSeeds, streamVerification, takeSeed, type ChainSeedRef, type FairChain } from "./fairness.js";
+import type { RevealEffect } from "./table-effects.js";
 
 export interface BlackjackTableConfig {
   readonly currency: string;
@@ -25,6 +28,21 @@ export const defaultBlackjackTable: BlackjackTableConfig = { currency: "EUR", ru
 
 /** `placedAtMs` came with game recall; holds in older snapshots record the time of the round's record instead. */
 interface Hold { readonly holdId: string; readonly seat: number; readonly amountMinor: string; readonly reason: "bet" | "double" | "split" | "insurance"; readonly placedAtMs?: number }
+
+/**
+ * The shoe in play at a provably-fair table: seed `ref` of the table's chain, with the id of the round
+ * it was committed for as client seed (docs/FAIRNESS.md). Its stream is read across rounds: the shuffle
+ * takes the first values, and only a round that ran the shoe dry would read more (to reshuffle the discards).
+ */
+interface ShoeSeed {
+  readonly ref: ChainSeedRef;
+  readonly id: string;
+  /** Values the shoe's stream has given so far (0: not shuffled yet), and the cursor of its last block (-1: none). */
+  readonly uint32sDrawn: number;
+  readonly cursor: number;
+  /** Values the shuffle itself took. */
+  readonly shuffleUint32s: number;
+}
 
 /** Bet limits in minor units (decimal strings, as they travel in snapshots). */
 interface BetLimits { readonly betMinMinor: string; readonly betMaxMinor: string }
@@ -57,11 +75,18 @@ interface TableState {
   readonly timedOut?: readonly number[];
   /** Consecutive absent rounds per seat. */
   readonly absentRounds?: readonly number[];
+  /** The table's committed hash chain (server-only: it holds the secret terminal seed), and the shoe's seed in it. */
+  readonly fair?: FairChain;
+  readonly shoe?: ShoeSeed;
 }
 
-/** Applies an engine action; the host runs it with the RNG boundary (the engine shuffles with it). */
-export interface BlackjackApplyEffect { readonly type: "blackjack.apply"; readonly state: unknown; readonly action: unknown; readonly rules: unknown }
-export interface BlackjackApplyResult { readonly status: BlackjackStatus; readonly state: unknown; readonly events: readonly BlackjackEvent[] }
+/**
+ * Applies an engine action; the host runs it with an rng the engine shuffles with: the committed shoe's
+ * provably-fair stream past its first `uint32sDrawn` values when `seeds` are given, else the CSPRNG.
+ */
+export interface BlackjackApplyEffect { readonly type: "blackjack.apply"; readonly state: unknown; readonly action: unknown; readonly rules: unknown; readonly seeds?: ProvablyFairSeeds; readonly uint32sDrawn?: number }
+/** `stream`: where the shoe's stream stands after the step (with `seeds` only). */
+export interface BlackjackApplyResult { readonly status: BlackjackStatus; readonly state: unknown; readonly events: readonly BlackjackEvent[]; readonly stream?: { readonly cursor: number; readonly uint32sDrawn: number } }
 
 function refuse(error: ErrorName, ...details: string[]): BehaviorOutcome<TableState> {
   return { ok: false, error, details };
@@ -95,11 +120,25 @@ function toEntries(events: readonly BlackjackEvent[], roundId: string): LogEntry
   return events.map((event) => ({ kind: `blackjack.${event.type}`, data: { roundId, ...(bigintsToStrings(event) as Record<string, unknown>) } }));
 }
 
-const verificationOf = (engine: BlackjackState) => {
+/** The seeds of the shoe in play, if the table has committed one (a table restored from before chains has none). */
+function shoeSeedsOf(state: TableState) {
+  return state.fair === undefined || state.shoe === undefined ? null : sharedSeeds(state.fair, state.shoe.ref, state.shoe.id);
+}
+
+/**
+ * The round's verification: its shoe's commitment, seeds and stream (the seed stays null here, and game
+ * recall shows it once the shoe is replaced), and where its cards lie in the shoe: the run from
+ * `shoeFirstCard`, `cardsDealt` long (docs/FAIRNESS.md).
+ */
+function verificationOf(state: TableState, engine: BlackjackState) {
   const dealt = engine.dealer.length + engine.seats.reduce((n, s) => n + s.hands.reduce((m, h) => m + h.cards.length, 0), 0);
-  // The cards of the round are a run of the shoe: a later audit of the shoe's order can find them there.
-  return { rng: "csprng", shuffle: "fisher-yates", decks: engine.rules.decks, shoeCards: engine.shoe.cards.length, shoeRound: engine.round, cardsDealt: dealt, shoeNextCard: engine.shoe.next };
-};
+  const cards = { shuffle: "fisher-yates", decks: engine.rules.decks, shoeCards: engine.shoe.cards.length, shoeRound: engine.round, cardsDealt: dealt, shoeNextCard: engine.shoe.next };
+  const shared = shoeSeedsOf(state);
+  if (shared === null || state.shoe === undefined) return { rng: "csprng", ...cards };
+  // A round that ran the shoe dry dealt its last cards from the reshuffled discards (read further on the same stream).
+  const refilled = state.shoe.uint32sDrawn > state.shoe.shuffleUint32s;
+  return { ...streamVerification(shared.seeds, state.shoe, false, shared.chain), shoeId: state.shoe.id, ...cards, shoeFirstCard: engine.shoe.next - dealt, ...(refilled ? { shoeRefilled: true } : {}) };
+}
 
 /** Every card of a blackjack round is dealt face up by its end, so the whole table is the outcome. */
 function outcomeOf(engine: BlackjackState, events: readonly BlackjackEvent[], returns: Readonly<Record<number, string>>) {
@@ -142,7 +181,9 @@ export function blackjackTableBehavior(tables: ReadonlyMap<string, BlackjackTabl
   }
 
   function engineStep(state: TableState, action: BlackjackAction, then: (result: BlackjackApplyResult) => BehaviorOutcome<TableState>): BehaviorOutcome<TableState> {
-    return { ok: true, effect: { type: "blackjack.apply", state: state.engine, action: encodeBigints(action), rules: encodeBigints(rulesOf(state)) } satisfies BlackjackApplyEffect, resume: (raw) => then(raw as BlackjackApplyResult) };
+    const shared = shoeSeedsOf(state);
+    const stream = shared === null ? {} : { seeds: shared.seeds, uint32sDrawn: state.shoe?.uint32sDrawn ?? 0 };
+    return { ok: true, effect: { type: "blackjack.apply", state: state.engine, action: encodeBigints(action), rules: encodeBigints(rulesOf(state)), ...stream } satisfies BlackjackApplyEffect, resume: (raw) => then(raw as BlackjackApplyResult) };
   }
 
   /** After an engine step: a settled round goes to settlement; otherwise the turn timer restarts. */
@@ -153,12 +194,16 @@ export function blackjackTableBehavior(tables: ReadonlyMap<string, BlackjackTabl
     for (const event of result.events) {
       if (event.type === "hand_settled" || event.type === "insurance_settled") returns[event.seat] = (BigInt(returns[event.seat] ?? "0") + event.returnMinor).toString();
     }
-    const next: TableState = { ...state, engine: result.state, holds: [...state.holds, ...extraHolds], returns,
+    const read = result.stream;
+    // The shoe's stream moves on only in a step that shuffled: the first one is the shoe's shuffle.
+    const shoe = state.shoe === undefined || read === undefined ? state.shoe
+      : { ...state.shoe, cursor: read.cursor, uint32sDrawn: read.uint32sDrawn, shuffleUint32s: state.shoe.uint32sDrawn === 0 ? read.uint32sDrawn : state.shoe.shuffleUint32s };
+    const next: TableState = { ...state, engine: result.state, holds: [...state.holds, ...extraHolds], returns, ...(shoe === undefined ? {} : { shoe }),
       phase: engine.phase === "settled" ? "settling" : "playing", deadlineMs: engine.phase === "settled" ? ctx.nowMs : ctx.nowMs + config.turnMs };
     const outcome: BehaviorOutcome<TableState> = { ok: true, state: next, events: toEntries(result.events, state.roundId ?? "") };
     if (engine.phase !== "settled") return outcome;
     // The outcome is fixed: recorded with every stake of the round before any of it is settled.
-    const closed = roundRecord(next, "closed", ctx.nowMs, { outcome: outcomeOf(engine, result.events, returns), verification: verificationOf(engine), bets: betsOf(next, ctx.nowMs) });
+    const closed = roundRecord(next, "closed", ctx.nowMs, { outcome: outcomeOf(engine, result.events, returns), verification: verificationOf(next, engine), bets: betsOf(next, ctx.nowMs) });
     return recordThen(closed, () => outcome);
   }
 
@@ -249,6 +294,14 @@ export function blackjackTableBehavior(tables: ReadonlyMap<string, BlackjackTabl
     return { state: { ...state, seats, absentRounds: absentRounds.map((n, seat) => (seats[seat] === null ? 0 : n)) }, events };
   }
 
+  /**
+   * Opens the next round. When its deal will shuffle a new shoe (the table's first, or the cut card is
+   * out), the shoe in play is done: its seed is revealed (game recall shows it in every round dealt
+   * from it, and `blackjack.shoe_revealed` announces it), and the new shoe takes the next seed of the
+   * table's chain, whose commitment is published before any bet (`fairness.round`, every round). A
+   * table without a chain, or whose chain is used up, commits a new one first (`fairness.chain`).
+   * Every step below restarts from `state`, so the absent players are counted once.
+   */
   function openBetting(state: TableState, ctx: RoomContext, config: BlackjackTableConfig): BehaviorOutcome<TableState> {
     const { state: present, events } = standUpAbsent(state, config);
     if (present.closed === true || present.seats.every((s) => s === null)) {
@@ -256,11 +309,37 @@ export function blackjackTableBehavior(tables: ReadonlyMap<string, BlackjackTabl
     }
     const seq = present.seq + 1;
     const roundId = `${present.tableId}:${seq}:${ctx.nowMs.toString(36)}`;
+    const engine = present.engine === null ? null : (decodeBigints(present.engine) as BlackjackState);
+    const shoeDone = engine === null || cutCardReached(engine.shoe);
+    const played = present.shoe;
+    if (shoeDone && played !== undefined && played.uint32sDrawn > 0) {
+      const { shoe: _done, ...rest } = state;
+      const shared = shoeSeedsOf(present);
+      if (shared === null) return openBetting(rest, ctx, config);
+      const revealed = { shoeId: played.id, serverSeedHash: hashServerSeed(shared.seeds.serverSeed), serverSeed: shared.seeds.serverSeed, nonce: shared.seeds.nonce, chain: shared.chain };
+      return {
+        ok: true, effect: { type: "fairness.reveal", serverSeedHash: revealed.serverSeedHash, serverSeed: revealed.serverSeed, atMs: ctx.nowMs } satisfies RevealEffect,
+        resume: () => withLeadingEvents(openBetting(rest, ctx, config), [{ kind: "blackjack.shoe_revealed", data: revealed }]),
+      };
+    }
+    if (shoeDone && played === undefined) {
+      const fair = present.fair;
+      if (fair === undefined || chainSpent(fair)) {
+        return { ok: true, effect: { type: "rng.seed" } satisfies TableEffect, resume: (terminal) => {
+          const chain = newChain(terminal as string, (fair?.id ?? 0) + 1);
+          return withLeadingEvents(openBetting({ ...state, fair: chain }, ctx, config), [chainEvent(chain)]);
+        } };
+      }
+      const taken = takeSeed(fair);
+      return openBetting({ ...state, fair: taken.chain, shoe: { ref: taken.ref, id: roundId, uint32sDrawn: 0, cursor: -1, shuffleUint32s: 0 } }, ctx, config);
+    }
     const limits = present.nextLimits ?? present.limits ?? null;
     const next: TableState = { ...present, seq, roundId, phase: "betting", deadlineMs: ctx.nowMs + config.bettingMs, holds: [], returns: {}, limits, nextLimits: null, roundSeats: present.seats, timedOut: [] };
     const rules = rulesOf(next);
+    const commitment = present.fair === undefined || present.shoe === undefined ? null : roundCommitment(present.fair, present.shoe.ref, present.shoe.id);
+    const fairness: LogEntryInput[] = commitment === null || present.shoe === undefined ? [] : [{ kind: "fairness.round", data: { roundId, shoeId: present.shoe.id, newShoe: shoeDone, ...commitment } }];
     return recordThen(roundRecord(next, "open", ctx.nowMs), () => ({
-      ok: true, state: next, barrier: true, events: [...events, { kind: "blackjack.betting_opened", data: { roundId, closesAt: next.deadlineMs, betMinMinor: rules.betMinMinor.toString(), betMaxMinor: rules.betMaxMinor.toString() } }],
+      ok: true, state: next, barrier: true, events: [...events, ...fairness, { kind: "blackjack.betting_opened", data: { roundId, closesAt: next.deadlineMs, betMinMinor: rules.betMinMinor.toString(), betMaxMinor: rules.betMaxMinor.toString() } }],
     }));
   }
 
@@ -419,6 +498,7 @@ export function blackjackTableBehavior(tables: ReadonlyMap<string, BlackjackTabl
           tableId: state.tableId, seats: state.seats, phase: state.phase, roundId: state.roundId, deadline: state.deadlineMs, hand: view,
           open: state.closed !== true, limits: { betMinMinor: rules.betMinMinor.toString(), betMaxMinor: rules.betMaxMinor.toString() }, nextLimits: state.nextLimits ?? null,
           absentRounds: state.absentRounds ?? [],
+          fairness: state.fair === undefined ? null : { ...publicChain(state.fair), shoe: state.shoe === undefined ? null : { shoeId: state.shoe.id, ...roundCommitment(state.fair, state.shoe.ref, state.shoe.id) } },
         },
         server: state,
       };

@@ -7,7 +7,7 @@ import type { BatchResult, InstantResult, ReserveResult, RoundRecord, SlotSpinDr
 import type { CompiledSlot } from "../../engine/slots/index.js";
 import { silentMetrics, type Metrics } from "../ports/metrics.js";
 import type { Clock } from "../ports/clock.js";
-import { apply as applyBlackjack, newTable, type BlackjackAction, type BlackjackRules, type BlackjackState } from "../../engine/blackjack/index.js";
+import { apply as applyBlackjack, newTable, newTableAwaitingShoe, type BlackjackAction, type BlackjackRules, type BlackjackState } from "../../engine/blackjack/index.js";
 import { decodeBigints, encodeBigints } from "./json-bigint.js";
 import { drawFair } from "./fairness.js";
 import { ProvablyFairRng } from "../../engine/rng/index.js";
@@ -76,9 +76,13 @@ export function createTableEffectRunner(deps: { wallet: Wallet; rng: Rng; rounds
       }
       case "blackjack.apply": {
         const rules = decodeBigints(effect.rules) as BlackjackRules;
-        const engine = effect.state === null ? newTable(rules, deps.rng) : (decodeBigints(effect.state) as BlackjackState);
-        const step = applyBlackjack(engine, decodeBigints(effect.action) as BlackjackAction, deps.rng);
-        return { status: step.status, state: encodeBigints(step.state), events: step.events } satisfies BlackjackApplyResult;
+        // A committed shoe: its stream resumes where the shoe's last step left it (docs/FAIRNESS.md).
+        const fair = effect.seeds === undefined ? null : new ProvablyFairRng(effect.seeds).skip(effect.uint32sDrawn ?? 0);
+        const rng = fair ?? deps.rng;
+        const engine = effect.state !== null ? (decodeBigints(effect.state) as BlackjackState) : fair === null ? newTable(rules, rng) : newTableAwaitingShoe(rules);
+        const step = applyBlackjack(engine, decodeBigints(effect.action) as BlackjackAction, rng);
+        const stream = fair === null ? {} : { stream: { cursor: fair.cursorLast, uint32sDrawn: fair.drawnUint32s } };
+        return { status: step.status, state: encodeBigints(step.state), events: step.events, ...stream } satisfies BlackjackApplyResult;
       }
       case "wallet.instant": {
         const jackpot = effect.jackpot;
