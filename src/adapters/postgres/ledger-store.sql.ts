@@ -10,8 +10,8 @@ import { writeRounds } from "./round-store.sql.js";
 import { Batcher } from "./ledger-batcher.js";
 import { silentMetrics, type Metrics } from "../../app/ports/metrics.js";
 import { decodeOutcome, encodeOutcome, fingerprintOf } from "./ledger-codec.js";
-import { ledgerCheckSql, ledgerRelativeUpdateSql, ledgerWriteSql } from "./ledger-sql.js";
-import type { SqlDb, SqlExecutor } from "./sql-db.js";
+import { ledgerCheckSql, ledgerRelativeUpdateLiteralSql, ledgerWriteSql } from "./ledger-sql.js";
+import type { SqlDb, SqlExecutor, SqlTransaction } from "./sql-db.js";
 
 export interface SqlLedgerStoreOptions {
   /** Most operations judged and committed in one transaction. */
@@ -211,7 +211,7 @@ class AccountFacts {
  * Step-2 locks are taken in id order before any step-6 lock, and step-6 locks in id order by a
  * batch that then only commits, so no two batches can wait for each other in a cycle.
  */
-async function judgeAndWrite(tx: SqlExecutor, facts: AccountFacts, requests: readonly RecordedRequest[]): Promise<LedgerOutcome[]> {
+async function judgeAndWrite(tx: SqlTransaction, facts: AccountFacts, requests: readonly RecordedRequest[]): Promise<LedgerOutcome[]> {
   const ops = requests.map((r) => r.op);
   const holdIds = [...new Set(ops.map(holdIdOf).filter((id): id is string => id !== null))];
   const accountIds = new Set<bigint>();
@@ -323,18 +323,18 @@ async function write(tx: SqlExecutor, writes: BatchWrites, bases: ReadonlyMap<bi
   if (resolved !== writes.holdsResolved.length) throw new Error(`ledger invariant violated: resolved ${resolved} of ${writes.holdsResolved.length} holds`);
 }
 
-async function writeShared(tx: SqlExecutor, writes: BatchWrites, bases: ReadonlyMap<bigint, bigint>): Promise<void> {
-  // The shared accounts last, as the change from the balance they were judged with (0 for house and
-  // clearing accounts, the committed balance read for a pool).
+/**
+ * The shared accounts last, as the change from the balance they were judged with (0 for house and
+ * clearing accounts, the committed balance read for a pool), in the same round trip as the commit:
+ * every batch needs these rows, so each holds their lock only while the server runs this message.
+ */
+async function writeShared(tx: SqlTransaction, writes: BatchWrites, bases: ReadonlyMap<bigint, bigint>): Promise<void> {
   const shared = writes.accounts
     .map((a) => ({ accountId: a.accountId, delta: a.balance - (bases.get(a.accountId) ?? a.balance) }))
     .filter((a) => bases.has(a.accountId) && a.delta !== 0n)
     .sort((a, b) => (a.accountId < b.accountId ? -1 : 1));
   if (shared.length === 0) return;
-  // One row is locked by the update itself; several are locked first in id order, as an update
-  // through a join would lock them in no particular order.
-  if (shared.length > 1) await tx.query("select id from ledger_accounts where id = any($1::int8[]) order by id for update", [shared.map((a) => a.accountId.toString())]);
-  await tx.query(ledgerRelativeUpdateSql, [shared.map((a) => a.accountId.toString()), shared.map((a) => a.delta.toString())]);
+  await tx.commitWith(ledgerRelativeUpdateLiteralSql(shared));
 }
 
 interface HistoryRow {
