@@ -92,6 +92,7 @@ export interface Config {
   readonly withdrawalAmountMinorMin: number;
   readonly withdrawalsPerPeriodMax: number;
   readonly withdrawalPeriodMs: number;
+  readonly rgIncreaseCoolingOffMs: number;
   /** null: not set (see sandboxPaymentsEnabled). */
   readonly paymentsSandboxEnabled: boolean | null;
   readonly paymentsSandboxWebhookSecret: string | null;
