@@ -29,7 +29,8 @@ import { SignedBus } from "./adapters/node/bus.signed.js";
 import { readDeployment } from "./adapters/postgres/deployment.sql.js";
 import type { Metrics } from "./app/ports/metrics.js";
 import { systemClock } from "./adapters/node/clock.system.js";
-import { createSqlResponsibleGamingStore } from "./adapters/postgres/rg-store.sql.js";
+import { createSqlResponsibleGamingStore, playResults, sessionStartedMs } from "./adapters/postgres/rg-store.sql.js";
+import { RealityChecks } from "./app/responsible-gaming/reality-checks.js";
 import { ResponsibleGaming } from "./app/responsible-gaming/responsible-gaming.service.js";
 import type { AccountRestrictions } from "./engine/responsible-gaming/index.js";
 import { Argon2PasswordHasher } from "./adapters/node/password-hasher.argon2.js";
@@ -119,6 +120,8 @@ export interface Services {
   readonly payments: Payments;
   /** Player limits, time-outs, self-exclusions and operator locks (docs/RESPONSIBLE-GAMING.md). */
   readonly protection: ResponsibleGaming;
+  /** Counters shared by every node (Redis in production): login throttling, and reality checks sent once. */
+  readonly throttle: ThrottleStore;
   readonly sandbox: SandboxPaymentProvider;
   readonly rounds: RoundStore;
   /** Every configured table (roulette, live, blackjack, hold'em), for the operator's list. */
@@ -257,6 +260,20 @@ function buildPayments(
     limits: config,
   });
   return { payments, sandbox };
+}
+
+/** Reality checks for the sessions whose sockets this node holds (docs/RESPONSIBLE-GAMING.md). */
+function buildRealityChecks(services: Services, gateway: WsGateway, logger: Logger): RealityChecks {
+  const log = areaLogger(logger, services.config, "server");
+  return new RealityChecks({
+    sessions: () => gateway.sessions(),
+    sessionStartedMs: (sessionId) => sessionStartedMs(services.db, sessionId),
+    results: (userId, sinceMs) => playResults(services.db, userId, sinceMs),
+    once: async (key, ttlMs) => (await services.throttle.recordFailure(key, ttlMs)) === 1,
+    rooms: services.directory,
+    clock: systemClock,
+    onError: (error) => log.warn({ err: error }, "reality check failed; the next tick tries again"),
+  }, services.config);
 }
 
 export interface AdminServices {
@@ -400,7 +417,7 @@ async function buildUnlocked(config: Config, logger: Logger, unlock: () => void)
   if (roles.has("jobs")) jackpotTicker.start();
 
   return {
-    config, logger, mode, roles, db, redis, redisScope: side?.scope ?? null, bus, auth, keys, nodeId, roomLog, directory, wallet, rounds, registry, payments, protection, sandbox, tables: tableRefs, stages: metrics.actionStage, audit,
+    config, logger, mode, roles, db, redis, redisScope: side?.scope ?? null, bus, auth, keys, nodeId, roomLog, directory, wallet, rounds, registry, payments, protection, throttle, sandbox, tables: tableRefs, stages: metrics.actionStage, audit,
     async readiness() {
       const checks: Record<string, string> = {};
       const dbOk = await check("database", () => db.query("select 1"), checks);
@@ -525,6 +542,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const selfHost = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
   if (config.paymentsSandboxWebhookUrl === null) services.sandbox.setWebhookUrl(`${tls ? "https" : "http"}://${selfHost}:${port}/v1/payments/webhooks/${services.sandbox.name}`);
   if (roles.has("payments")) services.payments.start();
+  const realityChecks = buildRealityChecks(services, gateway, logger);
+  if (roles.has("gateway")) realityChecks.start();
   if (tls === null) serverLog.warn("no tlsCertFile/tlsKeyFile configured: serving plain HTTP; put TLS in front of this in production");
   serverLog.info({ url, mode: services.mode, roles: [...roles], dataDir: services.mode === "embedded" ? config.dataDir : undefined }, `Croupier listening on ${url} (${services.mode} mode)`);
 
@@ -542,6 +561,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       draining = true;
       clearInterval(reloadTimer);
       clearInterval(retentionTimer);
+      realityChecks.stop();
       await gateway.close();
       await http.close();
       await metricsServer?.close();

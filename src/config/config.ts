@@ -93,6 +93,7 @@ export interface Config {
   readonly withdrawalsPerPeriodMax: number;
   readonly withdrawalPeriodMs: number;
   readonly rgIncreaseCoolingOffMs: number;
+  readonly realityCheckIntervalMs: number;
   /** null: not set (see sandboxPaymentsEnabled). */
   readonly paymentsSandboxEnabled: boolean | null;
   readonly paymentsSandboxWebhookSecret: string | null;

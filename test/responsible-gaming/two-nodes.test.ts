@@ -6,7 +6,7 @@ import type { RunningServer } from "../../src/main.js";
 import { serviceAvailable } from "../support/services.js";
 import { createShared, startTestServer, type Shared } from "../support/server.js";
 import { call } from "../support/http.js";
-import { TestSocket } from "../support/ws-client.js";
+import { TestSocket, type Message } from "../support/ws-client.js";
 
 const password = "correct horse battery";
 
@@ -16,8 +16,8 @@ describe.skipIf(!(serviceAvailable("postgres") && serviceAvailable("redis")))("s
   let b: RunningServer;
   beforeAll(async () => {
     shared = await createShared("production");
-    a = await startTestServer(shared, ["--session-revocation-cache-ms", "60000"]);
-    b = await startTestServer(shared, ["--session-revocation-cache-ms", "60000"]);
+    a = await startTestServer(shared, ["--session-revocation-cache-ms", "60000", "--reality-check-interval-ms", "1000"]);
+    b = await startTestServer(shared, ["--session-revocation-cache-ms", "60000", "--reality-check-interval-ms", "1000"]);
   });
   afterAll(async () => {
     await a?.close();
@@ -56,5 +56,20 @@ describe.skipIf(!(serviceAvailable("postgres") && serviceAvailable("redis")))("s
     // Nobody else was touched.
     expect(bystanderSocket.closeCode).toBeNull();
     bystanderSocket.close();
+  });
+
+  it("sends each reality check of a session once, though both nodes hold a socket of it", async () => {
+    const username = `reality${Date.now().toString(36)}`;
+    const registered = await call<{ id: string }>(a.url, "POST", "/v1/auth/register", { body: { username, password } });
+    const token = await login(a, username);
+    const room = `user:${registered.body.id}`;
+    const sockets = [await TestSocket.authenticated(a.url, token), await TestSocket.authenticated(b.url, token)];
+    for (const s of sockets) expect((await s.request({ type: "join", room })).type).toBe("joined");
+    const isCheck = (m: Message) => m.type === "event" && m.room === room && m.kind === "reality.check";
+    await sockets[0]!.waitFor((m) => isCheck(m) && (m.data as { playedMs: number }).playedMs >= 3_000, 8_000);
+    const intervals = sockets[0]!.messages.filter(isCheck).map((m) => Math.floor((m.data as { playedMs: number }).playedMs / 1_000));
+    expect(intervals.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(intervals).size).toBe(intervals.length);
+    for (const s of sockets) s.close();
   });
 });

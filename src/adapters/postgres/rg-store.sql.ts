@@ -1,3 +1,4 @@
+import type { PlayResult } from "../../app/responsible-gaming/reality-checks.js";
 import type { DepositGate, ResponsibleGamingStore, StoredLimit } from "../../app/responsible-gaming/rg.store.js";
 import {
   limitAt, limitPeriodMs, noLimit, unrestricted, type AccountRestrictions, type ExclusionKind, type LimitKind, type LimitPeriod, type LimitState, type PeriodLimit,
@@ -111,4 +112,31 @@ export function createSqlResponsibleGamingStore(db: SqlDb): ResponsibleGamingSto
       return next;
     }),
   };
+}
+
+/** When a session began (its login), in ms; null for an unknown id. */
+export async function sessionStartedMs(db: SqlExecutor, sessionId: string): Promise<number | null> {
+  if (!uuidPattern.test(sessionId)) return null;
+  const [row] = await db.query<{ ms: bigint }>("select (extract(epoch from created_at) * 1000)::int8 as ms from sessions where id = $1", [sessionId]);
+  return row === undefined ? null : Number(row.ms);
+}
+
+/**
+ * A player's stakes and wins (cash and bonus purses) since `sinceMs`, per currency: what a reality
+ * check reports. Reads the player's transfers through the ledger's account indexes, newest first,
+ * stopping at `sinceMs`; off the bet path (a reality check runs at most every few minutes per session).
+ */
+export async function playResults(db: SqlExecutor, userId: string, sinceMs: number): Promise<readonly PlayResult[]> {
+  const rows = await db.query<{ currency: string; staked: bigint; won: bigint }>(
+    `select a.currency,
+            coalesce((select sum(t.amount) from ledger_transfers t where t.debit_account_id = a.id and t.kind = 'bet_stake' and t.created_at >= to_timestamp($2::int8 / 1000.0)), 0)::int8 as staked,
+            coalesce((select sum(t.amount) from ledger_transfers t where t.credit_account_id = a.id and t.kind in ('bet_win', 'jackpot_win') and t.created_at >= to_timestamp($2::int8 / 1000.0)), 0)::int8 as won
+     from ledger_accounts a where a.owner = $1 and a.kind in ('player_cash', 'player_bonus')`,
+    [userId, sinceMs]);
+  const byCurrency = new Map<string, PlayResult>();
+  for (const r of rows) {
+    const before = byCurrency.get(r.currency);
+    byCurrency.set(r.currency, { currency: r.currency, stakedMinor: (before?.stakedMinor ?? 0n) + r.staked, wonMinor: (before?.wonMinor ?? 0n) + r.won });
+  }
+  return [...byCurrency.values()].filter((r) => r.stakedMinor > 0n || r.wonMinor > 0n).sort((x, y) => (x.currency < y.currency ? -1 : 1));
 }

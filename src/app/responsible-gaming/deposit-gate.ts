@@ -5,7 +5,8 @@ import type { DepositGate } from "./rg.store.js";
 
 type Refusal = Extract<Outcome<never>, { ok: false }>;
 
-function shown(amountMinor: bigint, currency: string): string {
+/** Money as the wire shows it ("-12.50"), in its currency's major unit. */
+export function shown(amountMinor: bigint, currency: string): string {
   const code = findCurrency(currency);
   return code === null ? amountMinor.toString() : formatAmount(amountMinor, code);
 }
