@@ -1,6 +1,8 @@
 // Responsible gaming over real HTTP and WebSocket, in embedded mode (PGlite, memory bus) and
 // production mode (PostgreSQL, Redis): deposit limits under racing requests, exclusions, locks.
+import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { canonicalJson } from "../../src/gateway/http/wallet-http.js";
 import type { RunningServer } from "../../src/main.js";
 import { serviceAvailable } from "../support/services.js";
 import { createShared, startTestServer, type Mode, type Shared } from "../support/server.js";
@@ -98,6 +100,10 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       expect(requested.status).toBe(201);
       expect(requested.body).toMatchObject({ status: "pending", amount: "20.00", userId: player.userId, card: "visa •••• 4242" });
       expect((await withdraw({ login: player.username, password, amount: "20.00", currency: "EUR" }, key)).body).toEqual(requested.body);
+      // The request's stored fingerprint (a plain SHA-256) leaves the password out.
+      const [stored] = await server.services.db.query<{ fingerprint: string }>("select fingerprint from payments_request_keys where scope = $1 and key = $2", [player.userId, key]);
+      const withoutPassword = createHash("sha256").update(`POST /v1/responsible-gaming/withdrawals ${canonicalJson({ params: {}, body: { login: player.username, amount: "20.00", currency: "EUR" } })}`).digest("base64url");
+      expect(stored?.fingerprint).toBe(withoutPassword);
       const operator = await newOperator(server);
       const approved = await call(base, "POST", `/v1/operator/withdrawals/${requested.body.id as string}/approve`, { token: operator.token, headers: { "idempotency-key": newKey() } });
       expect(approved.body).toMatchObject({ status: "paid" });

@@ -93,7 +93,8 @@ export function registerPlayerProtectionRoutes(app: FastifyInstance, deps: Respo
     return idempotent(request, reply, deps.payments, async (key) => {
       const outcome = await deps.payments.requestWithdrawal({ userId: user.id, requestKey: key, amount: body.amount, currency: body.currency, cardToken });
       return outcome.ok ? { status: 201, body: toWireWithdrawal(outcome.value) } : outcome;
-    });
+    // The stored fingerprint is a plain SHA-256: with the password in it, a leaked row could be brute-forced.
+    }, { ...body, password: undefined });
   });
 }
 
