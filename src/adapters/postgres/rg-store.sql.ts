@@ -123,8 +123,10 @@ export async function sessionStartedMs(db: SqlExecutor, sessionId: string): Prom
 
 /**
  * A player's stakes and wins (cash and bonus purses) since `sinceMs`, per currency: what a reality
- * check reports. Reads the player's transfers through the ledger's account indexes, newest first,
- * stopping at `sinceMs`; off the bet path (a reality check runs at most every few minutes per session).
+ * check reports. Off the bet path, once per session and interval. It finds the player's transfers
+ * through the ledger's account indexes and filters them by time, so its cost grows with the player's
+ * whole history, not the session's: a player with millions of transfers makes it slow (a running
+ * total per session would fix that; not done yet).
  */
 export async function playResults(db: SqlExecutor, userId: string, sinceMs: number): Promise<readonly PlayResult[]> {
   const rows = await db.query<{ currency: string; staked: bigint; won: bigint }>(
