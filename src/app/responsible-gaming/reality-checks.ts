@@ -94,9 +94,11 @@ export class RealityChecks {
     const nowMs = this.deps.clock.nowMs();
     const due = Math.floor((nowMs - known.startedMs) / intervalMs);
     if (due <= known.lastCheck) return;
+    // Read first: a failed read leaves the check due, and the next tick tries again. Once the key is
+    // taken the check is this node's to send, or another node's that took it first.
+    const results = await this.deps.results(userId, known.startedMs);
     known.lastCheck = due;
     if (!(await this.deps.once(`reality:${sessionId}:${due}`, intervalMs))) return;
-    const results = await this.deps.results(userId, known.startedMs);
     const data = {
       sessionId,
       sessionStartedAt: new Date(known.startedMs).toISOString(),
