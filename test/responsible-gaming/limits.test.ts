@@ -1,5 +1,6 @@
 // Player limits and exclusions through the use case and the SQL stores, on PGlite and PostgreSQL,
 // with a clock the test moves: a loosening waits for its cooling-off without anyone sleeping.
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SqlAccountStore } from "../../src/adapters/postgres/account-store.sql.js";
 import { createSqlPaymentsStore } from "../../src/adapters/postgres/payments-store.sql.js";
@@ -86,6 +87,26 @@ for (const kind of databaseKinds) {
       expect(await deposit(userId, 1n)).toBe("RG_DEPOSIT_LIMIT_EXCEEDED");
       nowMs += day;
       expect(await deposit(userId, 1_000n)).toBe("created");
+    });
+
+    it("never lets parallel deposits of any amounts exceed any of the limits, and refuses only what would", async () => {
+      await fc.assert(fc.asyncProperty(
+        fc.record({ day: fc.bigInt({ min: 1n, max: 5_000n }), week: fc.bigInt({ min: 1n, max: 8_000n }) }),
+        fc.array(fc.bigInt({ min: 1n, max: 1_500n }), { minLength: 1, maxLength: 30 }),
+        async (limits, amounts) => {
+          const userId = await newUser();
+          await rg.setLimit(userId, { kind: "deposit", period: "day", currency: "EUR", amount: (Number(limits.day) / 100).toFixed(2) });
+          await rg.setLimit(userId, { kind: "deposit", period: "week", currency: "EUR", amount: (Number(limits.week) / 100).toFixed(2) });
+          const outcomes = await Promise.all(amounts.map((amount) => deposit(userId, amount)));
+          const accepted = amounts.filter((_, i) => outcomes[i] === "created");
+          const total = accepted.reduce((sum, a) => sum + a, 0n);
+          const cap = limits.day < limits.week ? limits.day : limits.week;
+          expect(total <= cap).toBe(true);
+          expect(outcomes.every((o) => o === "created" || o === "RG_DEPOSIT_LIMIT_EXCEEDED")).toBe(true);
+          // Judged one after another: a refused amount did not fit what was accepted by the end either.
+          for (const [i, amount] of amounts.entries()) if (outcomes[i] !== "created") expect(total + amount > cap).toBe(true);
+        },
+      ), { numRuns: 8 });
     });
 
     it("refuses a bad amount or currency and changes nothing", async () => {
