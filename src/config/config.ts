@@ -94,6 +94,8 @@ export interface Config {
   readonly withdrawalAmountMinorMin: number;
   readonly withdrawalsPerPeriodMax: number;
   readonly withdrawalPeriodMs: number;
+  readonly rgIncreaseCoolingOffMs: number;
+  readonly realityCheckIntervalMs: number;
   /** null: not set (see sandboxPaymentsEnabled). */
   readonly paymentsSandboxEnabled: boolean | null;
   readonly paymentsSandboxWebhookSecret: string | null;

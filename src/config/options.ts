@@ -118,6 +118,8 @@ export const optionSpecs = {
   ledgerQueueOpsMax: { type: "integer", default: 50_000, min: 1, max: 10_000_000, description: "ledger operations waiting for a batch; beyond it money calls answer WALLET_BUSY" },
   withdrawalAmountMinorMin: { type: "integer", default: 1_000, min: 1, max: 1_000_000_000_000, description: "smallest withdrawal, in minor units of its currency (1000 = 10.00 EUR or 1000 JPY)" },
   withdrawalsPerPeriodMax: { type: "integer", default: 3, min: 1, max: 10_000, description: "withdrawal requests one player may make per withdrawalPeriodMs" },
+  rgIncreaseCoolingOffMs: { type: "integer", default: 86_400_000, min: 0, max: 2_592_000_000, description: "how long a player's higher (or removed) deposit limit waits before it applies; a lower one applies at once (docs/RESPONSIBLE-GAMING.md)" },
+  realityCheckIntervalMs: { type: "integer", default: 3_600_000, min: 1_000, max: 86_400_000, description: "how often a logged-in player's user: room gets a reality check (time since login, net result of their bets)" },
   withdrawalPeriodMs: { type: "integer", default: 86_400_000, min: 1_000, max: 2_592_000_000, description: "the window withdrawalsPerPeriodMax counts over" },
   paymentsSandboxEnabled: { type: "boolean", default: null, description: "serve the sandbox payment provider (test cards: any valid test number mints play money); unset means on in embedded mode, and in production mode (DATABASE_URL) serve refuses to start until it is set explicitly" },
   paymentsSandboxWebhookSecret: { type: "string", default: null, secret: true, description: "HMAC-SHA256 secret of sandbox webhooks; unset means one generated and kept in dataDir" },
