@@ -52,14 +52,8 @@ export function splitStatements(sql: string): string[] {
   return sql.split(/;\s*$/m).map((s) => s.trim()).filter((s) => s.length > 0);
 }
 
-/**
- * Versions only grow. A gap is allowed: work done in parallel reserves its numbers ahead of merging
- * (responsible gaming took 10 while 9 was reserved), and each version is applied once by number, so
- * a database that ran 10 before 9 existed runs 9 when it arrives.
- */
 function assertOrdered(migrations: readonly Migration[]): void {
   migrations.forEach((m, i) => {
-    const previous = i === 0 ? 0 : (migrations[i - 1]?.version ?? 0);
-    if (!Number.isInteger(m.version) || m.version <= previous) throw new Error(`migration versions must grow; found ${m.version} after ${previous}`);
+    if (m.version !== i + 1) throw new Error(`migrations must be numbered 1..n without gaps; found ${m.version} at position ${i + 1}`);
   });
 }

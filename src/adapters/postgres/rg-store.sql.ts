@@ -66,7 +66,7 @@ export async function readDepositGate(tx: SqlExecutor, userId: string, currency:
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Limits and restrictions on PostgreSQL or PGlite (migration 0010). */
+/** Limits and restrictions on PostgreSQL or PGlite (migration 0009). */
 export function createSqlResponsibleGamingStore(db: SqlDb): ResponsibleGamingStore {
   return {
     async userExists(userId) {

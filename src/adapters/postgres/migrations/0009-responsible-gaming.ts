@@ -6,8 +6,8 @@ import type { Migration } from "./migration.js";
  * waiting for its cooling-off; a loosening is applied when next read or written, never by a job.
  * Deposits are counted over rolling windows, hence the index by user and time.
  */
-export const m0010ResponsibleGaming: Migration = {
-  version: 10,
+export const m0009ResponsibleGaming: Migration = {
+  version: 9,
   name: "responsible gaming: player limits, time-outs, self-exclusions, operator locks",
   sql: `
 create table rg_limits (
