@@ -392,20 +392,25 @@ async function buildUnlocked(config: Config, logger: Logger, unlock: () => void)
     (error, entry) => serverLog.error({ err: error, audit: entry }, "audit log write failed; the entry is in this line"));
   const tableConfig: RouletteTableConfig = { ...defaultRouletteTable, bettingMs: config.rouletteBettingMs, resultsMs: config.rouletteResultsMs };
   const tables = new Map<string, RouletteTableConfig>(config.rouletteTables.split(",").map((id) => [id.trim(), tableConfig]));
+  const liveTerms = (id: string) => ({
+    dealerAbsentMsMax: config.liveDealerAbsentMsMax, dealerReplaceMsMax: config.liveDealerReplaceMsMax, streamLatencyMs: config.liveStreamLatencyMs,
+    streamUrl: config.liveStreamUrlTemplate.replaceAll("{table}", id.trim()),
+  });
   const liveTables = new Map<string, RouletteTableConfig>(config.liveTables.split(",").map((id) => [id.trim(), {
     ...tableConfig, bettingMs: config.liveBettingMsMax,
-    live: { dealerAbsentMsMax: config.liveDealerAbsentMsMax, streamUrl: config.liveStreamUrlTemplate.replaceAll("{table}", id.trim()) },
+    live: liveTerms(id),
   }]));
   const holdemConfig: HoldemTableConfig = { ...defaultHoldemTable, turnMs: config.holdemTurnMs, betweenHandsMs: config.holdemBetweenHandsMs, turnTimeoutsMax: config.holdemTurnTimeoutsMax };
   const holdemTables = new Map<string, HoldemTableConfig>(config.holdemTables.split(",").map((id) => [id.trim(), holdemConfig]));
   const blackjackConfig: BlackjackTableConfig = { ...defaultBlackjackTable, bettingMs: config.blackjackBettingMs, turnMs: config.blackjackTurnMs, absentRoundsMax: config.blackjackAbsentRoundsMax,
     rules: { ...defaultBlackjackTable.rules, decks: config.blackjackDecks, cutCardCardsFromEnd: config.blackjackCutCardFromEnd } };
   const blackjackTables = new Map<string, BlackjackTableConfig>(config.blackjackTables.split(",").map((id) => [id.trim(), blackjackConfig]));
+  const liveBlackjackTables = new Map<string, BlackjackTableConfig>(config.liveBlackjackTables.split(",").map((id) => [id.trim(), { ...blackjackConfig, bettingMs: config.liveBlackjackBettingMs, live: liveTerms(id) }]));
   const jackpotTerms = { contributionBasisPoints: config.slotsJackpotContributionBps, triggerNumerator: config.slotsJackpotTriggerOneIn > 0 ? 1 : 0, triggerDenominator: Math.max(1, config.slotsJackpotTriggerOneIn) };
   const slots = new Map([[crownJewels.id, compileSlot({ ...crownJewels, jackpot: jackpotTerms })]]);
   const jackpotPool: JackpotPool = { gameId: crownJewels.id, jackpotId: crownJewels.id, currency: "EUR" };
   const slotsRoom = slotsRoomBehavior({ gameId: crownJewels.id, currency: "EUR", jackpot: { jackpotId: jackpotPool.jackpotId, seedMinor: BigInt(config.slotsJackpotSeedMinor) } });
-  const behaviors = new Map<string, RoomBehavior>([lobbyBehavior, userChannelBehavior, sandboxBehavior, rouletteTableBehavior(tables), slotsRoom, blackjackTableBehavior(blackjackTables), rouletteTableBehavior(liveTables, "live"), holdemTableBehavior(holdemTables)]
+  const behaviors = new Map<string, RoomBehavior>([lobbyBehavior, userChannelBehavior, sandboxBehavior, rouletteTableBehavior(tables), slotsRoom, blackjackTableBehavior(blackjackTables), rouletteTableBehavior(liveTables, "live"), blackjackTableBehavior(liveBlackjackTables, "liveblackjack"), holdemTableBehavior(holdemTables)]
     .map((b) => [b.kind, b as RoomBehavior]));
   const tableRefs = ([["roulette", tables], ["live", liveTables], ["blackjack", blackjackTables], ["holdem", holdemTables]] as const)
     .flatMap(([kind, ids]) => [...ids.keys()].map((tableId): TableRef => ({ kind: kind as TableKind, tableId })));

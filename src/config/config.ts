@@ -73,6 +73,10 @@ export interface Config {
   readonly liveBettingMsMax: number;
   readonly liveDealerAbsentMsMax: number;
   readonly liveStreamUrlTemplate: string;
+  readonly liveStreamLatencyMs: number;
+  readonly liveDealerReplaceMsMax: number;
+  readonly liveBlackjackTables: string;
+  readonly liveBlackjackBettingMs: number;
   readonly holdemTables: string;
   readonly holdemTurnMs: number;
   readonly holdemBetweenHandsMs: number;
@@ -284,7 +288,7 @@ function checkAgreement(config: Config): void {
   if (config.refreshTokenTtlSeconds <= config.accessTokenTtlSeconds) {
     throw new ConfigError("refreshTokenTtlSeconds must exceed accessTokenTtlSeconds");
   }
-  for (const key of ["rouletteTables", "blackjackTables", "liveTables", "holdemTables"] as const) {
+  for (const key of ["rouletteTables", "blackjackTables", "liveTables", "liveBlackjackTables", "holdemTables"] as const) {
     for (const id of config[key].split(",")) {
       if (!/^[A-Za-z0-9_.-]{1,64}$/.test(id.trim())) throw new ConfigError(`invalid ${key} entry "${id}": expected ids of 1-64 letters, digits, _ . -`);
     }

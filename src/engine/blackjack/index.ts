@@ -5,3 +5,4 @@ export { apply, newTable, newTableAwaitingShoe, tableWithShoe } from "./blackjac
 export type {
   BlackjackAction, BlackjackEvent, BlackjackHand, BlackjackPhase, BlackjackSeat, BlackjackState, BlackjackStatus, BlackjackStep, HandOutcome,
 } from "./blackjack.state.js";
+export { cutCardOut, dealerStands, declareShoe, liveEngineShoe, liveStep, shoeRefusal, takeFromShoe, type DeclaredShoe, type LiveStep, type ShoeRefusal } from "./blackjack.live.js";
