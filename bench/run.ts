@@ -3,7 +3,7 @@
 //
 //   npm run bench                  short mode (the default): a few minutes on a 2-core machine
 //   npm run bench -- --full        full mode: the published figures (docs/BENCHMARKS.md)
-//   npm run bench -- --only fanout one benchmark (ledger, engines, fanout, reveal, resume, idle, certify-alarms)
+//   npm run bench -- --only fanout one benchmark (ledger, engines, fanout, reveal, resume, idle, loadtest, certify-alarms)
 //
 // certify-alarms (100 certification runs, several minutes) is opt-in: it runs with --full or --only.
 //
@@ -23,6 +23,7 @@ const suite: readonly Entry[] = [
   { name: "reveal", file: "reveal.bench.ts", exportName: "runRevealBench" },
   { name: "resume", file: "resume.bench.ts", exportName: "runResumeBench" },
   { name: "idle", file: "idle.bench.ts", exportName: "runIdleBench" },
+  { name: "loadtest", file: "loadtest.bench.ts", exportName: "runLoadtestBench" },
   { name: "certify-alarms", file: "certify-alarms.bench.ts", exportName: "runCertifyAlarmsBench", optIn: true },
 ];
 
