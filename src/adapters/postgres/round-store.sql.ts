@@ -141,38 +141,40 @@ function toRound(row: RoundRow, bets: readonly BetRow[]): RecalledRound {
   };
 }
 
-/** Writes records set-wise, folded per round (see mergeRoundRecords); the ledger uses it for the rounds its operations carry. */
+/**
+ * Writes records set-wise, folded per round (see mergeRoundRecords), in one statement: rounds
+ * upserted, new bets inserted with their payout when the batch holds it, and the payouts of bets
+ * written earlier set. The ledger uses it for the rounds its operations carry.
+ */
 export async function writeRounds(tx: SqlExecutor, records: readonly RoundRecord[]): Promise<void> {
   const { rounds, bets, payouts } = mergeRoundRecords(records);
   const at = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  const payoutOf = new Map(payouts.map((p) => [JSON.stringify([p.roundId, p.betId]), p.payoutMinor]));
+  // A payout whose bet is inserted by this statement goes in with it: the update below sees only
+  // the rows that existed before the statement (one snapshot for every part of it).
   await tx.query(
-    `insert into game_rounds (id, table_id, game, status, outcome, verification, void_reason, opened_at, closed_at, settled_at)
-     select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[], $7::text[], $8::timestamptz[], $9::timestamptz[], $10::timestamptz[])
-     on conflict (id) do update set
-       status = excluded.status,
-       outcome = coalesce(excluded.outcome, game_rounds.outcome),
-       verification = coalesce(excluded.verification, game_rounds.verification),
-       void_reason = coalesce(excluded.void_reason, game_rounds.void_reason),
-       closed_at = coalesce(game_rounds.closed_at, excluded.closed_at),
-       settled_at = coalesce(game_rounds.settled_at, excluded.settled_at)`,
+    `with rounds as (
+       insert into game_rounds (id, table_id, game, status, outcome, verification, void_reason, opened_at, closed_at, settled_at)
+       select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[], $7::text[], $8::timestamptz[], $9::timestamptz[], $10::timestamptz[])
+       on conflict (id) do update set
+         status = excluded.status,
+         outcome = coalesce(excluded.outcome, game_rounds.outcome),
+         verification = coalesce(excluded.verification, game_rounds.verification),
+         void_reason = coalesce(excluded.void_reason, game_rounds.void_reason),
+         closed_at = coalesce(game_rounds.closed_at, excluded.closed_at),
+         settled_at = coalesce(game_rounds.settled_at, excluded.settled_at)
+     ), bets as (
+       insert into game_bets (round_id, bet_id, user_id, currency, stake, detail, placed_at, payout)
+       select * from unnest($11::text[], $12::text[], $13::text[], $14::text[], $15::int8[], $16::jsonb[], $17::timestamptz[], $18::int8[])
+       on conflict (round_id, bet_id) do nothing
+     )
+     update game_bets g set payout = p.payout from unnest($19::text[], $20::text[], $21::int8[]) as p(round_id, bet_id, payout)
+     where g.round_id = p.round_id and g.bet_id = p.bet_id`,
     [rounds.map((r) => r.roundId), rounds.map((r) => r.tableId), rounds.map((r) => r.game), rounds.map((r) => r.status),
       rounds.map((r) => (r.outcome === null ? null : JSON.stringify(r.outcome))), rounds.map((r) => (r.verification === null ? null : JSON.stringify(r.verification))),
-      rounds.map((r) => r.voidReason), rounds.map((r) => at(r.openedAtMs)), rounds.map((r) => at(r.closedAtMs)), rounds.map((r) => at(r.settledAtMs))],
+      rounds.map((r) => r.voidReason), rounds.map((r) => at(r.openedAtMs)), rounds.map((r) => at(r.closedAtMs)), rounds.map((r) => at(r.settledAtMs)),
+      bets.map((b) => b.roundId), bets.map((b) => b.betId), bets.map((b) => b.userId), bets.map((b) => b.currency), bets.map((b) => b.stakeMinor),
+      bets.map((b) => JSON.stringify(b.detail)), bets.map((b) => new Date(b.placedAtMs).toISOString()), bets.map((b) => payoutOf.get(JSON.stringify([b.roundId, b.betId])) ?? null),
+      payouts.map((p) => p.roundId), payouts.map((p) => p.betId), payouts.map((p) => p.payoutMinor)],
   );
-  if (bets.length > 0) {
-    await tx.query(
-      `insert into game_bets (round_id, bet_id, user_id, currency, stake, detail, placed_at)
-       select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int8[], $6::jsonb[], $7::timestamptz[])
-       on conflict (round_id, bet_id) do nothing`,
-      [bets.map((b) => b.roundId), bets.map((b) => b.betId), bets.map((b) => b.userId), bets.map((b) => b.currency), bets.map((b) => b.stakeMinor),
-        bets.map((b) => JSON.stringify(b.detail)), bets.map((b) => new Date(b.placedAtMs).toISOString())],
-    );
-  }
-  if (payouts.length > 0) {
-    await tx.query(
-      `update game_bets g set payout = p.payout from unnest($1::text[], $2::text[], $3::int8[]) as p(round_id, bet_id, payout)
-       where g.round_id = p.round_id and g.bet_id = p.bet_id`,
-      [payouts.map((p) => p.roundId), payouts.map((p) => p.betId), payouts.map((p) => p.payoutMinor)],
-    );
-  }
 }
