@@ -392,7 +392,7 @@ export class WsGateway {
   private async feedOf(room: string): Promise<RoomFeed> {
     let feed = this.feeds.get(room);
     if (feed === undefined) {
-      feed = new RoomFeed(room, this.deps.log, this.deps.limits, (f, entry, seconds) => this.onEntry(f, entry, seconds), (f) => this.onReset(f));
+      feed = new RoomFeed(room, this.deps.log, this.deps.limits, (f, entry, seconds) => this.onEntry(f, entry, seconds), (f, outcome, epoch) => this.onEpoch(f, outcome, epoch));
       this.feeds.set(room, feed);
       this.presenceStops.set(room, await this.deps.bus.subscribe(`room.presence.${room}`, (message) => this.onPresence(room, message)));
     }
@@ -414,13 +414,10 @@ export class WsGateway {
     }
   }
 
-  private onReset(feed: RoomFeed): void {
-    background((async () => {
-      const stored = await this.deps.log.snapshot(feed.room);
-      for (const [connection] of feed.members) {
-        connection.send({ type: "reset", room: feed.room, epoch: stored.epoch, offset: stored.offset, snapshot: RoomFeed.viewOf(stored.snapshot, connection.userId) });
-      }
-    })(), "ws.feed-reset");
+  /** The feed already reset its members, or dropped a foreign entry; said here for the operator. */
+  private onEpoch(feed: RoomFeed, outcome: "reset" | "foreign", epoch: string): void {
+    if (outcome === "reset") this.deps.roomsLogger?.info({ room: feed.room, epoch, members: feed.members.size }, "room log restarted in a new epoch: members reset");
+    else this.deps.roomsLogger?.warn({ room: feed.room, epoch, roomEpoch: feed.epoch }, "refused a live entry of a foreign epoch (another writer on this room's keys?)");
   }
 
   private markPresence(room: string): void {
