@@ -1,5 +1,6 @@
 import type { StageObserver } from "../../app/ports/metrics.js";
 import { background } from "../../app/background.js";
+import { isServiceUnavailable } from "../../app/failures.js";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
@@ -62,13 +63,6 @@ export interface GatewayDeps {
 
 const invalidFramesMax = 50;
 
-/** PostgreSQL "too many connections", "cannot connect now", admin shutdown; socket-level failures. */
-const unavailableCodes = new Set(["53300", "57P01", "57P03", "08001", "08006", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT"]);
-
-function isUnavailable(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === "string" && unavailableCodes.has(code);
-}
 
 /**
  * The WebSocket side of a node: accepts sockets on /v1/ws, authenticates them with a hello frame,
@@ -210,7 +204,7 @@ export class WsGateway {
         }
       }).catch((error: unknown) => {
         // A backing service that is down or saturated is the client's to retry; anything else is a bug.
-        const name = isUnavailable(error) ? "SERVICE_UNAVAILABLE" : "INTERNAL";
+        const name = isServiceUnavailable(error) ? "SERVICE_UNAVAILABLE" : "INTERNAL";
         connection.sendError(name);
         connection.log.error({ err: error, code: errors[name].code, requestId: connection.lastRequestId }, "frame handling failed");
       });
