@@ -38,6 +38,9 @@ const fairnessRecord = obj({
   clientSeed: opt(str()), nonce: opt(int()), cursor: opt(int()), uint32sDrawn: opt(int()),
   chain: opt(obj({ id: int(), commitment: str(), index: int(), length: int() })),
   note: opt(str()),
+  voidedNumber: opt(int("(a voided roulette round) the pocket it would have drawn")),
+  game: opt(str("(slots) the game id")),
+  jackpotTrigger: opt(obj({ numerator: int(), denominator: int() }, "(slots) the jackpot's odds per paid spin")),
 }, "docs/FAIRNESS.md: everything needed to recompute the draw");
 const by = str("the staff member's user id");
 const tableClosed = obj({ tableId: opt(str()), by, roundId: opt(str("the round that was running")) });
@@ -49,12 +52,14 @@ const rouletteLimits = obj({
   perBet: Type.Record(Type.String(), obj({ minMinor: minor(), maxMinor: minor() }), { description: "per bet type" }),
 });
 
+const fairnessChain: TableEventSpec = {
+  who: "everyone", when: "a new seed chain's `commitment`, before any round draws from it",
+  data: obj({ scheme: str(), chainId: int(), commitment: str("the chain's first value"), length: int(), used: int() }),
+  example: { scheme: "hmac-sha256-v1", chainId: 1, commitment: "5b0c…e9a1", length: 1000, used: 0 },
+};
+
 const rouletteEvents: Record<string, TableEventSpec> = {
-  "fairness.chain": {
-    who: "everyone", when: "a new seed chain's `commitment`, before any round draws from it",
-    data: obj({ scheme: str(), chainId: int(), commitment: str("the chain's first value"), length: int(), used: int() }),
-    example: { scheme: "hmac-sha256-v1", chainId: 1, commitment: "5b0c…e9a1", length: 1000, used: 0 },
-  },
+  "fairness.chain": fairnessChain,
   "round.opened": {
     who: "everyone", when: "a round takes bets until `closesAt`; at a live table, on the dealer's `open`",
     data: obj({ roundId: str(), closesAt: ms("betting closes"), currency: str(), fairness: opt(fairnessRecord) }),
@@ -130,6 +135,12 @@ const blackjackEvents: Record<string, TableEventSpec> = {
 
 const stacks = Type.Array(Type.Union([minor(), Type.Null()]), { description: "one entry per seat, null for an empty one" });
 const holdemEvents: Record<string, TableEventSpec> = {
+  "fairness.chain": fairnessChain,
+  "fairness.round": {
+    who: "everyone", when: "before a hand's first card: the hand's commitment (its deck is drawn from this seed)",
+    data: obj({ roundId: str(), scheme: str(), serverSeedHash: str(), clientSeed: str(), nonce: int(), chain: obj({ id: int(), commitment: str(), index: int(), length: int() }) }),
+    example: { roundId: "h1:hand:1", scheme: "hmac-sha256-v1", serverSeedHash: "8f2d…41c0", clientSeed: "h1:hand:1", nonce: 1, chain: { id: 1, commitment: "5b0c…e9a1", index: 1, length: 1000 } },
+  },
   "holdem.seated": { who: "everyone", when: "`sit` (the buy-in is the stack)", data: engine("seated", { seat: int(), stackMinor: minor() }), example: { type: "seated", seat: 0, stackMinor: "10000" } },
   "holdem.hand_started": { who: "everyone", when: "a deal: button, blinds, the seats dealt in", data: engine("hand_started", { handNumber: int(), button: int(), smallBlindSeat: int(), bigBlindSeat: int(), seats: Type.Array(int()) }), example: { type: "hand_started", handNumber: 1, button: 0, smallBlindSeat: 1, bigBlindSeat: 2, seats: [0, 1, 2] } },
   "holdem.blind_posted": { who: "everyone", when: "per blind", data: engine("blind_posted", { seat: int(), amountMinor: minor(), blind: Type.Union([Type.Literal("small"), Type.Literal("big")]) }), example: { type: "blind_posted", seat: 1, amountMinor: "100", blind: "small" } },
