@@ -408,10 +408,23 @@ export class WsGateway {
     }
   }
 
-  /** The feed already reset its members, or dropped a foreign entry; said here for the operator. */
+  /** Per room: when a foreign entry was last reported, and how many were dropped since. */
+  private readonly foreignEntries = new Map<string, { reportedAt: number; dropped: number }>();
+
+  /** The feed already reset its members, or dropped a foreign entry; said here for the operator (a foreign writer at most every 10 s per room). */
   private onEpoch(feed: RoomFeed, outcome: "reset" | "foreign", epoch: string): void {
-    if (outcome === "reset") this.deps.roomsLogger?.info({ room: feed.room, epoch, members: feed.members.size }, "room log restarted in a new epoch: members reset");
-    else this.deps.roomsLogger?.warn({ room: feed.room, epoch, roomEpoch: feed.epoch }, "refused a live entry of a foreign epoch (another writer on this room's keys?)");
+    if (outcome === "reset") {
+      this.deps.roomsLogger?.info({ room: feed.room, epoch, members: feed.members.size }, "room log restarted in a new epoch: members reset");
+      return;
+    }
+    const now = this.deps.clock.nowMs();
+    const seen = this.foreignEntries.get(feed.room) ?? { reportedAt: Number.NEGATIVE_INFINITY, dropped: 0 };
+    seen.dropped++;
+    this.foreignEntries.set(feed.room, seen);
+    if (now - seen.reportedAt < 10_000) return;
+    this.deps.roomsLogger?.warn({ room: feed.room, epoch, roomEpoch: feed.epoch, dropped: seen.dropped }, "refused live entries of a foreign epoch (another writer on this room's keys?)");
+    if (this.foreignEntries.size > 10_000) this.foreignEntries.clear();
+    this.foreignEntries.set(feed.room, { reportedAt: now, dropped: 0 });
   }
 
   private markPresence(room: string): void {
