@@ -1,28 +1,18 @@
 // A live entry of a foreign epoch on a room's Redis channel (another deployment writing the same
 // room, as seen when two shared one Redis server) never reaches a client, and the room goes on.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningServer } from "../../src/main.js";
+import { describe, expect, it } from "vitest";
 import { serviceAvailable } from "../support/services.js";
 import { connectRedis } from "../support/redis.js";
-import { createShared, startTestServer, type Shared } from "../support/server.js";
+import { serverForSuite } from "../support/server.js";
 import { newPlayer, TestSocket } from "../support/ws-client.js";
 
 describe.skipIf(!(serviceAvailable("postgres") && serviceAvailable("redis")))("foreign epochs on the room channel (production)", () => {
-  let shared: Shared;
-  let server: RunningServer;
-  beforeAll(async () => {
-    shared = await createShared("production");
-    server = await startTestServer(shared);
-  });
-  afterAll(async () => {
-    await server?.close();
-    await shared?.dispose();
-  });
+  const serverOf = serverForSuite("production");
 
   it("drops an entry whose epoch is not the room's, without a reset, and delivers the room's own entries", async () => {
     const room = "sandbox:foreign";
-    const player = await newPlayer(server.url);
-    const socket = await TestSocket.authenticated(server.url, player.token);
+    const player = await newPlayer(serverOf().url);
+    const socket = await TestSocket.authenticated(serverOf().url, player.token);
     const joined = await socket.request({ type: "join", room });
     const epoch = joined.epoch as string;
     expect(await socket.request({ type: "action", room, actionId: "n1", lastOffset: 0, action: { kind: "note", text: "one" } })).toMatchObject({ type: "ack" });
@@ -30,7 +20,7 @@ describe.skipIf(!(serviceAvailable("postgres") && serviceAvailable("redis")))("f
 
     const redis = connectRedis();
     try {
-      const scope = server.services.redisScope as string;
+      const scope = serverOf().services.redisScope as string;
       const foreign = { epoch: "0123456789abcdef", entry: { offset: 69, ts: Date.now(), kind: "note", data: { from: "someone-else", text: "foreign" } } };
       expect(await redis.publish(`${scope}room.${room}`, JSON.stringify(foreign))).toBeGreaterThanOrEqual(1);
     } finally {

@@ -1,11 +1,10 @@
 // The event schemas behind docs/GAME-ACTIONS.md against a running server: every event a real table
 // sends (roulette, slots, blackjack, hold'em, operator controls) has a documented kind, its `data`
 // matches the schema, and carries no field the schema does not name.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Value } from "@sinclair/typebox/value";
-import type { RunningServer } from "../../src/main.js";
 import { tableEventSchemas, type TableEventSpec } from "../../src/protocol/table-events.schemas.js";
-import { createShared, startTestServer, type Shared } from "../support/server.js";
+import { serverForSuite } from "../support/server.js";
 import { newPlayer, newStaff, TestSocket, type Message } from "../support/ws-client.js";
 
 interface Schema {
@@ -40,26 +39,17 @@ function undeclared(schema: Schema, value: unknown, path: string, out: string[])
 const lastOffset = (s: TestSocket, room: string) => Math.max(0, ...s.messages.filter((m) => m.room === room && typeof m.offset === "number").map((m) => m.offset as number));
 
 describe("table events as a server sends them match docs/GAME-ACTIONS.md (embedded)", () => {
-  let shared: Shared;
-  let server: RunningServer;
-  beforeAll(async () => {
-    shared = await createShared("embedded");
-    server = await startTestServer(shared, ["--roulette-tables", "t1", "--roulette-betting-ms", "1500", "--roulette-results-ms", "200",
-      "--blackjack-tables", "b1", "--blackjack-betting-ms", "1500", "--blackjack-turn-ms", "500",
+  const serverOf = serverForSuite("embedded", ["--roulette-tables", "t1", "--roulette-betting-ms", "3000", "--roulette-results-ms", "200",
+      "--blackjack-tables", "b1", "--blackjack-betting-ms", "3000", "--blackjack-turn-ms", "500",
       "--holdem-tables", "h1", "--holdem-turn-ms", "500", "--holdem-between-hands-ms", "1000", "--messages-per-second-max", "500"]);
-  });
-  afterAll(async () => {
-    await server?.close();
-    await shared?.dispose();
-  });
 
   it("roulette, slots, blackjack, hold'em and operator controls", async () => {
-    const [a, b] = await Promise.all([newPlayer(server.url), newPlayer(server.url)]);
-    for (const p of [a!, b!]) await server.services.wallet.deposit({ playerId: p.userId, currency: "EUR", amount: 100_000n, key: `d${p.userId}`, reference: "t", provider: "test" });
-    const staff = await newStaff(server, ["operator"]);
-    const sa = await TestSocket.authenticated(server.url, a!.token);
-    const sb = await TestSocket.authenticated(server.url, b!.token);
-    const op = await TestSocket.authenticated(server.url, staff.token);
+    const [a, b] = await Promise.all([newPlayer(serverOf().url), newPlayer(serverOf().url)]);
+    for (const p of [a!, b!]) await serverOf().services.wallet.deposit({ playerId: p.userId, currency: "EUR", amount: 100_000n, key: `d${p.userId}`, reference: "t", provider: "test" });
+    const staff = await newStaff(serverOf(), ["operator"]);
+    const sa = await TestSocket.authenticated(serverOf().url, a!.token);
+    const sb = await TestSocket.authenticated(serverOf().url, b!.token);
+    const op = await TestSocket.authenticated(serverOf().url, staff.token);
     const act = (s: TestSocket, room: string, actionId: string, action: Record<string, unknown>) => s.request({ type: "action", room, actionId, lastOffset: lastOffset(s, room), action });
 
     // Slots: spins, a client seed, a rotation.
