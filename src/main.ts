@@ -29,6 +29,10 @@ import { SignedBus } from "./adapters/node/bus.signed.js";
 import { readDeployment } from "./adapters/postgres/deployment.sql.js";
 import type { Metrics } from "./app/ports/metrics.js";
 import { systemClock } from "./adapters/node/clock.system.js";
+import { createSqlResponsibleGamingStore, playResults, sessionStartedMs } from "./adapters/postgres/rg-store.sql.js";
+import { RealityChecks } from "./app/responsible-gaming/reality-checks.js";
+import { ResponsibleGaming } from "./app/responsible-gaming/responsible-gaming.service.js";
+import type { AccountRestrictions } from "./engine/responsible-gaming/index.js";
 import { Argon2PasswordHasher } from "./adapters/node/password-hasher.argon2.js";
 import { secretTokens } from "./adapters/node/secret-tokens.crypto.js";
 import { JwtKeyRing } from "./adapters/node/jwt-keyring.js";
@@ -115,6 +119,10 @@ export interface Services {
   readonly directory: RoomDirectory;
   readonly wallet: Wallet;
   readonly payments: Payments;
+  /** Player limits, time-outs, self-exclusions and operator locks (docs/RESPONSIBLE-GAMING.md). */
+  readonly protection: ResponsibleGaming;
+  /** Counters shared by every node (Redis in production): login throttling, and reality checks sent once. */
+  readonly throttle: ThrottleStore;
   readonly sandbox: SandboxPaymentProvider;
   readonly rounds: RoundStore;
   /** Every configured table (roulette, live, blackjack, hold'em), for the operator's list. */
@@ -231,7 +239,10 @@ function roomStores(config: Config, side: RedisSide | null, nodeId: string): { r
 }
 
 /** Payments through the sandbox provider (the only one so far), with its outbox relay (started by `serve`). */
-function buildPayments(config: Config, db: SqlDb, ledger: LedgerStore, wallet: Wallet, bus: Bus, events: EventExport | undefined, logger: Logger): { payments: Payments; sandbox: SandboxPaymentProvider } {
+function buildPayments(
+  config: Config, db: SqlDb, ledger: LedgerStore, wallet: Wallet, bus: Bus, events: EventExport | undefined, logger: Logger,
+  restrictions: (userId: string) => Promise<AccountRestrictions>,
+): { payments: Payments; sandbox: SandboxPaymentProvider } {
   const log = areaLogger(logger, config, "payments");
   if (config.redisUrl !== null && config.paymentsSandboxWebhookSecret === null) {
     log.warn("paymentsSandboxWebhookSecret is unset: each node generates its own, so a card token or webhook from one node fails on another");
@@ -245,11 +256,25 @@ function buildPayments(config: Config, db: SqlDb, ledger: LedgerStore, wallet: W
     log,
   });
   const payments = new Payments({
-    store: createSqlPaymentsStore(db), requestKeys: createSqlRequestKeyStore(db), wallet, ledger, provider: sandbox, bus, clock: systemClock, ...(events === undefined ? {} : { events }),
+    store: createSqlPaymentsStore(db), requestKeys: createSqlRequestKeyStore(db), wallet, ledger, provider: sandbox, bus, clock: systemClock, restrictions, ...(events === undefined ? {} : { events }),
     log: { warn: (context, message) => log.warn(context, message), error: (context, message) => log.error(context, message) },
     limits: config,
   });
   return { payments, sandbox };
+}
+
+/** Reality checks for the sessions whose sockets this node holds (docs/RESPONSIBLE-GAMING.md). */
+function buildRealityChecks(services: Services, gateway: WsGateway, logger: Logger): RealityChecks {
+  const log = areaLogger(logger, services.config, "server");
+  return new RealityChecks({
+    sessions: () => gateway.sessions(),
+    sessionStartedMs: (sessionId) => sessionStartedMs(services.db, sessionId),
+    results: (userId, sinceMs) => playResults(services.db, userId, sinceMs),
+    once: async (key, ttlMs) => (await services.throttle.recordFailure(key, ttlMs)) === 1,
+    rooms: services.directory,
+    clock: systemClock,
+    onError: (error) => log.warn({ err: error }, "reality check failed; the next tick tries again"),
+  }, services.config);
 }
 
 export interface AdminServices {
@@ -334,6 +359,9 @@ async function buildUnlocked(config: Config, logger: Logger, unlock: () => void)
   const store = new SqlAccountStore(db);
   const guard = new SessionGuard(store, bus, systemClock, { sessionRevocationCacheMs: config.sessionRevocationCacheMs, sessionCacheEntriesMax });
   await guard.start();
+  const protection = new ResponsibleGaming({
+    store: createSqlResponsibleGamingStore(db), accounts: store, guard, clock: systemClock, limits: config,
+  });
   const auth = new AuthService({
     store,
     hasher: new Argon2PasswordHasher({ memoryKib: config.argon2MemoryKib, iterations: config.argon2Iterations }),
@@ -344,6 +372,7 @@ async function buildUnlocked(config: Config, logger: Logger, unlock: () => void)
     guard,
     clock: systemClock,
     limits: { ...config, passwordLengthMax },
+    loginGate: (userId) => protection.loginRefusal(userId),
   });
 
   const nodeId = `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
@@ -357,26 +386,32 @@ async function buildUnlocked(config: Config, logger: Logger, unlock: () => void)
   const events = config.eventExportUrl !== null && roles.has("payments") ? new JetStreamEventExport({
     url: config.eventExportUrl, stream: config.eventExportStream, subjectPrefix: config.eventExportSubjectPrefix, publishTimeoutMs: config.eventExportTimeoutMs,
   }) : undefined;
-  const { payments, sandbox } = buildPayments(config, db, ledger, wallet, bus, events, logger);
+  const { payments, sandbox } = buildPayments(config, db, ledger, wallet, bus, events, logger, (userId) => protection.restrictions(userId));
   registerOutboxMetrics(registry, () => createSqlPaymentsStore(db).outboxBacklog());
   const rounds = new SqlRoundStore(db);
   const audit = new AuditTrail(createSqlAuditLog(db), systemClock,
     (error, entry) => serverLog.error({ err: error, audit: entry }, "audit log write failed; the entry is in this line"));
   const tableConfig: RouletteTableConfig = { ...defaultRouletteTable, bettingMs: config.rouletteBettingMs, resultsMs: config.rouletteResultsMs };
   const tables = new Map<string, RouletteTableConfig>(config.rouletteTables.split(",").map((id) => [id.trim(), tableConfig]));
+  const liveTerms = (id: string) => ({
+    dealerAbsentMsMax: config.liveDealerAbsentMsMax, dealerReplaceMsMax: config.liveDealerReplaceMsMax, streamLatencyMs: config.liveStreamLatencyMs,
+    streamUrl: config.liveStreamUrlTemplate.replaceAll("{table}", id.trim()),
+  });
   const liveTables = new Map<string, RouletteTableConfig>(config.liveTables.split(",").map((id) => [id.trim(), {
     ...tableConfig, bettingMs: config.liveBettingMsMax,
-    live: { dealerAbsentMsMax: config.liveDealerAbsentMsMax, streamUrl: config.liveStreamUrlTemplate.replaceAll("{table}", id.trim()) },
+    live: liveTerms(id),
   }]));
   const holdemConfig: HoldemTableConfig = { ...defaultHoldemTable, turnMs: config.holdemTurnMs, betweenHandsMs: config.holdemBetweenHandsMs, turnTimeoutsMax: config.holdemTurnTimeoutsMax };
   const holdemTables = new Map<string, HoldemTableConfig>(config.holdemTables.split(",").map((id) => [id.trim(), holdemConfig]));
-  const blackjackConfig: BlackjackTableConfig = { ...defaultBlackjackTable, bettingMs: config.blackjackBettingMs, turnMs: config.blackjackTurnMs, absentRoundsMax: config.blackjackAbsentRoundsMax };
+  const blackjackConfig: BlackjackTableConfig = { ...defaultBlackjackTable, bettingMs: config.blackjackBettingMs, turnMs: config.blackjackTurnMs, absentRoundsMax: config.blackjackAbsentRoundsMax,
+    rules: { ...defaultBlackjackTable.rules, decks: config.blackjackDecks, cutCardCardsFromEnd: config.blackjackCutCardFromEnd } };
   const blackjackTables = new Map<string, BlackjackTableConfig>(config.blackjackTables.split(",").map((id) => [id.trim(), blackjackConfig]));
+  const liveBlackjackTables = new Map<string, BlackjackTableConfig>(config.liveBlackjackTables.split(",").map((id) => [id.trim(), { ...blackjackConfig, bettingMs: config.liveBlackjackBettingMs, live: liveTerms(id) }]));
   const jackpotTerms = { contributionBasisPoints: config.slotsJackpotContributionBps, triggerNumerator: config.slotsJackpotTriggerOneIn > 0 ? 1 : 0, triggerDenominator: Math.max(1, config.slotsJackpotTriggerOneIn) };
   const slots = new Map([[crownJewels.id, compileSlot({ ...crownJewels, jackpot: jackpotTerms })]]);
   const jackpotPool: JackpotPool = { gameId: crownJewels.id, jackpotId: crownJewels.id, currency: "EUR" };
   const slotsRoom = slotsRoomBehavior({ gameId: crownJewels.id, currency: "EUR", jackpot: { jackpotId: jackpotPool.jackpotId, seedMinor: BigInt(config.slotsJackpotSeedMinor) } });
-  const behaviors = new Map<string, RoomBehavior>([lobbyBehavior, userChannelBehavior, sandboxBehavior, rouletteTableBehavior(tables), slotsRoom, blackjackTableBehavior(blackjackTables), rouletteTableBehavior(liveTables, "live"), holdemTableBehavior(holdemTables)]
+  const behaviors = new Map<string, RoomBehavior>([lobbyBehavior, userChannelBehavior, sandboxBehavior, rouletteTableBehavior(tables), slotsRoom, blackjackTableBehavior(blackjackTables), rouletteTableBehavior(liveTables, "live"), blackjackTableBehavior(liveBlackjackTables, "liveblackjack"), holdemTableBehavior(holdemTables)]
     .map((b) => [b.kind, b as RoomBehavior]));
   const tableRefs = ([["roulette", tables], ["live", liveTables], ["blackjack", blackjackTables], ["holdem", holdemTables]] as const)
     .flatMap(([kind, ids]) => [...ids.keys()].map((tableId): TableRef => ({ kind: kind as TableKind, tableId })));
@@ -390,7 +425,7 @@ async function buildUnlocked(config: Config, logger: Logger, unlock: () => void)
   if (roles.has("jobs")) jackpotTicker.start();
 
   return {
-    config, logger, mode, roles, db, redis, redisScope: side?.scope ?? null, bus, auth, keys, nodeId, roomLog, directory, wallet, rounds, registry, payments, sandbox, tables: tableRefs, stages: metrics.actionStage, audit,
+    config, logger, mode, roles, db, redis, redisScope: side?.scope ?? null, bus, auth, keys, nodeId, roomLog, directory, wallet, rounds, registry, payments, protection, throttle, sandbox, tables: tableRefs, stages: metrics.actionStage, audit,
     async readiness() {
       const checks: Record<string, string> = {};
       const dbOk = await check("database", () => db.query("select 1"), checks);
@@ -472,6 +507,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     ...(options.clusterWorker === true ? { metricsText: workerMetrics(services.registry) } : {}),
     metricsAccess: { token: config.metricsToken, separate: config.metricsPort !== null },
     audit: services.audit,
+    protection: services.protection,
     money: {
       wallet: services.wallet, payments: services.payments, tokenizer: sandboxEnabled ? services.sandbox : null, clock: systemClock,
       webhookBodyBytesMax: config.httpBodyBytesMax, signatureHeader,
@@ -514,6 +550,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const selfHost = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
   if (config.paymentsSandboxWebhookUrl === null) services.sandbox.setWebhookUrl(`${tls ? "https" : "http"}://${selfHost}:${port}/v1/payments/webhooks/${services.sandbox.name}`);
   if (roles.has("payments")) services.payments.start();
+  const realityChecks = buildRealityChecks(services, gateway, logger);
+  if (roles.has("gateway")) realityChecks.start();
   if (tls === null) serverLog.warn("no tlsCertFile/tlsKeyFile configured: serving plain HTTP; put TLS in front of this in production");
   serverLog.info({ url, mode: services.mode, roles: [...roles], dataDir: services.mode === "embedded" ? config.dataDir : undefined }, `Croupier listening on ${url} (${services.mode} mode)`);
 
@@ -531,6 +569,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       draining = true;
       clearInterval(reloadTimer);
       clearInterval(retentionTimer);
+      realityChecks.stop();
       await gateway.close();
       await http.close();
       await metricsServer?.close();

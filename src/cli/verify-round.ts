@@ -25,6 +25,9 @@ interface Verification {
   readonly game?: string;
   readonly voidedNumber?: number;
   readonly cardsDealt?: number;
+  readonly decks?: number;
+  readonly shoeFirstCard?: number;
+  readonly shoeRefilled?: boolean;
 }
 
 export interface RecalledRoundJson {
@@ -81,6 +84,30 @@ function replay(round: RecalledRoundJson, v: Verification, rng: Rng): { facts: [
         facts: [
           ["board, in the order of the dealt deck", board.join(" "), boardInRun.join(" ")],
           ["showdown cards found in the dealt deck", shown.length, shown.filter((card) => run.includes(card)).length],
+        ],
+      };
+    }
+    case "blackjack": {
+      // The shoe (docs/FAIRNESS.md): Fisher-Yates over `decks` ordered decks; the round's cards are the run
+      // of it from `shoeFirstCard`, `cardsDealt` long, dealt in casino order (GAMES.md): one card to each
+      // seat that bet, the dealer's up card, a second card each, the hole card, then the players' draws in
+      // turn, then the dealer's. Which cards a player drew depends on their decisions, so the seats are
+      // checked by their first card and the run as a whole; the dealer's cards by their places.
+      if (v.shoeRefilled === true) return "this round ran the shoe dry and was dealt from its reshuffled discards: not replayed by this command";
+      if (v.decks === undefined || v.shoeFirstCard === undefined || v.cardsDealt === undefined) return "the round does not say where its cards lie in the shoe";
+      const shoe = shuffleInPlace(rng, Array.from({ length: v.decks * 52 }, (_, i) => i % 52));
+      const run = shoe.slice(v.shoeFirstCard, v.shoeFirstCard + v.cardsDealt);
+      const outcome = round.outcome as { dealer?: { cards: number[] }; seats?: { hands: { cards: number[] }[] }[] } | null;
+      const dealer = outcome?.dealer?.cards ?? [];
+      const seats = outcome?.seats ?? [];
+      const n = seats.length;
+      const sorted = (cards: readonly number[]) => [...cards].sort((a, b) => a - b).join(" ");
+      return {
+        facts: [
+          ["cards on the table, sorted, = the run of the shoe, sorted", sorted([...dealer, ...seats.flatMap((s) => s.hands.flatMap((h) => h.cards))]), sorted(run)],
+          ["each seat's first card", seats.map((s) => s.hands[0]?.cards[0]).join(" "), run.slice(0, n).join(" ")],
+          ["dealer's up card and hole card", dealer.slice(0, 2).join(" "), [run[n], run[2 * n + 1]].join(" ")],
+          ["dealer's draws (the round's last cards)", dealer.slice(2).join(" "), run.slice(run.length - (dealer.length - 2)).join(" ")],
         ],
       };
     }

@@ -73,6 +73,10 @@ export interface Config {
   readonly liveBettingMsMax: number;
   readonly liveDealerAbsentMsMax: number;
   readonly liveStreamUrlTemplate: string;
+  readonly liveStreamLatencyMs: number;
+  readonly liveDealerReplaceMsMax: number;
+  readonly liveBlackjackTables: string;
+  readonly liveBlackjackBettingMs: number;
   readonly holdemTables: string;
   readonly holdemTurnMs: number;
   readonly holdemBetweenHandsMs: number;
@@ -80,6 +84,8 @@ export interface Config {
   readonly blackjackTables: string;
   readonly blackjackBettingMs: number;
   readonly blackjackTurnMs: number;
+  readonly blackjackDecks: number;
+  readonly blackjackCutCardFromEnd: number;
   readonly blackjackAbsentRoundsMax: number;
   readonly slotsJackpotContributionBps: number;
   readonly slotsJackpotTriggerOneIn: number;
@@ -92,6 +98,8 @@ export interface Config {
   readonly withdrawalAmountMinorMin: number;
   readonly withdrawalsPerPeriodMax: number;
   readonly withdrawalPeriodMs: number;
+  readonly rgIncreaseCoolingOffMs: number;
+  readonly realityCheckIntervalMs: number;
   /** null: not set (see sandboxPaymentsEnabled). */
   readonly paymentsSandboxEnabled: boolean | null;
   readonly paymentsSandboxWebhookSecret: string | null;
@@ -280,10 +288,13 @@ function checkAgreement(config: Config): void {
   if (config.refreshTokenTtlSeconds <= config.accessTokenTtlSeconds) {
     throw new ConfigError("refreshTokenTtlSeconds must exceed accessTokenTtlSeconds");
   }
-  for (const key of ["rouletteTables", "blackjackTables", "liveTables", "holdemTables"] as const) {
+  for (const key of ["rouletteTables", "blackjackTables", "liveTables", "liveBlackjackTables", "holdemTables"] as const) {
     for (const id of config[key].split(",")) {
       if (!/^[A-Za-z0-9_.-]{1,64}$/.test(id.trim())) throw new ConfigError(`invalid ${key} entry "${id}": expected ids of 1-64 letters, digits, _ . -`);
     }
+  }
+  if (config.blackjackCutCardFromEnd > config.blackjackDecks * 52) {
+    throw new ConfigError(`blackjackCutCardFromEnd (${config.blackjackCutCardFromEnd}) must not exceed the shoe: blackjackDecks × 52 = ${config.blackjackDecks * 52}`);
   }
   if (config.deploymentId !== null && !/^[A-Za-z0-9_.-]{1,64}$/.test(config.deploymentId)) {
     throw new ConfigError(`invalid deploymentId "${config.deploymentId}": expected 1-64 letters, digits, _ . -`);

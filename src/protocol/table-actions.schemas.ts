@@ -1,5 +1,6 @@
 import { Type, type TSchema } from "@sinclair/typebox";
 import { SeedClientAction, SeedRotateAction } from "./fairness.schemas.js";
+import { CueAction } from "./cues.schemas.js";
 
 /**
  * The closed schema of every game action, per room kind (docs/PROTOCOL.md, "Rooms"). The room host
@@ -41,6 +42,16 @@ const rouletteActions: Record<string, TSchema> = {
   void: action("void", { reason: Type.Optional(reason) }),
 };
 
+const blackjackActions: Record<string, TSchema> = {
+  sit: action("sit", { seat }),
+  leave_seat: action("leave_seat"),
+  bet: action("bet", { roundId, amount: decimal }),
+  hit: action("hit"), stand: action("stand"), double: action("double"), split: action("split"),
+  insurance: action("insurance", { take: Type.Boolean() }),
+  ...tableControls({ betMin: Type.Optional(decimal), betMax: Type.Optional(decimal) }),
+};
+const card = Type.String({ pattern: "^[2-9TJQKA][cdhs]$", description: "a card: rank 2-9, T, J, Q, K, A and suit c, d, h, s" });
+
 export const tableActionSchemas = {
   roulette: rouletteActions,
   live: {
@@ -48,7 +59,7 @@ export const tableActionSchemas = {
     open: action("open"),
     close: action("close"),
     result: action("result", { number: Type.Optional(Type.Integer()), rng: Type.Optional(Type.Boolean()) }),
-    cue: action("cue", { name: Type.String({ minLength: 1, maxLength: 64 }) }),
+    cue: CueAction,
     heartbeat: action("heartbeat"),
   },
   slots: {
@@ -56,13 +67,16 @@ export const tableActionSchemas = {
     "seed.client": SeedClientAction,
     "seed.rotate": SeedRotateAction,
   },
-  blackjack: {
-    sit: action("sit", { seat }),
-    leave_seat: action("leave_seat"),
-    bet: action("bet", { roundId, amount: decimal }),
-    hit: action("hit"), stand: action("stand"), double: action("double"), split: action("split"),
-    insurance: action("insurance", { take: Type.Boolean() }),
-    ...tableControls({ betMin: Type.Optional(decimal), betMax: Type.Optional(decimal) }),
+  blackjack: blackjackActions,
+  liveblackjack: {
+    ...blackjackActions,
+    // The dealer's console (or a card scanner posting to the same API): cards as rank and suit, "As", "Td", "7h".
+    card: action("card", { card }),
+    burn: action("burn", { card }),
+    shuffle: action("shuffle"),
+    "dealer.take": action("dealer.take"),
+    cue: CueAction,
+    heartbeat: action("heartbeat"),
   },
   holdem: {
     sit: action("sit", { seat, buyIn: decimal }),

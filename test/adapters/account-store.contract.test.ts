@@ -81,5 +81,19 @@ for (const kind of databaseKinds) {
       expect(await store.revokeSession(session.id, "logout", new Date())).toBe(true);
       expect(await store.revokeSession(session.id, "logout", new Date())).toBe(false);
     });
+
+    it("revokes every live session of one user, and names each once", async () => {
+      const user = await newUser("judith");
+      const other = await newUser("karl");
+      const live = [await newSession(user!.id), await newSession(user!.id)].map((s) => s.session.id);
+      const expired = (await newSession(user!.id, Date.now() - 2 * day)).session.id;
+      const gone = (await newSession(user!.id)).session.id;
+      await store.revokeSession(gone, "logout", new Date());
+      const untouched = (await newSession(other!.id)).session.id;
+      expect((await store.revokeUserSessions(user!.id, "self_exclusion", new Date())).sort()).toEqual([...live].sort());
+      expect(await store.revokeUserSessions(user!.id, "self_exclusion", new Date())).toEqual([]);
+      expect((await store.findSession(expired))?.revokedAt).toBeNull();
+      expect((await store.findSession(untouched))?.revokedAt).toBeNull();
+    });
   });
 }

@@ -30,7 +30,7 @@ for (const kind of databaseKinds) {
     it("rolls back a failing migration entirely", async () => {
       const database = await kind.create({ migrated: false });
       disposers.push(() => database.dispose());
-      const broken = [...migrations, { version: migrations.length + 1, name: "broken", sql: "create table half_done (x int);\nselect * from no_such_table;\n" }];
+      const broken = [...migrations, { version: (migrations.at(-1)?.version ?? 0) + 1, name: "broken", sql: "create table half_done (x int);\nselect * from no_such_table;\n" }];
       await expect(migrate(database.db, broken)).rejects.toThrow(/broken/);
       const tables = await database.db.query("select 1 from information_schema.tables where table_name = 'half_done'");
       expect(tables).toHaveLength(0);

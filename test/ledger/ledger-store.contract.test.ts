@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseKinds, type TestDatabase } from "../support/databases.js";
 import { createSqlLedgerStore } from "../../src/adapters/postgres/ledger-store.sql.js";
 import { ledgerCheckSql } from "../../src/adapters/postgres/ledger-sql.js";
+import { SqlRoundStore } from "../../src/adapters/postgres/round-store.sql.js";
 import type { LedgerOp, LedgerOutcome } from "../../src/engine/ledger/index.js";
 import { createWorld, currency, deposit, expectOk, freshKey, instant, rowCounts, type LedgerWorld } from "./ledger-fixtures.js";
 
@@ -52,6 +53,31 @@ for (const kind of databaseKinds) {
       const again = await world.store.submit({ ...op });
       expect(again).toEqual({ ...first, replayed: true });
       expect(await rowCounts(database.db)).toBe(counts);
+    });
+
+    it("writes an operation's round records in its transaction only when it is applied: not when refused, not again on a replay", async () => {
+      const p = await newPlayer();
+      const rounds = new SqlRoundStore(database.db);
+      const recordsFor = (roundId: string) => {
+        const calls: bigint[] = [];
+        const records = (applied: { readonly balances: readonly { readonly balance: bigint }[] }) => {
+          calls.push(applied.balances[0]?.balance ?? -1n);
+          return [{ roundId, tableId: "t", game: "slots", status: "settled" as const, atMs: 1_000, outcome: { win: "25.00" },
+            bets: [{ betId: "spin", userId: "u", currency, stakeMinor: "1000", detail: null, placedAtMs: 1_000 }], payouts: [{ betId: "spin", payoutMinor: "2500" }] }];
+        };
+        return { calls, records };
+      };
+      const refused = recordsFor(freshKey("round"));
+      expect(await world.store.submit(instant(world, p, 10_000_000n, 0n, freshKey("spin")), refused.records)).toEqual({ status: "insufficient_funds" });
+      expect(refused.calls).toEqual([]);
+      const paid = recordsFor(freshKey("round"));
+      const op = instant(world, p, 1_000n, 2_500n, freshKey("spin"));
+      expectOk(await world.store.submit(op, paid.records));
+      expect(await world.store.submit({ ...op }, paid.records)).toMatchObject({ status: "ok", replayed: true });
+      expect(paid.calls).toEqual([101_500n]);
+      const [roundId] = [paid.records({ balances: [] })[0]!.roundId];
+      expect(await rounds.find(roundId)).toMatchObject({ status: "settled", outcome: { win: "25.00" }, bets: [{ betId: "spin", stakeMinor: 1000n, payoutMinor: 2500n }] });
+      await rounds.close();
     });
 
     it("answers repeats inside one batch with the first answer", async () => {

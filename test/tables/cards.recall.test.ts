@@ -78,7 +78,7 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       s!.close();
 
       const round = (await recall(p!.token)).find((r) => r.roundId === roundId)!;
-      expect(round).toMatchObject({ game: "blackjack", status: "settled", verification: { rng: "csprng", shuffle: "fisher-yates" } });
+      expect(round).toMatchObject({ game: "blackjack", status: "settled", verification: { provablyFair: true, serverSeed: null, clientSeed: expect.any(String), shuffle: "fisher-yates" } });
       expect([round.closedAt !== null, round.settledAt !== null]).toEqual([true, true]);
       const outcome = round.outcome as { dealer: { cards: number[]; total: number }; seats: { seat: number; hands: { cards: number[]; outcome: string }[] }[] };
       expect(outcome.dealer.cards.length).toBeGreaterThanOrEqual(2);

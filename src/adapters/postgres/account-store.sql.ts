@@ -88,4 +88,10 @@ export class SqlAccountStore implements AccountStore {
     const rows = await this.db.query("update sessions set revoked_at = $2, revoked_reason = $3 where id = $1 and revoked_at is null returning id", [id, now, reason]);
     return rows.length > 0;
   }
+
+  async revokeUserSessions(userId: string, reason: string, now: Date): Promise<string[]> {
+    const rows = await this.db.query<{ id: string }>(
+      "update sessions set revoked_at = $2, revoked_reason = $3 where user_id = $1 and revoked_at is null and expires_at > $2 returning id::text as id", [userId, now, reason]);
+    return rows.map((r) => r.id);
+  }
 }

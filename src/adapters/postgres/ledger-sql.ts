@@ -25,13 +25,18 @@ with transfers as (
 select count(*)::int as resolved from holds_resolved`;
 
 /**
- * House and clearing accounts change by the batch's net amount, as the batch's last statement
- * before the commit: these rows are shared by every batch, and the row lock this takes is held
- * only from here to the end of the commit.
+ * House and clearing accounts (and pools) change by the batch's net amount, as the batch's last
+ * statement, sent with the commit: these rows are shared by every batch, and the row lock this takes
+ * is held only while the server runs that one message. Several rows are locked first in id order (an
+ * update through a join would lock them in no particular order). The values are bigints written as
+ * literals (the message carries no parameters so that it may hold several statements).
  */
-export const ledgerRelativeUpdateSql = `
-update ledger_accounts a set balance = a.balance + v.delta
-from unnest($1::int8[], $2::int8[]) as v(id, delta) where a.id = v.id`;
+export function ledgerRelativeUpdateLiteralSql(rows: readonly { readonly accountId: bigint; readonly delta: bigint }[]): string {
+  const ids = rows.map((r) => `${r.accountId.toString()}::int8`).join(", ");
+  const values = rows.map((r) => `(${r.accountId.toString()}::int8, ${r.delta.toString()}::int8)`).join(", ");
+  const lock = rows.length > 1 ? `select id from ledger_accounts where id in (${ids}) order by id for update;\n` : "";
+  return `${lock}update ledger_accounts a set balance = a.balance + v.delta from (values ${values}) as v(id, delta) where a.id = v.id`;
+}
 
 export const ledgerCheckSql = {
   /** Debits and credits are summed from each side's account currency, so a stray currency shows. */

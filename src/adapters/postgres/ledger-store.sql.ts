@@ -4,13 +4,14 @@ import {
 } from "../../engine/ledger/index.js";
 import { findCurrency } from "../../engine/money/index.js";
 import type {
-  AccountAddress, AccountRecord, HistoryPage, HistoryQuery, LedgerCheck, LedgerStore,
+  AccountAddress, AccountRecord, HistoryPage, HistoryQuery, LedgerCheck, LedgerStore, RecordsOnApply,
 } from "../../app/ports/ledger-store.js";
+import { writeRounds } from "./round-store.sql.js";
 import { Batcher } from "./ledger-batcher.js";
 import { silentMetrics, type Metrics } from "../../app/ports/metrics.js";
 import { decodeOutcome, encodeOutcome, fingerprintOf } from "./ledger-codec.js";
-import { ledgerCheckSql, ledgerRelativeUpdateSql, ledgerWriteSql } from "./ledger-sql.js";
-import type { SqlDb, SqlExecutor } from "./sql-db.js";
+import { ledgerCheckSql, ledgerRelativeUpdateLiteralSql, ledgerWriteSql } from "./ledger-sql.js";
+import type { SqlDb, SqlExecutor, SqlTransaction } from "./sql-db.js";
 
 export interface SqlLedgerStoreOptions {
   /** Most operations judged and committed in one transaction. */
@@ -50,7 +51,7 @@ export function createSqlLedgerStore(db: SqlDb, options: Partial<SqlLedgerStoreO
   if (db.driver === "pglite") config.batchesInFlightMax = 1;
   if (!(config.batchRetriesMax >= 0 && config.historyEntriesMax >= 1)) throw new Error("ledger store limits must be positive");
   const facts = new AccountFacts(config.accountFactsEntriesMax);
-  const batcher = new Batcher<LedgerRequest, LedgerOutcome>(config, async (requests) => {
+  const batcher = new Batcher<RecordedRequest, LedgerOutcome>(config, async (requests) => {
     const started = performance.now();
     const outcomes = await commitBatch(db, facts, requests, config.batchRetriesMax);
     const commitMs = performance.now() - started;
@@ -66,8 +67,8 @@ export function createSqlLedgerStore(db: SqlDb, options: Partial<SqlLedgerStoreO
   });
 
   return {
-    submit(op) {
-      return batcher.submit({ op, fingerprint: fingerprintOf(op) }) ?? Promise.resolve({ status: "busy" });
+    submit(op, records) {
+      return batcher.submit({ op, fingerprint: fingerprintOf(op), ...(records === undefined ? {} : { records }) }) ?? Promise.resolve({ status: "busy" });
     },
     openAccount: (address) => openAccount(db, address),
     findAccount: async (address) => (await db.query<AccountRow>(
@@ -80,6 +81,11 @@ export function createSqlLedgerStore(db: SqlDb, options: Partial<SqlLedgerStoreO
     check: () => check(db),
     close: () => batcher.close(),
   };
+}
+
+/** A request and the round records it writes when applied. */
+interface RecordedRequest extends LedgerRequest {
+  readonly records?: RecordsOnApply;
 }
 
 interface AccountRow {
@@ -114,7 +120,7 @@ const retryableCodes = new Set([
   "40001", // serialization_failure
 ]);
 
-async function commitBatch(db: SqlDb, facts: AccountFacts, requests: readonly LedgerRequest[], retriesMax: number): Promise<LedgerOutcome[]> {
+async function commitBatch(db: SqlDb, facts: AccountFacts, requests: readonly RecordedRequest[], retriesMax: number): Promise<LedgerOutcome[]> {
   for (let attempt = 0; ; attempt += 1) {
     try {
       return await db.transaction((tx) => judgeAndWrite(tx, facts, requests));
@@ -197,14 +203,15 @@ class AccountFacts {
  *  2. lock every account whose available balance the rules check, in id order, in one statement;
  *  3. read the idempotency keys and holds, now that a batch that committed before the locks shows;
  *  4. judge every operation in order with the pure rules;
- *  5. write every effect in one statement (transfers, player balances, holds, keys);
+ *  5. write every effect in one statement (transfers, player balances, holds, keys), then the round
+ *     records of the operations applied (not refused, not replayed), set-wise;
  *  6. add the net change to the house and clearing accounts it moved, in id order, last: these rows
  *     are shared by every batch, so their lock is held only for this statement and the commit, and
  *     concurrent batches queue behind each other only for that short tail.
  * Step-2 locks are taken in id order before any step-6 lock, and step-6 locks in id order by a
  * batch that then only commits, so no two batches can wait for each other in a cycle.
  */
-async function judgeAndWrite(tx: SqlExecutor, facts: AccountFacts, requests: readonly LedgerRequest[]): Promise<LedgerOutcome[]> {
+async function judgeAndWrite(tx: SqlTransaction, facts: AccountFacts, requests: readonly RecordedRequest[]): Promise<LedgerOutcome[]> {
   const ops = requests.map((r) => r.op);
   const holdIds = [...new Set(ops.map(holdIdOf).filter((id): id is string => id !== null))];
   const accountIds = new Set<bigint>();
@@ -236,6 +243,12 @@ async function judgeAndWrite(tx: SqlExecutor, facts: AccountFacts, requests: rea
   if (holdIds.length > 0) await readHolds(tx, view, holdIds);
   const judgement = judgeBatch(view, requests);
   await write(tx, judgement.writes, bases);
+  const records = requests.flatMap((request, i) => {
+    const outcome = judgement.outcomes[i];
+    return request.records === undefined || outcome?.status !== "ok" || outcome.replayed ? [] : request.records(outcome);
+  });
+  if (records.length > 0) await writeRounds(tx, records);
+  await writeShared(tx, judgement.writes, bases);
   return judgement.outcomes;
 }
 
@@ -308,17 +321,20 @@ async function write(tx: SqlExecutor, writes: BatchWrites, bases: ReadonlyMap<bi
   const resolved = rows[0]?.resolved ?? -1;
   // Every resolved hold was pending under our lock; anything else means another writer bypassed the rules.
   if (resolved !== writes.holdsResolved.length) throw new Error(`ledger invariant violated: resolved ${resolved} of ${writes.holdsResolved.length} holds`);
-  // The shared accounts last, as the change from the balance they were judged with (0 for house and
-  // clearing accounts, the committed balance read for a pool).
+}
+
+/**
+ * The shared accounts last, as the change from the balance they were judged with (0 for house and
+ * clearing accounts, the committed balance read for a pool), in the same round trip as the commit:
+ * every batch needs these rows, so each holds their lock only while the server runs this message.
+ */
+async function writeShared(tx: SqlTransaction, writes: BatchWrites, bases: ReadonlyMap<bigint, bigint>): Promise<void> {
   const shared = writes.accounts
     .map((a) => ({ accountId: a.accountId, delta: a.balance - (bases.get(a.accountId) ?? a.balance) }))
     .filter((a) => bases.has(a.accountId) && a.delta !== 0n)
     .sort((a, b) => (a.accountId < b.accountId ? -1 : 1));
   if (shared.length === 0) return;
-  // One row is locked by the update itself; several are locked first in id order, as an update
-  // through a join would lock them in no particular order.
-  if (shared.length > 1) await tx.query("select id from ledger_accounts where id = any($1::int8[]) order by id for update", [shared.map((a) => a.accountId.toString())]);
-  await tx.query(ledgerRelativeUpdateSql, [shared.map((a) => a.accountId.toString()), shared.map((a) => a.delta.toString())]);
+  await tx.commitWith(ledgerRelativeUpdateLiteralSql(shared));
 }
 
 interface HistoryRow {

@@ -2,6 +2,7 @@ import type {
   CreateWithdrawalResult, DepositRecord, DepositStatus, NewOutboxEntry, NewWithdrawal, OutboxEntry, OutboxKind,
   PaymentsStore, RecentWithdrawals, WithdrawalRecord, WithdrawalStatus,
 } from "../../app/payments/payments.store.js";
+import { lockPlayer, readDepositGate } from "./rg-store.sql.js";
 import type { SqlDb, SqlExecutor } from "./sql-db.js";
 
 interface DepositRow {
@@ -31,16 +32,19 @@ const toWithdrawal = (r: WithdrawalRow): WithdrawalRecord => ({
 /** Deposits, withdrawals and the outbox on PostgreSQL or PGlite (migration 0004). */
 export function createSqlPaymentsStore(db: SqlDb): PaymentsStore {
   return {
-    async createDeposit(d, nowMs) {
-      const inserted = await db.query<DepositRow>(
+    createDeposit: (d, nowMs, judge) => db.transaction(async (tx) => {
+      await lockPlayer(tx, d.userId);
+      const [existing] = await tx.query<DepositRow>(`select ${depositColumns} from payments_deposits where user_id = $1 and request_key = $2`, [d.userId, d.requestKey]);
+      if (existing !== undefined) return { status: "existing", deposit: toDeposit(existing) };
+      const refusal = judge(await readDepositGate(tx, d.userId, d.currency, nowMs));
+      if (refusal !== null) return { status: "refused", refusal };
+      const [row] = await tx.query<DepositRow>(
         `insert into payments_deposits (user_id, request_key, provider, currency, amount, card_token, card_label, status, created_ms, updated_ms)
-         values ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $8) on conflict (user_id, request_key) do nothing returning ${depositColumns}`,
+         values ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $8) returning ${depositColumns}`,
         [d.userId, d.requestKey, d.provider, d.currency, d.amount.toString(), d.cardToken, d.cardLabel, nowMs]);
-      if (inserted[0] !== undefined) return { created: true, deposit: toDeposit(inserted[0]) };
-      const [existing] = await db.query<DepositRow>(`select ${depositColumns} from payments_deposits where user_id = $1 and request_key = $2`, [d.userId, d.requestKey]);
-      if (existing === undefined) throw new Error("deposit vanished after a conflicting insert");
-      return { created: false, deposit: toDeposit(existing) };
-    },
+      if (row === undefined) throw new Error("deposit insert returned nothing");
+      return { status: "created", deposit: toDeposit(row) };
+    }),
 
     async findDeposit(id) {
       if (!isUuid(id)) return null;

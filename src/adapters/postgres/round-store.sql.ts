@@ -65,19 +65,19 @@ export const sqlRoundStoreDefaults: SqlRoundStoreOptions = Object.freeze({ batch
  * second rather than a few thousand.
  */
 export class SqlRoundStore implements RoundStore {
-  private readonly batcher: Batcher<RoundRecord, void>;
+  private readonly batcher: Batcher<readonly RoundRecord[], void>;
 
   constructor(private readonly db: SqlDb, options: Partial<SqlRoundStoreOptions> = {}) {
     const limits = { ...sqlRoundStoreDefaults, ...options };
     if (db.driver === "pglite") limits.batchesInFlightMax = 1;
-    this.batcher = new Batcher<RoundRecord, void>(limits, async (records) => {
-      await this.db.transaction((tx) => writeRounds(tx, records));
-      return records.map(() => undefined);
+    this.batcher = new Batcher<readonly RoundRecord[], void>(limits, async (groups) => {
+      await this.db.transaction((tx) => writeRounds(tx, groups.flat()));
+      return groups.map(() => undefined);
     });
   }
 
-  async record(r: RoundRecord): Promise<void> {
-    const written = this.batcher.submit(r);
+  async record(...records: RoundRecord[]): Promise<void> {
+    const written = this.batcher.submit(records);
     // A full queue means the database is far behind: the caller's effect fails and is retried.
     if (written === null) throw new Error("round store queue is full");
     await written;
@@ -141,7 +141,8 @@ function toRound(row: RoundRow, bets: readonly BetRow[]): RecalledRound {
   };
 }
 
-async function writeRounds(tx: SqlExecutor, records: readonly RoundRecord[]): Promise<void> {
+/** Writes records set-wise, folded per round (see mergeRoundRecords); the ledger uses it for the rounds its operations carry. */
+export async function writeRounds(tx: SqlExecutor, records: readonly RoundRecord[]): Promise<void> {
   const { rounds, bets, payouts } = mergeRoundRecords(records);
   const at = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
   await tx.query(

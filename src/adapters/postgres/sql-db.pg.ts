@@ -55,9 +55,21 @@ export function createPgDb(options: PgDbOptions): SqlDb {
     transaction: (work) =>
       withConnection(async (connection) => {
         await connection.query("begin");
+        let committed = false;
         try {
-          const result = await work(connection);
-          await connection.query("commit");
+          const result = await work({
+            query: (sql, params) => {
+              if (committed) throw new Error("the transaction has committed");
+              return connection.query(sql, params);
+            },
+            async commitWith(sql) {
+              if (committed) throw new Error("the transaction has committed");
+              // No parameters: the simple query protocol, which takes several statements in one message.
+              await connection.query(`${sql};\ncommit`);
+              committed = true;
+            },
+          });
+          if (!committed) await connection.query("commit");
           return result;
         } catch (error) {
           await connection.query("rollback").catch(() => undefined);

@@ -39,6 +39,10 @@ export async function createPgliteDb(dataDir: string | null): Promise<SqlDb> {
         async query<Row>(sql: string, params: readonly unknown[] = []) {
           return (await tx.query<Row>(sql, params as unknown[])).rows;
         },
+        // One connection in this process: no lock is waited for across a round trip; PGlite commits after.
+        async commitWith(sql) {
+          await tx.exec(sql);
+        },
       }))),
     close: async () => {
       await tail;

@@ -32,7 +32,14 @@ export interface AuthDeps {
   readonly guard: SessionGuard;
   readonly clock: Clock;
   readonly limits: AuthLimits;
+  /**
+   * Why a user may not have a session now (a time-out, self-exclusion or lock:
+   * docs/RESPONSIBLE-GAMING.md); null when they may. None: every user may.
+   */
+  readonly loginGate?: (userId: string) => Promise<LoginRefusal | null>;
 }
+
+export type LoginRefusal = Extract<Outcome<never>, { ok: false }>;
 
 export type Principal = AccessClaims;
 
@@ -83,6 +90,22 @@ export class AuthService {
   }
 
   async login(input: { login: string; password: string; deviceId?: string | undefined; clientAddress: string }): Promise<Outcome<TokenPair>> {
+    const checked = await this.verifyCredentials(input);
+    if (!checked.ok) return checked;
+    const user = checked.value;
+    const refused = await this.deps.loginGate?.(user.id);
+    if (refused) return refused;
+    const pair = await this.openSession(user, input.deviceId ?? defaultDeviceId);
+    // An exclusion written while this session was opened may have revoked the sessions before this one
+    // existed; it wrote its restriction first, so asking again here sees it, and the session ends.
+    return (await this.refuseLate(user.id, pair.sessionId)) ?? success(pair);
+  }
+
+  /**
+   * Checks a login and password under the login throttle, opening no session: login uses it, and so
+   * does the one thing an excluded player may still do with their password, a withdrawal.
+   */
+  async verifyCredentials(input: { login: string; password: string; clientAddress: string }): Promise<Outcome<UserRecord>> {
     const { throttle, limits } = this.deps;
     const login = normalizeLogin(input.login);
     const accountKey = `login:account:${login}`;
@@ -113,7 +136,16 @@ export class AuthService {
     if (!valid || user === null) return failure("AUTH_INVALID_CREDENTIALS");
     await throttle.reset(accountKey);
     await throttle.releaseAttempt(addressKey, address.attempt);
-    return success(await this.openSession(user, input.deviceId ?? defaultDeviceId));
+    return success(user);
+  }
+
+  /** The gate's refusal after a session was opened or renewed, revoking that session; null when it may go on. */
+  private async refuseLate(userId: string, sessionId: string): Promise<LoginRefusal | null> {
+    const refused = await this.deps.loginGate?.(userId);
+    if (!refused) return null;
+    await this.deps.store.revokeSession(sessionId, "restricted", new Date(this.deps.clock.nowMs()));
+    await this.deps.guard.announceRevoked(sessionId);
+    return refused;
   }
 
   async refresh(refreshToken: string): Promise<Outcome<TokenPair>> {
@@ -126,6 +158,8 @@ export class AuthService {
       case "ok": {
         const user = await store.findUserById(outcome.session.userId);
         if (user === null) return failure("AUTH_REFRESH_INVALID");
+        const refused = await this.refuseLate(user.id, outcome.session.id);
+        if (refused) return refused;
         return success(await this.tokenPair(user, outcome.session, newToken, newExpiresAt));
       }
       case "reused":

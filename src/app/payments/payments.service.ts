@@ -8,6 +8,8 @@ import type { PaymentEvent, PaymentProvider } from "../ports/payment-provider.js
 import type { EventExport } from "../ports/event-export.js";
 import type { PaymentExportEvent } from "../../protocol/events.schemas.js";
 import { systemOwners, type Wallet } from "../wallet/index.js";
+import type { AccountRestrictions } from "../../engine/responsible-gaming/index.js";
+import { depositRefusal } from "../responsible-gaming/deposit-gate.js";
 import { isLedgerFailureStatus, ledgerError, parseMoneyInput } from "./money-input.js";
 import { OutboxRelay, type DeliveryResult, type OutboxRelayLimits, type RelayLog } from "./outbox-relay.js";
 import type {
@@ -47,6 +49,8 @@ export interface PaymentsDeps {
   /** Where deposit and withdrawal events are exported for analytics (docs/EVENTS.md); none: the bus only. */
   readonly events?: EventExport;
   readonly clock: Clock;
+  /** A player's time-out, self-exclusion and lock; none: no approval is held for a lock. */
+  readonly restrictions?: (userId: string) => Promise<AccountRestrictions>;
   readonly log: RelayLog;
   readonly limits: PaymentsLimits;
 }
@@ -134,10 +138,14 @@ export class Payments {
     if (!money.ok) return money;
     const card = this.deps.provider.describeToken(request.cardToken, request.userId);
     if (card === null) return failure("PAYMENT_TOKEN_INVALID");
-    const { deposit } = await this.deps.store.createDeposit({
+    const nowMs = this.deps.clock.nowMs();
+    // Judged inside the insert's transaction, under the player's lock: limits, time-outs, locks.
+    const created = await this.deps.store.createDeposit({
       userId: request.userId, requestKey: request.requestKey, provider: this.deps.provider.name, currency: money.value.currency.code,
       amount: money.value.amount, cardToken: request.cardToken, cardLabel: card.label,
-    }, this.deps.clock.nowMs());
+    }, nowMs, (gate) => depositRefusal(gate, money.value.amount, money.value.currency.code, nowMs));
+    if (created.status === "refused") return created.refusal as Outcome<DepositRecord>;
+    const { deposit } = created;
     if (deposit.amount !== money.value.amount || deposit.currency !== money.value.currency.code || deposit.cardToken !== request.cardToken) {
       return failure("WALLET_IDEMPOTENCY_KEY_CONFLICT");
     }
@@ -298,10 +306,18 @@ export class Payments {
   async approveWithdrawal(id: string, operatorId: string, options: { readonly outsideClosedLoop?: boolean } = {}): Promise<Outcome<WithdrawalRecord>> {
     const w = await this.deps.store.findWithdrawal(id);
     if (w === null) return failure("WALLET_WITHDRAWAL_NOT_FOUND");
+    // A locked account's withdrawals wait for the review that unlocks it (docs/RESPONSIBLE-GAMING.md).
+    if (this.deps.restrictions !== undefined && (await this.deps.restrictions(w.userId)).lock !== null) return failure("RG_ACCOUNT_LOCKED");
     if (options.outsideClosedLoop !== true && w.status === "pending" && !(await this.isClosedLoop(w))) {
       return failure("WALLET_WITHDRAWAL_OUTSIDE_CLOSED_LOOP", { details: [`${w.cardLabel} was never used for a credited deposit by this player`] });
     }
     return this.decide(id, operatorId, "approved", "withdrawal.payout");
+  }
+
+  /** A card token of one of the player's credited deposits (the closed loop's destination); null when none. */
+  async depositCard(userId: string): Promise<string | null> {
+    const [token] = await this.deps.store.depositCardTokens(userId, this.deps.provider.name, 1);
+    return token ?? null;
   }
 
   /** Whether the withdrawal's card is one the player deposited with: same card fingerprint as a credited deposit's token. */

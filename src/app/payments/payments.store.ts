@@ -1,4 +1,5 @@
 import type { WithdrawalStatus } from "../../protocol/wallet.schemas.js";
+import type { DepositGate } from "../responsible-gaming/rg.store.js";
 
 /**
  * The payments tables: deposits, withdrawals, the outbox of effects still to deliver, and the
@@ -85,6 +86,10 @@ export interface WithdrawalChange {
   readonly providerPayoutId?: string;
 }
 
+export type CreateDepositResult =
+  | { readonly status: "created" | "existing"; readonly deposit: DepositRecord }
+  | { readonly status: "refused"; readonly refusal: unknown };
+
 export type CreateWithdrawalResult =
   | { readonly status: "created"; readonly withdrawal: WithdrawalRecord; readonly outboxIds: readonly bigint[] }
   /** A withdrawal with this request key exists already (a retried request). */
@@ -92,8 +97,14 @@ export type CreateWithdrawalResult =
   | { readonly status: "refused"; readonly refusal: unknown };
 
 export interface PaymentsStore {
-  /** Inserts the deposit, or returns the one this user created with this request key. */
-  createDeposit(deposit: NewDeposit, nowMs: number): Promise<{ readonly created: boolean; readonly deposit: DepositRecord }>;
+  /**
+   * In one transaction, serialized per user with the player's limit and restriction changes: returns
+   * the deposit this user created with this request key if there is one; otherwise reads the
+   * player's responsible-gaming gate, asks `judge` (null means allowed, anything else is returned as
+   * the refusal) and inserts the deposit as "pending". So racing deposits are judged one after the
+   * other, each counting those inserted before it: a limit cannot be exceeded by parallel requests.
+   */
+  createDeposit(deposit: NewDeposit, nowMs: number, judge: (gate: DepositGate) => unknown): Promise<CreateDepositResult>;
   findDeposit(id: string): Promise<DepositRecord | null>;
   /** The card tokens of the user's credited deposits through `provider` (distinct, at most `limit`): the closed loop's instruments. */
   depositCardTokens(userId: string, provider: string, limit: number): Promise<readonly string[]>;

@@ -39,4 +39,6 @@ export interface AccountStore {
   rotateRefreshToken(input: { oldHash: Buffer; newHash: Buffer; newExpiresAt: Date; now: Date }): Promise<RotateOutcome>;
   findSession(id: string): Promise<SessionRecord | null>;
   revokeSession(id: string, reason: string, now: Date): Promise<boolean>;
+  /** Revokes every live session of the user; returns their ids (to announce on the bus). */
+  revokeUserSessions(userId: string, reason: string, now: Date): Promise<string[]>;
 }

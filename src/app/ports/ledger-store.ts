@@ -1,4 +1,5 @@
 import type { AccountKind, LedgerOp, LedgerOutcome, TransferKind } from "../../engine/ledger/index.js";
+import type { RoundRecord } from "../tables/table-effects.js";
 
 /** Where an account is found: one account per owner, kind and currency. */
 export interface AccountAddress {
@@ -61,6 +62,9 @@ export interface LedgerCheck {
   readonly ok: boolean;
 }
 
+/** The round records an applied operation carries, built from its outcome (a jackpot win is known only then). */
+export type RecordsOnApply = (applied: Extract<LedgerOutcome, { status: "ok" }>) => readonly RoundRecord[];
+
 /**
  * The ledger's storage. `submit` judges one operation with the rules of src/engine/ledger and
  * answers only once its effect is durable; an implementation may coalesce concurrent submissions
@@ -68,7 +72,12 @@ export interface LedgerCheck {
  * not answer (the operation may or may not have been applied: retry it with the same key).
  */
 export interface LedgerStore {
-  submit(op: LedgerOp): Promise<LedgerOutcome>;
+  /**
+   * `records`, when given, are the game-recall rows of the operation's round (a paid slot spin): they
+   * are written in the operation's own transaction when it is applied, and never when it is refused
+   * or replayed, so a round is in recall exactly when its money moved.
+   */
+  submit(op: LedgerOp, records?: RecordsOnApply): Promise<LedgerOutcome>;
   /** Creates the account if it does not exist (idempotent) and returns it. */
   openAccount(address: AccountAddress): Promise<AccountRecord>;
   findAccount(address: AccountAddress): Promise<AccountRecord | null>;

@@ -26,7 +26,8 @@ export interface RecalledRound {
 
 /** Game recall: each round and its bets as the table's owner records them. Writes are idempotent. */
 export interface RoundStore {
-  record(record: RoundRecord): Promise<void>;
+  /** Writes the records in one transaction, in order (a later record of a round overrides its status). */
+  record(...records: RoundRecord[]): Promise<void>;
   find(roundId: string): Promise<RecalledRound | null>;
   /**
    * Reveals a server seed under the SHA-256 committed before play (idempotent). Rounds whose

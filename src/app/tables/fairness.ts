@@ -11,7 +11,8 @@ import type { LogEntryInput } from "../ports/room-log.js";
  * - shared tables (roulette, blackjack shoes, hold'em decks): a reversed hash chain whose first value
  *   (`commitment`) is published when the table opens; round k uses seed k of the chain with the
  *   round's id in the client seed's place and k as the nonce, and reveals the seed when the round's
- *   cards or number are public.
+ *   cards or number are public (a blackjack shoe, which serves many rounds, takes one seed with its
+ *   first round's id, and reveals it when the shoe is replaced).
  *
  * The server seeds live in the room's server-only snapshot (never sent to a client), so a new owner
  * after a failover continues the same chain or seed pair.
@@ -90,24 +91,35 @@ export function roundCommitment(chain: FairChain, ref: ChainSeedRef, clientSeed:
   };
 }
 
+/** What a verifier needs of a stream: its seeds, where it ended, and whether the server seed is shown yet. */
+export function streamVerification(seeds: ProvablyFairSeeds, read: { readonly cursor: number; readonly uint32sDrawn: number }, revealed: boolean, chain?: Verification["chain"]): Verification {
+  return {
+    scheme: fairnessScheme, provablyFair: true as const, serverSeedHash: hashServerSeed(seeds.serverSeed), serverSeed: revealed ? seeds.serverSeed : null,
+    clientSeed: seeds.clientSeed, nonce: seeds.nonce, cursor: read.cursor, uint32sDrawn: read.uint32sDrawn, ...(chain === undefined ? {} : { chain }),
+  };
+}
+
 /** Plays `draw` on the provably-fair stream of `seeds`, and returns its value with the round's verification. */
 export function drawFair<T>(seeds: ProvablyFairSeeds, draw: (rng: Rng) => T, revealed: boolean, chain?: Verification["chain"]): { value: T; verification: Verification } {
   const rng = new ProvablyFairRng(seeds);
   const value = draw(rng);
-  return {
-    value,
-    verification: {
-      scheme: fairnessScheme, provablyFair: true as const, serverSeedHash: hashServerSeed(seeds.serverSeed), serverSeed: revealed ? seeds.serverSeed : null,
-      clientSeed: seeds.clientSeed, nonce: seeds.nonce, cursor: rng.cursorLast, uint32sDrawn: rng.drawnUint32s, ...(chain === undefined ? {} : { chain }),
-    },
-  };
+  return { value, verification: streamVerification(seeds, { cursor: rng.cursorLast, uint32sDrawn: rng.drawnUint32s }, revealed, chain) };
+}
+
+/**
+ * The seeds of seed `ref` of a shared table's chain: seed k, `clientSeed` (a round id, or at blackjack
+ * the id of the shoe's first round) and k as the nonce; null for a seed the chain does not hold.
+ */
+export function sharedSeeds(chain: FairChain, ref: ChainSeedRef, clientSeed: string): { seeds: ProvablyFairSeeds; chain: NonNullable<Verification["chain"]> } | null {
+  const serverSeed = chainSeed(chain, ref);
+  if (serverSeed === null) return null;
+  return { seeds: { serverSeed, clientSeed, nonce: ref.index }, chain: { id: chain.id, commitment: chain.commitment, index: ref.index, length: chain.length } };
 }
 
 /** Draws round `ref` of a shared table: seed k of the chain, the round id as client seed, k as nonce; the seed is revealed. */
 export function drawShared<T>(chain: FairChain, ref: ChainSeedRef, roundId: string, draw: (rng: Rng) => T): { value: T; verification: Verification } | null {
-  const serverSeed = chainSeed(chain, ref);
-  if (serverSeed === null) return null;
-  return drawFair({ serverSeed, clientSeed: roundId, nonce: ref.index }, draw, true, { id: chain.id, commitment: chain.commitment, index: ref.index, length: chain.length });
+  const shared = sharedSeeds(chain, ref, roundId);
+  return shared === null ? null : drawFair(shared.seeds, draw, true, shared.chain);
 }
 
 /** Live-dealer results come from a physical wheel or shoe read by a person: labelled, never called provably fair. */

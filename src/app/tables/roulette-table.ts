@@ -9,6 +9,7 @@ import { withLeadingEvents } from "./round-records.js";
 import { chainEvent, chainSpent, dealerEntered, drawShared, newChain, publicChain, roundCommitment, takeSeed, type ChainSeedRef, type FairChain, type Verification } from "./fairness.js";
 import { withActions } from "./table-kit.js";
 import { tableActionSchemas } from "../../protocol/table-actions.schemas.js";
+import { cueEvent, liveClosesAt, liveRevealAt, type LiveTableTerms } from "./live-table.js";
 
 export interface RouletteTableConfig {
   readonly currency: string;
@@ -18,7 +19,7 @@ export interface RouletteTableConfig {
   readonly lateCloseMsMax: number;
   readonly limits: RouletteLimits;
   /** Live-dealer tables: the dealer drives the round; without the dealer for this long a round is voided. */
-  readonly live?: { readonly dealerAbsentMsMax: number; readonly streamUrl: string };
+  readonly live?: LiveTableTerms;
 }
 
 export const defaultRouletteTable: RouletteTableConfig = {
@@ -91,7 +92,7 @@ function openRound(state: RouletteTableState & { fair: FairChain }, nowMs: numbe
   const taken = takeSeed(state.fair);
   return {
     ...rest, seq, fair: taken.chain, ...(nextLimits === undefined ? {} : { limits: nextLimits }),
-    round: { id: `${state.tableId}:${seq}:${nowMs.toString(36)}`, phase: "betting", openedAtMs: nowMs, closesAtMs: nowMs + config.bettingMs, revealAtMs: null, nextAtMs: null, number: null, bets: [], voidReason: null, seed: taken.ref },
+    round: { id: `${state.tableId}:${seq}:${nowMs.toString(36)}`, phase: "betting", openedAtMs: nowMs, closesAtMs: config.live === undefined ? nowMs + config.bettingMs : liveClosesAt(config.live, nowMs, config.bettingMs), revealAtMs: null, nextAtMs: null, number: null, bets: [], voidReason: null, seed: taken.ref },
   };
 }
 
@@ -275,11 +276,7 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
     const round = state.round;
     switch (action.kind) {
       case "heartbeat": return { ok: true, state: seen, events: [] };
-      case "cue": {
-        const name = typeof action.name === "string" ? action.name.slice(0, 32) : "";
-        if (name === "") return refuse("ACTION_REJECTED", "a cue needs a name");
-        return { ok: true, state: seen, events: [{ kind: "dealer.cue", data: { name, roundId: round?.id ?? null } }] };
-      }
+      case "cue": return config.live === undefined ? refuse("ACTION_REJECTED", "not a live table") : { ok: true, state: seen, events: [cueEvent(action, round?.id ?? null, config.live, ctx)] };
       case "open":
         if (round !== null && round.phase !== "results") return refuse("ACTION_REJECTED", "finish the current round first");
         if (state.closed === true) return refuse("ACTION_REJECTED", "the table is closed by an operator");
@@ -312,7 +309,9 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
   }
 
   function fixResult(state: RouletteTableState, round: Round, ctx: RoomContext, number: number, source: "provably-fair" | "csprng" | "dealer", verification: unknown): BehaviorOutcome<RouletteTableState> {
-    const revealAtMs = ctx.nowMs + ctx.revealLeadMs;
+    const live = configOf(state.tableId).live;
+    // At a live table the result shows when the players' video shows the ball land.
+    const revealAtMs = live === undefined ? ctx.nowMs + ctx.revealLeadMs : liveRevealAt(live, ctx);
     const closed: Round = { ...round, phase: "revealing", number, revealAtMs };
     return {
       ok: true, effect: record(state, closed, "closed", ctx.nowMs, { outcome: { number, color: color(number) }, verification, bets: recalledBets(round, configOf(state.tableId).currency) }),

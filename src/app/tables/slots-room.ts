@@ -107,19 +107,32 @@ export function slotsRoomBehavior(config: SlotsRoomConfig): RoomBehavior<SlotsSt
               ...(result.jackpotTotalMinor === undefined ? {} : { jackpotTotalMinor: result.jackpotTotalMinor }),
               ...(result.jackpotWinMinor === undefined ? {} : { jackpotWinMinor: result.jackpotWinMinor }),
             };
-            const carry = jackpot === undefined ? {} : { jackpotCarryScaled: contribution.carryScaled.toString() };
-            // Only a paid spin consumes its nonce (a replayed one consumed it the first time).
-            const next: SlotSeeds = draw.replayed ? seeds : { ...seeds, nonce: seeds.nonce + 1 };
-            const fairness = draw.verification;
+            // A retry of a spin paid before stands as it was recorded; if this state already counted it, nothing advances.
+            const shown = (result.recorded?.outcome as SlotSpinSummary | undefined) ?? drawn;
+            const fairness = result.recorded?.verification ?? draw.verification;
+            const counted = result.recorded !== undefined && countedBefore(fairness, seeds);
+            const carry = jackpot === undefined || counted ? {} : { jackpotCarryScaled: contribution.carryScaled.toString() };
+            // Only a paid spin consumes its nonce, once.
+            const next: SlotSeeds = counted ? seeds : { ...seeds, nonce: seeds.nonce + 1 };
             return {
-              ok: true, state: { ...state, spins: state.spins + 1, lastSpin: drawn, ...carry, seeds: next },
-              events: [{ kind: "slots.spin", to: state.userId, data: { spinId, ...drawn, ...money, fairness, at: ctx.nowMs } }],
-              result: { spinId, ...drawn, ...money, fairness },
+              ok: true, state: { ...state, spins: counted ? state.spins : state.spins + 1, lastSpin: shown, ...carry, seeds: next },
+              events: [{ kind: "slots.spin", to: state.userId, data: { spinId, ...shown, ...money, fairness, at: ctx.nowMs } }],
+              result: { spinId, ...shown, ...money, fairness },
             };
           },
         };
       },
     };
+  }
+
+  /**
+   * Whether a recorded spin's nonce is already behind the machine's (its state change was written
+   * before). A recorded spin at the current nonce (paid, then the owner stopped before writing the
+   * state) consumes it now; so does one under an older server seed's hash, conservatively.
+   */
+  function countedBefore(verification: unknown, seeds: SlotSeeds): boolean {
+    const v = verification as { serverSeedHash?: unknown; nonce?: unknown } | null;
+    return v !== null && v.serverSeedHash === hashServerSeed(seeds.serverSeed) && typeof v.nonce === "number" && v.nonce < seeds.nonce;
   }
 
   /** The first tick of a new machine commits its seed pair (a random default client seed), before any spin. */

@@ -3,11 +3,11 @@ import type { Rng } from "../../engine/rng/rng.js";
 import type { RoundStore } from "../ports/round-store.js";
 import type { Wallet } from "../wallet/index.js";
 import type { EffectRunner } from "../rooms/room-host.js";
-import type { BatchResult, InstantResult, ReserveResult, RoundRecord, SlotSpinDraw, SlotSpinEffect, SlotSpinSummary, SweepEffect, SweepResult, TableEffect } from "./table-effects.js";
+import type { BatchResult, InstantResult, ReserveResult, RoundRecord, SlotSpinDraw, SlotSpinEffect, SweepEffect, SweepResult, TableEffect } from "./table-effects.js";
 import type { CompiledSlot } from "../../engine/slots/index.js";
 import { silentMetrics, type Metrics } from "../ports/metrics.js";
 import type { Clock } from "../ports/clock.js";
-import { apply as applyBlackjack, newTable, type BlackjackAction, type BlackjackRules, type BlackjackState } from "../../engine/blackjack/index.js";
+import { apply as applyBlackjack, newTable, newTableAwaitingShoe, type BlackjackAction, type BlackjackRules, type BlackjackState } from "../../engine/blackjack/index.js";
 import { decodeBigints, encodeBigints } from "./json-bigint.js";
 import { drawFair } from "./fairness.js";
 import { ProvablyFairRng } from "../../engine/rng/index.js";
@@ -76,15 +76,25 @@ export function createTableEffectRunner(deps: { wallet: Wallet; rng: Rng; rounds
       }
       case "blackjack.apply": {
         const rules = decodeBigints(effect.rules) as BlackjackRules;
-        const engine = effect.state === null ? newTable(rules, deps.rng) : (decodeBigints(effect.state) as BlackjackState);
-        const step = applyBlackjack(engine, decodeBigints(effect.action) as BlackjackAction, deps.rng);
-        return { status: step.status, state: encodeBigints(step.state), events: step.events } satisfies BlackjackApplyResult;
+        // A committed shoe: its stream resumes where the shoe's last step left it (docs/FAIRNESS.md).
+        const fair = effect.seeds === undefined ? null : new ProvablyFairRng(effect.seeds).skip(effect.uint32sDrawn ?? 0);
+        const rng = fair ?? deps.rng;
+        const engine = effect.state !== null ? (decodeBigints(effect.state) as BlackjackState) : fair === null ? newTable(rules, rng) : newTableAwaitingShoe(rules);
+        const step = applyBlackjack(engine, decodeBigints(effect.action) as BlackjackAction, rng);
+        const stream = fair === null ? {} : { stream: { cursor: fair.cursorLast, uint32sDrawn: fair.drawnUint32s } };
+        return { status: step.status, state: encodeBigints(step.state), events: step.events, ...stream } satisfies BlackjackApplyResult;
       }
       case "wallet.instant": {
         const jackpot = effect.jackpot;
+        // Paid: only now does the round exist in game recall (a refused bet leaves no trace of its draw),
+        // written in the bet's own ledger transaction.
+        const records = (applied: { readonly jackpot?: { readonly win?: bigint } }): RoundRecord[] => [
+          ...(effect.record === undefined ? [] : [effect.record]),
+          { roundId: effect.roundId, tableId: effect.gameId, game: effect.game, status: "settled", atMs: deps.clock.nowMs(), payouts: [{ betId: "spin", payoutMinor: (BigInt(effect.winMinor) + (applied.jackpot?.win ?? 0n)).toString() }] },
+        ];
         const result = await deps.wallet.instantBet({
           playerId: effect.playerId, currency: effect.currency, gameId: effect.gameId, stake: BigInt(effect.stakeMinor), win: BigInt(effect.winMinor),
-          key: `instant:${effect.roundId}`, roundId: effect.roundId,
+          key: `instant:${effect.roundId}`, roundId: effect.roundId, records,
           ...(jackpot === undefined ? {} : { jackpot: { jackpotId: jackpot.jackpotId, contribution: BigInt(jackpot.contributionMinor), won: jackpot.won, seed: BigInt(jackpot.seedMinor) } }),
         });
         metrics.bet(effect.game, result.status === "ok" ? "placed" : "refused");
@@ -94,15 +104,16 @@ export function createTableEffectRunner(deps: { wallet: Wallet; rng: Rng; rounds
           metrics.jackpotTotal(effect.gameId, effect.currency, result.jackpot.poolMinor);
           if (jackpotWin !== undefined && !result.replayed) metrics.jackpotWon(effect.gameId, effect.currency);
         }
-        const payoutMinor = (BigInt(effect.winMinor) + (jackpotWin ?? 0n)).toString();
-        // Paid: only now does the round exist in game recall (a refused bet leaves no trace of its draw).
-        if (effect.record !== undefined) await deps.rounds.record(effect.record);
-        await deps.rounds.record({ roundId: effect.roundId, tableId: effect.gameId, game: effect.game, status: "settled", atMs: deps.clock.nowMs(), payouts: [{ betId: "spin", payoutMinor }] });
+        // A replay (a retry of a bet the ledger already holds) answers the outcome recorded with it the first time.
+        const found = result.replayed ? await deps.rounds.find(effect.roundId) : null;
+        const recorded = found?.outcome ? { outcome: found.outcome, verification: found.verification } : undefined;
         metrics.roundEnded(effect.game, "settled", 1);
         return {
           status: "ok", availableMinor: (result.account.balance - result.account.held).toString(),
           ...(result.jackpot === undefined ? {} : { jackpotTotalMinor: result.jackpot.poolMinor.toString() }),
           ...(jackpotWin === undefined ? {} : { jackpotWinMinor: jackpotWin.toString() }),
+          ...(result.replayed ? { replayed: true } : {}),
+          ...(recorded === undefined ? {} : { recorded }),
         } satisfies InstantResult;
       }
       case "round.record":
@@ -132,20 +143,16 @@ async function sweepRound(wallet: Wallet, effect: SweepEffect): Promise<SweepRes
 
 
 /**
- * Draws a paid spin and plays out the free-spin feature it triggers. Nothing is recorded here: the
- * outcome is returned to the behavior, which stakes it in the ledger and records it only once paid.
- * A spin already paid and recorded under its round id is returned as recorded: a retried spin is
- * never redrawn, so its ledger operation (keyed by the same id) is a replay, not a new bet.
+ * Draws a spin from the player's seed pair and plays out the free-spin feature it triggers. Pure
+ * computation: nothing is read or recorded here. The behavior stakes the outcome in the ledger and
+ * records it only once paid; a retried spin the ledger already holds is answered as recorded then.
  */
-async function slotSpin(deps: { rounds: RoundStore; slots: ReadonlyMap<string, CompiledSlot> }, effect: SlotSpinEffect): Promise<SlotSpinDraw | { status: string }> {
-  const recorded = await deps.rounds.find(effect.roundId);
-  if (recorded?.outcome) return { summary: recorded.outcome as SlotSpinSummary, verification: recorded.verification, replayed: true };
+function slotSpin(deps: { slots: ReadonlyMap<string, CompiledSlot> }, effect: SlotSpinEffect): SlotSpinDraw | { status: string } {
   const slot = deps.slots.get(effect.gameId);
   if (slot === undefined) return { status: "unknown_game" };
   const { value, verification } = drawFair(effect.seeds, (rng) => playFeature(slot, BigInt(effect.stakeMinor), rng), false);
   if ("status" in value) return value;
   // The slot's jackpot odds decide whether the paid spin draws a jackpot value: part of the draw order.
   const jackpotTrigger = { numerator: slot.config.jackpot.triggerNumerator, denominator: slot.config.jackpot.triggerDenominator };
-  return { summary: value, verification: { ...verification, game: effect.gameId, jackpotTrigger }, replayed: false };
+  return { summary: value, verification: { ...verification, game: effect.gameId, jackpotTrigger } };
 }
-

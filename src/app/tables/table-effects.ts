@@ -98,6 +98,10 @@ export interface InstantResult {
   readonly jackpotTotalMinor?: string;
   /** What the bet won from the pool, when it won. */
   readonly jackpotWinMinor?: string;
+  /** The ledger had this bet already (a retry): nothing moved again. */
+  readonly replayed?: boolean;
+  /** For a retry of a bet paid and recorded before: its outcome and verification as recorded, which stand. */
+  readonly recorded?: { readonly outcome: unknown; readonly verification: unknown };
 }
 
 export type TableEffect = ReserveEffect | SettleEffect | VoidEffect | SweepEffect | DrawEffect | SeedEffect | RevealEffect | RecordEffect | SlotSpinEffect | InstantEffect;
@@ -107,11 +111,13 @@ export interface ReserveResult { readonly status: string; readonly availableMino
 /** Settlement and void answer the statuses in item order; anything but "ok" is retried by the next tick. */
 export interface BatchResult { readonly statuses: readonly string[] }
 
-/** What a `slots.spin` effect answers: the drawn (or, for a retry of a paid spin, the recorded) outcome. */
+/**
+ * What a `slots.spin` effect answers: the outcome drawn from the seed pair, without any I/O. A retry of a
+ * spin paid before is recognised by the ledger (its operation is keyed by the round id), which then
+ * answers the recorded outcome instead (`InstantResult.recorded`).
+ */
 export interface SlotSpinDraw {
   readonly summary: SlotSpinSummary;
   /** What a player needs to recompute the draw; recorded with the round once it is paid. */
   readonly verification: unknown;
-  /** The spin was paid and recorded before (a retry): the ledger call that follows is a replay. */
-  readonly replayed: boolean;
 }

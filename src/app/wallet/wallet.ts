@@ -1,6 +1,6 @@
 import type { LedgerOp, LedgerOutcome, Payout } from "../../engine/ledger/index.js";
 import { findCurrency } from "../../engine/money/index.js";
-import type { AccountAddress, HistoryPage, LedgerCheck, LedgerStore } from "../ports/ledger-store.js";
+import type { AccountAddress, HistoryPage, LedgerCheck, LedgerStore, RecordsOnApply } from "../ports/ledger-store.js";
 import type {
   DepositInput, InstantBetInput, JackpotWin, MoneyMovementInput, PlayerBalance, PlayerPurse, ReserveBetInput, SettleBetInput,
   VoidBetInput, WalletResult, WithdrawalPayoutInput,
@@ -76,9 +76,9 @@ export function createWallet(store: LedgerStore, options: Partial<WalletOptions>
   }
 
   /** Refuses an unknown currency before any account is opened in it. */
-  async function submit(currency: string, build: () => Promise<LedgerOp>): Promise<WalletResult & { ledgerJackpot?: LedgerJackpot }> {
+  async function submit(currency: string, build: () => Promise<LedgerOp>, records?: RecordsOnApply): Promise<WalletResult & { ledgerJackpot?: LedgerJackpot }> {
     if (findCurrency(currency) === null) return { status: "currency_unknown" };
-    return toResult(await store.submit(await build()));
+    return toResult(await store.submit(await build(), records));
   }
 
   async function move(kind: "withdrawal_request" | "withdrawal_reject", input: MoneyMovementInput): Promise<WalletResult> {
@@ -108,7 +108,7 @@ export function createWallet(store: LedgerStore, options: Partial<WalletOptions>
         houseAccountId: await house(input.gameId, input.currency), stake: input.stake,
         payouts: await payouts(input.gameId, input.currency, input.win, input.jackpotWin), reference: input.roundId,
         ...(jackpot === undefined || poolId === null ? {} : { jackpot: { poolAccountId: poolId, contribution: jackpot.contribution, won: jackpot.won, seed: jackpot.seed } }),
-      }));
+      }), input.records);
       if (result.status !== "ok" || poolId === null) return result;
       const { ledgerJackpot, ...paid } = result;
       if (ledgerJackpot === undefined) throw new Error("ledger invariant violated: a jackpot bet did not report its pool");

@@ -1,4 +1,5 @@
 import type { AccountBalance, LedgerFailureStatus } from "../../engine/ledger/index.js";
+import type { RecordsOnApply } from "../ports/ledger-store.js";
 
 /** What every money-moving wallet call answers. Failures wrote nothing and recorded no key. */
 export type WalletResult =
@@ -74,6 +75,8 @@ export interface InstantBetInput {
   readonly key: string;
   readonly roundId: string;
   readonly purse?: PlayerPurse;
+  /** The round's game-recall records, written with the bet in one transaction when it is applied (see LedgerStore.submit). */
+  readonly records?: RecordsOnApply;
 }
 
 export interface MoneyMovementInput {

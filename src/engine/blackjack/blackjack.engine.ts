@@ -10,6 +10,14 @@ export function newTable(rules: BlackjackRules, rng: Rng): BlackjackState {
   return tableWithShoe(rules, newShoe(rules, rng));
 }
 
+/**
+ * A table with no shoe yet: its first deal shuffles one (with the rng of that deal), as it does at the
+ * cut card. A provably-fair table starts so, so that each shoe is one shuffle on its committed stream.
+ */
+export function newTableAwaitingShoe(rules: BlackjackRules): BlackjackState {
+  return tableWithShoe(rules, { cards: [], next: 0, cutCardIndex: 0 });
+}
+
 /** A table with a given shoe: replays of recorded shoes, and tests that need exact cards. */
 export function tableWithShoe(rules: BlackjackRules, shoe: Shoe): BlackjackState {
   assertBlackjackRules(rules);

@@ -67,6 +67,16 @@ export class ProvablyFairRng implements Rng {
     return value;
   }
 
+  /**
+   * Passes over the first `count` values of the stream, as if drawn (they count in `drawnUint32s`):
+   * a stream read across several steps (a blackjack shoe's) resumes where the last step left it.
+   */
+  skip(count: number): this {
+    assert(Number.isSafeInteger(count) && count >= 0, `skip ${count} must be a non-negative safe integer`);
+    for (let i = 0; i < count; i++) this.nextUint32();
+    return this;
+  }
+
   /** The cursor of the last block read (0 for the first block); -1 before any draw. */
   get cursorLast(): number {
     return this.block === null ? -1 : this.cursor;

@@ -11,6 +11,8 @@ import type { AuditTrail } from "../../app/audit/audit-trail.js";
 import { registerOperatorRoutes } from "./operator.routes.js";
 import { registerPaymentsRoutes, type PaymentsHttpDeps } from "./payments.routes.js";
 import { registerWalletRoutes } from "./wallet.routes.js";
+import { registerOperatorProtectionRoutes, registerPlayerProtectionRoutes } from "./responsible-gaming.routes.js";
+import type { ResponsibleGaming } from "../../app/responsible-gaming/responsible-gaming.service.js";
 import { bearerMatches, registerSecurityHeaders } from "./security-headers.js";
 import { registerWebStatic } from "./web-static.js";
 
@@ -40,6 +42,8 @@ export interface HttpServerDeps {
   readonly metricsAccess?: { readonly token: string | null; readonly separate: boolean };
   /** The wallet, payments and operator endpoints; absent in servers that only do accounts. */
   readonly money?: Omit<PaymentsHttpDeps, "auth">;
+  /** Player limits, exclusions and operator locks (with `money`): their endpoints. */
+  readonly protection?: ResponsibleGaming;
   /** The audit log of operator and dealer actions, and its endpoint. */
   readonly audit: AuditTrail;
   /** The built web pages served at / and /console (default dist/web); null serves none. */
@@ -141,6 +145,11 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
     if (serves.api) {
       registerWalletRoutes(app, money);
       registerOperatorRoutes(app, { ...money, audit: deps.audit });
+      if (deps.protection !== undefined) {
+        const rg = { auth: deps.auth, protection: deps.protection, payments: money.payments, audit: deps.audit };
+        registerPlayerProtectionRoutes(app, rg);
+        registerOperatorProtectionRoutes(app, rg);
+      }
     }
     await registerPaymentsRoutes(app, money, serves);
   }

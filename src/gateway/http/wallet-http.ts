@@ -21,13 +21,17 @@ const keyPattern = new RegExp(idempotencyKeyPattern);
  * with another request, WALLET_IDEMPOTENCY_KEY_CONFLICT; while the first is still running,
  * WALLET_IDEMPOTENCY_KEY_IN_PROGRESS. Refusals are not recorded: the key may be retried.
  */
-export async function idempotent(request: FastifyRequest, reply: FastifyReply, payments: Payments, run: (key: string) => Promise<Answer>): Promise<FastifyReply> {
+export async function idempotent(
+  request: FastifyRequest, reply: FastifyReply, payments: Payments, run: (key: string) => Promise<Answer>,
+  /** What of the body identifies the request; default all of it (a body carrying a password leaves it out). */
+  body: unknown = request.body,
+): Promise<FastifyReply> {
   const key = request.headers[idempotencyKeyHeader];
   if (key === undefined) return sendError(reply, "WALLET_IDEMPOTENCY_KEY_MISSING");
   if (typeof key !== "string" || !keyPattern.test(key)) return sendError(reply, "WALLET_IDEMPOTENCY_KEY_INVALID");
   const scope = (request.principal as Principal).userId;
   const fingerprint = createHash("sha256")
-    .update(`${request.method} ${request.routeOptions.url ?? request.url} ${canonicalJson({ params: request.params ?? null, body: request.body ?? null })}`)
+    .update(`${request.method} ${request.routeOptions.url ?? request.url} ${canonicalJson({ params: request.params ?? null, body: body ?? null })}`)
     .digest("base64url");
   const begun = await payments.beginRequest(scope, key, fingerprint);
   if (begun.state === "conflict") return sendError(reply, "WALLET_IDEMPOTENCY_KEY_CONFLICT");

@@ -112,6 +112,11 @@ export class WsGateway {
     return this.connections.size;
   }
 
+  /** The authenticated sessions with a socket on this node (one entry per socket). */
+  *sessions(): Iterable<{ readonly userId: string; readonly sessionId: string }> {
+    for (const connection of this.connections) if (connection.principal) yield { userId: connection.principal.userId, sessionId: connection.principal.sessionId };
+  }
+
   async close(): Promise<void> {
     if (this.presenceTimer) clearInterval(this.presenceTimer);
     for (const connection of this.connections) connection.close("goingAway");

@@ -11,7 +11,8 @@ import { m0005PendingHoldsByReference } from "./0005-pending-holds-by-reference.
 import { m0006Deployment } from "./0006-deployment.js";
 import { m0007AuditLog } from "./0007-audit-log.js";
 import { m0008SeedReveals } from "./0008-seed-reveals.js";
+import { m0009ResponsibleGaming } from "./0009-responsible-gaming.js";
 
 export type { Migration } from "./migration.js";
 
-export const migrations: readonly Migration[] = [m0001Accounts, m0002Ledger, m0003GameRounds, m0004Payments, m0005PendingHoldsByReference, m0006Deployment, m0007AuditLog, m0008SeedReveals];
+export const migrations: readonly Migration[] = [m0001Accounts, m0002Ledger, m0003GameRounds, m0004Payments, m0005PendingHoldsByReference, m0006Deployment, m0007AuditLog, m0008SeedReveals, m0009ResponsibleGaming];
