@@ -19,6 +19,7 @@ const games: ReadonlyArray<{ game: Game; title: string; room: string }> = [
   { game: "live", title: "Live dealer roulette (`live:<id>`)", room: "live:l1" },
   { game: "slots", title: "Slots (`slots:<userId>`, only its player may join)", room: "slots:826984a8-…" },
   { game: "blackjack", title: "Blackjack (`blackjack:<id>`)", room: "blackjack:b1" },
+  { game: "liveblackjack", title: "Live dealer blackjack (`liveblackjack:<id>`)", room: "liveblackjack:1" },
   { game: "holdem", title: "Hold'em (`holdem:<id>`)", room: "holdem:h1" },
 ];
 
@@ -107,12 +108,17 @@ function json(value: unknown): string[] {
 function actionSection(game: Game, room: string, kind: string, schema: TSchema): string[] {
   const spec = (tableActionExamples[game] as Record<string, { who: string; example: Record<string, unknown> }>)[kind];
   if (spec === undefined) throw new Error(`table-events.schemas.ts has no example of the ${game} action ${kind}`);
+  const withoutKind = (s: Schema): Schema => ({ ...s, properties: Object.fromEntries(Object.entries(s.properties ?? {}).filter(([name]) => name !== "kind")) });
   const s = schema as Schema;
-  const fields = { ...s, properties: Object.fromEntries(Object.entries(s.properties ?? {}).filter(([name]) => name !== "kind")) };
+  // A union (the dealer cue catalogue): one table per alternative, named by its literal fields.
+  const tables = s.anyOf === undefined ? table(withoutKind(s), "field") : s.anyOf.flatMap((alt) => {
+    const label = Object.entries(alt.properties ?? {}).filter(([name, f]) => name !== "kind" && f.const !== undefined).map(([name, f]) => `\`${name}\`: \`${JSON.stringify(f.const)}\``).join(", ");
+    return [`One of, with ${label}:`, "", ...table(withoutKind(alt), "field"), ""];
+  });
   return [
     `#### \`${kind}\``, "",
     `Who: ${spec.who}.`, "",
-    ...table(fields, "field"), "",
+    ...tables, "",
     ...json({ type: "action", id: "a1", room, actionId: "3c9e-77", lastOffset: 812, action: spec.example }), "",
   ];
 }

@@ -58,6 +58,13 @@ const fairnessChain: TableEventSpec = {
   example: { scheme: "hmac-sha256-v1", chainId: 1, commitment: "5b0c…e9a1", length: 1000, used: 0 },
 };
 
+/** A card table's round commitment, before its first card: the deck is drawn from this seed. */
+const fairnessRound = (roundId: string): TableEventSpec => ({
+  who: "everyone", when: "before a round's (hand's) first card: its commitment; the deck is drawn from this seed",
+  data: obj({ roundId: str(), scheme: str(), serverSeedHash: str(), clientSeed: str(), nonce: int(), chain: obj({ id: int(), commitment: str(), index: int(), length: int() }) }),
+  example: { roundId, scheme: "hmac-sha256-v1", serverSeedHash: "8f2d…41c0", clientSeed: roundId, nonce: 1, chain: { id: 1, commitment: "5b0c…e9a1", index: 1, length: 1000 } },
+});
+
 const rouletteEvents: Record<string, TableEventSpec> = {
   "fairness.chain": fairnessChain,
   "round.opened": {
@@ -95,6 +102,17 @@ const rouletteEvents: Record<string, TableEventSpec> = {
 };
 
 const blackjackEvents: Record<string, TableEventSpec> = {
+  "fairness.chain": fairnessChain,
+  "fairness.round": {
+    who: "everyone", when: "before each round's `blackjack.betting_opened`: the commitment of the shoe it is dealt from (one chain seed per shoe)",
+    data: obj({ roundId: str(), shoeId: str("the id of the shoe's first round: its client seed"), newShoe: Type.Boolean({ description: "this round's deal shuffles a new shoe" }), scheme: str(), serverSeedHash: str(), clientSeed: str(), nonce: int(), chain: obj({ id: int(), commitment: str(), index: int(), length: int() }) }),
+    example: { roundId: "b1:2:mwya012j", shoeId: "b1:1:mwy9zvkl", newShoe: false, scheme: "hmac-sha256-v1", serverSeedHash: "8f2d…41c0", clientSeed: "b1:1:mwy9zvkl", nonce: 1, chain: { id: 1, commitment: "5b0c…e9a1", index: 1, length: 1000 } },
+  },
+  "blackjack.shoe_revealed": {
+    who: "everyone", when: "a shoe was replaced: its server seed, now shown by game recall in each of its rounds",
+    data: obj({ shoeId: str(), serverSeedHash: str(), serverSeed: str(), nonce: int(), chain: obj({ id: int(), commitment: str(), index: int(), length: int() }) }),
+    example: { shoeId: "b1:1:mwy9zvkl", serverSeedHash: "8f2d…41c0", serverSeed: "c47a…09be", nonce: 1, chain: { id: 1, commitment: "5b0c…e9a1", index: 1, length: 1000 } },
+  },
   "blackjack.seat_taken": { who: "everyone", when: "`sit`", data: obj({ seat: int(), userId: str() }), example: { seat: 0, userId: "826984a8-…" } },
   "blackjack.seat_left": {
     who: "everyone", when: "`leave_seat`, or a player stood up after `blackjackAbsentRoundsMax` absent rounds (`reason: \"absent\"`)",
@@ -136,11 +154,7 @@ const blackjackEvents: Record<string, TableEventSpec> = {
 const stacks = Type.Array(Type.Union([minor(), Type.Null()]), { description: "one entry per seat, null for an empty one" });
 const holdemEvents: Record<string, TableEventSpec> = {
   "fairness.chain": fairnessChain,
-  "fairness.round": {
-    who: "everyone", when: "before a hand's first card: the hand's commitment (its deck is drawn from this seed)",
-    data: obj({ roundId: str(), scheme: str(), serverSeedHash: str(), clientSeed: str(), nonce: int(), chain: obj({ id: int(), commitment: str(), index: int(), length: int() }) }),
-    example: { roundId: "h1:hand:1", scheme: "hmac-sha256-v1", serverSeedHash: "8f2d…41c0", clientSeed: "h1:hand:1", nonce: 1, chain: { id: 1, commitment: "5b0c…e9a1", index: 1, length: 1000 } },
-  },
+  "fairness.round": fairnessRound("h1:hand:1"),
   "holdem.seated": { who: "everyone", when: "`sit` (the buy-in is the stack)", data: engine("seated", { seat: int(), stackMinor: minor() }), example: { type: "seated", seat: 0, stackMinor: "10000" } },
   "holdem.hand_started": { who: "everyone", when: "a deal: button, blinds, the seats dealt in", data: engine("hand_started", { handNumber: int(), button: int(), smallBlindSeat: int(), bigBlindSeat: int(), seats: Type.Array(int()) }), example: { type: "hand_started", handNumber: 1, button: 0, smallBlindSeat: 1, bigBlindSeat: 2, seats: [0, 1, 2] } },
   "holdem.blind_posted": { who: "everyone", when: "per blind", data: engine("blind_posted", { seat: int(), amountMinor: minor(), blind: Type.Union([Type.Literal("small"), Type.Literal("big")]) }), example: { type: "blind_posted", seat: 1, amountMinor: "100", blind: "small" } },
@@ -184,14 +198,28 @@ const slotsEvents: Record<string, TableEventSpec> = {
   },
 };
 
+const dealerCue: TableEventSpec = {
+  who: "everyone", when: "a cue from the dealer's catalogue (`cue`), shown at `revealAt` in step with the video", revealAt: true,
+  data: obj({ name: str("the cue's name (src/protocol/cues.schemas.ts)"), data: obj({}, "the cue's payload"), roundId: Type.Union([str(), Type.Null()]), sentAt: ms("the dealer sent it") }),
+  example: { name: "last-call", data: { secondsLeft: 5 }, roundId: "1:13:mx66b11c", sentAt: 1796218780000 },
+};
+
 export const tableEventSchemas = {
   roulette: rouletteEvents,
-  live: {
-    ...rouletteEvents,
-    "dealer.cue": { who: "everyone", when: "the dealer's `cue {name}`", data: obj({ name: str(), roundId: opt(str()) }), example: { name: "no-more-bets", roundId: "l1:1:mwya143d" } },
-  },
+  live: { ...rouletteEvents, "dealer.cue": dealerCue },
   slots: slotsEvents,
   blackjack: blackjackEvents,
+  liveblackjack: {
+    ...blackjackEvents,
+    "liveblackjack.shoe_shuffled": { who: "everyone", when: "the dealer's `shuffle`: a new shoe", revealAt: true, data: obj({ tableId: str(), shoeId: str(), decks: int(), cutAt: int("cards dealt before the cut card comes out") }), example: { tableId: "1", shoeId: "1:s3", decks: 4, cutAt: 156 } },
+    "liveblackjack.card_burned": { who: "everyone", when: "the dealer's `burn`", data: obj({ tableId: str(), shoeId: str(), card }), example: { tableId: "1", shoeId: "1:s3", card: 17 } },
+    "liveblackjack.cut_card_out": { who: "everyone", when: "the cut card came out: the hand finishes, the next needs a shuffle", data: obj({ tableId: str(), shoeId: str() }), example: { tableId: "1", shoeId: "1:s3" } },
+    "liveblackjack.waiting": { who: "everyone", when: "no round can open (no dealer, no shoe, cut card out)", data: obj({ tableId: str(), reason: str() }), example: { tableId: "1", reason: "no dealer" } },
+    "dealer.absent": { who: "everyone", when: "the dealer on shift went silent mid-hand", data: obj({ tableId: str(), dealer: str(), roundId: Type.Union([str(), Type.Null()]), voidAt: ms("the hand is voided unless a dealer takes over") }), example: { tableId: "1", dealer: "132189af-…", roundId: "1:13:mx66b11c", voidAt: 1796218853031 } },
+    "dealer.changed": { who: "everyone", when: "a dealer took the table", data: obj({ tableId: str(), from: Type.Union([str(), Type.Null()]), to: str(), roundId: Type.Union([str(), Type.Null()]) }), example: { tableId: "1", from: "132189af-…", to: "7e01c2d4-…", roundId: "1:13:mx66b11c" } },
+    "dealer.lost": { who: "everyone", when: "nobody took over by `voidAt`: the hand is voided (`round.voided` follows)", data: obj({ tableId: str(), dealer: str(), roundId: Type.Union([str(), Type.Null()]) }), example: { tableId: "1", dealer: "132189af-…", roundId: "1:13:mx66b11c" } },
+    "dealer.cue": dealerCue,
+  },
   holdem: holdemEvents,
 } as const satisfies Record<string, Record<string, TableEventSpec>>;
 
@@ -211,6 +239,18 @@ const rouletteActions: Record<string, TableActionSpec> = {
   void: { who: "operators (the same as `round.void`)", example: { kind: "void", reason: "wheel fault" } },
 };
 
+const blackjackActionExamples: Record<string, TableActionSpec> = {
+  sit: { who: "players", example: { kind: "sit", seat: 2 } },
+  leave_seat: { who: "players", example: { kind: "leave_seat" } },
+  bet: { who: "seated players", example: { kind: "bet", roundId: "b1:1:mwy9zvkl", amount: "10.00" } },
+  hit: { who: "the seat whose turn it is", example: { kind: "hit" } },
+  stand: { who: "the seat whose turn it is", example: { kind: "stand" } },
+  double: { who: "the seat whose turn it is", example: { kind: "double" } },
+  split: { who: "the seat whose turn it is", example: { kind: "split" } },
+  insurance: { who: "seated players with a bet, when the upcard is an ace", example: { kind: "insurance", take: true } },
+  ...controls({ betMin: "2.00", betMax: "200.00" }),
+};
+
 export const tableActionExamples = {
   roulette: rouletteActions,
   live: {
@@ -220,7 +260,7 @@ export const tableActionExamples = {
     open: { who: "dealers", example: { kind: "open" } },
     close: { who: "dealers", example: { kind: "close" } },
     result: { who: "dealers", example: { kind: "result", number: 17 } },
-    cue: { who: "dealers", example: { kind: "cue", name: "no-more-bets" } },
+    cue: { who: "dealers", example: { kind: "cue", name: "last-call", data: { secondsLeft: 5 } } },
     heartbeat: { who: "dealers", example: { kind: "heartbeat" } },
   },
   slots: {
@@ -228,16 +268,16 @@ export const tableActionExamples = {
     "seed.client": { who: "the machine's player", example: { kind: "seed.client", clientSeed: "my-lucky-seed" } },
     "seed.rotate": { who: "the machine's player", example: { kind: "seed.rotate", clientSeed: "next-seed" } },
   },
-  blackjack: {
-    sit: { who: "players", example: { kind: "sit", seat: 2 } },
-    leave_seat: { who: "players", example: { kind: "leave_seat" } },
-    bet: { who: "seated players", example: { kind: "bet", roundId: "b1:1:mwy9zvkl", amount: "10.00" } },
-    hit: { who: "the seat whose turn it is", example: { kind: "hit" } },
-    stand: { who: "the seat whose turn it is", example: { kind: "stand" } },
-    double: { who: "the seat whose turn it is", example: { kind: "double" } },
-    split: { who: "the seat whose turn it is", example: { kind: "split" } },
-    insurance: { who: "seated players with a bet, when the upcard is an ace", example: { kind: "insurance", take: true } },
-    ...controls({ betMin: "2.00", betMax: "200.00" }),
+  blackjack: blackjackActionExamples,
+  liveblackjack: {
+    ...blackjackActionExamples,
+    ...controls({ betMin: "2.00", betMax: "200.00" }, "dealers and operators"),
+    card: { who: "the dealer (console or card scanner)", example: { kind: "card", card: "As" } },
+    burn: { who: "the dealer", example: { kind: "burn", card: "7h" } },
+    shuffle: { who: "the dealer", example: { kind: "shuffle" } },
+    "dealer.take": { who: "dealers: take the table (a shift change, or a dealer gone silent)", example: { kind: "dealer.take" } },
+    cue: { who: "the dealer", example: { kind: "cue", name: "shuffle" } },
+    heartbeat: { who: "the dealer", example: { kind: "heartbeat" } },
   },
   holdem: {
     sit: { who: "players", example: { kind: "sit", seat: 0, buyIn: "100.00" } },
