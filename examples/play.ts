@@ -37,28 +37,48 @@ for (let i = 0; i < 5; i++) {
 }
 
 const table = "roulette:1";
-const rounds = new Set<string>();
+const roundsWanted = 2;
+const betRounds = new Set<string>();
+const finishedRounds = new Set<string>();
 const finished = new Promise<void>((resolve) => {
+  // A round we bet in ends settled or voided (an operator's void, a failover); either way it is done.
+  const finish = (roundId: string) => {
+    if (!betRounds.has(roundId) || finishedRounds.has(roundId)) return;
+    finishedRounds.add(roundId);
+    if (finishedRounds.size === roundsWanted) resolve();
+  };
   client.on("event", async (event: RoomEvent) => {
     if (event.room !== table) return;
-    const data = event.data as { roundId?: string; number?: number; payouts?: { returnMinor: string }[] };
-    if (event.kind === "round.opened" && rounds.size < 2 && data.roundId !== undefined && !rounds.has(data.roundId)) {
+    const data = event.data as { roundId?: string; number?: number; payouts?: { returnMinor: string }[]; refunds?: { stakeMinor: string }[]; reason?: string };
+    if (event.kind === "round.opened" && betRounds.size < roundsWanted && data.roundId !== undefined && !betRounds.has(data.roundId)) {
       const roundId = data.roundId;
-      rounds.add(roundId);
+      betRounds.add(roundId);
       try {
         await client.act(table, { kind: "bet", roundId, bets: [{ type: "red", amount: "1.00" }] });
         console.log(`bet 1.00 on red in round ${roundId}`);
       } catch (error) {
         // Refused (the round closed meanwhile, say): bet in the next round instead.
         console.log(`bet in round ${roundId} refused: ${(error as Error).message}`);
-        rounds.delete(roundId);
+        betRounds.delete(roundId);
       }
     }
     // Shown at revealAt: the SDK holds the result back until the synchronized moment.
     if (event.kind === "round.result") console.log(`the ball lands on ${data.number}`);
     // The settlement carries this player's own payouts (nobody else sees them).
     for (const payout of event.kind === "round.settled" ? data.payouts ?? [] : []) console.log(`paid ${formatMinor(payout.returnMinor)} EUR`);
-    if (event.kind === "round.settled" && rounds.size === 2 && data.roundId !== undefined && [...rounds].at(-1) === data.roundId) resolve();
+    for (const refund of event.kind === "round.voided" ? data.refunds ?? [] : []) console.log(`round voided (${data.reason}): refunded ${formatMinor(refund.stakeMinor)} EUR`);
+    if ((event.kind === "round.settled" || event.kind === "round.voided") && data.roundId !== undefined) finish(data.roundId);
+  });
+  // After a reset (the server restarted, the room's history was lost) the events in between are not
+  // replayed: a round we bet in that is no longer the current one ended meanwhile (game recall has it).
+  client.on("reset", (reset) => {
+    if (reset.room !== table) return;
+    const current = (reset.snapshot as { state?: { round?: { id?: string } | null } } | null)?.state?.round?.id;
+    for (const roundId of betRounds) {
+      if (roundId === current || finishedRounds.has(roundId)) continue;
+      console.log(`round ${roundId} ended while the table was reset; its outcome is in game recall`);
+      finish(roundId);
+    }
   });
 });
 await client.join(table);

@@ -45,6 +45,7 @@ import type { RoomLog } from "./app/ports/room-log.js";
 import type { RoomLease } from "./app/ports/room-lease.js";
 import type { RoomBehavior } from "./app/rooms/room-behavior.js";
 import { RoomDirectory } from "./app/rooms/room-directory.js";
+import { reportingFaults } from "./app/rooms/room-faults.js";
 import { lobbyBehavior, sandboxBehavior, userChannelBehavior } from "./app/rooms/builtin-rooms.js";
 import { MemoryRoomLease } from "./adapters/memory/room-lease.memory.js";
 import { MemoryRoomLog } from "./adapters/memory/room-log.memory.js";
@@ -415,7 +416,8 @@ async function buildUnlocked(config: Config, logger: Logger, unlock: () => void)
   const tableRefs = ([["roulette", tables], ["live", liveTables], ["blackjack", blackjackTables], ["holdem", holdemTables]] as const)
     .flatMap(([kind, ids]) => [...ids.keys()].map((tableId): TableRef => ({ kind: kind as TableKind, tableId })));
   const effects = createTableEffectRunner({ wallet, rng: new CryptoRng(), rounds, clock: systemClock, slots, metrics });
-  const directory = new RoomDirectory(nodeId, behaviors, roomLog, lease, bus, systemClock, { ...config, actionIdsRememberedMax, roomActionQueueMax, pendingRequestsMax }, effects, { hostsRooms: roles.has("tables") }, metrics.actionStage);
+  const directory = new RoomDirectory(nodeId, behaviors, roomLog, lease, bus, systemClock, { ...config, actionIdsRememberedMax, roomActionQueueMax, pendingRequestsMax }, effects, { hostsRooms: roles.has("tables") }, metrics.actionStage,
+    reportingFaults(areaLogger(logger, config, "rooms"), metrics));
   await directory.start();
   // One jobs node publishes (the leader), through the lobby's owner wherever it is.
   const tickerLeader = new JobLeader(lease, "jackpot-ticker", nodeId, config.leaseTtlMs);

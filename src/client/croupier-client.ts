@@ -347,8 +347,12 @@ export class CroupierClient extends Emitter<ClientEvents> {
   private onEvent(message: RoomEventMessage): void {
     const tracker = this.rooms.get(message.room);
     if (tracker === undefined) return;
-    // A hole means a frame was lost in a way the server should make impossible: resume over it.
-    if (tracker.accept(message) === "gap") this.sendJoin(tracker);
+    // A hole means a frame was lost in a way the server should make impossible: resume over it. An
+    // event of another epoch is never shown; the room is rejoined from where this client is, and the
+    // server answers with the room as it is (a `reset` if its epoch really changed). Waiting for an
+    // unsolicited `reset` instead could wait forever: every later event would be dropped the same way.
+    const accepted = tracker.accept(message);
+    if (accepted === "gap" || accepted === "other-epoch") this.sendJoin(tracker);
   }
 
   /** Handled as the frame arrives (not when a promise settles): the events that follow depend on it. */

@@ -26,9 +26,9 @@ const tableControls = (limits: Record<string, TSchema>): Record<string, TSchema>
 });
 
 const rouletteBet = Type.Object({
-  type: Type.String({ minLength: 1, maxLength: 32 }),
-  numbers: Type.Optional(Type.Array(Type.Integer(), { maxItems: 6 })),
-  index: Type.Optional(Type.Integer()),
+  type: Type.String({ minLength: 1, maxLength: 32, description: "`straight`, `split`, `street`, `corner`, `six_line` (with `numbers`); `dozen`, `column` (with `index`); `red`, `black`, `odd`, `even`, `low`, `high`" }),
+  numbers: Type.Optional(Type.Array(Type.Integer(), { maxItems: 6, description: "the numbers covered by an inside bet: 1, 2 adjacent, 3 in a row, 4 in a square, 6 (two adjacent streets)" })),
+  index: Type.Optional(Type.Integer({ description: "dozen or column 1–3 (dozen 1 is 1–12; column 1 is 1, 4, …, 34)" })),
   amount: decimal,
 }, closed);
 

@@ -57,8 +57,9 @@ describe("back-off and clock arithmetic", () => {
 });
 
 describe("CroupierClient against a scripted server", () => {
-  it("drops duplicates and other epochs, and restarts from an unsolicited reset", async () => {
-    FakeSocket.onFrame = politeServer();
+  it("drops duplicates and other epochs (rejoining from where it is), and restarts from an unsolicited reset", async () => {
+    let serverEpoch = "e1";
+    FakeSocket.onFrame = politeServer({ epoch: () => serverEpoch });
     const c = client();
     const seen = record(c);
     const resets: unknown[] = [];
@@ -66,13 +67,50 @@ describe("CroupierClient against a scripted server", () => {
     await c.connect();
     expect(await c.join("sandbox:a")).toMatchObject({ mode: "snapshot", offset: 0 });
     const s = FakeSocket.instances[0] as FakeSocket;
+    const joins = () => s.sent.filter((f) => f.type === "join");
     for (const o of [1, 2, 2, 1, 3]) s.reply(event("sandbox:a", "e1", o));
     s.reply(event("sandbox:a", "other", 4));
+    await until(() => joins().length === 2);
+    expect(joins()[1]).toMatchObject({ resume: { epoch: "e1", offset: 3 } });
+    serverEpoch = "e2";
     s.reply({ type: "reset", room: "sandbox:a", epoch: "e2", offset: 10, snapshot: { state: "fresh" } });
     s.reply(event("sandbox:a", "e1", 4));
+    await until(() => joins().length === 3);
+    expect(joins()[2]).toMatchObject({ resume: { epoch: "e2", offset: 10 } });
     s.reply(event("sandbox:a", "e2", 11));
     expect(seen.map((e) => [e.epoch, e.offset])).toEqual([["e1", 1], ["e1", 2], ["e1", 3], ["e2", 11]]);
     expect(resets).toEqual([{ room: "sandbox:a", epoch: "e2", offset: 10, snapshot: { state: "fresh" } }]);
+    c.close();
+  });
+
+  it("does not wait forever behind events of a new epoch that no reset announced: it rejoins and is reset (examples/play.ts hang)", async () => {
+    let serverEpoch = "e1";
+    FakeSocket.onFrame = (socket, frame) => {
+      // After the epoch changed, a resume from the old one is answered with a reset snapshot at 68.
+      if (frame.type === "join" && serverEpoch === "e2") {
+        socket.reply({ type: "joined", id: frame.id, room: frame.room, epoch: "e2", offset: 68, mode: "reset", snapshot: { state: "new" }, presence: { count: 1 } });
+        return;
+      }
+      politeServer({ epoch: () => serverEpoch })(socket, frame);
+    };
+    const c = client();
+    const seen = record(c);
+    const resets: unknown[] = [];
+    c.on("reset", (r) => resets.push(r));
+    await c.connect();
+    await c.join("roulette:1");
+    const s = FakeSocket.instances[0] as FakeSocket;
+    s.reply(event("roulette:1", "e1", 1));
+    serverEpoch = "e2";
+    s.reply(event("roulette:1", "e2", 69));
+    await until(() => resets.length === 1);
+    expect(resets[0]).toMatchObject({ epoch: "e2", offset: 68 });
+    s.reply(event("roulette:1", "e2", 69));
+    s.reply(event("roulette:1", "e2", 70));
+    expect(seen.map((e) => [e.epoch, e.offset])).toEqual([["e1", 1], ["e2", 69], ["e2", 70]]);
+    const act = await c.act("roulette:1", { kind: "bet" });
+    expect(act.status).toBe("applied");
+    expect(s.sent.find((f) => f.type === "action")).toMatchObject({ lastOffset: 70 });
     c.close();
   });
 

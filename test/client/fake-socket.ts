@@ -53,9 +53,9 @@ export class FakeSocket implements WebSocketLike {
 }
 
 /** A minimal well-behaved server: welcomes `token`, answers time, joins at `epoch`/offset 0, acks actions. */
-export function politeServer(options: { token?: string; epoch?: string; offsetMs?: number } = {}): (socket: FakeSocket, frame: Frame) => void {
-  const epoch = options.epoch ?? "e1";
+export function politeServer(options: { token?: string; epoch?: string | (() => string); offsetMs?: number } = {}): (socket: FakeSocket, frame: Frame) => void {
   return (socket, frame) => {
+    const epoch = typeof options.epoch === "function" ? options.epoch() : options.epoch ?? "e1";
     switch (frame.type) {
       case "hello":
         if (options.token !== undefined && frame.token !== options.token) {

@@ -1,4 +1,5 @@
 // Starts a real Croupier server in this process on a free port, in embedded or production mode.
+import { afterAll, beforeAll } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -41,4 +42,25 @@ export async function startTestServer(shared: Shared, flags: string[] = []): Pro
     "--argon2-memory-kib", "8192", "--argon2-iterations", "1", "--redis-key-prefix", shared.redisKeyPrefix, "--registrations-per-address-max", "100000"];
   const production = shared.databaseUrl === null ? [] : ["--database-url", shared.databaseUrl, "--redis-url", redisUrl, "--payments-sandbox-enabled", "true"];
   return startServer(loadConfig([...base, ...production, ...flags], {}));
+}
+
+/**
+ * One server for a describe block: started in `beforeAll` on its own storage, stopped and its storage
+ * removed in `afterAll`. Call it inside `describe`; the returned function gives the running server.
+ */
+export function serverForSuite(mode: Mode, flags: string[] = []): () => RunningServer {
+  let shared: Shared | undefined;
+  let server: RunningServer | undefined;
+  beforeAll(async () => {
+    shared = await createShared(mode);
+    server = await startTestServer(shared, flags);
+  });
+  afterAll(async () => {
+    await server?.close();
+    await shared?.dispose();
+  });
+  return () => {
+    if (server === undefined) throw new Error("the suite's server is not started");
+    return server;
+  };
 }

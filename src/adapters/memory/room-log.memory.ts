@@ -34,7 +34,8 @@ export class MemoryRoomLog implements RoomLog {
   }
 
   async append(room: string, fence: number, inputs: readonly LogEntryInput[], snapshot: RoomSnapshot, nowMs: number): Promise<AppendOutcome> {
-    if (fence !== this.leases.currentFence(room)) return { ok: false, reason: "fenced" };
+    // Fences start at 1: 0 is what a room never leased has, and no writer may hold it.
+    if (fence < 1 || fence !== this.leases.currentFence(room)) return { ok: false, reason: "fenced" };
     const state = this.room(room);
     const entries = inputs.map((input) => ({ ...input, offset: ++state.head, ts: nowMs }));
     state.entries.push(...entries);

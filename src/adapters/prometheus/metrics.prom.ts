@@ -15,6 +15,7 @@ export function createPromMetrics(registry: Registry): Metrics {
   // A gauge of minor units: exact up to 2^53, far above any pool (amounts are capped at 10^15).
   const jackpotTotal = new Gauge({ name: "croupier_jackpot_total_minor", help: "progressive jackpot pool in minor units, as last seen committed", labelNames: ["game", "currency"] as const, registers });
   const jackpotWins = new Counter({ name: "croupier_jackpot_wins_total", help: "progressive jackpots paid", labelNames: ["game", "currency"] as const, registers });
+  const internalErrors = new Counter({ name: "croupier_internal_errors_total", help: "unexpected exceptions (bugs) answered INTERNAL and logged with their stack, by area", labelNames: ["area"] as const, registers });
   const busRefused = new Counter({ name: "croupier_bus_messages_refused_total", help: "bus messages dropped because their signature did not hold", registers });
   new Counter({
     name: "croupier_background_failures_total", help: "work started in the background (bus publishes, takeovers, key reloads) that failed, by task", labelNames: ["task"] as const, registers,
@@ -43,6 +44,7 @@ export function createPromMetrics(registry: Registry): Metrics {
     jackpotTotal: (game, currency, totalMinor) => jackpotTotal.set({ game, currency }, Number(totalMinor)),
     jackpotWon: (game, currency) => jackpotWins.inc({ game, currency }),
     busMessageRefused: () => busRefused.inc(),
+    internalError: (area) => internalErrors.inc({ area }),
   };
 }
 

@@ -20,12 +20,13 @@ const headScript = `${ensureEpochLua}
 return {epoch, tonumber(redis.call('GET', KEYS[2]) or '0')}`;
 
 /**
- * KEYS: log, head, epoch, snapshot, fence. ARGV: epoch candidate, fence, now, entriesMax, ageMsMax,
+ * KEYS: log, head, epoch, snapshot, fence. Refused unless the fence is the latest one issued (0, a
+ * room never leased, is never a writer's). ARGV: epoch candidate, fence, now, entriesMax, ageMsMax,
  * idleMs, channel, snapshot JSON, then one JSON object per entry. Entries are completed by string
  * concatenation so numbers inside `data` are never re-encoded by Lua's cjson (which rounds to 14 digits).
  */
 const appendScript = `
-if (redis.call('GET', KEYS[5]) or '0') ~= ARGV[2] then return false end
+if ARGV[2] == '0' or (redis.call('GET', KEYS[5]) or '0') ~= ARGV[2] then return false end
 ${ensureEpochLua}
 local now = ARGV[3]
 local published = {}

@@ -35,6 +35,8 @@ export interface Metrics {
   jackpotWon(game: string, currency: string): void;
   /** A bus message dropped because its signature did not hold (another deployment, or a forger). */
   busMessageRefused(): void;
+  /** An unexpected exception (a bug) answered INTERNAL, by area (`rooms`, …). */
+  internalError(area: string): void;
 }
 
 export const silentStages: StageObserver = () => undefined;
@@ -49,4 +51,5 @@ export const silentMetrics: Metrics = Object.freeze({
   jackpotTotal: () => undefined,
   jackpotWon: () => undefined,
   busMessageRefused: () => undefined,
+  internalError: () => undefined,
 });

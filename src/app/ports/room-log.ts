@@ -56,7 +56,10 @@ export type LiveHandler = (epoch: string, entry: LogEntry) => void;
 
 export interface RoomLog {
   head(room: string): Promise<RoomHead>;
-  /** Appends atomically iff `fence` is the room's current lease fence, and stores `snapshot` as the state at the new head. */
+  /**
+   * Appends atomically iff `fence` is the latest fence the room's lease issued (a stale one, one never
+   * issued and 0 are refused with `fenced`, writing nothing), and stores `snapshot` as the state at the new head.
+   */
   append(room: string, fence: number, entries: readonly LogEntryInput[], snapshot: RoomSnapshot, nowMs: number): Promise<AppendOutcome>;
   /** Entries with offset > `afterOffset`, at most `limit`, oldest first. */
   read(room: string, afterOffset: number, limit: number): Promise<LogRange>;

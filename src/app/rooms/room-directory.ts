@@ -6,6 +6,7 @@ import type { RoomLease } from "../ports/room-lease.js";
 import type { RoomLog } from "../ports/room-log.js";
 import type { RoomBehavior } from "./room-behavior.js";
 import { roomKind } from "./room-behavior.js";
+import { silentFaults, type RoomFaults } from "./room-faults.js";
 import { RoomHost, type EffectRunner, type HostLimits, type HostReply, type HostRequest } from "./room-host.js";
 
 export interface DirectoryLimits extends HostLimits {
@@ -68,6 +69,7 @@ export class RoomDirectory {
     },
     private readonly options: DirectoryOptions = { hostsRooms: true },
     private readonly stages: StageObserver = silentStages,
+    private readonly faults: RoomFaults = silentFaults,
   ) {}
 
   async start(): Promise<void> {
@@ -154,7 +156,7 @@ export class RoomDirectory {
     if (behavior === undefined) return null;
     const fence = await this.lease.acquire(room, this.nodeId, this.limits.leaseTtlMs);
     if (fence === null) return null;
-    const host = await RoomHost.open(room, fence, behavior, this.log, this.clock, this.limits, () => background(this.drop(room), "rooms.drop"), this.effects, this.stages);
+    const host = await RoomHost.open(room, fence, behavior, this.log, this.clock, this.limits, () => background(this.drop(room), "rooms.drop"), this.effects, this.stages, this.faults);
     const unsubscribe = await this.bus.subscribe(requestChannel(room), (message) => background(this.serveRemote(host, message), "rooms.serve-remote"));
     this.owned.set(room, { host, unsubscribe });
     background(this.bus.publish(ownerChannel, JSON.stringify({ room, nodeId: this.nodeId })), "rooms.owner-announce");

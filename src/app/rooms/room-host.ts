@@ -1,10 +1,12 @@
 import { background } from "../background.js";
+import { isServiceUnavailable } from "../failures.js";
 import type { ErrorName } from "../../protocol/errors.js";
 import type { Clock } from "../ports/clock.js";
 import { silentStages, type StageObserver } from "../ports/metrics.js";
 import type { LogEntryInput, RoomLog, RoomSnapshot } from "../ports/room-log.js";
 import type { ActionRequest, Actor, BehaviorOutcome, RoomBehavior } from "./room-behavior.js";
 import { systemActor } from "./room-behavior.js";
+import { silentFaults, type RoomFaults } from "./room-faults.js";
 
 /** Runs a behavior's effect (ledger call, random draw, record write) and returns its result. */
 export type EffectRunner = (room: string, effect: unknown) => Promise<unknown>;
@@ -118,16 +120,17 @@ export class RoomHost<S = unknown> {
     private readonly onFenced: () => void,
     private readonly effects: EffectRunner,
     private readonly stages: StageObserver,
+    private readonly faults: RoomFaults,
   ) {}
 
   /** Takes over a room: restores its snapshot and the action ids still in its history. */
-  static async open<S>(room: string, fence: number, behavior: RoomBehavior<S>, log: RoomLog, clock: Clock, limits: HostLimits, onFenced: () => void, effects: EffectRunner, stages: StageObserver = silentStages): Promise<RoomHost<S>> {
+  static async open<S>(room: string, fence: number, behavior: RoomBehavior<S>, log: RoomLog, clock: Clock, limits: HostLimits, onFenced: () => void, effects: EffectRunner, stages: StageObserver = silentStages, faults: RoomFaults = silentFaults): Promise<RoomHost<S>> {
     const stored = await log.snapshot(room);
     const envelope = stored.snapshot?.public as Envelope | undefined;
     const state = envelope === undefined
       ? behavior.initial(room)
       : behavior.restore({ public: envelope.state, ...(stored.snapshot?.private ? { private: { ...stored.snapshot.private } } : {}), ...(stored.snapshot?.server === undefined ? {} : { server: stored.snapshot.server }) });
-    const host = new RoomHost(room, fence, behavior, state, log, clock, limits, onFenced, effects, stages);
+    const host = new RoomHost(room, fence, behavior, state, log, clock, limits, onFenced, effects, stages, faults);
     host.head = stored.offset;
     host.muted = new Set(envelope?.muted ?? []);
     host.barrierOffset = envelope?.barrierOffset ?? 0;
@@ -180,6 +183,8 @@ export class RoomHost<S = unknown> {
 
   submit(request: HostRequest): Promise<HostReply> {
     if (this.stopped) return Promise.resolve({ ok: false, error: "ROOM_UNAVAILABLE" });
+    // A client's input error, refused before it can reach a store that would throw on it.
+    if (request.type === "action" && request.actionId.includes("\u0000")) return Promise.resolve({ ok: false, error: "REQUEST_INVALID", details: ["/actionId must not contain a NUL character"] });
     if (this.queued + this.preparing >= this.limits.roomActionQueueMax) return Promise.resolve({ ok: false, error: "ROOM_UNAVAILABLE", details: ["room action queue full"] });
     if (request.type === "action" && this.behavior.checkAction !== undefined) {
       const checked = this.behavior.checkAction(request.action);
@@ -205,9 +210,9 @@ export class RoomHost<S = unknown> {
     try {
       prepared = await this.effects(this.room, prepare.effect);
       this.stages("prepare", performance.now() - started);
-    } catch {
+    } catch (error) {
       // The effect may or may not have happened: it is keyed, and the behavior sweeps what it leaves.
-      return { ok: false, error: "SERVICE_UNAVAILABLE" };
+      return this.failure("prepare", error);
     } finally {
       this.preparing--;
     }
@@ -260,8 +265,8 @@ export class RoomHost<S = unknown> {
             await this.flush();
             item.resolve(await this.handle(item.request));
           }
-        } catch {
-          item.resolve({ ok: false, error: "SERVICE_UNAVAILABLE" });
+        } catch (error) {
+          item.resolve(this.failure(item.request.type, error));
         }
       }
     } finally {
@@ -286,13 +291,23 @@ export class RoomHost<S = unknown> {
         return { ok: false, error: outcome.error };
       }
       return await this.write(outcome.events, outcome.state, outcome.barrier === true);
-    } catch {
-      // An effect or the log write failed (the database, the ledger or Redis is unavailable). The state
-      // is unchanged and every effect is keyed, so the same step is simply tried again shortly, rather
-      // than leaving the room without a timer.
+    } catch (error) {
+      // An effect or the log write failed (the database, the ledger or Redis is unavailable, or a bug).
+      // The state is unchanged and every effect is keyed, so the same step is simply tried again
+      // shortly, rather than leaving the room without a timer.
       this.retryTick();
+      return this.failure("tick", error);
+    }
+  }
+
+  /** What an exception becomes (src/app/failures.ts): a retryable outage, or a bug answered INTERNAL, logged and counted. */
+  private failure(where: string, error: unknown): HostReply {
+    if (isServiceUnavailable(error)) {
+      this.faults.unavailable(this.room, where, error);
       return { ok: false, error: "SERVICE_UNAVAILABLE" };
     }
+    this.faults.internal(this.room, where, error);
+    return { ok: false, error: "INTERNAL" };
   }
 
   private context() {
@@ -363,8 +378,8 @@ export class RoomHost<S = unknown> {
     for (const item of staged.items) if (item.stagedAt !== undefined) this.stages("batch", started - item.stagedAt);
     try {
       reply = await this.write(staged.items.flatMap((item) => item.events), staged.state, staged.barrier);
-    } catch {
-      reply = { ok: false, error: "SERVICE_UNAVAILABLE" };
+    } catch (error) {
+      reply = this.failure("append", error);
     }
     const appendMs = performance.now() - started;
     for (const item of staged.items) if (item.stagedAt !== undefined) this.stages("append", appendMs);

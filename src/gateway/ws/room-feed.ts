@@ -34,6 +34,7 @@ export class RoomFeed {
   private ready: Promise<void> | null = null;
   private early: Array<{ epoch: string; entry: LogEntry }> | null = [];
   private filling: Promise<void> | null = null;
+  private resyncing: Promise<void> | null = null;
   presence: PresenceInfo = { count: 0 };
   /** Set by the gateway when the feed had no members at one heartbeat; it is dropped at the next. */
   idleOnce = false;
@@ -44,7 +45,12 @@ export class RoomFeed {
     private readonly limits: FeedLimits,
     /** After each live entry is handed to every member, with how long that took (seconds). */
     private readonly onEntry: (feed: RoomFeed, entry: LogEntry, fanoutSeconds: number) => void,
-    private readonly onReset: (feed: RoomFeed) => void,
+    /**
+     * A live entry of another epoch than the feed's arrived and was not passed on: `reset` when the
+     * room's log really restarted in `epoch` (every member was sent a `reset`), `foreign` when the
+     * log is still at the feed's epoch (another writer on the same keys) and the entry was dropped.
+     */
+    private readonly onEpoch: (feed: RoomFeed, outcome: "reset" | "foreign", epoch: string) => void,
   ) {}
 
   start(): Promise<void> {
@@ -75,11 +81,10 @@ export class RoomFeed {
       return;
     }
     if (epoch !== this.epoch) {
-      // The log was lost and restarted: offsets start over, and members must reset.
-      this.epoch = epoch;
-      this.ring = [];
-      this.lastOffset = entry.offset - 1;
-      this.onReset(this);
+      // Never passed on as it came: an entry whose epoch is not the room's must not reach a client.
+      // The log itself says which epoch is the room's; members are reset if it changed.
+      background(this.resync(epoch), "ws.feed-resync");
+      return;
     }
     if (entry.offset <= this.lastOffset) return;
     if (entry.offset === this.lastOffset + 1 && this.filling === null) {
@@ -89,13 +94,50 @@ export class RoomFeed {
     background(this.fill(), "ws.feed-fill");
   }
 
+  /**
+   * After an entry of epoch `seen`: reads the room's own epoch and snapshot from the log. If the log
+   * restarted, every member is sent a `reset` with the snapshot (before any entry of the new epoch)
+   * and continues from its offset; the entries after it are read from the log. If the log is still
+   * at this feed's epoch the entry was foreign and nothing changes.
+   */
+  private resync(seen: string): Promise<void> {
+    this.resyncing ??= (async () => {
+      try {
+        const stored = await this.log.snapshot(this.room);
+        if (stored.epoch === this.epoch) {
+          this.onEpoch(this, "foreign", seen);
+          return;
+        }
+        this.epoch = stored.epoch;
+        this.ring = [];
+        this.lastOffset = stored.offset;
+        // Members are taken out and added back from the snapshot's offset with no await in between,
+        // so a member's count of delivered offsets never mixes two epochs.
+        const members = [...this.members.keys()];
+        this.members.clear();
+        for (const connection of members) {
+          connection.send({ type: "reset", room: this.room, epoch: stored.epoch, offset: stored.offset, snapshot: RoomFeed.viewOf(stored.snapshot, connection.userId) });
+          background(this.addMember(connection, stored.offset), "ws.feed-reset");
+        }
+        this.onEpoch(this, "reset", stored.epoch);
+      } finally {
+        this.resyncing = null;
+      }
+      await this.fill();
+    })();
+    return this.resyncing;
+  }
+
   /** Reads whatever the live stream skipped from the log, in order. */
   private fill(): Promise<void> {
     this.filling ??= (async () => {
       try {
         for (;;) {
           const range = await this.log.read(this.room, this.lastOffset, readPageEntries);
-          if (range.epoch !== this.epoch) return;
+          if (range.epoch !== this.epoch) {
+            background(this.resync(range.epoch), "ws.feed-resync");
+            return;
+          }
           for (const entry of range.entries) if (entry.offset === this.lastOffset + 1) this.accept(entry);
           if (range.entries.length < readPageEntries) return;
         }

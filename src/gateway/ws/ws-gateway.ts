@@ -1,5 +1,6 @@
 import type { StageObserver } from "../../app/ports/metrics.js";
 import { background } from "../../app/background.js";
+import { isServiceUnavailable } from "../../app/failures.js";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
@@ -62,13 +63,6 @@ export interface GatewayDeps {
 
 const invalidFramesMax = 50;
 
-/** PostgreSQL "too many connections", "cannot connect now", admin shutdown; socket-level failures. */
-const unavailableCodes = new Set(["53300", "57P01", "57P03", "08001", "08006", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT"]);
-
-function isUnavailable(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === "string" && unavailableCodes.has(code);
-}
 
 /**
  * The WebSocket side of a node: accepts sockets on /v1/ws, authenticates them with a hello frame,
@@ -215,7 +209,7 @@ export class WsGateway {
         }
       }).catch((error: unknown) => {
         // A backing service that is down or saturated is the client's to retry; anything else is a bug.
-        const name = isUnavailable(error) ? "SERVICE_UNAVAILABLE" : "INTERNAL";
+        const name = isServiceUnavailable(error) ? "SERVICE_UNAVAILABLE" : "INTERNAL";
         connection.sendError(name);
         connection.log.error({ err: error, code: errors[name].code, requestId: connection.lastRequestId }, "frame handling failed");
       });
@@ -397,7 +391,7 @@ export class WsGateway {
   private async feedOf(room: string): Promise<RoomFeed> {
     let feed = this.feeds.get(room);
     if (feed === undefined) {
-      feed = new RoomFeed(room, this.deps.log, this.deps.limits, (f, entry, seconds) => this.onEntry(f, entry, seconds), (f) => this.onReset(f));
+      feed = new RoomFeed(room, this.deps.log, this.deps.limits, (f, entry, seconds) => this.onEntry(f, entry, seconds), (f, outcome, epoch) => this.onEpoch(f, outcome, epoch));
       this.feeds.set(room, feed);
       this.presenceStops.set(room, await this.deps.bus.subscribe(`room.presence.${room}`, (message) => this.onPresence(room, message)));
     }
@@ -419,13 +413,23 @@ export class WsGateway {
     }
   }
 
-  private onReset(feed: RoomFeed): void {
-    background((async () => {
-      const stored = await this.deps.log.snapshot(feed.room);
-      for (const [connection] of feed.members) {
-        connection.send({ type: "reset", room: feed.room, epoch: stored.epoch, offset: stored.offset, snapshot: RoomFeed.viewOf(stored.snapshot, connection.userId) });
-      }
-    })(), "ws.feed-reset");
+  /** Per room: when a foreign entry was last reported, and how many were dropped since. */
+  private readonly foreignEntries = new Map<string, { reportedAt: number; dropped: number }>();
+
+  /** The feed already reset its members, or dropped a foreign entry; said here for the operator (a foreign writer at most every 10 s per room). */
+  private onEpoch(feed: RoomFeed, outcome: "reset" | "foreign", epoch: string): void {
+    if (outcome === "reset") {
+      this.deps.roomsLogger?.info({ room: feed.room, epoch, members: feed.members.size }, "room log restarted in a new epoch: members reset");
+      return;
+    }
+    const now = this.deps.clock.nowMs();
+    const seen = this.foreignEntries.get(feed.room) ?? { reportedAt: Number.NEGATIVE_INFINITY, dropped: 0 };
+    seen.dropped++;
+    this.foreignEntries.set(feed.room, seen);
+    if (now - seen.reportedAt < 10_000) return;
+    this.deps.roomsLogger?.warn({ room: feed.room, epoch, roomEpoch: feed.epoch, dropped: seen.dropped }, "refused live entries of a foreign epoch (another writer on this room's keys?)");
+    if (this.foreignEntries.size > 10_000) this.foreignEntries.clear();
+    this.foreignEntries.set(feed.room, { reportedAt: now, dropped: 0 });
   }
 
   private markPresence(room: string): void {

@@ -1,0 +1,30 @@
+import type { Metrics } from "../ports/metrics.js";
+
+/**
+ * Where a room host reports what was thrown at it (src/app/failures.ts has the policy): a backing
+ * service that did not answer, or an unexpected exception (a bug). Either way the caller gets a code;
+ * this is what operators get.
+ */
+export interface RoomFaults {
+  unavailable(room: string, where: string, error: unknown): void;
+  internal(room: string, where: string, error: unknown): void;
+}
+
+export const silentFaults: RoomFaults = Object.freeze({ unavailable: () => undefined, internal: () => undefined });
+
+/** The part of a pino logger the room layer uses. */
+export interface RoomLogger {
+  warn(fields: Record<string, unknown>, message: string): void;
+  error(fields: Record<string, unknown>, message: string): void;
+}
+
+/** Logs each fault (an unexpected one with its stack, at error) and counts the unexpected ones. */
+export function reportingFaults(logger: RoomLogger, metrics: Pick<Metrics, "internalError">): RoomFaults {
+  return {
+    unavailable: (room, where, error) => logger.warn({ room, where, err: error }, "a backing service did not answer a room; the caller may retry"),
+    internal(room, where, error) {
+      metrics.internalError("rooms");
+      logger.error({ room, where, err: error }, "unexpected exception in a room; answered INTERNAL");
+    },
+  };
+}
