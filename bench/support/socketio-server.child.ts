@@ -21,6 +21,8 @@ io.on("connection", (socket) => {
     socket.to(room).emit("e", payload);
     ack?.();
   });
+  // The room's member count (the resume benchmark waits until the server has seen a dropped client leave).
+  socket.on("members", (ack?: (count: number) => void) => ack?.(io.sockets.adapter.rooms.get(room)?.size ?? 0));
 });
 http.listen(0, "127.0.0.1", () => {
   const address = http.address();

@@ -30,7 +30,9 @@ function startChild(path: string, env: Record<string, string>): Promise<SocketIo
         collectGarbage: () => { child.kill("SIGUSR2"); },
         async stop() {
           child.kill("SIGTERM");
+          const killer = setTimeout(() => child.kill("SIGKILL"), 10_000);
           await exited;
+          clearTimeout(killer);
         },
       });
     });

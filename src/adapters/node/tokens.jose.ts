@@ -31,11 +31,23 @@ export class JoseTokenIssuer implements TokenIssuer {
   }
 }
 
+/** Tokens remembered as verified: a few MB at most (an access token is a few hundred bytes). */
+const verifiedTokensMax = 10_000;
+
 /**
  * Verifies access tokens against a JWKS of public keys only. Each way a token can be wrong maps to
  * its own registry code, so clients and operators can tell an expired token from a forged one.
+ *
+ * A token that verified is remembered with its claims until it expires: a client that reconnects
+ * (a resume) presents the same token again, and its hello is then answered without the signature
+ * check (an asynchronous WebCrypto job, milliseconds on a busy machine). The remembered answer is
+ * the same string's, so nothing is trusted that was not verified; it is dropped once the token has
+ * expired or its key is no longer published. Revocation is the session guard's, checked every time.
  */
 export class JoseTokenVerifier implements TokenVerifier {
+  private readonly verified = new Map<string, AccessClaims>();
+  private keySet: { readonly keys: JSONWebKeySet; readonly set: ReturnType<typeof createLocalJWKSet> } | null = null;
+
   constructor(
     private readonly jwks: () => JSONWebKeySet,
     private readonly clock: Clock,
@@ -43,6 +55,32 @@ export class JoseTokenVerifier implements TokenVerifier {
   ) {}
 
   async verify(token: string): Promise<VerifyOutcome> {
+    const keys = this.jwks();
+    const known = this.verified.get(token);
+    if (known !== undefined) {
+      if (known.expiresAtMs > this.clock.nowMs() && keys.keys.some((k) => k.kid === known.keyId)) return { ok: true, claims: known };
+      this.verified.delete(token);
+    }
+    const outcome = await this.check(token, keys);
+    if (outcome.ok) this.remember(token, outcome.claims);
+    return outcome;
+  }
+
+  private remember(token: string, claims: AccessClaims): void {
+    if (this.verified.size >= verifiedTokensMax) {
+      const oldest = this.verified.keys().next().value;
+      if (oldest !== undefined) this.verified.delete(oldest);
+    }
+    this.verified.set(token, claims);
+  }
+
+  /** The key set for jose, rebuilt only when the published keys change (it caches the imported keys). */
+  private localSet(keys: JSONWebKeySet): ReturnType<typeof createLocalJWKSet> {
+    if (this.keySet?.keys !== keys) this.keySet = { keys, set: createLocalJWKSet(keys) };
+    return this.keySet.set;
+  }
+
+  private async check(token: string, keys: JSONWebKeySet): Promise<VerifyOutcome> {
     let kid: string | undefined;
     try {
       const header = decodeProtectedHeader(token);
@@ -51,10 +89,9 @@ export class JoseTokenVerifier implements TokenVerifier {
     } catch {
       return { ok: false, error: "AUTH_TOKEN_MALFORMED" };
     }
-    const keys = this.jwks();
     if (kid === undefined || !keys.keys.some((k) => k.kid === kid)) return { ok: false, error: "AUTH_TOKEN_KEY_UNKNOWN" };
     try {
-      const { payload, protectedHeader } = await jwtVerify(token, createLocalJWKSet(keys), {
+      const { payload, protectedHeader } = await jwtVerify(token, this.localSet(keys), {
         algorithms: ["EdDSA"],
         issuer: this.options.issuer,
         audience: accessTokenAudience,

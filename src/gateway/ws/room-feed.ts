@@ -184,7 +184,9 @@ export class RoomFeed {
     try {
       while (member.delivered < this.lastOffset && this.members.has(connection)) {
         if (member.delivered + 1 >= this.oldestBuffered) {
-          for (const encoded of this.ring) if (encoded.entry.offset > member.delivered) this.deliver(connection, member, encoded);
+          connection.batch(() => {
+            for (const encoded of this.ring) if (encoded.entry.offset > member.delivered) this.deliver(connection, member, encoded);
+          });
           continue;
         }
         const before = member.delivered;
