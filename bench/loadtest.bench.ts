@@ -70,8 +70,7 @@ export async function runLoadtestBench(options: BenchOptions = {}): Promise<Benc
   if (typeof services === "string") return { name: "loadtest", metrics: [], notes: [`loadtest: skipped, ${services}`] };
   const servers: BenchServer[] = [];
   try {
-    // A thousand players connect from two addresses at once.
-    const flags = [...productionFlags(services), "--ws-unauthenticated-per-address-max", "5000"];
+    const flags = productionFlags(services);
     servers.push(await startBenchServer(flags));
     servers.push(await startBenchServer(flags));
     const urls = servers.map((s) => s.url);

@@ -22,7 +22,9 @@ export interface BenchServer {
 
 /** Limits raised for load: a benchmark measures the server, not its per-client rate limits. */
 export const benchServerFlags = ["--messages-per-second-max", "10000", "--ws-connections-max", "100000", "--room-members-max", "100000",
-  "--send-queue-bytes-max", "4194304", "--auth-timeout-ms", "120000", "--log-level", "warn", "--registrations-per-address-max", "10000000"];
+  "--send-queue-bytes-max", "4194304", "--auth-timeout-ms", "120000", "--log-level", "warn", "--registrations-per-address-max", "10000000",
+  // A swarm opens up to 100 sockets at once from one address; each waits for its hello's answer.
+  "--ws-unauthenticated-per-address-max", "100000", "--ws-unauthenticated-max", "100000"];
 
 /** Flags for production mode (PostgreSQL + Redis) from bench/support/services.ts. */
 export function productionFlags(services: { databaseUrl: string; redisUrl: string; redisKeyPrefix: string }): string[] {

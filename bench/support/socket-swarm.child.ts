@@ -46,6 +46,7 @@ function openOne(protocol: SwarmProtocol, url: string, token: string, room: stri
     const timer = setTimeout(() => { ws.terminate(); reject(new Error("handshake timed out")); }, 60_000);
     const done = () => { isReady = true; clearTimeout(timer); resolve(ws); };
     ws.on("error", (error) => { clearTimeout(timer); reject(error); });
+    ws.on("close", (code) => { if (!isReady) { clearTimeout(timer); reject(new Error(`closed by the server with ${code} before it was ready`)); } });
     ws.on("message", (data: Buffer) => {
       if (isReady) {
         // Socket.IO pings every pingInterval; an unanswered ping disconnects the client.
