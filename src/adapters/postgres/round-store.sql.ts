@@ -2,6 +2,7 @@ import type { RecalledBet, RecalledRound, RoundStore } from "../../app/ports/rou
 import type { RoundRecord } from "../../app/tables/table-effects.js";
 import type { SqlDb, SqlExecutor } from "./sql-db.js";
 import { Batcher, type BatcherLimits } from "./ledger-batcher.js";
+import { busyError } from "../../app/failures.js";
 
 interface RoundRow { revealed_seed?: string | null; id: string; table_id: string; game: string; status: RoundRecord["status"]; outcome: unknown; verification: unknown; void_reason: string | null; opened_at: Date; closed_at: Date | null; settled_at: Date | null }
 interface BetRow { round_id: string; bet_id: string; user_id: string; currency: string; stake: bigint; payout: bigint | null; detail: unknown; placed_at: Date }
@@ -79,7 +80,7 @@ export class SqlRoundStore implements RoundStore {
   async record(...records: RoundRecord[]): Promise<void> {
     const written = this.batcher.submit(records);
     // A full queue means the database is far behind: the caller's effect fails and is retried.
-    if (written === null) throw new Error("round store queue is full");
+    if (written === null) throw busyError("round store queue is full");
     await written;
   }
 
