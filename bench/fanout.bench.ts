@@ -8,8 +8,8 @@ import { WebSocket } from "ws";
 import { CroupierClient } from "../src/client/index.js";
 import type { BenchOptions, BenchResult } from "./support/bench-types.js";
 import { isMain, printResult } from "./support/main.js";
-import { accessTokens, startBenchServer } from "./support/server-process.js";
-import { startRawWsServer, startSocketIoServer } from "./support/socketio-server.js";
+import { accessTokens, startBenchServer, type BenchServer } from "./support/server-process.js";
+import { startRawWsServer, startSocketIoServer, type SocketIoServer } from "./support/socketio-server.js";
 import { median, percentile, round, wallMs } from "./support/stats.js";
 import { openSwarm, type Swarm } from "./support/swarm.js";
 
@@ -35,11 +35,31 @@ interface System {
   stop(): Promise<void>;
 }
 
+/** Closes a swarm that could not open all its clients, and gives the error to throw. */
+async function closing(swarm: Swarm, message: string): Promise<Error> {
+  await swarm.close();
+  return new Error(message);
+}
+
+/** Runs a system's setup; if it fails, stops what it started (a failed run must not leave servers behind). */
+async function orStop<T>(started: { stop(): Promise<void> }[], setup: () => Promise<T>): Promise<T> {
+  try {
+    return await setup();
+  } catch (error) {
+    for (const thing of started.reverse()) await thing.stop().catch(() => undefined);
+    throw error;
+  }
+}
+
 async function croupierSystem(clients: number): Promise<System> {
   const server = await startBenchServer();
+  return orStop([server], () => croupierOn(server, clients));
+}
+
+async function croupierOn(server: BenchServer, clients: number): Promise<System> {
   const tokens = await accessTokens(server.url, 20, "fan");
   const swarm = await openSwarm({ protocol: "croupier", url: `${server.url.replace(/^http/, "ws")}/v1/ws`, tokens, room, total: clients, processes: clientProcesses, addressBase: 10 });
-  if (swarm.opened < clients) throw new Error(`only ${swarm.opened} of ${clients} Croupier clients connected: ${swarm.firstError}`);
+  if (swarm.opened < clients) throw await closing(swarm, `only ${swarm.opened} of ${clients} Croupier clients connected: ${swarm.firstError}`);
   const dealer = new CroupierClient({ url: server.url, WebSocket, accessToken: tokens[0] as string });
   await dealer.connect();
   await dealer.join(room);
@@ -52,9 +72,13 @@ async function croupierSystem(clients: number): Promise<System> {
 
 async function socketIoSystem(clients: number): Promise<System> {
   const server = await startSocketIoServer();
+  return orStop([server], () => socketIoOn(server, clients));
+}
+
+async function socketIoOn(server: SocketIoServer, clients: number): Promise<System> {
   const url = `ws://127.0.0.1:${server.port}/socket.io/?EIO=4&transport=websocket`;
   const swarm = await openSwarm({ protocol: "socketio", url, tokens: [""], room: null, total: clients, processes: clientProcesses, addressBase: 20 });
-  if (swarm.opened < clients) throw new Error(`only ${swarm.opened} of ${clients} Socket.IO clients connected: ${swarm.firstError}`);
+  if (swarm.opened < clients) throw await closing(swarm, `only ${swarm.opened} of ${clients} Socket.IO clients connected: ${swarm.firstError}`);
   const trigger = await socketIoTrigger(url);
   return {
     name: "socket.io", swarm,
@@ -65,9 +89,13 @@ async function socketIoSystem(clients: number): Promise<System> {
 
 async function rawWsSystem(mode: "send" | "preframed", clients: number): Promise<System> {
   const server = await startRawWsServer(mode);
+  return orStop([server], () => rawWsOn(server, mode, clients));
+}
+
+async function rawWsOn(server: SocketIoServer, mode: "send" | "preframed", clients: number): Promise<System> {
   const url = `ws://127.0.0.1:${server.port}/`;
   const swarm = await openSwarm({ protocol: "raw", url, tokens: [""], room: null, total: clients, processes: clientProcesses, addressBase: mode === "send" ? 30 : 40 });
-  if (swarm.opened < clients) throw new Error(`only ${swarm.opened} of ${clients} bare ws clients connected: ${swarm.firstError}`);
+  if (swarm.opened < clients) throw await closing(swarm, `only ${swarm.opened} of ${clients} bare ws clients connected: ${swarm.firstError}`);
   const trigger = new WebSocket(url);
   await new Promise((resolve, reject) => { trigger.once("open", resolve); trigger.once("error", reject); });
   return {
@@ -106,7 +134,11 @@ export async function runFanoutBench(options: BenchOptions = {}): Promise<BenchR
   const rounds = short ? 7 : 11;
   const systems: System[] = [];
   try {
-    systems.push(await croupierSystem(clients), await socketIoSystem(clients), await rawWsSystem("send", clients), await rawWsSystem("preframed", clients));
+    // One at a time, so that a failing start still leaves the started ones to be stopped below.
+    systems.push(await croupierSystem(clients));
+    systems.push(await socketIoSystem(clients));
+    systems.push(await rawWsSystem("send", clients));
+    systems.push(await rawWsSystem("preframed", clients));
     const times = new Map<string, number[]>(systems.map((s) => [s.name, []]));
     for (let k = 0; k < warmupRounds + rounds; k++) {
       for (const system of systems) {
