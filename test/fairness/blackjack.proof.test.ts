@@ -3,46 +3,16 @@
 // with the algorithm of docs/FAIRNESS.md written here on node:crypto (none of the engine's code is used).
 // The table runs one-deck shoes with the cut card at the start, so every round gets a new shoe and the
 // previous shoe's seed is revealed when the next round opens.
-import { createHash, createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningServer } from "../../src/main.js";
 import { createShared, startTestServer, type Shared } from "../support/server.js";
 import { newPlayer, TestSocket, type Message } from "../support/ws-client.js";
 import { call } from "../support/http.js";
 import { runCroupier } from "../support/process.js";
+import { sha256, stream, uniform, type Stream } from "./independent-fairness.js";
 
 // ---- docs/FAIRNESS.md, independently -------------------------------------------------------------
 
-const sha256 = (text: string): string => createHash("sha256").update(text, "utf8").digest("hex");
-
-/** The uint32 values of HMAC-SHA256(serverSeed, "clientSeed:nonce:cursor"), big-endian, eight per block. */
-function stream(serverSeed: string, clientSeed: string, nonce: number) {
-  let cursor = -1;
-  const values: number[] = [];
-  return {
-    next(): number {
-      if (values.length === 0) {
-        cursor++;
-        const block = createHmac("sha256", serverSeed).update(`${clientSeed}:${nonce}:${cursor}`).digest();
-        for (let i = 0; i < 8; i++) values.push(block.readUInt32BE(4 * i));
-      }
-      this.drawn++;
-      return values.shift() as number;
-    },
-    drawn: 0,
-    get cursor() { return cursor; },
-  };
-}
-type Stream = ReturnType<typeof stream>;
-
-/** Rejection sampling: accept x below the largest multiple of n under 2^32, return x mod n. */
-function uniform(s: Stream, n: number): number {
-  const limit = 2 ** 32 - (2 ** 32 % n);
-  for (;;) {
-    const x = s.next();
-    if (x < limit) return x % n;
-  }
-}
 
 /** The shoe: `decks` ordered decks (card i is i mod 52), Fisher–Yates from the last position down, each swapping with uniform(i + 1). */
 function shoeOf(s: Stream, decks: number): number[] {

@@ -1,7 +1,6 @@
 // Proof from outside: a real slot session and a real roulette round played through the server over the
 // WebSocket, then every outcome recomputed from what the protocol and game recall gave the player, with
 // the algorithm of docs/FAIRNESS.md written here on node:crypto (none of the engine's code is used).
-import { createHash, createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningServer } from "../../src/main.js";
 import { crownJewels } from "../../src/engine/slots/slots.games.js";
@@ -9,43 +8,12 @@ import { createShared, startTestServer, type Shared } from "../support/server.js
 import { newPlayer, TestSocket, type Message } from "../support/ws-client.js";
 import { call } from "../support/http.js";
 import { runCroupier } from "../support/process.js";
+import { sha256, stream, uniform, type Stream } from "./independent-fairness.js";
 import { WebSocket } from "ws";
 import { CroupierClient, rotateSeeds, seedPairOf, setClientSeed } from "../../src/client/index.js";
 
 // ---- docs/FAIRNESS.md, independently -------------------------------------------------------------
 
-const sha256 = (text: string): string => createHash("sha256").update(text, "utf8").digest("hex");
-
-/** The uint32 stream of HMAC-SHA256(serverSeed, "clientSeed:nonce:cursor"), big-endian, 8 per block. */
-function stream(serverSeed: string, clientSeed: string, nonce: number) {
-  let cursor = 0;
-  let block: Buffer | null = null;
-  let index = 8;
-  let drawn = 0;
-  return {
-    next(): number {
-      if (index === 8) {
-        if (block !== null) cursor++;
-        block = createHmac("sha256", serverSeed).update(`${clientSeed}:${nonce}:${cursor}`).digest();
-        index = 0;
-      }
-      drawn++;
-      return (block as Buffer).readUInt32BE(4 * index++);
-    },
-    get drawn() { return drawn; },
-    get cursor() { return cursor; },
-  };
-}
-type Stream = ReturnType<typeof stream>;
-
-/** Rejection sampling: accept x below the largest multiple of n under 2^32, return x mod n. */
-function uniform(s: Stream, n: number): number {
-  const limit = 2 ** 32 - (2 ** 32 % n);
-  for (;;) {
-    const x = s.next();
-    if (x < limit) return x % n;
-  }
-}
 
 /** Above 2^32: 21 high bits then 32 low bits, accepted below the largest multiple of n under 2^53. */
 function uniform53(s: Stream, n: number): number {
