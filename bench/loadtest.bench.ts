@@ -3,7 +3,9 @@
 // 100 ms) and roulette (2,000 players, think 500 ms, the default 3 tables) in full mode; smaller runs
 // in short mode. Reports throughput, latency and the servers' own per-stage breakdown beside the
 // targets of issue #18.
-// Usage: node --import tsx bench/loadtest.bench.ts [--short]
+// Usage: node --import tsx bench/loadtest.bench.ts [--short] [--only slots|roulette] [--players N]
+//   [--seconds S] [--progress]   (the last four for a focused run while working on the path; --progress
+//   shows the load tester's progress lines and summary)
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -25,20 +27,34 @@ const runs = (short: boolean): Run[] => [
   { scenario: "roulette", players: short ? 400 : 2_000, seconds: short ? 30 : 60, thinkMs: 500, action: "bet", p99TargetMs: 100 },
 ];
 
-function loadtest(urls: readonly string[], run: Run, out: string): Promise<number> {
+interface Focus { readonly only?: string; readonly players?: number; readonly seconds?: number; readonly progress: boolean }
+
+function focusFromArgv(argv: readonly string[]): Focus {
+  const value = (flag: string): string | undefined => { const i = argv.indexOf(flag); return i >= 0 ? argv[i + 1] : undefined; };
+  const number = (flag: string): number | undefined => { const v = value(flag); return v === undefined ? undefined : Number(v); };
+  const only = value("--only"), players = number("--players"), seconds = number("--seconds");
+  return { ...(only === undefined ? {} : { only }), ...(players === undefined ? {} : { players }), ...(seconds === undefined ? {} : { seconds }), progress: argv.includes("--progress") };
+}
+
+function focused(all: readonly Run[], focus: Focus): Run[] {
+  return all.filter((r) => focus.only === undefined || r.scenario === focus.only)
+    .map((r) => ({ ...r, ...(focus.players === undefined ? {} : { players: focus.players }), ...(focus.seconds === undefined ? {} : { seconds: focus.seconds }) }));
+}
+
+function loadtest(urls: readonly string[], run: Run, out: string, progress = false): Promise<number> {
   const args = ["--import", "tsx", cli, "loadtest", ...urls.flatMap((u) => ["--url", u]), "--players", String(run.players), "--scenario", run.scenario,
     "--duration", `${run.seconds}s`, "--think-time", `${run.thinkMs}ms`, "--processes", "2", "--source-addresses", "127.0.0.1,127.0.0.2",
-    "--progress", "off", "--out", out];
+    "--progress", progress ? "lines" : "off", "--out", out];
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { stdio: ["ignore", "ignore", "inherit"] });
+    const child = spawn(process.execPath, args, { stdio: ["ignore", progress ? "inherit" : "ignore", "inherit"] });
     child.once("exit", (code) => resolve(code ?? 1));
   });
 }
 
-async function measure(urls: readonly string[], run: Run, notes: string[]): Promise<BenchMetric[]> {
+async function measure(urls: readonly string[], run: Run, notes: string[], progress: boolean): Promise<BenchMetric[]> {
   const out = mkdtempSync(join(tmpdir(), "croupier-bench-lt-"));
   try {
-    const exit = await loadtest(urls, run, out);
+    const exit = await loadtest(urls, run, out, progress);
     const report = JSON.parse(readFileSync(join(out, "loadtest-report.json"), "utf8")) as Report;
     const latency = report.latency[run.action];
     const label = `${run.scenario} ${run.players} players, think ${run.thinkMs} ms, ${run.seconds} s`;
@@ -64,7 +80,7 @@ async function measure(urls: readonly string[], run: Run, notes: string[]): Prom
   }
 }
 
-export async function runLoadtestBench(options: BenchOptions = {}): Promise<BenchResult> {
+export async function runLoadtestBench(options: BenchOptions = {}, focus: Focus = { progress: false }): Promise<BenchResult> {
   const short = options.short ?? false;
   const services = await productionServices();
   if (typeof services === "string") return { name: "loadtest", metrics: [], notes: [`loadtest: skipped, ${services}`] };
@@ -76,7 +92,7 @@ export async function runLoadtestBench(options: BenchOptions = {}): Promise<Benc
     const urls = servers.map((s) => s.url);
     const metrics: BenchMetric[] = [];
     const notes: string[] = [];
-    for (const run of runs(short)) metrics.push(...(await measure(urls, run, notes)));
+    for (const run of focused(runs(short), focus)) metrics.push(...(await measure(urls, run, notes, focus.progress)));
     return {
       name: "loadtest",
       metrics,
@@ -92,4 +108,4 @@ export async function runLoadtestBench(options: BenchOptions = {}): Promise<Benc
   }
 }
 
-if (isMain(import.meta.url)) await printResult(runLoadtestBench({ short: process.argv.includes("--short") }));
+if (isMain(import.meta.url)) await printResult(runLoadtestBench({ short: process.argv.includes("--short") }, focusFromArgv(process.argv.slice(2))));

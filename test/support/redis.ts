@@ -7,7 +7,8 @@ export function redisPrefix(): string {
 }
 
 export function connectRedis(): Redis {
-  return new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  // As the server connects (src/main.ts): commands of one event-loop turn leave in one write.
+  return new Redis(redisUrl, { maxRetriesPerRequest: 1, enableAutoPipelining: true });
 }
 
 export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {

@@ -15,7 +15,7 @@ export class RedisBus implements Bus {
   constructor(private readonly redis: Redis, private readonly prefix: string) {
     // No ready check on the subscriber: its INFO probe can race a SUBSCRIBE issued while connecting and
     // be refused in subscriber mode ("Connection in subscriber mode", ioredis issue #2037).
-    this.subscriber = redis.duplicate({ enableReadyCheck: false });
+    this.subscriber = redis.duplicate({ enableReadyCheck: false, enableAutoPipelining: false });
     this.subscriber.on("error", () => undefined);
     this.subscriber.on("message", (channel: string, message: string) => {
       for (const handler of this.handlers.get(channel) ?? []) handler(message);

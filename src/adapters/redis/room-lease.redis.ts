@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import type { Lease, RoomLease } from "../../app/ports/room-lease.js";
 import { roomKeys } from "./room-keys.js";
+import { redisScript, type RedisScript } from "./scripts.js";
 
 const acquireScript = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return false end
@@ -18,20 +19,28 @@ return 0`;
 
 /** Room leases in Redis: `SET ... PX` for expiry, an INCR counter for the fencing token. */
 export class RedisRoomLease implements RoomLease {
-  constructor(private readonly redis: Redis, private readonly prefix: string) {}
+  private readonly acquireScript: RedisScript;
+  private readonly renewScript: RedisScript;
+  private readonly releaseScript: RedisScript;
+
+  constructor(private readonly redis: Redis, private readonly prefix: string) {
+    this.acquireScript = redisScript(redis, "croupierLeaseAcquire", 2, acquireScript);
+    this.renewScript = redisScript(redis, "croupierLeaseRenew", 1, renewScript);
+    this.releaseScript = redisScript(redis, "croupierLeaseRelease", 1, releaseScript);
+  }
 
   async acquire(room: string, nodeId: string, ttlMs: number): Promise<number | null> {
     const keys = roomKeys(this.prefix, room);
-    const fence = await this.redis.eval(acquireScript, 2, keys.lease, keys.fence, nodeId, ttlMs);
+    const fence = await this.acquireScript(keys.lease, keys.fence, nodeId, ttlMs);
     return fence === null ? null : Number(fence);
   }
 
   async renew(room: string, lease: Lease, ttlMs: number): Promise<boolean> {
-    return Number(await this.redis.eval(renewScript, 1, roomKeys(this.prefix, room).lease, `${lease.nodeId}|${lease.fence}`, ttlMs)) === 1;
+    return Number(await this.renewScript(roomKeys(this.prefix, room).lease, `${lease.nodeId}|${lease.fence}`, ttlMs)) === 1;
   }
 
   async release(room: string, lease: Lease): Promise<void> {
-    await this.redis.eval(releaseScript, 1, roomKeys(this.prefix, room).lease, `${lease.nodeId}|${lease.fence}`);
+    await this.releaseScript(roomKeys(this.prefix, room).lease, `${lease.nodeId}|${lease.fence}`);
   }
 
   async holder(room: string): Promise<Lease | null> {

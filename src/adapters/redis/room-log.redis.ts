@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import type { AppendOutcome, LiveHandler, LogEntry, LogEntryInput, LogRange, RoomHead, RoomLog, RoomLogLimits, RoomSnapshot } from "../../app/ports/room-log.js";
 import type { RedisBus } from "./bus.redis.js";
 import { roomChannel, roomKeys } from "./room-keys.js";
+import { redisScript, type RedisScript } from "./scripts.js";
 
 /**
  * Creates the epoch if the room has none (a new room, or one whose keys expired or were lost): the
@@ -38,9 +39,14 @@ for i = 9, #ARGV do
   published[#published + 1] = entry
 end
 local cutoff = tonumber(now) - tonumber(ARGV[5])
-local oldest = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 16)
-for j = 1, #oldest - 1 do
-  if tonumber(oldest[j][2][4]) < cutoff then redis.call('XDEL', KEYS[1], oldest[j][1]) end
+-- Entries are in time order: only when the oldest has aged out are up to 16 read and the aged ones
+-- dropped (never the last one read). Reading 16 entries on every append cost more than the rest.
+local first = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 1)
+if first[1] and tonumber(first[1][2][4]) < cutoff then
+  local oldest = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 16)
+  for j = 1, #oldest - 1 do
+    if tonumber(oldest[j][2][4]) < cutoff then redis.call('XDEL', KEYS[1], oldest[j][1]) end
+  end
 end
 redis.call('SET', KEYS[4], '{"offset":' .. head .. ',"snapshot":' .. ARGV[8] .. '}')
 for k = 1, 4 do redis.call('PEXPIRE', KEYS[k], ARGV[6]) end
@@ -59,12 +65,18 @@ function offsetOf(id: string): number {
 
 /** The room log in Redis Streams (ids are `<offset>-1`), live entries over the bus's pub/sub. */
 export class RedisRoomLog implements RoomLog {
+  private readonly headScript: RedisScript;
+  private readonly appendScript: RedisScript;
+
   constructor(
     private readonly redis: Redis,
     private readonly bus: RedisBus,
     private readonly prefix: string,
     private readonly limits: RoomLogLimits & { readonly roomIdleMsMax: number },
-  ) {}
+  ) {
+    this.headScript = redisScript(redis, "croupierRoomHead", 4, headScript);
+    this.appendScript = redisScript(redis, "croupierRoomAppend", 5, appendScript);
+  }
 
   private keyList(room: string): string[] {
     const k = roomKeys(this.prefix, room);
@@ -72,12 +84,12 @@ export class RedisRoomLog implements RoomLog {
   }
 
   async head(room: string): Promise<RoomHead> {
-    const [epoch, offset] = (await this.redis.eval(headScript, 4, ...this.keyList(room).slice(0, 4), newEpoch())) as [string, number];
+    const [epoch, offset] = (await this.headScript(...this.keyList(room).slice(0, 4), newEpoch())) as [string, number];
     return { epoch, offset: Number(offset) };
   }
 
   async append(room: string, fence: number, entries: readonly LogEntryInput[], snapshot: RoomSnapshot, nowMs: number): Promise<AppendOutcome> {
-    const result = (await this.redis.eval(appendScript, 5, ...this.keyList(room), newEpoch(), String(fence), String(nowMs),
+    const result = (await this.appendScript(...this.keyList(room), newEpoch(), String(fence), String(nowMs),
       this.limits.roomLogEntriesMax, this.limits.roomLogAgeMsMax, this.limits.roomIdleMsMax, this.bus.channel(roomChannel(room)),
       JSON.stringify(snapshot), ...entries.map((e) => JSON.stringify(e)))) as [string, string[]] | null;
     if (result === null) return { ok: false, reason: "fenced" };

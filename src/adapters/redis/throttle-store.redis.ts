@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import type { AttemptRule, Reservation, ThrottleStore } from "../../app/ports/throttle-store.js";
+import { redisScript, type RedisScript } from "./scripts.js";
 
 /**
  * KEYS: attempts, lock. ARGV: windowMs, attemptsFree, baseMs, msMax. The lock schedule is
@@ -26,7 +27,13 @@ return 1`;
 
 /** Throttle counters shared by every node: INCR with a sliding expiry, a lock key with a TTL, and one script per reservation. */
 export class RedisThrottleStore implements ThrottleStore {
-  constructor(private readonly redis: Redis, private readonly prefix: string) {}
+  private readonly reserveScript: RedisScript;
+  private readonly releaseScript: RedisScript;
+
+  constructor(private readonly redis: Redis, private readonly prefix: string) {
+    this.reserveScript = redisScript(redis, "croupierThrottleReserve", 2, reserveScript);
+    this.releaseScript = redisScript(redis, "croupierThrottleRelease", 2, releaseScript);
+  }
 
   async recordFailure(key: string, windowMs: number): Promise<number> {
     const counter = `${this.prefix}throttle:failures:${key}`;
@@ -49,13 +56,13 @@ export class RedisThrottleStore implements ThrottleStore {
   }
 
   async reserveAttempt(key: string, rule: AttemptRule): Promise<Reservation> {
-    const [ok, value] = (await this.redis.eval(reserveScript, 2, this.attemptsKey(key), this.lockKey(key),
+    const [ok, value] = (await this.reserveScript(this.attemptsKey(key), this.lockKey(key),
       rule.windowMs, rule.attemptsFree, rule.baseMs, rule.msMax)) as [number, number];
     return Number(ok) === 1 ? { ok: true, attempt: Number(value) } : { ok: false, retryAfterMs: Number(value) };
   }
 
   async releaseAttempt(key: string, attempt: number): Promise<void> {
-    await this.redis.eval(releaseScript, 2, this.attemptsKey(key), this.lockKey(key), attempt);
+    await this.releaseScript(this.attemptsKey(key), this.lockKey(key), attempt);
   }
 
   async reset(key: string): Promise<void> {
