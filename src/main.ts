@@ -426,7 +426,7 @@ async function buildUnlocked(config: Config, logger: Logger, unlock: () => void)
   await directory.start();
   // One jobs node publishes (the leader), through the lobby's owner wherever it is.
   const tickerLeader = new JobLeader(lease, "jackpot-ticker", nodeId, config.leaseTtlMs);
-  const jackpotTicker = new JackpotTicker({ rooms: directory, wallet, metrics, nodeId, leads: () => tickerLeader.leads() }, { room: jackpotLobbyRoom, intervalMs: config.jackpotTickerIntervalMs, pools: [jackpotPool] });
+  const jackpotTicker = new JackpotTicker({ rooms: directory, wallet, metrics, nodeId, clock: systemClock, leads: () => tickerLeader.leads() }, { room: jackpotLobbyRoom, intervalMs: config.jackpotTickerIntervalMs, pools: [jackpotPool] });
   if (roles.has("jobs")) jackpotTicker.start();
 
   return {

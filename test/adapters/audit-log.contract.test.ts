@@ -5,6 +5,7 @@ import { createSqlAuditLog } from "../../src/adapters/postgres/audit-log.sql.js"
 import { AuditTrail } from "../../src/app/audit/audit-trail.js";
 import type { AuditEntry } from "../../src/app/ports/audit-log.js";
 import { databaseKinds, type TestDatabase } from "../support/databases.js";
+import { clockAt } from "../support/manual-clock.js";
 
 for (const kind of databaseKinds) {
   describe.skipIf(!kind.available)(`audit log (${kind.name})`, () => {
@@ -14,7 +15,7 @@ for (const kind of databaseKinds) {
     let trail: AuditTrail;
     beforeAll(async () => {
       database = await kind.create();
-      trail = new AuditTrail(createSqlAuditLog(database.db), { nowMs: () => nowMs }, (error) => failures.push(error));
+      trail = new AuditTrail(createSqlAuditLog(database.db), clockAt(() => nowMs), (error) => failures.push(error));
     });
     afterAll(async () => { await database?.dispose(); });
 

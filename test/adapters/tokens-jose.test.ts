@@ -8,10 +8,11 @@ import type { JSONWebKeySet } from "jose";
 import { describe, expect, it } from "vitest";
 import { generateKey, importPrivate, publicJwk } from "../../src/adapters/node/jwt-keys.js";
 import { JoseTokenIssuer, JoseTokenVerifier } from "../../src/adapters/node/tokens.jose.js";
+import { clockAt } from "../support/manual-clock.js";
 
 async function setup() {
   let nowMs = Date.UTC(2026, 0, 1);
-  const clock = { nowMs: () => nowMs };
+  const clock = clockAt(() => nowMs);
   const stored = await generateKey(join(mkdtempSync(join(tmpdir(), "croupier-keys-")), "keys"), nowMs);
   const signing = { kid: stored.kid, key: await importPrivate(stored) };
   let published: JSONWebKeySet = { keys: [publicJwk(stored)] };

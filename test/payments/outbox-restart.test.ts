@@ -1,6 +1,7 @@
 // The outbox carries a payout through a process that stops between the ledger write and the
 // provider call (and between the provider call and recording it): after a restart the relay
 // finishes it, and the provider sees one payout. Runs on the embedded engine and PostgreSQL.
+import type { Clock } from "../../src/app/ports/clock.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseKinds, type TestDatabase } from "../support/databases.js";
 import { createSqlLedgerStore } from "../../src/adapters/postgres/ledger-store.sql.js";
@@ -12,6 +13,7 @@ import { Payments, walletEventsChannel } from "../../src/app/payments/payments.s
 import type { PaymentProvider } from "../../src/app/ports/payment-provider.js";
 import type { LedgerStore } from "../../src/app/ports/ledger-store.js";
 import { createWallet } from "../../src/app/wallet/index.js";
+import { clockAt } from "../support/manual-clock.js";
 
 const leaseMs = 30_000;
 const limits = {
@@ -22,7 +24,7 @@ const quiet = { warn: () => undefined, error: () => undefined };
 const never = new Promise<never>(() => undefined);
 
 /** One "process": its own ledger store (batcher), payments service and clock, over the shared database. */
-function node(database: TestDatabase, provider: PaymentProvider, clock: { nowMs(): number }, bus = new MemoryBus()) {
+function node(database: TestDatabase, provider: PaymentProvider, clock: Clock, bus = new MemoryBus()) {
   const ledger: LedgerStore = createSqlLedgerStore(database.db, { batchWaitMs: 1 });
   const wallet = createWallet(ledger);
   const payments = new Payments({
@@ -35,7 +37,7 @@ for (const kind of databaseKinds) {
   describe.skipIf(!kind.available)(`outbox across a restart on ${kind.name}`, () => {
     let database: TestDatabase;
     let now = Date.now();
-    const clock = { nowMs: () => now };
+    const clock = clockAt(() => now);
     // The provider lives outside Croupier: it outlives the restart and counts what it was asked.
     const sandbox = new SandboxPaymentProvider({ secret: "outbox-test-secret-0123456789", webhookDelayMs: 60_000, webhookToleranceMs: 300_000, clock });
     /** A card token is bound to the player it was made for. */

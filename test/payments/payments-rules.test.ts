@@ -10,6 +10,7 @@ import { SandboxPaymentProvider } from "../../src/adapters/sandbox-payments/sand
 import { canonicalJson } from "../../src/gateway/http/wallet-http.js";
 import { ledgerStatuses } from "../../src/engine/ledger/index.js";
 import { errors } from "../../src/protocol/errors.js";
+import { clockAt } from "../support/manual-clock.js";
 
 describe("parseMoneyInput", () => {
   it.each([
@@ -89,7 +90,7 @@ describe("webhook signatures", () => {
 });
 
 describe("sandbox cards and tokens", () => {
-  const clock = { nowMs: () => Date.UTC(2026, 5, 15) };
+  const clock = clockAt(() => Date.UTC(2026, 5, 15));
   const sandbox = new SandboxPaymentProvider({ secret: "sandbox-token-test-0123", webhookDelayMs: 0, webhookToleranceMs: 1_000, clock });
 
   it("checks Luhn, brand, expiry and rules", () => {

@@ -9,6 +9,7 @@ import { serviceAvailable } from "../support/services.js";
 import { createShared, startTestServer, type Mode, type Shared } from "../support/server.js";
 import { call } from "../support/http.js";
 import { balances, cards, fund, money, newKey, newOperator, newPlayer, tokenize, until, webhookSecret, type Player } from "./support.js";
+import { clockAt } from "../support/manual-clock.js";
 
 // Long enough that a deposit is still unconfirmed when its POST returns, on a loaded machine too.
 const delayMs = 300;
@@ -20,7 +21,7 @@ for (const mode of ["embedded", "production"] as Mode[]) {
     let server: RunningServer;
     let base: string;
     // Signs like the sandbox does, with the server's secret: the tests' own webhook sender.
-    const signer = new SandboxPaymentProvider({ secret: webhookSecret, webhookDelayMs: 0, webhookToleranceMs: 300_000, clock: { nowMs: () => Date.now() } });
+    const signer = new SandboxPaymentProvider({ secret: webhookSecret, webhookDelayMs: 0, webhookToleranceMs: 300_000, clock: clockAt(() => Date.now()) });
     const webhook = (body: string, headers: Record<string, string>) => call(base, "POST", "/v1/payments/webhooks/sandbox", { rawBody: body, headers });
 
     async function transfers(player: Player, kind: string): Promise<number> {
@@ -97,7 +98,7 @@ for (const mode of ["embedded", "production"] as Mode[]) {
         amount: 500n, currency: "EUR", reason: null, createdAtMs: Date.now(),
       };
       const good = signer.signedDelivery(event);
-      const forger = new SandboxPaymentProvider({ secret: "not-the-secret-at-all-000", webhookDelayMs: 0, webhookToleranceMs: 300_000, clock: { nowMs: () => Date.now() } });
+      const forger = new SandboxPaymentProvider({ secret: "not-the-secret-at-all-000", webhookDelayMs: 0, webhookToleranceMs: 300_000, clock: clockAt(() => Date.now()) });
       const forged = forger.signedDelivery(event);
       const stale = signer.signedDelivery(event, Date.now() - 10 * 60_000);
       const cases: Array<[string, Record<string, string>, number, string]> = [

@@ -11,6 +11,7 @@ import { Payments, walletEventsChannel, type PaymentsDeps } from "../../src/app/
 import type { PaymentProvider } from "../../src/app/ports/payment-provider.js";
 import type { LedgerStore } from "../../src/app/ports/ledger-store.js";
 import { createWallet, type Wallet } from "../../src/app/wallet/index.js";
+import { clockAt } from "../support/manual-clock.js";
 
 const limits = {
   withdrawalAmountMinorMin: 100, withdrawalsPerPeriodMax: 10, withdrawalPeriodMs: 86_400_000, paymentsProviderTimeoutMs: 5_000,
@@ -23,7 +24,7 @@ for (const kind of databaseKinds) {
     let ledger: LedgerStore;
     let wallet: Wallet;
     let now = Date.now();
-    const clock = { nowMs: () => now };
+    const clock = clockAt(() => now);
     const sandbox = new SandboxPaymentProvider({ secret: "service-test-secret-0123456789", webhookDelayMs: 60_000, webhookToleranceMs: 300_000, clock });
     /** A card token is bound to the player it was made for. */
     const tokenOf = (userId: string) => (sandbox.tokenize({ number: "4242424242424242", expMonth: 12, expYear: 2099 }, now, userId) as { token: string }).token;

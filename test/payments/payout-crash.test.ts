@@ -14,6 +14,7 @@ import { MemoryBus } from "../../src/adapters/memory/bus.memory.js";
 import { Payments } from "../../src/app/payments/payments.service.js";
 import { createWallet } from "../../src/app/wallet/index.js";
 import { crashLimits } from "./fixtures/crash-limits.js";
+import { clockAt } from "../support/manual-clock.js";
 
 const postgres = databaseKinds.find((k) => k.name === "postgres");
 const childScript = fileURLToPath(new URL("./fixtures/payout-crash-child.ts", import.meta.url));
@@ -30,7 +31,7 @@ describe.skipIf(!postgres?.available)("payout across a SIGKILL (postgres)", () =
 
   it("is paid once after the process dies between the ledger write and the provider call", async () => {
     let now = Date.now();
-    const clock = { nowMs: () => now };
+    const clock = clockAt(() => now);
     const sandbox = new SandboxPaymentProvider({ secret, webhookDelayMs: 60_000, webhookToleranceMs: 300_000, clock });
     const ledger = createSqlLedgerStore(database.db, { batchWaitMs: 1 });
     const wallet = createWallet(ledger);

@@ -8,6 +8,7 @@ import { createSqlResponsibleGamingStore } from "../../src/adapters/postgres/rg-
 import { depositRefusal } from "../../src/app/responsible-gaming/deposit-gate.js";
 import { ResponsibleGaming } from "../../src/app/responsible-gaming/responsible-gaming.service.js";
 import { databaseKinds, type TestDatabase } from "../support/databases.js";
+import { clockAt } from "../support/manual-clock.js";
 
 const hour = 3_600_000;
 const day = 24 * hour;
@@ -17,7 +18,7 @@ for (const kind of databaseKinds) {
     let database: TestDatabase;
     let accounts: SqlAccountStore;
     let nowMs = 1_800_000_000_000;
-    const clock = { nowMs: () => nowMs };
+    const clock = clockAt(() => nowMs);
     const announced: string[] = [];
     let rg: ResponsibleGaming;
     let n = 0;

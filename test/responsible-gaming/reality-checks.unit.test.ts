@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { RealityChecks } from "../../src/app/responsible-gaming/reality-checks.js";
 import type { HostRequest } from "../../src/app/rooms/room-host.js";
+import { clockAt } from "../support/manual-clock.js";
 
 const minute = 60_000;
 
@@ -19,7 +20,7 @@ function setup(options: { sessions: { userId: string; sessionId: string }[]; sta
     },
     once: async (key) => (onceKeys.has(key) ? false : (onceKeys.add(key), true)),
     rooms: { submit: async (room, request) => { published.push({ room, request }); return { ok: true, status: "applied", offset: published.length }; } },
-    clock: { nowMs: () => nowMs },
+    clock: clockAt(() => nowMs),
     onError: (error) => errors.push(error),
   }, { realityCheckIntervalMs: 60 * minute });
   return { checks, published, onceKeys, errors, at: (ms: number) => { nowMs = ms; } };

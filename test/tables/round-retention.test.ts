@@ -4,10 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SqlRoundStore } from "../../src/adapters/postgres/round-store.sql.js";
 import { purgeExpiredRounds } from "../../src/app/tables/round-retention.js";
 import { databaseKinds, type TestDatabase } from "../support/databases.js";
+import { clockAt } from "../support/manual-clock.js";
 
 const dayMs = 86_400_000;
 const now = Date.UTC(2026, 10, 26);
-const clock = { nowMs: () => now };
+const clock = clockAt(() => now);
 
 for (const kind of databaseKinds) {
   describe.skipIf(!kind.available)(`round retention (${kind.name})`, () => {

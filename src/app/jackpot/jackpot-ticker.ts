@@ -1,4 +1,5 @@
 import { jackpotTotalKind } from "../../protocol/ws.messages.js";
+import type { Clock, Timer } from "../ports/clock.js";
 import type { Metrics } from "../ports/metrics.js";
 import type { HostReply, HostRequest } from "../rooms/room-host.js";
 import { systemActor } from "../rooms/room-behavior.js";
@@ -37,7 +38,7 @@ export interface TickerRooms {
  * node shows at the next tick after its commit.
  */
 export class JackpotTicker {
-  private timer: ReturnType<typeof setInterval> | null = null;
+  private timer: Timer | null = null;
   private running = false;
   private sequence = 0;
   /** Totals this node published while it owned the room; forgotten when it stops owning it. */
@@ -47,7 +48,7 @@ export class JackpotTicker {
 
   constructor(
     private readonly deps: {
-      rooms: TickerRooms; wallet: Pick<Wallet, "jackpotTotal">; metrics: Pick<Metrics, "jackpotTotal">; nodeId: string;
+      rooms: TickerRooms; wallet: Pick<Wallet, "jackpotTotal">; metrics: Pick<Metrics, "jackpotTotal">; nodeId: string; clock: Clock;
       /** Whether this node publishes now; default: it owns the room. */
       leads?: () => Promise<boolean>;
     },
@@ -57,13 +58,12 @@ export class JackpotTicker {
   start(): void {
     if (this.timer !== null || this.options.pools.length === 0) return;
     this.deps.rooms.watch(this.options.room);
-    this.timer = setInterval(() => void this.tick(), this.options.intervalMs);
-    this.timer.unref();
+    this.timer = this.deps.clock.every(this.options.intervalMs, () => void this.tick());
   }
 
   stop(): void {
     if (this.timer === null) return;
-    clearInterval(this.timer);
+    this.timer.cancel();
     this.timer = null;
     this.deps.rooms.unwatch(this.options.room);
   }

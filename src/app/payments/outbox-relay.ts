@@ -1,4 +1,4 @@
-import type { Clock } from "../ports/clock.js";
+import type { Clock, Timer } from "../ports/clock.js";
 import type { OutboxEntry, OutboxKind, PaymentsStore } from "./payments.store.js";
 
 /** What a delivery step answers: finished, try again later, or stop and call an operator. */
@@ -30,7 +30,7 @@ const retryDelayMsMax = 60_000;
  * at least once; the effect is exactly once.
  */
 export class OutboxRelay {
-  private timer: ReturnType<typeof setTimeout> | null = null;
+  private timer: Timer | null = null;
   private running: Promise<void> | null = null;
   private stopped = true;
 
@@ -65,14 +65,14 @@ export class OutboxRelay {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer?.cancel();
     this.timer = null;
     await this.running;
   }
 
   private schedule(delayMs: number): void {
     if (this.stopped) return;
-    this.timer = setTimeout(() => {
+    this.timer = this.clock.after(delayMs, () => {
       this.timer = null;
       this.running = this.pollOnce()
         .then((ran) => this.schedule(ran === claimEntriesMax ? 0 : this.limits.outboxPollIntervalMs))
@@ -80,8 +80,7 @@ export class OutboxRelay {
           this.log.warn({ err: error }, "outbox poll failed");
           this.schedule(this.limits.outboxPollIntervalMs);
         });
-    }, delayMs);
-    this.timer.unref();
+    });
   }
 
   /** Delivers an entry this process has claimed, with its kind's handler or, for a caller that waits on it, `handler`. */

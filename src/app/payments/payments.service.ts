@@ -2,7 +2,7 @@ import { findCurrency, formatAmount } from "../../engine/money/index.js";
 import type { WithdrawalStatus } from "../../protocol/wallet.schemas.js";
 import { failure, success, type Outcome } from "../outcome.js";
 import type { Bus } from "../ports/bus.js";
-import type { Clock } from "../ports/clock.js";
+import { sleep, type Clock, type Timer } from "../ports/clock.js";
 import type { LedgerStore } from "../ports/ledger-store.js";
 import type { PaymentEvent, PaymentProvider } from "../ports/payment-provider.js";
 import type { EventExport } from "../ports/event-export.js";
@@ -25,9 +25,6 @@ const listEntriesMax = 200;
 /** How often a withdrawal request looks again at a hold another process runs. */
 const holdPollMs = 20;
 
-function pause(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 /** Deposit cards compared for the closed loop; a player with more distinct cards than this is an operator's question anyway. */
 const closedLoopTokensMax = 1_000;
 
@@ -254,7 +251,7 @@ export class Payments {
         const refusal = created.refusal as WithdrawalRefusal;
         // Too frequent only if this player's requests still being held are not refused: wait for their answers.
         if ("undecided" in refusal && nowMs < deadlineMs) {
-          await pause(holdPollMs);
+          await sleep(this.deps.clock, holdPollMs);
           continue;
         }
         return failure(refusal.error, "retryAfterMs" in refusal ? { retryAfterMs: refusal.retryAfterMs } : {});
@@ -283,7 +280,7 @@ export class Payments {
       const w = await this.deps.store.findWithdrawal(id);
       if (w === null) throw new Error(`withdrawal ${id} vanished`);
       if (w.status !== "requested" || this.deps.clock.nowMs() >= deadlineMs) return w;
-      await pause(holdPollMs);
+      await sleep(this.deps.clock, holdPollMs);
     }
   }
 
@@ -432,10 +429,10 @@ export class Payments {
 
   private withTimeout<T>(promise: Promise<T>): Promise<T> {
     const ms = this.deps.limits.paymentsProviderTimeoutMs;
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    let timer: Timer | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`payment provider gave no answer within ${ms} ms`)), ms);
+      timer = this.deps.clock.after(ms, () => reject(new Error(`payment provider gave no answer within ${ms} ms`)));
     });
-    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+    return Promise.race([promise, timeout]).finally(() => timer?.cancel());
   }
 }

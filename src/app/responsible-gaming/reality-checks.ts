@@ -1,6 +1,6 @@
 import { shown } from "./deposit-gate.js";
 import type { HostReply, HostRequest } from "../rooms/room-host.js";
-import type { Clock } from "../ports/clock.js";
+import type { Clock, Timer } from "../ports/clock.js";
 
 /** The event kind of a reality check in a player's `user:<id>` room (docs/PROTOCOL.md). */
 export const realityCheckKind = "reality.check";
@@ -43,7 +43,7 @@ const sessionsPerTickMax = 10_000;
  * read or write is logged and the check comes at the next tick.
  */
 export class RealityChecks {
-  private timer: ReturnType<typeof setInterval> | null = null;
+  private timer: Timer | null = null;
   private running = false;
   /** The last check sent or skipped per session (its interval number), and the session's start. */
   private readonly seen = new Map<string, { startedMs: number; lastCheck: number }>();
@@ -54,12 +54,11 @@ export class RealityChecks {
     if (this.timer !== null) return;
     // Four looks per interval, at most every 15 s: a check comes at most a quarter interval late.
     const everyMs = Math.max(250, Math.min(15_000, Math.floor(this.limits.realityCheckIntervalMs / 4)));
-    this.timer = setInterval(() => void this.tick(), everyMs);
-    this.timer.unref();
+    this.timer = this.deps.clock.every(everyMs, () => void this.tick());
   }
 
   stop(): void {
-    if (this.timer !== null) clearInterval(this.timer);
+    this.timer?.cancel();
     this.timer = null;
   }
 

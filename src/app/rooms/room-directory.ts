@@ -1,6 +1,6 @@
 import { background } from "../background.js";
 import type { Bus } from "../ports/bus.js";
-import type { Clock } from "../ports/clock.js";
+import type { Clock, Timer } from "../ports/clock.js";
 import { silentStages, type StageObserver } from "../ports/metrics.js";
 import type { RoomLease } from "../ports/room-lease.js";
 import type { RoomLog } from "../ports/room-log.js";
@@ -22,7 +22,7 @@ export interface DirectoryOptions {
 
 interface Pending {
   resolve: (reply: HostReply, ownerMs: number | undefined) => void;
-  timer: ReturnType<typeof setTimeout>;
+  timer: Timer;
   readonly room: string;
   readonly remote: RemoteRequest;
 }
@@ -51,7 +51,7 @@ export class RoomDirectory {
   private correlation = 0;
   /** A renewal round is running: the next interval skips rather than piling up behind it. */
   private ticking = false;
-  private timer: ReturnType<typeof setInterval> | null = null;
+  private timer: Timer | null = null;
   private stopReplies: (() => Promise<void>) | null = null;
   private stopClaims: (() => Promise<void>) | null = null;
   private stopOwners: (() => Promise<void>) | null = null;
@@ -77,19 +77,18 @@ export class RoomDirectory {
       const { correlation, reply, ownerMs } = JSON.parse(message) as { correlation: string; reply: HostReply; ownerMs?: number };
       const pending = this.pending.get(correlation);
       if (pending === undefined) return;
-      clearTimeout(pending.timer);
+      pending.timer.cancel();
       this.pending.delete(correlation);
       pending.resolve(reply, typeof ownerMs === "number" ? ownerMs : undefined);
     });
     if (this.options.hostsRooms) this.stopClaims = await this.bus.subscribe(claimChannel, (message) => void this.claimed(message));
     this.stopOwners = await this.bus.subscribe(ownerChannel, (message) => background(this.ownerAnnounced(message), "rooms.owner-announced"));
     // Renewing at a third of the lease leaves two chances before it lapses.
-    this.timer = setInterval(() => background(this.tick(), "rooms.lease-renewal"), Math.max(50, Math.floor(this.limits.leaseTtlMs / 3)));
-    this.timer.unref();
+    this.timer = this.clock.every(Math.max(50, Math.floor(this.limits.leaseTtlMs / 3)), () => background(this.tick(), "rooms.lease-renewal"));
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    this.timer?.cancel();
     await this.stopReplies?.();
     await this.stopClaims?.();
     await this.stopOwners?.();
@@ -100,7 +99,7 @@ export class RoomDirectory {
     }
     this.owned.clear();
     for (const pending of this.pending.values()) {
-      clearTimeout(pending.timer);
+      pending.timer.cancel();
       pending.resolve({ ok: false, error: "ROOM_UNAVAILABLE" }, undefined);
     }
     this.pending.clear();
@@ -180,7 +179,7 @@ export class RoomDirectory {
       }
       const host = this.owned.get(room)?.host;
       if (host === undefined || host.isStopped) continue;
-      clearTimeout(pending.timer);
+      pending.timer.cancel();
       this.pending.delete(correlation);
       pending.resolve(await host.submit(pending.remote.request), undefined);
     }
@@ -206,11 +205,10 @@ export class RoomDirectory {
     const correlation = `${this.nodeId}:${++this.correlation}`;
     const sent = performance.now();
     return new Promise<HostReply>((resolve) => {
-      const timer = setTimeout(() => {
+      const timer = this.clock.after(this.limits.actionTimeoutMs, () => {
         this.pending.delete(correlation);
         resolve({ ok: false, error: "ROOM_UNAVAILABLE", details: ["the room's owner did not answer"] });
-      }, this.limits.actionTimeoutMs);
-      timer.unref();
+      });
       const answer = (reply: HostReply, ownerMs: number | undefined) => {
         if (request.type === "action" && ownerMs !== undefined) this.stages("route", Math.max(0, performance.now() - sent - ownerMs));
         resolve(reply);

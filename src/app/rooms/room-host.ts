@@ -1,7 +1,7 @@
 import { background } from "../background.js";
 import { isServiceUnavailable } from "../failures.js";
 import type { ErrorName } from "../../protocol/errors.js";
-import type { Clock } from "../ports/clock.js";
+import { sleep, type Clock, type Timer } from "../ports/clock.js";
 import { silentStages, type StageObserver } from "../ports/metrics.js";
 import type { LogEntryInput, RoomLog, RoomSnapshot } from "../ports/room-log.js";
 import type { ActionRequest, Actor, BehaviorOutcome, RoomBehavior } from "./room-behavior.js";
@@ -149,23 +149,21 @@ export class RoomHost<S = unknown> {
     return host;
   }
 
-  private timer: ReturnType<typeof setTimeout> | null = null;
+  private timer: Timer | null = null;
 
   private retryTick(): void {
-    if (this.timer) clearTimeout(this.timer);
+    this.timer?.cancel();
     if (this.stopped) return;
-    this.timer = setTimeout(() => void this.submit({ type: "tick" }), tickRetryMs);
-    this.timer.unref();
+    this.timer = this.clock.after(tickRetryMs, () => void this.submit({ type: "tick" }));
   }
 
   /** Arms the timer for the behavior's next deadline (a past deadline fires at once: a failover catches up). */
   private schedule(): void {
-    if (this.timer) clearTimeout(this.timer);
+    this.timer?.cancel();
     this.timer = null;
     const deadline = this.behavior.deadline?.(this.state) ?? null;
     if (deadline === null || this.stopped) return;
-    this.timer = setTimeout(() => void this.submit({ type: "tick" }), Math.max(0, deadline - this.clock.nowMs()));
-    this.timer.unref();
+    this.timer = this.clock.after(deadline - this.clock.nowMs(), () => void this.submit({ type: "tick" }));
   }
 
   get fenceToken(): number {
@@ -178,7 +176,7 @@ export class RoomHost<S = unknown> {
 
   stop(): void {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.timer?.cancel();
   }
 
   submit(request: HostRequest): Promise<HostReply> {
@@ -244,7 +242,7 @@ export class RoomHost<S = unknown> {
           // Wait for companions only while some are being prepared; otherwise nothing is coming.
           const wait = this.staged === null || this.preparing === 0 ? 0 : this.staged.since + (this.limits.roomWriteBatchWaitMs ?? 0) - this.clock.nowMs();
           if (wait > 0) {
-            await new Promise((resolve) => setTimeout(resolve, wait));
+            await sleep(this.clock, wait);
             continue;
           }
           await this.flush();
