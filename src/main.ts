@@ -418,10 +418,13 @@ async function buildUnlocked(config: Config, logger: Logger, unlock: () => void)
   const slotsRoom = slotsRoomBehavior({ gameId: crownJewels.id, currency: "EUR", jackpot: { jackpotId: jackpotPool.jackpotId, seedMinor: BigInt(config.slotsJackpotSeedMinor) } });
   const behaviors = new Map<string, RoomBehavior>([lobbyBehavior, userChannelBehavior, sandboxBehavior, rouletteTableBehavior(tables), slotsRoom, blackjackTableBehavior(blackjackTables), rouletteTableBehavior(liveTables, "live"), blackjackTableBehavior(liveBlackjackTables, "liveblackjack"), holdemTableBehavior(holdemTables)]
     .map((b) => [b.kind, b as RoomBehavior]));
-  const tableRefs = ([["roulette", tables], ["live", liveTables], ["blackjack", blackjackTables], ["holdem", holdemTables]] as const)
+  const tableRefs = ([["roulette", tables], ["live", liveTables], ["blackjack", blackjackTables], ["liveblackjack", liveBlackjackTables], ["holdem", holdemTables]] as const)
     .flatMap(([kind, ids]) => [...ids.keys()].map((tableId): TableRef => ({ kind: kind as TableKind, tableId })));
+  // Shared tables spread over the nodes that host rooms (slot machines and user channels stay where their player is).
+  const spreadRooms = ([["roulette", tables], ["live", liveTables], ["blackjack", blackjackTables], ["liveblackjack", liveBlackjackTables], ["holdem", holdemTables]] as const)
+    .flatMap(([kind, ids]) => [...ids.keys()].map((id) => `${kind}:${id}`));
   const effects = createTableEffectRunner({ wallet, rng: new CryptoRng(), rounds, clock: systemClock, slots, metrics });
-  const directory = new RoomDirectory(nodeId, behaviors, roomLog, lease, bus, systemClock, { ...config, actionIdsRememberedMax, roomActionQueueMax, pendingRequestsMax }, effects, { hostsRooms: roles.has("tables") }, metrics.actionStage,
+  const directory = new RoomDirectory(nodeId, behaviors, roomLog, lease, bus, systemClock, { ...config, actionIdsRememberedMax, roomActionQueueMax, pendingRequestsMax }, effects, { hostsRooms: roles.has("tables"), spreadRooms }, metrics.actionStage,
     reportingFaults(areaLogger(logger, config, "rooms"), metrics));
   await directory.start();
   // One jobs node publishes (the leader), through the lobby's owner wherever it is.

@@ -9,7 +9,7 @@ export const TablePlayer = Type.Object({
 
 export const TableSummary = Type.Object({
   room: Type.String(),
-  kind: Type.Union([Type.Literal("roulette"), Type.Literal("live"), Type.Literal("blackjack"), Type.Literal("holdem")]),
+  kind: Type.Union([Type.Literal("roulette"), Type.Literal("live"), Type.Literal("blackjack"), Type.Literal("liveblackjack"), Type.Literal("holdem")]),
   tableId: Type.String(),
   hosted: Type.Boolean({ description: "false until someone first joined the table's room" }),
   open: Type.Boolean(),
@@ -19,6 +19,10 @@ export const TableSummary = Type.Object({
   players: Type.Array(TablePlayer),
   limits: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
   nextLimits: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
+  dealer: Type.Optional(Type.Object({
+    userId: Type.Union([Type.String(), Type.Null()], { description: "the dealer on shift (who last took the table); null when none is" }),
+    absent: Type.Boolean({ description: "the dealer stopped heartbeating; the hand waits for a replacement, then is voided" }),
+  }, { description: "live blackjack tables only" })),
 });
 export type TableSummary = Static<typeof TableSummary>;
 

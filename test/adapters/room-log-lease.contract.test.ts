@@ -173,5 +173,17 @@ for (const kind of kinds) {
       expect((await log.snapshot(room)).snapshot?.public).toMatchObject({ state: { total: 12 } });
       b.stop();
     });
+
+    it("knows the hosting nodes by their announcements, which lapse unless renewed", async () => {
+      const { lease } = await open();
+      await lease.announce("node-b", 60_000);
+      await lease.announce("node-a", 100);
+      expect(await lease.hostingNodes()).toEqual(["node-a", "node-b"]);
+      await sleep(250);
+      expect(await lease.hostingNodes()).toEqual(["node-b"]);
+      await lease.announce("node-a", 60_000);
+      await lease.withdraw("node-b");
+      expect(await lease.hostingNodes()).toEqual(["node-a"]);
+    });
   });
 }

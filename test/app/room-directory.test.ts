@@ -26,6 +26,10 @@ class Severable {
     renew: (room, lease: Lease, ttlMs) => (this.dead ? Promise.resolve(false) : this.lease.renew(room, lease, ttlMs)),
     release: (room, lease: Lease) => (this.dead ? Promise.resolve() : this.lease.release(room, lease)),
     holder: (room) => this.lease.holder(room),
+    // A dead node's announcement is not renewed: it lapses like its leases.
+    announce: (nodeId, ttlMs) => (this.dead ? Promise.resolve() : this.lease.announce(nodeId, ttlMs)),
+    withdraw: (nodeId) => (this.dead ? Promise.resolve() : this.lease.withdraw(nodeId)),
+    hostingNodes: () => this.lease.hostingNodes(),
   };
 }
 
@@ -69,5 +73,51 @@ describe("RoomDirectory failover", () => {
     // Applied once: the log holds both notes, in order, and a resend is a duplicate.
     expect((await log.read(room, 0, 10)).entries.map((e) => e.data)).toEqual([{ from: "ann", text: "one" }, { from: "ann", text: "two" }]);
     expect(await nodeB.submit(room, { type: "action", actor, actionId: "a2", lastOffset: 1, action: { kind: "note", text: "two" } })).toMatchObject({ ok: true, status: "duplicate", offset: 2 });
+  });
+});
+
+describe("RoomDirectory placement of shared tables", () => {
+  const spreadRooms = ["sandbox:t1", "sandbox:t2", "sandbox:t3", "sandbox:t4"];
+  const note = (id: string) => ({ type: "action" as const, actor, actionId: id, lastOffset: 0, action: { kind: "note", text: id } });
+
+  it("spreads the configured tables over the hosting nodes, whichever node their first player reaches", async () => {
+    const bus = new MemoryBus();
+    const lease = new MemoryRoomLease(systemClock);
+    const log = new MemoryRoomLog(lease, { roomLogEntriesMax: 1_000, roomLogAgeMsMax: 60_000 }, "p");
+    const nodeA = new RoomDirectory("node-a", behaviors, log, lease, bus, systemClock, limits, undefined, { hostsRooms: true, spreadRooms });
+    const nodeB = new RoomDirectory("node-b", behaviors, log, lease, bus, systemClock, limits, undefined, { hostsRooms: true, spreadRooms });
+    directories.push(nodeA, nodeB);
+    await nodeA.start();
+    await nodeB.start();
+    expect(await lease.hostingNodes()).toEqual(["node-a", "node-b"]);
+    // Every first action arrives at node A; half the tables end up on node B, which applies their actions.
+    for (const room of spreadRooms) expect(await nodeA.submit(room, note(`first-${room}`))).toMatchObject({ ok: true, status: "applied", offset: 1 });
+    expect(spreadRooms.map((room) => nodeA.isOwner(room))).toEqual([true, false, true, false]);
+    expect(spreadRooms.map((room) => nodeB.isOwner(room))).toEqual([false, true, false, true]);
+    // A room that is not a configured table stays with the node that first used it.
+    expect(await nodeA.submit("sandbox:private", note("p1"))).toMatchObject({ ok: true, status: "applied" });
+    expect(nodeA.isOwner("sandbox:private")).toBe(true);
+    await nodeB.stop();
+    expect(await lease.hostingNodes()).toEqual(["node-a"]);
+  });
+
+  it("takes a table itself when its preferred node died before its announcement lapsed", async () => {
+    const bus = new MemoryBus();
+    const lease = new MemoryRoomLease(systemClock);
+    const log = new MemoryRoomLog(lease, { roomLogEntriesMax: 1_000, roomLogAgeMsMax: 60_000 }, "q");
+    const b = new Severable(bus, lease);
+    const nodeA = new RoomDirectory("node-a", behaviors, log, lease, bus, systemClock, limits, undefined, { hostsRooms: true, spreadRooms });
+    const nodeB = new RoomDirectory("node-b", behaviors, log, b.nodeLease, b.nodeBus, systemClock, limits, undefined, { hostsRooms: true, spreadRooms });
+    directories.push(nodeA, nodeB);
+    await nodeA.start();
+    await nodeB.start();
+    b.dead = true;
+    const room = "sandbox:t2";
+    nodeA.watch(room);
+    const started = Date.now();
+    expect(await nodeA.submit(room, note("late"))).toMatchObject({ ok: true, status: "applied", offset: 1 });
+    expect(nodeA.isOwner(room)).toBe(true);
+    // Offered to node B, unanswered; node A took it within about a lease (600 ms) and a renewal interval.
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 });

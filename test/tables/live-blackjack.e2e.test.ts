@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningServer } from "../../src/main.js";
 import { createShared, startTestServer, type Shared } from "../support/server.js";
+import { call } from "../support/http.js";
 import { newPlayer, newStaff, TestSocket } from "../support/ws-client.js";
 import { playModel, type ScriptedHand } from "./live-blackjack.model.js";
 
@@ -38,6 +39,10 @@ describe("live blackjack (embedded)", () => {
     const act = (s: TestSocket, action: Record<string, unknown>) => s.request({ type: "action", room, actionId: `x${n++}`, lastOffset: seen(s), action });
 
     expect(await act(dealer, { kind: "dealer.take" })).toMatchObject({ type: "ack" });
+    // Operators see the table, and who deals it.
+    const operator = (await newStaff(server, ["operator"])).token;
+    const listed = (await call<{ tables: Array<{ room: string; kind: string; dealer?: unknown }> }>(base, "GET", "/v1/operator/tables", { token: operator })).body.tables.find((t) => t.room === room);
+    expect(listed).toMatchObject({ kind: "liveblackjack", dealer: { userId: dealerAccount.userId, absent: false } });
     expect(await act(dealer, { kind: "shuffle" })).toMatchObject({ type: "ack" });
     expect(await act(dealer, { kind: "burn", card: "2c" })).toMatchObject({ type: "ack" });
     // Each player sits once the previous seat is taken (the first sit opens betting: older offsets are stale).

@@ -33,7 +33,7 @@ for (const mode of ["embedded", "production"] as Mode[]) {
 
     it("lists every configured table; refuses players and unknown tables", async () => {
       const listed = await tables();
-      expect(listed.map((t) => t.room).sort()).toEqual(["blackjack:b1", "holdem:h1", "live:l1", "roulette:r1"]);
+      expect(listed.map((t) => t.room).sort()).toEqual(["blackjack:b1", "holdem:h1", "live:l1", "liveblackjack:1", "roulette:r1"]);
       const p = await newPlayer(server.url);
       expect((await call(server.url, "GET", "/v1/operator/tables", { token: p.token })).status).toBe(403);
       expect((await act("blackjack:b1", { kind: "table.close" }, undefined, p.token)).status).toBe(403);

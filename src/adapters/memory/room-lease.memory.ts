@@ -5,6 +5,7 @@ import type { Lease, RoomLease } from "../../app/ports/room-lease.js";
 export class MemoryRoomLease implements RoomLease {
   private readonly leases = new Map<string, Lease & { expiresAtMs: number }>();
   private readonly fences = new Map<string, number>();
+  private readonly nodes = new Map<string, number>();
 
   constructor(private readonly clock: Clock) {}
 
@@ -34,6 +35,20 @@ export class MemoryRoomLease implements RoomLease {
     const current = this.leases.get(room);
     if (current === undefined || current.expiresAtMs <= this.clock.nowMs()) return null;
     return { nodeId: current.nodeId, fence: current.fence };
+  }
+
+  async announce(nodeId: string, ttlMs: number): Promise<void> {
+    this.nodes.set(nodeId, this.clock.nowMs() + ttlMs);
+  }
+
+  async withdraw(nodeId: string): Promise<void> {
+    this.nodes.delete(nodeId);
+  }
+
+  async hostingNodes(): Promise<string[]> {
+    const now = this.clock.nowMs();
+    for (const [node, expiresAtMs] of this.nodes) if (expiresAtMs <= now) this.nodes.delete(node);
+    return [...this.nodes.keys()].sort();
   }
 
   /** The fence the log accepts: the latest one issued, held or not (an expired holder is still the last writer). */

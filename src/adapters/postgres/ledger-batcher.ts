@@ -3,6 +3,11 @@
  * the first waiting item has waited `batchWaitMs`, or when a running batch finishes and items are
  * waiting (they have waited that long already). At most `batchesInFlightMax` batches run at once;
  * the queue holds at most `queueOpsMax` items and refuses more, so memory stays bounded under load.
+ *
+ * Items are urgent (a player waits on them) or background (a round's settlement, which nobody's next
+ * action waits on). A batch takes urgent items first and gives background items at least a quarter of
+ * its room while any wait: a table settling a thousand bets at once no longer queues the next round's
+ * bets behind it, and a settlement still goes on however busy the urgent side is.
  */
 export interface BatcherLimits {
   readonly batchOpsMax: number;
@@ -19,7 +24,8 @@ interface Waiting<I, O> {
 }
 
 export class Batcher<I, O> {
-  private queue: Waiting<I, O>[] = [];
+  private urgent: Waiting<I, O>[] = [];
+  private background: Waiting<I, O>[] = [];
   private inFlight = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
@@ -37,30 +43,31 @@ export class Batcher<I, O> {
   }
 
   /** Queues an item; returns null when the queue is full (the caller answers "busy"). */
-  submit(item: I): Promise<O> | null {
+  submit(item: I, lane: "urgent" | "background" = "urgent"): Promise<O> | null {
     if (this.closed) throw new Error("the ledger store is closed");
-    if (this.queue.length >= this.limits.queueOpsMax) return null;
+    if (this.queued >= this.limits.queueOpsMax) return null;
     const since = performance.now();
-    const promise = new Promise<O>((resolve, reject) => this.queue.push({ item, since, resolve, reject }));
+    const queue = lane === "urgent" ? this.urgent : this.background;
+    const promise = new Promise<O>((resolve, reject) => queue.push({ item, since, resolve, reject }));
     this.pump(false);
     return promise;
   }
 
   get queued(): number {
-    return this.queue.length;
+    return this.urgent.length + this.background.length;
   }
 
   /** Runs what is queued, then refuses new items. */
   async close(): Promise<void> {
     this.closed = true;
     this.pump(true);
-    if (this.inFlight === 0 && this.queue.length === 0) return;
+    if (this.inFlight === 0 && this.queued === 0) return;
     await new Promise<void>((resolve) => this.idle.push(resolve));
   }
 
   private pump(flush: boolean): void {
-    while (this.inFlight < this.limits.batchesInFlightMax && this.queue.length > 0) {
-      if (!flush && this.queue.length < this.limits.batchOpsMax) {
+    while (this.inFlight < this.limits.batchesInFlightMax && this.queued > 0) {
+      if (!flush && this.queued < this.limits.batchOpsMax) {
         this.timer ??= setTimeout(() => {
           this.timer = null;
           this.pump(true);
@@ -76,7 +83,10 @@ export class Batcher<I, O> {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    const batch = this.queue.splice(0, this.limits.batchOpsMax);
+    const max = this.limits.batchOpsMax;
+    const backgroundShare = Math.min(this.background.length, Math.max(1, Math.floor(max / 4)));
+    const urgent = this.urgent.splice(0, max - backgroundShare);
+    const batch = [...urgent, ...this.background.splice(0, max - urgent.length)];
     const now = performance.now();
     this.onLaunch(batch.map((w) => now - w.since));
     this.inFlight += 1;
@@ -88,7 +98,7 @@ export class Batcher<I, O> {
     ).catch((error: unknown) => batch.forEach((w) => w.reject(error))).finally(() => {
       this.inFlight -= 1;
       this.pump(true);
-      if (this.inFlight === 0 && this.queue.length === 0) for (const resolve of this.idle.splice(0)) resolve();
+      if (this.inFlight === 0 && this.queued === 0) for (const resolve of this.idle.splice(0)) resolve();
     });
   }
 }

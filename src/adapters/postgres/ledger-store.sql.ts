@@ -68,7 +68,9 @@ export function createSqlLedgerStore(db: SqlDb, options: Partial<SqlLedgerStoreO
 
   return {
     submit(op, records) {
-      return batcher.submit({ op, fingerprint: fingerprintOf(op), ...(records === undefined ? {} : { records }) }) ?? Promise.resolve({ status: "busy" });
+      // A round's settlement and voids wait behind what players wait on (see Batcher).
+      const lane = op.type === "settle" || op.type === "void" ? "background" : "urgent";
+      return batcher.submit({ op, fingerprint: fingerprintOf(op), ...(records === undefined ? {} : { records }) }, lane) ?? Promise.resolve({ status: "busy" });
     },
     openAccount: (address) => openAccount(db, address),
     findAccount: async (address) => (await db.query<AccountRow>(

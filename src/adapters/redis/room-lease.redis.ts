@@ -49,4 +49,22 @@ export class RedisRoomLease implements RoomLease {
     const at = value.lastIndexOf("|");
     return { nodeId: value.slice(0, at), fence: Number(value.slice(at + 1)) };
   }
+
+  /** One sorted set of hosting nodes, scored by when each announcement lapses (this node's clock). */
+  async announce(nodeId: string, ttlMs: number): Promise<void> {
+    const now = Date.now();
+    await this.redis.multi().zadd(this.nodesKey, now + ttlMs, nodeId).zremrangebyscore(this.nodesKey, "-inf", now).exec();
+  }
+
+  async withdraw(nodeId: string): Promise<void> {
+    await this.redis.zrem(this.nodesKey, nodeId);
+  }
+
+  async hostingNodes(): Promise<string[]> {
+    return (await this.redis.zrangebyscore(this.nodesKey, `(${Date.now()}`, "+inf")).sort();
+  }
+
+  private get nodesKey(): string {
+    return `${this.prefix}rooms:hosting-nodes`;
+  }
 }

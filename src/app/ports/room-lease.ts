@@ -15,4 +15,10 @@ export interface RoomLease {
   renew(room: string, lease: Lease, ttlMs: number): Promise<boolean>;
   release(room: string, lease: Lease): Promise<void>;
   holder(room: string): Promise<Lease | null>;
+  /** Says that `nodeId` hosts rooms and is alive for the next `ttlMs` (repeated while it runs). */
+  announce(nodeId: string, ttlMs: number): Promise<void>;
+  /** Withdraws an announcement: a node that stops. */
+  withdraw(nodeId: string): Promise<void>;
+  /** The nodes whose announcement has not lapsed, sorted: where shared tables are spread. */
+  hostingNodes(): Promise<string[]>;
 }

@@ -15,9 +15,26 @@ export interface DirectoryLimits extends HostLimits {
   readonly pendingRequestsMax: number;
 }
 
-/** hostsRooms false: a node that never takes a room lease (a gateway without the tables role). */
+/**
+ * hostsRooms false: a node that never takes a room lease (a gateway without the tables role).
+ * spreadRooms: the configured shared tables (`roulette:1`, `blackjack:2`, ...), spread over the
+ * hosting nodes instead of going to whichever node a first player happens to reach.
+ */
 export interface DirectoryOptions {
   readonly hostsRooms: boolean;
+  readonly spreadRooms?: readonly string[];
+}
+
+/**
+ * Where a shared table should live: the k-th table of its kind (in id order) goes to the (k mod n)-th
+ * of the n hosting nodes (sorted), so the tables of one game share the nodes evenly. Null when the
+ * room is not spread or no node is known.
+ */
+export function preferredNode(room: string, spreadRooms: readonly string[], nodes: readonly string[]): string | null {
+  if (nodes.length === 0 || !spreadRooms.includes(room)) return null;
+  const kind = roomKind(room);
+  const ofKind = spreadRooms.filter((r) => roomKind(r) === kind).sort();
+  return nodes[ofKind.indexOf(room) % nodes.length] ?? null;
 }
 
 interface Pending {
@@ -55,6 +72,8 @@ export class RoomDirectory {
   private stopReplies: (() => Promise<void>) | null = null;
   private stopClaims: (() => Promise<void>) | null = null;
   private stopOwners: (() => Promise<void>) | null = null;
+  /** Spread rooms this node offered to their preferred node, and when: it takes them itself if nobody did in time. */
+  private readonly offered = new Map<string, number>();
 
   constructor(
     readonly nodeId: string,
@@ -81,7 +100,10 @@ export class RoomDirectory {
       this.pending.delete(correlation);
       pending.resolve(reply, typeof ownerMs === "number" ? ownerMs : undefined);
     });
-    if (this.options.hostsRooms) this.stopClaims = await this.bus.subscribe(claimChannel, (message) => void this.claimed(message));
+    if (this.options.hostsRooms) {
+      this.stopClaims = await this.bus.subscribe(claimChannel, (message) => void this.claimed(message));
+      await this.lease.announce(this.nodeId, this.limits.leaseTtlMs);
+    }
     this.stopOwners = await this.bus.subscribe(ownerChannel, (message) => background(this.ownerAnnounced(message), "rooms.owner-announced"));
     // Renewing at a third of the lease leaves two chances before it lapses.
     this.timer = this.clock.every(Math.max(50, Math.floor(this.limits.leaseTtlMs / 3)), () => background(this.tick(), "rooms.lease-renewal"));
@@ -89,6 +111,7 @@ export class RoomDirectory {
 
   async stop(): Promise<void> {
     this.timer?.cancel();
+    if (this.options.hostsRooms) await this.lease.withdraw(this.nodeId).catch(() => undefined);
     await this.stopReplies?.();
     await this.stopClaims?.();
     await this.stopOwners?.();
@@ -145,9 +168,34 @@ export class RoomDirectory {
     if (current !== undefined && !current.host.isStopped) return current.host;
     const opening = this.opening.get(room);
     if (opening !== undefined) return opening;
-    const promise = this.open(room).finally(() => this.opening.delete(room));
+    // Registered before any await, so concurrent callers share one opening.
+    const promise = this.placedHere(room).then((here) => (here ? this.open(room) : null)).finally(() => this.opening.delete(room));
     this.opening.set(room, promise);
     return promise;
+  }
+
+  /**
+   * Whether this node should open `room` now. A spread room without an owner is offered to its
+   * preferred node over the claims channel; this node takes it only if nobody has after a lease's
+   * time (the preferred node died before its announcement lapsed). Any other room: yes.
+   */
+  private async placedHere(room: string): Promise<boolean> {
+    const spread = this.options.spreadRooms ?? [];
+    if (!spread.includes(room)) return true;
+    if ((await this.lease.holder(room)) !== null) {
+      this.offered.delete(room);
+      return false;
+    }
+    const preferred = preferredNode(room, spread, await this.lease.hostingNodes());
+    if (preferred === null || preferred === this.nodeId) return true;
+    const offeredAt = this.offered.get(room);
+    if (offeredAt !== undefined && this.clock.nowMs() - offeredAt >= this.limits.leaseTtlMs) {
+      this.offered.delete(room);
+      return true;
+    }
+    if (offeredAt === undefined) this.offered.set(room, this.clock.nowMs());
+    await this.bus.publish(claimChannel, JSON.stringify({ room, preferred }));
+    return false;
   }
 
   private async open(room: string): Promise<RoomHost | null> {
@@ -187,7 +235,9 @@ export class RoomDirectory {
 
   /** A room offered by a node that hosts none: take it if free, and serve the request it carries if this node owns it now. */
   private async claimed(message: string): Promise<void> {
-    const { room, request } = JSON.parse(message) as { room: string; request?: RemoteRequest };
+    const { room, request, preferred } = JSON.parse(message) as { room: string; request?: RemoteRequest; preferred?: string };
+    // An offer to another node is that node's to take (this one takes it later if nobody does).
+    if (preferred !== undefined && preferred !== this.nodeId) return;
     const host = await this.ensureHosted(room).catch(() => null);
     if (host !== null && request !== undefined) await this.serveRemote(host, request);
   }
@@ -237,6 +287,7 @@ export class RoomDirectory {
     if (this.ticking) return;
     this.ticking = true;
     try {
+      if (this.options.hostsRooms) await this.lease.announce(this.nodeId, this.limits.leaseTtlMs).catch(() => undefined);
       await Promise.all([...this.owned].map(async ([room, owned]) => {
         const kept = await this.lease.renew(room, { nodeId: this.nodeId, fence: owned.host.fenceToken }, this.limits.leaseTtlMs).catch(() => false);
         if (!kept && this.owned.get(room) === owned) await this.drop(room);

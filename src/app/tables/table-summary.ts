@@ -1,6 +1,6 @@
 import type { RoomLog, RoomSnapshot } from "../ports/room-log.js";
 
-export type TableKind = "roulette" | "live" | "blackjack" | "holdem";
+export type TableKind = "roulette" | "live" | "blackjack" | "liveblackjack" | "holdem";
 
 export interface TableRef { readonly kind: TableKind; readonly tableId: string }
 
@@ -23,10 +23,12 @@ export interface TableSummary {
   /** Limits in minor units as decimal strings; their fields depend on the game. */
   readonly limits: Readonly<Record<string, unknown>> | null;
   readonly nextLimits: Readonly<Record<string, unknown>> | null;
+  /** Live blackjack: the dealer on shift, and whether they stopped heartbeating. */
+  readonly dealer?: { readonly userId: string | null; readonly absent: boolean };
 }
 
 type Public = Record<string, unknown>;
-type Summary = Pick<TableSummary, "open" | "roundId" | "phase" | "players" | "limits" | "nextLimits">;
+type Summary = Pick<TableSummary, "open" | "roundId" | "phase" | "players" | "limits" | "nextLimits" | "dealer">;
 
 const record = (value: unknown): Record<string, unknown> | null => (value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : null);
 
@@ -36,7 +38,9 @@ function limitsIn(pub: Public): Pick<TableSummary, "limits" | "nextLimits"> {
 
 function blackjack(pub: Public): Summary {
   const seats = Array.isArray(pub.seats) ? (pub.seats as (string | null)[]) : [];
+  const live = record(pub.live);
   return {
+    ...(live === null ? {} : { dealer: { userId: typeof live.dealer === "string" ? live.dealer : null, absent: live.dealerAbsent === true } }),
     open: pub.open !== false, roundId: typeof pub.roundId === "string" ? pub.roundId : null, phase: typeof pub.phase === "string" ? pub.phase : null,
     players: seats.flatMap((userId, seat) => (typeof userId === "string" ? [{ seat, userId }] : [])), ...limitsIn(pub),
   };
@@ -68,6 +72,6 @@ export async function summarizeTable(log: RoomLog, table: TableRef): Promise<Tab
   // The host stores its envelope ({ state, muted, barrierOffset }) as the public snapshot.
   const pub = record(record(stored.snapshot?.public)?.state);
   if (stored.snapshot === null || pub === null) return { ...base, hosted: false, open: true, roundId: null, phase: null, players: [], limits: null, nextLimits: null };
-  const summary = table.kind === "blackjack" ? blackjack(pub) : table.kind === "holdem" ? holdem(pub, table.tableId) : roulette(pub, stored.snapshot);
+  const summary = table.kind === "blackjack" || table.kind === "liveblackjack" ? blackjack(pub) : table.kind === "holdem" ? holdem(pub, table.tableId) : roulette(pub, stored.snapshot);
   return { ...base, hosted: true, ...summary };
 }

@@ -2,7 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import { newId, type Session } from "../shared/session.js";
 import { Card, ErrorLine, useAction } from "../shared/ui.js";
 
-interface TableSummary { room: string; kind: string; tableId: string; hosted: boolean; open: boolean; roundId: string | null; phase: string | null; players: { seat: number | null; userId: string }[]; limits: Record<string, unknown> | null; nextLimits: Record<string, unknown> | null }
+interface TableSummary { room: string; kind: string; tableId: string; hosted: boolean; open: boolean; roundId: string | null; phase: string | null; players: { seat: number | null; userId: string }[]; limits: Record<string, unknown> | null; nextLimits: Record<string, unknown> | null; dealer?: { userId: string | null; absent: boolean } }
 
 /** "betMin=1.00 betMax=500.00" → the action's fields (each game has its own: docs/GAMES.md). */
 function limitsFields(text: string): Record<string, string> {
@@ -40,7 +40,8 @@ function TableRow({ table: t, act }: { table: TableSummary; act: (room: string, 
   return (
     <tr data-room={t.room}>
       <td><strong>{t.room}</strong>{t.kind === "live" && <> · <a href={`#/dealer/${encodeURIComponent(t.tableId)}`}>dealer view</a></>}</td>
-      <td>{t.open ? "open" : "closed"} · {t.phase ?? (t.hosted ? "idle" : "not started")}<br /><small class="hint">{t.roundId ?? ""}</small></td>
+      <td>{t.open ? "open" : "closed"} · {t.phase ?? (t.hosted ? "idle" : "not started")}<br /><small class="hint">{t.roundId ?? ""}</small>
+        {t.dealer !== undefined && <><br /><small data-testid="dealer-on-shift">dealer: {t.dealer.userId ?? "none on shift"}{t.dealer.absent ? " (absent)" : ""}</small></>}</td>
       <td>{t.players.length}</td>
       <td><small>{t.limits === null ? "–" : Object.entries(t.limits).filter(([, v]) => typeof v !== "object").map(([k, v]) => `${k} ${String(v)}`).join(", ")}</small></td>
       <td>
@@ -48,7 +49,7 @@ function TableRow({ table: t, act }: { table: TableSummary; act: (room: string, 
           {t.open ? <button onClick={() => act(t.room, { kind: "table.close" })}>Close</button> : <button onClick={() => act(t.room, { kind: "table.open" })}>Open</button>}
           <input aria-label={`void reason for ${t.room}`} placeholder="void reason" value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
           <button class="danger" disabled={reason.trim() === "" || t.roundId === null} onClick={() => act(t.room, { kind: "round.void", reason }).then(() => setReason(""))}>Void round</button>
-          <input aria-label={`limits for ${t.room}`} placeholder={t.kind === "holdem" ? "smallBlind=0.50 bigBlind=1.00" : t.kind === "blackjack" ? "betMin=1.00 betMax=500.00" : "roundStakeMax=100.00"} value={limits} onInput={(e) => setLimits(e.currentTarget.value)} />
+          <input aria-label={`limits for ${t.room}`} placeholder={t.kind === "holdem" ? "smallBlind=0.50 bigBlind=1.00" : t.kind === "blackjack" || t.kind === "liveblackjack" ? "betMin=1.00 betMax=500.00" : "roundStakeMax=100.00"} value={limits} onInput={(e) => setLimits(e.currentTarget.value)} />
           <button disabled={limits.trim() === ""} onClick={() => act(t.room, { kind: "table.limits", ...limitsFields(limits) })}>Set limits</button>
         </div>
       </td>
