@@ -50,10 +50,12 @@ function runCli(args: string[]): Promise<void> {
 }
 
 function spawnServer(dataDir: string, extra: string[]): Promise<BenchServer> {
-  // BENCH_SERVER_NODE_ARGS adds node flags to every server process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  // BENCH_SERVER_NODE_ARGS adds node flags to every server process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof";
+  // BENCH_SERVER_ARGS adds `croupier serve` options, e.g. "--ledger-batches-in-flight-max 8".
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter((a) => a !== "");
+  const serveArgs = (process.env.BENCH_SERVER_ARGS ?? "").split(" ").filter((a) => a !== "");
   const args = [...nodeArgs, "--expose-gc", "--import", "tsx", "--import", gcHook, cli, "serve", "--port", "0", "--host", "127.0.0.1", "--data-dir", dataDir,
-    "--argon2-memory-kib", "8192", "--argon2-iterations", "1", ...benchServerFlags, ...extra];
+    "--argon2-memory-kib", "8192", "--argon2-iterations", "1", ...benchServerFlags, ...extra, ...serveArgs];
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env: { PATH: process.env.PATH ?? "" } });
   let output = "";
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
