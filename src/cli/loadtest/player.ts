@@ -3,6 +3,7 @@
  * provider that it waits to see in its balance, and one SDK client over a real WebSocket bound to a
  * source address. What it observes of its money is kept here for the reconciliation.
  */
+import { jittered } from "./random.js";
 import { WebSocket } from "ws";
 import { CroupierClient, CroupierError, type RoomEvent, type WebSocketConstructor } from "../../client/index.js";
 import type { Currency } from "../../engine/money/index.js";
@@ -88,6 +89,10 @@ const walletRetryMs = 500;
 /** Not an error of the server: the run ended while this player was still getting ready. */
 const stoppedCode = "LOADTEST_STOPPED";
 
+/** A throttled login is tried again after 1 s, 2 s, 4 s … (at most 8 s, jittered), six times in all. */
+const loginAttemptsMax = 6;
+const loginRetryMs = 1_000;
+const loginRetryMsMax = 8_000;
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 /** The `ws` class with this player's source address, remembering the last socket so a test can cut it. */
@@ -161,7 +166,7 @@ export class SimulatedPlayer {
       }
     });
     this.stage = "registered";
-    await this.timed("login", () => this.client.login(this.username, plan.password, `loadtest-${this.index}`));
+    await this.timed("login", () => this.login());
     this.stage = "logged-in";
     this.money.baselineMinor = (await this.walletCall(() => this.wallet.ledgerView(this.ctx.currency))).totalMinor;
     this.baselineKnown = true;
@@ -171,6 +176,25 @@ export class SimulatedPlayer {
     this.stopIfStopped();
     await this.timed("connect", () => this.client.connect());
     this.stage = "connected";
+  }
+
+  /**
+   * Logs in, again after a pause when the server throttles (as a player's app would): many players
+   * logging in at once from one address look like guessing to the login throttle, which counts each
+   * attempt in flight until its password is checked.
+   */
+  private async login(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.client.login(this.username, this.ctx.plan.password, `loadtest-${this.index}`);
+        return;
+      } catch (error) {
+        if (codeOf(error) !== "CROUPIER_ERR_AUTH_THROTTLED" || attempt >= loginAttemptsMax) throw error;
+        this.ctx.metrics.count("retries.CROUPIER_ERR_AUTH_THROTTLED");
+        this.stopIfStopped();
+        await sleep(jittered(Math.min(loginRetryMsMax, loginRetryMs * 2 ** (attempt - 1))));
+      }
+    }
   }
 
   private stopIfStopped(): void {
