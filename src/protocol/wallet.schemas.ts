@@ -120,6 +120,12 @@ export type WithdrawalListQuery = Static<typeof WithdrawalListQuery>;
 export const WithdrawalIdParams = Type.Object({ id: Type.String({ format: "uuid" }) });
 export type WithdrawalIdParams = Static<typeof WithdrawalIdParams>;
 
+/** `GET /v1/wallet/deposits/:id?waitMs=`: while the deposit is pending, wait up to this long for its outcome. */
+export const DepositWaitQuery = Type.Object({
+  waitMs: Type.Optional(Type.String({ pattern: "^(0|[1-9][0-9]{0,4})$", description: "0 to 30000: while the deposit is pending, answer as soon as it is credited or fails, or after this many ms (a long poll)" })),
+}, { additionalProperties: false });
+export type DepositWaitQuery = Static<typeof DepositWaitQuery>;
+
 export const PlayerIdParams = Type.Object({ userId: Type.String({ minLength: 1, maxLength: 128 }) });
 export type PlayerIdParams = Static<typeof PlayerIdParams>;
 

@@ -44,6 +44,28 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       await shared?.dispose();
     });
 
+    it("answers a long poll on a pending deposit when its webhook credits it, not before and not after its wait", async () => {
+      const player = await newPlayer(base);
+      const cardToken = await tokenize(base, player, cards.visa);
+      const res = await money(base, player, "/v1/wallet/deposits", { amount: "7.00", currency: "EUR", cardToken });
+      expect(res.body).toMatchObject({ status: "pending" });
+      const id = res.body.id as string;
+      const started = Date.now();
+      const waited = await call(base, "GET", `/v1/wallet/deposits/${id}?waitMs=20000`, { token: player.token });
+      const tookMs = Date.now() - started;
+      expect(waited.body).toMatchObject({ id, status: "credited" });
+      // Answered when the webhook came (300 ms after the charge), far inside the 20 s it could wait.
+      expect(tookMs).toBeLessThan(10_000);
+      expect(await balances(base, player)).toEqual({ "cash:EUR": { balance: "7.00", held: "0.00", available: "7.00" } });
+      // A settled deposit is answered at once; another player's is not found, waiting or not.
+      const again = Date.now();
+      expect((await call(base, "GET", `/v1/wallet/deposits/${id}?waitMs=20000`, { token: player.token })).body.status).toBe("credited");
+      expect(Date.now() - again).toBeLessThan(5_000);
+      const other = await newPlayer(base);
+      expect((await call(base, "GET", `/v1/wallet/deposits/${id}?waitMs=1000`, { token: other.token })).body.code).toBe("CROUPIER_ERR_PAYMENT_DEPOSIT_NOT_FOUND");
+      expect((await call(base, "GET", `/v1/wallet/deposits/${id}?waitMs=60000`, { token: player.token })).status).toBe(400);
+    });
+
     it("credits a deposit once, though its webhooks come late, twice and out of order", async () => {
       const player = await newPlayer(base);
       const cardToken = await tokenize(base, player, cards.visa);

@@ -11,6 +11,8 @@ import { systemOwners, type Wallet } from "../wallet/index.js";
 import type { AccountRestrictions } from "../../engine/responsible-gaming/index.js";
 import { depositRefusal } from "../responsible-gaming/deposit-gate.js";
 import { isLedgerFailureStatus, ledgerError, parseMoneyInput } from "./money-input.js";
+import { background } from "../background.js";
+import { DepositWaiters } from "./deposit-waiters.js";
 import { OutboxRelay, type DeliveryResult, type OutboxRelayLimits, type RelayLog } from "./outbox-relay.js";
 import type {
   DepositRecord, NewOutboxEntry, OutboxEntry, PaymentsStore, RequestKeyState, RequestKeyStore, WithdrawalRecord,
@@ -19,6 +21,11 @@ import { judgeWithdrawal, type WithdrawalRefusal, type WithdrawalRules } from ".
 
 /** The bus channel money events are published on (at least once; deduplicate by `id`). */
 export const walletEventsChannel = "wallet.events";
+/** A deposit left `pending` (its id): wakes the requests waiting for it on every node. At most once: a hint. */
+export const depositSettledChannel = "payments.deposit-settled";
+/** Longest `GET /v1/wallet/deposits/:id?waitMs=` waits, and how many such requests one process holds. */
+export const depositWaitMsMax = 30_000;
+const depositWaitersMax = 10_000;
 /** How long a request holds its idempotency key before a retry may take it over (it died). */
 const requestKeyLeaseMs = 60_000;
 const listEntriesMax = 200;
@@ -77,6 +84,9 @@ export type WebhookOutcome = "credited" | "duplicate" | "failed" | "noted" | "ig
  */
 export class Payments {
   readonly relay: OutboxRelay;
+  private readonly waiters: DepositWaiters;
+  /** The subscription that wakes waiting deposit requests, opened by the first one. */
+  private watching: Promise<() => Promise<void>> | null = null;
   private readonly rules: WithdrawalRules;
 
   constructor(private readonly deps: PaymentsDeps) {
@@ -99,6 +109,7 @@ export class Payments {
         return { status: "done" };
       },
     }, deps.clock, deps.limits, deps.log);
+    this.waiters = new DepositWaiters(deps.clock, depositWaitersMax);
   }
 
   get providerName(): string {
@@ -109,8 +120,32 @@ export class Payments {
     this.relay.start();
   }
 
-  stop(): Promise<void> {
-    return this.relay.stop();
+  async stop(): Promise<void> {
+    await this.relay.stop();
+    const watching = this.watching;
+    this.watching = null;
+    if (watching !== null) await (await watching)();
+  }
+
+  /**
+   * One of `userId`'s deposits; while it is `pending`, waits up to `waitMs` for it to be credited or
+   * to fail (a long poll: a cashier page learns the outcome as it happens instead of polling).
+   */
+  async awaitDeposit(id: string, userId: string, waitMs: number): Promise<DepositRecord | null> {
+    if (waitMs > 0) await (this.watching ??= this.deps.bus.subscribe(depositSettledChannel, (depositId) => this.waiters.notify(depositId)));
+    // Waiting before the read: a deposit settled between the two is either read settled or notified.
+    const waiter = this.waiters.wait(id, Math.min(waitMs, depositWaitMsMax));
+    const deposit = await this.deps.store.findDeposit(id);
+    if (deposit === null || deposit.userId !== userId || deposit.status !== "pending") {
+      waiter.cancel();
+      return deposit;
+    }
+    await waiter.done;
+    return this.deps.store.findDeposit(id);
+  }
+
+  private notifySettled(depositId: string): void {
+    background(this.deps.bus.publish(depositSettledChannel, depositId), "payments.deposit-settled");
   }
 
   // ---- idempotency keys of HTTP requests -------------------------------------------------------
@@ -201,6 +236,7 @@ export class Payments {
     }
     if (event.type === "charge.failed") {
       const failed = await this.deps.store.transitionDeposit(deposit.id, ["pending"], "failed", { providerPaymentId: event.providerPaymentId, reason: event.reason ?? "failed" }, this.deps.clock.nowMs());
+      if (failed !== null) this.notifySettled(deposit.id);
       return success(failed === null ? "duplicate" : "failed");
     }
     return this.credit(deposit, event);
@@ -223,7 +259,10 @@ export class Payments {
     }
     const credited = await this.deps.store.transitionDeposit(deposit.id, ["pending"], "credited", { providerPaymentId: event.providerPaymentId }, this.deps.clock.nowMs(),
       [this.event("deposit.credited", deposit.id, deposit.userId, deposit.currency, deposit.amount)]);
-    if (credited !== null) await this.deliverAll(credited.outboxIds);
+    if (credited !== null) {
+      this.notifySettled(deposit.id);
+      await this.deliverAll(credited.outboxIds);
+    }
     return success(credited === null || result.replayed ? "duplicate" : "credited");
   }
 

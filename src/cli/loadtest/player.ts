@@ -79,6 +79,8 @@ export interface DeliveryObserved {
 /** Deposit polls start at this interval and back off by half each time, up to depositPollMsMax. */
 const depositPollMsMin = 250;
 const depositPollMsMax = 2_000;
+/** How long one deposit read waits on the server for a pending deposit's outcome. */
+const depositLongPollMs = 5_000;
 const depositWaitMsMax = 120_000;
 /** At the audit, how long a deposit still pending when the run stopped may take to settle. */
 const depositAuditWaitMsMax = 20_000;
@@ -228,9 +230,12 @@ export class SimulatedPlayer {
       pollMs = Math.min(depositPollMsMax, pollMs * 1.5);
       return true;
     };
-    while (status === "pending") {
-      if (!(await pause())) return false;
-      status = (await this.walletCall(() => this.wallet.deposit(id))).status;
+    // A long poll: the server answers when the webhook settles the deposit; asked again (after a
+    // pause) only if it is still pending when the wait ends.
+    for (let first = true; status === "pending"; first = false) {
+      if (!first && !(await pause())) return false;
+      if (Date.now() >= deadline || (stopAware && this.ctx.stopped())) return false;
+      status = (await this.walletCall(() => this.wallet.deposit(id, depositLongPollMs))).status;
     }
     this.pendingDepositId = null;
     if (status !== "credited") return false;

@@ -51,7 +51,8 @@ export class WalletApi {
     return this.call<DepositView>("POST", "/v1/wallet/deposits", { amount, currency, cardToken }, idempotencyKey);
   }
 
-  deposit(id: string): Promise<DepositView> {
-    return this.call<DepositView>("GET", `/v1/wallet/deposits/${encodeURIComponent(id)}`);
+  /** The deposit; with `waitMs`, the server answers as soon as a pending deposit is credited or fails (a long poll). */
+  deposit(id: string, waitMs = 0): Promise<DepositView> {
+    return this.call<DepositView>("GET", `/v1/wallet/deposits/${encodeURIComponent(id)}${waitMs > 0 ? `?waitMs=${waitMs}` : ""}`);
   }
 }

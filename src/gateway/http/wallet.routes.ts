@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type { AuthService, Principal } from "../../app/auth/auth.service.js";
-import type { Payments } from "../../app/payments/payments.service.js";
+import { depositWaitMsMax, type Payments } from "../../app/payments/payments.service.js";
 import type { Wallet } from "../../app/wallet/index.js";
 import { findCurrency } from "../../engine/money/index.js";
 import { ErrorResponse } from "../../protocol/auth.schemas.js";
 import {
-  Deposit, DepositRequest, HistoryPage, HistoryQuery, WalletBalances, Withdrawal, WithdrawalIdParams, WithdrawalRequest, historyEntriesMax,
+  Deposit, DepositRequest, DepositWaitQuery, HistoryPage, HistoryQuery, WalletBalances, Withdrawal, WithdrawalIdParams, WithdrawalRequest, historyEntriesMax,
 } from "../../protocol/wallet.schemas.js";
 import { requireAuth } from "./auth.routes.js";
 import { cursorOf, sendError } from "./http-errors.js";
@@ -74,11 +74,14 @@ export function registerWalletRoutes(app: FastifyInstance, deps: WalletHttpDeps)
   }));
 
   app.get("/v1/wallet/deposits/:id", {
-    schema: { tags: ["wallet"], summary: "One of your deposits", security: bearer, params: WithdrawalIdParams, response: { 200: Deposit, ...walletErrorResponses } },
+    schema: { tags: ["wallet"], summary: "One of your deposits; with waitMs, waits while it is pending (a long poll)", security: bearer, params: WithdrawalIdParams, querystring: DepositWaitQuery, response: { 200: Deposit, ...walletErrorResponses } },
     preHandler: player,
   }, async (request, reply) => {
-    const deposit = await payments.findDeposit((request.params as WithdrawalIdParams).id);
-    if (deposit === null || deposit.userId !== (request.principal as Principal).userId) return sendError(reply, "PAYMENT_DEPOSIT_NOT_FOUND");
+    const userId = (request.principal as Principal).userId;
+    const waitMs = Number((request.query as DepositWaitQuery).waitMs ?? "0");
+    if (waitMs > depositWaitMsMax) return sendError(reply, "REQUEST_INVALID", { details: [`waitMs must be at most ${depositWaitMsMax}`] });
+    const deposit = await payments.awaitDeposit((request.params as WithdrawalIdParams).id, userId, waitMs);
+    if (deposit === null || deposit.userId !== userId) return sendError(reply, "PAYMENT_DEPOSIT_NOT_FOUND");
     return reply.send(toWireDeposit(deposit));
   });
 
