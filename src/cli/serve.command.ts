@@ -56,8 +56,6 @@ async function single(config: Config): Promise<void> {
   const root = createLogger(config);
   const logger = areaLogger(root, config, "server");
   const server: RunningServer = await startServer(config, root, { clusterWorker: cluster.isWorker });
-  if (cluster.isWorker) process.send?.({ type: "listening", url: server.url, mode: server.services.mode });
-  else console.log(`Croupier is serving on ${describe({ url: server.url, mode: server.services.mode })}`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -73,6 +71,11 @@ async function single(config: Config): Promise<void> {
   process.on("SIGINT", () => stop("SIGINT"));
   // A key file that cannot be read leaves the keys as they were; the failure is logged, the node lives on.
   process.on("SIGHUP", () => background(server.services.keys.reload().then(() => logger.info("signing keys reloaded")), "keys.reload"));
+  // Announced only once the signal handlers are in place: a supervisor (or a test) that stops the
+  // node as soon as it reads this line must reach the graceful shutdown, not the default action of
+  // SIGTERM, which would leave the data folder's lock behind.
+  if (cluster.isWorker) process.send?.({ type: "listening", url: server.url, mode: server.services.mode });
+  else console.log(`Croupier is serving on ${describe({ url: server.url, mode: server.services.mode })}`);
 }
 
 /** The primary only supervises: it forks, restarts a worker that dies, and stops them all on a signal. */
