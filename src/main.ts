@@ -73,6 +73,8 @@ import { defaultHoldemTable, holdemTableBehavior, type HoldemTableConfig } from 
 import { blackjackTableBehavior, defaultBlackjackTable, type BlackjackTableConfig } from "./app/tables/blackjack-table.js";
 import { compileSlot, crownJewels } from "./engine/slots/index.js";
 import { JackpotTicker, type JackpotPool } from "./app/jackpot/jackpot-ticker.js";
+import { RiskGate, RiskMonitor, riskRulesOf, RiskService, RiskSignals } from "./app/risk/index.js";
+import { SqlRiskStore } from "./adapters/postgres/risk-store.sql.js";
 import { JobLeader } from "./app/jobs/job-leader.js";
 import { Registry } from "prom-client";
 import type { StageObserver } from "./app/ports/metrics.js";
@@ -121,6 +123,9 @@ export interface Services {
   readonly payments: Payments;
   /** Player limits, time-outs, self-exclusions and operator locks (docs/RESPONSIBLE-GAMING.md). */
   readonly protection: ResponsibleGaming;
+  readonly risk: RiskService;
+  readonly riskMonitor: RiskMonitor;
+  readonly riskSignals: RiskSignals;
   /** Counters shared by every node (Redis in production): login throttling, and reality checks sent once. */
   readonly throttle: ThrottleStore;
   readonly sandbox: SandboxPaymentProvider;
@@ -241,7 +246,7 @@ function roomStores(config: Config, side: RedisSide | null, nodeId: string): { r
 /** Payments through the sandbox provider (the only one so far), with its outbox relay (started by `serve`). */
 function buildPayments(
   config: Config, db: SqlDb, ledger: LedgerStore, wallet: Wallet, bus: Bus, events: EventExport | undefined, logger: Logger,
-  restrictions: (userId: string) => Promise<AccountRestrictions>,
+  restrictions: (userId: string) => Promise<AccountRestrictions>, signals: RiskSignals,
 ): { payments: Payments; sandbox: SandboxPaymentProvider } {
   const log = areaLogger(logger, config, "payments");
   if (config.redisUrl !== null && config.paymentsSandboxWebhookSecret === null) {
@@ -257,6 +262,7 @@ function buildPayments(
   });
   const payments = new Payments({
     store: createSqlPaymentsStore(db), requestKeys: createSqlRequestKeyStore(db), wallet, ledger, provider: sandbox, bus, clock: systemClock, restrictions, ...(events === undefined ? {} : { events }),
+    onMoneyRequest: (r) => signals.emit({ kind: r.kind, userId: r.userId, atMs: systemClock.nowMs(), currency: r.currency, amountMinor: r.amountMinor.toString() }),
     log: { warn: (context, message) => log.warn(context, message), error: (context, message) => log.error(context, message) },
     limits: config,
   });
@@ -367,6 +373,13 @@ async function buildUnlocked(config: Config, logger: Logger, unlock: () => void)
   const protection = new ResponsibleGaming({
     store: createSqlResponsibleGamingStore(db), accounts: store, guard, clock: systemClock, limits: config,
   });
+  // Every node reports play to the risk engine and enforces its limits at the bet (docs/RISK.md).
+  const riskSignals = new RiskSignals(bus, systemClock);
+  const riskStore = new SqlRiskStore(db);
+  const riskGate = new RiskGate({ store: riskStore, bus, throttle, clock: systemClock });
+  await riskGate.start();
+  const riskRules = riskRulesOf(config);
+  const risk = new RiskService({ store: riskStore, gate: riskGate, clock: systemClock, rules: riskRules, unlock: (userId) => protection.unlock(userId) });
   const auth = new AuthService({
     store,
     hasher: new Argon2PasswordHasher({ memoryKib: config.argon2MemoryKib, iterations: config.argon2Iterations }),
@@ -378,6 +391,7 @@ async function buildUnlocked(config: Config, logger: Logger, unlock: () => void)
     clock: systemClock,
     limits: { ...config, passwordLengthMax },
     loginGate: (userId) => protection.loginRefusal(userId),
+    onLogin: (login) => riskSignals.emit({ kind: "login", ...login, atMs: systemClock.nowMs() }),
   });
 
   const nodeId = `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
@@ -391,7 +405,7 @@ async function buildUnlocked(config: Config, logger: Logger, unlock: () => void)
   const events = config.eventExportUrl !== null && roles.has("payments") ? new JetStreamEventExport({
     url: config.eventExportUrl, stream: config.eventExportStream, subjectPrefix: config.eventExportSubjectPrefix, publishTimeoutMs: config.eventExportTimeoutMs,
   }) : undefined;
-  const { payments, sandbox } = buildPayments(config, db, ledger, wallet, bus, events, logger, (userId) => protection.restrictions(userId));
+  const { payments, sandbox } = buildPayments(config, db, ledger, wallet, bus, events, logger, (userId) => protection.restrictions(userId), riskSignals);
   registerOutboxMetrics(registry, () => createSqlPaymentsStore(db).outboxBacklog());
   const rounds = new SqlRoundStore(db);
   const audit = new AuditTrail(createSqlAuditLog(db), systemClock,
@@ -423,7 +437,10 @@ async function buildUnlocked(config: Config, logger: Logger, unlock: () => void)
   // Shared tables spread over the nodes that host rooms (slot machines and user channels stay where their player is).
   const spreadRooms = ([["roulette", tables], ["live", liveTables], ["blackjack", blackjackTables], ["liveblackjack", liveBlackjackTables], ["holdem", holdemTables]] as const)
     .flatMap(([kind, ids]) => [...ids.keys()].map((id) => `${kind}:${id}`));
-  const effects = createTableEffectRunner({ wallet, rng: new CryptoRng(), rounds, clock: systemClock, slots, metrics });
+  const effects = createTableEffectRunner({
+    wallet, rng: new CryptoRng(), rounds, clock: systemClock, slots, metrics,
+    risk: { admit: (userId, game, stakeMinor) => riskGate.admit(userId, game, stakeMinor), emit: (signal) => riskSignals.emit(signal) },
+  });
   const directory = new RoomDirectory(nodeId, behaviors, roomLog, lease, bus, systemClock, { ...config, actionIdsRememberedMax, roomActionQueueMax, pendingRequestsMax }, effects, { hostsRooms: roles.has("tables"), spreadRooms }, metrics.actionStage,
     reportingFaults(areaLogger(logger, config, "rooms"), metrics));
   await directory.start();
@@ -431,9 +448,19 @@ async function buildUnlocked(config: Config, logger: Logger, unlock: () => void)
   const tickerLeader = new JobLeader(lease, "jackpot-ticker", nodeId, config.leaseTtlMs);
   const jackpotTicker = new JackpotTicker({ rooms: directory, wallet, metrics, nodeId, clock: systemClock, leads: () => tickerLeader.leads() }, { room: jackpotLobbyRoom, intervalMs: config.jackpotTickerIntervalMs, pools: [jackpotPool] });
   if (roles.has("jobs")) jackpotTicker.start();
+  // One jobs node runs the rules (the leader); the others only publish signals and enforce limits.
+  const riskLeader = new JobLeader(lease, "risk-engine", nodeId, config.leaseTtlMs);
+  const riskLog = areaLogger(logger, config, "risk");
+  const riskMonitor = new RiskMonitor({
+    bus, clock: systemClock, store: riskStore, gate: riskGate, rules: riskRules, leads: () => riskLeader.leads(), leadCheckMs: Math.max(250, Math.floor(config.leaseTtlMs / 3)),
+    lock: (userId, by, reason) => protection.lock(userId, by, reason),
+    onAction: (a) => riskLog.warn({ userId: a.userId, rule: a.rule, action: a.action, actionId: a.id, score: a.score }, "risk action"),
+    onError: (error) => riskLog.error({ err: error }, "risk action failed"),
+  });
+  if (roles.has("jobs") && config.riskEngineEnabled) await riskMonitor.start();
 
   return {
-    config, logger, mode, roles, db, redis, redisScope: side?.scope ?? null, bus, auth, keys, nodeId, roomLog, directory, wallet, rounds, registry, payments, protection, throttle, sandbox, tables: tableRefs, stages: metrics.actionStage, audit,
+    config, logger, mode, roles, db, redis, redisScope: side?.scope ?? null, bus, auth, keys, nodeId, roomLog, directory, wallet, rounds, registry, payments, protection, risk, riskMonitor, riskSignals, throttle, sandbox, tables: tableRefs, stages: metrics.actionStage, audit,
     async readiness() {
       const checks: Record<string, string> = {};
       const dbOk = await check("database", () => db.query("select 1"), checks);
@@ -444,6 +471,10 @@ async function buildUnlocked(config: Config, logger: Logger, unlock: () => void)
       stopFailureLog();
       jackpotTicker.stop();
       await tickerLeader.release().catch(() => undefined);
+      await riskMonitor.stop();
+      await riskLeader.release().catch(() => undefined);
+      riskSignals.flush();
+      await riskGate.stop();
       await directory.stop();
       await payments.stop();
       await events?.close();
@@ -516,6 +547,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     metricsAccess: { token: config.metricsToken, separate: config.metricsPort !== null },
     audit: services.audit,
     protection: services.protection,
+    risk: services.risk,
     money: {
       wallet: services.wallet, payments: services.payments, tokenizer: sandboxEnabled ? services.sandbox : null, clock: systemClock,
       webhookBodyBytesMax: config.httpBodyBytesMax, signatureHeader,
@@ -531,6 +563,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     auth: services.auth, directory: services.directory, log: services.roomLog, bus: services.bus, clock: systemClock,
     logger: areaLogger(logger, config, "ws"), roomsLogger: areaLogger(logger, config, "rooms"),
     metrics: createGatewayMetrics(metrics.registry, () => census()), limits: config, stages: services.stages, audit: services.audit,
+    onConnection: (c) => services.riskSignals.emit({ kind: "connection", ...c, atMs: systemClock.nowMs() }),
   });
   census = () => gateway.census();
   if (roles.has("gateway")) await gateway.attach(http.server);

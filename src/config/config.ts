@@ -100,6 +100,16 @@ export interface Config {
   readonly withdrawalPeriodMs: number;
   readonly rgIncreaseCoolingOffMs: number;
   readonly realityCheckIntervalMs: number;
+  readonly riskEngineEnabled: boolean;
+  readonly riskBetsPerMinuteMax: number;
+  readonly riskMicroStakeMinorMax: number;
+  readonly riskDepositsPerHourMax: number;
+  readonly riskDepositMinorPerDayMax: number;
+  readonly riskWithdrawalsPerDayMax: number;
+  readonly riskAccountsPerDeviceMax: number;
+  readonly riskAccountsPerAddressMax: number;
+  readonly riskStepAfterMs: number;
+  readonly riskLimitBetsPerMinute: number;
   /** null: not set (see sandboxPaymentsEnabled). */
   readonly paymentsSandboxEnabled: boolean | null;
   readonly paymentsSandboxWebhookSecret: string | null;

@@ -25,7 +25,7 @@ export type LogLevel = (typeof logLevels)[number];
  * refused frames; rooms: joins, leaves and refused actions; payments: the provider, webhooks and the
  * outbox; redis: the Redis connection.
  */
-export const logAreas = ["server", "http", "ws", "rooms", "payments", "redis"] as const;
+export const logAreas = ["server", "http", "ws", "rooms", "payments", "redis", "risk"] as const;
 export type LogArea = (typeof logAreas)[number];
 
 /**
@@ -124,6 +124,16 @@ export const optionSpecs = {
   withdrawalsPerPeriodMax: { type: "integer", default: 3, min: 1, max: 10_000, description: "withdrawal requests one player may make per withdrawalPeriodMs" },
   rgIncreaseCoolingOffMs: { type: "integer", default: 86_400_000, min: 0, max: 2_592_000_000, description: "how long a player's higher (or removed) deposit limit waits before it applies; a lower one applies at once (docs/RESPONSIBLE-GAMING.md)" },
   realityCheckIntervalMs: { type: "integer", default: 3_600_000, min: 1_000, max: 86_400_000, description: "how often a logged-in player's user: room gets a reality check (time since login, net result of their bets)" },
+  riskEngineEnabled: { type: "boolean", default: true, description: "run the risk engine's rules on a jobs node (docs/RISK.md); limits already set are enforced either way" },
+  riskBetsPerMinuteMax: { type: "integer", default: 120, min: 1, max: 100_000, description: "risk rule betRate: bets a minute across a player's devices before it fires (measured over 20 s)" },
+  riskMicroStakeMinorMax: { type: "integer", default: 10, min: 1, max: 1_000_000_000, description: "risk rule microStakes: a stake of at most this many minor units is a micro stake" },
+  riskDepositsPerHourMax: { type: "integer", default: 10, min: 1, max: 100_000, description: "risk rule depositVelocity: deposits started in an hour before it fires" },
+  riskDepositMinorPerDayMax: { type: "integer", default: 1_000_000, min: 1, max: 9_000_000_000_000_000, description: "risk rule depositAmount: minor units deposited in 24 h (per currency) before it fires" },
+  riskWithdrawalsPerDayMax: { type: "integer", default: 5, min: 1, max: 100_000, description: "risk rule withdrawalFrequency: withdrawals requested in 24 h before it fires" },
+  riskAccountsPerDeviceMax: { type: "integer", default: 3, min: 1, max: 100_000, description: "risk rule deviceLinks: accounts seen on one device id in 24 h before it fires" },
+  riskAccountsPerAddressMax: { type: "integer", default: 20, min: 1, max: 100_000, description: "risk rule addressLinks: accounts seen from one client address in 24 h before it fires (loopback never counts)" },
+  riskStepAfterMs: { type: "integer", default: 30_000, min: 1_000, max: 86_400_000, description: "how long a rule that keeps firing waits before its next step (alert, then limit, then lock)" },
+  riskLimitBetsPerMinute: { type: "integer", default: 30, min: 1, max: 100_000, description: "the bet rate a risk limit step allows a player, across all their devices" },
   withdrawalPeriodMs: { type: "integer", default: 86_400_000, min: 1_000, max: 2_592_000_000, description: "the window withdrawalsPerPeriodMax counts over" },
   paymentsSandboxEnabled: { type: "boolean", default: null, description: "serve the sandbox payment provider (test cards: any valid test number mints play money); unset means on in embedded mode, and in production mode (DATABASE_URL) serve refuses to start until it is set explicitly" },
   paymentsSandboxWebhookSecret: { type: "string", default: null, secret: true, description: "HMAC-SHA256 secret of sandbox webhooks; unset means one generated and kept in dataDir" },

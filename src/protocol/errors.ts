@@ -110,6 +110,8 @@ export const errors = define({
   RG_EXCLUSION_DURATION_INVALID: { httpStatus: 400, message: "A time-out lasts 1 to 42 days and a self-exclusion 183 to 1826 days." },
   RG_PLAYER_NOT_FOUND: { httpStatus: 404, message: "No such player." },
   RG_NOT_EXCLUDED: { httpStatus: 409, message: "This account is not in a time-out or self-exclusion; log in and use /v1/wallet/withdrawals." },
+  RISK_LIMITED: { httpStatus: 429, message: "Your play is limited after a risk review (bet rate, stake or game); details say which limit." },
+  RISK_ACTION_NOT_FOUND: { httpStatus: 404, message: "No such risk action." },
   METRICS_TOKEN_INVALID: { httpStatus: 401, message: "The metrics endpoint needs its bearer token (metricsToken)." },
   SERVICE_UNAVAILABLE: { httpStatus: 503, message: "A backing service is unavailable; retry later." },
   INTERNAL: { httpStatus: 500, message: "Internal error; the request id identifies it in the logs." },

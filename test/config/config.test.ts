@@ -68,7 +68,7 @@ describe("loadConfig", () => {
     ["a MySQL URL", () => loadConfig([], { DATABASE_URL: "mysql://root@h:3306/casino" }), /databaseUrl \(DATABASE_URL\) must be a PostgreSQL URL .*got a mysql:\/\/ URL/],
     ["not a Redis URL", () => loadConfig([], { DATABASE_URL: "postgres://h/db", REDIS_URL: "http://h:6379" }), /redisUrl \(REDIS_URL\) must be a redis:\/\/ or rediss:\/\/ URL/],
     ["flag without value", () => loadConfig(["--port"], {}), /--port needs a value/],
-    ["log level of an unknown area", () => loadConfig(["--log-levels", "ws=debug,ledgr=warn"], {}), /invalid logLevels entry "ledgr=warn": unknown area "ledgr"; areas: server, http, ws, rooms, payments, redis/],
+    ["log level of an unknown area", () => loadConfig(["--log-levels", "ws=debug,ledgr=warn"], {}), /invalid logLevels entry "ledgr=warn": unknown area "ledgr"; areas: server, http, ws, rooms, payments, redis, risk/],
     ["unknown log level of an area", () => loadConfig([], { LOG_LEVELS: "rooms=loud" }), /invalid logLevels entry "rooms=loud": unknown level "loud" for area rooms/],
     ["log level entry without =", () => loadConfig([], { CROUPIER_LOG_LEVELS: "ws" }), /invalid logLevels entry "ws": expected area=level/],
     ["an area given twice", () => loadConfig(["--log-levels", "ws=debug,ws=info"], {}), /area ws is given twice/],

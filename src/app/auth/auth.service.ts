@@ -1,3 +1,4 @@
+import { unnamedDeviceId } from "../../engine/risk/index.js";
 import type { Me, Role, TokenPair, User } from "../../protocol/auth.schemas.js";
 import { failure, success, type Outcome } from "../outcome.js";
 import type { AccountStore, SessionRecord, UserRecord } from "../ports/account-store.js";
@@ -37,13 +38,15 @@ export interface AuthDeps {
    * docs/RESPONSIBLE-GAMING.md); null when they may. None: every user may.
    */
   readonly loginGate?: (userId: string) => Promise<LoginRefusal | null>;
+  /** Told of each login that opened a session (the risk engine links accounts by device and address); must not throw or wait. */
+  readonly onLogin?: (login: { readonly userId: string; readonly deviceId: string; readonly address: string }) => void;
 }
 
 export type LoginRefusal = Extract<Outcome<never>, { ok: false }>;
 
 export type Principal = AccessClaims;
 
-const defaultDeviceId = "unknown";
+const defaultDeviceId = unnamedDeviceId;
 
 export function toUser(user: UserRecord): User {
   return { id: user.id, username: user.username, email: user.email, roles: [...user.roles], createdAt: user.createdAt.toISOString() };
@@ -95,10 +98,14 @@ export class AuthService {
     const user = checked.value;
     const refused = await this.deps.loginGate?.(user.id);
     if (refused) return refused;
-    const pair = await this.openSession(user, input.deviceId ?? defaultDeviceId);
+    const deviceId = input.deviceId ?? defaultDeviceId;
+    const pair = await this.openSession(user, deviceId);
     // An exclusion written while this session was opened may have revoked the sessions before this one
     // existed; it wrote its restriction first, so asking again here sees it, and the session ends.
-    return (await this.refuseLate(user.id, pair.sessionId)) ?? success(pair);
+    const late = await this.refuseLate(user.id, pair.sessionId);
+    if (late !== null) return late;
+    this.deps.onLogin?.({ userId: user.id, deviceId, address: input.clientAddress });
+    return success(pair);
   }
 
   /**

@@ -55,6 +55,8 @@ export interface PaymentsDeps {
   readonly clock: Clock;
   /** A player's time-out, self-exclusion and lock; none: no approval is held for a lock. */
   readonly restrictions?: (userId: string) => Promise<AccountRestrictions>;
+  /** Told of each new deposit or withdrawal request (the risk engine counts them); must not throw or wait. */
+  readonly onMoneyRequest?: (request: { readonly kind: "deposit" | "withdrawal"; readonly userId: string; readonly currency: string; readonly amountMinor: bigint }) => void;
   readonly log: RelayLog;
   readonly limits: PaymentsLimits;
 }
@@ -178,6 +180,7 @@ export class Payments {
     }, nowMs, (gate) => depositRefusal(gate, money.value.amount, money.value.currency.code, nowMs));
     if (created.status === "refused") return created.refusal as Outcome<DepositRecord>;
     const { deposit } = created;
+    if (created.status === "created") this.deps.onMoneyRequest?.({ kind: "deposit", userId: deposit.userId, currency: deposit.currency, amountMinor: deposit.amount });
     if (deposit.amount !== money.value.amount || deposit.currency !== money.value.currency.code || deposit.cardToken !== request.cardToken) {
       return failure("WALLET_IDEMPOTENCY_KEY_CONFLICT");
     }
@@ -296,6 +299,7 @@ export class Payments {
         return failure(refusal.error, "retryAfterMs" in refusal ? { retryAfterMs: refusal.retryAfterMs } : {});
       }
       const w = created.withdrawal;
+      if (created.status === "created") this.deps.onMoneyRequest?.({ kind: "withdrawal", userId: w.userId, currency: w.currency, amountMinor: w.amount });
       if (created.status === "existing" && (w.amount !== money.value.amount || w.currency !== money.value.currency.code || w.cardToken !== request.cardToken)) {
         return failure("WALLET_IDEMPOTENCY_KEY_CONFLICT");
       }

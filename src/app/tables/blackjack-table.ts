@@ -7,7 +7,7 @@ import { roomSubject } from "../rooms/room-behavior.js";
 import { bigintsToStrings, decodeBigints, encodeBigints } from "./json-bigint.js";
 import { recordThen, withLeadingEvents } from "./round-records.js";
 import type { BatchResult, ReserveResult, RoundRecord, SweepResult, TableEffect } from "./table-effects.js";
-import { withActions } from "./table-kit.js";
+import { refuse as refuseWith, walletRefusal, withActions } from "./table-kit.js";
 import { tableActionSchemas } from "../../protocol/table-actions.schemas.js";
 import { hashServerSeed, type ProvablyFairSeeds } from "../../engine/rng/index.js";
 import { chainEvent, chainSpent, newChain, publicChain, roundCommitment, sharedSeeds, streamVerification, takeSeed, type ChainSeedRef, type FairChain } from "./fairness.js";
@@ -115,9 +115,7 @@ export interface BlackjackApplyResult {
   readonly pending?: PendingDeal | null;
 }
 
-function refuse(error: ErrorName, ...details: string[]): BehaviorOutcome<TableState> {
-  return { ok: false, error, details };
-}
+const refuse = (error: ErrorName, ...details: string[]): BehaviorOutcome<TableState> => refuseWith<TableState>(error, ...details);
 
 const voidReasonCharsMax = 200;
 
@@ -416,7 +414,7 @@ export function blackjackTableBehavior(tables: ReadonlyMap<string, BlackjackTabl
       return {
         ok: true,
         effect: { type: "wallet.reserve", game: kind, playerId: actor.userId, currency: config.currency, amountMinor, holdId: hold.holdId, roundId: state.roundId ?? "" } satisfies TableEffect,
-        resume: (raw) => ((raw as ReserveResult).status === "ok" ? afterStep(state, result, [hold], ctx) : refuse("WALLET_INSUFFICIENT_FUNDS", (raw as ReserveResult).status)),
+        resume: (raw) => ((raw as ReserveResult).status === "ok" ? afterStep(state, result, [hold], ctx) : walletRefusal<TableState>(raw as ReserveResult)),
       };
     });
   }
@@ -497,7 +495,7 @@ export function blackjackTableBehavior(tables: ReadonlyMap<string, BlackjackTabl
       effect: { type: "wallet.reserve", game: kind, playerId: actor.userId, currency: config.currency, amountMinor: hold.amountMinor, holdId: hold.holdId, roundId: state.roundId ?? "" } satisfies TableEffect,
       resume: (raw) => ((raw as ReserveResult).status === "ok"
         ? { ok: true, state: { ...state, holds: [...state.holds, hold] }, events: [{ kind: "blackjack.bet_placed", data: { roundId: state.roundId, seat, amountMinor: hold.amountMinor } }], result: { holdId: hold.holdId, availableMinor: (raw as ReserveResult).availableMinor } }
-        : refuse("WALLET_INSUFFICIENT_FUNDS", (raw as ReserveResult).status)),
+        : walletRefusal<TableState>(raw as ReserveResult)),
     };
   }
 

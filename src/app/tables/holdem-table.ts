@@ -8,7 +8,7 @@ import { roomSubject } from "../rooms/room-behavior.js";
 import { bigintsToStrings, decodeBigints, encodeBigints } from "./json-bigint.js";
 import { recordThen, withLeadingEvents } from "./round-records.js";
 import type { BatchResult, ReserveResult, RoundRecord, SweepResult, TableEffect } from "./table-effects.js";
-import { withActions } from "./table-kit.js";
+import { refuse as refuseWith, walletRefusal, withActions } from "./table-kit.js";
 import { tableActionSchemas } from "../../protocol/table-actions.schemas.js";
 import { chainEvent, chainSeed, chainSpent, drawShared, newChain, publicChain, roundCommitment, takeSeed, type ChainSeedRef, type FairChain } from "./fairness.js";
 import { orderedDeck } from "../../engine/poker/cards.js";
@@ -68,9 +68,7 @@ interface TableState {
 /** Why a player was stood up between hands: they left, the timer played too many turns for them, or they have no chips. */
 type StandUpReason = "left" | "absent" | "busted";
 
-function refuse(error: ErrorName, ...details: string[]): BehaviorOutcome<TableState> {
-  return { ok: false, error, details };
-}
+const refuse = (error: ErrorName, ...details: string[]): BehaviorOutcome<TableState> => refuseWith<TableState>(error, ...details);
 
 const decode = (engine: unknown) => decodeBigints(engine) as HoldemState;
 const voidReasonCharsMax = 200;
@@ -272,7 +270,7 @@ export function holdemTableBehavior(tables: ReadonlyMap<string, HoldemTableConfi
       ok: true,
       effect: { type: "wallet.reserve", game: "holdem", playerId: actor.userId, currency: config.currency, amountMinor: sitting.buyInMinor, holdId: sitting.holdId, roundId: buyInsOf(state.tableId) } satisfies TableEffect,
       resume: (raw) => {
-        if ((raw as ReserveResult).status !== "ok") return refuse("WALLET_INSUFFICIENT_FUNDS", (raw as ReserveResult).status);
+        if ((raw as ReserveResult).status !== "ok") return walletRefusal<TableState>(raw as ReserveResult);
         const seatedState: TableState = { ...state, seq, sittings: state.sittings.map((s, i) => (i === seat ? sitting : s)), timeouts: setAt(state.timeouts ?? [], seat, 0, state.sittings.length) };
         const result = applyHoldem(engine, { type: "sit", seat, stackMinor: buyIn });
         // The engine agreed to everything checked above; a refusal here would be a broken invariant.

@@ -7,7 +7,7 @@ import { roomSubject } from "../rooms/room-behavior.js";
 import type { BatchResult, ReserveResult, RoundRecord, SweepResult, TableEffect } from "./table-effects.js";
 import { withLeadingEvents } from "./round-records.js";
 import { chainEvent, chainSpent, dealerEntered, drawShared, newChain, publicChain, roundCommitment, takeSeed, type ChainSeedRef, type FairChain, type Verification } from "./fairness.js";
-import { withActions } from "./table-kit.js";
+import { refuse as refuseWith, walletRefusal, withActions } from "./table-kit.js";
 import { tableActionSchemas } from "../../protocol/table-actions.schemas.js";
 import { cueEvent, liveClosesAt, liveRevealAt, type LiveTableTerms } from "./live-table.js";
 
@@ -73,9 +73,7 @@ type ValidatedBets = Extract<ReturnType<typeof validateBets>, { status: "ok" }>;
 const historyMax = 12;
 const tickSlackMs = 5;
 
-function refuse(error: ErrorName, ...details: string[]): BehaviorOutcome<RouletteTableState> {
-  return { ok: false, error, details };
-}
+const refuse = (error: ErrorName, ...details: string[]): BehaviorOutcome<RouletteTableState> => refuseWith<RouletteTableState>(error, ...details);
 
 /** A bet's hold, named after the round, the player and the player's action id. */
 function holdIdOf(roundId: string, userId: string, actionId: string): string {
@@ -183,8 +181,7 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
       return prepared.ok ? { ok: true, effect: prepared.effect, resume: (raw) => placeBet(state, action, actor, { ...ctx, prepared: raw }) } : prepared;
     }
     const reserved = ctx.prepared as ReserveResult;
-    if (reserved.status === "insufficient_funds" || reserved.status === "account_not_found") return refuse("WALLET_INSUFFICIENT_FUNDS", reserved.status);
-    if (reserved.status !== "ok") return refuse("BET_INVALID", `wallet: ${reserved.status}`);
+    if (reserved.status !== "ok") return walletRefusal<RouletteTableState>(reserved);
     const round = state.round;
     const judged = judgeBet(state, action, actor, ctx);
     if ("refusal" in judged) {

@@ -6,7 +6,7 @@ import type { ActionRequest, Actor, BehaviorOutcome, RoomBehavior, RoomContext }
 import { roomSubject } from "../rooms/room-behavior.js";
 import { fairnessScheme } from "./fairness.js";
 import type { InstantEffect, InstantResult, RevealEffect, RoundRecord, SeedEffect, SlotSpinDraw, SlotSpinEffect, SlotSpinSummary } from "./table-effects.js";
-import { withActions } from "./table-kit.js";
+import { refuse as refuseWith, walletRefusal, withActions } from "./table-kit.js";
 import { tableActionSchemas } from "../../protocol/table-actions.schemas.js";
 
 export interface SlotsRoomConfig {
@@ -44,9 +44,7 @@ export const clientSeedPattern = /^[A-Za-z0-9_.-]{1,64}$/;
 /** A default client seed is 64 random bits (16 hex characters of a fresh seed). */
 const defaultClientSeedChars = 16;
 
-function refuse(error: ErrorName, ...details: string[]): BehaviorOutcome<SlotsState> {
-  return { ok: false, error, details };
-}
+const refuse = (error: ErrorName, ...details: string[]): BehaviorOutcome<SlotsState> => refuseWith<SlotsState>(error, ...details);
 
 /** What the player sees of the seed pair: the commitment, never the server seed itself. */
 function seedView(seeds: SlotSeeds) {
@@ -100,8 +98,7 @@ export function slotsRoomBehavior(config: SlotsRoomConfig): RoomBehavior<SlotsSt
           } satisfies InstantEffect,
           resume: (paid) => {
             const result = paid as InstantResult;
-            if (result.status === "insufficient_funds" || result.status === "account_not_found") return refuse("WALLET_INSUFFICIENT_FUNDS", result.status);
-            if (result.status !== "ok") return refuse("BET_INVALID", `wallet: ${result.status}`);
+            if (result.status !== "ok") return walletRefusal<SlotsState>(result);
             const money = {
               availableMinor: result.availableMinor,
               ...(result.jackpotTotalMinor === undefined ? {} : { jackpotTotalMinor: result.jackpotTotalMinor }),

@@ -15,13 +15,36 @@ import { playFeature } from "./slot-feature.js";
 import type { BlackjackApplyEffect, BlackjackApplyResult } from "./blackjack-table.js";
 import type { HoldemApplyResult, HoldemDealEffect } from "./holdem-table.js";
 import { startHand as startHoldemHand, type HoldemState } from "../../engine/holdem/index.js";
+import type { RiskSignal } from "../../engine/risk/index.js";
+import type { RiskRefusal } from "../risk/risk-gate.js";
+
+/** The risk engine at the bet: limits judged before the ledger is asked, and a signal for each bet (docs/RISK.md). */
+export interface BetRisk {
+  admit(userId: string, game: string, stakeMinor: bigint): RiskRefusal | Promise<RiskRefusal>;
+  emit(signal: RiskSignal): void;
+}
 
 /**
  * Runs table effects against the wallet, the RNG boundary and the round store. Every ledger call is
  * keyed by its hold, so running an effect twice (a retry, a new owner after a failover) moves money once.
  */
-export function createTableEffectRunner(deps: { wallet: Wallet; rng: Rng; rounds: RoundStore; clock: Clock; slots: ReadonlyMap<string, CompiledSlot>; metrics?: Metrics }): EffectRunner {
+export function createTableEffectRunner(deps: { wallet: Wallet; rng: Rng; rounds: RoundStore; clock: Clock; slots: ReadonlyMap<string, CompiledSlot>; metrics?: Metrics; risk?: BetRisk }): EffectRunner {
   const metrics = deps.metrics ?? silentMetrics;
+  /** A risk limit's refusal, or null to go on; either way the bet (or the attempt) is reported to the risk engine. */
+  async function riskCheck(userId: string, game: string, tableId: string, currency: string, amountMinor: string): Promise<{ readonly status: "risk_limited"; readonly reason: string } | null> {
+    const risk = deps.risk;
+    if (risk === undefined) return null;
+    const verdict = await risk.admit(userId, game, BigInt(amountMinor));
+    if (verdict.refused) {
+      risk.emit({ kind: "bet", userId, atMs: deps.clock.nowMs(), game, tableId, currency, amountMinor, limited: true });
+      metrics.bet(game, "refused");
+      return { status: "risk_limited", reason: verdict.reason };
+    }
+    return null;
+  }
+  function betPlaced(userId: string, game: string, tableId: string, currency: string, amountMinor: string): void {
+    deps.risk?.emit({ kind: "bet", userId, atMs: deps.clock.nowMs(), game, tableId, currency, amountMinor, limited: false });
+  }
   // When each round entered its current phase, to report phase durations (bounded: one entry per live round).
   const phaseStart = new Map<string, number>();
   function observe(record: RoundRecord): void {
@@ -49,11 +72,14 @@ export function createTableEffectRunner(deps: { wallet: Wallet; rng: Rng; rounds
         await deps.rounds.revealSeed(effect.serverSeedHash, effect.serverSeed, new Date(effect.atMs));
         return null;
       case "wallet.reserve": {
+        const limited = await riskCheck(effect.playerId, effect.game, effect.roundId, effect.currency, effect.amountMinor);
+        if (limited !== null) return limited satisfies ReserveResult;
         const result = await deps.wallet.reserveBet({
           playerId: effect.playerId, currency: effect.currency, amount: BigInt(effect.amountMinor),
           holdId: effect.holdId, key: `reserve:${effect.holdId}`, roundId: effect.roundId,
         });
         metrics.bet(effect.game, result.status === "ok" ? "placed" : "refused");
+        if (result.status === "ok" && !result.replayed) betPlaced(effect.playerId, effect.game, effect.roundId, effect.currency, effect.amountMinor);
         return (result.status === "ok"
           ? { status: "ok", availableMinor: (result.account.balance - result.account.held).toString() }
           : { status: result.status }) satisfies ReserveResult;
@@ -85,6 +111,8 @@ export function createTableEffectRunner(deps: { wallet: Wallet; rng: Rng; rounds
         return { status: step.status, state: encodeBigints(step.state), events: step.events, ...stream } satisfies BlackjackApplyResult;
       }
       case "wallet.instant": {
+        const limited = await riskCheck(effect.playerId, effect.game, effect.gameId, effect.currency, effect.stakeMinor);
+        if (limited !== null) return limited satisfies InstantResult;
         const jackpot = effect.jackpot;
         // Paid: only now does the round exist in game recall (a refused bet leaves no trace of its draw),
         // written in the bet's own ledger transaction.
@@ -99,6 +127,7 @@ export function createTableEffectRunner(deps: { wallet: Wallet; rng: Rng; rounds
         });
         metrics.bet(effect.game, result.status === "ok" ? "placed" : "refused");
         if (result.status !== "ok") return { status: result.status } satisfies InstantResult;
+        if (!result.replayed) betPlaced(effect.playerId, effect.game, effect.gameId, effect.currency, effect.stakeMinor);
         const jackpotWin = result.jackpot?.winMinor;
         if (result.jackpot !== undefined) {
           metrics.jackpotTotal(effect.gameId, effect.currency, result.jackpot.poolMinor);

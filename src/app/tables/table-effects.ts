@@ -93,6 +93,8 @@ export interface InstantEffect {
 
 export interface InstantResult {
   readonly status: string;
+  /** Why a risk limit refused the bet (status `risk_limited`). */
+  readonly reason?: string;
   readonly availableMinor?: string;
   /** The pool after the bet, when it named a jackpot. */
   readonly jackpotTotalMinor?: string;
@@ -107,7 +109,7 @@ export interface InstantResult {
 export type TableEffect = ReserveEffect | SettleEffect | VoidEffect | SweepEffect | DrawEffect | SeedEffect | RevealEffect | RecordEffect | SlotSpinEffect | InstantEffect;
 
 /** What a reservation answered: the ledger status and, when it worked, the player's available balance. */
-export interface ReserveResult { readonly status: string; readonly availableMinor?: string }
+export interface ReserveResult { readonly status: string; readonly availableMinor?: string; readonly reason?: string }
 /** Settlement and void answer the statuses in item order; anything but "ok" is retried by the next tick. */
 export interface BatchResult { readonly statuses: readonly string[] }
 

@@ -1,6 +1,7 @@
 import type { TSchema } from "@sinclair/typebox";
 import { TypeCompiler, type TypeCheck } from "@sinclair/typebox/compiler";
-import type { ActionRequest, RoomBehavior } from "../rooms/room-behavior.js";
+import type { ErrorName } from "../../protocol/errors.js";
+import type { ActionRequest, BehaviorOutcome, RoomBehavior } from "../rooms/room-behavior.js";
 
 /** The closed schemas of a table's actions, by action kind. */
 export type ActionSchemas = Readonly<Record<string, TSchema>>;
@@ -26,4 +27,16 @@ export function actionCheck(schemas: ActionSchemas): ActionCheck {
 /** A table behavior with its declared actions: the room host checks every action before the rules see it. */
 export function withActions<S>(behavior: RoomBehavior<S>, schemas: ActionSchemas): RoomBehavior<S> {
   return { ...behavior, checkAction: actionCheck(schemas) };
+}
+
+/** A table's refusal of an action: nothing changes, the client gets `error` with `details`. */
+export function refuse<S>(error: ErrorName, ...details: string[]): BehaviorOutcome<S> {
+  return { ok: false, error, details };
+}
+
+/** The refusal for a bet the wallet or a risk limit did not take, the same at every table. */
+export function walletRefusal<S>(result: { readonly status: string; readonly reason?: string | undefined }): BehaviorOutcome<S> {
+  if (result.status === "risk_limited") return refuse("RISK_LIMITED", result.reason ?? "a risk limit");
+  if (result.status === "insufficient_funds" || result.status === "account_not_found") return refuse("WALLET_INSUFFICIENT_FUNDS", result.status);
+  return refuse("BET_INVALID", `wallet: ${result.status}`);
 }

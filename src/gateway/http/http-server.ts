@@ -12,6 +12,8 @@ import { registerOperatorRoutes } from "./operator.routes.js";
 import { registerPaymentsRoutes, type PaymentsHttpDeps } from "./payments.routes.js";
 import { registerWalletRoutes } from "./wallet.routes.js";
 import { registerOperatorProtectionRoutes, registerPlayerProtectionRoutes } from "./responsible-gaming.routes.js";
+import { registerRiskRoutes } from "./risk.routes.js";
+import type { RiskService } from "../../app/risk/index.js";
 import type { ResponsibleGaming } from "../../app/responsible-gaming/responsible-gaming.service.js";
 import { bearerMatches, registerSecurityHeaders } from "./security-headers.js";
 import { registerWebStatic } from "./web-static.js";
@@ -43,6 +45,7 @@ export interface HttpServerDeps {
   /** The wallet, payments and operator endpoints; absent in servers that only do accounts. */
   readonly money?: Omit<PaymentsHttpDeps, "auth">;
   /** Player limits, exclusions and operator locks (with `money`): their endpoints. */
+  readonly risk?: RiskService;
   readonly protection?: ResponsibleGaming;
   /** The audit log of operator and dealer actions, and its endpoint. */
   readonly audit: AuditTrail;
@@ -150,6 +153,7 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
         registerPlayerProtectionRoutes(app, rg);
         registerOperatorProtectionRoutes(app, rg);
       }
+      if (deps.risk !== undefined) registerRiskRoutes(app, { auth: deps.auth, risk: deps.risk, audit: deps.audit });
     }
     await registerPaymentsRoutes(app, money, serves);
   }

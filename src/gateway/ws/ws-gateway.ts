@@ -59,6 +59,8 @@ export interface GatewayDeps {
   readonly stages?: StageObserver;
   /** Operator and dealer actions (table controls, a live dealer's round, moderation) are recorded here. */
   readonly audit: AuditTrail;
+  /** Told of each authenticated connection (the risk engine links accounts by device and address); must not throw or wait. */
+  readonly onConnection?: (connection: { readonly userId: string; readonly deviceId: string; readonly address: string }) => void;
 }
 
 const invalidFramesMax = 50;
@@ -282,6 +284,7 @@ export class WsGateway {
     this.stopWaiting(connection);
     connection.rebindLog();
     connection.debug({}, "connection authenticated");
+    this.deps.onConnection?.({ userId: outcome.value.userId, deviceId: outcome.value.deviceId, address: connection.clientAddress ?? "" });
     const { limits } = this.deps;
     connection.send({
       type: "welcome", ...(frame.id ? { id: frame.id } : {}), userId: outcome.value.userId, sessionId: outcome.value.sessionId, node: this.deps.directory.nodeId,
