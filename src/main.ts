@@ -78,7 +78,7 @@ import { SqlRiskStore } from "./adapters/postgres/risk-store.sql.js";
 import { JobLeader } from "./app/jobs/job-leader.js";
 import { Registry } from "prom-client";
 import type { StageObserver } from "./app/ports/metrics.js";
-import { createPromMetrics, registerNodeRoles, registerOutboxMetrics } from "./adapters/prometheus/metrics.prom.js";
+import { createPromMetrics, registerNodeRoles, registerOutboxMetrics, registerRiskMetrics } from "./adapters/prometheus/metrics.prom.js";
 import { JetStreamEventExport } from "./adapters/nats/event-export.jetstream.js";
 import type { EventExport } from "./app/ports/event-export.js";
 import { workerMetrics } from "./adapters/prometheus/cluster-metrics.js";
@@ -451,10 +451,14 @@ async function buildUnlocked(config: Config, logger: Logger, unlock: () => void)
   // One jobs node runs the rules (the leader); the others only publish signals and enforce limits.
   const riskLeader = new JobLeader(lease, "risk-engine", nodeId, config.leaseTtlMs);
   const riskLog = areaLogger(logger, config, "risk");
+  const riskMetrics = registerRiskMetrics(registry, () => riskSignals.dropped);
   const riskMonitor = new RiskMonitor({
     bus, clock: systemClock, store: riskStore, gate: riskGate, rules: riskRules, leads: () => riskLeader.leads(), leadCheckMs: Math.max(250, Math.floor(config.leaseTtlMs / 3)),
     lock: (userId, by, reason) => protection.lock(userId, by, reason),
-    onAction: (a) => riskLog.warn({ userId: a.userId, rule: a.rule, action: a.action, actionId: a.id, score: a.score }, "risk action"),
+    onAction: (a) => {
+      riskMetrics.action(a.rule, a.action);
+      riskLog.warn({ userId: a.userId, rule: a.rule, action: a.action, actionId: a.id, score: a.score }, "risk action");
+    },
     onError: (error) => riskLog.error({ err: error }, "risk action failed"),
   });
   if (roles.has("jobs") && config.riskEngineEnabled) await riskMonitor.start();

@@ -24,7 +24,10 @@ export interface BenchServer {
 export const benchServerFlags = ["--messages-per-second-max", "10000", "--ws-connections-max", "100000", "--room-members-max", "100000",
   "--send-queue-bytes-max", "4194304", "--auth-timeout-ms", "120000", "--log-level", "warn", "--registrations-per-address-max", "10000000",
   // A swarm opens up to 100 sockets at once from one address; each waits for its hello's answer.
-  "--ws-unauthenticated-per-address-max", "100000", "--ws-unauthenticated-max", "100000"];
+  "--ws-unauthenticated-per-address-max", "100000", "--ws-unauthenticated-max", "100000",
+  // Benchmark players are bots by design (5 spins a second each): the risk engine runs and consumes
+  // every signal, so its cost is measured, but with thresholds no benchmark player reaches.
+  "--risk-bets-per-minute-max", "100000", "--risk-micro-stake-minor-max", "1", "--risk-accounts-per-address-max", "100000"];
 
 /** Flags for production mode (PostgreSQL + Redis) from bench/support/services.ts. */
 export function productionFlags(services: { databaseUrl: string; redisUrl: string; redisKeyPrefix: string }): string[] {

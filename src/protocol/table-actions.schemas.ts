@@ -75,6 +75,8 @@ export const tableActionSchemas = {
     burn: action("burn", { card }),
     shuffle: action("shuffle"),
     "dealer.take": action("dealer.take"),
+    // Operators only: moves the shift to another dealer's user id (null frees the table between hands).
+    "dealer.assign": action("dealer.assign", { dealer: Type.Union([Type.String({ minLength: 1, maxLength: 128 }), Type.Null()]) }),
     cue: CueAction,
     heartbeat: action("heartbeat"),
   },

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningServer } from "../../src/main.js";
 import { createShared, startTestServer, type Shared } from "../support/server.js";
 import { newPlayer, newStaff, TestSocket, type Message } from "../support/ws-client.js";
+import { call } from "../support/http.js";
 
 const room = "liveblackjack:lbf";
 
@@ -14,7 +15,7 @@ describe("live blackjack dealer faults (embedded)", () => {
   let server: RunningServer;
   beforeAll(async () => {
     shared = await createShared("embedded");
-    server = await startTestServer(shared, ["--live-blackjack-tables", "lbf", "--live-blackjack-betting-ms", "800", "--blackjack-turn-ms", "8000", "--blackjack-decks", "4",
+    server = await startTestServer(shared, ["--live-blackjack-tables", "lbf,lbm", "--live-blackjack-betting-ms", "800", "--blackjack-turn-ms", "8000", "--blackjack-decks", "4",
       "--live-stream-latency-ms", "0", "--live-dealer-absent-ms-max", "1000", "--live-dealer-replace-ms-max", "1500", "--messages-per-second-max", "500"]);
   });
   afterAll(async () => {
@@ -94,5 +95,52 @@ describe("live blackjack dealer faults (embedded)", () => {
     expect(await server.services.wallet.check()).toMatchObject({ ok: true });
     dealer.vanish();
     seat.close();
+  }, 60_000);
+
+  it("an operator moves a present dealer mid-hand; the new dealer goes on from the same card", async () => {
+    const base = server.url;
+    const table = "liveblackjack:lbm";
+    const [first, second, operator] = [await newStaff(server, ["dealer"]), await newStaff(server, ["dealer"]), await newStaff(server, ["operator"])];
+    const player = await newPlayer(base);
+    expect((await server.services.wallet.deposit({ playerId: player.userId, currency: "EUR", amount: 10_000n, key: `d${player.userId}`, reference: "t", provider: "test" })).status).toBe("ok");
+    const sockets = await Promise.all([player, first, second, operator].map(async (who) => {
+      const s = await TestSocket.authenticated(base, who.token);
+      await s.request({ type: "join", room: table });
+      return s;
+    }));
+    const [seat, d1, d2, op] = sockets as [TestSocket, TestSocket, TestSocket, TestSocket];
+    const seen = (s: TestSocket) => Math.max(0, ...s.messages.filter((m) => (m.type === "event" || m.type === "joined") && m.room === table).map((m) => m.offset as number));
+    let n = 0;
+    const act = (s: TestSocket, action: Record<string, unknown>) => s.request({ type: "action", room: table, actionId: `m${n++}`, lastOffset: seen(s), action });
+    const beats = [d1, d2].map((s) => setInterval(() => void act(s, { kind: "heartbeat" }).catch(() => undefined), 300));
+    try {
+      expect(await act(d1, { kind: "dealer.take" })).toMatchObject({ type: "ack" });
+      expect(await act(d1, { kind: "shuffle" })).toMatchObject({ type: "ack" });
+      expect(await act(seat, { kind: "sit", seat: 0 })).toMatchObject({ type: "ack" });
+      const opened = await seat.waitFor((m) => m.kind === "blackjack.betting_opened", 8_000);
+      const { roundId, closesAt } = opened.data as { roundId: string; closesAt: number };
+      expect(await act(seat, { kind: "bet", roundId, amount: "10.00" })).toMatchObject({ type: "ack" });
+      await new Promise((r) => setTimeout(r, Math.max(0, closesAt - Date.now()) + 100));
+      for (const card of ["Tc", "9d", "Th"]) expect(await act(d1, { kind: "card", card })).toMatchObject({ type: "ack" });
+      // Only an operator moves a dealer, and a hand in play keeps one.
+      expect((await act(seat, { kind: "dealer.assign", dealer: player.userId })).code).toBe("CROUPIER_ERR_AUTH_FORBIDDEN");
+      expect((await act(d2, { kind: "dealer.assign", dealer: second.userId })).code).toBe("CROUPIER_ERR_AUTH_FORBIDDEN");
+      expect((await act(op, { kind: "dealer.assign", dealer: null })).code).toBe("CROUPIER_ERR_ACTION_REJECTED");
+      expect(await act(op, { kind: "dealer.assign", dealer: second.userId })).toMatchObject({ type: "ack", result: { dealer: second.userId } });
+      const changed = await seat.waitFor((m) => m.kind === "dealer.changed" && (m.data as { to: string }).to === second.userId);
+      expect(changed.data).toMatchObject({ from: first.userId, to: second.userId, roundId, by: operator.userId });
+      // The dealer moved away, present a moment ago, is refused; the new one deals the hole card.
+      expect((await act(d1, { kind: "card", card: "8s" })).code).toBe("CROUPIER_ERR_LIVE_DEALER_NOT_ON_SHIFT");
+      expect(await act(d2, { kind: "card", card: "8s" })).toMatchObject({ type: "ack" });
+      await seat.waitFor((m) => m.kind === "blackjack.turn" && (m.data as { roundId: string }).roundId === roundId);
+      expect(await act(seat, { kind: "stand" })).toMatchObject({ type: "ack" });
+      await seat.waitFor((m) => m.kind === "blackjack.round_paid" && (m.data as { roundId: string }).roundId === roundId, 8_000);
+      expect((await server.services.wallet.balances(player.userId)).find((b) => b.purse === "cash")).toMatchObject({ balance: 11_000n, held: 0n });
+      const tables = await call<{ tables: { room: string; dealer?: { userId: string | null } }[] }>(base, "GET", "/v1/operator/tables", { token: operator.token });
+      expect(tables.body.tables.find((t) => t.room === table)?.dealer).toMatchObject({ userId: second.userId });
+    } finally {
+      for (const beat of beats) clearInterval(beat);
+      for (const s of sockets) s.close();
+    }
   }, 60_000);
 });

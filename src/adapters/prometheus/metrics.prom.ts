@@ -71,3 +71,15 @@ export function registerOutboxMetrics(registry: Registry, backlog: () => Promise
     },
   });
 }
+
+/** The risk engine's counters: what it did, and signals a node dropped while the bus could not take them. */
+export function registerRiskMetrics(registry: Registry, droppedSignals: () => number): { action(rule: string, action: string): void } {
+  const actions = new Counter({ name: "croupier_risk_actions_total", help: "risk engine actions taken on this node (the leader), by rule and step", labelNames: ["rule", "action"] as const, registers: [registry] });
+  new Gauge({
+    name: "croupier_risk_signals_dropped", help: "risk signals this node dropped since start because its buffer was full (the bus was down)", registers: [registry],
+    collect() {
+      this.set(droppedSignals());
+    },
+  });
+  return { action: (rule, action) => actions.inc({ rule, action }) };
+}

@@ -562,6 +562,24 @@ export function blackjackTableBehavior(tables: ReadonlyMap<string, BlackjackTabl
   }
 
   /**
+   * An operator moves the dealer on shift (`dealer.assign`): to another dealer, at once, even from a
+   * dealer who is present (a break, a shift change, a fault only the floor sees). The new dealer counts
+   * as present from now and goes on from the same card; a hand in play cannot be left without one.
+   */
+  function assignDealer(state: TableState, live: LiveState, action: ActionRequest, actor: Actor, ctx: RoomContext): BehaviorOutcome<TableState> {
+    if (!actor.roles.includes("operator")) return refuse("AUTH_FORBIDDEN", "moving a dealer needs the operator role");
+    const to = typeof action.dealer === "string" ? action.dealer : null;
+    if (to === null && (state.phase === "betting" || state.phase === "playing")) return refuse("ACTION_REJECTED", "a hand is in play: assign another dealer instead of none");
+    if (to === live.dealer) return { ok: true, state, events: [], result: { dealer: to } };
+    return {
+      ok: true,
+      state: { ...state, live: { ...live, dealer: to, dealerSeenMs: ctx.nowMs, absentAtMs: null } },
+      events: [{ kind: "dealer.changed", data: { tableId: state.tableId, from: live.dealer, to, roundId: state.roundId, by: actor.userId } }],
+      result: { dealer: to },
+    };
+  }
+
+  /**
    * The dealer's console at a live table (dealer or operator role, the dealer on shift): cards, the burn
    * card, the shuffle, cues, heartbeats, and taking the table over from a silent dealer. Every card is
    * checked against the declared shoe before the table uses it.
@@ -647,6 +665,8 @@ export function blackjackTableBehavior(tables: ReadonlyMap<string, BlackjackTabl
         case "hit": case "stand": case "double": case "split": case "insurance": return playerAction(state, action, actor, ctx);
         case "card": case "burn": case "shuffle": case "dealer.take": case "cue": case "heartbeat":
           return state.live === undefined ? refuse("ACTION_REJECTED", "dealer actions are for live tables") : dealerAction(state, state.live, action, actor, ctx);
+        case "dealer.assign":
+          return state.live === undefined ? refuse("ACTION_REJECTED", "dealer actions are for live tables") : assignDealer(state, state.live, action, actor, ctx);
         default: return refuse("ACTION_REJECTED", `unknown blackjack action "${action.kind}"`);
       }
     },
