@@ -20,11 +20,15 @@ export const cueCatalogue = {
     data: Type.Object({ winners: Type.Array(Type.Object({ name: Type.String({ minLength: 1, maxLength: 32 }), amountMinor: minorUnits }, closed), { minItems: 1, maxItems: 10 }) }, closed),
   },
   shuffle: { description: "the dealer shuffles the shoe (live blackjack)", data: Type.Object({}, closed) },
+  marker: {
+    description: "a visual marker to measure the video's delay: the dealer shows `id` to the camera as the cue is sent; a player's page reports when the cue arrived beside when the video showed it",
+    data: Type.Object({ id: Type.String({ pattern: "^[A-Za-z0-9_-]{1,32}$" }) }, closed),
+  },
 } as const satisfies Record<string, { description: string; data: TSchema }>;
 
 export type CueName = keyof typeof cueCatalogue;
 
 /** The `cue` action: one of the catalogue's names, with its payload (optional when the payload has no required field). */
 export const CueAction: TSchema = Type.Union(Object.entries(cueCatalogue).map(([name, cue]) => Type.Object({
-  kind: Type.Literal("cue"), name: Type.Literal(name), data: name === "last-call" || name === "winners" ? cue.data : Type.Optional(cue.data),
+  kind: Type.Literal("cue"), name: Type.Literal(name), data: (cue.data.required?.length ?? 0) > 0 ? cue.data : Type.Optional(cue.data),
 }, closed)));

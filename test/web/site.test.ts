@@ -11,6 +11,8 @@ import { fastHashFlags, runCroupier, serveCroupier, type ServingProcess } from "
 import { ensureWebBuilt, launchChromium, login, openPage, register, screenshots, type WatchedPage } from "./browser.js";
 
 const password = "correct horse battery";
+/** The declared video delay of the live tables: results and cues reach the pages this much after the dealer acts. */
+const liveLatencyMs = 1500;
 let dataDir: string;
 let server: ServingProcess;
 let browser: Browser;
@@ -46,7 +48,8 @@ beforeAll(async () => {
   const created = await runCroupier(["user", "create", "--username", "boss", "--role", "operator", "--password-stdin", "--data-dir", dataDir, ...fastHashFlags], { stdin: `${password}\n` });
   expect(created.code, created.stderr).toBe(0);
   server = await serveCroupier(["--data-dir", dataDir, "--log-level", "warn", "--roulette-betting-ms", "4000", "--roulette-results-ms", "1500", "--payments-sandbox-webhook-delay-ms", "20",
-    "--blackjack-betting-ms", "3000", "--blackjack-turn-ms", "3000", "--holdem-between-hands-ms", "10000"], {}, 240_000);
+    "--blackjack-betting-ms", "3000", "--blackjack-turn-ms", "3000", "--holdem-between-hands-ms", "10000",
+    "--live-blackjack-betting-ms", "3000", "--live-stream-latency-ms", String(liveLatencyMs)], {}, 240_000);
   browser = await launchChromium();
 }, 480_000); // two processes start one after the other (PGlite is one process's at a time); slow on a busy machine
 
@@ -188,13 +191,13 @@ describe("operator console", () => {
     await screenshots(op, "console-tables");
 
     // The operator runs a live round from the dealer view: open betting, a cue, close, enter the number.
-    await op.getByRole("link", { name: "Dealer", exact: true }).click();
+    await op.getByRole("link", { name: "Live roulette", exact: true }).click();
     await expect.poll(() => op.getByTestId("dealer-phase").textContent(), { timeout: 10_000 }).toBe("waiting");
     await op.getByRole("button", { name: "Open betting" }).click();
-    await expect.poll(() => op.getByTestId("dealer-phase").textContent()).toBe("betting");
+    await expect.poll(() => op.getByTestId("dealer-phase").textContent(), { timeout: 10_000 }).toBe("betting");
     await op.getByRole("button", { name: "no more bets" }).click();
     await op.getByRole("button", { name: "Close betting" }).click();
-    await expect.poll(() => op.getByTestId("dealer-phase").textContent()).toBe("closed");
+    await expect.poll(() => op.getByTestId("dealer-phase").textContent(), { timeout: 10_000 }).toBe("closed");
     await op.getByLabel("result number").fill("17");
     await op.getByRole("button", { name: "Enter result" }).click();
     await expect.poll(() => op.getByTestId("dealer-result").textContent(), { timeout: 10_000 }).toBe("17");
@@ -259,4 +262,53 @@ describe("hold'em", () => {
     expect(a.watched.errors).toEqual([]);
     expect(b.watched.errors).toEqual([]);
   }, 240_000);
+});
+
+describe("live blackjack", () => {
+  it("a dealer deals from the console; the player's page shows each card and the latency marker when the video does", async () => {
+    const { watched: player } = await playerWithMoney();
+    const pp = player.page;
+    const dealer = await open("/console");
+    const dp = dealer.page;
+    await login(dp, "boss");
+    await dp.getByRole("link", { name: "Live blackjack", exact: true }).click();
+    await expect.poll(() => dp.getByTestId("dealer-phase").textContent(), { timeout: 10_000 }).not.toBe("joining…");
+    await dp.getByRole("button", { name: "Take the table" }).click();
+    await dp.getByRole("button", { name: "Declare a shuffle" }).click();
+
+    await pp.goto(`${server.url}/#/liveblackjack/1`);
+    await expect.poll(() => pp.getByTestId("dealer-status").textContent(), { timeout: 10_000 }).toContain("dealer on shift");
+    await pp.getByRole("button", { name: "Sit here" }).first().click();
+    await untilBetting(pp, 1);
+    await pp.getByRole("button", { name: "Bet", exact: true }).click();
+
+    // A latency marker: the player's page gets it no sooner than the declared video delay after it was sent.
+    await dp.getByRole("button", { name: "Send latency marker" }).click();
+    const markerId = await dp.getByTestId("dealer-marker").textContent();
+    await expect.poll(() => pp.getByTestId("marker").textContent(), { timeout: 10_000 }).toContain(`marker ${markerId ?? "?"}`);
+    const delayMs = Number(await pp.getByTestId("marker").getAttribute("data-delay-ms"));
+    expect(delayMs).toBeGreaterThanOrEqual(liveLatencyMs - 50);
+    expect(Number(await pp.getByTestId("marker").getAttribute("data-latency-ms"))).toBe(liveLatencyMs);
+
+    // Once betting has closed, the dealer deals: the player's ten and ten, the dealer's nine and hole eight (17: the dealer stands).
+    const card = dp.getByLabel("card");
+    for (const c of ["Tc", "9d", "Th", "8s"]) {
+      await expect.poll(async () => {
+        await card.fill(c);
+        await dp.getByRole("button", { name: "Deal card" }).click();
+        await dp.waitForTimeout(200);
+        return card.inputValue();
+      }, { timeout: 20_000, interval: 300 }).toBe("");
+    }
+    const stand = pp.getByRole("button", { name: "Stand" });
+    await expect.poll(async () => (await pp.getByTestId("bj-return").count()) > 0 || await stand.isEnabled(), { timeout: 20_000 }).toBe(true);
+    if (await stand.isEnabled()) await stand.click().catch(() => undefined);
+    await pp.getByTestId("bj-return").waitFor({ timeout: 20_000 });
+    expect(await pp.getByTestId("bj-return").textContent()).toContain("20.00");
+    expect(await pp.locator(".seat").first().locator(".playing-card").allTextContents()).toHaveLength(2);
+    await screenshots(pp, "liveblackjack");
+    await screenshots(dp, "console-blackjack-dealer");
+    expect(player.errors).toEqual([]);
+    expect(dealer.errors).toEqual([]);
+  });
 });

@@ -453,7 +453,7 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
       const live = configOf(state.tableId).live;
       return {
         public: { tableId: state.tableId, open: state.closed !== true, round: publicRound, history: state.history, limits: limitsToWire(limitsOf(state)), fairness: publicChain(state.fair),
-          ...(state.nextLimits === undefined ? {} : { nextLimits: limitsToWire(state.nextLimits) }), ...(live ? { streamUrl: live.streamUrl } : {}) },
+          ...(state.nextLimits === undefined ? {} : { nextLimits: limitsToWire(state.nextLimits) }), ...(live ? { streamUrl: live.streamUrl, streamLatencyMs: live.streamLatencyMs ?? 0 } : {}) },
         private: mine,
         server: {
           seq: state.seq, round, dealerSeenMs: state.dealerSeenMs ?? null, closed: state.closed === true, fair: state.fair ?? null,

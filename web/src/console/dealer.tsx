@@ -6,7 +6,29 @@ import { applyRouletteEvent, rouletteFromSnapshot, type RouletteState } from "..
 import { Card, ErrorLine, useAction } from "../shared/ui.js";
 import { Chat } from "../shared/chat.js";
 
-const cues = ["place-your-bets", "last-bets", "no-more-bets", "spinning"];
+/** The cue catalogue's cues that need no payload, plus a latency marker (docs/GAMES.md, "Dealer cues"). */
+const cues = ["betting-open", "no-more-bets", "result", "shuffle"];
+
+/** Cue buttons, and a marker: its id shown large for the camera as it is sent (docs/GAMES.md, "Measuring the delay"). */
+export function CueButtons({ act }: { act: (action: { kind: string; [key: string]: unknown }) => Promise<unknown> }) {
+  const [marker, setMarker] = useState<string | null>(null);
+  const sendMarker = () => {
+    const id = `m${Date.now().toString(36).slice(-5)}`;
+    setMarker(id);
+    void act({ kind: "cue", name: "marker", data: { id } });
+  };
+  return (
+    <>
+      <h3>Cues</h3>
+      <div class="actions">
+        {cues.map((c) => <button key={c} onClick={() => act({ kind: "cue", name: c })}>{c.replace(/-/g, " ")}</button>)}
+        <button onClick={() => act({ kind: "cue", name: "last-call", data: { secondsLeft: 5 } })}>last call</button>
+        <button onClick={sendMarker}>Send latency marker</button>
+      </div>
+      {marker !== null && <p class="marker" data-testid="dealer-marker" aria-live="polite">{marker}</p>}
+    </>
+  );
+}
 
 /** The dealer's view of a live table (`live:<id>`): open/close betting, the result (entered or drawn), cues, chat moderation. */
 export function Dealer({ session, tableId }: { session: Session; tableId: string }) {
@@ -35,8 +57,7 @@ export function Dealer({ session, tableId }: { session: Session; tableId: string
           <button disabled={!/^\d{1,2}$/.test(number) || Number(number) > 36} onClick={() => act({ kind: "result", number: Number(number) }).then(() => setNumber(""))}>Enter result</button>
           <button onClick={() => act({ kind: "result", rng: true })}>Ask the RNG</button>
         </fieldset>
-        <h3>Cues</h3>
-        <div class="actions">{cues.map((c) => <button key={c} onClick={() => act({ kind: "cue", name: c })}>{c.replace(/-/g, " ")}</button>)}</div>
+        <CueButtons act={act} />
         <ErrorLine error={error} />
         <h3>Last results</h3>
         <p class="history">{state?.history.map((n, i) => <span key={i} class={`mini pocket-${pocketColor(n)}`}>{n}</span>)}</p>

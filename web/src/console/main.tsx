@@ -9,8 +9,10 @@ import { Tables } from "./tables.js";
 import { Withdrawals } from "./withdrawals.js";
 import { Players } from "./players.js";
 import { Dealer } from "./dealer.js";
+import { LiveBlackjackDealer } from "./live-blackjack-dealer.js";
 
 const session = new Session("croupier.console.refresh");
+const tabNames: Record<string, string> = { overview: "Overview", tables: "Tables", withdrawals: "Withdrawals", players: "Players", dealer: "Live roulette", "blackjack-dealer": "Live blackjack" };
 const staff = (me: Me) => me.roles.includes("operator") || me.roles.includes("dealer");
 
 function App() {
@@ -34,13 +36,13 @@ function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
   const route = useHashRoute();
   const connection = useConnectionState(session.client);
   const [page = operator ? "overview" : "dealer", arg = "1"] = route;
-  const tabs = operator ? ["overview", "tables", "withdrawals", "players", "dealer"] : ["dealer"];
+  const tabs = operator ? ["overview", "tables", "withdrawals", "players", "dealer", "blackjack-dealer"] : ["dealer", "blackjack-dealer"];
   return (
     <>
       <header class="topbar">
         <a class="brand" href="#/">Croupier console</a>
         <nav aria-label="console">
-          {tabs.map((t) => <a key={t} href={`#/${t}`} aria-current={page === t ? "page" : undefined}>{t[0]?.toUpperCase()}{t.slice(1)}</a>)}
+          {tabs.map((t) => <a key={t} href={`#/${t}`} aria-current={page === t ? "page" : undefined}>{tabNames[t] ?? t}</a>)}
         </nav>
         <span class={`conn conn-${connection}`} title={`connection: ${connection}`}>{connection}</span>
         <span class="who">{me.username} ({me.roles.join(", ")})</span>
@@ -52,6 +54,7 @@ function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
         {operator && page === "withdrawals" && <Withdrawals session={session} />}
         {operator && page === "players" && <Players session={session} userId={route[1]} />}
         {page === "dealer" && <Dealer key={arg} session={session} tableId={arg} />}
+        {page === "blackjack-dealer" && <LiveBlackjackDealer key={arg} session={session} tableId={arg} />}
       </main>
     </>
   );

@@ -4,7 +4,7 @@ import type { Session } from "../shared/session.js";
 import { minorToAmount } from "../shared/format.js";
 import { useRoom } from "../shared/hooks.js";
 import { Card, ErrorLine, useAction } from "../shared/ui.js";
-import { Cards } from "./cards.js";
+import { Cards } from "../shared/cards.js";
 
 interface Seat { userId: string | null; stackMinor: string; folded: boolean; betMinor: string; shown: number[] | null; last: string }
 interface HoldemView {

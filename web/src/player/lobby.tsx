@@ -7,7 +7,7 @@ import { Card, ErrorLine, useAction } from "../shared/ui.js";
 interface TableRow { room: string; kind: string; tableId: string; open: boolean; phase: string | null; playersSeated: number; limits: Record<string, unknown> | null }
 
 const gameNames: Record<string, string> = { roulette: "Roulette", live: "Live roulette", blackjack: "Blackjack", liveblackjack: "Live blackjack", holdem: "Hold'em" };
-const playable = new Set(["roulette", "live", "blackjack", "holdem"]);
+const playable = new Set(["roulette", "live", "blackjack", "liveblackjack", "holdem"]);
 
 /** The lobby: every table with its phase, and the progressive jackpot ticking live from `lobby:main`. */
 export function Lobby({ session }: { session: Session }) {

@@ -44,7 +44,7 @@ function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
         {page === "wallet" && <Wallet session={session} />}
         {page === "slots" && <Slots session={session} />}
         {(page === "roulette" || page === "live") && <Roulette key={`${page}:${arg}`} session={session} room={`${page}:${arg}`} />}
-        {page === "blackjack" && <Blackjack key={arg} session={session} room={`blackjack:${arg}`} />}
+        {(page === "blackjack" || page === "liveblackjack") && <Blackjack key={`${page}:${arg}`} session={session} room={`${page}:${arg}`} />}
         {page === "holdem" && <Holdem key={arg} session={session} room={`holdem:${arg}`} />}
         {page === "history" && <Recall session={session} roundId={route[1]} />}
       </main>

@@ -7,6 +7,7 @@ import { useRoom, useServerNow } from "../shared/hooks.js";
 import { applyRouletteEvent, rouletteFromSnapshot, type RouletteState } from "../shared/roulette-state.js";
 import { Card, ErrorLine, useAction } from "../shared/ui.js";
 import { Chat } from "../shared/chat.js";
+import { LiveExtras } from "../shared/live.js";
 
 type InsideType = "straight" | "split" | "street" | "corner" | "six_line";
 interface Bet { type: string; numbers?: number[]; index?: number; amount: string }
@@ -98,7 +99,7 @@ export function Roulette({ session, room }: { session: Session; room: string }) 
           {round?.phase === "voided" && <span class="error">round voided: {round.voidReason}</span>}
           {state?.cue != null && <span class="cue" data-testid="cue">dealer: {state.cue}</span>}
         </div>
-        {live && state?.streamUrl != null && <LiveVideo url={state.streamUrl} />}
+        {live && state !== null && <LiveExtras client={client} room={room} streamUrl={state.streamUrl} latencyMs={state.streamLatencyMs} />}
         <div class="chips" role="radiogroup" aria-label="chip">
           {chips.map((c) => <button key={c} role="radio" aria-checked={chip === c} class={`chip ${chip === c ? "on" : ""}`} onClick={() => setChip(c)}>{c}</button>)}
         </div>
@@ -133,16 +134,6 @@ export function Roulette({ session, room }: { session: Session; room: string }) 
         <p class="history" data-testid="last-results">{state?.history.map((n, i) => <span key={i} class={`mini pocket-${pocketColor(n)}`}>{n}</span>)}</p>
       </Card>
       {live && state !== null && <Chat client={client} room={room} lines={state.chat} />}
-    </div>
-  );
-}
-
-/** The dealer's video; a placeholder address (the default template, on .invalid) is named, not loaded. */
-function LiveVideo({ url }: { url: string }) {
-  const placeholder = /\.invalid(\/|:|$)/.test(new URL(url, location.href).hostname + "/");
-  return (
-    <div class="video" data-testid="video">
-      {placeholder ? <p class="hint">Video stream: {url} (set liveStreamUrlTemplate to a real stream)</p> : <video src={url} autoplay muted playsInline controls />}
     </div>
   );
 }

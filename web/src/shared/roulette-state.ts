@@ -8,6 +8,7 @@ export interface RouletteState {
   round: Round | null;
   history: number[];
   streamUrl: string | null;
+  streamLatencyMs: number;
   limits: Record<string, unknown> | null;
   payouts: Payout[] | null;
   refunds: Payout[] | null;
@@ -25,6 +26,7 @@ export function rouletteFromSnapshot(pub: Record<string, unknown>): RouletteStat
     round: round == null ? null : { id: round.id, phase: round.phase, closesAt: round.closesAt ?? null, number: round.number ?? null },
     history: Array.isArray(pub.history) ? (pub.history as number[]) : [],
     streamUrl: typeof pub.streamUrl === "string" ? pub.streamUrl : null,
+    streamLatencyMs: typeof pub.streamLatencyMs === "number" ? pub.streamLatencyMs : 0,
     limits: (pub.limits as Record<string, unknown> | undefined) ?? null,
     payouts: null, refunds: null, cue: null, chat: [], betsInRound: round?.bets ?? 0,
   };

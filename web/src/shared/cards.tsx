@@ -1,4 +1,4 @@
-import { cardRed, cardText } from "../shared/format.js";
+import { cardRed, cardText } from "./format.js";
 
 /** Playing cards face up, and a face-down one when `hidden`. */
 export function Cards({ cards, hidden }: { cards: number[]; hidden?: boolean }) {
