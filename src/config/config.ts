@@ -108,6 +108,7 @@ export interface Config {
   readonly riskWithdrawalsPerDayMax: number;
   readonly riskAccountsPerDeviceMax: number;
   readonly riskAccountsPerAddressMax: number;
+  readonly riskCollusionHandsMin: number;
   readonly riskStepAfterMs: number;
   readonly riskLimitBetsPerMinute: number;
   /** null: not set (see sandboxPaymentsEnabled). */

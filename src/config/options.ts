@@ -132,6 +132,7 @@ export const optionSpecs = {
   riskWithdrawalsPerDayMax: { type: "integer", default: 5, min: 1, max: 100_000, description: "risk rule withdrawalFrequency: withdrawals requested in 24 h before it fires" },
   riskAccountsPerDeviceMax: { type: "integer", default: 3, min: 1, max: 100_000, description: "risk rule deviceLinks: accounts seen on one device id in 24 h before it fires" },
   riskAccountsPerAddressMax: { type: "integer", default: 20, min: 1, max: 100_000, description: "risk rule addressLinks: accounts seen from one client address in 24 h before it fires (loopback never counts)" },
+  riskCollusionHandsMin: { type: "integer", default: 10, min: 2, max: 100_000, description: "risk rule collusion: hold'em hands in an hour one player folded to the same winner at one table, without a showdown, before it fires (also half the hands they played together)" },
   riskStepAfterMs: { type: "integer", default: 30_000, min: 1_000, max: 86_400_000, description: "how long a rule that keeps firing waits before its next step (alert, then limit, then lock)" },
   riskLimitBetsPerMinute: { type: "integer", default: 30, min: 1, max: 100_000, description: "the bet rate a risk limit step allows a player, across all their devices" },
   withdrawalPeriodMs: { type: "integer", default: 86_400_000, min: 1_000, max: 2_592_000_000, description: "the window withdrawalsPerPeriodMax counts over" },

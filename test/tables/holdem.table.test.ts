@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningServer } from "../../src/main.js";
 import { serviceAvailable } from "../support/services.js";
 import { createShared, startTestServer, type Mode, type Shared } from "../support/server.js";
+import { until } from "../payments/support.js";
 import { newPlayer, TestSocket, type Message } from "../support/ws-client.js";
 
 for (const mode of ["embedded", "production"] as Mode[]) {
@@ -25,6 +26,9 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       const room = "holdem:h1";
       const people = await Promise.all([0, 1, 2].map(() => newPlayer(base)));
       for (const p of people) await server.services.wallet.deposit({ playerId: p.userId, currency: "EUR", amount: 50_000n, key: `d${p.userId}`, reference: "t", provider: "test" });
+      // Each hand's record reaches the risk engine as a `hand` signal (docs/RISK.md, rule collusion).
+      const signals: { kind: string; tableId?: string; players?: { userId: string; folded: boolean; won: boolean }[] }[] = [];
+      const stopListening = await server.services.bus.subscribe("risk.signals", (message) => signals.push(...(JSON.parse(message) as typeof signals)));
       const sockets = await Promise.all(people.map((p) => TestSocket.authenticated(base, p.token)));
       await Promise.all(sockets.map((s) => s.request({ type: "join", room })));
       const seen = (s: TestSocket) => Math.max(0, ...s.messages.filter((m) => m.room === room && typeof m.offset === "number").map((m) => m.offset as number));
@@ -77,6 +81,15 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       // Chips are conserved: what the three players hold (cash plus the absent player's stack) plus the rake is what they brought.
       expect(total + rake).toBe(150_000n);
       expect(await server.services.wallet.check()).toMatchObject({ ok: true });
+      await until(async () => signals.filter((x) => x.kind === "hand").length, (n) => n >= hands);
+      const handSignals = signals.filter((x) => x.kind === "hand");
+      expect(handSignals.length).toBeGreaterThanOrEqual(hands);
+      for (const x of handSignals) {
+        expect(x.tableId).toBe("h1");
+        expect(x.players?.every((pl) => people.some((p) => p.userId === pl.userId))).toBe(true);
+        expect(x.players?.some((pl) => pl.won)).toBe(true);
+      }
+      await stopListening();
       for (const s of live) s.close();
     }, 120_000);
   });

@@ -10,7 +10,7 @@ export type { RiskAction, RiskActionQuery, RiskLimit, RiskProfile, RiskStore } f
 export function riskRulesOf(config: {
   readonly riskBetsPerMinuteMax: number; readonly riskMicroStakeMinorMax: number; readonly riskDepositsPerHourMax: number; readonly riskDepositMinorPerDayMax: number;
   readonly riskWithdrawalsPerDayMax: number; readonly riskAccountsPerDeviceMax: number; readonly riskAccountsPerAddressMax: number;
-  readonly riskStepAfterMs: number; readonly riskLimitBetsPerMinute: number;
+  readonly riskCollusionHandsMin: number; readonly riskStepAfterMs: number; readonly riskLimitBetsPerMinute: number;
 }): RiskRules {
   const d = defaultRiskRules;
   return {
@@ -22,6 +22,7 @@ export function riskRulesOf(config: {
     withdrawalFrequency: { withdrawalsPerDayMax: config.riskWithdrawalsPerDayMax },
     deviceLinks: { accountsPerDeviceMax: config.riskAccountsPerDeviceMax },
     addressLinks: { accountsPerAddressMax: config.riskAccountsPerAddressMax },
+    collusion: { ...d.collusion, handsMin: config.riskCollusionHandsMin },
     stepAfterMs: config.riskStepAfterMs,
     limitBetsPerMinute: config.riskLimitBetsPerMinute,
   };

@@ -1,5 +1,5 @@
 import {
-  ActivityBook, defaultRiskModel, nextStep, scoreOf, type RiskActionKind, type RiskFinding, type RiskModel, type RiskRules, type RiskSignal,
+  ActivityBook, defaultRiskModel, limitOf, nextStep, scoreOf, type RiskActionKind, type RiskFinding, type RiskModel, type RiskRuleName, type RiskRules, type RiskSignal,
 } from "../../engine/risk/index.js";
 import { background } from "../background.js";
 import type { Bus } from "../ports/bus.js";
@@ -8,16 +8,19 @@ import type { RiskGate } from "./risk-gate.js";
 import { riskSignalsChannel } from "./risk-signals.js";
 import type { RiskAction, RiskStore } from "./risk.store.js";
 
-const signalKinds = new Set(["bet", "deposit", "withdrawal", "login", "connection"]);
+const signalKinds = new Set(["bet", "deposit", "withdrawal", "login", "connection", "hand"]);
 const dayMs = 24 * 3_600_000;
 
 function isSignal(value: unknown): value is RiskSignal {
   if (typeof value !== "object" || value === null) return false;
   const s = value as Record<string, unknown>;
-  return typeof s.kind === "string" && signalKinds.has(s.kind) && typeof s.userId === "string" && typeof s.atMs === "number"
-    && (s.kind === "login" || s.kind === "connection"
-      ? typeof s.deviceId === "string" && typeof s.address === "string"
-      : typeof s.amountMinor === "string" && /^[0-9]{1,20}$/.test(s.amountMinor) && typeof s.currency === "string");
+  if (typeof s.kind !== "string" || !signalKinds.has(s.kind) || typeof s.userId !== "string" || typeof s.atMs !== "number") return false;
+  if (s.kind === "login" || s.kind === "connection") return typeof s.deviceId === "string" && typeof s.address === "string";
+  if (s.kind === "hand") {
+    return typeof s.tableId === "string" && typeof s.showdown === "boolean" && Array.isArray(s.players) && s.players.length <= 23
+      && s.players.every((p: unknown) => typeof p === "object" && p !== null && typeof (p as { userId?: unknown }).userId === "string");
+  }
+  return typeof s.amountMinor === "string" && /^[0-9]{1,20}$/.test(s.amountMinor) && typeof s.currency === "string";
 }
 
 export interface RiskMonitorDeps {
@@ -106,6 +109,7 @@ export class RiskMonitor {
       if (!isSignal(signal)) continue;
       this.book.record(signal);
       touched.add(signal.userId);
+      if (signal.kind === "hand") for (const p of signal.players) touched.add(p.userId);
     }
     const nowMs = this.deps.clock.nowMs();
     for (const userId of touched) {
@@ -152,8 +156,11 @@ export class RiskMonitor {
       const current = await this.deps.store.limit(action.userId);
       // An operator's limit stays: the risk engine only tightens what it set itself, never loosens.
       if (current !== null && current.actionId === null) return;
+      const limit = limitOf(this.deps.rules, action.rule as RiskRuleName);
+      const rate = [limit.betsPerMinuteMax, current?.betsPerMinuteMax ?? null].filter((r): r is number => r !== null);
       await this.deps.store.setLimit({
-        userId: action.userId, betsPerMinuteMax: this.deps.rules.limitBetsPerMinute, stakeMinorMax: current?.stakeMinorMax ?? null, gamesBlocked: current?.gamesBlocked ?? [],
+        userId: action.userId, betsPerMinuteMax: rate.length === 0 ? null : Math.min(...rate), stakeMinorMax: current?.stakeMinorMax ?? null,
+        gamesBlocked: [...new Set([...(current?.gamesBlocked ?? []), ...limit.gamesBlocked])],
         setBy: `risk:${action.rule}`, reason, actionId: action.id, atMs: action.atMs,
       });
       await this.deps.gate.announce(action.userId);

@@ -18,6 +18,23 @@ import { startHand as startHoldemHand, type HoldemState } from "../../engine/hol
 import type { RiskSignal } from "../../engine/risk/index.js";
 import type { RiskRefusal } from "../risk/risk-gate.js";
 
+/**
+ * A hold'em hand's risk signal, from its closed record (the outcome names who folded and the pots'
+ * winners by seat; the bets name each seat's player): who put chips in, folded, won, and whether it
+ * reached a showdown. Other games' records give none.
+ */
+export function handSignal(record: RoundRecord): RiskSignal | null {
+  if (record.game !== "holdem" || record.status !== "closed" || record.bets === undefined || record.bets.length < 2) return null;
+  const outcome = record.outcome as { players?: { seat: number; folded: boolean }[]; pots?: { awards: { seat: number }[] }[]; showdown?: unknown[] } | undefined;
+  const winners = new Set((outcome?.pots ?? []).flatMap((p) => p.awards.map((a) => a.seat)));
+  const folded = new Set((outcome?.players ?? []).filter((p) => p.folded).map((p) => p.seat));
+  const players = record.bets.map((b) => {
+    const seat = (b.detail as { seat?: number } | null)?.seat ?? -1;
+    return { userId: b.userId, folded: folded.has(seat), won: winners.has(seat) };
+  });
+  return { kind: "hand", userId: players[0]?.userId ?? "", atMs: record.atMs, tableId: record.tableId, players, showdown: (outcome?.showdown?.length ?? 0) > 0 };
+}
+
 /** The risk engine at the bet: limits judged before the ledger is asked, and a signal for each bet (docs/RISK.md). */
 export interface BetRisk {
   admit(userId: string, game: string, stakeMinor: bigint): RiskRefusal | Promise<RiskRefusal>;
@@ -148,6 +165,10 @@ export function createTableEffectRunner(deps: { wallet: Wallet; rng: Rng; rounds
       case "round.record":
         await deps.rounds.record(effect.record);
         observe(effect.record);
+        if (deps.risk !== undefined) {
+          const hand = handSignal(effect.record);
+          if (hand !== null) deps.risk.emit(hand);
+        }
         return null;
     }
   };

@@ -6,6 +6,8 @@ const minuteMs = 60_000;
 const hourMs = 60 * minuteMs;
 const dayMs = 24 * hourMs;
 
+interface Hand { readonly atMs: number; readonly players: readonly { readonly userId: string; readonly folded: boolean; readonly won: boolean }[]; readonly showdown: boolean }
+
 interface Deposit { readonly atMs: number; readonly currency: string; readonly amountMinor: bigint }
 
 interface PlayerActivity {
@@ -15,6 +17,8 @@ interface PlayerActivity {
   withdrawals: number[];
   devices: Map<string, number>;
   addresses: Map<string, number>;
+  /** Hold'em tables played at, with the last hand's time. */
+  tables: Map<string, number>;
   lastMs: number;
 }
 
@@ -47,6 +51,8 @@ export class ActivityBook {
   private readonly players = new Map<string, PlayerActivity>();
   private readonly byDevice = new Map<string, Map<string, number>>();
   private readonly byAddress = new Map<string, Map<string, number>>();
+  /** Hold'em hands per table, oldest first, within the collusion window. */
+  private readonly hands = new Map<string, Hand[]>();
 
   constructor(
     private readonly rules: RiskRules = defaultRiskRules,
@@ -74,6 +80,18 @@ export class ActivityBook {
         player.withdrawals.push(signal.atMs);
         if (player.withdrawals.length > cap) player.withdrawals.shift();
         return;
+      case "hand": {
+        let hands = this.hands.get(signal.tableId);
+        if (hands === undefined) this.hands.set(signal.tableId, (hands = []));
+        hands.push({ atMs: signal.atMs, players: signal.players, showdown: signal.showdown });
+        dropBefore(hands, signal.atMs - this.rules.collusion.windowMs, (h) => h.atMs);
+        if (hands.length > cap) hands.splice(0, hands.length - cap);
+        for (const p of signal.players) {
+          const other = p.userId === signal.userId ? player : this.player(p.userId, signal.atMs);
+          other.tables.set(signal.tableId, Math.max(other.tables.get(signal.tableId) ?? 0, signal.atMs));
+        }
+        return;
+      }
       case "login":
       case "connection":
         if (signal.deviceId !== unnamedDeviceId) this.link(player.devices, this.byDevice, signal.deviceId, signal.userId, signal.atMs);
@@ -154,7 +172,43 @@ export class ActivityBook {
         }
       }
     }
+    const collusion = this.collusionOf(userId, p, nowMs);
+    if (collusion !== null) found.push({ rule: "collusion", evidence: collusion });
     return found;
+  }
+
+  /**
+   * The strongest pair the player is in at one hold'em table: hands one folded and the other won
+   * without a showdown, against the hands they played together there, within the window.
+   */
+  private collusionOf(userId: string, p: PlayerActivity, nowMs: number): Record<string, string | number> | null {
+    const { handsMin, windowMs, shareMin } = this.rules.collusion;
+    let best: Record<string, string | number> | null = null;
+    let bestCount = 0;
+    for (const [tableId, lastMs] of p.tables) {
+      if (lastMs <= nowMs - windowMs) continue;
+      const together = new Map<string, number>();
+      const foldedTo = new Map<string, number>();
+      for (const hand of this.hands.get(tableId) ?? []) {
+        if (hand.atMs <= nowMs - windowMs) continue;
+        const me = hand.players.find((x) => x.userId === userId);
+        if (me === undefined) continue;
+        for (const other of hand.players) {
+          if (other.userId === userId) continue;
+          together.set(other.userId, (together.get(other.userId) ?? 0) + 1);
+          const mutual = !hand.showdown && ((me.folded && other.won) || (other.folded && me.won));
+          if (mutual) foldedTo.set(other.userId, (foldedTo.get(other.userId) ?? 0) + 1);
+        }
+      }
+      for (const [partner, count] of foldedTo) {
+        const shared = together.get(partner) ?? count;
+        if (count >= handsMin && count >= shared * shareMin && count > bestCount) {
+          bestCount = count;
+          best = { tableId, partner, handsFoldedWithoutShowdown: count, handsTogether: shared, handsMin, windowMs };
+        }
+      }
+    }
+    return best;
   }
 
   /** Forgets what is older than any window (24 hours) and players idle that long. */
@@ -168,7 +222,11 @@ export class ActivityBook {
       dropBefore(p.bets, nowMs - minuteMs, (b) => b.atMs);
       dropBefore(p.deposits, cutoff, (d) => d.atMs);
       dropBefore(p.withdrawals, cutoff, (at) => at);
-      for (const own of [p.devices, p.addresses]) for (const [key, at] of own) if (at <= cutoff) own.delete(key);
+      for (const own of [p.devices, p.addresses, p.tables]) for (const [key, at] of own) if (at <= cutoff) own.delete(key);
+    }
+    for (const [tableId, hands] of this.hands) {
+      dropBefore(hands, nowMs - this.rules.collusion.windowMs, (h) => h.atMs);
+      if (hands.length === 0) this.hands.delete(tableId);
     }
     for (const index of [this.byDevice, this.byAddress]) {
       for (const [key, users] of index) {
@@ -182,7 +240,7 @@ export class ActivityBook {
     let p = this.players.get(userId);
     if (p === undefined) {
       if (this.players.size >= this.limits.playersMax) this.forget(this.players.keys().next().value as string);
-      p = { bets: [], deposits: [], withdrawals: [], devices: new Map(), addresses: new Map(), lastMs: atMs };
+      p = { bets: [], deposits: [], withdrawals: [], devices: new Map(), addresses: new Map(), tables: new Map(), lastMs: atMs };
     } else {
       this.players.delete(userId);
     }

@@ -5,7 +5,7 @@
  */
 export type RiskActionKind = "alert" | "limit" | "lock";
 
-export const riskRuleNames = ["betRate", "microStakes", "depositVelocity", "depositAmount", "withdrawalFrequency", "deviceLinks", "addressLinks"] as const;
+export const riskRuleNames = ["betRate", "microStakes", "depositVelocity", "depositAmount", "withdrawalFrequency", "deviceLinks", "addressLinks", "collusion"] as const;
 export type RiskRuleName = (typeof riskRuleNames)[number];
 
 export interface RiskRules {
@@ -23,6 +23,12 @@ export interface RiskRules {
   readonly deviceLinks: { readonly accountsPerDeviceMax: number };
   /** Accounts seen from one client address in the last 24 hours (loopback addresses are never linked). */
   readonly addressLinks: { readonly accountsPerAddressMax: number };
+  /**
+   * Collusion at hold'em: within `windowMs`, one player folded to the same winner at one table in at
+   * least `handsMin` hands that ended without a showdown, and those are at least `shareMin` of the hands
+   * the two played there together.
+   */
+  readonly collusion: { readonly handsMin: number; readonly windowMs: number; readonly shareMin: number };
   /** What each rule does, in order, each time it fires again at least `stepAfterMs` after its last step. */
   readonly steps: Readonly<Record<RiskRuleName, readonly RiskActionKind[]>>;
   readonly stepAfterMs: number;
@@ -38,6 +44,7 @@ export const defaultRiskRules: RiskRules = Object.freeze<RiskRules>({
   withdrawalFrequency: { withdrawalsPerDayMax: 5 },
   deviceLinks: { accountsPerDeviceMax: 3 },
   addressLinks: { accountsPerAddressMax: 20 },
+  collusion: { handsMin: 10, windowMs: 3_600_000, shareMin: 0.5 },
   steps: {
     betRate: ["alert", "limit", "lock"],
     microStakes: ["alert", "limit"],
@@ -46,10 +53,16 @@ export const defaultRiskRules: RiskRules = Object.freeze<RiskRules>({
     withdrawalFrequency: ["alert"],
     deviceLinks: ["alert", "limit"],
     addressLinks: ["alert"],
+    collusion: ["alert", "limit"],
   },
   stepAfterMs: 30_000,
   limitBetsPerMinute: 30,
 });
+
+/** What a `limit` step of `rule` restricts: the bet rate, or for collusion at hold'em, access to hold'em tables. */
+export function limitOf(rules: RiskRules, rule: RiskRuleName): { readonly betsPerMinuteMax: number | null; readonly gamesBlocked: readonly string[] } {
+  return rule === "collusion" ? { betsPerMinuteMax: null, gamesBlocked: ["holdem"] } : { betsPerMinuteMax: rules.limitBetsPerMinute, gamesBlocked: [] };
+}
 
 /** A rule that fired, with the numbers that made it fire (kept with the action for operators). */
 export interface RiskFinding {
