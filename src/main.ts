@@ -29,7 +29,8 @@ import { SignedBus } from "./adapters/node/bus.signed.js";
 import { readDeployment } from "./adapters/postgres/deployment.sql.js";
 import type { Metrics } from "./app/ports/metrics.js";
 import { systemClock } from "./adapters/node/clock.system.js";
-import { createSqlResponsibleGamingStore, playResults, sessionStartedMs } from "./adapters/postgres/rg-store.sql.js";
+import { createSqlBetLimitStore, createSqlResponsibleGamingStore, playResults, sessionStartedMs } from "./adapters/postgres/rg-store.sql.js";
+import { BetLimits } from "./app/responsible-gaming/bet-limits.js";
 import { RealityChecks } from "./app/responsible-gaming/reality-checks.js";
 import { ResponsibleGaming } from "./app/responsible-gaming/responsible-gaming.service.js";
 import type { AccountRestrictions } from "./engine/responsible-gaming/index.js";
@@ -370,8 +371,11 @@ async function buildUnlocked(config: Config, logger: Logger, unlock: () => void)
   const store = new SqlAccountStore(db);
   const guard = new SessionGuard(store, bus, systemClock, { sessionRevocationCacheMs: config.sessionRevocationCacheMs, sessionCacheEntriesMax });
   await guard.start();
+  // Wager and loss limits are judged at the bet, on every node, for the players who have one.
+  const betLimits = new BetLimits({ store: createSqlBetLimitStore(db), bus, clock: systemClock });
+  await betLimits.start();
   const protection = new ResponsibleGaming({
-    store: createSqlResponsibleGamingStore(db), accounts: store, guard, clock: systemClock, limits: config,
+    store: createSqlResponsibleGamingStore(db), accounts: store, guard, clock: systemClock, limits: config, onBetLimitChanged: (userId) => betLimits.announce(userId),
   });
   // Every node reports play to the risk engine and enforces its limits at the bet (docs/RISK.md).
   const riskSignals = new RiskSignals(bus, systemClock);
@@ -438,7 +442,7 @@ async function buildUnlocked(config: Config, logger: Logger, unlock: () => void)
   const spreadRooms = ([["roulette", tables], ["live", liveTables], ["blackjack", blackjackTables], ["liveblackjack", liveBlackjackTables], ["holdem", holdemTables]] as const)
     .flatMap(([kind, ids]) => [...ids.keys()].map((id) => `${kind}:${id}`));
   const effects = createTableEffectRunner({
-    wallet, rng: new CryptoRng(), rounds, clock: systemClock, slots, metrics,
+    wallet, rng: new CryptoRng(), rounds, clock: systemClock, slots, metrics, betLimits,
     risk: { admit: (userId, game, stakeMinor) => riskGate.admit(userId, game, stakeMinor), emit: (signal) => riskSignals.emit(signal) },
   });
   const directory = new RoomDirectory(nodeId, behaviors, roomLog, lease, bus, systemClock, { ...config, actionIdsRememberedMax, roomActionQueueMax, pendingRequestsMax }, effects, { hostsRooms: roles.has("tables"), spreadRooms }, metrics.actionStage,
@@ -479,6 +483,7 @@ async function buildUnlocked(config: Config, logger: Logger, unlock: () => void)
       await riskLeader.release().catch(() => undefined);
       riskSignals.flush();
       await riskGate.stop();
+      await betLimits.stop();
       await directory.stop();
       await payments.stop();
       await events?.close();

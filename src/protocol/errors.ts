@@ -105,6 +105,8 @@ export const errors = define({
   PAYMENT_WEBHOOK_STALE: { httpStatus: 401, message: "The webhook timestamp is outside paymentsWebhookToleranceMs." },
   PAYMENT_WEBHOOK_PAYLOAD_INVALID: { httpStatus: 400, message: "The webhook body is not an event this endpoint understands." },
   RG_DEPOSIT_LIMIT_EXCEEDED: { httpStatus: 422, message: "The deposit would exceed one of your deposit limits; details say which and how much is left." },
+  RG_WAGER_LIMIT_EXCEEDED: { httpStatus: 422, message: "The bet would exceed one of your wager limits; details say which and how much is left." },
+  RG_LOSS_LIMIT_EXCEEDED: { httpStatus: 422, message: "The bet could exceed one of your loss limits (its whole stake counts until it is paid); details say which and how much is left." },
   RG_EXCLUDED: { httpStatus: 403, message: "The account is in a time-out or self-exclusion until the time in details; only withdrawals are possible." },
   RG_ACCOUNT_LOCKED: { httpStatus: 403, message: "The account is locked by an operator; its money is kept and its withdrawals wait for review." },
   RG_EXCLUSION_DURATION_INVALID: { httpStatus: 400, message: "A time-out lasts 1 to 42 days and a self-exclusion 183 to 1826 days." },

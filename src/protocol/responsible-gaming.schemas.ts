@@ -10,11 +10,11 @@ const currency = Type.String({ pattern: currencyPattern, description: "ISO 4217 
 const decimal = Type.String({ description: "decimal string in the currency's major unit, e.g. \"100.00\"" });
 const timestamp = Type.String({ format: "date-time" });
 
-export const limitKindNames = ["deposit"] as const;
+export const limitKindNames = ["deposit", "wager", "loss"] as const;
 export const limitPeriodNames = ["day", "week", "month"] as const;
 export const exclusionKindNames = ["time_out", "self_exclusion"] as const;
 
-const limitKind = Type.Union(limitKindNames.map((k) => Type.Literal(k)), { description: "what the limit caps: deposit" });
+const limitKind = Type.Union(limitKindNames.map((k) => Type.Literal(k)), { description: "what the limit caps: deposit (money deposited), wager (stakes placed), loss (stakes placed less wins paid)" });
 const limitPeriod = Type.Union(limitPeriodNames.map((p) => Type.Literal(p)), { description: "rolling window ending now: 24 hours, 7 days or 30 days" });
 
 export const LimitRequest = Type.Object({

@@ -1,7 +1,7 @@
 // The pure rules of player limits and exclusions, table-driven.
 import { describe, expect, it } from "vitest";
 import {
-  accessAt, changeLimit, exclude, judgeDeposit, limitAt, noLimit, type LimitState,
+  accessAt, changeLimit, exclude, judgeLimits, limitAt, noLimit, type LimitState,
 } from "../../src/engine/responsible-gaming/index.js";
 
 const day = 86_400_000;
@@ -33,7 +33,7 @@ describe("changeLimit", () => {
   });
 });
 
-describe("judgeDeposit", () => {
+describe("judgeLimits", () => {
   const used = { day: 70n, week: 90n, month: 90n };
   it.each([
     ["no limit", [], 1_000_000n, { status: "ok" }],
@@ -42,7 +42,7 @@ describe("judgeDeposit", () => {
     ["the tightest breach is named", [{ period: "day", amountMinor: 100n }, { period: "week", amountMinor: 95n }], 40n, { status: "limit_exceeded", period: "week", limitMinor: 95n, remainingMinor: 5n }],
     ["a limit already passed leaves nothing", [{ period: "month", amountMinor: 50n }], 1n, { status: "limit_exceeded", period: "month", limitMinor: 50n, remainingMinor: 0n }],
   ] as const)("%s", (_name, limits, amount, expected) => {
-    expect(judgeDeposit(amount, limits, used)).toEqual(expected);
+    expect(judgeLimits(amount, limits, used)).toEqual(expected);
   });
 });
 

@@ -1,7 +1,7 @@
 import type { PlayResult } from "../../app/responsible-gaming/reality-checks.js";
-import type { DepositGate, ResponsibleGamingStore, StoredLimit } from "../../app/responsible-gaming/rg.store.js";
+import type { BetLimitStore, BetLimitVerdict, DepositGate, ResponsibleGamingStore, StoredLimit } from "../../app/responsible-gaming/rg.store.js";
 import {
-  limitAt, limitPeriodMs, noLimit, unrestricted, type AccountRestrictions, type ExclusionKind, type LimitKind, type LimitPeriod, type LimitState, type PeriodLimit,
+  judgeLimits, limitAt, limitPeriodMs, noLimit, unrestricted, type AccountRestrictions, type ExclusionKind, type LimitKind, type LimitPeriod, type LimitState, type PeriodLimit,
 } from "../../engine/responsible-gaming/index.js";
 import type { SqlDb, SqlExecutor } from "./sql-db.js";
 
@@ -141,4 +141,53 @@ export async function playResults(db: SqlExecutor, userId: string, sinceMs: numb
     byCurrency.set(r.currency, { currency: r.currency, stakedMinor: (before?.stakedMinor ?? 0n) + r.staked, wonMinor: (before?.wonMinor ?? 0n) + r.won });
   }
   return [...byCurrency.values()].filter((r) => r.stakedMinor > 0n || r.wonMinor > 0n).sort((x, y) => (x.currency < y.currency ? -1 : 1));
+}
+
+/** Wager and loss limits at the bet, on PostgreSQL or PGlite (migration 0011). */
+export function createSqlBetLimitStore(db: SqlDb): BetLimitStore {
+  return {
+    async betLimitedUsers() {
+      return (await db.query<{ user_id: string }>("select distinct user_id from rg_limits where kind in ('wager', 'loss')")).map((r) => r.user_id);
+    },
+
+    judgeBet: (bet, nowMs) => db.transaction(async (tx): Promise<BetLimitVerdict> => {
+      await lockPlayer(tx, bet.userId);
+      if ((await tx.query("select 1 from rg_bets where ref = $1", [bet.ref])).length > 0) return { status: "ok" };
+      const rows = await tx.query<LimitRow>(`select ${limitColumns} from rg_limits where user_id = $1 and kind in ('wager', 'loss') and currency = $2`, [bet.userId, bet.currency]);
+      const byKind = { wager: [] as PeriodLimit[], loss: [] as PeriodLimit[] };
+      for (const row of rows) {
+        const amountMinor = limitAt(toLimitState(row), nowMs).amountMinor;
+        if (amountMinor !== null && (row.kind === "wager" || row.kind === "loss")) byKind[row.kind].push({ period: row.period, amountMinor });
+      }
+      if (byKind.wager.length + byKind.loss.length === 0) return { status: "ok" };
+      const [used] = await tx.query<Record<"wd" | "ww" | "wm" | "ld" | "lw" | "lm", bigint>>(
+        `select coalesce(sum(stake_minor) filter (where created_ms > $3::int8 - $4::int8), 0)::int8 as wd,
+                coalesce(sum(stake_minor) filter (where created_ms > $3::int8 - $5::int8), 0)::int8 as ww,
+                coalesce(sum(stake_minor), 0)::int8 as wm,
+                coalesce(sum(stake_minor - win_minor) filter (where created_ms > $3::int8 - $4::int8), 0)::int8 as ld,
+                coalesce(sum(stake_minor - win_minor) filter (where created_ms > $3::int8 - $5::int8), 0)::int8 as lw,
+                coalesce(sum(stake_minor - win_minor), 0)::int8 as lm
+         from rg_bets where user_id = $1 and currency = $2 and created_ms > $3::int8 - $6::int8`,
+        [bet.userId, bet.currency, nowMs, limitPeriodMs.day, limitPeriodMs.week, limitPeriodMs.month]);
+      const wager = judgeLimits(bet.stakeMinor, byKind.wager, { day: used?.wd ?? 0n, week: used?.ww ?? 0n, month: used?.wm ?? 0n });
+      if (wager.status !== "ok") return { ...wager, kind: "wager" };
+      // A loss limit must hold however the bet ends: its whole stake counts as lost until it is paid.
+      const loss = judgeLimits(bet.stakeMinor, byKind.loss, { day: used?.ld ?? 0n, week: used?.lw ?? 0n, month: used?.lm ?? 0n });
+      if (loss.status !== "ok") return { ...loss, kind: "loss" };
+      await tx.query("insert into rg_bets (ref, user_id, currency, stake_minor, win_minor, created_ms) values ($1, $2, $3, $4, $5, $6)",
+        [bet.ref, bet.userId, bet.currency, bet.stakeMinor, bet.winMinor, nowMs]);
+      return { status: "ok" };
+    }),
+
+    async forget(refs) {
+      if (refs.length > 0) await db.query("delete from rg_bets where ref = any($1::text[])", [refs]);
+    },
+
+    async paid(wins) {
+      if (wins.length === 0) return;
+      await db.query(
+        "update rg_bets b set win_minor = w.win from unnest($1::text[], $2::int8[]) as w(ref, win) where b.ref = w.ref",
+        [wins.map((w) => w.ref), wins.map((w) => w.winMinor.toString())]);
+    },
+  };
 }

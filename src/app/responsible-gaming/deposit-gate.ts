@@ -1,5 +1,5 @@
 import { findCurrency, formatAmount } from "../../engine/money/index.js";
-import { accessAt, judgeDeposit, type Access } from "../../engine/responsible-gaming/index.js";
+import { accessAt, judgeLimits, type Access } from "../../engine/responsible-gaming/index.js";
 import { failure, type Outcome } from "../outcome.js";
 import type { DepositGate } from "./rg.store.js";
 
@@ -28,7 +28,7 @@ export function accessRefusal(access: Access): Refusal | null {
 export function depositRefusal(gate: DepositGate, amountMinor: bigint, currency: string, nowMs: number): Refusal | null {
   const denied = accessRefusal(accessAt(gate.restrictions, nowMs));
   if (denied !== null) return denied;
-  const verdict = judgeDeposit(amountMinor, gate.limits, gate.depositedMinor);
+  const verdict = judgeLimits(amountMinor, gate.limits, gate.depositedMinor);
   if (verdict.status === "ok") return null;
   return failure("RG_DEPOSIT_LIMIT_EXCEEDED", {
     details: [`${verdict.period} deposit limit ${shown(verdict.limitMinor, currency)} ${currency}; ${shown(verdict.remainingMinor, currency)} ${currency} left`],

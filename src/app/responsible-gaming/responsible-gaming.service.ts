@@ -21,6 +21,8 @@ export interface ResponsibleGamingDeps {
   readonly guard: Pick<SessionGuard, "announceRevoked">;
   readonly clock: Clock;
   readonly limits: ResponsibleGamingLimits;
+  /** Told after a wager or loss limit of a player changed, so every node judges that player's bets (BetLimits.announce). */
+  readonly onBetLimitChanged?: (userId: string) => Promise<void>;
 }
 
 /** A player's protection as seen now: limits (loosenings whose cooling-off ended are in force) and access. */
@@ -75,6 +77,7 @@ export class ResponsibleGaming {
       status = change.status;
       return change.state;
     });
+    if (request.kind !== "deposit") await this.deps.onBetLimitChanged?.(userId);
     return success({ status, limit: { ...key, ...state } });
   }
 

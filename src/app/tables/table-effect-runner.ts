@@ -17,6 +17,7 @@ import type { HoldemApplyResult, HoldemDealEffect } from "./holdem-table.js";
 import { startHand as startHoldemHand, type HoldemState } from "../../engine/holdem/index.js";
 import type { RiskSignal } from "../../engine/risk/index.js";
 import type { RiskRefusal } from "../risk/risk-gate.js";
+import type { BetLimits } from "../responsible-gaming/bet-limits.js";
 
 /**
  * A hold'em hand's risk signal, from its closed record (the outcome names who folded and the pots'
@@ -45,17 +46,29 @@ export interface BetRisk {
  * Runs table effects against the wallet, the RNG boundary and the round store. Every ledger call is
  * keyed by its hold, so running an effect twice (a retry, a new owner after a failover) moves money once.
  */
-export function createTableEffectRunner(deps: { wallet: Wallet; rng: Rng; rounds: RoundStore; clock: Clock; slots: ReadonlyMap<string, CompiledSlot>; metrics?: Metrics; risk?: BetRisk }): EffectRunner {
+export function createTableEffectRunner(deps: {
+  wallet: Wallet; rng: Rng; rounds: RoundStore; clock: Clock; slots: ReadonlyMap<string, CompiledSlot>; metrics?: Metrics; risk?: BetRisk;
+  /** Players' wager and loss limits (docs/RESPONSIBLE-GAMING.md). */
+  betLimits?: Pick<BetLimits, "judge" | "forget" | "paid">;
+}): EffectRunner {
   const metrics = deps.metrics ?? silentMetrics;
-  /** A risk limit's refusal, or null to go on; either way the bet (or the attempt) is reported to the risk engine. */
-  async function riskCheck(userId: string, game: string, tableId: string, currency: string, amountMinor: string): Promise<{ readonly status: "risk_limited"; readonly reason: string } | null> {
+  /**
+   * What may refuse a bet before the ledger is asked: a risk limit (the attempt is still reported to the
+   * risk engine), then the player's own wager and loss limits. Null: go on.
+   */
+  async function betCheck(bet: { userId: string; game: string; tableId: string; currency: string; amountMinor: string; ref: string; winMinor: bigint }): Promise<{ readonly status: string; readonly reason: string } | null> {
+    const { userId, game, tableId, currency, amountMinor } = bet;
     const risk = deps.risk;
-    if (risk === undefined) return null;
-    const verdict = await risk.admit(userId, game, BigInt(amountMinor));
-    if (verdict.refused) {
-      risk.emit({ kind: "bet", userId, atMs: deps.clock.nowMs(), game, tableId, currency, amountMinor, limited: true });
+    const verdict = risk === undefined ? null : await risk.admit(userId, game, BigInt(amountMinor));
+    if (verdict?.refused === true) {
+      risk?.emit({ kind: "bet", userId, atMs: deps.clock.nowMs(), game, tableId, currency, amountMinor, limited: true });
       metrics.bet(game, "refused");
       return { status: "risk_limited", reason: verdict.reason };
+    }
+    const limits = deps.betLimits === undefined ? null : await deps.betLimits.judge({ userId, currency, ref: bet.ref, stakeMinor: BigInt(amountMinor), winMinor: bet.winMinor });
+    if (limits?.refused === true) {
+      metrics.bet(game, "refused");
+      return { status: limits.status, reason: limits.reason };
     }
     return null;
   }
@@ -89,13 +102,14 @@ export function createTableEffectRunner(deps: { wallet: Wallet; rng: Rng; rounds
         await deps.rounds.revealSeed(effect.serverSeedHash, effect.serverSeed, new Date(effect.atMs));
         return null;
       case "wallet.reserve": {
-        const limited = await riskCheck(effect.playerId, effect.game, effect.roundId, effect.currency, effect.amountMinor);
-        if (limited !== null) return limited satisfies ReserveResult;
+        const refused = await betCheck({ userId: effect.playerId, game: effect.game, tableId: effect.roundId, currency: effect.currency, amountMinor: effect.amountMinor, ref: effect.holdId, winMinor: 0n });
+        if (refused !== null) return refused satisfies ReserveResult;
         const result = await deps.wallet.reserveBet({
           playerId: effect.playerId, currency: effect.currency, amount: BigInt(effect.amountMinor),
           holdId: effect.holdId, key: `reserve:${effect.holdId}`, roundId: effect.roundId,
         });
         metrics.bet(effect.game, result.status === "ok" ? "placed" : "refused");
+        if (result.status !== "ok") await deps.betLimits?.forget([effect.holdId]);
         if (result.status === "ok" && !result.replayed) betPlaced(effect.playerId, effect.game, effect.roundId, effect.currency, effect.amountMinor);
         return (result.status === "ok"
           ? { status: "ok", availableMinor: (result.account.balance - result.account.held).toString() }
@@ -105,10 +119,12 @@ export function createTableEffectRunner(deps: { wallet: Wallet; rng: Rng; rounds
         const results = await Promise.all(effect.items.map((item) => deps.wallet.settleBet({
           holdId: item.holdId, key: `settle:${item.holdId}`, currency: effect.currency, gameId: effect.gameId, win: BigInt(item.winMinor),
         })));
+        await deps.betLimits?.paid(effect.items.filter((_, i) => results[i]?.status === "ok").map((item) => ({ ref: item.holdId, winMinor: BigInt(item.winMinor) })));
         return { statuses: results.map((r) => r.status) } satisfies BatchResult;
       }
       case "wallet.void": {
         const results = await Promise.all(effect.holdIds.map((holdId) => deps.wallet.voidBet({ holdId, key: `void:${holdId}`, currency: effect.currency })));
+        await deps.betLimits?.forget(effect.holdIds.filter((_, i) => results[i]?.status === "ok"));
         return { statuses: results.map((r) => r.status) } satisfies BatchResult;
       }
       case "wallet.sweep": return sweepRound(deps.wallet, effect);
@@ -128,8 +144,8 @@ export function createTableEffectRunner(deps: { wallet: Wallet; rng: Rng; rounds
         return { status: step.status, state: encodeBigints(step.state), events: step.events, ...stream } satisfies BlackjackApplyResult;
       }
       case "wallet.instant": {
-        const limited = await riskCheck(effect.playerId, effect.game, effect.gameId, effect.currency, effect.stakeMinor);
-        if (limited !== null) return limited satisfies InstantResult;
+        const refused = await betCheck({ userId: effect.playerId, game: effect.game, tableId: effect.gameId, currency: effect.currency, amountMinor: effect.stakeMinor, ref: effect.roundId, winMinor: BigInt(effect.winMinor) });
+        if (refused !== null) return refused satisfies InstantResult;
         const jackpot = effect.jackpot;
         // Paid: only now does the round exist in game recall (a refused bet leaves no trace of its draw),
         // written in the bet's own ledger transaction.
@@ -143,6 +159,8 @@ export function createTableEffectRunner(deps: { wallet: Wallet; rng: Rng; rounds
           ...(jackpot === undefined ? {} : { jackpot: { jackpotId: jackpot.jackpotId, contribution: BigInt(jackpot.contributionMinor), won: jackpot.won, seed: BigInt(jackpot.seedMinor) } }),
         });
         metrics.bet(effect.game, result.status === "ok" ? "placed" : "refused");
+        // The spin's win was known when it was judged: nothing is left to record for its limits.
+        await (result.status === "ok" ? deps.betLimits?.paid([{ ref: effect.roundId, winMinor: 0n }]) : deps.betLimits?.forget([effect.roundId]));
         if (result.status !== "ok") return { status: result.status } satisfies InstantResult;
         if (!result.replayed) betPlaced(effect.playerId, effect.game, effect.gameId, effect.currency, effect.stakeMinor);
         const jackpotWin = result.jackpot?.winMinor;

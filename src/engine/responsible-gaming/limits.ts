@@ -5,7 +5,8 @@
  * period, so a decision taken in the heat of play cannot loosen the player's own protection.
  */
 
-export const limitKinds = ["deposit"] as const;
+/** `deposit`: money deposited; `wager`: stakes placed; `loss`: stakes placed less wins paid (net loss). */
+export const limitKinds = ["deposit", "wager", "loss"] as const;
 export type LimitKind = (typeof limitKinds)[number];
 
 export const limitPeriods = ["day", "week", "month"] as const;
@@ -57,18 +58,20 @@ export interface PeriodLimit {
   readonly amountMinor: bigint;
 }
 
-export type DepositVerdict =
+export type LimitVerdict =
   | { readonly status: "ok" }
   | { readonly status: "limit_exceeded"; readonly period: LimitPeriod; readonly limitMinor: bigint; readonly remainingMinor: bigint };
 
 /**
- * Whether a deposit of `amountMinor` fits every limit, given what was deposited (pending or credited)
- * in each period's window. The tightest breach is reported, so the player sees the smallest room left.
+ * Whether `amountMinor` more fits every limit of one kind, given what each period's window has used
+ * already: deposited (pending or credited), staked, or lost (stakes less wins, which may be negative:
+ * a player ahead has more room). For a bet the whole stake counts against a loss limit, as if it were
+ * lost. The tightest breach is reported, so the player sees the smallest room left.
  */
-export function judgeDeposit(amountMinor: bigint, limits: readonly PeriodLimit[], depositedMinor: Readonly<Record<LimitPeriod, bigint>>): DepositVerdict {
-  let worst: DepositVerdict = { status: "ok" };
+export function judgeLimits(amountMinor: bigint, limits: readonly PeriodLimit[], usedMinor: Readonly<Record<LimitPeriod, bigint>>): LimitVerdict {
+  let worst: LimitVerdict = { status: "ok" };
   for (const limit of limits) {
-    const used = depositedMinor[limit.period];
+    const used = usedMinor[limit.period];
     if (used + amountMinor <= limit.amountMinor) continue;
     const remainingMinor = limit.amountMinor > used ? limit.amountMinor - used : 0n;
     if (worst.status === "ok" || remainingMinor < worst.remainingMinor) worst = { status: "limit_exceeded", period: limit.period, limitMinor: limit.amountMinor, remainingMinor };
