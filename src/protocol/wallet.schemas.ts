@@ -126,6 +126,12 @@ export const DepositWaitQuery = Type.Object({
 }, { additionalProperties: false });
 export type DepositWaitQuery = Static<typeof DepositWaitQuery>;
 
+export const PlayerSearchQuery = Type.Object({
+  query: Type.String({ minLength: 1, maxLength: 128, description: "an exact user id, or the start of a username or email (any case)" }),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+}, { additionalProperties: false });
+export type PlayerSearchQuery = Static<typeof PlayerSearchQuery>;
+
 export const PlayerIdParams = Type.Object({ userId: Type.String({ minLength: 1, maxLength: 128 }) });
 export type PlayerIdParams = Static<typeof PlayerIdParams>;
 

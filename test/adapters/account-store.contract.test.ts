@@ -33,6 +33,18 @@ for (const kind of databaseKinds) {
       expect(await store.findUserByLogin("nobody")).toBeNull();
     });
 
+    it("finds players for operators by exact id or by username or email prefix, wildcards taken literally", async () => {
+      const zed = await newUser("zed_one", "Zed.One@example.com");
+      await newUser("zedtwo", "two@example.org");
+      await newUser("zedxone");
+      expect((await store.searchUsers("zed", 10)).map((u) => u.username)).toEqual(["zed_one", "zedtwo", "zedxone"]);
+      expect((await store.searchUsers("ZED_", 10)).map((u) => u.username)).toEqual(["zed_one"]);
+      expect((await store.searchUsers("zed.one@", 10)).map((u) => u.username)).toEqual(["zed_one"]);
+      expect((await store.searchUsers(zed?.id.toUpperCase() as string, 10)).map((u) => u.username)).toEqual(["zed_one"]);
+      expect(await store.searchUsers("%", 10)).toEqual([]);
+      expect(await store.searchUsers("zed", 1)).toHaveLength(1);
+    });
+
     it("returns null for a taken username or email and leaves the first account untouched", async () => {
       await newUser("dave", "dave@example.com");
       expect(await newUser("dave")).toBeNull();

@@ -72,6 +72,8 @@ for (const mode of ["embedded", "production"] as Mode[]) {
 
       const login = await call(base, "POST", "/v1/auth/login", { body: { login: player.username, password } });
       expect([login.status, login.body.code]).toEqual([403, "CROUPIER_ERR_RG_ACCOUNT_LOCKED"]);
+      const found = await call<{ players: { id: string }[] }>(base, "GET", `/v1/operator/players?query=${player.username.slice(0, -1).toUpperCase()}`, { token: operator.token });
+      expect(found.body.players.map((p) => p.id)).toContain(player.userId);
       const file = await call<{ limit: { betsPerMinuteMax: number; actionId: string } | null; recentBets: unknown[]; sessions: unknown[]; actions: unknown[]; score: number }>(
         base, "GET", `/v1/operator/players/${player.userId}/risk`, { token: operator.token });
       expect(file.status).toBe(200);

@@ -39,6 +39,18 @@ export class SqlAccountStore implements AccountStore {
     return rows[0] === undefined ? null : toUser(rows[0]);
   }
 
+  async searchUsers(query: string, limit: number): Promise<readonly UserRecord[]> {
+    if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(query)) {
+      const user = await this.findUserById(query.toLowerCase());
+      return user === null ? [] : [user];
+    }
+    // A prefix, with LIKE's own wildcards taken literally.
+    const prefix = `${query.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const rows = await this.db.query<UserRow>(
+      `select ${userColumns} from users where lower(username) like $1 or lower(email) like $1 order by username limit $2`, [prefix, limit]);
+    return rows.map(toUser);
+  }
+
   async findUserById(id: string): Promise<UserRecord | null> {
     const rows = await this.db.query<UserRow>(`select ${userColumns} from users where id = $1`, [id]);
     return rows[0] === undefined ? null : toUser(rows[0]);

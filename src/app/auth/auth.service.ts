@@ -192,6 +192,11 @@ export class AuthService {
     return success(verified.claims);
   }
 
+  /** Operators' player search (an exact id, or a username or email prefix). */
+  async searchUsers(query: string, limit: number): Promise<readonly User[]> {
+    return (await this.deps.store.searchUsers(query.trim(), limit)).map(toUser);
+  }
+
   async me(principal: Principal): Promise<Outcome<Me>> {
     const user = await this.deps.store.findUserById(principal.userId);
     if (user === null) return failure("AUTH_SESSION_REVOKED");

@@ -30,6 +30,8 @@ export interface AccountStore {
   createUser(user: NewUser): Promise<UserRecord | null>;
   findUserByLogin(login: string): Promise<UserRecord | null>;
   findUserById(id: string): Promise<UserRecord | null>;
+  /** Operators' player search: an exact user id, or usernames and emails starting with `query` (any case), by username, at most `limit`. */
+  searchUsers(query: string, limit: number): Promise<readonly UserRecord[]>;
   /** Creates a session with its first refresh token, in one transaction. */
   createSession(input: { userId: string; deviceId: string; expiresAt: Date; refreshTokenHash: Buffer; refreshExpiresAt: Date }): Promise<SessionRecord>;
   /**

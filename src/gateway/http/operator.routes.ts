@@ -1,9 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import { Type } from "@sinclair/typebox";
+import { User } from "../../protocol/auth.schemas.js";
 import type { Principal } from "../../app/auth/auth.service.js";
 import type { Outcome } from "../../app/outcome.js";
 import type { WithdrawalRecord } from "../../app/payments/payments.store.js";
 import {
-  HistoryPage, HistoryQuery, LedgerCheckReport, PlayerIdParams, Withdrawal, WithdrawalIdParams, WithdrawalList, WithdrawalListQuery,
+  HistoryPage, HistoryQuery, LedgerCheckReport, PlayerIdParams, PlayerSearchQuery, Withdrawal, WithdrawalIdParams, WithdrawalList, WithdrawalListQuery,
 } from "../../protocol/wallet.schemas.js";
 import type { AuditTrail } from "../../app/audit/audit-trail.js";
 import { httpActor } from "./audit.routes.js";
@@ -63,6 +65,17 @@ export function registerOperatorRoutes(app: FastifyInstance, deps: WalletHttpDep
     preHandler: operator,
   }, async (request, reply) => idempotent(request, reply, payments, async () =>
     audited(request, "withdrawal.reject", await payments.rejectWithdrawal((request.params as WithdrawalIdParams).id, (request.principal as Principal).userId))));
+
+  app.get("/v1/operator/players", {
+    schema: {
+      tags: ["operator"], summary: "Find players: an exact user id, or usernames and emails starting with the query", security: bearer, querystring: PlayerSearchQuery,
+      response: { 200: Type.Object({ players: Type.Array(User) }), ...walletErrorResponses },
+    },
+    preHandler: operator,
+  }, async (request) => {
+    const query = request.query as PlayerSearchQuery;
+    return { players: await deps.auth.searchUsers(query.query, query.limit ?? 20) };
+  });
 
   app.get("/v1/operator/players/:userId/history", {
     schema: { tags: ["operator"], summary: "Any player's transfers", security: bearer, params: PlayerIdParams, querystring: HistoryQuery, response: { 200: HistoryPage, ...walletErrorResponses } },
