@@ -31,6 +31,7 @@ import type { Metrics } from "./app/ports/metrics.js";
 import { systemClock } from "./adapters/node/clock.system.js";
 import { createSqlBetLimitStore, createSqlResponsibleGamingStore, playResults, sessionStartedMs } from "./adapters/postgres/rg-store.sql.js";
 import { BetLimits } from "./app/responsible-gaming/bet-limits.js";
+import { limitAt } from "./engine/responsible-gaming/index.js";
 import { RealityChecks } from "./app/responsible-gaming/reality-checks.js";
 import { ResponsibleGaming } from "./app/responsible-gaming/responsible-gaming.service.js";
 import type { AccountRestrictions } from "./engine/responsible-gaming/index.js";
@@ -279,6 +280,15 @@ function buildRealityChecks(services: Services, gateway: WsGateway, logger: Logg
     results: (userId, sinceMs) => playResults(services.db, userId, sinceMs),
     once: async (key, ttlMs) => (await services.throttle.recordFailure(key, ttlMs)) === 1,
     rooms: services.directory,
+    sessionLimits: async (userIds) => {
+      const nowMs = systemClock.nowMs();
+      const limits = await services.protection.sessionLimits(userIds);
+      return new Map([...limits].flatMap(([userId, state]) => {
+        const minutes = limitAt(state, nowMs).amountMinor;
+        return minutes === null ? [] : [[userId, Number(minutes)] as const];
+      }));
+    },
+    endSession: (sessionId) => services.auth.endSession(sessionId, "session_limit"),
     clock: systemClock,
     onError: (error) => log.warn({ err: error }, "reality check failed; the next tick tries again"),
   }, services.config);

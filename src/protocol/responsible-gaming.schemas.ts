@@ -58,6 +58,26 @@ export const Exclusion = Type.Object({
 });
 export type Exclusion = Static<typeof Exclusion>;
 
+export const SessionLimit = Type.Object({
+  minutes: Type.Union([Type.Integer(), Type.Null()], { description: "the longest a session may last now; null: no limit" }),
+  pending: Type.Union([Type.Object({
+    minutes: Type.Union([Type.Integer(), Type.Null()], { description: "the limit once the cooling-off ends; null: removed" }),
+    appliesAt: timestamp,
+  }), Type.Null()]),
+});
+export type SessionLimit = Static<typeof SessionLimit>;
+
+export const SessionLimitRequest = Type.Object({
+  minutes: Type.Union([Type.Integer({ minimum: 5, maximum: 1_440 }), Type.Null()], { description: "5 to 1440 minutes; null removes the limit (after the cooling-off)" }),
+}, { additionalProperties: false });
+export type SessionLimitRequest = Static<typeof SessionLimitRequest>;
+
+export const SessionLimitChange = Type.Object({
+  status: Type.Union([Type.Literal("applied"), Type.Literal("pending")]),
+  sessionLimit: SessionLimit,
+});
+export type SessionLimitChange = Static<typeof SessionLimitChange>;
+
 export const Protection = Type.Object({
   userId: Type.String(),
   access: Type.Union([Type.Literal("open"), Type.Literal("excluded"), Type.Literal("locked")], {
@@ -66,6 +86,7 @@ export const Protection = Type.Object({
   exclusion: Type.Union([Exclusion, Type.Null()], { description: "the time-out or self-exclusion running now, if any" }),
   lock: Type.Union([Type.Object({ lockedAt: timestamp, lockedBy: Type.String(), reason: Type.String() }), Type.Null()]),
   limits: Type.Array(Limit),
+  sessionLimit: SessionLimit,
 });
 export type Protection = Static<typeof Protection>;
 

@@ -5,6 +5,7 @@ import type { RunningServer } from "../../src/main.js";
 import { serviceAvailable } from "../support/services.js";
 import { createShared, startTestServer, type Mode, type Shared } from "../support/server.js";
 import { TestSocket, newPlayer, type Message } from "../support/ws-client.js";
+import { call } from "../support/http.js";
 
 const intervalMs = 1_000;
 
@@ -47,6 +48,34 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       // Both sockets are in the room: the second sees the same events (one log), not copies of its own.
       await sockets[1]!.waitFor((m) => isCheck(m) && m.offset === checks.at(-1)!.offset);
       for (const s of sockets) s.close();
+    });
+
+    it("ends a session that has lasted the player's session time limit, on every socket, and tells the player why", async () => {
+      const player = await newPlayer(server.url, "session");
+      const set = (minutes: number | null) => call(server.url, "PUT", "/v1/responsible-gaming/session-limit", { token: player.token, body: { minutes } });
+      expect((await set(3)).status).toBe(400);
+      expect((await set(5)).body).toEqual({ status: "applied", sessionLimit: { minutes: 5, pending: null } });
+      expect((await set(60)).body).toMatchObject({ status: "pending", sessionLimit: { minutes: 5, pending: { minutes: 60 } } });
+      expect((await call(server.url, "GET", "/v1/responsible-gaming", { token: player.token })).body).toMatchObject({ sessionLimit: { minutes: 5 } });
+      // Six minutes into the session (its start moved back in the database): the next look ends it.
+      await server.services.db.query("update sessions set created_at = created_at - interval '6 minutes' where user_id = $1", [player.userId]);
+      const socket = await TestSocket.authenticated(server.url, player.token);
+      const room = `user:${player.userId}`;
+      await socket.request({ type: "join", room }).catch(() => undefined);
+      expect(await socket.waitClosed(8_000)).toBe(4003);
+      expect((await call(server.url, "GET", "/v1/me", { token: player.token })).body.code).toBe("CROUPIER_ERR_AUTH_SESSION_REVOKED");
+      // A new login is a new session, with its own time; the event that ended the last one is in the room's log.
+      const again = await call<{ accessToken: string }>(server.url, "POST", "/v1/auth/login", { body: { login: player.username, password: "correct horse battery" } });
+      expect(again.status).toBe(200);
+      const back = await TestSocket.authenticated(server.url, again.body.accessToken);
+      const joined = await back.request({ type: "join", room });
+      expect(joined.type).toBe("joined");
+      await back.request({ type: "leave", room });
+      expect((await back.request({ type: "join", room, resume: { epoch: joined.epoch, offset: 0 } })).type).toBe("joined");
+      const ended = await back.waitFor((m) => m.type === "event" && m.kind === "session.limit_reached", 5_000);
+      expect(ended.data).toMatchObject({ limitMinutes: 5, playedMs: expect.any(Number) });
+      expect((ended.data as { playedMs: number }).playedMs).toBeGreaterThanOrEqual(6 * 60_000);
+      back.close();
     });
   });
 }

@@ -66,6 +66,14 @@ export async function readDepositGate(tx: SqlExecutor, userId: string, currency:
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+interface SessionLimitRow { minutes: number | null; pending_minutes: number | null; pending_at_ms: bigint | null }
+const sessionLimitColumns = "minutes, pending_minutes, pending_at_ms";
+/** A session limit as a LimitState whose amounts are minutes, so the money limits' rules (cooling-off) apply unchanged. */
+const toSessionLimit = (r: SessionLimitRow): LimitState => ({
+  amountMinor: r.minutes === null ? null : BigInt(r.minutes), pendingAmountMinor: r.pending_minutes === null ? null : BigInt(r.pending_minutes),
+  pendingAtMs: r.pending_at_ms === null ? null : Number(r.pending_at_ms),
+});
+
 /** Limits and restrictions on PostgreSQL or PGlite (migration 0009). */
 export function createSqlResponsibleGamingStore(db: SqlDb): ResponsibleGamingStore {
   return {
@@ -95,6 +103,34 @@ export function createSqlResponsibleGamingStore(db: SqlDb): ResponsibleGamingSto
          on conflict (user_id, kind, period, currency) do update set amount_minor = excluded.amount_minor, pending_amount_minor = excluded.pending_amount_minor,
            pending_at_ms = excluded.pending_at_ms, updated_ms = excluded.updated_ms`,
         [userId, key.kind, key.period, key.currency, next.amountMinor?.toString() ?? null, next.pendingAmountMinor?.toString() ?? null, next.pendingAtMs, nowMs]);
+      return next;
+    }),
+
+    async sessionLimit(userId) {
+      if (!uuidPattern.test(userId)) return noLimit;
+      const [row] = await db.query<SessionLimitRow>(`select ${sessionLimitColumns} from rg_session_limits where user_id = $1`, [userId]);
+      return row === undefined ? noLimit : toSessionLimit(row);
+    },
+
+    async sessionLimits(userIds) {
+      const ids = userIds.filter((id) => uuidPattern.test(id));
+      if (ids.length === 0) return new Map();
+      const rows = await db.query<SessionLimitRow & { user_id: string }>(`select user_id, ${sessionLimitColumns} from rg_session_limits where user_id = any($1::uuid[])`, [ids]);
+      return new Map(rows.map((r) => [r.user_id, toSessionLimit(r)]));
+    },
+
+    changeSessionLimit: (userId, nowMs, decide) => db.transaction(async (tx) => {
+      await lockPlayer(tx, userId);
+      const [row] = await tx.query<SessionLimitRow>(`select ${sessionLimitColumns} from rg_session_limits where user_id = $1`, [userId]);
+      const next = decide(row === undefined ? noLimit : toSessionLimit(row));
+      if (next.amountMinor === null && next.pendingAtMs === null) {
+        await tx.query("delete from rg_session_limits where user_id = $1", [userId]);
+        return next;
+      }
+      await tx.query(
+        `insert into rg_session_limits (user_id, minutes, pending_minutes, pending_at_ms, updated_ms) values ($1, $2, $3, $4, $5)
+         on conflict (user_id) do update set minutes = excluded.minutes, pending_minutes = excluded.pending_minutes, pending_at_ms = excluded.pending_at_ms, updated_ms = excluded.updated_ms`,
+        [userId, next.amountMinor === null ? null : Number(next.amountMinor), next.pendingAmountMinor === null ? null : Number(next.pendingAmountMinor), next.pendingAtMs, nowMs]);
       return next;
     }),
 

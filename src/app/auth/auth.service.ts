@@ -179,8 +179,13 @@ export class AuthService {
   }
 
   async logout(principal: Principal): Promise<void> {
-    await this.deps.store.revokeSession(principal.sessionId, "logout", new Date(this.deps.clock.nowMs()));
-    await this.deps.guard.announceRevoked(principal.sessionId);
+    await this.endSession(principal.sessionId, "logout");
+  }
+
+  /** Ends a session in the database, then on every node (sockets close with 4003, tokens are refused). */
+  async endSession(sessionId: string, reason: string): Promise<void> {
+    await this.deps.store.revokeSession(sessionId, reason, new Date(this.deps.clock.nowMs()));
+    await this.deps.guard.announceRevoked(sessionId);
   }
 
   /** Verifies an access token and that its session is still live. */

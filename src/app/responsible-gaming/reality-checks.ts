@@ -4,6 +4,8 @@ import type { Clock, Timer } from "../ports/clock.js";
 
 /** The event kind of a reality check in a player's `user:<id>` room (docs/PROTOCOL.md). */
 export const realityCheckKind = "reality.check";
+/** The event kind, in the player's `user:<id>` room, of a session ended by the player's session time limit. */
+export const sessionLimitKind = "session.limit_reached";
 
 /** What the player's bets came to since a moment, per currency (stakes out, wins in). */
 export interface PlayResult {
@@ -24,6 +26,10 @@ export interface RealityCheckDeps {
    */
   readonly once: (key: string, ttlMs: number) => Promise<boolean>;
   readonly rooms: { submit(room: string, request: HostRequest): Promise<HostReply> };
+  /** The session time limits (minutes) of these players, those who have one in force. */
+  readonly sessionLimits?: (userIds: readonly string[]) => Promise<ReadonlyMap<string, number>>;
+  /** Ends a session on every node (revoked, announced: its sockets close with 4003). Idempotent. */
+  readonly endSession?: (sessionId: string) => Promise<void>;
   readonly clock: Clock;
   readonly onError: (error: unknown) => void;
 }
@@ -40,7 +46,8 @@ const sessionsPerTickMax = 10_000;
  * Reality checks (UKGC RTS 13): every `realityCheckIntervalMs` of a session, the player's `user:`
  * room gets a private `reality.check` event with the time since login and the net result of their
  * bets in that time. Driven by the nodes holding the session's sockets, off the bet path: a failed
- * read or write is logged and the check comes at the next tick.
+ * read or write is logged and the check comes at the next tick. The same looks end a session that
+ * has lasted the player's session time limit (one query per tick for all the local players' limits).
  */
 export class RealityChecks {
   private timer: Timer | null = null;
@@ -67,12 +74,16 @@ export class RealityChecks {
     if (this.running) return;
     this.running = true;
     try {
-      const live = new Set<string>();
+      const live = new Map<string, string>();
       for (const { userId, sessionId } of this.deps.sessions()) {
-        if (live.has(sessionId)) continue;
-        live.add(sessionId);
-        if (live.size > sessionsPerTickMax) break;
-        await this.check(userId, sessionId).catch((error: unknown) => this.deps.onError(error));
+        if (live.size >= sessionsPerTickMax) break;
+        live.set(sessionId, userId);
+      }
+      const limits = this.deps.sessionLimits === undefined || live.size === 0 ? new Map<string, number>()
+        : await this.deps.sessionLimits([...new Set(live.values())]).catch((error: unknown) => { this.deps.onError(error); return new Map<string, number>(); });
+      for (const [sessionId, userId] of live) {
+        const minutes = limits.get(userId);
+        await this.check(userId, sessionId, minutes === undefined ? null : minutes * 60_000).catch((error: unknown) => this.deps.onError(error));
       }
       for (const sessionId of this.seen.keys()) if (!live.has(sessionId)) this.seen.delete(sessionId);
     } finally {
@@ -80,7 +91,7 @@ export class RealityChecks {
     }
   }
 
-  private async check(userId: string, sessionId: string): Promise<void> {
+  private async check(userId: string, sessionId: string, limitMs: number | null): Promise<void> {
     const intervalMs = this.limits.realityCheckIntervalMs;
     let known = this.seen.get(sessionId);
     if (known === undefined) {
@@ -91,6 +102,7 @@ export class RealityChecks {
       this.seen.set(sessionId, known);
     }
     const nowMs = this.deps.clock.nowMs();
+    if (limitMs !== null && nowMs - known.startedMs >= limitMs) return this.endSession(userId, sessionId, known.startedMs, limitMs);
     const due = Math.floor((nowMs - known.startedMs) / intervalMs);
     if (due <= known.lastCheck) return;
     // Read first: a failed read leaves the check due, and the next tick tries again. Once the key is
@@ -109,5 +121,15 @@ export class RealityChecks {
     };
     const reply = await this.deps.rooms.submit(`user:${userId}`, { type: "publish", events: [{ kind: realityCheckKind, to: userId, data }] });
     if (!reply.ok) this.deps.onError(new Error(`reality check not published: ${reply.error}`));
+  }
+
+  /** The player is told once (across nodes) why, then the session ends everywhere; ending it again changes nothing. */
+  private async endSession(userId: string, sessionId: string, startedMs: number, limitMs: number): Promise<void> {
+    if (await this.deps.once(`session-limit:${sessionId}`, 86_400_000)) {
+      const data = { sessionId, sessionStartedAt: new Date(startedMs).toISOString(), playedMs: this.deps.clock.nowMs() - startedMs, limitMinutes: Math.round(limitMs / 60_000) };
+      const reply = await this.deps.rooms.submit(`user:${userId}`, { type: "publish", events: [{ kind: sessionLimitKind, to: userId, data }] });
+      if (!reply.ok) this.deps.onError(new Error(`session limit not published: ${reply.error}`));
+    }
+    await this.deps.endSession?.(sessionId);
   }
 }

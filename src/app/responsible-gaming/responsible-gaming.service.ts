@@ -1,6 +1,6 @@
 import { findCurrency } from "../../engine/money/index.js";
 import {
-  accessAt, changeLimit, exclude, limitAt, type Access, type AccountRestrictions, type Exclusion, type ExclusionKind, type LimitKind, type LimitPeriod,
+  accessAt, changeLimit, exclude, limitAt, type Access, type AccountRestrictions, type Exclusion, type ExclusionKind, type LimitKind, type LimitPeriod, type LimitState,
 } from "../../engine/responsible-gaming/index.js";
 import { failure, success, type Outcome } from "../outcome.js";
 import type { AccountStore } from "../ports/account-store.js";
@@ -31,6 +31,8 @@ export interface Protection {
   readonly limits: readonly StoredLimit[];
   readonly restrictions: AccountRestrictions;
   readonly access: Access;
+  /** The session time limit in minutes (amounts are minutes), with any loosening still cooling off. */
+  readonly sessionLimit: LimitState;
 }
 
 export interface LimitRequest {
@@ -55,8 +57,8 @@ export class ResponsibleGaming {
   async protection(userId: string): Promise<Outcome<Protection>> {
     if (!(await this.deps.store.userExists(userId))) return failure("RG_PLAYER_NOT_FOUND");
     const nowMs = this.deps.clock.nowMs();
-    const [limits, restrictions] = await Promise.all([this.deps.store.limits(userId), this.deps.store.restrictions(userId)]);
-    return success({ userId, limits: limits.map((l) => ({ ...l, ...limitAt(l, nowMs) })), restrictions, access: accessAt(restrictions, nowMs) });
+    const [limits, restrictions, sessionLimit] = await Promise.all([this.deps.store.limits(userId), this.deps.store.restrictions(userId), this.deps.store.sessionLimit(userId)]);
+    return success({ userId, limits: limits.map((l) => ({ ...l, ...limitAt(l, nowMs) })), restrictions, access: accessAt(restrictions, nowMs), sessionLimit: limitAt(sessionLimit, nowMs) });
   }
 
   /** A lower limit applies at once; a higher one or a removal after rgIncreaseCoolingOffMs. */
@@ -79,6 +81,27 @@ export class ResponsibleGaming {
     });
     if (request.kind !== "deposit") await this.deps.onBetLimitChanged?.(userId);
     return success({ status, limit: { ...key, ...state } });
+  }
+
+  /**
+   * A session time limit in minutes (null removes it): a shorter one applies at once, a longer one or a
+   * removal after rgIncreaseCoolingOffMs, as the money limits. Sessions past it are ended by the nodes
+   * holding their sockets (reality-checks.ts).
+   */
+  async setSessionLimit(userId: string, minutes: number | null): Promise<{ readonly status: "applied" | "pending"; readonly limit: LimitState }> {
+    const nowMs = this.deps.clock.nowMs();
+    let status: "applied" | "pending" = "applied";
+    const limit = await this.deps.store.changeSessionLimit(userId, nowMs, (current) => {
+      const change = changeLimit(current, minutes === null ? null : BigInt(minutes), nowMs, this.deps.limits.rgIncreaseCoolingOffMs);
+      status = change.status;
+      return change.state;
+    });
+    return { status, limit };
+  }
+
+  /** The session limits of these players (those who have one), as stored. */
+  sessionLimits(userIds: readonly string[]): Promise<ReadonlyMap<string, LimitState>> {
+    return this.deps.store.sessionLimits(userIds);
   }
 
   /** A time-out or self-exclusion: it only ever lengthens one running, and every session ends now. */

@@ -30,6 +30,12 @@ export interface ResponsibleGamingStore {
   limits(userId: string): Promise<readonly StoredLimit[]>;
   /** Reads one limit (none: no limit), lets `decide` say what it becomes, writes that, in one transaction. */
   changeLimit(userId: string, key: Omit<StoredLimit, keyof LimitState>, nowMs: number, decide: (current: LimitState) => LimitState): Promise<LimitState>;
+  /** The player's session time limit in minutes (as a LimitState: amounts are minutes); noLimit when none. */
+  sessionLimit(userId: string): Promise<LimitState>;
+  /** The session limits of these players, those who have one. */
+  sessionLimits(userIds: readonly string[]): Promise<ReadonlyMap<string, LimitState>>;
+  /** Reads the session limit, lets `decide` say what it becomes, writes that, in one transaction under the player's lock. */
+  changeSessionLimit(userId: string, nowMs: number, decide: (current: LimitState) => LimitState): Promise<LimitState>;
   /** Reads the player's restrictions, lets `decide` say what they become, writes that, in one transaction. */
   changeRestrictions(userId: string, nowMs: number, decide: (current: AccountRestrictions) => AccountRestrictions): Promise<AccountRestrictions>;
 }

@@ -5,9 +5,9 @@ import type { Outcome } from "../../app/outcome.js";
 import type { Payments } from "../../app/payments/payments.service.js";
 import type { Protection as ProtectionValue, ResponsibleGaming } from "../../app/responsible-gaming/responsible-gaming.service.js";
 import type { StoredLimit } from "../../app/responsible-gaming/rg.store.js";
-import type { Exclusion as ExclusionValue } from "../../engine/responsible-gaming/index.js";
+import type { Exclusion as ExclusionValue, LimitState } from "../../engine/responsible-gaming/index.js";
 import {
-  ExcludedWithdrawalRequest, Exclusion, ExclusionRequest, Limit, LimitChange, LimitRequest, LockRequest, Protection,
+  ExcludedWithdrawalRequest, Exclusion, ExclusionRequest, Limit, LimitChange, LimitRequest, LockRequest, Protection, SessionLimit, SessionLimitChange, SessionLimitRequest,
 } from "../../protocol/responsible-gaming.schemas.js";
 import { PlayerIdParams, Withdrawal } from "../../protocol/wallet.schemas.js";
 import { httpActor } from "./audit.routes.js";
@@ -33,6 +33,13 @@ function toWireLimit(l: StoredLimit): Limit {
   };
 }
 
+function toWireSessionLimit(l: LimitState): SessionLimit {
+  return {
+    minutes: l.amountMinor === null ? null : Number(l.amountMinor),
+    pending: l.pendingAtMs === null ? null : { minutes: l.pendingAmountMinor === null ? null : Number(l.pendingAmountMinor), appliesAt: iso(l.pendingAtMs) },
+  };
+}
+
 const toWireExclusion = (e: ExclusionValue): Exclusion => ({ kind: e.kind, startedAt: iso(e.startedMs), until: iso(e.untilMs) });
 
 function toWireProtection(p: ProtectionValue): Protection {
@@ -40,7 +47,7 @@ function toWireProtection(p: ProtectionValue): Protection {
   return {
     userId: p.userId, access: p.access.status, exclusion: p.access.status === "excluded" ? toWireExclusion(p.access.exclusion) : null,
     lock: lock === null ? null : { lockedAt: iso(lock.lockedMs), lockedBy: lock.lockedBy, reason: lock.reason },
-    limits: p.limits.map(toWireLimit),
+    limits: p.limits.map(toWireLimit), sessionLimit: toWireSessionLimit(p.sessionLimit),
   };
 }
 
@@ -66,6 +73,14 @@ export function registerPlayerProtectionRoutes(app: FastifyInstance, deps: Respo
   }, async (request, reply) => {
     const body = request.body as LimitRequest;
     return send(reply, await protection.setLimit(userOf(request), body), (change) => ({ status: change.status, limit: toWireLimit(change.limit) }) satisfies LimitChange);
+  });
+
+  app.put("/v1/responsible-gaming/session-limit", {
+    schema: { tags: ["responsible-gaming"], summary: "Set or remove your session time limit: shorter applies at once, longer or removed after rgIncreaseCoolingOffMs", security: bearer, body: SessionLimitRequest, response: { 200: SessionLimitChange, ...walletErrorResponses } },
+    preHandler: player,
+  }, async (request) => {
+    const change = await protection.setSessionLimit(userOf(request), (request.body as SessionLimitRequest).minutes);
+    return { status: change.status, sessionLimit: toWireSessionLimit(change.limit) } satisfies SessionLimitChange;
   });
 
   app.post("/v1/responsible-gaming/exclusions", {
