@@ -31,10 +31,10 @@ export type RiskActionPage = Static<typeof RiskActionPage>;
 
 export const RiskActionQuery = Type.Object({
   userId: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
-  open: Type.Optional(Type.Boolean({ description: "only actions not reversed" })),
+  open: Type.Optional(Type.Union([Type.Literal("true"), Type.Literal("false")], { description: "true: only actions not reversed" })),
   action: Type.Optional(actionKind),
   before: Type.Optional(Type.String({ pattern: "^[1-9][0-9]{0,17}$" })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  limit: Type.Optional(Type.String({ pattern: "^([1-9][0-9]?|1[0-9][0-9]|200)$", description: "1 to 200 (default 50)" })),
 }, { additionalProperties: false });
 export type RiskActionQuery = Static<typeof RiskActionQuery>;
 

@@ -128,7 +128,7 @@ export type DepositWaitQuery = Static<typeof DepositWaitQuery>;
 
 export const PlayerSearchQuery = Type.Object({
   query: Type.String({ minLength: 1, maxLength: 128, description: "an exact user id, or the start of a username or email (any case)" }),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+  limit: Type.Optional(Type.String({ pattern: "^([1-9][0-9]?|100)$", description: "1 to 100 (default 20)" })),
 }, { additionalProperties: false });
 export type PlayerSearchQuery = Static<typeof PlayerSearchQuery>;
 

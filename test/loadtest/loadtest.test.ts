@@ -10,6 +10,7 @@ import type { RunningServer } from "../../src/main.js";
 import { CroupierClient } from "../../src/client/index.js";
 import { findCurrency, type Currency } from "../../src/engine/money/index.js";
 import { parseDurationMs, parseLoadtestOptions } from "../../src/cli/loadtest/options.js";
+import { isAbuser } from "../../src/cli/loadtest/abuse.scenario.js";
 import { WalletApi } from "../../src/cli/loadtest/wallet-api.js";
 import { ConfigError } from "../../src/config/config.js";
 import { redisUrl, serviceAvailable } from "../support/services.js";
@@ -27,7 +28,14 @@ describe("croupier loadtest options", () => {
   });
 
   it.each([
-    [["--scenario", "poker"], "--scenario must be one of roulette, slots, blackjack, holdem, chat, reconnect, mix"],
+    [["--scenario", "poker"], "--scenario must be one of roulette, slots, blackjack, holdem, chat, reconnect, mix, abuse"],
+    [["--scenario", "abuse", "--players", "10"], "--scenario abuse needs --operator LOGIN"],
+    [["--scenario", "abuse", "--players", "10", "--operator", "op"], "pass --operator-password-stdin"],
+    [["--scenario", "abuse", "--players", "10", "--abusers", "10", "--operator", "op", "--operator-password-stdin"], "--abusers must be an integer from 1 to 9"],
+    [["--scenario", "abuse", "--players", "1", "--operator", "op", "--operator-password-stdin"], "needs at least 2 players"],
+    [["--scenario", "abuse", "--operator", "op", "--operator-password-stdin=secret"], "--operator-password-stdin takes no value"],
+    [["--operator-password", "secret"], "unknown option --operator-password"],
+    [["--abusers", "2"], "--abusers is an option of --scenario abuse"],
     [["--blackjack-tables", " , "], "--blackjack-tables must be a comma-separated list"],
     [["--holdem-tables", "a b"], "--holdem-tables must be a comma-separated list"],
     [["--players", "20000", "--processes", "1"], "at most 15000 fit under the open-file limit"],
@@ -52,10 +60,21 @@ describe("croupier loadtest options", () => {
     expect(Object.isFrozen(options)).toBe(true);
   });
 
+  it("takes the abuse scenario's bots (10% of the players by default, at least 1) and operator, spread over the players", () => {
+    const abuse = (argv: string[]) => parseLoadtestOptions(["--scenario", "abuse", "--operator", "ops", "--operator-password-stdin", ...argv], "x");
+    expect([abuse(["--players", "60"]).abusers, abuse(["--players", "5"]).abusers, abuse(["--players", "10", "--abusers", "3"]).abusers]).toEqual([6, 1, 3]);
+    expect(abuse([]).operator).toBe("ops");
+    expect(parseLoadtestOptions([], "x")).toMatchObject({ abusers: 0, operator: null });
+    const bots = (players: number, abusers: number) => Array.from({ length: players }, (_, i) => i).filter((i) => isAbuser(players, abusers, i));
+    expect(bots(10, 2)).toEqual([4, 9]);
+    expect(bots(60, 6)).toEqual([9, 19, 29, 39, 49, 59]);
+    for (const [players, abusers] of [[7, 3], [100, 10], [3, 2], [1_000, 1]] as const) expect(bots(players, abusers)).toHaveLength(abusers);
+  });
+
   it("lists every scenario in --help, and exits 2 on an unknown one", async () => {
     const help = await runCroupier(["loadtest", "--help"]);
     expect(help.code).toBe(0);
-    for (const scenario of ["roulette", "slots", "blackjack", "holdem", "chat", "reconnect", "mix"]) expect(help.stdout).toMatch(new RegExp(`^ {27}${scenario} `, "m"));
+    for (const scenario of ["roulette", "slots", "blackjack", "holdem", "chat", "reconnect", "mix", "abuse"]) expect(help.stdout).toMatch(new RegExp(`^ {27}${scenario} `, "m"));
     const refused = await runCroupier(["loadtest", "--scenario", "baccarat"]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain("--scenario must be one of");

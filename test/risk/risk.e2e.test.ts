@@ -72,7 +72,7 @@ for (const mode of ["embedded", "production"] as Mode[]) {
 
       const login = await call(base, "POST", "/v1/auth/login", { body: { login: player.username, password } });
       expect([login.status, login.body.code]).toEqual([403, "CROUPIER_ERR_RG_ACCOUNT_LOCKED"]);
-      const found = await call<{ players: { id: string }[] }>(base, "GET", `/v1/operator/players?query=${player.username.slice(0, -1).toUpperCase()}`, { token: operator.token });
+      const found = await call<{ players: { id: string }[] }>(base, "GET", `/v1/operator/players?query=${player.username.slice(0, -1).toUpperCase()}&limit=5`, { token: operator.token });
       expect(found.body.players.map((p) => p.id)).toContain(player.userId);
       const file = await call<{ limit: { betsPerMinuteMax: number; actionId: string } | null; recentBets: unknown[]; sessions: unknown[]; actions: unknown[]; score: number }>(
         base, "GET", `/v1/operator/players/${player.userId}/risk`, { token: operator.token });
@@ -89,6 +89,11 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       await call(base, "POST", `/v1/operator/risk/actions/${limit?.id ?? ""}/reverse`, { token: operator.token, body: reason });
       const after = await call<{ limit: unknown }>(base, "GET", `/v1/operator/players/${player.userId}/risk`, { token: operator.token });
       expect(after.body.limit).toBeNull();
+      // Query strings: open actions only, a page of one with the cursor to the next.
+      const openOnly = await call<{ actions: { id: string }[]; next: string | null }>(base, "GET", `/v1/operator/risk/actions?userId=${player.userId}&open=true&limit=1`, { token: operator.token });
+      expect(openOnly.status).toBe(200);
+      expect(openOnly.body.actions.map((a) => a.id)).toEqual([alert?.id]);
+      expect((await call(base, "GET", "/v1/operator/risk/actions?limit=0", { token: operator.token })).status).toBe(400);
       const missing = await call(base, "POST", "/v1/operator/risk/actions/999999999/reverse", { token: operator.token, body: reason });
       expect([missing.status, missing.body.code]).toEqual([404, "CROUPIER_ERR_RISK_ACTION_NOT_FOUND"]);
       const audit = await call<{ entries: { action: string }[] }>(base, "GET", `/v1/operator/audit?target=user:${player.userId}`, { token: operator.token });

@@ -12,10 +12,16 @@ export function readReport(dir: string): { json: Report; markdown: string } {
   return { json: JSON.parse(readFileSync(join(dir, "loadtest-report.json"), "utf8")) as Report, markdown: readFileSync(join(dir, "loadtest-report.md"), "utf8") };
 }
 
-/** Runs `croupier loadtest`, calling `during` once it has started (for tampering tests). */
-export function loadtest(args: string[], during?: () => Promise<void>): Promise<Finished> {
+/**
+ * Runs `croupier loadtest`, calling `during` once it has started (for tampering tests); `stdin` is
+ * written to its standard input (an operator's password).
+ */
+export function loadtest(args: string[], during?: () => Promise<void>, extra: { stdin?: string } = {}): Promise<Finished> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", cli, "loadtest", "--progress", "lines", ...args], { env: { PATH: process.env.PATH ?? "" }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", cli, "loadtest", "--progress", "lines", ...args], {
+      env: { PATH: process.env.PATH ?? "" }, stdio: ["pipe", "pipe", "pipe"],
+    });
+    child.stdin.end(extra.stdin ?? "");
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));

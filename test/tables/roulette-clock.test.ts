@@ -2,61 +2,24 @@
 // log, the ledger and the round store are the real ones (embedded engine), only time is the test's.
 // Fifteen seconds of betting and five of results pass in a few milliseconds, deterministically.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MemoryRoomLease } from "../../src/adapters/memory/room-lease.memory.js";
-import { MemoryRoomLog } from "../../src/adapters/memory/room-log.memory.js";
-import { createSqlLedgerStore } from "../../src/adapters/postgres/ledger-store.sql.js";
-import { SqlRoundStore } from "../../src/adapters/postgres/round-store.sql.js";
-import type { HostLimits } from "../../src/app/rooms/room-host.js";
-import { RoomHost } from "../../src/app/rooms/room-host.js";
+import type { RoomBehavior } from "../../src/app/rooms/room-behavior.js";
 import { defaultRouletteTable, rouletteTableBehavior } from "../../src/app/tables/roulette-table.js";
-import { createTableEffectRunner } from "../../src/app/tables/table-effect-runner.js";
-import { createWallet, type Wallet } from "../../src/app/wallet/index.js";
-import { SeededRng } from "../../src/engine/rng/index.js";
-import { databaseKinds, type TestDatabase } from "../support/databases.js";
-import { ManualClock } from "../support/manual-clock.js";
+import { clockedTable, type ClockedTable } from "../support/table-clock.js";
 
-const room = "roulette:t1";
-const hostLimits: HostLimits = { revealLeadMs: 0, chatCharsMax: 100, chatMessagesPerMinuteMax: 10, roomActionQueueMax: 100, actionIdsRememberedMax: 1_000, roomLogEntriesMax: 1_000 };
 const reds = new Set([1, 3, 5, 7, 9, 12, 14, 16, 18, 19, 21, 23, 25, 27, 30, 32, 34, 36]);
 
 describe("roulette table on a synthetic clock", () => {
-  let database: TestDatabase;
-  let clock: ManualClock;
-  let wallet: Wallet;
-  let host: RoomHost<unknown>;
-  let log: MemoryRoomLog;
-  let rounds: SqlRoundStore;
-
+  let t: ClockedTable;
   beforeAll(async () => {
-    database = await databaseKinds[0]!.create();
-    clock = new ManualClock();
-    wallet = createWallet(createSqlLedgerStore(database.db, { batchWaitMs: 0 }));
-    rounds = new SqlRoundStore(database.db);
-    const lease = new MemoryRoomLease(clock);
-    log = new MemoryRoomLog(lease, { roomLogEntriesMax: 1_000, roomLogAgeMsMax: 3_600_000 }, "c");
-    const fence = (await lease.acquire(room, "n1", 3_600_000)) as number;
-    const effects = createTableEffectRunner({ wallet, rng: new SeededRng("roulette-clock"), rounds, clock, slots: new Map() });
     const behavior = rouletteTableBehavior(new Map([["t1", { ...defaultRouletteTable, bettingMs: 15_000, resultsMs: 5_000 }]]));
-    host = await RoomHost.open(room, fence, behavior, log, clock, hostLimits, () => undefined, effects) as RoomHost<unknown>;
+    t = await clockedTable("roulette:t1", behavior as RoomBehavior<unknown>, "roulette-clock");
   });
-  afterAll(async () => {
-    host?.stop();
-    await database?.dispose();
-  });
+  afterAll(async () => t?.close());
 
-  const events = async (kind: string) => (await log.read(room, 0, 1_000)).entries.filter((e) => e.kind === kind).map((e) => e.data as Record<string, unknown>);
-  const cash = async (userId: string) => (await wallet.balances(userId)).find((b) => b.purse === "cash" && b.currency === "EUR");
-  /**
-   * Reads after whatever the clock's timers started has finished, without moving time: timers already
-   * due run (advance(0)) and the read is retried on a loaded machine, where the embedded database's
-   * writes may outlast ManualClock's own settling.
-   */
-  const eventually = <T>(read: () => Promise<T>) => expect.poll(async () => { await clock.advance(0); return read(); }, { timeout: 10_000, interval: 20 });
-  // As a client would: the action names the last offset it has seen.
-  const bet = async (userId: string, actionId: string, roundId: string, bets: unknown[]) =>
-    host.submit({ type: "action", actor: { userId, roles: [] }, actionId, lastOffset: (await log.head(room)).offset, action: { kind: "bet", roundId, bets } });
+  const bet = (userId: string, actionId: string, roundId: string, bets: unknown[]) => t.act(userId, { kind: "bet", roundId, bets }, { actionId });
 
   it("opens, takes bets, closes on time, draws, settles once and opens the next round — in milliseconds", async () => {
+    const { clock, wallet, rounds, events, cash, eventually } = t;
     const started = performance.now();
     await eventually(() => events("round.opened")).toHaveLength(1);
     const [opened] = await events("round.opened");

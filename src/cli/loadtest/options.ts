@@ -5,7 +5,7 @@
 import { ConfigError } from "../../config/config.js";
 import { findCurrency, parseAmount } from "../../engine/money/index.js";
 
-export const scenarios = ["roulette", "slots", "blackjack", "holdem", "chat", "reconnect", "mix"] as const;
+export const scenarios = ["roulette", "slots", "blackjack", "holdem", "chat", "reconnect", "mix", "abuse"] as const;
 export type Scenario = (typeof scenarios)[number];
 
 /** One process of this machine holds at most ~20,000 open files; keep each driver well under it. */
@@ -43,6 +43,14 @@ export interface LoadtestOptions {
   readonly blackjackTables: readonly string[];
   /** Hold'em table ids (the server's holdemTables), filled seat by seat, 6 a table. */
   readonly holdemTables: readonly string[];
+  /** The abuse scenario: how many of the players are micro-betting bots (0 in other scenarios). */
+  readonly abusers: number;
+  /**
+   * The abuse scenario: the operator account that reads the risk engine's actions and scores after the
+   * run. Its password is read from standard input (`--operator-password-stdin`, as `croupier user
+   * create --password-stdin`), never from argv, where `ps` and the shell's history would show it.
+   */
+  readonly operator: string | null;
 }
 
 export const loadtestUsage = `croupier loadtest [options]   drive simulated players over real WebSockets and reconcile their money
@@ -50,7 +58,8 @@ export const loadtestUsage = `croupier loadtest [options]   drive simulated play
   --url URL              server base URL (http://host:port); repeat to spread players across nodes
                          (default http://127.0.0.1:8080)
   --players N            simulated players (default 100)
-  --scenario S           roulette | slots | blackjack | holdem | chat | reconnect | mix (default roulette)
+  --scenario S           roulette | slots | blackjack | holdem | chat | reconnect | mix | abuse
+                         (default roulette)
                            roulette   join a table, bet on every open round, track stakes, payouts, refunds
                            slots      spin the player's own machine; track each spin's stake and win
                            blackjack  sit, bet each round, hit below 17 and stand, decline insurance,
@@ -61,6 +70,11 @@ export const loadtestUsage = `croupier loadtest [options]   drive simulated play
                            reconnect  drop the socket again and again; events lost or duplicated must be 0
                            mix        35% roulette, 15% slots, 10% blackjack, 10% holdem, 15% chat,
                                       15% reconnect
+                           abuse      normal slot players (a spin every 2-6 s, 0.10-2.00) and micro-betting
+                                      bots (two devices, 0.10 at 214 spins a minute); after the run an
+                                      operator reads the risk engine's actions and scores: the bots must
+                                      be limited within 60 s and locked within 120 s, no normal player
+                                      locked; prints the rules' and the score's precision and recall
   --duration T           how long players play once every player is ready (default 60s)
   --ramp-up T            players start getting ready (register, log in, deposit, connect) evenly over
                          this time (default 10s); play is timed from when all are ready
@@ -86,9 +100,14 @@ export const loadtestUsage = `croupier loadtest [options]   drive simulated play
                          each: players beyond the seats watch without playing (counted, not failed)
   --holdem-tables 1,2    hold'em table ids, as the server's --holdem-tables (default 1,2); 6 seats each,
                          filled table by table so that hands start
+  --abusers N            abuse: how many players are bots (default 10% of --players, at least 1)
+  --operator LOGIN       abuse (required): an operator account (croupier user create --role operator)
+                         that reads the risk actions, scores and locked players' balances
+  --operator-password-stdin
+                         abuse (required): read that operator's password from standard input
 
-Exit code: 0 when the reconciliation is ok and the error rate is within --max-error-rate, 1 otherwise,
-2 for bad options.`;
+Exit code: 0 when the reconciliation is ok and the error rate is within --max-error-rate (abuse: and
+the verdict holds), 1 otherwise, 2 for bad options.`;
 
 /** Parses `500ms`, `10s`, `2m`, `1h` (a bare number is seconds). */
 export function parseDurationMs(name: string, text: string): number {
@@ -98,7 +117,8 @@ export function parseDurationMs(name: string, text: string): number {
   return Math.round(Number(match[1]) * unitMs);
 }
 
-const valued = ["url", "players", "scenario", "duration", "ramp-up", "think-time", "processes", "source-addresses", "deposit", "currency", "out", "metrics-token", "password", "reuse-accounts", "max-error-rate", "settle-wait", "setup-wait", "progress", "tables", "blackjack-tables", "holdem-tables"] as const;
+const bare = ["operator-password-stdin"] as const;
+const valued = ["abusers", "operator", "url", "players", "scenario", "duration", "ramp-up", "think-time", "processes", "source-addresses", "deposit", "currency", "out", "metrics-token", "password", "reuse-accounts", "max-error-rate", "settle-wait", "setup-wait", "progress", "tables", "blackjack-tables", "holdem-tables"] as const;
 
 function collect(argv: readonly string[]): Map<string, string[]> {
   const values = new Map<string, string[]>();
@@ -107,6 +127,11 @@ function collect(argv: readonly string[]): Map<string, string[]> {
     if (!arg.startsWith("--")) throw new ConfigError(`unexpected argument "${arg}"\n\n${loadtestUsage}`);
     const eq = arg.indexOf("=");
     const name = arg.slice(2, eq === -1 ? undefined : eq);
+    if ((bare as readonly string[]).includes(name)) {
+      if (eq !== -1) throw new ConfigError(`--${name} takes no value`);
+      values.set(name, ["true"]);
+      continue;
+    }
     if (!(valued as readonly string[]).includes(name)) throw new ConfigError(`unknown option --${name}\n\n${loadtestUsage}`);
     const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
     if (value === undefined) throw new ConfigError(`--${name} needs a value`);
@@ -167,9 +192,11 @@ export function parseLoadtestOptions(argv: readonly string[], randomPrefix: stri
   const reuse = one("reuse-accounts");
   const accountPrefix = reuse ?? `lt${randomPrefix}`;
   if (!/^[A-Za-z0-9_.-]{1,20}$/.test(accountPrefix)) throw new ConfigError("--reuse-accounts must be 1-20 of A-Z a-z 0-9 _ . -");
+  const scenario = scenarioOf(one("scenario") ?? "roulette");
+  const abuse = abuseOptions(scenario, players, one);
   return Object.freeze({
     urls: Object.freeze((values.get("url") ?? ["http://127.0.0.1:8080"]).map(urlOf)),
-    players, scenario: scenarioOf(one("scenario") ?? "roulette"),
+    players, scenario,
     durationMs: parseDurationMs("duration", one("duration") ?? "60s"),
     rampUpMs: parseDurationMs("ramp-up", one("ramp-up") ?? "10s"),
     thinkTimeMs: parseDurationMs("think-time", one("think-time") ?? "500ms"),
@@ -185,5 +212,20 @@ export function parseLoadtestOptions(argv: readonly string[], randomPrefix: stri
     tables,
     blackjackTables: tableIds("blackjack-tables", one("blackjack-tables") ?? "1,2"),
     holdemTables: tableIds("holdem-tables", one("holdem-tables") ?? "1,2"),
+    ...abuse,
   });
+}
+
+/** The abuse scenario's own options, refused with any other scenario. */
+function abuseOptions(scenario: Scenario, players: number, one: (name: string) => string | undefined): Pick<LoadtestOptions, "abusers" | "operator"> {
+  if (scenario !== "abuse") {
+    for (const name of ["abusers", "operator", "operator-password-stdin"]) if (one(name) !== undefined) throw new ConfigError(`--${name} is an option of --scenario abuse`);
+    return { abusers: 0, operator: null };
+  }
+  if (players < 2) throw new ConfigError("--scenario abuse needs at least 2 players: abusers and normal players");
+  const abusers = integer("abusers", one("abusers"), Math.max(1, Math.floor(players / 10)), 1, players - 1);
+  const operator = one("operator");
+  if (operator === undefined || operator === "") throw new ConfigError("--scenario abuse needs --operator LOGIN: an operator account reads the risk actions after the run");
+  if (one("operator-password-stdin") === undefined) throw new ConfigError("--operator reads the operator's password from standard input: pass --operator-password-stdin");
+  return { abusers, operator };
 }

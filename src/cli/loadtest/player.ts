@@ -30,6 +30,8 @@ export interface RunPlan {
   readonly tables: readonly string[];
   readonly blackjackTables: readonly string[];
   readonly holdemTables: readonly string[];
+  /** The abuse scenario's bots among the players (0 in other scenarios); see abuse.scenario.ts for which. */
+  readonly abusers: number;
   /** Wall-clock start shared by every driver process; the end comes as a `stop` from the driver. */
   readonly startAtMs: number;
   /** Distinguishes this run's deposit idempotency keys from earlier runs with reused accounts. */
@@ -111,6 +113,8 @@ export class SimulatedPlayer {
   readonly username: string;
   readonly url: string;
   readonly client: CroupierClient;
+  /** The device id this player's first login names: one per account, so accounts never seem to share a device. */
+  readonly deviceId: string;
   readonly wallet: WalletApi;
   readonly money: MoneyObserved = { baselineMinor: 0n, depositedMinor: 0n, stakesMinor: 0n, payoutsMinor: 0n, refundsMinor: 0n, stakesFromPayoutsMinor: 0n, bets: 0, betsUncertain: 0, roundsUnresolved: 0, resets: 0 };
   /** Whether the starting balance was read: without it there is nothing to reconcile (no money moved). */
@@ -129,6 +133,14 @@ export class SimulatedPlayer {
   /** A deposit request whose answer was lost: replayed with its Idempotency-Key at the audit to learn its fate. */
   private unansweredDeposit: { readonly card: string; readonly key: string } | null = null;
   private socket: WebSocket | null = null;
+  /** Further clients of this account (the abuse scenario's second device), closed with the player. */
+  private readonly extraClients: CroupierClient[] = [];
+  private readonly makeClient: () => CroupierClient;
+  /**
+   * The account was locked during the run (its sockets closed with 4003): its sessions are revoked, so
+   * the audit cannot read its wallet; the driver reads the ledger for it as an operator instead.
+   */
+  lockedSeen = false;
 
   constructor(readonly index: number, readonly scenario: Exclude<Scenario, "mix">, readonly ctx: PlayerContext) {
     const { plan } = ctx;
@@ -136,6 +148,10 @@ export class SimulatedPlayer {
     this.url = plan.urls[index % plan.urls.length] as string;
     const localAddress = plan.sourceAddresses.length === 0 ? undefined : plan.sourceAddresses[index % plan.sourceAddresses.length];
     const fetch = boundFetch(localAddress);
+    // One device id per account (not per index): accounts of earlier runs with other prefixes are other
+    // people, and the risk engine links accounts that share a device.
+    this.deviceId = `loadtest-${plan.accountPrefix}-${index}`;
+    this.makeClient = () => new CroupierClient({ url: this.url, WebSocket: boundWebSocket(localAddress, () => undefined), fetch, requestTimeoutMs: 10_000 });
     this.client = new CroupierClient({ url: this.url, WebSocket: boundWebSocket(localAddress, (s) => (this.socket = s)), fetch, requestTimeoutMs: 10_000 });
     this.client.on("tokens", (pair) => (this.accessToken = pair.accessToken));
     this.wallet = new WalletApi(this.url, fetch, () => this.accessToken);
@@ -168,7 +184,7 @@ export class SimulatedPlayer {
       }
     });
     this.stage = "registered";
-    await this.timed("login", () => this.login());
+    await this.timed("login", () => this.loginOn(this.client, this.deviceId));
     this.stage = "logged-in";
     this.money.baselineMinor = (await this.walletCall(() => this.wallet.ledgerView(this.ctx.currency))).totalMinor;
     this.baselineKnown = true;
@@ -181,14 +197,14 @@ export class SimulatedPlayer {
   }
 
   /**
-   * Logs in, again after a pause when the server throttles (as a player's app would): many players
-   * logging in at once from one address look like guessing to the login throttle, which counts each
-   * attempt in flight until its password is checked.
+   * Logs `client` in as this player, naming `deviceId`; again after a pause when the server throttles
+   * (as a player's app would): many players logging in at once from one address look like guessing to
+   * the login throttle, which counts each attempt in flight until its password is checked.
    */
-  private async login(): Promise<void> {
+  async loginOn(client: CroupierClient, deviceId: string): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.client.login(this.username, this.ctx.plan.password, `loadtest-${this.index}`);
+        await client.login(this.username, this.ctx.plan.password, deviceId);
         return;
       } catch (error) {
         if (codeOf(error) !== "CROUPIER_ERR_AUTH_THROTTLED" || attempt >= loginAttemptsMax) throw error;
@@ -300,8 +316,16 @@ export class SimulatedPlayer {
     this.ledger = await this.walletCall(() => this.wallet.ledgerView(this.ctx.currency));
   }
 
+  /** Another client of the same account (a second device), bound to the player's source address; it needs its own login. */
+  anotherClient(): CroupierClient {
+    const client = this.makeClient();
+    this.extraClients.push(client);
+    return client;
+  }
+
   close(): void {
     this.client.close();
+    for (const client of this.extraClients) client.close();
   }
 }
 

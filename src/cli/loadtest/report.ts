@@ -10,6 +10,7 @@ import type { RunOutcome } from "./driver.js";
 import type { LoadtestOptions } from "./options.js";
 import type { PlayerResult } from "./worker.js";
 import type { StageSummary } from "./stages.js";
+import type { AbuseReport } from "./abuse-audit.js";
 
 export interface Difference { readonly username: string; readonly expected: string; readonly ledger: string; readonly difference: string; readonly note: string }
 
@@ -29,6 +30,8 @@ export interface Report {
   readonly processCrashes: readonly string[];
   /** Where the servers spent each action's time, from their /metrics before and after the run. */
   readonly stages: StageReport;
+  /** The abuse scenario's verdict (the risk engine against bots and normal players); null in other scenarios. */
+  readonly abuse: AbuseReport | null;
   readonly ok: boolean;
 }
 
@@ -56,6 +59,7 @@ function reconcile(players: readonly PlayerResult[], currency: Currency): Report
       m.roundsUnresolved !== "0" ? `${m.roundsUnresolved} rounds unresolved` : "",
       m.betsUncertain !== "0" ? `${m.betsUncertain} bets uncertain` : "",
       m.resets !== "0" ? `${m.resets} resets of the table room` : "",
+      p.ledgerSource === "operator" ? "ledger read by the operator (the account was locked)" : "",
       p.failure ?? "",
     ].filter((n) => n !== "");
     if (ledger !== expected || BigInt(p.ledger.balanceMinor) !== ledger) {
@@ -90,7 +94,7 @@ function merged(outcome: RunOutcome, field: "errors" | "counters"): Record<strin
   return total;
 }
 
-export function buildReport(options: LoadtestOptions, outcome: RunOutcome, currency: Currency, startedAtMs: number, stages: StageReport = { nodes: 0, of: options.urls.length, stages: [] }): Report {
+export function buildReport(options: LoadtestOptions, outcome: RunOutcome, currency: Currency, startedAtMs: number, stages: StageReport = { nodes: 0, of: options.urls.length, stages: [] }, abuse: AbuseReport | null = null): Report {
   const latency: Partial<Record<Action, LatencySummary>> = {};
   for (const action of actions) {
     const encoded = outcome.metrics.map((m) => m.histograms[action]).filter((h): h is string => h !== undefined);
@@ -114,8 +118,8 @@ export function buildReport(options: LoadtestOptions, outcome: RunOutcome, curre
     run: { scenario: options.scenario, players: options.players, urls: options.urls, processes: options.processes, sourceAddresses: options.sourceAddresses, durationMs: options.durationMs, rampUpMs: options.rampUpMs, thinkTimeMs: options.thinkTimeMs, startedAt: new Date(startedAtMs).toISOString(), interrupted: outcome.interrupted },
     players: { started: outcome.players.filter((p) => p.started).length, completed: outcome.players.filter((p) => p.stage === "connected" && p.failure === null).length, failed: outcome.players.filter((p) => p.failure !== null).length, failures },
     throughput: { setupMs: outcome.setupMs, steadyMs: outcome.steadyMs, operations, steadyOpsPerSecond: round1((outcome.steadyOps * 1_000) / outcome.steadyMs), peakOpsPerSecond: round1(outcome.peakOpsPerSecond), bets, betsPerSecond: round1((outcome.steadyBets * 1_000) / outcome.steadyMs) },
-    latency, errors: { total: errorTotal, rate, rateMax: options.errorRateMax, byCode }, counters, delivery, reconciliation, processCrashes: outcome.processCrashes, stages,
-    ok: reconciliation.ok && rate <= options.errorRateMax && delivery.ok && outcome.processCrashes.length === 0,
+    latency, errors: { total: errorTotal, rate, rateMax: options.errorRateMax, byCode }, counters, delivery, reconciliation, processCrashes: outcome.processCrashes, stages, abuse,
+    ok: reconciliation.ok && rate <= options.errorRateMax && delivery.ok && outcome.processCrashes.length === 0 && (options.scenario !== "abuse" || abuse?.ok === true),
   };
 }
 
@@ -148,6 +152,7 @@ export function textReport(report: Report): string {
     m.ok ? "reconciliation: ok" : "reconciliation: FAILED",
     ...m.differences.slice(0, 50).map((x) => `  ${x.username}: observed ${x.expected}, ledger ${x.ledger}, difference ${x.difference}${x.note === "" ? "" : ` (${x.note})`}`),
     ...(m.differences.length > 50 ? [`  ... and ${m.differences.length - 50} more in the JSON report`] : []),
+    ...(report.abuse === null ? [] : abuseLines(report.abuse)),
   ];
   return lines.filter((l, i) => l !== "" || lines[i - 1] !== "").join("\n");
 }
@@ -162,7 +167,7 @@ export function markdownReport(report: Report): string {
     "",
     `Started ${r.startedAt}; ${r.durationMs / 1_000} s after a ${r.rampUpMs / 1_000} s ramp-up; think time ${r.thinkTimeMs} ms; ${r.processes} driver process(es); URLs ${r.urls.join(", ")}${r.sourceAddresses.length > 0 ? `; source addresses ${r.sourceAddresses.join(", ")}` : ""}${r.interrupted ? "; interrupted" : ""}.`,
     "",
-    `**Result: ${report.ok ? "ok" : "FAILED"}** — reconciliation ${m.ok ? "ok" : "FAILED"}, error rate ${(report.errors.rate * 100).toFixed(2)}% (limit ${(report.errors.rateMax * 100).toFixed(2)}%)${d.players > 0 ? `, delivery ${d.ok ? "ok" : "FAILED"}` : ""}.`,
+    `**Result: ${report.ok ? "ok" : "FAILED"}** — reconciliation ${m.ok ? "ok" : "FAILED"}, error rate ${(report.errors.rate * 100).toFixed(2)}% (limit ${(report.errors.rateMax * 100).toFixed(2)}%)${d.players > 0 ? `, delivery ${d.ok ? "ok" : "FAILED"}` : ""}${report.abuse === null ? "" : `, abuse ${report.abuse.ok ? "ok" : "FAILED"}`}.`,
     "",
     "## Throughput",
     "",
@@ -189,6 +194,7 @@ export function markdownReport(report: Report): string {
     m.ok ? "reconciliation: ok" : "reconciliation: FAILED",
     "",
     ...(m.differences.length > 0 ? [table(["player", "observed", "ledger", "difference", "note"], m.differences.map((x) => [x.username, x.expected, x.ledger, x.difference, x.note])), ""] : []),
+    ...(report.abuse === null ? [] : abuseMarkdown(report.abuse)),
     ...(report.stages.stages.length > 0 ? ["## Where an action's time went (servers' stage histograms)", "", stageNote(report.stages), "",
       table(["stage", "actions", "mean ms", "p50 ms", "p99 ms"], report.stages.stages.map((x) => [x.stage, String(x.count), x.meanMs.toFixed(2), x.p50Ms.toFixed(2), x.p99Ms.toFixed(2)])), ""] : []),
     ...(report.processCrashes.length > 0 ? ["## Driver process crashes", "", ...report.processCrashes.map((c) => `- ${c}`), ""] : []),
@@ -207,4 +213,68 @@ function stageLines(stages: StageReport): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
   const fmt = (row: string[]) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join("  ");
   return [`where the time went (servers' stage histograms, ${stages.nodes} of ${stages.of} node(s)):`, fmt(header), ...rows.map(fmt)];
+}
+
+const seconds = (ms: number | null): string => (ms === null ? "-" : `${(ms / 1_000).toFixed(1)} s`);
+const fixed = (n: number | null, digits = 2): string => (n === null ? "n/a" : n.toFixed(digits));
+
+function abuserRows(abuse: AbuseReport): string[][] {
+  return abuse.perAbuser.map((a) => [a.username, seconds(a.limitAfterMs), seconds(a.lockAfterMs), seconds(a.lockSeenAfterMs), String(a.attempts), String(a.paid), String(a.riskLimited), String(a.cutByLock), fixed(a.score, 3), a.actions.join(" ")]);
+}
+const abuserHeader = ["abuser", "limit after", "lock after", "4003 after", "spins sent", "paid", "RISK_LIMITED", "cut by lock", "score", "actions"];
+
+function confusionText(name: string, c: AbuseReport["rules"]): string {
+  return `${name}: precision ${fixed(c.precision)}, recall ${fixed(c.recall)} (${c.truePositives} abusers caught, ${c.falsePositives} normal players caught, ${c.falseNegatives} abusers missed, ${c.trueNegatives} normal players left alone)`;
+}
+
+function scoreRange(abuse: AbuseReport): string {
+  const s = abuse.scores;
+  return `scores: abusers ${fixed(s.abusersMin, 3)}–${fixed(s.abusersMax, 3)}, normal players at most ${s.normalMax === null ? "n/a" : s.normalMax < 0.001 ? s.normalMax.toExponential(1) : s.normalMax.toFixed(3)}`;
+}
+
+function ledgerNote(abuse: AbuseReport): string {
+  return `money of ${abuse.ledgersReadByOperator} locked players: balance read by the operator (the sum of their cash transfers), reconciled with the others`;
+}
+
+/** The abuse verdict for the terminal: one `abuse:` line (ok or FAILED after it), then the figures behind it. */
+function abuseLines(abuse: AbuseReport): string[] {
+  const widths = abuserHeader.map((h, i) => Math.max(h.length, ...abuserRows(abuse).map((r) => (r[i] as string).length)));
+  const fmt = (row: string[]): string => `  ${row.map((c, i) => (i === 0 || i === row.length - 1 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join("  ").trimEnd()}`;
+  return [
+    abuse.verdict + (abuse.ok ? "" : " — FAILED"),
+    `  from each abuser's first spin to the risk engine's first limit and lock (server clock), and to its sockets closing with 4003:`,
+    fmt(abuserHeader), ...abuserRows(abuse).map(fmt),
+    `  ${confusionText("rules (a limit or a lock)", abuse.rules)}`,
+    `  ${confusionText(`score (>= ${abuse.scoreThreshold}, the highest of the end of the run and the actions')`, abuse.score)}`,
+    `  ${scoreRange(abuse)}`,
+    ...(abuse.ledgersReadByOperator > 0 ? [`  ${ledgerNote(abuse)}`] : []),
+    ...(abuse.cutSpins.resolvedFromLedger + abuse.cutSpins.notPlaced > 0 ? [`  spins without an answer (cut by the lock): ${abuse.cutSpins.resolvedFromLedger} found in the ledger and counted, ${abuse.cutSpins.notPlaced} never placed`] : []),
+    ...abuse.normalFlagged.map((n) => `  normal player flagged: ${n.username} score ${fixed(n.score, 3)}${n.actions.length > 0 ? `, ${n.actions.join(" ")}` : ""}`),
+    ...abuse.unjudged.map((u) => `  not judged: ${u}`),
+  ];
+}
+
+function abuseMarkdown(abuse: AbuseReport): string[] {
+  const table = (header: string[], rows: string[][]): string => [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((row) => `| ${row.join(" | ")} |`)].join("\n");
+  return [
+    "## Abuse: the risk engine against bots and normal players",
+    "",
+    `${abuse.abusers} abusers (two devices, 0.10 at 214 spins a minute) among ${abuse.normal} normal players (a spin every 2–6 s, 0.10–2.00). An abuser must be limited within ${abuse.limitWithinMs / 1_000} s of its first spin and locked within ${abuse.lockWithinMs / 1_000} s; no normal player may be locked.`,
+    "",
+    `**${abuse.verdict}** — ${abuse.ok ? "ok" : "FAILED"}`,
+    "",
+    table(abuserHeader, abuserRows(abuse)),
+    "",
+    table(["", "precision", "recall", "abusers caught", "normal caught", "abusers missed", "normal left alone"], [
+      ["rules (a limit or a lock)", abuse.rules], [`score ≥ ${abuse.scoreThreshold}`, abuse.score],
+    ].map(([name, c]) => { const x = c as AbuseReport["rules"]; return [name as string, fixed(x.precision), fixed(x.recall), String(x.truePositives), String(x.falsePositives), String(x.falseNegatives), String(x.trueNegatives)]; })),
+    "",
+    "The score of a player is the highest of its risk file's score read at the end of the run and the scores stored with its risk actions.",
+    `${scoreRange(abuse)}.`,
+    ...(abuse.ledgersReadByOperator > 0 ? ["", `${ledgerNote(abuse)}.`] : []),
+    ...(abuse.cutSpins.resolvedFromLedger + abuse.cutSpins.notPlaced > 0 ? ["", `Spins cut off by the lock before their answer: ${abuse.cutSpins.resolvedFromLedger} found in the ledger's history (counted), ${abuse.cutSpins.notPlaced} never placed.`] : []),
+    ...(abuse.normalFlagged.length > 0 ? ["", table(["normal player flagged", "score", "actions"], abuse.normalFlagged.map((n) => [n.username, fixed(n.score, 3), n.actions.join(" ")]))] : []),
+    ...(abuse.unjudged.length > 0 ? ["", ...abuse.unjudged.map((u) => `- not judged: ${u}`)] : []),
+    "",
+  ];
 }

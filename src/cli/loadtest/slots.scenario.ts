@@ -11,12 +11,20 @@ import { crownJewels } from "../../engine/slots/index.js";
 import { between, jittered } from "./random.js";
 import { codeOf, sleep, type SimulatedPlayer, followRoom } from "./player.js";
 
+/** How a player spins: the mean pause between spins (±50%) and its stakes, in multiples of the machine's minimum. */
+export interface SlotsPace {
+  readonly thinkTimeMs: number;
+  readonly stakeUnitsMin: number;
+  readonly stakeUnitsMax: number;
+}
+
 /** Stakes in multiples of the machine's minimum (0.10 EUR on Crown Jewels, a multiple of its 10 lines). */
 const stakeUnitsMax = 10;
 /** After the duration, time for the events of the last spins to arrive. */
 const quietMs = 500;
 
-interface SpinSeen { readonly spinId: string; readonly stakeMinor: string; readonly totalWinMinor: string; readonly availableMinor?: string }
+/** A spin as its ack or its private event tells it; a progressive jackpot's win is paid on top of `totalWinMinor`. */
+export interface SpinSeen { readonly spinId: string; readonly stakeMinor: string; readonly totalWinMinor: string; readonly jackpotWinMinor?: string; readonly availableMinor?: string }
 
 export class SlotsSession {
   /** Spins counted, by id: the ack and the event both tell of a spin; it moves money once. */
@@ -25,7 +33,11 @@ export class SlotsSession {
   private uncertain = 0;
   private readonly stakeMinMinor = crownJewels.stake.minMinor;
 
-  constructor(private readonly player: SimulatedPlayer) {}
+  private readonly pace: SlotsPace;
+
+  constructor(private readonly player: SimulatedPlayer, pace?: SlotsPace) {
+    this.pace = pace ?? { thinkTimeMs: player.ctx.plan.thinkTimeMs, stakeUnitsMin: 1, stakeUnitsMax };
+  }
 
   async run(): Promise<void> {
     const { client, ctx } = this.player;
@@ -35,7 +47,7 @@ export class SlotsSession {
     followRoom(this.player, () => room, (e) => this.onEvent(room, e));
     await this.player.timed("join", () => client.join(room));
     while (!ctx.stopped()) {
-      await Promise.race([sleep(jittered(ctx.plan.thinkTimeMs)), ctx.stopping]);
+      await Promise.race([sleep(jittered(this.pace.thinkTimeMs)), ctx.stopping]);
       if (ctx.stopped()) break;
       await this.spin(room);
     }
@@ -45,7 +57,7 @@ export class SlotsSession {
 
   private async spin(room: string): Promise<void> {
     const player = this.player;
-    const stakeMinor = this.stakeMinMinor * BigInt(between(1, stakeUnitsMax));
+    const stakeMinor = this.stakeMinMinor * BigInt(between(this.pace.stakeUnitsMin, this.pace.stakeUnitsMax));
     if (stakeMinor > player.availableMinor) {
       player.ctx.metrics.count("spins.skippedNoMoney");
       return;
@@ -77,7 +89,7 @@ export class SlotsSession {
     if (this.counted.has(spin.spinId)) return;
     this.counted.add(spin.spinId);
     money.stakesMinor += BigInt(spin.stakeMinor);
-    money.payoutsMinor += BigInt(spin.totalWinMinor);
+    money.payoutsMinor += BigInt(spin.totalWinMinor) + BigInt(spin.jackpotWinMinor ?? "0");
     money.bets++;
     if (spin.availableMinor !== undefined) this.player.availableMinor = BigInt(spin.availableMinor);
   }

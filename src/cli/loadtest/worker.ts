@@ -12,6 +12,7 @@ import { BlackjackSession } from "./blackjack.scenario.js";
 import { HoldemSession } from "./holdem.scenario.js";
 import { chatRoomPlayersMax, runChat } from "./chat.scenario.js";
 import { reconnectRoomPlayersMax, runReconnect } from "./reconnect.scenario.js";
+import { AbuserSession, isAbuser, normalObserved, runNormal, type AbuseObserved } from "./abuse.scenario.js";
 import { codeOf, SimulatedPlayer, sleep, type PlayerContext, type RunPlan } from "./player.js";
 import type { Scenario } from "./options.js";
 
@@ -20,6 +21,8 @@ export type ToWorker = { readonly type: "start"; readonly plan: RunPlan; readonl
 export interface PlayerResult {
   readonly index: number;
   readonly username: string;
+  /** The account's id, once the player was welcomed on its socket. */
+  readonly userId: string | null;
   readonly url: string;
   readonly scenario: Exclude<Scenario, "mix">;
   readonly stage: SimulatedPlayer["stage"];
@@ -29,6 +32,13 @@ export interface PlayerResult {
   readonly money: Record<keyof SimulatedPlayer["money"], string> | null;
   readonly ledger: { readonly totalMinor: string; readonly availableMinor: string; readonly heldMinor: string; readonly balanceMinor: string } | null;
   readonly delivery: SimulatedPlayer["delivery"];
+  /**
+   * Where `ledger` comes from: the player's own `GET /v1/wallet`, or, for an account locked during the
+   * run (its sessions revoked), the operator's reading filled in by the driver (abuse-audit.ts).
+   */
+  readonly ledgerSource: "player" | "operator" | null;
+  /** The abuse scenario: whether the player is a bot, and what it saw (null in other scenarios). */
+  readonly abuse: AbuseObserved | null;
 }
 
 /** `ready`: playing; `failed`: gave up before playing; `finished`: done and audited. */
@@ -95,21 +105,25 @@ function roomOf(plan: RunPlan, index: number, scenario: Exclude<Scenario, "mix">
   return `sandbox:${plan.accountPrefix}-${scenario}-${index % rooms}`;
 }
 
-function resultOf(player: SimulatedPlayer): PlayerResult {
+function resultOf(player: SimulatedPlayer, abuse: AbuseObserved | null): PlayerResult {
   const m = player.money;
   const strings = Object.fromEntries(Object.entries(m).map(([k, v]) => [k, String(v)])) as PlayerResult["money"];
   const l = player.ledger;
   return {
-    index: player.index, username: player.username, url: player.url, scenario: player.scenario, stage: player.stage, started: player.started, failure: player.failure,
+    index: player.index, username: player.username, userId: player.client.welcome?.userId ?? null, url: player.url, scenario: player.scenario, stage: player.stage, started: player.started, failure: player.failure,
     money: player.baselineKnown ? strings : null,
     ledger: l === null ? null : { totalMinor: String(l.totalMinor), availableMinor: String(l.availableMinor), heldMinor: String(l.heldMinor), balanceMinor: String(l.balanceMinor) },
-    delivery: player.delivery,
+    delivery: player.delivery, ledgerSource: l === null ? null : "player", abuse,
   };
 }
 
-async function play(player: SimulatedPlayer, plan: RunPlan): Promise<void> {
+async function play(player: SimulatedPlayer, plan: RunPlan, abuse: AbuseObserved | null): Promise<void> {
   const ordinal = ordinalOf(plan, player.index);
   switch (player.scenario) {
+    case "abuse": {
+      const observed = abuse ?? normalObserved();
+      return observed.abuser ? new AbuserSession(player, observed).run() : runNormal(player, observed);
+    }
     case "roulette": return new RouletteSession(player, roomOf(plan, player.index, "roulette")).run();
     case "slots": return new SlotsSession(player).run();
     case "blackjack": return new BlackjackSession(player, ordinal).run();
@@ -124,9 +138,10 @@ async function runPlayer(index: number, ctx: PlayerContext, live: Set<SimulatedP
   await Promise.race([sleep(plan.startAtMs + (plan.rampUpMs * index) / plan.players - Date.now()), ctx.stopping]);
   const scenario = scenarioOf(plan, index);
   const player = new SimulatedPlayer(index, scenario, ctx);
+  const abuse = scenario !== "abuse" ? null : isAbuser(plan.players, plan.abusers, index) ? { ...normalObserved(), abuser: true } : normalObserved();
   if (ctx.stopped()) {
     player.failure = "not started: the run ended during the ramp-up";
-    return resultOf(player);
+    return resultOf(player, abuse);
   }
   live.add(player);
   player.started = true;
@@ -137,18 +152,19 @@ async function runPlayer(index: number, ctx: PlayerContext, live: Set<SimulatedP
     } finally {
       gate.leave();
     }
-    await play(player, plan);
+    await play(player, plan, abuse);
   } catch (error) {
     player.failure = `${codeOf(error)}: ${(error as Error).message}`;
   }
   try {
-    if (player.stage !== "new" && player.stage !== "registered") await player.audit();
+    // A locked account's sessions are revoked: the driver reads its ledger as an operator instead.
+    if (player.stage !== "new" && player.stage !== "registered" && !player.lockedSeen) await player.audit();
   } catch (error) {
     player.failure = `${player.failure ?? ""}${player.failure === null ? "" : "; "}audit ${codeOf(error)}: ${(error as Error).message}`;
   }
   player.close();
   live.delete(player);
-  return resultOf(player);
+  return resultOf(player, abuse);
 }
 
 async function run(plan: RunPlan, indexes: readonly number[], send: (message: FromWorker) => void, stopSignal: Promise<void>): Promise<FromWorker> {

@@ -74,7 +74,7 @@ export function registerOperatorRoutes(app: FastifyInstance, deps: WalletHttpDep
     preHandler: operator,
   }, async (request) => {
     const query = request.query as PlayerSearchQuery;
-    return { players: await deps.auth.searchUsers(query.query, query.limit ?? 20) };
+    return { players: await deps.auth.searchUsers(query.query, Number(query.limit ?? 20)) };
   });
 
   app.get("/v1/operator/players/:userId/history", {

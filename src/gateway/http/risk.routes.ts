@@ -53,9 +53,9 @@ export function registerRiskRoutes(app: FastifyInstance, deps: RiskHttpDeps): vo
     preHandler: operator,
   }, async (request) => {
     const q = request.query as RiskActionQuery;
-    const limit = q.limit ?? 50;
+    const limit = Number(q.limit ?? 50);
     const actions = await risk.actions({
-      limit, ...(q.userId === undefined ? {} : { userId: q.userId }), ...(q.open === undefined ? {} : { open: q.open }),
+      limit, ...(q.userId === undefined ? {} : { userId: q.userId }), ...(q.open === undefined ? {} : { open: q.open === "true" }),
       ...(q.action === undefined ? {} : { action: q.action }), ...(q.before === undefined ? {} : { beforeId: q.before }),
     });
     return { actions: actions.map(toWireRiskAction), next: actions.length === limit ? (actions.at(-1)?.id ?? null) : null } satisfies RiskActionPage;
