@@ -436,7 +436,7 @@ async function buildUnlocked(config: Config, logger: Logger, unlock: () => void)
   }]));
   const holdemConfig: HoldemTableConfig = { ...defaultHoldemTable, turnMs: config.holdemTurnMs, betweenHandsMs: config.holdemBetweenHandsMs, turnTimeoutsMax: config.holdemTurnTimeoutsMax };
   const holdemTables = new Map<string, HoldemTableConfig>(config.holdemTables.split(",").map((id) => [id.trim(), holdemConfig]));
-  const blackjackConfig: BlackjackTableConfig = { ...defaultBlackjackTable, bettingMs: config.blackjackBettingMs, turnMs: config.blackjackTurnMs, absentRoundsMax: config.blackjackAbsentRoundsMax,
+  const blackjackConfig: BlackjackTableConfig = { ...defaultBlackjackTable, bettingMs: config.blackjackBettingMs, turnMs: config.blackjackTurnMs, resultsMs: config.blackjackResultsMs, absentRoundsMax: config.blackjackAbsentRoundsMax,
     rules: { ...defaultBlackjackTable.rules, decks: config.blackjackDecks, cutCardCardsFromEnd: config.blackjackCutCardFromEnd } };
   const blackjackTables = new Map<string, BlackjackTableConfig>(config.blackjackTables.split(",").map((id) => [id.trim(), blackjackConfig]));
   const liveBlackjackTables = new Map<string, BlackjackTableConfig>(config.liveBlackjackTables.split(",").map((id) => [id.trim(), { ...blackjackConfig, bettingMs: config.liveBlackjackBettingMs, live: liveTerms(id) }]));

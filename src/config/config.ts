@@ -84,6 +84,7 @@ export interface Config {
   readonly blackjackTables: string;
   readonly blackjackBettingMs: number;
   readonly blackjackTurnMs: number;
+  readonly blackjackResultsMs: number;
   readonly blackjackDecks: number;
   readonly blackjackCutCardFromEnd: number;
   readonly blackjackAbsentRoundsMax: number;

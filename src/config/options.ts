@@ -109,6 +109,7 @@ export const optionSpecs = {
   blackjackTables: { type: "string", default: "1,2", description: "ids of the blackjack tables (rooms blackjack:<id>), comma-separated" },
   blackjackBettingMs: { type: "integer", default: 10_000, min: 500, max: 600_000, description: "how long a blackjack round takes bets once a player sits" },
   blackjackTurnMs: { type: "integer", default: 15_000, min: 500, max: 600_000, description: "time a blackjack player has to act; then the hand stands" },
+  blackjackResultsMs: { type: "integer", default: 4_000, min: 200, max: 600_000, description: "how long a blackjack round's results show before the next round opens" },
   blackjackDecks: { type: "integer", default: 6, min: 1, max: 8, description: "decks in a blackjack shoe" },
   blackjackCutCardFromEnd: { type: "integer", default: 78, min: 52, max: 416, description: "the blackjack cut card sits this many cards before the end of the shoe (at least one deck, at most the whole shoe: then every round gets a new shoe)" },
   blackjackAbsentRoundsMax: { type: "integer", default: 3, min: 1, max: 1_000, description: "consecutive blackjack rounds a seated player sits out or lets the turn timer act before they are stood up" },

@@ -4,3 +4,4 @@ export * from "./wallet.schemas.js";
 export * from "./fairness.schemas.js";
 export * from "./events.schemas.js";
 export * from "./responsible-gaming.schemas.js";
+export * from "./bonuses.schemas.js";

@@ -129,7 +129,7 @@ const blackjackEvents: Record<string, TableEventSpec> = {
   "blackjack.card_dealt": { who: "everyone", when: "a card to a seat's hand (deal, `hit`, `double`, `split`)", data: engine("card_dealt", { roundId: str(), seat: int(), hand: int(), card }), example: { roundId: "b1:1:mwy9zvkl", type: "card_dealt", seat: 0, hand: 0, card: 21 } },
   "blackjack.dealer_card_dealt": { who: "everyone", when: "a dealer card face up (the first is the upcard; an ace opens insurance)", data: engine("dealer_card_dealt", { roundId: str(), card }), example: { roundId: "b1:1:mwy9zvkl", type: "dealer_card_dealt", card: 43 } },
   "blackjack.dealer_hole_card_dealt": { who: "everyone", when: "the hole card, without its value", data: engine("dealer_hole_card_dealt", { roundId: str() }), example: { roundId: "b1:1:mwy9zvkl", type: "dealer_hole_card_dealt" } },
-  "blackjack.turn": { who: "everyone", when: "a seat's hand is to act", data: engine("turn", { roundId: str(), seat: int(), hand: int() }), example: { roundId: "b1:1:mwy9zvkl", type: "turn", seat: 0, hand: 0 } },
+  "blackjack.turn": { who: "everyone", when: "the turn moves to a seat's hand (after a hit that leaves the hand under 21, or the card a split hand receives, the same hand is still to act: no new `turn`, its timer starts again)", data: engine("turn", { roundId: str(), seat: int(), hand: int() }), example: { roundId: "b1:1:mwy9zvkl", type: "turn", seat: 0, hand: 0 } },
   "blackjack.stake_added": {
     who: "everyone", when: "a `double`, `split` or `insurance {take:true}` stake",
     data: engine("stake_added", { roundId: str(), seat: int(), hand: int(), amountMinor: minor(), reason: Type.Union([Type.Literal("double"), Type.Literal("split"), Type.Literal("insurance")]) }),
@@ -211,9 +211,9 @@ export const tableEventSchemas = {
   blackjack: blackjackEvents,
   liveblackjack: {
     ...blackjackEvents,
-    "liveblackjack.shoe_shuffled": { who: "everyone", when: "the dealer's `shuffle`: a new shoe", revealAt: true, data: obj({ tableId: str(), shoeId: str(), decks: int(), cutAt: int("cards dealt before the cut card comes out") }), example: { tableId: "1", shoeId: "1:s3", decks: 4, cutAt: 156 } },
-    "liveblackjack.card_burned": { who: "everyone", when: "the dealer's `burn`", data: obj({ tableId: str(), shoeId: str(), card }), example: { tableId: "1", shoeId: "1:s3", card: 17 } },
-    "liveblackjack.cut_card_out": { who: "everyone", when: "the cut card came out: the hand finishes, the next needs a shuffle", data: obj({ tableId: str(), shoeId: str() }), example: { tableId: "1", shoeId: "1:s3" } },
+    "liveblackjack.shoe_shuffled": { who: "everyone", when: "the dealer's `shuffle`: a new shoe", revealAt: true, data: obj({ tableId: str(), shoeId: int("the table's shoe number, counting from 1"), decks: int(), cutAt: int("cards dealt before the cut card comes out") }), example: { tableId: "1", shoeId: 3, decks: 4, cutAt: 156 } },
+    "liveblackjack.card_burned": { who: "everyone", when: "the dealer's `burn`", data: obj({ tableId: str(), shoeId: int(), card }), example: { tableId: "1", shoeId: 3, card: 17 } },
+    "liveblackjack.cut_card_out": { who: "everyone", when: "the cut card came out: the hand finishes, the next needs a shuffle", data: obj({ tableId: str(), shoeId: int() }), example: { tableId: "1", shoeId: 3 } },
     "liveblackjack.waiting": { who: "everyone", when: "no round can open (no dealer, no shoe, cut card out)", data: obj({ tableId: str(), reason: str() }), example: { tableId: "1", reason: "no dealer" } },
     "dealer.absent": { who: "everyone", when: "the dealer on shift went silent mid-hand", data: obj({ tableId: str(), dealer: str(), roundId: Type.Union([str(), Type.Null()]), voidAt: ms("the hand is voided unless a dealer takes over") }), example: { tableId: "1", dealer: "132189af-…", roundId: "1:13:mx66b11c", voidAt: 1796218853031 } },
     "dealer.changed": {

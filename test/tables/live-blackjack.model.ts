@@ -16,7 +16,8 @@ const value = (card: string): number => {
   if ("TJQK".includes(rank)) return 10;
   return Number(rank);
 };
-function total(cards: readonly string[]): number {
+/** A hand's best total: an ace counts 11 when that does not bust it. */
+export function total(cards: readonly string[]): number {
   const hard = cards.reduce((sum, c) => sum + value(c), 0);
   return cards.some((c) => c[0] === "A") && hard + 10 <= 21 ? hard + 10 : hard;
 }
