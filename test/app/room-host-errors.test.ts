@@ -42,7 +42,7 @@ async function open(effects: EffectRunner, tweak?: (log: MemoryRoomLog) => void)
   tweak?.(log);
   const fence = (await lease.acquire("t:1", "n1", 60_000)) as number;
   const seen = { unavailable: [] as unknown[], internal: [] as unknown[] };
-  const faults: RoomFaults = { unavailable: (_r, _w, e) => seen.unavailable.push(e), internal: (_r, _w, e) => seen.internal.push(e) };
+  const faults: RoomFaults = { unavailable: (_r, _w, e) => seen.unavailable.push(e), internal: (_r, _w, e) => seen.internal.push(e), lost: () => undefined };
   const host = await RoomHost.open("t:1", fence, table, log, systemClock, limits, () => undefined, effects, undefined, faults);
   return { host, log, seen };
 }

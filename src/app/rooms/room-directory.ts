@@ -290,7 +290,10 @@ export class RoomDirectory {
       if (this.options.hostsRooms) await this.lease.announce(this.nodeId, this.limits.leaseTtlMs).catch(() => undefined);
       await Promise.all([...this.owned].map(async ([room, owned]) => {
         const kept = await this.lease.renew(room, { nodeId: this.nodeId, fence: owned.host.fenceToken }, this.limits.leaseTtlMs).catch(() => false);
-        if (!kept && this.owned.get(room) === owned) await this.drop(room);
+        if (!kept && this.owned.get(room) === owned) {
+          this.faults.lost(room, "lease");
+          await this.drop(room);
+        }
       }));
       await Promise.all([...this.watched.keys()].filter((room) => !this.owned.has(room)).map((room) => this.ensureHosted(room).catch(() => null)));
     } finally {

@@ -8,9 +8,14 @@ import type { Metrics } from "../ports/metrics.js";
 export interface RoomFaults {
   unavailable(room: string, where: string, error: unknown): void;
   internal(room: string, where: string, error: unknown): void;
+  /**
+   * This node stopped hosting a room it held: its lease could not be renewed, or a write was fenced
+   * because another node took the room over meanwhile (this one was paused or cut off past its lease).
+   */
+  lost(room: string, how: "lease" | "fence"): void;
 }
 
-export const silentFaults: RoomFaults = Object.freeze({ unavailable: () => undefined, internal: () => undefined });
+export const silentFaults: RoomFaults = Object.freeze({ unavailable: () => undefined, internal: () => undefined, lost: () => undefined });
 
 /** The part of a pino logger the room layer uses. */
 export interface RoomLogger {
@@ -26,5 +31,8 @@ export function reportingFaults(logger: RoomLogger, metrics: Pick<Metrics, "inte
       metrics.internalError("rooms");
       logger.error({ room, where, err: error }, "unexpected exception in a room; answered INTERNAL");
     },
+    lost: (room, how) => logger.warn({ room, how }, how === "fence"
+      ? "a write to a room this node held was fenced: another node owns it now (this one was paused or cut off past its lease); stopped hosting it"
+      : "the lease of a room this node held was not renewed; stopped hosting it"),
   };
 }

@@ -421,6 +421,7 @@ export class RoomHost<S = unknown> {
     };
     const appended = await this.log.append(this.room, this.fence, events, snapshot, this.clock.nowMs());
     if (!appended.ok) {
+      this.faults.lost(this.room, "fence");
       this.stop();
       this.onFenced();
       return { ok: false, error: "ROOM_UNAVAILABLE", details: ["room ownership moved; retry"] };
