@@ -2,28 +2,19 @@
 // table over, and the round is settled or voided exactly once; the ledger balances either way, and
 // every player recalls the round with their bet.
 import { describe, expect, it } from "vitest";
-import { createPgDb } from "../../src/adapters/postgres/sql-db.pg.js";
-import { createSqlLedgerStore } from "../../src/adapters/postgres/ledger-store.sql.js";
 import { SqlRoundStore } from "../../src/adapters/postgres/round-store.sql.js";
-import { createWallet } from "../../src/app/wallet/index.js";
 import { payoutOdds } from "../../src/engine/roulette/index.js";
 import { call } from "../support/http.js";
-import { redisUrl, serviceAvailable } from "../support/services.js";
-import { createShared } from "../support/server.js";
-import { serveCroupier } from "../support/process.js";
+import { serviceAvailable } from "../support/services.js";
+import { twoNodes } from "../support/two-nodes.js";
 import { newPlayer, TestSocket } from "../support/ws-client.js";
 
 const production = serviceAvailable("postgres") && serviceAvailable("redis");
 
 describe.skipIf(!production)("roulette table owner killed mid-round (real processes)", () => {
   it("completes or refunds the round exactly once on the other node, and the ledger balances", async () => {
-    const shared = await createShared("production");
-    const env = { DATABASE_URL: shared.databaseUrl as string, REDIS_URL: redisUrl, CROUPIER_REDIS_KEY_PREFIX: shared.redisKeyPrefix, CROUPIER_DATA_DIR: shared.dataDir, LOG_LEVEL: "warn" };
-    const flags = ["--roulette-tables", "f1", "--roulette-betting-ms", "1500", "--roulette-results-ms", "300", "--lease-ttl-ms", "3000", "--action-timeout-ms", "4000", "--messages-per-second-max", "200"];
-    const owner = await serveCroupier(flags, env);
-    const survivor = await serveCroupier(flags, env);
-    const db = createPgDb({ connectionString: shared.databaseUrl as string, poolConnectionsMax: 4, statementTimeoutMs: 10_000, applicationName: "failover-test" });
-    const wallet = createWallet(createSqlLedgerStore(db));
+    const nodes = await twoNodes(["--roulette-tables", "f1", "--roulette-betting-ms", "1500", "--roulette-results-ms", "300", "--lease-ttl-ms", "3000", "--action-timeout-ms", "4000", "--messages-per-second-max", "200"], "failover-test");
+    const { owner, survivor, db, wallet } = nodes;
     const sockets: TestSocket[] = [];
     try {
       const room = "roulette:f1";
@@ -85,9 +76,7 @@ describe.skipIf(!production)("roulette table owner killed mid-round (real proces
       expect(after.serverSeedHash).toBe((recalled!.verification as { serverSeed: string }).serverSeed);
     } finally {
       for (const s of sockets) s.close();
-      await survivor.stop();
-      await db.close();
-      await shared.dispose();
+      await nodes.close();
     }
   });
 });

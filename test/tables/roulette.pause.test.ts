@@ -4,25 +4,16 @@
 // off. Nothing is applied twice, the log stays contiguous, the ledger balances, and the woken node's
 // players play on through the new owner.
 import { describe, expect, it } from "vitest";
-import { createPgDb } from "../../src/adapters/postgres/sql-db.pg.js";
-import { createSqlLedgerStore } from "../../src/adapters/postgres/ledger-store.sql.js";
-import { createWallet } from "../../src/app/wallet/index.js";
-import { redisUrl, serviceAvailable } from "../support/services.js";
-import { createShared } from "../support/server.js";
-import { serveCroupier } from "../support/process.js";
+import { serviceAvailable } from "../support/services.js";
+import { twoNodes } from "../support/two-nodes.js";
 import { newPlayer, TestSocket, type Message } from "../support/ws-client.js";
 
 const production = serviceAvailable("postgres") && serviceAvailable("redis");
 
 describe.skipIf(!production)("roulette table owner paused past its lease (real processes)", () => {
   it("is fenced when it wakes: the round ends once, the log stays contiguous, and its players play on", async () => {
-    const shared = await createShared("production");
-    const env = { DATABASE_URL: shared.databaseUrl as string, REDIS_URL: redisUrl, CROUPIER_REDIS_KEY_PREFIX: shared.redisKeyPrefix, CROUPIER_DATA_DIR: shared.dataDir, LOG_LEVEL: "warn" };
-    const flags = ["--roulette-tables", "z1", "--roulette-betting-ms", "2000", "--roulette-results-ms", "300", "--lease-ttl-ms", "2000", "--action-timeout-ms", "4000", "--messages-per-second-max", "200"];
-    const owner = await serveCroupier(flags, env);
-    const survivor = await serveCroupier(flags, env);
-    const db = createPgDb({ connectionString: shared.databaseUrl as string, poolConnectionsMax: 4, statementTimeoutMs: 10_000, applicationName: "pause-test" });
-    const wallet = createWallet(createSqlLedgerStore(db));
+    const nodes = await twoNodes(["--roulette-tables", "z1", "--roulette-betting-ms", "2000", "--roulette-results-ms", "300", "--lease-ttl-ms", "2000", "--action-timeout-ms", "4000", "--messages-per-second-max", "200"], "pause-test");
+    const { owner, survivor, wallet } = nodes;
     const sockets: TestSocket[] = [];
     let paused = false;
     try {
@@ -93,10 +84,7 @@ describe.skipIf(!production)("roulette table owner paused past its lease (real p
     } finally {
       if (paused) owner.child.kill("SIGCONT");
       for (const s of sockets) s.close();
-      await owner.stop();
-      await survivor.stop();
-      await db.close();
-      await shared.dispose();
+      await nodes.close();
     }
   }, 90_000);
 });
