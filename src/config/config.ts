@@ -9,129 +9,20 @@ export { logAreas, nodeRoles, type LogArea, type LogLevel, type NodeRole } from 
  * flag, then environment, then file, then default. The result is validated against the closed
  * schema in options.ts, frozen and passed down; nothing else reads process.env.
  */
-export interface Config {
-  /** Comma-separated node roles, validated at load; read them with rolesOf / hasRole. */
-  readonly roles: string;
-  readonly port: number;
-  readonly host: string;
-  readonly dataDir: string;
-  readonly databaseUrl: string | null;
-  readonly redisUrl: string | null;
-  readonly redisKeyPrefix: string;
-  readonly deploymentId: string | null;
-  readonly logLevel: LogLevel;
-  /** `area=level` pairs, comma-separated (validated at load; read them with logLevelOf). */
-  readonly logLevels: string | null;
-  readonly tlsCertFile: string | null;
-  readonly tlsKeyFile: string | null;
-  readonly jwtKeysDir: string;
-  readonly jwtIssuer: string;
-  readonly accessTokenTtlSeconds: number;
-  readonly refreshTokenTtlSeconds: number;
-  readonly sessionRevocationCacheMs: number;
-  readonly httpBodyBytesMax: number;
-  readonly dbPoolConnectionsMax: number;
-  readonly dbStatementTimeoutMs: number;
-  readonly passwordLengthMin: number;
-  readonly argon2MemoryKib: number;
-  readonly argon2Iterations: number;
-  readonly loginFailuresFree: number;
-  readonly loginIpFailuresFree: number;
-  readonly loginBackoffBaseMs: number;
-  readonly loginBackoffMsMax: number;
-  readonly loginFailureWindowMs: number;
-  readonly registrationsPerAddressMax: number;
-  readonly registrationWindowMs: number;
-  readonly throttleKeysMax: number;
-  readonly frameBytesMax: number;
-  readonly messagesPerSecondMax: number;
-  readonly roomsPerConnectionMax: number;
-  readonly sendQueueBytesMax: number;
-  readonly roomMembersMax: number;
-  readonly presenceMembersMax: number;
-  readonly roomLogEntriesMax: number;
-  readonly roomLogAgeMsMax: number;
-  readonly roomIdleMsMax: number;
-  readonly edgeBufferEntriesMax: number;
-  readonly revealLeadMs: number;
-  readonly leaseTtlMs: number;
-  readonly roomWriteBatchWaitMs: number;
-  readonly roundRetentionDays: number;
-  readonly actionTimeoutMs: number;
-  readonly chatCharsMax: number;
-  readonly chatMessagesPerMinuteMax: number;
-  readonly authTimeoutMs: number;
-  readonly wsConnectionsMax: number;
-  readonly wsUnauthenticatedMax: number;
-  readonly wsUnauthenticatedPerAddressMax: number;
-  readonly presenceIntervalMs: number;
-  readonly sandboxRoomsEnabled: boolean;
-  readonly rouletteTables: string;
-  readonly rouletteBettingMs: number;
-  readonly rouletteResultsMs: number;
-  readonly liveTables: string;
-  readonly liveBettingMsMax: number;
-  readonly liveDealerAbsentMsMax: number;
-  readonly liveStreamUrlTemplate: string;
-  readonly liveStreamLatencyMs: number;
-  readonly liveDealerReplaceMsMax: number;
-  readonly liveBlackjackTables: string;
-  readonly liveBlackjackBettingMs: number;
-  readonly holdemTables: string;
-  readonly holdemTurnMs: number;
-  readonly holdemBetweenHandsMs: number;
-  readonly holdemTurnTimeoutsMax: number;
-  readonly blackjackTables: string;
-  readonly blackjackBettingMs: number;
-  readonly blackjackTurnMs: number;
-  readonly blackjackResultsMs: number;
-  readonly blackjackDecks: number;
-  readonly blackjackCutCardFromEnd: number;
-  readonly blackjackAbsentRoundsMax: number;
-  readonly slotsJackpotContributionBps: number;
-  readonly slotsJackpotTriggerOneIn: number;
-  readonly slotsJackpotSeedMinor: number;
-  readonly jackpotTickerIntervalMs: number;
-  readonly ledgerBatchOpsMax: number;
-  readonly ledgerBatchWaitMs: number;
-  readonly ledgerBatchesInFlightMax: number;
-  readonly ledgerQueueOpsMax: number;
-  readonly withdrawalAmountMinorMin: number;
-  readonly withdrawalsPerPeriodMax: number;
-  readonly withdrawalPeriodMs: number;
-  readonly rgIncreaseCoolingOffMs: number;
-  readonly realityCheckIntervalMs: number;
-  readonly riskEngineEnabled: boolean;
-  readonly riskBetsPerMinuteMax: number;
-  readonly riskMicroStakeMinorMax: number;
-  readonly riskDepositsPerHourMax: number;
-  readonly riskDepositMinorPerDayMax: number;
-  readonly riskWithdrawalsPerDayMax: number;
-  readonly riskAccountsPerDeviceMax: number;
-  readonly riskAccountsPerAddressMax: number;
-  readonly riskCollusionHandsMin: number;
-  readonly riskStepAfterMs: number;
-  readonly riskLimitBetsPerMinute: number;
-  /** null: not set (see sandboxPaymentsEnabled). */
-  readonly paymentsSandboxEnabled: boolean | null;
-  readonly paymentsSandboxWebhookSecret: string | null;
-  readonly paymentsSandboxWebhookUrl: string | null;
-  readonly paymentsSandboxWebhookDelayMs: number;
-  readonly paymentsWebhookToleranceMs: number;
-  readonly paymentsProviderTimeoutMs: number;
-  readonly outboxPollIntervalMs: number;
-  readonly outboxLeaseMs: number;
-  readonly outboxAttemptsMax: number;
-  readonly metricsToken: string | null;
-  readonly metricsPort: number | null;
-  readonly metricsHost: string;
-  readonly eventExportUrl: string | null;
-  readonly eventExportStream: string;
-  readonly eventExportSubjectPrefix: string;
-  readonly eventExportTimeoutMs: number;
-  readonly trustProxy: boolean;
-  readonly shutdownGraceMs: number;
-}
+type Spec = typeof optionSpecs;
+/** The value type of an option, from its spec's type (and `values`, for an enum). */
+type ValueOf<S> = S extends { readonly type: "integer" } ? number
+  : S extends { readonly type: "boolean" } ? boolean
+  : S extends { readonly type: "enum"; readonly values: readonly (infer V)[] } ? V
+  : string;
+/** An option whose default is null may stay unset. */
+type Nullable<S, T> = S extends { readonly default: null } ? T | null : T;
+
+/**
+ * Every option's value, its type derived from options.ts (one table, not written twice). The one
+ * option resolved at load: `jwtKeysDir` defaults to dataDir/keys, so it is always a path here.
+ */
+export type Config = Omit<{ readonly [K in OptionKey]: Nullable<Spec[K], ValueOf<Spec[K]>> }, "jwtKeysDir"> & { readonly jwtKeysDir: string };
 
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
@@ -331,6 +222,15 @@ function checkAgreement(config: Config): void {
   }
   if (config.metricsPort !== null && config.metricsPort !== 0 && config.metricsPort === config.port) {
     throw new ConfigError("metricsPort must differ from port: it is a listener of its own");
+  }
+  if (!/^[A-Z]{3}$/.test(config.bonusWelcomeCurrency)) {
+    throw new ConfigError(`bonusWelcomeCurrency must be an ISO 4217 code such as EUR; got "${config.bonusWelcomeCurrency}"`);
+  }
+  if (!/^\s*([a-z][a-z0-9_-]{0,31}=\d{1,3}\s*)(,\s*[a-z][a-z0-9_-]{0,31}=\d{1,3}\s*)*$/.test(config.bonusGameWeights) || config.bonusGameWeights.split(",").some((p) => Number(p.split("=")[1]) > 100)) {
+    throw new ConfigError(`bonusGameWeights must be game=percent pairs (0-100), comma-separated, e.g. slots=100,roulette=10; got "${config.bonusGameWeights}"`);
+  }
+  if (config.bonusWelcomeAmountMinor > config.bonusAmountMinorMax) {
+    throw new ConfigError(`bonusWelcomeAmountMinor (${config.bonusWelcomeAmountMinor}) must not exceed bonusAmountMinorMax (${config.bonusAmountMinorMax})`);
   }
   if (config.databaseUrl !== null && !/^postgres(ql)?:$/.test(new URL(config.databaseUrl).protocol)) {
     throw new ConfigError(`databaseUrl (DATABASE_URL) must be a PostgreSQL URL (postgres://user:password@host:5432/database); got a ${new URL(config.databaseUrl).protocol}// URL. Croupier speaks only PostgreSQL; leave it unset for the embedded database`);
