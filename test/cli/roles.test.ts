@@ -1,7 +1,8 @@
 // Node roles with real processes in production mode: a gateway-only node, a tables node and a
 // payments+jobs node. The gateway never owns a room, yet a roulette bet placed through it is taken by
 // the tables node; stopping the payments node stops neither logins nor bets, and a deposit made
-// while it is down is credited once it is back.
+// while it is down is credited once it is back; freezing the jobs node (SIGSTOP) stops no bet; a
+// gateway killed (SIGKILL) leaves its player to resume on another gateway without a gap.
 import { describe, expect, it } from "vitest";
 import { createServer } from "node:net";
 import { Redis } from "ioredis";
@@ -82,7 +83,7 @@ describe.skipIf(!production)("croupier serve --roles (real processes)", () => {
       const room = "roulette:g1";
       const socket = await TestSocket.authenticated(gateway.url, player.token);
       sockets.push(socket);
-      await socket.request({ type: "join", room });
+      const joined = await socket.request({ type: "join", room });
       const settled = await betOneRound(socket, room, "bet-1");
       expect(settled.kind).toBe("round.settled");
       // The table is owned by the tables node, never by the gateway.
@@ -112,6 +113,28 @@ describe.skipIf(!production)("croupier serve --roles (real processes)", () => {
       const deadline = Date.now() + 40_000;
       while ((await cashOf(gateway.url, player.token)) !== expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
       expect(await cashOf(gateway.url, player.token)).toBe(expected);
+
+      // The jobs node frozen (SIGSTOP: it leads the risk engine and the jackpot ticker): bets go on.
+      payments.child.kill("SIGSTOP");
+      try {
+        expect((await betOneRound(socket, room, "bet-3")).kind).toBe("round.settled");
+      } finally {
+        payments.child.kill("SIGCONT");
+      }
+
+      // A gateway killed: its player reconnects to another gateway and resumes where it was, without a gap.
+      const gateway2 = await serveCroupier(["--roles", "gateway", ...tableFlags], env);
+      started.push(gateway2);
+      const lastSeen = socket.events(room).at(-1)!.offset as number;
+      await gateway.stop("SIGKILL");
+      started.splice(started.indexOf(gateway), 1);
+      const back = await TestSocket.authenticated(gateway2.url, player.token);
+      sockets.push(back);
+      const resumed = await back.request({ type: "join", room, resume: { epoch: joined.epoch, offset: lastSeen } });
+      expect(resumed.mode).toBe("resumed");
+      expect((await betOneRound(back, room, "bet-4")).kind).toBe("round.settled");
+      const offsets = back.events(room).map((m) => m.offset as number);
+      expect(offsets).toEqual(Array.from({ length: offsets.length }, (_, k) => lastSeen + 1 + k));
     } finally {
       for (const s of sockets) s.close();
       for (const p of started.reverse()) await p.stop("SIGTERM");
