@@ -78,6 +78,9 @@ import { JackpotTicker, type JackpotPool } from "./app/jackpot/jackpot-ticker.js
 import { RiskGate, RiskMonitor, riskRulesOf, RiskService, RiskSignals } from "./app/risk/index.js";
 import { SqlRiskStore } from "./adapters/postgres/risk-store.sql.js";
 import { JobLeader } from "./app/jobs/job-leader.js";
+import { BonusBets, Bonuses, type BonusOptions } from "./app/bonuses/index.js";
+import { createSqlBonusStore } from "./adapters/postgres/bonus-store.sql.js";
+import { defaultGameWeights, parseGameWeights } from "./engine/bonus/index.js";
 import { Registry } from "prom-client";
 import type { StageObserver } from "./app/ports/metrics.js";
 import { createPromMetrics, registerNodeRoles, registerOutboxMetrics, registerRiskMetrics } from "./adapters/prometheus/metrics.prom.js";
@@ -126,6 +129,8 @@ export interface Services {
   /** Player limits, time-outs, self-exclusions and operator locks (docs/RESPONSIBLE-GAMING.md). */
   readonly protection: ResponsibleGaming;
   readonly risk: RiskService;
+  /** Bonuses: grants, the welcome claim, conversion, expiry (docs/BONUSES.md). */
+  readonly bonuses: Bonuses;
   readonly riskMonitor: RiskMonitor;
   readonly riskSignals: RiskSignals;
   /** Counters shared by every node (Redis in production): login throttling, and reality checks sent once. */
@@ -272,6 +277,19 @@ function buildPayments(
 }
 
 /** Reality checks for the sessions whose sockets this node holds (docs/RESPONSIBLE-GAMING.md). */
+/** The bonus terms of the configuration (checked by loadConfig). */
+function bonusOptionsOf(config: Config): BonusOptions {
+  return {
+    welcome: {
+      amountMinor: BigInt(config.bonusWelcomeAmountMinor), currency: config.bonusWelcomeCurrency, wageringMultiplier: config.bonusWelcomeWageringMultiplier,
+      maxBetMinor: BigInt(config.bonusWelcomeMaxBetMinor), days: config.bonusWelcomeDays,
+    },
+    weights: parseGameWeights(config.bonusGameWeights) ?? defaultGameWeights,
+    amountMinorMax: BigInt(config.bonusAmountMinorMax),
+    jobIntervalMs: config.bonusJobIntervalMs,
+  };
+}
+
 function buildRealityChecks(services: Services, gateway: WsGateway, logger: Logger): RealityChecks {
   const log = areaLogger(logger, services.config, "server");
   return new RealityChecks({
@@ -451,8 +469,13 @@ async function buildUnlocked(config: Config, logger: Logger, unlock: () => void)
   // Shared tables spread over the nodes that host rooms (slot machines and user channels stay where their player is).
   const spreadRooms = ([["roulette", tables], ["live", liveTables], ["blackjack", blackjackTables], ["liveblackjack", liveBlackjackTables], ["holdem", holdemTables]] as const)
     .flatMap(([kind, ids]) => [...ids.keys()].map((id) => `${kind}:${id}`));
+  // Every node knows which players have an active bonus; their bets alone pay the bonus side's reads (docs/BONUSES.md).
+  const bonusStore = createSqlBonusStore(db);
+  const bonusBets: BonusBets = new BonusBets({ store: bonusStore, wallet, bus, clock: systemClock, onComplete: (bonusId) => bonuses.settle(bonusId) });
+  await bonusBets.start();
+  const bonuses = new Bonuses({ store: bonusStore, wallet, clock: systemClock, announce: (userId) => bonusBets.announce(userId) }, bonusOptionsOf(config));
   const effects = createTableEffectRunner({
-    wallet, rng: new CryptoRng(), rounds, clock: systemClock, slots, metrics, betLimits,
+    wallet, rng: new CryptoRng(), rounds, clock: systemClock, slots, metrics, betLimits, bonuses: bonusBets,
     risk: { admit: (userId, game, stakeMinor) => riskGate.admit(userId, game, stakeMinor), emit: (signal) => riskSignals.emit(signal) },
   });
   const directory = new RoomDirectory(nodeId, behaviors, roomLog, lease, bus, systemClock, { ...config, actionIdsRememberedMax, roomActionQueueMax, pendingRequestsMax }, effects, { hostsRooms: roles.has("tables"), spreadRooms }, metrics.actionStage,
@@ -462,6 +485,9 @@ async function buildUnlocked(config: Config, logger: Logger, unlock: () => void)
   const tickerLeader = new JobLeader(lease, "jackpot-ticker", nodeId, config.leaseTtlMs);
   const jackpotTicker = new JackpotTicker({ rooms: directory, wallet, metrics, nodeId, clock: systemClock, leads: () => tickerLeader.leads() }, { room: jackpotLobbyRoom, intervalMs: config.jackpotTickerIntervalMs, pools: [jackpotPool] });
   if (roles.has("jobs")) jackpotTicker.start();
+  // One jobs node expires bonuses and finishes grants and conversions left waiting.
+  const bonusLeader = new JobLeader(lease, "bonuses", nodeId, config.leaseTtlMs);
+  if (roles.has("jobs")) bonuses.startJobs(() => bonusLeader.leads());
   // One jobs node runs the rules (the leader); the others only publish signals and enforce limits.
   const riskLeader = new JobLeader(lease, "risk-engine", nodeId, config.leaseTtlMs);
   const riskLog = areaLogger(logger, config, "risk");
@@ -478,7 +504,7 @@ async function buildUnlocked(config: Config, logger: Logger, unlock: () => void)
   if (roles.has("jobs") && config.riskEngineEnabled) await riskMonitor.start();
 
   return {
-    config, logger, mode, roles, db, redis, redisScope: side?.scope ?? null, bus, auth, keys, nodeId, roomLog, directory, wallet, rounds, registry, payments, protection, risk, riskMonitor, riskSignals, throttle, sandbox, tables: tableRefs, stages: metrics.actionStage, audit,
+    config, logger, mode, roles, db, redis, redisScope: side?.scope ?? null, bus, auth, keys, nodeId, roomLog, directory, wallet, rounds, registry, payments, protection, risk, bonuses, riskMonitor, riskSignals, throttle, sandbox, tables: tableRefs, stages: metrics.actionStage, audit,
     async readiness() {
       const checks: Record<string, string> = {};
       const dbOk = await check("database", () => db.query("select 1"), checks);
@@ -489,6 +515,9 @@ async function buildUnlocked(config: Config, logger: Logger, unlock: () => void)
       stopFailureLog();
       jackpotTicker.stop();
       await tickerLeader.release().catch(() => undefined);
+      bonuses.stopJobs();
+      await bonusLeader.release().catch(() => undefined);
+      await bonusBets.stop();
       await riskMonitor.stop();
       await riskLeader.release().catch(() => undefined);
       riskSignals.flush();
@@ -567,6 +596,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     audit: services.audit,
     protection: services.protection,
     risk: services.risk,
+    bonuses: services.bonuses,
     money: {
       wallet: services.wallet, payments: services.payments, tokenizer: sandboxEnabled ? services.sandbox : null, clock: systemClock,
       webhookBodyBytesMax: config.httpBodyBytesMax, signatureHeader,

@@ -37,7 +37,7 @@ export class AuthHttp {
 export async function requestJson<T>(
   fetchImpl: FetchLike,
   url: string,
-  request: { method: "GET" | "POST"; body?: unknown; token?: string; idempotencyKey?: string },
+  request: { method: "GET" | "POST" | "PUT" | "DELETE"; body?: unknown; token?: string; idempotencyKey?: string },
   fallbackCode: string,
 ): Promise<T> {
   const headers: Record<string, string> = {};

@@ -113,6 +113,11 @@ describe("ledger rules", () => {
     ["settle of an unknown hold", "hold_not_found", settle("a", 0n, "nope")],
     ["void of an unknown hold", "hold_not_found", voidHold("a", "nope")],
     ["withdrawal beyond the balance", "insufficient_funds", transfer("a", "withdrawal_request", ids.p, ids.pending, 1001n)],
+    ["bonus conversion from cash", "account_kind_invalid", transfer("a", "bonus_conversion", ids.p, ids.p2, 5n)],
+    ["bonus conversion into the house", "account_kind_invalid", transfer("a", "bonus_conversion", ids.bonus, ids.house, 5n)],
+    ["bonus forfeit from cash", "account_kind_invalid", transfer("a", "bonus_forfeit", ids.p, ids.house, 5n)],
+    ["bonus forfeit into cash", "account_kind_invalid", transfer("a", "bonus_forfeit", ids.bonus, ids.p, 5n)],
+    ["bonus conversion beyond the bonus purse", "insufficient_funds", transfer("a", "bonus_conversion", ids.bonus, ids.p, 1n)],
   ] as const)("%s is refused as %s and changes nothing", (_name, expected, op) => {
     const view = world({ p: 1000n });
     const before = JSON.stringify([...view.accounts.values()], (_k, v) => (typeof v === "bigint" ? v.toString() : v));
@@ -120,6 +125,16 @@ describe("ledger rules", () => {
     expect(outcomes[0]?.status).toBe(expected);
     expect(writes).toEqual({ transfers: [], accounts: [], holdsCreated: [], holdsResolved: [], idempotency: [] });
     expect(JSON.stringify([...view.accounts.values()], (_k, v) => (typeof v === "bigint" ? v.toString() : v))).toBe(before);
+  });
+
+  it("a bonus is granted from the house, converted to cash, and forfeited back: each one balanced transfer", () => {
+    const view = world();
+    const [granted, converted, forfeited] = judge(view,
+      transfer("g", "bonus_grant", ids.house, ids.bonus, 1000n), transfer("c", "bonus_conversion", ids.bonus, ids.p, 600n), transfer("f", "bonus_forfeit", ids.bonus, ids.house, 400n));
+    expect([granted?.status, converted?.status, forfeited?.status]).toEqual(["ok", "ok", "ok"]);
+    const balance = (id: bigint) => view.accounts.get(id)?.balance;
+    expect([balance(ids.house), balance(ids.bonus), balance(ids.p)]).toEqual([-600n, 0n, 600n]);
+    expect(status(view, transfer("f2", "bonus_forfeit", ids.bonus, ids.house, 1n))).toBe("insufficient_funds");
   });
 
   it("a hold id is used once; settle in another currency is refused", () => {

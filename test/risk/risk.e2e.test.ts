@@ -107,7 +107,8 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       const room = `slots:${player.userId}`;
       await socket.request({ type: "join", room });
       const set = (body: Record<string, unknown>) => call(base, "PUT", `/v1/operator/players/${player.userId}/risk-limit`, { token: operator.token, body: { betsPerMinuteMax: null, stakeMinorMax: null, gamesBlocked: [], reason: "review", ...body } });
-      expect((await set({ stakeMinorMax: "50" })).body).toMatchObject({ userId: player.userId, stakeMinorMax: "50", setBy: expect.any(String), actionId: null });
+      expect((await set({ stakeMinorMax: "50" })).body).toMatchObject({ userId: player.userId, stakeMinorMax: "50", setBy: expect.any(String), actionId: expect.any(String) });
+      expect((await call(base, "GET", `/v1/operator/players/${player.userId}`, { token: operator.token })).body).toMatchObject({ id: player.userId, username: player.username });
       expect((await spin(socket, room, "small", "0.50")).type).toBe("ack");
       const big = await spin(socket, room, "big", "1.00");
       expect([big.code, big.details]).toEqual(["CROUPIER_ERR_RISK_LIMITED", ["stakes up to 50 minor units"]]);
@@ -118,6 +119,9 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       const stranger = await call(base, "PUT", `/v1/operator/players/${player.userId}/risk-limit`, { token: player.token, body: { betsPerMinuteMax: 0, stakeMinorMax: null, gamesBlocked: [], reason: "me" } });
       expect(stranger.status).toBe(403);
       expect((await call(base, "DELETE", `/v1/operator/players/${player.userId}/risk-limit`, { token: operator.token, body: { reason: "cleared" } })).body).toEqual({ cleared: true });
+      // The three limits set and the clear leave no open limit action behind.
+      const open = await call<{ actions: unknown[] }>(base, "GET", `/v1/operator/risk/actions?userId=${player.userId}&open=true`, { token: operator.token });
+      expect(open.body.actions).toEqual([]);
       await until(async () => (await spin(socket, room, `after-${Date.now()}`)).type, (type) => type === "ack");
       expect((await spin(socket, room, "after-clear")).type).toBe("ack");
       socket.close();

@@ -312,3 +312,141 @@ describe("live blackjack", () => {
     expect(dealer.errors).toEqual([]);
   });
 });
+
+/** The player of the responsible-gaming test, whom the operator then looks up in the console. */
+let limitedPlayer: string | null = null;
+
+describe("responsible gaming", () => {
+  it("a player sets a daily wager limit, is refused a bet past it, raises it (pending until its time), takes a 1-day time-out and cannot log in", async () => {
+    const { watched, username } = await playerWithMoney();
+    const { page, errors } = watched;
+    await page.getByRole("link", { name: "Limits" }).click();
+    const form = page.getByTestId("limit-form");
+    const setLimit = async (amount: string) => {
+      await form.getByLabel("Limit on").selectOption("wager");
+      await form.getByLabel("Over").selectOption("day");
+      await form.getByLabel("Amount (EUR)").fill(amount);
+      await form.getByRole("button", { name: "Set limit" }).click();
+    };
+    await setLimit("2.00");
+    await expect.poll(() => page.getByTestId("limit-status").textContent()).toContain("Applied now: your wager limit per day is 2.00 EUR.");
+    await expect.poll(() => page.locator("[data-testid=limits] tr[data-kind=wager] td[data-period=day]").textContent()).toBe("2.00");
+
+    // At the slot: one 2.00 spin, then a refusal that says which limit and how much is left.
+    await page.getByRole("link", { name: "Slots" }).click();
+    await page.getByLabel("Stake (EUR)").selectOption("2.00");
+    await page.getByTestId("spin").click();
+    await page.getByTestId("spin-result").waitFor();
+    await page.getByTestId("spin").click();
+    const refusal = page.locator("[data-code=CROUPIER_ERR_RG_WAGER_LIMIT_EXCEEDED]");
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toContain("Bet refused: it would go over one of your wager limits.");
+    expect(await refusal.textContent()).toContain("day wager limit 2.00 EUR; 0.00 EUR left");
+
+    // Raising it waits for the cooling-off (24 h by default): the 2.00 holds until the time shown.
+    await refusal.getByRole("link", { name: "See your limits" }).click();
+    await setLimit("50.00");
+    const status = page.getByTestId("limit-status");
+    await expect.poll(() => status.textContent()).toContain("Pending: your wager limit per day stays 2.00 EUR until");
+    expect(await status.textContent()).toContain("then becomes 50.00 EUR.");
+    await expect.poll(() => page.getByTestId("limits-pending").textContent()).toContain("wager limit per day: 2.00 EUR until");
+    expect(await page.getByTestId("limits-pending").textContent()).toContain(String(new Date(Date.now() + 86_400_000).getFullYear()));
+    expect(await page.locator("[data-testid=limits] tr[data-kind=wager] td[data-period=day]").textContent()).toContain("2.00");
+
+    // A time-out, behind a confirmation that says what happens; then the login page says what happened.
+    const timeOut = page.getByTestId("time_out");
+    await timeOut.getByLabel("Days (1–42)").fill("1");
+    await timeOut.getByRole("button", { name: "Take a time-out…" }).click();
+    const confirm = page.getByTestId("confirm-break");
+    await confirm.waitFor();
+    const said = await confirm.textContent();
+    for (const text of ["logged out now, on every device", "cannot be undone or shortened", "Withdrawals are still possible"]) expect(said).toContain(text);
+    expect(await page.locator(":focus").getAttribute("data-testid")).toBe("confirm-break");
+    await screenshots(page, "limits");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter");
+    await page.getByRole("button", { name: "Log in" }).waitFor({ timeout: 10_000 });
+    const notice = page.getByTestId("notice");
+    await expect.poll(() => notice.textContent()).toContain("Your time-out has started. You are logged out on every device until");
+    await login(page, username);
+    const refused = page.locator("[data-code=CROUPIER_ERR_RG_EXCLUDED]");
+    await refused.waitFor();
+    expect(await refused.textContent()).toContain("time-out until");
+    // Withdrawals go on during the break: login and password instead of a session.
+    await page.getByText("On a time-out or self-exclusion? Withdraw your money").click();
+    const withdrawal = page.getByTestId("break-withdrawal");
+    await withdrawal.getByLabel("Username or email").fill(username);
+    await withdrawal.getByLabel("Your password").fill(password);
+    await withdrawal.getByLabel("Amount to withdraw (EUR)").fill("10.00");
+    await withdrawal.getByRole("button", { name: "Request withdrawal" }).click();
+    await expect.poll(() => withdrawal.getByRole("status").textContent(), { timeout: 10_000 }).toContain("Withdrawal of 10.00 EUR");
+    expect(await withdrawal.getByRole("status").textContent()).toContain("pending");
+    limitedPlayer = username;
+    // The refused login's 403 is Chromium's own network log line, not the page's; nothing else is logged.
+    expect(errors).toEqual(["Failed to load resource: the server responded with a status of 403 (Forbidden)"]);
+  });
+});
+
+describe("console: players and risk", () => {
+  it("an operator finds the player by a username prefix, sees the limit and the time-out, locks and unlocks, sets and clears a risk limit, and reviews it on the Risk page", async () => {
+    expect(limitedPlayer).not.toBeNull();
+    const username = limitedPlayer as string;
+    const operator = await open("/console");
+    const op = operator.page;
+    await login(op, "boss");
+    await op.getByRole("link", { name: "Players" }).click();
+    await op.getByLabel("Username or email").fill(username.slice(0, -1));
+    await op.getByRole("button", { name: "Search" }).click();
+    const result = op.getByTestId("player-results").getByRole("link", { name: username, exact: true });
+    await result.waitFor();
+    await screenshots(op, "console-players");
+    await result.click();
+    await expect.poll(() => op.getByTestId("player-name").textContent()).toBe(username);
+    const userId = decodeURIComponent(new URL(op.url()).hash.split("/")[2] ?? "");
+    expect(await op.getByTestId("account").textContent()).toContain(userId);
+
+    // Protection: the limit with its pending raise, the running time-out; lock and unlock with a reason.
+    await expect.poll(() => op.locator("[data-testid=player-limits] tr[data-kind=wager] td[data-period=day]").textContent()).toContain("2.00");
+    expect(await op.getByTestId("player-limits-pending").textContent()).toContain("then 50.00 EUR");
+    expect(await op.getByTestId("exclusion").textContent()).toContain("time-out");
+    await op.getByLabel("Reason to lock").fill("chargeback review");
+    await op.getByRole("button", { name: "Lock", exact: true }).click();
+    await expect.poll(() => op.getByTestId("lock").textContent()).toContain("chargeback review");
+    await op.getByLabel("Reason to unlock").fill("cleared after review");
+    await op.getByRole("button", { name: "Unlock", exact: true }).click();
+    await expect.poll(() => op.getByTestId("lock").count()).toBe(0);
+    expect(await op.getByTestId("access").textContent()).toContain("excluded");
+
+    // A risk limit of 0 bets a minute, then cleared; the operator's limit is among the player's risk actions.
+    const limitForm = op.getByTestId("risk-limit-form");
+    await limitForm.getByLabel("Bets a minute").fill("0");
+    await limitForm.getByLabel("Reason").fill("stop play during review");
+    await limitForm.getByRole("button", { name: "Set limit" }).click();
+    await expect.poll(() => op.getByTestId("risk-limit").textContent()).toContain("0 (no betting)");
+    await expect.poll(() => op.getByTestId("player-actions").textContent()).toContain("operator");
+    await screenshots(op, "console-player-file");
+    // The Risk page lists the limit while it is in force; reversing it there lifts it.
+    await op.getByRole("link", { name: "Risk", exact: true }).click();
+    const row = op.locator(`[data-testid=risk-actions] tr[data-user="${userId}"]`).first();
+    await expect.poll(() => row.getByRole("link").first().textContent(), { timeout: 10_000 }).toBe(username);
+    await screenshots(op, "console-risk");
+    await row.getByRole("textbox").fill("reviewed: lifted");
+    await row.getByRole("button", { name: "Reverse" }).click();
+    await expect.poll(() => op.locator(`[data-testid=risk-actions] tr[data-user="${userId}"]`).count()).toBe(0);
+    await op.goto(`${server.url}/console#/players/${userId}`);
+    await expect.poll(() => op.getByTestId("risk-limit").textContent(), { timeout: 10_000 }).toContain("No risk limit");
+    // Set again and cleared from the file: clearing closes the action that set it, so nothing stays open.
+    const form = op.getByTestId("risk-limit-form");
+    await form.getByLabel("Bets a minute").fill("0");
+    await form.getByLabel("Reason").fill("second look");
+    await form.getByRole("button", { name: "Set limit" }).click();
+    await expect.poll(() => op.getByTestId("risk-limit").textContent()).toContain("0 (no betting)");
+    await form.getByLabel("Reason").fill("review done");
+    await form.getByRole("button", { name: "Clear limit" }).click();
+    await expect.poll(() => op.getByTestId("risk-limit").textContent()).toContain("No risk limit");
+    await op.getByRole("link", { name: "Risk", exact: true }).click();
+    // What is left: the empty state, or other players' open actions.
+    await expect.poll(async () => (await op.getByTestId("risk-empty").count()) + (await op.getByTestId("risk-actions").count())).toBe(1);
+    expect(operator.errors).toEqual([]);
+  });
+});

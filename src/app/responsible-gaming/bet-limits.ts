@@ -1,6 +1,6 @@
-import { background } from "../background.js";
+import { FlaggedPlayers } from "../flagged-players.js";
 import type { Bus } from "../ports/bus.js";
-import type { Clock, Timer } from "../ports/clock.js";
+import type { Clock } from "../ports/clock.js";
 import { shown } from "./deposit-gate.js";
 import type { BetLimitStore, JudgedBet } from "./rg.store.js";
 
@@ -21,29 +21,24 @@ const rememberedMax = 100_000;
  * one has its win recorded (the loss limit counts stakes less wins).
  */
 export class BetLimits {
-  private limited = new Set<string>();
+  private readonly limited: FlaggedPlayers;
   /** Bets judged here and not yet paid or forgotten, so a settlement asks the database only about them. */
   private readonly judged = new Set<string>();
-  private timer: Timer | null = null;
-  private unsubscribe: (() => Promise<void>) | null = null;
-
-  constructor(private readonly deps: { readonly store: BetLimitStore; readonly bus: Bus; readonly clock: Clock }, private readonly refreshMs = 10_000) {}
-
-  async start(): Promise<void> {
-    await this.reload();
-    this.unsubscribe = await this.deps.bus.subscribe(betLimitsChannel, (userId) => { this.limited.add(userId); background(this.reload(), "rg.bet-limits-reload"); });
-    this.timer = this.deps.clock.every(this.refreshMs, () => background(this.reload(), "rg.bet-limits-reload"));
+  constructor(private readonly deps: { readonly store: BetLimitStore; readonly bus: Bus; readonly clock: Clock }, refreshMs = 10_000) {
+    this.limited = new FlaggedPlayers({ bus: deps.bus, clock: deps.clock, load: () => deps.store.betLimitedUsers() }, betLimitsChannel, "rg.bet-limits-reload", refreshMs);
   }
 
-  async stop(): Promise<void> {
-    this.timer?.cancel();
-    await this.unsubscribe?.();
+  start(): Promise<void> {
+    return this.limited.start();
+  }
+
+  stop(): Promise<void> {
+    return this.limited.stop();
   }
 
   /** After a wager or loss limit of `userId` changed: this node knows at once, the others as the bus tells them. */
-  async announce(userId: string): Promise<void> {
-    this.limited.add(userId);
-    await this.deps.bus.publish(betLimitsChannel, userId);
+  announce(userId: string): Promise<void> {
+    return this.limited.announce(userId);
   }
 
   judge(bet: JudgedBet): BetLimitRefusal | Promise<BetLimitRefusal> {
@@ -71,7 +66,4 @@ export class BetLimits {
     await this.deps.store.paid(mine.filter((w) => w.winMinor > 0n));
   }
 
-  private async reload(): Promise<void> {
-    this.limited = new Set(await this.deps.store.betLimitedUsers());
-  }
 }

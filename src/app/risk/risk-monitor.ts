@@ -155,7 +155,7 @@ export class RiskMonitor {
     if (step === "limit") {
       const current = await this.deps.store.limit(action.userId);
       // An operator's limit stays: the risk engine only tightens what it set itself, never loosens.
-      if (current !== null && current.actionId === null) return;
+      if (current !== null && !current.setBy.startsWith("risk:")) return;
       const limit = limitOf(this.deps.rules, action.rule as RiskRuleName);
       const rate = [limit.betsPerMinuteMax, current?.betsPerMinuteMax ?? null].filter((r): r is number => r !== null);
       await this.deps.store.setLimit({

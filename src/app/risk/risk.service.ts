@@ -66,18 +66,27 @@ export class RiskService {
     const { store, clock } = this.deps;
     if (!(await store.userExists(userId))) return failure("RG_PLAYER_NOT_FOUND");
     const atMs = clock.nowMs();
-    await store.recordAction({ userId, rule: "operator", action: "limit", evidence: { betsPerMinuteMax: input.betsPerMinuteMax, stakeMinorMax: input.stakeMinorMax?.toString() ?? null, gamesBlocked: [...input.gamesBlocked], by: operatorId }, score: null, atMs });
-    const limit: RiskLimit = { userId, ...input, setBy: operatorId, reason, actionId: null, atMs };
+    // The limit this replaces no longer holds: its action is closed, so the open list shows only what is in force.
+    await this.closeLimitActions(userId, operatorId, "replaced by an operator's limit");
+    const action = await store.recordAction({ userId, rule: "operator", action: "limit", evidence: { betsPerMinuteMax: input.betsPerMinuteMax, stakeMinorMax: input.stakeMinorMax?.toString() ?? null, gamesBlocked: [...input.gamesBlocked], by: operatorId }, score: null, atMs });
+    const limit: RiskLimit = { userId, ...input, setBy: operatorId, reason, actionId: action.id, atMs };
     await store.setLimit(limit);
     await this.deps.gate.announce(userId);
     return success(limit);
   }
 
-  async clearLimit(userId: string): Promise<Outcome<{ readonly cleared: boolean }>> {
+  /** Removes the player's limit, whoever set it, and closes the action that set it. */
+  async clearLimit(userId: string, operatorId: string, reason: string): Promise<Outcome<{ readonly cleared: boolean }>> {
     if (!(await this.deps.store.userExists(userId))) return failure("RG_PLAYER_NOT_FOUND");
     const cleared = await this.deps.store.clearLimit(userId);
+    await this.closeLimitActions(userId, operatorId, reason);
     await this.deps.gate.announce(userId);
     return success({ cleared });
+  }
+
+  private async closeLimitActions(userId: string, operatorId: string, reason: string): Promise<void> {
+    const nowMs = this.deps.clock.nowMs();
+    for (const open of await this.deps.store.actions({ userId, open: true, action: "limit", limit: 200 })) await this.deps.store.reverse(open.id, operatorId, reason, nowMs);
   }
 
   /** Undoes an action: an alert is dismissed, a limit it set lifted, a lock it set undone. Reversing twice changes nothing. */
@@ -87,7 +96,8 @@ export class RiskService {
     if (action === null) return failure("RISK_ACTION_NOT_FOUND");
     if (action.reversed !== null) return success(action);
     if (action.action === "limit") {
-      await store.clearLimit(action.userId, action.rule === "operator" ? undefined : action.id);
+      // Only the limit this action set: a later one (the engine's or an operator's) stays.
+      await store.clearLimit(action.userId, action.id);
       await this.deps.gate.announce(action.userId);
     }
     if (action.action === "lock") await this.deps.unlock(action.userId);

@@ -18,6 +18,8 @@ import { startHand as startHoldemHand, type HoldemState } from "../../engine/hol
 import type { RiskSignal } from "../../engine/risk/index.js";
 import type { RiskRefusal } from "../risk/risk-gate.js";
 import type { BetLimits } from "../responsible-gaming/bet-limits.js";
+import type { BonusBetPlan, BonusBets } from "../bonuses/bonus-bets.js";
+import type { PlayerPurse, WalletResult } from "../wallet/index.js";
 
 /**
  * A hold'em hand's risk signal, from its closed record (the outcome names who folded and the pots'
@@ -50,8 +52,23 @@ export function createTableEffectRunner(deps: {
   wallet: Wallet; rng: Rng; rounds: RoundStore; clock: Clock; slots: ReadonlyMap<string, CompiledSlot>; metrics?: Metrics; risk?: BetRisk;
   /** Players' wager and loss limits (docs/RESPONSIBLE-GAMING.md). */
   betLimits?: Pick<BetLimits, "judge" | "forget" | "paid">;
+  /** Players' active bonuses: max bet, the purse a stake is taken from, wagering (docs/BONUSES.md). */
+  bonuses?: Pick<BonusBets, "prepare" | "taken" | "roundClosed">;
 }): EffectRunner {
   const metrics = deps.metrics ?? silentMetrics;
+  /** The bonus side's plan for a bet: null (no I/O) for a player without an active bonus. */
+  async function bonusPlan(userId: string, game: string, currency: string, amountMinor: string): Promise<BonusBetPlan | null> {
+    return (await deps.bonuses?.prepare({ userId, game, currency, stakeMinor: BigInt(amountMinor) })) ?? null;
+  }
+  /**
+   * Runs a bet on the purse the bonus side chose. A retry whose first attempt took the other purse (the
+   * balances moved in between) conflicts with its own key: it is replayed on that purse instead.
+   */
+  async function onPurse(plan: BonusBetPlan | null, run: (purse: { purse?: PlayerPurse }) => Promise<WalletResult>): Promise<WalletResult> {
+    if (plan === null || plan.refused) return run({});
+    const result = await run({ purse: plan.purse });
+    return result.status === "idempotency_key_conflict" ? run({ purse: plan.purse === "cash" ? "bonus" : "cash" }) : result;
+  }
   /**
    * What may refuse a bet before the ledger is asked: a risk limit (the attempt is still reported to the
    * risk engine), then the player's own wager and loss limits. Null: go on.
@@ -102,14 +119,20 @@ export function createTableEffectRunner(deps: {
         await deps.rounds.revealSeed(effect.serverSeedHash, effect.serverSeed, new Date(effect.atMs));
         return null;
       case "wallet.reserve": {
+        const bonus = await bonusPlan(effect.playerId, effect.game, effect.currency, effect.amountMinor);
+        if (bonus?.refused === true) {
+          metrics.bet(effect.game, "refused");
+          return { status: bonus.status, reason: bonus.reason } satisfies ReserveResult;
+        }
         const refused = await betCheck({ userId: effect.playerId, game: effect.game, tableId: effect.roundId, currency: effect.currency, amountMinor: effect.amountMinor, ref: effect.holdId, winMinor: 0n });
         if (refused !== null) return refused satisfies ReserveResult;
-        const result = await deps.wallet.reserveBet({
+        const result = await onPurse(bonus, (purse) => deps.wallet.reserveBet({
           playerId: effect.playerId, currency: effect.currency, amount: BigInt(effect.amountMinor),
-          holdId: effect.holdId, key: `reserve:${effect.holdId}`, roundId: effect.roundId,
-        });
+          holdId: effect.holdId, key: `reserve:${effect.holdId}`, roundId: effect.roundId, ...purse,
+        }));
         metrics.bet(effect.game, result.status === "ok" ? "placed" : "refused");
         if (result.status !== "ok") await deps.betLimits?.forget([effect.holdId]);
+        if (result.status === "ok") await deps.bonuses?.taken(bonus, { ref: effect.holdId, game: effect.game, stakeMinor: BigInt(effect.amountMinor) });
         if (result.status === "ok" && !result.replayed) betPlaced(effect.playerId, effect.game, effect.roundId, effect.currency, effect.amountMinor);
         return (result.status === "ok"
           ? { status: "ok", availableMinor: (result.account.balance - result.account.held).toString() }
@@ -144,6 +167,11 @@ export function createTableEffectRunner(deps: {
         return { status: step.status, state: encodeBigints(step.state), events: step.events, ...stream } satisfies BlackjackApplyResult;
       }
       case "wallet.instant": {
+        const bonus = await bonusPlan(effect.playerId, effect.game, effect.currency, effect.stakeMinor);
+        if (bonus?.refused === true) {
+          metrics.bet(effect.game, "refused");
+          return { status: bonus.status, reason: bonus.reason } satisfies InstantResult;
+        }
         const refused = await betCheck({ userId: effect.playerId, game: effect.game, tableId: effect.gameId, currency: effect.currency, amountMinor: effect.stakeMinor, ref: effect.roundId, winMinor: BigInt(effect.winMinor) });
         if (refused !== null) return refused satisfies InstantResult;
         const jackpot = effect.jackpot;
@@ -153,15 +181,16 @@ export function createTableEffectRunner(deps: {
           ...(effect.record === undefined ? [] : [effect.record]),
           { roundId: effect.roundId, tableId: effect.gameId, game: effect.game, status: "settled", atMs: deps.clock.nowMs(), payouts: [{ betId: "spin", payoutMinor: (BigInt(effect.winMinor) + (applied.jackpot?.win ?? 0n)).toString() }] },
         ];
-        const result = await deps.wallet.instantBet({
+        const result = await onPurse(bonus, (purse) => deps.wallet.instantBet({
           playerId: effect.playerId, currency: effect.currency, gameId: effect.gameId, stake: BigInt(effect.stakeMinor), win: BigInt(effect.winMinor),
-          key: `instant:${effect.roundId}`, roundId: effect.roundId, records,
+          key: `instant:${effect.roundId}`, roundId: effect.roundId, records, ...purse,
           ...(jackpot === undefined ? {} : { jackpot: { jackpotId: jackpot.jackpotId, contribution: BigInt(jackpot.contributionMinor), won: jackpot.won, seed: BigInt(jackpot.seedMinor) } }),
-        });
+        }));
         metrics.bet(effect.game, result.status === "ok" ? "placed" : "refused");
         // The spin's win was known when it was judged: nothing is left to record for its limits.
         await (result.status === "ok" ? deps.betLimits?.paid([{ ref: effect.roundId, winMinor: 0n }]) : deps.betLimits?.forget([effect.roundId]));
         if (result.status !== "ok") return { status: result.status } satisfies InstantResult;
+        await deps.bonuses?.taken(bonus, { ref: effect.roundId, game: effect.game, stakeMinor: BigInt(effect.stakeMinor) });
         if (!result.replayed) betPlaced(effect.playerId, effect.game, effect.gameId, effect.currency, effect.stakeMinor);
         const jackpotWin = result.jackpot?.winMinor;
         if (result.jackpot !== undefined) {
@@ -183,6 +212,8 @@ export function createTableEffectRunner(deps: {
       case "round.record":
         await deps.rounds.record(effect.record);
         observe(effect.record);
+        // A closed roulette round's bets count towards wagering, hedges excepted (docs/BONUSES.md).
+        await deps.bonuses?.roundClosed(effect.record);
         if (deps.risk !== undefined) {
           const hand = handSignal(effect.record);
           if (hand !== null) deps.risk.emit(hand);

@@ -38,6 +38,7 @@ export function refuse<S>(error: ErrorName, ...details: string[]): BehaviorOutco
 export function walletRefusal<S>(result: { readonly status: string; readonly reason?: string | undefined }): BehaviorOutcome<S> {
   if (result.status === "risk_limited") return refuse("RISK_LIMITED", result.reason ?? "a risk limit");
   if (result.status === "rg_wager_limit") return refuse("RG_WAGER_LIMIT_EXCEEDED", result.reason ?? "a wager limit");
+  if (result.status === "bonus_max_bet") return refuse("BONUS_MAX_BET_EXCEEDED", result.reason ?? "a bonus's max bet");
   if (result.status === "rg_loss_limit") return refuse("RG_LOSS_LIMIT_EXCEEDED", result.reason ?? "a loss limit");
   if (result.status === "insufficient_funds" || result.status === "account_not_found") return refuse("WALLET_INSUFFICIENT_FUNDS", result.status);
   return refuse("BET_INVALID", `wallet: ${result.status}`);

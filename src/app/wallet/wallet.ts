@@ -2,7 +2,7 @@ import type { LedgerOp, LedgerOutcome, Payout } from "../../engine/ledger/index.
 import { findCurrency } from "../../engine/money/index.js";
 import type { AccountAddress, HistoryPage, LedgerCheck, LedgerStore, RecordsOnApply } from "../ports/ledger-store.js";
 import type {
-  DepositInput, InstantBetInput, JackpotWin, MoneyMovementInput, PlayerBalance, PlayerPurse, ReserveBetInput, SettleBetInput,
+  BonusMoveInput, DepositInput, InstantBetInput, JackpotWin, MoneyMovementInput, PlayerBalance, PlayerPurse, ReserveBetInput, SettleBetInput,
   VoidBetInput, WalletResult, WithdrawalPayoutInput,
 } from "./wallet.types.js";
 
@@ -18,6 +18,8 @@ export const systemOwners = Object.freeze({
   game: (gameId: string) => `game:${gameId}`,
   jackpot: (jackpotId: string) => `jackpot:${jackpotId}`,
   payments: (provider: string) => `payments:${provider}`,
+  /** The house account bonuses are granted from and forfeited to (one per currency): their cost apart from any game's result. */
+  bonuses: () => "bonuses",
 });
 
 export interface Wallet {
@@ -29,6 +31,8 @@ export interface Wallet {
   requestWithdrawal(input: MoneyMovementInput): Promise<WalletResult>;
   rejectWithdrawal(input: MoneyMovementInput): Promise<WalletResult>;
   payWithdrawal(input: WithdrawalPayoutInput): Promise<WalletResult>;
+  /** A bonus's money step (docs/BONUSES.md): grant (bonus house -> bonus purse), conversion (bonus purse -> cash), forfeit (bonus purse -> bonus house). */
+  moveBonus(input: BonusMoveInput): Promise<WalletResult>;
   balances(playerId: string): Promise<readonly PlayerBalance[]>;
   /** A progressive jackpot's pool balance as committed (0n before its first bet): the ledger is the truth. */
   jackpotTotal(jackpotId: string, currency: string): Promise<bigint>;
@@ -124,6 +128,12 @@ export function createWallet(store: LedgerStore, options: Partial<WalletOptions>
       type: "transfer", kind: "withdrawal_payout", key: input.key, currency: input.currency, debitAccountId: await pending(input.playerId, input.currency),
       creditAccountId: await clearing(input.provider, input.currency), amount: input.amount, reference: input.reference,
     })),
+    moveBonus: (input) => submit(input.currency, async () => {
+      const bonus = await player(input.playerId, input.currency, "bonus");
+      const other = input.kind === "bonus_conversion" ? await player(input.playerId, input.currency, "cash") : await accountId({ owner: systemOwners.bonuses(), kind: "house", currency: input.currency });
+      const [debitAccountId, creditAccountId] = input.kind === "bonus_grant" ? [other, bonus] : [bonus, other];
+      return { type: "transfer", kind: input.kind, key: input.key, currency: input.currency, debitAccountId, creditAccountId, amount: input.amount, reference: input.reference };
+    }),
     async balances(playerId) {
       const purses = { player_cash: "cash", player_bonus: "bonus", withdrawals_pending: "withdrawals_pending" } as const;
       return (await store.accountsOf(playerId)).flatMap((a) => {

@@ -88,6 +88,10 @@ export interface MoneyMovementInput {
   readonly reference: string;
 }
 
+export interface BonusMoveInput extends MoneyMovementInput {
+  readonly kind: "bonus_grant" | "bonus_conversion" | "bonus_forfeit";
+}
+
 export interface DepositInput extends MoneyMovementInput {
   /** The payment provider whose clearing account the money comes from. */
   readonly provider: string;

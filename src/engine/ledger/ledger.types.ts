@@ -30,6 +30,8 @@ export const transferKinds = [
   "withdrawal_payout", // withdrawals pending -> payment clearing
   "withdrawal_reject", // withdrawals pending -> player cash
   "bonus_grant", // house -> player bonus
+  "bonus_conversion", // player bonus -> player cash: a bonus whose wagering is complete becomes cash
+  "bonus_forfeit", // player bonus -> house: what is left of an expired or cancelled bonus
   "jackpot_contribution", // house -> jackpot pool
   "adjustment", // any -> any, by an operator; a correction is a new transfer, never an edit
 ] as const;

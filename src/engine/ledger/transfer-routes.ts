@@ -17,6 +17,8 @@ export const transferRoutes: Readonly<Record<GenericTransferKind, Route>> = Obje
   withdrawal_payout: { debit: only("withdrawals_pending"), credit: only("payment_clearing") },
   withdrawal_reject: { debit: only("withdrawals_pending"), credit: only("player_cash") },
   bonus_grant: { debit: only("house"), credit: only("player_bonus") },
+  bonus_conversion: { debit: only("player_bonus"), credit: only("player_cash") },
+  bonus_forfeit: { debit: only("player_bonus"), credit: only("house") },
   jackpot_contribution: { debit: only("house"), credit: only("jackpot_pool") },
   adjustment: { debit: "any", credit: "any" },
 });

@@ -13,6 +13,8 @@ import { registerPaymentsRoutes, type PaymentsHttpDeps } from "./payments.routes
 import { registerWalletRoutes } from "./wallet.routes.js";
 import { registerOperatorProtectionRoutes, registerPlayerProtectionRoutes } from "./responsible-gaming.routes.js";
 import { registerRiskRoutes } from "./risk.routes.js";
+import { registerOperatorBonusRoutes, registerPlayerBonusRoutes } from "./bonuses.routes.js";
+import type { Bonuses } from "../../app/bonuses/index.js";
 import type { RiskService } from "../../app/risk/index.js";
 import type { ResponsibleGaming } from "../../app/responsible-gaming/responsible-gaming.service.js";
 import { bearerMatches, registerSecurityHeaders } from "./security-headers.js";
@@ -47,6 +49,8 @@ export interface HttpServerDeps {
   /** Player limits, exclusions and operator locks (with `money`): their endpoints. */
   readonly risk?: RiskService;
   readonly protection?: ResponsibleGaming;
+  /** Bonuses (with `money`): the player's and the operator's endpoints. */
+  readonly bonuses?: Bonuses;
   /** The audit log of operator and dealer actions, and its endpoint. */
   readonly audit: AuditTrail;
   /** The built web pages served at / and /console (default dist/web); null serves none. */
@@ -154,6 +158,11 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
         registerOperatorProtectionRoutes(app, rg);
       }
       if (deps.risk !== undefined) registerRiskRoutes(app, { auth: deps.auth, risk: deps.risk, audit: deps.audit });
+      if (deps.bonuses !== undefined) {
+        const bonus = { auth: deps.auth, bonuses: deps.bonuses, payments: money.payments, audit: deps.audit };
+        registerPlayerBonusRoutes(app, bonus);
+        registerOperatorBonusRoutes(app, bonus);
+      }
     }
     await registerPaymentsRoutes(app, money, serves);
   }

@@ -77,6 +77,15 @@ export function registerOperatorRoutes(app: FastifyInstance, deps: WalletHttpDep
     return { players: await deps.auth.searchUsers(query.query, Number(query.limit ?? 20)) };
   });
 
+  app.get("/v1/operator/players/:userId", {
+    schema: { tags: ["operator"], summary: "A player's account", security: bearer, params: PlayerIdParams, response: { 200: User, ...walletErrorResponses } },
+    preHandler: operator,
+  }, async (request, reply) => {
+    const { userId } = request.params as PlayerIdParams;
+    const [user] = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(userId) ? await deps.auth.searchUsers(userId, 1) : [];
+    return user === undefined ? sendError(reply, "RG_PLAYER_NOT_FOUND") : user;
+  });
+
   app.get("/v1/operator/players/:userId/history", {
     schema: { tags: ["operator"], summary: "Any player's transfers", security: bearer, params: PlayerIdParams, querystring: HistoryQuery, response: { 200: HistoryPage, ...walletErrorResponses } },
     preHandler: operator,

@@ -99,7 +99,7 @@ export function registerRiskRoutes(app: FastifyInstance, deps: RiskHttpDeps): vo
     const { userId } = request.params as PlayerIdParams;
     const { reason } = request.body as ReasonRequest;
     const actor = httpActor(request);
-    const outcome = await risk.clearLimit(userId);
+    const outcome = await risk.clearLimit(userId, actor.actorId, reason);
     await audit.record({ ...actor, action: "risk.limit-clear", target: `user:${userId}`, reason, detail: {}, outcome: outcome.ok ? "applied" : outcome.error });
     return send(reply, outcome, (v) => v);
   });

@@ -1,4 +1,5 @@
 import { render } from "preact";
+import { useEffect, useState } from "preact/hooks";
 import "../shared/styles.css";
 import { Session, type Me } from "../shared/session.js";
 import { useConnectionState, useLogin } from "../shared/hooks.js";
@@ -8,17 +9,20 @@ import { Overview } from "./overview.js";
 import { Tables } from "./tables.js";
 import { Withdrawals } from "./withdrawals.js";
 import { Players } from "./players.js";
+import { Risk } from "./risk.js";
 import { Dealer } from "./dealer.js";
 import { LiveBlackjackDealer } from "./live-blackjack-dealer.js";
 
 const session = new Session("croupier.console.refresh");
-const tabNames: Record<string, string> = { overview: "Overview", tables: "Tables", withdrawals: "Withdrawals", players: "Players", dealer: "Live roulette", "blackjack-dealer": "Live blackjack" };
+const tabNames: Record<string, string> = { overview: "Overview", tables: "Tables", withdrawals: "Withdrawals", players: "Players", risk: "Risk", dealer: "Live roulette", "blackjack-dealer": "Live blackjack" };
 const staff = (me: Me) => me.roles.includes("operator") || me.roles.includes("dealer");
 
 function App() {
   const { me, restoring, setMe } = useLogin(session);
+  const [notice, setNotice] = useState<string | null>(null);
+  useEffect(() => session.onEnded((text) => { setNotice(text); setMe(null); }), []);
   if (restoring) return <main class="page"><p>Signing you in…</p></main>;
-  if (me === null) return <AuthPage session={session} title="Croupier console" onLogin={setMe} allowRegister={false} />;
+  if (me === null) return <AuthPage session={session} title="Croupier console" onLogin={(m) => { setNotice(null); setMe(m); }} allowRegister={false} notice={notice} />;
   if (!staff(me)) {
     return (
       <main class="page narrow">
@@ -36,7 +40,7 @@ function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
   const route = useHashRoute();
   const connection = useConnectionState(session.client);
   const [page = operator ? "overview" : "dealer", arg = "1"] = route;
-  const tabs = operator ? ["overview", "tables", "withdrawals", "players", "dealer", "blackjack-dealer"] : ["dealer", "blackjack-dealer"];
+  const tabs = operator ? ["overview", "tables", "withdrawals", "players", "risk", "dealer", "blackjack-dealer"] : ["dealer", "blackjack-dealer"];
   return (
     <>
       <header class="topbar">
@@ -53,6 +57,7 @@ function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
         {operator && page === "tables" && <Tables session={session} />}
         {operator && page === "withdrawals" && <Withdrawals session={session} />}
         {operator && page === "players" && <Players session={session} userId={route[1]} />}
+        {operator && page === "risk" && <Risk session={session} />}
         {page === "dealer" && <Dealer key={arg} session={session} tableId={arg} />}
         {page === "blackjack-dealer" && <LiveBlackjackDealer key={arg} session={session} tableId={arg} />}
       </main>

@@ -1,9 +1,15 @@
+import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
 import type { Me, Session } from "./session.js";
 import { Card, ErrorLine, Field, useAction } from "./ui.js";
 
 /** Log in (and, on the player site, register). */
-export function AuthPage({ session, title, onLogin, allowRegister }: { session: Session; title: string; onLogin: (me: Me) => void; allowRegister: boolean }) {
+export function AuthPage({ session, title, onLogin, allowRegister, notice, children }: {
+  session: Session; title: string; onLogin: (me: Me) => void; allowRegister: boolean;
+  /** Why the last session ended (a time-out, a revoked session), shown above the form. */
+  notice?: string | null;
+  children?: ComponentChildren;
+}) {
   const [mode, setMode] = useState<"login" | "register">("login");
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
@@ -15,6 +21,7 @@ export function AuthPage({ session, title, onLogin, allowRegister }: { session: 
   return (
     <main class="page narrow">
       <h1>{title}</h1>
+      {notice != null && <p class="notice" role="status" data-testid="notice">{notice}</p>}
       <Card title={mode === "login" ? "Log in" : "Create an account"}>
         <form onSubmit={submit}>
           <Field label="Username"><input name="username" autocomplete="username" required value={username} onInput={(e) => setUsername(e.currentTarget.value)} /></Field>
@@ -30,6 +37,7 @@ export function AuthPage({ session, title, onLogin, allowRegister }: { session: 
           </p>
         )}
       </Card>
+      {children}
     </main>
   );
 }

@@ -34,3 +34,8 @@ export function cardText(card: number): string {
 export function cardRed(card: number): boolean {
   return card % 4 === 1 || card % 4 === 2;
 }
+
+/** A moment a player plans around (a limit's change, a break's end): "4 Dec 2026, 13:05" in the reader's locale. */
+export function whenOf(iso: string | number): string {
+  return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+}

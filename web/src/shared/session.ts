@@ -1,7 +1,12 @@
 import { CroupierClient, CroupierError, requestJson, type FetchLike } from "croupier/client";
+import { problemText } from "./problem.js";
 
 export interface Me { readonly id: string; readonly username: string; readonly roles: readonly string[] }
-type Method = "GET" | "POST";
+type Method = "GET" | "POST" | "PUT" | "DELETE";
+type Ended = (notice: string) => void;
+
+/** What a page says when the server ends the session under it (a 4003 close, or AUTH_SESSION_REVOKED). */
+export const sessionEndedNotice = "Your session has ended: you were logged out (from another device, by a time-out or self-exclusion, or by an operator). Log in again; if the login is refused, it says why.";
 
 const browserFetch: FetchLike = (url, init) => fetch(url, init);
 
@@ -16,6 +21,7 @@ export class Session {
   me: Me | null = null;
   private accessToken: string | null = null;
   private refreshing: Promise<void> | null = null;
+  private readonly ended = new Set<Ended>();
 
   constructor(private readonly storageKey: string, origin = location.origin) {
     const refreshToken = localStorage.getItem(storageKey) ?? undefined;
@@ -24,6 +30,27 @@ export class Session {
       this.accessToken = pair.accessToken;
       localStorage.setItem(this.storageKey, pair.refreshToken);
     });
+    // 4003: the session was revoked on the server (logout elsewhere, an exclusion, a lock); the SDK stops for good.
+    this.client.on("disconnected", ({ code }) => { if (code === 4003 && this.me !== null) this.end(sessionEndedNotice); });
+  }
+
+  /** Called when the server ends this session (the page goes back to the login with the notice). */
+  onEnded(listener: Ended): () => void {
+    this.ended.add(listener);
+    return () => this.ended.delete(listener);
+  }
+
+  /**
+   * Forgets a session the server has already ended (no logout call: its tokens are refused) and tells
+   * the page why. Called again with a more precise notice (an exclusion's answer after its 4003), it
+   * replaces the first one.
+   */
+  end(notice: string): void {
+    this.client.close();
+    localStorage.removeItem(this.storageKey);
+    this.me = null;
+    this.accessToken = null;
+    for (const listener of this.ended) listener(notice);
   }
 
   get hasStoredLogin(): boolean {
@@ -36,7 +63,9 @@ export class Session {
     try {
       await this.refresh();
       return await this.loadMe();
-    } catch {
+    } catch (error) {
+      // A stored login the server refuses for a reason the player should hear (a break, a lock) says so.
+      if (error instanceof CroupierError && refusedForAReason.has(error.code)) this.end(problemText(error));
       localStorage.removeItem(this.storageKey);
       return null;
     }
@@ -70,10 +99,18 @@ export class Session {
     try {
       return await send();
     } catch (error) {
-      if (!(error instanceof CroupierError) || error.code !== "AUTH_TOKEN_EXPIRED") throw error;
-      await this.refresh();
-      return send();
+      if (!(error instanceof CroupierError)) throw error;
+      if (error.code === "CROUPIER_ERR_AUTH_SESSION_REVOKED" && this.me !== null) this.end(sessionEndedNotice);
+      if (error.code !== "CROUPIER_ERR_AUTH_TOKEN_EXPIRED") throw error;
     }
+    try {
+      await this.refresh();
+    } catch (error) {
+      // A refused refresh (revoked, reused, or an exclusion or lock since) ends the session here too.
+      if (error instanceof CroupierError && (error.httpStatus === 401 || error.httpStatus === 403) && this.me !== null) this.end(problemText(error));
+      throw error;
+    }
+    return send();
   }
 
   /** One refresh at a time: two concurrent ones would present the same token twice and revoke the session. */
@@ -87,6 +124,9 @@ export class Session {
     return this.me;
   }
 }
+
+/** A stored login refused for a reason the player should hear (a break, a lock, a revoked session), not merely expired. */
+const refusedForAReason = new Set(["CROUPIER_ERR_AUTH_SESSION_REVOKED", "CROUPIER_ERR_AUTH_REFRESH_REUSED", "CROUPIER_ERR_RG_EXCLUDED", "CROUPIER_ERR_RG_ACCOUNT_LOCKED"]);
 
 /** A per-browser device id, so the server's sessions list tells this browser apart. */
 function deviceId(): string {
@@ -104,6 +144,5 @@ export function newId(): string {
 }
 
 export function errorText(error: unknown): string {
-  if (error instanceof CroupierError) return `${error.message} (${error.code}${error.requestId === undefined ? "" : `, request ${error.requestId}`})`;
-  return error instanceof Error ? error.message : String(error);
+  return problemText(error);
 }

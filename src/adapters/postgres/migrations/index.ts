@@ -15,7 +15,8 @@ import { m0009ResponsibleGaming } from "./0009-responsible-gaming.js";
 import { m0010Risk } from "./0010-risk.js";
 import { m0011BetLimits } from "./0011-bet-limits.js";
 import { m0012SessionLimits } from "./0012-session-limits.js";
+import { m0013Bonuses } from "./0013-bonuses.js";
 
 export type { Migration } from "./migration.js";
 
-export const migrations: readonly Migration[] = [m0001Accounts, m0002Ledger, m0003GameRounds, m0004Payments, m0005PendingHoldsByReference, m0006Deployment, m0007AuditLog, m0008SeedReveals, m0009ResponsibleGaming, m0010Risk, m0011BetLimits, m0012SessionLimits];
+export const migrations: readonly Migration[] = [m0001Accounts, m0002Ledger, m0003GameRounds, m0004Payments, m0005PendingHoldsByReference, m0006Deployment, m0007AuditLog, m0008SeedReveals, m0009ResponsibleGaming, m0010Risk, m0011BetLimits, m0012SessionLimits, m0013Bonuses];
