@@ -52,8 +52,9 @@ const decimal = Type.String({ pattern: "^[0-9]{1,15}(\\.[0-9]{1,8})?$" });
  * roulette its own (see docs/GAMES.md). Limits apply from the next round.
  */
 export const TableAction = Type.Object({
-  kind: Type.Union([Type.Literal("table.close"), Type.Literal("table.open"), Type.Literal("table.limits"), Type.Literal("round.void")]),
+  kind: Type.Union([Type.Literal("table.close"), Type.Literal("table.open"), Type.Literal("table.limits"), Type.Literal("round.void"), Type.Literal("dealer.assign")]),
   reason: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  dealer: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 128 }), Type.Null()], { description: "dealer.assign (live blackjack): the dealer's user id, or null to free the table between hands" })),
   betMin: Type.Optional(decimal),
   betMax: Type.Optional(decimal),
   smallBlind: Type.Optional(decimal),

@@ -138,6 +138,13 @@ describe("live blackjack dealer faults (embedded)", () => {
       expect((await server.services.wallet.balances(player.userId)).find((b) => b.purse === "cash")).toMatchObject({ balance: 11_000n, held: 0n });
       const tables = await call<{ tables: { room: string; dealer?: { userId: string | null } }[] }>(base, "GET", "/v1/operator/tables", { token: operator.token });
       expect(tables.body.tables.find((t) => t.room === table)?.dealer).toMatchObject({ userId: second.userId });
+      // The console's way: the operator HTTP endpoint moves the shift back, and the audit log keeps it.
+      const moved = await call(base, "POST", `/v1/operator/tables/${encodeURIComponent(table)}/actions`, { token: operator.token, body: { kind: "dealer.assign", dealer: first.userId } });
+      expect(moved.status).toBe(200);
+      const after = await call<{ tables: { room: string; dealer?: { userId: string | null } }[] }>(base, "GET", "/v1/operator/tables", { token: operator.token });
+      expect(after.body.tables.find((t) => t.room === table)?.dealer).toMatchObject({ userId: first.userId });
+      const audit = await call<{ entries: { action: string }[] }>(base, "GET", `/v1/operator/audit?target=${encodeURIComponent(table)}`, { token: operator.token });
+      expect(audit.body.entries.map((e) => e.action)).toContain("dealer.assign");
     } finally {
       for (const beat of beats) clearInterval(beat);
       for (const s of sockets) s.close();

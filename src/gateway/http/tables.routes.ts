@@ -51,7 +51,7 @@ export function registerTableRoutes(app: FastifyInstance, deps: TableHttpDeps): 
 
   app.post("/v1/operator/tables/:room/actions", {
     schema: {
-      tags: ["operator"], summary: "Close, open, re-limit a table or void its round (Idempotency-Key makes a retry apply once)", security: bearer,
+      tags: ["operator"], summary: "Close, open, re-limit a table, void its round, or move a live blackjack table's dealer (Idempotency-Key makes a retry apply once)", security: bearer,
       params: TableRoomParams, body: TableAction, response: { 200: TableActionReply, ...errorsOf },
       headers: { type: "object", properties: { "idempotency-key": { type: "string", description: "optional; the action id, so a retried request applies once" } } },
     },

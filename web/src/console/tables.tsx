@@ -37,6 +37,7 @@ export function Tables({ session }: { session: Session }) {
 function TableRow({ table: t, act }: { table: TableSummary; act: (room: string, body: Record<string, unknown>) => Promise<void> }) {
   const [reason, setReason] = useState("");
   const [limits, setLimits] = useState("");
+  const [dealer, setDealer] = useState("");
   return (
     <tr data-room={t.room}>
       <td><strong>{t.room}</strong>{t.kind === "live" && <> · <a href={`#/dealer/${encodeURIComponent(t.tableId)}`}>dealer view</a></>}</td>
@@ -51,6 +52,12 @@ function TableRow({ table: t, act }: { table: TableSummary; act: (room: string, 
           <button class="danger" disabled={reason.trim() === "" || t.roundId === null} onClick={() => act(t.room, { kind: "round.void", reason }).then(() => setReason(""))}>Void round</button>
           <input aria-label={`limits for ${t.room}`} placeholder={t.kind === "holdem" ? "smallBlind=0.50 bigBlind=1.00" : t.kind === "blackjack" || t.kind === "liveblackjack" ? "betMin=1.00 betMax=500.00" : "roundStakeMax=100.00"} value={limits} onInput={(e) => setLimits(e.currentTarget.value)} />
           <button disabled={limits.trim() === ""} onClick={() => act(t.room, { kind: "table.limits", ...limitsFields(limits) })}>Set limits</button>
+          {t.kind === "liveblackjack" && (
+            <>
+              <input aria-label={`dealer for ${t.room}`} placeholder="dealer's user id" value={dealer} onInput={(e) => setDealer(e.currentTarget.value)} />
+              <button disabled={dealer.trim() === ""} onClick={() => act(t.room, { kind: "dealer.assign", dealer: dealer.trim() }).then(() => setDealer(""))}>Move dealer</button>
+            </>
+          )}
         </div>
       </td>
     </tr>
