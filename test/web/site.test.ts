@@ -353,6 +353,13 @@ describe("responsible gaming", () => {
     expect(await page.getByTestId("limits-pending").textContent()).toContain(String(new Date(Date.now() + 86_400_000).getFullYear()));
     expect(await page.locator("[data-testid=limits] tr[data-kind=wager] td[data-period=day]").textContent()).toContain("2.00");
 
+    // A session time limit of 90 minutes, applied at once and shown.
+    const sessionForm = page.getByTestId("session-limit-form");
+    await sessionForm.getByLabel("Minutes (5 to 1440)").fill("90");
+    await sessionForm.getByRole("button", { name: "Set session limit" }).click();
+    await expect.poll(() => page.getByTestId("session-limit-status").textContent()).toContain("Applied now: sessions end after 90 minutes.");
+    await expect.poll(() => page.getByTestId("session-limit").textContent()).toContain("Now: sessions end after 90 minutes.");
+
     // A time-out, behind a confirmation that says what happens; then the login page says what happened.
     const timeOut = page.getByTestId("time_out");
     await timeOut.getByLabel("Days (1–42)").fill("1");

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import type { Session } from "../shared/session.js";
 import { whenOf } from "../shared/format.js";
 import { Card, ErrorLine, Field, useAction } from "../shared/ui.js";
-import { LimitTable, kinds, limitName, money, periods, type Limit, type Protection } from "../shared/limits.js";
+import { LimitTable, kinds, limitName, money, periods, type Limit, type Protection, type SessionLimit } from "../shared/limits.js";
 
 interface LimitChange { status: "applied" | "pending"; limit: Limit }
 interface Exclusion { kind: "time_out" | "self_exclusion"; startedAt: string; until: string }
@@ -33,6 +33,7 @@ export function Limits({ session }: { session: Session }) {
           <p class="hint">A day, week and month are rolling: the last 24 hours, 7 days and 30 days. A lower limit applies at once; a higher one, or removing one, waits for a cooling-off period while the current limit holds.</p>
         </Card>
         <LimitForm session={session} onDone={load} />
+        <SessionLimitForm session={session} current={protection?.sessionLimit ?? null} onDone={load} />
         <TakeABreak session={session} />
       </div>
     </>
@@ -77,6 +78,37 @@ function LimitForm({ session, onDone }: { session: Session; onDone: () => Promis
           <button type="button" disabled={busy} onClick={() => send(null)}>Remove limit</button>
         </div>
         {status !== null && <p class="status" role="status" data-testid="limit-status">{status}</p>}
+        <ErrorLine error={error} />
+      </form>
+    </Card>
+  );
+}
+
+/** The session time limit: the server ends a session that lasts longer, on every device (docs/RESPONSIBLE-GAMING.md). */
+function SessionLimitForm({ session, current, onDone }: { session: Session; current: SessionLimit | null; onDone: () => Promise<void> }) {
+  const [minutes, setMinutes] = useState("60");
+  const [status, setStatus] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
+  const describe = (l: SessionLimit) => (l.minutes === null ? "no session limit" : `sessions end after ${l.minutes} minutes`);
+  const send = (value: number | null) => run(async () => {
+    setStatus(null);
+    const change = await session.api<{ status: "applied" | "pending"; sessionLimit: SessionLimit }>("PUT", "/v1/responsible-gaming/session-limit", { minutes: value });
+    const l = change.sessionLimit;
+    setStatus(change.status === "applied" ? `Applied now: ${describe(l)}.`
+      : `Pending: ${describe(l)} until ${l.pending === null ? "later" : whenOf(l.pending.appliesAt)}, then ${l.pending?.minutes == null ? "no limit" : `${l.pending.minutes} minutes`}.`);
+    await onDone();
+  });
+  return (
+    <Card title="Session time limit">
+      <p data-testid="session-limit">{current === null ? "Loading…" : `Now: ${describe(current)}.`}{current?.pending != null && ` Changing on ${whenOf(current.pending.appliesAt)}.`}</p>
+      <form data-testid="session-limit-form" onSubmit={(e) => { e.preventDefault(); void send(Number(minutes)); }}>
+        <Field label="Minutes (5 to 1440)"><input name="minutes" inputMode="numeric" pattern="[0-9]{1,4}" required value={minutes} onInput={(e) => setMinutes(e.currentTarget.value)} /></Field>
+        <div class="actions">
+          <button type="submit" class="primary" disabled={busy}>Set session limit</button>
+          <button type="button" disabled={busy} onClick={() => send(null)}>Remove it</button>
+        </div>
+        <p class="hint">When a session reaches it you are logged out on every device; logging in again starts a new session. A shorter limit applies at once, a longer one after the cooling-off.</p>
+        {status !== null && <p class="status" role="status" data-testid="session-limit-status">{status}</p>}
         <ErrorLine error={error} />
       </form>
     </Card>

@@ -7,7 +7,10 @@ export interface Protection {
   exclusion: { kind: string; startedAt: string; until: string } | null;
   lock: { lockedAt: string; lockedBy: string; reason: string } | null;
   limits: Limit[];
+  /** How long one session may last (minutes), with a loosening still cooling off. */
+  sessionLimit: SessionLimit;
 }
+export interface SessionLimit { minutes: number | null; pending: { minutes: number | null; appliesAt: string } | null }
 
 export const kinds = [
   { kind: "deposit", label: "Deposit", what: "money deposited" },
