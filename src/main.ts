@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { pino, type Logger } from "pino";
 import { Redis } from "ioredis";
 import type { FastifyInstance } from "fastify";
-import { logLevelOf, rolesOf, sandboxPaymentsEnabled, type Config, type LogArea, type NodeRole } from "./config/config.js";
+import { liveLatencyOverrides, logLevelOf, rolesOf, sandboxPaymentsEnabled, type Config, type LogArea, type NodeRole } from "./config/config.js";
 import { AuthService, registerAccount, type NewAccount } from "./app/auth/auth.service.js";
 import type { Outcome } from "./app/outcome.js";
 import type { User } from "./protocol/auth.schemas.js";
@@ -444,20 +444,23 @@ async function buildUnlocked(config: Config, logger: Logger, unlock: () => void)
     (error, entry) => serverLog.error({ err: error, audit: entry }, "audit log write failed; the entry is in this line"));
   const tableConfig: RouletteTableConfig = { ...defaultRouletteTable, bettingMs: config.rouletteBettingMs, resultsMs: config.rouletteResultsMs };
   const tables = new Map<string, RouletteTableConfig>(config.rouletteTables.split(",").map((id) => [id.trim(), tableConfig]));
-  const liveTerms = (id: string) => ({
-    dealerAbsentMsMax: config.liveDealerAbsentMsMax, dealerReplaceMsMax: config.liveDealerReplaceMsMax, streamLatencyMs: config.liveStreamLatencyMs,
+  const latencyOverrides = liveLatencyOverrides(config);
+  // Each live table's video has its own delay: liveStreamLatencyMsByTable overrides the default per room.
+  const liveTerms = (id: string, kind: "live" | "liveblackjack") => ({
+    dealerAbsentMsMax: config.liveDealerAbsentMsMax, dealerReplaceMsMax: config.liveDealerReplaceMsMax,
+    streamLatencyMs: latencyOverrides.get(`${kind}:${id.trim()}`) ?? config.liveStreamLatencyMs,
     streamUrl: config.liveStreamUrlTemplate.replaceAll("{table}", id.trim()),
   });
   const liveTables = new Map<string, RouletteTableConfig>(config.liveTables.split(",").map((id) => [id.trim(), {
     ...tableConfig, bettingMs: config.liveBettingMsMax,
-    live: liveTerms(id),
+    live: liveTerms(id, "live"),
   }]));
   const holdemConfig: HoldemTableConfig = { ...defaultHoldemTable, turnMs: config.holdemTurnMs, betweenHandsMs: config.holdemBetweenHandsMs, turnTimeoutsMax: config.holdemTurnTimeoutsMax };
   const holdemTables = new Map<string, HoldemTableConfig>(config.holdemTables.split(",").map((id) => [id.trim(), holdemConfig]));
   const blackjackConfig: BlackjackTableConfig = { ...defaultBlackjackTable, bettingMs: config.blackjackBettingMs, turnMs: config.blackjackTurnMs, resultsMs: config.blackjackResultsMs, absentRoundsMax: config.blackjackAbsentRoundsMax,
     rules: { ...defaultBlackjackTable.rules, decks: config.blackjackDecks, cutCardCardsFromEnd: config.blackjackCutCardFromEnd } };
   const blackjackTables = new Map<string, BlackjackTableConfig>(config.blackjackTables.split(",").map((id) => [id.trim(), blackjackConfig]));
-  const liveBlackjackTables = new Map<string, BlackjackTableConfig>(config.liveBlackjackTables.split(",").map((id) => [id.trim(), { ...blackjackConfig, bettingMs: config.liveBlackjackBettingMs, live: liveTerms(id) }]));
+  const liveBlackjackTables = new Map<string, BlackjackTableConfig>(config.liveBlackjackTables.split(",").map((id) => [id.trim(), { ...blackjackConfig, bettingMs: config.liveBlackjackBettingMs, live: liveTerms(id, "liveblackjack") }]));
   const jackpotTerms = { contributionBasisPoints: config.slotsJackpotContributionBps, triggerNumerator: config.slotsJackpotTriggerOneIn > 0 ? 1 : 0, triggerDenominator: Math.max(1, config.slotsJackpotTriggerOneIn) };
   const slots = new Map([[crownJewels.id, compileSlot({ ...crownJewels, jackpot: jackpotTerms })]]);
   const jackpotPool: JackpotPool = { gameId: crownJewels.id, jackpotId: crownJewels.id, currency: "EUR" };

@@ -5,6 +5,21 @@ import { envNames, flagName, logAreas, logLevels, nodeRoles, optionSpecs, type L
 export { logAreas, nodeRoles, type LogArea, type LogLevel, type NodeRole } from "./options.js";
 
 /**
+ * `liveStreamLatencyMsByTable` as a map from room (`live:<id>`, `liveblackjack:<id>`) to milliseconds;
+ * throws a ConfigError naming a malformed entry.
+ */
+export function liveLatencyOverrides(config: Pick<Config, "liveStreamLatencyMsByTable">): ReadonlyMap<string, number> {
+  const overrides = new Map<string, number>();
+  if (config.liveStreamLatencyMsByTable === null) return overrides;
+  for (const part of config.liveStreamLatencyMsByTable.split(",")) {
+    const match = /^\s*((?:live|liveblackjack):[A-Za-z0-9_.-]{1,64})=([0-9]{1,5})\s*$/.exec(part);
+    if (match === null || Number(match[2]) > 60_000) throw new ConfigError(`invalid liveStreamLatencyMsByTable entry "${part}": expected live:<id>=ms or liveblackjack:<id>=ms, 0 to 60000`);
+    overrides.set(match[1] as string, Number(match[2]));
+  }
+  return overrides;
+}
+
+/**
  * The one module that reads flags, environment and the optional JSON config file. Precedence:
  * flag, then environment, then file, then default. The result is validated against the closed
  * schema in options.ts, frozen and passed down; nothing else reads process.env.
@@ -196,6 +211,7 @@ function checkAgreement(config: Config): void {
       if (!/^[A-Za-z0-9_.-]{1,64}$/.test(id.trim())) throw new ConfigError(`invalid ${key} entry "${id}": expected ids of 1-64 letters, digits, _ . -`);
     }
   }
+  liveLatencyOverrides(config);
   if (config.blackjackCutCardFromEnd > config.blackjackDecks * 52) {
     throw new ConfigError(`blackjackCutCardFromEnd (${config.blackjackCutCardFromEnd}) must not exceed the shoe: blackjackDecks × 52 = ${config.blackjackDecks * 52}`);
   }

@@ -97,6 +97,7 @@ export const optionSpecs = {
   liveTables: { type: "string", default: "1", description: "ids of the live-dealer roulette tables (rooms live:<id>), comma-separated" },
   liveBettingMsMax: { type: "integer", default: 30_000, min: 1_000, max: 600_000, description: "longest a live table takes bets before betting closes on its own" },
   liveDealerAbsentMsMax: { type: "integer", default: 30_000, min: 1_000, max: 600_000, description: "a live round whose dealer is silent this long is voided and refunded" },
+  liveStreamLatencyMsByTable: { type: "string", default: null, description: "per live table stream latency overriding liveStreamLatencyMs, as room=ms pairs, e.g. live:1=3000,liveblackjack:1=4500 (each table's video has its own delay)" },
   liveStreamLatencyMs: { type: "integer", default: 0, min: 0, max: 60_000, description: "how long after the dealer acts the players' video shows it: live results and cues carry revealAt that much later, and live betting windows close that much later" },
   liveDealerReplaceMsMax: { type: "integer", default: 60_000, min: 0, max: 600_000, description: "live blackjack: how long a hand whose dealer went silent waits for another dealer to take the table over before it is voided and refunded" },
   liveBlackjackTables: { type: "string", default: "1", description: "ids of the live-dealer blackjack tables (rooms liveblackjack:<id>), comma-separated" },

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConfigError, hasRole, loadConfig, logLevelOf, optionsHelp, parseLogLevels, printableConfig, rolesOf, sandboxPaymentsEnabled } from "../../src/config/config.js";
+import { ConfigError, hasRole, liveLatencyOverrides, loadConfig, logLevelOf, optionsHelp, parseLogLevels, printableConfig, rolesOf, sandboxPaymentsEnabled } from "../../src/config/config.js";
 import { optionSpecs } from "../../src/config/options.js";
 
 function configFile(content: unknown): string {
@@ -68,6 +68,8 @@ describe("loadConfig", () => {
     ["a MySQL URL", () => loadConfig([], { DATABASE_URL: "mysql://root@h:3306/casino" }), /databaseUrl \(DATABASE_URL\) must be a PostgreSQL URL .*got a mysql:\/\/ URL/],
     ["not a Redis URL", () => loadConfig([], { DATABASE_URL: "postgres://h/db", REDIS_URL: "http://h:6379" }), /redisUrl \(REDIS_URL\) must be a redis:\/\/ or rediss:\/\/ URL/],
     ["flag without value", () => loadConfig(["--port"], {}), /--port needs a value/],
+    ["a malformed per-table latency", () => loadConfig(["--live-stream-latency-ms-by-table", "live:1=3000,roulette:1=5"], {}), /invalid liveStreamLatencyMsByTable entry "roulette:1=5"/],
+    ["a per-table latency over a minute", () => loadConfig(["--live-stream-latency-ms-by-table", "live:1=90000"], {}), /invalid liveStreamLatencyMsByTable entry "live:1=90000"/],
     ["log level of an unknown area", () => loadConfig(["--log-levels", "ws=debug,ledgr=warn"], {}), /invalid logLevels entry "ledgr=warn": unknown area "ledgr"; areas: server, http, ws, rooms, payments, redis, risk/],
     ["unknown log level of an area", () => loadConfig([], { LOG_LEVELS: "rooms=loud" }), /invalid logLevels entry "rooms=loud": unknown level "loud" for area rooms/],
     ["log level entry without =", () => loadConfig([], { CROUPIER_LOG_LEVELS: "ws" }), /invalid logLevels entry "ws": expected area=level/],
@@ -75,6 +77,12 @@ describe("loadConfig", () => {
     ["a short metrics token", () => loadConfig(["--metrics-token", "short"], {}), /metricsToken must have at least 16 characters/],
     ["metrics on the public port", () => loadConfig(["--port", "9000", "--metrics-port", "9000"], {}), /metricsPort must differ from port/],
   ];
+  it("reads each live table's own stream latency", () => {
+    const config = loadConfig(["--live-stream-latency-ms-by-table", "live:1=3000, liveblackjack:vip=4500"], {});
+    expect([...liveLatencyOverrides(config)]).toEqual([["live:1", 3000], ["liveblackjack:vip", 4500]]);
+    expect(liveLatencyOverrides(loadConfig([], {})).size).toBe(0);
+  });
+
   it.each(bad)("fails start-up naming the key: %s", (_name, load, message) => {
     expect(load).toThrow(ConfigError);
     expect(load).toThrow(message);

@@ -15,7 +15,7 @@ describe("live blackjack dealer faults (embedded)", () => {
   let server: RunningServer;
   beforeAll(async () => {
     shared = await createShared("embedded");
-    server = await startTestServer(shared, ["--live-blackjack-tables", "lbf,lbm", "--live-blackjack-betting-ms", "800", "--blackjack-turn-ms", "8000", "--blackjack-decks", "4",
+    server = await startTestServer(shared, ["--live-blackjack-tables", "lbf,lbm", "--live-stream-latency-ms-by-table", "liveblackjack:lbm=200", "--live-blackjack-betting-ms", "800", "--blackjack-turn-ms", "8000", "--blackjack-decks", "4",
       "--live-stream-latency-ms", "0", "--live-dealer-absent-ms-max", "1000", "--live-dealer-replace-ms-max", "1500", "--messages-per-second-max", "500"]);
   });
   afterAll(async () => {
@@ -109,6 +109,9 @@ describe("live blackjack dealer faults (embedded)", () => {
       return s;
     }));
     const [seat, d1, d2, op] = sockets as [TestSocket, TestSocket, TestSocket, TestSocket];
+    // This table declares its own video delay (the other one keeps the default, 0).
+    const joined = seat.messages.find((m) => m.type === "joined" && m.room === table) as { snapshot: { state: { live: { streamLatencyMs: number } } } } | undefined;
+    expect(joined?.snapshot.state.live.streamLatencyMs).toBe(200);
     const seen = (s: TestSocket) => Math.max(0, ...s.messages.filter((m) => (m.type === "event" || m.type === "joined") && m.room === table).map((m) => m.offset as number));
     let n = 0;
     const act = (s: TestSocket, action: Record<string, unknown>) => s.request({ type: "action", room: table, actionId: `m${n++}`, lastOffset: seen(s), action });
