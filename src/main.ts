@@ -476,7 +476,9 @@ async function buildUnlocked(config: Config, logger: Logger, unlock: () => void)
   const bonusStore = createSqlBonusStore(db);
   const bonusBets: BonusBets = new BonusBets({ store: bonusStore, wallet, bus, clock: systemClock, onComplete: (bonusId) => bonuses.settle(bonusId) });
   await bonusBets.start();
-  const bonuses = new Bonuses({ store: bonusStore, wallet, clock: systemClock, announce: (userId) => bonusBets.announce(userId) }, bonusOptionsOf(config));
+  const bonuses = new Bonuses({
+    store: bonusStore, wallet, clock: systemClock, announce: (userId) => bonusBets.announce(userId), refusal: (userId) => protection.loginRefusal(userId),
+  }, bonusOptionsOf(config));
   const effects = createTableEffectRunner({
     wallet, rng: new CryptoRng(), rounds, clock: systemClock, slots, metrics, betLimits, bonuses: bonusBets,
     risk: { admit: (userId, game, stakeMinor) => riskGate.admit(userId, game, stakeMinor), emit: (signal) => riskSignals.emit(signal) },

@@ -163,6 +163,10 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       expect((await grant(player.userId, { amount: "100000.00", wageringMultiplier: 1, maxBet: "1.00" })).body).toMatchObject({ code: "CROUPIER_ERR_BONUS_TERMS_INVALID" });
       expect((await grant("00000000-0000-4000-8000-000000000000", { amount: "1.00", wageringMultiplier: 1, maxBet: "1.00" })).status).toBe(404);
       expect((await grant(player.userId, { amount: "1.00", wageringMultiplier: 1, maxBet: "1.00" }, "")).status).toBe(400);
+      // A player on a time-out gets no bonus, not even from an operator.
+      const resting = await newPlayer(server.url, "br");
+      expect((await call(server.url, "POST", "/v1/responsible-gaming/exclusions", { token: resting.token, body: { kind: "time_out", days: 1 } })).status).toBe(200);
+      expect((await grant(resting.userId, { amount: "5.00", wageringMultiplier: 1, maxBet: "1.00" })).body).toMatchObject({ code: "CROUPIER_ERR_RG_EXCLUDED" });
     });
 
     it("gives one welcome bonus per account and per device", async () => {

@@ -1,3 +1,4 @@
+import type { ErrorName } from "../../protocol/errors.js";
 import { progressPercent, wageringMultiplierMax, wageringRequired, type GameWeights } from "../../engine/bonus/index.js";
 import { findCurrency } from "../../engine/money/index.js";
 import { background } from "../background.js";
@@ -66,6 +67,8 @@ export class Bonuses {
       readonly store: BonusStore; readonly wallet: Pick<Wallet, "moveBonus" | "balances">; readonly clock: Clock;
       /** A player's set of active bonuses changed: every node's bet side must know. */
       readonly announce: (userId: string) => Promise<void>;
+      /** Why a player may not be given a bonus now (a time-out, self-exclusion or lock); null when they may. */
+      readonly refusal?: (userId: string) => Promise<{ readonly error: ErrorName; readonly details?: readonly string[] } | null>;
     },
     readonly options: BonusOptions,
   ) {}
@@ -107,6 +110,9 @@ export class Bonuses {
     if (terms.maxBetMinor <= 0n) return failure("BONUS_TERMS_INVALID", { details: ["the max bet must be above 0"] });
     if (!Number.isInteger(terms.days) || terms.days < 1 || terms.days > bonusDaysMax) return failure("BONUS_TERMS_INVALID", { details: [`a bonus lasts 1 to ${bonusDaysMax} days`] });
     if (!uuidPattern.test(input.userId)) return failure("BONUS_PLAYER_NOT_FOUND");
+    // No bonus, manual or welcome, to a player on a break or locked (UKGC: no marketing to the excluded).
+    const refused = await this.deps.refusal?.(input.userId);
+    if (refused != null) return failure(refused.error, refused.details === undefined ? {} : { details: refused.details });
     const nowMs = this.deps.clock.nowMs();
     const bonus: NewBonus = {
       userId: input.userId, currency: currency.code, kind, amountMinor: terms.amountMinor, wageringRequiredMinor: wageringRequired(terms.amountMinor, terms.wageringMultiplier),
