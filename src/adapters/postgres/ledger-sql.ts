@@ -1,7 +1,8 @@
 /**
  * Every effect of a judged batch in one statement: transfers, balances, holds and idempotency keys
- * are written together or not at all, in one round trip. Arrays are passed whole (unnest), so the
- * statement's size does not depend on the batch's.
+ * are written together or not at all. Arrays go whole (unnest). $24 is the number of holds the batch
+ * resolves: each was pending under the batch's lock, and if the update finds another number (a writer
+ * that bypassed the rules) the statement fails (division by zero) and the batch with it.
  */
 export const ledgerWriteSql = `
 with transfers as (
@@ -22,7 +23,7 @@ with transfers as (
   insert into ledger_idempotency (key, fingerprint, outcome)
   select * from unnest($21::text[], $22::text[], $23::json[])
 )
-select count(*)::int as resolved from holds_resolved`;
+select 1 / (case when count(*) = $24::int then 1 else 0 end) as resolved from holds_resolved`;
 
 /**
  * House and clearing accounts (and pools) change by the batch's net amount, as the batch's last

@@ -6,12 +6,12 @@ import { findCurrency } from "../../engine/money/index.js";
 import type {
   AccountAddress, AccountRecord, HistoryPage, HistoryQuery, LedgerCheck, LedgerStore, RecordsOnApply,
 } from "../../app/ports/ledger-store.js";
-import { writeRounds } from "./round-store.sql.js";
+import { roundsSql } from "./round-store.sql.js";
 import { Batcher } from "./ledger-batcher.js";
 import { silentMetrics, type Metrics } from "../../app/ports/metrics.js";
 import { decodeOutcome, encodeOutcome, fingerprintOf } from "./ledger-codec.js";
 import { ledgerCheckSql, ledgerRelativeUpdateLiteralSql, ledgerWriteSql } from "./ledger-sql.js";
-import type { SqlDb, SqlExecutor, SqlTransaction } from "./sql-db.js";
+import { inlineSql, type SqlDb, type SqlExecutor, type SqlTransaction } from "./sql-db.js";
 
 export interface SqlLedgerStoreOptions {
   /** Most operations judged and committed in one transaction. */
@@ -122,11 +122,24 @@ const retryableCodes = new Set([
   "40001", // serialization_failure
 ]);
 
+/** A pool a contribution-only batch found nearly empty: the batch is run again with that pool locked. */
+class PoolNeedsLock extends Error {
+  constructor(readonly poolId: bigint) {
+    super(`jackpot pool ${poolId} must be locked`);
+  }
+}
+
 async function commitBatch(db: SqlDb, facts: AccountFacts, requests: readonly RecordedRequest[], retriesMax: number): Promise<LedgerOutcome[]> {
+  const locking = new Set<bigint>();
   for (let attempt = 0; ; attempt += 1) {
     try {
-      return await db.transaction((tx) => judgeAndWrite(tx, facts, requests));
+      const plan = await planBatch(db, facts, requests, locking);
+      return await db.transaction((tx, opened) => judgeAndWrite(tx, facts, plan, opened, requests), plan.opening);
     } catch (error) {
+      if (error instanceof PoolNeedsLock && attempt < retriesMax) {
+        locking.add(error.poolId);
+        continue;
+      }
       const code = (error as { code?: unknown }).code;
       if (attempt >= retriesMax || typeof code !== "string" || !retryableCodes.has(code)) throw error;
     }
@@ -197,97 +210,124 @@ class AccountFacts {
   get(id: bigint): Omit<AccountRow, "balance" | "held"> | undefined {
     return this.facts.get(id);
   }
+
+  /** An account read with its facts (a hold's account, found by the lock statement). */
+  remember(row: Omit<AccountRow, "balance" | "held">): void {
+    if (this.facts.has(row.id)) return;
+    if (this.facts.size >= this.entriesMax) this.facts.clear();
+    this.facts.set(row.id, { id: row.id, owner: row.owner, kind: row.kind, currency: row.currency });
+  }
+}
+
+interface BatchPlan {
+  /** BEGIN's companion: locks, pools and idempotency keys in one statement (see `openingSql`). */
+  readonly opening: string;
+  readonly holdIds: readonly string[];
+  /** Accounts written as a change from the balance they were judged with (house, clearing: 0). */
+  readonly bases: Map<bigint, bigint>;
+  readonly pools: ReturnType<typeof poolsOf>;
 }
 
 /**
- * One batch, in one transaction:
- *  1. find the accounts of held bets (a hold's account never changes, so no lock is needed);
- *  2. lock every account whose available balance the rules check, in id order, in one statement;
- *  3. read the idempotency keys and holds, now that a batch that committed before the locks shows;
- *  4. judge every operation in order with the pure rules;
- *  5. write every effect in one statement (transfers, player balances, holds, keys), then the round
- *     records of the operations applied (not refused, not replayed), set-wise;
- *  6. add the net change to the house and clearing accounts it moved, in id order, last: these rows
- *     are shared by every batch, so their lock is held only for this statement and the commit, and
- *     concurrent batches queue behind each other only for that short tail.
- * Step-2 locks are taken in id order before any step-6 lock, and step-6 locks in id order by a
- * batch that then only commits, so no two batches can wait for each other in a cycle.
+ * What a batch reads and locks, decided before its transaction from the operations alone (account
+ * kinds are remembered: they never change). Jackpot pools a batch only adds to are read, not locked;
+ * `locking` names pools an earlier attempt found too low to pay its seed, which this one locks.
  */
-async function judgeAndWrite(tx: SqlTransaction, facts: AccountFacts, requests: readonly RecordedRequest[]): Promise<LedgerOutcome[]> {
+async function planBatch(db: SqlDb, facts: AccountFacts, requests: readonly RecordedRequest[], locking: ReadonlySet<bigint>): Promise<BatchPlan> {
   const ops = requests.map((r) => r.op);
   const holdIds = [...new Set(ops.map(holdIdOf).filter((id): id is string => id !== null))];
   const accountIds = new Set<bigint>();
   for (const op of ops) for (const id of accountIdsOf(op)) if (typeof id === "bigint") accountIds.add(id);
-  if (holdIds.length > 0) {
-    const owners = await tx.query<{ account_id: bigint }>("select account_id from ledger_holds where id = any($1::text[])", [holdIds]);
-    for (const row of owners) accountIds.add(row.account_id);
-  }
   const pools = poolsOf(ops);
   // A pool some operation also names otherwise (a payout source) is locked like any other account.
   for (const id of accountIds) pools.delete(id);
+  for (const [id, pool] of pools) if (locking.has(id)) pools.set(id, { ...pool, mustLock: true });
   for (const id of pools.keys()) accountIds.add(id);
-  await facts.load(tx, accountIds);
-  const view = emptyLedgerView();
-  /** Accounts written as a change from the balance they were judged with (a base), not as a value. */
+  await facts.load(db, accountIds);
   const bases = new Map<bigint, bigint>();
   const lockIds: string[] = [];
+  const readPools: string[] = [];
   for (const id of accountIds) {
     const fact = facts.get(id);
     if (fact === undefined) continue; // unknown: the rules answer account_not_found
-    // Balance 0 stands for "unknown": the store writes these accounts as a change, not a value.
-    if (negativeAllowedKinds.has(fact.kind)) {
-      view.accounts.set(id, { ...fact, balance: 0n, held: 0n });
-      bases.set(id, 0n);
-    } else if (!(pools.has(id) && fact.kind === "jackpot_pool")) lockIds.push(id.toString());
+    if (negativeAllowedKinds.has(fact.kind)) bases.set(id, 0n);
+    else if (fact.kind === "jackpot_pool" && pools.has(id) && pools.get(id)?.mustLock !== true) readPools.push(id.toString());
+    else lockIds.push(id.toString());
   }
-  await readPools(tx, view, pools, bases, lockIds);
-  await lockAndReadKeys(tx, view, requests, lockIds);
-  if (holdIds.length > 0) await readHolds(tx, view, holdIds);
+  const keys = [...new Set(requests.map((r) => r.op.key))];
+  return { opening: inlineSql(openingSql, [lockIds, holdIds, readPools, keys]), holdIds, bases, pools };
+}
+
+/**
+ * One batch, in one transaction, in at most three messages to the database:
+ *  1. with the BEGIN: lock every account whose available balance the rules check (those the
+ *     operations name, and the accounts of the holds they name, which never change) in id order, and
+ *     read the jackpot pools it only adds to and the idempotency keys;
+ *  2. read the holds, now that their accounts are locked, so their status is current;
+ *  3. judge every operation in order with the pure rules, then send every effect (transfers, player
+ *     balances, holds, keys), the round records of the operations applied, the change to the house
+ *     and clearing accounts (in id order, last: those rows are shared by every batch, so their lock is
+ *     held only for that one message) and the COMMIT, in one message.
+ * The keys are read in the lock statement's snapshot: a batch that committed the same key while this
+ * one waited for a lock is not seen, and inserting the key again fails the batch with a unique
+ * violation, which re-runs it (it then replays). Step-1 locks are taken in id order before any
+ * step-3 lock, and step-3 locks in id order by a batch that then only commits, so no two batches
+ * can wait for each other in a cycle.
+ */
+async function judgeAndWrite(tx: SqlTransaction, facts: AccountFacts, plan: BatchPlan, opened: readonly Record<string, unknown>[], requests: readonly RecordedRequest[]): Promise<LedgerOutcome[]> {
+  const view = emptyLedgerView();
+  const bases = new Map(plan.bases);
+  for (const row of opened as unknown as OpeningRow[]) {
+    if (row.t === "k") {
+      view.idempotency.set(row.key as string, { fingerprint: row.fingerprint as string, outcome: decodeOutcome(row.outcome as string) });
+      continue;
+    }
+    const account: AccountRow = { id: row.id as bigint, owner: row.owner as string, kind: row.kind as AccountKind, currency: row.currency as string, balance: row.balance as bigint, held: row.held as bigint };
+    facts.remember(account);
+    if (row.t === "a") {
+      view.accounts.set(account.id, { ...account } satisfies AccountState);
+      continue;
+    }
+    // A pool this batch only adds to: judged from its committed balance, written as a change from it.
+    const pool = plan.pools.get(account.id);
+    if (pool === undefined || account.kind !== "jackpot_pool") continue;
+    if (account.balance - account.held < pool.seed) throw new PoolNeedsLock(account.id);
+    view.accounts.set(account.id, { ...account } satisfies AccountState);
+    bases.set(account.id, account.balance);
+  }
+  // House and clearing accounts: balance 0 stands for "unknown"; they are written as a change.
+  for (const id of bases.keys()) {
+    const fact = facts.get(id);
+    if (fact !== undefined && !view.accounts.has(id)) view.accounts.set(id, { ...fact, balance: 0n, held: 0n });
+  }
+  if (plan.holdIds.length > 0) await readHolds(tx, view, plan.holdIds);
   const judgement = judgeBatch(view, requests);
-  await write(tx, judgement.writes, bases);
   const records = requests.flatMap((request, i) => {
     const outcome = judgement.outcomes[i];
     return request.records === undefined || outcome?.status !== "ok" || outcome.replayed ? [] : request.records(outcome);
   });
-  if (records.length > 0) await writeRounds(tx, records);
-  await writeShared(tx, judgement.writes, bases);
+  const statements = [writeSql(judgement.writes, bases), records.length > 0 ? roundsSql(records) : null, sharedSql(judgement.writes, bases)];
+  const sql = statements.filter((x): x is string => x !== null).join(";\n");
+  if (sql.length > 0) await tx.commitWith(sql);
   return judgement.outcomes;
 }
 
-/**
- * Reads the committed balance of each jackpot pool without a lock. A pool that the batch may win or
- * may have to seed joins the locked accounts; the others are judged from that balance and written
- * as a change from it.
- */
-async function readPools(tx: SqlExecutor, view: LedgerView, pools: ReturnType<typeof poolsOf>, bases: Map<bigint, bigint>, lockIds: string[]): Promise<void> {
-  if (pools.size === 0) return;
-  const rows = await tx.query<AccountRow>(`${accountColumns} from ledger_accounts where id = any($1::int8[])`, [[...pools.keys()].map(String)]);
-  for (const row of rows) {
-    const pool = pools.get(row.id);
-    // Another kind was sorted with the other accounts by its kind; the rules refuse it as a pool.
-    if (pool === undefined || row.kind !== "jackpot_pool") continue;
-    if (pool.mustLock || row.balance - row.held < pool.seed) {
-      lockIds.push(row.id.toString());
-      continue;
-    }
-    view.accounts.set(row.id, { ...row } satisfies AccountState);
-    bases.set(row.id, row.balance);
-  }
-}
+/** Step 1's statement: the locked accounts (`a`), the pools only read (`p`), the recorded keys (`k`). */
+const openingSql = `
+with locked as materialized (
+  select id, owner, kind, currency, balance, held from ledger_accounts
+  where id = any($1::int8[]) or id in (select account_id from ledger_holds where id = any($2::text[]))
+  order by id for update
+)
+select 'a' as t, id, owner, kind, currency, balance, held, null::text as key, null::text as fingerprint, null::text as outcome from locked
+union all
+select 'p', id, owner, kind, currency, balance, held, null, null, null from ledger_accounts where id = any($3::int8[])
+union all
+select 'k', null, null, null, null, null, null, key, fingerprint, outcome::text from ledger_idempotency where key = any($4::text[])`;
 
-/**
- * Locks the accounts in id order, then reads the idempotency keys: after the locks, so a batch on
- * the same accounts that committed while this one waited is seen and its keys replay.
- */
-async function lockAndReadKeys(tx: SqlExecutor, view: LedgerView, requests: readonly LedgerRequest[], lockIds: readonly string[]): Promise<void> {
-  if (lockIds.length > 0) {
-    const locked = await tx.query<AccountRow>(`${accountColumns} from ledger_accounts where id = any($1::int8[]) order by id for update`, [lockIds]);
-    for (const row of locked) view.accounts.set(row.id, { ...row } satisfies AccountState);
-  }
-  const keys = [...new Set(requests.map((r) => r.op.key))];
-  const recorded = await tx.query<{ key: string; fingerprint: string; outcome: string }>(
-    "select key, fingerprint, outcome::text as outcome from ledger_idempotency where key = any($1::text[])", [keys]);
-  for (const row of recorded) view.idempotency.set(row.key, { fingerprint: row.fingerprint, outcome: decodeOutcome(row.outcome) });
+interface OpeningRow {
+  t: "a" | "p" | "k"; id: bigint | null; owner: string | null; kind: string | null; currency: string | null; balance: bigint | null; held: bigint | null;
+  key: string | null; fingerprint: string | null; outcome: string | null;
 }
 
 /** Reads the holds under their accounts' locks, so their status is current. */
@@ -303,40 +343,42 @@ async function readHolds(tx: SqlExecutor, view: LedgerView, holdIds: readonly st
   }
 }
 
-async function write(tx: SqlExecutor, writes: BatchWrites, bases: ReadonlyMap<bigint, bigint>): Promise<void> {
-  if (writes.idempotency.length === 0) return;
+/**
+ * Every effect of the batch as one statement with its values written in (it shares the commit's
+ * message). Every resolved hold was pending under our lock; the statement fails (division by zero)
+ * if another writer bypassed the rules and one was not.
+ */
+function writeSql(writes: BatchWrites, bases: ReadonlyMap<bigint, bigint>): string | null {
+  if (writes.idempotency.length === 0) return null;
   const t = writes.transfers;
   const absolute = writes.accounts.filter((a) => !bases.has(a.accountId));
   // Unique rows are inserted in key order, so two batches racing on the same keys wait in one
   // direction only.
   const keys = [...writes.idempotency].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const created = [...writes.holdsCreated].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const rows = await tx.query<{ resolved: number }>(ledgerWriteSql, [
-    t.map((x) => x.opKey), t.map((x) => x.leg), t.map((x) => x.debitAccountId.toString()), t.map((x) => x.creditAccountId.toString()),
-    t.map((x) => x.amount.toString()), t.map((x) => x.currency), t.map((x) => x.kind), t.map((x) => x.reference), t.map((x) => x.holdId),
-    absolute.map((a) => a.accountId.toString()), absolute.map((a) => a.balance.toString()), absolute.map((a) => a.held.toString()),
-    created.map((h) => h.id), created.map((h) => h.accountId.toString()), created.map((h) => h.currency), created.map((h) => h.amount.toString()),
+  return inlineSql(ledgerWriteSql, [
+    t.map((x) => x.opKey), t.map((x) => x.leg), t.map((x) => x.debitAccountId), t.map((x) => x.creditAccountId),
+    t.map((x) => x.amount), t.map((x) => x.currency), t.map((x) => x.kind), t.map((x) => x.reference), t.map((x) => x.holdId),
+    absolute.map((a) => a.accountId), absolute.map((a) => a.balance), absolute.map((a) => a.held),
+    created.map((h) => h.id), created.map((h) => h.accountId), created.map((h) => h.currency), created.map((h) => h.amount),
     created.map((h) => h.reference), created.map((h) => h.status),
     writes.holdsResolved.map((h) => h.id), writes.holdsResolved.map((h) => h.status),
     keys.map((k) => k.key), keys.map((k) => k.record.fingerprint), keys.map((k) => encodeOutcome(k.record.outcome)),
+    writes.holdsResolved.length,
   ]);
-  const resolved = rows[0]?.resolved ?? -1;
-  // Every resolved hold was pending under our lock; anything else means another writer bypassed the rules.
-  if (resolved !== writes.holdsResolved.length) throw new Error(`ledger invariant violated: resolved ${resolved} of ${writes.holdsResolved.length} holds`);
 }
 
 /**
  * The shared accounts last, as the change from the balance they were judged with (0 for house and
- * clearing accounts, the committed balance read for a pool), in the same round trip as the commit:
+ * clearing accounts, the committed balance read for a pool), in the same message as the commit:
  * every batch needs these rows, so each holds their lock only while the server runs this message.
  */
-async function writeShared(tx: SqlTransaction, writes: BatchWrites, bases: ReadonlyMap<bigint, bigint>): Promise<void> {
+function sharedSql(writes: BatchWrites, bases: ReadonlyMap<bigint, bigint>): string | null {
   const shared = writes.accounts
     .map((a) => ({ accountId: a.accountId, delta: a.balance - (bases.get(a.accountId) ?? a.balance) }))
     .filter((a) => bases.has(a.accountId) && a.delta !== 0n)
     .sort((a, b) => (a.accountId < b.accountId ? -1 : 1));
-  if (shared.length === 0) return;
-  await tx.commitWith(ledgerRelativeUpdateLiteralSql(shared));
+  return shared.length === 0 ? null : ledgerRelativeUpdateLiteralSql(shared);
 }
 
 interface HistoryRow {

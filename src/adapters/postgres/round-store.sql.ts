@@ -1,6 +1,6 @@
 import type { RecalledBet, RecalledRound, RoundStore } from "../../app/ports/round-store.js";
 import type { RoundRecord } from "../../app/tables/table-effects.js";
-import type { SqlDb, SqlExecutor } from "./sql-db.js";
+import { inlineSql, type SqlDb, type SqlExecutor } from "./sql-db.js";
 import { Batcher, type BatcherLimits } from "./ledger-batcher.js";
 import { busyError } from "../../app/failures.js";
 
@@ -147,14 +147,14 @@ function toRound(row: RoundRow, bets: readonly BetRow[]): RecalledRound {
  * upserted, new bets inserted with their payout when the batch holds it, and the payouts of bets
  * written earlier set. The ledger uses it for the rounds its operations carry.
  */
-export async function writeRounds(tx: SqlExecutor, records: readonly RoundRecord[]): Promise<void> {
+function roundsStatement(records: readonly RoundRecord[]): { readonly sql: string; readonly params: readonly unknown[] } {
   const { rounds, bets, payouts } = mergeRoundRecords(records);
   const at = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
   const payoutOf = new Map(payouts.map((p) => [JSON.stringify([p.roundId, p.betId]), p.payoutMinor]));
   // A payout whose bet is inserted by this statement goes in with it: the update below sees only
   // the rows that existed before the statement (one snapshot for every part of it).
-  await tx.query(
-    `with rounds as (
+  return {
+    sql: `with rounds as (
        insert into game_rounds (id, table_id, game, status, outcome, verification, void_reason, opened_at, closed_at, settled_at)
        select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[], $7::text[], $8::timestamptz[], $9::timestamptz[], $10::timestamptz[])
        on conflict (id) do update set
@@ -171,11 +171,22 @@ export async function writeRounds(tx: SqlExecutor, records: readonly RoundRecord
      )
      update game_bets g set payout = p.payout from unnest($19::text[], $20::text[], $21::int8[]) as p(round_id, bet_id, payout)
      where g.round_id = p.round_id and g.bet_id = p.bet_id`,
-    [rounds.map((r) => r.roundId), rounds.map((r) => r.tableId), rounds.map((r) => r.game), rounds.map((r) => r.status),
+    params: [rounds.map((r) => r.roundId), rounds.map((r) => r.tableId), rounds.map((r) => r.game), rounds.map((r) => r.status),
       rounds.map((r) => (r.outcome === null ? null : JSON.stringify(r.outcome))), rounds.map((r) => (r.verification === null ? null : JSON.stringify(r.verification))),
       rounds.map((r) => r.voidReason), rounds.map((r) => at(r.openedAtMs)), rounds.map((r) => at(r.closedAtMs)), rounds.map((r) => at(r.settledAtMs)),
       bets.map((b) => b.roundId), bets.map((b) => b.betId), bets.map((b) => b.userId), bets.map((b) => b.currency), bets.map((b) => b.stakeMinor),
       bets.map((b) => JSON.stringify(b.detail)), bets.map((b) => new Date(b.placedAtMs).toISOString()), bets.map((b) => payoutOf.get(JSON.stringify([b.roundId, b.betId])) ?? null),
       payouts.map((p) => p.roundId), payouts.map((p) => p.betId), payouts.map((p) => p.payoutMinor)],
-  );
+  };
+}
+
+export async function writeRounds(tx: SqlExecutor, records: readonly RoundRecord[]): Promise<void> {
+  const { sql, params } = roundsStatement(records);
+  await tx.query(sql, params);
+}
+
+/** The same write with its values written in, to share a message with other statements (the ledger's commit). */
+export function roundsSql(records: readonly RoundRecord[]): string {
+  const { sql, params } = roundsStatement(records);
+  return inlineSql(sql, params);
 }

@@ -17,6 +17,25 @@ const typeParsers = {
   },
 };
 
+const rawClient = Symbol("pg client");
+const client = (connection: SqlExecutor): pg.PoolClient => (connection as SqlExecutor & { [rawClient]: pg.PoolClient })[rawClient];
+
+/**
+ * BEGIN and the opening statements in one message (the simple query protocol: no parameters); the
+ * rows of the last statement. If the opening fails, the transaction is rolled back before the error
+ * goes on.
+ */
+async function openWith(connection: pg.PoolClient, opening: string): Promise<readonly Record<string, unknown>[]> {
+  try {
+    const results = (await connection.query(`begin;\n${opening}`)) as unknown as pg.QueryResult | pg.QueryResult[];
+    const last = Array.isArray(results) ? results.at(-1) : results;
+    return (last?.rows ?? []) as Record<string, unknown>[];
+  } catch (error) {
+    await connection.query("rollback").catch(() => undefined);
+    throw error;
+  }
+}
+
 function executor(client: pg.Pool | pg.PoolClient): SqlExecutor {
   return {
     async query<Row>(sql: string, params: readonly unknown[] = []) {
@@ -40,11 +59,11 @@ export function createPgDb(options: PgDbOptions): SqlDb {
   const poolExecutor = executor(pool);
 
   async function withConnection<T>(work: (connection: SqlExecutor) => Promise<T>): Promise<T> {
-    const client = await pool.connect();
+    const pooled = await pool.connect();
     try {
-      return await work(executor(client));
+      return await work(Object.assign(executor(pooled), { [rawClient]: pooled }));
     } finally {
-      client.release();
+      pooled.release();
     }
   }
 
@@ -52,9 +71,11 @@ export function createPgDb(options: PgDbOptions): SqlDb {
     driver: "postgres",
     query: poolExecutor.query,
     withConnection,
-    transaction: (work) =>
+    transaction: (work, opening) =>
       withConnection(async (connection) => {
-        await connection.query("begin");
+        let opened: readonly Record<string, unknown>[] = [];
+        if (opening === undefined) await connection.query("begin");
+        else opened = await openWith(client(connection), opening);
         let committed = false;
         try {
           const result = await work({
@@ -68,7 +89,7 @@ export function createPgDb(options: PgDbOptions): SqlDb {
               await connection.query(`${sql};\ncommit`);
               committed = true;
             },
-          });
+          }, opened);
           if (!committed) await connection.query("commit");
           return result;
         } catch (error) {
