@@ -119,7 +119,7 @@ export const errors = define({
   BONUS_ALREADY_OPEN: { httpStatus: 409, message: "The player already has a bonus in this currency that is not converted, expired or cancelled and closed." },
   BONUS_WELCOME_CLAIMED: { httpStatus: 409, message: "This account has already had its welcome bonus." },
   BONUS_WELCOME_OFF: { httpStatus: 404, message: "This casino offers no welcome bonus (bonusWelcomeAmountMinor is 0)." },
-  BONUS_WELCOME_DEVICE_LINKED: { httpStatus: 409, message: "A welcome bonus was already given to another account on one of this account's devices." },
+  BONUS_WELCOME_DEVICE_LINKED: { httpStatus: 409, message: "A welcome bonus was already given to another account on one of this account's devices or addresses." },
   BONUS_PLAYER_NOT_FOUND: { httpStatus: 404, message: "No such player." },
   BONUS_NOT_FOUND: { httpStatus: 404, message: "No such bonus." },
   BONUS_NOT_ACTIVE: { httpStatus: 409, message: "The bonus is not active (it is being granted, or has already ended)." },

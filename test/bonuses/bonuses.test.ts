@@ -27,7 +27,9 @@ for (const mode of ["embedded", "production"] as Mode[]) {
 
     beforeAll(async () => {
       shared = await createShared(mode);
-      server = await startTestServer(shared, ["--roulette-tables", table, "--roulette-betting-ms", "1500", "--roulette-results-ms", "300", "--messages-per-second-max", "1000", "--bonus-job-interval-ms", "3600000"]);
+      server = await startTestServer(shared, ["--roulette-tables", table, "--roulette-betting-ms", "1500", "--roulette-results-ms", "300", "--messages-per-second-max", "1000", "--bonus-job-interval-ms", "3600000",
+        // The welcome test logs in "from" other addresses through X-Forwarded-For.
+        "--trust-proxy", "true"]);
       operator = await newStaff(server, ["operator"]);
     });
     afterAll(async () => {
@@ -171,10 +173,13 @@ for (const mode of ["embedded", "production"] as Mode[]) {
 
     it("gives one welcome bonus per account and per device", async () => {
       const device = `dev-${mode}-${Date.now().toString(36)}`;
-      const login = async (prefix: string, deviceId?: string) => {
+      const login = async (prefix: string, deviceId?: string, address?: string) => {
         const username = `${prefix}${Date.now().toString(36)}${++keySeq}`;
         const reg = await call<{ id: string }>(server.url, "POST", "/v1/auth/register", { body: { username, password: "correct horse battery" } });
-        const token = (await call<{ accessToken: string }>(server.url, "POST", "/v1/auth/login", { body: { login: username, password: "correct horse battery", ...(deviceId === undefined ? {} : { deviceId }) } })).body.accessToken;
+        const token = (await call<{ accessToken: string }>(server.url, "POST", "/v1/auth/login", {
+          body: { login: username, password: "correct horse battery", ...(deviceId === undefined ? {} : { deviceId }) },
+          ...(address === undefined ? {} : { headers: { "x-forwarded-for": address } }),
+        })).body.accessToken;
         return { userId: reg.body.id, token };
       };
       const first = await login("wa", device);
@@ -187,6 +192,12 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       expect((await call(server.url, "POST", "/v1/bonuses/welcome", { token: second.token })).body).toMatchObject({ code: "CROUPIER_ERR_BONUS_WELCOME_DEVICE_LINKED" });
       expect(await mine(second)).toEqual([]);
       expect(await purses(second.userId)).toEqual({ cash: 0n, bonus: 0n, bonusHeld: 0n });
+      // Two accounts on different devices from one (non-loopback) address: the second is refused.
+      const address = `198.51.100.${(Date.now() % 200) + (mode === "embedded" ? 1 : 50)}`;
+      const home = await login("wh", `${device}-a`, address);
+      expect((await call(server.url, "POST", "/v1/bonuses/welcome", { token: home.token })).status).toBe(201);
+      const sibling = await login("wi", `${device}-b`, address);
+      expect((await call(server.url, "POST", "/v1/bonuses/welcome", { token: sibling.token })).body).toMatchObject({ code: "CROUPIER_ERR_BONUS_WELCOME_DEVICE_LINKED" });
       // A client naming no device ('unknown') links nobody.
       const third = await login("wc");
       expect((await call(server.url, "POST", "/v1/bonuses/welcome", { token: third.token })).status).toBe(201);

@@ -56,11 +56,11 @@ export class SqlAccountStore implements AccountStore {
     return rows[0] === undefined ? null : toUser(rows[0]);
   }
 
-  async createSession(input: { userId: string; deviceId: string; expiresAt: Date; refreshTokenHash: Buffer; refreshExpiresAt: Date }): Promise<SessionRecord> {
+  async createSession(input: { userId: string; deviceId: string; expiresAt: Date; refreshTokenHash: Buffer; refreshExpiresAt: Date; clientAddress?: string | null }): Promise<SessionRecord> {
     return this.db.transaction(async (tx) => {
       const rows = await tx.query<SessionRow>(
-        `insert into sessions (user_id, device_id, expires_at) values ($1, $2, $3) returning ${sessionColumns}`,
-        [input.userId, input.deviceId, input.expiresAt],
+        `insert into sessions (user_id, device_id, expires_at, client_address) values ($1, $2, $3, $4) returning ${sessionColumns}`,
+        [input.userId, input.deviceId, input.expiresAt, input.clientAddress ?? null],
       );
       const session = toSession(rows[0] as SessionRow);
       await tx.query("insert into refresh_tokens (token_hash, session_id, expires_at) values ($1, $2, $3)", [input.refreshTokenHash, session.id, input.refreshExpiresAt]);

@@ -32,13 +32,18 @@ async function lockWelcomeClaims(tx: SqlExecutor): Promise<void> {
   await tx.query("select pg_advisory_xact_lock(hashtextextended('bonus:welcome', 16))");
 }
 
-/** Another account that shares a real device id (not 'unknown') with `userId` and already had a welcome bonus. */
+/**
+ * Another account that already had a welcome bonus and shares with `userId` a real device id (not
+ * 'unknown') or a client address a session logged in from (not a loopback address: tests and
+ * misconfigured proxies, which would link everyone).
+ */
 async function welcomeLinkedAccount(tx: SqlExecutor, userId: string): Promise<string | null> {
   const [row] = await tx.query<{ user_id: string }>(
     `select b.user_id from bonuses b
        join sessions theirs on theirs.user_id = b.user_id
-       join sessions mine on mine.device_id = theirs.device_id
-      where b.kind = 'welcome' and mine.user_id = $1 and b.user_id <> $1 and mine.device_id <> 'unknown'
+       join sessions mine on (mine.device_id = theirs.device_id and mine.device_id <> 'unknown')
+         or (mine.client_address = theirs.client_address and mine.client_address not in ('127.0.0.1', '::1', '::ffff:127.0.0.1', ''))
+      where b.kind = 'welcome' and mine.user_id = $1 and b.user_id <> $1
       limit 1`, [userId]);
   return row?.user_id ?? null;
 }

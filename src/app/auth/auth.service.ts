@@ -99,7 +99,7 @@ export class AuthService {
     const refused = await this.deps.loginGate?.(user.id);
     if (refused) return refused;
     const deviceId = input.deviceId ?? defaultDeviceId;
-    const pair = await this.openSession(user, deviceId);
+    const pair = await this.openSession(user, deviceId, input.clientAddress);
     // An exclusion written while this session was opened may have revoked the sessions before this one
     // existed; it wrote its restriction first, so asking again here sees it, and the session ends.
     const late = await this.refuseLate(user.id, pair.sessionId);
@@ -208,11 +208,11 @@ export class AuthService {
     return success({ ...toUser(user), sessionId: principal.sessionId, deviceId: principal.deviceId });
   }
 
-  private async openSession(user: UserRecord, deviceId: string): Promise<TokenPair> {
+  private async openSession(user: UserRecord, deviceId: string, clientAddress: string): Promise<TokenPair> {
     const { store, secrets, clock, limits } = this.deps;
     const refreshToken = secrets.generate();
     const refreshExpiresAt = new Date(clock.nowMs() + limits.refreshTokenTtlSeconds * 1000);
-    const session = await store.createSession({ userId: user.id, deviceId, expiresAt: refreshExpiresAt, refreshTokenHash: secrets.hash(refreshToken), refreshExpiresAt });
+    const session = await store.createSession({ userId: user.id, deviceId, expiresAt: refreshExpiresAt, refreshTokenHash: secrets.hash(refreshToken), refreshExpiresAt, clientAddress });
     return this.tokenPair(user, session, refreshToken, refreshExpiresAt);
   }
 
