@@ -1,3 +1,4 @@
+import { PlayerBonuses } from "./player-bonuses.js";
 import { useEffect, useState } from "preact/hooks";
 import type { Session } from "../shared/session.js";
 import { amountToMinor, minorToAmount, timeOf, whenOf } from "../shared/format.js";
@@ -134,6 +135,7 @@ function PlayerFile({ session, userId }: { session: Session; userId: string }) {
               </Card>
             </>
           )}
+          <PlayerBonuses session={session} userId={userId} />
           <Card title="Money (EUR)" class="wide">
             {history === null ? <p>Loading…</p> : history.length === 0 ? <p class="hint">No transfers.</p> : (
               <table class="list stack" data-testid="money">

@@ -2,6 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import { newId, type Session } from "../shared/session.js";
 import { timeOf } from "../shared/format.js";
 import { Card, ErrorLine, Field, useAction } from "../shared/ui.js";
+import { BonusTable, type Bonus } from "../shared/bonuses.js";
 
 interface Balance { currency: string; purse: string; balance: string; held: string; available: string }
 interface Entry { id: string; kind: string; amount: string; currency: string; reference: string | null; createdAt: string }
@@ -36,6 +37,7 @@ export function Wallet({ session }: { session: Session }) {
       </Card>
       <PaymentForm session={session} kind="deposit" onDone={load} />
       <PaymentForm session={session} kind="withdrawal" onDone={load} />
+      <Bonuses session={session} onChange={load} />
       <Card title="History" class="wide">
         <table class="list" data-testid="history">
           <thead><tr><th>When</th><th>What</th><th class="num">Amount</th></tr></thead>
@@ -52,6 +54,28 @@ export function Wallet({ session }: { session: Session }) {
         {history.length === 0 && <p class="hint">Nothing yet.</p>}
       </Card>
     </div>
+  );
+}
+
+/** The player's bonuses: balance and wagering progress, and the welcome bonus to claim (docs/BONUSES.md). */
+function Bonuses({ session, onChange }: { session: Session; onChange: () => Promise<void> }) {
+  const [bonuses, setBonuses] = useState<Bonus[] | null>(null);
+  const { busy, error, run } = useAction();
+  const load = () => run(async () => setBonuses((await session.api<{ bonuses: Bonus[] }>("GET", "/v1/bonuses")).bonuses));
+  useEffect(() => { void load(); }, []);
+  const claim = () => run(async () => {
+    await session.api("POST", "/v1/bonuses/welcome");
+    await load();
+    await onChange();
+  });
+  return (
+    <Card title="Bonuses" class="wide">
+      {bonuses !== null && bonuses.length > 0 && <BonusTable bonuses={bonuses} testId="bonuses" />}
+      {bonuses !== null && bonuses.length === 0 && <p class="hint">No bonus yet.</p>}
+      <p class="hint">Bonus money is kept apart from cash. Stakes come from cash first; a bonus becomes cash once its wagering is done, and goes back if it expires first.</p>
+      {bonuses !== null && !bonuses.some((b) => b.kind === "welcome") && <button class="primary" disabled={busy} onClick={claim}>Claim your welcome bonus</button>}
+      <ErrorLine error={error} />
+    </Card>
   );
 }
 
