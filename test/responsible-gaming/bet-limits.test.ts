@@ -72,6 +72,32 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       socket.close();
     });
 
+    it("never lets 30 bets racing at three roulette tables exceed a loss limit: each stake counts as lost until paid", async () => {
+      const player = await fundedPlayer();
+      expect((await setLimit(player, "loss", "10.00")).body).toMatchObject({ status: "applied", limit: { kind: "loss", amount: "10.00" } });
+      const socket = await TestSocket.authenticated(server.url, player.token);
+      const rounds = new Map<string, string>();
+      for (const t of tables) {
+        const joined = await socket.request({ type: "join", room: `roulette:${t}` });
+        const round = ((joined.snapshot as { state: { round: { id: string; phase: string } | null } }).state).round;
+        const id = round?.phase === "betting" ? round.id : ((await socket.waitFor((m) => m.kind === "round.opened" && m.room === `roulette:${t}`, 10_000)).data as { roundId: string }).roundId;
+        rounds.set(t, id);
+      }
+      const latest = (room: string) => Math.max(0, ...socket.messages.filter((m) => m.room === room && typeof m.offset === "number").map((m) => m.offset as number));
+      const send = async (i: number): Promise<Message> => {
+        const t = tables[i % 3] as string;
+        for (;;) {
+          const answer = await socket.request({ type: "action", room: `roulette:${t}`, actionId: `loss${i}`, lastOffset: latest(`roulette:${t}`), action: { kind: "bet", roundId: rounds.get(t), bets: [{ type: "black", amount: "1.00" }] } });
+          if (answer.code !== "CROUPIER_ERR_ACTION_STALE") return answer;
+        }
+      };
+      const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => send(i)));
+      expect(answers.filter((a) => a.type === "ack")).toHaveLength(10);
+      expect(new Set(answers.filter((a) => a.type !== "ack").map((a) => a.code))).toEqual(new Set(["CROUPIER_ERR_RG_LOSS_LIMIT_EXCEEDED"]));
+      expect((await cash(player.userId))?.held).toBe(1_000n);
+      socket.close();
+    });
+
     it("counts a whole stake against a loss limit until it is paid, and the win after", async () => {
       const player = await fundedPlayer();
       await setLimit(player, "loss", "3.00");
