@@ -69,9 +69,23 @@ describe.skipIf(!postgres.available)("ledger crash test on postgres", () => {
     expect(acks.every((a) => a.status === "ok")).toBe(true);
 
     const db = database.db;
-    const legs = new Map((await db.query<{ op_key: string; n: bigint }>(
-      "select op_key, count(*) n from ledger_transfers where op_key like 'crash-%' and op_key not like 'crash-fund-%' group by op_key")).map((r) => [r.op_key, Number(r.n)]));
-    const keys = new Set((await db.query<{ key: string }>("select key from ledger_idempotency where key like 'crash-%' and key not like 'crash-fund-%'")).map((r) => r.key));
+    // The dead child's last messages may still be running in its server sessions (a batch's writes and
+    // its commit travel in one message): wait until they are gone, then read transfers and keys in one
+    // snapshot, so the check sees one committed state, not a batch committing between two reads.
+    for (let waited = 0; waited < 10_000; waited += 50) {
+      const [row] = await db.query<{ n: number }>("select count(*)::int as n from pg_stat_activity where application_name = 'croupier-crash-child'");
+      if ((row?.n ?? 0) === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const [legRows, keyRows] = await db.transaction(async (tx) => {
+      await tx.query("set transaction isolation level repeatable read");
+      return [
+        await tx.query<{ op_key: string; n: bigint }>("select op_key, count(*) n from ledger_transfers where op_key like 'crash-%' and op_key not like 'crash-fund-%' group by op_key"),
+        await tx.query<{ key: string }>("select key from ledger_idempotency where key like 'crash-%' and key not like 'crash-fund-%'"),
+      ] as const;
+    });
+    const legs = new Map(legRows.map((r) => [r.op_key, Number(r.n)]));
+    const keys = new Set(keyRows.map((r) => r.key));
     // Every acknowledged operation is there, with all its transfers.
     for (const ack of acks) {
       expect(keys.has(`crash-${ack.i}`)).toBe(true);
