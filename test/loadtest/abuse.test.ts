@@ -113,7 +113,10 @@ describe("croupier loadtest --scenario abuse against an embedded server", () => 
       expect(a.limitAfterMs).toBeLessThanOrEqual(60_000);
       expect(a.lockAfterMs! - a.limitAfterMs!).toBeGreaterThanOrEqual(18_000);
       expect(a.lockAfterMs).toBeLessThanOrEqual(120_000);
-      expect(a.lockSeenAfterMs).toBeGreaterThanOrEqual(a.lockAfterMs! - 1_000);
+      // The lock's time is the server's wall clock, the bot's sighting its own process's clock, measured
+      // from the bot's first spin: a loaded machine and clock drift between processes put a few seconds
+      // of slack between them, never the lock seen long before it was taken.
+      expect(a.lockSeenAfterMs).toBeGreaterThanOrEqual(a.lockAfterMs! - 5_000);
       expect(a.actions).toEqual(expect.arrayContaining(["betRate:alert", "betRate:limit", "betRate:lock"]));
       expect(a.riskLimited).toBeGreaterThan(0);
       expect(a.paid).toBeGreaterThan(60);
