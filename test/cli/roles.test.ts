@@ -4,26 +4,17 @@
 // while it is down is credited once it is back; freezing the jobs node (SIGSTOP) stops no bet; a
 // gateway killed (SIGKILL) leaves its player to resume on another gateway without a gap.
 import { describe, expect, it } from "vitest";
-import { createServer } from "node:net";
 import { Redis } from "ioredis";
 import { redisUrl, serviceAvailable } from "../support/services.js";
 import { createShared } from "../support/server.js";
 import { serveCroupier, type ServingProcess } from "../support/process.js";
+import { freePort } from "../support/private-services.js";
 import { call } from "../support/http.js";
 import { depositBySandbox } from "../support/money.js";
 import { newPlayer, TestSocket, type Message } from "../support/ws-client.js";
 import { roomKeys } from "../../src/adapters/redis/room-keys.js";
 
 const production = serviceAvailable("postgres") && serviceAvailable("redis");
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address !== null ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 async function cashOf(base: string, token: string): Promise<string | undefined> {
   const wallet = await call<{ balances: Array<{ currency: string; purse: string; available: string }> }>(base, "GET", "/v1/wallet", { token });
