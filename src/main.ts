@@ -85,6 +85,7 @@ import { Registry } from "prom-client";
 import type { StageObserver } from "./app/ports/metrics.js";
 import { createPromMetrics, registerNodeRoles, registerOutboxMetrics, registerRiskMetrics } from "./adapters/prometheus/metrics.prom.js";
 import { JetStreamEventExport } from "./adapters/nats/event-export.jetstream.js";
+import { KafkaEventExport } from "./adapters/kafka/event-export.kafka.js";
 import type { EventExport } from "./app/ports/event-export.js";
 import { workerMetrics } from "./adapters/prometheus/cluster-metrics.js";
 import { registerRoundRoutes } from "./gateway/http/rounds.routes.js";
@@ -250,6 +251,12 @@ function roomStores(config: Config, side: RedisSide | null, nodeId: string): { r
   return { lease: new RedisRoomLease(side.redis, side.scope), roomLog: new RedisRoomLog(side.redis, side.rawBus, side.scope, config) };
 }
 
+/** The stream events are exported to: NATS JetStream or Kafka, by the URL's scheme (loadConfig allows no other). */
+function eventExportOf(config: Config, url: string): EventExport {
+  if (new URL(url).protocol === "kafka:") return new KafkaEventExport({ url, topic: config.eventExportTopic, publishTimeoutMs: config.eventExportTimeoutMs });
+  return new JetStreamEventExport({ url, stream: config.eventExportStream, subjectPrefix: config.eventExportSubjectPrefix, publishTimeoutMs: config.eventExportTimeoutMs });
+}
+
 /** Payments through the sandbox provider (the only one so far), with its outbox relay (started by `serve`). */
 function buildPayments(
   config: Config, db: SqlDb, ledger: LedgerStore, wallet: Wallet, bus: Bus, events: EventExport | undefined, logger: Logger,
@@ -407,7 +414,9 @@ async function buildUnlocked(config: Config, logger: Logger, unlock: () => void)
   });
   // Every node reports play to the risk engine and enforces its limits at the bet (docs/RISK.md).
   const riskSignals = new RiskSignals(bus, systemClock);
-  const riskStore = new SqlRiskStore(db);
+  // With a stream to export to, rounds, slot spins and risk actions queue their events in the outbox as they commit (docs/EVENTS.md).
+  const exportEvents = config.eventExportUrl !== null;
+  const riskStore = new SqlRiskStore(db, { exportEvents });
   const riskGate = new RiskGate({ store: riskStore, bus, throttle, clock: systemClock });
   await riskGate.start();
   const riskRules = riskRulesOf(config);
@@ -430,16 +439,14 @@ async function buildUnlocked(config: Config, logger: Logger, unlock: () => void)
   const { roomLog, lease } = roomStores(config, side, nodeId);
   // One wallet per process: the ledger store batches every money call of this process together.
   const ledger = createSqlLedgerStore(db, {
-    batchOpsMax: config.ledgerBatchOpsMax, batchWaitMs: config.ledgerBatchWaitMs, batchesInFlightMax: config.ledgerBatchesInFlightMax, queueOpsMax: config.ledgerQueueOpsMax,
+    batchOpsMax: config.ledgerBatchOpsMax, batchWaitMs: config.ledgerBatchWaitMs, batchesInFlightMax: config.ledgerBatchesInFlightMax, queueOpsMax: config.ledgerQueueOpsMax, exportRounds: exportEvents,
   }, metrics);
   const wallet = createWallet(ledger);
   // Only the payments role's outbox relay exports; other nodes never connect to the stream.
-  const events = config.eventExportUrl !== null && roles.has("payments") ? new JetStreamEventExport({
-    url: config.eventExportUrl, stream: config.eventExportStream, subjectPrefix: config.eventExportSubjectPrefix, publishTimeoutMs: config.eventExportTimeoutMs,
-  }) : undefined;
+  const events = config.eventExportUrl !== null && roles.has("payments") ? eventExportOf(config, config.eventExportUrl) : undefined;
   const { payments, sandbox } = buildPayments(config, db, ledger, wallet, bus, events, logger, (userId) => protection.restrictions(userId), riskSignals);
-  registerOutboxMetrics(registry, () => createSqlPaymentsStore(db).outboxBacklog());
-  const rounds = new SqlRoundStore(db);
+  registerOutboxMetrics(registry, () => createSqlPaymentsStore(db).outboxBacklog(), () => systemClock.nowMs());
+  const rounds = new SqlRoundStore(db, { exportEvents });
   const audit = new AuditTrail(createSqlAuditLog(db), systemClock,
     (error, entry) => serverLog.error({ err: error, audit: entry }, "audit log write failed; the entry is in this line"));
   const tableConfig: RouletteTableConfig = { ...defaultRouletteTable, bettingMs: config.rouletteBettingMs, resultsMs: config.rouletteResultsMs };

@@ -257,6 +257,12 @@ function checkAgreement(config: Config): void {
   if (config.redisUrl !== null && config.databaseUrl === null) {
     throw new ConfigError("redisUrl needs databaseUrl: several nodes must share one PostgreSQL, not each their own embedded database");
   }
+  if (config.eventExportUrl !== null && !/^(nats|kafka):$/.test(new URL(config.eventExportUrl).protocol)) {
+    throw new ConfigError(`eventExportUrl must be a nats://host:4222 (JetStream) or kafka://host:9092 URL; got a ${new URL(config.eventExportUrl).protocol}// URL`);
+  }
+  if (!/^[A-Za-z0-9._-]{1,249}$/.test(config.eventExportTopic)) {
+    throw new ConfigError(`eventExportTopic must be a Kafka topic name (1-249 letters, digits, . _ -); got "${config.eventExportTopic}"`);
+  }
 }
 
 /**

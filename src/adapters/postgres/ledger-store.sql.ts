@@ -6,7 +6,7 @@ import { findCurrency } from "../../engine/money/index.js";
 import type {
   AccountAddress, AccountRecord, HistoryPage, HistoryQuery, LedgerCheck, LedgerStore, RecordsOnApply,
 } from "../../app/ports/ledger-store.js";
-import { roundsSql } from "./round-store.sql.js";
+import { roundExportsSql, roundsSql } from "./round-store.sql.js";
 import { Batcher } from "./ledger-batcher.js";
 import { silentMetrics, type Metrics } from "../../app/ports/metrics.js";
 import { decodeOutcome, encodeOutcome, fingerprintOf } from "./ledger-codec.js";
@@ -28,6 +28,8 @@ export interface SqlLedgerStoreOptions {
   readonly historyEntriesMax: number;
   /** Accounts whose kind and currency this process remembers (they never change). */
   readonly accountFactsEntriesMax: number;
+  /** Queue the events of the rounds operations end (slot spins) in the outbox, in the batch's commit (docs/EVENTS.md). */
+  readonly exportRounds: boolean;
 }
 
 export const sqlLedgerStoreDefaults: SqlLedgerStoreOptions = Object.freeze({
@@ -38,6 +40,7 @@ export const sqlLedgerStoreDefaults: SqlLedgerStoreOptions = Object.freeze({
   batchRetriesMax: 8,
   historyEntriesMax: 200,
   accountFactsEntriesMax: 100_000,
+  exportRounds: false,
 });
 
 /**
@@ -53,7 +56,7 @@ export function createSqlLedgerStore(db: SqlDb, options: Partial<SqlLedgerStoreO
   const facts = new AccountFacts(config.accountFactsEntriesMax);
   const batcher = new Batcher<RecordedRequest, LedgerOutcome>(config, async (requests) => {
     const started = performance.now();
-    const outcomes = await commitBatch(db, facts, requests, config.batchRetriesMax);
+    const outcomes = await commitBatch(db, facts, requests, config);
     const commitMs = performance.now() - started;
     metrics.ledgerBatch(requests.length, commitMs);
     // Once per operation, so the stage histogram weighs each money call alike.
@@ -129,19 +132,19 @@ class PoolNeedsLock extends Error {
   }
 }
 
-async function commitBatch(db: SqlDb, facts: AccountFacts, requests: readonly RecordedRequest[], retriesMax: number): Promise<LedgerOutcome[]> {
+async function commitBatch(db: SqlDb, facts: AccountFacts, requests: readonly RecordedRequest[], config: Pick<SqlLedgerStoreOptions, "batchRetriesMax" | "exportRounds">): Promise<LedgerOutcome[]> {
   const locking = new Set<bigint>();
   for (let attempt = 0; ; attempt += 1) {
     try {
       const plan = await planBatch(db, facts, requests, locking);
-      return await db.transaction((tx, opened) => judgeAndWrite(tx, facts, plan, opened, requests), plan.opening);
+      return await db.transaction((tx, opened) => judgeAndWrite(tx, facts, plan, opened, requests, config.exportRounds), plan.opening);
     } catch (error) {
-      if (error instanceof PoolNeedsLock && attempt < retriesMax) {
+      if (error instanceof PoolNeedsLock && attempt < config.batchRetriesMax) {
         locking.add(error.poolId);
         continue;
       }
       const code = (error as { code?: unknown }).code;
-      if (attempt >= retriesMax || typeof code !== "string" || !retryableCodes.has(code)) throw error;
+      if (attempt >= config.batchRetriesMax || typeof code !== "string" || !retryableCodes.has(code)) throw error;
     }
   }
 }
@@ -265,16 +268,19 @@ async function planBatch(db: SqlDb, facts: AccountFacts, requests: readonly Reco
  *     read the jackpot pools it only adds to and the idempotency keys;
  *  2. read the holds, now that their accounts are locked, so their status is current;
  *  3. judge every operation in order with the pure rules, then send every effect (transfers, player
- *     balances, holds, keys), the round records of the operations applied, the change to the house
- *     and clearing accounts (in id order, last: those rows are shared by every batch, so their lock is
- *     held only for that one message) and the COMMIT, in one message.
+ *     balances, holds, keys), the round records of the operations applied (with `exportRounds`, and
+ *     the outbox entries of the rounds they end), the change to the house and clearing accounts (in
+ *     id order, last: those rows are shared by every batch, so their lock is held only for that one
+ *     message) and the COMMIT, in one message.
  * The keys are read in the lock statement's snapshot: a batch that committed the same key while this
  * one waited for a lock is not seen, and inserting the key again fails the batch with a unique
  * violation, which re-runs it (it then replays). Step-1 locks are taken in id order before any
  * step-3 lock, and step-3 locks in id order by a batch that then only commits, so no two batches
  * can wait for each other in a cycle.
  */
-async function judgeAndWrite(tx: SqlTransaction, facts: AccountFacts, plan: BatchPlan, opened: readonly Record<string, unknown>[], requests: readonly RecordedRequest[]): Promise<LedgerOutcome[]> {
+async function judgeAndWrite(
+  tx: SqlTransaction, facts: AccountFacts, plan: BatchPlan, opened: readonly Record<string, unknown>[], requests: readonly RecordedRequest[], exportRounds: boolean,
+): Promise<LedgerOutcome[]> {
   const view = emptyLedgerView();
   const bases = new Map(plan.bases);
   for (const row of opened as unknown as OpeningRow[]) {
@@ -306,7 +312,9 @@ async function judgeAndWrite(tx: SqlTransaction, facts: AccountFacts, plan: Batc
     const outcome = judgement.outcomes[i];
     return request.records === undefined || outcome?.status !== "ok" || outcome.replayed ? [] : request.records(outcome);
   });
-  const statements = [writeSql(judgement.writes, bases), records.length > 0 ? roundsSql(records) : null, sharedSql(judgement.writes, bases)];
+  const statements = [
+    writeSql(judgement.writes, bases), records.length > 0 ? roundsSql(records) : null, exportRounds && records.length > 0 ? roundExportsSql(records) : null, sharedSql(judgement.writes, bases),
+  ];
   const sql = statements.filter((x): x is string => x !== null).join(";\n");
   if (sql.length > 0) await tx.commitWith(sql);
   return judgement.outcomes;

@@ -3,6 +3,7 @@ import type {
   PaymentsStore, RecentWithdrawals, WithdrawalRecord, WithdrawalStatus,
 } from "../../app/payments/payments.store.js";
 import { lockPlayer, readDepositGate } from "./rg-store.sql.js";
+import { enqueueOutbox } from "./outbox.sql.js";
 import type { SqlDb, SqlExecutor } from "./sql-db.js";
 
 interface DepositRow {
@@ -65,7 +66,7 @@ export function createSqlPaymentsStore(db: SqlDb): PaymentsStore {
          where id = $1 and status = any($2::text[]) returning ${depositColumns}`,
         [id, [...from], to, change.providerPaymentId ?? null, change.reason !== undefined, change.reason ?? null, nowMs]);
       if (rows[0] === undefined) return null;
-      return { deposit: toDeposit(rows[0]), outboxIds: await enqueue(tx, outbox, nowMs) };
+      return { deposit: toDeposit(rows[0]), outboxIds: await enqueueOutbox(tx, outbox, nowMs) };
     }),
 
     createWithdrawal: (w, nowMs, periodMs, judge, outbox) => db.transaction((tx) => createWithdrawal(tx, w, nowMs, periodMs, judge, outbox)),
@@ -90,7 +91,7 @@ export function createSqlPaymentsStore(db: SqlDb): PaymentsStore {
          where id = $1 and status = any($2::text[]) returning ${withdrawalColumns}`,
         [id, [...from], to, change.reason !== undefined, change.reason ?? null, change.decidedBy ?? null, change.providerPayoutId ?? null, nowMs]);
       if (rows[0] === undefined) return null;
-      return { withdrawal: toWithdrawal(rows[0]), outboxIds: await enqueue(tx, outbox, nowMs) };
+      return { withdrawal: toWithdrawal(rows[0]), outboxIds: await enqueueOutbox(tx, outbox, nowMs) };
     }),
 
     async claimOutbox(query) {
@@ -116,7 +117,10 @@ export function createSqlPaymentsStore(db: SqlDb): PaymentsStore {
     },
 
     async completeOutbox(id, nowMs) {
-      await db.query("update payments_outbox set done_ms = $2, locked_until_ms = 0 where id = $1 and done_ms is null", [id.toString(), nowMs]);
+      // An exported event is only a message: once the stream has it, its row goes (a slot spin makes one).
+      await db.query(
+        `with exported as (delete from payments_outbox where id = $1 and kind = 'export')
+         update payments_outbox set done_ms = $2, locked_until_ms = 0 where id = $1 and kind <> 'export' and done_ms is null`, [id.toString(), nowMs]);
     },
 
     async retryOutbox(id, nextAttemptMs, error) {
@@ -128,9 +132,10 @@ export function createSqlPaymentsStore(db: SqlDb): PaymentsStore {
     },
 
     async outboxBacklog() {
-      const [row] = await db.query<{ waiting: bigint; parked: bigint }>(
-        "select count(*) filter (where parked_ms is null) as waiting, count(*) filter (where parked_ms is not null) as parked from payments_outbox where done_ms is null");
-      return { waiting: Number(row?.waiting ?? 0n), parked: Number(row?.parked ?? 0n) };
+      const [row] = await db.query<{ waiting: bigint; parked: bigint; oldest: bigint | null }>(
+        `select count(*) filter (where parked_ms is null) as waiting, count(*) filter (where parked_ms is not null) as parked,
+           min(created_ms) filter (where parked_ms is null) as oldest from payments_outbox where done_ms is null`);
+      return { waiting: Number(row?.waiting ?? 0n), parked: Number(row?.parked ?? 0n), oldestWaitingMs: row?.oldest === null || row?.oldest === undefined ? null : Number(row.oldest) };
     },
   };
 }
@@ -166,16 +171,7 @@ async function createWithdrawal(
        values ($1, $2, $3, $4, $5, $6, $7, 'requested', $8, $8) returning ${withdrawalColumns}`,
       [w.userId, w.requestKey, w.provider, w.currency, w.amount.toString(), w.cardToken, w.cardLabel, nowMs]);
   if (row === undefined) throw new Error("withdrawal insert returned nothing");
-  return { status: "created", withdrawal: toWithdrawal(row), outboxIds: await enqueue(tx, outbox(row.id), nowMs) };
-}
-
-async function enqueue(tx: SqlExecutor, entries: readonly NewOutboxEntry[], nowMs: number): Promise<bigint[]> {
-  if (entries.length === 0) return [];
-  const rows = await tx.query<{ id: bigint }>(
-    `insert into payments_outbox (kind, subject_id, payload, next_attempt_ms, created_ms)
-     select kind, subject_id, payload, $4, $4 from unnest($1::text[], $2::text[], $3::text[]) as e(kind, subject_id, payload) returning id`,
-    [entries.map((e) => e.kind), entries.map((e) => e.subjectId), entries.map((e) => e.payload ?? ""), nowMs]);
-  return rows.map((r) => r.id).sort((a, b) => (a < b ? -1 : 1));
+  return { status: "created", withdrawal: toWithdrawal(row), outboxIds: await enqueueOutbox(tx, outbox(row.id), nowMs) };
 }
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

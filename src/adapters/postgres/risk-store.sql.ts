@@ -1,5 +1,7 @@
 import type { RiskAction, RiskActionQuery, RiskLimit, RiskProfile, RiskStore } from "../../app/risk/risk.store.js";
 import type { RiskActionKind, RuleHistory } from "../../engine/risk/index.js";
+import { riskActionEvent } from "../../app/events/exported-events.js";
+import { enqueueOutbox, exportEntries } from "./outbox.sql.js";
 import type { SqlDb } from "./sql-db.js";
 
 interface ActionRow {
@@ -26,16 +28,24 @@ const toLimit = (r: LimitRow): RiskLimit => ({
   setBy: r.set_by, reason: r.reason, actionId: r.action_id === null ? null : r.action_id.toString(), atMs: Number(r.updated_ms),
 });
 
-/** The risk engine's actions and limits, and an operator's view of a player, on PostgreSQL or PGlite. */
+/**
+ * The risk engine's actions and limits, and an operator's view of a player, on PostgreSQL or PGlite.
+ * With `exportEvents`, each action and each reversal queues its `risk.action` event in the outbox in
+ * the same transaction (docs/EVENTS.md).
+ */
 export class SqlRiskStore implements RiskStore {
-  constructor(private readonly db: SqlDb) {}
+  constructor(private readonly db: SqlDb, private readonly options: { readonly exportEvents: boolean } = { exportEvents: false }) {}
 
   async recordAction(input: Omit<RiskAction, "id" | "reversed">): Promise<RiskAction> {
-    const [row] = await this.db.query<ActionRow>(
-      `insert into risk_actions (user_id, rule, action, evidence, score, created_ms) values ($1, $2, $3, $4::jsonb, $5, $6) returning ${actionColumns}`,
-      [input.userId, input.rule, input.action, JSON.stringify(input.evidence), input.score, input.atMs],
-    );
-    return toAction(row as ActionRow);
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx.query<ActionRow>(
+        `insert into risk_actions (user_id, rule, action, evidence, score, created_ms) values ($1, $2, $3, $4::jsonb, $5, $6) returning ${actionColumns}`,
+        [input.userId, input.rule, input.action, JSON.stringify(input.evidence), input.score, input.atMs],
+      );
+      const action = toAction(row as ActionRow);
+      if (this.options.exportEvents) await enqueueOutbox(tx, exportEntries([riskActionEvent(action)]), action.atMs);
+      return action;
+    });
   }
 
   async actions(query: RiskActionQuery): Promise<readonly RiskAction[]> {
@@ -79,7 +89,13 @@ export class SqlRiskStore implements RiskStore {
 
   async reverse(id: string, by: string, reason: string, atMs: number): Promise<RiskAction | null> {
     if (!idPattern.test(id)) return null;
-    await this.db.query("update risk_actions set reversed_ms = $2, reversed_by = $3, reversed_reason = $4 where id = $1::int8 and reversed_ms is null", [id, atMs, by, reason]);
+    await this.db.transaction(async (tx) => {
+      const [row] = await tx.query<ActionRow>(
+        `update risk_actions set reversed_ms = $2, reversed_by = $3, reversed_reason = $4 where id = $1::int8 and reversed_ms is null returning ${actionColumns}`, [id, atMs, by, reason]);
+      // Only the reversal that took effect: a repeated one changed nothing and exports nothing.
+      const reversed = row === undefined ? null : toAction(row);
+      if (this.options.exportEvents && reversed?.reversed) await enqueueOutbox(tx, exportEntries([riskActionEvent(reversed, reversed.reversed)]), atMs);
+    });
     return this.action(id);
   }
 

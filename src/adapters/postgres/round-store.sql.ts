@@ -3,6 +3,9 @@ import type { RoundRecord } from "../../app/tables/table-effects.js";
 import { inlineSql, type SqlDb, type SqlExecutor } from "./sql-db.js";
 import { Batcher, type BatcherLimits } from "./ledger-batcher.js";
 import { busyError } from "../../app/failures.js";
+import { roundEndedEvent, type EndedRound } from "../../app/events/exported-events.js";
+import type { ExportedEvent } from "../../app/ports/event-export.js";
+import { enqueueOutbox, enqueueOutboxSql, exportEntries } from "./outbox.sql.js";
 
 interface RoundRow { revealed_seed?: string | null; id: string; table_id: string; game: string; status: RoundRecord["status"]; outcome: unknown; verification: unknown; void_reason: string | null; opened_at: Date; closed_at: Date | null; settled_at: Date | null }
 interface BetRow { round_id: string; bet_id: string; user_id: string; currency: string; stake: bigint; payout: bigint | null; detail: unknown; placed_at: Date }
@@ -53,9 +56,12 @@ export function mergeRoundRecords(records: readonly RoundRecord[]): { rounds: Me
   return { rounds: [...rounds.values()], bets: [...bets.values()], payouts: [...payouts.values()] };
 }
 
-export type SqlRoundStoreOptions = BatcherLimits;
+export interface SqlRoundStoreOptions extends BatcherLimits {
+  /** Queue each settled or voided round's event in the outbox, in the transaction that ends it (docs/EVENTS.md). */
+  readonly exportEvents: boolean;
+}
 
-export const sqlRoundStoreDefaults: SqlRoundStoreOptions = Object.freeze({ batchOpsMax: 500, batchWaitMs: 2, batchesInFlightMax: 2, queueOpsMax: 50_000 });
+export const sqlRoundStoreDefaults: SqlRoundStoreOptions = Object.freeze({ batchOpsMax: 500, batchWaitMs: 2, batchesInFlightMax: 2, queueOpsMax: 50_000, exportEvents: false });
 
 /**
  * Rounds are written at open, close (outcome and bets), and settlement or void (payouts). Every write
@@ -63,7 +69,8 @@ export const sqlRoundStoreDefaults: SqlRoundStoreOptions = Object.freeze({ batch
  * Concurrent writes are coalesced: the records waiting when a batch starts are folded per round and
  * written set-wise in one transaction of three statements, and each caller is answered after its
  * commit. A slot spin writes its round once; a thousand players spinning share a few commits a
- * second rather than a few thousand.
+ * second rather than a few thousand. With `exportEvents`, a batch that ends rounds also reads them
+ * back with all their bets and queues their events in the outbox, in the same transaction.
  */
 export class SqlRoundStore implements RoundStore {
   private readonly batcher: Batcher<readonly RoundRecord[], void>;
@@ -72,7 +79,11 @@ export class SqlRoundStore implements RoundStore {
     const limits = { ...sqlRoundStoreDefaults, ...options };
     if (db.driver === "pglite") limits.batchesInFlightMax = 1;
     this.batcher = new Batcher<readonly RoundRecord[], void>(limits, async (groups) => {
-      await this.db.transaction((tx) => writeRounds(tx, groups.flat()));
+      const records = groups.flat();
+      await this.db.transaction(async (tx) => {
+        await writeRounds(tx, records);
+        if (limits.exportEvents) await enqueueOutbox(tx, exportEntries(await endedRounds(tx, records)), Math.max(...records.map((r) => r.atMs)));
+      });
       return groups.map(() => undefined);
     });
   }
@@ -189,4 +200,40 @@ export async function writeRounds(tx: SqlExecutor, records: readonly RoundRecord
 export function roundsSql(records: readonly RoundRecord[]): string {
   const { sql, params } = roundsStatement(records);
   return inlineSql(sql, params);
+}
+
+interface EndedRow { id: string; table_id: string; game: string; status: EndedRound["status"]; outcome: unknown; void_reason: string | null; settled_at: Date; bets: EndedRound["bets"] }
+
+/** The events of the rounds `records` end, read back as written (every bet, its payout), in this transaction. */
+async function endedRounds(tx: SqlExecutor, records: readonly RoundRecord[]): Promise<ExportedEvent[]> {
+  const ids = [...new Set(records.filter((r) => r.status === "settled" || r.status === "voided").map((r) => r.roundId))];
+  if (ids.length === 0) return [];
+  const rows = await tx.query<EndedRow>(
+    `select r.id, r.table_id, r.game, r.status, r.outcome, r.void_reason, r.settled_at,
+       coalesce((select json_agg(json_build_object('betId', b.bet_id, 'userId', b.user_id, 'currency', b.currency, 'stakeMinor', b.stake::text, 'payoutMinor', b.payout::text)
+         order by b.placed_at, b.bet_id) from game_bets b where b.round_id = r.id), '[]'::json) as bets
+     from game_rounds r where r.id = any($1::text[]) and r.status in ('settled', 'voided') order by r.id`, [ids]);
+  return rows.map((r) => roundEndedEvent({
+    roundId: r.id, tableId: r.table_id, game: r.game, status: r.status, outcome: r.outcome, voidReason: r.void_reason, atMs: new Date(r.settled_at).getTime(), bets: r.bets,
+  }));
+}
+
+/**
+ * The outbox insert of the events of the rounds `records` end, built from the records alone: for a
+ * ledger batch, whose rounds (slot spins) are recorded whole, bets and payouts, in the spin's own
+ * transaction. Inlined to share the commit's message; null when no round ends.
+ */
+export function roundExportsSql(records: readonly RoundRecord[]): string | null {
+  const { rounds, bets, payouts } = mergeRoundRecords(records);
+  const payoutOf = new Map(payouts.map((p) => [JSON.stringify([p.roundId, p.betId]), p.payoutMinor]));
+  const betsOf = new Map<string, EndedRound["bets"][number][]>();
+  for (const b of bets) {
+    const list = betsOf.get(b.roundId) ?? [];
+    list.push({ ...b, payoutMinor: payoutOf.get(JSON.stringify([b.roundId, b.betId])) ?? null });
+    betsOf.set(b.roundId, list);
+  }
+  const events = rounds.flatMap((r) => (r.status !== "settled" && r.status !== "voided" ? [] : [roundEndedEvent({
+    roundId: r.roundId, tableId: r.tableId, game: r.game, status: r.status, outcome: r.outcome, voidReason: r.voidReason, atMs: r.settledAtMs ?? r.openedAtMs, bets: betsOf.get(r.roundId) ?? [],
+  })]));
+  return enqueueOutboxSql(exportEntries(events), Math.max(...records.map((r) => r.atMs)));
 }

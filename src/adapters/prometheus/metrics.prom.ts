@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import type { Metrics } from "../../app/ports/metrics.js";
+import type { OutboxBacklog } from "../../app/payments/payments.store.js";
 import { backgroundFailures } from "../../app/background.js";
 
 /** The Metrics port on prom-client, registered on the node's registry (served at /metrics). */
@@ -59,15 +60,23 @@ export function registerNodeRoles(registry: Registry, roles: Iterable<string>): 
  * delivery (payouts, releases, exported events) and entries parked for an operator. A stream that is
  * down or slow shows here, never on a bet.
  */
-export function registerOutboxMetrics(registry: Registry, backlog: () => Promise<{ readonly waiting: number; readonly parked: number }>): void {
+export function registerOutboxMetrics(registry: Registry, backlog: () => Promise<OutboxBacklog>, nowMs: () => number): void {
+  // A database that does not answer makes the backlog unknown (NaN), not the whole scrape fail;
+  // /readyz and the database's own metrics say why.
+  const read = (): Promise<OutboxBacklog> => backlog().catch(() => ({ waiting: Number.NaN, parked: Number.NaN, oldestWaitingMs: Number.NaN }));
   new Gauge({
     name: "croupier_outbox_entries", help: "payments outbox entries by state (waiting: not yet delivered; parked: given up, for an operator)", labelNames: ["state"] as const, registers: [registry],
     async collect() {
-      // A database that does not answer makes the backlog unknown (NaN), not the whole scrape fail;
-      // /readyz and the database's own metrics say why.
-      const { waiting, parked } = await backlog().catch(() => ({ waiting: Number.NaN, parked: Number.NaN }));
+      const { waiting, parked } = await read();
       this.set({ state: "waiting" }, waiting);
       this.set({ state: "parked" }, parked);
+    },
+  });
+  new Gauge({
+    name: "croupier_outbox_lag_seconds", help: "age of the oldest outbox entry still waiting for delivery (0: none waits): how far exported events trail their commits", registers: [registry],
+    async collect() {
+      const { oldestWaitingMs } = await read();
+      this.set(oldestWaitingMs === null ? 0 : Math.max(0, nowMs() - oldestWaitingMs) / 1000);
     },
   });
 }

@@ -103,11 +103,13 @@ export class Payments {
       "withdrawal.release": (entry) => this.release(entry),
       // Exported first: a failed export is retried by the relay, and the bus is at most once anyway.
       event: async (entry) => {
-        if (deps.events !== undefined) {
-          const { id, type } = JSON.parse(entry.payload) as { id: string; type: string };
-          await deps.events.publish({ id, type, payload: entry.payload });
-        }
+        await this.exportEvent(entry);
         await deps.bus.publish(walletEventsChannel, entry.payload);
+        return { status: "done" };
+      },
+      // Game rounds and risk actions: for the stream only (docs/EVENTS.md).
+      export: async (entry) => {
+        await this.exportEvent(entry);
         return { status: "done" };
       },
     }, deps.clock, deps.limits, deps.log);
@@ -452,6 +454,13 @@ export class Payments {
   }
 
   // ---- helpers ---------------------------------------------------------------------------------
+
+  /** Publishes an entry's event to the export stream, when there is one. */
+  private async exportEvent(entry: OutboxEntry): Promise<void> {
+    if (this.deps.events === undefined) return;
+    const { id, type } = JSON.parse(entry.payload) as { id: string; type: string };
+    await this.deps.events.publish({ id, type, payload: entry.payload });
+  }
 
   private event(type: PaymentExportEvent["type"], subjectId: string, userId: string, currency: string, amount: bigint): NewOutboxEntry {
     const code = findCurrency(currency);

@@ -58,12 +58,16 @@ export interface RecentWithdrawals {
   readonly createdMs: readonly number[];
 }
 
-export const outboxKinds = ["withdrawal.hold", "withdrawal.payout", "withdrawal.release", "event"] as const;
+/**
+ * `event`: a payment event, exported and then published on the in-process bus; `export`: an event
+ * only exported (game rounds, risk actions: docs/EVENTS.md), whose entry is deleted once delivered.
+ */
+export const outboxKinds = ["withdrawal.hold", "withdrawal.payout", "withdrawal.release", "event", "export"] as const;
 export type OutboxKind = (typeof outboxKinds)[number];
 
 export interface NewOutboxEntry {
   readonly kind: OutboxKind;
-  /** The withdrawal (or deposit) the entry is about. */
+  /** The withdrawal (or deposit) the entry is about; for `export`, the event's id. */
   readonly subjectId: string;
   /** JSON, for events: what is published on the bus. */
   readonly payload?: string;
@@ -73,6 +77,12 @@ export interface OutboxEntry extends Required<NewOutboxEntry> {
   readonly id: bigint;
   /** Deliveries started, this one included. */
   readonly attempts: number;
+}
+
+export interface OutboxBacklog {
+  readonly waiting: number;
+  readonly parked: number;
+  readonly oldestWaitingMs: number | null;
 }
 
 export interface DepositChange {
@@ -144,8 +154,11 @@ export interface PaymentsStore {
   retryOutbox(id: bigint, nextAttemptMs: number, error: string): Promise<void>;
   /** Stops delivering the entry; an operator must look at it. */
   parkOutbox(id: bigint, nowMs: number, error: string): Promise<void>;
-  /** Entries not yet delivered, parked ones included (for health checks and tests). */
-  outboxBacklog(): Promise<{ readonly waiting: number; readonly parked: number }>;
+  /**
+   * Entries not yet delivered, parked ones included, and when the oldest waiting one was queued
+   * (null when none waits): the relay's lag (for metrics, health checks and tests).
+   */
+  outboxBacklog(): Promise<OutboxBacklog>;
 }
 
 export type RequestKeyState =

@@ -17,7 +17,8 @@ import { m0011BetLimits } from "./0011-bet-limits.js";
 import { m0012SessionLimits } from "./0012-session-limits.js";
 import { m0013Bonuses } from "./0013-bonuses.js";
 import { m0014SessionAddresses } from "./0014-session-addresses.js";
+import { m0015EventExport } from "./0015-event-export.js";
 
 export type { Migration } from "./migration.js";
 
-export const migrations: readonly Migration[] = [m0001Accounts, m0002Ledger, m0003GameRounds, m0004Payments, m0005PendingHoldsByReference, m0006Deployment, m0007AuditLog, m0008SeedReveals, m0009ResponsibleGaming, m0010Risk, m0011BetLimits, m0012SessionLimits, m0013Bonuses, m0014SessionAddresses];
+export const migrations: readonly Migration[] = [m0001Accounts, m0002Ledger, m0003GameRounds, m0004Payments, m0005PendingHoldsByReference, m0006Deployment, m0007AuditLog, m0008SeedReveals, m0009ResponsibleGaming, m0010Risk, m0011BetLimits, m0012SessionLimits, m0013Bonuses, m0014SessionAddresses, m0015EventExport];
