@@ -126,3 +126,33 @@ describe("RoomHost prepared actions", () => {
     host.stop();
   });
 });
+
+describe("RoomHost replaced by another owner", () => {
+  // Found by the room simulation (test/sim, seed 43 before the fix): an owner paused past its lease
+  // had not yet noticed the takeover when a client, which had seen the new owner's entries, sent it an
+  // action; it answered ACTION_OFFSET_INVALID ("never sent", do not retry) instead of stepping down.
+  it("steps down on an action based on an offset another owner wrote, and still refuses one never written", async () => {
+    const lease = new MemoryRoomLease(systemClock);
+    const log = new MemoryRoomLog(lease, { roomLogEntriesMax: 100, roomLogAgeMsMax: 60_000 }, "t");
+    const limits = { revealLeadMs: 0, chatCharsMax: 10, chatMessagesPerMinuteMax: 10, roomActionQueueMax: 10, actionIdsRememberedMax: 10, roomLogEntriesMax: 100 };
+    const effects = async () => null;
+    const add = (actionId: string, lastOffset: number) => ({ type: "action" as const, actor: { userId: "u1", roles: [] }, actionId, lastOffset, action: { kind: "add", n: 1 } });
+    const first = (await lease.acquire("tally:b", "n1", 60_000)) as number;
+    let fenced = 0;
+    const old = await RoomHost.open("tally:b", first, tally, log, systemClock, limits, () => fenced++, effects);
+    expect(await old.submit(add("a1", 0))).toMatchObject({ ok: true, status: "applied", offset: 1 });
+    // The old owner's lease lapses unnoticed (it is paused); another node takes the room and writes.
+    await lease.release("tally:b", { nodeId: "n1", fence: first });
+    const second = (await lease.acquire("tally:b", "n2", 60_000)) as number;
+    const current = await RoomHost.open("tally:b", second, tally, log, systemClock, limits, () => undefined, effects);
+    expect(await current.submit(add("a2", 1))).toMatchObject({ ok: true, status: "applied", offset: 2 });
+
+    expect(await old.submit(add("a3", 2))).toMatchObject({ ok: false, error: "ROOM_UNAVAILABLE" });
+    expect(old.isStopped).toBe(true);
+    expect(fenced).toBe(1);
+    expect(await current.submit(add("a3", 2))).toMatchObject({ ok: true, status: "applied", offset: 3 });
+    expect(await current.submit(add("a4", 9))).toMatchObject({ ok: false, error: "ACTION_OFFSET_INVALID" });
+    expect(current.isStopped).toBe(false);
+    current.stop();
+  });
+});

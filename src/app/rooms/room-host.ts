@@ -337,7 +337,7 @@ export class RoomHost<S = unknown> {
       this.staged.items.push({ events: [], resolve: (reply) => resolve(reply.ok ? this.repeated(scoped, request.action) ?? { ok: true, status: "duplicate", offset: reply.offset } : reply) });
       return;
     }
-    if (request.lastOffset > this.head) return resolve({ ok: false, error: "ACTION_OFFSET_INVALID", details: [`room is at offset ${this.head}`] });
+    if (request.lastOffset > this.head) return resolve(await this.offsetAhead());
     if (request.lastOffset < this.barrierOffset) return resolve({ ok: false, error: "ACTION_STALE", details: [`state changed at offset ${this.barrierOffset}`] });
     const ctx = { ...this.context(), actionId: request.actionId, ...("prepared" in request ? { prepared: request.prepared } : {}) };
     const basis = this.current;
@@ -420,17 +420,31 @@ export class RoomHost<S = unknown> {
       ...(view.server === undefined ? {} : { server: view.server }),
     };
     const appended = await this.log.append(this.room, this.fence, events, snapshot, this.clock.nowMs());
-    if (!appended.ok) {
-      this.faults.lost(this.room, "fence");
-      this.stop();
-      this.onFenced();
-      return { ok: false, error: "ROOM_UNAVAILABLE", details: ["room ownership moved; retry"] };
-    }
+    if (!appended.ok) return this.superseded();
     this.state = next;
     this.head = appended.entries.at(-1)?.offset ?? this.head;
     if (barrier) this.barrierOffset = this.head;
     this.schedule();
     return { ok: true, status: "applied", offset: this.head, ...(result === undefined ? {} : { result }) };
+  }
+
+  /** Another node owns the room now: this host stops, and the caller retries (with the new owner). */
+  private superseded(): HostReply {
+    this.faults.lost(this.room, "fence");
+    this.stop();
+    this.onFenced();
+    return { ok: false, error: "ROOM_UNAVAILABLE", details: ["room ownership moved; retry"] };
+  }
+
+  /**
+   * An action based on an offset past this owner's head: the client names an offset never sent, or
+   * another node wrote past this one (it took the room over while this one was paused or cut off, and
+   * the client saw its entries). The log tells which: a client is not told its valid offset "was never
+   * sent" by an owner that has not yet noticed it was replaced.
+   */
+  private async offsetAhead(): Promise<HostReply> {
+    if ((await this.log.head(this.room)).offset > this.head) return this.superseded();
+    return { ok: false, error: "ACTION_OFFSET_INVALID", details: [`room is at offset ${this.head}`] };
   }
 
   /**
