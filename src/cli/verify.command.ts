@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { ConfigError } from "../config/config.js";
-import { checkRound, type RecalledRoundJson } from "./verify-round.js";
+import { checkRound, type RecalledRoundJson } from "../engine/fairness/index.js";
 import { defaultBlackjackRules, newShoe } from "../engine/blackjack/index.js";
 import { formatCard, orderedDeck, parseCards } from "../engine/poker/cards.js";
 import { hashServerSeed, shuffleInPlace, verifyRound, type Rng } from "../engine/rng/index.js";

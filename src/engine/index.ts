@@ -3,6 +3,7 @@
  * game is a namespace, since games share verbs like `spin` and `settle`.
  */
 export * from "./rng/index.js";
+export * from "./fairness/index.js";
 export * as math from "./math/index.js";
 export * as roulette from "./roulette/index.js";
 export * as poker from "./poker/index.js";

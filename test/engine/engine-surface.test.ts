@@ -6,6 +6,8 @@ describe("engine public surface", () => {
     expect(typeof engine.uniformInt).toBe("function");
     expect(typeof engine.ProvablyFairRng).toBe("function");
     expect(typeof engine.verifyRound).toBe("function");
+    expect(typeof engine.checkRound).toBe("function");
+    expect(typeof engine.slots.playFeature).toBe("function");
     expect(typeof engine.roulette.spin).toBe("function");
     expect(typeof engine.poker.evaluate7).toBe("function");
     expect(typeof engine.slots.theoreticalRtp).toBe("function");

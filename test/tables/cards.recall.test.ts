@@ -7,7 +7,7 @@ import type { RunningServer } from "../../src/main.js";
 import { call } from "../support/http.js";
 import { serviceAvailable } from "../support/services.js";
 import { createShared, startTestServer, type Mode, type Shared } from "../support/server.js";
-import { checkRound, type RecalledRoundJson } from "../../src/cli/verify-round.js";
+import { checkRound, type RecalledRoundJson } from "../../src/engine/fairness/index.js";
 import { newPlayer, newStaff, TestSocket, type Message } from "../support/ws-client.js";
 
 const depositMinor = 50_000n;

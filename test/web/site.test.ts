@@ -5,8 +5,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import type { Browser, Page } from "playwright-core";
+import { startCuttableProxy } from "../support/cuttable-proxy.js";
 import { fastHashFlags, runCroupier, serveCroupier, type ServingProcess } from "../support/process.js";
 import { ensureWebBuilt, launchChromium, login, openPage, register, screenshots, type WatchedPage } from "./browser.js";
 
@@ -20,14 +21,14 @@ const pages: WatchedPage[] = [];
 let seq = 0;
 const uniqueUser = (prefix: string) => `${prefix}${Date.now().toString(36)}${++seq}`;
 
-async function open(path: string): Promise<WatchedPage> {
-  const watched = await openPage(browser, server.url + path);
+async function open(path: string, base = server.url): Promise<WatchedPage> {
+  const watched = await openPage(browser, base + path);
   pages.push(watched);
   return watched;
 }
 
-async function playerWithMoney(): Promise<{ watched: WatchedPage; username: string }> {
-  const watched = await open("/");
+async function playerWithMoney(base = server.url): Promise<{ watched: WatchedPage; username: string }> {
+  const watched = await open("/", base);
   const username = uniqueUser("p");
   await register(watched.page, username);
   await deposit(watched.page, "100.00");
@@ -111,6 +112,39 @@ describe("player site", () => {
   });
 });
 
+describe("fairness", () => {
+  it("a player sets a client seed, spins, rotates the pair, and verifies the spin in the browser from game recall", async () => {
+    const { watched } = await playerWithMoney();
+    const { page, errors } = watched;
+    await page.getByRole("link", { name: "Slots" }).click();
+    const commitment = await page.getByTestId("commitment").getAttribute("title");
+    expect(commitment).toMatch(/^[0-9a-f]{64}$/);
+    await page.getByTestId("client-seed-input").fill("lucky-7");
+    await page.getByRole("button", { name: "Set", exact: true }).click();
+    await expect.poll(() => page.getByTestId("client-seed").textContent()).toBe("lucky-7");
+    expect(await page.getByTestId("nonce").textContent()).toBe("0");
+    await page.getByTestId("spin").click();
+    await page.getByTestId("spin-result").waitFor();
+    await expect.poll(() => page.getByTestId("nonce").textContent()).toBe("1");
+
+    // Before rotation the spin's server seed is secret: recall shows the commitment and cannot verify yet.
+    const spinHref = await page.getByTestId("last-spin").getAttribute("href");
+    await page.getByTestId("rotate").click();
+    await page.getByTestId("revealed").waitFor();
+    expect(await page.getByTestId("nonce").textContent()).toBe("0");
+    expect(await page.getByTestId("commitment").getAttribute("title")).not.toBe(commitment);
+    await screenshots(page, "slots-fairness");
+
+    await page.goto(`${server.url}/${spinHref ?? ""}`);
+    await page.getByTestId("server-seed").waitFor();
+    await page.getByTestId("verify").click();
+    await expect.poll(() => page.getByTestId("verdict").getAttribute("data-verdict")).toBe("MATCHES");
+    expect(await page.getByTestId("verdict").textContent()).toContain("client seed: lucky-7, nonce: 0");
+    await screenshots(page, "round-verified");
+    expect(errors).toEqual([]);
+  });
+});
+
 /** Waits for a betting phase with at least `secondsMin` left on the page's countdown. */
 async function untilBetting(page: Page, secondsMin: number): Promise<void> {
   await expect.poll(async () => {
@@ -149,7 +183,48 @@ describe("roulette", () => {
     expect(Math.abs(ra.at - rb.at)).toBeLessThan(50);
     for (const page of [pa, pb]) await page.getByTestId("payout").waitFor({ timeout: 10_000 });
     await screenshots(pa, "roulette");
+
+    // The round's seed is revealed with its result: recomputed in the browser, it gives the same pocket.
+    await pb.goto(`${server.url}/#/history/${encodeURIComponent(ra.round ?? "")}`);
+    await pb.getByTestId("verify").click();
+    await expect.poll(() => pb.getByTestId("verdict").getAttribute("data-verdict")).toBe("MATCHES");
+    expect(await pb.getByTestId("verdict").textContent()).toContain(`winning pocket: recorded ${ra.number}, recomputed ${ra.number}`);
     for (const { watched } of [a, b]) expect(watched.errors).toEqual([]);
+  });
+
+  it("a player whose network drops mid-round comes back to the table exactly where it is for everyone else", async () => {
+    // Player A reaches the server through a link the test cuts (a browser's offline mode keeps open sockets).
+    const link = await startCuttableProxy({ host: "127.0.0.1", port: Number(new URL(server.url).port) });
+    onTestFinished(() => link.close());
+    const [a, b] = await Promise.all([playerWithMoney(link.url), playerWithMoney()]);
+    await a.watched.page.goto(`${link.url}/#/roulette/1`);
+    await b.watched.page.goto(`${server.url}/#/roulette/1`);
+    await untilBetting(a.watched.page, 3);
+    const pa = a.watched.page;
+    const pb = b.watched.page;
+    await pa.getByRole("radio", { name: "5.00", exact: true }).click();
+    await pa.getByRole("button", { name: "Black", exact: true }).click();
+    await pa.getByTestId("place").click();
+    await pa.getByTestId("placed").waitFor();
+
+    // Offline through the close of betting and the result: the socket drops, reconnecting fails meanwhile.
+    link.cut();
+    await expect.poll(() => pa.locator(".conn").textContent(), { timeout: 15_000 }).not.toBe("open");
+    const seen = pb.getByTestId("result");
+    await seen.waitFor({ timeout: 15_000 });
+    const round = await seen.getAttribute("data-round");
+    const number = await seen.getAttribute("data-number");
+    link.restore();
+    await expect.poll(() => pa.locator(".conn").textContent(), { timeout: 20_000 }).toBe("open");
+    // Back: the same table as the other player's, result for result (a later round may have begun meanwhile).
+    const shownOn = async (page: Page) => `${await page.getByTestId("result").getAttribute("data-round", { timeout: 1000 }).catch(() => null)}:${await page.getByTestId("result").getAttribute("data-number", { timeout: 1000 }).catch(() => null)}`;
+    await expect.poll(async () => { const [x, y] = await Promise.all([shownOn(pa), shownOn(pb)]); return x === y ? x : "differs"; }, { timeout: 15_000 }).not.toBe("differs");
+    // ... and the bet placed before the drop was settled in the round it was placed in.
+    await pa.goto(`${link.url}/#/history/${encodeURIComponent(round ?? "")}`);
+    await expect.poll(() => pa.getByTestId("rounds").textContent(), { timeout: 10_000 }).toContain(`${number}`);
+    expect(await pa.getByTestId("rounds").textContent()).toContain("5.00");
+    expect(a.watched.errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|WebSocket/.test(e))).toEqual([]);
+    expect(b.watched.errors).toEqual([]);
   });
 });
 

@@ -11,7 +11,7 @@ import { apply as applyBlackjack, newTable, newTableAwaitingShoe, type Blackjack
 import { decodeBigints, encodeBigints } from "./json-bigint.js";
 import { drawFair } from "./fairness.js";
 import { ProvablyFairRng } from "../../engine/rng/index.js";
-import { playFeature } from "./slot-feature.js";
+import { playFeature } from "../../engine/slots/index.js";
 import type { BlackjackApplyEffect, BlackjackApplyResult } from "./blackjack-table.js";
 import type { HoldemApplyResult, HoldemDealEffect } from "./holdem-table.js";
 import { startHand as startHoldemHand, type HoldemState } from "../../engine/holdem/index.js";

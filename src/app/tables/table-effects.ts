@@ -1,3 +1,4 @@
+import type { SlotFeatureSummary } from "../../engine/slots/index.js";
 /**
  * The effects table behaviors ask their host to run. All values are JSON-safe (amounts are decimal
  * strings of minor units) because they also travel inside snapshots.
@@ -57,20 +58,15 @@ export interface SlotSpinEffect {
   readonly seeds: { readonly serverSeed: string; readonly clientSeed: string; readonly nonce: number };
 }
 
-export interface SlotSpinSummary {
-  readonly stakeMinor: string;
-  readonly grid: readonly (readonly string[])[];
-  readonly stops: readonly number[];
-  readonly lineWins: readonly { readonly line: number; readonly symbol: string; readonly count: number; readonly winMinor: string }[];
-  readonly scatterCount: number;
-  readonly freeSpins: readonly { readonly grid: readonly (readonly string[])[]; readonly stops?: readonly number[]; readonly winMinor: string }[];
-  /** Base spin plus the whole free-spin feature (the jackpot, if won, is paid on top by the ledger). */
-  readonly totalWinMinor: string;
-  /** The paid spin drew the jackpot; absent in spins recorded before the jackpot was wired (false). */
+/**
+ * A slot spin as recorded: the engine's feature summary, where spins recorded before the jackpot was
+ * wired lack the jackpot fields (absent: not triggered, contribution "0") and their free spins lack stops.
+ */
+export type SlotSpinSummary = Omit<SlotFeatureSummary, "jackpotTriggered" | "jackpotContributionScaled" | "freeSpins"> & {
+  readonly freeSpins: readonly (Omit<SlotFeatureSummary["freeSpins"][number], "stops"> & { readonly stops?: readonly number[] })[];
   readonly jackpotTriggered?: boolean;
-  /** The exact contribution, in minor units × jackpotContributionScale; absent means "0". */
   readonly jackpotContributionScaled?: string;
-}
+};
 
 /** Stake and win in one atomic ledger operation (instant games). */
 export interface InstantEffect {

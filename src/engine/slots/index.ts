@@ -4,3 +4,4 @@ export { bookableContribution, checkStake, jackpotContributionScale, spin, type 
 export { newSlotSession, play, type SlotAction, type SlotPlayResult, type SlotPlayStatus, type SlotSession } from "./slots.session.js";
 export { theoreticalRtp, type SlotRtp } from "./slots.rtp.js";
 export { crownJewels } from "./slots.games.js";
+export { playFeature, type SlotFeatureSummary } from "./slots.feature.js";

@@ -2,6 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import type { Session } from "../shared/session.js";
 import { minorToAmount, timeOf } from "../shared/format.js";
 import { Card, ErrorLine, useAction } from "../shared/ui.js";
+import { RoundFairness } from "../shared/fairness.js";
 
 interface RecalledBet { betId: string; stakeMinor: string; payoutMinor: string | null; detail: unknown }
 interface RecalledRound { roundId: string; tableId: string; game: string; status: string; outcome: unknown; verification: unknown; voidReason: string | null; openedAt: string; bets: RecalledBet[] }
@@ -36,8 +37,10 @@ export function Recall({ session, roundId }: { session: Session; roundId: string
           ))}
         </tbody>
       </table>
+      {roundId !== undefined && rounds?.[0] !== undefined && <h3>Fairness</h3>}
+      {roundId !== undefined && rounds?.[0] !== undefined && <RoundFairness round={rounds[0]} />}
       {roundId !== undefined && rounds?.[0] !== undefined && (
-        <details open>
+        <details>
           <summary>Recorded outcome and verification data</summary>
           <pre class="json">{JSON.stringify({ outcome: rounds[0].outcome, verification: rounds[0].verification, bets: rounds[0].bets }, null, 2)}</pre>
         </details>

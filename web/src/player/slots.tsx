@@ -4,6 +4,8 @@ import type { Session } from "../shared/session.js";
 import { minorToAmount } from "../shared/format.js";
 import { useRoom } from "../shared/hooks.js";
 import { Card, ErrorLine, Field, useAction } from "../shared/ui.js";
+import { SeedPair } from "../shared/fairness.js";
+import { rotateSeeds, seedPairOf, setClientSeed, type RoomEvent, type SeedPairView, type SeedRotation } from "croupier/client";
 
 interface LineWin { line: number; symbol: string; count: number; winMinor: string }
 interface FreeSpin { grid?: string[][]; totalWinMinor?: string }
@@ -24,7 +26,8 @@ export function Slots({ session }: { session: Session }) {
   const [stake, setStake] = useState("1.00");
   const [last, setLast] = useState<Spin | null>(null);
   const [shownLine, setShownLine] = useState<number | null>(null);
-  useRoom(session.client, room, () => null, (s) => s, (e) => run(() => Promise.reject(e)));
+  const seeds = useRoom<MachineSeeds>(session.client, room, (_, snapshot) => ({ pair: seedPairOf(snapshot), rotated: null }), seedsAfter, (e) => run(() => Promise.reject(e)));
+  const seeding = useAction();
   const spin = () => run(async () => {
     const ack = await session.client.act(room, { kind: "spin", stake });
     setLast(ack.result as Spin);
@@ -76,6 +79,24 @@ export function Slots({ session }: { session: Session }) {
           </div>
         )}
       </Card>
+      <Card title="Provably fair">
+        <SeedPair pair={seeds.state?.pair ?? null} rotated={seeds.state?.rotated ?? null} busy={seeding.busy}
+          onSetClientSeed={(clientSeed) => void seeding.run(() => setClientSeed(session.client, room, clientSeed))}
+          onRotate={() => void seeding.run(() => rotateSeeds(session.client, room))} />
+        <ErrorLine error={seeding.error} />
+        {last !== null && <p class="hint">Last spin: <a href={`#/history/${encodeURIComponent(last.spinId)}`} data-testid="last-spin">its round, to verify</a></p>}
+      </Card>
     </div>
   );
+}
+
+interface MachineSeeds { pair: SeedPairView | null; rotated: SeedRotation | null }
+
+/** The machine's seed pair as its private events move it: set, rotated, and a nonce consumed by each paid spin. */
+function seedsAfter(seeds: MachineSeeds, event: RoomEvent): MachineSeeds {
+  if (event.kind === "fairness.seeds") return { ...seeds, pair: event.data as SeedPairView };
+  if (event.kind === "fairness.rotated") return { pair: (event.data as SeedRotation).next, rotated: event.data as SeedRotation };
+  const spent = (event.data as { fairness?: { nonce?: number } } | null)?.fairness?.nonce;
+  if (event.kind === "slots.spin" && seeds.pair !== null && typeof spent === "number" && spent >= seeds.pair.nonce) return { ...seeds, pair: { ...seeds.pair, nonce: spent + 1 } };
+  return seeds;
 }

@@ -9,11 +9,11 @@ export interface RoomView<S> { readonly state: S | null; readonly watching: numb
  * (or a reset's) starts it, every event after it goes through `apply`, in offset order, exactly once —
  * the SDK's promise, kept across reconnects by resuming from the last offset.
  */
-export function useRoom<S>(client: CroupierClient, room: string, start: (snapshotState: Record<string, unknown>) => S, apply: (state: S, event: RoomEvent) => S, onError?: (error: unknown) => void): RoomView<S> {
+export function useRoom<S>(client: CroupierClient, room: string, start: (snapshotState: Record<string, unknown>, snapshot: unknown) => S, apply: (state: S, event: RoomEvent) => S, onError?: (error: unknown) => void): RoomView<S> {
   const [state, setState] = useState<S | null>(null);
   const [watching, setWatching] = useState(0);
   useEffect(() => {
-    const fromSnapshot = (snapshot: unknown) => setState(start(((snapshot as { state?: Record<string, unknown> } | undefined)?.state ?? {})));
+    const fromSnapshot = (snapshot: unknown) => setState(start(((snapshot as { state?: Record<string, unknown> } | undefined)?.state ?? {}), snapshot));
     const offs = [
       client.on("joined", (j) => { if (j.room === room) { setWatching(j.presence.count); if (j.mode !== "resumed") fromSnapshot(j.snapshot); } }),
       client.on("reset", (r) => { if (r.room === room) fromSnapshot(r.snapshot); }),

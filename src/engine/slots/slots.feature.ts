@@ -1,6 +1,22 @@
-import type { Rng } from "../../engine/rng/index.js";
-import { newSlotSession, play, type CompiledSlot, type SlotSession, type SlotSpinResult } from "../../engine/slots/index.js";
-import type { SlotSpinSummary } from "./table-effects.js";
+import type { Rng } from "../rng/index.js";
+import type { CompiledSlot } from "./slots.config.js";
+import type { SlotSpinResult } from "./slots.engine.js";
+import { newSlotSession, play, type SlotSession } from "./slots.session.js";
+
+/** A paid spin and its whole free-spin feature, as recorded (amounts as decimal strings of minor units). */
+export interface SlotFeatureSummary {
+  readonly stakeMinor: string;
+  readonly grid: readonly (readonly string[])[];
+  readonly stops: readonly number[];
+  readonly lineWins: readonly { readonly line: number; readonly symbol: string; readonly count: number; readonly winMinor: string }[];
+  readonly scatterCount: number;
+  readonly freeSpins: readonly { readonly grid: readonly (readonly string[])[]; readonly stops: readonly number[]; readonly winMinor: string }[];
+  /** Base spin plus the whole free-spin feature (a jackpot, if won, is paid on top by the ledger). */
+  readonly totalWinMinor: string;
+  readonly jackpotTriggered: boolean;
+  /** The exact contribution, in minor units × jackpotContributionScale. */
+  readonly jackpotContributionScaled: string;
+}
 
 function summarize(result: SlotSpinResult) {
   return {
@@ -10,7 +26,7 @@ function summarize(result: SlotSpinResult) {
 }
 
 /** A paid spin and the whole free-spin feature it triggers, all on one stream (docs/FAIRNESS.md gives the order). */
-export function playFeature(slot: CompiledSlot, stakeMinor: bigint, rng: Rng): SlotSpinSummary | { status: string } {
+export function playFeature(slot: CompiledSlot, stakeMinor: bigint, rng: Rng): SlotFeatureSummary | { status: string } {
   const paid = play(slot, newSlotSession, { type: "paid_spin", stakeMinor }, rng);
   if (paid.status !== "ok") return { status: paid.status };
   let session: SlotSession = paid.session;

@@ -1,14 +1,14 @@
 /**
- * `croupier verify --round round.json`: checks a round exactly as `GET /v1/rounds/<id>` returns it.
+ * Checks a round exactly as `GET /v1/rounds/<id>` returns it (`croupier verify --round round.json`, and
+ * the player site's "verify in this browser": the engine is pure, so the same code runs in both).
  * It recomputes the outcome from the round's verification data (revealed server seed, client seed,
  * nonce) with the same pure functions the server ran, checks the seed against the commitment (and,
  * at shared tables, against the chain's published commitment), and says MATCHES or MISMATCH.
  */
-import { chainReaches, hashServerSeed, ProvablyFairRng, shuffleInPlace, type Rng } from "../engine/rng/index.js";
-import { spin as rouletteSpin } from "../engine/roulette/index.js";
-import { compileSlot, crownJewels, type SlotConfig } from "../engine/slots/index.js";
-import { orderedDeck } from "../engine/poker/cards.js";
-import { playFeature } from "../app/tables/slot-feature.js";
+import { chainReaches, hashServerSeed, ProvablyFairRng, shuffleInPlace, type Rng } from "../rng/index.js";
+import { spin as rouletteSpin } from "../roulette/index.js";
+import { compileSlot, crownJewels, playFeature, type SlotConfig } from "../slots/index.js";
+import { orderedDeck } from "../poker/cards.js";
 
 interface Verification {
   readonly scheme?: string;

@@ -1,0 +1,1 @@
+export { checkRound, type RecalledRoundJson, type RoundCheck } from "./round-check.js";
