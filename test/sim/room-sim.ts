@@ -17,7 +17,7 @@ import type { ActionRequest, Actor, RoomBehavior } from "../../src/app/rooms/roo
 import { RoomDirectory, type DirectoryLimits } from "../../src/app/rooms/room-directory.js";
 import type { RoomFaults } from "../../src/app/rooms/room-faults.js";
 import type { HostReply } from "../../src/app/rooms/room-host.js";
-import { canonicalRequest, emptyLedgerView, judgeBatch, type InstantOp, type LedgerOutcome, type TransferRecord } from "../../src/engine/ledger/index.js";
+import { canonicalRequest, emptyLedgerView, judgeBatch, type LedgerOp, type LedgerOutcome, type TransferRecord } from "../../src/engine/ledger/index.js";
 import { SeededRng, uniformInt, uniformIntBetween, type Rng } from "../../src/engine/rng/index.js";
 
 export const simTestFile = "test/sim/room-sim.test.ts";
@@ -126,6 +126,8 @@ type NodeState = "running" | "paused" | "crashed";
 class SimNode {
   state: NodeState = "running";
   skewMs = 0;
+  /** Cut off from the bus: what it publishes and what is published to it is lost. */
+  cutOff = false;
   /** Crash at the next append: before the log sees it, or after it is written but before the answer. */
   crashAtAppend: "before" | "after" | null = null;
   private deferred: Array<() => void> = [];
@@ -270,7 +272,7 @@ class FaultyBus {
     return {
       publish: async (channel, message) => {
         await node.gate();
-        this.publish(channel, message);
+        if (!node.cutOff) this.publish(channel, message);
       },
       subscribe: async (channel, handler) => {
         const set = this.subscriptions.get(channel) ?? new Set();
@@ -289,7 +291,7 @@ class FaultyBus {
 
   private publish(channel: string, message: string): void {
     for (const { node, handler } of [...(this.subscriptions.get(channel) ?? [])]) {
-      const deliver = () => node.run(() => handler(message));
+      const deliver = () => node.run(() => node.cutOff || handler(message));
       const draw = this.faulty ? uniformInt(this.rng, 1_000) : 1_000;
       if (draw < this.dropPerMille) {
         this.dropped++;
@@ -318,7 +320,15 @@ class LedgerTwin {
     });
   }
 
-  run(op: InstantOp): LedgerOutcome {
+  /** One step of a wager: at once (`instant`), or held when prepared (`reserve`) and posted when applied (`settle`). */
+  run(step: WagerStep, wager: Wager): LedgerOutcome {
+    const accountId = this.accounts.get(wager.userId) as bigint;
+    const payouts = wager.win > 0n ? [{ fromAccountId: houseAccount, amount: wager.win }] : [];
+    const op: LedgerOp = step === "instant"
+      ? { type: "instant", key: wager.key, currency, accountId, houseAccountId: houseAccount, stake: wager.stake, payouts, reference: wager.key }
+      : step === "reserve"
+        ? { type: "reserve", key: `${wager.key}:reserve`, currency, holdId: wager.key, accountId, amount: wager.stake, reference: wager.key }
+        : { type: "settle", key: `${wager.key}:settle`, currency, holdId: wager.key, houseAccountId: houseAccount, payouts };
     const { outcomes, writes } = judgeBatch(this.view, [{ op, fingerprint: canonicalRequest(op) }]);
     this.transfers.push(...writes.transfers);
     return outcomes[0] as LedgerOutcome;
@@ -334,42 +344,63 @@ class LedgerTwin {
     return sum;
   }
 
-  paid(key: string): boolean {
-    return this.view.idempotency.has(key);
+  /** Whether the wager's stake reached the house. */
+  paid(wager: Wager, held: boolean): boolean {
+    return this.view.idempotency.has(held ? `${wager.key}:settle` : wager.key);
+  }
+
+  /** Money held and never posted nor released. */
+  held(): bigint {
+    let sum = 0n;
+    for (const account of this.view.accounts.values()) sum += account.held;
+    return sum;
   }
 }
 
-interface Spin { readonly userId: string; readonly key: string; readonly stake: bigint; readonly win: bigint }
-const spinKey = (userId: string, actionId: string) => `sim:${userId}:${actionId}`;
+type WagerStep = "instant" | "reserve" | "settle";
+interface Wager { readonly userId: string; readonly key: string; readonly stake: bigint; readonly win: bigint }
+/** The ledger key of an action's wager (the action id scoped by its player, as the room host scopes it). */
+const wagerKey = (scoped: string) => `sim:${scoped}`;
+
+const wagerOf = (action: ActionRequest, actor: Actor, actionId: string): Wager => ({
+  userId: actor.userId, key: wagerKey(`${actor.userId}:${actionId}`), stake: BigInt(action.stake as string), win: BigInt(action.win as string),
+});
 
 interface SimRoom { readonly spins: number; readonly notes: number; readonly staked: bigint; readonly paid: bigint }
 
 /**
- * The room the clients play: a spin stakes money and may win some back (an instant bet in the ledger,
- * keyed by the action id, so a retried effect is replayed, not paid twice); a note moves no money and
- * needs no effect, so notes are batched into one append. Amounts travel as decimal strings.
+ * The room the clients play. A spin stakes money and may win some back at once (an instant bet in the
+ * ledger, an effect inside the room's queue); a bet holds its stake first, in a `prepare` effect run
+ * outside the queue, and settles it when applied. Every ledger step is keyed by the action id, so a
+ * step retried (by a new owner, or after a stale one was fenced) is replayed, not paid twice. A note
+ * moves no money and needs no effect, so notes are batched into one append. Amounts travel as strings.
  */
 const simRoom: RoomBehavior<SimRoom> = {
   kind: "sim",
   canJoin: () => true,
   initial: () => ({ spins: 0, notes: 0, staked: 0n, paid: 0n }),
+  prepare: (_state, action, actor, ctx) => (action.kind === "bet" && ctx.actionId !== undefined
+    ? { ok: true, effect: { step: "reserve", wager: wagerOf(action, actor, ctx.actionId) } }
+    : null),
   apply(state, action, actor, ctx) {
     if (action.kind === "note") {
       const notes = state.notes + 1;
       return { ok: true, state: { ...state, notes }, events: [{ kind: "noted", data: { by: actor.userId } }], result: { notes } };
     }
-    if (action.kind !== "spin" || ctx.actionId === undefined) return { ok: false, error: "ACTION_REJECTED" };
-    const spin: Spin = { userId: actor.userId, key: spinKey(actor.userId, ctx.actionId), stake: BigInt(action.stake as string), win: BigInt(action.win as string) };
+    if ((action.kind !== "spin" && action.kind !== "bet") || ctx.actionId === undefined) return { ok: false, error: "ACTION_REJECTED" };
+    const held = action.kind === "bet";
+    if (held && (ctx.prepared as LedgerOutcome | undefined)?.status !== "ok") return { ok: false, error: "WALLET_INSUFFICIENT_FUNDS" };
+    const wager = wagerOf(action, actor, ctx.actionId);
     return {
       ok: true,
-      effect: spin,
+      effect: { step: held ? "settle" : "instant", wager },
       resume: (outcome) => {
         if ((outcome as LedgerOutcome).status !== "ok") return { ok: false, error: "WALLET_INSUFFICIENT_FUNDS" };
         const spins = state.spins + 1;
         return {
           ok: true,
-          state: { spins, notes: state.notes, staked: state.staked + spin.stake, paid: state.paid + spin.win },
-          events: [{ kind: "spun", data: { by: actor.userId, stake: action.stake, win: action.win } }],
+          state: { spins, notes: state.notes, staked: state.staked + wager.stake, paid: state.paid + wager.win },
+          events: [{ kind: "wagered", data: { by: actor.userId, stake: action.stake, win: action.win, held } }],
           result: { spins },
         };
       },
@@ -411,7 +442,7 @@ class Simulation {
   private checkedAppends = 0;
   private lastFence = 0;
   private readonly logged = new Map<string, number>();
-  private readonly loggedSpins: Spin[] = [];
+  private readonly loggedWagers: Wager[] = [];
   private counts = { spins: 0, notes: 0, staked: 0n, paid: 0n };
   private readonly initialMoney: bigint;
 
@@ -430,7 +461,7 @@ class Simulation {
     this.initialMoney = this.ledger.total();
     for (let i = 1, n = uniformIntBetween(rng, 2, 3); i <= n; i++) this.nodes.push(this.spawn(`n${i}`));
     this.faults.push(`nodes=${this.nodes.length} clients=${this.users.length}x${this.actionsPerClient} drop=${this.bus.dropPerMille}‰ delay=${this.bus.delayPerMille}‰`);
-    this.scheduleFaults(uniformIntBetween(rng, 1, 5));
+    this.scheduleFaults(uniformIntBetween(rng, 1, 6));
   }
 
   /** Starts a new incarnation of `nodeId`: a fresh directory with empty memory, watching the room. */
@@ -444,12 +475,8 @@ class Simulation {
       lost: () => undefined,
     };
     const effects = (_room: string, effect: unknown) => node.call(async () => {
-      const spin = effect as Spin;
-      const accountId = this.ledger.accounts.get(spin.userId) as bigint;
-      return this.ledger.run({
-        type: "instant", key: spin.key, currency, accountId, houseAccountId: houseAccount, stake: spin.stake,
-        payouts: spin.win > 0n ? [{ fromAccountId: houseAccount, amount: spin.win }] : [], reference: spin.key,
-      });
+      const { step, wager } = effect as { step: WagerStep; wager: Wager };
+      return this.ledger.run(step, wager);
     });
     const directory = new RoomDirectory(nodeId, new Map([["sim", simRoom as RoomBehavior]]), new NodeLog(node, this.log, this.journal, (n) => this.crash(n)),
       new NodeLease(node, this.lease, this.journal), this.bus.of(node), node.clock, directoryLimits, effects, { hostsRooms: true }, undefined, faults);
@@ -483,7 +510,7 @@ class Simulation {
       this.world.arm(uniformInt(this.faultRng, faultWindowMs), null, () => {
         const node = this.target();
         const now = this.world.elapsed;
-        switch (uniformInt(this.faultRng, 5)) {
+        switch (uniformInt(this.faultRng, 6)) {
           case 0:
           case 1: {
             if (node.state !== "running") return;
@@ -499,6 +526,14 @@ class Simulation {
             this.faults.push(`${now}: ${node.name} will crash ${node.crashAtAppend} its next append`);
             return;
           case 3: {
+            if (node.state !== "running") return;
+            const cutMs = uniformIntBetween(this.faultRng, 500, 2 * leaseTtlMs);
+            this.faults.push(`${now}: ${node.name} is cut off from the bus for ${cutMs} ms`);
+            node.cutOff = true;
+            this.world.arm(cutMs, null, () => { node.cutOff = false; });
+            return;
+          }
+          case 4: {
             const ms = uniformIntBetween(this.faultRng, 100, 2 * leaseTtlMs);
             this.faults.push(`${now}: the clock jumps ${ms} ms`);
             this.world.jump(ms);
@@ -516,6 +551,7 @@ class Simulation {
       this.bus.faulty = false;
       for (const node of this.nodes) {
         node.crashAtAppend = null;
+        node.cutOff = false;
         node.resume();
       }
     });
@@ -567,9 +603,10 @@ class Simulation {
     const sent: Array<{ actionId: string; action: ActionRequest }> = [];
     for (let k = 1; k <= this.actionsPerClient; k++) {
       const actionId = `a${k}`;
-      const action: ActionRequest = uniformInt(this.clientRng, 3) === 0
-        ? { kind: "note" }
-        : { kind: "spin", stake: String(uniformIntBetween(this.clientRng, 1, 100)), win: String(uniformInt(this.clientRng, 3) === 0 ? uniformIntBetween(this.clientRng, 1, 300) : 0) };
+      const kind = (["note", "spin", "bet"] as const)[uniformInt(this.clientRng, 3)] as string;
+      const action: ActionRequest = kind === "note"
+        ? { kind }
+        : { kind, stake: String(uniformIntBetween(this.clientRng, 1, 100)), win: String(uniformInt(this.clientRng, 3) === 0 ? uniformIntBetween(this.clientRng, 1, 300) : 0) };
       await this.sleep(uniformInt(this.clientRng, 2_000));
       while (!(await this.told(userId, actionId, action, await this.send(actor, actionId, action, lastOffset)))) await this.sleep(uniformIntBetween(this.clientRng, 100, 1_000));
       lastOffset = Math.max(lastOffset, (this.acked.get(`${userId}:${actionId}`) as Acked).offset);
@@ -607,13 +644,13 @@ class Simulation {
       const earlier = this.logged.get(entry.actionId);
       if (earlier !== undefined) this.fail(`${entry.actionId} was applied twice: offsets ${earlier} and ${entry.offset}`);
       this.logged.set(entry.actionId, entry.offset);
-      const data = entry.data as { by: string; stake?: string; win?: string };
+      const data = entry.data as { by: string; stake?: string; win?: string; held?: boolean };
       if (entry.kind === "noted") this.counts.notes++;
-      if (entry.kind !== "spun") continue;
-      const spin: Spin = { userId: data.by, key: spinKey(data.by, entry.actionId.slice(data.by.length + 1)), stake: BigInt(data.stake as string), win: BigInt(data.win as string) };
-      if (!this.ledger.paid(spin.key)) this.fail(`${entry.actionId} is in the log (offset ${entry.offset}) but not in the ledger`);
-      this.loggedSpins.push(spin);
-      this.counts = { spins: this.counts.spins + 1, notes: this.counts.notes, staked: this.counts.staked + spin.stake, paid: this.counts.paid + spin.win };
+      if (entry.kind !== "wagered") continue;
+      const wager: Wager = { userId: data.by, key: wagerKey(entry.actionId), stake: BigInt(data.stake as string), win: BigInt(data.win as string) };
+      if (!this.ledger.paid(wager, data.held === true)) this.fail(`${entry.actionId} is in the log (offset ${entry.offset}) but its stake is not in the ledger`);
+      this.loggedWagers.push(wager);
+      this.counts = { spins: this.counts.spins + 1, notes: this.counts.notes, staked: this.counts.staked + wager.stake, paid: this.counts.paid + wager.win };
     }
     // The snapshot at the head is the state the log's entries make.
     const stored = await this.log.snapshot(room);
@@ -632,12 +669,13 @@ class Simulation {
     const intended = this.users.length * this.actionsPerClient;
     if (this.acked.size !== intended) this.fail(`only ${this.acked.size} of ${intended} actions were acknowledged`);
     for (const [scoped, acked] of this.acked) if (this.logged.get(scoped) !== acked.offset) this.fail(`${scoped} was acknowledged at offset ${acked.offset} but the log has it at ${this.logged.get(scoped) ?? "no offset"}`);
-    const keys = new Set(this.ledger.transfers.map((t) => t.opKey));
-    const loggedKeys = new Set(this.loggedSpins.map((s) => s.key));
+    const keys = new Set(this.ledger.transfers.map((t) => t.opKey.replace(/:settle$/, "")));
+    const loggedKeys = new Set(this.loggedWagers.map((w) => w.key));
     for (const key of keys) if (!loggedKeys.has(key)) this.fail(`the ledger paid ${key}, which is not in the log`);
+    if (this.ledger.held() !== 0n) this.fail(`${this.ledger.held()} is still held in the ledger after every action was acknowledged`);
     let house = 0n;
     for (const userId of this.users) {
-      const net = this.loggedSpins.filter((s) => s.userId === userId).reduce((sum, s) => sum + s.stake - s.win, 0n);
+      const net = this.loggedWagers.filter((w) => w.userId === userId).reduce((sum, w) => sum + w.stake - w.win, 0n);
       house += net;
       const balance = this.ledger.balance(this.ledger.accounts.get(userId) as bigint);
       if (balance !== playerFunds - net) this.fail(`${userId} holds ${balance} but the log says ${playerFunds - net}`);
