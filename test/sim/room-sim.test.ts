@@ -7,7 +7,7 @@ import { reproduction, runSimulation, type SimOptions, type SimResult } from "./
 
 const replay = process.env.SIM_SEED === undefined ? null : Number(process.env.SIM_SEED);
 const broken = process.env.SIM_BROKEN === "fence" ? "fence" : undefined;
-const seedCount = Number(process.env.SIM_SEEDS ?? 2_000);
+const seedCount = Number(process.env.SIM_SEEDS ?? 3_000);
 const seedBase = process.env.SIM_SEED_BASE === "random" ? Date.now() % 1_000_000_000 : Number(process.env.SIM_SEED_BASE ?? 1);
 
 /** Runs `count` seeds from `base`; stops at the first that breaks an invariant. */
@@ -40,7 +40,7 @@ describe("room simulation", () => {
     if (failed !== null) console.error(report(failed));
     else console.log(`room simulation: ${runs} seeds, ${steps} steps in ${Math.round(ms)} ms (${Math.round((runs * 1000) / ms)} seeds/s)`);
     expect(failed === null ? null : report(failed)).toBeNull();
-  });
+  }, 60_000 + seedCount * 50);
 
   it("replays a seed exactly", async () => {
     const [first, second] = [await runSimulation({ seed: seedBase }), await runSimulation({ seed: seedBase })];
