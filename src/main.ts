@@ -87,6 +87,7 @@ import { createPromMetrics, registerNodeRoles, registerOutboxMetrics, registerRi
 import { JetStreamEventExport } from "./adapters/nats/event-export.jetstream.js";
 import { KafkaEventExport } from "./adapters/kafka/event-export.kafka.js";
 import type { EventExport } from "./app/ports/event-export.js";
+import { ExportBreaker } from "./app/events/export-breaker.js";
 import { workerMetrics } from "./adapters/prometheus/cluster-metrics.js";
 import { registerRoundRoutes } from "./gateway/http/rounds.routes.js";
 import { registerTableRoutes } from "./gateway/http/tables.routes.js";
@@ -251,10 +252,15 @@ function roomStores(config: Config, side: RedisSide | null, nodeId: string): { r
   return { lease: new RedisRoomLease(side.redis, side.scope), roomLog: new RedisRoomLog(side.redis, side.rawBus, side.scope, config) };
 }
 
-/** The stream events are exported to: NATS JetStream or Kafka, by the URL's scheme (loadConfig allows no other). */
+/**
+ * The stream events are exported to: NATS JetStream or Kafka, by the URL's scheme (loadConfig allows
+ * no other); after a failure it is left alone for one publish timeout (ExportBreaker).
+ */
 function eventExportOf(config: Config, url: string): EventExport {
-  if (new URL(url).protocol === "kafka:") return new KafkaEventExport({ url, topic: config.eventExportTopic, publishTimeoutMs: config.eventExportTimeoutMs });
-  return new JetStreamEventExport({ url, stream: config.eventExportStream, subjectPrefix: config.eventExportSubjectPrefix, publishTimeoutMs: config.eventExportTimeoutMs });
+  const stream = new URL(url).protocol === "kafka:"
+    ? new KafkaEventExport({ url, topic: config.eventExportTopic, publishTimeoutMs: config.eventExportTimeoutMs })
+    : new JetStreamEventExport({ url, stream: config.eventExportStream, subjectPrefix: config.eventExportSubjectPrefix, publishTimeoutMs: config.eventExportTimeoutMs });
+  return new ExportBreaker(stream, systemClock, config.eventExportTimeoutMs);
 }
 
 /** Payments through the sandbox provider (the only one so far), with its outbox relay (started by `serve`). */

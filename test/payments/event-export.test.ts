@@ -2,32 +2,14 @@
 // deposit is exported once (its webhook comes three times), as the documented schema says; with the
 // stream unreachable deposits are still credited, and the events wait in the outbox (its metric).
 import { afterAll, describe, expect, it } from "vitest";
-import { connect } from "nats";
 import { Value } from "@sinclair/typebox/value";
 import { createShared, startTestServer, type Shared } from "../support/server.js";
 import { natsUrl, serviceAvailable, uniqueName } from "../support/services.js";
 import { depositBySandbox } from "../support/money.js";
+import { streamMessages } from "../support/event-stream.js";
 import { newPlayer } from "../support/ws-client.js";
 import { PaymentExportEvent } from "../../src/protocol/events.schemas.js";
 import type { RunningServer } from "../../src/main.js";
-
-async function streamMessages(stream: string): Promise<Array<{ subject: string; id: string; body: unknown }>> {
-  const url = new URL(natsUrl);
-  const nc = await connect({ servers: `${url.hostname}:${url.port || "4222"}`, reconnect: false });
-  try {
-    const info = await (await nc.jetstreamManager()).streams.info(stream);
-    const consumer = await nc.jetstream().consumers.get(stream);
-    const out: Array<{ subject: string; id: string; body: unknown }> = [];
-    while (out.length < info.state.messages) {
-      const m = await consumer.next({ expires: 2_000 });
-      if (m === null) break;
-      out.push({ subject: m.subject, id: m.headers?.get("Nats-Msg-Id") ?? "", body: m.json() });
-    }
-    return out;
-  } finally {
-    await nc.close();
-  }
-}
 
 describe.skipIf(!serviceAvailable("nats"))("payment events exported to JetStream (real server)", () => {
   const cleanups: Array<() => Promise<void>> = [];

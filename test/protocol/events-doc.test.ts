@@ -3,7 +3,8 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { Value } from "@sinclair/typebox/value";
-import { PaymentExportEvent, paymentEventTypes } from "../../src/protocol/events.schemas.js";
+import type { TSchema } from "@sinclair/typebox";
+import { PaymentExportEvent, paymentEventTypes, RiskExportEvent, riskEventTypes, RoundExportEvent, roundEventTypes } from "../../src/protocol/events.schemas.js";
 
 const doc = readFileSync(new URL("../../docs/EVENTS.md", import.meta.url), "utf8");
 
@@ -14,16 +15,20 @@ function section(title: string): string {
   return doc.slice(start, end < 0 ? undefined : end);
 }
 
-describe("docs/EVENTS.md", () => {
-  it("documents PaymentExportEvent with the generated schema and a valid example", () => {
-    const blocks = [...section("PaymentExportEvent").matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1] as string) as unknown);
-    expect(blocks).toHaveLength(2);
-    const [example, schema] = blocks;
-    expect(schema).toEqual(JSON.parse(JSON.stringify(PaymentExportEvent)));
-    expect(Value.Check(PaymentExportEvent, example)).toBe(true);
-  });
+const schemas: Record<string, TSchema> = { PaymentExportEvent, RoundExportEvent, RiskExportEvent };
 
-  it("lists every payment event type", () => {
-    for (const type of paymentEventTypes) expect(doc).toContain(`| \`${type}\` |`);
+describe("docs/EVENTS.md", () => {
+  for (const [title, definition] of Object.entries(schemas)) {
+    it(`documents ${title} with the generated schema and a valid example`, () => {
+      const blocks = [...section(title).matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1] as string) as unknown);
+      expect(blocks).toHaveLength(2);
+      const [example, schema] = blocks;
+      expect(schema).toEqual(JSON.parse(JSON.stringify(definition)));
+      expect(Value.Check(definition, example)).toBe(true);
+    });
+  }
+
+  it("lists every exported event type", () => {
+    for (const type of [...paymentEventTypes, ...roundEventTypes, ...riskEventTypes]) expect(doc).toContain(`| \`${type}\` |`);
   });
 });

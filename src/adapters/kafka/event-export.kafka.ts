@@ -47,7 +47,7 @@ export class KafkaEventExport implements EventExport {
   async publish(event: ExportedEvent): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`kafka gave no acknowledgement within ${this.options.publishTimeoutMs} ms`)), this.options.publishTimeoutMs);
+      timer = setTimeout(() => reject(new Error(`no acknowledgement within ${this.options.publishTimeoutMs} ms`)), this.options.publishTimeoutMs);
     });
     const sent = this.connection().then((producer) => producer.send({ topic: this.options.topic, acks: -1, timeout: this.options.publishTimeoutMs, messages: [kafkaMessage(event)] }));
     try {
@@ -57,7 +57,7 @@ export class KafkaEventExport implements EventExport {
       // next publish connects afresh.
       sent.catch(() => undefined);
       void this.reset();
-      throw error;
+      throw new Error(`kafka export to ${kafkaBroker(this.options.url)} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     } finally {
       clearTimeout(timer);
     }
