@@ -70,6 +70,10 @@ const logLimits: RoomLogLimits = { roomLogEntriesMax: 100_000, roomLogAgeMsMax: 
 
 const never = <T>(): Promise<T> => new Promise<T>(() => undefined);
 
+/** What the ledger throws while it is down: a PostgreSQL connection lost (57P01), which the host answers SERVICE_UNAVAILABLE. */
+const lostConnection = Object.assign(new Error("terminating connection due to administrator command"), { code: "57P01" });
+const ledgerLost = (): Error => lostConnection;
+
 /**
  * Lets everything already started run to its end. The simulated components only ever wait on
  * promises and on the simulated clock, so once the microtask queue is empty nothing more will run
@@ -117,6 +121,8 @@ class WorldClock {
 }
 
 type NodeState = "running" | "paused" | "crashed";
+const crashPoints = ["before an append", "after an append", "after a ledger step"] as const;
+type CrashPoint = (typeof crashPoints)[number];
 
 /**
  * One incarnation of a node. A paused node runs nothing: its port calls, timers and bus deliveries
@@ -128,8 +134,8 @@ class SimNode {
   skewMs = 0;
   /** Cut off from the bus: what it publishes and what is published to it is lost. */
   cutOff = false;
-  /** Crash at the next append: before the log sees it, or after it is written but before the answer. */
-  crashAtAppend: "before" | "after" | null = null;
+  /** Crash at the next append (before the log sees it, or after it is written but before the answer), or after the next ledger step. */
+  crashAt: CrashPoint | null = null;
   private deferred: Array<() => void> = [];
   private readonly timers = new Set<Timer>();
   readonly clock: Clock;
@@ -209,15 +215,15 @@ class NodeLog implements RoomLog {
 
   async append(room: string, fence: number, entries: readonly LogEntryInput[], snapshot: RoomSnapshot, nowMs: number): Promise<AppendOutcome> {
     await this.node.gate();
-    const crash = this.node.crashAtAppend;
-    if (crash === "before") {
+    const crash = this.node.crashAt;
+    if (crash === "before an append") {
       this.crashed(this.node);
       return never();
     }
     const outcome = await this.shared.append(room, fence, entries, snapshot, nowMs);
     const first = outcome.ok ? outcome.entries[0] : undefined;
     if (outcome.ok && first !== undefined) this.journal.appends.push({ writer: this.node.name, fence, first: first.offset, last: first.offset + outcome.entries.length - 1 });
-    if (crash === "after") {
+    if (crash === "after an append") {
       this.crashed(this.node);
       return never();
     }
@@ -444,6 +450,7 @@ class Simulation {
   private readonly logged = new Map<string, number>();
   private readonly loggedWagers: Wager[] = [];
   private counts = { spins: 0, notes: 0, staked: 0n, paid: 0n };
+  private ledgerDownUntil = 0;
   private readonly initialMoney: bigint;
 
   constructor(readonly seed: number, broken: SimOptions["broken"]) {
@@ -470,13 +477,18 @@ class Simulation {
     this.incarnations.set(nodeId, incarnation);
     const node = new SimNode(nodeId, `${nodeId}#${incarnation}`, this.world);
     const faults: RoomFaults = {
-      unavailable: (_room, where, error) => this.fail(`${node.name}: a service was unavailable at ${where}: ${String(error)}`),
+      unavailable: (_room, where, error) => error === lostConnection || this.fail(`${node.name}: a service was unavailable at ${where}: ${String(error)}`),
       internal: (_room, where, error) => this.fail(`${node.name}: INTERNAL at ${where}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`),
       lost: () => undefined,
     };
     const effects = (_room: string, effect: unknown) => node.call(async () => {
       const { step, wager } = effect as { step: WagerStep; wager: Wager };
-      return this.ledger.run(step, wager);
+      const outcome = this.ledgerStep(step, wager);
+      if (node.crashAt === "after a ledger step") {
+        this.crash(node);
+        return never();
+      }
+      return outcome;
     });
     const directory = new RoomDirectory(nodeId, new Map([["sim", simRoom as RoomBehavior]]), new NodeLog(node, this.log, this.journal, (n) => this.crash(n)),
       new NodeLease(node, this.lease, this.journal), this.bus.of(node), node.clock, directoryLimits, effects, { hostsRooms: true }, undefined, faults);
@@ -490,7 +502,7 @@ class Simulation {
 
   private crash(node: SimNode): void {
     if (node.state === "crashed") return;
-    this.faults.push(`${this.world.elapsed}: ${node.name} crashed${node.crashAtAppend === null ? "" : ` ${node.crashAtAppend} an append`}`);
+    this.faults.push(`${this.world.elapsed}: ${node.name} crashed ${node.crashAt ?? ""}`);
     node.crash();
     this.bus.forget(node);
     const index = this.nodes.indexOf(node);
@@ -510,7 +522,7 @@ class Simulation {
       this.world.arm(uniformInt(this.faultRng, faultWindowMs), null, () => {
         const node = this.target();
         const now = this.world.elapsed;
-        switch (uniformInt(this.faultRng, 6)) {
+        switch (uniformInt(this.faultRng, 7)) {
           case 0:
           case 1: {
             if (node.state !== "running") return;
@@ -522,8 +534,8 @@ class Simulation {
           }
           case 2:
             if (node.state !== "running") return;
-            node.crashAtAppend = uniformInt(this.faultRng, 2) === 0 ? "before" : "after";
-            this.faults.push(`${now}: ${node.name} will crash ${node.crashAtAppend} its next append`);
+            node.crashAt = crashPoints[uniformInt(this.faultRng, crashPoints.length)] as CrashPoint;
+            this.faults.push(`${now}: ${node.name} will crash ${node.crashAt}`);
             return;
           case 3: {
             if (node.state !== "running") return;
@@ -539,6 +551,12 @@ class Simulation {
             this.world.jump(ms);
             return;
           }
+          case 5: {
+            const outageMs = uniformIntBetween(this.faultRng, 100, 2 * leaseTtlMs);
+            this.faults.push(`${now}: the ledger does not answer for ${outageMs} ms`);
+            this.ledgerDownUntil = Math.max(this.ledgerDownUntil, this.world.now + outageMs);
+            return;
+          }
           default: {
             node.skewMs += uniformIntBetween(this.faultRng, -5_000, 5_000);
             this.faults.push(`${now}: ${node.name}'s clock is now ${node.skewMs} ms off`);
@@ -550,11 +568,24 @@ class Simulation {
     this.world.arm(faultWindowMs, null, () => {
       this.bus.faulty = false;
       for (const node of this.nodes) {
-        node.crashAtAppend = null;
+        node.crashAt = null;
         node.cutOff = false;
         node.resume();
       }
     });
+  }
+
+  /**
+   * A ledger step while the ledger is down: it fails as a lost database connection does, either before
+   * it ran or after it was written (the caller cannot tell which); a step retried later is replayed.
+   */
+  private ledgerStep(step: WagerStep, wager: Wager): LedgerOutcome {
+    const down = this.world.now < this.ledgerDownUntil;
+    const written = down && uniformInt(this.faultRng, 2) === 0;
+    if (down && !written) throw ledgerLost();
+    const outcome = this.ledger.run(step, wager);
+    if (written) throw ledgerLost();
+    return outcome;
   }
 
   fail(message: string): void {
@@ -599,6 +630,8 @@ class Simulation {
   /** A player: each action is resent (same id) until acknowledged; now and then an acknowledged one is sent again. */
   async client(userId: string): Promise<void> {
     const actor: Actor = { userId, roles: [] };
+    // A client that follows the room's live feed names the latest offset it saw; one that does not, its last acknowledgement.
+    const follows = uniformInt(this.clientRng, 2) === 0;
     let lastOffset = 0;
     const sent: Array<{ actionId: string; action: ActionRequest }> = [];
     for (let k = 1; k <= this.actionsPerClient; k++) {
@@ -608,7 +641,11 @@ class Simulation {
         ? { kind }
         : { kind, stake: String(uniformIntBetween(this.clientRng, 1, 100)), win: String(uniformInt(this.clientRng, 3) === 0 ? uniformIntBetween(this.clientRng, 1, 300) : 0) };
       await this.sleep(uniformInt(this.clientRng, 2_000));
-      while (!(await this.told(userId, actionId, action, await this.send(actor, actionId, action, lastOffset)))) await this.sleep(uniformIntBetween(this.clientRng, 100, 1_000));
+      for (;;) {
+        if (follows) lastOffset = (await this.log.head(room)).offset;
+        if (await this.told(userId, actionId, action, await this.send(actor, actionId, action, lastOffset))) break;
+        await this.sleep(uniformIntBetween(this.clientRng, 100, 1_000));
+      }
       lastOffset = Math.max(lastOffset, (this.acked.get(`${userId}:${actionId}`) as Acked).offset);
       sent.push({ actionId, action });
       if (uniformInt(this.clientRng, 4) === 0) {
