@@ -10,6 +10,7 @@ describe("isServiceUnavailable", () => {
       expect([code, isServiceUnavailable(pgError(code))]).toEqual([code, true]);
     }
     expect(isServiceUnavailable(new Error("Connection terminated unexpectedly"))).toBe(true);
+    expect(isServiceUnavailable(new Error("Client has encountered a connection error and is not queryable"))).toBe(true);
     expect(isServiceUnavailable(new Error("timeout exceeded when trying to connect"))).toBe(true);
     expect(isServiceUnavailable(new Error("Connection is closed."))).toBe(true);
     expect(isServiceUnavailable(Object.assign(new Error("x"), { name: "MaxRetriesPerRequestError" }))).toBe(true);

@@ -60,10 +60,19 @@ export function createPgDb(options: PgDbOptions): SqlDb {
 
   async function withConnection<T>(work: (connection: SqlExecutor) => Promise<T>): Promise<T> {
     const pooled = await pool.connect();
+    // A checked-out client has no listener of the pool's: one whose server goes away (a restart, a
+    // failover) emits `error`, which would crash the process. Its query fails with the error anyway;
+    // the client is then destroyed on release rather than handed out again.
+    let lost: Error | undefined;
+    const onLost = (error: Error) => {
+      lost = error;
+    };
+    pooled.on("error", onLost);
     try {
       return await work(Object.assign(executor(pooled), { [rawClient]: pooled }));
     } finally {
-      pooled.release();
+      pooled.removeListener("error", onLost);
+      pooled.release(lost);
     }
   }
 
