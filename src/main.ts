@@ -4,7 +4,7 @@
  * connects them to the use cases and the HTTP server, and returns handles to stop them.
  */
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { pino, type Logger } from "pino";
 import { Redis } from "ioredis";
 import type { FastifyInstance } from "fastify";
@@ -90,6 +90,8 @@ import type { EventExport } from "./app/ports/event-export.js";
 import { ExportBreaker } from "./app/events/export-breaker.js";
 import { workerMetrics } from "./adapters/prometheus/cluster-metrics.js";
 import { registerRoundRoutes } from "./gateway/http/rounds.routes.js";
+import { registerCertificationRoutes } from "./gateway/http/certification.routes.js";
+import { FsCertificationReports } from "./adapters/node/certification-reports.fs.js";
 import { registerTableRoutes } from "./gateway/http/tables.routes.js";
 import type { TableKind, TableRef } from "./app/tables/table-summary.js";
 import { hostname } from "node:os";
@@ -478,7 +480,9 @@ async function buildUnlocked(config: Config, logger: Logger, unlock: () => void)
   const slots = new Map([[crownJewels.id, compileSlot({ ...crownJewels, jackpot: jackpotTerms })]]);
   const jackpotPool: JackpotPool = { gameId: crownJewels.id, jackpotId: crownJewels.id, currency: "EUR" };
   const slotsRoom = slotsRoomBehavior({ gameId: crownJewels.id, currency: "EUR", jackpot: { jackpotId: jackpotPool.jackpotId, seedMinor: BigInt(config.slotsJackpotSeedMinor) } });
-  const behaviors = new Map<string, RoomBehavior>([lobbyBehavior, userChannelBehavior, sandboxBehavior, rouletteTableBehavior(tables), slotsRoom, blackjackTableBehavior(blackjackTables), rouletteTableBehavior(liveTables, "live"), blackjackTableBehavior(liveBlackjackTables, "liveblackjack"), holdemTableBehavior(holdemTables)]
+  // Game recall records both roulette kinds as roulette: an id used by both is not theirs alone.
+  const sharedRouletteIds = new Set([...tables.keys()].filter((id) => liveTables.has(id)));
+  const behaviors = new Map<string, RoomBehavior>([lobbyBehavior, userChannelBehavior, sandboxBehavior, rouletteTableBehavior(tables, "roulette", sharedRouletteIds), slotsRoom, blackjackTableBehavior(blackjackTables), rouletteTableBehavior(liveTables, "live", sharedRouletteIds), blackjackTableBehavior(liveBlackjackTables, "liveblackjack"), holdemTableBehavior(holdemTables)]
     .map((b) => [b.kind, b as RoomBehavior]));
   const tableRefs = ([["roulette", tables], ["live", liveTables], ["blackjack", blackjackTables], ["liveblackjack", liveBlackjackTables], ["holdem", holdemTables]] as const)
     .flatMap(([kind, ids]) => [...ids.keys()].map((tableId): TableRef => ({ kind: kind as TableKind, tableId })));
@@ -622,6 +626,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   });
   if (roles.has("gateway")) {
     registerRoundRoutes(http, services.auth, services.rounds);
+    registerCertificationRoutes(http, services.auth, new FsCertificationReports(config.certificationDir ?? resolve(config.dataDir, "certification")));
     registerTableRoutes(http, { auth: services.auth, directory: services.directory, log: services.roomLog, tables: services.tables, audit: services.audit });
   }
   // The gateway counts its rooms and members when Prometheus asks; it exists once the metrics do.

@@ -90,6 +90,7 @@ export const optionSpecs = {
   wsUnauthenticatedPerAddressMax: { type: "integer", default: 64, min: 1, max: 1_000_000, description: "sockets from one client address still waiting for their hello; above it that address's oldest is closed (4011)" },
   presenceIntervalMs: { type: "integer", default: 1_000, min: 50, max: 60_000, description: "how often presence counts are exchanged and sent" },
   sandboxRoomsEnabled: { type: "boolean", default: true, description: "allow sandbox:* developer rooms" },
+  certificationDir: { type: "path", default: null, description: "folder of `croupier certify` runs (one folder each, with report.json) the operator console lists; default dataDir/certification" },
   roundRetentionDays: { type: "integer", default: 1_825, min: 1, max: 36_500, description: "how long game recall keeps an ended round and its bets (then they are purged, hourly)" },
   rouletteTables: { type: "string", default: "1,2,3", description: "ids of the shared roulette tables (rooms roulette:<id>), comma-separated" },
   rouletteBettingMs: { type: "integer", default: 15_000, min: 500, max: 600_000, description: "how long each roulette round takes bets" },

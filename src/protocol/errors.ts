@@ -67,6 +67,7 @@ export const errors = define({
   LIVE_CARD_NOT_EXPECTED: { httpStatus: 409, message: "No card is due now (a player must decide, or the dealer stands by the house rule)." },
   LIVE_SHOE_NOT_DECLARED: { httpStatus: 409, message: "Declare a shuffled shoe before dealing (the cut card came out, or the table has no shoe yet)." },
   LIVE_DEALER_NOT_ON_SHIFT: { httpStatus: 403, message: "Another dealer runs this table; take it over only once that dealer has gone silent." },
+  CERTIFICATION_REPORT_NOT_FOUND: { httpStatus: 404, message: "No such certification report: see GET /v1/operator/certification for the ones in the reports folder." },
   ROUND_NOT_FOUND: { httpStatus: 404, message: "No such round among the rounds you may recall." },
   TABLE_NOT_FOUND: { httpStatus: 404, message: "No such table: see GET /v1/operator/tables for the configured ones." },
   WALLET_AMOUNT_NOT_STRING: { httpStatus: 400, message: "Amounts are decimal strings such as \"12.34\", never JSON numbers." },

@@ -2,7 +2,7 @@
 // embedded mode: a player registers, deposits with a sandbox card, spins the slot; two browsers play one
 // roulette round and see the result at the same moment by their synced clocks; an operator approves a
 // withdrawal and voids a round. Screenshots of each page go to docs/screenshots/.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
@@ -229,6 +229,27 @@ describe("roulette", () => {
 });
 
 describe("operator console", () => {
+  it("an operator sees the certification runs in the data folder, with each game's verdict, and saves a run's report", async () => {
+    const operator = await open("/console");
+    const op = operator.page;
+    await login(op, "boss");
+    await op.getByRole("link", { name: "Certification" }).click();
+    await op.getByTestId("no-reports").waitFor();
+    // A real run of `croupier certify`, written where the console looks (dataDir/certification).
+    const certified = await runCroupier(["certify", "--game", "roulette", "--rounds", "20000", "--seed", "console", "--workers", "1", "--out", join(dataDir, "certification", "roulette-1")]);
+    expect(certified.code, certified.stderr).toBe(0);
+    await op.reload();
+    const row = op.locator("[data-testid=reports] tr[data-id='roulette-1']");
+    await expect.poll(() => row.textContent(), { timeout: 10_000 }).toContain("roulette: 20,000");
+    expect(await row.getByTestId("verdict").textContent()).toContain("passed");
+    await screenshots(op, "console-certification");
+    const download = op.waitForEvent("download");
+    await row.getByRole("button", { name: "Save report" }).click();
+    const saved = await (await download).path();
+    expect(readFileSync(saved, "utf8")).toContain("Croupier certification report — <span class=\"ok\">PASSED</span>");
+    expect(operator.errors).toEqual([]);
+  });
+
   it("an operator approves a player's withdrawal and voids a roulette round the player bet in", async () => {
     const { watched: player } = await playerWithMoney();
     const pp = player.page;

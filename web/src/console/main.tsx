@@ -10,11 +10,12 @@ import { Tables } from "./tables.js";
 import { Withdrawals } from "./withdrawals.js";
 import { Players } from "./players.js";
 import { Risk } from "./risk.js";
+import { Certification } from "./certification.js";
 import { Dealer } from "./dealer.js";
 import { LiveBlackjackDealer } from "./live-blackjack-dealer.js";
 
 const session = new Session("croupier.console.refresh");
-const tabNames: Record<string, string> = { overview: "Overview", tables: "Tables", withdrawals: "Withdrawals", players: "Players", risk: "Risk", dealer: "Live roulette", "blackjack-dealer": "Live blackjack" };
+const tabNames: Record<string, string> = { overview: "Overview", tables: "Tables", withdrawals: "Withdrawals", players: "Players", risk: "Risk", certification: "Certification", dealer: "Live roulette", "blackjack-dealer": "Live blackjack" };
 const staff = (me: Me) => me.roles.includes("operator") || me.roles.includes("dealer");
 
 function App() {
@@ -40,7 +41,7 @@ function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
   const route = useHashRoute();
   const connection = useConnectionState(session.client);
   const [page = operator ? "overview" : "dealer", arg = "1"] = route;
-  const tabs = operator ? ["overview", "tables", "withdrawals", "players", "risk", "dealer", "blackjack-dealer"] : ["dealer", "blackjack-dealer"];
+  const tabs = operator ? ["overview", "tables", "withdrawals", "players", "risk", "certification", "dealer", "blackjack-dealer"] : ["dealer", "blackjack-dealer"];
   return (
     <>
       <header class="topbar">
@@ -58,6 +59,7 @@ function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
         {operator && page === "withdrawals" && <Withdrawals session={session} />}
         {operator && page === "players" && <Players session={session} userId={route[1]} />}
         {operator && page === "risk" && <Risk session={session} />}
+        {operator && page === "certification" && <Certification session={session} />}
         {page === "dealer" && <Dealer key={arg} session={session} tableId={arg} />}
         {page === "blackjack-dealer" && <LiveBlackjackDealer key={arg} session={session} tableId={arg} />}
       </main>

@@ -113,6 +113,18 @@ export class Session {
     return send();
   }
 
+  /** A bearer GET of a file rather than JSON (a report to save), refreshed once like `api`. */
+  async file(path: string): Promise<Blob> {
+    const get = () => fetch(path, { headers: this.accessToken === null ? {} : { authorization: `Bearer ${this.accessToken}` } });
+    let response = await get();
+    if (response.status === 401) {
+      await this.refresh();
+      response = await get();
+    }
+    if (!response.ok) throw new Error(`${path} answered HTTP ${response.status}`);
+    return response.blob();
+  }
+
   /** One refresh at a time: two concurrent ones would present the same token twice and revoke the session. */
   refresh(): Promise<void> {
     this.refreshing ??= this.client.refresh().then(() => undefined).finally(() => { this.refreshing = null; });
