@@ -326,7 +326,10 @@ class LedgerTwin {
     });
   }
 
-  /** One step of a wager: at once (`instant`), or held when prepared (`reserve`) and posted when applied (`settle`). */
+  /**
+   * One step of a wager: at once (`instant`), or held when prepared (`reserve`) and posted when applied
+   * (`settle`); or a draw's prize, paid by the house (`draw`).
+   */
   run(step: WagerStep, wager: Wager): LedgerOutcome {
     const accountId = this.accounts.get(wager.userId) as bigint;
     const payouts = wager.win > 0n ? [{ fromAccountId: houseAccount, amount: wager.win }] : [];
@@ -334,7 +337,9 @@ class LedgerTwin {
       ? { type: "instant", key: wager.key, currency, accountId, houseAccountId: houseAccount, stake: wager.stake, payouts, reference: wager.key }
       : step === "reserve"
         ? { type: "reserve", key: `${wager.key}:reserve`, currency, holdId: wager.key, accountId, amount: wager.stake, reference: wager.key }
-        : { type: "settle", key: `${wager.key}:settle`, currency, holdId: wager.key, houseAccountId: houseAccount, payouts };
+        : step === "settle"
+          ? { type: "settle", key: `${wager.key}:settle`, currency, holdId: wager.key, houseAccountId: houseAccount, payouts }
+          : { type: "transfer", kind: "adjustment", key: wager.key, currency, debitAccountId: houseAccount, creditAccountId: accountId, amount: wager.win, reference: wager.key };
     const { outcomes, writes } = judgeBatch(this.view, [{ op, fingerprint: canonicalRequest(op) }]);
     this.transfers.push(...writes.transfers);
     return outcomes[0] as LedgerOutcome;
@@ -363,7 +368,7 @@ class LedgerTwin {
   }
 }
 
-type WagerStep = "instant" | "reserve" | "settle";
+type WagerStep = "instant" | "reserve" | "settle" | "draw";
 interface Wager { readonly userId: string; readonly key: string; readonly stake: bigint; readonly win: bigint }
 /** The ledger key of an action's wager (the action id scoped by its player, as the room host scopes it). */
 const wagerKey = (scoped: string) => `sim:${scoped}`;
@@ -372,23 +377,56 @@ const wagerOf = (action: ActionRequest, actor: Actor, actionId: string): Wager =
   userId: actor.userId, key: wagerKey(`${actor.userId}:${actionId}`), stake: BigInt(action.stake as string), win: BigInt(action.win as string),
 });
 
-interface SimRoom { readonly spins: number; readonly notes: number; readonly staked: bigint; readonly paid: bigint }
+interface SimRoom {
+  readonly spins: number;
+  readonly notes: number;
+  readonly staked: bigint;
+  readonly paid: bigint;
+  readonly draws: number;
+  /** When the next draw is due (room time); armed by the first wager, null once the last draw is done. */
+  readonly nextDrawAt: number | null;
+}
+
+/** A draw every 4 s once the room has a wager, four at most: a prize for a player, paid by the house. */
+const drawEveryMs = 4_000;
+const drawsMax = 4;
+const drawPrize = 50n;
+/** The draw's winner follows from its number, so a draw retried by a new owner is the same ledger request. */
+const drawOf = (n: number): Wager => ({ userId: `u${(n % 2) + 1}`, key: `sim:draw:${n}`, stake: 0n, win: drawPrize });
 
 /**
  * The room the clients play. A spin stakes money and may win some back at once (an instant bet in the
  * ledger, an effect inside the room's queue); a bet holds its stake first, in a `prepare` effect run
  * outside the queue, and settles it when applied. Every ledger step is keyed by the action id, so a
  * step retried (by a new owner, or after a stale one was fenced) is replayed, not paid twice. A note
- * moves no money and needs no effect, so notes are batched into one append. Amounts travel as strings.
+ * moves no money and needs no effect, so notes are batched into one append. Timed draws (the room's
+ * deadline, run as ticks by the owner) pay a prize and start a new round: a barrier, so an action
+ * based on an offset before it is refused ACTION_STALE. Amounts travel as strings.
  */
 const simRoom: RoomBehavior<SimRoom> = {
   kind: "sim",
   canJoin: () => true,
-  initial: () => ({ spins: 0, notes: 0, staked: 0n, paid: 0n }),
+  initial: () => ({ spins: 0, notes: 0, staked: 0n, paid: 0n, draws: 0, nextDrawAt: null }),
+  deadline: (state) => state.nextDrawAt,
   prepare: (_state, action, actor, ctx) => (action.kind === "bet" && ctx.actionId !== undefined
     ? { ok: true, effect: { step: "reserve", wager: wagerOf(action, actor, ctx.actionId) } }
     : null),
   apply(state, action, actor, ctx) {
+    if (action.kind === "tick") {
+      if (state.nextDrawAt === null || ctx.nowMs < state.nextDrawAt) return { ok: true, state, events: [] };
+      const n = state.draws + 1;
+      const draw = drawOf(n);
+      return {
+        ok: true,
+        effect: { step: "draw", wager: draw },
+        resume: (outcome) => ((outcome as LedgerOutcome).status !== "ok" ? { ok: false, error: "ACTION_REJECTED" } : {
+          ok: true,
+          state: { ...state, draws: n, nextDrawAt: n < drawsMax ? state.nextDrawAt as number + drawEveryMs : null },
+          events: [{ kind: "drawn", data: { n, winner: draw.userId, prize: draw.win.toString() } }],
+          barrier: true,
+        }),
+      };
+    }
     if (action.kind === "note") {
       const notes = state.notes + 1;
       return { ok: true, state: { ...state, notes }, events: [{ kind: "noted", data: { by: actor.userId } }], result: { notes } };
@@ -405,21 +443,24 @@ const simRoom: RoomBehavior<SimRoom> = {
         const spins = state.spins + 1;
         return {
           ok: true,
-          state: { spins, notes: state.notes, staked: state.staked + wager.stake, paid: state.paid + wager.win },
+          state: {
+            ...state, spins, staked: state.staked + wager.stake, paid: state.paid + wager.win,
+            nextDrawAt: state.nextDrawAt ?? (state.draws < drawsMax ? ctx.nowMs + drawEveryMs : null),
+          },
           events: [{ kind: "wagered", data: { by: actor.userId, stake: action.stake, win: action.win, held } }],
           result: { spins },
         };
       },
     };
   },
-  snapshot: (state) => ({ public: { spins: state.spins, notes: state.notes, staked: state.staked.toString(), paid: state.paid.toString() } }),
+  snapshot: (state) => ({ public: { ...state, staked: state.staked.toString(), paid: state.paid.toString() } }),
   restore: (snapshot) => {
-    const s = snapshot.public as { spins: number; notes: number; staked: string; paid: string };
-    return { spins: s.spins, notes: s.notes, staked: BigInt(s.staked), paid: BigInt(s.paid) };
+    const s = snapshot.public as Omit<SimRoom, "staked" | "paid"> & { staked: string; paid: string };
+    return { ...s, staked: BigInt(s.staked), paid: BigInt(s.paid) };
   },
 };
 
-interface Acked { readonly offset: number; readonly action: ActionRequest }
+interface Acked { readonly offset: number; readonly action: ActionRequest; readonly result?: string }
 
 /** Replies a client may get without anything being wrong: the owner moved, died or did not answer in time. */
 const retryable = new Set(["ROOM_UNAVAILABLE", "SERVICE_UNAVAILABLE"]);
@@ -449,8 +490,9 @@ class Simulation {
   private lastFence = 0;
   private readonly logged = new Map<string, number>();
   private readonly loggedWagers: Wager[] = [];
-  private counts = { spins: 0, notes: 0, staked: 0n, paid: 0n };
+  private counts = { spins: 0, notes: 0, staked: 0n, paid: 0n, draws: 0 };
   private ledgerDownUntil = 0;
+  private drawPending = false;
   private readonly initialMoney: bigint;
 
   constructor(readonly seed: number, broken: SimOptions["broken"]) {
@@ -610,20 +652,25 @@ class Simulation {
   }
 
   /** Checks what a client was told about one of its actions; true when it was acknowledged. */
-  private async told(userId: string, actionId: string, action: ActionRequest, reply: HostReply | null): Promise<boolean> {
+  private async told(userId: string, actionId: string, action: ActionRequest, lastOffset: number, reply: HostReply | null): Promise<boolean> {
     const scoped = `${userId}:${actionId}`;
     this.trace.push(`${this.world.elapsed} ${scoped} ${reply === null ? "timeout" : reply.ok ? `${reply.status}@${reply.offset}` : reply.error}`);
     if (reply === null) return false;
     if (!reply.ok) {
-      if (!retryable.has(reply.error)) this.fail(`${scoped} was answered ${reply.error} ${JSON.stringify(reply.details ?? [])}`);
+      // Stale only when a draw (a barrier) was written after the offset the client named.
+      const stale = reply.error === "ACTION_STALE" && (await this.log.read(room, lastOffset, 100_000)).entries.some((e) => e.kind === "drawn");
+      if (!retryable.has(reply.error) && !stale) this.fail(`${scoped} (based on offset ${lastOffset}) was answered ${reply.error} ${JSON.stringify(reply.details ?? [])}`);
       return false;
     }
     const before = this.acked.get(scoped);
+    const result = reply.result === undefined ? undefined : JSON.stringify(reply.result);
+    if (result !== undefined && before?.result !== undefined && result !== before.result) this.fail(`${scoped} was answered ${result}, and ${before.result} before`);
     if (before !== undefined && reply.status === "applied") this.fail(`${scoped} was answered applied again (offset ${reply.offset}; first at ${before.offset})`);
     if (before !== undefined && before.offset !== reply.offset) this.fail(`${scoped} was acknowledged at offset ${before.offset}, then at ${reply.offset}`);
     const entry = (await this.log.read(room, reply.offset - 1, 1)).entries[0];
     if (entry?.offset !== reply.offset || entry.actionId !== scoped) this.fail(`${scoped} was acknowledged at offset ${reply.offset}, which holds ${entry === undefined ? "nothing" : `${entry.actionId ?? "no action"}`}`);
-    this.acked.set(scoped, { offset: reply.offset, action });
+    const remembered = before?.result ?? result;
+    this.acked.set(scoped, { offset: reply.offset, action, ...(remembered === undefined ? {} : { result: remembered }) });
     return true;
   }
 
@@ -643,21 +690,25 @@ class Simulation {
       await this.sleep(uniformInt(this.clientRng, 2_000));
       for (;;) {
         if (follows) lastOffset = (await this.log.head(room)).offset;
-        if (await this.told(userId, actionId, action, await this.send(actor, actionId, action, lastOffset))) break;
+        const reply = await this.send(actor, actionId, action, lastOffset);
+        if (await this.told(userId, actionId, action, lastOffset, reply)) break;
+        // Refused as based on an old round: the client catches up with the room and sends it again.
+        if (reply?.ok === false && reply.error === "ACTION_STALE") lastOffset = (await this.log.head(room)).offset;
         await this.sleep(uniformIntBetween(this.clientRng, 100, 1_000));
       }
       lastOffset = Math.max(lastOffset, (this.acked.get(`${userId}:${actionId}`) as Acked).offset);
       sent.push({ actionId, action });
       if (uniformInt(this.clientRng, 4) === 0) {
         const again = sent[uniformInt(this.clientRng, sent.length)] as (typeof sent)[number];
-        await this.told(userId, again.actionId, again.action, await this.send(actor, again.actionId, again.action, lastOffset));
+        await this.told(userId, again.actionId, again.action, lastOffset, await this.send(actor, again.actionId, again.action, lastOffset));
       }
     }
     this.clientsLeft--;
   }
 
+  /** Every client is done and the room has no draw left to run. */
   get done(): boolean {
-    return this.clientsLeft === 0;
+    return this.clientsLeft === 0 && !this.drawPending;
   }
 
   /** The invariants, over what changed since the last check. */
@@ -677,6 +728,14 @@ class Simulation {
     for (const entry of range.entries) {
       if (entry.offset !== this.checkedOffset + 1) this.fail(`offset ${entry.offset} follows offset ${this.checkedOffset}`);
       this.checkedOffset = entry.offset;
+      if (entry.kind === "drawn") {
+        const n = (entry.data as { n: number }).n;
+        if (n !== this.counts.draws + 1) this.fail(`draw ${n} is at offset ${entry.offset}, after draw ${this.counts.draws}`);
+        const draw = drawOf(n);
+        if (!this.ledger.paid(draw, false)) this.fail(`draw ${n} is in the log (offset ${entry.offset}) but its prize is not in the ledger`);
+        this.loggedWagers.push(draw);
+        this.counts = { ...this.counts, draws: n };
+      }
       if (entry.actionId === undefined) continue;
       const earlier = this.logged.get(entry.actionId);
       if (earlier !== undefined) this.fail(`${entry.actionId} was applied twice: offsets ${earlier} and ${entry.offset}`);
@@ -687,14 +746,16 @@ class Simulation {
       const wager: Wager = { userId: data.by, key: wagerKey(entry.actionId), stake: BigInt(data.stake as string), win: BigInt(data.win as string) };
       if (!this.ledger.paid(wager, data.held === true)) this.fail(`${entry.actionId} is in the log (offset ${entry.offset}) but its stake is not in the ledger`);
       this.loggedWagers.push(wager);
-      this.counts = { spins: this.counts.spins + 1, notes: this.counts.notes, staked: this.counts.staked + wager.stake, paid: this.counts.paid + wager.win };
+      this.counts = { ...this.counts, spins: this.counts.spins + 1, staked: this.counts.staked + wager.stake, paid: this.counts.paid + wager.win };
     }
     // The snapshot at the head is the state the log's entries make.
     const stored = await this.log.snapshot(room);
     if (stored.offset !== this.checkedOffset) this.fail(`the log's head is ${stored.offset} but its entries end at ${this.checkedOffset}`);
-    const state = (stored.snapshot?.public as { state?: Record<string, unknown> } | undefined)?.state;
-    if (state !== undefined) {
-      const expected = { spins: this.counts.spins, notes: this.counts.notes, staked: this.counts.staked.toString(), paid: this.counts.paid.toString() };
+    const written = (stored.snapshot?.public as { state?: Record<string, unknown> } | undefined)?.state;
+    this.drawPending = written?.nextDrawAt !== null && written?.nextDrawAt !== undefined;
+    if (written !== undefined) {
+      const state = { spins: written.spins, notes: written.notes, staked: written.staked, paid: written.paid, draws: written.draws };
+      const expected = { ...this.counts, staked: this.counts.staked.toString(), paid: this.counts.paid.toString() };
       if (JSON.stringify(state) !== JSON.stringify(expected)) this.fail(`the snapshot at offset ${stored.offset} is ${JSON.stringify(state)} but the log makes ${JSON.stringify(expected)}`);
     }
     // Money is conserved.
@@ -744,7 +805,7 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
       steps++;
       await sim.check();
     }
-    if (sim.violation === null && !sim.done) sim.fail(`liveness: the clients were not done ${healingMs} ms after the faults stopped (${steps} steps)`);
+    if (sim.violation === null && !sim.done) sim.fail(`liveness: the clients and draws were not done ${healingMs} ms after the faults stopped (${steps} steps)`);
     if (sim.violation === null) sim.finalCheck();
   } finally {
     stopListening();
