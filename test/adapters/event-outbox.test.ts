@@ -1,12 +1,19 @@
 // Exported events are queued in the outbox by the transaction that decides them (docs/EVENTS.md): a
 // round's end with every bet and payout (whether its bets were written in an earlier transaction or in
 // the same batch, as a slot spin's are by the ledger), a risk action and its reversal. Each has a stable
-// id; writing the same end again queues the same id, which the stream drops. Both database engines.
+// id; writing the same end again queues the same id, which the stream drops. The relay publishes them
+// together, retries them for as long as the stream is down, and deletes them once published. Both
+// database engines.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Value } from "@sinclair/typebox/value";
 import { roundExportsSql, SqlRoundStore } from "../../src/adapters/postgres/round-store.sql.js";
 import { SqlRiskStore } from "../../src/adapters/postgres/risk-store.sql.js";
 import { createSqlPaymentsStore } from "../../src/adapters/postgres/payments-store.sql.js";
+import { enqueueOutbox, exportEntries } from "../../src/adapters/postgres/outbox.sql.js";
+import { MemoryEventExport } from "../../src/adapters/memory/event-export.memory.js";
+import { OutboxRelay, type DeliveryResult } from "../../src/app/payments/outbox-relay.js";
+import type { OutboxEntry } from "../../src/app/payments/payments.store.js";
+import { ManualClock } from "../support/manual-clock.js";
 import type { RoundRecord } from "../../src/app/tables/table-effects.js";
 import { RiskExportEvent, RoundExportEvent } from "../../src/protocol/events.schemas.js";
 import { databaseKinds, type TestDatabase } from "../support/databases.js";
@@ -110,6 +117,43 @@ for (const kind of databaseKinds) {
         { id: `risk.action:${lock.id}`, type: "risk.action", actionId: lock.id, action: "lock", userId, rule: "multi-account", evidence: { devices: 4 }, score: 0.93, by: null, reason: null, atMs: at + 1 },
         { id: `risk.action:${lock.id}:reverse`, type: "risk.action", actionId: lock.id, action: "reverse", userId, rule: "multi-account", evidence: { devices: 4 }, score: 0.93, by: "op-1", reason: "false positive", atMs: at + 2 },
       ]);
+    });
+
+    it("relays export entries together, retries them past outboxAttemptsMax without parking, and deletes them once the stream has them", async () => {
+      await database.db.query("delete from payments_outbox");
+      const store = createSqlPaymentsStore(database.db);
+      const events = [1, 2, 3].map((n) => ({ id: `round.settled:q${n}`, type: "round.settled", payload: JSON.stringify({ id: `round.settled:q${n}`, type: "round.settled" }) }));
+      await database.db.transaction((tx) => enqueueOutbox(tx, exportEntries(events), at));
+      const stream = new MemoryEventExport(100);
+      let down = true;
+      let inFlight = 0;
+      let inFlightMax = 0;
+      const publish = async (entry: OutboxEntry): Promise<DeliveryResult> => {
+        inFlight += 1;
+        inFlightMax = Math.max(inFlightMax, inFlight);
+        await new Promise((r) => setTimeout(r, 20));
+        inFlight -= 1;
+        if (down) throw new Error("stream down");
+        await stream.publish({ id: entry.subjectId, type: (JSON.parse(entry.payload) as { type: string }).type, payload: entry.payload });
+        return { status: "done" };
+      };
+      const done = async (): Promise<DeliveryResult> => ({ status: "done" });
+      const warnings: string[] = [];
+      const clock = new ManualClock(at);
+      const relay = new OutboxRelay(store, { "withdrawal.hold": done, "withdrawal.payout": done, "withdrawal.release": done, event: done, export: publish }, clock,
+        { outboxPollIntervalMs: 1_000, outboxLeaseMs: 10_000, outboxAttemptsMax: 2 }, { warn: (_c, m) => warnings.push(m), error: (_c, m) => warnings.push(m) });
+      for (let poll = 0; poll < 4; poll++) {
+        expect(await relay.pollOnce()).toBe(3);
+        await clock.advance(61_000);
+      }
+      expect(await store.outboxBacklog()).toMatchObject({ waiting: 3, parked: 0 });
+      // One warning per 10 s at most about failing exports, not one per event.
+      expect(warnings).toHaveLength(4);
+      down = false;
+      expect(await relay.pollOnce()).toBe(3);
+      expect(inFlightMax).toBe(3);
+      expect(stream.read(0, 10).map((e) => e.id)).toEqual(expect.arrayContaining(events.map((e) => e.id)));
+      expect(await database.db.query("select id from payments_outbox")).toEqual([]);
     });
 
     it("deletes a delivered export entry, and keeps a delivered payment entry as done", async () => {

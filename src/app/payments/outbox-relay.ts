@@ -21,6 +21,8 @@ export interface RelayLog {
 const claimEntriesMax = 50;
 const retryBaseMs = 500;
 const retryDelayMsMax = 60_000;
+/** At most one warning this often about failing exports. */
+const exportWarnIntervalMs = 10_000;
 
 /**
  * Delivers outbox entries: each effect the payments code decided on in a committed transaction
@@ -33,6 +35,7 @@ export class OutboxRelay {
   private timer: Timer | null = null;
   private running: Promise<void> | null = null;
   private stopped = true;
+  private exportWarnedMs = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly store: PaymentsStore,
@@ -52,9 +55,23 @@ export class OutboxRelay {
 
   /** Delivers every due entry once; returns how many it ran. */
   async pollOnce(): Promise<number> {
+    return (await this.poll()).ran;
+  }
+
+  /**
+   * Runs the due entries: effects and payment events in outbox order, one after another; exported
+   * events (`export`), independent messages, all at once, each waiting for its own acknowledgement.
+   * `delivered`: every entry was done.
+   */
+  private async poll(): Promise<{ readonly ran: number; readonly delivered: boolean }> {
     const entries = await this.store.claimOutbox({ nowMs: this.clock.nowMs(), leaseMs: this.limits.outboxLeaseMs, limit: claimEntriesMax });
-    for (const entry of entries) await this.run(entry);
-    return entries.length;
+    const inOrder = async (): Promise<boolean> => {
+      let done = true;
+      for (const entry of entries) if (entry.kind !== "export") done = (await this.run(entry)) && done;
+      return done;
+    };
+    const results = await Promise.all([inOrder(), ...entries.filter((e) => e.kind === "export").map((entry) => this.run(entry))]);
+    return { ran: entries.length, delivered: results.every(Boolean) };
   }
 
   start(): void {
@@ -74,8 +91,10 @@ export class OutboxRelay {
     if (this.stopped) return;
     this.timer = this.clock.after(delayMs, () => {
       this.timer = null;
-      this.running = this.pollOnce()
-        .then((ran) => this.schedule(ran === claimEntriesMax ? 0 : this.limits.outboxPollIntervalMs))
+      // A full batch delivered: more may be due at once. A failure (the stream down, say) waits for
+      // the next interval, so a large backlog is not claimed and failed in a busy loop.
+      this.running = this.poll()
+        .then(({ ran, delivered }) => this.schedule(ran === claimEntriesMax && delivered ? 0 : this.limits.outboxPollIntervalMs))
         .catch((error: unknown) => {
           this.log.warn({ err: error }, "outbox poll failed");
           this.schedule(this.limits.outboxPollIntervalMs);
@@ -85,10 +104,11 @@ export class OutboxRelay {
 
   /** Delivers an entry this process has claimed, with its kind's handler or, for a caller that waits on it, `handler`. */
   async deliver(entry: OutboxEntry, handler: DeliveryHandler = this.handlers[entry.kind]): Promise<void> {
-    return this.run(entry, handler);
+    await this.run(entry, handler);
   }
 
-  private async run(entry: OutboxEntry, handler: DeliveryHandler = this.handlers[entry.kind]): Promise<void> {
+  /** Runs an entry; true when it is done. */
+  private async run(entry: OutboxEntry, handler: DeliveryHandler = this.handlers[entry.kind]): Promise<boolean> {
     let result: DeliveryResult;
     try {
       result = await handler(entry);
@@ -96,14 +116,25 @@ export class OutboxRelay {
       result = { status: "retry", error: (error as Error).message ?? String(error) };
     }
     const nowMs = this.clock.nowMs();
-    if (result.status === "done") return this.store.completeOutbox(entry.id, nowMs);
-    const context = { outboxId: entry.id.toString(), kind: entry.kind, subjectId: entry.subjectId, attempts: entry.attempts, reason: result.error };
-    if (result.status === "park" || entry.attempts >= this.limits.outboxAttemptsMax) {
-      this.log.error(context, "outbox entry parked: an operator must resolve it");
-      return this.store.parkOutbox(entry.id, nowMs, result.error);
+    if (result.status === "done") {
+      await this.store.completeOutbox(entry.id, nowMs);
+      return true;
     }
-    this.log.warn(context, "outbox delivery will be retried");
+    const context = { outboxId: entry.id.toString(), kind: entry.kind, subjectId: entry.subjectId, attempts: entry.attempts, reason: result.error };
+    // An exported event only waits for the stream to come back: it is retried for as long as that takes.
+    if (result.status === "park" || (entry.attempts >= this.limits.outboxAttemptsMax && entry.kind !== "export")) {
+      this.log.error(context, "outbox entry parked: an operator must resolve it");
+      await this.store.parkOutbox(entry.id, nowMs, result.error);
+      return false;
+    }
+    if (entry.kind !== "export") this.log.warn(context, "outbox delivery will be retried");
+    else if (nowMs - this.exportWarnedMs >= exportWarnIntervalMs) {
+      // One line per failed export would be one per event while the stream is down.
+      this.exportWarnedMs = nowMs;
+      this.log.warn(context, "event export failed; events wait in the outbox (croupier_outbox_lag_seconds) and are retried");
+    }
     const delayMs = Math.min(retryDelayMsMax, retryBaseMs * 2 ** Math.min(entry.attempts - 1, 16));
-    return this.store.retryOutbox(entry.id, nowMs + delayMs, result.error);
+    await this.store.retryOutbox(entry.id, nowMs + delayMs, result.error);
+    return false;
   }
 }
