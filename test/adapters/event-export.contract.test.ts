@@ -67,7 +67,7 @@ for (const kind of kinds) {
     it("hands a consumer every published event, in publish order, with its id, type and payload", async () => {
       const stream = await kind.create();
       disposers.push(() => stream.dispose());
-      const sent = [event(1), event(2, "withdrawal.requested"), event(3), event(4, "withdrawal.paid")];
+      const sent = [event(1), event(2, "withdrawal.requested"), event(3, "round.settled"), event(4, "withdrawal.paid"), event(5, "risk.action"), event(6, "round.voided")];
       for (const e of sent) await stream.events.publish(e);
       expect(await stream.readAll()).toEqual(sent);
     });
