@@ -18,13 +18,13 @@ describe.skipIf(!serviceAvailable("redis"))("Redis scripts", () => {
     const lease = new RedisRoomLease(redis, prefix);
     const log = new RedisRoomLog(redis, bus, prefix, { roomLogEntriesMax: 100, roomLogAgeMsMax: 60_000, roomIdleMsMax: 60_000 });
     const throttle = new RedisThrottleStore(redis, prefix);
-    const fence = await lease.acquire("s:1", "n1", 60_000);
-    expect(fence).toBe(1);
-    const first = await log.append("s:1", 1, [{ kind: "k", data: { n: 1 } }], { public: { n: 1 } }, Date.now());
+    const fence = (await lease.acquire("s:1", "n1", 60_000)) as number;
+    expect(fence).toBeGreaterThan(0);
+    const first = await log.append("s:1", fence, [{ kind: "k", data: { n: 1 } }], { public: { n: 1 } }, Date.now());
     expect(first).toMatchObject({ ok: true });
     await redis.script("FLUSH");
     // Every script again: each is refused once (NOSCRIPT) and then run from its text.
-    expect(await log.append("s:1", 1, [{ kind: "k", data: { n: 2 } }], { public: { n: 2 } }, Date.now())).toMatchObject({ ok: true, entries: [{ offset: 2 }] });
+    expect(await log.append("s:1", fence, [{ kind: "k", data: { n: 2 } }], { public: { n: 2 } }, Date.now())).toMatchObject({ ok: true, entries: [{ offset: 2 }] });
     expect(await lease.acquire("s:1", "n2", 60_000)).toBeNull();
     expect(await throttle.reserveAttempt("who", { windowMs: 60_000, attemptsFree: 5, baseMs: 100, msMax: 1_000 })).toEqual({ ok: true, attempt: 1 });
     expect((await log.head("s:1")).offset).toBe(2);

@@ -104,6 +104,11 @@ export class SqlRoundStore implements RoundStore {
     await this.db.query("insert into fair_seed_reveals (server_seed_hash, server_seed, revealed_at) values ($1, $2, $3) on conflict (server_seed_hash) do nothing", [serverSeedHash, serverSeed, at]);
   }
 
+  async unfinished(game: string, tableId: string, limit: number): Promise<readonly string[]> {
+    return (await this.db.query<{ id: string }>(
+      "select id from game_rounds where table_id = $1 and game = $2 and status in ('open', 'closed') order by opened_at limit $3", [tableId, game, limit])).map((row) => row.id);
+  }
+
   async purgeEndedBefore(cutoff: Date, limit: number): Promise<number> {
     return this.db.transaction(async (tx) => {
       const ids = (await tx.query<{ id: string }>(

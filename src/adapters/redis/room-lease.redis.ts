@@ -3,8 +3,14 @@ import type { Lease, RoomLease } from "../../app/ports/room-lease.js";
 import { roomKeys } from "./room-keys.js";
 import { redisScript, type RedisScript } from "./scripts.js";
 
+/**
+ * A room without a fence counter (never leased, or Redis lost its data) starts it at the caller's
+ * clock in ms, not at 0: a node still holding a fence issued before the loss must never see it
+ * issued again to another node, which would let both write the room's log until its renewal failed.
+ */
 const acquireScript = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return false end
+if redis.call('EXISTS', KEYS[2]) == 0 then redis.call('SET', KEYS[2], ARGV[3]) end
 local fence = redis.call('INCR', KEYS[2])
 redis.call('SET', KEYS[1], ARGV[1] .. '|' .. fence, 'PX', ARGV[2])
 return fence`;
@@ -17,7 +23,7 @@ const releaseScript = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
 
-/** Room leases in Redis: `SET ... PX` for expiry, an INCR counter for the fencing token. */
+/** Room leases in Redis: `SET ... PX` for expiry, an INCR counter (from a clock reading) for the fencing token. */
 export class RedisRoomLease implements RoomLease {
   private readonly acquireScript: RedisScript;
   private readonly renewScript: RedisScript;
@@ -31,7 +37,7 @@ export class RedisRoomLease implements RoomLease {
 
   async acquire(room: string, nodeId: string, ttlMs: number): Promise<number | null> {
     const keys = roomKeys(this.prefix, room);
-    const fence = await this.acquireScript(keys.lease, keys.fence, nodeId, ttlMs);
+    const fence = await this.acquireScript(keys.lease, keys.fence, nodeId, ttlMs, Date.now());
     return fence === null ? null : Number(fence);
   }
 

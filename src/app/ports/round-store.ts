@@ -36,6 +36,8 @@ export interface RoundStore {
   revealSeed(serverSeedHash: string, serverSeed: string, at: Date): Promise<void>;
   /** Rounds in which `userId` placed a bet, newest first. */
   listForUser(userId: string, limit: number, beforeRoundOpenedAt?: Date): Promise<readonly RecalledRound[]>;
+  /** Ids of at most `limit` rounds of a table that never ended (open or closed), oldest first. */
+  unfinished(game: string, tableId: string, limit: number): Promise<readonly string[]>;
   /** Deletes at most `limit` ended (settled or voided) rounds opened before `cutoff`, with their bets; returns how many. */
   purgeEndedBefore(cutoff: Date, limit: number): Promise<number>;
 }

@@ -4,7 +4,7 @@ import { decodeBigints, encodeBigints } from "./json-bigint.js";
 import type { ErrorName } from "../../protocol/errors.js";
 import type { ActionRequest, Actor, BehaviorOutcome, PrepareOutcome, RoomBehavior, RoomContext } from "../rooms/room-behavior.js";
 import { roomSubject } from "../rooms/room-behavior.js";
-import type { BatchResult, ReserveResult, RoundRecord, SweepResult, TableEffect } from "./table-effects.js";
+import type { BatchResult, RecoverResult, ReserveResult, RoundRecord, SweepResult, TableEffect } from "./table-effects.js";
 import { withLeadingEvents } from "./round-records.js";
 import { chainEvent, chainSpent, dealerEntered, drawShared, newChain, publicChain, roundCommitment, takeSeed, type ChainSeedRef, type FairChain, type Verification } from "./fairness.js";
 import { refuse as refuseWith, walletRefusal, withActions } from "./table-kit.js";
@@ -72,6 +72,7 @@ type ValidatedBets = Extract<ReturnType<typeof validateBets>, { status: "ok" }>;
 
 const historyMax = 12;
 const tickSlackMs = 5;
+const lostReason = "the table's state was lost (Redis restarted without its data); every stake is returned";
 
 const refuse = (error: ErrorName, ...details: string[]): BehaviorOutcome<RouletteTableState> => refuseWith<RouletteTableState>(error, ...details);
 
@@ -135,7 +136,11 @@ function toRequests(raw: unknown, currency: string): RouletteBetRequest[] | stri
  * reveal one result to everyone at one server moment, settle every bet through the ledger and open
  * the next round. Pure: stakes are reserved, numbers drawn and rounds recorded by effects the host runs.
  */
-export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableConfig>, kind: "roulette" | "live" = "roulette"): RoomBehavior<RouletteTableState> {
+/**
+ * `sharedIds`: table ids the other roulette kind uses too (`roulette:1` and `live:1`). Game recall
+ * records both as roulette table 1, so neither may end the other's unfinished rounds (`startRound`).
+ */
+export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableConfig>, kind: "roulette" | "live" = "roulette", sharedIds: ReadonlySet<string> = new Set()): RoomBehavior<RouletteTableState> {
   const configOf = (tableId: string): RouletteTableConfig => tables.get(tableId) ?? defaultRouletteTable;
   const limitsOf = (state: RouletteTableState): RouletteLimits => state.limits ?? configOf(state.tableId).limits;
 
@@ -209,7 +214,7 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
     const config = configOf(state.tableId);
     const round = state.round;
     if (config.live !== undefined) return liveTick(state, round, ctx, config, config.live.dealerAbsentMsMax);
-    if (round === null) return state.closed === true ? { ok: true, state, events: [] } : opened(state, ctx, config);
+    if (round === null) return state.closed === true ? { ok: true, state, events: [] } : startRound(state, ctx, config);
     switch (round.phase) {
       case "closed": return close(state, round, ctx);
       case "betting":
@@ -220,6 +225,19 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
       case "voiding": return voidRound(state, round, round.voidReason ?? "voided", ctx);
       case "results": return state.closed === true || ctx.nowMs + tickSlackMs < (round.nextAtMs ?? 0) ? { ok: true, state, events: [] } : opened(state, ctx, config);
     }
+  }
+
+  /**
+   * Opens the table's first round of an epoch, or its next one. A table that starts from nothing (a
+   * new room, or one whose state was lost with Redis) first ends the rounds an earlier epoch left
+   * unfinished in game recall: their stakes go back and each is announced voided in this epoch.
+   */
+  function startRound(state: RouletteTableState, ctx: RoomContext, config: RouletteTableConfig): BehaviorOutcome<RouletteTableState> {
+    if (state.seq !== 0 || sharedIds.has(state.tableId)) return opened(state, ctx, config);
+    return {
+      ok: true, effect: { type: "rounds.recover", game: "roulette", tableId: state.tableId, currency: config.currency, reason: lostReason, atMs: ctx.nowMs } satisfies TableEffect,
+      resume: (raw) => withLeadingEvents(opened(state, ctx, config), (raw as RecoverResult).rounds.map((r) => ({ kind: "round.voided", data: { roundId: r.roundId, reason: lostReason, refunded: r.refunded } }))),
+    };
   }
 
   /**
@@ -277,7 +295,7 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
       case "open":
         if (round !== null && round.phase !== "results") return refuse("ACTION_REJECTED", "finish the current round first");
         if (state.closed === true) return refuse("ACTION_REJECTED", "the table is closed by an operator");
-        return opened(seen, ctx, config);
+        return startRound(seen, ctx, config);
       case "close":
         if (round === null || round.phase !== "betting") return refuse("BET_ROUND_CLOSED", "no round is taking bets");
         return { ok: true, state: { ...seen, round: { ...round, phase: "closed" } }, events: [{ kind: "round.closed", data: { roundId: round.id, bets: round.bets.length } }] };

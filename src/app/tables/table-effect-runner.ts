@@ -3,7 +3,7 @@ import type { Rng } from "../../engine/rng/rng.js";
 import type { RoundStore } from "../ports/round-store.js";
 import type { Wallet } from "../wallet/index.js";
 import type { EffectRunner } from "../rooms/room-host.js";
-import type { BatchResult, InstantResult, ReserveResult, RoundRecord, SlotSpinDraw, SlotSpinEffect, SweepEffect, SweepResult, TableEffect } from "./table-effects.js";
+import type { BatchResult, InstantResult, RecoverEffect, RecoverResult, ReserveResult, RoundRecord, SlotSpinDraw, SlotSpinEffect, SweepEffect, SweepResult, TableEffect } from "./table-effects.js";
 import type { CompiledSlot } from "../../engine/slots/index.js";
 import { silentMetrics, type Metrics } from "../ports/metrics.js";
 import type { Clock } from "../ports/clock.js";
@@ -151,6 +151,7 @@ export function createTableEffectRunner(deps: {
         return { statuses: results.map((r) => r.status) } satisfies BatchResult;
       }
       case "wallet.sweep": return sweepRound(deps.wallet, effect);
+      case "rounds.recover": return recoverRounds(deps.wallet, deps.rounds, effect);
       case "slots.spin": return slotSpin(deps, effect);
       case "holdem.deal": {
         const dealt = startHoldemHand(decodeBigints(effect.state) as HoldemState, effect.seeds === undefined ? deps.rng : new ProvablyFairRng(effect.seeds));
@@ -240,6 +241,19 @@ async function sweepRound(wallet: Wallet, effect: SweepEffect): Promise<SweepRes
   }
 }
 
+/** A page of a table's unfinished rounds at a time; the rest wait for the table's next fresh start. */
+const recoverRoundsMax = 100;
+
+async function recoverRounds(wallet: Wallet, rounds: RoundStore, effect: RecoverEffect): Promise<RecoverResult> {
+  const recovered: { roundId: string; refunded: number }[] = [];
+  for (const roundId of await rounds.unfinished(effect.game, effect.tableId, recoverRoundsMax)) {
+    const swept = await sweepRound(wallet, { type: "wallet.sweep", currency: effect.currency, roundId });
+    if (swept.status !== "ok") continue;
+    await rounds.record({ roundId, tableId: effect.tableId, game: effect.game, status: "voided", atMs: effect.atMs, voidReason: effect.reason });
+    recovered.push({ roundId, refunded: swept.voided });
+  }
+  return { rounds: recovered };
+}
 
 /**
  * Draws a spin from the player's seed pair and plays out the free-spin feature it triggers. Pure

@@ -23,6 +23,14 @@ export interface VoidEffect { readonly type: "wallet.void"; readonly currency: s
  */
 export interface SweepEffect { readonly type: "wallet.sweep"; readonly currency: string; readonly roundId: string; readonly keep?: readonly string[] }
 export interface SweepResult { readonly status: "ok" | "failed"; readonly voided: number }
+/**
+ * Ends the rounds of a table that an earlier epoch of its room left unfinished in game recall (open
+ * or closed, never settled or voided): its state was lost with Redis, so nobody else will. Each
+ * round's pending holds are voided (the stakes go back) and the round is recorded voided with
+ * `reason`. A round whose holds could not all be voided stays unfinished, for the next fresh start.
+ */
+export interface RecoverEffect { readonly type: "rounds.recover"; readonly game: string; readonly tableId: string; readonly currency: string; readonly reason: string; readonly atMs: number }
+export interface RecoverResult { readonly rounds: readonly { readonly roundId: string; readonly refunded: number }[] }
 export interface DrawEffect { readonly type: "rng.uniform"; readonly n: number }
 /** A fresh secret seed from the RNG boundary: 64 lowercase hex characters (256 bits). */
 export interface SeedEffect { readonly type: "rng.seed" }
@@ -102,7 +110,7 @@ export interface InstantResult {
   readonly recorded?: { readonly outcome: unknown; readonly verification: unknown };
 }
 
-export type TableEffect = ReserveEffect | SettleEffect | VoidEffect | SweepEffect | DrawEffect | SeedEffect | RevealEffect | RecordEffect | SlotSpinEffect | InstantEffect;
+export type TableEffect = ReserveEffect | SettleEffect | VoidEffect | SweepEffect | RecoverEffect | DrawEffect | SeedEffect | RevealEffect | RecordEffect | SlotSpinEffect | InstantEffect;
 
 /** What a reservation answered: the ledger status and, when it worked, the player's available balance. */
 export interface ReserveResult { readonly status: string; readonly availableMinor?: string; readonly reason?: string }
