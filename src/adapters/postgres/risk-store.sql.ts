@@ -2,7 +2,7 @@ import type { RiskAction, RiskActionQuery, RiskLimit, RiskProfile, RiskStore } f
 import type { RiskActionKind, RuleHistory } from "../../engine/risk/index.js";
 import { riskActionEvent } from "../../app/events/exported-events.js";
 import { enqueueOutbox, exportEntries } from "./outbox.sql.js";
-import type { SqlDb } from "./sql-db.js";
+import type { SqlDb, SqlExecutor } from "./sql-db.js";
 
 interface ActionRow {
   id: bigint; user_id: string; rule: string; action: RiskActionKind; evidence: Record<string, unknown>; score: number | null;
@@ -37,7 +37,7 @@ export class SqlRiskStore implements RiskStore {
   constructor(private readonly db: SqlDb, private readonly options: { readonly exportEvents: boolean } = { exportEvents: false }) {}
 
   async recordAction(input: Omit<RiskAction, "id" | "reversed">): Promise<RiskAction> {
-    return this.db.transaction(async (tx) => {
+    return this.writing(async (tx) => {
       const [row] = await tx.query<ActionRow>(
         `insert into risk_actions (user_id, rule, action, evidence, score, created_ms) values ($1, $2, $3, $4::jsonb, $5, $6) returning ${actionColumns}`,
         [input.userId, input.rule, input.action, JSON.stringify(input.evidence), input.score, input.atMs],
@@ -89,7 +89,7 @@ export class SqlRiskStore implements RiskStore {
 
   async reverse(id: string, by: string, reason: string, atMs: number): Promise<RiskAction | null> {
     if (!idPattern.test(id)) return null;
-    await this.db.transaction(async (tx) => {
+    await this.writing(async (tx) => {
       const [row] = await tx.query<ActionRow>(
         `update risk_actions set reversed_ms = $2, reversed_by = $3, reversed_reason = $4 where id = $1::int8 and reversed_ms is null returning ${actionColumns}`, [id, atMs, by, reason]);
       // Only the reversal that took effect: a repeated one changed nothing and exports nothing.
@@ -97,6 +97,11 @@ export class SqlRiskStore implements RiskStore {
       if (this.options.exportEvents && reversed?.reversed) await enqueueOutbox(tx, exportEntries([riskActionEvent(reversed, reversed.reversed)]), atMs);
     });
     return this.action(id);
+  }
+
+  /** A write and the event it queues in one transaction; without export, the one statement alone. */
+  private writing<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.options.exportEvents ? this.db.transaction(work) : work(this.db);
   }
 
   async setLimit(limit: RiskLimit): Promise<void> {
