@@ -126,8 +126,8 @@ type CrashPoint = (typeof crashPoints)[number];
 
 /**
  * One incarnation of a node. A paused node runs nothing: its port calls, timers and bus deliveries
- * wait until it resumes. A crashed one never runs again; a restart is a new incarnation (same node id,
- * empty memory).
+ * wait until it resumes. A crashed one never runs again; a restart is a new incarnation on the same
+ * machine (a new process: a new node id, empty memory).
  */
 class SimNode {
   state: NodeState = "running";
@@ -141,7 +141,7 @@ class SimNode {
   readonly clock: Clock;
   directory: RoomDirectory | null = null;
 
-  constructor(readonly nodeId: string, readonly name: string, private readonly world: WorldClock) {
+  constructor(readonly machine: string, readonly name: string, private readonly world: WorldClock) {
     const timer = (delayMs: number, everyMs: number | null, run: () => void): Timer => {
       const armed = world.arm(delayMs, everyMs, () => {
         if (everyMs === null) this.timers.delete(armed);
@@ -514,10 +514,13 @@ class Simulation {
   }
 
   /** Starts a new incarnation of `nodeId`: a fresh directory with empty memory, watching the room. */
-  private spawn(nodeId: string): SimNode {
-    const incarnation = (this.incarnations.get(nodeId) ?? 0) + 1;
-    this.incarnations.set(nodeId, incarnation);
-    const node = new SimNode(nodeId, `${nodeId}#${incarnation}`, this.world);
+  private spawn(machine: string): SimNode {
+    const incarnation = (this.incarnations.get(machine) ?? 0) + 1;
+    this.incarnations.set(machine, incarnation);
+    // A process's node id is its own (src/main.ts adds the pid and random bytes to the host name):
+    // replies still on their way to a dead incarnation must not reach the next one.
+    const nodeId = `${machine}#${incarnation}`;
+    const node = new SimNode(machine, nodeId, this.world);
     const faults: RoomFaults = {
       unavailable: (_room, where, error) => error === lostConnection || this.fail(`${node.name}: a service was unavailable at ${where}: ${String(error)}`),
       internal: (_room, where, error) => this.fail(`${node.name}: INTERNAL at ${where}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`),
@@ -549,7 +552,7 @@ class Simulation {
     this.bus.forget(node);
     const index = this.nodes.indexOf(node);
     this.world.arm(uniformIntBetween(this.faultRng, 500, 5_000), null, () => {
-      if (this.nodes[index] === node) this.nodes[index] = this.spawn(node.nodeId);
+      if (this.nodes[index] === node) this.nodes[index] = this.spawn(node.machine);
     });
   }
 
