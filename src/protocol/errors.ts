@@ -98,6 +98,7 @@ export const errors = define({
   WALLET_WITHDRAWAL_NOT_PENDING: { httpStatus: 409, message: "The withdrawal was already approved, rejected or refused." },
   PAYMENT_CARD_INVALID: { httpStatus: 400, message: "The card number, expiry or security code is not valid." },
   PAYMENT_TOKEN_INVALID: { httpStatus: 400, message: "The card token is unknown to the payment provider." },
+  PAYMENT_OUTBOX_NOT_PARKED: { httpStatus: 409, message: "This outbox entry is not parked (delivered, still being tried, or no such entry): only a parked entry can be put back." },
   PAYMENT_DEPOSIT_NOT_FOUND: { httpStatus: 404, message: "No such deposit." },
   PAYMENT_DECLINED: { httpStatus: 402, message: "The payment provider declined the payment." },
   PAYMENT_PROVIDER_UNAVAILABLE: { httpStatus: 503, message: "The payment provider did not answer; retry with the same Idempotency-Key." },

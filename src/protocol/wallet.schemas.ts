@@ -117,6 +117,49 @@ export const WithdrawalListQuery = Type.Object({
 }, { additionalProperties: false });
 export type WithdrawalListQuery = Static<typeof WithdrawalListQuery>;
 
+/** A deposit as operators list it: the player's as they see it, with whose it is. */
+export const OperatorDeposit = Type.Object({ ...Deposit.properties, userId: Type.String() });
+export type OperatorDeposit = Static<typeof OperatorDeposit>;
+
+export const DepositList = Type.Object({
+  deposits: Type.Array(OperatorDeposit),
+  nextCursor: Type.Union([Type.String(), Type.Null()], { description: "pass as `before` for the next page; null on the last" }),
+});
+export type DepositList = Static<typeof DepositList>;
+
+export const DepositListQuery = Type.Object({
+  status: Type.Optional(Type.Union([Type.Literal("pending"), Type.Literal("credited"), Type.Literal("declined"), Type.Literal("failed")])),
+  userId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  before: Type.Optional(Type.String({ pattern: "^[0-9]{1,16}_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", description: "nextCursor of the previous page" })),
+  limit: Type.Optional(Type.String({ pattern: "^[1-9][0-9]{0,2}$", description: `1 to ${historyEntriesMax} (default 50)` })),
+}, { additionalProperties: false });
+export type DepositListQuery = Static<typeof DepositListQuery>;
+
+/** An outbox entry not yet delivered: an effect (hold, payout, release) or an event to publish. */
+export const OutboxEntryView = Type.Object({
+  id: Type.String({ pattern: "^[0-9]+$" }),
+  kind: Type.String({ description: "withdrawal.hold, withdrawal.payout, withdrawal.release, event (payment events) or export (game and risk events)" }),
+  subjectId: Type.String(),
+  attempts: Type.Integer(),
+  lastError: Type.Union([Type.String(), Type.Null()]),
+  createdAt: timestamp,
+  nextAttemptAt: timestamp,
+  parkedAt: Type.Union([timestamp, Type.Null()], { description: "when delivery gave up and left it to an operator" }),
+});
+export type OutboxEntryView = Static<typeof OutboxEntryView>;
+
+export const OutboxList = Type.Object({ entries: Type.Array(OutboxEntryView) });
+export type OutboxList = Static<typeof OutboxList>;
+
+export const OutboxListQuery = Type.Object({
+  state: Type.Optional(Type.Union([Type.Literal("parked"), Type.Literal("waiting")], { description: "parked (default) or waiting" })),
+  limit: Type.Optional(Type.String({ pattern: "^[1-9][0-9]{0,2}$", description: `1 to ${historyEntriesMax} (default 50)` })),
+}, { additionalProperties: false });
+export type OutboxListQuery = Static<typeof OutboxListQuery>;
+
+export const OutboxIdParams = Type.Object({ id: Type.String({ pattern: "^[1-9][0-9]{0,17}$" }) }, { additionalProperties: false });
+export type OutboxIdParams = Static<typeof OutboxIdParams>;
+
 export const WithdrawalIdParams = Type.Object({ id: Type.String({ format: "uuid" }) });
 export type WithdrawalIdParams = Static<typeof WithdrawalIdParams>;
 

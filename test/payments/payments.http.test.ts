@@ -154,6 +154,33 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       expect(bad.body.code).toBe("CROUPIER_ERR_PAYMENT_CARD_INVALID");
     });
 
+    it("lists deposits for operators by player and status, page by page, and shows the outbox; a player may not", async () => {
+      const player = await newPlayer(base);
+      const operator = await newOperator(server);
+      await fund(base, player, "5.00");
+      await fund(base, player, "6.00");
+      await money(base, player, "/v1/wallet/deposits", { amount: "7.00", currency: "EUR", cardToken: await tokenize(base, player, cards.declined) });
+      const all = await call(base, "GET", `/v1/operator/deposits?userId=${player.userId}`, { token: operator.token });
+      expect(all.status).toBe(200);
+      expect((all.body.deposits as { amount: string; status: string; userId: string }[]).map((d) => [d.amount, d.status, d.userId]))
+        .toEqual([["7.00", "declined", player.userId], ["6.00", "credited", player.userId], ["5.00", "credited", player.userId]]);
+      expect(all.body.nextCursor).toBeNull();
+      const first = await call(base, "GET", `/v1/operator/deposits?userId=${player.userId}&status=credited&limit=1`, { token: operator.token });
+      expect((first.body.deposits as { amount: string }[]).map((d) => d.amount)).toEqual(["6.00"]);
+      const second = await call(base, "GET", `/v1/operator/deposits?userId=${player.userId}&status=credited&limit=1&before=${first.body.nextCursor as string}`, { token: operator.token });
+      expect((second.body.deposits as { amount: string }[]).map((d) => d.amount)).toEqual(["5.00"]);
+      expect((await call(base, "GET", "/v1/operator/deposits?status=refunded", { token: operator.token })).body.code).toBe("CROUPIER_ERR_REQUEST_INVALID");
+
+      const outbox = await call(base, "GET", "/v1/operator/outbox?state=parked", { token: operator.token });
+      expect([outbox.status, Array.isArray(outbox.body.entries)]).toEqual([200, true]);
+      const notParked = await call(base, "POST", "/v1/operator/outbox/999999999/requeue", { token: operator.token });
+      expect([notParked.status, notParked.body.code]).toEqual([409, "CROUPIER_ERR_PAYMENT_OUTBOX_NOT_PARKED"]);
+      for (const [method, path] of [["GET", "/v1/operator/deposits"], ["GET", "/v1/operator/outbox"], ["POST", "/v1/operator/outbox/1/requeue"]] as const) {
+        const res = await call(base, method, path, { token: player.token });
+        expect([path, res.status, res.body.code]).toEqual([path, 403, "CROUPIER_ERR_AUTH_FORBIDDEN"]);
+      }
+    });
+
     it("gives each bad amount its own code and creates nothing", async () => {
       const player = await newPlayer(base);
       const cardToken = await tokenize(base, player, cards.visa);

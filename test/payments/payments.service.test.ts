@@ -142,6 +142,20 @@ for (const kind of databaseKinds) {
       if (!w2.ok) throw new Error(w2.error);
       expect(await fine.approveWithdrawal(w2.value.id, "op", { outsideClosedLoop: true })).toMatchObject({ ok: true, value: { status: "paid" } });
       expect(events).toEqual(["withdrawal.requested", "withdrawal.requested", "withdrawal.paid"]);
+
+      // The operator finds the parked payout, with why, and puts it back: paid once, and only a parked entry goes back.
+      const [parked, ...others] = await fine.listOutbox("parked", 50);
+      expect(others).toEqual([]);
+      expect(parked).toMatchObject({ kind: "withdrawal.payout", subjectId: w.value.id, attempts: 3, lastError: expect.stringContaining("connection refused") });
+      expect(parked?.parkedMs).not.toBeNull();
+      expect(await fine.requeueOutbox(parked?.id ?? 0n)).toBe(true);
+      expect(await fine.requeueOutbox(parked?.id ?? 0n)).toBe(false); // waiting now, not parked
+      expect(await fine.listOutbox("waiting", 50)).toMatchObject([{ id: parked?.id, attempts: 0 }]);
+      await fine.relay.pollOnce();
+      expect((await fine.findWithdrawal(w.value.id))?.status).toBe("paid");
+      expect(await fine.listOutbox("parked", 50)).toEqual([]);
+      expect(await fine.requeueOutbox(parked?.id ?? 0n)).toBe(false); // delivered
+      expect(events).toEqual(["withdrawal.requested", "withdrawal.requested", "withdrawal.paid", "withdrawal.paid"]);
       expect((await wallet.check()).ok).toBe(true);
     });
   });

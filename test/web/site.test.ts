@@ -266,13 +266,16 @@ describe("operator console", () => {
     await expect.poll(() => op.getByTestId("ledger-check").textContent(), { timeout: 20_000 }).toContain("debits = credits");
     await screenshots(op, "console-overview");
 
-    await op.getByRole("link", { name: "Withdrawals" }).click();
+    await op.getByRole("link", { name: "Payments" }).click();
     const row = op.locator("[data-testid=withdrawals] tr", { hasText: "30.00 EUR" }).first();
     await row.getByRole("button", { name: "Approve" }).waitFor();
     await screenshots(op, "console-withdrawals");
     await row.getByRole("button", { name: "Approve" }).click();
-    await op.getByRole("combobox").selectOption("paid");
+    await op.getByRole("combobox", { name: /^Status/ }).selectOption("paid");
     await expect.poll(() => op.locator("[data-testid=withdrawals]").textContent(), { timeout: 20_000 }).toContain("30.00 EUR");
+    // The player's deposit is in the deposits list; nothing is parked in the outbox.
+    await expect.poll(() => op.locator("[data-testid=deposits]").textContent(), { timeout: 10_000 }).toContain("100.00 EUR");
+    expect(await op.getByTestId("outbox").textContent()).not.toContain("withdrawal.payout");
     await pp.reload();
     await pp.getByRole("link", { name: "Wallet" }).click();
     await expect.poll(() => pp.getByTestId("balance").textContent(), { timeout: 20_000 }).toContain("70.00");

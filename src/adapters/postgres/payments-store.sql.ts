@@ -137,8 +137,35 @@ export function createSqlPaymentsStore(db: SqlDb): PaymentsStore {
            min(created_ms) filter (where parked_ms is null) as oldest from payments_outbox where done_ms is null`);
       return { waiting: Number(row?.waiting ?? 0n), parked: Number(row?.parked ?? 0n), oldestWaitingMs: row?.oldest === null || row?.oldest === undefined ? null : Number(row.oldest) };
     },
+
+    async listOutbox(query) {
+      const rows = await db.query<OutboxReviewRow>(
+        `select id, kind, subject_id, attempts, last_error, created_ms, next_attempt_ms, parked_ms from payments_outbox
+         where done_ms is null and (parked_ms is not null) = $1 order by id limit $2`, [query.state === "parked", query.limit]);
+      return rows.map((r) => ({
+        id: r.id, kind: r.kind, subjectId: r.subject_id, attempts: r.attempts, lastError: r.last_error, createdMs: Number(r.created_ms),
+        nextAttemptMs: Number(r.next_attempt_ms), parkedMs: r.parked_ms === null ? null : Number(r.parked_ms),
+      }));
+    },
+
+    async requeueOutbox(id, nowMs) {
+      const rows = await db.query<{ id: bigint }>(
+        "update payments_outbox set parked_ms = null, attempts = 0, next_attempt_ms = $2, locked_until_ms = 0 where id = $1 and done_ms is null and parked_ms is not null returning id",
+        [id.toString(), nowMs]);
+      return rows.length === 1;
+    },
+
+    async listDeposits(query) {
+      const rows = await db.query<DepositRow>(
+        `select ${depositColumns} from payments_deposits where ($1::text is null or status = $1) and ($2::text is null or user_id = $2)
+           and ($3::int8 is null or (created_ms, id) < ($3::int8, $4::uuid)) order by created_ms desc, id desc limit $5`,
+        [query.status ?? null, query.userId ?? null, query.before?.createdMs ?? null, query.before?.id ?? null, query.limit]);
+      return rows.map(toDeposit);
+    },
   };
 }
+
+interface OutboxReviewRow { id: bigint; kind: OutboxKind; subject_id: string; attempts: number; last_error: string | null; created_ms: bigint; next_attempt_ms: bigint; parked_ms: bigint | null }
 
 interface OutboxRow { id: bigint; kind: OutboxKind; subject_id: string; payload: string; attempts: number }
 

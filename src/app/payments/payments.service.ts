@@ -15,7 +15,7 @@ import { background } from "../background.js";
 import { DepositWaiters } from "./deposit-waiters.js";
 import { OutboxRelay, type DeliveryResult, type OutboxRelayLimits, type RelayLog } from "./outbox-relay.js";
 import type {
-  DepositRecord, NewOutboxEntry, OutboxEntry, PaymentsStore, RequestKeyState, RequestKeyStore, WithdrawalRecord,
+  DepositRecord, DepositStatus, NewOutboxEntry, OutboxEntry, OutboxReview, PaymentsStore, RequestKeyState, RequestKeyStore, WithdrawalRecord,
 } from "./payments.store.js";
 import { judgeWithdrawal, type WithdrawalRefusal, type WithdrawalRules } from "./withdrawal-rules.js";
 
@@ -338,6 +338,28 @@ export class Payments {
     const rows = await this.deps.store.listWithdrawals({ ...query, limit: limit + 1 });
     const page = rows.slice(0, limit);
     return { withdrawals: page, nextCursor: rows.length > limit ? (page.at(-1)?.seq ?? null) : null };
+  }
+
+  /** Deposits for operators, newest first; the cursor is the last one's `createdMs` and id. */
+  async listDeposits(query: { status?: DepositStatus; userId?: string; before?: { createdMs: number; id: string }; limit: number }): Promise<{ deposits: readonly DepositRecord[]; next: { createdMs: number; id: string } | null }> {
+    const limit = Math.max(1, Math.min(listEntriesMax, Math.trunc(query.limit)));
+    const rows = await this.deps.store.listDeposits({ ...query, limit: limit + 1 });
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return { deposits: page, next: rows.length > limit && last !== undefined ? { createdMs: last.createdMs, id: last.id } : null };
+  }
+
+  /** The outbox as operators review it: parked entries (delivery gave up) or the ones still being tried. */
+  listOutbox(state: "parked" | "waiting", limit: number): Promise<readonly OutboxReview[]> {
+    return this.deps.store.listOutbox({ state, limit: Math.max(1, Math.min(listEntriesMax, Math.trunc(limit))) });
+  }
+
+  /**
+   * An operator puts a parked entry back: a payments node's relay delivers it at its next poll (the
+   * handlers are idempotent, so its effect stays once however often it ran before).
+   */
+  requeueOutbox(id: bigint): Promise<boolean> {
+    return this.deps.store.requeueOutbox(id, this.deps.clock.nowMs());
   }
 
   /**

@@ -79,6 +79,18 @@ export interface OutboxEntry extends Required<NewOutboxEntry> {
   readonly attempts: number;
 }
 
+/** An undelivered entry as an operator reviews it. */
+export interface OutboxReview {
+  readonly id: bigint;
+  readonly kind: OutboxKind;
+  readonly subjectId: string;
+  readonly attempts: number;
+  readonly lastError: string | null;
+  readonly createdMs: number;
+  readonly nextAttemptMs: number;
+  readonly parkedMs: number | null;
+}
+
 export interface OutboxBacklog {
   readonly waiting: number;
   readonly parked: number;
@@ -159,6 +171,12 @@ export interface PaymentsStore {
    * (null when none waits): the relay's lag (for metrics, health checks and tests).
    */
   outboxBacklog(): Promise<OutboxBacklog>;
+  /** Undelivered entries, parked (waiting for an operator) or still being tried, oldest first. */
+  listOutbox(query: { readonly state: "parked" | "waiting"; readonly limit: number }): Promise<readonly OutboxReview[]>;
+  /** Puts a parked entry back to be delivered now with a fresh count of attempts; false if it is not parked. */
+  requeueOutbox(id: bigint, nowMs: number): Promise<boolean>;
+  /** Deposits, newest first, optionally of one status and one player; `before`: the last deposit of the previous page. */
+  listDeposits(query: { readonly status?: DepositStatus; readonly userId?: string; readonly before?: { readonly createdMs: number; readonly id: string }; readonly limit: number }): Promise<readonly DepositRecord[]>;
 }
 
 export type RequestKeyState =

@@ -5,13 +5,14 @@ import type { Principal } from "../../app/auth/auth.service.js";
 import type { Outcome } from "../../app/outcome.js";
 import type { WithdrawalRecord } from "../../app/payments/payments.store.js";
 import {
-  HistoryPage, HistoryQuery, LedgerCheckReport, PlayerIdParams, PlayerSearchQuery, Withdrawal, WithdrawalIdParams, WithdrawalList, WithdrawalListQuery,
+  DepositList, DepositListQuery, HistoryPage, HistoryQuery, LedgerCheckReport, OutboxIdParams, OutboxList, OutboxListQuery, PlayerIdParams, PlayerSearchQuery,
+  Withdrawal, WithdrawalIdParams, WithdrawalList, WithdrawalListQuery,
 } from "../../protocol/wallet.schemas.js";
 import type { AuditTrail } from "../../app/audit/audit-trail.js";
 import { httpActor } from "./audit.routes.js";
 import { requireAuth } from "./auth.routes.js";
 import { cursorOf, sendError } from "./http-errors.js";
-import { idempotent, money, toWireWithdrawal, type Answer } from "./wallet-http.js";
+import { idempotent, money, toWireDeposit, toWireWithdrawal, type Answer } from "./wallet-http.js";
 import { bearer, sendHistory, walletErrorResponses, type WalletHttpDeps } from "./wallet.routes.js";
 
 const listLimitDefault = 50;
@@ -90,6 +91,48 @@ export function registerOperatorRoutes(app: FastifyInstance, deps: WalletHttpDep
     schema: { tags: ["operator"], summary: "Any player's transfers", security: bearer, params: PlayerIdParams, querystring: HistoryQuery, response: { 200: HistoryPage, ...walletErrorResponses } },
     preHandler: operator,
   }, async (request, reply) => sendHistory(reply, wallet, (request.params as PlayerIdParams).userId, request.query as HistoryQuery));
+
+  app.get("/v1/operator/deposits", {
+    schema: { tags: ["operator"], summary: "Deposits, newest first, by status and player", security: bearer, querystring: DepositListQuery, response: { 200: DepositList, ...walletErrorResponses } },
+    preHandler: operator,
+  }, async (request) => {
+    const query = request.query as DepositListQuery;
+    const [ms, id] = query.before?.split("_") ?? [];
+    const page = await payments.listDeposits({
+      limit: Number(query.limit ?? listLimitDefault),
+      ...(query.status !== undefined ? { status: query.status } : {}),
+      ...(query.userId !== undefined ? { userId: query.userId } : {}),
+      ...(ms !== undefined && id !== undefined ? { before: { createdMs: Number(ms), id } } : {}),
+    });
+    return {
+      deposits: page.deposits.map((d) => ({ ...toWireDeposit(d), userId: d.userId })),
+      nextCursor: page.next === null ? null : `${page.next.createdMs}_${page.next.id}`,
+    } satisfies DepositList;
+  });
+
+  app.get("/v1/operator/outbox", {
+    schema: { tags: ["operator"], summary: "Undelivered outbox entries, oldest first: parked (delivery gave up) or still being tried", security: bearer, querystring: OutboxListQuery, response: { 200: OutboxList, ...walletErrorResponses } },
+    preHandler: operator,
+  }, async (request) => {
+    const query = request.query as OutboxListQuery;
+    const entries = await payments.listOutbox(query.state ?? "parked", Number(query.limit ?? listLimitDefault));
+    return {
+      entries: entries.map((e) => ({
+        id: e.id.toString(), kind: e.kind, subjectId: e.subjectId, attempts: e.attempts, lastError: e.lastError, createdAt: new Date(e.createdMs).toISOString(),
+        nextAttemptAt: new Date(e.nextAttemptMs).toISOString(), parkedAt: e.parkedMs === null ? null : new Date(e.parkedMs).toISOString(),
+      })),
+    } satisfies OutboxList;
+  });
+
+  app.post("/v1/operator/outbox/:id/requeue", {
+    schema: { tags: ["operator"], summary: "Put a parked entry back to be delivered (its effect stays exactly once)", security: bearer, params: OutboxIdParams, response: { 200: Type.Object({ id: Type.String(), requeued: Type.Literal(true) }), ...walletErrorResponses } },
+    preHandler: operator,
+  }, async (request, reply) => {
+    const id = (request.params as OutboxIdParams).id;
+    const requeued = await payments.requeueOutbox(BigInt(id));
+    await audit.record({ ...httpActor(request), action: "outbox.requeue", target: `outbox:${id}`, reason: null, detail: {}, outcome: requeued ? "applied" : "PAYMENT_OUTBOX_NOT_PARKED" });
+    return requeued ? { id, requeued: true as const } : sendError(reply, "PAYMENT_OUTBOX_NOT_PARKED");
+  });
 
   app.get("/v1/operator/ledger/check", {
     schema: { tags: ["operator"], summary: "Prove the books: debits equal credits per currency, balances match their transfers", security: bearer, response: { 200: LedgerCheckReport, ...walletErrorResponses } },

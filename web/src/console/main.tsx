@@ -8,6 +8,7 @@ import { AuthPage } from "../shared/auth-page.js";
 import { Overview } from "./overview.js";
 import { Tables } from "./tables.js";
 import { Withdrawals } from "./withdrawals.js";
+import { Deposits, Outbox } from "./payments.js";
 import { Players } from "./players.js";
 import { Risk } from "./risk.js";
 import { Certification } from "./certification.js";
@@ -15,7 +16,7 @@ import { Dealer } from "./dealer.js";
 import { LiveBlackjackDealer } from "./live-blackjack-dealer.js";
 
 const session = new Session("croupier.console.refresh");
-const tabNames: Record<string, string> = { overview: "Overview", tables: "Tables", withdrawals: "Withdrawals", players: "Players", risk: "Risk", certification: "Certification", dealer: "Live roulette", "blackjack-dealer": "Live blackjack" };
+const tabNames: Record<string, string> = { overview: "Overview", tables: "Tables", withdrawals: "Payments", players: "Players", risk: "Risk", certification: "Certification", dealer: "Live roulette", "blackjack-dealer": "Live blackjack" };
 const staff = (me: Me) => me.roles.includes("operator") || me.roles.includes("dealer");
 
 function App() {
@@ -56,7 +57,7 @@ function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
       <main class="page">
         {operator && page === "overview" && <Overview session={session} />}
         {operator && page === "tables" && <Tables session={session} />}
-        {operator && page === "withdrawals" && <Withdrawals session={session} />}
+        {operator && page === "withdrawals" && <><Withdrawals session={session} /><Deposits session={session} /><Outbox session={session} /></>}
         {operator && page === "players" && <Players session={session} userId={route[1]} />}
         {operator && page === "risk" && <Risk session={session} />}
         {operator && page === "certification" && <Certification session={session} />}
