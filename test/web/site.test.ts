@@ -288,11 +288,18 @@ describe("operator console", () => {
     await pp.getByTestId("placed").waitFor();
     await op.getByRole("link", { name: "Tables" }).click();
     const table = op.locator("tr[data-room='roulette:2']");
+    const voided = await table.getByRole("link", { name: /:/ }).textContent();
     await table.getByPlaceholder("void reason").fill("wheel fault");
     await table.getByRole("button", { name: "Void round" }).click();
     await expect.poll(() => pp.locator(".table-status").textContent(), { timeout: 10_000 }).toContain("round voided: wheel fault");
     await expect.poll(() => pp.locator(".card", { hasText: "This round" }).textContent()).toContain("Refunded 1.00 EUR");
     await screenshots(op, "console-tables");
+    // The round as game recall holds it, every bet in it (the table's link; the table may be on its next round by now).
+    expect(voided).toMatch(/^\d+:\d+:/);
+    await op.evaluate((id) => { location.hash = `#/rounds/${encodeURIComponent(id)}`; }, voided ?? "");
+    await expect.poll(() => op.getByTestId("round-status").textContent(), { timeout: 10_000 }).toContain("voided: wheel fault");
+    expect(await op.getByTestId("round-bets").textContent()).toContain("1.00 EUR");
+    await screenshots(op, "console-round");
 
     // The operator runs a live round from the dealer view: open betting, a cue, close, enter the number.
     await op.getByRole("link", { name: "Live roulette", exact: true }).click();

@@ -12,6 +12,7 @@ import { Deposits, Outbox } from "./payments.js";
 import { Players } from "./players.js";
 import { Risk } from "./risk.js";
 import { Certification } from "./certification.js";
+import { RoundView } from "./round.js";
 import { Dealer } from "./dealer.js";
 import { LiveBlackjackDealer } from "./live-blackjack-dealer.js";
 
@@ -61,6 +62,7 @@ function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
         {operator && page === "players" && <Players session={session} userId={route[1]} />}
         {operator && page === "risk" && <Risk session={session} />}
         {operator && page === "certification" && <Certification session={session} />}
+        {operator && page === "rounds" && route[1] !== undefined && <RoundView key={route[1]} session={session} roundId={route[1]} />}
         {page === "dealer" && <Dealer key={arg} session={session} tableId={arg} />}
         {page === "blackjack-dealer" && <LiveBlackjackDealer key={arg} session={session} tableId={arg} />}
       </main>

@@ -122,7 +122,7 @@ function PlayerFile({ session, userId }: { session: Session; userId: string }) {
                     <thead><tr><th>When</th><th>Game</th><th class="num">Stake</th><th class="num">Paid</th></tr></thead>
                     <tbody>{risk.recentBets.map((b, i) => (
                       <tr key={`${b.roundId}:${i}`} title={`round ${b.roundId}`}>
-                        <td>{timeOf(b.at)}</td><td>{b.game}</td>
+                        <td><a href={`#/rounds/${encodeURIComponent(b.roundId)}`}>{timeOf(b.at)}</a></td><td>{b.game}</td>
                         <td class="num">{minorToAmount(b.stakeMinor)} {b.currency}</td>
                         <td class="num">{b.payoutMinor === null ? "open" : `${minorToAmount(b.payoutMinor)} ${b.currency}`}</td>
                       </tr>

@@ -40,8 +40,10 @@ function TableRow({ table: t, act }: { table: TableSummary; act: (room: string, 
   const [dealer, setDealer] = useState("");
   return (
     <tr data-room={t.room}>
-      <td><strong>{t.room}</strong>{t.kind === "live" && <> · <a href={`#/dealer/${encodeURIComponent(t.tableId)}`}>dealer view</a></>}</td>
-      <td>{t.open ? "open" : "closed"} · {t.phase ?? (t.hosted ? "idle" : "not started")}<br /><small class="hint">{t.roundId ?? ""}</small>
+      <td><strong>{t.room}</strong> · <a href={`/#/${t.kind}/${encodeURIComponent(t.tableId)}`} target="_blank" rel="noopener">watch</a>
+        {t.kind === "live" && <> · <a href={`#/dealer/${encodeURIComponent(t.tableId)}`}>dealer view</a></>}</td>
+      <td>{t.open ? "open" : "closed"} · {t.phase ?? (t.hosted ? "idle" : "not started")}<br />
+        {t.roundId !== null && <small class="hint"><a href={`#/rounds/${encodeURIComponent(t.roundId)}`}>{t.roundId}</a></small>}
         {t.dealer !== undefined && <><br /><small data-testid="dealer-on-shift">dealer: {t.dealer.userId ?? "none on shift"}{t.dealer.absent ? " (absent)" : ""}</small></>}</td>
       <td>{t.players.length}</td>
       <td><small>{t.limits === null ? "–" : Object.entries(t.limits).filter(([, v]) => typeof v !== "object").map(([k, v]) => `${k} ${String(v)}`).join(", ")}</small></td>
