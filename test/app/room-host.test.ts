@@ -156,3 +156,36 @@ describe("RoomHost replaced by another owner", () => {
     current.stop();
   });
 });
+
+describe("RoomHost after an append that failed unseen", () => {
+  // Found by the room simulation (test/sim, seed 75 with Redis outages): an append that threw after the
+  // script ran (the connection dropped before the answer) left the host with the state before it. Its
+  // next append stored a snapshot without those entries, and a retry of the action applied it again.
+  it("rereads the room before serving again: the retry is a duplicate and the snapshot holds every entry", async () => {
+    const lease = new MemoryRoomLease(systemClock);
+    const log = new MemoryRoomLog(lease, { roomLogEntriesMax: 100, roomLogAgeMsMax: 60_000 }, "t");
+    const append = log.append.bind(log);
+    let lose = false;
+    log.append = async (...args) => {
+      const outcome = await append(...args);
+      if (lose) {
+        lose = false;
+        throw Object.assign(new Error("Connection is closed."), { code: "ECONNRESET" });
+      }
+      return outcome;
+    };
+    const fence = (await lease.acquire("tally:c", "n1", 60_000)) as number;
+    const host = await RoomHost.open("tally:c", fence, tally, log, systemClock, {
+      revealLeadMs: 0, chatCharsMax: 10, chatMessagesPerMinuteMax: 10, roomActionQueueMax: 10, actionIdsRememberedMax: 10, roomLogEntriesMax: 100,
+    }, () => undefined, async (_room, effect) => (effect as { n: number }).n);
+    const add = (actionId: string, n: number) => host.submit({ type: "action", actor: { userId: "u1", roles: [] }, actionId, lastOffset: 0, action: { kind: "add", n } });
+    expect(await add("a1", 1)).toMatchObject({ ok: true, status: "applied", offset: 1 });
+    lose = true;
+    expect(await add("a2", 2)).toMatchObject({ ok: false, error: "SERVICE_UNAVAILABLE" });
+    expect(await add("a2", 2)).toMatchObject({ ok: true, status: "duplicate", offset: 2 });
+    expect(await add("a3", 3)).toMatchObject({ ok: true, status: "applied", offset: 3 });
+    expect((await log.read("tally:c", 0, 10)).entries.map((e) => e.actionId)).toEqual(["u1:a1", "u1:a2", "u1:a3"]);
+    expect(((await log.snapshot("tally:c")).snapshot?.public as { state: Tally }).state).toEqual({ count: 3, total: 6 });
+    host.stop();
+  });
+});

@@ -7,6 +7,7 @@
 // After every step the invariants are checked; the first one broken ends the run with its seed.
 // docs/SIMULATION.md describes the faults, the invariants and how to replay a seed.
 import { onBackgroundFailure } from "../../src/app/background.js";
+import { isServiceUnavailable } from "../../src/app/failures.js";
 import { MemoryRoomLease } from "../../src/adapters/memory/room-lease.memory.js";
 import { MemoryRoomLog } from "../../src/adapters/memory/room-log.memory.js";
 import type { Bus, BusHandler } from "../../src/app/ports/bus.js";
@@ -203,13 +204,28 @@ class Journal {
   readonly appends: Append[] = [];
 }
 
+/**
+ * Where the log and the lease live (Redis in production), as the nodes reach it: `down` while an outage
+ * lasts, every call failing as a lost connection does; an append then fails before it is written or,
+ * on a coin toss, after (the caller cannot tell which).
+ */
+interface Store {
+  down(): boolean;
+  coin(): boolean;
+}
+
+/** What the log and the lease throw while they are down: ioredis's closed connection (SERVICE_UNAVAILABLE). */
+const storeLost = (): Error => Object.assign(new Error("Connection is closed."), { code: "ECONNRESET", simulated: true });
+
+const reach = <T>(store: Store, call: () => Promise<T>) => (): Promise<T> => (store.down() ? Promise.reject(storeLost()) : call());
+
 /** A node's view of the shared room log: calls wait while it is paused; it may crash in the middle of an append. */
 class NodeLog implements RoomLog {
-  constructor(private readonly node: SimNode, private readonly shared: RoomLog, private readonly journal: Journal, private readonly crashed: (node: SimNode) => void) {}
+  constructor(private readonly node: SimNode, private readonly shared: RoomLog, private readonly store: Store, private readonly journal: Journal, private readonly crashed: (node: SimNode) => void) {}
 
-  head(room: string) { return this.node.call(() => this.shared.head(room)); }
-  read(room: string, afterOffset: number, limit: number) { return this.node.call(() => this.shared.read(room, afterOffset, limit)); }
-  snapshot(room: string) { return this.node.call(() => this.shared.snapshot(room)); }
+  head(room: string) { return this.node.call(reach(this.store, () => this.shared.head(room))); }
+  read(room: string, afterOffset: number, limit: number) { return this.node.call(reach(this.store, () => this.shared.read(room, afterOffset, limit))); }
+  snapshot(room: string) { return this.node.call(reach(this.store, () => this.shared.snapshot(room))); }
   subscribe(room: string, handler: LiveHandler) { return this.shared.subscribe(room, handler); }
   close() { return this.shared.close(); }
 
@@ -220,6 +236,8 @@ class NodeLog implements RoomLog {
       this.crashed(this.node);
       return never();
     }
+    const down = this.store.down();
+    if (down && this.store.coin()) throw storeLost();
     const outcome = await this.shared.append(room, fence, entries, snapshot, nowMs);
     const first = outcome.ok ? outcome.entries[0] : undefined;
     if (outcome.ok && first !== undefined) this.journal.appends.push({ writer: this.node.name, fence, first: first.offset, last: first.offset + outcome.entries.length - 1 });
@@ -227,6 +245,7 @@ class NodeLog implements RoomLog {
       this.crashed(this.node);
       return never();
     }
+    if (down) throw storeLost();
     await this.node.gate();
     return outcome;
   }
@@ -234,21 +253,21 @@ class NodeLog implements RoomLog {
 
 /** A node's view of the shared lease: calls wait while it is paused; each fence issued is journaled. */
 class NodeLease implements RoomLease {
-  constructor(private readonly node: SimNode, private readonly shared: RoomLease, private readonly journal: Journal) {}
+  constructor(private readonly node: SimNode, private readonly shared: RoomLease, private readonly store: Store, private readonly journal: Journal) {}
 
   acquire(room: string, nodeId: string, ttlMs: number) {
-    return this.node.call(async () => {
+    return this.node.call(reach(this.store, async () => {
       const fence = await this.shared.acquire(room, nodeId, ttlMs);
       if (fence !== null) this.journal.issued.set(fence, this.node.name);
       return fence;
-    });
+    }));
   }
-  renew(room: string, lease: Lease, ttlMs: number) { return this.node.call(() => this.shared.renew(room, lease, ttlMs)); }
-  release(room: string, lease: Lease) { return this.node.call(() => this.shared.release(room, lease)); }
-  holder(room: string) { return this.node.call(() => this.shared.holder(room)); }
-  announce(nodeId: string, ttlMs: number) { return this.node.call(() => this.shared.announce(nodeId, ttlMs)); }
-  withdraw(nodeId: string) { return this.node.call(() => this.shared.withdraw(nodeId)); }
-  hostingNodes() { return this.node.call(() => this.shared.hostingNodes()); }
+  renew(room: string, lease: Lease, ttlMs: number) { return this.node.call(reach(this.store, () => this.shared.renew(room, lease, ttlMs))); }
+  release(room: string, lease: Lease) { return this.node.call(reach(this.store, () => this.shared.release(room, lease))); }
+  holder(room: string) { return this.node.call(reach(this.store, () => this.shared.holder(room))); }
+  announce(nodeId: string, ttlMs: number) { return this.node.call(reach(this.store, () => this.shared.announce(nodeId, ttlMs))); }
+  withdraw(nodeId: string) { return this.node.call(reach(this.store, () => this.shared.withdraw(nodeId))); }
+  hostingNodes() { return this.node.call(reach(this.store, () => this.shared.hostingNodes())); }
 }
 
 /** The broken component: a log that skips the fence check, writing under the latest fence whoever asks. */
@@ -492,6 +511,8 @@ class Simulation {
   private readonly loggedWagers: Wager[] = [];
   private counts = { spins: 0, notes: 0, staked: 0n, paid: 0n, draws: 0 };
   private ledgerDownUntil = 0;
+  private storeDownUntil = 0;
+  private readonly store: Store = { down: () => this.world.now < this.storeDownUntil, coin: () => uniformInt(this.faultRng, 2) === 0 };
   private drawPending = false;
   private readonly initialMoney: bigint;
 
@@ -522,7 +543,7 @@ class Simulation {
     const nodeId = `${machine}#${incarnation}`;
     const node = new SimNode(machine, nodeId, this.world);
     const faults: RoomFaults = {
-      unavailable: (_room, where, error) => error === lostConnection || this.fail(`${node.name}: a service was unavailable at ${where}: ${String(error)}`),
+      unavailable: (_room, where, error) => error === lostConnection || (error as { simulated?: boolean }).simulated === true || this.fail(`${node.name}: a service was unavailable at ${where}: ${String(error)}`),
       internal: (_room, where, error) => this.fail(`${node.name}: INTERNAL at ${where}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`),
       lost: () => undefined,
     };
@@ -535,13 +556,11 @@ class Simulation {
       }
       return outcome;
     });
-    const directory = new RoomDirectory(nodeId, new Map([["sim", simRoom as RoomBehavior]]), new NodeLog(node, this.log, this.journal, (n) => this.crash(n)),
-      new NodeLease(node, this.lease, this.journal), this.bus.of(node), node.clock, directoryLimits, effects, { hostsRooms: true }, undefined, faults);
+    const directory = new RoomDirectory(nodeId, new Map([["sim", simRoom as RoomBehavior]]), new NodeLog(node, this.log, this.store, this.journal, (n) => this.crash(n)),
+      new NodeLease(node, this.lease, this.store, this.journal), this.bus.of(node), node.clock, directoryLimits, effects, { hostsRooms: true }, undefined, faults);
     node.directory = directory;
-    void node.gate().then(async () => {
-      await directory.start();
-      directory.watch(room);
-    });
+    // A process that cannot reach Redis as it starts exits (and its machine starts another).
+    void node.gate().then(() => directory.start()).then(() => directory.watch(room), () => this.crash(node));
     return node;
   }
 
@@ -567,7 +586,7 @@ class Simulation {
       this.world.arm(uniformInt(this.faultRng, faultWindowMs), null, () => {
         const node = this.target();
         const now = this.world.elapsed;
-        switch (uniformInt(this.faultRng, 7)) {
+        switch (uniformInt(this.faultRng, 8)) {
           case 0:
           case 1: {
             if (node.state !== "running") return;
@@ -594,6 +613,12 @@ class Simulation {
             const ms = uniformIntBetween(this.faultRng, 100, 2 * leaseTtlMs);
             this.faults.push(`${now}: the clock jumps ${ms} ms`);
             this.world.jump(ms);
+            return;
+          }
+          case 6: {
+            const outageMs = uniformIntBetween(this.faultRng, 100, leaseTtlMs);
+            this.faults.push(`${now}: the room log and lease do not answer for ${outageMs} ms`);
+            this.storeDownUntil = Math.max(this.storeDownUntil, this.world.now + outageMs);
             return;
           }
           case 5: {
@@ -646,8 +671,9 @@ class Simulation {
     const node = this.nodes[uniformInt(this.clientRng, this.nodes.length)] as SimNode;
     return new Promise((resolve) => {
       const timer = this.world.arm(clientTimeoutMs, null, () => resolve(null));
-      void node.gate().then(async () => {
-        const reply = await (node.directory as RoomDirectory).submit(room, { type: "action", actor, actionId, lastOffset, action });
+      // What the gateway answers when the directory throws (the lease store is down): src/gateway/ws/ws-gateway.ts.
+      const thrown = (error: unknown): HostReply => ({ ok: false, error: isServiceUnavailable(error) ? "SERVICE_UNAVAILABLE" : "INTERNAL", details: [String(error)] });
+      void node.gate().then(() => (node.directory as RoomDirectory).submit(room, { type: "action", actor, actionId, lastOffset, action })).then((reply) => reply, thrown).then((reply) => {
         timer.cancel();
         resolve(reply);
       });

@@ -126,27 +126,61 @@ export class RoomHost<S = unknown> {
   /** Takes over a room: restores its snapshot and the action ids still in its history. */
   static async open<S>(room: string, fence: number, behavior: RoomBehavior<S>, log: RoomLog, clock: Clock, limits: HostLimits, onFenced: () => void, effects: EffectRunner, stages: StageObserver = silentStages, faults: RoomFaults = silentFaults): Promise<RoomHost<S>> {
     const stored = await log.snapshot(room);
-    const envelope = stored.snapshot?.public as Envelope | undefined;
-    const state = envelope === undefined
-      ? behavior.initial(room)
-      : behavior.restore({ public: envelope.state, ...(stored.snapshot?.private ? { private: { ...stored.snapshot.private } } : {}), ...(stored.snapshot?.server === undefined ? {} : { server: stored.snapshot.server }) });
+    const state = RoomHost.stateOf(behavior, room, stored.snapshot);
     const host = new RoomHost(room, fence, behavior, state, log, clock, limits, onFenced, effects, stages, faults);
-    host.head = stored.offset;
-    host.muted = new Set(envelope?.muted ?? []);
-    host.barrierOffset = envelope?.barrierOffset ?? 0;
-    let after = Math.max(0, stored.offset - limits.roomLogEntriesMax);
-    for (let page = 0; page * 1000 < limits.roomLogEntriesMax; page++) {
-      const range = await log.read(room, after, 1000);
-      for (const entry of range.entries) if (entry.actionId !== undefined) host.remember(entry.actionId, { offset: entry.offset });
-      if (range.entries.length < 1000) break;
-      after = range.entries.at(-1)?.offset ?? after;
-    }
+    await host.adopt(stored, 0);
     // A deadline already due (a failover catching up, a new room committing its seeds) is queued
     // before any request can be, so the first action sees the state that tick leaves.
     const deadline = behavior.deadline?.(state) ?? null;
     if (deadline !== null && deadline <= clock.nowMs()) void host.submit({ type: "tick" });
     else host.schedule();
     return host;
+  }
+
+  /** The state a stored snapshot holds; the behavior's initial state for a room never written. */
+  private static stateOf<S>(behavior: RoomBehavior<S>, room: string, snapshot: RoomSnapshot | null): S {
+    const envelope = snapshot?.public as Envelope | undefined;
+    return envelope === undefined
+      ? behavior.initial(room)
+      : behavior.restore({ public: envelope.state, ...(snapshot?.private ? { private: { ...snapshot.private } } : {}), ...(snapshot?.server === undefined ? {} : { server: snapshot.server }) });
+  }
+
+  /** Takes the log's head, mutes and barrier as this host's, and remembers the action ids written after `after` (as many as the log keeps). */
+  private async adopt(stored: { readonly offset: number; readonly snapshot: RoomSnapshot | null }, after: number): Promise<void> {
+    const envelope = stored.snapshot?.public as Envelope | undefined;
+    this.head = stored.offset;
+    this.muted = new Set(envelope?.muted ?? []);
+    this.barrierOffset = envelope?.barrierOffset ?? 0;
+    let from = Math.max(after, stored.offset - this.limits.roomLogEntriesMax);
+    for (let page = 0; page * 1000 < this.limits.roomLogEntriesMax; page++) {
+      const range = await this.log.read(this.room, from, 1000);
+      for (const entry of range.entries) if (entry.actionId !== undefined) this.remember(entry.actionId, { offset: entry.offset });
+      if (range.entries.length < 1000) break;
+      from = range.entries.at(-1)?.offset ?? from;
+    }
+  }
+
+  /**
+   * An append that threw (Redis timed out, or the connection dropped after the script ran) may or may
+   * not have been written. Before serving anything else the host rereads the room from the log, so
+   * it neither writes a snapshot without those entries nor applies again an action they hold.
+   */
+  private unsure = false;
+
+  /** Rereads the room when an append may have been written unseen; a tick that cannot (the log is down) is tried again shortly. */
+  private async resyncIfUnsure(request: HostRequest["type"]): Promise<void> {
+    if (!this.unsure) return;
+    try {
+      const stored = await this.log.snapshot(this.room);
+      const state = RoomHost.stateOf(this.behavior, this.room, stored.snapshot);
+      await this.adopt(stored, this.head);
+      this.state = state;
+      this.unsure = false;
+      this.schedule();
+    } catch (error) {
+      if (request === "tick") this.retryTick();
+      throw error;
+    }
   }
 
   private timer: Timer | null = null;
@@ -255,12 +289,14 @@ export class RoomHost<S = unknown> {
           continue;
         }
         try {
+          await this.resyncIfUnsure(item.request.type);
           if (item.request.type === "action") {
             this.stages("queue", performance.now() - item.since);
             await this.action(item.request, item.resolve);
             if ((this.staged?.items.length ?? 0) >= stagedActionsMax) await this.flush();
           } else {
             await this.flush();
+            await this.resyncIfUnsure(item.request.type);
             item.resolve(await this.handle(item.request));
           }
         } catch (error) {
@@ -345,6 +381,7 @@ export class RoomHost<S = unknown> {
     if ("effect" in outcome && outcome.ok) {
       // Effects run against durable state only: write what is staged first.
       await this.flush();
+      await this.resyncIfUnsure("action");
       if (this.stopped) return resolve({ ok: false, error: "ROOM_UNAVAILABLE", details: ["room ownership moved; retry"] });
       if (basis !== this.state) outcome = this.behavior.apply(this.state, request.action, request.actor, ctx);
       const started = performance.now();
@@ -419,7 +456,13 @@ export class RoomHost<S = unknown> {
       ...(view.private ? { private: view.private } : {}),
       ...(view.server === undefined ? {} : { server: view.server }),
     };
-    const appended = await this.log.append(this.room, this.fence, events, snapshot, this.clock.nowMs());
+    let appended;
+    try {
+      appended = await this.log.append(this.room, this.fence, events, snapshot, this.clock.nowMs());
+    } catch (error) {
+      this.unsure = true;
+      throw error;
+    }
     if (!appended.ok) return this.superseded();
     this.state = next;
     this.head = appended.entries.at(-1)?.offset ?? this.head;
