@@ -296,7 +296,7 @@ describe("operator console", () => {
     await screenshots(op, "console-tables");
     // The round as game recall holds it, every bet in it (the table's link; the table may be on its next round by now).
     expect(voided).toMatch(/^\d+:\d+:/);
-    await op.evaluate((id) => { location.hash = `#/rounds/${encodeURIComponent(id)}`; }, voided ?? "");
+    await op.goto(`${server.url}/console#/rounds/${encodeURIComponent(voided ?? "")}`);
     await expect.poll(() => op.getByTestId("round-status").textContent(), { timeout: 10_000 }).toContain("voided: wheel fault");
     expect(await op.getByTestId("round-bets").textContent()).toContain("1.00 EUR");
     await screenshots(op, "console-round");
