@@ -586,7 +586,7 @@ class Simulation {
       this.world.arm(uniformInt(this.faultRng, faultWindowMs), null, () => {
         const node = this.target();
         const now = this.world.elapsed;
-        switch (uniformInt(this.faultRng, 8)) {
+        switch (uniformInt(this.faultRng, 9)) {
           case 0:
           case 1: {
             if (node.state !== "running") return;
@@ -613,6 +613,13 @@ class Simulation {
             const ms = uniformIntBetween(this.faultRng, 100, 2 * leaseTtlMs);
             this.faults.push(`${now}: the clock jumps ${ms} ms`);
             this.world.jump(ms);
+            return;
+          }
+          case 7: {
+            // A rolling restart: the process stops as it is told to (its rooms answer, its leases are released), then exits.
+            if (node.state !== "running") return;
+            this.faults.push(`${now}: ${node.name} stops`);
+            void (node.directory as RoomDirectory).stop().then(() => this.crash(node), () => this.crash(node));
             return;
           }
           case 6: {

@@ -145,19 +145,24 @@ export class RoomHost<S = unknown> {
       : behavior.restore({ public: envelope.state, ...(snapshot?.private ? { private: { ...snapshot.private } } : {}), ...(snapshot?.server === undefined ? {} : { server: snapshot.server }) });
   }
 
-  /** Takes the log's head, mutes and barrier as this host's, and remembers the action ids written after `after` (as many as the log keeps). */
+  /**
+   * Takes the log's head, mutes and barrier as this host's, and remembers the action ids written after
+   * `after` (as many as the log keeps). Changes nothing unless every read succeeds.
+   */
   private async adopt(stored: { readonly offset: number; readonly snapshot: RoomSnapshot | null }, after: number): Promise<void> {
+    const written: Array<{ readonly actionId: string; readonly offset: number }> = [];
+    let from = Math.max(after, stored.offset - this.limits.roomLogEntriesMax);
+    for (let page = 0; page * 1000 < this.limits.roomLogEntriesMax; page++) {
+      const range = await this.log.read(this.room, from, 1000);
+      for (const entry of range.entries) if (entry.actionId !== undefined) written.push({ actionId: entry.actionId, offset: entry.offset });
+      if (range.entries.length < 1000) break;
+      from = range.entries.at(-1)?.offset ?? from;
+    }
     const envelope = stored.snapshot?.public as Envelope | undefined;
     this.head = stored.offset;
     this.muted = new Set(envelope?.muted ?? []);
     this.barrierOffset = envelope?.barrierOffset ?? 0;
-    let from = Math.max(after, stored.offset - this.limits.roomLogEntriesMax);
-    for (let page = 0; page * 1000 < this.limits.roomLogEntriesMax; page++) {
-      const range = await this.log.read(this.room, from, 1000);
-      for (const entry of range.entries) if (entry.actionId !== undefined) this.remember(entry.actionId, { offset: entry.offset });
-      if (range.entries.length < 1000) break;
-      from = range.entries.at(-1)?.offset ?? from;
-    }
+    for (const { actionId, offset } of written) this.remember(actionId, { offset });
   }
 
   /**
