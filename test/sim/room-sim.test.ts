@@ -3,10 +3,10 @@
 // the one line that replays it. SIM_SEEDS=n runs more seeds, SIM_SEED_BASE=k starts elsewhere
 // (SIM_SEED_BASE=random: somewhere new each run), SIM_SEED=k replays one seed and prints its faults.
 import { describe, expect, it } from "vitest";
-import { reproduction, runSimulation, type SimOptions, type SimResult } from "./room-sim.js";
+import { brokenComponents, reproduction, runSimulation, type SimOptions, type SimResult } from "./room-sim.js";
 
 const replay = process.env.SIM_SEED === undefined ? null : Number(process.env.SIM_SEED);
-const broken = process.env.SIM_BROKEN === "fence" ? "fence" : undefined;
+const broken = brokenComponents.find((b) => b === process.env.SIM_BROKEN);
 const seedCount = Number(process.env.SIM_SEEDS ?? 3_000);
 const seedBase = process.env.SIM_SEED_BASE === "random" ? Date.now() % 1_000_000_000 : Number(process.env.SIM_SEED_BASE ?? 1);
 
@@ -52,5 +52,10 @@ describe("room simulation", () => {
   it("catches a room log that skips the fence check within 200 seeds", async () => {
     const { failed } = await runSeeds(1, 200, { broken: "fence" });
     expect(failed?.violation).toMatch(/fence|twice|snapshot|ledger|applied/);
+  });
+
+  it("catches a ledger that forgets its idempotency keys within 200 seeds", async () => {
+    const { failed } = await runSeeds(1, 200, { broken: "keys" });
+    expect(failed?.violation).toMatch(/holds|WALLET_INSUFFICIENT_FUNDS|ledger/);
   });
 });

@@ -28,13 +28,17 @@ export function reproduction(seed: number, broken?: SimOptions["broken"]): strin
   return `SIM_SEED=${seed}${broken === undefined ? "" : ` SIM_BROKEN=${broken}`} npx vitest run ${simTestFile}`;
 }
 
+export const brokenComponents = ["fence", "keys"] as const;
+export type Broken = (typeof brokenComponents)[number];
+
 export interface SimOptions {
   readonly seed: number;
   /**
    * A deliberately broken component, to prove the checker catches what it should: `fence`, a room
-   * log that skips the fence check (it writes under whatever fence the lease issued last).
+   * log that skips the fence check (it writes under whatever fence the lease issued last); `keys`, a
+   * ledger that forgets its idempotency keys (a step retried is done again).
    */
-  readonly broken?: "fence";
+  readonly broken?: Broken;
 }
 
 export interface SimResult {
@@ -336,7 +340,7 @@ class LedgerTwin {
   readonly transfers: TransferRecord[] = [];
   readonly accounts = new Map<string, bigint>();
 
-  constructor(users: readonly string[]) {
+  constructor(users: readonly string[], private readonly forgetsKeys: boolean) {
     this.view.accounts.set(houseAccount, { id: houseAccount, owner: "house", kind: "house", currency, balance: 0n, held: 0n });
     users.forEach((userId, i) => {
       const id = BigInt(i + 2);
@@ -359,6 +363,7 @@ class LedgerTwin {
         : step === "settle"
           ? { type: "settle", key: `${wager.key}:settle`, currency, holdId: wager.key, houseAccountId: houseAccount, payouts }
           : { type: "transfer", kind: "adjustment", key: wager.key, currency, debitAccountId: houseAccount, creditAccountId: accountId, amount: wager.win, reference: wager.key };
+    if (this.forgetsKeys) this.view.idempotency.delete(op.key);
     const { outcomes, writes } = judgeBatch(this.view, [{ op, fingerprint: canonicalRequest(op) }]);
     this.transfers.push(...writes.transfers);
     return outcomes[0] as LedgerOutcome;
@@ -527,7 +532,7 @@ class Simulation {
     this.users = Array.from({ length: uniformIntBetween(rng, 2, 5) }, (_, i) => `u${i + 1}`);
     this.clientsLeft = this.users.length;
     this.actionsPerClient = uniformIntBetween(rng, 3, 8);
-    this.ledger = new LedgerTwin(this.users);
+    this.ledger = new LedgerTwin(this.users, broken === "keys");
     this.initialMoney = this.ledger.total();
     for (let i = 1, n = uniformIntBetween(rng, 2, 3); i <= n; i++) this.nodes.push(this.spawn(`n${i}`));
     this.faults.push(`nodes=${this.nodes.length} clients=${this.users.length}x${this.actionsPerClient} drop=${this.bus.dropPerMille}‰ delay=${this.bus.delayPerMille}‰`);
