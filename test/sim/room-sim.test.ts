@@ -51,7 +51,7 @@ describe("room simulation", () => {
 
   it("catches a room log that skips the fence check within 200 seeds", async () => {
     const { failed } = await runSeeds(1, 200, { broken: "fence" });
-    expect(failed?.violation).toMatch(/fence|twice|snapshot|ledger|applied/);
+    expect(failed?.violation).toMatch(/fence|twice|snapshot|ledger|applied|acknowledged/);
   });
 
   it("catches a ledger that forgets its idempotency keys within 200 seeds", async () => {
