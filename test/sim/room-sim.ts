@@ -2,8 +2,9 @@
 // a real RoomDirectory with its RoomHosts) share one in-memory room log, lease and bus; simulated
 // clients send actions that move money through a ledger twin (the real ledger judge over an
 // in-memory view); a fault schedule drawn from the seed pauses owners past their lease, crashes
-// nodes in the middle of an append, drops and delays bus messages and makes clocks jump. Time is
-// simulated (nothing waits for real), so one seed is a few milliseconds and replays bit for bit.
+// nodes in the middle of an append or after a ledger step, restarts them, cuts them off the bus,
+// drops and delays bus messages, takes Redis and the ledger away for a while and makes clocks jump.
+// Time is simulated (nothing waits for real), so one seed is a few milliseconds and replays bit for bit.
 // After every step the invariants are checked; the first one broken ends the run with its seed.
 // docs/SIMULATION.md describes the faults, the invariants and how to replay a seed.
 import { onBackgroundFailure } from "../../src/app/background.js";
@@ -71,6 +72,8 @@ const directoryLimits: DirectoryLimits = {
   actionIdsRememberedMax: 10_000, roomLogEntriesMax: 10_000, roomWriteBatchWaitMs: 0,
   leaseTtlMs, actionTimeoutMs: 2_000, pendingRequestsMax: 1_000,
 };
+/** Half the seeds make a batch of judged actions wait for companions still being prepared. */
+const batchWaitsMs = [0, 20] as const;
 const logLimits: RoomLogLimits = { roomLogEntriesMax: 100_000, roomLogAgeMsMax: 365 * 86_400_000 };
 
 const never = <T>(): Promise<T> => new Promise<T>(() => undefined);
@@ -499,6 +502,7 @@ class Simulation {
   private readonly nodes: SimNode[] = [];
   private readonly incarnations = new Map<string, number>();
   private readonly spread: boolean;
+  private readonly limits: DirectoryLimits;
   readonly users: string[];
   private readonly faultRng: Rng;
   private readonly clientRng: Rng;
@@ -538,6 +542,7 @@ class Simulation {
     // Sometimes the room is a configured shared table (placed on its preferred node, offered there by
     // the others), and sometimes a gateway that hosts no rooms serves clients too (it offers rooms on the claims channel).
     this.spread = uniformInt(rng, 2) === 0;
+    this.limits = { ...directoryLimits, roomWriteBatchWaitMs: batchWaitsMs[uniformInt(rng, batchWaitsMs.length)] as number };
     const gateways = uniformInt(rng, 3) === 0 ? 1 : 0;
     for (let i = 1, n = uniformIntBetween(rng, 2, 3); i <= n; i++) this.nodes.push(this.spawn(`n${i}`));
     for (let i = 1; i <= gateways; i++) this.nodes.push(this.spawn(`g${i}`));
@@ -568,7 +573,7 @@ class Simulation {
       return outcome;
     });
     const directory = new RoomDirectory(nodeId, new Map([["sim", simRoom as RoomBehavior]]), new NodeLog(node, this.log, this.store, this.journal, (n) => this.crash(n)),
-      new NodeLease(node, this.lease, this.store, this.journal), this.bus.of(node), node.clock, directoryLimits, effects,
+      new NodeLease(node, this.lease, this.store, this.journal), this.bus.of(node), node.clock, this.limits, effects,
       { hostsRooms: !machine.startsWith("g"), ...(this.spread ? { spreadRooms: [room] } : {}) }, undefined, faults);
     node.directory = directory;
     // A process that cannot reach Redis as it starts exits (and its machine starts another).
