@@ -51,6 +51,8 @@ export interface SimResult {
   /** Actions acknowledged, log entries written, faults injected: what the seed exercised. */
   readonly acked: number;
   readonly entries: number;
+  /** Leases the room's lease issued: 1 when one owner kept it throughout, more after each takeover. */
+  readonly fences: number;
   readonly faults: readonly string[];
   /** Everything clients were told, in order: two runs of one seed must produce the same trace. */
   readonly trace: readonly string[];
@@ -838,6 +840,10 @@ class Simulation {
     return this.checkedOffset;
   }
 
+  get fences(): number {
+    return this.journal.issued.size;
+  }
+
   get ackedCount(): number {
     return this.acked.size;
   }
@@ -864,5 +870,5 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
   } finally {
     stopListening();
   }
-  return { seed: options.seed, violation: sim.violation, steps, simulatedMs: sim.world.now - started, acked: sim.ackedCount, entries: sim.entries, faults: sim.faults, trace: sim.trace };
+  return { seed: options.seed, violation: sim.violation, steps, simulatedMs: sim.world.now - started, acked: sim.ackedCount, entries: sim.entries, fences: sim.fences, faults: sim.faults, trace: sim.trace };
 }
