@@ -33,7 +33,7 @@ class Harness {
   /** Who enters the cards in `playHand`. */
   dealerOnShift: Actor = dealer;
 
-  act(actor: Actor, action: Record<string, unknown>): { ok: true; result?: unknown } | { ok: false; error: string; details?: readonly string[] } {
+  act(actor: Actor, action: Record<string, unknown>): { ok: true; result?: unknown } | { ok: false; error: string; details?: readonly string[] | undefined } {
     const request = action as { kind: string };
     const check = this.behavior.checkAction?.(request);
     if (check !== undefined && !check.ok) return { ok: false, error: check.error, details: check.details };
@@ -41,7 +41,7 @@ class Harness {
     return out;
   }
 
-  private run(outcome: BehaviorOutcome<State>): { ok: true; result?: unknown } | { ok: false; error: string; details?: readonly string[] } {
+  private run(outcome: BehaviorOutcome<State>): { ok: true; result?: unknown } | { ok: false; error: string; details?: readonly string[] | undefined } {
     let current = outcome;
     while (current.ok && "effect" in current) current = current.resume(this.effect(current.effect as Record<string, unknown>));
     if (!current.ok) return { ok: false, error: current.error, details: current.details };

@@ -39,6 +39,7 @@ export async function generateKey(dir: string, nowMs: number): Promise<StoredKey
 
 export function publicJwk(key: StoredKey): JWK {
   const { kid, kty, crv, x } = key.privateJwk;
+  if (kid === undefined || kty === undefined || crv === undefined || x === undefined) throw new Error("a stored signing key is not a complete Ed25519 JWK");
   return { kid, kty, crv, x, alg: "EdDSA", use: "sig" };
 }
 

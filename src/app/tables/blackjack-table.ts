@@ -192,13 +192,18 @@ export function blackjackTableBehavior(tables: ReadonlyMap<string, BlackjackTabl
   const termsOf = (state: TableState): LiveTableTerms => configOf(state.tableId).live ?? defaultLiveBlackjackTerms;
   /** Live tables: events the players' video shows later are revealed then. */
   const revealAtOf = (state: TableState, ctx: RoomContext): number | undefined => (isLive ? liveRevealAt(termsOf(state), ctx) : undefined);
+  /** `{ revealAt }` at a live table, nothing at an RNG table: spread into an event. */
+  const revealAtField = (state: TableState, ctx: RoomContext): { revealAt?: number } => {
+    const revealAt = revealAtOf(state, ctx);
+    return revealAt === undefined ? {} : { revealAt };
+  };
 
   function roundRecord(state: TableState, status: RoundRecord["status"], atMs: number, extra: Partial<RoundRecord> = {}): RoundRecord {
     return { roundId: state.roundId ?? "", tableId: state.tableId, game: kind, status, atMs, ...extra };
   }
 
   /** Each hold is a bet in the record, keyed by its hold id (stable across a failover, as the round id is). */
-  function betsOf(state: TableState, atMs: number): RoundRecord["bets"] {
+  function betsOf(state: TableState, atMs: number): NonNullable<RoundRecord["bets"]> {
     const currency = configOf(state.tableId).currency;
     return state.holds.map((h) => ({ betId: h.holdId, userId: state.seats[h.seat] ?? "unknown", currency, stakeMinor: h.amountMinor, detail: { seat: h.seat, reason: h.reason }, placedAtMs: h.placedAtMs ?? atMs }));
   }
@@ -267,7 +272,7 @@ export function blackjackTableBehavior(tables: ReadonlyMap<string, BlackjackTabl
         // Payouts as the ledger paid them: the seat's whole return on its bet, nothing on its added stakes.
         return sweepThen(state, { ...state, deadlineMs: ctx.nowMs + 500 }, () => recordThen(roundRecord(state, "settled", ctx.nowMs, { payouts: items.map((i) => ({ betId: i.holdId, payoutMinor: i.winMinor })) }), () => ({
           ok: true, state: { ...state, phase: "results", deadlineMs: ctx.nowMs + config.resultsMs },
-          events: [{ kind: "blackjack.round_paid", data: { roundId: state.roundId, returns: state.returns }, ...(isLive ? { revealAt: revealAtOf(state, ctx) } : {}) }],
+          events: [{ kind: "blackjack.round_paid", data: { roundId: state.roundId, returns: state.returns }, ...revealAtField(state, ctx) }],
         })));
       },
     };
