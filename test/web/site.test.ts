@@ -250,6 +250,24 @@ describe("operator console", () => {
     expect(operator.errors).toEqual([]);
   });
 
+  it("an operator reviews every active bonus on the Bonuses page, each linked to its player", async () => {
+    const { watched, username } = await playerWithMoney();
+    await watched.page.getByRole("button", { name: "Claim your welcome bonus" }).click();
+    await expect.poll(() => watched.page.getByTestId("bonuses").textContent(), { timeout: 10_000 }).toContain("10.00 EUR · welcome");
+    expect(await watched.page.locator(".who").textContent()).toBe(username);
+    const operator = await open("/console");
+    const op = operator.page;
+    await login(op, "boss");
+    await op.getByRole("link", { name: "Bonuses" }).click();
+    const rows = op.locator("[data-testid=all-bonuses] tr[data-status=active]");
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(await op.getByTestId("all-bonuses").textContent()).toContain("10.00 EUR · welcome");
+    await screenshots(op, "console-bonuses");
+    await op.getByRole("combobox", { name: /^Bonus status/ }).selectOption("converted");
+    await expect.poll(() => op.locator("[data-testid=all-bonuses] tr[data-status=active]").count()).toBe(0);
+    expect([...watched.errors, ...operator.errors]).toEqual([]);
+  });
+
   it("an operator approves a player's withdrawal and voids a roulette round the player bet in", async () => {
     const { watched: player } = await playerWithMoney();
     const pp = player.page;

@@ -12,12 +12,13 @@ import { Deposits, Outbox } from "./payments.js";
 import { Players } from "./players.js";
 import { Risk } from "./risk.js";
 import { Certification } from "./certification.js";
+import { Bonuses } from "./bonuses.js";
 import { RoundView } from "./round.js";
 import { Dealer } from "./dealer.js";
 import { LiveBlackjackDealer } from "./live-blackjack-dealer.js";
 
 const session = new Session("croupier.console.refresh");
-const tabNames: Record<string, string> = { overview: "Overview", tables: "Tables", withdrawals: "Payments", players: "Players", risk: "Risk", certification: "Certification", dealer: "Live roulette", "blackjack-dealer": "Live blackjack" };
+const tabNames: Record<string, string> = { overview: "Overview", tables: "Tables", withdrawals: "Payments", players: "Players", bonuses: "Bonuses", risk: "Risk", certification: "Certification", dealer: "Live roulette", "blackjack-dealer": "Live blackjack" };
 const staff = (me: Me) => me.roles.includes("operator") || me.roles.includes("dealer");
 
 function App() {
@@ -43,7 +44,7 @@ function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
   const route = useHashRoute();
   const connection = useConnectionState(session.client);
   const [page = operator ? "overview" : "dealer", arg = "1"] = route;
-  const tabs = operator ? ["overview", "tables", "withdrawals", "players", "risk", "certification", "dealer", "blackjack-dealer"] : ["dealer", "blackjack-dealer"];
+  const tabs = operator ? ["overview", "tables", "withdrawals", "players", "bonuses", "risk", "certification", "dealer", "blackjack-dealer"] : ["dealer", "blackjack-dealer"];
   return (
     <>
       <header class="topbar">
@@ -60,6 +61,7 @@ function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
         {operator && page === "tables" && <Tables session={session} />}
         {operator && page === "withdrawals" && <><Withdrawals session={session} /><Deposits session={session} /><Outbox session={session} /></>}
         {operator && page === "players" && <Players session={session} userId={route[1]} />}
+        {operator && page === "bonuses" && <Bonuses session={session} />}
         {operator && page === "risk" && <Risk session={session} />}
         {operator && page === "certification" && <Certification session={session} />}
         {operator && page === "rounds" && route[1] !== undefined && <RoundView key={route[1]} session={session} roundId={route[1]} />}
