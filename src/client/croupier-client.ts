@@ -530,9 +530,24 @@ export class CroupierClient extends Emitter<ClientEvents> {
         return { actionId, status: reply.status, attempts: attempt, ...(reply.result === undefined ? {} : { result: reply.result }) };
       } catch (error) {
         const e = error as CroupierError;
-        if (!e.retryable || attempt >= this.options.actionAttemptsMax) throw e;
+        if (attempt >= this.options.actionAttemptsMax) throw e;
+        // This client only sends offsets it received, so an offset beyond the room's head means the
+        // room's epoch changed under the action (a Redis that lost its data): its `reset` is on the
+        // way, and the action is sent again on the state it delivers.
+        if (e.code === "CROUPIER_ERR_ACTION_OFFSET_INVALID" && await this.epochChanged(room, tracker, acted.epoch)) continue;
+        if (!e.retryable) throw e;
       }
     }
+  }
+
+  /** Whether the room's epoch moves on from `epoch` within a request timeout (false if the room is left or the client closed). */
+  private async epochChanged(room: string, tracker: RoomTracker, epoch: string | null): Promise<boolean> {
+    const deadline = this.options.now() + this.options.requestTimeoutMs;
+    while (this.rooms.get(room) === tracker && this.stateValue !== "closed" && this.options.now() < deadline) {
+      if (tracker.epoch !== epoch) return true;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return this.rooms.get(room) === tracker && tracker.epoch !== epoch;
   }
 
   /** Sends a chat message; not retried (chat has no idempotency key). */

@@ -198,6 +198,43 @@ describe("CroupierClient against a scripted server", () => {
     c.close();
   });
 
+  it("re-sends an action refused ACTION_OFFSET_INVALID because the room's epoch changed under it (Redis lost its data), once the reset is here", async () => {
+    // The room's log restarted in e2 at offset 2; the action, decided at offset 5 of e1, crosses the
+    // reset on the wire. The reset frame comes after the refusal.
+    const polite = politeServer({ epoch: "e2" });
+    let refused = false;
+    FakeSocket.onFrame = (socket, frame) => {
+      if (frame.type !== "action" || refused) return polite(socket, frame);
+      refused = true;
+      socket.reply({ type: "error", id: frame.id, code: "CROUPIER_ERR_ACTION_OFFSET_INVALID", message: "ahead", requestId: "q2" });
+      setTimeout(() => socket.reply({ type: "reset", room: "sandbox:a", epoch: "e2", offset: 2, snapshot: { state: "fresh" } }), 50);
+    };
+    const c = client({ actionAttemptsMax: 3 });
+    await c.connect();
+    await c.join("sandbox:a");
+    const s = FakeSocket.instances[0] as FakeSocket;
+    s.reply({ type: "reset", room: "sandbox:a", epoch: "e1", offset: 0, snapshot: { state: null } });
+    for (const o of [1, 2, 3, 4, 5]) s.reply(event("sandbox:a", "e1", o));
+    const result = await c.act("sandbox:a", { kind: "note" });
+    const sent = s.sent.filter((f) => f.type === "action");
+    expect(sent.map((f) => f.lastOffset)).toEqual([5, 2]);
+    expect(result).toMatchObject({ status: "applied", attempts: 2 });
+    c.close();
+  });
+
+  it("rejects ACTION_OFFSET_INVALID when the room's epoch does not change", async () => {
+    const polite = politeServer();
+    FakeSocket.onFrame = (socket, frame) => frame.type === "action"
+      ? socket.reply({ type: "error", id: frame.id, code: "CROUPIER_ERR_ACTION_OFFSET_INVALID", message: "ahead", requestId: "q3" })
+      : polite(socket, frame);
+    const c = client({ requestTimeoutMs: 200 });
+    await c.connect();
+    await c.join("sandbox:a");
+    await expect(c.act("sandbox:a", { kind: "note" })).rejects.toMatchObject({ code: "CROUPIER_ERR_ACTION_OFFSET_INVALID" });
+    expect((FakeSocket.instances[0] as FakeSocket).sent.filter((f) => f.type === "action")).toHaveLength(1);
+    c.close();
+  });
+
   it("rejects an action refused by the room without retrying it", async () => {
     const polite = politeServer();
     FakeSocket.onFrame = (socket, frame) => frame.type === "action"
