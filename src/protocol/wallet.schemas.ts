@@ -10,6 +10,8 @@ export const idempotencyKeyHeader = "idempotency-key";
 export const currencyPattern = "^[A-Z]{3}$";
 export const cardTokenPattern = "^[A-Za-z0-9_.-]{8,512}$";
 export const historyEntriesMax = 200;
+/** `limit` of a listing: 1 to historyEntriesMax entries per page, 50 when absent. */
+const pageLimit = Type.Optional(Type.String({ pattern: "^[1-9][0-9]{0,2}$", description: `1 to ${historyEntriesMax} (default 50)` }));
 
 const currency = Type.String({ pattern: currencyPattern, description: "ISO 4217 code, e.g. EUR" });
 const decimal = Type.String({ description: "decimal string in the currency's major unit, e.g. \"12.34\"" });
@@ -113,7 +115,7 @@ export type WithdrawalList = Static<typeof WithdrawalList>;
 export const WithdrawalListQuery = Type.Object({
   status: Type.Optional(Type.Union(withdrawalStatuses.map((s) => Type.Literal(s)))),
   before: Type.Optional(Type.String({ pattern: "^[0-9]{1,19}$", description: "nextCursor of the previous page" })),
-  limit: Type.Optional(Type.String({ pattern: "^[1-9][0-9]{0,2}$", description: `1 to ${historyEntriesMax} (default 50)` })),
+  limit: pageLimit,
 }, { additionalProperties: false });
 export type WithdrawalListQuery = Static<typeof WithdrawalListQuery>;
 
@@ -131,7 +133,7 @@ export const DepositListQuery = Type.Object({
   status: Type.Optional(Type.Union([Type.Literal("pending"), Type.Literal("credited"), Type.Literal("declined"), Type.Literal("failed")])),
   userId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
   before: Type.Optional(Type.String({ pattern: "^[0-9]{1,16}_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", description: "nextCursor of the previous page" })),
-  limit: Type.Optional(Type.String({ pattern: "^[1-9][0-9]{0,2}$", description: `1 to ${historyEntriesMax} (default 50)` })),
+  limit: pageLimit,
 }, { additionalProperties: false });
 export type DepositListQuery = Static<typeof DepositListQuery>;
 
@@ -153,7 +155,7 @@ export type OutboxList = Static<typeof OutboxList>;
 
 export const OutboxListQuery = Type.Object({
   state: Type.Optional(Type.Union([Type.Literal("parked"), Type.Literal("waiting")], { description: "parked (default) or waiting" })),
-  limit: Type.Optional(Type.String({ pattern: "^[1-9][0-9]{0,2}$", description: `1 to ${historyEntriesMax} (default 50)` })),
+  limit: pageLimit,
 }, { additionalProperties: false });
 export type OutboxListQuery = Static<typeof OutboxListQuery>;
 

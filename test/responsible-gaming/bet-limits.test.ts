@@ -10,6 +10,22 @@ import { newPlayer, TestSocket, type Message } from "../support/ws-client.js";
 
 const tables = ["bl1", "bl2", "bl3"];
 
+/** Joins every table and returns the round taking bets at each (waiting for the next one to open where none is). */
+async function bettingRounds(socket: TestSocket): Promise<Map<string, string>> {
+  const rounds = new Map<string, string>();
+  for (const t of tables) {
+    const joined = await socket.request({ type: "join", room: `roulette:${t}` });
+    const round = ((joined.snapshot as { state: { round: { id: string; phase: string } | null } }).state).round;
+    const id = round?.phase === "betting" ? round.id : ((await socket.waitFor((m) => m.kind === "round.opened" && m.room === `roulette:${t}`, 10_000)).data as { roundId: string }).roundId;
+    rounds.set(t, id);
+  }
+  return rounds;
+}
+
+/** The last offset of `room` the socket has seen (0 before any). */
+const latestOffset = (socket: TestSocket, room: string): number =>
+  Math.max(0, ...socket.messages.filter((m) => m.room === room && typeof m.offset === "number").map((m) => m.offset as number));
+
 for (const mode of ["embedded", "production"] as Mode[]) {
   const available = mode === "embedded" || (serviceAvailable("postgres") && serviceAvailable("redis"));
   describe.skipIf(!available)(`wager and loss limits (${mode})`, () => {
@@ -39,16 +55,10 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       const player = await fundedPlayer();
       expect((await setLimit(player, "wager", "10.00")).body).toMatchObject({ status: "applied", limit: { kind: "wager", amount: "10.00" } });
       const socket = await TestSocket.authenticated(server.url, player.token);
-      const rounds = new Map<string, string>();
-      for (const t of tables) {
-        const joined = await socket.request({ type: "join", room: `roulette:${t}` });
-        const round = ((joined.snapshot as { state: { round: { id: string; phase: string } | null } }).state).round;
-        const id = round?.phase === "betting" ? round.id : ((await socket.waitFor((m) => m.kind === "round.opened" && m.room === `roulette:${t}`, 10_000)).data as { roundId: string }).roundId;
-        rounds.set(t, id);
-      }
+      const rounds = await bettingRounds(socket);
       const slots = `slots:${player.userId}`;
       await socket.request({ type: "join", room: slots });
-      const latest = (room: string) => Math.max(0, ...socket.messages.filter((m) => m.room === room && typeof m.offset === "number").map((m) => m.offset as number));
+      const latest = (room: string) => latestOffset(socket, room);
       const send = async (i: number): Promise<Message> => {
         if (i % 4 === 3) return socket.request({ type: "action", room: slots, actionId: `spin${i}`, lastOffset: latest(slots), action: { kind: "spin", stake: "1.00" } });
         const t = tables[i % 4] as string;
@@ -76,14 +86,8 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       const player = await fundedPlayer();
       expect((await setLimit(player, "loss", "10.00")).body).toMatchObject({ status: "applied", limit: { kind: "loss", amount: "10.00" } });
       const socket = await TestSocket.authenticated(server.url, player.token);
-      const rounds = new Map<string, string>();
-      for (const t of tables) {
-        const joined = await socket.request({ type: "join", room: `roulette:${t}` });
-        const round = ((joined.snapshot as { state: { round: { id: string; phase: string } | null } }).state).round;
-        const id = round?.phase === "betting" ? round.id : ((await socket.waitFor((m) => m.kind === "round.opened" && m.room === `roulette:${t}`, 10_000)).data as { roundId: string }).roundId;
-        rounds.set(t, id);
-      }
-      const latest = (room: string) => Math.max(0, ...socket.messages.filter((m) => m.room === room && typeof m.offset === "number").map((m) => m.offset as number));
+      const rounds = await bettingRounds(socket);
+      const latest = (room: string) => latestOffset(socket, room);
       const send = async (i: number): Promise<Message> => {
         const t = tables[i % 3] as string;
         for (;;) {

@@ -29,6 +29,8 @@ const depositWaitersMax = 10_000;
 /** How long a request holds its idempotency key before a retry may take it over (it died). */
 const requestKeyLeaseMs = 60_000;
 const listEntriesMax = 200;
+/** A listing's page size, 1 to listEntriesMax. */
+const pageSize = (limit: number): number => Math.max(1, Math.min(listEntriesMax, Math.trunc(limit)));
 /** How often a withdrawal request looks again at a hold another process runs. */
 const holdPollMs = 20;
 
@@ -334,7 +336,7 @@ export class Payments {
   }
 
   async listWithdrawals(query: { status?: WithdrawalStatus; beforeSeq?: bigint; limit: number }): Promise<WithdrawalPage> {
-    const limit = Math.max(1, Math.min(listEntriesMax, Math.trunc(query.limit)));
+    const limit = pageSize(query.limit);
     const rows = await this.deps.store.listWithdrawals({ ...query, limit: limit + 1 });
     const page = rows.slice(0, limit);
     return { withdrawals: page, nextCursor: rows.length > limit ? (page.at(-1)?.seq ?? null) : null };
@@ -342,7 +344,7 @@ export class Payments {
 
   /** Deposits for operators, newest first; the cursor is the last one's `createdMs` and id. */
   async listDeposits(query: { status?: DepositStatus; userId?: string; before?: { createdMs: number; id: string }; limit: number }): Promise<{ deposits: readonly DepositRecord[]; next: { createdMs: number; id: string } | null }> {
-    const limit = Math.max(1, Math.min(listEntriesMax, Math.trunc(query.limit)));
+    const limit = pageSize(query.limit);
     const rows = await this.deps.store.listDeposits({ ...query, limit: limit + 1 });
     const page = rows.slice(0, limit);
     const last = page.at(-1);
@@ -351,7 +353,7 @@ export class Payments {
 
   /** The outbox as operators review it: parked entries (delivery gave up) or the ones still being tried. */
   listOutbox(state: "parked" | "waiting", limit: number): Promise<readonly OutboxReview[]> {
-    return this.deps.store.listOutbox({ state, limit: Math.max(1, Math.min(listEntriesMax, Math.trunc(limit))) });
+    return this.deps.store.listOutbox({ state, limit: pageSize(limit) });
   }
 
   /**

@@ -1,7 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import type { Session } from "../shared/session.js";
 import { BonusTable, type Bonus } from "../shared/bonuses.js";
-import { Card, ErrorLine, useAction } from "../shared/ui.js";
+import { Card, ErrorLine, StatusSelect, useAction } from "../shared/ui.js";
 
 const statuses = ["", "pending", "active", "converted", "expired", "cancelled"];
 
@@ -15,9 +15,7 @@ export function Bonuses({ session }: { session: Session }) {
   return (
     <Card title="Bonuses" class="wide">
       <div class="row">
-        <label class="field"><span>Bonus status</span>
-          <select value={status} onChange={(e) => setStatus(e.currentTarget.value)}>{statuses.map((s) => <option key={s} value={s}>{s === "" ? "all" : s}</option>)}</select>
-        </label>
+        <StatusSelect label="Bonus status" value={status} options={statuses} onChange={setStatus} />
         <button onClick={load}>Refresh</button>
       </div>
       <ErrorLine error={error} />

@@ -1,7 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import type { Session } from "../shared/session.js";
 import { timeOf } from "../shared/format.js";
-import { Card, ErrorLine, useAction } from "../shared/ui.js";
+import { Card, ErrorLine, StatusSelect, useAction } from "../shared/ui.js";
 
 interface Deposit { id: string; userId: string; status: string; amount: string; currency: string; card: string; reason: string | null; createdAt: string }
 interface OutboxEntry { id: string; kind: string; subjectId: string; attempts: number; lastError: string | null; createdAt: string; nextAttemptAt: string; parkedAt: string | null }
@@ -22,11 +22,7 @@ export function Deposits({ session }: { session: Session }) {
   return (
     <Card title="Deposits">
       <div class="row">
-        <label class="field"><span>Deposit status</span>
-          <select value={status} onChange={(e) => setStatus(e.currentTarget.value)}>
-            {["", "pending", "credited", "declined", "failed"].map((s) => <option key={s} value={s}>{s === "" ? "all" : s}</option>)}
-          </select>
-        </label>
+        <StatusSelect label="Deposit status" value={status} options={["", "pending", "credited", "declined", "failed"]} onChange={setStatus} />
         <button onClick={() => load(null)}>Refresh</button>
       </div>
       <ErrorLine error={error} />

@@ -1,7 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { newId, type Session } from "../shared/session.js";
 import { timeOf } from "../shared/format.js";
-import { Card, ErrorLine, useAction } from "../shared/ui.js";
+import { Card, ErrorLine, StatusSelect, useAction } from "../shared/ui.js";
 
 interface Withdrawal { id: string; userId: string; status: string; amount: string; currency: string; card: string; reason: string | null; createdAt: string }
 
@@ -19,11 +19,7 @@ export function Withdrawals({ session }: { session: Session }) {
   return (
     <Card title="Withdrawals">
       <div class="row">
-        <label class="field"><span>Status</span>
-          <select value={status} onChange={(e) => setStatus(e.currentTarget.value)}>
-            {["pending", "approved", "paid", "rejected", "failed", ""].map((s) => <option key={s} value={s}>{s === "" ? "all" : s}</option>)}
-          </select>
-        </label>
+        <StatusSelect label="Status" value={status} options={["pending", "approved", "paid", "rejected", "failed", ""]} onChange={setStatus} />
         <button onClick={load}>Refresh</button>
       </div>
       <ErrorLine error={error} />

@@ -55,6 +55,15 @@ export function Field({ label, children }: { label: string; children: ComponentC
   );
 }
 
+/** A listing's status filter: one option per status, "" shown as "all". */
+export function StatusSelect({ label, value, options, onChange }: { label: string; value: string; options: readonly string[]; onChange: (status: string) => void }) {
+  return (
+    <label class="field"><span>{label}</span>
+      <select value={value} onChange={(e) => onChange(e.currentTarget.value)}>{options.map((s) => <option key={s} value={s}>{s === "" ? "all" : s}</option>)}</select>
+    </label>
+  );
+}
+
 /** Hash routes: "#/roulette/1" → ["roulette", "1"]. */
 export function useHashRoute(): string[] {
   const [hash, setHash] = useState(location.hash);
