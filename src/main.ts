@@ -95,7 +95,7 @@ import { FsCertificationReports } from "./adapters/node/certification-reports.fs
 import { registerTableRoutes } from "./gateway/http/tables.routes.js";
 import type { TableKind, TableRef } from "./app/tables/table-summary.js";
 import { hostname } from "node:os";
-import { onBackgroundFailure } from "./app/background.js";
+import { backgroundFailures, onBackgroundFailure } from "./app/background.js";
 import { lockDataDir } from "./adapters/node/data-dir-lock.js";
 
 export const version = "0.1.0";
@@ -382,7 +382,7 @@ async function buildUnlocked(config: Config, logger: Logger, unlock: () => void)
   const mode = config.databaseUrl === null ? "embedded" : "production";
   const roles = rolesOf(config);
   const registry = new Registry();
-  const metrics = createPromMetrics(registry);
+  const metrics = createPromMetrics(registry, backgroundFailures);
   registerNodeRoles(registry, roles);
   const { db, migration } = await openMigrated(config);
   const serverLog = areaLogger(logger, config, "server");

@@ -12,9 +12,9 @@ import { createSqlPaymentsStore } from "../../src/adapters/postgres/payments-sto
 import { enqueueOutbox, exportEntries } from "../../src/adapters/postgres/outbox.sql.js";
 import { MemoryEventExport } from "../../src/adapters/memory/event-export.memory.js";
 import { OutboxRelay, type DeliveryResult } from "../../src/app/payments/outbox-relay.js";
-import type { OutboxEntry } from "../../src/app/payments/payments.store.js";
+import type { OutboxEntry } from "../../src/app/ports/payments-store.js";
 import { ManualClock } from "../support/manual-clock.js";
-import type { RoundRecord } from "../../src/app/tables/table-effects.js";
+import type { RoundRecord } from "../../src/app/ports/round-store.js";
 import { RiskExportEvent, RoundExportEvent } from "../../src/protocol/events.schemas.js";
 import { databaseKinds, type TestDatabase } from "../support/databases.js";
 

@@ -3,7 +3,7 @@
 // applied one after another.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mergeRoundRecords, SqlRoundStore } from "../../src/adapters/postgres/round-store.sql.js";
-import type { RoundRecord } from "../../src/app/tables/table-effects.js";
+import type { RoundRecord } from "../../src/app/ports/round-store.js";
 import { databaseKinds, type TestDatabase } from "../support/databases.js";
 
 const at = Date.UTC(2026, 11, 2, 10);

@@ -1,7 +1,8 @@
 // Pure auth rules: the password policy and the login back-off.
 import { describe, expect, it } from "vitest";
 import { checkPassword } from "../../src/app/auth/password-policy.js";
-import { backoffMs, lockAfterAttemptMs } from "../../src/app/auth/login-backoff.js";
+import { backoffMs } from "../../src/app/auth/login-backoff.js";
+import { lockAfterAttemptMs } from "../../src/app/ports/throttle-store.js";
 
 const policy = { lengthMin: 10, lengthMax: 256 };
 

@@ -1,6 +1,6 @@
 // The app layer's error policy: which exceptions are an outage (SERVICE_UNAVAILABLE, retry) and which a bug (INTERNAL).
 import { describe, expect, it } from "vitest";
-import { busyError, isServiceUnavailable } from "../../src/app/failures.js";
+import { busyError, isServiceUnavailable } from "../../src/app/ports/failures.js";
 
 const pgError = (code: string) => Object.assign(new Error(`pg ${code}`), { code });
 

@@ -8,7 +8,7 @@
 // After every step the invariants are checked; the first one broken ends the run with its seed.
 // docs/SIMULATION.md describes the faults, the invariants and how to replay a seed.
 import { onBackgroundFailure } from "../../src/app/background.js";
-import { isServiceUnavailable } from "../../src/app/failures.js";
+import { isServiceUnavailable } from "../../src/app/ports/failures.js";
 import { MemoryRoomLease } from "../../src/adapters/memory/room-lease.memory.js";
 import { MemoryRoomLog } from "../../src/adapters/memory/room-log.memory.js";
 import type { Bus, BusHandler } from "../../src/app/ports/bus.js";

@@ -1,6 +1,5 @@
 import type { Clock } from "../../app/ports/clock.js";
-import type { AttemptRule, Reservation, ThrottleStore } from "../../app/ports/throttle-store.js";
-import { lockAfterAttemptMs } from "../../app/auth/login-backoff.js";
+import { lockAfterAttemptMs, type AttemptRule, type Reservation, type ThrottleStore } from "../../app/ports/throttle-store.js";
 
 interface Entry {
   failures: number;

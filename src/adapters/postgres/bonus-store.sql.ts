@@ -1,4 +1,4 @@
-import type { BonusEnd, BonusRecord, BonusStore, BonusWager, CreateResult, NewBonus } from "../../app/bonuses/bonus.store.js";
+import type { BonusEnd, BonusRecord, BonusStore, BonusWager, CreateResult, NewBonus } from "../../app/ports/bonus-store.js";
 import type { GameWeights } from "../../engine/bonus/index.js";
 import type { SqlDb, SqlExecutor } from "./sql-db.js";
 

@@ -1,4 +1,4 @@
-import type { NewOutboxEntry } from "../../app/payments/payments.store.js";
+import type { NewOutboxEntry } from "../../app/ports/payments-store.js";
 import type { ExportedEvent } from "../../app/ports/event-export.js";
 import { inlineSql, type SqlExecutor } from "./sql-db.js";
 

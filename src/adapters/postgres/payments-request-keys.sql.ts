@@ -1,4 +1,4 @@
-import type { RequestKeyState, RequestKeyStore } from "../../app/payments/payments.store.js";
+import type { RequestKeyState, RequestKeyStore } from "../../app/ports/payments-store.js";
 import type { SqlDb } from "./sql-db.js";
 
 interface KeyRow {

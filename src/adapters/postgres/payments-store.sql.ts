@@ -1,7 +1,7 @@
 import type {
   CreateWithdrawalResult, DepositRecord, DepositStatus, NewOutboxEntry, NewWithdrawal, OutboxEntry, OutboxKind,
   PaymentsStore, RecentWithdrawals, WithdrawalRecord, WithdrawalStatus,
-} from "../../app/payments/payments.store.js";
+} from "../../app/ports/payments-store.js";
 import { lockPlayer, readDepositGate } from "./rg-store.sql.js";
 import { enqueueOutbox } from "./outbox.sql.js";
 import type { SqlDb, SqlExecutor } from "./sql-db.js";

@@ -1,5 +1,5 @@
-import type { PlayResult } from "../../app/responsible-gaming/reality-checks.js";
-import type { BetLimitStore, BetLimitVerdict, DepositGate, ResponsibleGamingStore, StoredLimit } from "../../app/responsible-gaming/rg.store.js";
+import type { BetLimitStore, BetLimitVerdict } from "../../app/ports/bet-limit-store.js";
+import type { DepositGate, PlayResult, ResponsibleGamingStore, StoredLimit } from "../../app/ports/rg-store.js";
 import {
   judgeLimits, limitAt, limitPeriodMs, noLimit, unrestricted, type AccountRestrictions, type ExclusionKind, type LimitKind, type LimitPeriod, type LimitState, type PeriodLimit,
 } from "../../engine/responsible-gaming/index.js";

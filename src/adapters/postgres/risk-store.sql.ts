@@ -1,6 +1,6 @@
-import type { RiskAction, RiskActionQuery, RiskLimit, RiskProfile, RiskStore } from "../../app/risk/risk.store.js";
+import type { RiskAction, RiskActionQuery, RiskLimit, RiskProfile, RiskStore } from "../../app/ports/risk-store.js";
 import type { RiskActionKind, RuleHistory } from "../../engine/risk/index.js";
-import { riskActionEvent } from "../../app/events/exported-events.js";
+import { riskActionEvent } from "../shared/exported-events.js";
 import { enqueueOutbox, exportEntries } from "./outbox.sql.js";
 import type { SqlDb, SqlExecutor } from "./sql-db.js";
 

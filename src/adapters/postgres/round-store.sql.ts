@@ -1,9 +1,8 @@
-import type { RecalledBet, RecalledRound, RoundStore } from "../../app/ports/round-store.js";
-import type { RoundRecord } from "../../app/tables/table-effects.js";
+import type { RecalledBet, RecalledRound, RoundRecord, RoundStore } from "../../app/ports/round-store.js";
 import { inlineSql, type SqlDb, type SqlExecutor } from "./sql-db.js";
 import { Batcher, type BatcherLimits } from "./ledger-batcher.js";
-import { busyError } from "../../app/failures.js";
-import { roundEndedEvent, type EndedRound } from "../../app/events/exported-events.js";
+import { busyError } from "../../app/ports/failures.js";
+import { roundEndedEvent, type EndedRound } from "../shared/exported-events.js";
 import type { ExportedEvent } from "../../app/ports/event-export.js";
 import { enqueueOutbox, enqueueOutboxSql, exportEntries } from "./outbox.sql.js";
 

@@ -1,10 +1,13 @@
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import type { Metrics } from "../../app/ports/metrics.js";
-import type { OutboxBacklog } from "../../app/payments/payments.store.js";
-import { backgroundFailures } from "../../app/background.js";
+import type { OutboxBacklog } from "../../app/ports/payments-store.js";
 
-/** The Metrics port on prom-client, registered on the node's registry (served at /metrics). */
-export function createPromMetrics(registry: Registry): Metrics {
+/**
+ * The Metrics port on prom-client, registered on the node's registry (served at /metrics).
+ * `backgroundFailures` reads the process's counts of failed background work (main.ts passes
+ * src/app/background.ts's); none by default.
+ */
+export function createPromMetrics(registry: Registry, backgroundFailures: () => ReadonlyMap<string, number> = () => new Map()): Metrics {
   const registers = [registry];
   const batchSize = new Histogram({ name: "croupier_ledger_batch_ops", help: "ledger operations committed per batch", buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500], registers });
   const commit = new Histogram({ name: "croupier_ledger_commit_seconds", help: "ledger batch commit latency", buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1], registers });

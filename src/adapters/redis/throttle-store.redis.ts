@@ -4,7 +4,7 @@ import { redisScript, type RedisScript } from "./scripts.js";
 
 /**
  * KEYS: attempts, lock. ARGV: windowMs, attemptsFree, baseMs, msMax. The lock schedule is
- * `lockAfterAttemptMs` (src/app/auth/login-backoff.ts); the contract suite holds both to it. The lock
+ * `lockAfterAttemptMs` (src/app/ports/throttle-store.ts); the contract suite holds both to it. The lock
  * holds `a<attempt>` so a release lifts only the lock its own attempt set.
  */
 const reserveScript = `

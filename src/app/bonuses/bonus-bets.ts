@@ -2,11 +2,11 @@ import { background } from "../background.js";
 import { FlaggedPlayers } from "../flagged-players.js";
 import type { Bus } from "../ports/bus.js";
 import type { Clock } from "../ports/clock.js";
-import type { RoundRecord } from "../tables/table-effects.js";
+import type { RoundRecord } from "../ports/round-store.js";
 import type { PlayerPurse, Wallet } from "../wallet/index.js";
 import { countedStake, purseFor, rouletteRoundCounted, weightOf, type RouletteCover } from "../../engine/bonus/index.js";
 import { shown } from "../responsible-gaming/deposit-gate.js";
-import type { BonusRecord, BonusStore } from "./bonus.store.js";
+import type { BonusRecord, BonusStore } from "../ports/bonus-store.js";
 
 export const bonusesChannel = "bonuses.active";
 

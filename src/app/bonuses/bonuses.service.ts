@@ -5,7 +5,7 @@ import { background } from "../background.js";
 import { failure, success, type Outcome } from "../outcome.js";
 import type { Clock, Timer } from "../ports/clock.js";
 import type { Wallet } from "../wallet/index.js";
-import type { BonusRecord, BonusStatus, BonusStore, NewBonus } from "./bonus.store.js";
+import type { BonusRecord, BonusStatus, BonusStore, NewBonus } from "../ports/bonus-store.js";
 
 const dayMs = 86_400_000;
 export const bonusDaysMax = 365;

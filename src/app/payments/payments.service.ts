@@ -16,7 +16,7 @@ import { DepositWaiters } from "./deposit-waiters.js";
 import { OutboxRelay, type DeliveryResult, type OutboxRelayLimits, type RelayLog } from "./outbox-relay.js";
 import type {
   DepositRecord, DepositStatus, NewOutboxEntry, OutboxEntry, OutboxReview, PaymentsStore, RequestKeyState, RequestKeyStore, WithdrawalRecord,
-} from "./payments.store.js";
+} from "../ports/payments-store.js";
 import { judgeWithdrawal, type WithdrawalRefusal, type WithdrawalRules } from "./withdrawal-rules.js";
 
 /** The bus channel money events are published on (at least once; deduplicate by `id`). */

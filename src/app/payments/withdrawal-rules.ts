@@ -1,5 +1,5 @@
 import type { ErrorName } from "../../protocol/errors.js";
-import type { RecentWithdrawals } from "./payments.store.js";
+import type { RecentWithdrawals } from "../ports/payments-store.js";
 
 /** The operator's withdrawal rules (config: withdrawalAmountMinorMin, withdrawalsPerPeriodMax, withdrawalPeriodMs). */
 export interface WithdrawalRules {

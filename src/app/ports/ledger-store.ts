@@ -1,5 +1,5 @@
 import type { AccountKind, LedgerOp, LedgerOutcome, TransferKind } from "../../engine/ledger/index.js";
-import type { RoundRecord } from "../tables/table-effects.js";
+import type { RoundRecord } from "./round-store.js";
 
 /** Where an account is found: one account per owner, kind and currency. */
 export interface AccountAddress {

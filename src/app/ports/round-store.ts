@@ -1,4 +1,19 @@
-import type { RoundRecord } from "../tables/table-effects.js";
+/**
+ * A round as its table records it (the `round.record` effect, src/app/tables/table-effects.ts): each
+ * record of a round moves it on (open, closed, settled or voided), with the bets and payouts known then.
+ */
+export interface RoundRecord {
+  readonly roundId: string;
+  readonly tableId: string;
+  readonly game: string;
+  readonly status: "open" | "closed" | "settled" | "voided";
+  readonly atMs: number;
+  readonly outcome?: unknown;
+  readonly verification?: unknown;
+  readonly voidReason?: string;
+  readonly bets?: readonly { readonly betId: string; readonly userId: string; readonly currency: string; readonly stakeMinor: string; readonly detail: unknown; readonly placedAtMs: number }[];
+  readonly payouts?: readonly { readonly betId: string; readonly payoutMinor: string }[];
+}
 
 export interface RecalledBet {
   readonly betId: string;

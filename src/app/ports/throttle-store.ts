@@ -1,8 +1,9 @@
 /**
  * Counters and locks behind login throttling, shared by every node (Redis) or held by the one
- * embedded process (memory). The back-off policy itself is pure (src/app/auth/login-backoff.ts).
+ * embedded process (memory). The back-off policy itself is pure
+ * (src/app/auth/login-backoff.ts); the lock schedule every implementation applies is `lockAfterAttemptMs` below.
  */
-/** How attempts under one key are budgeted (see `lockAfterAttemptMs` in src/app/auth/login-backoff.ts). */
+/** How attempts under one key are budgeted (see `lockAfterAttemptMs`). */
 export interface AttemptRule {
   /** How long an attempt counts, from the latest one. */
   readonly windowMs: number;
@@ -34,4 +35,15 @@ export interface ThrottleStore {
   /** Forgets failures, attempts and lock of `key`. */
   reset(key: string): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * The lock an attempt sets when it is reserved (`reserveAttempt` above): none before the
+ * `attemptsFree`-th, then `baseMs`, doubling with each further attempt, up to `msMax`. Sequentially
+ * this is the same schedule as `backoffMs` (src/app/auth/login-backoff.ts): after `attemptsFree`
+ * failed attempts the key waits.
+ */
+export function lockAfterAttemptMs(attempt: number, rule: Pick<AttemptRule, "attemptsFree" | "baseMs" | "msMax">): number {
+  if (attempt < rule.attemptsFree) return 0;
+  return Math.min(rule.baseMs * 2 ** Math.min(attempt - rule.attemptsFree, 30), rule.msMax);
 }

@@ -2,7 +2,7 @@ import { FlaggedPlayers } from "../flagged-players.js";
 import type { Bus } from "../ports/bus.js";
 import type { Clock } from "../ports/clock.js";
 import { shown } from "./deposit-gate.js";
-import type { BetLimitStore, JudgedBet } from "./rg.store.js";
+import type { BetLimitStore, JudgedBet } from "../ports/bet-limit-store.js";
 
 export const betLimitsChannel = "rg.bet-limits";
 

@@ -1,7 +1,7 @@
 import { findCurrency, formatAmount } from "../../engine/money/index.js";
 import { accessAt, judgeLimits, type Access } from "../../engine/responsible-gaming/index.js";
 import { failure, type Outcome } from "../outcome.js";
-import type { DepositGate } from "./rg.store.js";
+import type { DepositGate } from "../ports/rg-store.js";
 
 type Refusal = Extract<Outcome<never>, { ok: false }>;
 

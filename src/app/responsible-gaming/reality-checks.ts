@@ -1,18 +1,12 @@
 import { shown } from "./deposit-gate.js";
 import type { HostReply, HostRequest } from "../rooms/room-host.js";
 import type { Clock, Timer } from "../ports/clock.js";
+import type { PlayResult } from "../ports/rg-store.js";
 
 /** The event kind of a reality check in a player's `user:<id>` room (docs/PROTOCOL.md). */
 export const realityCheckKind = "reality.check";
 /** The event kind, in the player's `user:<id>` room, of a session ended by the player's session time limit. */
 export const sessionLimitKind = "session.limit_reached";
-
-/** What the player's bets came to since a moment, per currency (stakes out, wins in). */
-export interface PlayResult {
-  readonly currency: string;
-  readonly stakedMinor: bigint;
-  readonly wonMinor: bigint;
-}
 
 export interface RealityCheckDeps {
   /** The sessions with a socket on this node now. */

@@ -8,7 +8,7 @@ import type { Clock } from "../ports/clock.js";
 import { parseMoneyInput } from "../payments/money-input.js";
 import type { SessionGuard } from "../auth/session-guard.js";
 import { accessRefusal } from "./deposit-gate.js";
-import type { ResponsibleGamingStore, StoredLimit } from "./rg.store.js";
+import type { ResponsibleGamingStore, StoredLimit } from "../ports/rg-store.js";
 
 export interface ResponsibleGamingLimits {
   /** How long a higher limit (or a removed one) waits before it applies. */

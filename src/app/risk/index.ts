@@ -4,7 +4,7 @@ export { RiskGate, riskLimitsChannel, type RiskRefusal } from "./risk-gate.js";
 export { RiskMonitor, type RiskMonitorDeps } from "./risk-monitor.js";
 export { RiskSignals, riskSignalsChannel, riskSignalsDefaults } from "./risk-signals.js";
 export { RiskService, type LimitInput, type PlayerRisk } from "./risk.service.js";
-export type { RiskAction, RiskActionQuery, RiskLimit, RiskProfile, RiskStore } from "./risk.store.js";
+export type { RiskAction, RiskActionQuery, RiskLimit, RiskProfile, RiskStore } from "../ports/risk-store.js";
 
 /** The rules as a deployment configured them (README: the `risk*` options). */
 export function riskRulesOf(config: {

@@ -2,7 +2,7 @@ import { background } from "../background.js";
 import type { Bus } from "../ports/bus.js";
 import type { Clock, Timer } from "../ports/clock.js";
 import type { ThrottleStore } from "../ports/throttle-store.js";
-import type { RiskLimit, RiskStore } from "./risk.store.js";
+import type { RiskLimit, RiskStore } from "../ports/risk-store.js";
 
 export const riskLimitsChannel = "risk.limits";
 

@@ -6,7 +6,7 @@ import type { Bus } from "../ports/bus.js";
 import type { Clock, Timer } from "../ports/clock.js";
 import type { RiskGate } from "./risk-gate.js";
 import { riskSignalsChannel } from "./risk-signals.js";
-import type { RiskAction, RiskStore } from "./risk.store.js";
+import type { RiskAction, RiskStore } from "../ports/risk-store.js";
 
 const signalKinds = new Set(["bet", "deposit", "withdrawal", "login", "connection", "hand"]);
 const dayMs = 24 * 3_600_000;

@@ -2,7 +2,7 @@ import { defaultRiskModel, scoreOf, type RiskFeatures, type RiskModel, type Risk
 import { failure, success, type Outcome } from "../outcome.js";
 import type { Clock } from "../ports/clock.js";
 import type { RiskGate } from "./risk-gate.js";
-import type { RiskAction, RiskActionQuery, RiskLimit, RiskProfile, RiskStore } from "./risk.store.js";
+import type { RiskAction, RiskActionQuery, RiskLimit, RiskProfile, RiskStore } from "../ports/risk-store.js";
 
 export interface PlayerRisk {
   readonly userId: string;

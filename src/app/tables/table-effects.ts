@@ -1,4 +1,5 @@
 import type { SlotFeatureSummary } from "../../engine/slots/index.js";
+import type { RoundRecord } from "../ports/round-store.js";
 /**
  * The effects table behaviors ask their host to run. All values are JSON-safe (amounts are decimal
  * strings of minor units) because they also travel inside snapshots.
@@ -37,18 +38,7 @@ export interface SeedEffect { readonly type: "rng.seed" }
 /** Reveals a server seed in game recall, under the hash committed before play. */
 export interface RevealEffect { readonly type: "fairness.reveal"; readonly serverSeedHash: string; readonly serverSeed: string; readonly atMs: number }
 
-export interface RoundRecord {
-  readonly roundId: string;
-  readonly tableId: string;
-  readonly game: string;
-  readonly status: "open" | "closed" | "settled" | "voided";
-  readonly atMs: number;
-  readonly outcome?: unknown;
-  readonly verification?: unknown;
-  readonly voidReason?: string;
-  readonly bets?: readonly { readonly betId: string; readonly userId: string; readonly currency: string; readonly stakeMinor: string; readonly detail: unknown; readonly placedAtMs: number }[];
-  readonly payouts?: readonly { readonly betId: string; readonly payoutMinor: string }[];
-}
+export type { RoundRecord };
 
 export interface RecordEffect { readonly type: "round.record"; readonly record: RoundRecord }
 

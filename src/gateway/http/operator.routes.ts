@@ -3,7 +3,7 @@ import { Type } from "@sinclair/typebox";
 import { User } from "../../protocol/auth.schemas.js";
 import type { Principal } from "../../app/auth/auth.service.js";
 import type { Outcome } from "../../app/outcome.js";
-import type { WithdrawalRecord } from "../../app/payments/payments.store.js";
+import type { WithdrawalRecord } from "../../app/ports/payments-store.js";
 import {
   DepositList, DepositListQuery, HistoryPage, HistoryQuery, LedgerCheckReport, OutboxIdParams, OutboxList, OutboxListQuery, PlayerIdParams, PlayerSearchQuery,
   Withdrawal, WithdrawalIdParams, WithdrawalList, WithdrawalListQuery,

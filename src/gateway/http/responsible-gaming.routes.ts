@@ -4,7 +4,7 @@ import type { AuthService, Principal } from "../../app/auth/auth.service.js";
 import type { Outcome } from "../../app/outcome.js";
 import type { Payments } from "../../app/payments/payments.service.js";
 import type { Protection as ProtectionValue, ResponsibleGaming } from "../../app/responsible-gaming/responsible-gaming.service.js";
-import type { StoredLimit } from "../../app/responsible-gaming/rg.store.js";
+import type { StoredLimit } from "../../app/ports/rg-store.js";
 import type { Exclusion as ExclusionValue, LimitState } from "../../engine/responsible-gaming/index.js";
 import {
   ExcludedWithdrawalRequest, Exclusion, ExclusionRequest, Limit, LimitChange, LimitRequest, LockRequest, Protection, SessionLimit, SessionLimitChange, SessionLimitRequest,

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Principal } from "../../app/auth/auth.service.js";
 import type { Payments } from "../../app/payments/payments.service.js";
-import type { DepositRecord, WithdrawalRecord } from "../../app/payments/payments.store.js";
+import type { DepositRecord, WithdrawalRecord } from "../../app/ports/payments-store.js";
 import { findCurrency, formatAmount } from "../../engine/money/index.js";
 import type { ErrorName } from "../../protocol/errors.js";
 import { idempotencyKeyHeader, idempotencyKeyPattern, type Deposit, type Withdrawal } from "../../protocol/wallet.schemas.js";

@@ -1,6 +1,6 @@
 import type { StageObserver } from "../../app/ports/metrics.js";
 import { background } from "../../app/background.js";
-import { isServiceUnavailable } from "../../app/failures.js";
+import { isServiceUnavailable } from "../../app/ports/failures.js";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";

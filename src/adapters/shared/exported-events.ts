@@ -1,6 +1,6 @@
 import type { RiskExportEvent, RoundExportEvent } from "../../protocol/events.schemas.js";
-import type { ExportedEvent } from "../ports/event-export.js";
-import type { RiskAction } from "../risk/risk.store.js";
+import type { ExportedEvent } from "../../app/ports/event-export.js";
+import type { RiskAction } from "../../app/ports/risk-store.js";
 
 /**
  * The exported events of game rounds and risk actions (docs/EVENTS.md), built by the stores that

@@ -1,5 +1,5 @@
 import type { WithdrawalStatus } from "../../protocol/wallet.schemas.js";
-import type { DepositGate } from "../responsible-gaming/rg.store.js";
+import type { DepositGate } from "./rg-store.js";
 
 /**
  * The payments tables: deposits, withdrawals, the outbox of effects still to deliver, and the
