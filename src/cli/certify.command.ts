@@ -19,7 +19,7 @@ import { fraction } from "../engine/math/fraction.js";
 import { compileSlot, crownJewels, theoreticalRtp } from "../engine/slots/index.js";
 import { certifiedGames, type CertifiedGame, type Checkpoint, type OutcomeFit, type OutcomeSequence, type WorkerInput, type WorkerMessage, type WorkerResult } from "./certify.worker.js";
 import { renderReportHtml, type CertifyOptions, type CertifyReport, type FitReport, type GameReport, type NistReport, type RtpReport, type TestReport } from "./report.html.js";
-import { ConfigError } from "../config/config.js";
+import { ConfigError, parseCommandArgs } from "../config/config.js";
 
 
 export const roundsDefault = 10_000_000;
@@ -42,17 +42,15 @@ const usage = `croupier certify --game <slots|roulette|blackjack|holdem|all> [--
   --nist-sequences M  NIST sequences per game (default ${nistSequencesDefault})
   --nist-bits B       bits per NIST sequence (default ${nistBitsDefault})`;
 
+const certifyArgOptions = {
+  game: { type: "string" }, rounds: { type: "string" }, seed: { type: "string" }, "rng-file": { type: "string" }, alpha: { type: "string" }, out: { type: "string" },
+  workers: { type: "string" }, "nist-sequences": { type: "string" }, "nist-bits": { type: "string" }, help: { type: "boolean", short: "h" },
+} as const;
+
 export function parseCertifyArgs(argv: readonly string[], now = new Date()): CertifyOptions | "help" {
-  const values = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === "--help" || arg === "-h") return "help";
-    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
-    if (match === null) throw new ConfigError(`unexpected argument "${arg}"\n\n${usage}`);
-    const name = match[1] as string;
-    if (!["game", "rounds", "seed", "rng-file", "alpha", "out", "workers", "nist-sequences", "nist-bits"].includes(name)) throw new ConfigError(`unknown option --${name}\n\n${usage}`);
-    values.set(name, match[2] ?? argv[++i] ?? "");
-  }
+  const parsed = parseCommandArgs(argv, certifyArgOptions, { usage }).values;
+  if (parsed.help === true) return "help";
+  const values = new Map(Object.entries(parsed).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
   const game = values.get("game");
   if (game === undefined) throw new ConfigError(`certify needs --game\n\n${usage}`);
   if (game !== "all" && !(certifiedGames as readonly string[]).includes(game)) throw new ConfigError(`--game must be one of ${certifiedGames.join(", ")} or all`);

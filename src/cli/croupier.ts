@@ -4,9 +4,10 @@
  * `croupier serve --help`) plus its own.
  */
 import { hostname, userInfo } from "node:os";
-import { ConfigError, loadConfig, printableConfig, type Config } from "../config/config.js";
+import { ConfigError, loadConfig, parseCommandLine, printableConfig, type Config } from "../config/config.js";
 import { buildAdminServices, createLogger, version } from "../main.js";
 import { runServe } from "./serve.command.js";
+import { migrateArgOptions, userCreateArgOptions } from "./admin.args.js";
 import { generateKey } from "../adapters/node/jwt-keys.js";
 import { roles, type Role } from "../protocol/auth.schemas.js";
 
@@ -33,37 +34,16 @@ Usage:
 
 Run "croupier serve --help" for every option.`;
 
-interface CommandFlags { readonly own: Map<string, string | true>; readonly rest: string[] }
-
-/** Separates a subcommand's own flags from the configuration flags. */
-function splitFlags(argv: readonly string[], valued: readonly string[], bare: readonly string[]): CommandFlags {
-  const own = new Map<string, string | true>();
-  const rest: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    const name = arg.replace(/^--/, "").split("=")[0] as string;
-    if (bare.includes(name)) own.set(name, true);
-    else if (valued.includes(name)) own.set(name, arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : (argv[++i] ?? ""));
-    else rest.push(arg);
-  }
-  return { own, rest };
-}
-
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
 }
 
-async function serve(argv: string[]): Promise<void> {
-  const { own, rest } = splitFlags(argv, ["workers"], ["print-config", "help"]);
-  return runServe(own, rest);
-}
-
 async function migrateOnly(argv: string[]): Promise<void> {
-  const { own, rest } = splitFlags(argv, [], ["print-config"]);
-  const config = loadConfig(rest);
-  if (own.has("print-config")) return void console.log(JSON.stringify(printableConfig(config), null, 2));
+  const { own, flags } = parseCommandLine(argv, migrateArgOptions);
+  const config = loadConfig(flags);
+  if (own["print-config"] === true) return void console.log(JSON.stringify(printableConfig(config), null, 2));
   const services = await buildAdminServices(config, createLogger(config), "migrate");
   await services.close();
   console.log("migrations applied");
@@ -80,15 +60,15 @@ async function keys(argv: string[]): Promise<void> {
 async function user(argv: string[]): Promise<void> {
   const [action, ...tail] = argv;
   if (action !== "create") throw new ConfigError(`unknown user action "${action ?? ""}"; expected: croupier user create`);
-  const { own, rest } = splitFlags(tail, ["username", "email", "role"], ["password-stdin"]);
-  const username = own.get("username");
-  const role = (own.get("role") ?? "player") as Role;
+  const { own, flags } = parseCommandLine(tail, userCreateArgOptions);
+  const username = own.username;
+  const role = (own.role ?? "player") as Role;
   if (typeof username !== "string" || username === "") throw new ConfigError("user create needs --username");
   if (!roles.includes(role)) throw new ConfigError(`--role must be one of ${roles.join(", ")}`);
-  if (!own.has("password-stdin")) throw new ConfigError("user create reads the password from standard input: pass --password-stdin");
+  if (own["password-stdin"] !== true) throw new ConfigError("user create reads the password from standard input: pass --password-stdin");
   const password = await readStdin();
-  const email = own.get("email");
-  const config = { ...loadConfig(rest), logLevel: "warn" as const };
+  const email = own.email;
+  const config = { ...loadConfig(flags), logLevel: "warn" as const };
   const services = await buildAdminServices(config, createLogger(config), "user create");
   try {
     const granted: Role[] = role === "player" ? ["player"] : [role, "player"];
@@ -111,7 +91,7 @@ async function user(argv: string[]): Promise<void> {
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
-    case "serve": return serve(rest);
+    case "serve": return runServe(rest);
     case "migrate": return migrateOnly(rest);
     case "keys": return keys(rest);
     case "user": return user(rest);

@@ -8,7 +8,7 @@
 import { background } from "../app/background.js";
 import cluster from "node:cluster";
 import { availableParallelism } from "node:os";
-import { ConfigError, loadConfig, optionsHelp, printableConfig, type Config } from "../config/config.js";
+import { ConfigError, loadConfig, optionsHelp, parseCommandLine, printableConfig, type ArgOptions, type Config } from "../config/config.js";
 import { areaLogger, createLogger, startServer, type RunningServer } from "../main.js";
 import { generateKey, readKeys } from "../adapters/node/jwt-keys.js";
 import { primaryMetrics } from "../adapters/prometheus/cluster-metrics.js";
@@ -20,7 +20,7 @@ function describe(server: { url: string; mode: string }): string {
   return `${server.url} in ${server.mode} mode${server.url.startsWith("https:") ? " (TLS 1.3 minimum)" : " (plain HTTP: no TLS certificate configured)"}`;
 }
 
-export function parseWorkers(value: string | true | undefined): number {
+export function parseWorkers(value: unknown): number {
   if (value === undefined) return 1;
   if (value === "auto") return availableParallelism();
   const n = Number(value);
@@ -36,11 +36,15 @@ export const serveHelp = (options: string) => `croupier serve [options]
       run n worker processes sharing the port (production mode only; default 1)
 ${options}`;
 
-export async function runServe(own: Map<string, string | true>, rest: string[]): Promise<void> {
-  if (own.has("help")) return void console.log(serveHelp(optionsHelp()));
-  const config = loadConfig(rest);
-  if (own.has("print-config")) return void console.log(JSON.stringify(printableConfig(config), null, 2));
-  const workers = parseWorkers(own.get("workers"));
+/** `serve`'s own flags, parsed with the configuration flags. */
+export const serveArgOptions = { workers: { type: "string" }, "print-config": { type: "boolean" }, help: { type: "boolean" } } as const satisfies ArgOptions;
+
+export async function runServe(argv: readonly string[]): Promise<void> {
+  const { own, flags } = parseCommandLine(argv, serveArgOptions);
+  if (own.help === true) return void console.log(serveHelp(optionsHelp()));
+  const config = loadConfig(flags);
+  if (own["print-config"] === true) return void console.log(JSON.stringify(printableConfig(config), null, 2));
+  const workers = parseWorkers(own.workers);
   if (workers > 1 && (config.databaseUrl === null || config.redisUrl === null)) {
     throw new ConfigError("--workers above 1 needs DATABASE_URL and REDIS_URL: workers share state only through PostgreSQL and Redis");
   }

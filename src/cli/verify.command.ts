@@ -4,7 +4,7 @@
  * the recorded result or the seed commitment does not match. docs/FAIRNESS.md describes the scheme.
  */
 import { readFileSync } from "node:fs";
-import { ConfigError } from "../config/config.js";
+import { ConfigError, parseCommandArgs } from "../config/config.js";
 import { checkRound, type RecalledRoundJson } from "../engine/fairness/index.js";
 import { defaultBlackjackRules, newShoe } from "../engine/blackjack/index.js";
 import { formatCard, orderedDeck, parseCards } from "../engine/poker/cards.js";
@@ -77,17 +77,15 @@ export interface VerifyArgs {
   readonly result: string | null;
 }
 
+const verifyArgOptions = {
+  round: { type: "string" }, "server-seed": { type: "string" }, "client-seed": { type: "string" }, nonce: { type: "string" }, game: { type: "string" },
+  "server-seed-hash": { type: "string" }, result: { type: "string" }, help: { type: "boolean", short: "h" },
+} as const;
+
 export function parseVerifyArgs(argv: readonly string[]): VerifyArgs | { readonly roundFile: string } | "help" {
-  const values = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === "--help" || arg === "-h") return "help";
-    const match = /^--([a-z-]+)(?:=(.*))?$/s.exec(arg);
-    if (match === null) throw new ConfigError(`unexpected argument "${arg}"\n\n${usage}`);
-    const name = match[1] as string;
-    if (!["round", "server-seed", "client-seed", "nonce", "game", "server-seed-hash", "result"].includes(name)) throw new ConfigError(`unknown option --${name}\n\n${usage}`);
-    values.set(name, match[2] ?? argv[++i] ?? "");
-  }
+  const parsed = parseCommandArgs(argv, verifyArgOptions, { usage }).values;
+  if (parsed.help === true) return "help";
+  const values = new Map(Object.entries(parsed).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
   const required = (name: string): string => {
     const value = values.get(name);
     if (value === undefined) throw new ConfigError(`verify needs --${name}\n\n${usage}`);

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { parseArgs, type ParseArgsConfig } from "node:util";
 import { resolve } from "node:path";
 import { envNames, flagName, logAreas, logLevels, nodeRoles, optionSpecs, type LogArea, type LogLevel, type NodeRole, type OptionKey, type OptionSpec } from "./options.js";
 
@@ -103,35 +104,57 @@ function readFile(path: string): Raw {
   return parsed as Raw;
 }
 
-/** Parses `--key value`, `--key=value` and bare boolean `--key` flags. */
-export function parseFlags(argv: readonly string[]): { raw: Raw; configFile: string | null } {
-  const raw: Raw = {};
-  let configFile: string | null = null;
-  const byFlag = new Map(Object.keys(optionSpecs).map((key) => [flagName(key), key as OptionKey]));
+/** The configuration flags as parseArgs options: `--config` and the kebab-case of every option, each read as text. */
+export const configArgOptions: ArgOptions = Object.fromEntries([
+  ["config", { type: "string" }], ...Object.keys(optionSpecs).map((key) => [flagName(key), { type: "string" }] as const),
+]);
+
+const booleanFlags = new Set(Object.entries(optionSpecs).filter(([, spec]: [string, OptionSpec]) => spec.type === "boolean").map(([key]) => `--${flagName(key)}`));
+
+/**
+ * A boolean option may stand alone (`--trust-proxy`) or take its value (`--trust-proxy false`,
+ * `--trust-proxy=false`); parseArgs knows only the last form, so the others are spelled that way.
+ */
+function spellBooleans(argv: readonly string[]): string[] {
+  const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
-    if (!arg.startsWith("--")) throw new ConfigError(`unexpected argument "${arg}"`);
-    const [name, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
-    const takeValue = (): string => {
-      if (inline !== undefined) return inline;
-      const next = argv[++i];
-      if (next === undefined) throw new ConfigError(`flag --${name} needs a value`);
-      return next;
-    };
-    if (name === "config") {
-      configFile = takeValue();
-      continue;
-    }
-    const key = byFlag.get(name);
-    if (key === undefined) throw new ConfigError(`unknown flag --${name}; see croupier serve --help`);
-    const spec: OptionSpec = optionSpecs[key];
-    raw[key] = spec.type === "boolean" && inline === undefined && !["true", "false"].includes(argv[i + 1] ?? "") ? true : takeValue();
+    if (!booleanFlags.has(arg)) out.push(arg);
+    else if (argv[i + 1] === "true" || argv[i + 1] === "false") out.push(`${arg}=${argv[++i] as string}`);
+    else out.push(`${arg}=true`);
   }
-  return { raw, configFile };
+  return out;
 }
 
-export function loadConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env): Config {
-  const flags = parseFlags(argv);
+/** The configuration flags of a command line: the raw values of options given, and the config file. */
+export interface ConfigFlags {
+  readonly raw: Raw;
+  readonly configFile: string | null;
+}
+
+/**
+ * Parses a command's own flags (`own`, parseArgs options) together with the configuration flags, strictly:
+ * an unknown flag, a missing value or (unless allowed) a stray argument is a ConfigError.
+ */
+export function parseCommandLine(argv: readonly string[], own: ArgOptions = {}, messages: ArgsMessages = {}): { readonly own: ArgValues; readonly flags: ConfigFlags; readonly positionals: readonly string[] } {
+  const { values, positionals } = parseCommandArgs(spellBooleans(argv), { ...configArgOptions, ...own }, { unknown: (flag) => `unknown flag ${flag}; see croupier serve --help`, ...messages });
+  const raw: Raw = {};
+  for (const key of Object.keys(optionSpecs) as OptionKey[]) {
+    const value = values[flagName(key)];
+    if (value !== undefined) raw[key] = value;
+  }
+  const ownValues = Object.fromEntries(Object.keys(own).filter((name) => values[name] !== undefined).map((name) => [name, values[name]]));
+  return { own: ownValues, flags: { raw, configFile: typeof values.config === "string" ? values.config : null }, positionals };
+}
+
+/** Parses `--key value`, `--key=value` and bare boolean `--key` flags. */
+export function parseFlags(argv: readonly string[]): ConfigFlags {
+  return parseCommandLine(argv).flags;
+}
+
+/** The configuration from flags (a command line, or flags parsed with a command's own), environment, file and defaults. */
+export function loadConfig(argv: readonly string[] | ConfigFlags, env: Readonly<Record<string, string | undefined>> = process.env): Config {
+  const flags = isArgv(argv) ? parseFlags(argv) : argv;
   const configFile = flags.configFile ?? env.CROUPIER_CONFIG ?? null;
   const file = configFile === null ? {} : readFile(configFile);
   const values: Record<string, unknown> = {};
@@ -300,4 +323,47 @@ export function optionsHelp(): string {
     return `  --${flagName(key)} <${spec.type}>\n      ${spec.description} (default ${def}; env ${envs})`;
   });
   return ["  --config <path>\n      JSON config file with any of the keys below (env CROUPIER_CONFIG)", ...lines].join("\n");
+}
+
+/**
+ * Command lines, read by `node:util`'s `parseArgs` in strict mode for every command (`serve`,
+ * `migrate`, `keys`, `user`, `certify`, `verify`, `loadtest`): an unknown flag, a flag without its
+ * value and a stray argument are errors, each reported as a ConfigError (exit code 2) in our words.
+ */
+export type ArgOptions = NonNullable<ParseArgsConfig["options"]>;
+export type ArgValues = Readonly<Record<string, string | boolean | (string | boolean)[] | undefined>>;
+
+export interface ArgsMessages {
+  /** Appended to every error after a blank line: the command's usage. */
+  readonly usage?: string;
+  /** What an unknown flag is called; default `unknown option --x`. */
+  readonly unknown?: (flag: string) => string;
+  readonly allowPositionals?: boolean;
+}
+
+const parseArgsCodes = new Set(["ERR_PARSE_ARGS_UNKNOWN_OPTION", "ERR_PARSE_ARGS_INVALID_OPTION_VALUE", "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL"]);
+
+/** Parses `argv` against `options` (strict); `--flag value` and `--flag=value` both work, as before. */
+export function parseCommandArgs(argv: readonly string[], options: ArgOptions, messages: ArgsMessages = {}): { readonly values: ArgValues; readonly positionals: readonly string[] } {
+  try {
+    const { values, positionals } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: messages.allowPositionals ?? false });
+    return { values: values as ArgValues, positionals };
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code !== "string" || !parseArgsCodes.has(code)) throw error;
+    throw new ConfigError(describe(code, (error as Error).message, messages) + (messages.usage === undefined ? "" : `\n\n${messages.usage}`));
+  }
+}
+
+/** Our words for parseArgs's error, naming the flag or argument it quotes (`'-h, --help'` names --help). */
+function describe(code: string, message: string, messages: ArgsMessages): string {
+  const quoted = /'(?:-[^-'], )?([^'\s]+)/.exec(message)?.[1] ?? "";
+  if (code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") return `unexpected argument "${quoted}"`;
+  if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") return (messages.unknown ?? ((flag) => `unknown option ${flag}`))(quoted);
+  if (message.includes("does not take an argument")) return `${quoted} takes no value`;
+  return `${quoted} needs a value (write --flag=value for a value that starts with -)`;
+}
+
+function isArgv(value: readonly string[] | ConfigFlags): value is readonly string[] {
+  return Array.isArray(value);
 }

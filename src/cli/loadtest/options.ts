@@ -2,7 +2,7 @@
  * The options of `croupier loadtest`, parsed once from argv, checked, and frozen. Durations take a
  * unit (`60s`, `500ms`, `2m`); money is a decimal string in the currency's major unit, as on the wire.
  */
-import { ConfigError } from "../../config/config.js";
+import { ConfigError, parseCommandArgs, type ArgOptions } from "../../config/config.js";
 import { findCurrency, parseAmount } from "../../engine/money/index.js";
 
 export const scenarios = ["roulette", "slots", "blackjack", "holdem", "chat", "reconnect", "mix", "abuse"] as const;
@@ -117,27 +117,19 @@ export function parseDurationMs(name: string, text: string): number {
   return Math.round(Number(match[1]) * unitMs);
 }
 
-const bare = ["operator-password-stdin"] as const;
-const valued = ["abusers", "operator", "url", "players", "scenario", "duration", "ramp-up", "think-time", "processes", "source-addresses", "deposit", "currency", "out", "metrics-token", "password", "reuse-accounts", "max-error-rate", "settle-wait", "setup-wait", "progress", "tables", "blackjack-tables", "holdem-tables"] as const;
+const loadtestArgOptions: ArgOptions = {
+  ...Object.fromEntries(["abusers", "operator", "players", "scenario", "duration", "ramp-up", "think-time", "processes", "source-addresses", "deposit", "currency", "out",
+    "metrics-token", "password", "reuse-accounts", "max-error-rate", "settle-wait", "setup-wait", "progress", "tables", "blackjack-tables", "holdem-tables",
+  ].map((name) => [name, { type: "string" }] as const)),
+  url: { type: "string", multiple: true },
+  "operator-password-stdin": { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+};
 
+/** Every flag's values, in order (booleans as "true"). */
 function collect(argv: readonly string[]): Map<string, string[]> {
-  const values = new Map<string, string[]>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (!arg.startsWith("--")) throw new ConfigError(`unexpected argument "${arg}"\n\n${loadtestUsage}`);
-    const eq = arg.indexOf("=");
-    const name = arg.slice(2, eq === -1 ? undefined : eq);
-    if ((bare as readonly string[]).includes(name)) {
-      if (eq !== -1) throw new ConfigError(`--${name} takes no value`);
-      values.set(name, ["true"]);
-      continue;
-    }
-    if (!(valued as readonly string[]).includes(name)) throw new ConfigError(`unknown option --${name}\n\n${loadtestUsage}`);
-    const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
-    if (value === undefined) throw new ConfigError(`--${name} needs a value`);
-    values.set(name, [...(values.get(name) ?? []), value]);
-  }
-  return values;
+  const { values } = parseCommandArgs(argv, loadtestArgOptions, { usage: loadtestUsage });
+  return new Map(Object.entries(values).filter(([, value]) => value !== undefined).map(([name, value]) => [name, [value ?? []].flat().map(String)]));
 }
 
 function integer(name: string, text: string | undefined, fallback: number, min: number, max: number): number {
