@@ -1,6 +1,8 @@
 // Background work: a failure is counted and reported, never an unhandled rejection.
 import { afterEach, describe, expect, it } from "vitest";
+import { Registry } from "prom-client";
 import { background, backgroundFailures, onBackgroundFailure } from "../../src/app/background.js";
+import { createPromMetrics } from "../../src/adapters/prometheus/metrics.prom.js";
 
 describe("background", () => {
   const unhandled: unknown[] = [];
@@ -29,5 +31,13 @@ describe("background", () => {
     await new Promise((r) => setTimeout(r, 10));
     stop();
     expect(unhandled).toEqual([]);
+  });
+
+  it("is served as croupier_background_failures_total by the metrics it is handed to (as main.ts does)", async () => {
+    background(Promise.reject(new Error("x")), "test.served");
+    await new Promise((r) => setTimeout(r, 10));
+    const registry = new Registry();
+    createPromMetrics(registry, backgroundFailures);
+    expect(await registry.metrics()).toContain('croupier_background_failures_total{task="test.served"} 1');
   });
 });
