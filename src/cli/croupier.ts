@@ -63,7 +63,7 @@ async function serve(argv: string[]): Promise<void> {
 async function migrateOnly(argv: string[]): Promise<void> {
   const { own, rest } = splitFlags(argv, [], ["print-config"]);
   const config = loadConfig(rest);
-  if (own.has("print-config")) return void console.log(JSON.stringify(printableConfig(config), null, 2));
+  if (own.has("print-config")) { console.log(JSON.stringify(printableConfig(config), null, 2)); return; }
   const services = await buildAdminServices(config, createLogger(config), "migrate");
   await services.close();
   console.log("migrations applied");

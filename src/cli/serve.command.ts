@@ -37,9 +37,9 @@ export const serveHelp = (options: string) => `croupier serve [options]
 ${options}`;
 
 export async function runServe(own: Map<string, string | true>, rest: string[]): Promise<void> {
-  if (own.has("help")) return void console.log(serveHelp(optionsHelp()));
+  if (own.has("help")) { console.log(serveHelp(optionsHelp())); return; }
   const config = loadConfig(rest);
-  if (own.has("print-config")) return void console.log(JSON.stringify(printableConfig(config), null, 2));
+  if (own.has("print-config")) { console.log(JSON.stringify(printableConfig(config), null, 2)); return; }
   const workers = parseWorkers(own.get("workers"));
   if (workers > 1 && (config.databaseUrl === null || config.redisUrl === null)) {
     throw new ConfigError("--workers above 1 needs DATABASE_URL and REDIS_URL: workers share state only through PostgreSQL and Redis");

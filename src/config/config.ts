@@ -100,7 +100,7 @@ function readFile(path: string): Raw {
   for (const key of Object.keys(parsed)) {
     if (!isOptionKey(key)) throw new ConfigError(`unknown key "${key}" in config file ${path}; known keys: ${Object.keys(optionSpecs).join(", ")}`);
   }
-  return parsed as Raw;
+  return parsed;
 }
 
 /** Parses `--key value`, `--key=value` and bare boolean `--key` flags. */
