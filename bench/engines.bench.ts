@@ -44,7 +44,7 @@ function evaluationsPerSecond(hands: number): number {
     const started = performance.now();
     for (let h = 0; h < hands; h++) {
       const o = h * 7;
-      checksum ^= evaluate7(cards[o]!, cards[o + 1]!, cards[o + 2]!, cards[o + 3]!, cards[o + 4]!, cards[o + 5]!, cards[o + 6]!);
+      checksum ^= evaluate7(cards[o] as number, cards[o + 1] as number, cards[o + 2] as number, cards[o + 3] as number, cards[o + 4] as number, cards[o + 5] as number, cards[o + 6] as number);
     }
     best = Math.max(best, hands / ((performance.now() - started) / 1000));
   }
@@ -59,8 +59,8 @@ function certifyRouletteSeconds(rounds: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", cli, "certify", "--game", "roulette", "--rounds", String(rounds), "--out", out], { stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
-    child.stdout.on("data", (d) => (output += d));
-    child.stderr.on("data", (d) => (output += d));
+    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
     child.on("error", reject);
     child.on("close", (code) => {
       rmSync(out, { recursive: true, force: true });
@@ -95,8 +95,8 @@ export async function runEnginesBench({ short }: { short: boolean }): Promise<Be
 
 export function formatBench(result: BenchResult): string {
   const rows = result.metrics.map((m) => [m.name, `${m.value.toLocaleString("en")} ${m.unit}`, m.target ?? "", m.ok === undefined ? "" : m.ok ? "ok" : "MISSED"]);
-  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length), ["metric", "value", "target", ""][i]!.length));
-  const line = (r: string[]) => r.map((cell, i) => cell.padEnd(widths[i]!)).join("  ");
+  const widths = ["metric", "value", "target", ""].map((header, i) => Math.max(...rows.map((r) => r[i]?.length ?? 0), header.length));
+  const line = (r: string[]) => r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ");
   return [line(["metric", "value", "target", ""]), ...rows.map(line)].join("\n");
 }
 

@@ -108,7 +108,7 @@ async function measure(url: string, world: World, store: Partial<SqlLedgerStoreO
       const win = n % 4 === 0 ? 250n : 0n;
       const started = performance.now();
       const outcome = await ledger.submit({
-        type: "instant", key: `${tag}-${n}`, currency: "XTS", accountId: world.players[c % world.players.length]!, houseAccountId: world.houseId,
+        type: "instant", key: `${tag}-${n}`, currency: "XTS", accountId: world.players[c % world.players.length] as bigint, houseAccountId: world.houseId,
         stake, payouts: win > 0n ? [{ fromAccountId: world.houseId, amount: win }] : [], reference: `spin-${n}`,
       });
       if (outcome.status !== "ok") throw new Error(`spin refused: ${outcome.status}`);
@@ -153,8 +153,8 @@ const round = (x: number, digits = 0) => Math.round(x * 10 ** digits) / 10 ** di
 
 export function formatBench(result: BenchResult): string {
   const rows = result.metrics.map((m) => [m.name, `${m.value} ${m.unit}`, m.target ?? "", m.ok === undefined ? "" : m.ok ? "ok" : "MISSED"]);
-  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length), ["metric", "value", "target", ""][i]!.length));
-  const line = (r: string[]) => r.map((cell, i) => cell.padEnd(widths[i]!)).join("  ");
+  const widths = ["metric", "value", "target", ""].map((header, i) => Math.max(...rows.map((r) => r[i]?.length ?? 0), header.length));
+  const line = (r: string[]) => r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ");
   return [line(["metric", "value", "target", ""]), ...rows.map(line)].join("\n");
 }
 

@@ -119,7 +119,7 @@ async function socketIoSystem(): Promise<ResumeSystem> {
     await deadline(server.stop(), setupTimeoutMs, "stopping the Socket.IO server");
   };
   const connected = (socket: Socket) => new Promise<void>((resolve, reject) => {
-    if (socket.connected) return resolve();
+    if (socket.connected) { resolve(); return; }
     socket.once("connect", () => resolve());
     socket.once("connect_error", reject);
   });

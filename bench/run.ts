@@ -80,7 +80,7 @@ function markdownTable(body: string[][]): string {
   return [`| ${columns.join(" | ")} |`, `|${columns.map(() => "---").join("|")}|`, ...body.map((r) => `| ${r.map(esc).join(" | ")} |`)].join("\n");
 }
 
-function machine(): Record<string, unknown> {
+function machine() {
   const cpu = cpus();
   return { cpus: cpu.length, cpuModel: cpu[0]?.model ?? "unknown", memoryGiB: Math.round(totalmem() / 2 ** 30), freeMemoryGiB: Math.round(freemem() / 2 ** 30), loadAverage: loadavg().map((l) => Math.round(l * 100) / 100), node: process.version, platform: `${process.platform} ${process.arch}` };
 }
@@ -89,7 +89,7 @@ async function main(): Promise<void> {
   const { short, only } = parseArgs(process.argv.slice(2));
   const startedAt = new Date();
   const host = machine();
-  console.log(`Croupier benchmarks, ${short ? "short" : "full"} mode${only ? `, only ${only}` : ""} — ${host.cpus} × ${host.cpuModel}, ${host.memoryGiB} GiB, node ${host.node}, load ${(host.loadAverage as number[]).join(" ")}`);
+  console.log(`Croupier benchmarks, ${short ? "short" : "full"} mode${only ? `, only ${only}` : ""} — ${host.cpus} × ${host.cpuModel}, ${host.memoryGiB} GiB, node ${host.node}, load ${host.loadAverage.join(" ")}`);
   const outcomes: Outcome[] = [];
   for (const entry of suite) {
     if (only !== null && entry.name !== only) continue;
@@ -109,7 +109,7 @@ async function main(): Promise<void> {
   const stamp = startedAt.toISOString().replace(/[:.]/g, "-");
   const json = { startedAt: startedAt.toISOString(), mode: short ? "short" : "full", only, machine: host, outcomes: outcomes.map((o) => ({ name: o.entry.name, seconds: Math.round(o.seconds), skipped: o.skipped, error: o.error, result: o.result })) };
   writeFileSync(`${dir}${stamp}.json`, `${JSON.stringify(json, null, 2)}\n`);
-  const md = [`# Benchmark results`, "", `${short ? "Short" : "Full"} mode${only ? `, only ${only}` : ""}, started ${startedAt.toISOString()}; ${host.cpus} × ${host.cpuModel}, ${host.memoryGiB} GiB, node ${host.node}, load average at start ${(host.loadAverage as number[]).join(" ")}.`, "", markdownTable(body), "", ...notes.map((n) => `- ${n}`), ""].join("\n");
+  const md = [`# Benchmark results`, "", `${short ? "Short" : "Full"} mode${only ? `, only ${only}` : ""}, started ${startedAt.toISOString()}; ${host.cpus} × ${host.cpuModel}, ${host.memoryGiB} GiB, node ${host.node}, load average at start ${host.loadAverage.join(" ")}.`, "", markdownTable(body), "", ...notes.map((n) => `- ${n}`), ""].join("\n");
   writeFileSync(`${dir}latest.md`, md);
   console.log(`\nwritten: bench/results/${stamp}.json and bench/results/latest.md`);
   process.exit(0);

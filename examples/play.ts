@@ -47,20 +47,19 @@ const finished = new Promise<void>((resolve) => {
     finishedRounds.add(roundId);
     if (finishedRounds.size === roundsWanted) resolve();
   };
-  client.on("event", async (event: RoomEvent) => {
+  client.on("event", (event: RoomEvent) => {
     if (event.room !== table) return;
     const data = event.data as { roundId?: string; number?: number; payouts?: { returnMinor: string }[]; refunds?: { stakeMinor: string }[]; reason?: string };
     if (event.kind === "round.opened" && betRounds.size < roundsWanted && data.roundId !== undefined && !betRounds.has(data.roundId)) {
       const roundId = data.roundId;
       betRounds.add(roundId);
-      try {
-        await client.act(table, { kind: "bet", roundId, bets: [{ type: "red", amount: "1.00" }] });
-        console.log(`bet 1.00 on red in round ${roundId}`);
-      } catch (error) {
-        // Refused (the round closed meanwhile, say): bet in the next round instead.
-        console.log(`bet in round ${roundId} refused: ${(error as Error).message}`);
-        betRounds.delete(roundId);
-      }
+      client.act(table, { kind: "bet", roundId, bets: [{ type: "red", amount: "1.00" }] }).then(
+        () => console.log(`bet 1.00 on red in round ${roundId}`),
+        (error: unknown) => {
+          // Refused (the round closed meanwhile, say): bet in the next round instead.
+          console.log(`bet in round ${roundId} refused: ${(error as Error).message}`);
+          betRounds.delete(roundId);
+        });
     }
     // Shown at revealAt: the SDK holds the result back until the synchronized moment.
     if (event.kind === "round.result") console.log(`the ball lands on ${data.number}`);

@@ -93,7 +93,7 @@ import { registerRoundRoutes } from "./gateway/http/rounds.routes.js";
 import { registerCertificationRoutes } from "./gateway/http/certification.routes.js";
 import { FsCertificationReports } from "./adapters/node/certification-reports.fs.js";
 import { registerTableRoutes } from "./gateway/http/tables.routes.js";
-import type { TableKind, TableRef } from "./app/tables/table-summary.js";
+import type { TableRef } from "./app/tables/table-summary.js";
 import { hostname } from "node:os";
 import { backgroundFailures, onBackgroundFailure } from "./app/background.js";
 import { lockDataDir } from "./adapters/node/data-dir-lock.js";
@@ -485,7 +485,7 @@ async function buildUnlocked(config: Config, logger: Logger, unlock: () => void)
   const behaviors = new Map<string, RoomBehavior>([lobbyBehavior, userChannelBehavior, sandboxBehavior, rouletteTableBehavior(tables, "roulette", sharedRouletteIds), slotsRoom, blackjackTableBehavior(blackjackTables), rouletteTableBehavior(liveTables, "live", sharedRouletteIds), blackjackTableBehavior(liveBlackjackTables, "liveblackjack"), holdemTableBehavior(holdemTables)]
     .map((b) => [b.kind, b as RoomBehavior]));
   const tableRefs = ([["roulette", tables], ["live", liveTables], ["blackjack", blackjackTables], ["liveblackjack", liveBlackjackTables], ["holdem", holdemTables]] as const)
-    .flatMap(([kind, ids]) => [...ids.keys()].map((tableId): TableRef => ({ kind: kind as TableKind, tableId })));
+    .flatMap(([kind, ids]) => [...ids.keys()].map((tableId): TableRef => ({ kind, tableId })));
   // Shared tables spread over the nodes that host rooms (slot machines and user channels stay where their player is).
   const spreadRooms = ([["roulette", tables], ["live", liveTables], ["blackjack", blackjackTables], ["liveblackjack", liveBlackjackTables], ["holdem", holdemTables]] as const)
     .flatMap(([kind, ids]) => [...ids.keys()].map((id) => `${kind}:${id}`));
@@ -668,11 +668,11 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   if (tls === null) serverLog.warn("no tlsCertFile/tlsKeyFile configured: serving plain HTTP; put TLS in front of this in production");
   serverLog.info({ url, mode: services.mode, roles: [...roles], dataDir: services.mode === "embedded" ? config.dataDir : undefined }, `Croupier listening on ${url} (${services.mode} mode)`);
 
-  const reloadTimer = setInterval(() => void services.keys.reload().catch((error) => serverLog.error({ err: error }, "key reload failed")), keyReloadIntervalMs);
+  const reloadTimer = setInterval(() => void services.keys.reload().catch((error: unknown) => serverLog.error({ err: error }, "key reload failed")), keyReloadIntervalMs);
   reloadTimer.unref();
   const purgeRounds = () => void purgeExpiredRounds(services.rounds, systemClock, config.roundRetentionDays)
     .then((purged) => { if (purged > 0) logger.info({ purged, retentionDays: config.roundRetentionDays }, "expired rounds purged from game recall"); })
-    .catch((error) => logger.error({ err: error }, "round retention purge failed"));
+    .catch((error: unknown) => logger.error({ err: error }, "round retention purge failed"));
   const retentionTimer = roles.has("jobs") ? setInterval(purgeRounds, roundPurgeIntervalMs) : undefined;
   retentionTimer?.unref();
   if (roles.has("jobs")) purgeRounds();

@@ -19,6 +19,6 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     assetsInlineLimit: 0,
     cssCodeSplit: false,
-    rollupOptions: { input: { player: here("index.html"), console: here("console/index.html") } },
+    rolldownOptions: { input: { player: here("index.html"), console: here("console/index.html") } },
   },
 });

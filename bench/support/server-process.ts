@@ -47,7 +47,7 @@ function runCli(args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", cli, ...args], { stdio: ["ignore", "ignore", "pipe"], env: { PATH: process.env.PATH ?? "" } });
     let stderr = "";
-    child.stderr.on("data", (d: Buffer) => { stderr += d; });
+    child.stderr.on("data", (d: Buffer) => { stderr += d.toString(); });
     child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`croupier ${args.join(" ")} exited with ${code}: ${stderr}`))));
   });
 }
@@ -68,7 +68,7 @@ function spawnServer(dataDir: string, extra: string[]): Promise<BenchServer> {
     // Keeps reading after the start line too: a full pipe would block the server's logging.
     const onData = (chunk: Buffer) => {
       if (started) return;
-      output += chunk;
+      output += chunk.toString();
       if (output.length > 100_000) output = output.slice(-50_000);
       const match = /Croupier is serving on (\S+)/.exec(output);
       if (match === null) return;
@@ -90,8 +90,8 @@ function spawnServer(dataDir: string, extra: string[]): Promise<BenchServer> {
         },
       });
     };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", (chunk: Buffer) => { if (!started) output += chunk; else process.stderr.write(chunk); });
+    child.stdout.on("data", onData);
+    child.stderr.on("data", (chunk: Buffer) => { if (!started) output += chunk.toString(); else process.stderr.write(chunk); });
     child.once("exit", (code) => { clearTimeout(timer); reject(new Error(`croupier serve exited with ${code}:\n${output}`)); });
   });
 }

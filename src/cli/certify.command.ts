@@ -273,7 +273,7 @@ export class Progress {
   private done = 0;
   private started = 0;
   private drawnAt = 0;
-  private readonly tty = process.stderr.isTTY === true;
+  private readonly tty = process.stderr.isTTY;
   /** silent: no output (the false-alarm benchmark runs a hundred certifications). */
   constructor(private readonly silent = false) {}
 

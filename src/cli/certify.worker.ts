@@ -8,7 +8,7 @@ import { closeSync, openSync, readSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { CryptoRng } from "../adapters/node/rng.crypto.js";
 import { apply as blackjackApply, defaultBlackjackRules, newTable as newBlackjackTable } from "../engine/blackjack/index.js";
-import type { BlackjackState } from "../engine/blackjack/index.js";
+import type { BlackjackState, HandOutcome } from "../engine/blackjack/index.js";
 import { basicStrategyAction } from "../engine/blackjack/blackjack.strategy.js";
 import { ByteStreamRng, nistOnWords, RtpAccumulator, StreamExhausted, type NistPValues } from "../engine/certify/index.js";
 import { apply as holdemApply, defaultHoldemRules, legalActions, newTable as newHoldemTable, startHand, type HoldemAction, type HoldemState } from "../engine/holdem/index.js";
@@ -207,7 +207,10 @@ function slotsSimulation(rng: Rng, input: WorkerInput): Simulation {
         session = free.session;
       }
       // Recorded once the round is complete, so a captured stream that runs out mid-round leaves no trace of it.
-      paid.result.stops.forEach((stop, reel) => stopCounts[reel]![stop]!++);
+      paid.result.stops.forEach((stop, reel) => {
+        const counts = stopCounts[reel] as number[];
+        counts[stop] = (counts[stop] as number) + 1;
+      });
       firstReel[index] = paid.result.stops[0] as number;
       if (paid.result.jackpotTriggered) jackpots++;
       if (paid.session.freeSpinsLeft > 0) features++;
@@ -215,7 +218,7 @@ function slotsSimulation(rng: Rng, input: WorkerInput): Simulation {
     },
     finish(played) {
       return {
-        sequences: [{ name: "reel 1 stop", range: slot.reels[0]!.length, values: firstReel.subarray(0, played) }],
+        sequences: [{ name: "reel 1 stop", range: (slot.reels[0] as readonly number[]).length, values: firstReel.subarray(0, played) }],
         fits: stopCounts.map((observed, reel) => ({
           name: `reel ${reel + 1} stops`, labels: observed.map((_, stop) => String(stop)), observed, probabilities: observed.map(() => 1 / observed.length),
         })),
@@ -236,13 +239,13 @@ function blackjackSimulation(rng: Rng): Simulation {
   const firstCards: number[] = [state.shoe.cards[0] as number];
   const rtp = new RtpAccumulator();
   let unbalanced = 0;
-  const outcomes: Record<string, number> = { blackjack: 0, win: 0, push: 0, lose: 0 };
+  const outcomes: Record<HandOutcome, number> = { blackjack: 0, win: 0, push: 0, lose: 0 };
   const step = (action: Parameters<typeof blackjackApply>[1]) => {
     const next = blackjackApply(state, action, rng);
     if (next.status !== "ok") throw new Error(`blackjack ${action.type} refused: ${next.status}`);
     state = next.state;
     for (const event of next.events) {
-      if (event.type === "hand_settled") outcomes[event.outcome]!++;
+      if (event.type === "hand_settled") outcomes[event.outcome]++;
       if (event.type === "round_settled") {
         rtp.add(event.stakeMinor, event.returnMinor);
         if (event.returnMinor < 0n || event.stakeMinor <= 0n) unbalanced++;
@@ -319,9 +322,12 @@ function holdemSimulation(rng: Rng, input: WorkerInput): Simulation {
       const deck = state.deck;
       const seated = state.seats.filter((seat) => seat !== null && seat.inHand).length;
       firstCards[index] = deck[0] as number;
-      starting[startingHandClass(deck[0] as number, deck[seated] as number)]!++;
-      flop[deck[2 * seated + 1] as number]!++;
-      river[deck[2 * seated + 7] as number]!++;
+      const hole = startingHandClass(deck[0] as number, deck[seated] as number);
+      const flopCard = deck[2 * seated + 1] as number;
+      const riverCard = deck[2 * seated + 7] as number;
+      starting[hole] = (starting[hole] as number) + 1;
+      flop[flopCard] = (flop[flopCard] as number) + 1;
+      river[riverCard] = (river[riverCard] as number) + 1;
       let rake = 0n;
       let sawFlop = false;
       for (;;) {

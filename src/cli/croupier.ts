@@ -43,7 +43,7 @@ async function readStdin(): Promise<string> {
 async function migrateOnly(argv: string[]): Promise<void> {
   const { own, flags } = parseCommandLine(argv, migrateArgOptions);
   const config = loadConfig(flags);
-  if (own["print-config"] === true) return void console.log(JSON.stringify(printableConfig(config), null, 2));
+  if (own["print-config"] === true) { console.log(JSON.stringify(printableConfig(config), null, 2)); return; }
   const services = await buildAdminServices(config, createLogger(config), "migrate");
   await services.close();
   console.log("migrations applied");

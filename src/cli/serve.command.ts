@@ -20,11 +20,11 @@ function describe(server: { url: string; mode: string }): string {
   return `${server.url} in ${server.mode} mode${server.url.startsWith("https:") ? " (TLS 1.3 minimum)" : " (plain HTTP: no TLS certificate configured)"}`;
 }
 
-export function parseWorkers(value: unknown): number {
+export function parseWorkers(value: string | boolean | readonly (string | boolean)[] | undefined): number {
   if (value === undefined) return 1;
   if (value === "auto") return availableParallelism();
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > workersMax) throw new ConfigError(`--workers must be an integer from 1 to ${workersMax}, or auto; got ${String(value)}`);
+  if (!Number.isInteger(n) || n < 1 || n > workersMax) throw new ConfigError(`--workers must be an integer from 1 to ${workersMax}, or auto; got ${typeof value === "string" ? value : "no value"}`);
   return n;
 }
 
@@ -41,9 +41,9 @@ export const serveArgOptions = { workers: { type: "string" }, "print-config": { 
 
 export async function runServe(argv: readonly string[]): Promise<void> {
   const { own, flags } = parseCommandLine(argv, serveArgOptions);
-  if (own.help === true) return void console.log(serveHelp(optionsHelp()));
+  if (own.help === true) { console.log(serveHelp(optionsHelp())); return; }
   const config = loadConfig(flags);
-  if (own["print-config"] === true) return void console.log(JSON.stringify(printableConfig(config), null, 2));
+  if (own["print-config"] === true) { console.log(JSON.stringify(printableConfig(config), null, 2)); return; }
   const workers = parseWorkers(own.workers);
   if (workers > 1 && (config.databaseUrl === null || config.redisUrl === null)) {
     throw new ConfigError("--workers above 1 needs DATABASE_URL and REDIS_URL: workers share state only through PostgreSQL and Redis");

@@ -112,7 +112,7 @@ export async function runVerify(argv: string[]): Promise<void> {
     console.log(usage);
     return;
   }
-  if ("roundFile" in args) return verifyRoundFile(args.roundFile);
+  if ("roundFile" in args) { verifyRoundFile(args.roundFile); return; }
   const spec = rounds[args.game];
   const commitment = args.serverSeedHash ?? hashServerSeed(args.serverSeed);
   const verified = verifyRound({ ...args, serverSeedHashHex: commitment }, spec.play);
@@ -136,9 +136,9 @@ export async function runVerify(argv: string[]): Promise<void> {
 
 /** Exit status: 0 MATCHES, 1 MISMATCH or not verifiable (a live-dealer result, a seed not revealed yet), 2 bad input. */
 function verifyRoundFile(file: string): void {
-  let round: RecalledRoundJson;
+  let round: RecalledRoundJson | null;
   try {
-    round = JSON.parse(readFileSync(file === "-" ? 0 : file, "utf8")) as RecalledRoundJson;
+    round = JSON.parse(readFileSync(file === "-" ? 0 : file, "utf8")) as RecalledRoundJson | null;
   } catch (error) {
     throw new ConfigError(`--round ${file}: ${(error as Error).message}`);
   }

@@ -118,7 +118,7 @@ export class CroupierClient extends Emitter<ClientEvents> {
       now: options.now ?? defaultLocalNow,
       backoff: { ...defaultBackoff, ...options.backoff },
     };
-    const fetchImpl = options.fetch ?? (globalThis.fetch as unknown as FetchLike | undefined);
+    const fetchImpl = options.fetch ?? (globalThis as { fetch?: FetchLike }).fetch; // absent on old runtimes
     this.auth = new AuthHttp(this.options.url, fetchImpl ?? (() => Promise.reject(new CroupierError("CLIENT_HTTP", "no fetch implementation: pass options.fetch"))));
     this.accessToken = options.accessToken ?? null;
     this.refreshToken = options.refreshToken ?? null;
@@ -266,8 +266,9 @@ export class CroupierClient extends Emitter<ClientEvents> {
         await this.refresh();
       } catch (error) {
         // A refused refresh token ends the session; a server that cannot be reached is retried.
-        if (error instanceof CroupierError && (error.httpStatus === 401 || error.code === "CLIENT_NO_REFRESH_TOKEN")) return this.finish(error);
-        return this.scheduleReconnect();
+        if (error instanceof CroupierError && (error.httpStatus === 401 || error.code === "CLIENT_NO_REFRESH_TOKEN")) { this.finish(error); return; }
+        this.scheduleReconnect();
+        return;
       }
       if (this.stateValue === "closed") return;
       this.setState("reconnecting");
@@ -332,16 +333,16 @@ export class CroupierClient extends Emitter<ClientEvents> {
       return;
     }
     switch (message.type) {
-      case "event": return this.onEvent(message);
-      case "welcome": return this.onWelcome(message);
+      case "event": { this.onEvent(message); return; }
+      case "welcome": { this.onWelcome(message); return; }
       case "joined": this.onJoined(message); break;
-      case "reset": return this.onReset(message);
-      case "presence": return this.emit("presence", { room: message.room, count: message.count, ...(message.members ? { members: message.members } : {}) });
+      case "reset": { this.onReset(message); return; }
+      case "presence": { this.emit("presence", { room: message.room, count: message.count, ...(message.members ? { members: message.members } : {}) }); return; }
       case "left": this.onLeft(message); break;
-      case "error": return this.onError(message);
+      case "error": { this.onError(message); return; }
       default: break;
     }
-    if ("id" in message && message.id !== undefined) this.settle(message.id, message);
+    if ("id" in message) this.settle(message.id, message);
   }
 
   private onEvent(message: RoomEventMessage): void {
@@ -386,7 +387,7 @@ export class CroupierClient extends Emitter<ClientEvents> {
   private onError(message: Extract<ServerMessage, { type: "error" }>): void {
     const error = new CroupierError(message.code, message.message, message.requestId, message.details);
     if (message.id === helloId) return; // the close that follows says what to do
-    if (message.id !== undefined && this.pending.has(message.id)) return this.settle(message.id, message);
+    if (message.id !== undefined && this.pending.has(message.id)) { this.settle(message.id, message); return; }
     this.emit("error", error);
   }
 

@@ -11,7 +11,7 @@ export class Emitter<Events extends object> {
       set = new Set();
       this.listeners.set(name, set);
     }
-    set.add(listener as Listener<never>);
+    set.add(listener);
     return () => this.off(name, listener);
   }
 
@@ -24,7 +24,7 @@ export class Emitter<Events extends object> {
   }
 
   off<K extends keyof Events>(name: K, listener: Listener<Events[K]>): void {
-    this.listeners.get(name)?.delete(listener as Listener<never>);
+    this.listeners.get(name)?.delete(listener);
   }
 
   /** Calls every listener; one that throws does not stop the others, and is reported to `onListenerError`. */

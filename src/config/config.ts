@@ -101,7 +101,7 @@ function readFile(path: string): Raw {
   for (const key of Object.keys(parsed)) {
     if (!isOptionKey(key)) throw new ConfigError(`unknown key "${key}" in config file ${path}; known keys: ${Object.keys(optionSpecs).join(", ")}`);
   }
-  return parsed as Raw;
+  return parsed;
 }
 
 /** The configuration flags as parseArgs options: `--config` and the kebab-case of every option, each read as text. */
@@ -347,7 +347,7 @@ const parseArgsCodes = new Set(["ERR_PARSE_ARGS_UNKNOWN_OPTION", "ERR_PARSE_ARGS
 export function parseCommandArgs(argv: readonly string[], options: ArgOptions, messages: ArgsMessages = {}): { readonly values: ArgValues; readonly positionals: readonly string[] } {
   try {
     const { values, positionals } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: messages.allowPositionals ?? false });
-    return { values: values as ArgValues, positionals };
+    return { values, positionals };
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if (typeof code !== "string" || !parseArgsCodes.has(code)) throw error;

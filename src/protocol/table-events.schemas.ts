@@ -1,4 +1,4 @@
-import { Type, type TSchema } from "@sinclair/typebox";
+import { Optional, Type, type TSchema } from "@sinclair/typebox";
 
 /**
  * The `data` of every event each table room sends, per room kind, with who receives it, when, and one
@@ -26,7 +26,7 @@ const int = (description?: string) => Type.Integer(description === undefined ? {
 const str = (description?: string) => Type.String(description === undefined ? {} : { description });
 const ms = (description: string) => Type.Integer({ description: `${description} (server time, Unix ms)` });
 const card = Type.Integer({ minimum: 0, maximum: 51, description: "a card, rank × 4 + suit" });
-const opt = Type.Optional;
+const opt = Optional;
 const obj = (fields: Record<string, TSchema>, description?: string) => Type.Object(fields, { ...open, ...(description === undefined ? {} : { description }) });
 const engine = (type: string, fields: Record<string, TSchema> = {}) => obj({ type: Type.Literal(type), ...fields });
 

@@ -2,7 +2,7 @@ import type { AuditEntry, AuditLog, AuditQuery, AuditRecord } from "../../app/po
 import type { SqlExecutor } from "./sql-db.js";
 
 interface AuditRow {
-  seq: bigint;
+  seq: bigint | string; // converted with BigInt whatever the driver parses int8 to
   at_ms: bigint;
   actor_id: string;
   actor_roles: string[];

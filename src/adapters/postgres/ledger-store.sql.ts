@@ -174,7 +174,7 @@ function poolsOf(ops: readonly LedgerOp[]): Map<bigint, { readonly mustLock: boo
   for (const op of ops) {
     if (op.type !== "instant" || op.jackpot === undefined || typeof op.jackpot.poolAccountId !== "bigint") continue;
     const known = pools.get(op.jackpot.poolAccountId) ?? { mustLock: false, seed: 0n };
-    known.mustLock ||= op.jackpot.won === true;
+    known.mustLock ||= op.jackpot.won;
     if (typeof op.jackpot.seed === "bigint" && op.jackpot.seed > known.seed) known.seed = op.jackpot.seed;
     pools.set(op.jackpot.poolAccountId, known);
   }

@@ -1,6 +1,6 @@
 import pg from "pg";
 import type { SqlDb, SqlExecutor } from "./sql-db.js";
-import { parseInt8, pgTypeOids } from "./sql-db.js";
+import { parseInt8 } from "./sql-db.js";
 
 export interface PgDbOptions {
   connectionString: string;
@@ -11,9 +11,9 @@ export interface PgDbOptions {
 
 /** Type parsers scoped to our pools, so we never change pg's process-wide defaults. */
 const typeParsers = {
-  getTypeParser(oid: number, format?: "text" | "binary") {
-    if (oid === pgTypeOids.int8) return parseInt8;
-    return pg.types.getTypeParser(oid, format);
+  getTypeParser(oid: Parameters<typeof pg.types.getTypeParser>[0], format?: "text" | "binary"): (value: string) => unknown {
+    if (oid === pg.types.builtins.INT8) return parseInt8;
+    return pg.types.getTypeParser(oid, format) as (value: string) => unknown;
   },
 };
 
@@ -78,14 +78,14 @@ export function createPgDb(options: PgDbOptions): SqlDb {
 
   return {
     driver: "postgres",
-    query: poolExecutor.query,
+    query: <Row>(sql: string, params?: readonly unknown[]) => poolExecutor.query<Row>(sql, params),
     withConnection,
     transaction: (work, opening) =>
       withConnection(async (connection) => {
         let opened: readonly Record<string, unknown>[] = [];
         if (opening === undefined) await connection.query("begin");
         else opened = await openWith(client(connection), opening);
-        let committed = false;
+        let committed = false as boolean; // set by commitWith, which the type checker does not follow
         try {
           const result = await work({
             query: (sql, params) => {

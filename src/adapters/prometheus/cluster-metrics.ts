@@ -84,7 +84,7 @@ function collect(slotOf: (worker: Worker) => number | undefined, pending: Map<nu
     };
     const timer = setTimeout(finish, clusterMetricsTimeoutMs);
     pending.set(id, { responses, remaining: workers.length, finish });
-    if (workers.length === 0) return finish();
+    if (workers.length === 0) { finish(); return; }
     for (const worker of workers) worker.send({ type: collectType, id });
   });
 }

@@ -84,7 +84,7 @@ export class RedisRoomLog implements RoomLog {
   }
 
   async head(room: string): Promise<RoomHead> {
-    const [epoch, offset] = (await this.headScript(...this.keyList(room).slice(0, 4), newEpoch())) as [string, number];
+    const [epoch, offset] = (await this.headScript(...this.keyList(room).slice(0, 4), newEpoch())) as [string, number | string];
     return { epoch, offset: Number(offset) };
   }
 

@@ -57,7 +57,7 @@ export class RedisThrottleStore implements ThrottleStore {
 
   async reserveAttempt(key: string, rule: AttemptRule): Promise<Reservation> {
     const [ok, value] = (await this.reserveScript(this.attemptsKey(key), this.lockKey(key),
-      rule.windowMs, rule.attemptsFree, rule.baseMs, rule.msMax)) as [number, number];
+      rule.windowMs, rule.attemptsFree, rule.baseMs, rule.msMax)) as [number | string, number | string];
     return Number(ok) === 1 ? { ok: true, attempt: Number(value) } : { ok: false, retryAfterMs: Number(value) };
   }
 

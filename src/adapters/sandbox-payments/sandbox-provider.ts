@@ -226,7 +226,7 @@ function parseEvent(rawBody: string): PaymentEvent | null {
   } catch {
     return null;
   }
-  const e = parsed as { id?: unknown; type?: unknown; created?: unknown; data?: Record<string, unknown> };
+  const e = parsed as { id?: unknown; type?: unknown; created?: unknown; data?: Record<string, unknown> | null };
   const d = e.data;
   if (typeof e.id !== "string" || typeof e.created !== "number" || !paymentEventTypes.includes(e.type as PaymentEventType) || typeof d !== "object" || d === null) return null;
   if (typeof d.paymentId !== "string" || typeof d.reference !== "string" || typeof d.amount !== "string" || typeof d.currency !== "string") return null;

@@ -10,7 +10,7 @@ export interface PasswordPolicy {
 
 export function checkPassword(password: string, username: string, policy: PasswordPolicy): string[] {
   const problems: string[] = [];
-  const length = [...password].length;
+  const length = Array.from(password).length;
   if (length < policy.lengthMin) problems.push(`password must have at least ${policy.lengthMin} characters`);
   if (length > policy.lengthMax) problems.push(`password must have at most ${policy.lengthMax} characters`);
   if (password.trim().length !== password.length) problems.push("password must not start or end with whitespace");

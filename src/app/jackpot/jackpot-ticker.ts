@@ -44,7 +44,7 @@ export class JackpotTicker {
   /** Totals this node published while it owned the room; forgotten when it stops owning it. */
   private readonly published = new Map<string, bigint>();
   // Action ids are remembered by the room: a restarted node must not reuse its predecessor's.
-  private readonly instance = `${Date.now().toString(36)}`;
+  private readonly instance = Date.now().toString(36);
 
   constructor(
     private readonly deps: {

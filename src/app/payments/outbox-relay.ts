@@ -113,7 +113,7 @@ export class OutboxRelay {
     try {
       result = await handler(entry);
     } catch (error) {
-      result = { status: "retry", error: (error as Error).message ?? String(error) };
+      result = { status: "retry", error: (error as { message?: string }).message ?? String(error) };
     }
     const nowMs = this.clock.nowMs();
     if (result.status === "done") {

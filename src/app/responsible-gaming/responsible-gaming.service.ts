@@ -107,7 +107,7 @@ export class ResponsibleGaming {
   /** A time-out or self-exclusion: it only ever lengthens one running, and every session ends now. */
   async exclude(userId: string, kind: ExclusionKind, days: number): Promise<Outcome<Exclusion>> {
     const nowMs = this.deps.clock.nowMs();
-    let refused: Refusal | null = null;
+    let refused = null as Refusal | null; // set by the callback, which the type checker does not follow
     const after = await this.deps.store.changeRestrictions(userId, nowMs, (current) => {
       const change = exclude(current.exclusion, kind, days, nowMs);
       if (change.status === "ok") return { ...current, exclusion: change.exclusion };

@@ -356,11 +356,11 @@ export class RoomHost<S = unknown> {
   /** Runs effects until the behavior decides; bounded so a behavior bug cannot loop forever. */
   private async settleEffects(first: BehaviorOutcome<S>): Promise<Exclude<BehaviorOutcome<S>, { effect: unknown }>> {
     let outcome = first;
-    for (let i = 0; "effect" in outcome && outcome.ok; i++) {
+    for (let i = 0; "effect" in outcome; i++) {
       if (i >= effectsPerRequestMax) throw new Error(`room ${this.room}: more than ${effectsPerRequestMax} effects for one request`);
       outcome = outcome.resume(await this.effects(this.room, outcome.effect));
     }
-    return outcome as Exclude<BehaviorOutcome<S>, { effect: unknown }>;
+    return outcome;
   }
 
   /** The state actions are judged against: the last written one plus whatever is staged. */
@@ -372,29 +372,29 @@ export class RoomHost<S = unknown> {
     // Action ids are the client's: they are unique per player, not per room.
     const scoped = `${request.actor.userId}:${request.actionId}`;
     const repeated = this.repeated(scoped, request.action);
-    if (repeated !== null) return resolve(repeated);
+    if (repeated !== null) { resolve(repeated); return; }
     if (this.staged?.scoped.has(scoped) === true) {
       // The same id twice in one batch: answer the second once the first is written (and remembered).
       this.staged.items.push({ events: [], resolve: (reply) => resolve(reply.ok ? this.repeated(scoped, request.action) ?? { ok: true, status: "duplicate", offset: reply.offset } : reply) });
       return;
     }
-    if (request.lastOffset > this.head) return resolve(await this.offsetAhead());
-    if (request.lastOffset < this.barrierOffset) return resolve({ ok: false, error: "ACTION_STALE", details: [`state changed at offset ${this.barrierOffset}`] });
+    if (request.lastOffset > this.head) { resolve(await this.offsetAhead()); return; }
+    if (request.lastOffset < this.barrierOffset) { resolve({ ok: false, error: "ACTION_STALE", details: [`state changed at offset ${this.barrierOffset}`] }); return; }
     const ctx = { ...this.context(), actionId: request.actionId, ...("prepared" in request ? { prepared: request.prepared } : {}) };
     const basis = this.current;
     let outcome = this.behavior.apply(basis, request.action, request.actor, ctx);
-    if ("effect" in outcome && outcome.ok) {
+    if ("effect" in outcome) {
       // Effects run against durable state only: write what is staged first.
       await this.flush();
       await this.resyncIfUnsure("action");
-      if (this.stopped) return resolve({ ok: false, error: "ROOM_UNAVAILABLE", details: ["room ownership moved; retry"] });
+      if (this.stopped) { resolve({ ok: false, error: "ROOM_UNAVAILABLE", details: ["room ownership moved; retry"] }); return; }
       if (basis !== this.state) outcome = this.behavior.apply(this.state, request.action, request.actor, ctx);
       const started = performance.now();
       outcome = await this.settleEffects(outcome);
       this.stages("effects", performance.now() - started);
     }
-    const decided = outcome as Exclude<BehaviorOutcome<S>, { effect: unknown }>;
-    if (!decided.ok) return resolve({ ok: false, error: decided.error, ...(decided.details ? { details: decided.details } : {}) });
+    const decided = outcome;
+    if (!decided.ok) { resolve({ ok: false, error: decided.error, ...(decided.details ? { details: decided.details } : {}) }); return; }
     const events = decided.events.map((e, i) => (i === 0 ? { ...e, actionId: scoped } : e));
     const staged = this.staged ?? { state: this.state, items: [], scoped: new Set<string>(), barrier: false, since: this.clock.nowMs() };
     this.staged = staged;
@@ -436,7 +436,7 @@ export class RoomHost<S = unknown> {
   }
 
   private async chat(actor: Actor, text: string): Promise<HostReply> {
-    if ([...text].length > this.limits.chatCharsMax) return { ok: false, error: "CHAT_TOO_LONG" };
+    if (Array.from(text).length > this.limits.chatCharsMax) return { ok: false, error: "CHAT_TOO_LONG" };
     if (this.muted.has(actor.userId)) return { ok: false, error: "CHAT_MUTED" };
     const now = this.clock.nowMs();
     const recent = (this.chatTimes.get(actor.userId) ?? []).filter((t) => t > now - 60_000);

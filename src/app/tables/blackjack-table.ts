@@ -439,7 +439,7 @@ export function blackjackTableBehavior(tables: ReadonlyMap<string, BlackjackTabl
         if ((raw as BatchResult).statuses.some((s) => s !== "ok")) {
           return { ok: true, state: { ...state, phase: "voiding", voidReason: reason, deadlineMs: ctx.nowMs + 500 }, events: [], result: { roundId, status: "voiding" } };
         }
-        const bets = betsOf(state, ctx.nowMs) ?? [];
+        const bets = betsOf(state, ctx.nowMs);
         const record = roundRecord(state, "voided", ctx.nowMs, { voidReason: reason, bets, payouts: bets.map((b) => ({ betId: b.betId, payoutMinor: b.stakeMinor })) });
         const engine = state.engine === null ? null : encodeBigints({ ...(decodeBigints(state.engine) as BlackjackState), phase: "settled", seats: [], dealer: [], holeCardRevealed: false, turn: null } satisfies BlackjackState);
         const retry: TableState = { ...state, phase: "voiding", voidReason: reason, deadlineMs: ctx.nowMs + 500 };

@@ -119,7 +119,9 @@ export class BlackjackSession {
         this.actedAtCards = -1;
         if (this.turnHand !== null) this.decide();
         return;
-      case "blackjack.round_paid": return this.onPaid(roundId, data.returns as Record<string, string> | undefined);
+      case "blackjack.round_paid":
+        this.onPaid(roundId, data.returns as Record<string, string> | undefined);
+        return;
       default: return;
     }
   }

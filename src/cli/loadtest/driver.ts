@@ -62,10 +62,11 @@ export async function runDriver(plan: RunPlan, processes: number, phases: Phases
   };
   process.once("SIGINT", onSigint);
   const rampEndAtMs = plan.startAtMs + plan.rampUpMs;
-  let steadyAtMs: number | null = null;
+  // These three are set by the progress callback, which the type checker does not follow.
+  let steadyAtMs = null as number | null;
   let atSteady = { ops: 0, bets: 0 };
-  let atStop: { ops: number; bets: number } | null = null;
-  let stoppedAtMs: number | null = null;
+  let atStop = null as { ops: number; bets: number } | null;
+  let stoppedAtMs = null as number | null;
   const sampler = setInterval(() => {
     const now = Date.now();
     const total = sumOf(totals);

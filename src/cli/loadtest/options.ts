@@ -113,7 +113,7 @@ the verdict holds), 1 otherwise, 2 for bad options.`;
 export function parseDurationMs(name: string, text: string): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
   if (match === null) throw new ConfigError(`--${name} must be a duration such as 500ms, 10s or 2m, not "${text}"`);
-  const unitMs = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[match[2] as "ms" | "s" | "m" | "h" ?? "s"];
+  const unitMs = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[(match[2] ?? "s") as "ms" | "s" | "m" | "h"];
   return Math.round(Number(match[1]) * unitMs);
 }
 

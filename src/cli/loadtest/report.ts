@@ -77,12 +77,12 @@ function reconcile(players: readonly PlayerResult[], currency: Currency): Report
 
 /** Events lost or duplicated must be 0; reconnect rooms also end with every member at the same offset. */
 function deliveryOf(players: readonly PlayerResult[]): Report["delivery"] {
-  const tracked = players.filter((p) => p.delivery !== null && p.delivery.firstOffset >= 0);
+  const tracked = players.flatMap((p) => (p.delivery !== null && p.delivery.firstOffset >= 0 ? [{ scenario: p.scenario, delivery: p.delivery }] : []));
   const heads = new Map<string, number>();
-  for (const p of tracked) if (p.scenario === "reconnect") heads.set(p.delivery!.room, Math.max(heads.get(p.delivery!.room) ?? 0, p.delivery!.lastOffset));
+  for (const p of tracked) if (p.scenario === "reconnect") heads.set(p.delivery.room, Math.max(heads.get(p.delivery.room) ?? 0, p.delivery.lastOffset));
   let behindAtEnd = 0;
-  for (const p of tracked) if (p.scenario === "reconnect") behindAtEnd += (heads.get(p.delivery!.room) ?? 0) - p.delivery!.lastOffset;
-  const total = (key: "drops" | "resumes" | "received" | "lost" | "duplicated" | "resets"): number => tracked.reduce((s, p) => s + p.delivery![key], 0);
+  for (const p of tracked) if (p.scenario === "reconnect") behindAtEnd += (heads.get(p.delivery.room) ?? 0) - p.delivery.lastOffset;
+  const total = (key: "drops" | "resumes" | "received" | "lost" | "duplicated" | "resets"): number => tracked.reduce((s, p) => s + p.delivery[key], 0);
   const lost = total("lost");
   const duplicated = total("duplicated");
   return { players: tracked.length, drops: total("drops"), resumes: total("resumes"), received: total("received"), lost, duplicated, resets: total("resets"), behindAtEnd, ok: lost === 0 && duplicated === 0 && behindAtEnd === 0 };

@@ -136,10 +136,12 @@ export class RouletteSession {
       // The player's own payouts (or refunds) ride in the round's end event, visible to it alone.
       case "round.settled":
         for (const p of (data.payouts ?? []) as Array<{ holdId: string; stakeMinor: string; returnMinor: string }>) this.onReturn(String(data.roundId), p.holdId, BigInt(p.stakeMinor), BigInt(p.returnMinor), "payout");
-        return this.onRoundEnd(String(data.roundId));
+        this.onRoundEnd(String(data.roundId));
+        return;
       case "round.voided":
         for (const r of (data.refunds ?? []) as Array<{ holdId: string; stakeMinor: string }>) this.onReturn(String(data.roundId), r.holdId, BigInt(r.stakeMinor), BigInt(r.stakeMinor), "refund");
-        return this.onRoundEnd(String(data.roundId));
+        this.onRoundEnd(String(data.roundId));
+        return;
       default: return;
     }
   }

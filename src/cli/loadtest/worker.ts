@@ -91,8 +91,8 @@ export function scenarioOf(plan: RunPlan, index: number): Exclude<Scenario, "mix
 export function ordinalOf(plan: RunPlan, index: number): number {
   if (plan.scenario !== "mix") return index;
   const letter = mixPattern[index % mixPattern.length] as string;
-  const perPattern = [...mixPattern].filter((l) => l === letter).length;
-  const before = [...mixPattern.slice(0, index % mixPattern.length)].filter((l) => l === letter).length;
+  const perPattern = Array.from(mixPattern).filter((l) => l === letter).length;
+  const before = Array.from(mixPattern.slice(0, index % mixPattern.length)).filter((l) => l === letter).length;
   return Math.floor(index / mixPattern.length) * perPattern + before;
 }
 

@@ -80,6 +80,7 @@ export function basicStrategyAction(state: BlackjackState): StrategyAction | nul
   if (seatState === undefined || current === undefined || upcard === undefined) return null;
   const two = current.cards.length === 2;
   const canDouble = two && (!current.fromSplit || state.rules.doubleAfterSplit);
-  const canSplit = two && seatState.hands.length < state.rules.splitHandsMax && current.cards[0]! >> 2 === current.cards[1]! >> 2;
+  const [first, second] = current.cards;
+  const canSplit = two && seatState.hands.length < state.rules.splitHandsMax && first !== undefined && second !== undefined && first >> 2 === second >> 2;
   return basicStrategy(current.cards, upcard, state.rules, { canDouble, canSplit });
 }

@@ -42,7 +42,10 @@ export function judgeNist(pValues: readonly number[]): NistJudgement {
   const halfWidth = 3 * Math.sqrt((expected * (1 - expected)) / Math.max(1, m));
   const proportionRange = [expected - halfWidth, expected + halfWidth] as const;
   const histogram = new Array<number>(10).fill(0);
-  for (const p of pValues) histogram[Math.min(9, Math.floor(p * 10))]!++;
+  for (const p of pValues) {
+    const decile = Math.min(9, Math.floor(p * 10));
+    histogram[decile] = (histogram[decile] as number) + 1;
+  }
   let chi = 0;
   for (const count of histogram) chi += (count - m / 10) ** 2 / (m / 10);
   const uniformityApplied = m >= nistUniformitySequencesMin;

@@ -70,7 +70,8 @@ export function longestRunOfOnes(bits: Bits): number {
       run = bits[b * params.m + j] === 1 ? run + 1 : 0;
       if (run > longest) longest = run;
     }
-    v[Math.min(k, Math.max(0, longest - params.low))]!++;
+    const bucket = Math.min(k, Math.max(0, longest - params.low));
+    v[bucket] = (v[bucket] as number) + 1;
   }
   let chi = 0;
   for (let i = 0; i <= k; i++) {
@@ -120,7 +121,7 @@ export function cyclicPatternCounts(bits: Bits, length: number): Float64Array {
   for (let i = 0; i < length - 1; i++) window = (window << 1) | (bits[i % n] as number);
   for (let i = 0; i < n; i++) {
     window = ((window << 1) | (bits[(i + length - 1) % n] as number)) & mask;
-    counts[window]!++;
+    counts[window] = (counts[window] as number) + 1;
   }
   return counts;
 }
@@ -128,7 +129,7 @@ export function cyclicPatternCounts(bits: Bits, length: number): Float64Array {
 export function marginalCounts(counts: Float64Array, length: number, shorter: number): Float64Array {
   const out = new Float64Array(1 << shorter);
   const shift = length - shorter;
-  for (let pattern = 0; pattern < counts.length; pattern++) out[pattern >>> shift]! += counts[pattern] as number;
+  for (let pattern = 0; pattern < counts.length; pattern++) out[pattern >>> shift] = (out[pattern >>> shift] as number) + (counts[pattern] as number);
   return out;
 }
 

@@ -18,7 +18,10 @@ export type Outcomes = ArrayLike<number>;
 /** Counts of each value: the frequency (equidistribution) test. */
 export function countValues(values: Outcomes, d: number): number[] {
   const counts = new Array<number>(d).fill(0);
-  for (let i = 0; i < values.length; i++) counts[values[i] as number]!++;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i] as number;
+    counts[value] = (counts[value] as number) + 1;
+  }
   return counts;
 }
 
@@ -85,7 +88,7 @@ export function gapTest(values: Outcomes, d: number, lo = 0, hi = Math.max(1, Ma
   for (let i = 0; i < values.length; i++) {
     const value = values[i] as number;
     if (value >= lo && value < hi) {
-      if (gap >= 0) counts[Math.min(gap, lengthMax)]!++;
+      if (gap >= 0) counts[Math.min(gap, lengthMax)] = (counts[Math.min(gap, lengthMax)] as number) + 1;
       gap = 0;
     } else if (gap >= 0) {
       gap++;
@@ -99,8 +102,12 @@ export function gapTest(values: Outcomes, d: number, lo = 0, hi = Math.max(1, Ma
 /** Stirling numbers of the second kind S(n, k) for k ≤ n, as doubles (exact for the small n used here). */
 function stirling2(n: number): number[][] {
   const s = Array.from({ length: n + 1 }, () => new Array<number>(n + 1).fill(0));
-  s[0]![0] = 1;
-  for (let i = 1; i <= n; i++) for (let k = 1; k <= i; k++) s[i]![k] = k * s[i - 1]![k]! + s[i - 1]![k - 1]!;
+  (s[0] as number[])[0] = 1;
+  for (let i = 1; i <= n; i++) {
+    const row = s[i] as number[];
+    const above = s[i - 1] as number[];
+    for (let k = 1; k <= i; k++) row[k] = k * (above[k] as number) + (above[k - 1] as number);
+  }
   return s;
 }
 
@@ -121,13 +128,13 @@ export function pokerTest(values: Outcomes, d: number, hand = 5): OutcomeTestRes
         distinct++;
       }
     }
-    counts[distinct]!++;
+    counts[distinct] = (counts[distinct] as number) + 1;
   }
   const s = stirling2(hand);
   const probabilities = counts.map((_, r) => {
     let falling = 1;
     for (let i = 0; i < r; i++) falling *= (d - i) / d;
-    return r === 0 ? 0 : (falling * s[hand]![r]!) / d ** (hand - r);
+    return r === 0 ? 0 : (falling * ((s[hand] as number[])[r] as number)) / d ** (hand - r);
   });
   const fit = chiSquareFit(counts.slice(1), probabilities.slice(1));
   return { name: "poker", statistic: fit.statistic, pValue: fit.pValue };
@@ -152,7 +159,7 @@ export function couponCollectorTest(values: Outcomes, d: number): OutcomeTestRes
     if (seen[value] !== segment) {
       seen[value] = segment;
       if (++collected === d) {
-        counts[Math.min(length, lengthMax)]!++;
+        counts[Math.min(length, lengthMax)] = (counts[Math.min(length, lengthMax)] as number) + 1;
         segment++;
         collected = 0;
         length = 0;
@@ -177,8 +184,8 @@ export function couponLengthProbabilities(d: number): number[] {
     for (let k = 0; k < d; k++) {
       const p = state[k] as number;
       if (p === 0) continue;
-      next[k]! += (p * k) / d;
-      next[k + 1]! += (p * (d - k)) / d;
+      next[k] = (next[k] as number) + (p * k) / d;
+      next[k + 1] = (next[k + 1] as number) + (p * (d - k)) / d;
     }
     probabilities.push(next[d] as number);
     remaining -= next[d] as number;

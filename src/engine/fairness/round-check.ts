@@ -65,8 +65,8 @@ function replay(round: RecalledRoundJson, v: Verification, rng: Rng): { facts: [
       return {
         facts: [
           ["reel stops", outcome.stops.join(","), played.stops.join(",")],
-          ["jackpot triggered", outcome.jackpotTriggered === true, played.jackpotTriggered === true],
-          ["free spins", outcome.freeSpins.map((f) => (f.stops ?? []).join(",")).join(" | "), played.freeSpins.map((f) => (f.stops ?? []).join(",")).join(" | ")],
+          ["jackpot triggered", outcome.jackpotTriggered === true, played.jackpotTriggered],
+          ["free spins", outcome.freeSpins.map((f) => (f.stops ?? []).join(",")).join(" | "), played.freeSpins.map((f) => f.stops.join(",")).join(" | ")],
           ["total win (minor units, before any jackpot)", outcome.totalWinMinor, played.totalWinMinor],
         ],
       };

@@ -247,7 +247,7 @@ function needsToAct(draft: HandDraft, seat: SeatDraft): boolean {
  */
 function advance(draft: HandDraft, after: number): void {
   for (;;) {
-    if (livePlayers(draft) === 1) return finishHand(draft);
+    if (livePlayers(draft) === 1) { finishHand(draft); return; }
     const next = draft.nextSeat(after, (seat) => needsToAct(draft, seat));
     if (next !== null) {
       draft.toAct = next;
@@ -258,7 +258,7 @@ function advance(draft: HandDraft, after: number): void {
       draft.events.push({ type: "turn", seat: next, toCallMinor: draft.currentBetMinor - seat.streetBetMinor, minRaiseToMinor: raising ? (minRaiseTo < allInTo ? minRaiseTo : allInTo) : null });
       return;
     }
-    if (draft.phase === "river") return finishHand(draft);
+    if (draft.phase === "river") { finishHand(draft); return; }
     dealNextStreet(draft);
     after = draft.button;
   }

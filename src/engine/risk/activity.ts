@@ -262,7 +262,7 @@ export class ActivityBook {
   private link(own: Map<string, number>, index: Map<string, Map<string, number>>, key: string, userId: string, atMs: number): void {
     own.set(key, Math.max(own.get(key) ?? 0, atMs));
     let users = index.get(key);
-    if (users === undefined) index.set(key, (users = new Map()));
+    if (users === undefined) index.set(key, (users = new Map<string, number>()));
     users.set(userId, Math.max(users.get(userId) ?? 0, atMs));
     if (users.size > this.limits.entriesPerPlayerMax) users.delete(users.keys().next().value as string);
   }

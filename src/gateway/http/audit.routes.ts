@@ -20,7 +20,7 @@ function toWire(record: AuditRecord): AuditEntry {
 /** Who did it and from where, for an audit entry of an HTTP request by an authenticated operator. */
 export function httpActor(request: FastifyRequest): { actorId: string; actorRoles: readonly string[]; clientAddress: string; requestId: string } {
   const principal = request.principal as Principal;
-  return { actorId: principal.userId, actorRoles: principal.roles, clientAddress: request.ip, requestId: String(request.id) };
+  return { actorId: principal.userId, actorRoles: principal.roles, clientAddress: request.ip, requestId: request.id };
 }
 
 /** `GET /v1/operator/audit`: the audit log, newest first, in pages (operators only). */

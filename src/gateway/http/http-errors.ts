@@ -4,7 +4,7 @@ import { errors, type ErrorBody, type ErrorName } from "../../protocol/errors.js
 /** Sends a registry error as { code, message, requestId, details? } with its HTTP status. */
 export function sendError(reply: FastifyReply, name: ErrorName, extra: { details?: readonly string[]; retryAfterMs?: number } = {}): FastifyReply {
   const spec = errors[name];
-  const body: ErrorBody = { code: spec.code, message: spec.message, requestId: String(reply.request.id), ...(extra.details ? { details: extra.details } : {}) };
+  const body: ErrorBody = { code: spec.code, message: spec.message, requestId: reply.request.id, ...(extra.details ? { details: extra.details } : {}) };
   if (extra.retryAfterMs !== undefined) reply.header("retry-after", Math.max(1, Math.ceil(extra.retryAfterMs / 1000)));
   reply.request.log.info({ code: spec.code, status: spec.httpStatus }, "request refused");
   return reply.code(spec.httpStatus).send(body);
@@ -41,7 +41,7 @@ export function classifyError(error: FastifyError & { code?: string }): { name: 
       return { name: "REQUEST_UNSUPPORTED_MEDIA_TYPE" };
   }
   if (error instanceof SyntaxError && error.statusCode === 400) return { name: "REQUEST_MALFORMED_JSON" };
-  if (error.code !== undefined && unavailableCodes.has(error.code)) return { name: "SERVICE_UNAVAILABLE" };
+  if (unavailableCodes.has(error.code)) return { name: "SERVICE_UNAVAILABLE" };
   return { name: "INTERNAL" };
 }
 

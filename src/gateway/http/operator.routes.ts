@@ -52,7 +52,7 @@ export function registerOperatorRoutes(app: FastifyInstance, deps: WalletHttpDep
   }, async (request, reply) => {
     // The body is optional (most approvals send none), so it is checked here rather than by a schema.
     const body = request.body ?? {};
-    if (typeof body !== "object" || body === null || Array.isArray(body) || Object.keys(body).some((k) => k !== "outsideClosedLoop")
+    if (typeof body !== "object" || Array.isArray(body) || Object.keys(body).some((k) => k !== "outsideClosedLoop")
       || !["undefined", "boolean"].includes(typeof (body as { outsideClosedLoop?: unknown }).outsideClosedLoop)) {
       return sendError(reply, "REQUEST_INVALID", { details: ["the body may only be {\"outsideClosedLoop\": true|false}"] });
     }

@@ -60,7 +60,8 @@ export function canonicalJson(value: unknown): string {
     const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
   }
-  return JSON.stringify(value) ?? "null";
+  const json = JSON.stringify(value) as string | undefined; // undefined for undefined, functions and symbols
+  return json ?? "null";
 }
 
 export function money(amount: bigint, currencyCode: string): string {

@@ -202,7 +202,7 @@ export class WsGateway {
     ws.on("message", (data: Buffer, isBinary: boolean) => {
       metrics.messagesIn.inc();
       metrics.bytesIn.inc(data.length);
-      if (isBinary) return connection.close("unsupportedData");
+      if (isBinary) { connection.close("unsupportedData"); return; }
       void this.onFrame(connection, data.toString("utf8")).then((expiresAtMs) => {
         if (expiresAtMs !== undefined) {
           clearTimeout(authTimer);
@@ -298,9 +298,10 @@ export class WsGateway {
     switch (frame.type) {
       case "join": return this.join(connection, frame);
       case "leave":
-        if (!connection.rooms.has(frame.room)) return connection.sendError("ROOM_NOT_JOINED", frame.id);
+        if (!connection.rooms.has(frame.room)) { connection.sendError("ROOM_NOT_JOINED", frame.id); return; }
         await this.leave(connection, frame.room);
-        return connection.send({ type: "left", id: frame.id, room: frame.room, reason: "requested" });
+        connection.send({ type: "left", id: frame.id, room: frame.room, reason: "requested" });
+        return;
       case "action": return this.request(connection, frame, { type: "action", actor: this.actor(connection), actionId: frame.actionId, lastOffset: frame.lastOffset, action: frame.action });
       case "chat": return this.request(connection, frame, { type: "chat", actor: this.actor(connection), text: frame.text });
       case "moderate": return this.request(connection, frame, { type: "moderate", actor: this.actor(connection), op: frame.op, userId: frame.userId });
@@ -312,7 +313,7 @@ export class WsGateway {
   }
 
   private async request(connection: Connection, frame: ActionFrame | ChatFrame | ModerateFrame, request: Parameters<RoomDirectory["submit"]>[1]): Promise<void> {
-    if (!connection.rooms.has(frame.room)) return connection.sendError("ROOM_NOT_JOINED", frame.id);
+    if (!connection.rooms.has(frame.room)) { connection.sendError("ROOM_NOT_JOINED", frame.id); return; }
     const reply: HostReply = await this.deps.directory.submit(frame.room, request);
     if (frame.type !== "chat") await this.audit(connection, frame, reply);
     if (!reply.ok) {
@@ -337,7 +338,7 @@ export class WsGateway {
     const reason = typeof given === "string" ? given : null;
     await this.deps.audit.record({
       actorId: connection.userId, actorRoles: roles, target: frame.room, reason, outcome: reply.ok ? reply.status : reply.error,
-      clientAddress: connection.clientAddress, requestId: `${connection.id}/${frame.id ?? (frame.type === "action" ? frame.actionId : "")}`,
+      clientAddress: connection.clientAddress, requestId: `${connection.id}/${frame.id}`,
       ...(frame.type === "action"
         ? { action: frame.action.kind, detail: { ...detailOf(frame.action), actionId: frame.actionId } }
         : { action: `chat.${frame.op}`, detail: { userId: frame.userId } }),
@@ -347,12 +348,12 @@ export class WsGateway {
   private async join(connection: Connection, frame: JoinFrame): Promise<void> {
     const { directory, limits, log } = this.deps;
     const behavior = directory.behaviorOf(frame.room);
-    if (behavior === undefined || (behavior.kind === "sandbox" && !limits.sandboxRoomsEnabled)) return connection.sendError("ROOM_NOT_FOUND", frame.id);
-    if (!behavior.canJoin(frame.room, this.actor(connection))) return connection.sendError("ROOM_FORBIDDEN", frame.id);
+    if (behavior === undefined || (behavior.kind === "sandbox" && !limits.sandboxRoomsEnabled)) { connection.sendError("ROOM_NOT_FOUND", frame.id); return; }
+    if (!behavior.canJoin(frame.room, this.actor(connection))) { connection.sendError("ROOM_FORBIDDEN", frame.id); return; }
     if (connection.rooms.has(frame.room)) await this.leave(connection, frame.room);
-    if (connection.rooms.size >= limits.roomsPerConnectionMax) return connection.sendError("ROOM_LIMIT", frame.id);
+    if (connection.rooms.size >= limits.roomsPerConnectionMax) { connection.sendError("ROOM_LIMIT", frame.id); return; }
     const feed = await this.feedOf(frame.room);
-    if (feed.members.size >= limits.roomMembersMax) return connection.sendError("ROOM_FULL", frame.id);
+    if (feed.members.size >= limits.roomMembersMax) { connection.sendError("ROOM_FULL", frame.id); return; }
     connection.rooms.add(frame.room);
     directory.watch(frame.room);
     await directory.ensureHosted(frame.room);
@@ -363,7 +364,8 @@ export class WsGateway {
       if (resume.offset > head.offset) {
         connection.rooms.delete(frame.room);
         directory.unwatch(frame.room);
-        return connection.sendError("ACTION_OFFSET_INVALID", frame.id, [`room ${frame.room} is at offset ${head.offset}`]);
+        connection.sendError("ACTION_OFFSET_INVALID", frame.id, [`room ${frame.room} is at offset ${head.offset}`]);
+        return;
       }
     }
     if (resume !== undefined && resume.epoch === feed.epoch && (resume.offset + 1 >= feed.oldestBuffered || resume.offset + 1 >= (await log.read(frame.room, resume.offset, 1)).oldestOffset)) {
@@ -470,7 +472,7 @@ export class WsGateway {
 
   private onPresence(room: string, raw: string): void {
     const message = JSON.parse(raw) as { node: string; count: number; members: string[] };
-    const nodes = this.presenceByNode.get(room) ?? new Map();
+    const nodes = this.presenceByNode.get(room) ?? new Map<string, { count: number; members: string[]; atMs: number }>();
     this.presenceByNode.set(room, nodes);
     const now = this.deps.clock.nowMs();
     nodes.set(message.node, { count: message.count, members: message.members, atMs: now });

@@ -35,7 +35,7 @@ export function Dealer({ session, tableId }: { session: Session; tableId: string
   const room = `live:${tableId}`;
   const client = session.client;
   const { error, run } = useAction();
-  const { state, watching } = useRoom<RouletteState>(client, room, rouletteFromSnapshot, applyRouletteEvent, (e) => run(() => Promise.reject(e)));
+  const { state, watching } = useRoom<RouletteState>(client, room, rouletteFromSnapshot, applyRouletteEvent, (e) => { void run(() => Promise.reject(e)); });
   const now = useServerNow(client, 500);
   const [number, setNumber] = useState("");
   const act = (action: { kind: string; [key: string]: unknown }) => run(() => client.act(room, action));

@@ -18,7 +18,7 @@ export function LiveBlackjackDealer({ session, tableId }: { session: Session; ta
   const room = `liveblackjack:${tableId}`;
   const client = session.client;
   const { error, run } = useAction();
-  const { state, watching } = useRoom<BlackjackView>(client, room, blackjackFromSnapshot, applyBlackjackEvent, (e) => run(() => Promise.reject(e)));
+  const { state, watching } = useRoom<BlackjackView>(client, room, blackjackFromSnapshot, applyBlackjackEvent, (e) => { void run(() => Promise.reject(e)); });
   const [card, setCard] = useState("");
   const act = (action: { kind: string; [key: string]: unknown }) => run(() => client.act(room, action));
   const onShift = state?.live?.dealer === session.me?.id;

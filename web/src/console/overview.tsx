@@ -44,7 +44,7 @@ export function Overview({ session }: { session: Session }) {
     });
     void load();
     void run(async () => setCheck(await session.api<LedgerCheck>("GET", "/v1/operator/ledger/check")));
-    const timer = setInterval(load, 2000);
+    const timer = setInterval(() => void load(), 2000);
     return () => clearInterval(timer);
   }, []);
   const errors = [...now.filter((s) => (s.name === "croupier_http_errors_total" || s.name === "croupier_ws_errors_total") && s.value > 0)].sort((a, b) => b.value - a.value);

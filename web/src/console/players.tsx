@@ -208,7 +208,7 @@ function RiskLimitCard({ session, base, limit, onChange, nameOf }: { session: Se
   const stakeMinor = stakeValid && stake.trim() !== "" ? amountToMinor(stake.trim()) : null;
   const set = (e: Event) => {
     e.preventDefault();
-    if (!stakeValid || stakeMinor === 0n) return setError("The largest stake is an amount in EUR above 0.00, or empty for no cap.");
+    if (!stakeValid || stakeMinor === 0n) { setError("The largest stake is an amount in EUR above 0.00, or empty for no cap."); return; }
     void run(async () => {
       await session.api("PUT", `${base}/risk-limit`, {
         betsPerMinuteMax: bets.trim() === "" ? null : Number(bets), stakeMinorMax: stakeMinor === null ? null : stakeMinor.toString(), gamesBlocked: blocked, reason: reason.trim(),

@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import type { Session } from "../shared/session.js";
-import { minorToAmount, timeOf } from "../shared/format.js";
+import { fieldText, minorToAmount, timeOf } from "../shared/format.js";
 import { Card, ErrorLine, useAction } from "../shared/ui.js";
 
 /** One action of the risk engine, or an operator's limit (`rule: "operator"`): docs/PROTOCOL.md#risk. */
@@ -38,7 +38,7 @@ export function evidenceItems(evidence: Record<string, unknown>): string[] {
     else if (/Minor/.test(key) && typeof value === "string" && /^\d+$/.test(value)) items.push(`${words(key.replace("Minor", ""))} ${minorToAmount(value)}`);
     else if (Array.isArray(value)) items.push(`${words(key)} ${value.length === 0 ? "none" : value.join(", ")}`);
     else if (typeof value === "number" && !Number.isInteger(value)) items.push(`${words(key)} ${value.toFixed(2)}`);
-    else items.push(`${words(key)} ${String(value)}`);
+    else items.push(`${words(key)} ${fieldText(value)}`);
   }
   return items;
 }

@@ -16,7 +16,7 @@ export function Tables({ session }: { session: Session }) {
   const load = () => run(async () => setTables((await session.api<{ tables: TableSummary[] }>("GET", "/v1/operator/tables")).tables));
   useEffect(() => {
     void load();
-    const timer = setInterval(load, 3000);
+    const timer = setInterval(() => void load(), 3000);
     return () => clearInterval(timer);
   }, []);
   const act = (room: string, body: Record<string, unknown>) => run(async () => {

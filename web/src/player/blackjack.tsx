@@ -15,7 +15,7 @@ import { applyBlackjackEvent, blackjackFromSnapshot, type BlackjackView } from "
 export function Blackjack({ session, room }: { session: Session; room: string }) {
   const client = session.client;
   const { error, run } = useAction();
-  const { state, watching } = useRoom<BlackjackView>(client, room, blackjackFromSnapshot, applyBlackjackEvent, (e) => run(() => Promise.reject(e)));
+  const { state, watching } = useRoom<BlackjackView>(client, room, blackjackFromSnapshot, applyBlackjackEvent, (e) => { void run(() => Promise.reject(e)); });
   const now = useServerNow(client, 250);
   const [bet, setBet] = useState("10.00");
   const me = session.me?.id ?? "";

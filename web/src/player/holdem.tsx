@@ -1,7 +1,7 @@
 import { useState } from "preact/hooks";
 import type { RoomEvent } from "croupier/client";
 import type { Session } from "../shared/session.js";
-import { minorToAmount } from "../shared/format.js";
+import { fieldText, minorToAmount } from "../shared/format.js";
 import { useRoom } from "../shared/hooks.js";
 import { Card, ErrorLine, useAction } from "../shared/ui.js";
 import { Cards } from "../shared/cards.js";
@@ -46,8 +46,8 @@ function apply(s: HoldemView, e: RoomEvent): HoldemView {
     case "holdem.called": return patchSeat(s, seat, (x) => ({ ...x, betMinor: (BigInt(x.betMinor) + BigInt(amount)).toString(), stackMinor: (BigInt(x.stackMinor) - BigInt(amount)).toString(), last: d.allIn === true ? "all in" : "call" }));
     case "holdem.raised": return patchSeat(s, seat, (x) => ({ ...x, betMinor: d.toMinor as string, stackMinor: (BigInt(x.stackMinor) - BigInt(amount)).toString(), last: d.allIn === true ? "all in" : `raise to ${minorToAmount(d.toMinor as string)}` }));
     case "holdem.board_dealt": return { ...s, phase: d.street as string, board: [...s.board, ...(d.cards as number[])], seats: s.seats.map((x) => (x === null ? null : { ...x, betMinor: "0" })) };
-    case "holdem.showdown": return patchSeat(s, seat, (x) => ({ ...x, shown: d.cards as number[], last: String(d.category ?? "") }));
-    case "holdem.pot_awarded": return { ...s, pots: [...s.pots, `pot ${Number(d.pot) + 1}: ${minorToAmount(amount)} → ${((d.awards as { seat: number; amountMinor: string }[]) ?? []).map((a) => `seat ${a.seat + 1} ${minorToAmount(a.amountMinor)}`).join(", ")}`] };
+    case "holdem.showdown": return patchSeat(s, seat, (x) => ({ ...x, shown: d.cards as number[], last: fieldText(d.category ?? "") }));
+    case "holdem.pot_awarded": return { ...s, pots: [...s.pots, `pot ${Number(d.pot) + 1}: ${minorToAmount(amount)} → ${((d.awards as { seat: number; amountMinor: string }[] | undefined) ?? []).map((a) => `seat ${a.seat + 1} ${minorToAmount(a.amountMinor)}`).join(", ")}`] };
     case "holdem.hand_completed": {
       const stacks = d.stacksMinor as (string | null)[];
       return { ...s, phase: "between_hands", toAct: null, seats: s.seats.map((x, i) => (x === null ? null : { ...x, stackMinor: stacks[i] ?? x.stackMinor, betMinor: "0" })) };
@@ -61,7 +61,7 @@ function apply(s: HoldemView, e: RoomEvent): HoldemView {
 export function Holdem({ session, room }: { session: Session; room: string }) {
   const client = session.client;
   const { error, run } = useAction();
-  const { state, watching } = useRoom<HoldemView>(client, room, fromSnapshot, apply, (e) => run(() => Promise.reject(e)));
+  const { state, watching } = useRoom<HoldemView>(client, room, fromSnapshot, apply, (e) => { void run(() => Promise.reject(e)); });
   const [buyIn, setBuyIn] = useState("100.00");
   const [raiseTo, setRaiseTo] = useState("");
   const [mySeat, setMySeat] = useState<number | null>(null);
@@ -74,7 +74,7 @@ export function Holdem({ session, room }: { session: Session; room: string }) {
         <div class="table-status">
           <span class="phase" data-testid="phase">{state === null ? "joining…" : state.phase.replace(/_/g, " ")}</span>
           {state?.hand != null && <span class="hint">hand {state.hand}</span>}
-          {myTurn && <span class="cue">your turn: {state?.toCallMinor === "0" ? "check or bet" : `${minorToAmount(state?.toCallMinor ?? "0")} to call`}</span>}
+          {myTurn && <span class="cue">your turn: {state.toCallMinor === "0" ? "check or bet" : `${minorToAmount(state.toCallMinor)} to call`}</span>}
           <span class="hint">{watching} here{state?.limits?.bigBlindMinor ? ` · blinds ${minorToAmount(state.limits.smallBlindMinor ?? "0")}/${minorToAmount(state.limits.bigBlindMinor)}` : ""}</span>
         </div>
         <div class="dealer"><strong>Board</strong> <Cards cards={state?.board ?? []} /></div>
@@ -100,10 +100,10 @@ export function Holdem({ session, room }: { session: Session; room: string }) {
         <div class="actions">
           {mySeat === null && <input aria-label="buy-in (EUR)" value={buyIn} onInput={(e) => setBuyIn(e.currentTarget.value)} />}
           <button disabled={!myTurn} onClick={() => act({ kind: "fold" })}>Fold</button>
-          <button disabled={!myTurn || state?.toCallMinor !== "0"} onClick={() => act({ kind: "check" })}>Check</button>
-          <button disabled={!myTurn || state?.toCallMinor === "0"} onClick={() => act({ kind: "call" })}>Call</button>
+          <button disabled={!myTurn || state.toCallMinor !== "0"} onClick={() => act({ kind: "check" })}>Check</button>
+          <button disabled={!myTurn || state.toCallMinor === "0"} onClick={() => act({ kind: "call" })}>Call</button>
           <input aria-label="raise to (EUR)" placeholder={state?.minRaiseToMinor ? `min ${minorToAmount(state.minRaiseToMinor)}` : "raise to"} value={raiseTo} onInput={(e) => setRaiseTo(e.currentTarget.value)} />
-          <button disabled={!myTurn || state?.minRaiseToMinor === null || raiseTo === ""} onClick={() => act({ kind: "raise", to: raiseTo })}>Raise</button>
+          <button disabled={!myTurn || state.minRaiseToMinor === null || raiseTo === ""} onClick={() => act({ kind: "raise", to: raiseTo })}>Raise</button>
           <button disabled={!myTurn} onClick={() => act({ kind: "all_in" })}>All in</button>
           {mySeat !== null && <button class="link" onClick={() => act({ kind: "leave" }).then(() => setMySeat(null))}>Cash out</button>}
         </div>

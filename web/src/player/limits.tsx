@@ -124,7 +124,7 @@ function TakeABreak({ session }: { session: Session }) {
     e.preventDefault();
     const spec = breaks[kind];
     const n = Number(days[kind]);
-    if (!Number.isInteger(n) || n < spec.min || n > spec.max) return setError(`A ${spec.name} lasts ${spec.min} to ${spec.max} days.`);
+    if (!Number.isInteger(n) || n < spec.min || n > spec.max) { setError(`A ${spec.name} lasts ${spec.min} to ${spec.max} days.`); return; }
     setError(null);
     opener.current = document.activeElement as HTMLElement | null;
     setConfirming({ kind, days: n });

@@ -16,7 +16,7 @@ export function Lobby({ session }: { session: Session }) {
   useEffect(() => {
     const load = () => run(async () => setTables((await session.api<{ tables: TableRow[] }>("GET", "/v1/tables")).tables));
     void load();
-    const timer = setInterval(load, 3000);
+    const timer = setInterval(() => void load(), 3000);
     return () => clearInterval(timer);
   }, []);
   return (

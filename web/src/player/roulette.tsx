@@ -31,7 +31,7 @@ const sameSet = (a: readonly number[], b: readonly number[]) => a.length === b.l
 export function Roulette({ session, room }: { session: Session; room: string }) {
   const client = session.client;
   const { error, run, setError } = useAction();
-  const { state, watching } = useRoom<RouletteState>(client, room, rouletteFromSnapshot, applyRouletteEvent, (e) => run(() => Promise.reject(e)));
+  const { state, watching } = useRoom<RouletteState>(client, room, rouletteFromSnapshot, applyRouletteEvent, (e) => { void run(() => Promise.reject(e)); });
   const now = useServerNow(client, 200);
   const [chip, setChip] = useState("1.00");
   const [mode, setMode] = useState<InsideType>("straight");
@@ -58,10 +58,10 @@ export function Roulette({ session, room }: { session: Session; room: string }) 
     const spec = insideTypes.find((t) => t.type === mode);
     if (spec === undefined) return;
     const next = picked.includes(n) ? picked.filter((p) => p !== n) : [...picked, n];
-    if (next.length < spec.picks) return setPicked(next);
+    if (next.length < spec.picks) { setPicked(next); return; }
     setPicked([]);
     const valid = mode === "straight" || roulette.validPocketSets(mode).some((set) => sameSet(set, next));
-    if (!valid) return setError(`${next.join(", ")} is not a ${spec.label.toLowerCase()} on the layout`);
+    if (!valid) { setError(`${next.join(", ")} is not a ${spec.label.toLowerCase()} on the layout`); return; }
     setError(null);
     setSlip([...slip, { type: mode, numbers: next.sort((a, b) => a - b), amount: chip }]);
   };

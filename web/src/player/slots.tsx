@@ -26,7 +26,7 @@ export function Slots({ session }: { session: Session }) {
   const [stake, setStake] = useState("1.00");
   const [last, setLast] = useState<Spin | null>(null);
   const [shownLine, setShownLine] = useState<number | null>(null);
-  const seeds = useRoom<MachineSeeds>(session.client, room, (_, snapshot) => ({ pair: seedPairOf(snapshot), rotated: null }), seedsAfter, (e) => run(() => Promise.reject(e)));
+  const seeds = useRoom<MachineSeeds>(session.client, room, (_, snapshot) => ({ pair: seedPairOf(snapshot), rotated: null }), seedsAfter, (e) => { void run(() => Promise.reject(e)); });
   const seeding = useAction();
   const spin = () => run(async () => {
     const ack = await session.client.act(room, { kind: "spin", stake });

@@ -19,7 +19,7 @@ function Hex({ value, testId }: { value: string; testId?: string }) {
  */
 export function RoundFairness({ round }: { round: Omit<RecalledRoundJson, "verification"> & { verification: unknown } }) {
   const [check, setCheck] = useState<RoundCheck | null>(null);
-  const v = (round.verification ?? null) as Verification | null;
+  const v = (round.verification as Verification | null | undefined) ?? null;
   if (v === null || v.provablyFair !== true) {
     return <p class="hint" data-testid="fairness">Not provably fair: {v?.note ?? "this round has no verification data"}.</p>;
   }

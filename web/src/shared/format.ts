@@ -39,3 +39,8 @@ export function cardRed(card: number): boolean {
 export function whenOf(iso: string | number): string {
   return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 }
+
+/** An event field of unknown type as text: scalars as String() prints them, objects as JSON rather than "[object Object]". */
+export function fieldText(value: unknown): string {
+  return typeof value === "object" && value !== null ? JSON.stringify(value) : String(value);
+}

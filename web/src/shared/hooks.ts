@@ -51,7 +51,7 @@ export function useLogin(session: Session): { me: Me | null; restoring: boolean;
   const [me, setMe] = useState<Me | null>(null);
   const [restoring, setRestoring] = useState(session.hasStoredLogin);
   useEffect(() => {
-    if (restoring) session.restore().then((m) => { setMe(m); setRestoring(false); });
+    if (restoring) void session.restore().then((m) => { setMe(m); setRestoring(false); });
   }, []);
   return { me, restoring, setMe };
 }

@@ -1,4 +1,5 @@
 import type { RoomEvent } from "croupier/client";
+import { fieldText } from "./format.js";
 
 export interface Round { id: string; phase: string; closesAt: number | null; number: number | null; voidReason?: string }
 export interface Payout { holdId: string; stakeMinor: string; returnMinor: string }
@@ -56,7 +57,7 @@ export function applyRouletteEvent(s: RouletteState, e: RoomEvent): RouletteStat
       return { ...s, limits: (d.limits as Record<string, unknown> | undefined) ?? s.limits };
     case "chat":
     case "moderation":
-      return { ...s, chat: [...s.chat, { offset: e.offset, from: String(d.from ?? d.by ?? ""), text: e.kind === "chat" ? String(d.text ?? "") : `${String(d.op ?? "moderation")} ${String(d.userId ?? "")}`, kind: e.kind }].slice(-chatLinesMax) };
+      return { ...s, chat: [...s.chat, { offset: e.offset, from: fieldText(d.from ?? d.by ?? ""), text: e.kind === "chat" ? fieldText(d.text ?? "") : `${fieldText(d.op ?? "moderation")} ${fieldText(d.userId ?? "")}`, kind: e.kind }].slice(-chatLinesMax) };
     default:
       return s;
   }
