@@ -4,12 +4,11 @@ import type { ErrorName } from "../../protocol/errors.js";
 import { sleep, type Clock, type Timer } from "../ports/clock.js";
 import { silentStages, type StageObserver } from "../ports/metrics.js";
 import type { LogEntryInput, RoomLog, RoomSnapshot } from "../ports/room-log.js";
-import type { ActionRequest, Actor, BehaviorOutcome, RoomBehavior } from "./room-behavior.js";
+import type { ActionRequest, Actor, BehaviorOutcome, Decided, EffectRunner, Refusal, RoomBehavior } from "./room-behavior.js";
 import { systemActor } from "./room-behavior.js";
 import { silentFaults, type RoomFaults } from "./room-faults.js";
 
-/** Runs a behavior's effect (ledger call, random draw, record write) and returns its result. */
-export type EffectRunner = (room: string, effect: unknown) => Promise<unknown>;
+export type { EffectRunner } from "./room-behavior.js";
 
 const effectsPerRequestMax = 10_000;
 /** How soon a timer step whose effect failed (a database hiccup) is tried again. */
@@ -354,13 +353,13 @@ export class RoomHost<S = unknown> {
   }
 
   /** Runs effects until the behavior decides; bounded so a behavior bug cannot loop forever. */
-  private async settleEffects(first: BehaviorOutcome<S>): Promise<Exclude<BehaviorOutcome<S>, { effect: unknown }>> {
+  private async settleEffects(first: BehaviorOutcome<S>): Promise<Decided<S> | Refusal> {
     let outcome = first;
-    for (let i = 0; "effect" in outcome && outcome.ok; i++) {
+    for (let i = 0; "effect" in outcome; i++) {
       if (i >= effectsPerRequestMax) throw new Error(`room ${this.room}: more than ${effectsPerRequestMax} effects for one request`);
       outcome = outcome.resume(await this.effects(this.room, outcome.effect));
     }
-    return outcome as Exclude<BehaviorOutcome<S>, { effect: unknown }>;
+    return outcome;
   }
 
   /** The state actions are judged against: the last written one plus whatever is staged. */
@@ -382,18 +381,16 @@ export class RoomHost<S = unknown> {
     if (request.lastOffset < this.barrierOffset) return resolve({ ok: false, error: "ACTION_STALE", details: [`state changed at offset ${this.barrierOffset}`] });
     const ctx = { ...this.context(), actionId: request.actionId, ...("prepared" in request ? { prepared: request.prepared } : {}) };
     const basis = this.current;
-    let outcome = this.behavior.apply(basis, request.action, request.actor, ctx);
-    if ("effect" in outcome && outcome.ok) {
+    let decided = this.behavior.apply(basis, request.action, request.actor, ctx);
+    if ("effect" in decided) {
       // Effects run against durable state only: write what is staged first.
       await this.flush();
       await this.resyncIfUnsure("action");
       if (this.stopped) return resolve({ ok: false, error: "ROOM_UNAVAILABLE", details: ["room ownership moved; retry"] });
-      if (basis !== this.state) outcome = this.behavior.apply(this.state, request.action, request.actor, ctx);
       const started = performance.now();
-      outcome = await this.settleEffects(outcome);
+      decided = await this.settleEffects(basis === this.state ? decided : this.behavior.apply(this.state, request.action, request.actor, ctx));
       this.stages("effects", performance.now() - started);
     }
-    const decided = outcome as Exclude<BehaviorOutcome<S>, { effect: unknown }>;
     if (!decided.ok) return resolve({ ok: false, error: decided.error, ...(decided.details ? { details: decided.details } : {}) });
     const events = decided.events.map((e, i) => (i === 0 ? { ...e, actionId: scoped } : e));
     const staged = this.staged ?? { state: this.state, items: [], scoped: new Set<string>(), barrier: false, since: this.clock.nowMs() };

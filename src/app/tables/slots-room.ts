@@ -1,12 +1,11 @@
 import { findCurrency, parseAmount } from "../../engine/money/index.js";
 import { hashServerSeed } from "../../engine/rng/index.js";
 import { bookableContribution } from "../../engine/slots/index.js";
-import type { ErrorName } from "../../protocol/errors.js";
-import type { ActionRequest, Actor, BehaviorOutcome, RoomBehavior, RoomContext } from "../rooms/room-behavior.js";
+import type { ActionRequest, Actor, RoomBehavior, RoomContext } from "../rooms/room-behavior.js";
 import { roomSubject } from "../rooms/room-behavior.js";
 import { fairnessScheme } from "./fairness.js";
-import type { InstantEffect, InstantResult, RevealEffect, RoundRecord, SeedEffect, SlotSpinDraw, SlotSpinEffect, SlotSpinSummary } from "./table-effects.js";
-import { refuse as refuseWith, walletRefusal, withActions } from "./table-kit.js";
+import type { RoundRecord, SlotSpinSummary, TableOutcome } from "./table-effects.js";
+import { refuse, tableAsker, walletRefusal, withActions } from "./table-kit.js";
 import { tableActionSchemas } from "../../protocol/table-actions.schemas.js";
 
 export interface SlotsRoomConfig {
@@ -44,16 +43,17 @@ export const clientSeedPattern = /^[A-Za-z0-9_.-]{1,64}$/;
 /** A default client seed is 64 random bits (16 hex characters of a fresh seed). */
 const defaultClientSeedChars = 16;
 
-const refuse = (error: ErrorName, ...details: string[]): BehaviorOutcome<SlotsState> => refuseWith<SlotsState>(error, ...details);
 
 /** What the player sees of the seed pair: the commitment, never the server seed itself. */
 function seedView(seeds: SlotSeeds) {
   return { scheme: fairnessScheme, serverSeedHash: hashServerSeed(seeds.serverSeed), clientSeed: seeds.clientSeed, nonce: seeds.nonce };
 }
 
+const ask = tableAsker<SlotsState>();
+
 /** Asks the RNG boundary for a fresh seed, then goes on with it. */
-function withSeed(next: (seed: string) => BehaviorOutcome<SlotsState>): BehaviorOutcome<SlotsState> {
-  return { ok: true, effect: { type: "rng.seed" } satisfies SeedEffect, resume: (seed) => next(seed as string) };
+function withSeed(next: (seed: string) => TableOutcome<SlotsState>): TableOutcome<SlotsState> {
+  return ask({ type: "rng.seed" }, next);
 }
 
 /**
@@ -65,7 +65,7 @@ function withSeed(next: (seed: string) => BehaviorOutcome<SlotsState>): Behavior
  * a new one.
  */
 export function slotsRoomBehavior(config: SlotsRoomConfig): RoomBehavior<SlotsState> {
-  function spin(state: SlotsState, action: ActionRequest, actor: Actor, ctx: RoomContext): BehaviorOutcome<SlotsState> {
+  function spin(state: SlotsState, action: ActionRequest, actor: Actor, ctx: RoomContext): TableOutcome<SlotsState> {
     if (actor.userId !== state.userId) return refuse("ROOM_FORBIDDEN", "only the player spins their machine");
     const seeds = state.seeds;
     if (seeds === undefined) return refuse("ROOM_UNAVAILABLE", "the machine has not committed its seeds yet; retry shortly");
@@ -75,11 +75,9 @@ export function slotsRoomBehavior(config: SlotsRoomConfig): RoomBehavior<SlotsSt
     if (typeof stakeMinor !== "bigint") return refuse("BET_INVALID", `stake ${stakeMinor}`);
     // Keyed by the action id: a retry after a failover finds the recorded outcome and the ledger's answer.
     const spinId = `slots:${state.userId}:${ctx.actionId ?? state.spins + 1}`;
-    return {
-      ok: true,
-      effect: { type: "slots.spin", gameId: config.gameId, roundId: spinId, playerId: state.userId, currency: config.currency, stakeMinor: stakeMinor.toString(), atMs: ctx.nowMs, seeds } satisfies SlotSpinEffect,
-      resume: (raw) => {
-        const draw = raw as SlotSpinDraw | { status: string };
+    return ask(
+      { type: "slots.spin", gameId: config.gameId, roundId: spinId, playerId: state.userId, currency: config.currency, stakeMinor: stakeMinor.toString(), atMs: ctx.nowMs, seeds },
+      (draw) => {
         if ("status" in draw) return refuse("BET_LIMIT", draw.status);
         const drawn = draw.summary;
         const record: RoundRecord = {
@@ -90,15 +88,13 @@ export function slotsRoomBehavior(config: SlotsRoomConfig): RoomBehavior<SlotsSt
         const contribution = bookableContribution(BigInt(state.jackpotCarryScaled ?? "0"), BigInt(drawn.jackpotContributionScaled ?? "0"));
         const jackpot = config.jackpot === undefined ? undefined
           : { jackpotId: config.jackpot.jackpotId, contributionMinor: contribution.minor.toString(), won: drawn.jackpotTriggered === true, seedMinor: config.jackpot.seedMinor.toString() };
-        return {
-          ok: true,
-          effect: {
+        return ask(
+          {
             type: "wallet.instant", game: "slots", gameId: config.gameId, playerId: state.userId, currency: config.currency, stakeMinor: drawn.stakeMinor,
             winMinor: drawn.totalWinMinor, roundId: spinId, ...(jackpot === undefined ? {} : { jackpot }), record,
-          } satisfies InstantEffect,
-          resume: (paid) => {
-            const result = paid as InstantResult;
-            if (result.status !== "ok") return walletRefusal<SlotsState>(result);
+          },
+          (result) => {
+            if (result.status !== "ok") return walletRefusal(result);
             const money = {
               availableMinor: result.availableMinor,
               ...(result.jackpotTotalMinor === undefined ? {} : { jackpotTotalMinor: result.jackpotTotalMinor }),
@@ -117,9 +113,9 @@ export function slotsRoomBehavior(config: SlotsRoomConfig): RoomBehavior<SlotsSt
               result: { spinId, ...shown, ...money, fairness },
             };
           },
-        };
+        );
       },
-    };
+    );
   }
 
   /**
@@ -133,7 +129,7 @@ export function slotsRoomBehavior(config: SlotsRoomConfig): RoomBehavior<SlotsSt
   }
 
   /** The first tick of a new machine commits its seed pair (a random default client seed), before any spin. */
-  function commitSeeds(state: SlotsState): BehaviorOutcome<SlotsState> {
+  function commitSeeds(state: SlotsState): TableOutcome<SlotsState> {
     if (state.seeds !== undefined) return { ok: true, state, events: [] };
     return withSeed((serverSeed) => withSeed((client) => {
       const seeds: SlotSeeds = { serverSeed, clientSeed: client.slice(0, defaultClientSeedChars), nonce: 0 };
@@ -141,7 +137,7 @@ export function slotsRoomBehavior(config: SlotsRoomConfig): RoomBehavior<SlotsSt
     }));
   }
 
-  function setClientSeed(state: SlotsState, action: ActionRequest, actor: Actor): BehaviorOutcome<SlotsState> {
+  function setClientSeed(state: SlotsState, action: ActionRequest, actor: Actor): TableOutcome<SlotsState> {
     if (actor.userId !== state.userId) return refuse("ROOM_FORBIDDEN", "only the player sets their seeds");
     if (state.seeds === undefined) return refuse("ROOM_UNAVAILABLE", "the machine has not committed its seeds yet; retry shortly");
     if (typeof action.clientSeed !== "string" || !clientSeedPattern.test(action.clientSeed)) return refuse("REQUEST_INVALID", "clientSeed: 1 to 64 characters of A-Z a-z 0-9 _ . -");
@@ -151,7 +147,7 @@ export function slotsRoomBehavior(config: SlotsRoomConfig): RoomBehavior<SlotsSt
   }
 
   /** Reveals the server seed in use (in the reply, an event and game recall) and commits a fresh one; the nonce restarts at 0. */
-  function rotate(state: SlotsState, action: ActionRequest, actor: Actor, ctx: RoomContext): BehaviorOutcome<SlotsState> {
+  function rotate(state: SlotsState, action: ActionRequest, actor: Actor, ctx: RoomContext): TableOutcome<SlotsState> {
     if (actor.userId !== state.userId) return refuse("ROOM_FORBIDDEN", "only the player rotates their seeds");
     const old = state.seeds;
     if (old === undefined) return refuse("ROOM_UNAVAILABLE", "the machine has not committed its seeds yet; retry shortly");
@@ -172,11 +168,11 @@ export function slotsRoomBehavior(config: SlotsRoomConfig): RoomBehavior<SlotsSt
   }
 
   /** Writes a pending reveal to game recall (the rotation that made it is durable by now), then goes on. */
-  function withPendingReveal(state: SlotsState, ctx: RoomContext, next: (state: SlotsState) => BehaviorOutcome<SlotsState>): BehaviorOutcome<SlotsState> {
+  function withPendingReveal(state: SlotsState, ctx: RoomContext, next: (state: SlotsState) => TableOutcome<SlotsState>): TableOutcome<SlotsState> {
     const pending = state.pendingReveal;
     if (pending === undefined) return next(state);
     const { pendingReveal: _written, ...rest } = state;
-    return { ok: true, effect: { type: "fairness.reveal", ...pending, atMs: ctx.nowMs } satisfies RevealEffect, resume: () => next(rest) };
+    return ask({ type: "fairness.reveal", ...pending, atMs: ctx.nowMs }, () => next(rest));
   }
 
   return withActions<SlotsState>({

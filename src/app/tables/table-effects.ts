@@ -1,4 +1,8 @@
 import type { SlotFeatureSummary } from "../../engine/slots/index.js";
+import type { BehaviorOutcome, EffectRequest, RoomBehavior } from "../rooms/room-behavior.js";
+import type { BlackjackEvent, BlackjackStatus } from "../../engine/blackjack/index.js";
+import type { HoldemEvent, HoldemStatus } from "../../engine/holdem/index.js";
+import type { ProvablyFairSeeds } from "../../engine/rng/index.js";
 /**
  * The effects table behaviors ask their host to run. All values are JSON-safe (amounts are decimal
  * strings of minor units) because they also travel inside snapshots.
@@ -76,6 +80,24 @@ export type SlotSpinSummary = Omit<SlotFeatureSummary, "jackpotTriggered" | "jac
   readonly jackpotContributionScaled?: string;
 };
 
+/** A live blackjack action waiting for the dealer's cards: the action, the cards dealt to it so far, the events already sent. */
+export interface PendingDeal { readonly action: unknown; readonly cards: readonly number[]; readonly emitted: number }
+/**
+ * Applies an engine action; the host runs it with an rng the engine shuffles with: the committed shoe's
+ * provably-fair stream past its first `uint32sDrawn` values when `seeds` are given, else the CSPRNG.
+ */
+export interface BlackjackApplyEffect { readonly type: "blackjack.apply"; readonly state: unknown; readonly action: unknown; readonly rules: unknown; readonly seeds?: ProvablyFairSeeds; readonly uint32sDrawn?: number }
+/** `stream`: where the shoe's stream stands after the step (with `seeds` only). */
+export interface BlackjackApplyResult {
+  readonly status: BlackjackStatus; readonly state: unknown; readonly events: readonly BlackjackEvent[]; readonly stream?: { readonly cursor: number; readonly uint32sDrawn: number };
+  /** Live tables: the action still waits for the dealer's cards (null: it is done). */
+  readonly pending?: PendingDeal | null;
+}
+
+/** Deals a hand; its deck is shuffled on the provably-fair stream of `seeds` (the CSPRNG without them). */
+export interface HoldemDealEffect { readonly type: "holdem.deal"; readonly state: unknown; readonly seeds?: ProvablyFairSeeds }
+export interface HoldemApplyResult { readonly status: HoldemStatus; readonly state: unknown; readonly events: readonly HoldemEvent[] }
+
 /** Stake and win in one atomic ledger operation (instant games). */
 export interface InstantEffect {
   readonly type: "wallet.instant";
@@ -110,7 +132,7 @@ export interface InstantResult {
   readonly recorded?: { readonly outcome: unknown; readonly verification: unknown };
 }
 
-export type TableEffect = ReserveEffect | SettleEffect | VoidEffect | SweepEffect | RecoverEffect | DrawEffect | SeedEffect | RevealEffect | RecordEffect | SlotSpinEffect | InstantEffect;
+export type TableEffect = ReserveEffect | SettleEffect | VoidEffect | SweepEffect | RecoverEffect | DrawEffect | SeedEffect | RevealEffect | RecordEffect | SlotSpinEffect | InstantEffect | BlackjackApplyEffect | HoldemDealEffect;
 
 /** What a reservation answered: the ledger status and, when it worked, the player's available balance. */
 export interface ReserveResult { readonly status: string; readonly availableMinor?: string; readonly reason?: string }
@@ -127,3 +149,31 @@ export interface SlotSpinDraw {
   /** What a player needs to recompute the draw; recorded with the round once it is paid. */
   readonly verification: unknown;
 }
+
+/** What each table effect answers, by its type tag: the runner's handler returns it, the behavior's `resume` takes it. */
+export interface EffectResults {
+  "wallet.reserve": ReserveResult;
+  "wallet.settle": BatchResult;
+  "wallet.void": BatchResult;
+  "wallet.sweep": SweepResult;
+  "wallet.instant": InstantResult;
+  "rounds.recover": RecoverResult;
+  /** A uniform draw in [0, n). */
+  "rng.uniform": number;
+  "rng.seed": string;
+  "fairness.reveal": null;
+  "round.record": null;
+  "slots.spin": SlotSpinDraw | { readonly status: string };
+  "blackjack.apply": BlackjackApplyResult;
+  "holdem.deal": HoldemApplyResult;
+}
+
+/** The tables' effect map for the rooms layer: each effect with its result. */
+export type TableEffects = { readonly [K in TableEffect["type"]]: { readonly effect: Extract<TableEffect, { readonly type: K }>; readonly result: EffectResults[K] } };
+
+/** A table behavior's outcome: an effect it asks for is one of the tables' and `resume` takes that effect's result. */
+export type TableOutcome<S> = BehaviorOutcome<S, TableEffects>;
+export type TableRequest<S> = EffectRequest<S, TableEffects>;
+
+/** A table behavior; `P` is the effect its `prepare` asks for, if it has one. */
+export type TableBehavior<S, P extends TableEffect["type"] = TableEffect["type"]> = RoomBehavior<S, TableEffects, P>;
