@@ -7,6 +7,7 @@ import type { LogEntryInput, RoomLog, RoomSnapshot } from "../ports/room-log.js"
 import type { ActionRequest, Actor, BehaviorOutcome, Decided, EffectRunner, Refusal, RoomBehavior } from "./room-behavior.js";
 import { systemActor } from "./room-behavior.js";
 import { silentFaults, type RoomFaults } from "./room-faults.js";
+import { behaviorSnapshotOf, decodeEnvelope, encodeSnapshot } from "./snapshot-envelope.js";
 
 export type { EffectRunner } from "./room-behavior.js";
 
@@ -82,12 +83,6 @@ const resultsRememberedMax = 256;
 /** Most actions written in one append; beyond this the batch is written and a new one starts. */
 const stagedActionsMax = 512;
 
-interface Envelope {
-  readonly state: unknown;
-  readonly muted: readonly string[];
-  readonly barrierOffset: number;
-}
-
 /**
  * The single owner of one room on this node: it applies requests strictly one at a time, writes
  * their events and the new snapshot to the log under its fencing token, and answers each caller
@@ -138,10 +133,8 @@ export class RoomHost<S = unknown> {
 
   /** The state a stored snapshot holds; the behavior's initial state for a room never written. */
   private static stateOf<S>(behavior: RoomBehavior<S>, room: string, snapshot: RoomSnapshot | null): S {
-    const envelope = snapshot?.public as Envelope | undefined;
-    return envelope === undefined
-      ? behavior.initial(room)
-      : behavior.restore({ public: envelope.state, ...(snapshot?.private ? { private: { ...snapshot.private } } : {}), ...(snapshot?.server === undefined ? {} : { server: snapshot.server }) });
+    const stored = behaviorSnapshotOf(snapshot);
+    return stored === null ? behavior.initial(room) : behavior.restore(stored);
   }
 
   /**
@@ -157,7 +150,7 @@ export class RoomHost<S = unknown> {
       if (range.entries.length < 1000) break;
       from = range.entries.at(-1)?.offset ?? from;
     }
-    const envelope = stored.snapshot?.public as Envelope | undefined;
+    const envelope = decodeEnvelope(stored.snapshot);
     this.head = stored.offset;
     this.muted = new Set(envelope?.muted ?? []);
     this.barrierOffset = envelope?.barrierOffset ?? 0;
@@ -452,12 +445,7 @@ export class RoomHost<S = unknown> {
   }
 
   private async write(events: readonly LogEntryInput[], next: S, barrier = false, result?: unknown): Promise<HostReply> {
-    const view = this.behavior.snapshot(next);
-    const snapshot: RoomSnapshot = {
-      public: { state: view.public, muted: [...this.muted], barrierOffset: barrier ? this.head + events.length : this.barrierOffset },
-      ...(view.private ? { private: view.private } : {}),
-      ...(view.server === undefined ? {} : { server: view.server }),
-    };
+    const snapshot = encodeSnapshot(this.behavior.snapshot(next), { muted: this.muted, barrierOffset: barrier ? this.head + events.length : this.barrierOffset });
     let appended;
     try {
       appended = await this.log.append(this.room, this.fence, events, snapshot, this.clock.nowMs());
