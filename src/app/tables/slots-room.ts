@@ -1,16 +1,18 @@
 import { findCurrency, parseAmount } from "../../engine/money/index.js";
 import { hashServerSeed } from "../../engine/rng/index.js";
-import { bookableContribution } from "../../engine/slots/index.js";
+import { bookableContribution, playFeature, type CompiledSlot } from "../../engine/slots/index.js";
 import type { ActionRequest, Actor, RoomBehavior, RoomContext } from "../rooms/room-behavior.js";
 import { roomSubject } from "../rooms/room-behavior.js";
-import { fairnessScheme } from "./fairness.js";
-import type { RoundRecord, SlotSpinSummary, TableOutcome } from "./table-effects.js";
+import { drawFair, fairnessScheme } from "./fairness.js";
+import type { RoundRecord, SlotSpinDraw, SlotSpinSummary, TableOutcome } from "./table-effects.js";
 import { refuse, tableAsker, walletRefusal, withActions } from "./table-kit.js";
 import { tableActionSchemas } from "../../protocol/table-actions.schemas.js";
 
 export interface SlotsRoomConfig {
   readonly gameId: string;
   readonly currency: string;
+  /** The machine (reels, paytable, features, jackpot odds): the behavior plays it on the player's seed stream. */
+  readonly slot: CompiledSlot;
   /** The progressive pool every paid spin feeds (the engine's contribution share) and a trigger wins. */
   readonly jackpot?: { readonly jackpotId: string; readonly seedMinor: bigint };
 }
@@ -65,6 +67,20 @@ function withSeed(next: (seed: string) => TableOutcome<SlotsState>): TableOutcom
  * a new one.
  */
 export function slotsRoomBehavior(config: SlotsRoomConfig): RoomBehavior<SlotsState> {
+  // The slot's jackpot odds decide whether a paid spin draws a jackpot value: part of the draw order, so recorded with it.
+  const jackpotTrigger = { numerator: config.slot.config.jackpot.triggerNumerator, denominator: config.slot.config.jackpot.triggerDenominator };
+
+  /**
+   * Draws a spin from the player's seed pair and plays out the free-spin feature it triggers: pure,
+   * nothing is read or recorded. The spin is staked in the ledger and recorded only once paid; a
+   * retried spin the ledger already holds is answered as recorded then.
+   */
+  function drawSpin(seeds: SlotSeeds, stakeMinor: bigint): SlotSpinDraw | { readonly status: string } {
+    const { value, verification } = drawFair(seeds, (rng) => playFeature(config.slot, stakeMinor, rng), false);
+    if ("status" in value) return value;
+    return { summary: value, verification: { ...verification, game: config.gameId, jackpotTrigger } };
+  }
+
   function spin(state: SlotsState, action: ActionRequest, actor: Actor, ctx: RoomContext): TableOutcome<SlotsState> {
     if (actor.userId !== state.userId) return refuse("ROOM_FORBIDDEN", "only the player spins their machine");
     const seeds = state.seeds;
@@ -75,45 +91,42 @@ export function slotsRoomBehavior(config: SlotsRoomConfig): RoomBehavior<SlotsSt
     if (typeof stakeMinor !== "bigint") return refuse("BET_INVALID", `stake ${stakeMinor}`);
     // Keyed by the action id: a retry after a failover finds the recorded outcome and the ledger's answer.
     const spinId = `slots:${state.userId}:${ctx.actionId ?? state.spins + 1}`;
+    // The draw is played out here, on the stream of the player's committed seed pair: the seeds are the randomness, as data.
+    const draw = drawSpin(seeds, stakeMinor);
+    if ("status" in draw) return refuse("BET_LIMIT", draw.status);
+    const drawn = draw.summary;
+    const record: RoundRecord = {
+      roundId: spinId, tableId: config.gameId, game: "slots", status: "closed", atMs: ctx.nowMs, outcome: drawn, verification: draw.verification,
+      bets: [{ betId: "spin", userId: state.userId, currency: config.currency, stakeMinor: drawn.stakeMinor, detail: { game: config.gameId }, placedAtMs: ctx.nowMs }],
+    };
+    // The carry comes from the state before this spin, so a retried spin books the same amount (same ledger request).
+    const contribution = bookableContribution(BigInt(state.jackpotCarryScaled ?? "0"), BigInt(drawn.jackpotContributionScaled ?? "0"));
+    const jackpot = config.jackpot === undefined ? undefined
+      : { jackpotId: config.jackpot.jackpotId, contributionMinor: contribution.minor.toString(), won: drawn.jackpotTriggered === true, seedMinor: config.jackpot.seedMinor.toString() };
     return ask(
-      { type: "slots.spin", gameId: config.gameId, roundId: spinId, playerId: state.userId, currency: config.currency, stakeMinor: stakeMinor.toString(), atMs: ctx.nowMs, seeds },
-      (draw) => {
-        if ("status" in draw) return refuse("BET_LIMIT", draw.status);
-        const drawn = draw.summary;
-        const record: RoundRecord = {
-          roundId: spinId, tableId: config.gameId, game: "slots", status: "closed", atMs: ctx.nowMs, outcome: drawn, verification: draw.verification,
-          bets: [{ betId: "spin", userId: state.userId, currency: config.currency, stakeMinor: drawn.stakeMinor, detail: { game: config.gameId }, placedAtMs: ctx.nowMs }],
+      {
+        type: "wallet.instant", game: "slots", gameId: config.gameId, playerId: state.userId, currency: config.currency, stakeMinor: drawn.stakeMinor,
+        winMinor: drawn.totalWinMinor, roundId: spinId, ...(jackpot === undefined ? {} : { jackpot }), record,
+      },
+      (result) => {
+        if (result.status !== "ok") return walletRefusal(result);
+        const money = {
+          availableMinor: result.availableMinor,
+          ...(result.jackpotTotalMinor === undefined ? {} : { jackpotTotalMinor: result.jackpotTotalMinor }),
+          ...(result.jackpotWinMinor === undefined ? {} : { jackpotWinMinor: result.jackpotWinMinor }),
         };
-        // The carry comes from the state before this spin, so a retried spin books the same amount (same ledger request).
-        const contribution = bookableContribution(BigInt(state.jackpotCarryScaled ?? "0"), BigInt(drawn.jackpotContributionScaled ?? "0"));
-        const jackpot = config.jackpot === undefined ? undefined
-          : { jackpotId: config.jackpot.jackpotId, contributionMinor: contribution.minor.toString(), won: drawn.jackpotTriggered === true, seedMinor: config.jackpot.seedMinor.toString() };
-        return ask(
-          {
-            type: "wallet.instant", game: "slots", gameId: config.gameId, playerId: state.userId, currency: config.currency, stakeMinor: drawn.stakeMinor,
-            winMinor: drawn.totalWinMinor, roundId: spinId, ...(jackpot === undefined ? {} : { jackpot }), record,
-          },
-          (result) => {
-            if (result.status !== "ok") return walletRefusal(result);
-            const money = {
-              availableMinor: result.availableMinor,
-              ...(result.jackpotTotalMinor === undefined ? {} : { jackpotTotalMinor: result.jackpotTotalMinor }),
-              ...(result.jackpotWinMinor === undefined ? {} : { jackpotWinMinor: result.jackpotWinMinor }),
-            };
-            // A retry of a spin paid before stands as it was recorded; if this state already counted it, nothing advances.
-            const shown = (result.recorded?.outcome as SlotSpinSummary | undefined) ?? drawn;
-            const fairness = result.recorded?.verification ?? draw.verification;
-            const counted = result.recorded !== undefined && countedBefore(fairness, seeds);
-            const carry = jackpot === undefined || counted ? {} : { jackpotCarryScaled: contribution.carryScaled.toString() };
-            // Only a paid spin consumes its nonce, once.
-            const next: SlotSeeds = counted ? seeds : { ...seeds, nonce: seeds.nonce + 1 };
-            return {
-              ok: true, state: { ...state, spins: counted ? state.spins : state.spins + 1, lastSpin: shown, ...carry, seeds: next },
-              events: [{ kind: "slots.spin", to: state.userId, data: { spinId, ...shown, ...money, fairness, at: ctx.nowMs } }],
-              result: { spinId, ...shown, ...money, fairness },
-            };
-          },
-        );
+        // A retry of a spin paid before stands as it was recorded; if this state already counted it, nothing advances.
+        const shown = (result.recorded?.outcome as SlotSpinSummary | undefined) ?? drawn;
+        const fairness = result.recorded?.verification ?? draw.verification;
+        const counted = result.recorded !== undefined && countedBefore(fairness, seeds);
+        const carry = jackpot === undefined || counted ? {} : { jackpotCarryScaled: contribution.carryScaled.toString() };
+        // Only a paid spin consumes its nonce, once.
+        const next: SlotSeeds = counted ? seeds : { ...seeds, nonce: seeds.nonce + 1 };
+        return {
+          ok: true, state: { ...state, spins: counted ? state.spins : state.spins + 1, lastSpin: shown, ...carry, seeds: next },
+          events: [{ kind: "slots.spin", to: state.userId, data: { spinId, ...shown, ...money, fairness, at: ctx.nowMs } }],
+          result: { spinId, ...shown, ...money, fairness },
+        };
       },
     );
   }

@@ -3,15 +3,12 @@ import type { Rng } from "../../engine/rng/rng.js";
 import type { RoundStore } from "../ports/round-store.js";
 import type { Wallet } from "../wallet/index.js";
 import { effectRunner, type EffectRunner } from "../rooms/room-behavior.js";
-import type { RecoverEffect, RecoverResult, RoundRecord, SlotSpinDraw, SlotSpinEffect, SweepEffect, SweepResult, TableEffects } from "./table-effects.js";
-import type { CompiledSlot } from "../../engine/slots/index.js";
+import type { RecoverEffect, RecoverResult, RoundRecord, SweepEffect, SweepResult, TableEffects } from "./table-effects.js";
 import { silentMetrics, type Metrics } from "../ports/metrics.js";
 import type { Clock } from "../ports/clock.js";
 import { apply as applyBlackjack, newTable, newTableAwaitingShoe, type BlackjackAction, type BlackjackRules, type BlackjackState } from "../../engine/blackjack/index.js";
 import { decodeBigints, encodeBigints } from "./json-bigint.js";
-import { drawFair } from "./fairness.js";
 import { ProvablyFairRng } from "../../engine/rng/index.js";
-import { playFeature } from "../../engine/slots/index.js";
 import { startHand as startHoldemHand, type HoldemState } from "../../engine/holdem/index.js";
 import type { RiskSignal } from "../../engine/risk/index.js";
 import type { RiskRefusal } from "../risk/risk-gate.js";
@@ -47,7 +44,7 @@ export interface BetRisk {
  * keyed by its hold, so running an effect twice (a retry, a new owner after a failover) moves money once.
  */
 export function createTableEffectRunner(deps: {
-  wallet: Wallet; rng: Rng; rounds: RoundStore; clock: Clock; slots: ReadonlyMap<string, CompiledSlot>; metrics?: Metrics; risk?: BetRisk;
+  wallet: Wallet; rng: Rng; rounds: RoundStore; clock: Clock; metrics?: Metrics; risk?: BetRisk;
   /** Players' wager and loss limits (docs/RESPONSIBLE-GAMING.md). */
   betLimits?: Pick<BetLimits, "judge" | "forget" | "paid">;
   /** Players' active bonuses: max bet, the purse a stake is taken from, wagering (docs/BONUSES.md). */
@@ -147,7 +144,6 @@ export function createTableEffectRunner(deps: {
     },
     "wallet.sweep": (effect) => sweepRound(deps.wallet, effect),
     "rounds.recover": (effect) => recoverRounds(deps.wallet, deps.rounds, effect),
-    "slots.spin": (effect) => slotSpin(deps, effect),
     "holdem.deal": (effect) => {
       const dealt = startHoldemHand(decodeBigints(effect.state) as HoldemState, effect.seeds === undefined ? deps.rng : new ProvablyFairRng(effect.seeds));
       return { status: dealt.status, state: encodeBigints(dealt.state), events: dealt.events };
@@ -248,19 +244,4 @@ async function recoverRounds(wallet: Wallet, rounds: RoundStore, effect: Recover
     recovered.push({ roundId, refunded: swept.voided });
   }
   return { rounds: recovered };
-}
-
-/**
- * Draws a spin from the player's seed pair and plays out the free-spin feature it triggers. Pure
- * computation: nothing is read or recorded here. The behavior stakes the outcome in the ledger and
- * records it only once paid; a retried spin the ledger already holds is answered as recorded then.
- */
-function slotSpin(deps: { slots: ReadonlyMap<string, CompiledSlot> }, effect: SlotSpinEffect): SlotSpinDraw | { status: string } {
-  const slot = deps.slots.get(effect.gameId);
-  if (slot === undefined) return { status: "unknown_game" };
-  const { value, verification } = drawFair(effect.seeds, (rng) => playFeature(slot, BigInt(effect.stakeMinor), rng), false);
-  if ("status" in value) return value;
-  // The slot's jackpot odds decide whether the paid spin draws a jackpot value: part of the draw order.
-  const jackpotTrigger = { numerator: slot.config.jackpot.triggerNumerator, denominator: slot.config.jackpot.triggerDenominator };
-  return { summary: value, verification: { ...verification, game: effect.gameId, jackpotTrigger } };
 }

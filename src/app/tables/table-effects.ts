@@ -56,20 +56,6 @@ export interface RoundRecord {
 
 export interface RecordEffect { readonly type: "round.record"; readonly record: RoundRecord }
 
-/** Draws one paid slot spin and plays out any free spins it triggers; nothing is recorded until it is paid. */
-export interface SlotSpinEffect {
-  readonly type: "slots.spin";
-  readonly gameId: string;
-  /** The spin's round id; a spin already paid and recorded under it is returned as recorded, never redrawn. */
-  readonly roundId: string;
-  readonly playerId: string;
-  readonly currency: string;
-  readonly stakeMinor: string;
-  readonly atMs: number;
-  /** The player's committed seed pair and the spin's nonce: the draw is the provably-fair stream of these. */
-  readonly seeds: { readonly serverSeed: string; readonly clientSeed: string; readonly nonce: number };
-}
-
 /**
  * A slot spin as recorded: the engine's feature summary, where spins recorded before the jackpot was
  * wired lack the jackpot fields (absent: not triggered, contribution "0") and their free spins lack stops.
@@ -132,7 +118,7 @@ export interface InstantResult {
   readonly recorded?: { readonly outcome: unknown; readonly verification: unknown };
 }
 
-export type TableEffect = ReserveEffect | SettleEffect | VoidEffect | SweepEffect | RecoverEffect | DrawEffect | SeedEffect | RevealEffect | RecordEffect | SlotSpinEffect | InstantEffect | BlackjackApplyEffect | HoldemDealEffect;
+export type TableEffect = ReserveEffect | SettleEffect | VoidEffect | SweepEffect | RecoverEffect | DrawEffect | SeedEffect | RevealEffect | RecordEffect | InstantEffect | BlackjackApplyEffect | HoldemDealEffect;
 
 /** What a reservation answered: the ledger status and, when it worked, the player's available balance. */
 export interface ReserveResult { readonly status: string; readonly availableMinor?: string; readonly reason?: string }
@@ -140,8 +126,8 @@ export interface ReserveResult { readonly status: string; readonly availableMino
 export interface BatchResult { readonly statuses: readonly string[] }
 
 /**
- * What a `slots.spin` effect answers: the outcome drawn from the seed pair, without any I/O. A retry of a
- * spin paid before is recognised by the ledger (its operation is keyed by the round id), which then
+ * A slot spin drawn from the player's seed pair (by the slots behavior itself, without any I/O). A retry
+ * of a spin paid before is recognised by the ledger (its operation is keyed by the round id), which then
  * answers the recorded outcome instead (`InstantResult.recorded`).
  */
 export interface SlotSpinDraw {
@@ -163,7 +149,6 @@ export interface EffectResults {
   "rng.seed": string;
   "fairness.reveal": null;
   "round.record": null;
-  "slots.spin": SlotSpinDraw | { readonly status: string };
   "blackjack.apply": BlackjackApplyResult;
   "holdem.deal": HoldemApplyResult;
 }
