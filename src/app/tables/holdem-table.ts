@@ -1,6 +1,6 @@
 import { findCurrency, parseAmount } from "../../engine/money/index.js";
 // The engine's `apply` and `newTable` are renamed so this file's own `apply` (the behavior method) stays unambiguous.
-import { apply as applyHoldem, newTable as newHoldemTableRaw, defaultHoldemRules, legalActions, seatCountMax, type HoldemAction, type HoldemEvent, type HoldemRules, type HoldemState, type HoldemStatus } from "../../engine/holdem/index.js";
+import { apply as applyHoldem, newTable as newHoldemTableRaw, startHand as startHoldemHand, defaultHoldemRules, legalActions, seatCountMax, type HoldemAction, type HoldemEvent, type HoldemRules, type HoldemState, type HoldemStatus } from "../../engine/holdem/index.js";
 import type { LogEntryInput } from "../ports/room-log.js";
 import type { ActionRequest, Actor, RoomBehavior, RoomContext } from "../rooms/room-behavior.js";
 import { roomSubject } from "../rooms/room-behavior.js";
@@ -11,7 +11,7 @@ import { refuse, tableAsker, walletRefusal, withActions } from "./table-kit.js";
 import { tableActionSchemas } from "../../protocol/table-actions.schemas.js";
 import { chainEvent, chainSeed, chainSpent, drawShared, newChain, publicChain, roundCommitment, takeSeed, type ChainSeedRef, type FairChain } from "./fairness.js";
 import { orderedDeck } from "../../engine/poker/cards.js";
-import { shuffleInPlace } from "../../engine/rng/index.js";
+import { ProvablyFairRng, shuffleInPlace } from "../../engine/rng/index.js";
 
 export interface HoldemTableConfig {
   readonly currency: string;
@@ -219,14 +219,13 @@ export function holdemTableBehavior(tables: ReadonlyMap<string, HoldemTableConfi
       const handId = roundIdOf(state.tableId, engine.handNumber + 1);
       const commitment = roundCommitment(taken.chain, taken.ref, handId);
       const serverSeed = chainSeed(taken.chain, taken.ref) as string;
-      return ask({ type: "holdem.deal", state: state.engine, seeds: { serverSeed, clientSeed: handId, nonce: taken.ref.index } }, (dealt) => {
-        const hand = { status: dealt.status, state: decode(dealt.state), events: dealt.events };
-        const started: TableState = { ...state, handStartedAtMs: ctx.nowMs, fair: taken.chain, handSeed: taken.ref };
-        const outcome = withLeadingEvents(afterStep(started, hand, ctx, config), [{ kind: "fairness.round", data: { roundId: handId, ...commitment } }]);
-        if (dealt.status !== "ok") return outcome;
-        // A hand can end at its deal (every player all in on the blinds): then it is recorded whole at once.
-        return recordThen({ roundId: roundIdOf(state.tableId, hand.state.handNumber), tableId: state.tableId, game: "holdem", status: "open", atMs: ctx.nowMs }, () => withHandRecords(started, engine, hand, outcome, ctx));
-      });
+      // The deck is shuffled here, on the provably-fair stream of the hand's committed seed: the seed is the randomness, as data.
+      const hand = startHoldemHand(engine, new ProvablyFairRng({ serverSeed, clientSeed: handId, nonce: taken.ref.index }));
+      const started: TableState = { ...state, handStartedAtMs: ctx.nowMs, fair: taken.chain, handSeed: taken.ref };
+      const outcome = withLeadingEvents(afterStep(started, hand, ctx, config), [{ kind: "fairness.round", data: { roundId: handId, ...commitment } }]);
+      if (hand.status !== "ok") return outcome;
+      // A hand can end at its deal (every player all in on the blinds): then it is recorded whole at once.
+      return recordThen({ roundId: roundIdOf(state.tableId, hand.state.handNumber), tableId: state.tableId, game: "holdem", status: "open", atMs: ctx.nowMs }, () => withHandRecords(started, engine, hand, outcome, ctx));
     }
     // The player on turn ran out of time: one more turn the timer played for them.
     const legal = legalActions(engine);

@@ -9,7 +9,6 @@ import type { Clock } from "../ports/clock.js";
 import { apply as applyBlackjack, newTable, newTableAwaitingShoe, type BlackjackAction, type BlackjackRules, type BlackjackState } from "../../engine/blackjack/index.js";
 import { decodeBigints, encodeBigints } from "./json-bigint.js";
 import { ProvablyFairRng } from "../../engine/rng/index.js";
-import { startHand as startHoldemHand, type HoldemState } from "../../engine/holdem/index.js";
 import type { RiskSignal } from "../../engine/risk/index.js";
 import type { RiskRefusal } from "../risk/risk-gate.js";
 import type { BetLimits } from "../responsible-gaming/bet-limits.js";
@@ -144,10 +143,6 @@ export function createTableEffectRunner(deps: {
     },
     "wallet.sweep": (effect) => sweepRound(deps.wallet, effect),
     "rounds.recover": (effect) => recoverRounds(deps.wallet, deps.rounds, effect),
-    "holdem.deal": (effect) => {
-      const dealt = startHoldemHand(decodeBigints(effect.state) as HoldemState, effect.seeds === undefined ? deps.rng : new ProvablyFairRng(effect.seeds));
-      return { status: dealt.status, state: encodeBigints(dealt.state), events: dealt.events };
-    },
     "blackjack.apply": (effect) => {
       const rules = decodeBigints(effect.rules) as BlackjackRules;
       // A committed shoe: its stream resumes where the shoe's last step left it (docs/FAIRNESS.md).

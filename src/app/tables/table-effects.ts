@@ -1,7 +1,6 @@
 import type { SlotFeatureSummary } from "../../engine/slots/index.js";
 import type { BehaviorOutcome, EffectRequest, RoomBehavior } from "../rooms/room-behavior.js";
 import type { BlackjackEvent, BlackjackStatus } from "../../engine/blackjack/index.js";
-import type { HoldemEvent, HoldemStatus } from "../../engine/holdem/index.js";
 import type { ProvablyFairSeeds } from "../../engine/rng/index.js";
 /**
  * The effects table behaviors ask their host to run. All values are JSON-safe (amounts are decimal
@@ -80,9 +79,6 @@ export interface BlackjackApplyResult {
   readonly pending?: PendingDeal | null;
 }
 
-/** Deals a hand; its deck is shuffled on the provably-fair stream of `seeds` (the CSPRNG without them). */
-export interface HoldemDealEffect { readonly type: "holdem.deal"; readonly state: unknown; readonly seeds?: ProvablyFairSeeds }
-export interface HoldemApplyResult { readonly status: HoldemStatus; readonly state: unknown; readonly events: readonly HoldemEvent[] }
 
 /** Stake and win in one atomic ledger operation (instant games). */
 export interface InstantEffect {
@@ -118,7 +114,7 @@ export interface InstantResult {
   readonly recorded?: { readonly outcome: unknown; readonly verification: unknown };
 }
 
-export type TableEffect = ReserveEffect | SettleEffect | VoidEffect | SweepEffect | RecoverEffect | DrawEffect | SeedEffect | RevealEffect | RecordEffect | InstantEffect | BlackjackApplyEffect | HoldemDealEffect;
+export type TableEffect = ReserveEffect | SettleEffect | VoidEffect | SweepEffect | RecoverEffect | DrawEffect | SeedEffect | RevealEffect | RecordEffect | InstantEffect | BlackjackApplyEffect;
 
 /** What a reservation answered: the ledger status and, when it worked, the player's available balance. */
 export interface ReserveResult { readonly status: string; readonly availableMinor?: string; readonly reason?: string }
@@ -150,7 +146,6 @@ export interface EffectResults {
   "fairness.reveal": null;
   "round.record": null;
   "blackjack.apply": BlackjackApplyResult;
-  "holdem.deal": HoldemApplyResult;
 }
 
 /** The tables' effect map for the rooms layer: each effect with its result. */
