@@ -1,14 +1,14 @@
 import { findCurrency, parseAmount } from "../../engine/money/index.js";
-import { cutCardOut, cutCardReached, declareShoe, defaultBlackjackRules, handTotal, liveEngineShoe, liveStep, shoeRefusal, tableWithShoe, takeFromShoe, type DeclaredShoe, type BlackjackAction, type BlackjackEvent, type BlackjackRules, type BlackjackState } from "../../engine/blackjack/index.js";
+import { apply as applyBlackjack, newTable, newTableAwaitingShoe, cutCardOut, cutCardReached, declareShoe, defaultBlackjackRules, handTotal, liveEngineShoe, liveStep, shoeRefusal, tableWithShoe, takeFromShoe, type DeclaredShoe, type BlackjackAction, type BlackjackEvent, type BlackjackRules, type BlackjackState, type BlackjackStatus } from "../../engine/blackjack/index.js";
 import type { LogEntryInput } from "../ports/room-log.js";
 import type { ActionRequest, Actor, RoomBehavior, RoomContext } from "../rooms/room-behavior.js";
 import { roomSubject } from "../rooms/room-behavior.js";
 import { bigintsToStrings, decodeBigints, encodeBigints } from "./json-bigint.js";
 import { recordThen, withLeadingEvents } from "./round-records.js";
-import type { BlackjackApplyResult, PendingDeal, RoundRecord, TableOutcome } from "./table-effects.js";
+import type { RoundRecord, TableOutcome } from "./table-effects.js";
 import { refuse, tableAsker, walletRefusal, withActions } from "./table-kit.js";
 import { tableActionSchemas } from "../../protocol/table-actions.schemas.js";
-import { hashServerSeed } from "../../engine/rng/index.js";
+import { hashServerSeed, ProvablyFairRng } from "../../engine/rng/index.js";
 import { chainEvent, chainSpent, newChain, publicChain, roundCommitment, sharedSeeds, streamVerification, takeSeed, type ChainSeedRef, type FairChain } from "./fairness.js";
 import { formatCard, parseCard } from "../../engine/poker/cards.js";
 import { dealerEntered } from "./fairness.js";
@@ -131,6 +131,16 @@ function toEntries(events: readonly BlackjackEvent[], roundId: string, revealAt?
 }
 
 /** The seeds of the shoe in play, if the table has committed one (a table restored from before chains has none). */
+/** A live blackjack action waiting for the dealer's cards: the action, the cards dealt to it so far, the events already sent. */
+interface PendingDeal { readonly action: unknown; readonly cards: readonly number[]; readonly emitted: number }
+
+/** An engine step's result; `stream`: where a committed shoe's stream stands after the step. */
+interface BlackjackApplyResult {
+  readonly status: BlackjackStatus; readonly state: unknown; readonly events: readonly BlackjackEvent[]; readonly stream?: { readonly cursor: number; readonly uint32sDrawn: number };
+  /** Live tables: the action still waits for the dealer's cards (null: it is done). */
+  readonly pending?: PendingDeal | null;
+}
+
 function shoeSeedsOf(state: TableState) {
   return state.fair === undefined || state.shoe === undefined ? null : sharedSeeds(state.fair, state.shoe.ref, state.shoe.id);
 }
@@ -201,11 +211,27 @@ export function blackjackTableBehavior(tables: ReadonlyMap<string, BlackjackTabl
     return limits === null ? rules : { ...rules, betMinMinor: BigInt(limits.betMinMinor), betMaxMinor: BigInt(limits.betMaxMinor) };
   }
 
+  /**
+   * Runs an engine step in the behavior. At a committed shoe the engine draws from the shoe's
+   * provably-fair stream, resumed where the shoe's last step left it (docs/FAIRNESS.md): the seeds
+   * are the randomness, as data. A shoe from before shoes were committed (a table restored from an
+   * older snapshot) is reshuffled, if at all, from a fresh CSPRNG seed asked for as data, until it is
+   * replaced by a committed one.
+   */
   function engineStep(state: TableState, action: BlackjackAction, then: (result: BlackjackApplyResult) => TableOutcome<TableState>): TableOutcome<TableState> {
     if (isLive) return then(liveEngineStep(state, action, [], 0));
     const shared = shoeSeedsOf(state);
-    const stream = shared === null ? {} : { seeds: shared.seeds, uint32sDrawn: state.shoe?.uint32sDrawn ?? 0 };
-    return ask({ type: "blackjack.apply", state: state.engine, action: encodeBigints(action), rules: encodeBigints(rulesOf(state)), ...stream }, then);
+    if (shared !== null) return then(stepOn(state, action, new ProvablyFairRng(shared.seeds).skip(state.shoe?.uint32sDrawn ?? 0), true));
+    return ask({ type: "rng.seed" }, (seed) => then(stepOn(state, action, new ProvablyFairRng({ serverSeed: seed, clientSeed: state.roundId ?? state.tableId, nonce: 0 }), false)));
+  }
+
+  /** One engine step on `rng`; at a committed shoe the result says where the shoe's stream stands after it. */
+  function stepOn(state: TableState, action: BlackjackAction, rng: ProvablyFairRng, committed: boolean): BlackjackApplyResult {
+    const rules = rulesOf(state);
+    const engine = state.engine !== null ? (decodeBigints(state.engine) as BlackjackState) : committed ? newTableAwaitingShoe(rules) : newTable(rules, rng);
+    const step = applyBlackjack(engine, action, rng);
+    const stream = committed ? { stream: { cursor: rng.cursorLast, uint32sDrawn: rng.drawnUint32s } } : {};
+    return { status: step.status, state: encodeBigints(step.state), events: step.events, ...stream };
   }
 
   /** After an engine step: a settled round goes to settlement; otherwise the turn timer restarts. */

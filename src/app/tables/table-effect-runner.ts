@@ -6,9 +6,6 @@ import { effectRunner, type EffectRunner } from "../rooms/room-behavior.js";
 import type { RecoverEffect, RecoverResult, RoundRecord, SweepEffect, SweepResult, TableEffects } from "./table-effects.js";
 import { silentMetrics, type Metrics } from "../ports/metrics.js";
 import type { Clock } from "../ports/clock.js";
-import { apply as applyBlackjack, newTable, newTableAwaitingShoe, type BlackjackAction, type BlackjackRules, type BlackjackState } from "../../engine/blackjack/index.js";
-import { decodeBigints, encodeBigints } from "./json-bigint.js";
-import { ProvablyFairRng } from "../../engine/rng/index.js";
 import type { RiskSignal } from "../../engine/risk/index.js";
 import type { RiskRefusal } from "../risk/risk-gate.js";
 import type { BetLimits } from "../responsible-gaming/bet-limits.js";
@@ -143,16 +140,6 @@ export function createTableEffectRunner(deps: {
     },
     "wallet.sweep": (effect) => sweepRound(deps.wallet, effect),
     "rounds.recover": (effect) => recoverRounds(deps.wallet, deps.rounds, effect),
-    "blackjack.apply": (effect) => {
-      const rules = decodeBigints(effect.rules) as BlackjackRules;
-      // A committed shoe: its stream resumes where the shoe's last step left it (docs/FAIRNESS.md).
-      const fair = effect.seeds === undefined ? null : new ProvablyFairRng(effect.seeds).skip(effect.uint32sDrawn ?? 0);
-      const rng = fair ?? deps.rng;
-      const engine = effect.state !== null ? (decodeBigints(effect.state) as BlackjackState) : fair === null ? newTable(rules, rng) : newTableAwaitingShoe(rules);
-      const step = applyBlackjack(engine, decodeBigints(effect.action) as BlackjackAction, rng);
-      const stream = fair === null ? {} : { stream: { cursor: fair.cursorLast, uint32sDrawn: fair.drawnUint32s } };
-      return { status: step.status, state: encodeBigints(step.state), events: step.events, ...stream };
-    },
     "wallet.instant": async (effect) => {
       const bonus = await bonusPlan(effect.playerId, effect.game, effect.currency, effect.stakeMinor);
       if (bonus?.refused === true) {

@@ -1,7 +1,5 @@
 import type { SlotFeatureSummary } from "../../engine/slots/index.js";
 import type { BehaviorOutcome, EffectRequest, RoomBehavior } from "../rooms/room-behavior.js";
-import type { BlackjackEvent, BlackjackStatus } from "../../engine/blackjack/index.js";
-import type { ProvablyFairSeeds } from "../../engine/rng/index.js";
 /**
  * The effects table behaviors ask their host to run. All values are JSON-safe (amounts are decimal
  * strings of minor units) because they also travel inside snapshots.
@@ -65,21 +63,6 @@ export type SlotSpinSummary = Omit<SlotFeatureSummary, "jackpotTriggered" | "jac
   readonly jackpotContributionScaled?: string;
 };
 
-/** A live blackjack action waiting for the dealer's cards: the action, the cards dealt to it so far, the events already sent. */
-export interface PendingDeal { readonly action: unknown; readonly cards: readonly number[]; readonly emitted: number }
-/**
- * Applies an engine action; the host runs it with an rng the engine shuffles with: the committed shoe's
- * provably-fair stream past its first `uint32sDrawn` values when `seeds` are given, else the CSPRNG.
- */
-export interface BlackjackApplyEffect { readonly type: "blackjack.apply"; readonly state: unknown; readonly action: unknown; readonly rules: unknown; readonly seeds?: ProvablyFairSeeds; readonly uint32sDrawn?: number }
-/** `stream`: where the shoe's stream stands after the step (with `seeds` only). */
-export interface BlackjackApplyResult {
-  readonly status: BlackjackStatus; readonly state: unknown; readonly events: readonly BlackjackEvent[]; readonly stream?: { readonly cursor: number; readonly uint32sDrawn: number };
-  /** Live tables: the action still waits for the dealer's cards (null: it is done). */
-  readonly pending?: PendingDeal | null;
-}
-
-
 /** Stake and win in one atomic ledger operation (instant games). */
 export interface InstantEffect {
   readonly type: "wallet.instant";
@@ -114,7 +97,7 @@ export interface InstantResult {
   readonly recorded?: { readonly outcome: unknown; readonly verification: unknown };
 }
 
-export type TableEffect = ReserveEffect | SettleEffect | VoidEffect | SweepEffect | RecoverEffect | DrawEffect | SeedEffect | RevealEffect | RecordEffect | InstantEffect | BlackjackApplyEffect;
+export type TableEffect = ReserveEffect | SettleEffect | VoidEffect | SweepEffect | RecoverEffect | DrawEffect | SeedEffect | RevealEffect | RecordEffect | InstantEffect;
 
 /** What a reservation answered: the ledger status and, when it worked, the player's available balance. */
 export interface ReserveResult { readonly status: string; readonly availableMinor?: string; readonly reason?: string }
@@ -145,7 +128,6 @@ export interface EffectResults {
   "rng.seed": string;
   "fairness.reveal": null;
   "round.record": null;
-  "blackjack.apply": BlackjackApplyResult;
 }
 
 /** The tables' effect map for the rooms layer: each effect with its result. */
