@@ -477,9 +477,8 @@ async function buildUnlocked(config: Config, logger: Logger, unlock: () => void)
   const blackjackTables = new Map<string, BlackjackTableConfig>(config.blackjackTables.split(",").map((id) => [id.trim(), blackjackConfig]));
   const liveBlackjackTables = new Map<string, BlackjackTableConfig>(config.liveBlackjackTables.split(",").map((id) => [id.trim(), { ...blackjackConfig, bettingMs: config.liveBlackjackBettingMs, live: liveTerms(id, "liveblackjack") }]));
   const jackpotTerms = { contributionBasisPoints: config.slotsJackpotContributionBps, triggerNumerator: config.slotsJackpotTriggerOneIn > 0 ? 1 : 0, triggerDenominator: Math.max(1, config.slotsJackpotTriggerOneIn) };
-  const slots = new Map([[crownJewels.id, compileSlot({ ...crownJewels, jackpot: jackpotTerms })]]);
   const jackpotPool: JackpotPool = { gameId: crownJewels.id, jackpotId: crownJewels.id, currency: "EUR" };
-  const slotsRoom = slotsRoomBehavior({ gameId: crownJewels.id, currency: "EUR", jackpot: { jackpotId: jackpotPool.jackpotId, seedMinor: BigInt(config.slotsJackpotSeedMinor) } });
+  const slotsRoom = slotsRoomBehavior({ gameId: crownJewels.id, currency: "EUR", slot: compileSlot({ ...crownJewels, jackpot: jackpotTerms }), jackpot: { jackpotId: jackpotPool.jackpotId, seedMinor: BigInt(config.slotsJackpotSeedMinor) } });
   // Game recall records both roulette kinds as roulette: an id used by both is not theirs alone.
   const sharedRouletteIds = new Set([...tables.keys()].filter((id) => liveTables.has(id)));
   const behaviors = new Map<string, RoomBehavior>([lobbyBehavior, userChannelBehavior, sandboxBehavior, rouletteTableBehavior(tables, "roulette", sharedRouletteIds), slotsRoom, blackjackTableBehavior(blackjackTables), rouletteTableBehavior(liveTables, "live", sharedRouletteIds), blackjackTableBehavior(liveBlackjackTables, "liveblackjack"), holdemTableBehavior(holdemTables)]
@@ -497,7 +496,7 @@ async function buildUnlocked(config: Config, logger: Logger, unlock: () => void)
     store: bonusStore, wallet, clock: systemClock, announce: (userId) => bonusBets.announce(userId), refusal: (userId) => protection.loginRefusal(userId),
   }, bonusOptionsOf(config));
   const effects = createTableEffectRunner({
-    wallet, rng: new CryptoRng(), rounds, clock: systemClock, slots, metrics, betLimits, bonuses: bonusBets,
+    wallet, rng: new CryptoRng(), rounds, clock: systemClock, metrics, betLimits, bonuses: bonusBets,
     risk: { admit: (userId, game, stakeMinor) => riskGate.admit(userId, game, stakeMinor), emit: (signal) => riskSignals.emit(signal) },
   });
   const directory = new RoomDirectory(nodeId, behaviors, roomLog, lease, bus, systemClock, { ...config, actionIdsRememberedMax, roomActionQueueMax, pendingRequestsMax }, effects, { hostsRooms: roles.has("tables"), spreadRooms }, metrics.actionStage,

@@ -2,28 +2,32 @@
 import { describe, expect, it } from "vitest";
 import { slotsRoomBehavior } from "../../src/app/tables/slots-room.js";
 import type { BehaviorOutcome, RoomContext } from "../../src/app/rooms/room-behavior.js";
-import type { InstantResult, SlotSpinDraw } from "../../src/app/tables/table-effects.js";
+import type { InstantResult } from "../../src/app/tables/table-effects.js";
+import { drawFair } from "../../src/app/tables/fairness.js";
 import { hashServerSeed } from "../../src/engine/rng/index.js";
+import { compileSlot, crownJewels, playFeature } from "../../src/engine/slots/index.js";
 
-const behavior = slotsRoomBehavior({ gameId: "crown-jewels", currency: "EUR" });
+const slot = compileSlot(crownJewels);
+const behavior = slotsRoomBehavior({ gameId: "crown-jewels", currency: "EUR", slot });
 const player = { userId: "u1", name: "u1", roles: [] } as never;
 const ctx: RoomContext = { nowMs: 1_000, revealLeadMs: 0, actionId: "a1" } as RoomContext;
 const serverSeed = "ab".repeat(32);
 type State = ReturnType<typeof behavior.initial>;
 const ready = { ...behavior.initial("slots:u1"), seeds: { serverSeed, clientSeed: "c", nonce: 5 } } as State;
 
-const draw: SlotSpinDraw = {
-  summary: { stakeMinor: "100", totalWinMinor: "0" } as SlotSpinDraw["summary"],
-  verification: { serverSeedHash: hashServerSeed(serverSeed), clientSeed: "c", nonce: 5 },
-};
+/** What the machine draws for the spin at nonce 5 of the seed pair above (the behavior plays it itself). */
+const drawn = (() => {
+  const { value } = drawFair({ serverSeed, clientSeed: "c", nonce: 5 }, (rng) => playFeature(slot, 100n, rng), false);
+  if ("status" in value) throw new Error(`the engine refused the spin: ${value.status}`);
+  return value;
+})();
 
-/** Plays a spin through both effects: the draw above, then the ledger's answer. */
+/** Plays a spin: the behavior draws it from the seeds, then takes the ledger's answer. */
 function spin(paid: InstantResult): Extract<BehaviorOutcome<State>, { state: State }> {
   const first = behavior.apply(ready, { kind: "spin", stake: "1.00" }, player, ctx);
-  if (!first.ok || !("effect" in first)) throw new Error("expected the draw effect");
-  const second = first.resume(draw);
-  if (!second.ok || !("effect" in second)) throw new Error("expected the ledger effect");
-  const done = second.resume(paid);
+  if (!first.ok || !("effect" in first)) throw new Error("expected the ledger effect");
+  expect(first.effect).toMatchObject({ type: "wallet.instant", stakeMinor: "100", winMinor: drawn.totalWinMinor, record: { outcome: drawn, verification: { serverSeedHash: hashServerSeed(serverSeed), clientSeed: "c", nonce: 5 } } });
+  const done = first.resume(paid);
   if (!done.ok || "effect" in done) throw new Error(`expected a decision, got ${JSON.stringify(done)}`);
   return done;
 }
@@ -33,7 +37,7 @@ describe("slots: a retried spin", () => {
     const done = spin({ status: "ok", availableMinor: "900" });
     expect(done.state.seeds?.nonce).toBe(6);
     expect(done.state.spins).toBe(1);
-    expect(done.result).toMatchObject({ totalWinMinor: "0", fairness: { nonce: 5 } });
+    expect(done.result).toMatchObject({ totalWinMinor: drawn.totalWinMinor, fairness: { nonce: 5 } });
   });
 
   it("paid before and already counted by this state: shows the recorded outcome, advances nothing", () => {
@@ -54,6 +58,6 @@ describe("slots: a retried spin", () => {
   it("paid but never recorded (owner stopped between ledger and recall): the same draw stands and consumes the nonce", () => {
     const done = spin({ status: "ok", availableMinor: "900", replayed: true });
     expect(done.state.seeds?.nonce).toBe(6);
-    expect(done.result).toMatchObject({ totalWinMinor: "0", fairness: { nonce: 5 } });
+    expect(done.result).toMatchObject({ totalWinMinor: drawn.totalWinMinor, fairness: { nonce: 5 } });
   });
 });

@@ -4,13 +4,14 @@ import { blackjackTableBehavior, defaultBlackjackTable } from "../../src/app/tab
 import { defaultHoldemTable, holdemTableBehavior } from "../../src/app/tables/holdem-table.js";
 import { defaultRouletteTable, rouletteTableBehavior } from "../../src/app/tables/roulette-table.js";
 import { slotsRoomBehavior } from "../../src/app/tables/slots-room.js";
+import { compileSlot, crownJewels } from "../../src/engine/slots/index.js";
 import type { ActionRequest, RoomBehavior } from "../../src/app/rooms/room-behavior.js";
 
 const one = <T>(config: T) => new Map([["t", config]]);
 const tables: Record<string, RoomBehavior<never>> = {
   roulette: rouletteTableBehavior(one(defaultRouletteTable)) as RoomBehavior<never>,
   live: rouletteTableBehavior(one({ ...defaultRouletteTable, live: { dealerAbsentMsMax: 1_000, streamUrl: "x" } }), "live") as RoomBehavior<never>,
-  slots: slotsRoomBehavior({ gameId: "crown-jewels", currency: "EUR" }) as RoomBehavior<never>,
+  slots: slotsRoomBehavior({ gameId: "crown-jewels", currency: "EUR", slot: compileSlot(crownJewels) }) as RoomBehavior<never>,
   blackjack: blackjackTableBehavior(one(defaultBlackjackTable)) as RoomBehavior<never>,
   holdem: holdemTableBehavior(one(defaultHoldemTable)) as RoomBehavior<never>,
 };

@@ -46,7 +46,7 @@ export async function clockedTable(room: string, behavior: RoomBehavior<unknown>
   const lease = new MemoryRoomLease(clock);
   const log = new MemoryRoomLog(lease, { roomLogEntriesMax: 1_000, roomLogAgeMsMax: 3_600_000 }, "c");
   const fence = (await lease.acquire(room, "n1", 3_600_000)) as number;
-  const effects = createTableEffectRunner({ wallet, rng: new SeededRng(seed), rounds, clock, slots: new Map() });
+  const effects = createTableEffectRunner({ wallet, rng: new SeededRng(seed), rounds, clock });
   const host = await RoomHost.open(room, fence, behavior, log, clock, hostLimits, () => undefined, effects) as RoomHost<unknown>;
   return {
     database, clock, wallet, rounds, log, host,

@@ -1,7 +1,7 @@
 import type { Metrics } from "../ports/metrics.js";
 
 /**
- * Where a room host reports what was thrown at it (src/app/failures.ts has the policy): a backing
+ * Where a room host reports what was thrown at it (src/app/ports/failures.ts has the policy): a backing
  * service that did not answer, or an unexpected exception (a bug). Either way the caller gets a code;
  * this is what operators get.
  */

@@ -1,15 +1,15 @@
 import { background } from "../background.js";
-import { isServiceUnavailable } from "../failures.js";
+import { isServiceUnavailable } from "../ports/failures.js";
 import type { ErrorName } from "../../protocol/errors.js";
 import { sleep, type Clock, type Timer } from "../ports/clock.js";
 import { silentStages, type StageObserver } from "../ports/metrics.js";
 import type { LogEntryInput, RoomLog, RoomSnapshot } from "../ports/room-log.js";
-import type { ActionRequest, Actor, BehaviorOutcome, RoomBehavior } from "./room-behavior.js";
+import type { ActionRequest, Actor, BehaviorOutcome, Decided, EffectRunner, Refusal, RoomBehavior } from "./room-behavior.js";
 import { systemActor } from "./room-behavior.js";
 import { silentFaults, type RoomFaults } from "./room-faults.js";
+import { behaviorSnapshotOf, decodeEnvelope, encodeSnapshot } from "./snapshot-envelope.js";
 
-/** Runs a behavior's effect (ledger call, random draw, record write) and returns its result. */
-export type EffectRunner = (room: string, effect: unknown) => Promise<unknown>;
+export type { EffectRunner } from "./room-behavior.js";
 
 const effectsPerRequestMax = 10_000;
 /** How soon a timer step whose effect failed (a database hiccup) is tried again. */
@@ -83,12 +83,6 @@ const resultsRememberedMax = 256;
 /** Most actions written in one append; beyond this the batch is written and a new one starts. */
 const stagedActionsMax = 512;
 
-interface Envelope {
-  readonly state: unknown;
-  readonly muted: readonly string[];
-  readonly barrierOffset: number;
-}
-
 /**
  * The single owner of one room on this node: it applies requests strictly one at a time, writes
  * their events and the new snapshot to the log under its fencing token, and answers each caller
@@ -139,10 +133,8 @@ export class RoomHost<S = unknown> {
 
   /** The state a stored snapshot holds; the behavior's initial state for a room never written. */
   private static stateOf<S>(behavior: RoomBehavior<S>, room: string, snapshot: RoomSnapshot | null): S {
-    const envelope = snapshot?.public as Envelope | undefined;
-    return envelope === undefined
-      ? behavior.initial(room)
-      : behavior.restore({ public: envelope.state, ...(snapshot?.private ? { private: { ...snapshot.private } } : {}), ...(snapshot?.server === undefined ? {} : { server: snapshot.server }) });
+    const stored = behaviorSnapshotOf(snapshot);
+    return stored === null ? behavior.initial(room) : behavior.restore(stored);
   }
 
   /**
@@ -158,7 +150,7 @@ export class RoomHost<S = unknown> {
       if (range.entries.length < 1000) break;
       from = range.entries.at(-1)?.offset ?? from;
     }
-    const envelope = stored.snapshot?.public as Envelope | undefined;
+    const envelope = decodeEnvelope(stored.snapshot);
     this.head = stored.offset;
     this.muted = new Set(envelope?.muted ?? []);
     this.barrierOffset = envelope?.barrierOffset ?? 0;
@@ -339,7 +331,7 @@ export class RoomHost<S = unknown> {
     }
   }
 
-  /** What an exception becomes (src/app/failures.ts): a retryable outage, or a bug answered INTERNAL, logged and counted. */
+  /** What an exception becomes (src/app/ports/failures.ts): a retryable outage, or a bug answered INTERNAL, logged and counted. */
   private failure(where: string, error: unknown): HostReply {
     if (isServiceUnavailable(error)) {
       this.faults.unavailable(this.room, where, error);
@@ -354,7 +346,7 @@ export class RoomHost<S = unknown> {
   }
 
   /** Runs effects until the behavior decides; bounded so a behavior bug cannot loop forever. */
-  private async settleEffects(first: BehaviorOutcome<S>): Promise<Exclude<BehaviorOutcome<S>, { effect: unknown }>> {
+  private async settleEffects(first: BehaviorOutcome<S>): Promise<Decided<S> | Refusal> {
     let outcome = first;
     for (let i = 0; "effect" in outcome; i++) {
       if (i >= effectsPerRequestMax) throw new Error(`room ${this.room}: more than ${effectsPerRequestMax} effects for one request`);
@@ -382,18 +374,16 @@ export class RoomHost<S = unknown> {
     if (request.lastOffset < this.barrierOffset) { resolve({ ok: false, error: "ACTION_STALE", details: [`state changed at offset ${this.barrierOffset}`] }); return; }
     const ctx = { ...this.context(), actionId: request.actionId, ...("prepared" in request ? { prepared: request.prepared } : {}) };
     const basis = this.current;
-    let outcome = this.behavior.apply(basis, request.action, request.actor, ctx);
-    if ("effect" in outcome) {
+    let decided = this.behavior.apply(basis, request.action, request.actor, ctx);
+    if ("effect" in decided) {
       // Effects run against durable state only: write what is staged first.
       await this.flush();
       await this.resyncIfUnsure("action");
       if (this.stopped) { resolve({ ok: false, error: "ROOM_UNAVAILABLE", details: ["room ownership moved; retry"] }); return; }
-      if (basis !== this.state) outcome = this.behavior.apply(this.state, request.action, request.actor, ctx);
       const started = performance.now();
-      outcome = await this.settleEffects(outcome);
+      decided = await this.settleEffects(basis === this.state ? decided : this.behavior.apply(this.state, request.action, request.actor, ctx));
       this.stages("effects", performance.now() - started);
     }
-    const decided = outcome;
     if (!decided.ok) { resolve({ ok: false, error: decided.error, ...(decided.details ? { details: decided.details } : {}) }); return; }
     const events = decided.events.map((e, i) => (i === 0 ? { ...e, actionId: scoped } : e));
     const staged = this.staged ?? { state: this.state, items: [], scoped: new Set<string>(), barrier: false, since: this.clock.nowMs() };
@@ -455,12 +445,7 @@ export class RoomHost<S = unknown> {
   }
 
   private async write(events: readonly LogEntryInput[], next: S, barrier = false, result?: unknown): Promise<HostReply> {
-    const view = this.behavior.snapshot(next);
-    const snapshot: RoomSnapshot = {
-      public: { state: view.public, muted: [...this.muted], barrierOffset: barrier ? this.head + events.length : this.barrierOffset },
-      ...(view.private ? { private: view.private } : {}),
-      ...(view.server === undefined ? {} : { server: view.server }),
-    };
+    const snapshot = encodeSnapshot(this.behavior.snapshot(next), { muted: this.muted, barrierOffset: barrier ? this.head + events.length : this.barrierOffset });
     let appended;
     try {
       appended = await this.log.append(this.room, this.fence, events, snapshot, this.clock.nowMs());

@@ -1,17 +1,15 @@
 import { findCurrency, parseAmount } from "../../engine/money/index.js";
-import { cutCardOut, cutCardReached, declareShoe, defaultBlackjackRules, handTotal, liveEngineShoe, liveStep, shoeRefusal, tableWithShoe, takeFromShoe, type DeclaredShoe, type BlackjackAction, type BlackjackEvent, type BlackjackRules, type BlackjackState, type BlackjackStatus } from "../../engine/blackjack/index.js";
-import type { ErrorName } from "../../protocol/errors.js";
+import { apply as applyBlackjack, newTable, newTableAwaitingShoe, cutCardOut, cutCardReached, declareShoe, defaultBlackjackRules, handTotal, liveEngineShoe, liveStep, shoeRefusal, tableWithShoe, takeFromShoe, type DeclaredShoe, type BlackjackAction, type BlackjackEvent, type BlackjackRules, type BlackjackState, type BlackjackStatus } from "../../engine/blackjack/index.js";
 import type { LogEntryInput } from "../ports/room-log.js";
-import type { ActionRequest, Actor, BehaviorOutcome, RoomBehavior, RoomContext } from "../rooms/room-behavior.js";
+import type { ActionRequest, Actor, RoomBehavior, RoomContext } from "../rooms/room-behavior.js";
 import { roomSubject } from "../rooms/room-behavior.js";
 import { bigintsToStrings, decodeBigints, encodeBigints } from "./json-bigint.js";
 import { recordThen, withLeadingEvents } from "./round-records.js";
-import type { BatchResult, ReserveResult, RoundRecord, SweepResult, TableEffect } from "./table-effects.js";
-import { refuse as refuseWith, walletRefusal, withActions } from "./table-kit.js";
+import type { RoundRecord, TableOutcome } from "./table-effects.js";
+import { refuse, tableAsker, walletRefusal, withActions } from "./table-kit.js";
 import { tableActionSchemas } from "../../protocol/table-actions.schemas.js";
-import { hashServerSeed, type ProvablyFairSeeds } from "../../engine/rng/index.js";
+import { hashServerSeed, ProvablyFairRng } from "../../engine/rng/index.js";
 import { chainEvent, chainSpent, newChain, publicChain, roundCommitment, sharedSeeds, streamVerification, takeSeed, type ChainSeedRef, type FairChain } from "./fairness.js";
-import type { RevealEffect } from "./table-effects.js";
 import { formatCard, parseCard } from "../../engine/poker/cards.js";
 import { dealerEntered } from "./fairness.js";
 import { cueEvent, liveClosesAt, liveRevealAt, type LiveTableTerms } from "./live-table.js";
@@ -91,7 +89,6 @@ interface TableState {
 }
 
 /** An engine action the dealer is dealing for: its cards so far, and how many of its events are out already. */
-interface PendingDeal { readonly action: unknown; readonly cards: readonly number[]; readonly emitted: number }
 
 interface LiveState {
   readonly shoe: DeclaredShoe | null;
@@ -103,19 +100,7 @@ interface LiveState {
   readonly absentAtMs: number | null;
 }
 
-/**
- * Applies an engine action; the host runs it with an rng the engine shuffles with: the committed shoe's
- * provably-fair stream past its first `uint32sDrawn` values when `seeds` are given, else the CSPRNG.
- */
-export interface BlackjackApplyEffect { readonly type: "blackjack.apply"; readonly state: unknown; readonly action: unknown; readonly rules: unknown; readonly seeds?: ProvablyFairSeeds; readonly uint32sDrawn?: number }
-/** `stream`: where the shoe's stream stands after the step (with `seeds` only). */
-export interface BlackjackApplyResult {
-  readonly status: BlackjackStatus; readonly state: unknown; readonly events: readonly BlackjackEvent[]; readonly stream?: { readonly cursor: number; readonly uint32sDrawn: number };
-  /** Live tables: the action still waits for the dealer's cards (null: it is done). */
-  readonly pending?: PendingDeal | null;
-}
 
-const refuse = (error: ErrorName, ...details: string[]): BehaviorOutcome<TableState> => refuseWith<TableState>(error, ...details);
 
 const voidReasonCharsMax = 200;
 
@@ -146,6 +131,16 @@ function toEntries(events: readonly BlackjackEvent[], roundId: string, revealAt?
 }
 
 /** The seeds of the shoe in play, if the table has committed one (a table restored from before chains has none). */
+/** A live blackjack action waiting for the dealer's cards: the action, the cards dealt to it so far, the events already sent. */
+interface PendingDeal { readonly action: unknown; readonly cards: readonly number[]; readonly emitted: number }
+
+/** An engine step's result; `stream`: where a committed shoe's stream stands after the step. */
+interface BlackjackApplyResult {
+  readonly status: BlackjackStatus; readonly state: unknown; readonly events: readonly BlackjackEvent[]; readonly stream?: { readonly cursor: number; readonly uint32sDrawn: number };
+  /** Live tables: the action still waits for the dealer's cards (null: it is done). */
+  readonly pending?: PendingDeal | null;
+}
+
 function shoeSeedsOf(state: TableState) {
   return state.fair === undefined || state.shoe === undefined ? null : sharedSeeds(state.fair, state.shoe.ref, state.shoe.id);
 }
@@ -187,6 +182,7 @@ function outcomeOf(engine: BlackjackState, events: readonly BlackjackEvent[], re
  * stake reserved in the ledger before the engine applies it), and every hold is settled exactly once.
  */
 export function blackjackTableBehavior(tables: ReadonlyMap<string, BlackjackTableConfig>, kind: "blackjack" | "liveblackjack" = "blackjack"): RoomBehavior<TableState> {
+  const ask = tableAsker<TableState>();
   const configOf = (tableId: string) => tables.get(tableId) ?? defaultBlackjackTable;
   const isLive = kind === "liveblackjack";
   const termsOf = (state: TableState): LiveTableTerms => configOf(state.tableId).live ?? defaultLiveBlackjackTerms;
@@ -215,15 +211,31 @@ export function blackjackTableBehavior(tables: ReadonlyMap<string, BlackjackTabl
     return limits === null ? rules : { ...rules, betMinMinor: BigInt(limits.betMinMinor), betMaxMinor: BigInt(limits.betMaxMinor) };
   }
 
-  function engineStep(state: TableState, action: BlackjackAction, then: (result: BlackjackApplyResult) => BehaviorOutcome<TableState>): BehaviorOutcome<TableState> {
+  /**
+   * Runs an engine step in the behavior. At a committed shoe the engine draws from the shoe's
+   * provably-fair stream, resumed where the shoe's last step left it (docs/FAIRNESS.md): the seeds
+   * are the randomness, as data. A shoe from before shoes were committed (a table restored from an
+   * older snapshot) is reshuffled, if at all, from a fresh CSPRNG seed asked for as data, until it is
+   * replaced by a committed one.
+   */
+  function engineStep(state: TableState, action: BlackjackAction, then: (result: BlackjackApplyResult) => TableOutcome<TableState>): TableOutcome<TableState> {
     if (isLive) return then(liveEngineStep(state, action, [], 0));
     const shared = shoeSeedsOf(state);
-    const stream = shared === null ? {} : { seeds: shared.seeds, uint32sDrawn: state.shoe?.uint32sDrawn ?? 0 };
-    return { ok: true, effect: { type: "blackjack.apply", state: state.engine, action: encodeBigints(action), rules: encodeBigints(rulesOf(state)), ...stream } satisfies BlackjackApplyEffect, resume: (raw) => then(raw as BlackjackApplyResult) };
+    if (shared !== null) return then(stepOn(state, action, new ProvablyFairRng(shared.seeds).skip(state.shoe?.uint32sDrawn ?? 0), true));
+    return ask({ type: "rng.seed" }, (seed) => then(stepOn(state, action, new ProvablyFairRng({ serverSeed: seed, clientSeed: state.roundId ?? state.tableId, nonce: 0 }), false)));
+  }
+
+  /** One engine step on `rng`; at a committed shoe the result says where the shoe's stream stands after it. */
+  function stepOn(state: TableState, action: BlackjackAction, rng: ProvablyFairRng, committed: boolean): BlackjackApplyResult {
+    const rules = rulesOf(state);
+    const engine = state.engine !== null ? (decodeBigints(state.engine) as BlackjackState) : committed ? newTableAwaitingShoe(rules) : newTable(rules, rng);
+    const step = applyBlackjack(engine, action, rng);
+    const stream = committed ? { stream: { cursor: rng.cursorLast, uint32sDrawn: rng.drawnUint32s } } : {};
+    return { status: step.status, state: encodeBigints(step.state), events: step.events, ...stream };
   }
 
   /** After an engine step: a settled round goes to settlement; otherwise the turn timer restarts. */
-  function afterStep(state: TableState, result: BlackjackApplyResult, extraHolds: readonly Hold[], ctx: RoomContext): BehaviorOutcome<TableState> {
+  function afterStep(state: TableState, result: BlackjackApplyResult, extraHolds: readonly Hold[], ctx: RoomContext): TableOutcome<TableState> {
     const config = configOf(state.tableId);
     if (state.live !== undefined && result.pending != null) {
       // Waiting for the dealer's next card: the engine state stays; the events so far go out; no turn timer runs.
@@ -242,7 +254,7 @@ export function blackjackTableBehavior(tables: ReadonlyMap<string, BlackjackTabl
       : { ...state.shoe, cursor: read.cursor, uint32sDrawn: read.uint32sDrawn, shuffleUint32s: state.shoe.uint32sDrawn === 0 ? read.uint32sDrawn : state.shoe.shuffleUint32s };
     const next: TableState = { ...state, engine: result.state, holds: [...state.holds, ...extraHolds], returns, ...(shoe === undefined ? {} : { shoe }),
       phase: engine.phase === "settled" ? "settling" : "playing", deadlineMs: engine.phase === "settled" ? ctx.nowMs : ctx.nowMs + config.turnMs };
-    const outcome: BehaviorOutcome<TableState> = { ok: true, state: next, events: toEntries(result.events, state.roundId ?? "", revealAtOf(state, ctx)) };
+    const outcome: TableOutcome<TableState> = { ok: true, state: next, events: toEntries(result.events, state.roundId ?? "", revealAtOf(state, ctx)) };
     if (engine.phase !== "settled") return outcome;
     // The outcome is fixed: recorded with every stake of the round before any of it is settled.
     const closed = roundRecord(next, "closed", ctx.nowMs, { outcome: outcomeOf(engine, result.events, returns), verification: verificationOf(next, engine), bets: betsOf(next, ctx.nowMs) });
@@ -254,31 +266,25 @@ export function blackjackTableBehavior(tables: ReadonlyMap<string, BlackjackTabl
    * died before writing it (the player saw no answer). Run once every hold of the table is settled or
    * voided, so only such orphans are pending; a sweep that fails is retried by the timer from `retry`.
    */
-  function sweepThen(state: TableState, retry: TableState, then: () => BehaviorOutcome<TableState>): BehaviorOutcome<TableState> {
-    return {
-      ok: true, effect: { type: "wallet.sweep", currency: configOf(state.tableId).currency, roundId: state.roundId ?? "" } satisfies TableEffect,
-      resume: (raw) => ((raw as SweepResult).status === "ok" ? then() : { ok: true, state: retry, events: [] }),
-    };
+  function sweepThen(state: TableState, retry: TableState, then: () => TableOutcome<TableState>): TableOutcome<TableState> {
+    return ask({ type: "wallet.sweep", currency: configOf(state.tableId).currency, roundId: state.roundId ?? "" }, (answer) => (answer.status === "ok" ? then() : { ok: true, state: retry, events: [] }));
   }
 
-  function settle(state: TableState, ctx: RoomContext): BehaviorOutcome<TableState> {
+  function settle(state: TableState, ctx: RoomContext): TableOutcome<TableState> {
     const config = configOf(state.tableId);
     // The whole return of a seat is paid on its main hold; its extra holds (double, split, insurance) post with no win.
     const items = state.holds.map((hold) => ({ holdId: hold.holdId, winMinor: hold.reason === "bet" ? state.returns[hold.seat] ?? "0" : "0" }));
-    return {
-      ok: true, effect: { type: "wallet.settle", gameId: "blackjack", currency: config.currency, items } satisfies TableEffect,
-      resume: (raw) => {
-        if ((raw as BatchResult).statuses.some((s) => s !== "ok")) return { ok: true, state: { ...state, deadlineMs: ctx.nowMs + 500 }, events: [] };
-        // Payouts as the ledger paid them: the seat's whole return on its bet, nothing on its added stakes.
-        return sweepThen(state, { ...state, deadlineMs: ctx.nowMs + 500 }, () => recordThen(roundRecord(state, "settled", ctx.nowMs, { payouts: items.map((i) => ({ betId: i.holdId, payoutMinor: i.winMinor })) }), () => ({
-          ok: true, state: { ...state, phase: "results", deadlineMs: ctx.nowMs + config.resultsMs },
-          events: [{ kind: "blackjack.round_paid", data: { roundId: state.roundId, returns: state.returns }, ...revealAtField(state, ctx) }],
-        })));
-      },
-    };
+    return ask({ type: "wallet.settle", gameId: "blackjack", currency: config.currency, items }, (answer) => {
+      if (answer.statuses.some((s) => s !== "ok")) return { ok: true, state: { ...state, deadlineMs: ctx.nowMs + 500 }, events: [] };
+      // Payouts as the ledger paid them: the seat's whole return on its bet, nothing on its added stakes.
+      return sweepThen(state, { ...state, deadlineMs: ctx.nowMs + 500 }, () => recordThen(roundRecord(state, "settled", ctx.nowMs, { payouts: items.map((i) => ({ betId: i.holdId, payoutMinor: i.winMinor })) }), () => ({
+        ok: true, state: { ...state, phase: "results", deadlineMs: ctx.nowMs + config.resultsMs },
+        events: [{ kind: "blackjack.round_paid", data: { roundId: state.roundId, returns: state.returns }, ...revealAtField(state, ctx) }],
+      })));
+    });
   }
 
-  function tick(state: TableState, ctx: RoomContext): BehaviorOutcome<TableState> {
+  function tick(state: TableState, ctx: RoomContext): TableOutcome<TableState> {
     const config = configOf(state.tableId);
     const fault = liveFault(state, ctx);
     if (fault !== null) return fault;
@@ -348,7 +354,7 @@ export function blackjackTableBehavior(tables: ReadonlyMap<string, BlackjackTabl
    * table without a chain, or whose chain is used up, commits a new one first (`fairness.chain`).
    * Every step below restarts from `state`, so the absent players are counted once.
    */
-  function openBetting(state: TableState, ctx: RoomContext, config: BlackjackTableConfig): BehaviorOutcome<TableState> {
+  function openBetting(state: TableState, ctx: RoomContext, config: BlackjackTableConfig): TableOutcome<TableState> {
     const { state: present, events } = standUpAbsent(state, config);
     if (present.closed === true || present.seats.every((s) => s === null)) {
       return { ok: true, state: { ...present, phase: "waiting", deadlineMs: null, holds: [], roundId: null, roundSeats: [], timedOut: [] }, events };
@@ -367,18 +373,15 @@ export function blackjackTableBehavior(tables: ReadonlyMap<string, BlackjackTabl
       const shared = shoeSeedsOf(present);
       if (shared === null) return openBetting(rest, ctx, config);
       const revealed = { shoeId: played.id, serverSeedHash: hashServerSeed(shared.seeds.serverSeed), serverSeed: shared.seeds.serverSeed, nonce: shared.seeds.nonce, chain: shared.chain };
-      return {
-        ok: true, effect: { type: "fairness.reveal", serverSeedHash: revealed.serverSeedHash, serverSeed: revealed.serverSeed, atMs: ctx.nowMs } satisfies RevealEffect,
-        resume: () => withLeadingEvents(openBetting(rest, ctx, config), [{ kind: "blackjack.shoe_revealed", data: revealed }]),
-      };
+      return ask({ type: "fairness.reveal", serverSeedHash: revealed.serverSeedHash, serverSeed: revealed.serverSeed, atMs: ctx.nowMs }, () => withLeadingEvents(openBetting(rest, ctx, config), [{ kind: "blackjack.shoe_revealed", data: revealed }]));
     }
     if (!isLive && shoeDone && played === undefined) {
       const fair = present.fair;
       if (fair === undefined || chainSpent(fair)) {
-        return { ok: true, effect: { type: "rng.seed" } satisfies TableEffect, resume: (terminal) => {
-          const chain = newChain(terminal as string, (fair?.id ?? 0) + 1);
+        return ask({ type: "rng.seed" }, (terminal) => {
+          const chain = newChain(terminal, (fair?.id ?? 0) + 1);
           return withLeadingEvents(openBetting({ ...state, fair: chain }, ctx, config), [chainEvent(chain)]);
-        } };
+        });
       }
       const taken = takeSeed(fair);
       return openBetting({ ...state, fair: taken.chain, shoe: { ref: taken.ref, id: roundId, uint32sDrawn: 0, cursor: -1, shuffleUint32s: 0 } }, ctx, config);
@@ -398,7 +401,7 @@ export function blackjackTableBehavior(tables: ReadonlyMap<string, BlackjackTabl
     return state.seats.indexOf(actor.userId);
   }
 
-  function playerAction(table: TableState, action: ActionRequest, actor: Actor, ctx: RoomContext): BehaviorOutcome<TableState> {
+  function playerAction(table: TableState, action: ActionRequest, actor: Actor, ctx: RoomContext): TableOutcome<TableState> {
     const config = configOf(table.tableId);
     const seat = seatOf(table, actor);
     if (seat < 0) return refuse("ACTION_REJECTED", "sit down first");
@@ -416,11 +419,7 @@ export function blackjackTableBehavior(tables: ReadonlyMap<string, BlackjackTabl
       const stake = added[0] as Extract<BlackjackEvent, { type: "stake_added" }>;
       const amountMinor = stake.amountMinor.toString();
       const hold: Hold = { holdId: `${state.roundId}:${seat}:${state.holds.length}`, seat, amountMinor, reason: stake.reason, placedAtMs: ctx.nowMs };
-      return {
-        ok: true,
-        effect: { type: "wallet.reserve", game: kind, playerId: actor.userId, currency: config.currency, amountMinor, holdId: hold.holdId, roundId: state.roundId ?? "" } satisfies TableEffect,
-        resume: (raw) => ((raw as ReserveResult).status === "ok" ? afterStep(state, result, [hold], ctx) : walletRefusal<TableState>(raw as ReserveResult)),
-      };
+      return ask({ type: "wallet.reserve", game: kind, playerId: actor.userId, currency: config.currency, amountMinor, holdId: hold.holdId, roundId: state.roundId ?? "" }, (answer) => (answer.status === "ok" ? afterStep(state, result, [hold], ctx) : walletRefusal(answer)));
     });
   }
 
@@ -429,34 +428,27 @@ export function blackjackTableBehavior(tables: ReadonlyMap<string, BlackjackTabl
    * once (the ledger keys each void by its hold); the cards dealt are burned. Refunds that do not commit
    * leave the table `voiding`, and the timer tries them again.
    */
-  function voidRound(state: TableState, reason: string, ctx: RoomContext): BehaviorOutcome<TableState> {
+  function voidRound(state: TableState, reason: string, ctx: RoomContext): TableOutcome<TableState> {
     const config = configOf(state.tableId);
     const roundId = state.roundId ?? "";
-    return {
-      ok: true,
-      effect: { type: "wallet.void", currency: config.currency, holdIds: state.holds.map((h) => h.holdId) } satisfies TableEffect,
-      resume: (raw) => {
-        if ((raw as BatchResult).statuses.some((s) => s !== "ok")) {
-          return { ok: true, state: { ...state, phase: "voiding", voidReason: reason, deadlineMs: ctx.nowMs + 500 }, events: [], result: { roundId, status: "voiding" } };
-        }
-        const bets = betsOf(state, ctx.nowMs);
-        const record = roundRecord(state, "voided", ctx.nowMs, { voidReason: reason, bets, payouts: bets.map((b) => ({ betId: b.betId, payoutMinor: b.stakeMinor })) });
-        const engine = state.engine === null ? null : encodeBigints({ ...(decodeBigints(state.engine) as BlackjackState), phase: "settled", seats: [], dealer: [], holeCardRevealed: false, turn: null } satisfies BlackjackState);
-        const retry: TableState = { ...state, phase: "voiding", voidReason: reason, deadlineMs: ctx.nowMs + 500 };
-        return sweepThen(state, retry, () => ({
-          ok: true, effect: { type: "round.record", record } satisfies TableEffect,
-          resume: () => ({
-            ok: true, barrier: true, result: { roundId, status: "voided", refunded: state.holds.length },
-            state: { ...state, engine, phase: "results", deadlineMs: ctx.nowMs + config.resultsMs, holds: [], returns: {}, voidReason: null, roundSeats: [], timedOut: [], ...(state.live === undefined ? {} : { live: { ...state.live, pending: null } }) },
-            events: [{ kind: "round.voided", data: { roundId, reason, refunded: state.holds.length } }],
-          }),
-        }));
-      },
-    };
+    return ask({ type: "wallet.void", currency: config.currency, holdIds: state.holds.map((h) => h.holdId) }, (answer) => {
+      if (answer.statuses.some((s) => s !== "ok")) {
+        return { ok: true, state: { ...state, phase: "voiding", voidReason: reason, deadlineMs: ctx.nowMs + 500 }, events: [], result: { roundId, status: "voiding" } };
+      }
+      const bets = betsOf(state, ctx.nowMs);
+      const record = roundRecord(state, "voided", ctx.nowMs, { voidReason: reason, bets, payouts: bets.map((b) => ({ betId: b.betId, payoutMinor: b.stakeMinor })) });
+      const engine = state.engine === null ? null : encodeBigints({ ...(decodeBigints(state.engine) as BlackjackState), phase: "settled", seats: [], dealer: [], holeCardRevealed: false, turn: null } satisfies BlackjackState);
+      const retry: TableState = { ...state, phase: "voiding", voidReason: reason, deadlineMs: ctx.nowMs + 500 };
+      return sweepThen(state, retry, () => (ask({ type: "round.record", record }, () => ({
+          ok: true, barrier: true, result: { roundId, status: "voided", refunded: state.holds.length },
+          state: { ...state, engine, phase: "results", deadlineMs: ctx.nowMs + config.resultsMs, holds: [], returns: {}, voidReason: null, roundSeats: [], timedOut: [], ...(state.live === undefined ? {} : { live: { ...state.live, pending: null } }) },
+          events: [{ kind: "round.voided", data: { roundId, reason, refunded: state.holds.length } }],
+        }))));
+    });
   }
 
   /** `table.close`, `table.open`, `table.limits` and `round.void`: operators and dealers only. */
-  function operatorAction(state: TableState, action: ActionRequest, actor: Actor, ctx: RoomContext): BehaviorOutcome<TableState> {
+  function operatorAction(state: TableState, action: ActionRequest, actor: Actor, ctx: RoomContext): TableOutcome<TableState> {
     if (!actor.roles.includes("operator") && !actor.roles.includes("dealer")) return refuse("AUTH_FORBIDDEN", "table controls need the operator or dealer role");
     const config = configOf(state.tableId);
     switch (action.kind) {
@@ -483,7 +475,7 @@ export function blackjackTableBehavior(tables: ReadonlyMap<string, BlackjackTabl
     }
   }
 
-  function bet(state: TableState, action: ActionRequest, actor: Actor, ctx: RoomContext): BehaviorOutcome<TableState> {
+  function bet(state: TableState, action: ActionRequest, actor: Actor, ctx: RoomContext): TableOutcome<TableState> {
     const config = configOf(state.tableId);
     const seat = seatOf(state, actor);
     if (seat < 0) return refuse("ACTION_REJECTED", "sit down first");
@@ -495,13 +487,9 @@ export function blackjackTableBehavior(tables: ReadonlyMap<string, BlackjackTabl
     const rules = rulesOf(state);
     if (amount < rules.betMinMinor || amount > rules.betMaxMinor) return refuse("BET_LIMIT", `bets from ${rules.betMinMinor} to ${rules.betMaxMinor} minor units`);
     const hold: Hold = { holdId: `${state.roundId}:${seat}:bet`, seat, amountMinor: amount.toString(), reason: "bet", placedAtMs: ctx.nowMs };
-    return {
-      ok: true,
-      effect: { type: "wallet.reserve", game: kind, playerId: actor.userId, currency: config.currency, amountMinor: hold.amountMinor, holdId: hold.holdId, roundId: state.roundId ?? "" } satisfies TableEffect,
-      resume: (raw) => ((raw as ReserveResult).status === "ok"
-        ? { ok: true, state: { ...state, holds: [...state.holds, hold] }, events: [{ kind: "blackjack.bet_placed", data: { roundId: state.roundId, seat, amountMinor: hold.amountMinor } }], result: { holdId: hold.holdId, availableMinor: (raw as ReserveResult).availableMinor } }
-        : walletRefusal<TableState>(raw as ReserveResult)),
-    };
+    return ask({ type: "wallet.reserve", game: kind, playerId: actor.userId, currency: config.currency, amountMinor: hold.amountMinor, holdId: hold.holdId, roundId: state.roundId ?? "" }, (answer) => (answer.status === "ok"
+        ? { ok: true, state: { ...state, holds: [...state.holds, hold] }, events: [{ kind: "blackjack.bet_placed", data: { roundId: state.roundId, seat, amountMinor: hold.amountMinor } }], result: { holdId: hold.holdId, availableMinor: answer.availableMinor } }
+        : walletRefusal(answer)));
   }
 
   /** Live: runs `action` on the cards the dealer entered for it; either done, or waiting for the next card. */
@@ -530,7 +518,7 @@ export function blackjackTableBehavior(tables: ReadonlyMap<string, BlackjackTabl
    * another dealer may take the table over (`dealer.take`) and the hand goes on. If none does within
    * `dealerReplaceMsMax`, the hand is voided and every stake refunded (once: each void is keyed by its hold).
    */
-  function liveFault(state: TableState, ctx: RoomContext): BehaviorOutcome<TableState> | null {
+  function liveFault(state: TableState, ctx: RoomContext): TableOutcome<TableState> | null {
     const at = liveFaultAt(state);
     const live = state.live;
     if (at === null || live === undefined || ctx.nowMs < at) return null;
@@ -571,7 +559,7 @@ export function blackjackTableBehavior(tables: ReadonlyMap<string, BlackjackTabl
    * dealer who is present (a break, a shift change, a fault only the floor sees). The new dealer counts
    * as present from now and goes on from the same card; a hand in play cannot be left without one.
    */
-  function assignDealer(state: TableState, live: LiveState, action: ActionRequest, actor: Actor, ctx: RoomContext): BehaviorOutcome<TableState> {
+  function assignDealer(state: TableState, live: LiveState, action: ActionRequest, actor: Actor, ctx: RoomContext): TableOutcome<TableState> {
     if (!actor.roles.includes("operator")) return refuse("AUTH_FORBIDDEN", "moving a dealer needs the operator role");
     const to = typeof action.dealer === "string" ? action.dealer : null;
     if (to === null && (state.phase === "betting" || state.phase === "playing")) return refuse("ACTION_REJECTED", "a hand is in play: assign another dealer instead of none");
@@ -589,7 +577,7 @@ export function blackjackTableBehavior(tables: ReadonlyMap<string, BlackjackTabl
    * card, the shuffle, cues, heartbeats, and taking the table over from a silent dealer. Every card is
    * checked against the declared shoe before the table uses it.
    */
-  function dealerAction(state: TableState, live: LiveState, action: ActionRequest, actor: Actor, ctx: RoomContext): BehaviorOutcome<TableState> {
+  function dealerAction(state: TableState, live: LiveState, action: ActionRequest, actor: Actor, ctx: RoomContext): TableOutcome<TableState> {
     if (!actor.roles.includes("dealer") && !actor.roles.includes("operator")) return refuse("AUTH_FORBIDDEN", "dealer actions need the dealer role");
     const config = configOf(state.tableId);
     const terms = termsOf(state);
@@ -655,7 +643,7 @@ export function blackjackTableBehavior(tables: ReadonlyMap<string, BlackjackTabl
           if (state.seats[seat] !== null || seatOf(state, actor) >= 0) return refuse("ACTION_REJECTED", "seat taken, or you already sit");
           const seats = state.seats.map((s, i) => (i === seat ? actor.userId : s));
           const seated = { ...state, seats };
-          const started: BehaviorOutcome<TableState> = state.phase === "waiting" ? openBetting(seated, ctx, configOf(state.tableId)) : { ok: true, state: seated, events: [] };
+          const started: TableOutcome<TableState> = state.phase === "waiting" ? openBetting(seated, ctx, configOf(state.tableId)) : { ok: true, state: seated, events: [] };
           return withLeadingEvents(started, [{ kind: "blackjack.seat_taken", data: { seat, userId: actor.userId } }]);
         }
         case "leave_seat": {

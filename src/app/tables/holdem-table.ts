@@ -1,18 +1,17 @@
 import { findCurrency, parseAmount } from "../../engine/money/index.js";
 // The engine's `apply` and `newTable` are renamed so this file's own `apply` (the behavior method) stays unambiguous.
-import { apply as applyHoldem, newTable as newHoldemTableRaw, defaultHoldemRules, legalActions, seatCountMax, type HoldemAction, type HoldemEvent, type HoldemRules, type HoldemState, type HoldemStatus } from "../../engine/holdem/index.js";
-import type { ErrorName } from "../../protocol/errors.js";
+import { apply as applyHoldem, newTable as newHoldemTableRaw, startHand as startHoldemHand, defaultHoldemRules, legalActions, seatCountMax, type HoldemAction, type HoldemEvent, type HoldemRules, type HoldemState, type HoldemStatus } from "../../engine/holdem/index.js";
 import type { LogEntryInput } from "../ports/room-log.js";
-import type { ActionRequest, Actor, BehaviorOutcome, RoomBehavior, RoomContext } from "../rooms/room-behavior.js";
+import type { ActionRequest, Actor, RoomBehavior, RoomContext } from "../rooms/room-behavior.js";
 import { roomSubject } from "../rooms/room-behavior.js";
 import { bigintsToStrings, decodeBigints, encodeBigints } from "./json-bigint.js";
 import { recordThen, withLeadingEvents } from "./round-records.js";
-import type { BatchResult, ReserveResult, RoundRecord, SweepResult, TableEffect } from "./table-effects.js";
-import { refuse as refuseWith, walletRefusal, withActions } from "./table-kit.js";
+import type { RoundRecord, TableOutcome } from "./table-effects.js";
+import { refuse, tableAsker, walletRefusal, withActions } from "./table-kit.js";
 import { tableActionSchemas } from "../../protocol/table-actions.schemas.js";
 import { chainEvent, chainSeed, chainSpent, drawShared, newChain, publicChain, roundCommitment, takeSeed, type ChainSeedRef, type FairChain } from "./fairness.js";
 import { orderedDeck } from "../../engine/poker/cards.js";
-import { shuffleInPlace, type ProvablyFairSeeds } from "../../engine/rng/index.js";
+import { ProvablyFairRng, shuffleInPlace } from "../../engine/rng/index.js";
 
 export interface HoldemTableConfig {
   readonly currency: string;
@@ -26,11 +25,6 @@ export interface HoldemTableConfig {
 }
 
 export const defaultHoldemTable: HoldemTableConfig = { currency: "EUR", rules: defaultHoldemRules, turnMs: 20_000, betweenHandsMs: 3_000, turnTimeoutsMax: 3 };
-
-/** Starts a hand: the host shuffles a fresh deck with the RNG boundary (the engine itself draws nothing). */
-/** Deals a hand; its deck is shuffled on the provably-fair stream of `seeds` (the CSPRNG without them). */
-export interface HoldemDealEffect { readonly type: "holdem.deal"; readonly state: unknown; readonly seeds?: ProvablyFairSeeds }
-export interface HoldemApplyResult { readonly status: HoldemStatus; readonly state: unknown; readonly events: readonly HoldemEvent[] }
 
 interface Sitting { readonly userId: string; readonly holdId: string; readonly buyInMinor: string }
 
@@ -68,7 +62,6 @@ interface TableState {
 /** Why a player was stood up between hands: they left, the timer played too many turns for them, or they have no chips. */
 type StandUpReason = "left" | "absent" | "busted";
 
-const refuse = (error: ErrorName, ...details: string[]): BehaviorOutcome<TableState> => refuseWith<TableState>(error, ...details);
 
 const decode = (engine: unknown) => decodeBigints(engine) as HoldemState;
 const voidReasonCharsMax = 200;
@@ -152,6 +145,7 @@ function handRecords(state: TableState, before: HoldemState, after: HoldemState,
  * checks if they can, else folds.
  */
 export function holdemTableBehavior(tables: ReadonlyMap<string, HoldemTableConfig>): RoomBehavior<TableState> {
+  const ask = tableAsker<TableState>();
   const configOf = (tableId: string) => tables.get(tableId) ?? defaultHoldemTable;
 
   function entries(state: TableState, events: readonly HoldemEvent[], ctx: RoomContext): LogEntryInput[] {
@@ -164,7 +158,7 @@ export function holdemTableBehavior(tables: ReadonlyMap<string, HoldemTableConfi
   }
 
   /** Applies an engine action (pure: the engine draws no randomness outside a deal). */
-  function step(state: TableState, action: HoldemAction, ctx: RoomContext): BehaviorOutcome<TableState> {
+  function step(state: TableState, action: HoldemAction, ctx: RoomContext): TableOutcome<TableState> {
     const config = configOf(state.tableId);
     const engine = decode(state.engine);
     const result = applyHoldem(engine, action);
@@ -172,13 +166,13 @@ export function holdemTableBehavior(tables: ReadonlyMap<string, HoldemTableConfi
   }
 
   /** A step that ended the hand writes its records (closed, then settled) before its state lands. */
-  function withHandRecords(state: TableState, before: HoldemState, result: { status: HoldemStatus; state: HoldemState; events: readonly HoldemEvent[] }, outcome: BehaviorOutcome<TableState>, ctx: RoomContext): BehaviorOutcome<TableState> {
+  function withHandRecords(state: TableState, before: HoldemState, result: { status: HoldemStatus; state: HoldemState; events: readonly HoldemEvent[] }, outcome: TableOutcome<TableState>, ctx: RoomContext): TableOutcome<TableState> {
     if (result.status !== "ok" || !result.events.some((e) => e.type === "hand_completed")) return outcome;
     const [closed, settled] = handRecords(state, before, result.state, result.events, configOf(state.tableId).currency, ctx.nowMs) as [RoundRecord, RoundRecord];
     return recordThen(closed, () => recordThen(settled, () => outcome));
   }
 
-  function afterStep(state: TableState, result: { status: HoldemStatus; state: HoldemState; events: readonly HoldemEvent[] }, ctx: RoomContext, config: HoldemTableConfig): BehaviorOutcome<TableState> {
+  function afterStep(state: TableState, result: { status: HoldemStatus; state: HoldemState; events: readonly HoldemEvent[] }, ctx: RoomContext, config: HoldemTableConfig): TableOutcome<TableState> {
     if (result.status !== "ok") return refuse("ACTION_REJECTED", result.status);
     const between = result.state.phase === "between_hands";
     // Limits set during a hand apply once it is over, before anyone sits down or the next deal.
@@ -196,19 +190,15 @@ export function holdemTableBehavior(tables: ReadonlyMap<string, HoldemTableConfi
    * After a takeover: a buy-in reserved by the previous owner whose sit it never wrote is held for no
    * seat. Every pending buy-in of the table that no seat holds is voided (the player gets it back).
    */
-  function sweepBuyIns(state: TableState, ctx: RoomContext): BehaviorOutcome<TableState> {
+  function sweepBuyIns(state: TableState, ctx: RoomContext): TableOutcome<TableState> {
     const keep = state.sittings.flatMap((s) => (s === null ? [] : [s.holdId]));
-    return {
-      ok: true,
-      effect: { type: "wallet.sweep", currency: configOf(state.tableId).currency, roundId: buyInsOf(state.tableId), keep } satisfies TableEffect,
-      resume: (raw) => {
-        const { sweepAtMs: _done, ...swept } = state;
-        return (raw as SweepResult).status === "ok" ? tick(swept, ctx) : { ok: true, state: { ...state, sweepAtMs: ctx.nowMs + 1_000 }, events: [] };
-      },
-    };
+    return ask({ type: "wallet.sweep", currency: configOf(state.tableId).currency, roundId: buyInsOf(state.tableId), keep }, (answer) => {
+      const { sweepAtMs: _done, ...swept } = state;
+      return answer.status === "ok" ? tick(swept, ctx) : { ok: true, state: { ...state, sweepAtMs: ctx.nowMs + 1_000 }, events: [] };
+    });
   }
 
-  function tick(state: TableState, ctx: RoomContext): BehaviorOutcome<TableState> {
+  function tick(state: TableState, ctx: RoomContext): TableOutcome<TableState> {
     const config = configOf(state.tableId);
     if (state.sweepAtMs !== undefined && ctx.nowMs + 5 >= state.sweepAtMs) return sweepBuyIns(state, ctx);
     if (state.deadlineMs === null || ctx.nowMs + 5 < state.deadlineMs) return { ok: true, state, events: [] };
@@ -220,27 +210,22 @@ export function holdemTableBehavior(tables: ReadonlyMap<string, HoldemTableConfi
       const fair = state.fair;
       if (fair === undefined || chainSpent(fair)) {
         // A table without a chain, or whose chain is used up, commits a new one before dealing.
-        return { ok: true, effect: { type: "rng.seed" } satisfies TableEffect, resume: (terminal) => {
-          const chain = newChain(terminal as string, (fair?.id ?? 0) + 1);
+        return ask({ type: "rng.seed" }, (terminal) => {
+          const chain = newChain(terminal, (fair?.id ?? 0) + 1);
           return withLeadingEvents(tick({ ...state, fair: chain }, ctx), [chainEvent(chain)]);
-        } };
+        });
       }
       const taken = takeSeed(fair);
       const handId = roundIdOf(state.tableId, engine.handNumber + 1);
       const commitment = roundCommitment(taken.chain, taken.ref, handId);
       const serverSeed = chainSeed(taken.chain, taken.ref) as string;
-      return {
-        ok: true, effect: { type: "holdem.deal", state: state.engine, seeds: { serverSeed, clientSeed: handId, nonce: taken.ref.index } } satisfies HoldemDealEffect,
-        resume: (raw) => {
-          const dealt = raw as HoldemApplyResult;
-          const hand = { status: dealt.status, state: decode(dealt.state), events: dealt.events };
-          const started: TableState = { ...state, handStartedAtMs: ctx.nowMs, fair: taken.chain, handSeed: taken.ref };
-          const outcome = withLeadingEvents(afterStep(started, hand, ctx, config), [{ kind: "fairness.round", data: { roundId: handId, ...commitment } }]);
-          if (dealt.status !== "ok") return outcome;
-          // A hand can end at its deal (every player all in on the blinds): then it is recorded whole at once.
-          return recordThen({ roundId: roundIdOf(state.tableId, hand.state.handNumber), tableId: state.tableId, game: "holdem", status: "open", atMs: ctx.nowMs }, () => withHandRecords(started, engine, hand, outcome, ctx));
-        },
-      };
+      // The deck is shuffled here, on the provably-fair stream of the hand's committed seed: the seed is the randomness, as data.
+      const hand = startHoldemHand(engine, new ProvablyFairRng({ serverSeed, clientSeed: handId, nonce: taken.ref.index }));
+      const started: TableState = { ...state, handStartedAtMs: ctx.nowMs, fair: taken.chain, handSeed: taken.ref };
+      const outcome = withLeadingEvents(afterStep(started, hand, ctx, config), [{ kind: "fairness.round", data: { roundId: handId, ...commitment } }]);
+      if (hand.status !== "ok") return outcome;
+      // A hand can end at its deal (every player all in on the blinds): then it is recorded whole at once.
+      return recordThen({ roundId: roundIdOf(state.tableId, hand.state.handNumber), tableId: state.tableId, game: "holdem", status: "open", atMs: ctx.nowMs }, () => withHandRecords(started, engine, hand, outcome, ctx));
     }
     // The player on turn ran out of time: one more turn the timer played for them.
     const legal = legalActions(engine);
@@ -249,7 +234,7 @@ export function holdemTableBehavior(tables: ReadonlyMap<string, HoldemTableConfi
     return step(late, legal.canCheck ? { type: "check", seat: legal.seat } : { type: "fold", seat: legal.seat }, ctx);
   }
 
-  function sit(state: TableState, action: ActionRequest, actor: Actor, ctx: RoomContext): BehaviorOutcome<TableState> {
+  function sit(state: TableState, action: ActionRequest, actor: Actor, ctx: RoomContext): TableOutcome<TableState> {
     const config = configOf(state.tableId);
     const seat = Number(action.seat);
     if (!Number.isInteger(seat) || seat < 0 || seat >= state.sittings.length) return refuse("ACTION_REJECTED", "no such seat");
@@ -266,21 +251,17 @@ export function holdemTableBehavior(tables: ReadonlyMap<string, HoldemTableConfi
     // that lost a reservation's sit never hands its id to someone else. All buy-ins share one reference,
     // so the table can sweep those no seat holds.
     const sitting: Sitting = { userId: actor.userId, holdId: `${state.tableId}:buyin:${actor.userId}:${ctx.actionId ?? String(seq)}`, buyInMinor: buyIn.toString() };
-    return {
-      ok: true,
-      effect: { type: "wallet.reserve", game: "holdem", playerId: actor.userId, currency: config.currency, amountMinor: sitting.buyInMinor, holdId: sitting.holdId, roundId: buyInsOf(state.tableId) } satisfies TableEffect,
-      resume: (raw) => {
-        if ((raw as ReserveResult).status !== "ok") return walletRefusal<TableState>(raw as ReserveResult);
-        const seatedState: TableState = { ...state, seq, sittings: state.sittings.map((s, i) => (i === seat ? sitting : s)), timeouts: setAt(state.timeouts ?? [], seat, 0, state.sittings.length) };
-        const result = applyHoldem(engine, { type: "sit", seat, stackMinor: buyIn });
-        // The engine agreed to everything checked above; a refusal here would be a broken invariant.
-        if (result.status !== "ok") throw new Error(`holdem sit refused after reservation: ${result.status}`);
-        return afterStep(seatedState, result, ctx, config);
-      },
-    };
+    return ask({ type: "wallet.reserve", game: "holdem", playerId: actor.userId, currency: config.currency, amountMinor: sitting.buyInMinor, holdId: sitting.holdId, roundId: buyInsOf(state.tableId) }, (answer) => {
+      if (answer.status !== "ok") return walletRefusal(answer);
+      const seatedState: TableState = { ...state, seq, sittings: state.sittings.map((s, i) => (i === seat ? sitting : s)), timeouts: setAt(state.timeouts ?? [], seat, 0, state.sittings.length) };
+      const result = applyHoldem(engine, { type: "sit", seat, stackMinor: buyIn });
+      // The engine agreed to everything checked above; a refusal here would be a broken invariant.
+      if (result.status !== "ok") throw new Error(`holdem sit refused after reservation: ${result.status}`);
+      return afterStep(seatedState, result, ctx, config);
+    });
   }
 
-  function leave(state: TableState, actor: Actor, ctx: RoomContext): BehaviorOutcome<TableState> {
+  function leave(state: TableState, actor: Actor, ctx: RoomContext): TableOutcome<TableState> {
     const seat = state.sittings.findIndex((s) => s?.userId === actor.userId);
     if (seat < 0) return refuse("ACTION_REJECTED", "you do not sit here");
     if (decode(state.engine).phase !== "between_hands") return refuse("ACTION_REJECTED", "leave between hands");
@@ -306,39 +287,35 @@ export function holdemTableBehavior(tables: ReadonlyMap<string, HoldemTableConfi
    * gets their money back exactly once (the settlement is keyed by the hold). Between hands only, when
    * no chip is in a pot.
    */
-  function cashOut(state: TableState, leaving: readonly { seat: number; reason: StandUpReason }[], ctx: RoomContext): BehaviorOutcome<TableState> {
+  function cashOut(state: TableState, leaving: readonly { seat: number; reason: StandUpReason }[], ctx: RoomContext): TableOutcome<TableState> {
     const config = configOf(state.tableId);
     const engine = decode(state.engine);
     const seats = leaving.map((l) => l.seat);
     const reason: StandUpReason = leaving.some((l) => l.reason === "left") ? "left" : "absent";
     const items = seats.map((seat) => ({ holdId: (state.sittings[seat] as Sitting).holdId, winMinor: (engine.seats[seat]?.stackMinor ?? 0n).toString() }));
-    return {
-      ok: true,
-      effect: { type: "wallet.settle", gameId: "holdem", currency: config.currency, items } satisfies TableEffect,
-      resume: (raw) => {
-        if ((raw as BatchResult).statuses.some((s) => s !== "ok")) {
-          // A player's own leave is answered; the timer's stand-up is simply tried again shortly.
-          if (reason === "left") return refuse("SERVICE_UNAVAILABLE", "cash-out did not commit; retry");
-          return { ok: true, state: { ...state, deadlineMs: ctx.nowMs + 1_000 }, events: [] };
-        }
-        let table = engine;
-        const events: HoldemEvent[] = [];
-        for (const seat of seats) {
-          const result = applyHoldem(table, { type: "leave", seat });
-          if (result.status !== "ok") throw new Error(`holdem leave refused after cash-out: ${result.status}`);
-          table = result.state;
-          events.push(...result.events);
-        }
-        const stood = leaving.filter((l) => l.reason !== "left").map(({ seat, reason: why }) => ({ kind: "holdem.stood_up", data: { seat, userId: state.sittings[seat]?.userId ?? null, reason: why, stackMinor: (engine.seats[seat]?.stackMinor ?? 0n).toString() } }));
-        const next: TableState = { ...state, sittings: state.sittings.map((s, i) => (seats.includes(i) ? null : s)), timeouts: (state.timeouts ?? []).map((n, i) => (seats.includes(i) ? 0 : n)) };
-        const outcome = afterStep(next, { status: "ok", state: table, events }, ctx, config);
-        return outcome.ok && "state" in outcome ? { ...outcome, events: [...outcome.events, ...stood] } : outcome;
-      },
-    };
+    return ask({ type: "wallet.settle", gameId: "holdem", currency: config.currency, items }, (answer) => {
+      if (answer.statuses.some((s) => s !== "ok")) {
+        // A player's own leave is answered; the timer's stand-up is simply tried again shortly.
+        if (reason === "left") return refuse("SERVICE_UNAVAILABLE", "cash-out did not commit; retry");
+        return { ok: true, state: { ...state, deadlineMs: ctx.nowMs + 1_000 }, events: [] };
+      }
+      let table = engine;
+      const events: HoldemEvent[] = [];
+      for (const seat of seats) {
+        const result = applyHoldem(table, { type: "leave", seat });
+        if (result.status !== "ok") throw new Error(`holdem leave refused after cash-out: ${result.status}`);
+        table = result.state;
+        events.push(...result.events);
+      }
+      const stood = leaving.filter((l) => l.reason !== "left").map(({ seat, reason: why }) => ({ kind: "holdem.stood_up", data: { seat, userId: state.sittings[seat]?.userId ?? null, reason: why, stackMinor: (engine.seats[seat]?.stackMinor ?? 0n).toString() } }));
+      const next: TableState = { ...state, sittings: state.sittings.map((s, i) => (seats.includes(i) ? null : s)), timeouts: (state.timeouts ?? []).map((n, i) => (seats.includes(i) ? 0 : n)) };
+      const outcome = afterStep(next, { status: "ok", state: table, events }, ctx, config);
+      return outcome.ok && "state" in outcome ? { ...outcome, events: [...outcome.events, ...stood] } : outcome;
+    });
   }
 
   /** Voids the hand in play: every seat's chips committed in it go back to its stack (they never left the buy-in hold). */
-  function voidHand(state: TableState, reason: string, ctx: RoomContext): BehaviorOutcome<TableState> {
+  function voidHand(state: TableState, reason: string, ctx: RoomContext): TableOutcome<TableState> {
     const config = configOf(state.tableId);
     const engine = decode(state.engine);
     const result = applyHoldem(engine, { type: "void_hand" });
@@ -348,19 +325,16 @@ export function holdemTableBehavior(tables: ReadonlyMap<string, HoldemTableConfi
       betId: `${roundId}:${i}`, userId: (state.sittings[i] as Sitting).userId, currency: config.currency, stakeMinor: seat.committedMinor.toString(), detail: { seat: i, chips: true }, placedAtMs: ctx.nowMs,
     }]));
     const record: RoundRecord = { roundId, tableId: state.tableId, game: "holdem", status: "voided", atMs: ctx.nowMs, voidReason: reason, bets, payouts: bets.map((b) => ({ betId: b.betId, payoutMinor: b.stakeMinor })) };
-    return {
-      ok: true, effect: { type: "round.record", record } satisfies TableEffect,
-      resume: () => {
-        const outcome = afterStep(state, result, ctx, config);
-        if (!outcome.ok || !("state" in outcome)) return outcome;
-        const returnedMinor = bets.reduce((sum, b) => sum + BigInt(b.stakeMinor), 0n).toString();
-        return { ...outcome, barrier: true, events: [...outcome.events, { kind: "round.voided", data: { roundId, reason, returnedMinor } }], result: { roundId, status: "voided" } };
-      },
-    };
+    return ask({ type: "round.record", record }, () => {
+      const outcome = afterStep(state, result, ctx, config);
+      if (!outcome.ok || !("state" in outcome)) return outcome;
+      const returnedMinor = bets.reduce((sum, b) => sum + BigInt(b.stakeMinor), 0n).toString();
+      return { ...outcome, barrier: true, events: [...outcome.events, { kind: "round.voided", data: { roundId, reason, returnedMinor } }], result: { roundId, status: "voided" } };
+    });
   }
 
   /** `table.close`, `table.open`, `table.limits` and `round.void`: operators and dealers only. */
-  function operatorAction(state: TableState, action: ActionRequest, actor: Actor, ctx: RoomContext): BehaviorOutcome<TableState> {
+  function operatorAction(state: TableState, action: ActionRequest, actor: Actor, ctx: RoomContext): TableOutcome<TableState> {
     if (!actor.roles.includes("operator") && !actor.roles.includes("dealer")) return refuse("AUTH_FORBIDDEN", "table controls need the operator or dealer role");
     const config = configOf(state.tableId);
     const engine = decode(state.engine);
@@ -390,7 +364,7 @@ export function holdemTableBehavior(tables: ReadonlyMap<string, HoldemTableConfi
     }
   }
 
-  function play(table: TableState, action: ActionRequest, actor: Actor, ctx: RoomContext): BehaviorOutcome<TableState> {
+  function play(table: TableState, action: ActionRequest, actor: Actor, ctx: RoomContext): TableOutcome<TableState> {
     const seat = table.sittings.findIndex((s) => s?.userId === actor.userId);
     if (seat < 0) return refuse("ACTION_REJECTED", "you do not sit here");
     // The player acts for themselves again: the timer's turns for them stop counting.

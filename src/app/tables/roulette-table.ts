@@ -1,13 +1,12 @@
 import { findCurrency, parseAmount } from "../../engine/money/index.js";
 import { betTypes, pocketCount, redNumbers, settle, spin as spinWheel, validateBets, defaultRouletteLimits, type RouletteBet, type RouletteBetRequest, type RouletteBetType, type RouletteLimits } from "../../engine/roulette/index.js";
 import { decodeBigints, encodeBigints } from "./json-bigint.js";
-import type { ErrorName } from "../../protocol/errors.js";
-import type { ActionRequest, Actor, BehaviorOutcome, PrepareOutcome, RoomBehavior, RoomContext } from "../rooms/room-behavior.js";
+import type { ActionRequest, Actor, PrepareOutcome, Refusal, RoomBehavior, RoomContext } from "../rooms/room-behavior.js";
 import { roomSubject } from "../rooms/room-behavior.js";
-import type { BatchResult, RecoverResult, ReserveResult, RoundRecord, SweepResult, TableEffect } from "./table-effects.js";
+import type { RecordEffect, ReserveEffect, ReserveResult, RoundRecord, TableOutcome } from "./table-effects.js";
 import { withLeadingEvents } from "./round-records.js";
 import { chainEvent, chainSpent, dealerEntered, drawShared, newChain, publicChain, roundCommitment, takeSeed, type ChainSeedRef, type FairChain, type Verification } from "./fairness.js";
-import { refuse as refuseWith, walletRefusal, withActions } from "./table-kit.js";
+import { refuse, tableAsker, walletRefusal, withActions } from "./table-kit.js";
 import { tableActionSchemas } from "../../protocol/table-actions.schemas.js";
 import { cueEvent, liveClosesAt, liveRevealAt, type LiveTableTerms } from "./live-table.js";
 
@@ -74,7 +73,6 @@ const historyMax = 12;
 const tickSlackMs = 5;
 const lostReason = "the table's state was lost (Redis restarted without its data); every stake is returned";
 
-const refuse = (error: ErrorName, ...details: string[]): BehaviorOutcome<RouletteTableState> => refuseWith<RouletteTableState>(error, ...details);
 
 /** A bet's hold, named after the round, the player and the player's action id. */
 function holdIdOf(roundId: string, userId: string, actionId: string): string {
@@ -110,7 +108,7 @@ function drawPocket(state: RouletteTableState, round: Round): { value: number; v
   return state.fair === undefined || round.seed === undefined ? null : drawShared(state.fair, round.seed, round.id, spinWheel);
 }
 
-function record(state: RouletteTableState, round: Round, status: RoundRecord["status"], nowMs: number, extra: Partial<RoundRecord> = {}): TableEffect {
+function record(state: RouletteTableState, round: Round, status: RoundRecord["status"], nowMs: number, extra: Partial<RoundRecord> = {}): RecordEffect {
   return { type: "round.record", record: { roundId: round.id, tableId: state.tableId, game: "roulette", status, atMs: nowMs, ...extra } };
 }
 
@@ -141,11 +139,12 @@ function toRequests(raw: unknown, currency: string): RouletteBetRequest[] | stri
  * records both as roulette table 1, so neither may end the other's unfinished rounds (`startRound`).
  */
 export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableConfig>, kind: "roulette" | "live" = "roulette", sharedIds: ReadonlySet<string> = new Set()): RoomBehavior<RouletteTableState> {
+  const ask = tableAsker<RouletteTableState>();
   const configOf = (tableId: string): RouletteTableConfig => tables.get(tableId) ?? defaultRouletteTable;
   const limitsOf = (state: RouletteTableState): RouletteLimits => state.limits ?? configOf(state.tableId).limits;
 
   /** A bet as the table would take it now: the refusal, or its stake and the hold that will carry it. */
-  function judgeBet(state: RouletteTableState, action: ActionRequest, actor: Actor, ctx: RoomContext): { refusal: BehaviorOutcome<RouletteTableState> } | { round: Round; validated: ValidatedBets; holdId: string } {
+  function judgeBet(state: RouletteTableState, action: ActionRequest, actor: Actor, ctx: RoomContext): { refusal: Refusal } | { round: Round; validated: ValidatedBets; holdId: string } {
     const config = configOf(state.tableId);
     const round = state.round;
     if (state.closed === true && (round === null || round.phase !== "betting")) return { refusal: refuse("BET_ROUND_CLOSED", "the table is closed") };
@@ -168,11 +167,11 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
    * Before a bet takes its place in the table's queue, its stake is reserved — concurrently with
    * every other player's, so the ledger commits many reservations at once.
    */
-  function prepareBet(state: RouletteTableState, action: ActionRequest, actor: Actor, ctx: RoomContext): PrepareOutcome {
+  function prepareBet(state: RouletteTableState, action: ActionRequest, actor: Actor, ctx: RoomContext): PrepareOutcome<ReserveEffect> {
     const judged = judgeBet(state, action, actor, ctx);
-    if ("refusal" in judged) return judged.refusal as PrepareOutcome;
+    if ("refusal" in judged) return judged.refusal;
     const config = configOf(state.tableId);
-    return { ok: true, effect: { type: "wallet.reserve", game: "roulette", playerId: actor.userId, currency: config.currency, amountMinor: judged.validated.totalStakeMinor.toString(), holdId: judged.holdId, roundId: judged.round.id } satisfies TableEffect };
+    return { ok: true, effect: { type: "wallet.reserve", game: "roulette", playerId: actor.userId, currency: config.currency, amountMinor: judged.validated.totalStakeMinor.toString(), holdId: judged.holdId, roundId: judged.round.id } };
   }
 
   /**
@@ -180,13 +179,13 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
    * takes (betting closed meanwhile, a limit reached by the player's other bets) is refused; its hold
    * is released by the round's sweep, or at once when the sweep has already run.
    */
-  function placeBet(state: RouletteTableState, action: ActionRequest, actor: Actor, ctx: RoomContext): BehaviorOutcome<RouletteTableState> {
-    if (!("prepared" in ctx)) {
+  function placeBet(state: RouletteTableState, action: ActionRequest, actor: Actor, ctx: RoomContext<ReserveResult>): TableOutcome<RouletteTableState> {
+    const reserved = ctx.prepared;
+    if (reserved === undefined) {
       const prepared = prepareBet(state, action, actor, ctx);
-      return prepared.ok ? { ok: true, effect: prepared.effect, resume: (raw) => placeBet(state, action, actor, { ...ctx, prepared: raw }) } : prepared;
+      return prepared.ok ? ask(prepared.effect, (result) => placeBet(state, action, actor, { ...ctx, prepared: result })) : prepared;
     }
-    const reserved = ctx.prepared as ReserveResult;
-    if (reserved.status !== "ok") return walletRefusal<RouletteTableState>(reserved);
+    if (reserved.status !== "ok") return walletRefusal(reserved);
     const round = state.round;
     const judged = judgeBet(state, action, actor, ctx);
     if ("refusal" in judged) {
@@ -196,7 +195,7 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
       if (sweepToCome || round?.bets.some((b) => b.holdId === holdId) === true) return judged.refusal;
       const refusal = judged.refusal;
       const config = configOf(state.tableId);
-      return { ok: true, effect: { type: "wallet.void", currency: config.currency, holdIds: [holdId] } satisfies TableEffect, resume: () => refusal };
+      return ask({ type: "wallet.void", currency: config.currency, holdIds: [holdId] }, () => refusal);
     }
     const { validated, holdId } = judged;
     const existing = judged.round.bets.find((b) => b.holdId === holdId);
@@ -211,7 +210,7 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
     return { ok: true, state: { ...state, round: { ...judged.round, bets: [...judged.round.bets, placed] } }, events: [], result: { roundId: judged.round.id, holdId, stakeMinor: placed.stakeMinor, availableMinor: reserved.availableMinor } };
   }
 
-  function tick(state: RouletteTableState, ctx: RoomContext): BehaviorOutcome<RouletteTableState> {
+  function tick(state: RouletteTableState, ctx: RoomContext): TableOutcome<RouletteTableState> {
     const config = configOf(state.tableId);
     const round = state.round;
     if (config.live !== undefined) return liveTick(state, round, ctx, config, config.live.dealerAbsentMsMax);
@@ -233,42 +232,33 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
    * new room, or one whose state was lost with Redis) first ends the rounds an earlier epoch left
    * unfinished in game recall: their stakes go back and each is announced voided in this epoch.
    */
-  function startRound(state: RouletteTableState, ctx: RoomContext, config: RouletteTableConfig): BehaviorOutcome<RouletteTableState> {
+  function startRound(state: RouletteTableState, ctx: RoomContext, config: RouletteTableConfig): TableOutcome<RouletteTableState> {
     if (state.seq !== 0 || sharedIds.has(state.tableId)) return opened(state, ctx, config);
-    return {
-      ok: true, effect: { type: "rounds.recover", game: "roulette", tableId: state.tableId, currency: config.currency, reason: lostReason, atMs: ctx.nowMs } satisfies TableEffect,
-      resume: (raw) => withLeadingEvents(opened(state, ctx, config), (raw as RecoverResult).rounds.map((r) => ({ kind: "round.voided", data: { roundId: r.roundId, reason: lostReason, refunded: r.refunded } }))),
-    };
+    return ask({ type: "rounds.recover", game: "roulette", tableId: state.tableId, currency: config.currency, reason: lostReason, atMs: ctx.nowMs }, (answer) => withLeadingEvents(opened(state, ctx, config), answer.rounds.map((r) => ({ kind: "round.voided", data: { roundId: r.roundId, reason: lostReason, refunded: r.refunded } }))));
   }
 
   /**
    * Opens the next round on the next seed of the table's chain. A table without a chain, or whose
    * chain is used up, first starts a new one and publishes its commitment (`fairness.chain`).
    */
-  function opened(state: RouletteTableState, ctx: RoomContext, config: RouletteTableConfig): BehaviorOutcome<RouletteTableState> {
+  function opened(state: RouletteTableState, ctx: RoomContext, config: RouletteTableConfig): TableOutcome<RouletteTableState> {
     const fair = state.fair;
     if (fair === undefined || chainSpent(fair)) {
-      return {
-        ok: true, effect: { type: "rng.seed" } satisfies TableEffect,
-        resume: (terminal) => {
-          const chain = newChain(terminal as string, (fair?.id ?? 0) + 1);
-          return withLeadingEvents(opened({ ...state, fair: chain }, ctx, config), [chainEvent(chain)]);
-        },
-      };
+      return ask({ type: "rng.seed" }, (terminal) => {
+        const chain = newChain(terminal, (fair?.id ?? 0) + 1);
+        return withLeadingEvents(opened({ ...state, fair: chain }, ctx, config), [chainEvent(chain)]);
+      });
     }
     const next = openRound({ ...state, fair }, ctx.nowMs, config);
     const round = next.round as Round;
-    return {
-      ok: true, effect: record(next, round, "open", ctx.nowMs),
-      resume: () => ({ ok: true, state: next, barrier: true, events: [{ kind: "round.opened", data: { roundId: round.id, closesAt: round.closesAtMs, currency: config.currency, fairness: commitmentOf(next, round) } }] }),
-    };
+    return ask(record(next, round, "open", ctx.nowMs), () => ({ ok: true, state: next, barrier: true, events: [{ kind: "round.opened", data: { roundId: round.id, closesAt: round.closesAtMs, currency: config.currency, fairness: commitmentOf(next, round) } }] }));
   }
 
   /**
    * A live table moves only when its dealer acts, except for two timers: betting closes at
    * `closesAt`, and a dealer silent for `dealerAbsentMsMax` gets the round voided and refunded.
    */
-  function liveTick(state: RouletteTableState, round: Round | null, ctx: RoomContext, config: RouletteTableConfig, absentMsMax: number): BehaviorOutcome<RouletteTableState> {
+  function liveTick(state: RouletteTableState, round: Round | null, ctx: RoomContext, config: RouletteTableConfig, absentMsMax: number): TableOutcome<RouletteTableState> {
     const absent = ctx.nowMs - (state.dealerSeenMs ?? 0) > absentMsMax;
     if (round === null) return { ok: true, state, events: [] };
     switch (round.phase) {
@@ -285,7 +275,7 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
     }
   }
 
-  function dealerAction(state: RouletteTableState, action: ActionRequest, actor: Actor, ctx: RoomContext): BehaviorOutcome<RouletteTableState> {
+  function dealerAction(state: RouletteTableState, action: ActionRequest, actor: Actor, ctx: RoomContext): TableOutcome<RouletteTableState> {
     const config = configOf(state.tableId);
     if (!actor.roles.includes("dealer") && !actor.roles.includes("operator")) return refuse("AUTH_FORBIDDEN", "dealer actions need the dealer role");
     const seen: RouletteTableState = { ...state, dealerSeenMs: ctx.nowMs };
@@ -317,97 +307,76 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
    * a live dealer entered (labelled as such, not provably fair), or, for a round opened before the
    * table had a chain, the CSPRNG.
    */
-  function close(state: RouletteTableState, round: Round, ctx: RoomContext, entered?: number): BehaviorOutcome<RouletteTableState> {
+  function close(state: RouletteTableState, round: Round, ctx: RoomContext, entered?: number): TableOutcome<RouletteTableState> {
     if (entered !== undefined) return fixResult(state, round, ctx, entered, "dealer", dealerEntered);
     const drawn = drawPocket(state, round);
     if (drawn !== null) return fixResult(state, round, ctx, drawn.value, "provably-fair", drawn.verification);
-    return { ok: true, effect: { type: "rng.uniform", n: pocketCount } satisfies TableEffect, resume: (n) => fixResult(state, round, ctx, n as number, "csprng", { source: "csprng", pockets: pocketCount }) };
+    return ask({ type: "rng.uniform", n: pocketCount }, (n) => fixResult(state, round, ctx, n, "csprng", { source: "csprng", pockets: pocketCount }));
   }
 
-  function fixResult(state: RouletteTableState, round: Round, ctx: RoomContext, number: number, source: "provably-fair" | "csprng" | "dealer", verification: unknown): BehaviorOutcome<RouletteTableState> {
+  function fixResult(state: RouletteTableState, round: Round, ctx: RoomContext, number: number, source: "provably-fair" | "csprng" | "dealer", verification: unknown): TableOutcome<RouletteTableState> {
     const live = configOf(state.tableId).live;
     // At a live table the result shows when the players' video shows the ball land.
     const revealAtMs = live === undefined ? ctx.nowMs + ctx.revealLeadMs : liveRevealAt(live, ctx);
     const closed: Round = { ...round, phase: "revealing", number, revealAtMs };
-    return {
-      ok: true, effect: record(state, closed, "closed", ctx.nowMs, { outcome: { number, color: color(number) }, verification, bets: recalledBets(round, configOf(state.tableId).currency) }),
-      resume: () => ({
+    return ask(record(state, closed, "closed", ctx.nowMs, { outcome: { number, color: color(number) }, verification, bets: recalledBets(round, configOf(state.tableId).currency) }), () => ({
         ok: true, state: { ...state, round: closed },
         events: [
           ...(round.phase === "closed" ? [] : [{ kind: "round.closed", data: { roundId: round.id, bets: round.bets.length } }]),
           { kind: "round.result", data: { roundId: round.id, number, color: color(number), source, fairness: verification }, revealAt: revealAtMs },
         ],
-      }),
-    };
+      }));
   }
 
-  function settleRound(state: RouletteTableState, round: Round, ctx: RoomContext, config: RouletteTableConfig): BehaviorOutcome<RouletteTableState> {
+  function settleRound(state: RouletteTableState, round: Round, ctx: RoomContext, config: RouletteTableConfig): TableOutcome<RouletteTableState> {
     const number = round.number as number;
     const payouts = round.bets.map((placed) => ({ placed, winMinor: settle(placed.bets.map(deserializeBet), number).totalReturnMinor }));
-    const retry: BehaviorOutcome<RouletteTableState> = { ok: true, state: { ...state, round: { ...round, revealAtMs: ctx.nowMs + 500 } }, events: [] };
-    return {
-      ok: true,
-      effect: { type: "wallet.settle", gameId: "roulette", currency: config.currency, items: payouts.map((p) => ({ holdId: p.placed.holdId, winMinor: p.winMinor.toString() })) } satisfies TableEffect,
-      resume: (raw) => {
-        // A transient ledger refusal (busy) leaves the round revealing; the next tick settles again, idempotently.
-        if ((raw as BatchResult).statuses.some((s) => s !== "ok")) return retry;
-        return sweep(round, config, retry, () => {
-          const done: Round = { ...round, phase: "results", nextAtMs: ctx.nowMs + config.resultsMs };
-          const parts: Record<string, { payouts: { holdId: string; stakeMinor: string; returnMinor: string }[] }> = {};
-          for (const p of payouts) (parts[p.placed.userId] ??= { payouts: [] }).payouts.push({ holdId: p.placed.holdId, stakeMinor: p.placed.stakeMinor, returnMinor: p.winMinor.toString() });
-          return {
-            ok: true, effect: record(state, done, "settled", ctx.nowMs, { payouts: payouts.map((p) => ({ betId: p.placed.betId, payoutMinor: p.winMinor.toString() })) }),
-            resume: () => ({
-              ok: true, state: { ...state, round: done, history: [number, ...state.history].slice(0, historyMax) },
-              // One event for the table; each player's own payouts ride in it, visible to that player only.
-              events: [{ kind: "round.settled", data: { roundId: round.id, number, bets: round.bets.length, returnedMinor: payouts.reduce((s, p) => s + p.winMinor, 0n).toString() }, parts }],
-            }),
-          };
-        });
-      },
-    };
+    const retry: TableOutcome<RouletteTableState> = { ok: true, state: { ...state, round: { ...round, revealAtMs: ctx.nowMs + 500 } }, events: [] };
+    return ask({ type: "wallet.settle", gameId: "roulette", currency: config.currency, items: payouts.map((p) => ({ holdId: p.placed.holdId, winMinor: p.winMinor.toString() })) }, (answer) => {
+      // A transient ledger refusal (busy) leaves the round revealing; the next tick settles again, idempotently.
+      if (answer.statuses.some((s) => s !== "ok")) return retry;
+      return sweep(round, config, retry, () => {
+        const done: Round = { ...round, phase: "results", nextAtMs: ctx.nowMs + config.resultsMs };
+        const parts: Record<string, { payouts: { holdId: string; stakeMinor: string; returnMinor: string }[] }> = {};
+        for (const p of payouts) (parts[p.placed.userId] ??= { payouts: [] }).payouts.push({ holdId: p.placed.holdId, stakeMinor: p.placed.stakeMinor, returnMinor: p.winMinor.toString() });
+        return ask(record(state, done, "settled", ctx.nowMs, { payouts: payouts.map((p) => ({ betId: p.placed.betId, payoutMinor: p.winMinor.toString() })) }), () => ({
+            ok: true, state: { ...state, round: done, history: [number, ...state.history].slice(0, historyMax) },
+            // One event for the table; each player's own payouts ride in it, visible to that player only.
+            events: [{ kind: "round.settled", data: { roundId: round.id, number, bets: round.bets.length, returnedMinor: payouts.reduce((s, p) => s + p.winMinor, 0n).toString() }, parts }],
+          }));
+      });
+    });
   }
 
   /**
    * Releases the round's holds that were reserved but never became bets (refused when judged, or
    * orphaned when a player gave up or the owner changed between reservation and judgement).
    */
-  function sweep(round: Round, config: RouletteTableConfig, retry: BehaviorOutcome<RouletteTableState>, then: () => BehaviorOutcome<RouletteTableState>): BehaviorOutcome<RouletteTableState> {
-    return {
-      ok: true,
-      effect: { type: "wallet.sweep", currency: config.currency, roundId: round.id } satisfies TableEffect,
-      resume: (raw) => ((raw as SweepResult).status === "ok" ? then() : retry),
-    };
+  function sweep(round: Round, config: RouletteTableConfig, retry: TableOutcome<RouletteTableState>, then: () => TableOutcome<RouletteTableState>): TableOutcome<RouletteTableState> {
+    return ask({ type: "wallet.sweep", currency: config.currency, roundId: round.id }, (answer) => (answer.status === "ok" ? then() : retry));
   }
 
-  function voidRound(state: RouletteTableState, round: Round, reason: string, ctx: RoomContext): BehaviorOutcome<RouletteTableState> {
+  function voidRound(state: RouletteTableState, round: Round, reason: string, ctx: RoomContext): TableOutcome<RouletteTableState> {
     const config = configOf(state.tableId);
-    const retry: BehaviorOutcome<RouletteTableState> = { ok: true, state: { ...state, round: { ...round, phase: "voiding", voidReason: reason } }, events: [] };
-    return {
-      ok: true,
-      effect: { type: "wallet.void", currency: config.currency, holdIds: round.bets.map((b) => b.holdId) } satisfies TableEffect,
-      resume: (raw) => {
-        if ((raw as BatchResult).statuses.some((s) => s !== "ok")) return retry;
-        return sweep(round, config, retry, () => {
-          const done: Round = { ...round, phase: "results", voidReason: reason, nextAtMs: ctx.nowMs + config.resultsMs };
-          const parts: Record<string, { refunds: { holdId: string; stakeMinor: string }[] }> = {};
-          for (const b of round.bets) (parts[b.userId] ??= { refunds: [] }).refunds.push({ holdId: b.holdId, stakeMinor: b.stakeMinor });
-          // A voided round still reveals its seed and the number it would have drawn: selective voids would show.
-          const unused = round.number === null ? drawPocket(state, round) : null;
-          const fairness = unused === null ? {} : { fairness: { ...unused.verification, voidedNumber: unused.value } };
-          return {
-            // The bets go into recall with the void (they were never recorded if the round had not closed):
-            // each player recalls the round with their refunded stakes, the operator every bet.
-            ok: true, effect: record(state, done, "voided", ctx.nowMs, { voidReason: reason, bets: recalledBets(round, config.currency), payouts: round.bets.map((b) => ({ betId: b.betId, payoutMinor: b.stakeMinor })), ...(unused === null ? {} : { verification: fairness.fairness }) }),
-            resume: () => ({ ok: true, state: { ...state, round: done }, events: [{ kind: "round.voided", data: { roundId: round.id, reason, refunded: round.bets.length, ...fairness }, parts }] }),
-          };
-        });
-      },
-    };
+    const retry: TableOutcome<RouletteTableState> = { ok: true, state: { ...state, round: { ...round, phase: "voiding", voidReason: reason } }, events: [] };
+    return ask({ type: "wallet.void", currency: config.currency, holdIds: round.bets.map((b) => b.holdId) }, (answer) => {
+      if (answer.statuses.some((s) => s !== "ok")) return retry;
+      return sweep(round, config, retry, () => {
+        const done: Round = { ...round, phase: "results", voidReason: reason, nextAtMs: ctx.nowMs + config.resultsMs };
+        const parts: Record<string, { refunds: { holdId: string; stakeMinor: string }[] }> = {};
+        for (const b of round.bets) (parts[b.userId] ??= { refunds: [] }).refunds.push({ holdId: b.holdId, stakeMinor: b.stakeMinor });
+        // A voided round still reveals its seed and the number it would have drawn: selective voids would show.
+        const unused = round.number === null ? drawPocket(state, round) : null;
+        const fairness = unused === null ? {} : { fairness: { ...unused.verification, voidedNumber: unused.value } };
+        // The bets go into recall with the void (they were never recorded if the round had not closed):
+        // each player recalls the round with their refunded stakes, the operator every bet.
+        return ask(record(state, done, "voided", ctx.nowMs, { voidReason: reason, bets: recalledBets(round, config.currency), payouts: round.bets.map((b) => ({ betId: b.betId, payoutMinor: b.stakeMinor })), ...(unused === null ? {} : { verification: fairness.fairness }) }), () => ({ ok: true, state: { ...state, round: done }, events: [{ kind: "round.voided", data: { roundId: round.id, reason, refunded: round.bets.length, ...fairness }, parts }] }));
+      });
+    });
   }
 
   /** Operator controls (operators, and dealers at live tables): close, open, limits, void. */
-  function tableControl(state: RouletteTableState, action: ActionRequest, actor: Actor, ctx: RoomContext): BehaviorOutcome<RouletteTableState> {
+  function tableControl(state: RouletteTableState, action: ActionRequest, actor: Actor, ctx: RoomContext): TableOutcome<RouletteTableState> {
     if (!actor.roles.includes("operator") && !(kind === "live" && actor.roles.includes("dealer"))) return refuse("AUTH_FORBIDDEN", "table controls need the operator role");
     const by = actor.userId;
     switch (action.kind) {
@@ -429,7 +398,7 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
     }
   }
 
-  return withActions<RouletteTableState>({
+  return withActions<RouletteTableState, "wallet.reserve">({
     kind,
     canJoin: (room) => tables.has(roomSubject(room)),
     initial: (room) => ({ tableId: roomSubject(room), seq: 0, round: null, history: [] }),

@@ -1,17 +1,18 @@
 import { findCurrency, parseAmount } from "../../engine/money/index.js";
 import { hashServerSeed } from "../../engine/rng/index.js";
-import { bookableContribution } from "../../engine/slots/index.js";
-import type { ErrorName } from "../../protocol/errors.js";
-import type { ActionRequest, Actor, BehaviorOutcome, RoomBehavior, RoomContext } from "../rooms/room-behavior.js";
+import { bookableContribution, playFeature, type CompiledSlot } from "../../engine/slots/index.js";
+import type { ActionRequest, Actor, RoomBehavior, RoomContext } from "../rooms/room-behavior.js";
 import { roomSubject } from "../rooms/room-behavior.js";
-import { fairnessScheme } from "./fairness.js";
-import type { InstantEffect, InstantResult, RevealEffect, RoundRecord, SeedEffect, SlotSpinDraw, SlotSpinEffect, SlotSpinSummary } from "./table-effects.js";
-import { refuse as refuseWith, walletRefusal, withActions } from "./table-kit.js";
+import { drawFair, fairnessScheme } from "./fairness.js";
+import type { RoundRecord, SlotSpinDraw, SlotSpinSummary, TableOutcome } from "./table-effects.js";
+import { refuse, tableAsker, walletRefusal, withActions } from "./table-kit.js";
 import { tableActionSchemas } from "../../protocol/table-actions.schemas.js";
 
 export interface SlotsRoomConfig {
   readonly gameId: string;
   readonly currency: string;
+  /** The machine (reels, paytable, features, jackpot odds): the behavior plays it on the player's seed stream. */
+  readonly slot: CompiledSlot;
   /** The progressive pool every paid spin feeds (the engine's contribution share) and a trigger wins. */
   readonly jackpot?: { readonly jackpotId: string; readonly seedMinor: bigint };
 }
@@ -44,16 +45,17 @@ export const clientSeedPattern = /^[A-Za-z0-9_.-]{1,64}$/;
 /** A default client seed is 64 random bits (16 hex characters of a fresh seed). */
 const defaultClientSeedChars = 16;
 
-const refuse = (error: ErrorName, ...details: string[]): BehaviorOutcome<SlotsState> => refuseWith<SlotsState>(error, ...details);
 
 /** What the player sees of the seed pair: the commitment, never the server seed itself. */
 function seedView(seeds: SlotSeeds) {
   return { scheme: fairnessScheme, serverSeedHash: hashServerSeed(seeds.serverSeed), clientSeed: seeds.clientSeed, nonce: seeds.nonce };
 }
 
+const ask = tableAsker<SlotsState>();
+
 /** Asks the RNG boundary for a fresh seed, then goes on with it. */
-function withSeed(next: (seed: string) => BehaviorOutcome<SlotsState>): BehaviorOutcome<SlotsState> {
-  return { ok: true, effect: { type: "rng.seed" } satisfies SeedEffect, resume: (seed) => next(seed as string) };
+function withSeed(next: (seed: string) => TableOutcome<SlotsState>): TableOutcome<SlotsState> {
+  return ask({ type: "rng.seed" }, next);
 }
 
 /**
@@ -65,7 +67,21 @@ function withSeed(next: (seed: string) => BehaviorOutcome<SlotsState>): Behavior
  * a new one.
  */
 export function slotsRoomBehavior(config: SlotsRoomConfig): RoomBehavior<SlotsState> {
-  function spin(state: SlotsState, action: ActionRequest, actor: Actor, ctx: RoomContext): BehaviorOutcome<SlotsState> {
+  // The slot's jackpot odds decide whether a paid spin draws a jackpot value: part of the draw order, so recorded with it.
+  const jackpotTrigger = { numerator: config.slot.config.jackpot.triggerNumerator, denominator: config.slot.config.jackpot.triggerDenominator };
+
+  /**
+   * Draws a spin from the player's seed pair and plays out the free-spin feature it triggers: pure,
+   * nothing is read or recorded. The spin is staked in the ledger and recorded only once paid; a
+   * retried spin the ledger already holds is answered as recorded then.
+   */
+  function drawSpin(seeds: SlotSeeds, stakeMinor: bigint): SlotSpinDraw | { readonly status: string } {
+    const { value, verification } = drawFair(seeds, (rng) => playFeature(config.slot, stakeMinor, rng), false);
+    if ("status" in value) return value;
+    return { summary: value, verification: { ...verification, game: config.gameId, jackpotTrigger } };
+  }
+
+  function spin(state: SlotsState, action: ActionRequest, actor: Actor, ctx: RoomContext): TableOutcome<SlotsState> {
     if (actor.userId !== state.userId) return refuse("ROOM_FORBIDDEN", "only the player spins their machine");
     const seeds = state.seeds;
     if (seeds === undefined) return refuse("ROOM_UNAVAILABLE", "the machine has not committed its seeds yet; retry shortly");
@@ -75,51 +91,44 @@ export function slotsRoomBehavior(config: SlotsRoomConfig): RoomBehavior<SlotsSt
     if (typeof stakeMinor !== "bigint") return refuse("BET_INVALID", `stake ${stakeMinor}`);
     // Keyed by the action id: a retry after a failover finds the recorded outcome and the ledger's answer.
     const spinId = `slots:${state.userId}:${ctx.actionId ?? state.spins + 1}`;
-    return {
-      ok: true,
-      effect: { type: "slots.spin", gameId: config.gameId, roundId: spinId, playerId: state.userId, currency: config.currency, stakeMinor: stakeMinor.toString(), atMs: ctx.nowMs, seeds } satisfies SlotSpinEffect,
-      resume: (raw) => {
-        const draw = raw as SlotSpinDraw | { status: string };
-        if ("status" in draw) return refuse("BET_LIMIT", draw.status);
-        const drawn = draw.summary;
-        const record: RoundRecord = {
-          roundId: spinId, tableId: config.gameId, game: "slots", status: "closed", atMs: ctx.nowMs, outcome: drawn, verification: draw.verification,
-          bets: [{ betId: "spin", userId: state.userId, currency: config.currency, stakeMinor: drawn.stakeMinor, detail: { game: config.gameId }, placedAtMs: ctx.nowMs }],
+    // The draw is played out here, on the stream of the player's committed seed pair: the seeds are the randomness, as data.
+    const draw = drawSpin(seeds, stakeMinor);
+    if ("status" in draw) return refuse("BET_LIMIT", draw.status);
+    const drawn = draw.summary;
+    const record: RoundRecord = {
+      roundId: spinId, tableId: config.gameId, game: "slots", status: "closed", atMs: ctx.nowMs, outcome: drawn, verification: draw.verification,
+      bets: [{ betId: "spin", userId: state.userId, currency: config.currency, stakeMinor: drawn.stakeMinor, detail: { game: config.gameId }, placedAtMs: ctx.nowMs }],
+    };
+    // The carry comes from the state before this spin, so a retried spin books the same amount (same ledger request).
+    const contribution = bookableContribution(BigInt(state.jackpotCarryScaled ?? "0"), BigInt(drawn.jackpotContributionScaled ?? "0"));
+    const jackpot = config.jackpot === undefined ? undefined
+      : { jackpotId: config.jackpot.jackpotId, contributionMinor: contribution.minor.toString(), won: drawn.jackpotTriggered === true, seedMinor: config.jackpot.seedMinor.toString() };
+    return ask(
+      {
+        type: "wallet.instant", game: "slots", gameId: config.gameId, playerId: state.userId, currency: config.currency, stakeMinor: drawn.stakeMinor,
+        winMinor: drawn.totalWinMinor, roundId: spinId, ...(jackpot === undefined ? {} : { jackpot }), record,
+      },
+      (result) => {
+        if (result.status !== "ok") return walletRefusal(result);
+        const money = {
+          availableMinor: result.availableMinor,
+          ...(result.jackpotTotalMinor === undefined ? {} : { jackpotTotalMinor: result.jackpotTotalMinor }),
+          ...(result.jackpotWinMinor === undefined ? {} : { jackpotWinMinor: result.jackpotWinMinor }),
         };
-        // The carry comes from the state before this spin, so a retried spin books the same amount (same ledger request).
-        const contribution = bookableContribution(BigInt(state.jackpotCarryScaled ?? "0"), BigInt(drawn.jackpotContributionScaled ?? "0"));
-        const jackpot = config.jackpot === undefined ? undefined
-          : { jackpotId: config.jackpot.jackpotId, contributionMinor: contribution.minor.toString(), won: drawn.jackpotTriggered === true, seedMinor: config.jackpot.seedMinor.toString() };
+        // A retry of a spin paid before stands as it was recorded; if this state already counted it, nothing advances.
+        const shown = (result.recorded?.outcome as SlotSpinSummary | undefined) ?? drawn;
+        const fairness = result.recorded?.verification ?? draw.verification;
+        const counted = result.recorded !== undefined && countedBefore(fairness, seeds);
+        const carry = jackpot === undefined || counted ? {} : { jackpotCarryScaled: contribution.carryScaled.toString() };
+        // Only a paid spin consumes its nonce, once.
+        const next: SlotSeeds = counted ? seeds : { ...seeds, nonce: seeds.nonce + 1 };
         return {
-          ok: true,
-          effect: {
-            type: "wallet.instant", game: "slots", gameId: config.gameId, playerId: state.userId, currency: config.currency, stakeMinor: drawn.stakeMinor,
-            winMinor: drawn.totalWinMinor, roundId: spinId, ...(jackpot === undefined ? {} : { jackpot }), record,
-          } satisfies InstantEffect,
-          resume: (paid) => {
-            const result = paid as InstantResult;
-            if (result.status !== "ok") return walletRefusal<SlotsState>(result);
-            const money = {
-              availableMinor: result.availableMinor,
-              ...(result.jackpotTotalMinor === undefined ? {} : { jackpotTotalMinor: result.jackpotTotalMinor }),
-              ...(result.jackpotWinMinor === undefined ? {} : { jackpotWinMinor: result.jackpotWinMinor }),
-            };
-            // A retry of a spin paid before stands as it was recorded; if this state already counted it, nothing advances.
-            const shown = (result.recorded?.outcome as SlotSpinSummary | undefined) ?? drawn;
-            const fairness = result.recorded?.verification ?? draw.verification;
-            const counted = result.recorded !== undefined && countedBefore(fairness, seeds);
-            const carry = jackpot === undefined || counted ? {} : { jackpotCarryScaled: contribution.carryScaled.toString() };
-            // Only a paid spin consumes its nonce, once.
-            const next: SlotSeeds = counted ? seeds : { ...seeds, nonce: seeds.nonce + 1 };
-            return {
-              ok: true, state: { ...state, spins: counted ? state.spins : state.spins + 1, lastSpin: shown, ...carry, seeds: next },
-              events: [{ kind: "slots.spin", to: state.userId, data: { spinId, ...shown, ...money, fairness, at: ctx.nowMs } }],
-              result: { spinId, ...shown, ...money, fairness },
-            };
-          },
+          ok: true, state: { ...state, spins: counted ? state.spins : state.spins + 1, lastSpin: shown, ...carry, seeds: next },
+          events: [{ kind: "slots.spin", to: state.userId, data: { spinId, ...shown, ...money, fairness, at: ctx.nowMs } }],
+          result: { spinId, ...shown, ...money, fairness },
         };
       },
-    };
+    );
   }
 
   /**
@@ -133,7 +142,7 @@ export function slotsRoomBehavior(config: SlotsRoomConfig): RoomBehavior<SlotsSt
   }
 
   /** The first tick of a new machine commits its seed pair (a random default client seed), before any spin. */
-  function commitSeeds(state: SlotsState): BehaviorOutcome<SlotsState> {
+  function commitSeeds(state: SlotsState): TableOutcome<SlotsState> {
     if (state.seeds !== undefined) return { ok: true, state, events: [] };
     return withSeed((serverSeed) => withSeed((client) => {
       const seeds: SlotSeeds = { serverSeed, clientSeed: client.slice(0, defaultClientSeedChars), nonce: 0 };
@@ -141,7 +150,7 @@ export function slotsRoomBehavior(config: SlotsRoomConfig): RoomBehavior<SlotsSt
     }));
   }
 
-  function setClientSeed(state: SlotsState, action: ActionRequest, actor: Actor): BehaviorOutcome<SlotsState> {
+  function setClientSeed(state: SlotsState, action: ActionRequest, actor: Actor): TableOutcome<SlotsState> {
     if (actor.userId !== state.userId) return refuse("ROOM_FORBIDDEN", "only the player sets their seeds");
     if (state.seeds === undefined) return refuse("ROOM_UNAVAILABLE", "the machine has not committed its seeds yet; retry shortly");
     if (typeof action.clientSeed !== "string" || !clientSeedPattern.test(action.clientSeed)) return refuse("REQUEST_INVALID", "clientSeed: 1 to 64 characters of A-Z a-z 0-9 _ . -");
@@ -151,7 +160,7 @@ export function slotsRoomBehavior(config: SlotsRoomConfig): RoomBehavior<SlotsSt
   }
 
   /** Reveals the server seed in use (in the reply, an event and game recall) and commits a fresh one; the nonce restarts at 0. */
-  function rotate(state: SlotsState, action: ActionRequest, actor: Actor, ctx: RoomContext): BehaviorOutcome<SlotsState> {
+  function rotate(state: SlotsState, action: ActionRequest, actor: Actor, ctx: RoomContext): TableOutcome<SlotsState> {
     if (actor.userId !== state.userId) return refuse("ROOM_FORBIDDEN", "only the player rotates their seeds");
     const old = state.seeds;
     if (old === undefined) return refuse("ROOM_UNAVAILABLE", "the machine has not committed its seeds yet; retry shortly");
@@ -172,11 +181,11 @@ export function slotsRoomBehavior(config: SlotsRoomConfig): RoomBehavior<SlotsSt
   }
 
   /** Writes a pending reveal to game recall (the rotation that made it is durable by now), then goes on. */
-  function withPendingReveal(state: SlotsState, ctx: RoomContext, next: (state: SlotsState) => BehaviorOutcome<SlotsState>): BehaviorOutcome<SlotsState> {
+  function withPendingReveal(state: SlotsState, ctx: RoomContext, next: (state: SlotsState) => TableOutcome<SlotsState>): TableOutcome<SlotsState> {
     const pending = state.pendingReveal;
     if (pending === undefined) return next(state);
     const { pendingReveal: _written, ...rest } = state;
-    return { ok: true, effect: { type: "fairness.reveal", ...pending, atMs: ctx.nowMs } satisfies RevealEffect, resume: () => next(rest) };
+    return ask({ type: "fairness.reveal", ...pending, atMs: ctx.nowMs }, () => next(rest));
   }
 
   return withActions<SlotsState>({

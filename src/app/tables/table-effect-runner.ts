@@ -2,19 +2,10 @@ import { uniformInt } from "../../engine/rng/uniform.js";
 import type { Rng } from "../../engine/rng/rng.js";
 import type { RoundStore } from "../ports/round-store.js";
 import type { Wallet } from "../wallet/index.js";
-import type { EffectRunner } from "../rooms/room-host.js";
-import type { BatchResult, InstantResult, RecoverEffect, RecoverResult, ReserveResult, RoundRecord, SlotSpinDraw, SlotSpinEffect, SweepEffect, SweepResult, TableEffect } from "./table-effects.js";
-import type { CompiledSlot } from "../../engine/slots/index.js";
+import { effectRunner, type EffectRunner } from "../rooms/room-behavior.js";
+import type { RecoverEffect, RecoverResult, RoundRecord, SweepEffect, SweepResult, TableEffects } from "./table-effects.js";
 import { silentMetrics, type Metrics } from "../ports/metrics.js";
 import type { Clock } from "../ports/clock.js";
-import { apply as applyBlackjack, newTable, newTableAwaitingShoe, type BlackjackAction, type BlackjackRules, type BlackjackState } from "../../engine/blackjack/index.js";
-import { decodeBigints, encodeBigints } from "./json-bigint.js";
-import { drawFair } from "./fairness.js";
-import { ProvablyFairRng } from "../../engine/rng/index.js";
-import { playFeature } from "../../engine/slots/index.js";
-import type { BlackjackApplyEffect, BlackjackApplyResult } from "./blackjack-table.js";
-import type { HoldemApplyResult, HoldemDealEffect } from "./holdem-table.js";
-import { startHand as startHoldemHand, type HoldemState } from "../../engine/holdem/index.js";
 import type { RiskSignal } from "../../engine/risk/index.js";
 import type { RiskRefusal } from "../risk/risk-gate.js";
 import type { BetLimits } from "../responsible-gaming/bet-limits.js";
@@ -49,7 +40,7 @@ export interface BetRisk {
  * keyed by its hold, so running an effect twice (a retry, a new owner after a failover) moves money once.
  */
 export function createTableEffectRunner(deps: {
-  wallet: Wallet; rng: Rng; rounds: RoundStore; clock: Clock; slots: ReadonlyMap<string, CompiledSlot>; metrics?: Metrics; risk?: BetRisk;
+  wallet: Wallet; rng: Rng; rounds: RoundStore; clock: Clock; metrics?: Metrics; risk?: BetRisk;
   /** Players' wager and loss limits (docs/RESPONSIBLE-GAMING.md). */
   betLimits?: Pick<BetLimits, "judge" | "forget" | "paid">;
   /** Players' active bonuses: max bet, the purse a stake is taken from, wagering (docs/BONUSES.md). */
@@ -108,120 +99,102 @@ export function createTableEffectRunner(deps: {
     }
     if (phaseStart.size > 10_000) phaseStart.delete(phaseStart.keys().next().value as string);
   }
-  return async (_room, raw) => {
-    const effect = raw as TableEffect | BlackjackApplyEffect | HoldemDealEffect;
-    switch (effect.type) {
-      case "rng.uniform":
-        return uniformInt(deps.rng, effect.n);
-      case "rng.seed":
-        return Array.from({ length: 8 }, () => deps.rng.nextUint32().toString(16).padStart(8, "0")).join("");
-      case "fairness.reveal":
-        await deps.rounds.revealSeed(effect.serverSeedHash, effect.serverSeed, new Date(effect.atMs));
-        return null;
-      case "wallet.reserve": {
-        const bonus = await bonusPlan(effect.playerId, effect.game, effect.currency, effect.amountMinor);
-        if (bonus?.refused === true) {
-          metrics.bet(effect.game, "refused");
-          return { status: bonus.status, reason: bonus.reason } satisfies ReserveResult;
-        }
-        const refused = await betCheck({ userId: effect.playerId, game: effect.game, tableId: effect.roundId, currency: effect.currency, amountMinor: effect.amountMinor, ref: effect.holdId, winMinor: 0n });
-        if (refused !== null) return refused satisfies ReserveResult;
-        const result = await onPurse(bonus, (purse) => deps.wallet.reserveBet({
-          playerId: effect.playerId, currency: effect.currency, amount: BigInt(effect.amountMinor),
-          holdId: effect.holdId, key: `reserve:${effect.holdId}`, roundId: effect.roundId, ...purse,
-        }));
-        metrics.bet(effect.game, result.status === "ok" ? "placed" : "refused");
-        if (result.status !== "ok") await deps.betLimits?.forget([effect.holdId]);
-        if (result.status === "ok") await deps.bonuses?.taken(bonus, { ref: effect.holdId, game: effect.game, stakeMinor: BigInt(effect.amountMinor) });
-        if (result.status === "ok" && !result.replayed) betPlaced(effect.playerId, effect.game, effect.roundId, effect.currency, effect.amountMinor);
-        return (result.status === "ok"
-          ? { status: "ok", availableMinor: (result.account.balance - result.account.held).toString() }
-          : { status: result.status }) satisfies ReserveResult;
+  return effectRunner<TableEffects>({
+    "rng.uniform": (effect) => uniformInt(deps.rng, effect.n),
+    "rng.seed": () => Array.from({ length: 8 }, () => deps.rng.nextUint32().toString(16).padStart(8, "0")).join(""),
+    "fairness.reveal": async (effect) => {
+      await deps.rounds.revealSeed(effect.serverSeedHash, effect.serverSeed, new Date(effect.atMs));
+      return null;
+    },
+    "wallet.reserve": async (effect) => {
+      const bonus = await bonusPlan(effect.playerId, effect.game, effect.currency, effect.amountMinor);
+      if (bonus?.refused === true) {
+        metrics.bet(effect.game, "refused");
+        return { status: bonus.status, reason: bonus.reason };
       }
-      case "wallet.settle": {
-        const results = await Promise.all(effect.items.map((item) => deps.wallet.settleBet({
-          holdId: item.holdId, key: `settle:${item.holdId}`, currency: effect.currency, gameId: effect.gameId, win: BigInt(item.winMinor),
-        })));
-        await deps.betLimits?.paid(effect.items.filter((_, i) => results[i]?.status === "ok").map((item) => ({ ref: item.holdId, winMinor: BigInt(item.winMinor) })));
-        return { statuses: results.map((r) => r.status) } satisfies BatchResult;
+      const refused = await betCheck({ userId: effect.playerId, game: effect.game, tableId: effect.roundId, currency: effect.currency, amountMinor: effect.amountMinor, ref: effect.holdId, winMinor: 0n });
+      if (refused !== null) return refused;
+      const result = await onPurse(bonus, (purse) => deps.wallet.reserveBet({
+        playerId: effect.playerId, currency: effect.currency, amount: BigInt(effect.amountMinor),
+        holdId: effect.holdId, key: `reserve:${effect.holdId}`, roundId: effect.roundId, ...purse,
+      }));
+      metrics.bet(effect.game, result.status === "ok" ? "placed" : "refused");
+      if (result.status !== "ok") await deps.betLimits?.forget([effect.holdId]);
+      if (result.status === "ok") await deps.bonuses?.taken(bonus, { ref: effect.holdId, game: effect.game, stakeMinor: BigInt(effect.amountMinor) });
+      if (result.status === "ok" && !result.replayed) betPlaced(effect.playerId, effect.game, effect.roundId, effect.currency, effect.amountMinor);
+      return (result.status === "ok"
+        ? { status: "ok", availableMinor: (result.account.balance - result.account.held).toString() }
+        : { status: result.status });
+    },
+    "wallet.settle": async (effect) => {
+      const results = await Promise.all(effect.items.map((item) => deps.wallet.settleBet({
+        holdId: item.holdId, key: `settle:${item.holdId}`, currency: effect.currency, gameId: effect.gameId, win: BigInt(item.winMinor),
+      })));
+      await deps.betLimits?.paid(effect.items.filter((_, i) => results[i]?.status === "ok").map((item) => ({ ref: item.holdId, winMinor: BigInt(item.winMinor) })));
+      return { statuses: results.map((r) => r.status) };
+    },
+    "wallet.void": async (effect) => {
+      const results = await Promise.all(effect.holdIds.map((holdId) => deps.wallet.voidBet({ holdId, key: `void:${holdId}`, currency: effect.currency })));
+      await deps.betLimits?.forget(effect.holdIds.filter((_, i) => results[i]?.status === "ok"));
+      return { statuses: results.map((r) => r.status) };
+    },
+    "wallet.sweep": (effect) => sweepRound(deps.wallet, effect),
+    "rounds.recover": (effect) => recoverRounds(deps.wallet, deps.rounds, effect),
+    "wallet.instant": async (effect) => {
+      const bonus = await bonusPlan(effect.playerId, effect.game, effect.currency, effect.stakeMinor);
+      if (bonus?.refused === true) {
+        metrics.bet(effect.game, "refused");
+        return { status: bonus.status, reason: bonus.reason };
       }
-      case "wallet.void": {
-        const results = await Promise.all(effect.holdIds.map((holdId) => deps.wallet.voidBet({ holdId, key: `void:${holdId}`, currency: effect.currency })));
-        await deps.betLimits?.forget(effect.holdIds.filter((_, i) => results[i]?.status === "ok"));
-        return { statuses: results.map((r) => r.status) } satisfies BatchResult;
+      const refused = await betCheck({ userId: effect.playerId, game: effect.game, tableId: effect.gameId, currency: effect.currency, amountMinor: effect.stakeMinor, ref: effect.roundId, winMinor: BigInt(effect.winMinor) });
+      if (refused !== null) return refused;
+      const jackpot = effect.jackpot;
+      // Paid: only now does the round exist in game recall (a refused bet leaves no trace of its draw),
+      // written in the bet's own ledger transaction.
+      const records = (applied: { readonly jackpot?: { readonly win?: bigint } }): RoundRecord[] => [
+        ...(effect.record === undefined ? [] : [effect.record]),
+        { roundId: effect.roundId, tableId: effect.gameId, game: effect.game, status: "settled", atMs: deps.clock.nowMs(), payouts: [{ betId: "spin", payoutMinor: (BigInt(effect.winMinor) + (applied.jackpot?.win ?? 0n)).toString() }] },
+      ];
+      const result = await onPurse(bonus, (purse) => deps.wallet.instantBet({
+        playerId: effect.playerId, currency: effect.currency, gameId: effect.gameId, stake: BigInt(effect.stakeMinor), win: BigInt(effect.winMinor),
+        key: `instant:${effect.roundId}`, roundId: effect.roundId, records, ...purse,
+        ...(jackpot === undefined ? {} : { jackpot: { jackpotId: jackpot.jackpotId, contribution: BigInt(jackpot.contributionMinor), won: jackpot.won, seed: BigInt(jackpot.seedMinor) } }),
+      }));
+      metrics.bet(effect.game, result.status === "ok" ? "placed" : "refused");
+      // The spin's win was known when it was judged: nothing is left to record for its limits.
+      await (result.status === "ok" ? deps.betLimits?.paid([{ ref: effect.roundId, winMinor: 0n }]) : deps.betLimits?.forget([effect.roundId]));
+      if (result.status !== "ok") return { status: result.status };
+      await deps.bonuses?.taken(bonus, { ref: effect.roundId, game: effect.game, stakeMinor: BigInt(effect.stakeMinor) });
+      if (!result.replayed) betPlaced(effect.playerId, effect.game, effect.gameId, effect.currency, effect.stakeMinor);
+      const jackpotWin = result.jackpot?.winMinor;
+      if (result.jackpot !== undefined) {
+        metrics.jackpotTotal(effect.gameId, effect.currency, result.jackpot.poolMinor);
+        if (jackpotWin !== undefined && !result.replayed) metrics.jackpotWon(effect.gameId, effect.currency);
       }
-      case "wallet.sweep": return sweepRound(deps.wallet, effect);
-      case "rounds.recover": return recoverRounds(deps.wallet, deps.rounds, effect);
-      case "slots.spin": return slotSpin(deps, effect);
-      case "holdem.deal": {
-        const dealt = startHoldemHand(decodeBigints(effect.state) as HoldemState, effect.seeds === undefined ? deps.rng : new ProvablyFairRng(effect.seeds));
-        return { status: dealt.status, state: encodeBigints(dealt.state), events: dealt.events } satisfies HoldemApplyResult;
+      // A replay (a retry of a bet the ledger already holds) answers the outcome recorded with it the first time.
+      const found = result.replayed ? await deps.rounds.find(effect.roundId) : null;
+      const recorded = found?.outcome ? { outcome: found.outcome, verification: found.verification } : undefined;
+      metrics.roundEnded(effect.game, "settled", 1);
+      return {
+        status: "ok", availableMinor: (result.account.balance - result.account.held).toString(),
+        ...(result.jackpot === undefined ? {} : { jackpotTotalMinor: result.jackpot.poolMinor.toString() }),
+        ...(jackpotWin === undefined ? {} : { jackpotWinMinor: jackpotWin.toString() }),
+        ...(result.replayed ? { replayed: true } : {}),
+        ...(recorded === undefined ? {} : { recorded }),
+      };
+    },
+    "round.record": async (effect) => {
+      await deps.rounds.record(effect.record);
+      observe(effect.record);
+      // A closed roulette round's bets count towards wagering, hedges excepted (docs/BONUSES.md).
+      await deps.bonuses?.roundClosed(effect.record);
+      if (deps.risk !== undefined) {
+        const hand = handSignal(effect.record);
+        if (hand !== null) deps.risk.emit(hand);
       }
-      case "blackjack.apply": {
-        const rules = decodeBigints(effect.rules) as BlackjackRules;
-        // A committed shoe: its stream resumes where the shoe's last step left it (docs/FAIRNESS.md).
-        const fair = effect.seeds === undefined ? null : new ProvablyFairRng(effect.seeds).skip(effect.uint32sDrawn ?? 0);
-        const rng = fair ?? deps.rng;
-        const engine = effect.state !== null ? (decodeBigints(effect.state) as BlackjackState) : fair === null ? newTable(rules, rng) : newTableAwaitingShoe(rules);
-        const step = applyBlackjack(engine, decodeBigints(effect.action) as BlackjackAction, rng);
-        const stream = fair === null ? {} : { stream: { cursor: fair.cursorLast, uint32sDrawn: fair.drawnUint32s } };
-        return { status: step.status, state: encodeBigints(step.state), events: step.events, ...stream } satisfies BlackjackApplyResult;
-      }
-      case "wallet.instant": {
-        const bonus = await bonusPlan(effect.playerId, effect.game, effect.currency, effect.stakeMinor);
-        if (bonus?.refused === true) {
-          metrics.bet(effect.game, "refused");
-          return { status: bonus.status, reason: bonus.reason } satisfies InstantResult;
-        }
-        const refused = await betCheck({ userId: effect.playerId, game: effect.game, tableId: effect.gameId, currency: effect.currency, amountMinor: effect.stakeMinor, ref: effect.roundId, winMinor: BigInt(effect.winMinor) });
-        if (refused !== null) return refused satisfies InstantResult;
-        const jackpot = effect.jackpot;
-        // Paid: only now does the round exist in game recall (a refused bet leaves no trace of its draw),
-        // written in the bet's own ledger transaction.
-        const records = (applied: { readonly jackpot?: { readonly win?: bigint } }): RoundRecord[] => [
-          ...(effect.record === undefined ? [] : [effect.record]),
-          { roundId: effect.roundId, tableId: effect.gameId, game: effect.game, status: "settled", atMs: deps.clock.nowMs(), payouts: [{ betId: "spin", payoutMinor: (BigInt(effect.winMinor) + (applied.jackpot?.win ?? 0n)).toString() }] },
-        ];
-        const result = await onPurse(bonus, (purse) => deps.wallet.instantBet({
-          playerId: effect.playerId, currency: effect.currency, gameId: effect.gameId, stake: BigInt(effect.stakeMinor), win: BigInt(effect.winMinor),
-          key: `instant:${effect.roundId}`, roundId: effect.roundId, records, ...purse,
-          ...(jackpot === undefined ? {} : { jackpot: { jackpotId: jackpot.jackpotId, contribution: BigInt(jackpot.contributionMinor), won: jackpot.won, seed: BigInt(jackpot.seedMinor) } }),
-        }));
-        metrics.bet(effect.game, result.status === "ok" ? "placed" : "refused");
-        // The spin's win was known when it was judged: nothing is left to record for its limits.
-        await (result.status === "ok" ? deps.betLimits?.paid([{ ref: effect.roundId, winMinor: 0n }]) : deps.betLimits?.forget([effect.roundId]));
-        if (result.status !== "ok") return { status: result.status } satisfies InstantResult;
-        await deps.bonuses?.taken(bonus, { ref: effect.roundId, game: effect.game, stakeMinor: BigInt(effect.stakeMinor) });
-        if (!result.replayed) betPlaced(effect.playerId, effect.game, effect.gameId, effect.currency, effect.stakeMinor);
-        const jackpotWin = result.jackpot?.winMinor;
-        if (result.jackpot !== undefined) {
-          metrics.jackpotTotal(effect.gameId, effect.currency, result.jackpot.poolMinor);
-          if (jackpotWin !== undefined && !result.replayed) metrics.jackpotWon(effect.gameId, effect.currency);
-        }
-        // A replay (a retry of a bet the ledger already holds) answers the outcome recorded with it the first time.
-        const found = result.replayed ? await deps.rounds.find(effect.roundId) : null;
-        const recorded = found?.outcome ? { outcome: found.outcome, verification: found.verification } : undefined;
-        metrics.roundEnded(effect.game, "settled", 1);
-        return {
-          status: "ok", availableMinor: (result.account.balance - result.account.held).toString(),
-          ...(result.jackpot === undefined ? {} : { jackpotTotalMinor: result.jackpot.poolMinor.toString() }),
-          ...(jackpotWin === undefined ? {} : { jackpotWinMinor: jackpotWin.toString() }),
-          ...(result.replayed ? { replayed: true } : {}),
-          ...(recorded === undefined ? {} : { recorded }),
-        } satisfies InstantResult;
-      }
-      case "round.record":
-        await deps.rounds.record(effect.record);
-        observe(effect.record);
-        // A closed roulette round's bets count towards wagering, hedges excepted (docs/BONUSES.md).
-        await deps.bonuses?.roundClosed(effect.record);
-        if (deps.risk !== undefined) {
-          const hand = handSignal(effect.record);
-          if (hand !== null) deps.risk.emit(hand);
-        }
-        return null;
-    }
-  };
+      return null;
+    },
+  });
 }
 
 const sweepPageHolds = 1_000;
@@ -253,19 +226,4 @@ async function recoverRounds(wallet: Wallet, rounds: RoundStore, effect: Recover
     recovered.push({ roundId, refunded: swept.voided });
   }
   return { rounds: recovered };
-}
-
-/**
- * Draws a spin from the player's seed pair and plays out the free-spin feature it triggers. Pure
- * computation: nothing is read or recorded here. The behavior stakes the outcome in the ledger and
- * records it only once paid; a retried spin the ledger already holds is answered as recorded then.
- */
-function slotSpin(deps: { slots: ReadonlyMap<string, CompiledSlot> }, effect: SlotSpinEffect): SlotSpinDraw | { status: string } {
-  const slot = deps.slots.get(effect.gameId);
-  if (slot === undefined) return { status: "unknown_game" };
-  const { value, verification } = drawFair(effect.seeds, (rng) => playFeature(slot, BigInt(effect.stakeMinor), rng), false);
-  if ("status" in value) return value;
-  // The slot's jackpot odds decide whether the paid spin draws a jackpot value: part of the draw order.
-  const jackpotTrigger = { numerator: slot.config.jackpot.triggerNumerator, denominator: slot.config.jackpot.triggerDenominator };
-  return { summary: value, verification: { ...verification, game: effect.gameId, jackpotTrigger } };
 }

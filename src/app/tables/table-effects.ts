@@ -1,5 +1,6 @@
 import type { SlotFeatureSummary } from "../../engine/slots/index.js";
 import type { RoundRecord } from "../ports/round-store.js";
+import type { BehaviorOutcome, EffectRequest, RoomBehavior } from "../rooms/room-behavior.js";
 /**
  * The effects table behaviors ask their host to run. All values are JSON-safe (amounts are decimal
  * strings of minor units) because they also travel inside snapshots.
@@ -41,20 +42,6 @@ export interface RevealEffect { readonly type: "fairness.reveal"; readonly serve
 export type { RoundRecord };
 
 export interface RecordEffect { readonly type: "round.record"; readonly record: RoundRecord }
-
-/** Draws one paid slot spin and plays out any free spins it triggers; nothing is recorded until it is paid. */
-export interface SlotSpinEffect {
-  readonly type: "slots.spin";
-  readonly gameId: string;
-  /** The spin's round id; a spin already paid and recorded under it is returned as recorded, never redrawn. */
-  readonly roundId: string;
-  readonly playerId: string;
-  readonly currency: string;
-  readonly stakeMinor: string;
-  readonly atMs: number;
-  /** The player's committed seed pair and the spin's nonce: the draw is the provably-fair stream of these. */
-  readonly seeds: { readonly serverSeed: string; readonly clientSeed: string; readonly nonce: number };
-}
 
 /**
  * A slot spin as recorded: the engine's feature summary, where spins recorded before the jackpot was
@@ -100,7 +87,7 @@ export interface InstantResult {
   readonly recorded?: { readonly outcome: unknown; readonly verification: unknown };
 }
 
-export type TableEffect = ReserveEffect | SettleEffect | VoidEffect | SweepEffect | RecoverEffect | DrawEffect | SeedEffect | RevealEffect | RecordEffect | SlotSpinEffect | InstantEffect;
+export type TableEffect = ReserveEffect | SettleEffect | VoidEffect | SweepEffect | RecoverEffect | DrawEffect | SeedEffect | RevealEffect | RecordEffect | InstantEffect;
 
 /** What a reservation answered: the ledger status and, when it worked, the player's available balance. */
 export interface ReserveResult { readonly status: string; readonly availableMinor?: string; readonly reason?: string }
@@ -108,8 +95,8 @@ export interface ReserveResult { readonly status: string; readonly availableMino
 export interface BatchResult { readonly statuses: readonly string[] }
 
 /**
- * What a `slots.spin` effect answers: the outcome drawn from the seed pair, without any I/O. A retry of a
- * spin paid before is recognised by the ledger (its operation is keyed by the round id), which then
+ * A slot spin drawn from the player's seed pair (by the slots behavior itself, without any I/O). A retry
+ * of a spin paid before is recognised by the ledger (its operation is keyed by the round id), which then
  * answers the recorded outcome instead (`InstantResult.recorded`).
  */
 export interface SlotSpinDraw {
@@ -117,3 +104,28 @@ export interface SlotSpinDraw {
   /** What a player needs to recompute the draw; recorded with the round once it is paid. */
   readonly verification: unknown;
 }
+
+/** What each table effect answers, by its type tag: the runner's handler returns it, the behavior's `resume` takes it. */
+export interface EffectResults {
+  "wallet.reserve": ReserveResult;
+  "wallet.settle": BatchResult;
+  "wallet.void": BatchResult;
+  "wallet.sweep": SweepResult;
+  "wallet.instant": InstantResult;
+  "rounds.recover": RecoverResult;
+  /** A uniform draw in [0, n). */
+  "rng.uniform": number;
+  "rng.seed": string;
+  "fairness.reveal": null;
+  "round.record": null;
+}
+
+/** The tables' effect map for the rooms layer: each effect with its result. */
+export type TableEffects = { readonly [K in TableEffect["type"]]: { readonly effect: Extract<TableEffect, { readonly type: K }>; readonly result: EffectResults[K] } };
+
+/** A table behavior's outcome: an effect it asks for is one of the tables' and `resume` takes that effect's result. */
+export type TableOutcome<S> = BehaviorOutcome<S, TableEffects>;
+export type TableRequest<S> = EffectRequest<S, TableEffects>;
+
+/** A table behavior; `P` is the effect its `prepare` asks for, if it has one. */
+export type TableBehavior<S, P extends TableEffect["type"] = TableEffect["type"]> = RoomBehavior<S, TableEffects, P>;

@@ -1,7 +1,8 @@
 import type { TSchema } from "@sinclair/typebox";
 import { TypeCompiler, type TypeCheck } from "@sinclair/typebox/compiler";
 import type { ErrorName } from "../../protocol/errors.js";
-import type { ActionRequest, BehaviorOutcome, RoomBehavior } from "../rooms/room-behavior.js";
+import { askerFor, erased, type ActionRequest, type Refusal, type RoomBehavior } from "../rooms/room-behavior.js";
+import type { TableBehavior, TableEffect, TableEffects } from "./table-effects.js";
 
 /** The closed schemas of a table's actions, by action kind. */
 export type ActionSchemas = Readonly<Record<string, TSchema>>;
@@ -24,18 +25,21 @@ export function actionCheck(schemas: ActionSchemas): ActionCheck {
   };
 }
 
-/** A table behavior with its declared actions: the room host checks every action before the rules see it. */
-export function withActions<S>(behavior: RoomBehavior<S>, schemas: ActionSchemas): RoomBehavior<S> {
-  return { ...behavior, checkAction: actionCheck(schemas) };
+/**
+ * A table behavior with its declared actions, as the room host sees it: the host checks every action
+ * before the rules see it, and runs the table's effects with the table effect runner.
+ */
+export function withActions<S, P extends TableEffect["type"] = TableEffect["type"]>(behavior: TableBehavior<S, P>, schemas: ActionSchemas): RoomBehavior<S> {
+  return erased({ ...behavior, checkAction: actionCheck(schemas) });
 }
 
 /** A table's refusal of an action: nothing changes, the client gets `error` with `details`. */
-export function refuse<S>(error: ErrorName, ...details: string[]): BehaviorOutcome<S> {
+export function refuse(error: ErrorName, ...details: string[]): Refusal {
   return { ok: false, error, details };
 }
 
 /** The refusal for a bet the wallet or a risk limit did not take, the same at every table. */
-export function walletRefusal<S>(result: { readonly status: string; readonly reason?: string | undefined }): BehaviorOutcome<S> {
+export function walletRefusal(result: { readonly status: string; readonly reason?: string | undefined }): Refusal {
   if (result.status === "risk_limited") return refuse("RISK_LIMITED", result.reason ?? "a risk limit");
   if (result.status === "rg_wager_limit") return refuse("RG_WAGER_LIMIT_EXCEEDED", result.reason ?? "a wager limit");
   if (result.status === "bonus_max_bet") return refuse("BONUS_MAX_BET_EXCEEDED", result.reason ?? "a bonus's max bet");
@@ -43,3 +47,6 @@ export function walletRefusal<S>(result: { readonly status: string; readonly rea
   if (result.status === "insufficient_funds" || result.status === "account_not_found") return refuse("WALLET_INSUFFICIENT_FUNDS", result.status);
   return refuse("BET_INVALID", `wallet: ${result.status}`);
 }
+
+/** A table behavior's `ask(effect, resume)`: `resume` takes what that table effect answers (`EffectResults`). */
+export const tableAsker = <S>() => askerFor<S, TableEffects>();

@@ -1,4 +1,5 @@
 import type { RoomLog, RoomSnapshot } from "../ports/room-log.js";
+import { publicStateOf } from "../rooms/snapshot-envelope.js";
 
 export type TableKind = "roulette" | "live" | "blackjack" | "liveblackjack" | "holdem";
 
@@ -69,8 +70,7 @@ export async function summarizeTable(log: RoomLog, table: TableRef): Promise<Tab
   const room = `${table.kind}:${table.tableId}`;
   const stored = await log.snapshot(room);
   const base = { room, kind: table.kind, tableId: table.tableId, offset: stored.offset };
-  // The host stores its envelope ({ state, muted, barrierOffset }) as the public snapshot.
-  const pub = record(record(stored.snapshot?.public)?.state);
+  const pub = record(publicStateOf(stored.snapshot));
   if (stored.snapshot === null || pub === null) return { ...base, hosted: false, open: true, roundId: null, phase: null, players: [], limits: null, nextLimits: null };
   const summary = table.kind === "blackjack" || table.kind === "liveblackjack" ? blackjack(pub) : table.kind === "holdem" ? holdem(pub, table.tableId) : roulette(pub, stored.snapshot);
   return { ...base, hosted: true, ...summary };

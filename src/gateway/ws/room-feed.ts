@@ -1,5 +1,6 @@
 import { background } from "../../app/background.js";
-import type { LogEntry, RoomLog, RoomSnapshot } from "../../app/ports/room-log.js";
+import type { LogEntry, RoomLog } from "../../app/ports/room-log.js";
+import { viewOf } from "../../app/rooms/snapshot-envelope.js";
 import type { PresenceInfo } from "../../protocol/ws.messages.js";
 import type { Connection } from "./ws-connection.js";
 import { textFrame } from "./text-frame.js";
@@ -116,7 +117,7 @@ export class RoomFeed {
         const members = [...this.members.keys()];
         this.members.clear();
         for (const connection of members) {
-          connection.send({ type: "reset", room: this.room, epoch: stored.epoch, offset: stored.offset, snapshot: RoomFeed.viewOf(stored.snapshot, connection.userId) });
+          connection.send({ type: "reset", room: this.room, epoch: stored.epoch, offset: stored.offset, snapshot: viewOf(stored.snapshot, connection.userId) });
           background(this.addMember(connection, stored.offset), "ws.feed-reset");
         }
         this.onEpoch(this, "reset", stored.epoch);
@@ -207,13 +208,6 @@ export class RoomFeed {
     this.members.delete(connection);
   }
 
-  /** The room's state as `userId` may see it. */
-  static viewOf(snapshot: RoomSnapshot | null, userId: string): unknown {
-    if (snapshot === null) return null;
-    const envelope = snapshot.public as { state?: unknown } | null;
-    const mine = snapshot.private?.[userId];
-    return { state: envelope?.state ?? null, ...(mine === undefined ? {} : { private: mine }) };
-  }
 }
 
 function encode(room: string, epoch: string, entry: LogEntry): Encoded {

@@ -14,6 +14,7 @@ import type { LogEntry, RoomLog } from "../../app/ports/room-log.js";
 import type { RoomDirectory } from "../../app/rooms/room-directory.js";
 import type { HostReply } from "../../app/rooms/room-host.js";
 import { roomKind } from "../../app/rooms/room-behavior.js";
+import { unwrittenView, viewOf } from "../../app/rooms/snapshot-envelope.js";
 import { protocolVersion, type ActionFrame, type ChatFrame, type ClientFrame, type JoinFrame, type ModerateFrame } from "../../protocol/ws.messages.js";
 import { errors } from "../../protocol/errors.js";
 import { parseFrame } from "./frames.js";
@@ -374,7 +375,7 @@ export class WsGateway {
       await feed.addMember(connection, resume.offset);
     } else {
       const stored = await log.snapshot(frame.room);
-      const snapshot = stored.snapshot === null ? { state: behavior.snapshot(behavior.initial(frame.room)).public } : RoomFeed.viewOf(stored.snapshot, connection.userId);
+      const snapshot = viewOf(stored.snapshot, connection.userId) ?? unwrittenView(behavior.snapshot(behavior.initial(frame.room)));
       if (resume !== undefined) this.deps.metrics.resets.inc();
       connection.send({ type: "joined", id: frame.id, room: frame.room, epoch: stored.epoch, offset: stored.offset, mode: resume === undefined ? "snapshot" : "reset", snapshot, presence: feed.presence });
       await feed.addMember(connection, stored.offset);
