@@ -95,11 +95,11 @@ async function deleteRunKeys(id: string): Promise<void> {
 
 /**
  * The migrated databases every suite's new database is a copy of, made once per run (initdb and the
- * migrations cost seconds each time; a copy costs a fraction): an embedded (PGlite) data folder,
- * dumped to a file the workers load, and, when PostgreSQL is reachable, a PostgreSQL database the
+ * migrations cost seconds each time; a copy costs a fraction): an embedded (PGlite) data folder
+ * (copied into an embedded test server's data folder) and its dump (loaded by the workers), and, when PostgreSQL is reachable, a PostgreSQL database the
  * suites' databases are created from as a template (named with the run id: dropped with the run's).
  */
-async function migratedTemplates(id: string, withPostgres: boolean): Promise<{ pgliteDump: string; postgresTemplate: string | null; dispose(): void }> {
+async function migratedTemplates(id: string, withPostgres: boolean): Promise<{ pgliteDir: string; pgliteDump: string; postgresTemplate: string | null; dispose(): void }> {
   const dir = mkdtempSync(join(tmpdir(), "croupier-pglite-template-"));
   const embedded = (async () => {
     const db = await createPgliteDb(join(dir, "db"));
@@ -133,13 +133,13 @@ async function migratedTemplates(id: string, withPostgres: boolean): Promise<{ p
     return name;
   })();
   const [pgliteDump, postgresTemplate] = await Promise.all([embedded, server]);
-  return { pgliteDump, postgresTemplate, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+  return { pgliteDir: join(dir, "db"), pgliteDump, postgresTemplate, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 declare module "vitest" {
   export interface ProvidedContext {
     croupierServices: { runId: string; postgres: string; redis: string; nats: string };
-    croupierTemplates: { pgliteDump: string; postgresTemplate: string | null };
+    croupierTemplates: { pgliteDir: string; pgliteDump: string; postgresTemplate: string | null };
   }
 }
 
@@ -160,7 +160,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   project.provide("croupierServices", { runId: id, postgres: pgReason ?? "1", redis: redisReason ?? "1", nats: natsReason ?? "1" });
   const templates = await migratedTemplates(id, pgReason === null);
-  project.provide("croupierTemplates", { pgliteDump: templates.pgliteDump, postgresTemplate: templates.postgresTemplate });
+  project.provide("croupierTemplates", { pgliteDir: templates.pgliteDir, pgliteDump: templates.pgliteDump, postgresTemplate: templates.postgresTemplate });
   return async () => {
     templates.dispose();
     if (pgReason === null) await dropRunDatabases(id);
