@@ -6,6 +6,10 @@ export default defineConfig({
     testTimeout: 90_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // Most test time is waiting (on PostgreSQL, Redis, sockets, child processes and table timers), not
+    // computing: four files at a time, even on two cores (vitest's default there is one).
+    maxWorkers: 4,
+    minWorkers: 1,
     globalSetup: ["test/support/global-setup.ts"],
     allowOnly: false,
   },

@@ -1,12 +1,10 @@
 // The store contract harness: every SQL store suite runs against the embedded engine (PGlite) and,
 // where reachable (always in CI), a fresh PostgreSQL database created for the suite and dropped after.
 import pg from "pg";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
+import { inject } from "vitest";
 import { createPgDb } from "../../src/adapters/postgres/sql-db.pg.js";
 import { createPgliteDb } from "../../src/adapters/postgres/sql-db.pglite.js";
-import { migrate } from "../../src/adapters/postgres/migrate.js";
 import type { SqlDb } from "../../src/adapters/postgres/sql-db.js";
 import { adminDatabaseUrl, databaseUrlFor, serviceAvailable, uniqueName } from "./services.js";
 
@@ -24,12 +22,17 @@ export interface DatabaseKind {
   create(options?: { migrated?: boolean }): Promise<TestDatabase>;
 }
 
-export async function createPostgresDatabase(): Promise<string> {
+/**
+ * A new database: empty, or (`migrated`) a copy of the run's migrated template (global-setup.ts), the
+ * same as an empty one that `migrate` ran on.
+ */
+export async function createPostgresDatabase({ migrated = false }: { migrated?: boolean } = {}): Promise<string> {
   const name = uniqueName("croupier_t");
+  const template = migrated ? inject("croupierTemplates").postgresTemplate : null;
   const admin = new pg.Client({ connectionString: adminDatabaseUrl });
   await admin.connect();
   try {
-    await admin.query(`create database "${name}"`);
+    await admin.query(template === null ? `create database "${name}"` : `create database "${name}" template "${template}"`);
   } finally {
     await admin.end();
   }
@@ -47,14 +50,17 @@ export async function dropPostgresDatabase(url: string): Promise<void> {
   }
 }
 
+/** The run's migrated embedded database, as PGlite dumped it (global-setup.ts); read once per file. */
+let migratedPglite: Blob | undefined;
+
 const pglite: DatabaseKind = {
   name: "pglite",
   available: true,
   async create({ migrated = true } = {}) {
-    const dir = mkdtempSync(join(tmpdir(), "croupier-pglite-"));
-    const db = await createPgliteDb(dir);
-    if (migrated) await migrate(db);
-    return { db, url: null, dispose: async () => { await db.close(); rmSync(dir, { recursive: true, force: true }); } };
+    // In memory: a migrated one is loaded from the run's migrated copy; an empty one runs initdb.
+    if (migrated) migratedPglite ??= new Blob([readFileSync(inject("croupierTemplates").pgliteDump)]);
+    const db = await createPgliteDb(null, migrated ? { loadDataDir: migratedPglite as Blob } : {});
+    return { db, url: null, dispose: () => db.close() };
   },
 };
 
@@ -62,9 +68,8 @@ const postgres: DatabaseKind = {
   name: "postgres",
   get available() { return serviceAvailable("postgres"); },
   async create({ migrated = true } = {}) {
-    const url = await createPostgresDatabase();
+    const url = await createPostgresDatabase({ migrated });
     const db = createPgDb({ connectionString: url, poolConnectionsMax: 8, statementTimeoutMs: 30_000, applicationName: "croupier-test" });
-    if (migrated) await migrate(db);
     return { db, url, dispose: async () => { await db.close(); await dropPostgresDatabase(url); } };
   },
 };

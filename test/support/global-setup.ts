@@ -4,6 +4,13 @@ import { Redis } from "ioredis";
 import { randomBytes } from "node:crypto";
 import type { TestProject } from "vitest/node";
 import { connect as connectNats } from "nats";
+import { PGlite } from "@electric-sql/pglite";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createPgDb } from "../../src/adapters/postgres/sql-db.pg.js";
+import { createPgliteDb } from "../../src/adapters/postgres/sql-db.pglite.js";
+import { migrate } from "../../src/adapters/postgres/migrate.js";
 import { adminDatabaseUrl, isCi, natsUrl, redisUrl } from "./env.js";
 
 async function probePostgres(): Promise<string | null> {
@@ -86,9 +93,53 @@ async function deleteRunKeys(id: string): Promise<void> {
   }
 }
 
+/**
+ * The migrated databases every suite's new database is a copy of, made once per run (initdb and the
+ * migrations cost seconds each time; a copy costs a fraction): an embedded (PGlite) data folder
+ * (copied into an embedded test server's data folder) and its dump (loaded by the workers), and, when PostgreSQL is reachable, a PostgreSQL database the
+ * suites' databases are created from as a template (named with the run id: dropped with the run's).
+ */
+async function migratedTemplates(id: string, withPostgres: boolean): Promise<{ pgliteDir: string; pgliteDump: string; postgresTemplate: string | null; dispose(): void }> {
+  const dir = mkdtempSync(join(tmpdir(), "croupier-pglite-template-"));
+  const embedded = (async () => {
+    const db = await createPgliteDb(join(dir, "db"));
+    await migrate(db);
+    await db.close();
+    const raw = await PGlite.create(join(dir, "db"));
+    const dump = await raw.dumpDataDir("none");
+    await raw.close();
+    const file = join(dir, "migrated.tar");
+    writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
+    return file;
+  })();
+  const server = (async () => {
+    if (!withPostgres) return null;
+    const name = `croupier_template_${id}_migrated`;
+    const admin = new pg.Client({ connectionString: adminDatabaseUrl });
+    await admin.connect();
+    try {
+      await admin.query(`create database "${name}"`);
+    } finally {
+      await admin.end();
+    }
+    const url = new URL(adminDatabaseUrl);
+    url.pathname = `/${name}`;
+    const db = createPgDb({ connectionString: url.toString(), poolConnectionsMax: 2, statementTimeoutMs: 60_000, applicationName: "croupier-test-template" });
+    try {
+      await migrate(db);
+    } finally {
+      await db.close();
+    }
+    return name;
+  })();
+  const [pgliteDump, postgresTemplate] = await Promise.all([embedded, server]);
+  return { pgliteDir: join(dir, "db"), pgliteDump, postgresTemplate, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
 declare module "vitest" {
   export interface ProvidedContext {
     croupierServices: { runId: string; postgres: string; redis: string; nats: string };
+    croupierTemplates: { pgliteDir: string; pgliteDump: string; postgresTemplate: string | null };
   }
 }
 
@@ -108,7 +159,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     console.warn(`[croupier tests] skipping ${name} suites: ${name} unreachable (${reason})`);
   }
   project.provide("croupierServices", { runId: id, postgres: pgReason ?? "1", redis: redisReason ?? "1", nats: natsReason ?? "1" });
+  const templates = await migratedTemplates(id, pgReason === null);
+  project.provide("croupierTemplates", { pgliteDir: templates.pgliteDir, pgliteDump: templates.pgliteDump, postgresTemplate: templates.postgresTemplate });
   return async () => {
+    templates.dispose();
     if (pgReason === null) await dropRunDatabases(id);
     if (redisReason === null) await deleteRunKeys(id);
     if (natsReason === null) await deleteRunStreams(id);

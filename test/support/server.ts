@@ -1,6 +1,6 @@
 // Starts a real Croupier server in this process on a free port, in embedded or production mode.
-import { afterAll, beforeAll } from "vitest";
-import { mkdtempSync, rmSync } from "node:fs";
+import { afterAll, beforeAll, inject } from "vitest";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../../src/config/config.js";
@@ -22,10 +22,15 @@ export interface Shared {
   dispose(): Promise<void>;
 }
 
-/** Storage that one or several servers share: a data folder, and in production a database and a key prefix. */
+/**
+ * Storage that one or several servers share: a data folder, and in production a database and a key
+ * prefix. The database starts migrated, a copy of the run's migrated one (global-setup.ts): the
+ * embedded one in the data folder (where `croupier serve` keeps it), or a PostgreSQL database.
+ */
 export async function createShared(mode: Mode): Promise<Shared> {
   const dataDir = mkdtempSync(join(tmpdir(), "croupier-server-"));
-  const databaseUrl = mode === "production" ? await createPostgresDatabase() : null;
+  if (mode === "embedded") cpSync(inject("croupierTemplates").pgliteDir, join(dataDir, "db"), { recursive: true });
+  const databaseUrl = mode === "production" ? await createPostgresDatabase({ migrated: true }) : null;
   return {
     databaseUrl,
     dataDir,

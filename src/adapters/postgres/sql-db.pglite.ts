@@ -6,10 +6,13 @@ import { parseInt8, pgTypeOids } from "./sql-db.js";
 /**
  * PGlite runs one PostgreSQL backend in this process: one connection. Work is serialized through a
  * promise chain so a transaction never interleaves with another caller's statements.
+ * `loadDataDir` (a data folder dumped by PGlite's `dumpDataDir`) starts the database as a copy of
+ * that one instead of an empty one: the tests open each of their databases from one migrated copy.
  */
-export async function createPgliteDb(dataDir: string | null): Promise<SqlDb> {
+export async function createPgliteDb(dataDir: string | null, options: { loadDataDir?: Blob } = {}): Promise<SqlDb> {
   if (dataDir !== null) mkdirSync(dataDir, { recursive: true });
   const db = await PGlite.create(dataDir ?? undefined, {
+    ...(options.loadDataDir === undefined ? {} : { loadDataDir: options.loadDataDir }),
     parsers: { [pgTypeOids.int8]: parseInt8 },
     // Each commit is flushed to the data folder before the caller is answered
     // (docs/OPERATIONS.md, "Embedded durability", shows the crash test that checks it).
