@@ -11,7 +11,19 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: "readonly", console: "readonly", Buffer: "readonly", URL: "readonly", setTimeout: "readonly", clearTimeout: "readonly", setInterval: "readonly", clearInterval: "readonly", setImmediate: "readonly" } },
+    languageOptions: {
+      globals: {
+        process: "readonly",
+        console: "readonly",
+        Buffer: "readonly",
+        URL: "readonly",
+        setTimeout: "readonly",
+        clearTimeout: "readonly",
+        setInterval: "readonly",
+        clearInterval: "readonly",
+        setImmediate: "readonly",
+      },
+    },
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "no-restricted-properties": ["error", { object: "Math", property: "random", message: "Randomness comes from an Rng port (src/app/ports/rng.ts)." }],
@@ -41,9 +53,11 @@ export default tseslint.config(
     files: ["src/**/*.ts"],
     ignores: ["src/config/**"],
     rules: {
-      "no-restricted-properties": ["error",
+      "no-restricted-properties": [
+        "error",
         { object: "Math", property: "random", message: "Randomness comes from an Rng port." },
-        { object: "process", property: "env", message: "Read configuration through src/config only." }],
+        { object: "process", property: "env", message: "Read configuration through src/config only." },
+      ],
     },
   },
   {

@@ -11,7 +11,15 @@ import type { BenchResult } from "./support/bench-types.js";
 
 /** The sizes of the CI test: 10,000 rounds per game, 60 NIST sequences of 8,192 bits, two workers' shares. */
 export const alarmRunOptions = (seed: string, alpha = 0.01): CertifyOptions => ({
-  games: certifiedGames, rounds: 10_000, seed, rngFile: null, alpha, out: "", workers: 2, nistSequences: 60, nistBits: 8_192,
+  games: certifiedGames,
+  rounds: 10_000,
+  seed,
+  rngFile: null,
+  alpha,
+  out: "",
+  workers: 2,
+  nistSequences: 60,
+  nistBits: 8_192,
 });
 
 /** The command's plan and worker code, run in this thread one input after another (no thread start-up per run). */
@@ -42,7 +50,8 @@ export async function countFalseAlarms(seeds: number, alpha = 0.01, first = 0): 
     if (!report.passed) {
       failed++;
       failedSeeds.push(seed);
-      for (const d of decisions.filter((x) => x.rejected)) rejectedBy[`${d.scope} ${d.kind} ${d.test}`] = (rejectedBy[`${d.scope} ${d.kind} ${d.test}`] ?? 0) + 1;
+      for (const d of decisions.filter((x) => x.rejected))
+        rejectedBy[`${d.scope} ${d.kind} ${d.test}`] = (rejectedBy[`${d.scope} ${d.kind} ${d.test}`] ?? 0) + 1;
     }
   }
   return { runs: seeds, failed, failedUncorrected, decisionsPerRun, rejectedBy, failedSeeds };
@@ -61,7 +70,13 @@ export async function runCertifyAlarmsBench(_options: { short?: boolean } = {}):
       { name: "  wall time for 100 runs", value: Math.round(seconds), unit: "s" },
     ],
     notes: [
-      `certify-alarms: seeded runs false-alarm-0…99, 10,000 rounds per game, 60 NIST sequences of 8,192 bits; failed seeds: ${tally.failedSeeds.join(", ") || "none"}${Object.keys(tally.rejectedBy).length === 0 ? "" : `; rejected: ${Object.entries(tally.rejectedBy).map(([k, v]) => `${k} ×${v}`).join(", ")}`}`,
+      `certify-alarms: seeded runs false-alarm-0…99, 10,000 rounds per game, 60 NIST sequences of 8,192 bits; failed seeds: ${tally.failedSeeds.join(", ") || "none"}${
+        Object.keys(tally.rejectedBy).length === 0
+          ? ""
+          : `; rejected: ${Object.entries(tally.rejectedBy)
+              .map(([k, v]) => `${k} ×${v}`)
+              .join(", ")}`
+      }`,
     ],
   };
 }

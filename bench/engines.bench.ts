@@ -11,8 +11,17 @@ import { runWorker, type CertifiedGame } from "../src/cli/certify.worker.js";
 import { evaluate7 } from "../src/engine/poker/index.js";
 import { SeededRng, shuffleInPlace } from "../src/engine/rng/index.js";
 
-export interface BenchMetric { name: string; value: number; unit: string; target?: string; ok?: boolean }
-export interface BenchResult { name: string; metrics: BenchMetric[] }
+export interface BenchMetric {
+  name: string;
+  value: number;
+  unit: string;
+  target?: string;
+  ok?: boolean;
+}
+export interface BenchResult {
+  name: string;
+  metrics: BenchMetric[];
+}
 
 const targets = { evaluationsPerSecond: 10_000_000, certifySeconds: 60 };
 const cli = fileURLToPath(new URL("../src/cli/croupier.ts", import.meta.url));
@@ -44,7 +53,15 @@ function evaluationsPerSecond(hands: number): number {
     const started = performance.now();
     for (let h = 0; h < hands; h++) {
       const o = h * 7;
-      checksum ^= evaluate7(cards[o] as number, cards[o + 1] as number, cards[o + 2] as number, cards[o + 3] as number, cards[o + 4] as number, cards[o + 5] as number, cards[o + 6] as number);
+      checksum ^= evaluate7(
+        cards[o] as number,
+        cards[o + 1] as number,
+        cards[o + 2] as number,
+        cards[o + 3] as number,
+        cards[o + 4] as number,
+        cards[o + 5] as number,
+        cards[o + 6] as number,
+      );
     }
     best = Math.max(best, hands / ((performance.now() - started) / 1000));
   }
@@ -57,7 +74,9 @@ function certifyRouletteSeconds(rounds: number): Promise<number> {
   const out = mkdtempSync(join(tmpdir(), "croupier-bench-certify-"));
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", cli, "certify", "--game", "roulette", "--rounds", String(rounds), "--out", out], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", cli, "certify", "--game", "roulette", "--rounds", String(rounds), "--out", out], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     child.stdout.on("data", (d: Buffer) => (output += d.toString()));
     child.stderr.on("data", (d: Buffer) => (output += d.toString()));
@@ -74,12 +93,23 @@ function certifyRouletteSeconds(rounds: number): Promise<number> {
 export async function runEnginesBench({ short }: { short: boolean }): Promise<BenchResult> {
   const scale = short ? 0.2 : 1;
   const metrics: BenchMetric[] = [];
-  const games: [CertifiedGame, number][] = [["roulette", 2_000_000], ["slots", 200_000], ["blackjack", 100_000], ["holdem", 40_000]];
+  const games: [CertifiedGame, number][] = [
+    ["roulette", 2_000_000],
+    ["slots", 200_000],
+    ["blackjack", 100_000],
+    ["holdem", 40_000],
+  ];
   for (const [game, rounds] of games) {
     metrics.push({ name: `${game} rounds/s per core`, value: Math.round(roundsPerSecond(game, Math.ceil(rounds * scale))), unit: "rounds/s" });
   }
   const evaluations = evaluationsPerSecond(short ? 500_000 : 2_000_000);
-  metrics.push({ name: "7-card evaluations/s (one core)", value: Math.round(evaluations), unit: "evals/s", target: `≥ ${targets.evaluationsPerSecond.toLocaleString("en")}`, ok: evaluations >= targets.evaluationsPerSecond });
+  metrics.push({
+    name: "7-card evaluations/s (one core)",
+    value: Math.round(evaluations),
+    unit: "evals/s",
+    target: `≥ ${targets.evaluationsPerSecond.toLocaleString("en")}`,
+    ok: evaluations >= targets.evaluationsPerSecond,
+  });
   const certifyRounds = short ? 1_000_000 : 10_000_000;
   const seconds = await certifyRouletteSeconds(certifyRounds);
   // Short mode runs 1M spins for real (start-up and the full NIST sample are fixed costs) and adds the
@@ -88,13 +118,21 @@ export async function runEnginesBench({ short }: { short: boolean }): Promise<Be
   const tenMillion = short ? seconds + 9_000_000 / (perCore * availableParallelism()) : seconds;
   metrics.push({
     name: short ? "certify 10M roulette spins (1M measured + 9M extrapolated)" : "certify 10M roulette spins (wall)",
-    value: Math.round(tenMillion * 10) / 10, unit: "s", target: `≤ ${targets.certifySeconds}`, ok: tenMillion <= targets.certifySeconds,
+    value: Math.round(tenMillion * 10) / 10,
+    unit: "s",
+    target: `≤ ${targets.certifySeconds}`,
+    ok: tenMillion <= targets.certifySeconds,
   });
   return { name: "engines", metrics };
 }
 
 export function formatBench(result: BenchResult): string {
-  const rows = result.metrics.map((m) => [m.name, `${m.value.toLocaleString("en")} ${m.unit}`, m.target ?? "", m.ok === undefined ? "" : m.ok ? "ok" : "MISSED"]);
+  const rows = result.metrics.map((m) => [
+    m.name,
+    `${m.value.toLocaleString("en")} ${m.unit}`,
+    m.target ?? "",
+    m.ok === undefined ? "" : m.ok ? "ok" : "MISSED",
+  ]);
   const widths = ["metric", "value", "target", ""].map((header, i) => Math.max(...rows.map((r) => r[i]?.length ?? 0), header.length));
   const line = (r: string[]) => r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ");
   return [line(["metric", "value", "target", ""]), ...rows.map(line)].join("\n");

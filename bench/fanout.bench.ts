@@ -58,15 +58,30 @@ async function croupierSystem(clients: number): Promise<System> {
 
 async function croupierOn(server: BenchServer, clients: number): Promise<System> {
   const tokens = await accessTokens(server.url, 20, "fan");
-  const swarm = await openSwarm({ protocol: "croupier", url: `${server.url.replace(/^http/, "ws")}/v1/ws`, tokens, room, total: clients, processes: clientProcesses, addressBase: 10 });
+  const swarm = await openSwarm({
+    protocol: "croupier",
+    url: `${server.url.replace(/^http/, "ws")}/v1/ws`,
+    tokens,
+    room,
+    total: clients,
+    processes: clientProcesses,
+    addressBase: 10,
+  });
   if (swarm.opened < clients) throw await closing(swarm, `only ${swarm.opened} of ${clients} Croupier clients connected: ${swarm.firstError}`);
   const dealer = new CroupierClient({ url: server.url, WebSocket, accessToken: tokens[0] as string });
   await dealer.connect();
   await dealer.join(room);
   return {
-    name: "croupier", swarm,
-    async trigger(k) { await dealer.act(room, { kind: "note", text: payload(k) }); },
-    async stop() { dealer.close(); await swarm.close(); await server.stop(); },
+    name: "croupier",
+    swarm,
+    async trigger(k) {
+      await dealer.act(room, { kind: "note", text: payload(k) });
+    },
+    async stop() {
+      dealer.close();
+      await swarm.close();
+      await server.stop();
+    },
   };
 }
 
@@ -81,9 +96,16 @@ async function socketIoOn(server: SocketIoServer, clients: number): Promise<Syst
   if (swarm.opened < clients) throw await closing(swarm, `only ${swarm.opened} of ${clients} Socket.IO clients connected: ${swarm.firstError}`);
   const trigger = await socketIoTrigger(url);
   return {
-    name: "socket.io", swarm,
-    async trigger(k) { trigger.send(`42${JSON.stringify(["bcast", payload(k)])}`); },
-    async stop() { trigger.terminate(); await swarm.close(); await server.stop(); },
+    name: "socket.io",
+    swarm,
+    async trigger(k) {
+      trigger.send(`42${JSON.stringify(["bcast", payload(k)])}`);
+    },
+    async stop() {
+      trigger.terminate();
+      await swarm.close();
+      await server.stop();
+    },
   };
 }
 
@@ -94,14 +116,32 @@ async function rawWsSystem(mode: "send" | "preframed", clients: number): Promise
 
 async function rawWsOn(server: SocketIoServer, mode: "send" | "preframed", clients: number): Promise<System> {
   const url = `ws://127.0.0.1:${server.port}/`;
-  const swarm = await openSwarm({ protocol: "raw", url, tokens: [""], room: null, total: clients, processes: clientProcesses, addressBase: mode === "send" ? 30 : 40 });
+  const swarm = await openSwarm({
+    protocol: "raw",
+    url,
+    tokens: [""],
+    room: null,
+    total: clients,
+    processes: clientProcesses,
+    addressBase: mode === "send" ? 30 : 40,
+  });
   if (swarm.opened < clients) throw await closing(swarm, `only ${swarm.opened} of ${clients} bare ws clients connected: ${swarm.firstError}`);
   const trigger = new WebSocket(url);
-  await new Promise((resolve, reject) => { trigger.once("open", resolve); trigger.once("error", reject); });
+  await new Promise((resolve, reject) => {
+    trigger.once("open", resolve);
+    trigger.once("error", reject);
+  });
   return {
-    name: `ws ${mode}`, swarm,
-    async trigger(k) { trigger.send(payload(k)); },
-    async stop() { trigger.terminate(); await swarm.close(); await server.stop(); },
+    name: `ws ${mode}`,
+    swarm,
+    async trigger(k) {
+      trigger.send(payload(k));
+    },
+    async stop() {
+      trigger.terminate();
+      await swarm.close();
+      await server.stop();
+    },
   };
 }
 
@@ -153,15 +193,36 @@ export async function runFanoutBench(options: BenchOptions = {}): Promise<BenchR
     return {
       name: "fanout",
       metrics: [
-        { name: `broadcast to ${clients} clients, last receives (median of ${rounds})`, value: round(ours), unit: "ms", target: `<= ${targets.lastMs}`, ok: ours <= targets.lastMs, baseline: round(theirs), ratio: round(ours / theirs, 2) },
-        { name: "  ratio to Socket.IO (same run)", value: round(ours / theirs, 2), unit: "x", target: `<= ${targets.ratio}`, ok: ours / theirs <= targets.ratio },
+        {
+          name: `broadcast to ${clients} clients, last receives (median of ${rounds})`,
+          value: round(ours),
+          unit: "ms",
+          target: `<= ${targets.lastMs}`,
+          ok: ours <= targets.lastMs,
+          baseline: round(theirs),
+          ratio: round(ours / theirs, 2),
+        },
+        {
+          name: "  ratio to Socket.IO (same run)",
+          value: round(ours / theirs, 2),
+          unit: "x",
+          target: `<= ${targets.ratio}`,
+          ok: ours / theirs <= targets.ratio,
+        },
         { name: "  slowest round", value: round(percentile(of("croupier"), 100)), unit: "ms", baseline: round(percentile(of("socket.io"), 100)) },
         { name: "  reference: bare ws server, ws.send per client (median)", value: round(median(of("ws send"))), unit: "ms" },
         { name: "  reference: bare ws server, framed once, same bytes per socket (median)", value: round(median(of("ws preframed"))), unit: "ms" },
       ],
       notes: [
         `fanout: ${clients} bare WebSocket clients per system in ${clientProcesses} processes, one room; a ${payloadBytes}-byte text per event; time from the trigger to the last client's receipt (Croupier: action -> room owner -> log -> broadcast; Socket.IO: emit -> io.to(room).emit; ws: message -> loop over clients). All systems up at once, rounds interleaved, ${warmupRounds} warm-up rounds each not counted.`,
-        `fanout rounds (ms): ${systems.map((s) => `${s.name} ${of(s.name).map((t) => round(t)).join(", ")}`).join("; ")}.`,
+        `fanout rounds (ms): ${systems
+          .map(
+            (s) =>
+              `${s.name} ${of(s.name)
+                .map((t) => round(t))
+                .join(", ")}`,
+          )
+          .join("; ")}.`,
       ],
     };
   } finally {

@@ -70,7 +70,11 @@ async function stableRss(server: { rss(): number; collectGarbage(): void }): Pro
  * connection is the slope of RSS over connections (least squares over the readings), which a single
  * garbage collection between two readings moves much less than a plain difference.
  */
-async function measure(start: () => Promise<{ url: string; tokens: string[]; protocol: "croupier" | "socketio"; rss(): number; collectGarbage(): void; stop(): Promise<void> }>, count: number, addressBase: number): Promise<{ opened: number; bytesPerConnection: number; totalBytes: number; firstError: string | null; readings: Array<{ x: number; y: number }> }> {
+async function measure(
+  start: () => Promise<{ url: string; tokens: string[]; protocol: "croupier" | "socketio"; rss(): number; collectGarbage(): void; stop(): Promise<void> }>,
+  count: number,
+  addressBase: number,
+): Promise<{ opened: number; bytesPerConnection: number; totalBytes: number; firstError: string | null; readings: Array<{ x: number; y: number }> }> {
   const server = await start();
   await stableRss(server);
   const warm = Math.max(200, Math.floor(count / 10));
@@ -90,7 +94,13 @@ async function measure(start: () => Promise<{ url: string; tokens: string[]; pro
       readings.push({ x: opened, y: await settledRss(server) });
     }
     const last = readings[readings.length - 1] as { x: number; y: number };
-    return { opened, bytesPerConnection: slope(readings), totalBytes: last.y, firstError: swarms.find((s) => s.firstError !== null)?.firstError ?? null, readings };
+    return {
+      opened,
+      bytesPerConnection: slope(readings),
+      totalBytes: last.y,
+      firstError: swarms.find((s) => s.firstError !== null)?.firstError ?? null,
+      readings,
+    };
   } finally {
     for (const swarm of swarms) await swarm.close();
     await server.stop();
@@ -103,32 +113,83 @@ export async function runIdleBench(options: BenchOptions = {}): Promise<BenchRes
   const production = typeof services === "string" ? null : services;
   // Several workers need production mode (they share state through PostgreSQL and Redis).
   const workers = production === null ? 1 : short ? 2 : 6;
-  const count = production === null ? (short ? 3_000 : 19_000) : (short ? 3_000 : targets.connections);
+  const count = production === null ? (short ? 3_000 : 19_000) : short ? 3_000 : targets.connections;
   const baselineCount = Math.min(count, 19_000);
   try {
-    const croupier = await measure(async () => {
-      const flags = production === null ? [] : [...productionFlags(production), ...(workers > 1 ? ["--workers", String(workers)] : [])];
-      const server = await startBenchServer(flags);
-      const tokens = await accessTokens(server.url, 20, "idle");
-      return { url: `${server.url.replace(/^http/, "ws")}/v1/ws`, tokens, protocol: "croupier", rss: () => server.rssBytes(), collectGarbage: () => server.collectGarbage(), stop: () => server.stop() };
-    }, count, 50);
-    const socketIo = await measure(async () => {
-      const server = await startSocketIoServer();
-      return { url: `ws://127.0.0.1:${server.port}/socket.io/?EIO=4&transport=websocket`, tokens: [""], protocol: "socketio", rss: () => server.rssBytes(), collectGarbage: () => server.collectGarbage(), stop: () => server.stop() };
-    }, baselineCount, 90);
+    const croupier = await measure(
+      async () => {
+        const flags = production === null ? [] : [...productionFlags(production), ...(workers > 1 ? ["--workers", String(workers)] : [])];
+        const server = await startBenchServer(flags);
+        const tokens = await accessTokens(server.url, 20, "idle");
+        return {
+          url: `${server.url.replace(/^http/, "ws")}/v1/ws`,
+          tokens,
+          protocol: "croupier",
+          rss: () => server.rssBytes(),
+          collectGarbage: () => server.collectGarbage(),
+          stop: () => server.stop(),
+        };
+      },
+      count,
+      50,
+    );
+    const socketIo = await measure(
+      async () => {
+        const server = await startSocketIoServer();
+        return {
+          url: `ws://127.0.0.1:${server.port}/socket.io/?EIO=4&transport=websocket`,
+          tokens: [""],
+          protocol: "socketio",
+          rss: () => server.rssBytes(),
+          collectGarbage: () => server.collectGarbage(),
+          stop: () => server.stop(),
+        };
+      },
+      baselineCount,
+      90,
+    );
     const kb = croupier.bytesPerConnection / 1024;
     return {
       name: "idle",
       metrics: [
-        { name: `authenticated idle connections held (${workers} server process${workers > 1 ? "es" : ""})`, value: croupier.opened, unit: "conns", target: `>= ${targets.connections}`, ok: croupier.opened >= targets.connections, baseline: socketIo.opened },
-        { name: "  server RSS growth per connection", value: round(kb, 2), unit: "KB", target: "<= 8", ok: croupier.bytesPerConnection <= targets.bytesPerConnection, baseline: round(socketIo.bytesPerConnection / 1024, 2), ratio: round(croupier.bytesPerConnection / socketIo.bytesPerConnection, 2) },
-        { name: "  server RSS in total with every connection open (all processes)", value: round(croupier.totalBytes / 2 ** 20), unit: "MB", baseline: round(socketIo.totalBytes / 2 ** 20) },
-        { name: "  that total per connection (an upper bound: includes each process's baseline)", value: round(croupier.totalBytes / croupier.opened / 1024, 2), unit: "KB", baseline: round(socketIo.totalBytes / socketIo.opened / 1024, 2) },
+        {
+          name: `authenticated idle connections held (${workers} server process${workers > 1 ? "es" : ""})`,
+          value: croupier.opened,
+          unit: "conns",
+          target: `>= ${targets.connections}`,
+          ok: croupier.opened >= targets.connections,
+          baseline: socketIo.opened,
+        },
+        {
+          name: "  server RSS growth per connection",
+          value: round(kb, 2),
+          unit: "KB",
+          target: "<= 8",
+          ok: croupier.bytesPerConnection <= targets.bytesPerConnection,
+          baseline: round(socketIo.bytesPerConnection / 1024, 2),
+          ratio: round(croupier.bytesPerConnection / socketIo.bytesPerConnection, 2),
+        },
+        {
+          name: "  server RSS in total with every connection open (all processes)",
+          value: round(croupier.totalBytes / 2 ** 20),
+          unit: "MB",
+          baseline: round(socketIo.totalBytes / 2 ** 20),
+        },
+        {
+          name: "  that total per connection (an upper bound: includes each process's baseline)",
+          value: round(croupier.totalBytes / croupier.opened / 1024, 2),
+          unit: "KB",
+          baseline: round(socketIo.totalBytes / socketIo.opened / 1024, 2),
+        },
       ],
       notes: [
         `idle: ${count} connections asked for (${croupier.opened} opened${croupier.firstError ? `; first failure: ${croupier.firstError}` : ""}), each sent hello with an access token (20 accounts) and then nothing; ${production === null ? `embedded mode, one process (${services as string}, so no --workers)` : `production mode (PostgreSQL + Redis), croupier serve --workers ${workers}`}; client processes of at most ${perProcessClientsMax} sockets, each from its own 127.0.0.x address.`,
         `idle: per connection = Theil–Sen slope (median of pairwise slopes) of server RSS (all server processes, from /proc, median of 3 readings after ${settleMs / 1000} s of quiet and a full garbage collection in each process: the bench preloads bench/support/gc-on-signal.ts with --expose-gc and sends SIGUSR2) over connections, from a warm first tenth through ${steps} more groups; the total below bounds it from above. Croupier readings (connections: MB): ${croupier.readings.map((r) => `${r.x}: ${round(r.y / 2 ** 20)}`).join(", ")}. Baseline: a minimal Socket.IO server (one process) with ${baselineCount} of the same clients.`,
-        ...(count < targets.connections ? [`idle: the ${targets.connections}-connection target needs several worker processes (one process holds ~20,000 open files here); ${short ? "short mode opens " + String(count) : "this run could not use --workers"}.`] : []),
+        ...(count < targets.connections
+          ? [
+              `idle: the ${targets.connections}-connection target needs several worker processes (one process holds ~20,000 open files here); ${short ? "short mode opens " + String(count) : "this run could not use --workers"}.`,
+            ]
+          : []),
       ],
     };
   } finally {

@@ -14,8 +14,17 @@ import type { LedgerStore } from "../src/app/ports/ledger-store.js";
 import type { SqlDb } from "../src/adapters/postgres/sql-db.js";
 import { optionSpecs } from "../src/config/options.js";
 
-export interface BenchMetric { name: string; value: number; unit: string; target?: string; ok?: boolean }
-export interface BenchResult { name: string; metrics: BenchMetric[] }
+export interface BenchMetric {
+  name: string;
+  value: number;
+  unit: string;
+  target?: string;
+  ok?: boolean;
+}
+export interface BenchResult {
+  name: string;
+  metrics: BenchMetric[];
+}
 
 export interface LedgerBenchOptions {
   readonly short?: boolean;
@@ -29,7 +38,13 @@ const targets = { spinsPerSecond: 20_000, p99Ms: 50, ratio: 5 };
 const playersTotal = 2_000;
 const fundMinor = 1_000_000_000n;
 
-interface RunFigures { spins: number; seconds: number; p50Ms: number; p99Ms: number; maxMs: number }
+interface RunFigures {
+  spins: number;
+  seconds: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
 
 export async function runLedgerBench(options: LedgerBenchOptions = {}): Promise<BenchResult> {
   const short = options.short ?? false;
@@ -49,7 +64,9 @@ export async function runLedgerBench(options: LedgerBenchOptions = {}): Promise<
     // in flight, each on its own connection; the shared house row is locked only for a batch's last
     // statement and its commit, so batches overlap everything else (docs/LEDGER.md, "Batching").
     const production = {
-      batchOpsMax: optionSpecs.ledgerBatchOpsMax.default, batchWaitMs: optionSpecs.ledgerBatchWaitMs.default, batchesInFlightMax: optionSpecs.ledgerBatchesInFlightMax.default,
+      batchOpsMax: optionSpecs.ledgerBatchOpsMax.default,
+      batchWaitMs: optionSpecs.ledgerBatchWaitMs.default,
+      batchesInFlightMax: optionSpecs.ledgerBatchesInFlightMax.default,
     };
     const batched = await measure(url.toString(), world, production, production.batchesInFlightMax + 1, callers, seconds, "b");
     const baseline = await measure(url.toString(), world, { batchOpsMax: 1, batchWaitMs: 0, batchesInFlightMax: 16 }, 16, callers, short ? 2 : 5, "u");
@@ -59,7 +76,13 @@ export async function runLedgerBench(options: LedgerBenchOptions = {}): Promise<
     return {
       name: "ledger",
       metrics: [
-        { name: "batched settled spins", value: round(batchedRate), unit: "spins/s", target: `>= ${targets.spinsPerSecond}`, ok: batchedRate >= targets.spinsPerSecond },
+        {
+          name: "batched settled spins",
+          value: round(batchedRate),
+          unit: "spins/s",
+          target: `>= ${targets.spinsPerSecond}`,
+          ok: batchedRate >= targets.spinsPerSecond,
+        },
         { name: "batched ack latency p50", value: round(batched.p50Ms, 2), unit: "ms" },
         { name: "batched ack latency p99", value: round(batched.p99Ms, 2), unit: "ms", target: `<= ${targets.p99Ms}`, ok: batched.p99Ms <= targets.p99Ms },
         { name: "baseline (1 tx per spin) settled spins", value: round(baselineRate), unit: "spins/s" },
@@ -73,7 +96,10 @@ export async function runLedgerBench(options: LedgerBenchOptions = {}): Promise<
   }
 }
 
-interface World { houseId: bigint; players: bigint[] }
+interface World {
+  houseId: bigint;
+  players: bigint[];
+}
 
 async function createAccounts(db: SqlDb): Promise<World> {
   const store = createSqlLedgerStore(db);
@@ -81,19 +107,40 @@ async function createAccounts(db: SqlDb): Promise<World> {
   const clearing = await store.openAccount({ owner: "payments:bench", kind: "payment_clearing", currency: "XTS" });
   const players: bigint[] = [];
   for (let i = 0; i < playersTotal; i += 100) {
-    const chunk = await Promise.all(Array.from({ length: 100 }, (_, j) => store.openAccount({ owner: `bench-${i + j}`, kind: "player_cash", currency: "XTS" })));
+    const chunk = await Promise.all(
+      Array.from({ length: 100 }, (_, j) => store.openAccount({ owner: `bench-${i + j}`, kind: "player_cash", currency: "XTS" })),
+    );
     players.push(...chunk.map((a) => a.id));
   }
-  const funded = await Promise.all(players.map((id) => store.submit({
-    type: "transfer", kind: "deposit", key: `fund-${id}`, currency: "XTS", debitAccountId: clearing.id, creditAccountId: id, amount: fundMinor, reference: "bench",
-  })));
+  const funded = await Promise.all(
+    players.map((id) =>
+      store.submit({
+        type: "transfer",
+        kind: "deposit",
+        key: `fund-${id}`,
+        currency: "XTS",
+        debitAccountId: clearing.id,
+        creditAccountId: id,
+        amount: fundMinor,
+        reference: "bench",
+      }),
+    ),
+  );
   if (funded.some((o) => o.status !== "ok")) throw new Error("funding failed");
   await store.close();
   return { houseId: house.id, players };
 }
 
 /** `callers` loops, each submitting one instant spin at a time, for `seconds` after a short warm-up. */
-async function measure(url: string, world: World, store: Partial<SqlLedgerStoreOptions>, connections: number, callers: number, seconds: number, tag: string): Promise<RunFigures> {
+async function measure(
+  url: string,
+  world: World,
+  store: Partial<SqlLedgerStoreOptions>,
+  connections: number,
+  callers: number,
+  seconds: number,
+  tag: string,
+): Promise<RunFigures> {
   const db = createPgDb({ connectionString: url, poolConnectionsMax: connections, statementTimeoutMs: 60_000, applicationName: `croupier-bench-${tag}` });
   const ledger: LedgerStore = createSqlLedgerStore(db, store);
   const latencies: number[] = [];
@@ -108,8 +155,14 @@ async function measure(url: string, world: World, store: Partial<SqlLedgerStoreO
       const win = n % 4 === 0 ? 250n : 0n;
       const started = performance.now();
       const outcome = await ledger.submit({
-        type: "instant", key: `${tag}-${n}`, currency: "XTS", accountId: world.players[c % world.players.length] as bigint, houseAccountId: world.houseId,
-        stake, payouts: win > 0n ? [{ fromAccountId: world.houseId, amount: win }] : [], reference: `spin-${n}`,
+        type: "instant",
+        key: `${tag}-${n}`,
+        currency: "XTS",
+        accountId: world.players[c % world.players.length] as bigint,
+        houseAccountId: world.houseId,
+        stake,
+        payouts: win > 0n ? [{ fromAccountId: world.houseId, amount: win }] : [],
+        reference: `spin-${n}`,
       });
       if (outcome.status !== "ok") throw new Error(`spin refused: ${outcome.status}`);
       if (recording) latencies.push(performance.now() - started);

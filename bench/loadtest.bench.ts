@@ -20,31 +20,82 @@ import { round } from "./support/stats.js";
 
 const cli = fileURLToPath(new URL("../src/cli/croupier.ts", import.meta.url));
 
-interface Run { readonly scenario: "slots" | "roulette"; readonly players: number; readonly seconds: number; readonly thinkMs: number; readonly action: "spin" | "bet"; readonly opsTarget?: number; readonly p99TargetMs: number }
+interface Run {
+  readonly scenario: "slots" | "roulette";
+  readonly players: number;
+  readonly seconds: number;
+  readonly thinkMs: number;
+  readonly action: "spin" | "bet";
+  readonly opsTarget?: number;
+  readonly p99TargetMs: number;
+}
 
 const runs = (short: boolean): Run[] => [
   { scenario: "slots", players: short ? 300 : 1_000, seconds: short ? 20 : 60, thinkMs: 100, action: "spin", opsTarget: 5_000, p99TargetMs: 100 },
   { scenario: "roulette", players: short ? 400 : 2_000, seconds: short ? 30 : 60, thinkMs: 500, action: "bet", p99TargetMs: 100 },
 ];
 
-interface Focus { readonly only?: string; readonly players?: number; readonly seconds?: number; readonly progress: boolean }
+interface Focus {
+  readonly only?: string;
+  readonly players?: number;
+  readonly seconds?: number;
+  readonly progress: boolean;
+}
 
 function focusFromArgv(argv: readonly string[]): Focus {
-  const value = (flag: string): string | undefined => { const i = argv.indexOf(flag); return i >= 0 ? argv[i + 1] : undefined; };
-  const number = (flag: string): number | undefined => { const v = value(flag); return v === undefined ? undefined : Number(v); };
-  const only = value("--only"), players = number("--players"), seconds = number("--seconds");
-  return { ...(only === undefined ? {} : { only }), ...(players === undefined ? {} : { players }), ...(seconds === undefined ? {} : { seconds }), progress: argv.includes("--progress") };
+  const value = (flag: string): string | undefined => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const number = (flag: string): number | undefined => {
+    const v = value(flag);
+    return v === undefined ? undefined : Number(v);
+  };
+  const only = value("--only"),
+    players = number("--players"),
+    seconds = number("--seconds");
+  return {
+    ...(only === undefined ? {} : { only }),
+    ...(players === undefined ? {} : { players }),
+    ...(seconds === undefined ? {} : { seconds }),
+    progress: argv.includes("--progress"),
+  };
 }
 
 function focused(all: readonly Run[], focus: Focus): Run[] {
-  return all.filter((r) => focus.only === undefined || r.scenario === focus.only)
-    .map((r) => ({ ...r, ...(focus.players === undefined ? {} : { players: focus.players }), ...(focus.seconds === undefined ? {} : { seconds: focus.seconds }) }));
+  return all
+    .filter((r) => focus.only === undefined || r.scenario === focus.only)
+    .map((r) => ({
+      ...r,
+      ...(focus.players === undefined ? {} : { players: focus.players }),
+      ...(focus.seconds === undefined ? {} : { seconds: focus.seconds }),
+    }));
 }
 
 function loadtest(urls: readonly string[], run: Run, out: string, progress = false): Promise<number> {
-  const args = ["--import", "tsx", cli, "loadtest", ...urls.flatMap((u) => ["--url", u]), "--players", String(run.players), "--scenario", run.scenario,
-    "--duration", `${run.seconds}s`, "--think-time", `${run.thinkMs}ms`, "--processes", "2", "--source-addresses", "127.0.0.1,127.0.0.2",
-    "--progress", progress ? "lines" : "off", "--out", out];
+  const args = [
+    "--import",
+    "tsx",
+    cli,
+    "loadtest",
+    ...urls.flatMap((u) => ["--url", u]),
+    "--players",
+    String(run.players),
+    "--scenario",
+    run.scenario,
+    "--duration",
+    `${run.seconds}s`,
+    "--think-time",
+    `${run.thinkMs}ms`,
+    "--processes",
+    "2",
+    "--source-addresses",
+    "127.0.0.1,127.0.0.2",
+    "--progress",
+    progress ? "lines" : "off",
+    "--out",
+    out,
+  ];
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { stdio: ["ignore", progress ? "inherit" : "ignore", "inherit"] });
     child.once("exit", (code) => resolve(code ?? 1));
@@ -60,19 +111,55 @@ async function measure(urls: readonly string[], run: Run, notes: string[], progr
     const label = `${run.scenario} ${run.players} players, think ${run.thinkMs} ms, ${run.seconds} s`;
     const perSecond = round(report.throughput.betsPerSecond, 0);
     const p99 = latency?.p99Ms ?? Number.NaN;
-    const codes = Object.entries(report.errors.byCode).map(([code, n]) => `${code} ${n}`).join(", ");
+    const codes = Object.entries(report.errors.byCode)
+      .map(([code, n]) => `${code} ${n}`)
+      .join(", ");
     const unknown = report.reconciliation.differences.filter((d) => d.ledger === "unknown").length;
     const wrong = report.reconciliation.differences.length - unknown;
-    notes.push(`loadtest ${run.scenario}: exit ${exit}; errors ${report.errors.total}${codes === "" ? "" : ` (${codes})`}; reconciliation ${report.reconciliation.ok ? "ok" : "FAILED"}: ${wrong} players whose ledger differs from what they observed, ${unknown} whose ledger could not be read.`);
-    const slowest = [...report.stages.stages].filter((s) => s.stage !== "total").sort((a, b) => b.meanMs - a.meanMs).slice(0, 3);
+    notes.push(
+      `loadtest ${run.scenario}: exit ${exit}; errors ${report.errors.total}${codes === "" ? "" : ` (${codes})`}; reconciliation ${report.reconciliation.ok ? "ok" : "FAILED"}: ${wrong} players whose ledger differs from what they observed, ${unknown} whose ledger could not be read.`,
+    );
+    const slowest = [...report.stages.stages]
+      .filter((s) => s.stage !== "total")
+      .sort((a, b) => b.meanMs - a.meanMs)
+      .slice(0, 3);
     return [
-      { name: `${label}: ${run.action}s/s`, value: perSecond, unit: "/s", ...(run.opsTarget === undefined ? {} : { target: `>= ${run.opsTarget}`, ok: perSecond >= run.opsTarget }) },
+      {
+        name: `${label}: ${run.action}s/s`,
+        value: perSecond,
+        unit: "/s",
+        ...(run.opsTarget === undefined ? {} : { target: `>= ${run.opsTarget}`, ok: perSecond >= run.opsTarget }),
+      },
       { name: `  ${run.action} p50`, value: round(latency?.p50Ms ?? Number.NaN, 0), unit: "ms" },
       { name: `  ${run.action} p99`, value: round(p99, 0), unit: "ms", target: `<= ${run.p99TargetMs}`, ok: p99 <= run.p99TargetMs },
-      { name: "  errors", value: round(report.errors.rate * 100, 2), unit: "%", target: run.scenario === "slots" ? "= 0" : "<= 0.1", ok: run.scenario === "slots" ? report.errors.total === 0 : report.errors.rate <= 0.001 },
-      { name: "  reconciliation ok, exit 0", value: report.reconciliation.ok && exit === 0 ? 1 : 0, unit: "", target: "= 1", ok: report.reconciliation.ok && exit === 0 },
-      { name: "  deposit p50 (setup)", value: round(report.latency.deposit?.p50Ms ?? Number.NaN, 0), unit: "ms", target: "<= 1000", ok: (report.latency.deposit?.p50Ms ?? Infinity) <= 1_000 },
-      { name: "  join p99 (setup)", value: round(report.latency.join?.p99Ms ?? Number.NaN, 0), unit: "ms", target: "<= 500", ok: (report.latency.join?.p99Ms ?? Infinity) <= 500 },
+      {
+        name: "  errors",
+        value: round(report.errors.rate * 100, 2),
+        unit: "%",
+        target: run.scenario === "slots" ? "= 0" : "<= 0.1",
+        ok: run.scenario === "slots" ? report.errors.total === 0 : report.errors.rate <= 0.001,
+      },
+      {
+        name: "  reconciliation ok, exit 0",
+        value: report.reconciliation.ok && exit === 0 ? 1 : 0,
+        unit: "",
+        target: "= 1",
+        ok: report.reconciliation.ok && exit === 0,
+      },
+      {
+        name: "  deposit p50 (setup)",
+        value: round(report.latency.deposit?.p50Ms ?? Number.NaN, 0),
+        unit: "ms",
+        target: "<= 1000",
+        ok: (report.latency.deposit?.p50Ms ?? Infinity) <= 1_000,
+      },
+      {
+        name: "  join p99 (setup)",
+        value: round(report.latency.join?.p99Ms ?? Number.NaN, 0),
+        unit: "ms",
+        target: "<= 500",
+        ok: (report.latency.join?.p99Ms ?? Infinity) <= 500,
+      },
       ...slowest.map((s) => ({ name: `  stage ${s.stage} mean (p99)`, value: round(s.meanMs, 1), unit: "ms", note: `p99 ${round(s.p99Ms, 0)} ms` })),
     ];
   } finally {

@@ -68,7 +68,11 @@ async function croupierSystem(): Promise<ResumeSystem> {
       name: "croupier",
       async miss() {
         w.close();
-        await deadline(Promise.all(Array.from({ length: missed }, (_, i) => a.act(room, { kind: "note", text: `m${i}` }))), stepTimeoutMs, "Croupier: 100 actions while the watcher is away");
+        await deadline(
+          Promise.all(Array.from({ length: missed }, (_, i) => a.act(room, { kind: "note", text: `m${i}` }))),
+          stepTimeoutMs,
+          "Croupier: 100 actions while the watcher is away",
+        );
       },
       async resume() {
         const from = w.position(room)?.offset ?? 0;
@@ -84,7 +88,11 @@ async function croupierSystem(): Promise<ResumeSystem> {
           const t0 = wallMs();
           const connected = w.connect();
           connected.catch(() => undefined); // awaited below; a failure meanwhile must not go unhandled
-          const t1 = await deadline(Promise.race([done, connected.then(() => done)]), stepTimeoutMs, `Croupier: replay of ${missed} events after offset ${from}`);
+          const t1 = await deadline(
+            Promise.race([done, connected.then(() => done)]),
+            stepTimeoutMs,
+            `Croupier: replay of ${missed} events after offset ${from}`,
+          );
           await deadline(connected, stepTimeoutMs, "Croupier: reconnect (welcome and clock sync)");
           return { ms: t1 - t0, wrong: offsets.length !== missed || offsets.some((o, i) => o !== from + 1 + i) };
         } finally {
@@ -118,11 +126,15 @@ async function socketIoSystem(): Promise<ResumeSystem> {
     watcher.close();
     await deadline(server.stop(), setupTimeoutMs, "stopping the Socket.IO server");
   };
-  const connected = (socket: Socket) => new Promise<void>((resolve, reject) => {
-    if (socket.connected) { resolve(); return; }
-    socket.once("connect", () => resolve());
-    socket.once("connect_error", reject);
-  });
+  const connected = (socket: Socket) =>
+    new Promise<void>((resolve, reject) => {
+      if (socket.connected) {
+        resolve();
+        return;
+      }
+      socket.once("connect", () => resolve());
+      socket.once("connect_error", reject);
+    });
   let received: string[] = [];
   let expected = 0;
   let finish: (() => void) | null = null;
@@ -152,7 +164,11 @@ async function socketIoSystem(): Promise<ResumeSystem> {
           if (Date.now() > until) throw new Error(`resume bench: Socket.IO: the server did not see the watcher's close within ${stepTimeoutMs} ms`);
           await sleep(1);
         }
-        await deadline(Promise.all(Array.from({ length: missed }, (_, i) => actor.timeout(stepTimeoutMs).emitWithAck("note", `r${round}m${i}`))), stepTimeoutMs, "Socket.IO: 100 events while the watcher is away");
+        await deadline(
+          Promise.all(Array.from({ length: missed }, (_, i) => actor.timeout(stepTimeoutMs).emitWithAck("note", `r${round}m${i}`))),
+          stepTimeoutMs,
+          "Socket.IO: 100 events while the watcher is away",
+        );
       },
       async resume() {
         received = [];
@@ -213,10 +229,31 @@ export async function runResumeBench(options: BenchOptions = {}): Promise<BenchR
     return {
       name: "resume",
       metrics: [
-        { name: `resume after ${missed} missed events, p99 of ${repetitions}`, value: round(p99, 2), unit: "ms", target: `<= ${targets.p99Ms} and <= Socket.IO`, ok, baseline: round(baseline, 2), ratio: round(p99 / baseline, 2) },
-        { name: "  p50", value: round(percentile(ours, 50), 2), unit: "ms", baseline: round(percentile(theirs, 50), 2), ratio: round(percentile(ours, 50) / percentile(theirs, 50), 2) },
+        {
+          name: `resume after ${missed} missed events, p99 of ${repetitions}`,
+          value: round(p99, 2),
+          unit: "ms",
+          target: `<= ${targets.p99Ms} and <= Socket.IO`,
+          ok,
+          baseline: round(baseline, 2),
+          ratio: round(p99 / baseline, 2),
+        },
+        {
+          name: "  p50",
+          value: round(percentile(ours, 50), 2),
+          unit: "ms",
+          baseline: round(percentile(theirs, 50), 2),
+          ratio: round(percentile(ours, 50) / percentile(theirs, 50), 2),
+        },
         { name: "  max", value: round(percentile(ours, 100), 2), unit: "ms", baseline: round(percentile(theirs, 100), 2) },
-        { name: "  replays with a gap, a duplicate or disorder", value: wrong.get("croupier") ?? 0, unit: "", target: "= 0", ok: wrong.get("croupier") === 0, baseline: wrong.get("socket.io") ?? 0 },
+        {
+          name: "  replays with a gap, a duplicate or disorder",
+          value: wrong.get("croupier") ?? 0,
+          unit: "",
+          target: "= 0",
+          ok: wrong.get("croupier") === 0,
+          baseline: wrong.get("socket.io") ?? 0,
+        },
       ],
       notes: [
         `resume: each client in the bench process, each server in its own process (Croupier embedded, edge buffer 1000 entries; Socket.IO ${ioVersion} with connectionStateRecovery, its own client). Each repetition, turn about: the watcher drops, another client sends 100 events (acknowledged), then the watcher reconnects (new TCP + WebSocket; Croupier: hello with token check and join with resume; Socket.IO: CONNECT with session id and offset, checked recovered) until the 100th missed event is handed over.`,

@@ -17,22 +17,32 @@ const childPath = fileURLToPath(new URL("./support/reveal-swarm.child.ts", impor
 const room = "sandbox:reveal";
 const clientProcesses = 2;
 
-interface Swarm { children: ChildProcess[]; opened: Array<Extract<RevealChild, { op: "opened" }>>; rounds: Map<number, Array<Extract<RevealChild, { op: "round" }>>> }
+interface Swarm {
+  children: ChildProcess[];
+  opened: Array<Extract<RevealChild, { op: "opened" }>>;
+  rounds: Map<number, Array<Extract<RevealChild, { op: "round" }>>>;
+}
 
 async function openSwarm(url: string, tokens: string[], total: number): Promise<Swarm> {
   const swarm: Swarm = { children: [], opened: [], rounds: new Map() };
   const perChild = Math.ceil(total / clientProcesses);
-  await Promise.all(Array.from({ length: clientProcesses }, (_, i) => new Promise<void>((resolve) => {
-    const child = fork(childPath, [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
-    swarm.children.push(child);
-    child.on("message", (message: RevealChild) => {
-      if (message.op === "opened") {
-        swarm.opened.push(message);
-        resolve();
-      } else swarm.rounds.set(message.round, [...(swarm.rounds.get(message.round) ?? []), message]);
-    });
-    child.send({ op: "open", url, tokens, room, count: Math.min(perChild, total - i * perChild), concurrency: 25 } satisfies RevealParent);
-  })));
+  await Promise.all(
+    Array.from(
+      { length: clientProcesses },
+      (_, i) =>
+        new Promise<void>((resolve) => {
+          const child = fork(childPath, [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+          swarm.children.push(child);
+          child.on("message", (message: RevealChild) => {
+            if (message.op === "opened") {
+              swarm.opened.push(message);
+              resolve();
+            } else swarm.rounds.set(message.round, [...(swarm.rounds.get(message.round) ?? []), message]);
+          });
+          child.send({ op: "open", url, tokens, room, count: Math.min(perChild, total - i * perChild), concurrency: 25 } satisfies RevealParent);
+        }),
+    ),
+  );
   return swarm;
 }
 
@@ -80,14 +90,22 @@ export async function runRevealBench(options: BenchOptions = {}): Promise<BenchR
     return {
       name: "reveal",
       metrics: [
-        { name: `reveal to ${clients} synced clients, p99 |delivery − revealAt|`, value: round(p99, 2), unit: "ms", target: `<= ${targets.p99Ms}`, ok: p99 <= targets.p99Ms },
+        {
+          name: `reveal to ${clients} synced clients, p99 |delivery − revealAt|`,
+          value: round(p99, 2),
+          unit: "ms",
+          target: `<= ${targets.p99Ms}`,
+          ok: p99 <= targets.p99Ms,
+        },
         { name: "  max |delivery − revealAt|", value: round(percentile(errors, 100), 2), unit: "ms" },
         { name: "  skew (max − min delivery), median round", value: round(median(spreads), 2), unit: "ms" },
         { name: "  skew, worst round", value: round(Math.max(...spreads), 2), unit: "ms" },
         { name: "  clock sync best round trip, p99 over clients", value: round(percentile(rtts, 99), 2), unit: "ms" },
         { name: "  |clock offset| estimate, p99 (same host: true offset 0)", value: round(percentile(offsets, 99), 2), unit: "ms" },
       ],
-      notes: [`reveal: ${clients} SDK clients in ${clientProcesses} processes, ${rounds} reveals, revealLeadMs 150 (default); delivery time is each client's local clock plus its own synced offset.`],
+      notes: [
+        `reveal: ${clients} SDK clients in ${clientProcesses} processes, ${rounds} reveals, revealLeadMs 150 (default); delivery time is each client's local clock plus its own synced offset.`,
+      ],
     };
   } finally {
     await server.stop();

@@ -13,7 +13,12 @@ import { cpus, freemem, loadavg, totalmem } from "node:os";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { BenchMetric, BenchResult } from "./support/bench-types.js";
 
-interface Entry { readonly name: string; readonly file: string; readonly exportName: string; readonly optIn?: boolean }
+interface Entry {
+  readonly name: string;
+  readonly file: string;
+  readonly exportName: string;
+  readonly optIn?: boolean;
+}
 
 /** Every benchmark of the project; a module another area has not written yet is skipped with a note. */
 const suite: readonly Entry[] = [
@@ -27,7 +32,13 @@ const suite: readonly Entry[] = [
   { name: "certify-alarms", file: "certify-alarms.bench.ts", exportName: "runCertifyAlarmsBench", optIn: true },
 ];
 
-interface Outcome { readonly entry: Entry; readonly seconds: number; readonly result: BenchResult | null; readonly skipped?: string; readonly error?: string }
+interface Outcome {
+  readonly entry: Entry;
+  readonly seconds: number;
+  readonly result: BenchResult | null;
+  readonly skipped?: string;
+  readonly error?: string;
+}
 
 function parseArgs(argv: readonly string[]): { short: boolean; only: string | null } {
   const onlyAt = argv.indexOf("--only");
@@ -47,17 +58,30 @@ async function runOne(entry: Entry, short: boolean): Promise<Outcome> {
     const module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
     const run = module[entry.exportName];
     if (typeof run !== "function") return { entry, seconds: 0, result: null, skipped: `bench/${entry.file} does not export ${entry.exportName}` };
-    const result = (await (run as (o: { short: boolean }) => Promise<BenchResult>)({ short })) ;
+    const result = await (run as (o: { short: boolean }) => Promise<BenchResult>)({ short });
     return { entry, seconds: (performance.now() - started) / 1000, result };
   } catch (error) {
-    return { entry, seconds: (performance.now() - started) / 1000, result: null, error: error instanceof Error ? error.message.split("\n")[0] ?? String(error) : String(error) };
+    return {
+      entry,
+      seconds: (performance.now() - started) / 1000,
+      result: null,
+      error: error instanceof Error ? (error.message.split("\n")[0] ?? String(error)) : String(error),
+    };
   }
 }
 
 const columns = ["benchmark", "metric", "value", "target", "ok", "baseline", "ratio"] as const;
 
 function row(bench: string, m: BenchMetric): string[] {
-  return [bench, m.name, `${m.value} ${m.unit}`.trim(), m.target ?? "", m.ok === undefined ? "" : m.ok ? "ok" : "MISSED", m.baseline === undefined ? "" : `${m.baseline} ${m.unit}`.trim(), m.ratio === undefined ? "" : `${m.ratio}x`];
+  return [
+    bench,
+    m.name,
+    `${m.value} ${m.unit}`.trim(),
+    m.target ?? "",
+    m.ok === undefined ? "" : m.ok ? "ok" : "MISSED",
+    m.baseline === undefined ? "" : `${m.baseline} ${m.unit}`.trim(),
+    m.ratio === undefined ? "" : `${m.ratio}x`,
+  ];
 }
 
 function rows(outcomes: readonly Outcome[]): string[][] {
@@ -71,7 +95,11 @@ function rows(outcomes: readonly Outcome[]): string[][] {
 function textTable(body: string[][]): string {
   const all = [[...columns], ...body];
   const widths = columns.map((_, i) => Math.max(...all.map((r) => (r[i] ?? "").length)));
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join("  ")
+      .trimEnd();
   return [line(all[0] as string[]), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(line)].join("\n");
 }
 
@@ -82,14 +110,24 @@ function markdownTable(body: string[][]): string {
 
 function machine() {
   const cpu = cpus();
-  return { cpus: cpu.length, cpuModel: cpu[0]?.model ?? "unknown", memoryGiB: Math.round(totalmem() / 2 ** 30), freeMemoryGiB: Math.round(freemem() / 2 ** 30), loadAverage: loadavg().map((l) => Math.round(l * 100) / 100), node: process.version, platform: `${process.platform} ${process.arch}` };
+  return {
+    cpus: cpu.length,
+    cpuModel: cpu[0]?.model ?? "unknown",
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    freeMemoryGiB: Math.round(freemem() / 2 ** 30),
+    loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+  };
 }
 
 async function main(): Promise<void> {
   const { short, only } = parseArgs(process.argv.slice(2));
   const startedAt = new Date();
   const host = machine();
-  console.log(`Croupier benchmarks, ${short ? "short" : "full"} mode${only ? `, only ${only}` : ""} — ${host.cpus} × ${host.cpuModel}, ${host.memoryGiB} GiB, node ${host.node}, load ${host.loadAverage.join(" ")}`);
+  console.log(
+    `Croupier benchmarks, ${short ? "short" : "full"} mode${only ? `, only ${only}` : ""} — ${host.cpus} × ${host.cpuModel}, ${host.memoryGiB} GiB, node ${host.node}, load ${host.loadAverage.join(" ")}`,
+  );
   const outcomes: Outcome[] = [];
   for (const entry of suite) {
     if (only !== null && entry.name !== only) continue;
@@ -97,7 +135,13 @@ async function main(): Promise<void> {
     process.stdout.write(`running ${entry.name} ... `);
     const outcome = await runOne(entry, short);
     outcomes.push(outcome);
-    console.log(outcome.skipped !== undefined ? `skipped (${outcome.skipped})` : outcome.error !== undefined ? `FAILED after ${outcome.seconds.toFixed(0)} s: ${outcome.error}` : `done in ${outcome.seconds.toFixed(0)} s`);
+    console.log(
+      outcome.skipped !== undefined
+        ? `skipped (${outcome.skipped})`
+        : outcome.error !== undefined
+          ? `FAILED after ${outcome.seconds.toFixed(0)} s: ${outcome.error}`
+          : `done in ${outcome.seconds.toFixed(0)} s`,
+    );
   }
   const body = rows(outcomes);
   const notes = outcomes.flatMap((o) => o.result?.notes ?? []);
@@ -107,9 +151,24 @@ async function main(): Promise<void> {
   const dir = fileURLToPath(new URL("./results/", import.meta.url));
   mkdirSync(dir, { recursive: true });
   const stamp = startedAt.toISOString().replace(/[:.]/g, "-");
-  const json = { startedAt: startedAt.toISOString(), mode: short ? "short" : "full", only, machine: host, outcomes: outcomes.map((o) => ({ name: o.entry.name, seconds: Math.round(o.seconds), skipped: o.skipped, error: o.error, result: o.result })) };
+  const json = {
+    startedAt: startedAt.toISOString(),
+    mode: short ? "short" : "full",
+    only,
+    machine: host,
+    outcomes: outcomes.map((o) => ({ name: o.entry.name, seconds: Math.round(o.seconds), skipped: o.skipped, error: o.error, result: o.result })),
+  };
   writeFileSync(`${dir}${stamp}.json`, `${JSON.stringify(json, null, 2)}\n`);
-  const md = [`# Benchmark results`, "", `${short ? "Short" : "Full"} mode${only ? `, only ${only}` : ""}, started ${startedAt.toISOString()}; ${host.cpus} × ${host.cpuModel}, ${host.memoryGiB} GiB, node ${host.node}, load average at start ${host.loadAverage.join(" ")}.`, "", markdownTable(body), "", ...notes.map((n) => `- ${n}`), ""].join("\n");
+  const md = [
+    `# Benchmark results`,
+    "",
+    `${short ? "Short" : "Full"} mode${only ? `, only ${only}` : ""}, started ${startedAt.toISOString()}; ${host.cpus} × ${host.cpuModel}, ${host.memoryGiB} GiB, node ${host.node}, load average at start ${host.loadAverage.join(" ")}.`,
+    "",
+    markdownTable(body),
+    "",
+    ...notes.map((n) => `- ${n}`),
+    "",
+  ].join("\n");
   writeFileSync(`${dir}latest.md`, md);
   console.log(`\nwritten: bench/results/${stamp}.json and bench/results/latest.md`);
   process.exit(0);

@@ -16,10 +16,25 @@ const password = "correct horse battery";
 const eur = (minor: string | bigint) => formatMinor(minor);
 
 /** The SDK's JSON call: a refusal throws with its registry code. */
-const http = (path: string, token: string, body?: unknown, idempotencyKey?: string) => requestJson<Record<string, unknown>>(fetch, url + path,
-  { method: body === undefined ? "GET" : "POST", token, ...(body === undefined ? {} : { body }), ...(idempotencyKey === undefined ? {} : { idempotencyKey }) }, "EXAMPLE_HTTP_FAILED");
+const http = (path: string, token: string, body?: unknown, idempotencyKey?: string) =>
+  requestJson<Record<string, unknown>>(
+    fetch,
+    url + path,
+    {
+      method: body === undefined ? "GET" : "POST",
+      token,
+      ...(body === undefined ? {} : { body }),
+      ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+    },
+    "EXAMPLE_HTTP_FAILED",
+  );
 
-interface Player { name: string; id: string; token: string; client: CroupierClient }
+interface Player {
+  name: string;
+  id: string;
+  token: string;
+  client: CroupierClient;
+}
 
 /** A new account with 200.00 EUR deposited by sandbox test card, connected over the WebSocket. */
 async function player(name: string): Promise<Player> {
@@ -69,7 +84,7 @@ const bob = await player("bob");
 // from 17 (the turn timer would stand for her); the round's payout comes in `blackjack.round_paid`.
 {
   const joined = await alice.client.join(blackjack);
-  const seats = ((joined.snapshot as { state?: { seats?: (string | null)[] } } | undefined)?.state?.seats) ?? [null];
+  const seats = (joined.snapshot as { state?: { seats?: (string | null)[] } } | undefined)?.state?.seats ?? [null];
   const seat = Math.max(0, seats.indexOf(null));
   let roundId: string | null = null;
   const cards = new Map<number, number[]>();
@@ -80,11 +95,15 @@ const bob = await player("bob");
     if (e.kind === "blackjack.betting_opened" && roundId === null) {
       roundId = d.roundId as string;
       // A round that opened before Alice sat down refuses her bet: she waits for the next one.
-      void alice.client.act(blackjack, { kind: "bet", roundId, amount: "10.00" }).then(() => console.log(`alice: bet 10.00 in blackjack round ${roundId}`), () => (roundId = null));
+      void alice.client.act(blackjack, { kind: "bet", roundId, amount: "10.00" }).then(
+        () => console.log(`alice: bet 10.00 in blackjack round ${roundId}`),
+        () => (roundId = null),
+      );
     }
     if (d.roundId !== roundId) return;
     if (e.kind === "blackjack.card_dealt" && d.seat === seat) cards.set(d.hand as number, [...(cards.get(d.hand as number) ?? []), d.card as number]);
-    if (e.kind === "blackjack.dealer_card_dealt" && (d.card as number) >> 2 === 12) void alice.client.act(blackjack, { kind: "insurance", take: false }).catch(() => undefined);
+    if (e.kind === "blackjack.dealer_card_dealt" && (d.card as number) >> 2 === 12)
+      void alice.client.act(blackjack, { kind: "insurance", take: false }).catch(() => undefined);
     if (e.kind === "blackjack.turn" && d.seat === seat) {
       const points = total(cards.get(d.hand as number) ?? []);
       const kind = points < 17 ? "hit" : "stand";
@@ -103,7 +122,7 @@ const bob = await player("bob");
 {
   const joined = await alice.client.join(holdem);
   await bob.client.join(holdem);
-  const taken = ((joined.snapshot as { state?: { seats?: unknown[] } } | undefined)?.state?.seats) ?? [];
+  const taken = (joined.snapshot as { state?: { seats?: unknown[] } } | undefined)?.state?.seats ?? [];
   const free = taken.length === 0 ? [0, 1] : taken.flatMap((s, i) => (s === null ? [i] : [])).slice(0, 2);
   const players = [alice, bob];
   const seatOf = new Map(players.map((p, i) => [p.id, free[i] ?? i]));
@@ -112,7 +131,8 @@ const bob = await player("bob");
       if (e.room !== holdem) return;
       const d = (e.data ?? {}) as Record<string, unknown>;
       if (e.kind === "holdem.hole_cards") console.log(`${p.name}: dealt hole cards ${(d.cards as number[]).map(cardName).join(" ")}`);
-      if (e.kind === "holdem.turn" && d.seat === seatOf.get(p.id)) void p.client.act(holdem, { kind: d.toCallMinor === "0" ? "check" : "call" }).catch(() => undefined);
+      if (e.kind === "holdem.turn" && d.seat === seatOf.get(p.id))
+        void p.client.act(holdem, { kind: d.toCallMinor === "0" ? "check" : "call" }).catch(() => undefined);
     });
   }
   const started = next(alice, holdem, (e) => e.kind === "holdem.hand_started");
@@ -126,14 +146,22 @@ const bob = await player("bob");
   for (const p of players) {
     const left = next(alice, holdem, (e, d) => e.kind === "holdem.left" && d.seat === seatOf.get(p.id));
     // Leaving is for between hands: a try that lands in the next hand is retried once it is over.
-    while (!(await p.client.act(holdem, { kind: "leave" }).then(() => true, () => false))) await new Promise((r) => setTimeout(r, 500));
+    while (
+      !(await p.client.act(holdem, { kind: "leave" }).then(
+        () => true,
+        () => false,
+      ))
+    )
+      await new Promise((r) => setTimeout(r, 500));
     console.log(`${p.name}: left hold'em with ${eur(((await left).data as { stackMinor: string }).stackMinor)} EUR`);
   }
 }
 
 // Game recall: each player's rounds as recorded, with their own bets and payouts.
 for (const p of [alice, bob]) {
-  const { rounds } = (await http("/v1/rounds", p.token)) as { rounds: Array<{ roundId: string; game: string; status: string; bets: Array<{ stakeMinor: string; payoutMinor: string | null }> }> };
+  const { rounds } = (await http("/v1/rounds", p.token)) as {
+    rounds: Array<{ roundId: string; game: string; status: string; bets: Array<{ stakeMinor: string; payoutMinor: string | null }> }>;
+  };
   for (const r of rounds) {
     const staked = r.bets.reduce((s, b) => s + BigInt(b.stakeMinor), 0n);
     const paid = r.bets.reduce((s, b) => s + BigInt(b.payoutMinor ?? "0"), 0n);

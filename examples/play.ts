@@ -10,8 +10,18 @@ const username = `player${Date.now().toString(36)}`;
 const password = "correct horse battery";
 
 /** The SDK's JSON call: a refusal throws with its registry code. */
-const http = (path: string, token: string, body?: unknown, idempotencyKey?: string) => requestJson<Record<string, unknown>>(fetch, url + path,
-  { method: body === undefined ? "GET" : "POST", token, ...(body === undefined ? {} : { body }), ...(idempotencyKey === undefined ? {} : { idempotencyKey }) }, "EXAMPLE_HTTP_FAILED");
+const http = (path: string, token: string, body?: unknown, idempotencyKey?: string) =>
+  requestJson<Record<string, unknown>>(
+    fetch,
+    url + path,
+    {
+      method: body === undefined ? "GET" : "POST",
+      token,
+      ...(body === undefined ? {} : { body }),
+      ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+    },
+    "EXAMPLE_HTTP_FAILED",
+  );
 
 const client = new CroupierClient({ url, WebSocket });
 const me = await client.register(username, password);
@@ -59,13 +69,15 @@ const finished = new Promise<void>((resolve) => {
           // Refused (the round closed meanwhile, say): bet in the next round instead.
           console.log(`bet in round ${roundId} refused: ${(error as Error).message}`);
           betRounds.delete(roundId);
-        });
+        },
+      );
     }
     // Shown at revealAt: the SDK holds the result back until the synchronized moment.
     if (event.kind === "round.result") console.log(`the ball lands on ${data.number}`);
     // The settlement carries this player's own payouts (nobody else sees them).
-    for (const payout of event.kind === "round.settled" ? data.payouts ?? [] : []) console.log(`paid ${formatMinor(payout.returnMinor)} EUR`);
-    for (const refund of event.kind === "round.voided" ? data.refunds ?? [] : []) console.log(`round voided (${data.reason}): refunded ${formatMinor(refund.stakeMinor)} EUR`);
+    for (const payout of event.kind === "round.settled" ? (data.payouts ?? []) : []) console.log(`paid ${formatMinor(payout.returnMinor)} EUR`);
+    for (const refund of event.kind === "round.voided" ? (data.refunds ?? []) : [])
+      console.log(`round voided (${data.reason}): refunded ${formatMinor(refund.stakeMinor)} EUR`);
     if ((event.kind === "round.settled" || event.kind === "round.voided") && data.roundId !== undefined) finish(data.roundId);
   });
   // After a reset (the server restarted, the room's history was lost) the events in between are not

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The static checks of `npm test` — the server and web typechecks (`npm run typecheck`), eslint and
-// the dependency rules (`npm run lint`) — run at the same time instead of one after another: each is
+// The static checks of `npm test` — the server and web typechecks (`npm run typecheck`), eslint, the
+// dependency rules (`npm run lint`) and the formatting (`npm run format:check`) — run at the same
+// time instead of one after another: each is
 // one single-threaded process, so on a machine of two or more cores they take about as long as the
 // slowest. Each check's output is printed whole once it ends, with its time; the script fails when
 // any check fails (all of them still run to the end, so one run shows every failure).
@@ -11,6 +12,7 @@ const checks = [
   { name: "typecheck (web)", command: ["tsc", "-p", "web/tsconfig.json"] },
   { name: "eslint", command: ["eslint", "."] },
   { name: "depcruise", command: ["depcruise", "src", "--config", ".dependency-cruiser.cjs"] },
+  { name: "format", command: ["prettier", "--check", "--log-level", "warn", "."] },
 ];
 
 function run({ name, command }) {
@@ -25,11 +27,15 @@ function run({ name, command }) {
   });
 }
 
-const results = await Promise.all(checks.map((check) => run(check).then((result) => {
-  process.stdout.write(result.output);
-  console.log(`${result.name}: ${result.ok ? "ok" : "FAILED"} (${(result.ms / 1000).toFixed(1)} s)`);
-  return result;
-})));
+const results = await Promise.all(
+  checks.map((check) =>
+    run(check).then((result) => {
+      process.stdout.write(result.output);
+      console.log(`${result.name}: ${result.ok ? "ok" : "FAILED"} (${(result.ms / 1000).toFixed(1)} s)`);
+      return result;
+    }),
+  ),
+);
 const failed = results.filter((r) => !r.ok).map((r) => r.name);
 if (failed.length > 0) {
   console.log(`static checks failed: ${failed.join(", ")}`);

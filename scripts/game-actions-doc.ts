@@ -56,9 +56,17 @@ function typeOf(s: Schema): string {
   if (s.anyOf !== undefined) return s.anyOf.map(typeOf).join(" or ");
   if (s.patternProperties !== undefined) return `map of string to ${typeOf(Object.values(s.patternProperties)[0] as Schema)}`;
   switch (s.type) {
-    case "array": return `array of ${s.items === undefined ? "any" : typeOf(s.items)}`;
-    case "string": case "integer": case "number": case "boolean": case "null": case "object": return s.type;
-    default: return "any";
+    case "array":
+      return `array of ${s.items === undefined ? "any" : typeOf(s.items)}`;
+    case "string":
+    case "integer":
+    case "number":
+    case "boolean":
+    case "null":
+    case "object":
+      return s.type;
+    default:
+      return "any";
   }
 }
 
@@ -111,31 +119,43 @@ function actionSection(game: Game, room: string, kind: string, schema: TSchema):
   const withoutKind = (s: Schema): Schema => ({ ...s, properties: Object.fromEntries(Object.entries(s.properties ?? {}).filter(([name]) => name !== "kind")) });
   const s = schema as Schema;
   // A union (the dealer cue catalogue): one table per alternative, named by its literal fields.
-  const tables = s.anyOf === undefined ? table(withoutKind(s), "field") : s.anyOf.flatMap((alt) => {
-    const label = Object.entries(alt.properties ?? {}).filter(([name, f]) => name !== "kind" && f.const !== undefined).map(([name, f]) => `\`${name}\`: \`${JSON.stringify(f.const)}\``).join(", ");
-    return [`One of, with ${label}:`, "", ...table(withoutKind(alt), "field"), ""];
-  });
+  const tables =
+    s.anyOf === undefined
+      ? table(withoutKind(s), "field")
+      : s.anyOf.flatMap((alt) => {
+          const label = Object.entries(alt.properties ?? {})
+            .filter(([name, f]) => name !== "kind" && f.const !== undefined)
+            .map(([name, f]) => `\`${name}\`: \`${JSON.stringify(f.const)}\``)
+            .join(", ");
+          return [`One of, with ${label}:`, "", ...table(withoutKind(alt), "field"), ""];
+        });
   return [
-    `#### \`${kind}\``, "",
-    `Who: ${spec.who}.`, "",
-    ...tables, "",
-    ...json({ type: "action", id: "a1", room, actionId: "3c9e-77", lastOffset: 812, action: spec.example }), "",
+    `#### \`${kind}\``,
+    "",
+    `Who: ${spec.who}.`,
+    "",
+    ...tables,
+    "",
+    ...json({ type: "action", id: "a1", room, actionId: "3c9e-77", lastOffset: 812, action: spec.example }),
+    "",
   ];
 }
 
 function eventSection(room: string, kind: string, spec: TableEventSpec): string[] {
   const ts = 1795741264400;
   const message = {
-    type: "event", room, epoch: "9f2c41d07ab35e18", offset: 813, ts, kind, data: spec.example,
-    ...(spec.revealAt ? { revealAt: ts + 148 } : {}), ...(spec.private ? { private: true } : {}),
+    type: "event",
+    room,
+    epoch: "9f2c41d07ab35e18",
+    offset: 813,
+    ts,
+    kind,
+    data: spec.example,
+    ...(spec.revealAt ? { revealAt: ts + 148 } : {}),
+    ...(spec.private ? { private: true } : {}),
   };
   const s = spec.data as Schema;
-  return [
-    `#### \`${kind}\``, "",
-    `Who: ${spec.who}. When: ${spec.when}.`, "",
-    ...table(s, "field of `data`"), "",
-    ...json(message), "",
-  ];
+  return [`#### \`${kind}\``, "", `Who: ${spec.who}. When: ${spec.when}.`, "", ...table(s, "field of `data`"), "", ...json(message), ""];
 }
 
 export function renderGameActionsDoc(): string {
@@ -150,11 +170,11 @@ export function renderGameActionsDoc(): string {
     "an example of each. An action is the `action` of an [`action` frame](PROTOCOL.md#action--ack); its",
     "schema is closed: a field not listed here is refused with `REQUEST_INVALID` (`details` name the path),",
     "an unknown `kind` with `ACTION_REJECTED`. Amounts in actions are decimal strings in the currency's",
-    "major unit (`\"2.50\"`); money in events is in minor units, as decimal strings. Event `data` may gain",
+    'major unit (`"2.50"`); money in events is in minor units, as decimal strings. Event `data` may gain',
     "fields in a later version: ignore the ones you do not know. **Who** for events: *everyone* (every",
     "member, spectators too); *only the player* (a private event: everyone else receives a",
-    "`{\"kind\":\"redacted\"}` placeholder at the same offset); *everyone + private part* (each player",
-    "concerned receives `data` with their own part merged in and `\"private\":true`). The examples show",
+    '`{"kind":"redacted"}` placeholder at the same offset); *everyone + private part* (each player',
+    'concerned receives `data` with their own part merged in and `"private":true`). The examples show',
     "what one player received. [PROTOCOL.md](PROTOCOL.md#rooms) explains the flow, [GAMES.md](GAMES.md) the rules",
     "and timers.",
     "",

@@ -18,7 +18,11 @@ const runTmp = mkdtempSync(join(tmpdir(), "croupier-test-run-"));
 const run = spawnSync("npx", args, { stdio: "inherit", env: { ...process.env, TMPDIR: runTmp } });
 rmSync(runTmp, { recursive: true, force: true });
 
-let passed = 0, failed = 0, skipped = 0, suitesFailed = 0, suites = 0;
+let passed = 0,
+  failed = 0,
+  skipped = 0,
+  suitesFailed = 0,
+  suites = 0;
 if (existsSync(resultsFile)) {
   const results = JSON.parse(readFileSync(resultsFile, "utf8"));
   passed = results.numPassedTests;

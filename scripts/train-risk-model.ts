@@ -10,7 +10,15 @@ import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { riskFeatureNames } from "../src/engine/risk/features.js";
 import { simulatedPlayers, type SimulatedPlayer, type SimulatedProfile } from "../src/engine/risk/score-simulation.js";
-import { evaluateRiskModel, scoreOf, trainRiskModel, type RiskEvaluation, type RiskFeatureRecord, type RiskModel, type RiskTrainingOptions } from "../src/engine/risk/score.js";
+import {
+  evaluateRiskModel,
+  scoreOf,
+  trainRiskModel,
+  type RiskEvaluation,
+  type RiskFeatureRecord,
+  type RiskModel,
+  type RiskTrainingOptions,
+} from "../src/engine/risk/score.js";
 import { SeededRng } from "../src/engine/rng/index.js";
 
 const modelPath = fileURLToPath(new URL("../src/engine/risk/score-model.ts", import.meta.url));

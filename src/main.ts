@@ -190,8 +190,13 @@ async function openMigrated(config: Config): Promise<{ db: SqlDb; migration: Awa
   } catch (error) {
     await db.close().catch(() => undefined);
     const code = (error as { code?: string }).code;
-    if (config.databaseUrl !== null && (code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "ETIMEDOUT" || code === "EAI_AGAIN" || code === "28P01" || code === "3D000")) {
-      throw new StartupError(`cannot use the database of databaseUrl (DATABASE_URL) at ${hostOf(config.databaseUrl)}: ${(error as Error).message} (${code}). Start PostgreSQL there, or fix DATABASE_URL (unset it for the embedded database)`);
+    if (
+      config.databaseUrl !== null &&
+      (code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "ETIMEDOUT" || code === "EAI_AGAIN" || code === "28P01" || code === "3D000")
+    ) {
+      throw new StartupError(
+        `cannot use the database of databaseUrl (DATABASE_URL) at ${hostOf(config.databaseUrl)}: ${(error as Error).message} (${code}). Start PostgreSQL there, or fix DATABASE_URL (unset it for the embedded database)`,
+      );
     }
     throw error;
   }
@@ -203,7 +208,9 @@ async function checkRedis(redis: Redis, url: string): Promise<void> {
     await withTimeout(redis.ping(), readinessTimeoutMs * 2);
   } catch (error) {
     redis.disconnect();
-    throw new StartupError(`cannot reach Redis of redisUrl (REDIS_URL) at ${hostOf(url)}: ${(error as Error).message.replace(/\.+$/, "")}. Start Redis there, or fix REDIS_URL`);
+    throw new StartupError(
+      `cannot reach Redis of redisUrl (REDIS_URL) at ${hostOf(url)}: ${(error as Error).message.replace(/\.+$/, "")}. Start Redis there, or fix REDIS_URL`,
+    );
   }
 }
 
@@ -222,7 +229,12 @@ async function check(name: string, probe: () => Promise<unknown>, checks: Record
   }
 }
 
-interface RedisSide { readonly redis: Redis; readonly scope: string; readonly rawBus: RedisBus; readonly bus: Bus }
+interface RedisSide {
+  readonly redis: Redis;
+  readonly scope: string;
+  readonly rawBus: RedisBus;
+  readonly bus: Bus;
+}
 
 /**
  * This deployment's place on the Redis server: its scope (claimed, so a second deployment configured
@@ -240,7 +252,10 @@ async function openRedisSide(config: Config, redis: Redis, db: SqlDb, metrics: M
       metrics.busMessageRefused();
       if (systemClock.nowMs() - warnedAtMs < busRefusedWarnIntervalMs) return;
       warnedAtMs = systemClock.nowMs();
-      log.warn({ channel, scope }, "dropped a bus message without a valid signature: another deployment, or someone without the secret, publishes on this deployment's channels");
+      log.warn(
+        { channel, scope },
+        "dropped a bus message without a valid signature: another deployment, or someone without the secret, publishes on this deployment's channels",
+      );
     },
   });
   return { redis, scope, rawBus, bus };
@@ -259,16 +274,29 @@ function roomStores(config: Config, side: RedisSide | null, nodeId: string): { r
  * no other); after a failure it is left alone for one publish timeout (ExportBreaker).
  */
 function eventExportOf(config: Config, url: string): EventExport {
-  const stream = new URL(url).protocol === "kafka:"
-    ? new KafkaEventExport({ url, topic: config.eventExportTopic, publishTimeoutMs: config.eventExportTimeoutMs })
-    : new JetStreamEventExport({ url, stream: config.eventExportStream, subjectPrefix: config.eventExportSubjectPrefix, publishTimeoutMs: config.eventExportTimeoutMs });
+  const stream =
+    new URL(url).protocol === "kafka:"
+      ? new KafkaEventExport({ url, topic: config.eventExportTopic, publishTimeoutMs: config.eventExportTimeoutMs })
+      : new JetStreamEventExport({
+          url,
+          stream: config.eventExportStream,
+          subjectPrefix: config.eventExportSubjectPrefix,
+          publishTimeoutMs: config.eventExportTimeoutMs,
+        });
   return new ExportBreaker(stream, systemClock, config.eventExportTimeoutMs);
 }
 
 /** Payments through the sandbox provider (the only one so far), with its outbox relay (started by `serve`). */
 function buildPayments(
-  config: Config, db: SqlDb, ledger: LedgerStore, wallet: Wallet, bus: Bus, events: EventExport | undefined, logger: Logger,
-  restrictions: (userId: string) => Promise<AccountRestrictions>, signals: RiskSignals,
+  config: Config,
+  db: SqlDb,
+  ledger: LedgerStore,
+  wallet: Wallet,
+  bus: Bus,
+  events: EventExport | undefined,
+  logger: Logger,
+  restrictions: (userId: string) => Promise<AccountRestrictions>,
+  signals: RiskSignals,
 ): { payments: Payments; sandbox: SandboxPaymentProvider } {
   const log = areaLogger(logger, config, "payments");
   if (config.redisUrl !== null && config.paymentsSandboxWebhookSecret === null) {
@@ -283,8 +311,17 @@ function buildPayments(
     log,
   });
   const payments = new Payments({
-    store: createSqlPaymentsStore(db), requestKeys: createSqlRequestKeyStore(db), wallet, ledger, provider: sandbox, bus, clock: systemClock, restrictions, ...(events === undefined ? {} : { events }),
-    onMoneyRequest: (r) => signals.emit({ kind: r.kind, userId: r.userId, atMs: systemClock.nowMs(), currency: r.currency, amountMinor: r.amountMinor.toString() }),
+    store: createSqlPaymentsStore(db),
+    requestKeys: createSqlRequestKeyStore(db),
+    wallet,
+    ledger,
+    provider: sandbox,
+    bus,
+    clock: systemClock,
+    restrictions,
+    ...(events === undefined ? {} : { events }),
+    onMoneyRequest: (r) =>
+      signals.emit({ kind: r.kind, userId: r.userId, atMs: systemClock.nowMs(), currency: r.currency, amountMinor: r.amountMinor.toString() }),
     log: { warn: (context, message) => log.warn(context, message), error: (context, message) => log.error(context, message) },
     limits: config,
   });
@@ -296,8 +333,11 @@ function buildPayments(
 function bonusOptionsOf(config: Config): BonusOptions {
   return {
     welcome: {
-      amountMinor: BigInt(config.bonusWelcomeAmountMinor), currency: config.bonusWelcomeCurrency, wageringMultiplier: config.bonusWelcomeWageringMultiplier,
-      maxBetMinor: BigInt(config.bonusWelcomeMaxBetMinor), days: config.bonusWelcomeDays,
+      amountMinor: BigInt(config.bonusWelcomeAmountMinor),
+      currency: config.bonusWelcomeCurrency,
+      wageringMultiplier: config.bonusWelcomeWageringMultiplier,
+      maxBetMinor: BigInt(config.bonusWelcomeMaxBetMinor),
+      days: config.bonusWelcomeDays,
     },
     weights: parseGameWeights(config.bonusGameWeights) ?? defaultGameWeights,
     amountMinorMax: BigInt(config.bonusAmountMinorMax),
@@ -307,24 +347,29 @@ function bonusOptionsOf(config: Config): BonusOptions {
 
 function buildRealityChecks(services: Services, gateway: WsGateway, logger: Logger): RealityChecks {
   const log = areaLogger(logger, services.config, "server");
-  return new RealityChecks({
-    sessions: () => gateway.sessions(),
-    sessionStartedMs: (sessionId) => sessionStartedMs(services.db, sessionId),
-    results: (userId, sinceMs) => playResults(services.db, userId, sinceMs),
-    once: async (key, ttlMs) => (await services.throttle.recordFailure(key, ttlMs)) === 1,
-    rooms: services.directory,
-    sessionLimits: async (userIds) => {
-      const nowMs = systemClock.nowMs();
-      const limits = await services.protection.sessionLimits(userIds);
-      return new Map([...limits].flatMap(([userId, state]) => {
-        const minutes = limitAt(state, nowMs).amountMinor;
-        return minutes === null ? [] : [[userId, Number(minutes)] as const];
-      }));
+  return new RealityChecks(
+    {
+      sessions: () => gateway.sessions(),
+      sessionStartedMs: (sessionId) => sessionStartedMs(services.db, sessionId),
+      results: (userId, sinceMs) => playResults(services.db, userId, sinceMs),
+      once: async (key, ttlMs) => (await services.throttle.recordFailure(key, ttlMs)) === 1,
+      rooms: services.directory,
+      sessionLimits: async (userIds) => {
+        const nowMs = systemClock.nowMs();
+        const limits = await services.protection.sessionLimits(userIds);
+        return new Map(
+          [...limits].flatMap(([userId, state]) => {
+            const minutes = limitAt(state, nowMs).amountMinor;
+            return minutes === null ? [] : [[userId, Number(minutes)] as const];
+          }),
+        );
+      },
+      endSession: (sessionId) => services.auth.endSession(sessionId, "session_limit"),
+      clock: systemClock,
+      onError: (error) => log.warn({ err: error }, "reality check failed; the next tick tries again"),
     },
-    endSession: (sessionId) => services.auth.endSession(sessionId, "session_limit"),
-    clock: systemClock,
-    onError: (error) => log.warn({ err: error }, "reality check failed; the next tick tries again"),
-  }, services.config);
+    services.config,
+  );
 }
 
 export interface AdminServices {
@@ -355,7 +400,9 @@ export async function buildAdminServices(config: Config, logger: Logger, command
   const log = areaLogger(logger, config, "server");
   return {
     db: opened,
-    audit: new AuditTrail(createSqlAuditLog(opened), systemClock, (error, entry) => log.error({ err: error, audit: entry }, "audit log write failed; the entry is in this line")),
+    audit: new AuditTrail(createSqlAuditLog(opened), systemClock, (error, entry) =>
+      log.error({ err: error, audit: entry }, "audit log write failed; the entry is in this line"),
+    ),
     createAccount: (input) => registerAccount({ store: new SqlAccountStore(opened), hasher, limits: { ...config, passwordLengthMax } }, input),
     async close() {
       await opened.close();
@@ -389,23 +436,31 @@ async function buildUnlocked(config: Config, logger: Logger, unlock: () => void)
   const stopFailureLog = onBackgroundFailure((task, error) => serverLog.error({ err: error, task }, "background task failed"));
   serverLog.info({ applied: migration.applied, schemaVersion: migration.current }, "database migrated");
 
-  const redis = config.redisUrl === null ? null : new Redis(config.redisUrl, {
-    maxRetriesPerRequest: 2, enableOfflineQueue: true,
-    // Commands issued in one turn of the event loop leave in one write: every action appends to its
-    // room's log, and thousands of appends a second were as many syscalls on each side.
-    enableAutoPipelining: true,
-  });
+  const redis =
+    config.redisUrl === null
+      ? null
+      : new Redis(config.redisUrl, {
+          maxRetriesPerRequest: 2,
+          enableOfflineQueue: true,
+          // Commands issued in one turn of the event loop leave in one write: every action appends to its
+          // room's log, and thousands of appends a second were as many syscalls on each side.
+          enableAutoPipelining: true,
+        });
   const redisLog = areaLogger(logger, config, "redis");
   redis?.on("error", (error) => redisLog.warn({ err: error }, "redis connection error"));
-  if (redis !== null && config.redisUrl !== null) await checkRedis(redis, config.redisUrl).catch(async (error: unknown) => {
-    await db.close();
-    throw error;
-  });
-  const side = redis === null ? null : await openRedisSide(config, redis, db, metrics, redisLog).catch(async (error: unknown) => {
-    redis.disconnect();
-    await db.close();
-    throw error;
-  });
+  if (redis !== null && config.redisUrl !== null)
+    await checkRedis(redis, config.redisUrl).catch(async (error: unknown) => {
+      await db.close();
+      throw error;
+    });
+  const side =
+    redis === null
+      ? null
+      : await openRedisSide(config, redis, db, metrics, redisLog).catch(async (error: unknown) => {
+          redis.disconnect();
+          await db.close();
+          throw error;
+        });
   if (side !== null) serverLog.info({ redisScope: side.scope }, "redis scope claimed");
   const bus: Bus = side === null ? new MemoryBus() : side.bus;
   const throttle: ThrottleStore = side === null ? new MemoryThrottleStore(systemClock, config.throttleKeysMax) : new RedisThrottleStore(side.redis, side.scope);
@@ -418,7 +473,12 @@ async function buildUnlocked(config: Config, logger: Logger, unlock: () => void)
   const betLimits = new BetLimits({ store: createSqlBetLimitStore(db), bus, clock: systemClock });
   await betLimits.start();
   const protection = new ResponsibleGaming({
-    store: createSqlResponsibleGamingStore(db), accounts: store, guard, clock: systemClock, limits: config, onBetLimitChanged: (userId) => betLimits.announce(userId),
+    store: createSqlResponsibleGamingStore(db),
+    accounts: store,
+    guard,
+    clock: systemClock,
+    limits: config,
+    onBetLimitChanged: (userId) => betLimits.announce(userId),
   });
   // Every node reports play to the risk engine and enforces its limits at the bet (docs/RISK.md).
   const riskSignals = new RiskSignals(bus, systemClock);
@@ -446,65 +506,161 @@ async function buildUnlocked(config: Config, logger: Logger, unlock: () => void)
   const nodeId = `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
   const { roomLog, lease } = roomStores(config, side, nodeId);
   // One wallet per process: the ledger store batches every money call of this process together.
-  const ledger = createSqlLedgerStore(db, {
-    batchOpsMax: config.ledgerBatchOpsMax, batchWaitMs: config.ledgerBatchWaitMs, batchesInFlightMax: config.ledgerBatchesInFlightMax, queueOpsMax: config.ledgerQueueOpsMax, exportRounds: exportEvents,
-  }, metrics);
+  const ledger = createSqlLedgerStore(
+    db,
+    {
+      batchOpsMax: config.ledgerBatchOpsMax,
+      batchWaitMs: config.ledgerBatchWaitMs,
+      batchesInFlightMax: config.ledgerBatchesInFlightMax,
+      queueOpsMax: config.ledgerQueueOpsMax,
+      exportRounds: exportEvents,
+    },
+    metrics,
+  );
   const wallet = createWallet(ledger);
   // Only the payments role's outbox relay exports; other nodes never connect to the stream.
   const events = config.eventExportUrl !== null && roles.has("payments") ? eventExportOf(config, config.eventExportUrl) : undefined;
   const { payments, sandbox } = buildPayments(config, db, ledger, wallet, bus, events, logger, (userId) => protection.restrictions(userId), riskSignals);
-  registerOutboxMetrics(registry, () => createSqlPaymentsStore(db).outboxBacklog(), () => systemClock.nowMs());
+  registerOutboxMetrics(
+    registry,
+    () => createSqlPaymentsStore(db).outboxBacklog(),
+    () => systemClock.nowMs(),
+  );
   const rounds = new SqlRoundStore(db, { exportEvents });
-  const audit = new AuditTrail(createSqlAuditLog(db), systemClock,
-    (error, entry) => serverLog.error({ err: error, audit: entry }, "audit log write failed; the entry is in this line"));
+  const audit = new AuditTrail(createSqlAuditLog(db), systemClock, (error, entry) =>
+    serverLog.error({ err: error, audit: entry }, "audit log write failed; the entry is in this line"),
+  );
   const tableConfig: RouletteTableConfig = { ...defaultRouletteTable, bettingMs: config.rouletteBettingMs, resultsMs: config.rouletteResultsMs };
   const tables = new Map<string, RouletteTableConfig>(config.rouletteTables.split(",").map((id) => [id.trim(), tableConfig]));
   const latencyOverrides = liveLatencyOverrides(config);
   // Each live table's video has its own delay: liveStreamLatencyMsByTable overrides the default per room.
   const liveTerms = (id: string, kind: "live" | "liveblackjack") => ({
-    dealerAbsentMsMax: config.liveDealerAbsentMsMax, dealerReplaceMsMax: config.liveDealerReplaceMsMax,
+    dealerAbsentMsMax: config.liveDealerAbsentMsMax,
+    dealerReplaceMsMax: config.liveDealerReplaceMsMax,
     streamLatencyMs: latencyOverrides.get(`${kind}:${id.trim()}`) ?? config.liveStreamLatencyMs,
     streamUrl: config.liveStreamUrlTemplate.replaceAll("{table}", id.trim()),
   });
-  const liveTables = new Map<string, RouletteTableConfig>(config.liveTables.split(",").map((id) => [id.trim(), {
-    ...tableConfig, bettingMs: config.liveBettingMsMax,
-    live: liveTerms(id, "live"),
-  }]));
-  const holdemConfig: HoldemTableConfig = { ...defaultHoldemTable, turnMs: config.holdemTurnMs, betweenHandsMs: config.holdemBetweenHandsMs, turnTimeoutsMax: config.holdemTurnTimeoutsMax };
+  const liveTables = new Map<string, RouletteTableConfig>(
+    config.liveTables.split(",").map((id) => [
+      id.trim(),
+      {
+        ...tableConfig,
+        bettingMs: config.liveBettingMsMax,
+        live: liveTerms(id, "live"),
+      },
+    ]),
+  );
+  const holdemConfig: HoldemTableConfig = {
+    ...defaultHoldemTable,
+    turnMs: config.holdemTurnMs,
+    betweenHandsMs: config.holdemBetweenHandsMs,
+    turnTimeoutsMax: config.holdemTurnTimeoutsMax,
+  };
   const holdemTables = new Map<string, HoldemTableConfig>(config.holdemTables.split(",").map((id) => [id.trim(), holdemConfig]));
-  const blackjackConfig: BlackjackTableConfig = { ...defaultBlackjackTable, bettingMs: config.blackjackBettingMs, turnMs: config.blackjackTurnMs, resultsMs: config.blackjackResultsMs, absentRoundsMax: config.blackjackAbsentRoundsMax,
-    rules: { ...defaultBlackjackTable.rules, decks: config.blackjackDecks, cutCardCardsFromEnd: config.blackjackCutCardFromEnd } };
+  const blackjackConfig: BlackjackTableConfig = {
+    ...defaultBlackjackTable,
+    bettingMs: config.blackjackBettingMs,
+    turnMs: config.blackjackTurnMs,
+    resultsMs: config.blackjackResultsMs,
+    absentRoundsMax: config.blackjackAbsentRoundsMax,
+    rules: { ...defaultBlackjackTable.rules, decks: config.blackjackDecks, cutCardCardsFromEnd: config.blackjackCutCardFromEnd },
+  };
   const blackjackTables = new Map<string, BlackjackTableConfig>(config.blackjackTables.split(",").map((id) => [id.trim(), blackjackConfig]));
-  const liveBlackjackTables = new Map<string, BlackjackTableConfig>(config.liveBlackjackTables.split(",").map((id) => [id.trim(), { ...blackjackConfig, bettingMs: config.liveBlackjackBettingMs, live: liveTerms(id, "liveblackjack") }]));
-  const jackpotTerms = { contributionBasisPoints: config.slotsJackpotContributionBps, triggerNumerator: config.slotsJackpotTriggerOneIn > 0 ? 1 : 0, triggerDenominator: Math.max(1, config.slotsJackpotTriggerOneIn) };
+  const liveBlackjackTables = new Map<string, BlackjackTableConfig>(
+    config.liveBlackjackTables
+      .split(",")
+      .map((id) => [id.trim(), { ...blackjackConfig, bettingMs: config.liveBlackjackBettingMs, live: liveTerms(id, "liveblackjack") }]),
+  );
+  const jackpotTerms = {
+    contributionBasisPoints: config.slotsJackpotContributionBps,
+    triggerNumerator: config.slotsJackpotTriggerOneIn > 0 ? 1 : 0,
+    triggerDenominator: Math.max(1, config.slotsJackpotTriggerOneIn),
+  };
   const jackpotPool: JackpotPool = { gameId: crownJewels.id, jackpotId: crownJewels.id, currency: "EUR" };
-  const slotsRoom = slotsRoomBehavior({ gameId: crownJewels.id, currency: "EUR", slot: compileSlot({ ...crownJewels, jackpot: jackpotTerms }), jackpot: { jackpotId: jackpotPool.jackpotId, seedMinor: BigInt(config.slotsJackpotSeedMinor) } });
+  const slotsRoom = slotsRoomBehavior({
+    gameId: crownJewels.id,
+    currency: "EUR",
+    slot: compileSlot({ ...crownJewels, jackpot: jackpotTerms }),
+    jackpot: { jackpotId: jackpotPool.jackpotId, seedMinor: BigInt(config.slotsJackpotSeedMinor) },
+  });
   // Game recall records both roulette kinds as roulette: an id used by both is not theirs alone.
   const sharedRouletteIds = new Set([...tables.keys()].filter((id) => liveTables.has(id)));
-  const behaviors = new Map<string, RoomBehavior>([lobbyBehavior, userChannelBehavior, sandboxBehavior, rouletteTableBehavior(tables, "roulette", sharedRouletteIds), slotsRoom, blackjackTableBehavior(blackjackTables), rouletteTableBehavior(liveTables, "live", sharedRouletteIds), blackjackTableBehavior(liveBlackjackTables, "liveblackjack"), holdemTableBehavior(holdemTables)]
-    .map((b) => [b.kind, b as RoomBehavior]));
-  const tableRefs = ([["roulette", tables], ["live", liveTables], ["blackjack", blackjackTables], ["liveblackjack", liveBlackjackTables], ["holdem", holdemTables]] as const)
-    .flatMap(([kind, ids]) => [...ids.keys()].map((tableId): TableRef => ({ kind, tableId })));
+  const behaviors = new Map<string, RoomBehavior>(
+    [
+      lobbyBehavior,
+      userChannelBehavior,
+      sandboxBehavior,
+      rouletteTableBehavior(tables, "roulette", sharedRouletteIds),
+      slotsRoom,
+      blackjackTableBehavior(blackjackTables),
+      rouletteTableBehavior(liveTables, "live", sharedRouletteIds),
+      blackjackTableBehavior(liveBlackjackTables, "liveblackjack"),
+      holdemTableBehavior(holdemTables),
+    ].map((b) => [b.kind, b as RoomBehavior]),
+  );
+  const tableRefs = (
+    [
+      ["roulette", tables],
+      ["live", liveTables],
+      ["blackjack", blackjackTables],
+      ["liveblackjack", liveBlackjackTables],
+      ["holdem", holdemTables],
+    ] as const
+  ).flatMap(([kind, ids]) => [...ids.keys()].map((tableId): TableRef => ({ kind, tableId })));
   // Shared tables spread over the nodes that host rooms (slot machines and user channels stay where their player is).
-  const spreadRooms = ([["roulette", tables], ["live", liveTables], ["blackjack", blackjackTables], ["liveblackjack", liveBlackjackTables], ["holdem", holdemTables]] as const)
-    .flatMap(([kind, ids]) => [...ids.keys()].map((id) => `${kind}:${id}`));
+  const spreadRooms = (
+    [
+      ["roulette", tables],
+      ["live", liveTables],
+      ["blackjack", blackjackTables],
+      ["liveblackjack", liveBlackjackTables],
+      ["holdem", holdemTables],
+    ] as const
+  ).flatMap(([kind, ids]) => [...ids.keys()].map((id) => `${kind}:${id}`));
   // Every node knows which players have an active bonus; their bets alone pay the bonus side's reads (docs/BONUSES.md).
   const bonusStore = createSqlBonusStore(db);
   const bonusBets: BonusBets = new BonusBets({ store: bonusStore, wallet, bus, clock: systemClock, onComplete: (bonusId) => bonuses.settle(bonusId) });
   await bonusBets.start();
-  const bonuses = new Bonuses({
-    store: bonusStore, wallet, clock: systemClock, announce: (userId) => bonusBets.announce(userId), refusal: (userId) => protection.loginRefusal(userId),
-  }, bonusOptionsOf(config));
+  const bonuses = new Bonuses(
+    {
+      store: bonusStore,
+      wallet,
+      clock: systemClock,
+      announce: (userId) => bonusBets.announce(userId),
+      refusal: (userId) => protection.loginRefusal(userId),
+    },
+    bonusOptionsOf(config),
+  );
   const effects = createTableEffectRunner({
-    wallet, rng: new CryptoRng(), rounds, clock: systemClock, metrics, betLimits, bonuses: bonusBets,
+    wallet,
+    rng: new CryptoRng(),
+    rounds,
+    clock: systemClock,
+    metrics,
+    betLimits,
+    bonuses: bonusBets,
     risk: { admit: (userId, game, stakeMinor) => riskGate.admit(userId, game, stakeMinor), emit: (signal) => riskSignals.emit(signal) },
   });
-  const directory = new RoomDirectory(nodeId, behaviors, roomLog, lease, bus, systemClock, { ...config, actionIdsRememberedMax, roomActionQueueMax, pendingRequestsMax }, effects, { hostsRooms: roles.has("tables"), spreadRooms }, metrics.actionStage,
-    reportingFaults(areaLogger(logger, config, "rooms"), metrics));
+  const directory = new RoomDirectory(
+    nodeId,
+    behaviors,
+    roomLog,
+    lease,
+    bus,
+    systemClock,
+    { ...config, actionIdsRememberedMax, roomActionQueueMax, pendingRequestsMax },
+    effects,
+    { hostsRooms: roles.has("tables"), spreadRooms },
+    metrics.actionStage,
+    reportingFaults(areaLogger(logger, config, "rooms"), metrics),
+  );
   await directory.start();
   // One jobs node publishes (the leader), through the lobby's owner wherever it is.
   const tickerLeader = new JobLeader(lease, "jackpot-ticker", nodeId, config.leaseTtlMs);
-  const jackpotTicker = new JackpotTicker({ rooms: directory, wallet, metrics, nodeId, clock: systemClock, leads: () => tickerLeader.leads() }, { room: jackpotLobbyRoom, intervalMs: config.jackpotTickerIntervalMs, pools: [jackpotPool] });
+  const jackpotTicker = new JackpotTicker(
+    { rooms: directory, wallet, metrics, nodeId, clock: systemClock, leads: () => tickerLeader.leads() },
+    { room: jackpotLobbyRoom, intervalMs: config.jackpotTickerIntervalMs, pools: [jackpotPool] },
+  );
   if (roles.has("jobs")) jackpotTicker.start();
   // One jobs node expires bonuses and finishes grants and conversions left waiting.
   const bonusLeader = new JobLeader(lease, "bonuses", nodeId, config.leaseTtlMs);
@@ -514,7 +670,13 @@ async function buildUnlocked(config: Config, logger: Logger, unlock: () => void)
   const riskLog = areaLogger(logger, config, "risk");
   const riskMetrics = registerRiskMetrics(registry, () => riskSignals.dropped);
   const riskMonitor = new RiskMonitor({
-    bus, clock: systemClock, store: riskStore, gate: riskGate, rules: riskRules, leads: () => riskLeader.leads(), leadCheckMs: Math.max(250, Math.floor(config.leaseTtlMs / 3)),
+    bus,
+    clock: systemClock,
+    store: riskStore,
+    gate: riskGate,
+    rules: riskRules,
+    leads: () => riskLeader.leads(),
+    leadCheckMs: Math.max(250, Math.floor(config.leaseTtlMs / 3)),
     lock: (userId, by, reason) => protection.lock(userId, by, reason),
     onAction: (a) => {
       riskMetrics.action(a.rule, a.action);
@@ -525,7 +687,33 @@ async function buildUnlocked(config: Config, logger: Logger, unlock: () => void)
   if (roles.has("jobs") && config.riskEngineEnabled) await riskMonitor.start();
 
   return {
-    config, logger, mode, roles, db, redis, redisScope: side?.scope ?? null, bus, auth, keys, nodeId, roomLog, directory, wallet, rounds, registry, payments, protection, risk, bonuses, riskMonitor, riskSignals, throttle, sandbox, tables: tableRefs, stages: metrics.actionStage, audit,
+    config,
+    logger,
+    mode,
+    roles,
+    db,
+    redis,
+    redisScope: side?.scope ?? null,
+    bus,
+    auth,
+    keys,
+    nodeId,
+    roomLog,
+    directory,
+    wallet,
+    rounds,
+    registry,
+    payments,
+    protection,
+    risk,
+    bonuses,
+    riskMonitor,
+    riskSignals,
+    throttle,
+    sandbox,
+    tables: tableRefs,
+    stages: metrics.actionStage,
+    audit,
     async readiness() {
       const checks: Record<string, string> = {};
       const dbOk = await check("database", () => db.query("select 1"), checks);
@@ -580,7 +768,11 @@ export interface StartOptions {
  * The readiness of a node: its stores', then one check per role. A draining node (SIGTERM) is not
  * ready, so balancers stop sending it work; a gateway at wsConnectionsMax is not ready for more sockets.
  */
-function roleReadiness(base: ReadinessReport, roles: ReadonlySet<NodeRole>, state: { draining: boolean; wsConnections: number; wsConnectionsMax: number }): ReadinessReport {
+function roleReadiness(
+  base: ReadinessReport,
+  roles: ReadonlySet<NodeRole>,
+  state: { draining: boolean; wsConnections: number; wsConnectionsMax: number },
+): ReadinessReport {
   const checks: Record<string, string> = { ...base.checks };
   for (const role of roles) checks[role] = state.draining ? "draining" : "ok";
   if (roles.has("gateway") && !state.draining && state.wsConnections >= state.wsConnectionsMax) checks.gateway = `full: ${state.wsConnections} sockets`;
@@ -591,12 +783,13 @@ function roleReadiness(base: ReadinessReport, roles: ReadonlySet<NodeRole>, stat
 export async function startServer(config: Config, logger: Logger = createLogger(config), options: StartOptions = {}): Promise<RunningServer> {
   const sandboxEnabled = sandboxPaymentsEnabled(config);
   if (sandboxEnabled && config.databaseUrl !== null) {
-    areaLogger(logger, config, "payments").warn("the sandbox payment provider is enabled in production mode (paymentsSandboxEnabled): any valid test card number mints money; never on a deployment with real money");
+    areaLogger(logger, config, "payments").warn(
+      "the sandbox payment provider is enabled in production mode (paymentsSandboxEnabled): any valid test card number mints money; never on a deployment with real money",
+    );
   }
   const services = await buildServices(config, logger);
-  const tls = config.tlsCertFile !== null && config.tlsKeyFile !== null
-    ? { cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) }
-    : null;
+  const tls =
+    config.tlsCertFile !== null && config.tlsKeyFile !== null ? { cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) } : null;
   const metrics = createHttpMetrics(services.registry);
   const serverLog = areaLogger(logger, config, "server");
   const { roles } = services;
@@ -606,7 +799,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     logger: areaLogger(logger, config, "http"),
     metrics,
     jwks: () => services.keys.jwks(),
-    readiness: async () => roleReadiness(await services.readiness(), roles, { draining, wsConnections: gateway.connectionCount, wsConnectionsMax: config.wsConnectionsMax }),
+    readiness: async () =>
+      roleReadiness(await services.readiness(), roles, { draining, wsConnections: gateway.connectionCount, wsConnectionsMax: config.wsConnectionsMax }),
     serves: { api: roles.has("gateway"), webhooks: roles.has("payments") },
     limits: config,
     trustProxy: config.trustProxy,
@@ -619,8 +813,12 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     risk: services.risk,
     bonuses: services.bonuses,
     money: {
-      wallet: services.wallet, payments: services.payments, tokenizer: sandboxEnabled ? services.sandbox : null, clock: systemClock,
-      webhookBodyBytesMax: config.httpBodyBytesMax, signatureHeader,
+      wallet: services.wallet,
+      payments: services.payments,
+      tokenizer: sandboxEnabled ? services.sandbox : null,
+      clock: systemClock,
+      webhookBodyBytesMax: config.httpBodyBytesMax,
+      signatureHeader,
     },
   });
   if (roles.has("gateway")) {
@@ -631,9 +829,17 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   // The gateway counts its rooms and members when Prometheus asks; it exists once the metrics do.
   let census: () => ReturnType<WsGateway["census"]> = () => new Map();
   const gateway = new WsGateway({
-    auth: services.auth, directory: services.directory, log: services.roomLog, bus: services.bus, clock: systemClock,
-    logger: areaLogger(logger, config, "ws"), roomsLogger: areaLogger(logger, config, "rooms"),
-    metrics: createGatewayMetrics(metrics.registry, () => census()), limits: config, stages: services.stages, audit: services.audit,
+    auth: services.auth,
+    directory: services.directory,
+    log: services.roomLog,
+    bus: services.bus,
+    clock: systemClock,
+    logger: areaLogger(logger, config, "ws"),
+    roomsLogger: areaLogger(logger, config, "rooms"),
+    metrics: createGatewayMetrics(metrics.registry, () => census()),
+    limits: config,
+    stages: services.stages,
+    audit: services.audit,
     onConnection: (c) => services.riskSignals.emit({ kind: "connection", ...c, atMs: systemClock.nowMs() }),
   });
   census = () => gateway.census();
@@ -645,38 +851,59 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     await http.close();
     await services.close();
     const code = (error as { code?: string }).code;
-    if (code === "EADDRINUSE") throw new StartupError(`port ${config.port} on ${config.host} is in use by another process: stop it, or choose another port with --port (PORT)`);
-    if (code === "EACCES") throw new StartupError(`port ${config.port} on ${config.host} needs privileges this process lacks: choose a port above 1023 with --port (PORT)`);
+    if (code === "EADDRINUSE")
+      throw new StartupError(`port ${config.port} on ${config.host} is in use by another process: stop it, or choose another port with --port (PORT)`);
+    if (code === "EACCES")
+      throw new StartupError(`port ${config.port} on ${config.host} needs privileges this process lacks: choose a port above 1023 with --port (PORT)`);
     throw error;
   }
   const address = http.server.address();
   const port = typeof address === "object" && address !== null ? address.port : config.port;
   const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   const url = `${tls ? "https" : "http"}://${shownHost}:${port}`;
-  const metricsServer = config.metricsPort === null ? null : buildMetricsServer({
-    logger: areaLogger(logger, config, "http"), metrics, metricsAccess: { token: config.metricsToken, separate: true },
-    ...(options.clusterWorker === true ? { metricsText: workerMetrics(services.registry) } : {}),
-  });
+  const metricsServer =
+    config.metricsPort === null
+      ? null
+      : buildMetricsServer({
+          logger: areaLogger(logger, config, "http"),
+          metrics,
+          metricsAccess: { token: config.metricsToken, separate: true },
+          ...(options.clusterWorker === true ? { metricsText: workerMetrics(services.registry) } : {}),
+        });
   const metricsUrl = metricsServer === null ? null : await metricsServer.listen({ port: config.metricsPort ?? 0, host: config.metricsHost });
   // The sandbox calls this very process; a wildcard listen address is reached on the loopback.
   const selfHost = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
-  if (config.paymentsSandboxWebhookUrl === null) services.sandbox.setWebhookUrl(`${tls ? "https" : "http"}://${selfHost}:${port}/v1/payments/webhooks/${services.sandbox.name}`);
+  if (config.paymentsSandboxWebhookUrl === null)
+    services.sandbox.setWebhookUrl(`${tls ? "https" : "http"}://${selfHost}:${port}/v1/payments/webhooks/${services.sandbox.name}`);
   if (roles.has("payments")) services.payments.start();
   const realityChecks = buildRealityChecks(services, gateway, logger);
   if (roles.has("gateway")) realityChecks.start();
   if (tls === null) serverLog.warn("no tlsCertFile/tlsKeyFile configured: serving plain HTTP; put TLS in front of this in production");
-  serverLog.info({ url, mode: services.mode, roles: [...roles], dataDir: services.mode === "embedded" ? config.dataDir : undefined }, `Croupier listening on ${url} (${services.mode} mode)`);
+  serverLog.info(
+    { url, mode: services.mode, roles: [...roles], dataDir: services.mode === "embedded" ? config.dataDir : undefined },
+    `Croupier listening on ${url} (${services.mode} mode)`,
+  );
 
-  const reloadTimer = setInterval(() => void services.keys.reload().catch((error: unknown) => serverLog.error({ err: error }, "key reload failed")), keyReloadIntervalMs);
+  const reloadTimer = setInterval(
+    () => void services.keys.reload().catch((error: unknown) => serverLog.error({ err: error }, "key reload failed")),
+    keyReloadIntervalMs,
+  );
   reloadTimer.unref();
-  const purgeRounds = () => void purgeExpiredRounds(services.rounds, systemClock, config.roundRetentionDays)
-    .then((purged) => { if (purged > 0) logger.info({ purged, retentionDays: config.roundRetentionDays }, "expired rounds purged from game recall"); })
-    .catch((error: unknown) => logger.error({ err: error }, "round retention purge failed"));
+  const purgeRounds = () =>
+    void purgeExpiredRounds(services.rounds, systemClock, config.roundRetentionDays)
+      .then((purged) => {
+        if (purged > 0) logger.info({ purged, retentionDays: config.roundRetentionDays }, "expired rounds purged from game recall");
+      })
+      .catch((error: unknown) => logger.error({ err: error }, "round retention purge failed"));
   const retentionTimer = roles.has("jobs") ? setInterval(purgeRounds, roundPurgeIntervalMs) : undefined;
   retentionTimer?.unref();
   if (roles.has("jobs")) purgeRounds();
   return {
-    url, metricsUrl, services, http, gateway,
+    url,
+    metricsUrl,
+    services,
+    http,
+    gateway,
     async close() {
       draining = true;
       clearInterval(reloadTimer);

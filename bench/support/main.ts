@@ -8,7 +8,10 @@ export function isMain(moduleUrl: string): boolean {
 
 export async function printResult(result: Promise<BenchResult>): Promise<void> {
   const r = await result;
-  for (const m of r.metrics) console.log(`${r.name}  ${m.name}: ${m.value} ${m.unit}${m.target ? ` (target ${m.target}: ${m.ok ? "ok" : "MISSED"})` : ""}${m.baseline === undefined ? "" : ` baseline ${m.baseline}`}`);
+  for (const m of r.metrics)
+    console.log(
+      `${r.name}  ${m.name}: ${m.value} ${m.unit}${m.target ? ` (target ${m.target}: ${m.ok ? "ok" : "MISSED"})` : ""}${m.baseline === undefined ? "" : ` baseline ${m.baseline}`}`,
+    );
   for (const n of r.notes ?? []) console.log(n);
   process.exit(0);
 }

@@ -8,7 +8,9 @@ import * as wsModule from "ws";
 const mode = process.env.RAW_WS_MODE === "preframed" ? "preframed" : "send";
 const http = createServer();
 const wss = new wsModule.WebSocketServer({ server: http, perMessageDeflate: false, clientTracking: true });
-const Sender = ((wsModule as unknown as { Sender?: unknown }).Sender ?? (wsModule as unknown as { default: { Sender: unknown } }).default.Sender) as { frame(data: Buffer, options: Record<string, unknown>): Buffer[] };
+const Sender = ((wsModule as unknown as { Sender?: unknown }).Sender ?? (wsModule as unknown as { default: { Sender: unknown } }).default.Sender) as {
+  frame(data: Buffer, options: Record<string, unknown>): Buffer[];
+};
 
 wss.on("connection", (ws) => {
   ws.on("message", (data: Buffer) => {

@@ -5,11 +5,25 @@ import { WebSocket } from "ws";
 import { CroupierClient } from "../../src/client/index.js";
 
 export type RevealParent =
-  | { readonly op: "open"; readonly url: string; readonly tokens: readonly string[]; readonly room: string; readonly count: number; readonly concurrency: number }
+  | {
+      readonly op: "open";
+      readonly url: string;
+      readonly tokens: readonly string[];
+      readonly room: string;
+      readonly count: number;
+      readonly concurrency: number;
+    }
   | { readonly op: "close" };
 
 export type RevealChild =
-  | { readonly op: "opened"; readonly ok: number; readonly failed: number; readonly firstError: string | null; readonly rttMs: number[]; readonly offsetMs: number[] }
+  | {
+      readonly op: "opened";
+      readonly ok: number;
+      readonly failed: number;
+      readonly firstError: string | null;
+      readonly rttMs: number[];
+      readonly offsetMs: number[];
+    }
   | { readonly op: "round"; readonly round: number; readonly revealAt: number; readonly deliveredMs: number[] };
 
 const clients: CroupierClient[] = [];
@@ -41,7 +55,12 @@ async function open(message: Extract<RevealParent, { op: "open" }>): Promise<voi
   const worker = async () => {
     while (next < message.count) {
       const i = next++;
-      const client = new CroupierClient({ url: message.url, WebSocket, accessToken: message.tokens[i % message.tokens.length] as string, requestTimeoutMs: 30_000 });
+      const client = new CroupierClient({
+        url: message.url,
+        WebSocket,
+        accessToken: message.tokens[i % message.tokens.length] as string,
+        requestTimeoutMs: 30_000,
+      });
       try {
         await client.connect();
         await client.join(message.room);
@@ -57,7 +76,14 @@ async function open(message: Extract<RevealParent, { op: "open" }>): Promise<voi
   await Promise.all(Array.from({ length: message.concurrency }, worker));
   // Once everyone is in, each client syncs again on a quiet machine: the connection storm inflates round trips.
   for (const client of clients) await client.syncClock();
-  send({ op: "opened", ok: clients.length, failed, firstError, rttMs: clients.map((c) => c.clock?.rttMs ?? Number.NaN), offsetMs: clients.map((c) => c.clock?.offsetMs ?? Number.NaN) });
+  send({
+    op: "opened",
+    ok: clients.length,
+    failed,
+    firstError,
+    rttMs: clients.map((c) => c.clock?.rttMs ?? Number.NaN),
+    offsetMs: clients.map((c) => c.clock?.offsetMs ?? Number.NaN),
+  });
 }
 
 process.on("message", (message: RevealParent) => {

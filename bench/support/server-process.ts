@@ -21,18 +21,49 @@ export interface BenchServer {
 }
 
 /** Limits raised for load: a benchmark measures the server, not its per-client rate limits. */
-export const benchServerFlags = ["--messages-per-second-max", "10000", "--ws-connections-max", "100000", "--room-members-max", "100000",
-  "--send-queue-bytes-max", "4194304", "--auth-timeout-ms", "120000", "--log-level", "warn", "--registrations-per-address-max", "10000000",
+export const benchServerFlags = [
+  "--messages-per-second-max",
+  "10000",
+  "--ws-connections-max",
+  "100000",
+  "--room-members-max",
+  "100000",
+  "--send-queue-bytes-max",
+  "4194304",
+  "--auth-timeout-ms",
+  "120000",
+  "--log-level",
+  "warn",
+  "--registrations-per-address-max",
+  "10000000",
   // A swarm opens up to 100 sockets at once from one address; each waits for its hello's answer.
-  "--ws-unauthenticated-per-address-max", "100000", "--ws-unauthenticated-max", "100000",
+  "--ws-unauthenticated-per-address-max",
+  "100000",
+  "--ws-unauthenticated-max",
+  "100000",
   // Benchmark players are bots by design (5 spins a second each): the risk engine runs and consumes
   // every signal, so its cost is measured, but with thresholds no benchmark player reaches.
-  "--risk-bets-per-minute-max", "100000", "--risk-micro-stake-minor-max", "1", "--risk-accounts-per-address-max", "100000"];
+  "--risk-bets-per-minute-max",
+  "100000",
+  "--risk-micro-stake-minor-max",
+  "1",
+  "--risk-accounts-per-address-max",
+  "100000",
+];
 
 /** Flags for production mode (PostgreSQL + Redis) from bench/support/services.ts. */
 export function productionFlags(services: { databaseUrl: string; redisUrl: string; redisKeyPrefix: string }): string[] {
   // Benchmark players deposit through the sandbox, which production mode serves only when asked explicitly.
-  return ["--database-url", services.databaseUrl, "--redis-url", services.redisUrl, "--redis-key-prefix", services.redisKeyPrefix, "--payments-sandbox-enabled", "true"];
+  return [
+    "--database-url",
+    services.databaseUrl,
+    "--redis-url",
+    services.redisUrl,
+    "--redis-key-prefix",
+    services.redisKeyPrefix,
+    "--payments-sandbox-enabled",
+    "true",
+  ];
 }
 
 export async function startBenchServer(extra: string[] = []): Promise<BenchServer> {
@@ -47,7 +78,9 @@ function runCli(args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", cli, ...args], { stdio: ["ignore", "ignore", "pipe"], env: { PATH: process.env.PATH ?? "" } });
     let stderr = "";
-    child.stderr.on("data", (d: Buffer) => { stderr += d.toString(); });
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+    });
     child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`croupier ${args.join(" ")} exited with ${code}: ${stderr}`))));
   });
 }
@@ -57,8 +90,29 @@ function spawnServer(dataDir: string, extra: string[]): Promise<BenchServer> {
   // BENCH_SERVER_ARGS adds `croupier serve` options, e.g. "--ledger-batches-in-flight-max 8".
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter((a) => a !== "");
   const serveArgs = (process.env.BENCH_SERVER_ARGS ?? "").split(" ").filter((a) => a !== "");
-  const args = [...nodeArgs, "--expose-gc", "--import", "tsx", "--import", gcHook, cli, "serve", "--port", "0", "--host", "127.0.0.1", "--data-dir", dataDir,
-    "--argon2-memory-kib", "8192", "--argon2-iterations", "1", ...benchServerFlags, ...extra, ...serveArgs];
+  const args = [
+    ...nodeArgs,
+    "--expose-gc",
+    "--import",
+    "tsx",
+    "--import",
+    gcHook,
+    cli,
+    "serve",
+    "--port",
+    "0",
+    "--host",
+    "127.0.0.1",
+    "--data-dir",
+    dataDir,
+    "--argon2-memory-kib",
+    "8192",
+    "--argon2-iterations",
+    "1",
+    ...benchServerFlags,
+    ...extra,
+    ...serveArgs,
+  ];
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env: { PATH: process.env.PATH ?? "" } });
   let output = "";
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
@@ -80,7 +134,9 @@ function spawnServer(dataDir: string, extra: string[]): Promise<BenchServer> {
         pid,
         child,
         rssBytes: () => treeRssBytes(pid),
-        collectGarbage: () => { for (const p of treePids(pid)) process.kill(p, "SIGUSR2"); },
+        collectGarbage: () => {
+          for (const p of treePids(pid)) process.kill(p, "SIGUSR2");
+        },
         async stop() {
           child.kill("SIGTERM");
           const killer = setTimeout(() => child.kill("SIGKILL"), 10_000);
@@ -91,8 +147,14 @@ function spawnServer(dataDir: string, extra: string[]): Promise<BenchServer> {
       });
     };
     child.stdout.on("data", onData);
-    child.stderr.on("data", (chunk: Buffer) => { if (!started) output += chunk.toString(); else process.stderr.write(chunk); });
-    child.once("exit", (code) => { clearTimeout(timer); reject(new Error(`croupier serve exited with ${code}:\n${output}`)); });
+    child.stderr.on("data", (chunk: Buffer) => {
+      if (!started) output += chunk.toString();
+      else process.stderr.write(chunk);
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`croupier serve exited with ${code}:\n${output}`));
+    });
   });
 }
 
@@ -111,7 +173,13 @@ function childPids(pid: number): number[] {
   const out: number[] = [];
   for (const task of readdirSync(`/proc/${pid}/task`)) {
     try {
-      out.push(...readFileSync(`/proc/${pid}/task/${task}/children`, "utf8").trim().split(/\s+/).filter((p) => p !== "").map(Number));
+      out.push(
+        ...readFileSync(`/proc/${pid}/task/${task}/children`, "utf8")
+          .trim()
+          .split(/\s+/)
+          .filter((p) => p !== "")
+          .map(Number),
+      );
     } catch {
       // The thread ended while we read.
     }
@@ -134,7 +202,7 @@ export async function accessTokens(baseUrl: string, count: number, prefix: strin
     const username = `${prefix}${stamp}${i}`;
     const password = "correct horse battery";
     await post(baseUrl, "/v1/auth/register", { username, password });
-    const pair = await post(baseUrl, "/v1/auth/login", { login: username, password }) as { accessToken: string };
+    const pair = (await post(baseUrl, "/v1/auth/login", { login: username, password })) as { accessToken: string };
     tokens.push(pair.accessToken);
   }
   return tokens;

@@ -8,7 +8,16 @@ import { wallMs } from "./stats.js";
 export type SwarmProtocol = "croupier" | "socketio" | "raw";
 
 export type ParentMessage =
-  | { readonly op: "open"; readonly protocol: SwarmProtocol; readonly url: string; readonly tokens: readonly string[]; readonly room: string | null; readonly count: number; readonly localAddress: string; readonly concurrency: number }
+  | {
+      readonly op: "open";
+      readonly protocol: SwarmProtocol;
+      readonly url: string;
+      readonly tokens: readonly string[];
+      readonly room: string | null;
+      readonly count: number;
+      readonly localAddress: string;
+      readonly concurrency: number;
+    }
   | { readonly op: "close" };
 
 export type ChildMessage =
@@ -43,10 +52,25 @@ function openOne(protocol: SwarmProtocol, url: string, token: string, room: stri
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, { localAddress, perMessageDeflate: false });
     let isReady = false;
-    const timer = setTimeout(() => { ws.terminate(); reject(new Error("handshake timed out")); }, 60_000);
-    const done = () => { isReady = true; clearTimeout(timer); resolve(ws); };
-    ws.on("error", (error) => { clearTimeout(timer); reject(error); });
-    ws.on("close", (code) => { if (!isReady) { clearTimeout(timer); reject(new Error(`closed by the server with ${code} before it was ready`)); } });
+    const timer = setTimeout(() => {
+      ws.terminate();
+      reject(new Error("handshake timed out"));
+    }, 60_000);
+    const done = () => {
+      isReady = true;
+      clearTimeout(timer);
+      resolve(ws);
+    };
+    ws.on("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    ws.on("close", (code) => {
+      if (!isReady) {
+        clearTimeout(timer);
+        reject(new Error(`closed by the server with ${code} before it was ready`));
+      }
+    });
     ws.on("message", (data: Buffer) => {
       if (isReady) {
         // Socket.IO pings every pingInterval; an unanswered ping disconnects the client.

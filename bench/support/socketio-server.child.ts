@@ -9,7 +9,10 @@ const http = createServer();
 // replayed to a client that reconnects within the window), for the resume benchmark.
 const recovery = process.env.SOCKETIO_RECOVERY === "1";
 const io = new Server(http, {
-  serveClient: false, perMessageDeflate: false, transports: ["websocket"], maxHttpBufferSize: 16_384,
+  serveClient: false,
+  perMessageDeflate: false,
+  transports: ["websocket"],
+  maxHttpBufferSize: 16_384,
   ...(recovery ? { connectionStateRecovery: { maxDisconnectionDuration: 120_000, skipMiddlewares: true } } : {}),
 });
 io.on("connection", (socket) => {

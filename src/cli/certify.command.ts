@@ -10,17 +10,50 @@ import { availableParallelism } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { Worker } from "node:worker_threads";
 import {
-  addRtpSums, certifyAlphaDefault, chiSquareFit, countValues, emptyNistPValues, emptyRtpSums, estimateRtp, judgeDecisions, judgeNistBattery, nistDecisions,
-  nistParameters, nistTestNames, outcomeBattery, outcomeDecisions, rtpDecision, rtpTest,
-  type Decision, type NistPValues, type RtpSums,
+  addRtpSums,
+  certifyAlphaDefault,
+  chiSquareFit,
+  countValues,
+  emptyNistPValues,
+  emptyRtpSums,
+  estimateRtp,
+  judgeDecisions,
+  judgeNistBattery,
+  nistDecisions,
+  nistParameters,
+  nistTestNames,
+  outcomeBattery,
+  outcomeDecisions,
+  rtpDecision,
+  rtpTest,
+  type Decision,
+  type NistPValues,
+  type RtpSums,
 } from "../engine/certify/index.js";
 import { toDecimal, toNumber, type Fraction } from "../engine/math/fraction.js";
 import { fraction } from "../engine/math/fraction.js";
 import { compileSlot, crownJewels, theoreticalRtp } from "../engine/slots/index.js";
-import { certifiedGames, type CertifiedGame, type Checkpoint, type OutcomeFit, type OutcomeSequence, type WorkerInput, type WorkerMessage, type WorkerResult } from "./certify.worker.js";
-import { renderReportHtml, type CertifyOptions, type CertifyReport, type FitReport, type GameReport, type NistReport, type RtpReport, type TestReport } from "./report.html.js";
+import {
+  certifiedGames,
+  type CertifiedGame,
+  type Checkpoint,
+  type OutcomeFit,
+  type OutcomeSequence,
+  type WorkerInput,
+  type WorkerMessage,
+  type WorkerResult,
+} from "./certify.worker.js";
+import {
+  renderReportHtml,
+  type CertifyOptions,
+  type CertifyReport,
+  type FitReport,
+  type GameReport,
+  type NistReport,
+  type RtpReport,
+  type TestReport,
+} from "./report.html.js";
 import { ConfigError, parseCommandArgs } from "../config/config.js";
-
 
 export const roundsDefault = 10_000_000;
 /** 1,000 sequences: NIST's pass-proportion interval then ends below 100%, so a perfect pass rate is caught too. */
@@ -43,8 +76,16 @@ const usage = `croupier certify --game <slots|roulette|blackjack|holdem|all> [--
   --nist-bits B       bits per NIST sequence (default ${nistBitsDefault})`;
 
 const certifyArgOptions = {
-  game: { type: "string" }, rounds: { type: "string" }, seed: { type: "string" }, "rng-file": { type: "string" }, alpha: { type: "string" }, out: { type: "string" },
-  workers: { type: "string" }, "nist-sequences": { type: "string" }, "nist-bits": { type: "string" }, help: { type: "boolean", short: "h" },
+  game: { type: "string" },
+  rounds: { type: "string" },
+  seed: { type: "string" },
+  "rng-file": { type: "string" },
+  alpha: { type: "string" },
+  out: { type: "string" },
+  workers: { type: "string" },
+  "nist-sequences": { type: "string" },
+  "nist-bits": { type: "string" },
+  help: { type: "boolean", short: "h" },
 } as const;
 
 export function parseCertifyArgs(argv: readonly string[], now = new Date()): CertifyOptions | "help" {
@@ -53,7 +94,8 @@ export function parseCertifyArgs(argv: readonly string[], now = new Date()): Cer
   const values = new Map(Object.entries(parsed).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
   const game = values.get("game");
   if (game === undefined) throw new ConfigError(`certify needs --game\n\n${usage}`);
-  if (game !== "all" && !(certifiedGames as readonly string[]).includes(game)) throw new ConfigError(`--game must be one of ${certifiedGames.join(", ")} or all`);
+  if (game !== "all" && !(certifiedGames as readonly string[]).includes(game))
+    throw new ConfigError(`--game must be one of ${certifiedGames.join(", ")} or all`);
   const integer = (name: string, fallback: number, min: number): number => {
     const text = values.get(name);
     if (text === undefined) return fallback;
@@ -108,14 +150,19 @@ export function planWorkers(game: CertifiedGame, options: CertifyOptions, fileBy
   if (options.rngFile === null || fileBytes === null) {
     const workers = Math.min(options.workers, options.rounds);
     return Array.from({ length: workers }, (_, index) => ({
-      ...common, rounds: share(options.rounds, workers, index), seed: options.seed === null ? null : `${options.seed}:${game}:${index}`,
+      ...common,
+      rounds: share(options.rounds, workers, index),
+      seed: options.seed === null ? null : `${options.seed}:${game}:${index}`,
       nistSequences: share(options.nistSequences, workers, index),
     }));
   }
   const words = Math.floor(fileBytes / 4);
   const wordsPerSequence = Math.ceil(options.nistBits / 32);
   const blocks = Math.floor(words / wordsPerSequence);
-  if (blocks === 0) throw new ConfigError(`${options.rngFile} holds ${fileBytes.toLocaleString("en")} bytes, fewer than one NIST sequence of ${options.nistBits.toLocaleString("en")} bits: supply more data or lower --nist-bits`);
+  if (blocks === 0)
+    throw new ConfigError(
+      `${options.rngFile} holds ${fileBytes.toLocaleString("en")} bytes, fewer than one NIST sequence of ${options.nistBits.toLocaleString("en")} bits: supply more data or lower --nist-bits`,
+    );
   const workers = Math.min(options.workers, blocks);
   const sequences = Math.min(options.nistSequences, blocks);
   let block = 0;
@@ -124,7 +171,13 @@ export function planWorkers(game: CertifiedGame, options: CertifyOptions, fileBy
     const offset = block * wordsPerSequence * 4;
     block += own;
     const end = index === workers - 1 ? words * 4 : block * wordsPerSequence * 4;
-    return { ...common, rounds: share(options.rounds, workers, index), seed: null, file: { path: options.rngFile as string, offset, length: end - offset }, nistSequences: share(sequences, workers, index) };
+    return {
+      ...common,
+      rounds: share(options.rounds, workers, index),
+      seed: null,
+      file: { path: options.rngFile as string, offset, length: end - offset },
+      nistSequences: share(sequences, workers, index),
+    };
   });
 }
 
@@ -132,21 +185,34 @@ export function planWorkers(game: CertifiedGame, options: CertifyOptions, fileBy
 export type GameRunner = (inputs: readonly WorkerInput[], report: (message: WorkerMessage) => void) => Promise<WorkerResult[]>;
 
 /** The command's runner: one worker thread per input. */
-const threadRunner: GameRunner = (inputs, report) => Promise.all(inputs.map((input, index) => new Promise<WorkerResult>((resolvePromise, reject) => {
-  const worker = startWorker(input);
-  worker.on("message", (message: WorkerMessage) => {
-    if (message.type === "progress") report(message);
-    else resolvePromise(message.result);
-  });
-  worker.on("error", reject);
-  worker.on("exit", (code) => { if (code !== 0) reject(new Error(`certify worker ${index} exited with ${code}`)); });
-})));
+const threadRunner: GameRunner = (inputs, report) =>
+  Promise.all(
+    inputs.map(
+      (input, index) =>
+        new Promise<WorkerResult>((resolvePromise, reject) => {
+          const worker = startWorker(input);
+          worker.on("message", (message: WorkerMessage) => {
+            if (message.type === "progress") report(message);
+            else resolvePromise(message.result);
+          });
+          worker.on("error", reject);
+          worker.on("exit", (code) => {
+            if (code !== 0) reject(new Error(`certify worker ${index} exited with ${code}`));
+          });
+        }),
+    ),
+  );
 
 async function runGame(game: CertifiedGame, options: CertifyOptions, progress: Progress, runner: GameRunner): Promise<WorkerResult[]> {
   const inputs = planWorkers(game, options, options.rngFile === null ? null : statSync(options.rngFile).size);
-  progress.start(game, inputs.reduce((sum, input) => sum + input.rounds, 0));
+  progress.start(
+    game,
+    inputs.reduce((sum, input) => sum + input.rounds, 0),
+  );
   try {
-    return await runner(inputs, (message) => { if (message.type === "progress") progress.advance(message.rounds); });
+    return await runner(inputs, (message) => {
+      if (message.type === "progress") progress.advance(message.rounds);
+    });
   } finally {
     progress.finish();
   }
@@ -167,7 +233,8 @@ function mergeSequences(results: readonly WorkerResult[]): OutcomeSequence[] {
 
 function mergeFits(results: readonly WorkerResult[]): OutcomeFit[] {
   return (results[0]?.fits ?? []).map((first, i) => ({
-    ...first, observed: first.observed.map((_, k) => results.reduce((sum, result) => sum + (result.fits[i]?.observed[k] ?? 0), 0)),
+    ...first,
+    observed: first.observed.map((_, k) => results.reduce((sum, result) => sum + (result.fits[i]?.observed[k] ?? 0), 0)),
   }));
 }
 
@@ -194,8 +261,12 @@ function rtpReport(game: CertifiedGame, sums: RtpSums): RtpReport {
   const exact = theoreticalRtpOf(game);
   const value = exact === null ? null : toNumber(exact);
   return {
-    rounds: sums.rounds.toString(), stakeMinor: sums.stakeMinor.toString(), returnMinor: sums.returnMinor.toString(),
-    rtp: estimate.rtp, standardError: estimate.standardError, ci99: estimate.ci99,
+    rounds: sums.rounds.toString(),
+    stakeMinor: sums.stakeMinor.toString(),
+    returnMinor: sums.returnMinor.toString(),
+    rtp: estimate.rtp,
+    standardError: estimate.standardError,
+    ci99: estimate.ci99,
     theoretical: exact === null || value === null ? null : { exact: `${exact.numerator}/${exact.denominator} = ${toDecimal(exact, 8)}`, value },
     test: value === null ? null : testRtp(game, estimate, value),
   };
@@ -219,7 +290,8 @@ export function measureGame(game: CertifiedGame, results: readonly WorkerResult[
   });
   const testDecisions = outcomeDecisions(game, "outcome test", rawTests);
   const fitDecisions = outcomeDecisions(game, "chi-square fit", rawFits);
-  const idOf = (made: readonly Decision[], test: { name: string; sequence: string }): string | null => made.find((d) => d.test === test.name && d.on === test.sequence)?.id ?? null;
+  const idOf = (made: readonly Decision[], test: { name: string; sequence: string }): string | null =>
+    made.find((d) => d.test === test.name && d.on === test.sequence)?.id ?? null;
   const outcomeTests: TestReport[] = rawTests.map((test) => ({ ...test, decision: idOf(testDecisions, test) }));
   const fitReports: FitReport[] = fits.map((fit, i) => {
     const total = fit.observed.reduce((sum, count) => sum + count, 0);
@@ -246,18 +318,33 @@ export function measureGame(game: CertifiedGame, results: readonly WorkerResult[
   for (const result of results) for (const [key, value] of Object.entries(result.facts)) facts[key] = (facts[key] ?? 0) + value;
   const rounds = results.reduce((sum, result) => sum + result.rounds, 0);
   return {
-    game, rounds, workers: results.length, seconds, roundsPerSecond: rounds / seconds,
-    outcomeTests, fits: fitReports,
-    histograms: sequences.map((sequence) => ({ name: sequence.name, observed: countValues(sequence.values, sequence.range), expected: sequence.values.length / sequence.range })),
-    nist: { sequences: judgements[0]?.sequences ?? 0, bits: options.nistBits, verdicts }, rtp,
-    convergence: mergeCheckpoints(results), checks: mergedChecks, facts,
+    game,
+    rounds,
+    workers: results.length,
+    seconds,
+    roundsPerSecond: rounds / seconds,
+    outcomeTests,
+    fits: fitReports,
+    histograms: sequences.map((sequence) => ({
+      name: sequence.name,
+      observed: countValues(sequence.values, sequence.range),
+      expected: sequence.values.length / sequence.range,
+    })),
+    nist: { sequences: judgements[0]?.sequences ?? 0, bits: options.nistBits, verdicts },
+    rtp,
+    convergence: mergeCheckpoints(results),
+    checks: mergedChecks,
+    facts,
     pending: [...testDecisions, ...fitDecisions, ...nistMade, ...(rtp?.test ? [{ ...rtpDecision(game, rtp.test.pValue) }] : [])],
   };
 }
 
 /** Judges every decision of the run as one family; a game passes when none of its decisions is rejected and its checks hold. */
 export function judgeRun(measured: readonly MeasuredGame[], alpha: number): { games: GameReport[]; family: CertifyReport["family"] } {
-  const verdict = judgeDecisions(measured.flatMap((game) => game.pending), alpha);
+  const verdict = judgeDecisions(
+    measured.flatMap((game) => game.pending),
+    alpha,
+  );
   const games = measured.map(({ pending: _pending, ...game }) => {
     const decisions = verdict.decisions.filter((d) => d.scope === game.game);
     return { ...game, decisions, passed: decisions.every((d) => !d.rejected) && game.checks.every((check) => check.passed) };
@@ -337,10 +424,15 @@ export function summaryTable(report: CertifyReport): string {
   for (const d of all) {
     const test = d.kind === d.test ? d.kind : `${d.kind}: ${d.test}`;
     const what = `${test}${d.on === "raw bits" || d.kind === "RTP" ? "" : ` on ${d.on}`}`;
-    lines.push(`${String(d.rank).padStart(4)}  ${d.scope.padEnd(9)} ${what.slice(0, 66).padEnd(66)} ${pText(d.pValue).padEnd(10)} ${pText(d.adjustedP).padEnd(10)} ${d.threshold.toExponential(2).padEnd(9)} ${d.rejected ? "REJECTED" : "accept"}`);
+    lines.push(
+      `${String(d.rank).padStart(4)}  ${d.scope.padEnd(9)} ${what.slice(0, 66).padEnd(66)} ${pText(d.pValue).padEnd(10)} ${pText(d.adjustedP).padEnd(10)} ${d.threshold.toExponential(2).padEnd(9)} ${d.rejected ? "REJECTED" : "accept"}`,
+    );
   }
-  for (const game of report.games) for (const check of game.checks) if (!check.passed) lines.push(`  ${game.game}: check failed: ${check.name}: ${check.detail}`);
-  lines.push(`${report.passed ? "CERTIFICATION PASSED" : "CERTIFICATION FAILED"} at family-wise level ${report.family.alpha} (${report.family.rejected} of ${report.family.decisions} decisions rejected${report.games.some((g) => g.checks.some((c) => !c.passed)) ? ", and a game check failed" : ""})`);
+  for (const game of report.games)
+    for (const check of game.checks) if (!check.passed) lines.push(`  ${game.game}: check failed: ${check.name}: ${check.detail}`);
+  lines.push(
+    `${report.passed ? "CERTIFICATION PASSED" : "CERTIFICATION FAILED"} at family-wise level ${report.family.alpha} (${report.family.rejected} of ${report.family.decisions} decisions rejected${report.games.some((g) => g.checks.some((c) => !c.passed)) ? ", and a game check failed" : ""})`,
+  );
   return lines.join("\n");
 }
 
@@ -369,14 +461,22 @@ export async function certify(options: CertifyOptions, progress = new Progress()
     const results = await runGame(game, options, progress, runner);
     exhausted ||= results.some((result) => result.exhausted);
     const rounds = results.reduce((sum, result) => sum + result.rounds, 0);
-    if (rounds < roundsMin) throw new ConfigError(`${options.rngFile ?? "the generator"} supplied only ${rounds.toLocaleString("en")} rounds of ${game}; the battery needs at least ${roundsMin.toLocaleString("en")}: supply a longer stream`);
+    if (rounds < roundsMin)
+      throw new ConfigError(
+        `${options.rngFile ?? "the generator"} supplied only ${rounds.toLocaleString("en")} rounds of ${game}; the battery needs at least ${roundsMin.toLocaleString("en")}: supply a longer stream`,
+      );
     measured.push(measureGame(game, results, options, (performance.now() - started) / 1000));
   }
   const { games, family } = judgeRun(measured, options.alpha);
   const { out: _out, ...reported } = options;
   return {
-    tool: "croupier certify", startedAt, rng: describeSource(options, games, exhausted),
-    options: reported, games, family, passed: games.every((game) => game.passed),
+    tool: "croupier certify",
+    startedAt,
+    rng: describeSource(options, games, exhausted),
+    options: reported,
+    games,
+    family,
+    passed: games.every((game) => game.passed),
   };
 }
 

@@ -11,7 +11,15 @@ import { apply as blackjackApply, defaultBlackjackRules, newTable as newBlackjac
 import type { BlackjackState, HandOutcome } from "../engine/blackjack/index.js";
 import { basicStrategyAction } from "../engine/blackjack/blackjack.strategy.js";
 import { ByteStreamRng, nistOnWords, RtpAccumulator, StreamExhausted, type NistPValues } from "../engine/certify/index.js";
-import { apply as holdemApply, defaultHoldemRules, legalActions, newTable as newHoldemTable, startHand, type HoldemAction, type HoldemState } from "../engine/holdem/index.js";
+import {
+  apply as holdemApply,
+  defaultHoldemRules,
+  legalActions,
+  newTable as newHoldemTable,
+  startHand,
+  type HoldemAction,
+  type HoldemState,
+} from "../engine/holdem/index.js";
 import { cardRank, cardSuit } from "../engine/poker/cards.js";
 import { defaultRouletteLimits, pocketCount, settle, spin, validateBets } from "../engine/roulette/index.js";
 import { SeededRng, uniformInt, type Rng } from "../engine/rng/index.js";
@@ -33,11 +41,28 @@ export interface WorkerInput {
 }
 
 /** A sequence of outcomes uniform on [0, range) under the null hypothesis, for the empirical tests. */
-export interface OutcomeSequence { readonly name: string; readonly range: number; readonly values: Uint8Array }
+export interface OutcomeSequence {
+  readonly name: string;
+  readonly range: number;
+  readonly values: Uint8Array;
+}
 /** Counts of categories with exact probabilities, for a chi-square goodness of fit. */
-export interface OutcomeFit { readonly name: string; readonly labels: readonly string[]; readonly observed: number[]; readonly probabilities: readonly number[] }
-export interface GameCheck { readonly name: string; readonly passed: boolean; readonly detail: string }
-export interface Checkpoint { readonly rounds: number; readonly stakeMinor: bigint; readonly returnMinor: bigint }
+export interface OutcomeFit {
+  readonly name: string;
+  readonly labels: readonly string[];
+  readonly observed: number[];
+  readonly probabilities: readonly number[];
+}
+export interface GameCheck {
+  readonly name: string;
+  readonly passed: boolean;
+  readonly detail: string;
+}
+export interface Checkpoint {
+  readonly rounds: number;
+  readonly stakeMinor: bigint;
+  readonly returnMinor: bigint;
+}
 
 export interface WorkerResult {
   readonly rounds: number;
@@ -57,7 +82,10 @@ export type WorkerMessage = { readonly type: "progress"; readonly rounds: number
 /** Copies the first words the game's RNG produces: the raw bit stream the NIST tests judge. */
 class TapRng implements Rng {
   filled = 0;
-  constructor(private readonly inner: Rng, readonly words: Uint32Array) {}
+  constructor(
+    private readonly inner: Rng,
+    readonly words: Uint32Array,
+  ) {}
   nextUint32(): number {
     const value = this.inner.nextUint32();
     if (this.filled < this.words.length) this.words[this.filled++] = value;
@@ -105,7 +133,10 @@ function startSimulation(rng: Rng, input: WorkerInput): Simulation {
   try {
     return simulations[input.game](rng, input);
   } catch (error) {
-    if (error instanceof StreamExhausted) throw new Error(`the captured stream's ${input.file?.length ?? 0} bytes for this worker ran out before the first ${input.game} round: supply a longer stream`);
+    if (error instanceof StreamExhausted)
+      throw new Error(
+        `the captured stream's ${input.file?.length ?? 0} bytes for this worker ran out before the first ${input.game} round: supply a longer stream`,
+      );
     throw error;
   }
 }
@@ -121,7 +152,8 @@ export function runWorker(input: WorkerInput, report: (message: WorkerMessage) =
   try {
     for (; played < input.rounds; played++) {
       simulation.round(played);
-      if ((played + 1) % every === 0 && simulation.rtp !== null) checkpoints.push({ rounds: played + 1, stakeMinor: simulation.rtp.stakeMinor, returnMinor: simulation.rtp.returnMinor });
+      if ((played + 1) % every === 0 && simulation.rtp !== null)
+        checkpoints.push({ rounds: played + 1, stakeMinor: simulation.rtp.stakeMinor, returnMinor: simulation.rtp.returnMinor });
       if ((played + 1) % progressEvery === 0) {
         report({ type: "progress", rounds: played + 1 - reported });
         reported = played + 1;
@@ -150,18 +182,27 @@ const simulations: Record<CertifiedGame, (rng: Rng, input: WorkerInput) => Simul
  * corner, a six line, a dozen, a column, red), 1.00 each; every bet returns 36/37, so the whole card does.
  */
 function rouletteSimulation(rng: Rng, input: WorkerInput): Simulation {
-  const validated = validateBets([
-    { type: "straight", numbers: [17], stakeMinor: 100n }, { type: "split", numbers: [17, 20], stakeMinor: 100n },
-    { type: "street", numbers: [16, 17, 18], stakeMinor: 100n }, { type: "corner", numbers: [13, 14, 16, 17], stakeMinor: 100n },
-    { type: "six_line", numbers: [13, 14, 15, 16, 17, 18], stakeMinor: 100n }, { type: "dozen", index: 2, stakeMinor: 100n },
-    { type: "column", index: 2, stakeMinor: 100n }, { type: "red", stakeMinor: 100n },
-  ], defaultRouletteLimits);
+  const validated = validateBets(
+    [
+      { type: "straight", numbers: [17], stakeMinor: 100n },
+      { type: "split", numbers: [17, 20], stakeMinor: 100n },
+      { type: "street", numbers: [16, 17, 18], stakeMinor: 100n },
+      { type: "corner", numbers: [13, 14, 16, 17], stakeMinor: 100n },
+      { type: "six_line", numbers: [13, 14, 15, 16, 17, 18], stakeMinor: 100n },
+      { type: "dozen", index: 2, stakeMinor: 100n },
+      { type: "column", index: 2, stakeMinor: 100n },
+      { type: "red", stakeMinor: 100n },
+    ],
+    defaultRouletteLimits,
+  );
   if (validated.status !== "ok") throw new Error(`certify bet card refused: ${validated.status}`);
   const bets = validated.bets;
   // Settling is a lookup per pocket: the engine's settle, computed once for each of the 37 pockets.
   const returns = Array.from({ length: pocketCount }, (_, pocket) => settle(bets, pocket).totalReturnMinor);
   // The paytable, exactly: over the 37 equally likely pockets each bet must return 36 times its stake (RTP 36/37).
-  const exactBets = bets.filter((bet) => Array.from({ length: pocketCount }, (_, pocket) => settle([bet], pocket).totalReturnMinor).reduce((a, b) => a + b, 0n) === 36n * bet.stakeMinor);
+  const exactBets = bets.filter(
+    (bet) => Array.from({ length: pocketCount }, (_, pocket) => settle([bet], pocket).totalReturnMinor).reduce((a, b) => a + b, 0n) === 36n * bet.stakeMinor,
+  );
   const pockets = new Uint8Array(input.rounds);
   const rtp = new RtpAccumulator();
   return {
@@ -174,8 +215,15 @@ function rouletteSimulation(rng: Rng, input: WorkerInput): Simulation {
     finish(played) {
       return {
         sequences: [{ name: "pocket", range: pocketCount, values: pockets.subarray(0, played) }],
-        fits: [], rtp: rtp.sums(),
-        checks: [{ name: "each bet returns exactly 36/37 of its stake over the 37 pockets (the engine's settle)", passed: exactBets.length === bets.length, detail: `${exactBets.length} of ${bets.length} bet kinds` }],
+        fits: [],
+        rtp: rtp.sums(),
+        checks: [
+          {
+            name: "each bet returns exactly 36/37 of its stake over the 37 pockets (the engine's settle)",
+            passed: exactBets.length === bets.length,
+            detail: `${exactBets.length} of ${bets.length} bet kinds`,
+          },
+        ],
         facts: {},
       };
     },
@@ -220,9 +268,14 @@ function slotsSimulation(rng: Rng, input: WorkerInput): Simulation {
       return {
         sequences: [{ name: "reel 1 stop", range: (slot.reels[0] as readonly number[]).length, values: firstReel.subarray(0, played) }],
         fits: stopCounts.map((observed, reel) => ({
-          name: `reel ${reel + 1} stops`, labels: observed.map((_, stop) => String(stop)), observed, probabilities: observed.map(() => 1 / observed.length),
+          name: `reel ${reel + 1} stops`,
+          labels: observed.map((_, stop) => String(stop)),
+          observed,
+          probabilities: observed.map(() => 1 / observed.length),
         })),
-        rtp: rtp.sums(), checks: [], facts: { jackpotsTriggered: jackpots, featuresTriggered: features },
+        rtp: rtp.sums(),
+        checks: [],
+        facts: { jackpotsTriggered: jackpots, featuresTriggered: features },
       };
     },
   };
@@ -267,8 +320,11 @@ function blackjackSimulation(rng: Rng): Simulation {
     finish() {
       return {
         sequences: [{ name: "first card of each shoe", range: 52, values: Uint8Array.from(firstCards) }],
-        fits: [], rtp: rtp.sums(),
-        checks: [{ name: "every round settles with a positive stake and a non-negative return", passed: unbalanced === 0, detail: `${unbalanced} unbalanced rounds` }],
+        fits: [],
+        rtp: rtp.sums(),
+        checks: [
+          { name: "every round settles with a positive stake and a non-negative return", passed: unbalanced === 0, detail: `${unbalanced} unbalanced rounds` },
+        ],
         facts: { shoes: firstCards.length, ...outcomes },
       };
     },
@@ -357,7 +413,11 @@ function holdemSimulation(rng: Rng, input: WorkerInput): Simulation {
         ],
         rtp: null,
         checks: [
-          { name: "chips conserved in every hand (stacks + rake)", passed: facts.conservationFailures === 0, detail: `${facts.conservationFailures} hands out of balance` },
+          {
+            name: "chips conserved in every hand (stacks + rake)",
+            passed: facts.conservationFailures === 0,
+            detail: `${facts.conservationFailures} hands out of balance`,
+          },
           { name: "rake never above the cap", passed: facts.rakeCapBreaches === 0, detail: `${facts.rakeCapBreaches} hands above ${rules.rakeCapMinor}` },
           { name: "no rake without a flop", passed: facts.rakeWithoutFlop === 0, detail: `${facts.rakeWithoutFlop} hands raked before the flop` },
         ],

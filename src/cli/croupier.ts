@@ -37,13 +37,18 @@ Run "croupier serve --help" for every option.`;
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
+  return Buffer.concat(chunks)
+    .toString("utf8")
+    .replace(/\r?\n$/, "");
 }
 
 async function migrateOnly(argv: string[]): Promise<void> {
   const { own, flags } = parseCommandLine(argv, migrateArgOptions);
   const config = loadConfig(flags);
-  if (own["print-config"] === true) { console.log(JSON.stringify(printableConfig(config), null, 2)); return; }
+  if (own["print-config"] === true) {
+    console.log(JSON.stringify(printableConfig(config), null, 2));
+    return;
+  }
   const services = await buildAdminServices(config, createLogger(config), "migrate");
   await services.close();
   console.log("migrations applied");
@@ -75,8 +80,15 @@ async function user(argv: string[]): Promise<void> {
     const outcome = await services.createAccount({ username, email: typeof email === "string" ? email : undefined, password, roles: granted });
     // An administrator on the host: the actor is the command, "from where" the machine and the OS account.
     await services.audit.record({
-      actorId: "cli", actorRoles: [], action: "user.create", target: outcome.ok ? `user:${outcome.value.id}` : `username:${username}`, reason: null,
-      detail: { username, roles: granted }, outcome: outcome.ok ? "applied" : outcome.error, clientAddress: `cli:${userInfo().username}@${hostname()}`, requestId: null,
+      actorId: "cli",
+      actorRoles: [],
+      action: "user.create",
+      target: outcome.ok ? `user:${outcome.value.id}` : `username:${username}`,
+      reason: null,
+      detail: { username, roles: granted },
+      outcome: outcome.ok ? "applied" : outcome.error,
+      clientAddress: `cli:${userInfo().username}@${hostname()}`,
+      requestId: null,
     });
     if (!outcome.ok && outcome.error === "AUTH_ACCOUNT_EXISTS") {
       throw new ConfigError(`${outcome.error}: an account named "${username}"${typeof email === "string" ? ` or with email "${email}"` : ""} already exists`);
@@ -91,16 +103,30 @@ async function user(argv: string[]): Promise<void> {
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
-    case "serve": return runServe(rest);
-    case "migrate": return migrateOnly(rest);
-    case "keys": return keys(rest);
-    case "user": return user(rest);
-    case "certify": return (await import("./certify.command.js")).runCertify(rest);
-    case "verify": return (await import("./verify.command.js")).runVerify(rest);
-    case "loadtest": return (await import("./loadtest.command.js")).runLoadtest(rest);
-    case "--version": console.log(version); return;
-    case undefined: case "--help": case "help": console.log(usage); return;
-    default: throw new ConfigError(`unknown command "${command}"\n\n${usage}`);
+    case "serve":
+      return runServe(rest);
+    case "migrate":
+      return migrateOnly(rest);
+    case "keys":
+      return keys(rest);
+    case "user":
+      return user(rest);
+    case "certify":
+      return (await import("./certify.command.js")).runCertify(rest);
+    case "verify":
+      return (await import("./verify.command.js")).runVerify(rest);
+    case "loadtest":
+      return (await import("./loadtest.command.js")).runLoadtest(rest);
+    case "--version":
+      console.log(version);
+      return;
+    case undefined:
+    case "--help":
+    case "help":
+      console.log(usage);
+      return;
+    default:
+      throw new ConfigError(`unknown command "${command}"\n\n${usage}`);
   }
 }
 

@@ -24,17 +24,34 @@ const startLeadMs = 1_500;
 
 function planOf(options: LoadtestOptions, startAtMs: number): RunPlan {
   return {
-    urls: options.urls, players: options.players, scenario: options.scenario, rampUpMs: options.rampUpMs, thinkTimeMs: options.thinkTimeMs,
-    sourceAddresses: options.sourceAddresses, deposit: options.deposit, depositMinor: options.depositMinor.toString(), currency: options.currency,
-    password: options.password, accountPrefix: options.accountPrefix, reuseAccounts: options.reuseAccounts, settleWaitMs: options.settleWaitMs,
-    tables: options.tables, blackjackTables: options.blackjackTables, holdemTables: options.holdemTables, abusers: options.abusers, startAtMs, runId: randomBytes(6).toString("hex"),
+    urls: options.urls,
+    players: options.players,
+    scenario: options.scenario,
+    rampUpMs: options.rampUpMs,
+    thinkTimeMs: options.thinkTimeMs,
+    sourceAddresses: options.sourceAddresses,
+    deposit: options.deposit,
+    depositMinor: options.depositMinor.toString(),
+    currency: options.currency,
+    password: options.password,
+    accountPrefix: options.accountPrefix,
+    reuseAccounts: options.reuseAccounts,
+    settleWaitMs: options.settleWaitMs,
+    tables: options.tables,
+    blackjackTables: options.blackjackTables,
+    holdemTables: options.holdemTables,
+    abusers: options.abusers,
+    startAtMs,
+    runId: randomBytes(6).toString("hex"),
   };
 }
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
+  return Buffer.concat(chunks)
+    .toString("utf8")
+    .replace(/\r?\n$/, "");
 }
 
 /**
@@ -64,7 +81,9 @@ export async function runLoadtest(argv: readonly string[]): Promise<void> {
   const startAtMs = Date.now() + startLeadMs;
   const plan = planOf(options, startAtMs);
   const view = new ProgressView(mode, options.players);
-  view.note(`loadtest: ${options.players} ${options.scenario} players${options.scenario === "abuse" ? ` (${options.abusers} abusers)` : ""}, accounts ${options.accountPrefix}-0..${options.players - 1}, ${options.processes} driver process(es)`);
+  view.note(
+    `loadtest: ${options.players} ${options.scenario} players${options.scenario === "abuse" ? ` (${options.abusers} abusers)` : ""}, accounts ${options.accountPrefix}-0..${options.players - 1}, ${options.processes} driver process(es)`,
+  );
   const token = options.metricsToken ?? undefined;
   const before = await Promise.all(options.urls.map((url) => scrapeStages(url, token)));
   let outcome = await runDriver(plan, options.processes, { durationMs: options.durationMs, setupWaitMsMax: options.setupWaitMs }, view);

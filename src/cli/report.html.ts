@@ -84,13 +84,17 @@ export interface CertifyReport {
   readonly passed: boolean;
 }
 
-
 const escape = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const pct = (value: number, digits = 4): string => `${(value * 100).toFixed(digits)}%`;
 const fmt = (value: number): string => (value === 0 ? "0" : Math.abs(value) < 1e-3 ? value.toExponential(2) : value.toFixed(4));
-const verdict = (ok: boolean | null): string => (ok === null ? `<span class="na">n/a</span>` : ok ? `<span class="ok">pass</span>` : `<span class="fail">FAIL</span>`);
+const verdict = (ok: boolean | null): string =>
+  ok === null ? `<span class="na">n/a</span>` : ok ? `<span class="ok">pass</span>` : `<span class="fail">FAIL</span>`;
 
-interface Bar { readonly label: string; readonly value: number; readonly expected?: number }
+interface Bar {
+  readonly label: string;
+  readonly value: number;
+  readonly expected?: number;
+}
 
 /** Vertical bars with an optional expected-value tick on each; labels thinned to stay readable. */
 function barChart(title: string, bars: readonly Bar[], width = 640, height = 180): string {
@@ -103,8 +107,12 @@ function barChart(title: string, bars: readonly Bar[], width = 640, height = 180
   const parts = bars.map((bar, i) => {
     const x = left + i * step;
     const rect = `<rect x="${(x + step * 0.1).toFixed(1)}" y="${y(bar.value).toFixed(1)}" width="${(step * 0.8).toFixed(1)}" height="${(bottom - y(bar.value)).toFixed(1)}" class="bar"><title>${escape(bar.label)}: ${bar.value.toLocaleString("en")}${bar.expected === undefined ? "" : ` (expected ${bar.expected.toFixed(1)})`}</title></rect>`;
-    const tick = bar.expected === undefined ? "" : `<line x1="${x.toFixed(1)}" x2="${(x + step).toFixed(1)}" y1="${y(bar.expected).toFixed(1)}" y2="${y(bar.expected).toFixed(1)}" class="expected"/>`;
-    const label = i % labelEvery === 0 ? `<text x="${(x + step / 2).toFixed(1)}" y="${height - 8}" class="axis" text-anchor="middle">${escape(bar.label)}</text>` : "";
+    const tick =
+      bar.expected === undefined
+        ? ""
+        : `<line x1="${x.toFixed(1)}" x2="${(x + step).toFixed(1)}" y1="${y(bar.expected).toFixed(1)}" y2="${y(bar.expected).toFixed(1)}" class="expected"/>`;
+    const label =
+      i % labelEvery === 0 ? `<text x="${(x + step / 2).toFixed(1)}" y="${height - 8}" class="axis" text-anchor="middle">${escape(bar.label)}</text>` : "";
     return rect + tick + label;
   });
   return `<figure><svg viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escape(title)}">
@@ -130,7 +138,10 @@ function convergenceChart(game: GameReport, width = 640, height = 220): string {
   const y = (rtp: number) => bottom - ((Math.min(hi, Math.max(lo, rtp)) - lo) / (hi - lo)) * (bottom - 16);
   const path = points.map((p, i) => `${i === 0 ? "M" : "L"}${x(p.rounds).toFixed(1)},${y(p.rtp).toFixed(1)}`).join(" ");
   const band = `<rect x="${left}" y="${y(game.rtp.ci99[1]).toFixed(1)}" width="${width - left - 8}" height="${(y(game.rtp.ci99[0]) - y(game.rtp.ci99[1])).toFixed(1)}" class="band"/>`;
-  const exactLine = exact === null ? "" : `<line x1="${left}" x2="${width - 8}" y1="${y(exact).toFixed(1)}" y2="${y(exact).toFixed(1)}" class="exact"/><text x="${width - 10}" y="${(y(exact) - 4).toFixed(1)}" class="axis" text-anchor="end">exact ${pct(exact)}</text>`;
+  const exactLine =
+    exact === null
+      ? ""
+      : `<line x1="${left}" x2="${width - 8}" y1="${y(exact).toFixed(1)}" y2="${y(exact).toFixed(1)}" class="exact"/><text x="${width - 10}" y="${(y(exact) - 4).toFixed(1)}" class="axis" text-anchor="end">exact ${pct(exact)}</text>`;
   return `<figure><svg viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="RTP convergence">
 <text x="${left}" y="10" class="title">RTP convergence (band: final 99% confidence interval)</text>
 ${band}${exactLine}
@@ -152,18 +163,43 @@ function decisionCells(game: GameReport, id: string | null): string {
 
 function gameSection(game: GameReport): string {
   const rtp = game.rtp;
-  const rtpRows = rtp === null
-    ? `<p>No RTP for this game: players play each other and the house takes rake. Checked instead: ${game.checks.map((c) => escape(c.name)).join("; ")}.</p>`
-    : `<table><tr><th>rounds</th><th>staked</th><th>returned</th><th>RTP</th><th>99% interval</th><th>exact</th><th>z</th><th>raw p</th><th>adjusted p</th><th></th></tr>
+  const rtpRows =
+    rtp === null
+      ? `<p>No RTP for this game: players play each other and the house takes rake. Checked instead: ${game.checks.map((c) => escape(c.name)).join("; ")}.</p>`
+      : `<table><tr><th>rounds</th><th>staked</th><th>returned</th><th>RTP</th><th>99% interval</th><th>exact</th><th>z</th><th>raw p</th><th>adjusted p</th><th></th></tr>
 <tr><td>${Number(rtp.rounds).toLocaleString("en")}</td><td>${escape(rtp.stakeMinor)}</td><td>${escape(rtp.returnMinor)}</td><td>${pct(rtp.rtp)}</td><td>${pct(rtp.ci99[0])} – ${pct(rtp.ci99[1])}</td><td>${rtp.theoretical === null ? "none (simulated; a measurement, not a decision)" : escape(rtp.theoretical.exact)}</td><td>${rtp.test === null ? "—" : rtp.test.z.toFixed(3)}</td>${decisionCells(game, rtp.test?.decision ?? null)}</tr></table>`;
-  const tests = [...game.outcomeTests, ...game.fits].map((t) =>
-    `<tr><td>${escape(t.name)}</td><td>${escape(t.sequence)}</td><td>${fmt(t.statistic)}</td>${decisionCells(game, t.decision)}</tr>`).join("\n");
-  const nist = game.nist.verdicts.map((v) =>
-    `<tr><td>${escape(v.test)}</td><td>${v.passed}/${v.sequences}</td><td>${v.proportionRange.map((x) => x.toFixed(4)).join(" – ")}</td>${decisionCells(game, v.proportionDecision)}${decisionCells(game, v.uniformityDecision)}</tr>`).join("\n");
-  const histograms = game.histograms.map((h) => barChart(`${h.name}: counts (line: expected)`, h.observed.map((value, i) => ({ label: String(i), value, expected: h.expected }))));
-  const fits = game.fits.map((f) => barChart(`${f.sequence} (line: expected)`, f.observed.map((value, i) => ({ label: f.labels[i] ?? String(i), value, expected: f.expected[i] ?? 0 }))));
-  const pValueCharts = game.nist.verdicts.map((v) => barChart(`${v.test}: p-values in ten bins`, v.histogram.map((value, i) => ({ label: `.${i}`, value, expected: v.sequences / 10 })), 300, 130));
-  const facts = Object.entries(game.facts).map(([k, v]) => `${escape(k)} = ${v.toLocaleString("en")}`).join(", ");
+  const tests = [...game.outcomeTests, ...game.fits]
+    .map((t) => `<tr><td>${escape(t.name)}</td><td>${escape(t.sequence)}</td><td>${fmt(t.statistic)}</td>${decisionCells(game, t.decision)}</tr>`)
+    .join("\n");
+  const nist = game.nist.verdicts
+    .map(
+      (v) =>
+        `<tr><td>${escape(v.test)}</td><td>${v.passed}/${v.sequences}</td><td>${v.proportionRange.map((x) => x.toFixed(4)).join(" – ")}</td>${decisionCells(game, v.proportionDecision)}${decisionCells(game, v.uniformityDecision)}</tr>`,
+    )
+    .join("\n");
+  const histograms = game.histograms.map((h) =>
+    barChart(
+      `${h.name}: counts (line: expected)`,
+      h.observed.map((value, i) => ({ label: String(i), value, expected: h.expected })),
+    ),
+  );
+  const fits = game.fits.map((f) =>
+    barChart(
+      `${f.sequence} (line: expected)`,
+      f.observed.map((value, i) => ({ label: f.labels[i] ?? String(i), value, expected: f.expected[i] ?? 0 })),
+    ),
+  );
+  const pValueCharts = game.nist.verdicts.map((v) =>
+    barChart(
+      `${v.test}: p-values in ten bins`,
+      v.histogram.map((value, i) => ({ label: `.${i}`, value, expected: v.sequences / 10 })),
+      300,
+      130,
+    ),
+  );
+  const facts = Object.entries(game.facts)
+    .map(([k, v]) => `${escape(k)} = ${v.toLocaleString("en")}`)
+    .join(", ");
   return `<section><h2>${escape(game.game)} — ${game.passed ? `<span class="ok">PASS</span>` : `<span class="fail">FAIL</span>`}</h2>
 <p>${game.rounds.toLocaleString("en")} rounds on ${game.workers} workers in ${game.seconds.toFixed(1)} s (${Math.round(game.roundsPerSecond).toLocaleString("en")} rounds/s). ${game.decisions.length} decisions, ${game.decisions.filter((d) => d.rejected).length} rejected.${facts ? ` ${facts}.` : ""}</p>
 <h3>Return to player</h3>${rtpRows}${convergenceChart(game)}

@@ -24,7 +24,8 @@ export function parseWorkers(value: string | boolean | readonly (string | boolea
   if (value === undefined) return 1;
   if (value === "auto") return availableParallelism();
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > workersMax) throw new ConfigError(`--workers must be an integer from 1 to ${workersMax}, or auto; got ${typeof value === "string" ? value : "no value"}`);
+  if (!Number.isInteger(n) || n < 1 || n > workersMax)
+    throw new ConfigError(`--workers must be an integer from 1 to ${workersMax}, or auto; got ${typeof value === "string" ? value : "no value"}`);
   return n;
 }
 
@@ -41,9 +42,15 @@ export const serveArgOptions = { workers: { type: "string" }, "print-config": { 
 
 export async function runServe(argv: readonly string[]): Promise<void> {
   const { own, flags } = parseCommandLine(argv, serveArgOptions);
-  if (own.help === true) { console.log(serveHelp(optionsHelp())); return; }
+  if (own.help === true) {
+    console.log(serveHelp(optionsHelp()));
+    return;
+  }
   const config = loadConfig(flags);
-  if (own["print-config"] === true) { console.log(JSON.stringify(printableConfig(config), null, 2)); return; }
+  if (own["print-config"] === true) {
+    console.log(JSON.stringify(printableConfig(config), null, 2));
+    return;
+  }
   const workers = parseWorkers(own.workers);
   if (workers > 1 && (config.databaseUrl === null || config.redisUrl === null)) {
     throw new ConfigError("--workers above 1 needs DATABASE_URL and REDIS_URL: workers share state only through PostgreSQL and Redis");
@@ -66,15 +73,23 @@ async function single(config: Config): Promise<void> {
     stopping = true;
     logger.info({ signal }, "shutting down");
     setTimeout(() => process.exit(1), config.shutdownGraceMs).unref();
-    server.close().then(() => process.exit(0), (error: unknown) => {
-      logger.error({ err: error }, "shutdown failed");
-      process.exit(1);
-    });
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
   // A key file that cannot be read leaves the keys as they were; the failure is logged, the node lives on.
-  process.on("SIGHUP", () => background(server.services.keys.reload().then(() => logger.info("signing keys reloaded")), "keys.reload"));
+  process.on("SIGHUP", () =>
+    background(
+      server.services.keys.reload().then(() => logger.info("signing keys reloaded")),
+      "keys.reload",
+    ),
+  );
   // Announced only once the signal handlers are in place: a supervisor (or a test) that stops the
   // node as soon as it reads this line must reach the graceful shutdown, not the default action of
   // SIGTERM, which would leave the data folder's lock behind.
@@ -124,5 +139,7 @@ async function primary(config: Config, workers: number): Promise<void> {
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
-  process.on("SIGHUP", () => { for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill("SIGHUP"); });
+  process.on("SIGHUP", () => {
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill("SIGHUP");
+  });
 }

@@ -78,8 +78,14 @@ export interface VerifyArgs {
 }
 
 const verifyArgOptions = {
-  round: { type: "string" }, "server-seed": { type: "string" }, "client-seed": { type: "string" }, nonce: { type: "string" }, game: { type: "string" },
-  "server-seed-hash": { type: "string" }, result: { type: "string" }, help: { type: "boolean", short: "h" },
+  round: { type: "string" },
+  "server-seed": { type: "string" },
+  "client-seed": { type: "string" },
+  nonce: { type: "string" },
+  game: { type: "string" },
+  "server-seed-hash": { type: "string" },
+  result: { type: "string" },
+  help: { type: "boolean", short: "h" },
 } as const;
 
 export function parseVerifyArgs(argv: readonly string[]): VerifyArgs | { readonly roundFile: string } | "help" {
@@ -101,8 +107,12 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyArgs | { readonl
   const nonce = Number(required("nonce"));
   if (!Number.isSafeInteger(nonce) || nonce < 0) throw new ConfigError("--nonce must be a non-negative integer");
   return {
-    serverSeed: required("server-seed"), clientSeed: required("client-seed"), nonce, game: game as VerifiableGame,
-    serverSeedHash: values.get("server-seed-hash") ?? null, result: values.get("result") ?? null,
+    serverSeed: required("server-seed"),
+    clientSeed: required("client-seed"),
+    nonce,
+    game: game as VerifiableGame,
+    serverSeedHash: values.get("server-seed-hash") ?? null,
+    result: values.get("result") ?? null,
   };
 }
 
@@ -112,7 +122,10 @@ export async function runVerify(argv: string[]): Promise<void> {
     console.log(usage);
     return;
   }
-  if ("roundFile" in args) { verifyRoundFile(args.roundFile); return; }
+  if ("roundFile" in args) {
+    verifyRoundFile(args.roundFile);
+    return;
+  }
   const spec = rounds[args.game];
   const commitment = args.serverSeedHash ?? hashServerSeed(args.serverSeed);
   const verified = verifyRound({ ...args, serverSeedHashHex: commitment }, spec.play);
@@ -122,7 +135,9 @@ export async function runVerify(argv: string[]): Promise<void> {
     return;
   }
   console.log(`game: ${args.game} (${spec.describe})`);
-  console.log(`server seed SHA-256: ${hashServerSeed(args.serverSeed)}${args.serverSeedHash === null ? " (no commitment given to compare)" : " (matches the commitment)"}`);
+  console.log(
+    `server seed SHA-256: ${hashServerSeed(args.serverSeed)}${args.serverSeedHash === null ? " (no commitment given to compare)" : " (matches the commitment)"}`,
+  );
   console.log(`client seed: ${args.clientSeed}, nonce: ${args.nonce}, uint32 values drawn: ${verified.drawnUint32s}`);
   console.log(`outcome: ${verified.outcome}`);
   if (args.result === null) return;

@@ -1,11 +1,17 @@
 import type { LoginRequest, RegisterRequest, TokenPair, User } from "../protocol/auth.schemas.js";
 import { CroupierError } from "./client-error.js";
 
-export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body?: string }) => Promise<{ status: number; ok: boolean; text(): Promise<string> }>;
+export type FetchLike = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string },
+) => Promise<{ status: number; ok: boolean; text(): Promise<string> }>;
 
 /** The accounts API over HTTP: register, login, refresh, logout. */
 export class AuthHttp {
-  constructor(private readonly baseUrl: string, private readonly fetchImpl: FetchLike) {}
+  constructor(
+    private readonly baseUrl: string,
+    private readonly fetchImpl: FetchLike,
+  ) {}
 
   register(request: RegisterRequest): Promise<User> {
     return this.post<User>("/v1/auth/register", request);
@@ -25,7 +31,12 @@ export class AuthHttp {
   }
 
   private post<T>(path: string, body: unknown, token?: string): Promise<T> {
-    return requestJson<T>(this.fetchImpl, this.baseUrl.replace(/\/$/, "") + path, { method: "POST", body, ...(token === undefined ? {} : { token }) }, "CLIENT_HTTP");
+    return requestJson<T>(
+      this.fetchImpl,
+      this.baseUrl.replace(/\/$/, "") + path,
+      { method: "POST", body, ...(token === undefined ? {} : { token }) },
+      "CLIENT_HTTP",
+    );
   }
 }
 
@@ -54,7 +65,13 @@ export async function requestJson<T>(
   }
   if (!response.ok) {
     const error = (parsed ?? {}) as { code?: string; message?: string; requestId?: string; details?: string[] };
-    throw new CroupierError(error.code ?? fallbackCode, error.message ?? `HTTP ${response.status} from ${url}`, error.requestId, error.details, response.status);
+    throw new CroupierError(
+      error.code ?? fallbackCode,
+      error.message ?? `HTTP ${response.status} from ${url}`,
+      error.requestId,
+      error.details,
+      response.status,
+    );
   }
   return parsed as T;
 }

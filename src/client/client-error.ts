@@ -1,12 +1,7 @@
 import type { ErrorCode } from "../protocol/errors.js";
 
 /** Failures the SDK itself detects (no server code applies). */
-export type ClientErrorCode =
-  | "CLIENT_TIMEOUT"
-  | "CLIENT_DISCONNECTED"
-  | "CLIENT_CLOSED"
-  | "CLIENT_HTTP"
-  | "CLIENT_NO_REFRESH_TOKEN";
+export type ClientErrorCode = "CLIENT_TIMEOUT" | "CLIENT_DISCONNECTED" | "CLIENT_CLOSED" | "CLIENT_HTTP" | "CLIENT_NO_REFRESH_TOKEN";
 
 /**
  * Every rejection of the SDK is one of these: `code` is a server registry code (docs/ERRORS.md) or
@@ -27,6 +22,11 @@ export class CroupierError extends Error {
 
   /** Errors after which sending the same request again (same actionId) is safe and may succeed. */
   get retryable(): boolean {
-    return this.code === "CLIENT_TIMEOUT" || this.code === "CLIENT_DISCONNECTED" || this.code === "CROUPIER_ERR_ROOM_UNAVAILABLE" || this.code === "CROUPIER_ERR_WS_RATE_LIMITED";
+    return (
+      this.code === "CLIENT_TIMEOUT" ||
+      this.code === "CLIENT_DISCONNECTED" ||
+      this.code === "CROUPIER_ERR_ROOM_UNAVAILABLE" ||
+      this.code === "CROUPIER_ERR_WS_RATE_LIMITED"
+    );
   }
 }

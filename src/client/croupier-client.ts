@@ -39,11 +39,36 @@ export interface CroupierClientOptions {
 export type ConnectionState = "idle" | "connecting" | "open" | "reconnecting" | "closed";
 
 export type RoomEvent = RoomEventMessage;
-export interface Welcome { readonly userId: string; readonly sessionId: string; readonly serverTime: number; readonly limits: Readonly<Record<string, number>> }
-export interface Joined { readonly room: string; readonly epoch: string; readonly offset: number; readonly mode: "resumed" | "snapshot" | "reset"; readonly snapshot?: unknown; readonly presence: PresenceInfo }
-export interface Reset { readonly room: string; readonly epoch: string; readonly offset: number; readonly snapshot: unknown }
-export interface ActResult { readonly actionId: string; readonly status: "applied" | "duplicate"; readonly result?: unknown; readonly attempts: number }
-export interface ActOptions { readonly actionId?: string; readonly timeoutMs?: number }
+export interface Welcome {
+  readonly userId: string;
+  readonly sessionId: string;
+  readonly serverTime: number;
+  readonly limits: Readonly<Record<string, number>>;
+}
+export interface Joined {
+  readonly room: string;
+  readonly epoch: string;
+  readonly offset: number;
+  readonly mode: "resumed" | "snapshot" | "reset";
+  readonly snapshot?: unknown;
+  readonly presence: PresenceInfo;
+}
+export interface Reset {
+  readonly room: string;
+  readonly epoch: string;
+  readonly offset: number;
+  readonly snapshot: unknown;
+}
+export interface ActResult {
+  readonly actionId: string;
+  readonly status: "applied" | "duplicate";
+  readonly result?: unknown;
+  readonly attempts: number;
+}
+export interface ActOptions {
+  readonly actionId?: string;
+  readonly timeoutMs?: number;
+}
 
 /** The typed events of a client: `client.on("event", (e) => ...)`. */
 export interface ClientEvents {
@@ -72,7 +97,11 @@ interface Pending {
   timer: ReturnType<typeof setTimeout>;
 }
 
-interface Waiter { check(): boolean; resolve(): void; reject(error: CroupierError): void }
+interface Waiter {
+  check(): boolean;
+  resolve(): void;
+  reject(error: CroupierError): void;
+}
 
 type Request = { readonly type: "time" | "join" | "leave" | "action" | "chat" | "moderate"; readonly [key: string]: unknown };
 
@@ -108,7 +137,8 @@ export class CroupierClient extends Emitter<ClientEvents> {
   constructor(options: CroupierClientOptions) {
     super();
     this.options = {
-      url: options.url.replace(/\/$/, ""), WebSocket: options.WebSocket,
+      url: options.url.replace(/\/$/, ""),
+      WebSocket: options.WebSocket,
       requestTimeoutMs: options.requestTimeoutMs ?? defaults.requestTimeoutMs,
       reconnectAttemptsMax: options.reconnectAttemptsMax ?? defaults.reconnectAttemptsMax,
       actionAttemptsMax: options.actionAttemptsMax ?? defaults.actionAttemptsMax,
@@ -119,7 +149,10 @@ export class CroupierClient extends Emitter<ClientEvents> {
       backoff: { ...defaultBackoff, ...options.backoff },
     };
     const fetchImpl = options.fetch ?? (globalThis as { fetch?: FetchLike }).fetch; // absent on old runtimes
-    this.auth = new AuthHttp(this.options.url, fetchImpl ?? (() => Promise.reject(new CroupierError("CLIENT_HTTP", "no fetch implementation: pass options.fetch"))));
+    this.auth = new AuthHttp(
+      this.options.url,
+      fetchImpl ?? (() => Promise.reject(new CroupierError("CLIENT_HTTP", "no fetch implementation: pass options.fetch"))),
+    );
     this.accessToken = options.accessToken ?? null;
     this.refreshToken = options.refreshToken ?? null;
     this.pacer = new OutboundPacer(this.options.messagesPerSecondMax, this.options.now);
@@ -258,7 +291,12 @@ export class CroupierClient extends Emitter<ClientEvents> {
     const willReconnect = known === undefined || known.reconnect;
     this.emit("disconnected", { code, reason, willReconnect });
     if (!willReconnect) {
-      this.finish(new CroupierError(code === closeCodes.sessionRevoked.code ? "CROUPIER_ERR_AUTH_SESSION_REVOKED" : "CLIENT_CLOSED", `the server closed the connection for good (${code} ${reason})`));
+      this.finish(
+        new CroupierError(
+          code === closeCodes.sessionRevoked.code ? "CROUPIER_ERR_AUTH_SESSION_REVOKED" : "CLIENT_CLOSED",
+          `the server closed the connection for good (${code} ${reason})`,
+        ),
+      );
       return;
     }
     if (code === closeCodes.tokenExpired.code) {
@@ -266,7 +304,10 @@ export class CroupierClient extends Emitter<ClientEvents> {
         await this.refresh();
       } catch (error) {
         // A refused refresh token ends the session; a server that cannot be reached is retried.
-        if (error instanceof CroupierError && (error.httpStatus === 401 || error.code === "CLIENT_NO_REFRESH_TOKEN")) { this.finish(error); return; }
+        if (error instanceof CroupierError && (error.httpStatus === 401 || error.code === "CLIENT_NO_REFRESH_TOKEN")) {
+          this.finish(error);
+          return;
+        }
         this.scheduleReconnect();
         return;
       }
@@ -333,14 +374,34 @@ export class CroupierClient extends Emitter<ClientEvents> {
       return;
     }
     switch (message.type) {
-      case "event": { this.onEvent(message); return; }
-      case "welcome": { this.onWelcome(message); return; }
-      case "joined": this.onJoined(message); break;
-      case "reset": { this.onReset(message); return; }
-      case "presence": { this.emit("presence", { room: message.room, count: message.count, ...(message.members ? { members: message.members } : {}) }); return; }
-      case "left": this.onLeft(message); break;
-      case "error": { this.onError(message); return; }
-      default: break;
+      case "event": {
+        this.onEvent(message);
+        return;
+      }
+      case "welcome": {
+        this.onWelcome(message);
+        return;
+      }
+      case "joined":
+        this.onJoined(message);
+        break;
+      case "reset": {
+        this.onReset(message);
+        return;
+      }
+      case "presence": {
+        this.emit("presence", { room: message.room, count: message.count, ...(message.members ? { members: message.members } : {}) });
+        return;
+      }
+      case "left":
+        this.onLeft(message);
+        break;
+      case "error": {
+        this.onError(message);
+        return;
+      }
+      default:
+        break;
     }
     if ("id" in message) this.settle(message.id, message);
   }
@@ -361,7 +422,14 @@ export class CroupierClient extends Emitter<ClientEvents> {
     const tracker = this.rooms.get(message.room);
     if (tracker === undefined) return;
     tracker.restart(message.epoch, message.offset, message.mode !== "resumed");
-    const joined: Joined = { room: message.room, epoch: message.epoch, offset: message.offset, mode: message.mode, presence: message.presence, ...(message.snapshot === undefined ? {} : { snapshot: message.snapshot }) };
+    const joined: Joined = {
+      room: message.room,
+      epoch: message.epoch,
+      offset: message.offset,
+      mode: message.mode,
+      presence: message.presence,
+      ...(message.snapshot === undefined ? {} : { snapshot: message.snapshot }),
+    };
     this.joinedInfo.set(tracker, joined);
     this.emit("joined", joined);
     if (message.mode === "reset") this.emit("reset", { room: message.room, epoch: message.epoch, offset: message.offset, snapshot: message.snapshot });
@@ -387,7 +455,10 @@ export class CroupierClient extends Emitter<ClientEvents> {
   private onError(message: Extract<ServerMessage, { type: "error" }>): void {
     const error = new CroupierError(message.code, message.message, message.requestId, message.details);
     if (message.id === helloId) return; // the close that follows says what to do
-    if (message.id !== undefined && this.pending.has(message.id)) { this.settle(message.id, message); return; }
+    if (message.id !== undefined && this.pending.has(message.id)) {
+      this.settle(message.id, message);
+      return;
+    }
     this.emit("error", error);
   }
 
@@ -466,7 +537,11 @@ export class CroupierClient extends Emitter<ClientEvents> {
   async join(room: string): Promise<Joined> {
     let tracker = this.rooms.get(room);
     if (tracker === undefined) {
-      tracker = new RoomTracker(room, () => this.serverNow(), (event) => this.emit("event", event));
+      tracker = new RoomTracker(
+        room,
+        () => this.serverNow(),
+        (event) => this.emit("event", event),
+      );
       this.rooms.set(room, tracker);
     }
     const mine = tracker;
@@ -488,7 +563,8 @@ export class CroupierClient extends Emitter<ClientEvents> {
       if (this.rooms.get(tracker.room) !== tracker) return;
       if (e.retryable) {
         // A lost connection rejoins every room on reconnect; a timeout on a live one is retried here.
-        if (e.code !== "CLIENT_DISCONNECTED" && this.stateValue === "open") setTimeout(() => this.stateValue === "open" && this.sendJoin(tracker, attempt + 1), backoffDelayMs(attempt, this.options.backoff));
+        if (e.code !== "CLIENT_DISCONNECTED" && this.stateValue === "open")
+          setTimeout(() => this.stateValue === "open" && this.sendJoin(tracker, attempt + 1), backoffDelayMs(attempt, this.options.backoff));
         return;
       }
       this.rooms.delete(tracker.room);
@@ -535,7 +611,7 @@ export class CroupierClient extends Emitter<ClientEvents> {
         // This client only sends offsets it received, so an offset beyond the room's head means the
         // room's epoch changed under the action (a Redis that lost its data): its `reset` is on the
         // way, and the action is sent again on the state it delivers.
-        if (e.code === "CROUPIER_ERR_ACTION_OFFSET_INVALID" && await this.epochChanged(room, tracker, acted.epoch)) continue;
+        if (e.code === "CROUPIER_ERR_ACTION_OFFSET_INVALID" && (await this.epochChanged(room, tracker, acted.epoch))) continue;
         if (!e.retryable) throw e;
       }
     }

@@ -42,6 +42,8 @@ export class Emitter<Events extends object> {
 
   protected onListenerError(error: unknown): void {
     // Re-thrown outside the SDK's own call stack, so the application sees it and the SDK stays consistent.
-    setTimeout(() => { throw error; }, 0);
+    setTimeout(() => {
+      throw error;
+    }, 0);
   }
 }

@@ -25,7 +25,11 @@ export function jackpotTotalOf(event: RoomEvent): JackpotTotal | null {
  * the room yourself; returns a function that stops following. Amounts stay decimal strings of minor
  * units: format them with the currency's exponent, never through a float.
  */
-export function followJackpots(client: CroupierClient, room: string, onChange: (totals: ReadonlyMap<string, JackpotTotal>, changed: JackpotTotal) => void): () => void {
+export function followJackpots(
+  client: CroupierClient,
+  room: string,
+  onChange: (totals: ReadonlyMap<string, JackpotTotal>, changed: JackpotTotal) => void,
+): () => void {
   const totals = new Map<string, JackpotTotal>();
   const put = (total: JackpotTotal) => {
     totals.set(`${total.gameId}|${total.currency}`, total);

@@ -14,7 +14,10 @@ export class OutboundPacer {
   private readonly queue: Array<{ text: string; write: (text: string) => void }> = [];
   private timer: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(private rate: number, private readonly now: () => number) {}
+  constructor(
+    private rate: number,
+    private readonly now: () => number,
+  ) {}
 
   setRate(rate: number): void {
     this.rate = Math.max(1, rate);

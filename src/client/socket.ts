@@ -16,8 +16,13 @@ export interface WebSocketLike {
 export type WebSocketConstructor = new (url: string) => WebSocketLike;
 
 /** What the SDK reads from the events it is handed. */
-export interface MessageEventLike { readonly data: unknown }
-export interface CloseEventLike { readonly code: number; readonly reason: string }
+export interface MessageEventLike {
+  readonly data: unknown;
+}
+export interface CloseEventLike {
+  readonly code: number;
+  readonly reason: string;
+}
 
 /** WebSocket.OPEN in every implementation. */
 export const socketOpen = 1;

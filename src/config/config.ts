@@ -1,7 +1,19 @@
 import { readFileSync } from "node:fs";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { resolve } from "node:path";
-import { envNames, flagName, logAreas, logLevels, nodeRoles, optionSpecs, type LogArea, type LogLevel, type NodeRole, type OptionKey, type OptionSpec } from "./options.js";
+import {
+  envNames,
+  flagName,
+  logAreas,
+  logLevels,
+  nodeRoles,
+  optionSpecs,
+  type LogArea,
+  type LogLevel,
+  type NodeRole,
+  type OptionKey,
+  type OptionSpec,
+} from "./options.js";
 
 export { logAreas, nodeRoles, type LogArea, type LogLevel, type NodeRole } from "./options.js";
 
@@ -14,7 +26,8 @@ export function liveLatencyOverrides(config: Pick<Config, "liveStreamLatencyMsBy
   if (config.liveStreamLatencyMsByTable === null) return overrides;
   for (const part of config.liveStreamLatencyMsByTable.split(",")) {
     const match = /^\s*((?:live|liveblackjack):[A-Za-z0-9_.-]{1,64})=([0-9]{1,5})\s*$/.exec(part);
-    if (match === null || Number(match[2]) > 60_000) throw new ConfigError(`invalid liveStreamLatencyMsByTable entry "${part}": expected live:<id>=ms or liveblackjack:<id>=ms, 0 to 60000`);
+    if (match === null || Number(match[2]) > 60_000)
+      throw new ConfigError(`invalid liveStreamLatencyMsByTable entry "${part}": expected live:<id>=ms or liveblackjack:<id>=ms, 0 to 60000`);
     overrides.set(match[1] as string, Number(match[2]));
   }
   return overrides;
@@ -27,10 +40,13 @@ export function liveLatencyOverrides(config: Pick<Config, "liveStreamLatencyMsBy
  */
 type Spec = typeof optionSpecs;
 /** The value type of an option, from its spec's type (and `values`, for an enum). */
-type ValueOf<S> = S extends { readonly type: "integer" } ? number
-  : S extends { readonly type: "boolean" } ? boolean
-  : S extends { readonly type: "enum"; readonly values: readonly (infer V)[] } ? V
-  : string;
+type ValueOf<S> = S extends { readonly type: "integer" }
+  ? number
+  : S extends { readonly type: "boolean" }
+    ? boolean
+    : S extends { readonly type: "enum"; readonly values: readonly (infer V)[] }
+      ? V
+      : string;
 /** An option whose default is null may stay unset. */
 type Nullable<S, T> = S extends { readonly default: null } ? T | null : T;
 
@@ -48,11 +64,16 @@ type Raw = Partial<Record<OptionKey, unknown>>;
 
 function expectedForm(spec: OptionSpec): string {
   switch (spec.type) {
-    case "integer": return `an integer from ${spec.min} to ${spec.max}`;
-    case "boolean": return "true or false";
-    case "url": return "a URL such as postgres://host:5432/db or redis://host:6379";
-    case "enum": return `one of ${spec.values?.join(", ")}`;
-    default: return "a non-empty string";
+    case "integer":
+      return `an integer from ${spec.min} to ${spec.max}`;
+    case "boolean":
+      return "true or false";
+    case "url":
+      return "a URL such as postgres://host:5432/db or redis://host:6379";
+    case "enum":
+      return `one of ${spec.values?.join(", ")}`;
+    default:
+      return "a non-empty string";
   }
 }
 
@@ -106,10 +127,15 @@ function readFile(path: string): Raw {
 
 /** The configuration flags as parseArgs options: `--config` and the kebab-case of every option, each read as text. */
 export const configArgOptions: ArgOptions = Object.fromEntries([
-  ["config", { type: "string" }], ...Object.keys(optionSpecs).map((key) => [flagName(key), { type: "string" }] as const),
+  ["config", { type: "string" }],
+  ...Object.keys(optionSpecs).map((key) => [flagName(key), { type: "string" }] as const),
 ]);
 
-const booleanFlags = new Set(Object.entries(optionSpecs).filter(([, spec]: [string, OptionSpec]) => spec.type === "boolean").map(([key]) => `--${flagName(key)}`));
+const booleanFlags = new Set(
+  Object.entries(optionSpecs)
+    .filter(([, spec]: [string, OptionSpec]) => spec.type === "boolean")
+    .map(([key]) => `--${flagName(key)}`),
+);
 
 /**
  * A boolean option may stand alone (`--trust-proxy`) or take its value (`--trust-proxy false`,
@@ -136,14 +162,26 @@ export interface ConfigFlags {
  * Parses a command's own flags (`own`, parseArgs options) together with the configuration flags, strictly:
  * an unknown flag, a missing value or (unless allowed) a stray argument is a ConfigError.
  */
-export function parseCommandLine(argv: readonly string[], own: ArgOptions = {}, messages: ArgsMessages = {}): { readonly own: ArgValues; readonly flags: ConfigFlags; readonly positionals: readonly string[] } {
-  const { values, positionals } = parseCommandArgs(spellBooleans(argv), { ...configArgOptions, ...own }, { unknown: (flag) => `unknown flag ${flag}; see croupier serve --help`, ...messages });
+export function parseCommandLine(
+  argv: readonly string[],
+  own: ArgOptions = {},
+  messages: ArgsMessages = {},
+): { readonly own: ArgValues; readonly flags: ConfigFlags; readonly positionals: readonly string[] } {
+  const { values, positionals } = parseCommandArgs(
+    spellBooleans(argv),
+    { ...configArgOptions, ...own },
+    { unknown: (flag) => `unknown flag ${flag}; see croupier serve --help`, ...messages },
+  );
   const raw: Raw = {};
   for (const key of Object.keys(optionSpecs) as OptionKey[]) {
     const value = values[flagName(key)];
     if (value !== undefined) raw[key] = value;
   }
-  const ownValues = Object.fromEntries(Object.keys(own).filter((name) => values[name] !== undefined).map((name) => [name, values[name]]));
+  const ownValues = Object.fromEntries(
+    Object.keys(own)
+      .filter((name) => values[name] !== undefined)
+      .map((name) => [name, values[name]]),
+  );
   return { own: ownValues, flags: { raw, configFile: typeof values.config === "string" ? values.config : null }, positionals };
 }
 
@@ -159,7 +197,9 @@ export function loadConfig(argv: readonly string[] | ConfigFlags, env: Readonly<
   const file = configFile === null ? {} : readFile(configFile);
   const values: Record<string, unknown> = {};
   for (const key of Object.keys(optionSpecs) as OptionKey[]) {
-    const fromEnv = envNames(key).map((name) => ({ name, value: env[name] })).find((e) => e.value !== undefined && e.value !== "");
+    const fromEnv = envNames(key)
+      .map((name) => ({ name, value: env[name] }))
+      .find((e) => e.value !== undefined && e.value !== "");
     if (flags.raw[key] !== undefined) values[key] = coerce(key, flags.raw[key], `flag --${flagName(key)}`);
     else if (fromEnv !== undefined) values[key] = coerce(key, fromEnv.value, `environment ${fromEnv.name}`);
     else if (file[key] !== undefined) values[key] = coerce(key, file[key], `config file key ${key}`);
@@ -174,11 +214,16 @@ export function loadConfig(argv: readonly string[] | ConfigFlags, env: Readonly<
 /** Parses `ws=debug,rooms=info`; throws a ConfigError naming the bad area or level. */
 export function parseLogLevels(text: string): Readonly<Partial<Record<LogArea, LogLevel>>> {
   const levels: Partial<Record<LogArea, LogLevel>> = {};
-  for (const part of text.split(",").map((p) => p.trim()).filter((p) => p !== "")) {
+  for (const part of text
+    .split(",")
+    .map((p) => p.trim())
+    .filter((p) => p !== "")) {
     const [area, level, extra] = part.split("=").map((p) => p.trim());
     if (level === undefined || extra !== undefined) throw new ConfigError(`invalid logLevels entry "${part}": expected area=level, e.g. ws=debug`);
-    if (!(logAreas as readonly string[]).includes(area as string)) throw new ConfigError(`invalid logLevels entry "${part}": unknown area "${area}"; areas: ${logAreas.join(", ")}`);
-    if (!(logLevels as readonly string[]).includes(level)) throw new ConfigError(`invalid logLevels entry "${part}": unknown level "${level}" for area ${area}; levels: ${logLevels.join(", ")}`);
+    if (!(logAreas as readonly string[]).includes(area as string))
+      throw new ConfigError(`invalid logLevels entry "${part}": unknown area "${area}"; areas: ${logAreas.join(", ")}`);
+    if (!(logLevels as readonly string[]).includes(level))
+      throw new ConfigError(`invalid logLevels entry "${part}": unknown level "${level}" for area ${area}; levels: ${logLevels.join(", ")}`);
     if (levels[area as LogArea] !== undefined) throw new ConfigError(`invalid logLevels: area ${area} is given twice`);
     levels[area as LogArea] = level as LogLevel;
   }
@@ -214,10 +259,14 @@ export function hasRole(config: Pick<Config, "roles">, role: NodeRole): boolean 
 function checkAgreement(config: Config): void {
   const roles = parseRoles(config.roles);
   if (config.redisUrl === null && roles.size < nodeRoles.length) {
-    throw new ConfigError(`roles ${config.roles} need REDIS_URL (and DATABASE_URL): a node alone must run every role, nodes of different roles talk through Redis`);
+    throw new ConfigError(
+      `roles ${config.roles} need REDIS_URL (and DATABASE_URL): a node alone must run every role, nodes of different roles talk through Redis`,
+    );
   }
   if (roles.has("gateway") && !roles.has("payments") && config.paymentsSandboxWebhookUrl === null) {
-    throw new ConfigError("a gateway without the payments role needs paymentsSandboxWebhookUrl: the sandbox's webhooks must reach a payments node, not this one");
+    throw new ConfigError(
+      "a gateway without the payments role needs paymentsSandboxWebhookUrl: the sandbox's webhooks must reach a payments node, not this one",
+    );
   }
   if (config.logLevels !== null) parseLogLevels(config.logLevels);
   if ((config.tlsCertFile === null) !== (config.tlsKeyFile === null)) {
@@ -236,7 +285,9 @@ function checkAgreement(config: Config): void {
   }
   liveLatencyOverrides(config);
   if (config.blackjackCutCardFromEnd > config.blackjackDecks * 52) {
-    throw new ConfigError(`blackjackCutCardFromEnd (${config.blackjackCutCardFromEnd}) must not exceed the shoe: blackjackDecks × 52 = ${config.blackjackDecks * 52}`);
+    throw new ConfigError(
+      `blackjackCutCardFromEnd (${config.blackjackCutCardFromEnd}) must not exceed the shoe: blackjackDecks × 52 = ${config.blackjackDecks * 52}`,
+    );
   }
   if (config.deploymentId !== null && !/^[A-Za-z0-9_.-]{1,64}$/.test(config.deploymentId)) {
     throw new ConfigError(`invalid deploymentId "${config.deploymentId}": expected 1-64 letters, digits, _ . -`);
@@ -265,14 +316,19 @@ function checkAgreement(config: Config): void {
   if (!/^[A-Z]{3}$/.test(config.bonusWelcomeCurrency)) {
     throw new ConfigError(`bonusWelcomeCurrency must be an ISO 4217 code such as EUR; got "${config.bonusWelcomeCurrency}"`);
   }
-  if (!/^\s*([a-z][a-z0-9_-]{0,31}=\d{1,3}\s*)(,\s*[a-z][a-z0-9_-]{0,31}=\d{1,3}\s*)*$/.test(config.bonusGameWeights) || config.bonusGameWeights.split(",").some((p) => Number(p.split("=")[1]) > 100)) {
+  if (
+    !/^\s*([a-z][a-z0-9_-]{0,31}=\d{1,3}\s*)(,\s*[a-z][a-z0-9_-]{0,31}=\d{1,3}\s*)*$/.test(config.bonusGameWeights) ||
+    config.bonusGameWeights.split(",").some((p) => Number(p.split("=")[1]) > 100)
+  ) {
     throw new ConfigError(`bonusGameWeights must be game=percent pairs (0-100), comma-separated, e.g. slots=100,roulette=10; got "${config.bonusGameWeights}"`);
   }
   if (config.bonusWelcomeAmountMinor > config.bonusAmountMinorMax) {
     throw new ConfigError(`bonusWelcomeAmountMinor (${config.bonusWelcomeAmountMinor}) must not exceed bonusAmountMinorMax (${config.bonusAmountMinorMax})`);
   }
   if (config.databaseUrl !== null && !/^postgres(ql)?:$/.test(new URL(config.databaseUrl).protocol)) {
-    throw new ConfigError(`databaseUrl (DATABASE_URL) must be a PostgreSQL URL (postgres://user:password@host:5432/database); got a ${new URL(config.databaseUrl).protocol}// URL. Croupier speaks only PostgreSQL; leave it unset for the embedded database`);
+    throw new ConfigError(
+      `databaseUrl (DATABASE_URL) must be a PostgreSQL URL (postgres://user:password@host:5432/database); got a ${new URL(config.databaseUrl).protocol}// URL. Croupier speaks only PostgreSQL; leave it unset for the embedded database`,
+    );
   }
   if (config.redisUrl !== null && !/^rediss?:$/.test(new URL(config.redisUrl).protocol)) {
     throw new ConfigError(`redisUrl (REDIS_URL) must be a redis:// or rediss:// URL; got a ${new URL(config.redisUrl).protocol}// URL`);
@@ -281,7 +337,9 @@ function checkAgreement(config: Config): void {
     throw new ConfigError("redisUrl needs databaseUrl: several nodes must share one PostgreSQL, not each their own embedded database");
   }
   if (config.eventExportUrl !== null && !/^(nats|kafka):$/.test(new URL(config.eventExportUrl).protocol)) {
-    throw new ConfigError(`eventExportUrl must be a nats://host:4222 (JetStream) or kafka://host:9092 URL; got a ${new URL(config.eventExportUrl).protocol}// URL`);
+    throw new ConfigError(
+      `eventExportUrl must be a nats://host:4222 (JetStream) or kafka://host:9092 URL; got a ${new URL(config.eventExportUrl).protocol}// URL`,
+    );
   }
   if (!/^[A-Za-z0-9._-]{1,249}$/.test(config.eventExportTopic)) {
     throw new ConfigError(`eventExportTopic must be a Kafka topic name (1-249 letters, digits, . _ -); got "${config.eventExportTopic}"`);
@@ -296,7 +354,9 @@ function checkAgreement(config: Config): void {
 export function sandboxPaymentsEnabled(config: Pick<Config, "paymentsSandboxEnabled" | "databaseUrl">): boolean {
   if (config.paymentsSandboxEnabled !== null) return config.paymentsSandboxEnabled;
   if (config.databaseUrl === null) return true;
-  throw new ConfigError("production mode (DATABASE_URL set) needs paymentsSandboxEnabled set explicitly: false for real money, true only for a staging deployment where test cards may mint money");
+  throw new ConfigError(
+    "production mode (DATABASE_URL set) needs paymentsSandboxEnabled set explicitly: false for real money, true only for a staging deployment where test cards may mint money",
+  );
 }
 
 /** The effective configuration with secrets masked, for --print-config. */
@@ -344,7 +404,11 @@ export interface ArgsMessages {
 const parseArgsCodes = new Set(["ERR_PARSE_ARGS_UNKNOWN_OPTION", "ERR_PARSE_ARGS_INVALID_OPTION_VALUE", "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL"]);
 
 /** Parses `argv` against `options` (strict); `--flag value` and `--flag=value` both work, as before. */
-export function parseCommandArgs(argv: readonly string[], options: ArgOptions, messages: ArgsMessages = {}): { readonly values: ArgValues; readonly positionals: readonly string[] } {
+export function parseCommandArgs(
+  argv: readonly string[],
+  options: ArgOptions,
+  messages: ArgsMessages = {},
+): { readonly values: ArgValues; readonly positionals: readonly string[] } {
   try {
     const { values, positionals } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: messages.allowPositionals ?? false });
     return { values, positionals };

@@ -22,12 +22,15 @@ export const AuditPage = Type.Object({
 });
 export type AuditPage = Static<typeof AuditPage>;
 
-export const AuditQuery = Type.Object({
-  // 18 digits stay below 2^63: a cursor can never overflow the column.
-  before: Type.Optional(Type.String({ pattern: "^[0-9]{1,18}$", description: "nextCursor of the previous page" })),
-  limit: Type.Optional(Type.String({ pattern: "^[1-9][0-9]{0,2}$", description: "1 to 200 (default 50)" })),
-  actor: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: "only this actor's entries" })),
-  action: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: "only this action, e.g. table.limits" })),
-  target: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: "only this target: a room, a withdrawal id, a user id" })),
-}, { additionalProperties: false });
+export const AuditQuery = Type.Object(
+  {
+    // 18 digits stay below 2^63: a cursor can never overflow the column.
+    before: Type.Optional(Type.String({ pattern: "^[0-9]{1,18}$", description: "nextCursor of the previous page" })),
+    limit: Type.Optional(Type.String({ pattern: "^[1-9][0-9]{0,2}$", description: "1 to 200 (default 50)" })),
+    actor: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: "only this actor's entries" })),
+    action: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: "only this action, e.g. table.limits" })),
+    target: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: "only this target: a room, a withdrawal id, a user id" })),
+  },
+  { additionalProperties: false },
+);
 export type AuditQuery = Static<typeof AuditQuery>;

@@ -9,23 +9,32 @@ export type Role = (typeof roles)[number];
 const password = Type.String({ minLength: 1, maxLength: 256, description: "checked against the password policy" });
 const deviceId = Type.String({ pattern: deviceIdPattern, description: "client-chosen device id, carried in the access token" });
 
-export const RegisterRequest = Type.Object({
-  username: Type.String({ pattern: usernamePattern }),
-  email: Type.Optional(Type.String({ format: "email", maxLength: 254 })),
-  password,
-}, { additionalProperties: false });
+export const RegisterRequest = Type.Object(
+  {
+    username: Type.String({ pattern: usernamePattern }),
+    email: Type.Optional(Type.String({ format: "email", maxLength: 254 })),
+    password,
+  },
+  { additionalProperties: false },
+);
 export type RegisterRequest = Static<typeof RegisterRequest>;
 
-export const LoginRequest = Type.Object({
-  login: Type.String({ minLength: 1, maxLength: 254, description: "username or email" }),
-  password,
-  deviceId: Type.Optional(deviceId),
-}, { additionalProperties: false });
+export const LoginRequest = Type.Object(
+  {
+    login: Type.String({ minLength: 1, maxLength: 254, description: "username or email" }),
+    password,
+    deviceId: Type.Optional(deviceId),
+  },
+  { additionalProperties: false },
+);
 export type LoginRequest = Static<typeof LoginRequest>;
 
-export const RefreshRequest = Type.Object({
-  refreshToken: Type.String({ minLength: 1, maxLength: 512 }),
-}, { additionalProperties: false });
+export const RefreshRequest = Type.Object(
+  {
+    refreshToken: Type.String({ minLength: 1, maxLength: 512 }),
+  },
+  { additionalProperties: false },
+);
 export type RefreshRequest = Static<typeof RefreshRequest>;
 
 export const User = Type.Object({

@@ -9,7 +9,9 @@ export interface ErrorSpec {
   readonly message: string;
 }
 
-function define<const T extends Record<string, Omit<ErrorSpec, "code">>>(specs: T): { readonly [K in keyof T]: ErrorSpec & { code: `CROUPIER_ERR_${K & string}` } } {
+function define<const T extends Record<string, Omit<ErrorSpec, "code">>>(
+  specs: T,
+): { readonly [K in keyof T]: ErrorSpec & { code: `CROUPIER_ERR_${K & string}` } } {
   const out: Record<string, ErrorSpec> = {};
   for (const [name, spec] of Object.entries(specs)) out[name] = Object.freeze({ code: `CROUPIER_ERR_${name}`, ...spec });
   return Object.freeze(out) as never;
@@ -23,7 +25,10 @@ export const errors = define({
   ROUTE_NOT_FOUND: { httpStatus: 404, message: "No such endpoint." },
   AUTH_PASSWORD_POLICY: { httpStatus: 400, message: "The password does not meet the password policy." },
   AUTH_PASSWORD_COMMON: { httpStatus: 400, message: "The password is on a list of common or breached passwords; choose another." },
-  AUTH_REGISTRATION_THROTTLED: { httpStatus: 429, message: "Too many accounts registered from this address (registrationsPerAddressMax); retry after Retry-After." },
+  AUTH_REGISTRATION_THROTTLED: {
+    httpStatus: 429,
+    message: "Too many accounts registered from this address (registrationsPerAddressMax); retry after Retry-After.",
+  },
   AUTH_ACCOUNT_EXISTS: { httpStatus: 409, message: "An account with this username or email already exists." },
   AUTH_INVALID_CREDENTIALS: { httpStatus: 401, message: "The login or the password is wrong." },
   AUTH_THROTTLED: { httpStatus: 429, message: "Too many failed logins; retry after the time in Retry-After." },
@@ -67,10 +72,13 @@ export const errors = define({
   LIVE_CARD_NOT_EXPECTED: { httpStatus: 409, message: "No card is due now (a player must decide, or the dealer stands by the house rule)." },
   LIVE_SHOE_NOT_DECLARED: { httpStatus: 409, message: "Declare a shuffled shoe before dealing (the cut card came out, or the table has no shoe yet)." },
   LIVE_DEALER_NOT_ON_SHIFT: { httpStatus: 403, message: "Another dealer runs this table; take it over only once that dealer has gone silent." },
-  CERTIFICATION_REPORT_NOT_FOUND: { httpStatus: 404, message: "No such certification report: see GET /v1/operator/certification for the ones in the reports folder." },
+  CERTIFICATION_REPORT_NOT_FOUND: {
+    httpStatus: 404,
+    message: "No such certification report: see GET /v1/operator/certification for the ones in the reports folder.",
+  },
   ROUND_NOT_FOUND: { httpStatus: 404, message: "No such round among the rounds you may recall." },
   TABLE_NOT_FOUND: { httpStatus: 404, message: "No such table: see GET /v1/operator/tables for the configured ones." },
-  WALLET_AMOUNT_NOT_STRING: { httpStatus: 400, message: "Amounts are decimal strings such as \"12.34\", never JSON numbers." },
+  WALLET_AMOUNT_NOT_STRING: { httpStatus: 400, message: 'Amounts are decimal strings such as "12.34", never JSON numbers.' },
   WALLET_AMOUNT_MALFORMED: { httpStatus: 400, message: "The amount is not a plain decimal string (digits, an optional point and decimals)." },
   WALLET_AMOUNT_TOO_PRECISE: { httpStatus: 400, message: "The amount has more decimals than its currency allows." },
   WALLET_AMOUNT_NEGATIVE: { httpStatus: 400, message: "The amount must not be negative." },
@@ -94,11 +102,17 @@ export const errors = define({
   WALLET_WITHDRAWAL_BELOW_MINIMUM: { httpStatus: 422, message: "The withdrawal is below withdrawalAmountMinorMin." },
   WALLET_WITHDRAWAL_TOO_FREQUENT: { httpStatus: 429, message: "Too many withdrawals in withdrawalPeriodMs (withdrawalsPerPeriodMax); see Retry-After." },
   WALLET_WITHDRAWAL_NOT_FOUND: { httpStatus: 404, message: "No such withdrawal." },
-  WALLET_WITHDRAWAL_OUTSIDE_CLOSED_LOOP: { httpStatus: 409, message: "The withdrawal goes to a card the player never deposited with; approve it with outsideClosedLoop: true to pay it anyway." },
+  WALLET_WITHDRAWAL_OUTSIDE_CLOSED_LOOP: {
+    httpStatus: 409,
+    message: "The withdrawal goes to a card the player never deposited with; approve it with outsideClosedLoop: true to pay it anyway.",
+  },
   WALLET_WITHDRAWAL_NOT_PENDING: { httpStatus: 409, message: "The withdrawal was already approved, rejected or refused." },
   PAYMENT_CARD_INVALID: { httpStatus: 400, message: "The card number, expiry or security code is not valid." },
   PAYMENT_TOKEN_INVALID: { httpStatus: 400, message: "The card token is unknown to the payment provider." },
-  PAYMENT_OUTBOX_NOT_PARKED: { httpStatus: 409, message: "This outbox entry is not parked (delivered, still being tried, or no such entry): only a parked entry can be put back." },
+  PAYMENT_OUTBOX_NOT_PARKED: {
+    httpStatus: 409,
+    message: "This outbox entry is not parked (delivered, still being tried, or no such entry): only a parked entry can be put back.",
+  },
   PAYMENT_DEPOSIT_NOT_FOUND: { httpStatus: 404, message: "No such deposit." },
   PAYMENT_DECLINED: { httpStatus: 402, message: "The payment provider declined the payment." },
   PAYMENT_PROVIDER_UNAVAILABLE: { httpStatus: 503, message: "The payment provider did not answer; retry with the same Idempotency-Key." },
@@ -108,7 +122,10 @@ export const errors = define({
   PAYMENT_WEBHOOK_PAYLOAD_INVALID: { httpStatus: 400, message: "The webhook body is not an event this endpoint understands." },
   RG_DEPOSIT_LIMIT_EXCEEDED: { httpStatus: 422, message: "The deposit would exceed one of your deposit limits; details say which and how much is left." },
   RG_WAGER_LIMIT_EXCEEDED: { httpStatus: 422, message: "The bet would exceed one of your wager limits; details say which and how much is left." },
-  RG_LOSS_LIMIT_EXCEEDED: { httpStatus: 422, message: "The bet could exceed one of your loss limits (its whole stake counts until it is paid); details say which and how much is left." },
+  RG_LOSS_LIMIT_EXCEEDED: {
+    httpStatus: 422,
+    message: "The bet could exceed one of your loss limits (its whole stake counts until it is paid); details say which and how much is left.",
+  },
   RG_EXCLUDED: { httpStatus: 403, message: "The account is in a time-out or self-exclusion until the time in details; only withdrawals are possible." },
   RG_ACCOUNT_LOCKED: { httpStatus: 403, message: "The account is locked by an operator; its money is kept and its withdrawals wait for review." },
   RG_EXCLUSION_DURATION_INVALID: { httpStatus: 400, message: "A time-out lasts 1 to 42 days and a self-exclusion 183 to 1826 days." },
@@ -121,7 +138,10 @@ export const errors = define({
   BONUS_ALREADY_OPEN: { httpStatus: 409, message: "The player already has a bonus in this currency that is not converted, expired or cancelled and closed." },
   BONUS_WELCOME_CLAIMED: { httpStatus: 409, message: "This account has already had its welcome bonus." },
   BONUS_WELCOME_OFF: { httpStatus: 404, message: "This casino offers no welcome bonus (bonusWelcomeAmountMinor is 0)." },
-  BONUS_WELCOME_DEVICE_LINKED: { httpStatus: 409, message: "A welcome bonus was already given to another account on one of this account's devices or addresses." },
+  BONUS_WELCOME_DEVICE_LINKED: {
+    httpStatus: 409,
+    message: "A welcome bonus was already given to another account on one of this account's devices or addresses.",
+  },
   BONUS_PLAYER_NOT_FOUND: { httpStatus: 404, message: "No such player." },
   BONUS_NOT_FOUND: { httpStatus: 404, message: "No such bonus." },
   BONUS_NOT_ACTIVE: { httpStatus: 409, message: "The bonus is not active (it is being granted, or has already ended)." },

@@ -27,8 +27,11 @@ export const RecalledRound = Type.Object({
 export type RecalledRound = Static<typeof RecalledRound>;
 
 export const RoundList = Type.Object({ rounds: Type.Array(RecalledRound), next: Type.Union([Type.String({ format: "date-time" }), Type.Null()]) });
-export const RoundListQuery = Type.Object({
-  limit: Type.Optional(Type.String({ pattern: "^[1-9][0-9]{0,2}$" })),
-  before: Type.Optional(Type.String({ format: "date-time" })),
-}, { additionalProperties: false });
+export const RoundListQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.String({ pattern: "^[1-9][0-9]{0,2}$" })),
+    before: Type.Optional(Type.String({ format: "date-time" })),
+  },
+  { additionalProperties: false },
+);
 export const RoundParams = Type.Object({ roundId: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });

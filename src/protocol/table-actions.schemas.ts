@@ -25,15 +25,32 @@ const tableControls = (limits: Record<string, TSchema>): Record<string, TSchema>
   "round.void": action("round.void", { reason: Type.Optional(reason) }),
 });
 
-const rouletteBet = Type.Object({
-  type: Type.String({ minLength: 1, maxLength: 32, description: "`straight`, `split`, `street`, `corner`, `six_line` (with `numbers`); `dozen`, `column` (with `index`); `red`, `black`, `odd`, `even`, `low`, `high`" }),
-  numbers: Type.Optional(Type.Array(Type.Integer(), { maxItems: 6, description: "the numbers covered by an inside bet: 1, 2 adjacent, 3 in a row, 4 in a square, 6 (two adjacent streets)" })),
-  index: Type.Optional(Type.Integer({ description: "dozen or column 1–3 (dozen 1 is 1–12; column 1 is 1, 4, …, 34)" })),
-  amount: decimal,
-}, closed);
+const rouletteBet = Type.Object(
+  {
+    type: Type.String({
+      minLength: 1,
+      maxLength: 32,
+      description:
+        "`straight`, `split`, `street`, `corner`, `six_line` (with `numbers`); `dozen`, `column` (with `index`); `red`, `black`, `odd`, `even`, `low`, `high`",
+    }),
+    numbers: Type.Optional(
+      Type.Array(Type.Integer(), {
+        maxItems: 6,
+        description: "the numbers covered by an inside bet: 1, 2 adjacent, 3 in a row, 4 in a square, 6 (two adjacent streets)",
+      }),
+    ),
+    index: Type.Optional(Type.Integer({ description: "dozen or column 1–3 (dozen 1 is 1–12; column 1 is 1, 4, …, 34)" })),
+    amount: decimal,
+  },
+  closed,
+);
 
 const rouletteActions: Record<string, TSchema> = {
-  bet: action("bet", { roundId, bets: Type.Array(rouletteBet, { minItems: 1, maxItems: 200 }), betId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })) }),
+  bet: action("bet", {
+    roundId,
+    bets: Type.Array(rouletteBet, { minItems: 1, maxItems: 200 }),
+    betId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  }),
   ...tableControls({
     roundStakeMax: Type.Optional(decimal),
     roundBetsMax: Type.Optional(Type.Integer()),
@@ -46,7 +63,10 @@ const blackjackActions: Record<string, TSchema> = {
   sit: action("sit", { seat }),
   leave_seat: action("leave_seat"),
   bet: action("bet", { roundId, amount: decimal }),
-  hit: action("hit"), stand: action("stand"), double: action("double"), split: action("split"),
+  hit: action("hit"),
+  stand: action("stand"),
+  double: action("double"),
+  split: action("split"),
   insurance: action("insurance", { take: Type.Boolean() }),
   ...tableControls({ betMin: Type.Optional(decimal), betMax: Type.Optional(decimal) }),
 };
@@ -83,8 +103,16 @@ export const tableActionSchemas = {
   holdem: {
     sit: action("sit", { seat, buyIn: decimal }),
     leave: action("leave"),
-    fold: action("fold"), check: action("check"), call: action("call"), all_in: action("all_in"),
+    fold: action("fold"),
+    check: action("check"),
+    call: action("call"),
+    all_in: action("all_in"),
     raise: action("raise", { to: decimal }),
-    ...tableControls({ smallBlind: Type.Optional(decimal), bigBlind: Type.Optional(decimal), buyInMin: Type.Optional(decimal), buyInMax: Type.Optional(decimal) }),
+    ...tableControls({
+      smallBlind: Type.Optional(decimal),
+      bigBlind: Type.Optional(decimal),
+      buyInMin: Type.Optional(decimal),
+      buyInMax: Type.Optional(decimal),
+    }),
   },
 } as const satisfies Record<string, Record<string, TSchema>>;

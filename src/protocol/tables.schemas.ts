@@ -19,10 +19,15 @@ export const TableSummary = Type.Object({
   players: Type.Array(TablePlayer),
   limits: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
   nextLimits: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
-  dealer: Type.Optional(Type.Object({
-    userId: Type.Union([Type.String(), Type.Null()], { description: "the dealer on shift (who last took the table); null when none is" }),
-    absent: Type.Boolean({ description: "the dealer stopped heartbeating; the hand waits for a replacement, then is voided" }),
-  }, { description: "live blackjack tables only" })),
+  dealer: Type.Optional(
+    Type.Object(
+      {
+        userId: Type.Union([Type.String(), Type.Null()], { description: "the dealer on shift (who last took the table); null when none is" }),
+        absent: Type.Boolean({ description: "the dealer stopped heartbeating; the hand waits for a replacement, then is voided" }),
+      },
+      { description: "live blackjack tables only" },
+    ),
+  ),
 });
 export type TableSummary = Static<typeof TableSummary>;
 
@@ -42,7 +47,10 @@ export const PublicTableSummary = Type.Object({
 export type PublicTableSummary = Static<typeof PublicTableSummary>;
 export const PublicTableList = Type.Object({ tables: Type.Array(PublicTableSummary) });
 
-export const TableRoomParams = Type.Object({ room: Type.String({ minLength: 3, maxLength: 80, pattern: "^[a-z]+:[A-Za-z0-9_.-]{1,64}$" }) }, { additionalProperties: false });
+export const TableRoomParams = Type.Object(
+  { room: Type.String({ minLength: 3, maxLength: 80, pattern: "^[a-z]+:[A-Za-z0-9_.-]{1,64}$" }) },
+  { additionalProperties: false },
+);
 
 const decimal = Type.String({ pattern: "^[0-9]{1,15}(\\.[0-9]{1,8})?$" });
 
@@ -51,17 +59,30 @@ const decimal = Type.String({ pattern: "^[0-9]{1,15}(\\.[0-9]{1,8})?$" });
  * game's own fields: blackjack `betMin`/`betMax`; hold'em `smallBlind`/`bigBlind`/`buyInMin`/`buyInMax`;
  * roulette its own (see docs/GAMES.md). Limits apply from the next round.
  */
-export const TableAction = Type.Object({
-  kind: Type.Union([Type.Literal("table.close"), Type.Literal("table.open"), Type.Literal("table.limits"), Type.Literal("round.void"), Type.Literal("dealer.assign")]),
-  reason: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-  dealer: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 128 }), Type.Null()], { description: "dealer.assign (live blackjack): the dealer's user id, or null to free the table between hands" })),
-  betMin: Type.Optional(decimal),
-  betMax: Type.Optional(decimal),
-  smallBlind: Type.Optional(decimal),
-  bigBlind: Type.Optional(decimal),
-  buyInMin: Type.Optional(decimal),
-  buyInMax: Type.Optional(decimal),
-}, { additionalProperties: true });
+export const TableAction = Type.Object(
+  {
+    kind: Type.Union([
+      Type.Literal("table.close"),
+      Type.Literal("table.open"),
+      Type.Literal("table.limits"),
+      Type.Literal("round.void"),
+      Type.Literal("dealer.assign"),
+    ]),
+    reason: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    dealer: Type.Optional(
+      Type.Union([Type.String({ minLength: 1, maxLength: 128 }), Type.Null()], {
+        description: "dealer.assign (live blackjack): the dealer's user id, or null to free the table between hands",
+      }),
+    ),
+    betMin: Type.Optional(decimal),
+    betMax: Type.Optional(decimal),
+    smallBlind: Type.Optional(decimal),
+    bigBlind: Type.Optional(decimal),
+    buyInMin: Type.Optional(decimal),
+    buyInMax: Type.Optional(decimal),
+  },
+  { additionalProperties: true },
+);
 export type TableAction = Static<typeof TableAction>;
 
 export const TableActionReply = Type.Object({

@@ -14,13 +14,13 @@ export const historyEntriesMax = 200;
 const pageLimit = Type.Optional(Type.String({ pattern: "^[1-9][0-9]{0,2}$", description: `1 to ${historyEntriesMax} (default 50)` }));
 
 const currency = Type.String({ pattern: currencyPattern, description: "ISO 4217 code, e.g. EUR" });
-const decimal = Type.String({ description: "decimal string in the currency's major unit, e.g. \"12.34\"" });
+const decimal = Type.String({ description: 'decimal string in the currency\'s major unit, e.g. "12.34"' });
 const cardToken = Type.String({ pattern: cardTokenPattern, description: "a token from the payment provider, never a card number" });
 /**
  * Accepts a number only so that the server can answer it with its own code
  * (CROUPIER_ERR_WALLET_AMOUNT_NOT_STRING) instead of a generic schema error.
  */
-const amountInput = Type.Union([Type.String({ maxLength: 64 }), Type.Number()], { description: "decimal string, e.g. \"25.00\"; a JSON number is refused" });
+const amountInput = Type.Union([Type.String({ maxLength: 64 }), Type.Number()], { description: 'decimal string, e.g. "25.00"; a JSON number is refused' });
 const timestamp = Type.String({ format: "date-time" });
 
 export const WalletBalance = Type.Object({
@@ -35,12 +35,15 @@ export type WalletBalance = Static<typeof WalletBalance>;
 export const WalletBalances = Type.Object({ balances: Type.Array(WalletBalance) });
 export type WalletBalances = Static<typeof WalletBalances>;
 
-export const HistoryQuery = Type.Object({
-  currency,
-  purse: Type.Optional(Type.Union([Type.Literal("cash"), Type.Literal("bonus")])),
-  before: Type.Optional(Type.String({ pattern: "^[1-9][0-9]{0,18}$", description: "nextCursor of the previous page" })),
-  limit: Type.Optional(Type.String({ pattern: "^[1-9][0-9]{0,2}$", description: `entries per page, 1 to ${historyEntriesMax} (default 50)` })),
-}, { additionalProperties: false });
+export const HistoryQuery = Type.Object(
+  {
+    currency,
+    purse: Type.Optional(Type.Union([Type.Literal("cash"), Type.Literal("bonus")])),
+    before: Type.Optional(Type.String({ pattern: "^[1-9][0-9]{0,18}$", description: "nextCursor of the previous page" })),
+    limit: Type.Optional(Type.String({ pattern: "^[1-9][0-9]{0,2}$", description: `entries per page, 1 to ${historyEntriesMax} (default 50)` })),
+  },
+  { additionalProperties: false },
+);
 export type HistoryQuery = Static<typeof HistoryQuery>;
 
 export const HistoryEntry = Type.Object({
@@ -60,32 +63,41 @@ export const HistoryPage = Type.Object({
 });
 export type HistoryPage = Static<typeof HistoryPage>;
 
-export const DepositRequest = Type.Object({
-  amount: amountInput,
-  currency,
-  cardToken,
-}, { additionalProperties: false });
+export const DepositRequest = Type.Object(
+  {
+    amount: amountInput,
+    currency,
+    cardToken,
+  },
+  { additionalProperties: false },
+);
 export type DepositRequest = Static<typeof DepositRequest>;
 
 export const Deposit = Type.Object({
   id: Type.String({ format: "uuid" }),
-  status: Type.Union(["pending", "confirmed", "credited", "declined", "failed"].map((s) => Type.Literal(s)), {
-    description: "pending until the provider's webhook confirms it; credited once the ledger holds it",
-  }),
+  status: Type.Union(
+    ["pending", "confirmed", "credited", "declined", "failed"].map((s) => Type.Literal(s)),
+    {
+      description: "pending until the provider's webhook confirms it; credited once the ledger holds it",
+    },
+  ),
   amount: decimal,
   currency,
-  card: Type.String({ description: "masked label, e.g. \"visa •••• 4242\"" }),
+  card: Type.String({ description: 'masked label, e.g. "visa •••• 4242"' }),
   provider: Type.String(),
   reason: Type.Union([Type.String(), Type.Null()]),
   createdAt: timestamp,
 });
 export type Deposit = Static<typeof Deposit>;
 
-export const WithdrawalRequest = Type.Object({
-  amount: amountInput,
-  currency,
-  cardToken,
-}, { additionalProperties: false });
+export const WithdrawalRequest = Type.Object(
+  {
+    amount: amountInput,
+    currency,
+    cardToken,
+  },
+  { additionalProperties: false },
+);
 export type WithdrawalRequest = Static<typeof WithdrawalRequest>;
 
 export const withdrawalStatuses = ["requested", "pending", "refused", "approved", "paid", "rejected", "failed"] as const;
@@ -112,11 +124,14 @@ export const WithdrawalList = Type.Object({
 });
 export type WithdrawalList = Static<typeof WithdrawalList>;
 
-export const WithdrawalListQuery = Type.Object({
-  status: Type.Optional(Type.Union(withdrawalStatuses.map((s) => Type.Literal(s)))),
-  before: Type.Optional(Type.String({ pattern: "^[0-9]{1,19}$", description: "nextCursor of the previous page" })),
-  limit: pageLimit,
-}, { additionalProperties: false });
+export const WithdrawalListQuery = Type.Object(
+  {
+    status: Type.Optional(Type.Union(withdrawalStatuses.map((s) => Type.Literal(s)))),
+    before: Type.Optional(Type.String({ pattern: "^[0-9]{1,19}$", description: "nextCursor of the previous page" })),
+    limit: pageLimit,
+  },
+  { additionalProperties: false },
+);
 export type WithdrawalListQuery = Static<typeof WithdrawalListQuery>;
 
 /** A deposit as operators list it: the player's as they see it, with whose it is. */
@@ -129,12 +144,17 @@ export const DepositList = Type.Object({
 });
 export type DepositList = Static<typeof DepositList>;
 
-export const DepositListQuery = Type.Object({
-  status: Type.Optional(Type.Union([Type.Literal("pending"), Type.Literal("credited"), Type.Literal("declined"), Type.Literal("failed")])),
-  userId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-  before: Type.Optional(Type.String({ pattern: "^[0-9]{1,16}_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", description: "nextCursor of the previous page" })),
-  limit: pageLimit,
-}, { additionalProperties: false });
+export const DepositListQuery = Type.Object(
+  {
+    status: Type.Optional(Type.Union([Type.Literal("pending"), Type.Literal("credited"), Type.Literal("declined"), Type.Literal("failed")])),
+    userId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    before: Type.Optional(
+      Type.String({ pattern: "^[0-9]{1,16}_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", description: "nextCursor of the previous page" }),
+    ),
+    limit: pageLimit,
+  },
+  { additionalProperties: false },
+);
 export type DepositListQuery = Static<typeof DepositListQuery>;
 
 /** An outbox entry not yet delivered: an effect (hold, payout, release) or an event to publish. */
@@ -153,10 +173,13 @@ export type OutboxEntryView = Static<typeof OutboxEntryView>;
 export const OutboxList = Type.Object({ entries: Type.Array(OutboxEntryView) });
 export type OutboxList = Static<typeof OutboxList>;
 
-export const OutboxListQuery = Type.Object({
-  state: Type.Optional(Type.Union([Type.Literal("parked"), Type.Literal("waiting")], { description: "parked (default) or waiting" })),
-  limit: pageLimit,
-}, { additionalProperties: false });
+export const OutboxListQuery = Type.Object(
+  {
+    state: Type.Optional(Type.Union([Type.Literal("parked"), Type.Literal("waiting")], { description: "parked (default) or waiting" })),
+    limit: pageLimit,
+  },
+  { additionalProperties: false },
+);
 export type OutboxListQuery = Static<typeof OutboxListQuery>;
 
 export const OutboxIdParams = Type.Object({ id: Type.String({ pattern: "^[1-9][0-9]{0,17}$" }) }, { additionalProperties: false });
@@ -166,15 +189,26 @@ export const WithdrawalIdParams = Type.Object({ id: Type.String({ format: "uuid"
 export type WithdrawalIdParams = Static<typeof WithdrawalIdParams>;
 
 /** `GET /v1/wallet/deposits/:id?waitMs=`: while the deposit is pending, wait up to this long for its outcome. */
-export const DepositWaitQuery = Type.Object({
-  waitMs: Type.Optional(Type.String({ pattern: "^(0|[1-9][0-9]{0,4})$", description: "0 to 30000: while the deposit is pending, answer as soon as it is credited or fails, or after this many ms (a long poll)" })),
-}, { additionalProperties: false });
+export const DepositWaitQuery = Type.Object(
+  {
+    waitMs: Type.Optional(
+      Type.String({
+        pattern: "^(0|[1-9][0-9]{0,4})$",
+        description: "0 to 30000: while the deposit is pending, answer as soon as it is credited or fails, or after this many ms (a long poll)",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
 export type DepositWaitQuery = Static<typeof DepositWaitQuery>;
 
-export const PlayerSearchQuery = Type.Object({
-  query: Type.String({ minLength: 1, maxLength: 128, description: "an exact user id, or the start of a username or email (any case)" }),
-  limit: Type.Optional(Type.String({ pattern: "^([1-9][0-9]?|100)$", description: "1 to 100 (default 20)" })),
-}, { additionalProperties: false });
+export const PlayerSearchQuery = Type.Object(
+  {
+    query: Type.String({ minLength: 1, maxLength: 128, description: "an exact user id, or the start of a username or email (any case)" }),
+    limit: Type.Optional(Type.String({ pattern: "^([1-9][0-9]?|100)$", description: "1 to 100 (default 20)" })),
+  },
+  { additionalProperties: false },
+);
 export type PlayerSearchQuery = Static<typeof PlayerSearchQuery>;
 
 export const PlayerIdParams = Type.Object({ userId: Type.String({ minLength: 1, maxLength: 128 }) });
@@ -190,17 +224,20 @@ export const LedgerCheckReport = Type.Object({
 });
 export type LedgerCheckReport = Static<typeof LedgerCheckReport>;
 
-export const CardTokenRequest = Type.Object({
-  number: Type.String({ pattern: "^[0-9 ]{12,23}$", description: "test card number; only the sandbox provider ever sees it" }),
-  expMonth: Type.Integer({ minimum: 1, maximum: 12 }),
-  expYear: Type.Integer({ minimum: 2000, maximum: 2100 }),
-  cvc: Type.Optional(Type.String({ pattern: "^[0-9]{3,4}$" })),
-}, { additionalProperties: false });
+export const CardTokenRequest = Type.Object(
+  {
+    number: Type.String({ pattern: "^[0-9 ]{12,23}$", description: "test card number; only the sandbox provider ever sees it" }),
+    expMonth: Type.Integer({ minimum: 1, maximum: 12 }),
+    expYear: Type.Integer({ minimum: 2000, maximum: 2100 }),
+    cvc: Type.Optional(Type.String({ pattern: "^[0-9]{3,4}$" })),
+  },
+  { additionalProperties: false },
+);
 export type CardTokenRequest = Static<typeof CardTokenRequest>;
 
 export const CardToken = Type.Object({
   token: Type.String(),
-  card: Type.String({ description: "masked label, e.g. \"visa •••• 4242\"" }),
+  card: Type.String({ description: 'masked label, e.g. "visa •••• 4242"' }),
 });
 export type CardToken = Static<typeof CardToken>;
 

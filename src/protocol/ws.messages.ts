@@ -13,28 +13,55 @@ const requestId = Type.String({ minLength: 1, maxLength: 64 });
 const room = Type.String({ pattern: roomNamePattern });
 const offset = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
 
-export const HelloFrame = Type.Object({ type: Type.Literal("hello"), id: Type.Optional(requestId), token: Type.String({ minLength: 1, maxLength: 4096 }), protocol: Type.Integer() }, { additionalProperties: false });
+export const HelloFrame = Type.Object(
+  { type: Type.Literal("hello"), id: Type.Optional(requestId), token: Type.String({ minLength: 1, maxLength: 4096 }), protocol: Type.Integer() },
+  { additionalProperties: false },
+);
 export const TimeFrame = Type.Object({ type: Type.Literal("time"), id: requestId, t0: Type.Number() }, { additionalProperties: false });
-export const JoinFrame = Type.Object({
-  type: Type.Literal("join"), id: requestId, room,
-  resume: Type.Optional(Type.Object({ epoch: Type.String({ minLength: 1, maxLength: 64 }), offset }, { additionalProperties: false })),
-}, { additionalProperties: false });
+export const JoinFrame = Type.Object(
+  {
+    type: Type.Literal("join"),
+    id: requestId,
+    room,
+    resume: Type.Optional(Type.Object({ epoch: Type.String({ minLength: 1, maxLength: 64 }), offset }, { additionalProperties: false })),
+  },
+  { additionalProperties: false },
+);
 export const LeaveFrame = Type.Object({ type: Type.Literal("leave"), id: requestId, room }, { additionalProperties: false });
-export const ActionFrame = Type.Object({
-  type: Type.Literal("action"), id: requestId, room,
-  actionId: Type.String({ minLength: 1, maxLength: 64 }),
-  lastOffset: offset,
-  action: Type.Object({ kind: Type.String({ minLength: 1, maxLength: 32 }) }, { additionalProperties: true }),
-}, { additionalProperties: false });
-export const ChatFrame = Type.Object({ type: Type.Literal("chat"), id: requestId, room, text: Type.String({ minLength: 1, maxLength: 4096 }) }, { additionalProperties: false });
-export const ModerateFrame = Type.Object({
-  type: Type.Literal("moderate"), id: requestId, room,
-  op: Type.Union([Type.Literal("mute"), Type.Literal("unmute"), Type.Literal("kick")]),
-  userId: Type.String({ minLength: 1, maxLength: 64 }),
-}, { additionalProperties: false });
+export const ActionFrame = Type.Object(
+  {
+    type: Type.Literal("action"),
+    id: requestId,
+    room,
+    actionId: Type.String({ minLength: 1, maxLength: 64 }),
+    lastOffset: offset,
+    action: Type.Object({ kind: Type.String({ minLength: 1, maxLength: 32 }) }, { additionalProperties: true }),
+  },
+  { additionalProperties: false },
+);
+export const ChatFrame = Type.Object(
+  { type: Type.Literal("chat"), id: requestId, room, text: Type.String({ minLength: 1, maxLength: 4096 }) },
+  { additionalProperties: false },
+);
+export const ModerateFrame = Type.Object(
+  {
+    type: Type.Literal("moderate"),
+    id: requestId,
+    room,
+    op: Type.Union([Type.Literal("mute"), Type.Literal("unmute"), Type.Literal("kick")]),
+    userId: Type.String({ minLength: 1, maxLength: 64 }),
+  },
+  { additionalProperties: false },
+);
 
 export const clientFrameSchemas = {
-  hello: HelloFrame, time: TimeFrame, join: JoinFrame, leave: LeaveFrame, action: ActionFrame, chat: ChatFrame, moderate: ModerateFrame,
+  hello: HelloFrame,
+  time: TimeFrame,
+  join: JoinFrame,
+  leave: LeaveFrame,
+  action: ActionFrame,
+  chat: ChatFrame,
+  moderate: ModerateFrame,
 } as const satisfies Record<string, TSchema>;
 
 export type HelloFrame = Static<typeof HelloFrame>;
@@ -82,18 +109,50 @@ export interface PresenceInfo {
 }
 
 export type ServerMessage =
-  | { readonly type: "welcome"; readonly id?: string; readonly userId: string; readonly sessionId: string; readonly node: string; readonly serverTime: number; readonly protocol: number; readonly limits: Readonly<Record<string, number>> }
+  | {
+      readonly type: "welcome";
+      readonly id?: string;
+      readonly userId: string;
+      readonly sessionId: string;
+      readonly node: string;
+      readonly serverTime: number;
+      readonly protocol: number;
+      readonly limits: Readonly<Record<string, number>>;
+    }
   | { readonly type: "time"; readonly id: string; readonly t0: number; readonly t1: number }
   /**
    * `resumed`: the events after the client's offset follow, then live ones. `snapshot` (a fresh join)
    * and `reset` (the resume point was beyond the history, or the epoch changed): `snapshot` is the
    * room's state at `offset`, and the events after it follow.
    */
-  | { readonly type: "joined"; readonly id: string; readonly room: string; readonly epoch: string; readonly offset: number; readonly mode: "resumed" | "snapshot" | "reset"; readonly snapshot?: unknown; readonly presence: PresenceInfo }
+  | {
+      readonly type: "joined";
+      readonly id: string;
+      readonly room: string;
+      readonly epoch: string;
+      readonly offset: number;
+      readonly mode: "resumed" | "snapshot" | "reset";
+      readonly snapshot?: unknown;
+      readonly presence: PresenceInfo;
+    }
   /** Unsolicited: the room's log was lost or rebuilt; state restarts from this snapshot. */
   | { readonly type: "reset"; readonly room: string; readonly epoch: string; readonly offset: number; readonly snapshot: unknown }
   | RoomEventMessage
   | { readonly type: "left"; readonly id?: string; readonly room: string; readonly reason: "requested" | "kicked" }
-  | { readonly type: "ack"; readonly id: string; readonly room: string; readonly actionId: string; readonly status: "applied" | "duplicate"; readonly result?: unknown }
+  | {
+      readonly type: "ack";
+      readonly id: string;
+      readonly room: string;
+      readonly actionId: string;
+      readonly status: "applied" | "duplicate";
+      readonly result?: unknown;
+    }
   | { readonly type: "presence"; readonly room: string; readonly count: number; readonly members?: readonly string[] }
-  | { readonly type: "error"; readonly id?: string; readonly code: string; readonly message: string; readonly requestId: string; readonly details?: readonly string[] };
+  | {
+      readonly type: "error";
+      readonly id?: string;
+      readonly code: string;
+      readonly message: string;
+      readonly requestId: string;
+      readonly details?: readonly string[];
+    };

@@ -20,7 +20,13 @@ for (const kind of databaseKinds) {
     const newUser = (username: string, email: string | null = null) => store.createUser({ username, email, passwordHash: "$argon2id$x", roles: ["player"] });
     async function newSession(userId: string, now = Date.now()) {
       const token = hash();
-      const session = await store.createSession({ userId, deviceId: "d1", expiresAt: new Date(now + day), refreshTokenHash: token, refreshExpiresAt: new Date(now + day) });
+      const session = await store.createSession({
+        userId,
+        deviceId: "d1",
+        expiresAt: new Date(now + day),
+        refreshTokenHash: token,
+        refreshExpiresAt: new Date(now + day),
+      });
       return { session, token };
     }
 
@@ -75,7 +81,9 @@ for (const kind of databaseKinds) {
       const { session, token } = await newSession(user!.id);
       expect((await store.rotateRefreshToken({ oldHash: hash(), newHash: hash(), newExpiresAt: new Date(), now: new Date() })).status).toBe("unknown");
       const late = new Date(Date.now() + 2 * day);
-      expect((await store.rotateRefreshToken({ oldHash: token, newHash: hash(), newExpiresAt: new Date(late.getTime() + day), now: late })).status).toBe("expired");
+      expect((await store.rotateRefreshToken({ oldHash: token, newHash: hash(), newExpiresAt: new Date(late.getTime() + day), now: late })).status).toBe(
+        "expired",
+      );
       expect((await store.findSession(session.id))?.revokedAt).toBeNull();
     });
 
@@ -83,7 +91,9 @@ for (const kind of databaseKinds) {
       const user = await newUser("heidi");
       const { token } = await newSession(user!.id);
       const now = new Date();
-      const results = await Promise.all([0, 1].map(() => store.rotateRefreshToken({ oldHash: token, newHash: hash(), newExpiresAt: new Date(now.getTime() + day), now })));
+      const results = await Promise.all(
+        [0, 1].map(() => store.rotateRefreshToken({ oldHash: token, newHash: hash(), newExpiresAt: new Date(now.getTime() + day), now })),
+      );
       expect(results.map((r) => r.status).sort()).toEqual(["ok", "reused"]);
     });
 

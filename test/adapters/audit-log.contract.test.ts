@@ -15,14 +15,26 @@ for (const kind of databaseKinds) {
     let trail: AuditTrail;
     beforeAll(async () => {
       database = await kind.create();
-      trail = new AuditTrail(createSqlAuditLog(database.db), clockAt(() => nowMs), (error) => failures.push(error));
+      trail = new AuditTrail(
+        createSqlAuditLog(database.db),
+        clockAt(() => nowMs),
+        (error) => failures.push(error),
+      );
     });
-    afterAll(async () => { await database?.dispose(); });
+    afterAll(async () => {
+      await database?.dispose();
+    });
 
     const entry = (i: number): Omit<AuditEntry, "atMs"> => ({
-      actorId: i % 2 === 0 ? "op-a" : "op-b", actorRoles: ["operator", "player"], action: i % 3 === 0 ? "round.void" : "table.limits",
-      target: `roulette:${i % 2}`, reason: i % 3 === 0 ? `void ${i}` : null, detail: { roundStakeMax: `${i}.00`, nested: { n: i } }, outcome: "applied",
-      clientAddress: "198.51.100.4", requestId: `req-${i}`,
+      actorId: i % 2 === 0 ? "op-a" : "op-b",
+      actorRoles: ["operator", "player"],
+      action: i % 3 === 0 ? "round.void" : "table.limits",
+      target: `roulette:${i % 2}`,
+      reason: i % 3 === 0 ? `void ${i}` : null,
+      detail: { roundStakeMax: `${i}.00`, nested: { n: i } },
+      outcome: "applied",
+      clientAddress: "198.51.100.4",
+      requestId: `req-${i}`,
     });
 
     it("pages newest first, filters, and keeps every field", async () => {

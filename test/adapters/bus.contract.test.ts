@@ -7,12 +7,19 @@ import { SignedBus } from "../../src/adapters/node/bus.signed.js";
 import { serviceAvailable } from "../support/services.js";
 import { connectRedis, redisPrefix } from "../support/redis.js";
 
-interface BusKind { name: string; available: () => boolean; create(): Promise<{ a: Bus; b: Bus; dispose(): Promise<void> }> }
+interface BusKind {
+  name: string;
+  available: () => boolean;
+  create(): Promise<{ a: Bus; b: Bus; dispose(): Promise<void> }>;
+}
 
 const secret = "a secret shared by the nodes of one deployment";
 const ignoreRefused = { onRefused: () => undefined };
 
-async function memoryPair() { const bus = new MemoryBus(); return { a: bus as Bus, b: bus as Bus, dispose: () => bus.close() }; }
+async function memoryPair() {
+  const bus = new MemoryBus();
+  return { a: bus as Bus, b: bus as Bus, dispose: () => bus.close() };
+}
 
 /** Two nodes: two connections sharing one prefix. */
 async function redisPair() {
@@ -20,7 +27,16 @@ async function redisPair() {
   const [ra, rb] = [connectRedis(), connectRedis()];
   const a = new RedisBus(ra, prefix);
   const b = new RedisBus(rb, prefix);
-  return { a: a as Bus, b: b as Bus, dispose: async () => { await a.close(); await b.close(); ra.disconnect(); rb.disconnect(); } };
+  return {
+    a: a as Bus,
+    b: b as Bus,
+    dispose: async () => {
+      await a.close();
+      await b.close();
+      ra.disconnect();
+      rb.disconnect();
+    },
+  };
 }
 
 const signed = (pair: () => Promise<{ a: Bus; b: Bus; dispose(): Promise<void> }>) => async () => {
@@ -44,7 +60,9 @@ function nextMessage(bus: Bus, channel: string): Promise<{ message: Promise<stri
 for (const kind of kinds) {
   describe.skipIf(!kind.available())(`Bus contract (${kind.name})`, () => {
     const disposers: Array<() => Promise<void>> = [];
-    afterAll(async () => { for (const d of disposers) await d(); });
+    afterAll(async () => {
+      for (const d of disposers) await d();
+    });
 
     it("delivers a message published by one node to a subscriber on another", async () => {
       const { a, b, dispose } = await kind.create();
@@ -62,7 +80,10 @@ for (const kind of kinds) {
       const stopOther = await b.subscribe("chan.other", (m) => got.push(`other:${m}`));
       let firstArrived!: () => void;
       const arrived = new Promise<void>((r) => (firstArrived = r));
-      const stop = await b.subscribe("chan.two", (m) => { got.push(`two:${m}`); firstArrived(); });
+      const stop = await b.subscribe("chan.two", (m) => {
+        got.push(`two:${m}`);
+        firstArrived();
+      });
       const done = await nextMessage(b, "chan.done");
       await a.publish("chan.two", "1");
       await arrived;
@@ -107,7 +128,9 @@ for (const kind of kinds.filter((k) => !k.name.startsWith("signed"))) {
         const done = await nextMessage(ours, "done");
         // A genuine message, to take apart below.
         let captured = "";
-        const stopCapture = await b.subscribe("room.requests.roulette:1", (m) => { captured ||= m; });
+        const stopCapture = await b.subscribe("room.requests.roulette:1", (m) => {
+          captured ||= m;
+        });
         await mine.publish("room.requests.roulette:1", "genuine");
         await mine.publish("done", "1");
         await done.message;
@@ -123,7 +146,9 @@ for (const kind of kinds.filter((k) => !k.name.startsWith("signed"))) {
         await a.publish("room.requests.roulette:1", `${mac}.`);
         // Signed for another channel, replayed on this one.
         let otherChannel = "";
-        const stopOther = await b.subscribe("presence", (m) => { otherChannel ||= m; });
+        const stopOther = await b.subscribe("presence", (m) => {
+          otherChannel ||= m;
+        });
         await mine.publish("presence", "genuine");
         await mine.publish("done", "2");
         await done2.message;

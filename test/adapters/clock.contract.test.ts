@@ -6,7 +6,13 @@ import { ManualClock } from "../support/manual-clock.js";
 
 const kinds: Array<{ name: string; make(): { clock: Clock; pass(ms: number): Promise<void> } }> = [
   { name: "system", make: () => ({ clock: systemClock, pass: (ms) => new Promise((r) => setTimeout(r, ms + 30)) }) },
-  { name: "manual", make: () => { const clock = new ManualClock(); return { clock, pass: (ms) => clock.advance(ms) }; } },
+  {
+    name: "manual",
+    make: () => {
+      const clock = new ManualClock();
+      return { clock, pass: (ms) => clock.advance(ms) };
+    },
+  },
 ];
 
 for (const kind of kinds) {

@@ -7,8 +7,16 @@ import { MemoryEventExport } from "../../src/adapters/memory/event-export.memory
 import { JetStreamEventExport } from "../../src/adapters/nats/event-export.jetstream.js";
 import { natsUrl, serviceAvailable, uniqueName } from "../support/services.js";
 
-interface Stream { readonly events: EventExport; readAll(): Promise<ExportedEvent[]>; dispose(): Promise<void> }
-interface ExportKind { readonly name: string; available(): boolean; create(): Promise<Stream> }
+interface Stream {
+  readonly events: EventExport;
+  readAll(): Promise<ExportedEvent[]>;
+  dispose(): Promise<void>;
+}
+interface ExportKind {
+  readonly name: string;
+  available(): boolean;
+  create(): Promise<Stream>;
+}
 
 async function natsConnection(): Promise<NatsConnection> {
   const url = new URL(natsUrl);
@@ -57,17 +65,30 @@ const kinds: ExportKind[] = [
   },
 ];
 
-const event = (n: number, type = "deposit.credited"): ExportedEvent => ({ id: `${type}:d${n}`, type, payload: JSON.stringify({ id: `${type}:d${n}`, type, n }) });
+const event = (n: number, type = "deposit.credited"): ExportedEvent => ({
+  id: `${type}:d${n}`,
+  type,
+  payload: JSON.stringify({ id: `${type}:d${n}`, type, n }),
+});
 
 for (const kind of kinds) {
   describe.skipIf(!kind.available())(`EventExport contract (${kind.name})`, () => {
     const disposers: Array<() => Promise<void>> = [];
-    afterAll(async () => { for (const d of disposers) await d(); });
+    afterAll(async () => {
+      for (const d of disposers) await d();
+    });
 
     it("hands a consumer every published event, in publish order, with its id, type and payload", async () => {
       const stream = await kind.create();
       disposers.push(() => stream.dispose());
-      const sent = [event(1), event(2, "withdrawal.requested"), event(3, "round.settled"), event(4, "withdrawal.paid"), event(5, "risk.action"), event(6, "round.voided")];
+      const sent = [
+        event(1),
+        event(2, "withdrawal.requested"),
+        event(3, "round.settled"),
+        event(4, "withdrawal.paid"),
+        event(5, "risk.action"),
+        event(6, "round.voided"),
+      ];
       for (const e of sent) await stream.events.publish(e);
       expect(await stream.readAll()).toEqual(sent);
     });

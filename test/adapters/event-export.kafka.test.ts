@@ -12,7 +12,9 @@ import { openBlackhole } from "../support/event-stream.js";
 
 describe("Kafka event export without a broker", () => {
   const cleanups: Array<() => Promise<void>> = [];
-  afterAll(async () => { for (const c of cleanups.reverse()) await c(); });
+  afterAll(async () => {
+    for (const c of cleanups.reverse()) await c();
+  });
 
   it("takes kafka://host:port (9092 by default) and nothing else", () => {
     expect(kafkaBroker("kafka://broker.internal:19092")).toBe("broker.internal:19092");
@@ -29,18 +31,30 @@ describe("Kafka event export without a broker", () => {
   });
 
   it("sends an event as its JSON, keyed by its id, with id and type in headers", () => {
-    const event = { id: "round.settled:r1", type: "round.settled", payload: "{\"id\":\"round.settled:r1\"}" };
-    expect(kafkaMessage(event)).toEqual({ key: "round.settled:r1", value: event.payload, headers: { "croupier-event-id": "round.settled:r1", "croupier-event-type": "round.settled" } });
+    const event = { id: "round.settled:r1", type: "round.settled", payload: '{"id":"round.settled:r1"}' };
+    expect(kafkaMessage(event)).toEqual({
+      key: "round.settled:r1",
+      value: event.payload,
+      headers: { "croupier-event-id": "round.settled:r1", "croupier-event-type": "round.settled" },
+    });
   });
 
   for (const broker of ["refusing", "stalled"] as const) {
     it(`rejects a publish to a ${broker} broker with a clear error within its timeout, and again on the next publish`, async () => {
-      const port = broker === "refusing" ? 1 : await openBlackhole().then((hole) => { cleanups.push(() => hole.close()); return hole.port; });
+      const port =
+        broker === "refusing"
+          ? 1
+          : await openBlackhole().then((hole) => {
+              cleanups.push(() => hole.close());
+              return hole.port;
+            });
       const events = new KafkaEventExport({ url: `kafka://127.0.0.1:${port}`, topic: "croupier.events", publishTimeoutMs: 500 });
       cleanups.push(() => events.close());
       for (let i = 0; i < 2; i++) {
         const started = performance.now();
-        await expect(events.publish({ id: `e${i}`, type: "round.settled", payload: "{}" })).rejects.toThrow(new RegExp(`kafka export to 127\\.0\\.0\\.1:${port} failed`));
+        await expect(events.publish({ id: `e${i}`, type: "round.settled", payload: "{}" })).rejects.toThrow(
+          new RegExp(`kafka export to 127\\.0\\.0\\.1:${port} failed`),
+        );
         expect(performance.now() - started).toBeLessThan(500 + 400);
       }
       const closing = performance.now();
@@ -56,7 +70,8 @@ describe("Kafka event export without a broker", () => {
     cleanups.push(() => events.close());
     await expect(events.publish({ id: "a", type: "round.settled", payload: "{}" })).rejects.toThrow(/no acknowledgement within 300 ms/);
     const started = performance.now();
-    for (let i = 0; i < 50; i++) await expect(events.publish({ id: `b${i}`, type: "round.settled", payload: "{}" })).rejects.toThrow(/not asked again for 2000 ms/);
+    for (let i = 0; i < 50; i++)
+      await expect(events.publish({ id: `b${i}`, type: "round.settled", payload: "{}" })).rejects.toThrow(/not asked again for 2000 ms/);
     expect(performance.now() - started).toBeLessThan(200);
   });
 });

@@ -6,13 +6,22 @@ import { Batcher } from "../../src/adapters/postgres/ledger-batcher.js";
 function recorder(limits: { batchOpsMax: number; batchesInFlightMax: number; queueOpsMax?: number }) {
   const batches: string[][] = [];
   let release: () => void = () => undefined;
-  let gate = new Promise<void>((resolve) => { release = resolve; });
+  let gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
   const batcher = new Batcher<string, string>({ batchWaitMs: 0, queueOpsMax: 1_000, ...limits }, async (items) => {
     batches.push([...items]);
     await gate;
     return items.map((i) => `${i}!`);
   });
-  return { batcher, batches, open: () => { release(); gate = Promise.resolve(); } };
+  return {
+    batcher,
+    batches,
+    open: () => {
+      release();
+      gate = Promise.resolve();
+    },
+  };
 }
 
 describe("Batcher", () => {

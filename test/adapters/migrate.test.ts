@@ -14,7 +14,9 @@ describe("splitStatements", () => {
 for (const kind of databaseKinds) {
   describe.skipIf(!kind.available)(`migrate (${kind.name})`, () => {
     const disposers: Array<() => Promise<void>> = [];
-    afterAll(async () => { for (const d of disposers) await d(); });
+    afterAll(async () => {
+      for (const d of disposers) await d();
+    });
 
     it("applies every migration once and is a no-op the second time", async () => {
       const database = await kind.create({ migrated: false });
@@ -30,7 +32,10 @@ for (const kind of databaseKinds) {
     it("rolls back a failing migration entirely", async () => {
       const database = await kind.create({ migrated: false });
       disposers.push(() => database.dispose());
-      const broken = [...migrations, { version: (migrations.at(-1)?.version ?? 0) + 1, name: "broken", sql: "create table half_done (x int);\nselect * from no_such_table;\n" }];
+      const broken = [
+        ...migrations,
+        { version: (migrations.at(-1)?.version ?? 0) + 1, name: "broken", sql: "create table half_done (x int);\nselect * from no_such_table;\n" },
+      ];
       await expect(migrate(database.db, broken)).rejects.toThrow(/broken/);
       const tables = await database.db.query("select 1 from information_schema.tables where table_name = 'half_done'");
       expect(tables).toHaveLength(0);
@@ -41,7 +46,9 @@ for (const kind of databaseKinds) {
 describe.skipIf(!databaseKinds[1]?.available)("migrate from several nodes at once (postgres)", () => {
   it("applies each version exactly once under the advisory lock", async () => {
     const database = await databaseKinds[1]!.create({ migrated: false });
-    const nodes = Array.from({ length: 4 }, () => createPgDb({ connectionString: database.url!, poolConnectionsMax: 2, statementTimeoutMs: 30_000, applicationName: "migrate-test" }));
+    const nodes = Array.from({ length: 4 }, () =>
+      createPgDb({ connectionString: database.url!, poolConnectionsMax: 2, statementTimeoutMs: 30_000, applicationName: "migrate-test" }),
+    );
     try {
       const reports = await Promise.all(nodes.map((db) => migrate(db)));
       const appliedCounts = reports.map((r) => r.applied.length).sort();

@@ -12,7 +12,11 @@ describe.skipIf(!serviceAvailable("redis"))("Redis scripts", () => {
   const redis = connectRedis();
   const prefix = redisPrefix();
   const bus = new RedisBus(redis, prefix);
-  afterAll(async () => { await bus.close(); await deleteKeys(redis, prefix); redis.disconnect(); });
+  afterAll(async () => {
+    await bus.close();
+    await deleteKeys(redis, prefix);
+    redis.disconnect();
+  });
 
   it("are sent by digest, and again in full after the server's script cache is flushed", async () => {
     const lease = new RedisRoomLease(redis, prefix);
@@ -24,7 +28,10 @@ describe.skipIf(!serviceAvailable("redis"))("Redis scripts", () => {
     expect(first).toMatchObject({ ok: true });
     await redis.script("FLUSH");
     // Every script again: each is refused once (NOSCRIPT) and then run from its text.
-    expect(await log.append("s:1", fence, [{ kind: "k", data: { n: 2 } }], { public: { n: 2 } }, Date.now())).toMatchObject({ ok: true, entries: [{ offset: 2 }] });
+    expect(await log.append("s:1", fence, [{ kind: "k", data: { n: 2 } }], { public: { n: 2 } }, Date.now())).toMatchObject({
+      ok: true,
+      entries: [{ offset: 2 }],
+    });
     expect(await lease.acquire("s:1", "n2", 60_000)).toBeNull();
     expect(await throttle.reserveAttempt("who", { windowMs: 60_000, attemptsFree: 5, baseMs: 100, msMax: 1_000 })).toEqual({ ok: true, attempt: 1 });
     expect((await log.head("s:1")).offset).toBe(2);

@@ -16,7 +16,10 @@ import { systemClock } from "../../src/adapters/node/clock.system.js";
 import { serviceAvailable } from "../support/services.js";
 import { connectRedis, deleteKeys, redisPrefix } from "../support/redis.js";
 
-interface Rooms { readonly lease: RoomLease; readonly log: RoomLog }
+interface Rooms {
+  readonly lease: RoomLease;
+  readonly log: RoomLog;
+}
 const limits = { roomLogEntriesMax: 1_000, roomLogAgeMsMax: 600_000 };
 
 const kinds: Array<{ name: string; available: () => boolean; create(): Promise<Rooms & { dispose(): Promise<void> }> }> = [
@@ -38,7 +41,11 @@ const kinds: Array<{ name: string; available: () => boolean; create(): Promise<R
       return {
         lease: new RedisRoomLease(redis, prefix),
         log: new RedisRoomLog(redis, bus, prefix, { ...limits, roomIdleMsMax: 600_000 }),
-        dispose: async () => { await bus.close(); await deleteKeys(redis, prefix); redis.disconnect(); },
+        dispose: async () => {
+          await bus.close();
+          await deleteKeys(redis, prefix);
+          redis.disconnect();
+        },
       };
     },
   },
@@ -54,7 +61,9 @@ async function live(log: RoomLog, room: string): Promise<{ seen: Array<{ epoch: 
   return { seen, stop };
 }
 
-interface Tally { readonly total: number }
+interface Tally {
+  readonly total: number;
+}
 /** A room that adds numbers: enough to tell an action applied once from one applied twice. */
 const tally: RoomBehavior<Tally> = {
   kind: "tally",
@@ -68,14 +77,27 @@ const tally: RoomBehavior<Tally> = {
   snapshot: (state) => ({ public: state }),
   restore: (snapshot) => snapshot.public as Tally,
 };
-const hostLimits: HostLimits = { revealLeadMs: 0, chatCharsMax: 10, chatMessagesPerMinuteMax: 10, roomActionQueueMax: 100, actionIdsRememberedMax: 100, roomLogEntriesMax: 1_000 };
+const hostLimits: HostLimits = {
+  revealLeadMs: 0,
+  chatCharsMax: 10,
+  chatMessagesPerMinuteMax: 10,
+  roomActionQueueMax: 100,
+  actionIdsRememberedMax: 100,
+  roomLogEntriesMax: 1_000,
+};
 const player: Actor = { userId: "u1", roles: [] };
 
 for (const kind of kinds) {
   describe.skipIf(!kind.available())(`RoomLease and RoomLog contract (${kind.name})`, () => {
     const disposers: Array<() => Promise<void>> = [];
-    afterAll(async () => { for (const d of disposers) await d(); });
-    const open = async (): Promise<Rooms> => { const { dispose, ...rooms } = await kind.create(); disposers.push(dispose); return rooms; };
+    afterAll(async () => {
+      for (const d of disposers) await d();
+    });
+    const open = async (): Promise<Rooms> => {
+      const { dispose, ...rooms } = await kind.create();
+      disposers.push(dispose);
+      return rooms;
+    };
 
     it("gives a free lease with a fence that only grows, and refuses a held one to another node", async () => {
       const { lease } = await open();
@@ -106,11 +128,18 @@ for (const kind of kinds) {
       expect(second.ok && second.entries.map((e) => e.offset)).toEqual([3]);
       expect(await log.head("t:b")).toEqual({ epoch: empty.epoch, offset: 3 });
       const range = await log.read("t:b", 1, 10);
-      expect(range.entries.map((e) => [e.offset, e.kind])).toEqual([[2, "y"], [3, "z"]]);
+      expect(range.entries.map((e) => [e.offset, e.kind])).toEqual([
+        [2, "y"],
+        [3, "z"],
+      ]);
       expect(range.entries[1]?.actionId).toBe("u1:a");
       expect(await log.snapshot("t:b")).toEqual({ epoch: empty.epoch, offset: 3, snapshot: snap(2) });
       for (let i = 0; i < 50 && feed.seen.length < 3; i++) await sleep(10);
-      expect(feed.seen.map((s) => [s.epoch, s.entry.offset])).toEqual([[empty.epoch, 1], [empty.epoch, 2], [empty.epoch, 3]]);
+      expect(feed.seen.map((s) => [s.epoch, s.entry.offset])).toEqual([
+        [empty.epoch, 1],
+        [empty.epoch, 2],
+        [empty.epoch, 3],
+      ]);
       await feed.stop();
     });
 
@@ -145,7 +174,10 @@ for (const kind of kinds) {
       expect(await log.append("t:d", f1, [{ kind: "zombie" }], snap(99), 1_001)).toEqual({ ok: false, reason: "fenced" });
       expect(await lease.holder("t:d")).toEqual({ nodeId: "n2", fence: f2 });
       expect((await log.append("t:d", f2, [{ kind: "new-owner" }], snap(2), 1_002)).ok).toBe(true);
-      expect((await log.read("t:d", 0, 10)).entries.map((e) => [e.offset, e.kind])).toEqual([[1, "before-pause"], [2, "new-owner"]]);
+      expect((await log.read("t:d", 0, 10)).entries.map((e) => [e.offset, e.kind])).toEqual([
+        [1, "before-pause"],
+        [2, "new-owner"],
+      ]);
       expect((await log.snapshot("t:d")).snapshot).toEqual(snap(2));
     });
 
@@ -154,22 +186,65 @@ for (const kind of kinds) {
       const room = "tally:e";
       const f1 = (await lease.acquire(room, "n1", 150)) as number;
       let fencedA = 0;
-      const a = await RoomHost.open(room, f1, tally, log, systemClock, hostLimits, () => fencedA++, async () => null);
-      expect(await a.submit({ type: "action", actor: player, actionId: "bet-1", lastOffset: 0, action: { kind: "add", n: 5 } })).toMatchObject({ ok: true, status: "applied", offset: 1, result: { total: 5 } });
+      const a = await RoomHost.open(
+        room,
+        f1,
+        tally,
+        log,
+        systemClock,
+        hostLimits,
+        () => fencedA++,
+        async () => null,
+      );
+      expect(await a.submit({ type: "action", actor: player, actionId: "bet-1", lastOffset: 0, action: { kind: "add", n: 5 } })).toMatchObject({
+        ok: true,
+        status: "applied",
+        offset: 1,
+        result: { total: 5 },
+      });
       // The owner is paused past its lease (not stopped: its host still believes it owns the room).
       await sleep(300);
       const f2 = (await lease.acquire(room, "n2", 60_000)) as number;
-      const b = await RoomHost.open(room, f2, tally, log, systemClock, hostLimits, () => undefined, async () => null);
+      const b = await RoomHost.open(
+        room,
+        f2,
+        tally,
+        log,
+        systemClock,
+        hostLimits,
+        () => undefined,
+        async () => null,
+      );
       // The player's client never saw the ack and resends to the new owner.
-      expect(await b.submit({ type: "action", actor: player, actionId: "bet-1", lastOffset: 0, action: { kind: "add", n: 5 } })).toMatchObject({ ok: true, status: "duplicate", offset: 1 });
+      expect(await b.submit({ type: "action", actor: player, actionId: "bet-1", lastOffset: 0, action: { kind: "add", n: 5 } })).toMatchObject({
+        ok: true,
+        status: "duplicate",
+        offset: 1,
+      });
       // The paused owner wakes with a queued action: its write is refused and it stops.
-      expect(await a.submit({ type: "action", actor: player, actionId: "bet-2", lastOffset: 1, action: { kind: "add", n: 7 } })).toMatchObject({ ok: false, error: "ROOM_UNAVAILABLE" });
+      expect(await a.submit({ type: "action", actor: player, actionId: "bet-2", lastOffset: 1, action: { kind: "add", n: 7 } })).toMatchObject({
+        ok: false,
+        error: "ROOM_UNAVAILABLE",
+      });
       expect(fencedA).toBe(1);
       expect(a.isStopped).toBe(true);
       // The action goes to the new owner, once.
-      expect(await b.submit({ type: "action", actor: player, actionId: "bet-2", lastOffset: 1, action: { kind: "add", n: 7 } })).toMatchObject({ ok: true, status: "applied", offset: 2, result: { total: 12 } });
-      expect(await b.submit({ type: "action", actor: player, actionId: "bet-2", lastOffset: 1, action: { kind: "add", n: 7 } })).toMatchObject({ ok: true, status: "duplicate", offset: 2, result: { total: 12 } });
-      expect((await log.read(room, 0, 10)).entries.map((e) => [e.offset, e.kind, e.actionId])).toEqual([[1, "added", "u1:bet-1"], [2, "added", "u1:bet-2"]]);
+      expect(await b.submit({ type: "action", actor: player, actionId: "bet-2", lastOffset: 1, action: { kind: "add", n: 7 } })).toMatchObject({
+        ok: true,
+        status: "applied",
+        offset: 2,
+        result: { total: 12 },
+      });
+      expect(await b.submit({ type: "action", actor: player, actionId: "bet-2", lastOffset: 1, action: { kind: "add", n: 7 } })).toMatchObject({
+        ok: true,
+        status: "duplicate",
+        offset: 2,
+        result: { total: 12 },
+      });
+      expect((await log.read(room, 0, 10)).entries.map((e) => [e.offset, e.kind, e.actionId])).toEqual([
+        [1, "added", "u1:bet-1"],
+        [2, "added", "u1:bet-2"],
+      ]);
       expect((await log.snapshot(room)).snapshot?.public).toMatchObject({ state: { total: 12 } });
       b.stop();
     });

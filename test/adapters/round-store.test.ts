@@ -7,7 +7,14 @@ import type { RoundRecord } from "../../src/app/ports/round-store.js";
 import { databaseKinds, type TestDatabase } from "../support/databases.js";
 
 const at = Date.UTC(2026, 11, 2, 10);
-const round = (roundId: string, status: RoundRecord["status"], extra: Partial<RoundRecord> = {}): RoundRecord => ({ roundId, tableId: "t1", game: "roulette", status, atMs: at, ...extra });
+const round = (roundId: string, status: RoundRecord["status"], extra: Partial<RoundRecord> = {}): RoundRecord => ({
+  roundId,
+  tableId: "t1",
+  game: "roulette",
+  status,
+  atMs: at,
+  ...extra,
+});
 const bet = (betId: string, userId: string, stakeMinor: string) => ({ betId, userId, currency: "EUR", stakeMinor, detail: { type: "red" }, placedAtMs: at });
 
 describe("mergeRoundRecords", () => {
@@ -21,10 +28,35 @@ describe("mergeRoundRecords", () => {
       round("r", "settled", { atMs: at + 40, payouts: [{ betId: "b1", payoutMinor: "3600" }] }),
     ]);
     expect(merged.rounds).toEqual([
-      { roundId: "r", tableId: "t1", game: "roulette", status: "settled", openedAtMs: at, closedAtMs: at + 10, settledAtMs: at + 30, outcome: { number: 7 }, verification: { v: 1 }, voidReason: null },
-      { roundId: "other", tableId: "t1", game: "roulette", status: "open", openedAtMs: at, closedAtMs: null, settledAtMs: null, outcome: null, verification: null, voidReason: null },
+      {
+        roundId: "r",
+        tableId: "t1",
+        game: "roulette",
+        status: "settled",
+        openedAtMs: at,
+        closedAtMs: at + 10,
+        settledAtMs: at + 30,
+        outcome: { number: 7 },
+        verification: { v: 1 },
+        voidReason: null,
+      },
+      {
+        roundId: "other",
+        tableId: "t1",
+        game: "roulette",
+        status: "open",
+        openedAtMs: at,
+        closedAtMs: null,
+        settledAtMs: null,
+        outcome: null,
+        verification: null,
+        voidReason: null,
+      },
     ]);
-    expect(merged.bets.map((b) => [b.roundId, b.betId, b.stakeMinor])).toEqual([["r", "b1", "100"], ["r", "b2", "200"]]);
+    expect(merged.bets.map((b) => [b.roundId, b.betId, b.stakeMinor])).toEqual([
+      ["r", "b1", "100"],
+      ["r", "b2", "200"],
+    ]);
     expect(merged.payouts).toEqual([{ roundId: "r", betId: "b1", payoutMinor: "3600" }]);
   });
 });
@@ -46,14 +78,30 @@ for (const kind of databaseKinds) {
       const steps = (id: string) => [
         round(id, "open"),
         round(id, "closed", { outcome: { number: 7 }, verification: { rng: "x" }, bets: [bet("b1", "ann", "100"), bet("b2", "ben", "250")] }),
-        round(id, "settled", { payouts: [{ betId: "b1", payoutMinor: "0" }, { betId: "b2", payoutMinor: "500" }] }),
+        round(id, "settled", {
+          payouts: [
+            { betId: "b1", payoutMinor: "0" },
+            { betId: "b2", payoutMinor: "500" },
+          ],
+        }),
       ];
       // Step by step: each record waits for its commit.
       for (const record of steps("one-by-one")) await rounds.record(record);
       // All at once: one batch folds them (the batcher keeps their order).
       await Promise.all(steps("together").map((record) => rounds.record(record)));
       // Many rounds at once, as a thousand slot players produce them.
-      await Promise.all(Array.from({ length: 300 }, (_, i) => rounds.record({ ...round(`spin-${i}`, "settled", { game: "slots", outcome: { win: i }, bets: [bet("spin", `p${i}`, "100")], payouts: [{ betId: "spin", payoutMinor: String(i) }] }) })));
+      await Promise.all(
+        Array.from({ length: 300 }, (_, i) =>
+          rounds.record({
+            ...round(`spin-${i}`, "settled", {
+              game: "slots",
+              outcome: { win: i },
+              bets: [bet("spin", `p${i}`, "100")],
+              payouts: [{ betId: "spin", payoutMinor: String(i) }],
+            }),
+          }),
+        ),
+      );
 
       const a = await rounds.find("one-by-one");
       const b = await rounds.find("together");
@@ -61,7 +109,10 @@ for (const kind of databaseKinds) {
       expect({ ...b, roundId: "one-by-one" }).toEqual(a);
       expect(a).toMatchObject({ status: "settled", outcome: { number: 7 }, verification: { rng: "x" } });
       expect(a?.closedAt).not.toBeNull();
-      expect(a?.bets.map((x) => [x.betId, x.stakeMinor, x.payoutMinor])).toEqual([["b1", 100n, 0n], ["b2", 250n, 500n]]);
+      expect(a?.bets.map((x) => [x.betId, x.stakeMinor, x.payoutMinor])).toEqual([
+        ["b1", 100n, 0n],
+        ["b2", 250n, 500n],
+      ]);
       const spin = await rounds.find("spin-299");
       expect(spin?.bets[0]?.payoutMinor).toBe(299n);
       expect((await rounds.listForUser("p7", 10)).map((r) => r.roundId)).toEqual(["spin-7"]);

@@ -8,14 +8,24 @@ import { serviceAvailable } from "../support/services.js";
 import { connectRedis, deleteKeys, redisPrefix } from "../support/redis.js";
 
 const kinds = [
-  { name: "memory", available: () => true, create: async () => ({ store: new MemoryThrottleStore(systemClock, 1000) as ThrottleStore, dispose: async () => undefined }) },
+  {
+    name: "memory",
+    available: () => true,
+    create: async () => ({ store: new MemoryThrottleStore(systemClock, 1000) as ThrottleStore, dispose: async () => undefined }),
+  },
   {
     name: "redis",
     available: () => serviceAvailable("redis"),
     create: async () => {
       const redis = connectRedis();
       const prefix = redisPrefix();
-      return { store: new RedisThrottleStore(redis, prefix) as ThrottleStore, dispose: async () => { await deleteKeys(redis, prefix); redis.disconnect(); } };
+      return {
+        store: new RedisThrottleStore(redis, prefix) as ThrottleStore,
+        dispose: async () => {
+          await deleteKeys(redis, prefix);
+          redis.disconnect();
+        },
+      };
     },
   },
 ];
@@ -25,8 +35,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 for (const kind of kinds) {
   describe.skipIf(!kind.available())(`ThrottleStore contract (${kind.name})`, () => {
     const disposers: Array<() => Promise<void>> = [];
-    afterAll(async () => { for (const d of disposers) await d(); });
-    const open = async () => { const { store, dispose } = await kind.create(); disposers.push(dispose); return store; };
+    afterAll(async () => {
+      for (const d of disposers) await d();
+    });
+    const open = async () => {
+      const { store, dispose } = await kind.create();
+      disposers.push(dispose);
+      return store;
+    };
 
     it("counts failures per key", async () => {
       const store = await open();
@@ -71,7 +87,12 @@ for (const kind of kinds) {
     it("lets 150 attempts at once through only as far as the free budget", async () => {
       const store = await open();
       const results = await Promise.all(Array.from({ length: 150 }, () => store.reserveAttempt("burst", rule)));
-      expect(results.filter((r) => r.ok).map((r) => (r.ok ? r.attempt : 0)).sort((x, y) => x - y)).toEqual([1, 2, 3]);
+      expect(
+        results
+          .filter((r) => r.ok)
+          .map((r) => (r.ok ? r.attempt : 0))
+          .sort((x, y) => x - y),
+      ).toEqual([1, 2, 3]);
     });
 
     it("releases a successful attempt: uncounted, and the lock it set lifted", async () => {

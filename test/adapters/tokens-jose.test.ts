@@ -19,7 +19,16 @@ async function setup() {
   const issuer = new JoseTokenIssuer(() => signing, clock, { issuer: "croupier", ttlSeconds: 60 });
   const verifier = new JoseTokenVerifier(() => published, clock, { issuer: "croupier" });
   const { token } = await issuer.issue({ userId: "u1", roles: ["player"], sessionId: "s1", deviceId: "d1" });
-  return { token, verifier, advance: (ms: number) => { nowMs += ms; }, unpublish: () => { published = { keys: [] }; } };
+  return {
+    token,
+    verifier,
+    advance: (ms: number) => {
+      nowMs += ms;
+    },
+    unpublish: () => {
+      published = { keys: [] };
+    },
+  };
 }
 
 describe("JoseTokenVerifier's memory of verified tokens", () => {

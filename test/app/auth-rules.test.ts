@@ -26,14 +26,32 @@ describe("checkPassword", () => {
 
 describe("backoffMs", () => {
   const rule = { failuresFree: 5, baseMs: 1000, msMax: 60_000 };
-  it.each([[0, 0], [5, 0], [6, 1000], [7, 2000], [8, 4000], [11, 32_000], [12, 60_000], [1_000_000, 60_000]])("after %i failures: %i ms", (failures, ms) => {
+  it.each([
+    [0, 0],
+    [5, 0],
+    [6, 1000],
+    [7, 2000],
+    [8, 4000],
+    [11, 32_000],
+    [12, 60_000],
+    [1_000_000, 60_000],
+  ])("after %i failures: %i ms", (failures, ms) => {
     expect(backoffMs(failures, rule)).toBe(ms);
   });
 });
 
 describe("lockAfterAttemptMs", () => {
   const rule = { attemptsFree: 5, baseMs: 1000, msMax: 60_000 };
-  it.each([[1, 0], [4, 0], [5, 1000], [6, 2000], [7, 4000], [10, 32_000], [11, 60_000], [1_000_000, 60_000]])("reserving attempt %i locks for %i ms", (attempt, ms) => {
+  it.each([
+    [1, 0],
+    [4, 0],
+    [5, 1000],
+    [6, 2000],
+    [7, 4000],
+    [10, 32_000],
+    [11, 60_000],
+    [1_000_000, 60_000],
+  ])("reserving attempt %i locks for %i ms", (attempt, ms) => {
     expect(lockAfterAttemptMs(attempt, rule)).toBe(ms);
   });
 });

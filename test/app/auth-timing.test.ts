@@ -20,9 +20,17 @@ import { databaseKinds } from "../support/databases.js";
 class CountingHasher implements PasswordHasher {
   verifications = 0;
   constructor(private readonly inner: PasswordHasher) {}
-  hash(password: string) { return this.inner.hash(password); }
-  async verify(hash: string, password: string) { this.verifications++; return this.inner.verify(hash, password); }
-  async verifyDummy(password: string) { this.verifications++; return this.inner.verifyDummy(password); }
+  hash(password: string) {
+    return this.inner.hash(password);
+  }
+  async verify(hash: string, password: string) {
+    this.verifications++;
+    return this.inner.verify(hash, password);
+  }
+  async verifyDummy(password: string) {
+    this.verifications++;
+    return this.inner.verifyDummy(password);
+  }
 }
 
 describe("login work does not depend on whether the user exists", () => {
@@ -35,11 +43,26 @@ describe("login work does not depend on whether the user exists", () => {
     const issuer = new JoseTokenIssuer(() => keys.current(), systemClock, { issuer: "croupier", ttlSeconds: 900 });
     const verifier = new JoseTokenVerifier(() => keys.jwks(), systemClock, { issuer: "croupier" });
     const auth = new AuthService({
-      store, hasher, issuer, verifier, secrets: secretTokens,
+      store,
+      hasher,
+      issuer,
+      verifier,
+      secrets: secretTokens,
       throttle: new MemoryThrottleStore(systemClock, 100),
       guard: new SessionGuard(store, bus, systemClock, { sessionRevocationCacheMs: 0, sessionCacheEntriesMax: 10 }),
       clock: systemClock,
-      limits: { passwordLengthMin: 10, passwordLengthMax: 256, refreshTokenTtlSeconds: 3600, loginFailuresFree: 100, loginIpFailuresFree: 100, loginBackoffBaseMs: 1, loginBackoffMsMax: 1, loginFailureWindowMs: 1000, registrationsPerAddressMax: 100, registrationWindowMs: 1000 },
+      limits: {
+        passwordLengthMin: 10,
+        passwordLengthMax: 256,
+        refreshTokenTtlSeconds: 3600,
+        loginFailuresFree: 100,
+        loginIpFailuresFree: 100,
+        loginBackoffBaseMs: 1,
+        loginBackoffMsMax: 1,
+        loginFailureWindowMs: 1000,
+        registrationsPerAddressMax: 100,
+        registrationWindowMs: 1000,
+      },
     });
     try {
       await auth.register({ username: "known", password: "correct horse battery" });

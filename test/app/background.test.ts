@@ -8,7 +8,9 @@ describe("background", () => {
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown) => unhandled.push(reason);
   process.on("unhandledRejection", onUnhandled);
-  afterEach(() => { unhandled.length = 0; });
+  afterEach(() => {
+    unhandled.length = 0;
+  });
 
   it("counts a failed task by name, tells every listener, and leaves nothing unhandled", async () => {
     const seen: Array<[string, unknown]> = [];
@@ -26,7 +28,9 @@ describe("background", () => {
   });
 
   it("survives a listener that throws", async () => {
-    const stop = onBackgroundFailure(() => { throw new Error("log stream closed"); });
+    const stop = onBackgroundFailure(() => {
+      throw new Error("log stream closed");
+    });
     background(Promise.reject(new Error("x")), "test.listener");
     await new Promise((r) => setTimeout(r, 10));
     stop();

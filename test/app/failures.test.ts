@@ -18,7 +18,17 @@ describe("isServiceUnavailable", () => {
   });
 
   it("anything else is a bug: constraint violations, type errors, bad SQL, non-errors", () => {
-    for (const error of [pgError("23505"), pgError("22P02"), pgError("42601"), new TypeError("x is undefined"), new Error("ledger invariant violated"), "text", null, undefined, 42]) {
+    for (const error of [
+      pgError("23505"),
+      pgError("22P02"),
+      pgError("42601"),
+      new TypeError("x is undefined"),
+      new Error("ledger invariant violated"),
+      "text",
+      null,
+      undefined,
+      42,
+    ]) {
       expect(isServiceUnavailable(error)).toBe(false);
     }
   });

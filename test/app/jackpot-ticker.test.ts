@@ -41,7 +41,10 @@ describe("jackpot ticker", () => {
   it("does nothing on a node that does not own the lobby: no ledger read, no publish", async () => {
     const { rooms, submitted } = fakeRooms(false);
     const { wallet, reads } = fakeWallet([5n]);
-    const ticker = new JackpotTicker({ rooms, wallet, metrics: { jackpotTotal: () => undefined }, nodeId: "n1", clock: systemClock }, { room, intervalMs: 250, pools: [pool] });
+    const ticker = new JackpotTicker(
+      { rooms, wallet, metrics: { jackpotTotal: () => undefined }, nodeId: "n1", clock: systemClock },
+      { room, intervalMs: 250, pools: [pool] },
+    );
     await ticker.tick();
     await ticker.tick();
     expect([reads(), submitted.length]).toEqual([0, 0]);
@@ -51,7 +54,10 @@ describe("jackpot ticker", () => {
     const { rooms, submitted, state } = fakeRooms(true);
     const { wallet } = fakeWallet([500n, 500n, 501n, 501n, 0n]);
     const seen: bigint[] = [];
-    const ticker = new JackpotTicker({ rooms, wallet, metrics: { jackpotTotal: (_g, _c, total) => seen.push(total) }, nodeId: "n1", clock: systemClock }, { room, intervalMs: 250, pools: [pool] });
+    const ticker = new JackpotTicker(
+      { rooms, wallet, metrics: { jackpotTotal: (_g, _c, total) => seen.push(total) }, nodeId: "n1", clock: systemClock },
+      { room, intervalMs: 250, pools: [pool] },
+    );
     for (let i = 0; i < 5; i++) await ticker.tick();
     expect(seen).toEqual([500n, 500n, 501n, 501n, 0n]);
     expect(submitted.map((r) => (r.type === "action" ? r.action.totalMinor : null))).toEqual(["500", "501", "0"]);
@@ -62,7 +68,10 @@ describe("jackpot ticker", () => {
   it("after ownership returns, offers the total again and the lobby skips it as unchanged", async () => {
     const { rooms, submitted } = fakeRooms(true);
     const { wallet } = fakeWallet([7n]);
-    const ticker = new JackpotTicker({ rooms, wallet, metrics: { jackpotTotal: () => undefined }, nodeId: "n1", clock: systemClock }, { room, intervalMs: 250, pools: [pool] });
+    const ticker = new JackpotTicker(
+      { rooms, wallet, metrics: { jackpotTotal: () => undefined }, nodeId: "n1", clock: systemClock },
+      { room, intervalMs: 250, pools: [pool] },
+    );
     await ticker.tick();
     rooms.owner = false;
     await ticker.tick();
@@ -75,7 +84,16 @@ describe("jackpot ticker", () => {
 
   it("survives a ledger that cannot answer", async () => {
     const { rooms, submitted } = fakeRooms(true);
-    const ticker = new JackpotTicker({ rooms, wallet: { jackpotTotal: () => Promise.reject(new Error("db down")) }, metrics: { jackpotTotal: () => undefined }, nodeId: "n1", clock: systemClock }, { room, intervalMs: 250, pools: [pool] });
+    const ticker = new JackpotTicker(
+      {
+        rooms,
+        wallet: { jackpotTotal: () => Promise.reject(new Error("db down")) },
+        metrics: { jackpotTotal: () => undefined },
+        nodeId: "n1",
+        clock: systemClock,
+      },
+      { room, intervalMs: 250, pools: [pool] },
+    );
     await expect(ticker.tick()).resolves.toBeUndefined();
     expect(submitted).toHaveLength(0);
   });

@@ -35,15 +35,25 @@ describe.skipIf(!postgres.available || !serviceAvailable("redis"))("registration
       const redis = connectRedis();
       redises.push(redis);
       return new AuthService({
-        store, secrets: secretTokens, clock: systemClock,
+        store,
+        secrets: secretTokens,
+        clock: systemClock,
         hasher: new Argon2PasswordHasher({ memoryKib: 8192, iterations: 1 }),
         issuer: new JoseTokenIssuer(() => keys.current(), systemClock, { issuer: "croupier", ttlSeconds: 900 }),
         verifier: new JoseTokenVerifier(() => keys.jwks(), systemClock, { issuer: "croupier" }),
         throttle: new RedisThrottleStore(redis, prefix),
         guard: new SessionGuard(store, new MemoryBus(), systemClock, { sessionRevocationCacheMs: 0, sessionCacheEntriesMax: 10 }),
         limits: {
-          passwordLengthMin: 10, passwordLengthMax: 256, refreshTokenTtlSeconds: 3600, loginFailuresFree: 100, loginIpFailuresFree: 100,
-          loginBackoffBaseMs: 1, loginBackoffMsMax: 1, loginFailureWindowMs: 1000, registrationsPerAddressMax: 5, registrationWindowMs: 60_000,
+          passwordLengthMin: 10,
+          passwordLengthMax: 256,
+          refreshTokenTtlSeconds: 3600,
+          loginFailuresFree: 100,
+          loginIpFailuresFree: 100,
+          loginBackoffBaseMs: 1,
+          loginBackoffMsMax: 1,
+          loginFailureWindowMs: 1000,
+          registrationsPerAddressMax: 5,
+          registrationWindowMs: 60_000,
         },
       });
     });
@@ -56,8 +66,11 @@ describe.skipIf(!postgres.available || !serviceAvailable("redis"))("registration
 
   it("30 parallel registrations from one address over two nodes: exactly the budget of 5 gets through", async () => {
     const run = Date.now().toString(36);
-    const outcomes = await Promise.all(Array.from({ length: 30 }, (_, i) =>
-      nodes[i % 2]!.register({ username: `flood${run}${i}`, password: "correct horse battery", clientAddress: "203.0.113.7" })));
+    const outcomes = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        nodes[i % 2]!.register({ username: `flood${run}${i}`, password: "correct horse battery", clientAddress: "203.0.113.7" }),
+      ),
+    );
     expect(outcomes.filter((o) => o.ok)).toHaveLength(5);
     const refused = outcomes.filter((o) => !o.ok);
     expect(refused).toHaveLength(25);

@@ -15,7 +15,10 @@ import { systemClock } from "../../src/adapters/node/clock.system.js";
 /** A node's view of the shared bus and lease store that can be cut, as a SIGKILL cuts a process off. */
 class Severable {
   dead = false;
-  constructor(private readonly bus: Bus, private readonly lease: RoomLease) {}
+  constructor(
+    private readonly bus: Bus,
+    private readonly lease: RoomLease,
+  ) {}
   readonly nodeBus: Bus = {
     publish: async (channel, message) => (this.dead ? undefined : this.bus.publish(channel, message)),
     subscribe: (channel, handler: BusHandler) => this.bus.subscribe(channel, (message) => (this.dead ? undefined : handler(message))),
@@ -34,8 +37,15 @@ class Severable {
 }
 
 const limits = {
-  revealLeadMs: 0, chatCharsMax: 100, chatMessagesPerMinuteMax: 100, roomActionQueueMax: 100, actionIdsRememberedMax: 1_000, roomLogEntriesMax: 1_000,
-  leaseTtlMs: 600, actionTimeoutMs: 10_000, pendingRequestsMax: 100,
+  revealLeadMs: 0,
+  chatCharsMax: 100,
+  chatMessagesPerMinuteMax: 100,
+  roomActionQueueMax: 100,
+  actionIdsRememberedMax: 1_000,
+  roomLogEntriesMax: 1_000,
+  leaseTtlMs: 600,
+  actionTimeoutMs: 10_000,
+  pendingRequestsMax: 100,
 };
 const behaviors = new Map<string, RoomBehavior>([["sandbox", sandboxBehavior as RoomBehavior]]);
 const actor = { userId: "ann", roles: ["player" as const] };
@@ -59,7 +69,11 @@ describe("RoomDirectory failover", () => {
     expect(await nodeA.ensureHosted(room)).not.toBeNull();
     nodeB.watch(room);
     // Served by the owner, across the bus.
-    expect(await nodeB.submit(room, { type: "action", actor, actionId: "a1", lastOffset: 0, action: { kind: "note", text: "one" } })).toMatchObject({ ok: true, status: "applied", offset: 1 });
+    expect(await nodeB.submit(room, { type: "action", actor, actionId: "a1", lastOffset: 0, action: { kind: "note", text: "one" } })).toMatchObject({
+      ok: true,
+      status: "applied",
+      offset: 1,
+    });
 
     a.dead = true;
     const started = Date.now();
@@ -71,8 +85,15 @@ describe("RoomDirectory failover", () => {
     // action goes through then, not after the 10 s it would otherwise wait.
     expect(waitedMs).toBeLessThan(5_000);
     // Applied once: the log holds both notes, in order, and a resend is a duplicate.
-    expect((await log.read(room, 0, 10)).entries.map((e) => e.data)).toEqual([{ from: "ann", text: "one" }, { from: "ann", text: "two" }]);
-    expect(await nodeB.submit(room, { type: "action", actor, actionId: "a2", lastOffset: 1, action: { kind: "note", text: "two" } })).toMatchObject({ ok: true, status: "duplicate", offset: 2 });
+    expect((await log.read(room, 0, 10)).entries.map((e) => e.data)).toEqual([
+      { from: "ann", text: "one" },
+      { from: "ann", text: "two" },
+    ]);
+    expect(await nodeB.submit(room, { type: "action", actor, actionId: "a2", lastOffset: 1, action: { kind: "note", text: "two" } })).toMatchObject({
+      ok: true,
+      status: "duplicate",
+      offset: 2,
+    });
   });
 });
 

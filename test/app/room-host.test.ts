@@ -6,16 +6,20 @@ import { MemoryRoomLease } from "../../src/adapters/memory/room-lease.memory.js"
 import { MemoryRoomLog } from "../../src/adapters/memory/room-log.memory.js";
 import { systemClock } from "../../src/adapters/node/clock.system.js";
 
-interface State { readonly due: number; readonly done: boolean }
+interface State {
+  readonly due: number;
+  readonly done: boolean;
+}
 
 /** A room with one timed step that needs one effect (say, settling a round in the ledger). */
 const oneStep: RoomBehavior<State> = {
   kind: "step",
   canJoin: () => true,
   initial: () => ({ due: Date.now() + 20, done: false }),
-  apply: (state, action) => (action.kind === "tick" && !state.done
-    ? { ok: true, effect: { type: "settle" }, resume: () => ({ ok: true, state: { ...state, done: true }, events: [{ kind: "settled" }] }) }
-    : { ok: true, state, events: [] }),
+  apply: (state, action) =>
+    action.kind === "tick" && !state.done
+      ? { ok: true, effect: { type: "settle" }, resume: () => ({ ok: true, state: { ...state, done: true }, events: [{ kind: "settled" }] }) }
+      : { ok: true, state, events: [] },
   deadline: (state) => (state.done ? null : state.due),
   snapshot: (state) => ({ public: state }),
   restore: (snapshot) => snapshot.public as State,
@@ -27,13 +31,27 @@ describe("RoomHost timers", () => {
     const log = new MemoryRoomLog(lease, { roomLogEntriesMax: 100, roomLogAgeMsMax: 60_000 }, "t");
     const fence = (await lease.acquire("step:a", "n1", 60_000)) as number;
     let attempts = 0;
-    const host = await RoomHost.open("step:a", fence, oneStep, log, systemClock, {
-      revealLeadMs: 0, chatCharsMax: 10, chatMessagesPerMinuteMax: 10, roomActionQueueMax: 10, actionIdsRememberedMax: 10, roomLogEntriesMax: 100,
-    }, () => undefined, async () => {
-      attempts++;
-      if (attempts === 1) throw Object.assign(new Error("database unavailable"), { code: "57P01" });
-      return null;
-    });
+    const host = await RoomHost.open(
+      "step:a",
+      fence,
+      oneStep,
+      log,
+      systemClock,
+      {
+        revealLeadMs: 0,
+        chatCharsMax: 10,
+        chatMessagesPerMinuteMax: 10,
+        roomActionQueueMax: 10,
+        actionIdsRememberedMax: 10,
+        roomLogEntriesMax: 100,
+      },
+      () => undefined,
+      async () => {
+        attempts++;
+        if (attempts === 1) throw Object.assign(new Error("database unavailable"), { code: "57P01" });
+        return null;
+      },
+    );
     const deadline = Date.now() + 5_000;
     while ((await log.head("step:a")).offset === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     const range = await log.read("step:a", 0, 10);
@@ -43,17 +61,28 @@ describe("RoomHost timers", () => {
   });
 });
 
-interface Tally { readonly count: number; readonly total: number }
+interface Tally {
+  readonly count: number;
+  readonly total: number;
+}
 
 /** A room whose actions need a slow outside step first (as a bet needs its stake reserved). */
 const tally: RoomBehavior<Tally> = {
   kind: "tally",
   canJoin: () => true,
   initial: () => ({ count: 0, total: 0 }),
-  prepare: (_state, action) => (typeof action.n === "number" && action.n > 0 ? { ok: true, effect: { n: action.n } } : { ok: false, error: "ACTION_REJECTED", details: ["n must be positive"] }),
+  prepare: (_state, action) =>
+    typeof action.n === "number" && action.n > 0
+      ? { ok: true, effect: { n: action.n } }
+      : { ok: false, error: "ACTION_REJECTED", details: ["n must be positive"] },
   apply: (state, action, actor, ctx) => {
     const n = ctx.prepared as number;
-    return { ok: true, state: { count: state.count + 1, total: state.total + n }, events: [{ kind: "added", data: { n, by: actor.userId } }], result: { total: state.total + n } };
+    return {
+      ok: true,
+      state: { count: state.count + 1, total: state.total + n },
+      events: [{ kind: "added", data: { n, by: actor.userId } }],
+      result: { total: state.total + n },
+    };
   },
   snapshot: (state) => ({ public: state }),
   restore: (snapshot) => snapshot.public as Tally,
@@ -72,18 +101,36 @@ describe("RoomHost prepared actions", () => {
     const fence = (await lease.acquire("tally:a", "n1", 60_000)) as number;
     let inFlight = 0;
     let inFlightMax = 0;
-    const host = await RoomHost.open("tally:a", fence, tally, log, systemClock, {
-      revealLeadMs: 0, chatCharsMax: 10, chatMessagesPerMinuteMax: 10, roomActionQueueMax: 1_000, actionIdsRememberedMax: 1_000, roomLogEntriesMax: 1_000, roomWriteBatchWaitMs: 3,
-    }, () => undefined, async (_room, effect) => {
-      inFlight++;
-      inFlightMax = Math.max(inFlightMax, inFlight);
-      await new Promise((r) => setTimeout(r, 5));
-      inFlight--;
-      return (effect as { n: number }).n;
-    });
+    const host = await RoomHost.open(
+      "tally:a",
+      fence,
+      tally,
+      log,
+      systemClock,
+      {
+        revealLeadMs: 0,
+        chatCharsMax: 10,
+        chatMessagesPerMinuteMax: 10,
+        roomActionQueueMax: 1_000,
+        actionIdsRememberedMax: 1_000,
+        roomLogEntriesMax: 1_000,
+        roomWriteBatchWaitMs: 3,
+      },
+      () => undefined,
+      async (_room, effect) => {
+        inFlight++;
+        inFlightMax = Math.max(inFlightMax, inFlight);
+        await new Promise((r) => setTimeout(r, 5));
+        inFlight--;
+        return (effect as { n: number }).n;
+      },
+    );
     const actor = (i: number) => ({ userId: `u${i % 7}`, roles: [] as const });
-    const replies = await Promise.all(Array.from({ length: 200 }, (_, i) =>
-      host.submit({ type: "action", actor: actor(i), actionId: `a${i}`, lastOffset: 0, action: { kind: "add", n: i + 1 } })));
+    const replies = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        host.submit({ type: "action", actor: actor(i), actionId: `a${i}`, lastOffset: 0, action: { kind: "add", n: i + 1 } }),
+      ),
+    );
     expect(replies.every((r) => r.ok && r.status === "applied")).toBe(true);
     const offsets = replies.map((r) => (r.ok ? r.offset : -1));
     expect(new Set(offsets).size).toBe(200);
@@ -98,19 +145,32 @@ describe("RoomHost prepared actions", () => {
     expect(((await log.snapshot("tally:a")).snapshot?.public as { state: Tally }).state).toEqual({ count: 200, total: (200 * 201) / 2 });
 
     // The same action again, and twice at once: applied once.
-    const again = await Promise.all([0, 1].map(() => host.submit({ type: "action", actor: actor(3), actionId: "a3", lastOffset: 0, action: { kind: "add", n: 4 } })));
+    const again = await Promise.all(
+      [0, 1].map(() => host.submit({ type: "action", actor: actor(3), actionId: "a3", lastOffset: 0, action: { kind: "add", n: 4 } })),
+    );
     expect(again.map((r) => r.ok && r.status)).toEqual(["duplicate", "duplicate"]);
     // A duplicate answers the original result, not a new one.
     const original = replies[3]?.ok === true ? replies[3].result : "missing";
     expect(again.map((r) => r.ok && r.result)).toEqual([original, original]);
-    const twice = await Promise.all([0, 1].map(() => host.submit({ type: "action", actor: actor(1), actionId: "fresh", lastOffset: 0, action: { kind: "add", n: 1 } })));
+    const twice = await Promise.all(
+      [0, 1].map(() => host.submit({ type: "action", actor: actor(1), actionId: "fresh", lastOffset: 0, action: { kind: "add", n: 1 } })),
+    );
     expect(twice.map((r) => r.ok && r.status).sort()).toEqual(["applied", "duplicate"]);
     expect(twice.map((r) => r.ok && JSON.stringify(r.result))).toEqual([0, 1].map(() => JSON.stringify({ total: (200 * 201) / 2 + 1 })));
     // The same id with another action is a conflict, and applies nothing; key order does not make another action.
-    expect(await host.submit({ type: "action", actor: actor(1), actionId: "fresh", lastOffset: 0, action: { kind: "add", n: 2 } })).toMatchObject({ ok: false, error: "ACTION_ID_CONFLICT" });
-    expect(await host.submit({ type: "action", actor: actor(1), actionId: "fresh", lastOffset: 0, action: { n: 1, kind: "add" } })).toMatchObject({ ok: true, status: "duplicate" });
+    expect(await host.submit({ type: "action", actor: actor(1), actionId: "fresh", lastOffset: 0, action: { kind: "add", n: 2 } })).toMatchObject({
+      ok: false,
+      error: "ACTION_ID_CONFLICT",
+    });
+    expect(await host.submit({ type: "action", actor: actor(1), actionId: "fresh", lastOffset: 0, action: { n: 1, kind: "add" } })).toMatchObject({
+      ok: true,
+      status: "duplicate",
+    });
     // A refusal at preparation changes nothing.
-    expect(await host.submit({ type: "action", actor: actor(1), actionId: "bad", lastOffset: 0, action: { kind: "add", n: -1 } })).toMatchObject({ ok: false, error: "ACTION_REJECTED" });
+    expect(await host.submit({ type: "action", actor: actor(1), actionId: "bad", lastOffset: 0, action: { kind: "add", n: -1 } })).toMatchObject({
+      ok: false,
+      error: "ACTION_REJECTED",
+    });
     expect((await log.head("tally:a")).offset).toBe(201);
 
     // Results are kept for the room's latest 256 actions: an older duplicate is still a duplicate
@@ -119,7 +179,10 @@ describe("RoomHost prepared actions", () => {
     const old = await host.submit({ type: "action", actor: actor(3), actionId: "a3", lastOffset: 0, action: { kind: "add", n: 4 } });
     expect(old).toMatchObject({ ok: true, status: "duplicate" });
     expect(old.ok && old.result).toBeUndefined();
-    expect(await host.submit({ type: "action", actor: actor(3), actionId: "a3", lastOffset: 0, action: { kind: "add", n: 5 } })).toMatchObject({ ok: false, error: "ACTION_ID_CONFLICT" });
+    expect(await host.submit({ type: "action", actor: actor(3), actionId: "a3", lastOffset: 0, action: { kind: "add", n: 5 } })).toMatchObject({
+      ok: false,
+      error: "ACTION_ID_CONFLICT",
+    });
     const recent = await host.submit({ type: "action", actor: actor(0), actionId: "late299", lastOffset: 0, action: { kind: "add", n: 1 } });
     expect(recent.ok && recent.result).toEqual({ total: (200 * 201) / 2 + 1 + 300 });
     expect((await log.head("tally:a")).offset).toBe(501);
@@ -134,9 +197,22 @@ describe("RoomHost replaced by another owner", () => {
   it("steps down on an action based on an offset another owner wrote, and still refuses one never written", async () => {
     const lease = new MemoryRoomLease(systemClock);
     const log = new MemoryRoomLog(lease, { roomLogEntriesMax: 100, roomLogAgeMsMax: 60_000 }, "t");
-    const limits = { revealLeadMs: 0, chatCharsMax: 10, chatMessagesPerMinuteMax: 10, roomActionQueueMax: 10, actionIdsRememberedMax: 10, roomLogEntriesMax: 100 };
+    const limits = {
+      revealLeadMs: 0,
+      chatCharsMax: 10,
+      chatMessagesPerMinuteMax: 10,
+      roomActionQueueMax: 10,
+      actionIdsRememberedMax: 10,
+      roomLogEntriesMax: 100,
+    };
     const effects = async () => null;
-    const add = (actionId: string, lastOffset: number) => ({ type: "action" as const, actor: { userId: "u1", roles: [] }, actionId, lastOffset, action: { kind: "add", n: 1 } });
+    const add = (actionId: string, lastOffset: number) => ({
+      type: "action" as const,
+      actor: { userId: "u1", roles: [] },
+      actionId,
+      lastOffset,
+      action: { kind: "add", n: 1 },
+    });
     const first = (await lease.acquire("tally:b", "n1", 60_000)) as number;
     let fenced = 0;
     const old = await RoomHost.open("tally:b", first, tally, log, systemClock, limits, () => fenced++, effects);
@@ -175,10 +251,25 @@ describe("RoomHost after an append that failed unseen", () => {
       return outcome;
     };
     const fence = (await lease.acquire("tally:c", "n1", 60_000)) as number;
-    const host = await RoomHost.open("tally:c", fence, tally, log, systemClock, {
-      revealLeadMs: 0, chatCharsMax: 10, chatMessagesPerMinuteMax: 10, roomActionQueueMax: 10, actionIdsRememberedMax: 10, roomLogEntriesMax: 100,
-    }, () => undefined, async (_room, effect) => (effect as { n: number }).n);
-    const add = (actionId: string, n: number) => host.submit({ type: "action", actor: { userId: "u1", roles: [] }, actionId, lastOffset: 0, action: { kind: "add", n } });
+    const host = await RoomHost.open(
+      "tally:c",
+      fence,
+      tally,
+      log,
+      systemClock,
+      {
+        revealLeadMs: 0,
+        chatCharsMax: 10,
+        chatMessagesPerMinuteMax: 10,
+        roomActionQueueMax: 10,
+        actionIdsRememberedMax: 10,
+        roomLogEntriesMax: 100,
+      },
+      () => undefined,
+      async (_room, effect) => (effect as { n: number }).n,
+    );
+    const add = (actionId: string, n: number) =>
+      host.submit({ type: "action", actor: { userId: "u1", roles: [] }, actionId, lastOffset: 0, action: { kind: "add", n } });
     expect(await add("a1", 1)).toMatchObject({ ok: true, status: "applied", offset: 1 });
     lose = true;
     expect(await add("a2", 2)).toMatchObject({ ok: false, error: "SERVICE_UNAVAILABLE" });

@@ -26,7 +26,12 @@ const drawn = (() => {
 function spin(paid: InstantResult): Extract<BehaviorOutcome<State>, { state: State }> {
   const first = behavior.apply(ready, { kind: "spin", stake: "1.00" }, player, ctx);
   if (!first.ok || !("effect" in first)) throw new Error("expected the ledger effect");
-  expect(first.effect).toMatchObject({ type: "wallet.instant", stakeMinor: "100", winMinor: drawn.totalWinMinor, record: { outcome: drawn, verification: { serverSeedHash: hashServerSeed(serverSeed), clientSeed: "c", nonce: 5 } } });
+  expect(first.effect).toMatchObject({
+    type: "wallet.instant",
+    stakeMinor: "100",
+    winMinor: drawn.totalWinMinor,
+    record: { outcome: drawn, verification: { serverSeedHash: hashServerSeed(serverSeed), clientSeed: "c", nonce: 5 } },
+  });
   const done = first.resume(paid);
   if (!done.ok || "effect" in done) throw new Error(`expected a decision, got ${JSON.stringify(done)}`);
   return done;
@@ -41,7 +46,10 @@ describe("slots: a retried spin", () => {
   });
 
   it("paid before and already counted by this state: shows the recorded outcome, advances nothing", () => {
-    const recorded = { outcome: { stakeMinor: "100", totalWinMinor: "2500" }, verification: { serverSeedHash: hashServerSeed(serverSeed), clientSeed: "c", nonce: 3 } };
+    const recorded = {
+      outcome: { stakeMinor: "100", totalWinMinor: "2500" },
+      verification: { serverSeedHash: hashServerSeed(serverSeed), clientSeed: "c", nonce: 3 },
+    };
     const done = spin({ status: "ok", availableMinor: "900", replayed: true, recorded });
     expect(done.state.seeds?.nonce).toBe(5);
     expect(done.state.spins).toBe(0);
@@ -49,7 +57,10 @@ describe("slots: a retried spin", () => {
   });
 
   it("paid at the current nonce but the state was never written (owner stopped): the nonce is consumed now", () => {
-    const recorded = { outcome: { stakeMinor: "100", totalWinMinor: "700" }, verification: { serverSeedHash: hashServerSeed(serverSeed), clientSeed: "c", nonce: 5 } };
+    const recorded = {
+      outcome: { stakeMinor: "100", totalWinMinor: "700" },
+      verification: { serverSeedHash: hashServerSeed(serverSeed), clientSeed: "c", nonce: 5 },
+    };
     const done = spin({ status: "ok", availableMinor: "900", replayed: true, recorded });
     expect(done.state.seeds?.nonce).toBe(6);
     expect(done.result).toMatchObject({ totalWinMinor: "700" });

@@ -44,6 +44,8 @@ describe("the certification battery", () => {
   it("fails a generator that repeats itself", () => {
     const report = rngBattery(new StickyRng(), options);
     expect(report.passed).toBe(false);
-    expect(report.verdict.decisions.filter((d) => d.rejected && d.kind === "outcome test").map((d) => d.test)).toEqual(expect.arrayContaining(["serial correlation", "poker"]));
+    expect(report.verdict.decisions.filter((d) => d.rejected && d.kind === "outcome test").map((d) => d.test)).toEqual(
+      expect.arrayContaining(["serial correlation", "poker"]),
+    );
   });
 });

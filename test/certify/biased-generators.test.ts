@@ -13,7 +13,11 @@ import { SeededRng } from "../../src/engine/rng/seeded.rng.js";
 import { captureStream } from "../support/captured-stream.js";
 import { runCroupier } from "../support/process.js";
 
-interface Sizes { readonly rounds: number; readonly nistSequences: number; readonly nistBits: number }
+interface Sizes {
+  readonly rounds: number;
+  readonly nistSequences: number;
+  readonly nistBits: number;
+}
 
 function certifyWith(game: CertifiedGame, rng: Rng, sizes: Sizes): GameReport {
   const options: CertifyOptions = { games: [game], seed: null, rngFile: null, alpha: 0.01, out: "", workers: 1, ...sizes };
@@ -98,7 +102,23 @@ describe("biased generators fail certification at a 1% family-wise level", () =>
     // Run as a lab would, as a child process (the NIST sample takes seconds; the test's thread stays free).
     const file = captureStream(new OnesBiasedRng(), 500 * 4_096);
     const out = mkdtempSync(join(tmpdir(), "croupier-certify-"));
-    const run = await runCroupier(["certify", "--game", "roulette", "--rng-file", file, "--rounds", "10000", "--nist-sequences", "500", "--nist-bits", "131072", "--workers", "2", "--out", out]);
+    const run = await runCroupier([
+      "certify",
+      "--game",
+      "roulette",
+      "--rng-file",
+      file,
+      "--rounds",
+      "10000",
+      "--nist-sequences",
+      "500",
+      "--nist-bits",
+      "131072",
+      "--workers",
+      "2",
+      "--out",
+      out,
+    ]);
     expect(run.stdout).toContain("CERTIFICATION FAILED");
     expect(run.code).toBe(1);
     const report = JSON.parse(readFileSync(join(out, "report.json"), "utf8")) as { games: GameReport[] };

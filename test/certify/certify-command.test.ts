@@ -28,12 +28,21 @@ describe("croupier certify", () => {
     expect(report.family).toMatchObject({ alpha: 0.01, rejected: 0, passed: true });
     const decisions = report.games.flatMap((g: { decisions: { rank: number; pValue: number; adjustedP: number; threshold: number }[] }) => g.decisions);
     expect(decisions).toHaveLength(report.family.decisions);
-    expect(decisions.map((d: { rank: number }) => d.rank).sort((a: number, b: number) => a - b)).toEqual(Array.from({ length: decisions.length }, (_, i) => i + 1));
+    expect(decisions.map((d: { rank: number }) => d.rank).sort((a: number, b: number) => a - b)).toEqual(
+      Array.from({ length: decisions.length }, (_, i) => i + 1),
+    );
     for (const d of decisions) expect(d.adjustedP).toBeGreaterThanOrEqual(d.pValue);
     expect(report.games.map((g: { game: string }) => g.game)).toEqual(["roulette", "slots", "blackjack", "holdem"]);
     for (const game of report.games) {
       expect(game.rounds).toBe(10_000);
-      expect(game.outcomeTests.map((t: { name: string }) => t.name)).toEqual(["chi-square frequency", "runs", "serial correlation", "gap", "poker", "coupon collector"]);
+      expect(game.outcomeTests.map((t: { name: string }) => t.name)).toEqual([
+        "chi-square frequency",
+        "runs",
+        "serial correlation",
+        "gap",
+        "poker",
+        "coupon collector",
+      ]);
       expect(game.nist.verdicts).toHaveLength(10);
       for (const verdict of game.nist.verdicts) expect(verdict.sequences).toBe(60);
     }
@@ -69,7 +78,23 @@ describe("croupier certify", () => {
   it("certifies a captured byte stream: the run lasts as long as the file, at the --alpha asked for", async () => {
     const file = captureStream(new SeededRng("lab capture"), 40_000);
     const out = mkdtempSync(join(tmpdir(), "croupier-certify-"));
-    const run = await runCroupier(["certify", "--game", "roulette", "--rng-file", file, "--alpha", "0.05", "--out", out, "--workers", "2", "--nist-sequences", "60", "--nist-bits", "8192"]);
+    const run = await runCroupier([
+      "certify",
+      "--game",
+      "roulette",
+      "--rng-file",
+      file,
+      "--alpha",
+      "0.05",
+      "--out",
+      out,
+      "--workers",
+      "2",
+      "--nist-sequences",
+      "60",
+      "--nist-bits",
+      "8192",
+    ]);
     expect(run.stdout).toContain("CERTIFICATION PASSED at family-wise level 0.05");
     expect(run.code).toBe(0);
     const report = JSON.parse(readFileSync(join(out, "report.json"), "utf8"));

@@ -2,7 +2,15 @@
 // correction and the RTP z-test. Known values from SciPy 1.17 (scipy.stats.binomtest) and by hand.
 import { describe, expect, it } from "vitest";
 import {
-  binomialTwoSidedP, estimateRtp, holmBonferroni, judgeDecisions, nistDecisions, outcomeDecisions, rtpTest, RtpAccumulator, judgeNist,
+  binomialTwoSidedP,
+  estimateRtp,
+  holmBonferroni,
+  judgeDecisions,
+  nistDecisions,
+  outcomeDecisions,
+  rtpTest,
+  RtpAccumulator,
+  judgeNist,
   type Decision,
 } from "../../src/engine/certify/index.js";
 import { SeededRng } from "../../src/engine/rng/seeded.rng.js";

@@ -49,12 +49,26 @@ describe("command lines", () => {
 
   it("still reads the documented forms of certify, verify and loadtest", () => {
     expect(parseCertifyArgs(["-h"])).toBe("help");
-    expect(parseCertifyArgs(["--game=roulette", "--rounds", "1_000", "--seed", "s", "--workers", "2"])).toMatchObject({ games: ["roulette"], rounds: 1_000, seed: "s", workers: 2 });
+    expect(parseCertifyArgs(["--game=roulette", "--rounds", "1_000", "--seed", "s", "--workers", "2"])).toMatchObject({
+      games: ["roulette"],
+      rounds: 1_000,
+      seed: "s",
+      workers: 2,
+    });
     expect(parseVerifyArgs(["--round", "-"])).toEqual({ roundFile: "-" });
     expect(parseVerifyArgs(["--help"])).toBe("help");
-    expect(parseVerifyArgs(["--server-seed", "a", "--client-seed", "b", "--nonce", "3", "--game", "slots", "--result=1,2,3,4,5"]))
-      .toEqual({ serverSeed: "a", clientSeed: "b", nonce: 3, game: "slots", serverSeedHash: null, result: "1,2,3,4,5" });
-    expect(parseLoadtestOptions(["--url", "http://127.0.0.1:1", "--url=http://127.0.0.1:2", "--players", "4"], "x")).toMatchObject({ urls: ["http://127.0.0.1:1", "http://127.0.0.1:2"], players: 4 });
+    expect(parseVerifyArgs(["--server-seed", "a", "--client-seed", "b", "--nonce", "3", "--game", "slots", "--result=1,2,3,4,5"])).toEqual({
+      serverSeed: "a",
+      clientSeed: "b",
+      nonce: 3,
+      game: "slots",
+      serverSeedHash: null,
+      result: "1,2,3,4,5",
+    });
+    expect(parseLoadtestOptions(["--url", "http://127.0.0.1:1", "--url=http://127.0.0.1:2", "--players", "4"], "x")).toMatchObject({
+      urls: ["http://127.0.0.1:1", "http://127.0.0.1:2"],
+      players: 4,
+    });
   });
 
   // The parsers are tested above; two processes show the refusal reaches the user as exit code 2 (each costs seconds).

@@ -49,13 +49,18 @@ describe("croupier command", () => {
 
   it("creates the first operator from the command line", async () => {
     const dataDir = tempDir();
-    const created = await runCroupier(["user", "create", "--username", "boss", "--role", "operator", "--password-stdin", "--data-dir", dataDir, ...fastHashFlags], { stdin: "operator password 1\n" });
+    const created = await runCroupier(
+      ["user", "create", "--username", "boss", "--role", "operator", "--password-stdin", "--data-dir", dataDir, ...fastHashFlags],
+      { stdin: "operator password 1\n" },
+    );
     expect(created.stderr).toBe("");
     expect(created.stdout).toContain("created operator boss");
     const weak = await runCroupier(["user", "create", "--username", "boss2", "--password-stdin", "--data-dir", dataDir, ...fastHashFlags], { stdin: "weak" });
     expect(weak.code).toBe(2);
     expect(weak.stderr).toContain("AUTH_PASSWORD_POLICY");
-    const again = await runCroupier(["user", "create", "--username", "boss", "--password-stdin", "--data-dir", dataDir, ...fastHashFlags], { stdin: "another password 2\n" });
+    const again = await runCroupier(["user", "create", "--username", "boss", "--password-stdin", "--data-dir", dataDir, ...fastHashFlags], {
+      stdin: "another password 2\n",
+    });
     expect([again.code, again.stdout, again.stderr.trim()]).toEqual([2, "", 'croupier: AUTH_ACCOUNT_EXISTS: an account named "boss" already exists']);
 
     const server = await serveCroupier(["--data-dir", dataDir, "--log-level", "warn"]);
@@ -76,7 +81,9 @@ describe("croupier command", () => {
     try {
       const pid = String(server.child.pid);
       const second = await Promise.all([
-        runCroupier(["user", "create", "--username", "ops", "--role", "operator", "--password-stdin", "--data-dir", dataDir, ...fastHashFlags], { stdin: "operator password 1\n" }),
+        runCroupier(["user", "create", "--username", "ops", "--role", "operator", "--password-stdin", "--data-dir", dataDir, ...fastHashFlags], {
+          stdin: "operator password 1\n",
+        }),
         runCroupier(["migrate", "--data-dir", dataDir]),
         runCroupier(["serve", "--port", "0", "--data-dir", dataDir]),
       ]);
@@ -94,7 +101,9 @@ describe("croupier command", () => {
       restarted = await serveCroupier(["--data-dir", dataDir, "--log-level", "warn"]);
       await restarted.stop();
       expect(existsSync(join(dataDir, "croupier.lock"))).toBe(false);
-      const created = await runCroupier(["user", "create", "--username", "ops", "--password-stdin", "--data-dir", dataDir, ...fastHashFlags], { stdin: "operator password 1\n" });
+      const created = await runCroupier(["user", "create", "--username", "ops", "--password-stdin", "--data-dir", dataDir, ...fastHashFlags], {
+        stdin: "operator password 1\n",
+      });
       expect([created.code, created.stdout]).toEqual([0, expect.stringContaining("created player ops")]);
     } finally {
       await server.stop();
@@ -102,21 +111,29 @@ describe("croupier command", () => {
     }
   }, 240_000);
 
-  it.skipIf(!production)("migrate and user create in production mode exit 0 with Redis configured and write nothing into the folder they run from", async () => {
-    const databaseUrl = await createPostgresDatabase();
-    const cwd = tempDir();
-    try {
-      const env = { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl };
-      const runs = await Promise.all([0, 1, 2].map(() => runCroupier(["migrate"], { env, cwd })));
-      for (const run of runs) expect([run.code, run.stderr]).toEqual([0, ""]);
-      const created = await runCroupier(["user", "create", "--username", "ops", "--role", "operator", "--password-stdin", ...fastHashFlags], { env, cwd, stdin: "operator password 1\n" });
-      expect([created.code, created.stderr]).toEqual([0, ""]);
-      expect(created.stdout).toContain("created operator ops");
-      expect(readdirSync(cwd)).toEqual([]);
-    } finally {
-      await dropPostgresDatabase(databaseUrl);
-    }
-  }, 240_000);
+  it.skipIf(!production)(
+    "migrate and user create in production mode exit 0 with Redis configured and write nothing into the folder they run from",
+    async () => {
+      const databaseUrl = await createPostgresDatabase();
+      const cwd = tempDir();
+      try {
+        const env = { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl };
+        const runs = await Promise.all([0, 1, 2].map(() => runCroupier(["migrate"], { env, cwd })));
+        for (const run of runs) expect([run.code, run.stderr]).toEqual([0, ""]);
+        const created = await runCroupier(["user", "create", "--username", "ops", "--role", "operator", "--password-stdin", ...fastHashFlags], {
+          env,
+          cwd,
+          stdin: "operator password 1\n",
+        });
+        expect([created.code, created.stderr]).toEqual([0, ""]);
+        expect(created.stdout).toContain("created operator ops");
+        expect(readdirSync(cwd)).toEqual([]);
+      } finally {
+        await dropPostgresDatabase(databaseUrl);
+      }
+    },
+    240_000,
+  );
 
   it("names the option and what to do when the port is busy, the database is not PostgreSQL or cannot be reached", async () => {
     const busy = createServer();

@@ -24,12 +24,29 @@ async function cashOf(base: string, token: string): Promise<string | undefined> 
 /** Bets on a roulette round still taking bets (the next one if this one closes first) and waits for it to settle. */
 async function betOneRound(socket: TestSocket, room: string, actionId: string): Promise<Message> {
   for (let attempt = 0; ; attempt++) {
-    const ended = new Set(socket.events(room).filter((e) => e.kind === "round.closed" || e.kind === "round.settled" || e.kind === "round.voided").map((e) => (e.data as { roundId: string }).roundId));
-    const opened = await socket.waitFor((m) => m.type === "event" && m.room === room && m.kind === "round.opened" && !ended.has((m.data as { roundId: string }).roundId), 15_000);
+    const ended = new Set(
+      socket
+        .events(room)
+        .filter((e) => e.kind === "round.closed" || e.kind === "round.settled" || e.kind === "round.voided")
+        .map((e) => (e.data as { roundId: string }).roundId),
+    );
+    const opened = await socket.waitFor(
+      (m) => m.type === "event" && m.room === room && m.kind === "round.opened" && !ended.has((m.data as { roundId: string }).roundId),
+      15_000,
+    );
     const roundId = (opened.data as { roundId: string }).roundId;
-    const reply = await socket.request({ type: "action", room, actionId: `${actionId}-${attempt}`, lastOffset: socket.events(room).at(-1)?.offset as number, action: { kind: "bet", roundId, bets: [{ type: "red", amount: "1.00" }] } });
+    const reply = await socket.request({
+      type: "action",
+      room,
+      actionId: `${actionId}-${attempt}`,
+      lastOffset: socket.events(room).at(-1)?.offset as number,
+      action: { kind: "bet", roundId, bets: [{ type: "red", amount: "1.00" }] },
+    });
     if (reply.type !== "ack" && attempt < 3) {
-      await socket.waitFor((m) => m.type === "event" && m.room === room && m.kind === "round.closed" && (m.data as { roundId: string }).roundId === roundId, 15_000);
+      await socket.waitFor(
+        (m) => m.type === "event" && m.room === room && m.kind === "round.closed" && (m.data as { roundId: string }).roundId === roundId,
+        15_000,
+      );
       continue;
     }
     expect(reply.type, JSON.stringify(reply)).toBe("ack");
@@ -42,7 +59,11 @@ describe.skipIf(!production)("croupier serve --roles (real processes)", () => {
     const shared = await createShared("production");
     const paymentsPort = await freePort();
     const env = {
-      DATABASE_URL: shared.databaseUrl as string, REDIS_URL: redisUrl, CROUPIER_REDIS_KEY_PREFIX: shared.redisKeyPrefix, CROUPIER_DATA_DIR: shared.dataDir, LOG_LEVEL: "warn",
+      DATABASE_URL: shared.databaseUrl as string,
+      REDIS_URL: redisUrl,
+      CROUPIER_REDIS_KEY_PREFIX: shared.redisKeyPrefix,
+      CROUPIER_DATA_DIR: shared.dataDir,
+      LOG_LEVEL: "warn",
       CROUPIER_PAYMENTS_SANDBOX_WEBHOOK_SECRET: "roles-test-sandbox-secret",
       CROUPIER_PAYMENTS_SANDBOX_WEBHOOK_URL: `http://127.0.0.1:${paymentsPort}/v1/payments/webhooks/sandbox`,
       // The sandbox retries a refused webhook at 2, 4, 8 and 16 s: room for the payments node to come back.
@@ -64,9 +85,13 @@ describe.skipIf(!production)("croupier serve --roles (real processes)", () => {
       // Each node serves what its roles say, and says so in /readyz and /metrics.
       const ready = await call<{ roles: string[]; checks: Record<string, string> }>(gateway.url, "GET", "/readyz");
       expect([ready.status, ready.body.roles, ready.body.checks.gateway]).toEqual([200, ["gateway"], "ok"]);
-      expect((await call(tables.url, "POST", "/v1/auth/login", { body: { login: "x", password: "y" } })).body).toMatchObject({ code: "CROUPIER_ERR_ROUTE_NOT_FOUND" });
+      expect((await call(tables.url, "POST", "/v1/auth/login", { body: { login: "x", password: "y" } })).body).toMatchObject({
+        code: "CROUPIER_ERR_ROUTE_NOT_FOUND",
+      });
       expect((await call(gateway.url, "POST", "/v1/payments/webhooks/sandbox", { body: {} })).body).toMatchObject({ code: "CROUPIER_ERR_ROUTE_NOT_FOUND" });
-      expect((await call(payments.url, "POST", "/v1/payments/webhooks/sandbox", { body: {} })).body).toMatchObject({ code: "CROUPIER_ERR_PAYMENT_WEBHOOK_SIGNATURE_MISSING" });
+      expect((await call(payments.url, "POST", "/v1/payments/webhooks/sandbox", { body: {} })).body).toMatchObject({
+        code: "CROUPIER_ERR_PAYMENT_WEBHOOK_SIGNATURE_MISSING",
+      });
       expect(await (await fetch(`${gateway.url}/metrics`)).text()).toMatch(/^croupier_node_role\{role="gateway"\} 1$/m);
 
       const player = await newPlayer(gateway.url);
@@ -91,8 +116,15 @@ describe.skipIf(!production)("croupier serve --roles (real processes)", () => {
       expect(other.token).toMatch(/^ey/);
       expect((await betOneRound(socket, room, "bet-2")).kind).toBe("round.settled");
       const before = await cashOf(gateway.url, player.token);
-      const card = await call<{ token: string }>(gateway.url, "POST", "/v1/payments/sandbox/tokens", { token: player.token, body: { number: "4242 4242 4242 4242", expMonth: 12, expYear: 2099, cvc: "123" } });
-      const deposit = await call<{ status: string }>(gateway.url, "POST", "/v1/wallet/deposits", { token: player.token, body: { amount: "25.00", currency: "EUR", cardToken: card.body.token }, headers: { "idempotency-key": "roles-dep-2" } });
+      const card = await call<{ token: string }>(gateway.url, "POST", "/v1/payments/sandbox/tokens", {
+        token: player.token,
+        body: { number: "4242 4242 4242 4242", expMonth: 12, expYear: 2099, cvc: "123" },
+      });
+      const deposit = await call<{ status: string }>(gateway.url, "POST", "/v1/wallet/deposits", {
+        token: player.token,
+        body: { amount: "25.00", currency: "EUR", cardToken: card.body.token },
+        headers: { "idempotency-key": "roles-dep-2" },
+      });
       expect([deposit.status, deposit.body.status]).toEqual([201, "pending"]);
       await new Promise((r) => setTimeout(r, 1_500));
       expect(await cashOf(gateway.url, player.token)).toBe(before);

@@ -72,17 +72,38 @@ describe("croupier serve (embedded mode)", () => {
     const dir = tempDir();
     const cert = join(dir, "cert.pem");
     const key = join(dir, "key.pem");
-    execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=localhost"], { stdio: "ignore" });
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-keyout",
+        key,
+        "-out",
+        cert,
+        "-days",
+        "1",
+        "-subj",
+        "/CN=localhost",
+      ],
+      { stdio: "ignore" },
+    );
     const server = await serveCroupier(["--data-dir", dir, "--tls-cert-file", cert, "--tls-key-file", key]);
-    const get = (maxVersion: "TLSv1.2" | "TLSv1.3") => new Promise<{ status?: number | undefined; protocol?: string | undefined; error?: string }>((resolve) => {
-      const req = request(`${server.url}/healthz`, { rejectUnauthorized: false, maxVersion }, (res) => {
-        const protocol = (res.socket as import("node:tls").TLSSocket).getProtocol() ?? undefined;
-        res.resume();
-        res.on("end", () => resolve({ status: res.statusCode, protocol }));
+    const get = (maxVersion: "TLSv1.2" | "TLSv1.3") =>
+      new Promise<{ status?: number | undefined; protocol?: string | undefined; error?: string }>((resolve) => {
+        const req = request(`${server.url}/healthz`, { rejectUnauthorized: false, maxVersion }, (res) => {
+          const protocol = (res.socket as import("node:tls").TLSSocket).getProtocol() ?? undefined;
+          res.resume();
+          res.on("end", () => resolve({ status: res.statusCode, protocol }));
+        });
+        req.on("error", (error) => resolve({ error: error.message }));
+        req.end();
       });
-      req.on("error", (error) => resolve({ error: error.message }));
-      req.end();
-    });
     try {
       expect(server.url).toMatch(/^https:/);
       expect(server.output()).toContain("(TLS 1.3 minimum)");

@@ -38,7 +38,13 @@ for (const mode of ["embedded", "production"] as Mode[]) {
 
     async function player(options: { now?: () => number } = {}): Promise<CroupierClient> {
       const p = await newPlayer(server.url, "sdk");
-      const c = new CroupierClient({ url: server.url, WebSocket: TrackedWebSocket, accessToken: p.token, backoff: { baseMs: 20, delayMsMax: 100 }, ...options });
+      const c = new CroupierClient({
+        url: server.url,
+        WebSocket: TrackedWebSocket,
+        accessToken: p.token,
+        backoff: { baseMs: 20, delayMsMax: 100 },
+        ...options,
+      });
       clients.push(c);
       await c.connect();
       return c;
@@ -46,7 +52,9 @@ for (const mode of ["embedded", "production"] as Mode[]) {
 
     function record(c: CroupierClient, r: string): RoomEvent[] {
       const seen: RoomEvent[] = [];
-      c.on("event", (e) => { if (e.room === r) seen.push(e); });
+      c.on("event", (e) => {
+        if (e.room === r) seen.push(e);
+      });
       return seen;
     }
 
@@ -85,7 +93,9 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       await watcher.join(r);
       const seen = record(watcher, r);
       const modes: string[] = [];
-      watcher.on("joined", (j) => { if (j.room === r) modes.push(j.mode); });
+      watcher.on("joined", (j) => {
+        if (j.room === r) modes.push(j.mode);
+      });
       await actor.act(r, { kind: "note", text: "before" });
       await until(() => seen.length === 1);
       // Cut the watcher's socket with no close handshake, as a lost network would.
@@ -153,7 +163,9 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       await actor.join(r);
       await watcher.join(r);
       const delivered: Array<{ event: RoomEvent; serverMs: number }> = [];
-      watcher.on("event", (e) => { if (e.room === r) delivered.push({ event: e, serverMs: watcher.serverNow() }); });
+      watcher.on("event", (e) => {
+        if (e.room === r) delivered.push({ event: e, serverMs: watcher.serverNow() });
+      });
       await actor.act(r, { kind: "reveal", text: "17 red" });
       await actor.act(r, { kind: "note", text: "after" });
       await until(() => delivered.length === 2);

@@ -78,7 +78,12 @@ describe("CroupierClient against a scripted server", () => {
     await until(() => joins().length === 3);
     expect(joins()[2]).toMatchObject({ resume: { epoch: "e2", offset: 10 } });
     s.reply(event("sandbox:a", "e2", 11));
-    expect(seen.map((e) => [e.epoch, e.offset])).toEqual([["e1", 1], ["e1", 2], ["e1", 3], ["e2", 11]]);
+    expect(seen.map((e) => [e.epoch, e.offset])).toEqual([
+      ["e1", 1],
+      ["e1", 2],
+      ["e1", 3],
+      ["e2", 11],
+    ]);
     expect(resets).toEqual([{ room: "sandbox:a", epoch: "e2", offset: 10, snapshot: { state: "fresh" } }]);
     c.close();
   });
@@ -88,7 +93,16 @@ describe("CroupierClient against a scripted server", () => {
     FakeSocket.onFrame = (socket, frame) => {
       // After the epoch changed, a resume from the old one is answered with a reset snapshot at 68.
       if (frame.type === "join" && serverEpoch === "e2") {
-        socket.reply({ type: "joined", id: frame.id, room: frame.room, epoch: "e2", offset: 68, mode: "reset", snapshot: { state: "new" }, presence: { count: 1 } });
+        socket.reply({
+          type: "joined",
+          id: frame.id,
+          room: frame.room,
+          epoch: "e2",
+          offset: 68,
+          mode: "reset",
+          snapshot: { state: "new" },
+          presence: { count: 1 },
+        });
         return;
       }
       politeServer({ epoch: () => serverEpoch })(socket, frame);
@@ -107,7 +121,11 @@ describe("CroupierClient against a scripted server", () => {
     expect(resets[0]).toMatchObject({ epoch: "e2", offset: 68 });
     s.reply(event("roulette:1", "e2", 69));
     s.reply(event("roulette:1", "e2", 70));
-    expect(seen.map((e) => [e.epoch, e.offset])).toEqual([["e1", 1], ["e2", 69], ["e2", 70]]);
+    expect(seen.map((e) => [e.epoch, e.offset])).toEqual([
+      ["e1", 1],
+      ["e2", 69],
+      ["e2", 70],
+    ]);
     const act = await c.act("roulette:1", { kind: "bet" });
     expect(act.status).toBe("applied");
     expect(s.sent.find((f) => f.type === "action")).toMatchObject({ lastOffset: 70 });
@@ -224,9 +242,10 @@ describe("CroupierClient against a scripted server", () => {
 
   it("rejects ACTION_OFFSET_INVALID when the room's epoch does not change", async () => {
     const polite = politeServer();
-    FakeSocket.onFrame = (socket, frame) => frame.type === "action"
-      ? socket.reply({ type: "error", id: frame.id, code: "CROUPIER_ERR_ACTION_OFFSET_INVALID", message: "ahead", requestId: "q3" })
-      : polite(socket, frame);
+    FakeSocket.onFrame = (socket, frame) =>
+      frame.type === "action"
+        ? socket.reply({ type: "error", id: frame.id, code: "CROUPIER_ERR_ACTION_OFFSET_INVALID", message: "ahead", requestId: "q3" })
+        : polite(socket, frame);
     const c = client({ requestTimeoutMs: 200 });
     await c.connect();
     await c.join("sandbox:a");
@@ -237,9 +256,10 @@ describe("CroupierClient against a scripted server", () => {
 
   it("rejects an action refused by the room without retrying it", async () => {
     const polite = politeServer();
-    FakeSocket.onFrame = (socket, frame) => frame.type === "action"
-      ? socket.reply({ type: "error", id: frame.id, code: "CROUPIER_ERR_ACTION_STALE", message: "stale", requestId: "q1" })
-      : polite(socket, frame);
+    FakeSocket.onFrame = (socket, frame) =>
+      frame.type === "action"
+        ? socket.reply({ type: "error", id: frame.id, code: "CROUPIER_ERR_ACTION_STALE", message: "stale", requestId: "q1" })
+        : polite(socket, frame);
     const c = client();
     await c.connect();
     await c.join("sandbox:a");
@@ -253,7 +273,19 @@ describe("CroupierClient against a scripted server", () => {
     const bodies: string[] = [];
     const fetch: FetchLike = async (url, init) => {
       bodies.push(`${url} ${init.body ?? ""}`);
-      return { ok: true, status: 200, text: async () => JSON.stringify({ accessToken: "fresh", refreshToken: "r2", accessTokenExpiresAt: "", refreshTokenExpiresAt: "", sessionId: "s1", tokenType: "Bearer" }) };
+      return {
+        ok: true,
+        status: 200,
+        text: async () =>
+          JSON.stringify({
+            accessToken: "fresh",
+            refreshToken: "r2",
+            accessTokenExpiresAt: "",
+            refreshTokenExpiresAt: "",
+            sessionId: "s1",
+            tokenType: "Bearer",
+          }),
+      };
     };
     const c = client({ accessToken: "stale", refreshToken: "r1", fetch });
     const tokens: string[] = [];
@@ -300,9 +332,10 @@ describe("CroupierClient against a scripted server", () => {
 
   it("rejects a join the server refuses and forgets the room", async () => {
     const polite = politeServer();
-    FakeSocket.onFrame = (socket, frame) => frame.type === "join"
-      ? socket.reply({ type: "error", id: frame.id, code: "CROUPIER_ERR_ROOM_NOT_FOUND", message: "no", requestId: "q" })
-      : polite(socket, frame);
+    FakeSocket.onFrame = (socket, frame) =>
+      frame.type === "join"
+        ? socket.reply({ type: "error", id: frame.id, code: "CROUPIER_ERR_ROOM_NOT_FOUND", message: "no", requestId: "q" })
+        : polite(socket, frame);
     const c = client();
     c.on("error", () => undefined);
     await c.connect();
@@ -322,7 +355,11 @@ describe("CroupierClient against a scripted server", () => {
     // The rejoin after the reconnect gets no answer, so the action below waits for the room.
     const polite = politeServer();
     FakeSocket.onFrame = (socket, frame) => (frame.type === "join" && socket !== first ? undefined : polite(socket, frame));
-    const reconnected = new Promise<void>((resolve) => c.on("welcome", (w) => { if (w.reconnect) resolve(); }));
+    const reconnected = new Promise<void>((resolve) =>
+      c.on("welcome", (w) => {
+        if (w.reconnect) resolve();
+      }),
+    );
     first.drop(1006);
     await reconnected;
     const pending = c.act("sandbox:a", { kind: "note" });

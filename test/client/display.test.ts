@@ -5,7 +5,12 @@ import { formatCard } from "../../src/engine/poker/cards.js";
 
 describe("formatMinor", () => {
   it.each([
-    ["4950", 2, "49.50"], ["5", 2, "0.05"], ["0", 2, "0.00"], ["-150", 2, "-1.50"], [12345n, 3, "12.345"], ["7", 0, "7"],
+    ["4950", 2, "49.50"],
+    ["5", 2, "0.05"],
+    ["0", 2, "0.00"],
+    ["-150", 2, "-1.50"],
+    [12345n, 3, "12.345"],
+    ["7", 0, "7"],
     ["123456789012345678901234", 2, "1234567890123456789012.34"],
   ] as const)("%s with %i decimals is %s", (minor, decimals, shown) => {
     expect(formatMinor(minor, decimals)).toBe(shown);

@@ -55,7 +55,7 @@ export class FakeSocket implements WebSocketLike {
 /** A minimal well-behaved server: welcomes `token`, answers time, joins at `epoch`/offset 0, acks actions. */
 export function politeServer(options: { token?: string; epoch?: string | (() => string); offsetMs?: number } = {}): (socket: FakeSocket, frame: Frame) => void {
   return (socket, frame) => {
-    const epoch = typeof options.epoch === "function" ? options.epoch() : options.epoch ?? "e1";
+    const epoch = typeof options.epoch === "function" ? options.epoch() : (options.epoch ?? "e1");
     switch (frame.type) {
       case "hello":
         if (options.token !== undefined && frame.token !== options.token) {
@@ -63,13 +63,30 @@ export function politeServer(options: { token?: string; epoch?: string | (() => 
           socket.drop(4002, "access token expired");
           return;
         }
-        return socket.reply({ type: "welcome", id: frame.id, userId: "u1", sessionId: "s1", serverTime: Date.now(), protocol: 1, limits: { messagesPerSecondMax: 1000 } });
+        return socket.reply({
+          type: "welcome",
+          id: frame.id,
+          userId: "u1",
+          sessionId: "s1",
+          serverTime: Date.now(),
+          protocol: 1,
+          limits: { messagesPerSecondMax: 1000 },
+        });
       case "time":
         return socket.reply({ type: "time", id: frame.id, t0: frame.t0, t1: (frame.t0 as number) + (options.offsetMs ?? 0) });
       case "join": {
         const resume = frame.resume as { epoch: string; offset: number } | undefined;
         const resumed = resume !== undefined && resume.epoch === epoch;
-        return socket.reply({ type: "joined", id: frame.id, room: frame.room, epoch, offset: resumed ? resume.offset : 0, mode: resumed ? "resumed" : resume === undefined ? "snapshot" : "reset", snapshot: { state: null }, presence: { count: 1 } });
+        return socket.reply({
+          type: "joined",
+          id: frame.id,
+          room: frame.room,
+          epoch,
+          offset: resumed ? resume.offset : 0,
+          mode: resumed ? "resumed" : resume === undefined ? "snapshot" : "reset",
+          snapshot: { state: null },
+          presence: { count: 1 },
+        });
       }
       case "action":
         return socket.reply({ type: "ack", id: frame.id, room: frame.room, actionId: frame.actionId, status: "applied" });

@@ -3,7 +3,18 @@ import { describe, expect, it } from "vitest";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConfigError, hasRole, liveLatencyOverrides, loadConfig, logLevelOf, optionsHelp, parseLogLevels, printableConfig, rolesOf, sandboxPaymentsEnabled } from "../../src/config/config.js";
+import {
+  ConfigError,
+  hasRole,
+  liveLatencyOverrides,
+  loadConfig,
+  logLevelOf,
+  optionsHelp,
+  parseLogLevels,
+  printableConfig,
+  rolesOf,
+  sandboxPaymentsEnabled,
+} from "../../src/config/config.js";
 import { optionSpecs } from "../../src/config/options.js";
 
 function configFile(content: unknown): string {
@@ -49,7 +60,9 @@ describe("loadConfig", () => {
   it("freezes the result", () => {
     const config = loadConfig([], {});
     expect(Object.isFrozen(config)).toBe(true);
-    expect(() => { (config as { port: number }).port = 1; }).toThrow();
+    expect(() => {
+      (config as { port: number }).port = 1;
+    }).toThrow();
   });
 
   const bad: Array<[string, () => unknown, RegExp]> = [
@@ -65,13 +78,37 @@ describe("loadConfig", () => {
     ["half a TLS pair", () => loadConfig(["--tls-cert-file", "/x.pem"], {}), /tlsCertFile and tlsKeyFile must be set together/],
     ["limits that disagree", () => loadConfig(["--login-backoff-base-ms", "5000", "--login-backoff-ms-max", "1000"], {}), /must not exceed loginBackoffMsMax/],
     ["redis without postgres", () => loadConfig([], { REDIS_URL: "redis://h:6379" }), /redisUrl needs databaseUrl/],
-    ["a MySQL URL", () => loadConfig([], { DATABASE_URL: "mysql://root@h:3306/casino" }), /databaseUrl \(DATABASE_URL\) must be a PostgreSQL URL .*got a mysql:\/\/ URL/],
-    ["not a Redis URL", () => loadConfig([], { DATABASE_URL: "postgres://h/db", REDIS_URL: "http://h:6379" }), /redisUrl \(REDIS_URL\) must be a redis:\/\/ or rediss:\/\/ URL/],
+    [
+      "a MySQL URL",
+      () => loadConfig([], { DATABASE_URL: "mysql://root@h:3306/casino" }),
+      /databaseUrl \(DATABASE_URL\) must be a PostgreSQL URL .*got a mysql:\/\/ URL/,
+    ],
+    [
+      "not a Redis URL",
+      () => loadConfig([], { DATABASE_URL: "postgres://h/db", REDIS_URL: "http://h:6379" }),
+      /redisUrl \(REDIS_URL\) must be a redis:\/\/ or rediss:\/\/ URL/,
+    ],
     ["flag without value", () => loadConfig(["--port"], {}), /--port needs a value/],
-    ["a malformed per-table latency", () => loadConfig(["--live-stream-latency-ms-by-table", "live:1=3000,roulette:1=5"], {}), /invalid liveStreamLatencyMsByTable entry "roulette:1=5"/],
-    ["a per-table latency over a minute", () => loadConfig(["--live-stream-latency-ms-by-table", "live:1=90000"], {}), /invalid liveStreamLatencyMsByTable entry "live:1=90000"/],
-    ["log level of an unknown area", () => loadConfig(["--log-levels", "ws=debug,ledgr=warn"], {}), /invalid logLevels entry "ledgr=warn": unknown area "ledgr"; areas: server, http, ws, rooms, payments, redis, risk/],
-    ["unknown log level of an area", () => loadConfig([], { LOG_LEVELS: "rooms=loud" }), /invalid logLevels entry "rooms=loud": unknown level "loud" for area rooms/],
+    [
+      "a malformed per-table latency",
+      () => loadConfig(["--live-stream-latency-ms-by-table", "live:1=3000,roulette:1=5"], {}),
+      /invalid liveStreamLatencyMsByTable entry "roulette:1=5"/,
+    ],
+    [
+      "a per-table latency over a minute",
+      () => loadConfig(["--live-stream-latency-ms-by-table", "live:1=90000"], {}),
+      /invalid liveStreamLatencyMsByTable entry "live:1=90000"/,
+    ],
+    [
+      "log level of an unknown area",
+      () => loadConfig(["--log-levels", "ws=debug,ledgr=warn"], {}),
+      /invalid logLevels entry "ledgr=warn": unknown area "ledgr"; areas: server, http, ws, rooms, payments, redis, risk/,
+    ],
+    [
+      "unknown log level of an area",
+      () => loadConfig([], { LOG_LEVELS: "rooms=loud" }),
+      /invalid logLevels entry "rooms=loud": unknown level "loud" for area rooms/,
+    ],
     ["log level entry without =", () => loadConfig([], { CROUPIER_LOG_LEVELS: "ws" }), /invalid logLevels entry "ws": expected area=level/],
     ["an area given twice", () => loadConfig(["--log-levels", "ws=debug,ws=info"], {}), /area ws is given twice/],
     ["a short metrics token", () => loadConfig(["--metrics-token", "short"], {}), /metricsToken must have at least 16 characters/],
@@ -79,7 +116,10 @@ describe("loadConfig", () => {
   ];
   it("reads each live table's own stream latency", () => {
     const config = loadConfig(["--live-stream-latency-ms-by-table", "live:1=3000, liveblackjack:vip=4500"], {});
-    expect([...liveLatencyOverrides(config)]).toEqual([["live:1", 3000], ["liveblackjack:vip", 4500]]);
+    expect([...liveLatencyOverrides(config)]).toEqual([
+      ["live:1", 3000],
+      ["liveblackjack:vip", 4500],
+    ]);
     expect(liveLatencyOverrides(loadConfig([], {})).size).toBe(0);
   });
 
@@ -114,7 +154,11 @@ describe("printableConfig", () => {
 describe("roles", () => {
   it("runs every role by default and takes a subset from --roles or CROUPIER_ROLES", () => {
     expect([...rolesOf(loadConfig([], {}))]).toEqual(["gateway", "tables", "payments", "jobs"]);
-    const production = { DATABASE_URL: "postgres://db/casino", REDIS_URL: "redis://redis:6379", CROUPIER_PAYMENTS_SANDBOX_WEBHOOK_URL: "http://payments:8080/v1/payments/webhooks/sandbox" };
+    const production = {
+      DATABASE_URL: "postgres://db/casino",
+      REDIS_URL: "redis://redis:6379",
+      CROUPIER_PAYMENTS_SANDBOX_WEBHOOK_URL: "http://payments:8080/v1/payments/webhooks/sandbox",
+    };
     const gateway = loadConfig(["--roles", "gateway"], production);
     expect(hasRole(gateway, "gateway")).toBe(true);
     expect(hasRole(gateway, "tables")).toBe(false);
@@ -123,7 +167,9 @@ describe("roles", () => {
 
   it("needs Redis for anything but every role, and a payments node's webhook address on a gateway without payments", () => {
     expect(() => loadConfig(["--roles", "gateway,tables"], { DATABASE_URL: "postgres://db/casino" })).toThrow(/roles gateway,tables need REDIS_URL/);
-    expect(() => loadConfig(["--roles", "gateway,tables"], { DATABASE_URL: "postgres://db/casino", REDIS_URL: "redis://r:6379" })).toThrow(/needs paymentsSandboxWebhookUrl/);
+    expect(() => loadConfig(["--roles", "gateway,tables"], { DATABASE_URL: "postgres://db/casino", REDIS_URL: "redis://r:6379" })).toThrow(
+      /needs paymentsSandboxWebhookUrl/,
+    );
     expect(rolesOf(loadConfig(["--roles", "tables"], { DATABASE_URL: "postgres://db/casino", REDIS_URL: "redis://r:6379" })).has("tables")).toBe(true);
   });
 

@@ -1,7 +1,16 @@
 import { describe, expect, it } from "vitest";
 import {
-  apply, defaultBlackjackRules, handTotal, stackedShoe, tableWithShoe, newTable,
-  type BlackjackAction, type BlackjackEvent, type BlackjackRules, type BlackjackState, type BlackjackStep,
+  apply,
+  defaultBlackjackRules,
+  handTotal,
+  stackedShoe,
+  tableWithShoe,
+  newTable,
+  type BlackjackAction,
+  type BlackjackEvent,
+  type BlackjackRules,
+  type BlackjackState,
+  type BlackjackStep,
 } from "../../src/engine/blackjack/index.js";
 import { SeededRng } from "../../src/engine/rng/seeded.rng.js";
 
@@ -98,14 +107,20 @@ describe("blackjack rounds", () => {
     expect(second.state.turn).toEqual({ seat: 0, hand: 1 });
     expect(second.state.seats[0]?.hands[1]?.cards.length).toBe(2);
     const end = run(second.state, { type: "stand", seat: 0 });
-    expect(settled(end.all)).toEqual([["push", 100n], ["lose", 0n]]);
+    expect(settled(end.all)).toEqual([
+      ["push", 100n],
+      ["lose", 0n],
+    ]);
   });
 
   it("gives split aces one card each, and pays A+K after a split as 21, not blackjack", () => {
     const step = run(table("A 6 A 9 K 5 T"), deal(100n), { type: "split", seat: 0 });
     // Dealer 6+9 = 15 draws T: bust.
     expect(step.state.phase).toBe("settled");
-    expect(settled(step.all)).toEqual([["win", 200n], ["win", 200n]]);
+    expect(settled(step.all)).toEqual([
+      ["win", 200n],
+      ["win", 200n],
+    ]);
   });
 
   it("refuses illegal actions with a status and leaves the state alone", () => {
@@ -133,7 +148,10 @@ describe("blackjack rounds", () => {
     expect(next.state.turn).toEqual({ seat: 2, hand: 0 });
     // Dealer 5+K draws T: bust; both standing hands win.
     const end = run(next.state, { type: "stand", seat: 2 });
-    expect(settled(end.all)).toEqual([["win", 200n], ["win", 200n]]);
+    expect(settled(end.all)).toEqual([
+      ["win", 200n],
+      ["win", 200n],
+    ]);
   });
 });
 

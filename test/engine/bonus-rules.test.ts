@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import {
-  countedStake, defaultGameWeights, isHedgedRound, parseGameWeights, progressPercent, purseFor, rouletteRoundCounted, wageringRequired, weightOf,
+  countedStake,
+  defaultGameWeights,
+  isHedgedRound,
+  parseGameWeights,
+  progressPercent,
+  purseFor,
+  rouletteRoundCounted,
+  wageringRequired,
+  weightOf,
 } from "../../src/engine/bonus/index.js";
 import { evenMoneyPockets, indexedPockets } from "../../src/engine/roulette/roulette.bets.js";
 
@@ -10,13 +18,26 @@ const straight = (n: number) => ({ type: "straight", pockets: [n] });
 
 describe("bonus rules", () => {
   it.each([
-    ["slots", 100], ["roulette", 10], ["blackjack", 10], ["liveblackjack", 10], ["holdem", 0], ["baccarat", 0], ["toString", 0],
+    ["slots", 100],
+    ["roulette", 10],
+    ["blackjack", 10],
+    ["liveblackjack", 10],
+    ["holdem", 0],
+    ["baccarat", 0],
+    ["toString", 0],
   ] as const)("weighs %s at %i%% by default", (game, weight) => {
     expect(weightOf(defaultGameWeights, game)).toBe(weight);
   });
 
   it.each([
-    [100n, 100, 100n], [100n, 10, 10n], [105n, 10, 10n], [9n, 10, 0n], [100n, 0, 0n], [0n, 100, 0n], [-5n, 100, 0n], [100n, 250, 100n],
+    [100n, 100, 100n],
+    [100n, 10, 10n],
+    [105n, 10, 10n],
+    [9n, 10, 0n],
+    [100n, 0, 0n],
+    [0n, 100, 0n],
+    [-5n, 100, 0n],
+    [100n, 250, 100n],
   ] as const)("counts a stake of %i at %i%% as %i (rounded down)", (stake, weight, counted) => {
     expect(countedStake(stake, weight)).toBe(counted);
   });
@@ -32,7 +53,11 @@ describe("bonus rules", () => {
   });
 
   it.each([
-    [500n, 500n, 0n, "cash"], [500n, 499n, 500n, "bonus"], [500n, 499n, 499n, "cash"], [500n, 0n, 10_000n, "bonus"], [1n, 0n, 0n, "cash"],
+    [500n, 500n, 0n, "cash"],
+    [500n, 499n, 500n, "bonus"],
+    [500n, 499n, 499n, "cash"],
+    [500n, 0n, 10_000n, "bonus"],
+    [1n, 0n, 0n, "cash"],
   ] as const)("takes a stake of %i with cash %i and bonus %i from %s, whole", (stake, cash, bonus, purse) => {
     expect(purseFor(stake, cash, bonus)).toBe(purse);
   });
@@ -62,6 +87,7 @@ describe("bonus rules", () => {
     expect(parseGameWeights("slots=100,roulette=10,blackjack=10,liveblackjack=10,holdem=0")).toEqual(defaultGameWeights);
     expect(parseGameWeights(" slots=50 , roulette=5 ")).toEqual({ slots: 50, roulette: 5 });
     expect(parseGameWeights("")).toEqual({});
-    for (const bad of ["slots=101", "slots=-1", "slots", "Slots=1", "slots=1,slots=2", "slots=1.5", "slots=1;roulette=2"]) expect(parseGameWeights(bad)).toBeNull();
+    for (const bad of ["slots=101", "slots=-1", "slots", "Slots=1", "slots=1,slots=2", "slots=1.5", "slots=1;roulette=2"])
+      expect(parseGameWeights(bad)).toBeNull();
   });
 });

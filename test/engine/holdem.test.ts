@@ -1,7 +1,17 @@
 import { describe, expect, it } from "vitest";
 import {
-  apply, buildPots, defaultHoldemRules, eventRecipient, legalActions, newTable, splitPot,
-  type HoldemAction, type HoldemEvent, type HoldemRules, type HoldemState, type HoldemStep,
+  apply,
+  buildPots,
+  defaultHoldemRules,
+  eventRecipient,
+  legalActions,
+  newTable,
+  splitPot,
+  type HoldemAction,
+  type HoldemEvent,
+  type HoldemRules,
+  type HoldemState,
+  type HoldemStep,
 } from "../../src/engine/holdem/index.js";
 import { orderedDeck, parseCards } from "../../src/engine/poker/cards.js";
 
@@ -42,7 +52,10 @@ const deal = (deck: number[]): HoldemAction => ({ type: "start_hand", deck });
 const act = (type: "fold" | "check" | "call" | "all_in", seat: number): HoldemAction => ({ type, seat });
 const raise = (seat: number, toMinor: bigint): HoldemAction => ({ type: "raise", seat, toMinor });
 const stacks = (state: HoldemState) => state.seats.map((seat) => seat?.stackMinor ?? null);
-const awards = (events: readonly HoldemEvent[]) => events.flatMap((e) => (e.type === "pot_awarded" ? [{ amount: e.amountMinor, eligible: e.eligibleSeats, awards: e.awards.map((a) => [a.seat, a.amountMinor]) }] : []));
+const awards = (events: readonly HoldemEvent[]) =>
+  events.flatMap((e) =>
+    e.type === "pot_awarded" ? [{ amount: e.amountMinor, eligible: e.eligibleSeats, awards: e.awards.map((a) => [a.seat, a.amountMinor]) }] : [],
+  );
 
 /** Three players all-in preflop for `stacksMinor`, then a showdown on `board`: seat 0 is the button. */
 function showdown(holes: Record<number, string>, board: string, stacksMinor: readonly bigint[] = [10_000n, 10_000n, 10_000n]) {
@@ -84,10 +97,23 @@ describe("hold'em showdown", () => {
   }
 
   it("gives the odd chip to the first winner left of the button", () => {
-    expect(splitPot(1_001n, [0, 2], 0, 3)).toEqual([{ seat: 2, amountMinor: 501n }, { seat: 0, amountMinor: 500n }]);
-    expect(splitPot(1_001n, [0, 2], 1, 3)).toEqual([{ seat: 2, amountMinor: 501n }, { seat: 0, amountMinor: 500n }]);
-    expect(splitPot(1_001n, [0, 2], 2, 3)).toEqual([{ seat: 0, amountMinor: 501n }, { seat: 2, amountMinor: 500n }]);
-    expect(splitPot(1_002n, [0, 1, 2], 0, 3)).toEqual([{ seat: 1, amountMinor: 334n }, { seat: 2, amountMinor: 334n }, { seat: 0, amountMinor: 334n }]);
+    expect(splitPot(1_001n, [0, 2], 0, 3)).toEqual([
+      { seat: 2, amountMinor: 501n },
+      { seat: 0, amountMinor: 500n },
+    ]);
+    expect(splitPot(1_001n, [0, 2], 1, 3)).toEqual([
+      { seat: 2, amountMinor: 501n },
+      { seat: 0, amountMinor: 500n },
+    ]);
+    expect(splitPot(1_001n, [0, 2], 2, 3)).toEqual([
+      { seat: 0, amountMinor: 501n },
+      { seat: 2, amountMinor: 500n },
+    ]);
+    expect(splitPot(1_002n, [0, 1, 2], 0, 3)).toEqual([
+      { seat: 1, amountMinor: 334n },
+      { seat: 2, amountMinor: 334n },
+      { seat: 0, amountMinor: 334n },
+    ]);
   });
 
   it("splits a real pot with an odd chip left of the button", () => {
@@ -95,10 +121,30 @@ describe("hold'em showdown", () => {
     const table = newTable({ ...rules, seatCount: 3, smallBlindMinor: 101n }, [5_000n, 5_000n, 5_000n]);
     const deck = stackedDeck([1, 2, 0], { 0: "2c 3d", 1: "2d 3h", 2: "7c 8d" }, "Ah Kh Qh Jh 9s");
     // Button 0, small blind 1 (101), big blind 2 (200). Seat 0 calls, seat 1 folds, the rest is checked down.
-    const step = play(table, deal(deck), act("call", 0), act("fold", 1), act("check", 2),
-      act("check", 2), act("check", 0), act("check", 2), act("check", 0), act("check", 2), act("check", 0));
+    const step = play(
+      table,
+      deal(deck),
+      act("call", 0),
+      act("fold", 1),
+      act("check", 2),
+      act("check", 2),
+      act("check", 0),
+      act("check", 2),
+      act("check", 0),
+      act("check", 2),
+      act("check", 0),
+    );
     // The board plays for both (A K Q J 9): the odd chip goes to seat 2, the first winner left of the button.
-    expect(awards(step.all)).toEqual([{ amount: 501n, eligible: [0, 2], awards: [[2, 251n], [0, 250n]] }]);
+    expect(awards(step.all)).toEqual([
+      {
+        amount: 501n,
+        eligible: [0, 2],
+        awards: [
+          [2, 251n],
+          [0, 250n],
+        ],
+      },
+    ]);
   });
 });
 
@@ -262,8 +308,18 @@ describe("hold'em rake", () => {
 
   it("rakes 5% of a pot that saw a flop, rounded down, up to the cap", () => {
     const deck = stackedDeck([1, 0], { 0: "Ac Ad", 1: "Kc Kd" }, "2h 5s 8d 9c 3h");
-    const small = play(newTable(raked, [10_000n, 10_000n]), deal(deck), act("call", 0), act("check", 1), act("check", 1), act("check", 0),
-      act("check", 1), act("check", 0), act("check", 1), act("check", 0));
+    const small = play(
+      newTable(raked, [10_000n, 10_000n]),
+      deal(deck),
+      act("call", 0),
+      act("check", 1),
+      act("check", 1),
+      act("check", 0),
+      act("check", 1),
+      act("check", 0),
+      act("check", 1),
+      act("check", 0),
+    );
     expect(small.all.find((e) => e.type === "hand_completed")).toMatchObject({ rakeMinor: 20n });
     expect(stacks(small.state)).toEqual([10_180n, 9_800n]);
     const big = play(newTable(raked, [10_000n, 10_000n]), deal(deck), act("call", 0), act("check", 1), act("all_in", 1), act("call", 0));

@@ -22,7 +22,9 @@ describe("holdem void_hand", () => {
     expect(voided.state.seats.map((s) => s?.stackMinor ?? null)).toEqual([10_000n, 6_000n, 8_000n, null, null, null]);
     expect(voided.state.seats.every((s) => s === null || (s.committedMinor === 0n && !s.inHand && s.holeCards.length === 0))).toBe(true);
     expect([voided.state.phase, voided.state.toAct, voided.state.board]).toEqual(["between_hands", null, []]);
-    expect(voided.events).toEqual([{ type: "hand_voided", handNumber: 1, returnedMinor: expect.any(Array), stacksMinor: [10_000n, 6_000n, 8_000n, null, null, null] }]);
+    expect(voided.events).toEqual([
+      { type: "hand_voided", handNumber: 1, returnedMinor: expect.any(Array), stacksMinor: [10_000n, 6_000n, 8_000n, null, null, null] },
+    ]);
     // Nothing to void between hands; the next hand deals as usual.
     expect(apply(voided.state, { type: "void_hand" }).status).toBe("wrong_phase");
     expect(apply(voided.state, { type: "start_hand", deck: orderedDeck() }).status).toBe("ok");

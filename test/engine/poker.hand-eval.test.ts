@@ -68,9 +68,13 @@ describe("7-card evaluator against the reference", () => {
 
   it("agrees on fast-check hands biased towards pairs, trips, flushes and straights", () => {
     // Few ranks and few suits make the rare categories common: quads, full houses, three pairs, flushes.
-    const card = fc.record({ rank: fc.oneof(fc.nat({ max: 12 }), fc.constantFrom(0, 1, 2, 3, 12)), suit: fc.oneof(fc.nat({ max: 3 }), fc.constant(0)) })
+    const card = fc
+      .record({ rank: fc.oneof(fc.nat({ max: 12 }), fc.constantFrom(0, 1, 2, 3, 12)), suit: fc.oneof(fc.nat({ max: 3 }), fc.constant(0)) })
       .map(({ rank, suit }) => rank * 4 + suit);
-    fc.assert(fc.property(fc.uniqueArray(card, { minLength: 5, maxLength: 7 }), (cards) => evaluateHand(cards) === reference(cards)), { numRuns: 20_000 });
+    fc.assert(
+      fc.property(fc.uniqueArray(card, { minLength: 5, maxLength: 7 }), (cards) => evaluateHand(cards) === reference(cards)),
+      { numRuns: 20_000 },
+    );
   });
 
   it("sees every category among random hands", () => {

@@ -1,13 +1,15 @@
 // The pure rules of player limits and exclusions, table-driven.
 import { describe, expect, it } from "vitest";
-import {
-  accessAt, changeLimit, exclude, judgeLimits, limitAt, noLimit, type LimitState,
-} from "../../src/engine/responsible-gaming/index.js";
+import { accessAt, changeLimit, exclude, judgeLimits, limitAt, noLimit, type LimitState } from "../../src/engine/responsible-gaming/index.js";
 
 const day = 86_400_000;
 const cooling = day;
 const t0 = 1_800_000_000_000;
-const limit = (amountMinor: bigint | null, pendingAmountMinor: bigint | null = null, pendingAtMs: number | null = null): LimitState => ({ amountMinor, pendingAmountMinor, pendingAtMs });
+const limit = (amountMinor: bigint | null, pendingAmountMinor: bigint | null = null, pendingAtMs: number | null = null): LimitState => ({
+  amountMinor,
+  pendingAmountMinor,
+  pendingAtMs,
+});
 
 describe("changeLimit", () => {
   it.each([
@@ -39,8 +41,21 @@ describe("judgeLimits", () => {
     ["no limit", [], 1_000_000n, { status: "ok" }],
     ["fits exactly", [{ period: "day", amountMinor: 100n }], 30n, { status: "ok" }],
     ["one minor unit over", [{ period: "day", amountMinor: 100n }], 31n, { status: "limit_exceeded", period: "day", limitMinor: 100n, remainingMinor: 30n }],
-    ["the tightest breach is named", [{ period: "day", amountMinor: 100n }, { period: "week", amountMinor: 95n }], 40n, { status: "limit_exceeded", period: "week", limitMinor: 95n, remainingMinor: 5n }],
-    ["a limit already passed leaves nothing", [{ period: "month", amountMinor: 50n }], 1n, { status: "limit_exceeded", period: "month", limitMinor: 50n, remainingMinor: 0n }],
+    [
+      "the tightest breach is named",
+      [
+        { period: "day", amountMinor: 100n },
+        { period: "week", amountMinor: 95n },
+      ],
+      40n,
+      { status: "limit_exceeded", period: "week", limitMinor: 95n, remainingMinor: 5n },
+    ],
+    [
+      "a limit already passed leaves nothing",
+      [{ period: "month", amountMinor: 50n }],
+      1n,
+      { status: "limit_exceeded", period: "month", limitMinor: 50n, remainingMinor: 0n },
+    ],
   ] as const)("%s", (_name, limits, amount, expected) => {
     expect(judgeLimits(amount, limits, used)).toEqual(expected);
   });
@@ -48,8 +63,15 @@ describe("judgeLimits", () => {
 
 describe("exclusions and access", () => {
   it.each([
-    ["time_out", 0, false], ["time_out", 1, true], ["time_out", 42, true], ["time_out", 43, false],
-    ["self_exclusion", 182, false], ["self_exclusion", 183, true], ["self_exclusion", 1_826, true], ["self_exclusion", 1_827, false], ["time_out", 1.5, false],
+    ["time_out", 0, false],
+    ["time_out", 1, true],
+    ["time_out", 42, true],
+    ["time_out", 43, false],
+    ["self_exclusion", 182, false],
+    ["self_exclusion", 183, true],
+    ["self_exclusion", 1_826, true],
+    ["self_exclusion", 1_827, false],
+    ["time_out", 1.5, false],
   ] as const)("%s of %d days is allowed: %s", (kind, days, ok) => {
     expect(exclude(null, kind, days, t0).status === "ok").toBe(ok);
   });

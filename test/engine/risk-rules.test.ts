@@ -4,10 +4,23 @@ import { describe, expect, it } from "vitest";
 import { ActivityBook, defaultRiskRules, nextStep, type RiskSignal } from "../../src/engine/risk/index.js";
 
 const t0 = 1_800_000_000_000;
-const bet = (userId: string, atMs: number, amountMinor = "10", limited = false): RiskSignal =>
-  ({ kind: "bet", userId, atMs, game: "slots", tableId: "crown-jewels", currency: "EUR", amountMinor, limited });
-const seen = (userId: string, atMs: number, deviceId: string, address = "203.0.113.9", kind: "login" | "connection" = "login"): RiskSignal =>
-  ({ kind, userId, atMs, deviceId, address });
+const bet = (userId: string, atMs: number, amountMinor = "10", limited = false): RiskSignal => ({
+  kind: "bet",
+  userId,
+  atMs,
+  game: "slots",
+  tableId: "crown-jewels",
+  currency: "EUR",
+  amountMinor,
+  limited,
+});
+const seen = (userId: string, atMs: number, deviceId: string, address = "203.0.113.9", kind: "login" | "connection" = "login"): RiskSignal => ({
+  kind,
+  userId,
+  atMs,
+  deviceId,
+  address,
+});
 
 /** Feeds a player betting every `everyMs` from `fromMs` to `toMs`; answers the first time each rule fired. */
 function firstFindings(book: ActivityBook, userId: string, fromMs: number, toMs: number, everyMs: number, amountMinor = "10"): Map<string, number> {
@@ -105,26 +118,60 @@ describe("risk rules: the unnamed device", () => {
 
 describe("risk rules: collusion at hold'em", () => {
   const hand = (atMs: number, players: [string, "fold" | "win" | "lose"][], showdown = false): RiskSignal => ({
-    kind: "hand", userId: players[0]![0], atMs, tableId: "h1", showdown,
+    kind: "hand",
+    userId: players[0]![0],
+    atMs,
+    tableId: "h1",
+    showdown,
     players: players.map(([userId, how]) => ({ userId, folded: how === "fold", won: how === "win" })),
   });
 
   it("flags two players who keep folding to each other without a showdown, and not a table that plays it out", () => {
     const book = new ActivityBook();
-    for (let i = 0; i < 10; i++) book.record(hand(t0 + i * 60_000, [["a", "fold"], ["b", "win"], ["c", "fold"]].map(([u, h], k) => [u!, (i % 2 === 0 ? h : k === 0 ? "win" : k === 1 ? "fold" : "fold")] as [string, "fold" | "win" | "lose"])));
+    for (let i = 0; i < 10; i++)
+      book.record(
+        hand(
+          t0 + i * 60_000,
+          [
+            ["a", "fold"],
+            ["b", "win"],
+            ["c", "fold"],
+          ].map(([u, h], k) => [u!, i % 2 === 0 ? h : k === 0 ? "win" : k === 1 ? "fold" : "fold"] as [string, "fold" | "win" | "lose"]),
+        ),
+      );
     const found = book.findings("a", t0 + 10 * 60_000).find((f) => f.rule === "collusion");
     expect(found?.evidence).toMatchObject({ tableId: "h1", partner: "b", handsFoldedWithoutShowdown: 10, handsTogether: 10 });
     expect(book.findings("b", t0 + 10 * 60_000).some((f) => f.rule === "collusion")).toBe(true);
     // Hands that reach a showdown are play, not a pattern; and an hour later the window is empty.
     const honest = new ActivityBook();
-    for (let i = 0; i < 30; i++) honest.record(hand(t0 + i * 60_000, [["x", "lose"], ["y", "win"]], true));
+    for (let i = 0; i < 30; i++)
+      honest.record(
+        hand(
+          t0 + i * 60_000,
+          [
+            ["x", "lose"],
+            ["y", "win"],
+          ],
+          true,
+        ),
+      );
     expect(honest.findings("x", t0 + 30 * 60_000)).toEqual([]);
     expect(book.findings("a", t0 + 2 * 3_600_000).some((f) => f.rule === "collusion")).toBe(false);
   });
 
   it("needs the folding to be most of their hands together: a regular winner at a busy table is not a colluder", () => {
     const book = new ActivityBook();
-    for (let i = 0; i < 30; i++) book.record(hand(t0 + i * 60_000, [["a", i % 3 === 0 ? "fold" : "lose"], ["b", i % 3 === 0 ? "win" : "lose"]], i % 3 !== 0));
+    for (let i = 0; i < 30; i++)
+      book.record(
+        hand(
+          t0 + i * 60_000,
+          [
+            ["a", i % 3 === 0 ? "fold" : "lose"],
+            ["b", i % 3 === 0 ? "win" : "lose"],
+          ],
+          i % 3 !== 0,
+        ),
+      );
     expect(book.findings("a", t0 + 30 * 60_000).some((f) => f.rule === "collusion")).toBe(false);
   });
 });

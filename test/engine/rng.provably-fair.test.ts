@@ -21,13 +21,15 @@ const serverSeed = "3f1c9a6e0b8d4e2f7a5c1b9d0e8f6a4c2b0d9e7f5a3c1b8d6e4f2a0c9b7d
 
 describe("provably-fair stream", () => {
   it("reads HMAC-SHA256(serverSeed, clientSeed:nonce:cursor) four bytes at a time, cursor per 32 bytes", () => {
-    fc.assert(fc.property(fc.string({ maxLength: 40 }), fc.string({ maxLength: 40 }), fc.nat(), fc.integer({ min: 1, max: 40 }),
-      (server, client, nonce, count) => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 40 }), fc.string({ maxLength: 40 }), fc.nat(), fc.integer({ min: 1, max: 40 }), (server, client, nonce, count) => {
         const rng = new ProvablyFairRng({ serverSeed: server, clientSeed: client, nonce });
         const values = Array.from({ length: count }, () => rng.nextUint32());
         expect(values).toEqual(referenceUint32s(server, client, nonce, count));
         expect(rng.drawnUint32s).toBe(count);
-      }), { numRuns: 100 });
+      }),
+      { numRuns: 100 },
+    );
   });
 
   it("equals Stake's float reading: uint32 / 2^32 = sum of byte_i / 256^(i+1)", () => {
@@ -49,7 +51,11 @@ describe("provably-fair stream", () => {
 
 describe("verifyRound", () => {
   // A round that needs more than one block: a 52-card shuffle draws 51 values (7 blocks).
-  const deal = (rng: Rng) => shuffle(rng, Array.from({ length: 52 }, (_, i) => i));
+  const deal = (rng: Rng) =>
+    shuffle(
+      rng,
+      Array.from({ length: 52 }, (_, i) => i),
+    );
   const seeds = { serverSeed, clientSeed: "lucky", nonce: 42 };
 
   it("recomputes the outcome the server produced", () => {

@@ -23,17 +23,25 @@ describe("shuffle", () => {
   });
 
   it("returns a permutation of its input, leaves the input alone and draws n - 1 times", () => {
-    fc.assert(fc.property(fc.array(fc.integer(), { maxLength: 60 }), fc.integer(), (items, seed) => {
-      const before = items.slice();
-      let draws = 0;
-      const inner = new SeededRng(seed);
-      const counting = { nextUint32: () => { draws++; return inner.nextUint32(); } };
-      const result = shuffle(counting, items);
-      expect(items).toEqual(before);
-      expect(result.slice().sort((a, b) => a - b)).toEqual(before.slice().sort((a, b) => a - b));
-      // Ranges this small reject with probability below 60 / 2^32, so the count is n - 1 in practice.
-      expect(draws).toBe(Math.max(0, items.length - 1));
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(fc.array(fc.integer(), { maxLength: 60 }), fc.integer(), (items, seed) => {
+        const before = items.slice();
+        let draws = 0;
+        const inner = new SeededRng(seed);
+        const counting = {
+          nextUint32: () => {
+            draws++;
+            return inner.nextUint32();
+          },
+        };
+        const result = shuffle(counting, items);
+        expect(items).toEqual(before);
+        expect(result.slice().sort((a, b) => a - b)).toEqual(before.slice().sort((a, b) => a - b));
+        // Ranges this small reject with probability below 60 / 2^32, so the count is n - 1 in practice.
+        expect(draws).toBe(Math.max(0, items.length - 1));
+      }),
+      { numRuns: 200 },
+    );
   });
 });
 
@@ -49,17 +57,19 @@ describe("weightedChoice", () => {
   });
 
   it("never returns a zero-weight index", () => {
-    fc.assert(fc.property(
-      fc.array(fc.nat({ max: 1_000_000 }), { minLength: 1, maxLength: 20 }).filter((w) => w.some((x) => x > 0)),
-      fc.integer(),
-      (weights, seed) => (weights[weightedChoice(new SeededRng(seed), weights)] ?? 0) > 0,
-    ));
+    fc.assert(
+      fc.property(
+        fc.array(fc.nat({ max: 1_000_000 }), { minLength: 1, maxLength: 20 }).filter((w) => w.some((x) => x > 0)),
+        fc.integer(),
+        (weights, seed) => (weights[weightedChoice(new SeededRng(seed), weights)] ?? 0) > 0,
+      ),
+    );
   });
 
   it("handles totals beyond 32 bits exactly", () => {
     const weights = [2 ** 40, 2 ** 40];
     // Draws build r = 2^40 exactly: high 21 bits = 2^8, low 32 bits = 0. That is the first unit of index 1.
-    expect(weightedChoice(new ScriptedRng([2 ** 8 << 11, 0]), weights)).toBe(1);
+    expect(weightedChoice(new ScriptedRng([(2 ** 8) << 11, 0]), weights)).toBe(1);
     expect(weightedChoice(new ScriptedRng([0xff << 11, 0xffffffff]), weights)).toBe(0);
   });
 

@@ -1,6 +1,15 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { acceptLimit, mapDraw, rejectionAttemptsMax, uint32Space, uint53Space, uniformInt, uniformInt53, uniformIntBetween } from "../../src/engine/rng/uniform.js";
+import {
+  acceptLimit,
+  mapDraw,
+  rejectionAttemptsMax,
+  uint32Space,
+  uint53Space,
+  uniformInt,
+  uniformInt53,
+  uniformIntBetween,
+} from "../../src/engine/rng/uniform.js";
 import { SeededRng } from "../../src/engine/rng/seeded.rng.js";
 import { ScriptedRng } from "./support.js";
 
@@ -34,24 +43,28 @@ describe("rejection-sampled mapping", () => {
   });
 
   it("accepts an exact multiple of n in the 53-bit space", () => {
-    fc.assert(fc.property(fc.integer({ min: uint32Space + 1, max: Number.MAX_SAFE_INTEGER }), (n) => {
-      const limit = acceptLimit(uint53Space, n);
-      return Number.isSafeInteger(limit) && limit % n === 0 && uint53Space - limit < n;
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: uint32Space + 1, max: Number.MAX_SAFE_INTEGER }), (n) => {
+        const limit = acceptLimit(uint53Space, n);
+        return Number.isSafeInteger(limit) && limit % n === 0 && uint53Space - limit < n;
+      }),
+    );
     expect(acceptLimit(uint53Space, uint53Space)).toBe(uint53Space);
   });
 
   it("uniformInt returns the first accepted draw mapped mod n", () => {
-    fc.assert(fc.property(
-      fc.integer({ min: 1, max: uint32Space }),
-      fc.array(fc.integer({ min: 0, max: uint32Space - 1 }), { minLength: 1, maxLength: 8 }),
-      (n, draws) => {
-        const expected = draws.map((draw) => mapDraw(draw, uint32Space, n)).find((value) => value !== -1);
-        if (expected === undefined) return true;
-        const rng = new ScriptedRng(draws);
-        return uniformInt(rng, n) === expected && expected >= 0 && expected < n;
-      },
-    ));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: uint32Space }),
+        fc.array(fc.integer({ min: 0, max: uint32Space - 1 }), { minLength: 1, maxLength: 8 }),
+        (n, draws) => {
+          const expected = draws.map((draw) => mapDraw(draw, uint32Space, n)).find((value) => value !== -1);
+          if (expected === undefined) return true;
+          const rng = new ScriptedRng(draws);
+          return uniformInt(rng, n) === expected && expected >= 0 && expected < n;
+        },
+      ),
+    );
   });
 
   it("rejects the biased tail: for n = 3, 2^32 - 1 is redrawn", () => {
@@ -70,10 +83,12 @@ describe("rejection-sampled mapping", () => {
     const small = new ScriptedRng([10, 99]);
     expect(uniformInt53(small, 37)).toBe(10);
     expect(small.used).toBe(1);
-    fc.assert(fc.property(fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }), fc.integer(), (n, seed) => {
-      const value = uniformInt53(new SeededRng(seed), n);
-      return Number.isSafeInteger(value) && value >= 0 && value < n;
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }), fc.integer(), (n, seed) => {
+        const value = uniformInt53(new SeededRng(seed), n);
+        return Number.isSafeInteger(value) && value >= 0 && value < n;
+      }),
+    );
   });
 
   it("uniformIntBetween covers both ends of the interval", () => {

@@ -1,8 +1,20 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
-  betTypes, defaultRouletteLimits, evenMoneyBetTypes, insideBetTypes, payoutOdds, pocketCount, redNumbers, settle, spin,
-  validateBet, validateBets, validPocketSets, type RouletteBet, type RouletteBetRequest,
+  betTypes,
+  defaultRouletteLimits,
+  evenMoneyBetTypes,
+  insideBetTypes,
+  payoutOdds,
+  pocketCount,
+  redNumbers,
+  settle,
+  spin,
+  validateBet,
+  validateBets,
+  validPocketSets,
+  type RouletteBet,
+  type RouletteBetRequest,
 } from "../../src/engine/roulette/index.js";
 import { SeededRng } from "../../src/engine/rng/seeded.rng.js";
 import { ScriptedRng } from "./support.js";
@@ -21,7 +33,8 @@ function everyBetRequest(stakeMinor: bigint): RouletteBetRequest[] {
 
 function accept(request: RouletteBetRequest): RouletteBet {
   const result = validateBet(request, limits);
-  if (result.status !== "ok") throw new Error(`expected ${JSON.stringify(request, (_, v) => typeof v === "bigint" ? `${v}n` : v)} to be valid: ${result.status}`);
+  if (result.status !== "ok")
+    throw new Error(`expected ${JSON.stringify(request, (_, v) => (typeof v === "bigint" ? `${v}n` : v))} to be valid: ${result.status}`);
   return result.bet;
 }
 
@@ -32,18 +45,43 @@ describe("roulette layout and validation", () => {
   });
 
   it.each([
-    ["straight", [0]], ["straight", [36]], ["split", [0, 2]], ["split", [2, 1]], ["split", [17, 20]], ["split", [35, 36]],
-    ["street", [34, 35, 36]], ["street", [0, 1, 2]], ["street", [2, 0, 3]], ["corner", [1, 2, 4, 5]], ["corner", [32, 33, 35, 36]],
-    ["corner", [0, 1, 2, 3]], ["six_line", [31, 32, 33, 34, 35, 36]], ["six_line", [1, 2, 3, 4, 5, 6]],
+    ["straight", [0]],
+    ["straight", [36]],
+    ["split", [0, 2]],
+    ["split", [2, 1]],
+    ["split", [17, 20]],
+    ["split", [35, 36]],
+    ["street", [34, 35, 36]],
+    ["street", [0, 1, 2]],
+    ["street", [2, 0, 3]],
+    ["corner", [1, 2, 4, 5]],
+    ["corner", [32, 33, 35, 36]],
+    ["corner", [0, 1, 2, 3]],
+    ["six_line", [31, 32, 33, 34, 35, 36]],
+    ["six_line", [1, 2, 3, 4, 5, 6]],
   ] as const)("accepts %s on %j", (type, numbers) => {
     expect(validateBet({ type, numbers, stakeMinor: stake }, limits).status).toBe("ok");
   });
 
   it.each([
-    ["straight", [37]], ["straight", [-1]], ["straight", [1.5]], ["straight", []], ["straight", [1, 2]],
-    ["split", [3, 4]], ["split", [1, 3]], ["split", [0, 4]], ["split", [34, 37]], ["split", [5, 5]], ["split", [1, 5]],
-    ["street", [2, 3, 4]], ["street", [0, 1, 3]], ["corner", [3, 4, 6, 7]], ["corner", [0, 1, 4, 5]], ["corner", [34, 35, 37, 38]],
-    ["six_line", [2, 3, 4, 5, 6, 7]], ["six_line", [34, 35, 36, 37, 38, 39]],
+    ["straight", [37]],
+    ["straight", [-1]],
+    ["straight", [1.5]],
+    ["straight", []],
+    ["straight", [1, 2]],
+    ["split", [3, 4]],
+    ["split", [1, 3]],
+    ["split", [0, 4]],
+    ["split", [34, 37]],
+    ["split", [5, 5]],
+    ["split", [1, 5]],
+    ["street", [2, 3, 4]],
+    ["street", [0, 1, 3]],
+    ["corner", [3, 4, 6, 7]],
+    ["corner", [0, 1, 4, 5]],
+    ["corner", [34, 35, 37, 38]],
+    ["six_line", [2, 3, 4, 5, 6, 7]],
+    ["six_line", [34, 35, 36, 37, 38, 39]],
   ] as const)("refuses %s on %j as not on the layout", (type, numbers) => {
     expect(validateBet({ type, numbers, stakeMinor: stake }, limits).status).toBe("numbers_not_on_layout");
   });
@@ -95,7 +133,9 @@ describe("roulette payouts", () => {
   });
 
   it("loses every outside bet on zero", () => {
-    const outside = everyBetRequest(stake).filter((r) => !(insideBetTypes as readonly string[]).includes(r.type)).map(accept);
+    const outside = everyBetRequest(stake)
+      .filter((r) => !(insideBetTypes as readonly string[]).includes(r.type))
+      .map(accept);
     expect(settle(outside, 0).totalReturnMinor).toBe(0n);
   });
 
@@ -112,16 +152,19 @@ describe("roulette payouts", () => {
 
   it("settles any valid combination of bets to the sum of its parts, never paying more than 36x", () => {
     const all = everyBetRequest(1n);
-    fc.assert(fc.property(
-      fc.array(fc.record({ pick: fc.nat({ max: all.length - 1 }), stake: fc.bigInt({ min: 100n, max: 10_000n }) }), { maxLength: 20 }),
-      fc.nat({ max: 36 }),
-      (picks, pocket) => {
-        const bets = picks.map(({ pick, stake: s }) => accept({ ...(all[pick] as RouletteBetRequest), stakeMinor: s }));
-        const settlement = settle(bets, pocket);
-        const sum = bets.reduce((acc, bet) => acc + settle([bet], pocket).totalReturnMinor, 0n);
-        return settlement.totalReturnMinor === sum && settlement.totalReturnMinor <= 36n * settlement.totalStakeMinor;
-      },
-    ), { numRuns: 200 });
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ pick: fc.nat({ max: all.length - 1 }), stake: fc.bigInt({ min: 100n, max: 10_000n }) }), { maxLength: 20 }),
+        fc.nat({ max: 36 }),
+        (picks, pocket) => {
+          const bets = picks.map(({ pick, stake: s }) => accept({ ...(all[pick] as RouletteBetRequest), stakeMinor: s }));
+          const settlement = settle(bets, pocket);
+          const sum = bets.reduce((acc, bet) => acc + settle([bet], pocket).totalReturnMinor, 0n);
+          return settlement.totalReturnMinor === sum && settlement.totalReturnMinor <= 36n * settlement.totalStakeMinor;
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it("refuses to settle on a pocket that does not exist", () => {

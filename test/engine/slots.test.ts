@@ -2,7 +2,17 @@ import { describe, expect, it } from "vitest";
 import { add, equals, fraction, multiply, toDecimal, type Fraction } from "../../src/engine/math/fraction.js";
 import { SeededRng } from "../../src/engine/rng/seeded.rng.js";
 import {
-  bookableContribution, compileSlot, crownJewels, evaluateStops, jackpotContributionScale, linePay, newSlotSession, play, spin, theoreticalRtp, type SlotConfig,
+  bookableContribution,
+  compileSlot,
+  crownJewels,
+  evaluateStops,
+  jackpotContributionScale,
+  linePay,
+  newSlotSession,
+  play,
+  spin,
+  theoreticalRtp,
+  type SlotConfig,
 } from "../../src/engine/slots/index.js";
 import { ScriptedRng } from "./support.js";
 
@@ -11,7 +21,12 @@ const slot = compileSlot(crownJewels);
 /** A small game whose 4,500 stop combinations can all be visited, with every feature of the real one. */
 const tiny: SlotConfig = {
   id: "tiny",
-  symbols: [{ id: "wild", kind: "wild" }, { id: "scatter", kind: "scatter" }, { id: "a", kind: "regular" }, { id: "b", kind: "regular" }],
+  symbols: [
+    { id: "wild", kind: "wild" },
+    { id: "scatter", kind: "scatter" },
+    { id: "a", kind: "regular" },
+    { id: "b", kind: "regular" },
+  ],
   reels: [
     ["a", "scatter", "b", "a", "b"],
     ["a", "scatter", "wild", "b", "scatter", "a"],
@@ -19,7 +34,11 @@ const tiny: SlotConfig = {
     ["b", "scatter", "a", "wild", "scatter", "b"],
     ["a", "b", "wild", "scatter", "b"],
   ],
-  paylines: [[1, 1, 1, 1, 1], [0, 1, 2, 1, 0], [2, 2, 1, 0, 0]],
+  paylines: [
+    [1, 1, 1, 1, 1],
+    [0, 1, 2, 1, 0],
+    [2, 2, 1, 0, 0],
+  ],
   linePays: { wild: [0, 0, 0, 20, 50, 100], a: [0, 0, 1, 5, 10, 20], b: [0, 0, 0, 2, 4, 8] },
   scatterPays: [0, 0, 1, 5, 20, 100],
   freeSpins: { awardsByScatterCount: [0, 0, 3, 5, 8, 10], winMultiplier: 2 },
@@ -38,7 +57,11 @@ describe("slot RTP", () => {
     const combos = everyStopCombination(compiled.reels.map((strip) => strip.length));
     expect(combos).toHaveLength(5 * 6 * 5 * 6 * 5);
     const stake = 3n;
-    let baseWin = 0n, lineWin = 0n, freeWin = 0n, freeSpins = 0n, triggers = 0n;
+    let baseWin = 0n,
+      lineWin = 0n,
+      freeWin = 0n,
+      freeSpins = 0n,
+      triggers = 0n;
     for (const stops of combos) {
       const base = evaluateStops(compiled, stops, stake, false);
       baseWin += base.totalWinMinor;
@@ -198,7 +221,10 @@ describe("slot spin and session", () => {
   it("never draws the trigger when the jackpot is off, nor on free spins", () => {
     const off = compileSlot({ ...tiny, jackpot: { contributionBasisPoints: 0, triggerNumerator: 0, triggerDenominator: 1 } });
     const rng = new ScriptedRng([0, 0, 0, 0, 0]);
-    expect(spin(off, rng, { stakeMinor: 3n, freeSpin: false })).toMatchObject({ status: "ok", result: { jackpotTriggered: false, jackpotContributionScaled: 0n } });
+    expect(spin(off, rng, { stakeMinor: 3n, freeSpin: false })).toMatchObject({
+      status: "ok",
+      result: { jackpotTriggered: false, jackpotContributionScaled: 0n },
+    });
     expect(rng.used).toBe(5);
     const always = compileSlot({ ...tiny, jackpot: { contributionBasisPoints: 100, triggerNumerator: 1, triggerDenominator: 1 } });
     expect(spin(always, new ScriptedRng([0, 0, 0, 0, 0, 7]), { stakeMinor: 3n, freeSpin: false })).toMatchObject({ result: { jackpotTriggered: true } });

@@ -44,14 +44,39 @@ for (const mode of ["embedded", "production"] as Mode[]) {
     const stream = uniqueName(`game_events_${mode}`).replace(/[^A-Za-z0-9_-]/g, "_");
     const prefix = `croupier_test.${stream}`;
     const suiteServer = serverForSuite(mode, [
-      "--event-export-url", natsUrl, "--event-export-stream", stream, "--event-export-subject-prefix", prefix, "--outbox-poll-interval-ms", "100",
-      "--roulette-tables", "x1", "--roulette-betting-ms", "1500", "--roulette-results-ms", "200", "--messages-per-second-max", "200",
+      "--event-export-url",
+      natsUrl,
+      "--event-export-stream",
+      stream,
+      "--event-export-subject-prefix",
+      prefix,
+      "--outbox-poll-interval-ms",
+      "100",
+      "--roulette-tables",
+      "x1",
+      "--roulette-betting-ms",
+      "1500",
+      "--roulette-results-ms",
+      "200",
+      "--messages-per-second-max",
+      "200",
     ]);
 
     it("exports each settled round once with its bets and payouts, and each risk action, matching the schemas; a repeat keeps its id", async () => {
       const server = suiteServer();
       const player = await newPlayer(server.url);
-      expect((await server.services.wallet.deposit({ playerId: player.userId, currency: "EUR", amount: 10_000n, key: `dep-${player.userId}`, reference: "t", provider: "test" })).status).toBe("ok");
+      expect(
+        (
+          await server.services.wallet.deposit({
+            playerId: player.userId,
+            currency: "EUR",
+            amount: 10_000n,
+            key: `dep-${player.userId}`,
+            reference: "t",
+            provider: "test",
+          })
+        ).status,
+      ).toBe("ok");
       const socket = await TestSocket.authenticated(server.url, player.token);
       const slots = `slots:${player.userId}`;
       expect((await socket.request({ type: "join", room: slots })).type).toBe("joined");
@@ -63,10 +88,19 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       let rouletteRound: string | null = null;
       const tried: string[] = [];
       for (let attempt = 0; attempt < 3 && rouletteRound === null; attempt++) {
-        const opened = await socket.waitFor((m) => m.type === "event" && m.kind === "round.opened" && !tried.includes((m.data as { roundId: string }).roundId), 15_000);
+        const opened = await socket.waitFor(
+          (m) => m.type === "event" && m.kind === "round.opened" && !tried.includes((m.data as { roundId: string }).roundId),
+          15_000,
+        );
         const roundId = (opened.data as { roundId: string }).roundId;
         tried.push(roundId);
-        const ack = await socket.request({ type: "action", room: table, actionId: `bet-${roundId}`, lastOffset: opened.offset as number, action: { kind: "bet", roundId, bets: [{ type: "red", amount: "2.50" }] } });
+        const ack = await socket.request({
+          type: "action",
+          room: table,
+          actionId: `bet-${roundId}`,
+          lastOffset: opened.offset as number,
+          action: { kind: "bet", roundId, bets: [{ type: "red", amount: "2.50" }] },
+        });
         // On a slow machine a bet may reach the table after the close: the next round is tried.
         if (ack.type === "ack") rouletteRound = roundId;
       }
@@ -82,11 +116,17 @@ for (const mode of ["embedded", "production"] as Mode[]) {
 
       const recalled = await server.services.rounds.listForUser(player.userId, 10);
       expect(recalled.map((r) => r.game).sort()).toEqual(["roulette", "slots", "slots", "slots"]);
-      const mine = (messages: StreamMessage[]) => messages.filter((m) => {
-        const body = m.body as { roundId?: string; userId?: string };
-        return (body.roundId !== undefined && recalled.some((r) => r.roundId === body.roundId)) || body.userId === player.userId;
-      });
-      const messages = mine(await eventually(() => streamMessages(stream), (all) => mine(all).length >= 6));
+      const mine = (messages: StreamMessage[]) =>
+        messages.filter((m) => {
+          const body = m.body as { roundId?: string; userId?: string };
+          return (body.roundId !== undefined && recalled.some((r) => r.roundId === body.roundId)) || body.userId === player.userId;
+        });
+      const messages = mine(
+        await eventually(
+          () => streamMessages(stream),
+          (all) => mine(all).length >= 6,
+        ),
+      );
       expect(messages.map((m) => m.subject).sort()).toEqual([`${prefix}.risk.action`, `${prefix}.risk.action`, ...Array(4).fill(`${prefix}.round.settled`)]);
       for (const m of messages) {
         const body = m.body as { id: string; type: string };
@@ -98,17 +138,41 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       for (const round of recalled) {
         const event = messages.find((m) => (m.body as { roundId?: string }).roundId === round.roundId)?.body as RoundExportEvent | undefined;
         expect(event?.id).toBe(`round.settled:${round.roundId}`);
-        expect(event).toMatchObject({ type: "round.settled", roundId: round.roundId, game: round.game, tableId: round.tableId, atMs: round.settledAt?.getTime() });
-        expect(event?.bets).toEqual(round.bets.map((b) => ({ betId: b.betId, userId: b.userId, currency: b.currency, stakeMinor: b.stakeMinor.toString(), payoutMinor: (b.payoutMinor ?? 0n).toString() })));
+        expect(event).toMatchObject({
+          type: "round.settled",
+          roundId: round.roundId,
+          game: round.game,
+          tableId: round.tableId,
+          atMs: round.settledAt?.getTime(),
+        });
+        expect(event?.bets).toEqual(
+          round.bets.map((b) => ({
+            betId: b.betId,
+            userId: b.userId,
+            currency: b.currency,
+            stakeMinor: b.stakeMinor.toString(),
+            payoutMinor: (b.payoutMinor ?? 0n).toString(),
+          })),
+        );
       }
       expect(messages.filter((m) => (m.body as { type: string }).type === "risk.action").map((m) => m.body)).toEqual([
         expect.objectContaining({ id: `risk.action:${actionId}`, action: "limit", rule: "operator", userId: player.userId, by: null }),
-        expect.objectContaining({ id: `risk.action:${actionId}:reverse`, action: "reverse", rule: "operator", userId: player.userId, by: "op-1", reason: "lifted" }),
+        expect.objectContaining({
+          id: `risk.action:${actionId}:reverse`,
+          action: "reverse",
+          rule: "operator",
+          userId: player.userId,
+          by: "op-1",
+          reason: "lifted",
+        }),
       ]);
 
       // The owner writes the settlement again (as after a failover): queued again, stored once.
       await server.services.rounds.record({ roundId: rouletteRound as string, tableId: "x1", game: "roulette", status: "settled", atMs: Date.now() });
-      const drained = await eventually(() => metric(server, /^croupier_outbox_entries\{state="waiting"\} (\d+)$/m), (n) => n === 0);
+      const drained = await eventually(
+        () => metric(server, /^croupier_outbox_entries\{state="waiting"\} (\d+)$/m),
+        (n) => n === 0,
+      );
       expect(drained).toBe(0);
       expect(await metric(server, /^croupier_outbox_lag_seconds (\S+)$/m)).toBe(0);
       const again = (await streamMessages(stream)).filter((m) => m.id === `round.settled:${rouletteRound}`);
@@ -120,7 +184,9 @@ for (const mode of ["embedded", "production"] as Mode[]) {
 
 describe("a stalled stream never slows a bet (embedded)", () => {
   const cleanups: Array<() => Promise<void>> = [];
-  afterAll(async () => { for (const c of cleanups.reverse()) await c(); });
+  afterAll(async () => {
+    for (const c of cleanups.reverse()) await c();
+  });
 
   for (const scheme of ["nats", "kafka"] as const) {
     it(`${scheme}: spins are answered while every export waits out its timeout; the outbox lag grows`, async () => {
@@ -129,11 +195,24 @@ describe("a stalled stream never slows a bet (embedded)", () => {
       const shared = await createShared("embedded");
       const timeoutMs = 5_000;
       const server = await startTestServer(shared, [
-        "--event-export-url", `${scheme}://127.0.0.1:${blackhole.port}`, "--event-export-timeout-ms", String(timeoutMs), "--outbox-poll-interval-ms", "50", "--messages-per-second-max", "200",
+        "--event-export-url",
+        `${scheme}://127.0.0.1:${blackhole.port}`,
+        "--event-export-timeout-ms",
+        String(timeoutMs),
+        "--outbox-poll-interval-ms",
+        "50",
+        "--messages-per-second-max",
+        "200",
       ]);
-      cleanups.push(async () => { await server.close(); await shared.dispose(); });
+      cleanups.push(async () => {
+        await server.close();
+        await shared.dispose();
+      });
       const player = await newPlayer(server.url);
-      expect((await server.services.wallet.deposit({ playerId: player.userId, currency: "EUR", amount: 10_000n, key: "dep", reference: "t", provider: "test" })).status).toBe("ok");
+      expect(
+        (await server.services.wallet.deposit({ playerId: player.userId, currency: "EUR", amount: 10_000n, key: "dep", reference: "t", provider: "test" }))
+          .status,
+      ).toBe("ok");
       const socket = await TestSocket.authenticated(server.url, player.token);
       const room = `slots:${player.userId}`;
       expect((await socket.request({ type: "join", room })).type).toBe("joined");

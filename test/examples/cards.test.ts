@@ -6,11 +6,24 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runExample, serveCroupier } from "../support/process.js";
 
-
 describe("examples/cards.ts", () => {
   it("plays a blackjack round and a hold'em hand, cashes out and recalls both", async () => {
-    const server = await serveCroupier(["--data-dir", mkdtempSync(join(tmpdir(), "croupier-cards-")), "--blackjack-betting-ms", "1500", "--blackjack-turn-ms", "5000",
-      "--holdem-turn-ms", "5000", "--holdem-between-hands-ms", "1000", "--payments-sandbox-webhook-delay-ms", "50", "--log-level", "warn"]);
+    const server = await serveCroupier([
+      "--data-dir",
+      mkdtempSync(join(tmpdir(), "croupier-cards-")),
+      "--blackjack-betting-ms",
+      "1500",
+      "--blackjack-turn-ms",
+      "5000",
+      "--holdem-turn-ms",
+      "5000",
+      "--holdem-between-hands-ms",
+      "1000",
+      "--payments-sandbox-webhook-delay-ms",
+      "50",
+      "--log-level",
+      "warn",
+    ]);
     try {
       const output = await runExample("cards.ts", server.url);
       expect(output.code, output.text).toBe(0);

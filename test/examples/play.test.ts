@@ -5,10 +5,20 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runExample, serveCroupier } from "../support/process.js";
 
-
 describe("examples/play.ts", () => {
   it("registers, deposits, spins and plays two roulette rounds", async () => {
-    const server = await serveCroupier(["--data-dir", mkdtempSync(join(tmpdir(), "croupier-play-")), "--roulette-betting-ms", "2500", "--roulette-results-ms", "300", "--payments-sandbox-webhook-delay-ms", "50", "--log-level", "warn"]);
+    const server = await serveCroupier([
+      "--data-dir",
+      mkdtempSync(join(tmpdir(), "croupier-play-")),
+      "--roulette-betting-ms",
+      "2500",
+      "--roulette-results-ms",
+      "300",
+      "--payments-sandbox-webhook-delay-ms",
+      "50",
+      "--log-level",
+      "warn",
+    ]);
     try {
       const output = await runExample("play.ts", server.url);
       expect(output.code, output.text).toBe(0);

@@ -19,8 +19,12 @@ export function stream(serverSeed: string, clientSeed: string, nonce: number) {
       drawn++;
       return (block as Buffer).readUInt32BE(4 * index++);
     },
-    get drawn() { return drawn; },
-    get cursor() { return cursor; },
+    get drawn() {
+      return drawn;
+    },
+    get cursor() {
+      return cursor;
+    },
   };
 }
 export type Stream = ReturnType<typeof stream>;

@@ -14,7 +14,6 @@ import { CroupierClient, rotateSeeds, seedPairOf, setClientSeed } from "../../sr
 
 // ---- docs/FAIRNESS.md, independently -------------------------------------------------------------
 
-
 /** Above 2^32: 21 high bits then 32 low bits, accepted below the largest multiple of n under 2^53. */
 function uniform53(s: Stream, n: number): number {
   if (n <= 2 ** 32) return uniform(s, n);
@@ -38,8 +37,24 @@ async function expectVerifyCommand<T extends Record<string, unknown>>(round: T, 
   expect([bad.code, bad.stdout.trim().split("\n").at(-1)]).toEqual([1, "MISMATCH"]);
 }
 
-interface Fairness { serverSeedHash: string; serverSeed: string | null; clientSeed: string; nonce: number; cursor: number; uint32sDrawn: number; jackpotTrigger?: { numerator: number; denominator: number }; chain?: { id: number; commitment: string; index: number; length: number } }
-interface Spin { spinId: string; stops: number[]; grid: string[][]; jackpotTriggered: boolean; freeSpins: { stops: number[]; grid: string[][] }[]; fairness: Fairness }
+interface Fairness {
+  serverSeedHash: string;
+  serverSeed: string | null;
+  clientSeed: string;
+  nonce: number;
+  cursor: number;
+  uint32sDrawn: number;
+  jackpotTrigger?: { numerator: number; denominator: number };
+  chain?: { id: number; commitment: string; index: number; length: number };
+}
+interface Spin {
+  spinId: string;
+  stops: number[];
+  grid: string[][];
+  jackpotTriggered: boolean;
+  freeSpins: { stops: number[]; grid: string[][] }[];
+  fairness: Fairness;
+}
 
 describe("provably fair, checked by the player (production)", () => {
   let shared: Shared;
@@ -47,7 +62,18 @@ describe("provably fair, checked by the player (production)", () => {
 
   beforeAll(async () => {
     shared = await createShared("production");
-    server = await startTestServer(shared, ["--roulette-betting-ms", "3000", "--roulette-results-ms", "100", "--roulette-tables", "pf", "--messages-per-second-max", "500", "--reveal-lead-ms", "50"]);
+    server = await startTestServer(shared, [
+      "--roulette-betting-ms",
+      "3000",
+      "--roulette-results-ms",
+      "100",
+      "--roulette-tables",
+      "pf",
+      "--messages-per-second-max",
+      "500",
+      "--reveal-lead-ms",
+      "50",
+    ]);
   }, 120_000);
   afterAll(async () => {
     await server?.close();
@@ -56,13 +82,26 @@ describe("provably fair, checked by the player (production)", () => {
 
   it("slots: commitment before play, client seed set by the player, every spin recomputed after rotation", async () => {
     const player = await newPlayer(server.url);
-    expect((await server.services.wallet.deposit({ playerId: player.userId, currency: "EUR", amount: 100_000n, key: `d-${player.userId}`, reference: "t", provider: "test" })).status).toBe("ok");
+    expect(
+      (
+        await server.services.wallet.deposit({
+          playerId: player.userId,
+          currency: "EUR",
+          amount: 100_000n,
+          key: `d-${player.userId}`,
+          reference: "t",
+          provider: "test",
+        })
+      ).status,
+    ).toBe("ok");
     const socket = await TestSocket.authenticated(server.url, player.token);
     const room = `slots:${player.userId}`;
     const joined = await socket.request({ type: "join", room });
     // The machine commits its seed pair before any spin: in the join snapshot, or in the event that follows it.
     const snapshotted = (joined.snapshot as { private?: { fairness?: { serverSeedHash: string; nonce: number } | null } }).private?.fairness;
-    const first = snapshotted ?? ((await socket.waitFor((m) => m.type === "event" && m.room === room && m.kind === "fairness.seeds")).data as { serverSeedHash: string; nonce: number });
+    const first =
+      snapshotted ??
+      ((await socket.waitFor((m) => m.type === "event" && m.room === room && m.kind === "fairness.seeds")).data as { serverSeedHash: string; nonce: number });
     expect(first.serverSeedHash).toMatch(/^[0-9a-f]{64}$/);
     expect(first.nonce).toBe(0);
     const set = await socket.request({ type: "action", room, actionId: "cs", lastOffset: 0, action: { kind: "seed.client", clientSeed: "my-lucky-seed" } });
@@ -79,7 +118,10 @@ describe("provably fair, checked by the player (production)", () => {
     }
     expect(JSON.stringify(socket.messages)).not.toMatch(/"serverSeed":"[0-9a-f]/);
     const rotated = await socket.request({ type: "action", room, actionId: "rot", lastOffset: 0, action: { kind: "seed.rotate" } });
-    const { revealed, next } = rotated.result as { revealed: { serverSeed: string; serverSeedHash: string; nonce: number }; next: { serverSeedHash: string; nonce: number } };
+    const { revealed, next } = rotated.result as {
+      revealed: { serverSeed: string; serverSeedHash: string; nonce: number };
+      next: { serverSeedHash: string; nonce: number };
+    };
     expect(sha256(revealed.serverSeed)).toBe(first.serverSeedHash);
     expect(revealed.nonce).toBe(25);
     expect(next.serverSeedHash).not.toBe(first.serverSeedHash);
@@ -93,7 +135,9 @@ describe("provably fair, checked by the player (production)", () => {
     }
     for (const spin of spins) {
       // Game recall now shows the revealed seed; everything is recomputed from the recalled round.
-      const recalled = await call<{ outcome: Spin; verification: Fairness }>(server.url, "GET", `/v1/rounds/${encodeURIComponent(spin.spinId)}`, { token: player.token });
+      const recalled = await call<{ outcome: Spin; verification: Fairness }>(server.url, "GET", `/v1/rounds/${encodeURIComponent(spin.spinId)}`, {
+        token: player.token,
+      });
       expect(recalled.status).toBe(200);
       const v = recalled.body.verification;
       expect(v.serverSeed).toBe(revealed.serverSeed);
@@ -113,14 +157,30 @@ describe("provably fair, checked by the player (production)", () => {
       expect([s.drawn, s.cursor]).toEqual([v.uint32sDrawn, v.cursor]);
     }
     const withFeature = spins.find((spin) => spin.freeSpins.length > 0) ?? spins[0]!;
-    const recalled = await call<Record<string, unknown> & { outcome: Spin }>(server.url, "GET", `/v1/rounds/${encodeURIComponent(withFeature.spinId)}`, { token: player.token });
-    await expectVerifyCommand(recalled.body, (round) => ({ ...round, outcome: { ...round.outcome as Spin, stops: (round.outcome as Spin).stops.map((stop) => stop + 1) } }));
+    const recalled = await call<Record<string, unknown> & { outcome: Spin }>(server.url, "GET", `/v1/rounds/${encodeURIComponent(withFeature.spinId)}`, {
+      token: player.token,
+    });
+    await expectVerifyCommand(recalled.body, (round) => ({
+      ...round,
+      outcome: { ...(round.outcome as Spin), stops: (round.outcome as Spin).stops.map((stop) => stop + 1) },
+    }));
     socket.close();
   }, 180_000);
 
   it("the SDK shows the commitment, sets the client seed and rotates; the revealed seed hashes to the commitment", async () => {
     const player = await newPlayer(server.url);
-    expect((await server.services.wallet.deposit({ playerId: player.userId, currency: "EUR", amount: 1_000n, key: `d-${player.userId}`, reference: "t", provider: "test" })).status).toBe("ok");
+    expect(
+      (
+        await server.services.wallet.deposit({
+          playerId: player.userId,
+          currency: "EUR",
+          amount: 1_000n,
+          key: `d-${player.userId}`,
+          reference: "t",
+          provider: "test",
+        })
+      ).status,
+    ).toBe("ok");
     const client = new CroupierClient({ url: server.url, WebSocket, accessToken: player.token, requestTimeoutMs: 10_000 });
     await client.connect();
     const room = `slots:${player.userId}`;
@@ -137,29 +197,66 @@ describe("provably fair, checked by the player (production)", () => {
 
   it("roulette: the chain is published when the table opens, each round's seed hashes to it, the pocket is recomputed", async () => {
     const player = await newPlayer(server.url);
-    expect((await server.services.wallet.deposit({ playerId: player.userId, currency: "EUR", amount: 10_000n, key: `d-${player.userId}`, reference: "t", provider: "test" })).status).toBe("ok");
+    expect(
+      (
+        await server.services.wallet.deposit({
+          playerId: player.userId,
+          currency: "EUR",
+          amount: 10_000n,
+          key: `d-${player.userId}`,
+          reference: "t",
+          provider: "test",
+        })
+      ).status,
+    ).toBe("ok");
     const socket = await TestSocket.authenticated(server.url, player.token);
     const room = "roulette:pf";
     const joined = await socket.request({ type: "join", room });
-    const table = (joined.snapshot as { fairness: { commitment: string; chainId: number } | null; round: { id: string; phase: string } | null });
+    const table = joined.snapshot as { fairness: { commitment: string; chainId: number } | null; round: { id: string; phase: string } | null };
     const opened = (m: Message) => m.type === "event" && m.room === room && m.kind === "round.opened";
     // Bet into a round whose opening (and commitment) this socket saw, before its betting closed.
     const open = await socket.waitFor(opened, 10_000);
-    const commit = (open.data as { roundId: string; fairness: { serverSeedHash: string; clientSeed: string; nonce: number; chain: { commitment: string; index: number } } });
+    const commit = open.data as {
+      roundId: string;
+      fairness: { serverSeedHash: string; clientSeed: string; nonce: number; chain: { commitment: string; index: number } };
+    };
     const chainCommitment = table.fairness?.commitment ?? commit.fairness.chain.commitment;
     expect(commit.fairness.chain.commitment).toBe(chainCommitment);
     expect(commit.fairness.clientSeed).toBe(commit.roundId);
     // The action schemas are closed: an invented field is refused, not ignored, and nothing is staked.
-    const padded = await socket.request({ type: "action", room, actionId: "b0", lastOffset: open.offset as number, action: { kind: "bet", roundId: commit.roundId, bets: [{ type: "straight", numbers: [17], amount: "1.00" }], odds: "35", bonus: true } });
+    const padded = await socket.request({
+      type: "action",
+      room,
+      actionId: "b0",
+      lastOffset: open.offset as number,
+      action: { kind: "bet", roundId: commit.roundId, bets: [{ type: "straight", numbers: [17], amount: "1.00" }], odds: "35", bonus: true },
+    });
     expect(padded).toMatchObject({ type: "error", code: "CROUPIER_ERR_REQUEST_INVALID" });
     expect((await server.services.wallet.balances(player.userId)).find((b) => b.purse === "cash")).toMatchObject({ balance: 10_000n, held: 0n });
-    const bet = await socket.request({ type: "action", room, actionId: "b1", lastOffset: open.offset as number, action: { kind: "bet", roundId: commit.roundId, bets: [{ type: "straight", numbers: [17], amount: "1.00" }] } });
+    const bet = await socket.request({
+      type: "action",
+      room,
+      actionId: "b1",
+      lastOffset: open.offset as number,
+      action: { kind: "bet", roundId: commit.roundId, bets: [{ type: "straight", numbers: [17], amount: "1.00" }] },
+    });
     expect(bet.type).toBe("ack");
-    const result = await socket.waitFor((m) => m.type === "event" && m.room === room && m.kind === "round.result" && (m.data as { roundId: string }).roundId === commit.roundId, 10_000);
+    const result = await socket.waitFor(
+      (m) => m.type === "event" && m.room === room && m.kind === "round.result" && (m.data as { roundId: string }).roundId === commit.roundId,
+      10_000,
+    );
     const shown = result.data as { number: number; fairness: Fairness };
-    await socket.waitFor((m) => m.type === "event" && m.room === room && m.kind === "round.settled" && (m.data as { roundId: string }).roundId === commit.roundId, 10_000);
+    await socket.waitFor(
+      (m) => m.type === "event" && m.room === room && m.kind === "round.settled" && (m.data as { roundId: string }).roundId === commit.roundId,
+      10_000,
+    );
 
-    const recalled = await call<{ outcome: { number: number }; verification: Fairness; bets: { payoutMinor: string }[] }>(server.url, "GET", `/v1/rounds/${encodeURIComponent(commit.roundId)}`, { token: player.token });
+    const recalled = await call<{ outcome: { number: number }; verification: Fairness; bets: { payoutMinor: string }[] }>(
+      server.url,
+      "GET",
+      `/v1/rounds/${encodeURIComponent(commit.roundId)}`,
+      { token: player.token },
+    );
     expect(recalled.status).toBe(200);
     const v = recalled.body.verification;
     expect(v).toEqual(shown.fairness);

@@ -23,7 +23,8 @@ describe("slots: no peeking at unpaid spins (embedded)", () => {
   it("refused spins reveal nothing; their retries after a deposit are fresh, paid spins", async () => {
     const player = await newPlayer(server.url);
     const operator = await newStaff(server, ["operator"]);
-    const deposit = (amount: bigint, key: string) => server.services.wallet.deposit({ playerId: player.userId, currency: "EUR", amount, key, reference: "t", provider: "test" });
+    const deposit = (amount: bigint, key: string) =>
+      server.services.wallet.deposit({ playerId: player.userId, currency: "EUR", amount, key, reference: "t", provider: "test" });
     expect((await deposit(50n, "d0")).status).toBe("ok");
     const socket = await TestSocket.authenticated(server.url, player.token);
     const room = `slots:${player.userId}`;
@@ -64,7 +65,9 @@ describe("slots: no peeking at unpaid spins (embedded)", () => {
     expect(cash?.balance).toBe(expected);
 
     // Recall and ledger agree: exactly the paid spins, each with the outcome its ack showed.
-    const list = await call<{ rounds: Array<{ roundId: string; status: string; outcome: { totalWinMinor: string }; bets: Array<{ stakeMinor: string; payoutMinor: string }> }> }>(server.url, "GET", "/v1/rounds?limit=100", { token: player.token });
+    const list = await call<{
+      rounds: Array<{ roundId: string; status: string; outcome: { totalWinMinor: string }; bets: Array<{ stakeMinor: string; payoutMinor: string }> }>;
+    }>(server.url, "GET", "/v1/rounds?limit=100", { token: player.token });
     expect(list.body.rounds).toHaveLength(ids.length);
     for (const [i, actionId] of ids.entries()) {
       const round = list.body.rounds.find((r) => r.roundId === `${room}:${actionId}`);

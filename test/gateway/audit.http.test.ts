@@ -13,7 +13,16 @@ describe("audit log of operator and dealer actions (embedded)", () => {
   let server: RunningServer;
   beforeAll(async () => {
     shared = await createShared("embedded");
-    server = await startTestServer(shared, ["--roulette-tables", "r1", "--live-tables", "l1", "--roulette-betting-ms", "60000", "--messages-per-second-max", "200"]);
+    server = await startTestServer(shared, [
+      "--roulette-tables",
+      "r1",
+      "--live-tables",
+      "l1",
+      "--roulette-betting-ms",
+      "60000",
+      "--messages-per-second-max",
+      "200",
+    ]);
   });
   afterAll(async () => {
     await server?.close();
@@ -36,9 +45,16 @@ describe("audit log of operator and dealer actions (embedded)", () => {
     const player = await newPlayer(server.url);
 
     // HTTP: a table control with a caller's request id.
-    const limits = await call(server.url, "POST", "/v1/operator/tables/roulette:r1/actions", { token: operator.token, body: { kind: "table.limits", roundStakeMax: "9.00" }, headers: { "x-request-id": "audit-req-1" } });
+    const limits = await call(server.url, "POST", "/v1/operator/tables/roulette:r1/actions", {
+      token: operator.token,
+      body: { kind: "table.limits", roundStakeMax: "9.00" },
+      headers: { "x-request-id": "audit-req-1" },
+    });
     expect(limits.status).toBe(200);
-    const voided = await call(server.url, "POST", "/v1/operator/tables/live:l1/actions", { token: operator.token, body: { kind: "round.void", reason: "camera down" } });
+    const voided = await call(server.url, "POST", "/v1/operator/tables/live:l1/actions", {
+      token: operator.token,
+      body: { kind: "round.void", reason: "camera down" },
+    });
     expect(voided.status).toBeGreaterThanOrEqual(400);
 
     // WebSocket: a dealer closes the live table (audited), a heartbeat is not; an operator mutes a player.
@@ -61,11 +77,23 @@ describe("audit log of operator and dealer actions (embedded)", () => {
     const byAction = (action: string): AuditEntry[] => done.filter((e) => e.action === action);
     expect(done.map((e) => e.action)).toEqual(["chat.mute", "table.close", "round.void", "table.limits"]);
     expect(byAction("table.limits")[0]).toMatchObject({
-      actorId: operator.userId, actorRoles: ["operator", "player"], target: "roulette:r1", reason: null, outcome: "applied",
-      detail: { roundStakeMax: "9.00" }, clientAddress: "127.0.0.1", requestId: "audit-req-1",
+      actorId: operator.userId,
+      actorRoles: ["operator", "player"],
+      target: "roulette:r1",
+      reason: null,
+      outcome: "applied",
+      detail: { roundStakeMax: "9.00" },
+      clientAddress: "127.0.0.1",
+      requestId: "audit-req-1",
     });
     expect(byAction("round.void")[0]).toMatchObject({ target: "live:l1", reason: "camera down", outcome: expect.stringMatching(/^[A-Z_]+$/) });
-    expect(byAction("table.close")[0]).toMatchObject({ actorId: dealer.userId, target: "live:l1", outcome: "applied", clientAddress: "127.0.0.1", detail: { actionId: "close1" } });
+    expect(byAction("table.close")[0]).toMatchObject({
+      actorId: dealer.userId,
+      target: "live:l1",
+      outcome: "applied",
+      clientAddress: "127.0.0.1",
+      detail: { actionId: "close1" },
+    });
     expect(byAction("table.close")[0]?.requestId).toMatch(/\/r\d+$/);
     expect(byAction("chat.mute")[0]).toMatchObject({ actorId: operator.userId, target: "roulette:r1", detail: { userId: player.userId }, outcome: "applied" });
     for (const entry of all.body.entries) expect(Date.parse(entry.at)).toBeGreaterThan(Date.now() - 60_000);
@@ -80,7 +108,9 @@ describe("audit log of operator and dealer actions (embedded)", () => {
       cursor = page.body.nextCursor;
     } while (cursor !== null);
     expect(paged).toEqual(all.body.entries);
-    expect((await audit(operator.token, `?actor=${dealer.userId}`)).body.entries.filter((e) => e.outcome !== "ACTION_STALE").map((e) => e.action)).toEqual(["table.close"]);
+    expect((await audit(operator.token, `?actor=${dealer.userId}`)).body.entries.filter((e) => e.outcome !== "ACTION_STALE").map((e) => e.action)).toEqual([
+      "table.close",
+    ]);
     expect((await audit(operator.token, "?target=roulette:r1&action=table.limits")).body.entries).toHaveLength(1);
 
     // Players and dealers cannot read it; a cursor beyond any sequence number is refused, not a 500.

@@ -21,7 +21,9 @@ for (const mode of ["embedded", "production"] as Mode[]) {
     async function registerAndLogin(username = fresh(), deviceId = "dev-1") {
       const reg = await call(base, "POST", "/v1/auth/register", { body: { username, password } });
       expect(reg.status).toBe(201);
-      const login = await call<{ accessToken: string; refreshToken: string; sessionId: string }>(base, "POST", "/v1/auth/login", { body: { login: username, password, deviceId } });
+      const login = await call<{ accessToken: string; refreshToken: string; sessionId: string }>(base, "POST", "/v1/auth/login", {
+        body: { login: username, password, deviceId },
+      });
       expect(login.status).toBe(200);
       return { username, ...login.body };
     }
@@ -43,7 +45,9 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       expect(reg.body).toMatchObject({ username, email: `${username}@example.com`, roles: ["player"] });
       expect(JSON.stringify(reg.body)).not.toContain("argon2");
 
-      const login = await call<{ accessToken: string; refreshToken: string; sessionId: string }>(base, "POST", "/v1/auth/login", { body: { login: `${username.toUpperCase()}@example.com`, password, deviceId: "phone-7" } });
+      const login = await call<{ accessToken: string; refreshToken: string; sessionId: string }>(base, "POST", "/v1/auth/login", {
+        body: { login: `${username.toUpperCase()}@example.com`, password, deviceId: "phone-7" },
+      });
       expect(login.status).toBe(200);
       const claims = decodeJwt(login.body.accessToken);
       expect(claims).toMatchObject({ sub: reg.body.id, roles: ["player"], sid: login.body.sessionId, did: "phone-7", iss: "croupier", aud: "croupier" });
@@ -53,7 +57,9 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       expect(me.status).toBe(200);
       expect(me.body).toMatchObject({ id: reg.body.id, username, sessionId: login.body.sessionId, deviceId: "phone-7" });
 
-      const refreshed = await call<{ refreshToken: string; accessToken: string; sessionId: string }>(base, "POST", "/v1/auth/refresh", { body: { refreshToken: login.body.refreshToken } });
+      const refreshed = await call<{ refreshToken: string; accessToken: string; sessionId: string }>(base, "POST", "/v1/auth/refresh", {
+        body: { refreshToken: login.body.refreshToken },
+      });
       expect(refreshed.status).toBe(200);
       expect(refreshed.body.refreshToken).not.toBe(login.body.refreshToken);
       expect(refreshed.body.sessionId).toBe(login.body.sessionId);
@@ -127,7 +133,8 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       const kid = JSON.parse(Buffer.from(header, "base64url").toString()).kid as string;
       const claims = decodeJwt(accessToken);
       const { privateKey: otherKey } = await generateKeyPair("EdDSA", { crv: "Ed25519" });
-      const sign = (h: Record<string, unknown>, body: Record<string, unknown> = claims) => new SignJWT(body).setProtectedHeader(h as { alg: string }).sign(otherKey);
+      const sign = (h: Record<string, unknown>, body: Record<string, unknown> = claims) =>
+        new SignJWT(body).setProtectedHeader(h as { alg: string }).sign(otherKey);
       const none = `${Buffer.from(JSON.stringify({ alg: "none", kid })).toString("base64url")}.${payload}.`;
       const expired = await sign({ alg: "EdDSA", kid }, { ...claims, exp: Math.floor(Date.now() / 1000) - 60 });
       const cases: Array<[string | undefined, string]> = [
@@ -150,7 +157,7 @@ for (const mode of ["embedded", "production"] as Mode[]) {
     it("refuses malformed, oversized and ill-typed requests with their codes and changes nothing", async () => {
       const username = fresh();
       const cases: Array<[{ body?: unknown; rawBody?: string; headers?: Record<string, string> }, number, string]> = [
-        [{ rawBody: "{\"username\":" }, 400, "CROUPIER_ERR_REQUEST_MALFORMED_JSON"],
+        [{ rawBody: '{"username":' }, 400, "CROUPIER_ERR_REQUEST_MALFORMED_JSON"],
         [{ rawBody: "" }, 400, "CROUPIER_ERR_REQUEST_MALFORMED_JSON"],
         [{ body: { username, password, isAdmin: true } }, 400, "CROUPIER_ERR_REQUEST_INVALID"],
         [{ body: { username, password, roles: ["operator"] } }, 400, "CROUPIER_ERR_REQUEST_INVALID"],
@@ -187,11 +194,15 @@ for (const mode of ["embedded", "production"] as Mode[]) {
         expect(key.d).toBeUndefined();
       }
       const openapi = await call<{ paths: Record<string, unknown> }>(base, "GET", "/openapi.json");
-      expect(Object.keys(openapi.body.paths)).toEqual(expect.arrayContaining(["/v1/auth/register", "/v1/auth/login", "/v1/auth/refresh", "/v1/auth/logout", "/v1/me"]));
+      expect(Object.keys(openapi.body.paths)).toEqual(
+        expect.arrayContaining(["/v1/auth/register", "/v1/auth/login", "/v1/auth/refresh", "/v1/auth/logout", "/v1/me"]),
+      );
       expect((await call(base, "GET", "/healthz")).status).toBe(200);
       const ready = await call<{ ready: boolean; checks: Record<string, string> }>(base, "GET", "/readyz");
       expect(ready.body.ready).toBe(true);
-      expect(Object.keys(ready.body.checks).sort()).toEqual(mode === "production" ? ["database", "gateway", "jobs", "payments", "redis", "tables"] : ["database", "gateway", "jobs", "payments", "tables"]);
+      expect(Object.keys(ready.body.checks).sort()).toEqual(
+        mode === "production" ? ["database", "gateway", "jobs", "payments", "redis", "tables"] : ["database", "gateway", "jobs", "payments", "tables"],
+      );
       const metrics = await fetch(`${base}/metrics`).then((r) => r.text());
       expect(metrics).toMatch(/croupier_http_request_duration_seconds_bucket\{[^}]*route="\/healthz",status_code="200"/);
       expect(metrics).toContain("croupier_process_cpu_seconds_total");
@@ -216,7 +227,9 @@ for (const mode of ["embedded", "production"] as Mode[]) {
 
     // Last: it locks this client address for the rest of the server's life.
     it("evaluates at most loginIpFailuresFree of 150 guesses at once from one address, across accounts", async () => {
-      const responses = await Promise.all(Array.from({ length: 150 }, (_, i) => call(base, "POST", "/v1/auth/login", { body: { login: `nobody-${i}-${fresh()}`, password } })));
+      const responses = await Promise.all(
+        Array.from({ length: 150 }, (_, i) => call(base, "POST", "/v1/auth/login", { body: { login: `nobody-${i}-${fresh()}`, password } })),
+      );
       const counts = statuses(responses);
       // Earlier tests of this server already spent part of the address's budget of 30.
       expect(counts.get(401) ?? 0).toBeLessThanOrEqual(30);

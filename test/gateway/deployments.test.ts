@@ -24,17 +24,58 @@ function redisDbUrl(db: number): string {
   return url.toString();
 }
 
-interface Deployment { readonly databaseUrl: string; readonly redisDb: number; readonly dataDir: string; readonly nodes: RunningServer[] }
+interface Deployment {
+  readonly databaseUrl: string;
+  readonly redisDb: number;
+  readonly dataDir: string;
+  readonly nodes: RunningServer[];
+}
 
 async function startNode(d: Pick<Deployment, "databaseUrl" | "redisDb" | "dataDir">, flags: string[] = []): Promise<RunningServer> {
   // No --redis-key-prefix: the default, as an operator who changed nothing would run it.
-  return startServer(loadConfig(["--port", "0", "--host", "127.0.0.1", "--data-dir", d.dataDir, "--log-level", "silent",
-    "--argon2-memory-kib", "8192", "--argon2-iterations", "1", "--database-url", d.databaseUrl, "--redis-url", redisDbUrl(d.redisDb), "--payments-sandbox-enabled", "true",
-    "--roulette-tables", "t1", "--roulette-betting-ms", "2000", "--roulette-results-ms", "100", "--presence-interval-ms", "100", ...flags], {}));
+  return startServer(
+    loadConfig(
+      [
+        "--port",
+        "0",
+        "--host",
+        "127.0.0.1",
+        "--data-dir",
+        d.dataDir,
+        "--log-level",
+        "silent",
+        "--argon2-memory-kib",
+        "8192",
+        "--argon2-iterations",
+        "1",
+        "--database-url",
+        d.databaseUrl,
+        "--redis-url",
+        redisDbUrl(d.redisDb),
+        "--payments-sandbox-enabled",
+        "true",
+        "--roulette-tables",
+        "t1",
+        "--roulette-betting-ms",
+        "2000",
+        "--roulette-results-ms",
+        "100",
+        "--presence-interval-ms",
+        "100",
+        ...flags,
+      ],
+      {},
+    ),
+  );
 }
 
 async function deployment(redisDb: number, nodes: number): Promise<Deployment> {
-  const d = { databaseUrl: await createPostgresDatabase(), redisDb, dataDir: mkdtempSync(join(tmpdir(), "croupier-deployment-")), nodes: [] as RunningServer[] };
+  const d = {
+    databaseUrl: await createPostgresDatabase(),
+    redisDb,
+    dataDir: mkdtempSync(join(tmpdir(), "croupier-deployment-")),
+    nodes: [] as RunningServer[],
+  };
   for (let i = 0; i < nodes; i++) d.nodes.push(await startNode(d));
   return d;
 }
@@ -57,12 +98,24 @@ async function dispose(d: Deployment | undefined): Promise<void> {
 async function betOnce(socket: TestSocket, actionId: string): Promise<void> {
   const seen = new Set<string>();
   for (let attempt = 0; attempt < 3; attempt++) {
-    const opened = await socket.waitFor((m) => m.type === "event" && m.room === room && m.kind === "round.opened" && !seen.has((m.data as { roundId: string }).roundId), 10_000);
+    const opened = await socket.waitFor(
+      (m) => m.type === "event" && m.room === room && m.kind === "round.opened" && !seen.has((m.data as { roundId: string }).roundId),
+      10_000,
+    );
     const roundId = (opened.data as { roundId: string }).roundId;
     seen.add(roundId);
-    const ack = await socket.request({ type: "action", room, actionId: `${actionId}-${attempt}`, lastOffset: opened.offset as number, action: { kind: "bet", roundId, bets: [{ type: "red", amount: "1.00" }] } });
+    const ack = await socket.request({
+      type: "action",
+      room,
+      actionId: `${actionId}-${attempt}`,
+      lastOffset: opened.offset as number,
+      action: { kind: "bet", roundId, bets: [{ type: "red", amount: "1.00" }] },
+    });
     if (ack.type === "ack") {
-      await socket.waitFor((m) => m.type === "event" && m.room === room && m.kind === "round.closed" && (m.data as { roundId: string }).roundId === roundId, 10_000);
+      await socket.waitFor(
+        (m) => m.type === "event" && m.room === room && m.kind === "round.closed" && (m.data as { roundId: string }).roundId === roundId,
+        10_000,
+      );
       return;
     }
     expect(ack.code).toBe("CROUPIER_ERR_BET_ROUND_CLOSED");
@@ -70,8 +123,14 @@ async function betOnce(socket: TestSocket, actionId: string): Promise<void> {
   throw new Error("no round took the bet");
 }
 
-const presenceMembers = (socket: TestSocket): string[] => socket.messages
-  .flatMap((m: Message) => (m.type === "presence" && m.room === room ? (m.members as string[]) : m.type === "joined" && m.room === room ? ((m.presence as { members?: string[] }).members ?? []) : []));
+const presenceMembers = (socket: TestSocket): string[] =>
+  socket.messages.flatMap((m: Message) =>
+    m.type === "presence" && m.room === room
+      ? (m.members as string[])
+      : m.type === "joined" && m.room === room
+        ? ((m.presence as { members?: string[] }).members ?? [])
+        : [],
+  );
 
 describe.skipIf(!available)("two deployments on one Redis server (DBs 1 and 5, default options)", () => {
   let a: Deployment | undefined;
@@ -100,8 +159,19 @@ describe.skipIf(!available)("two deployments on one Redis server (DBs 1 and 5, d
     const b1 = b!.nodes[0]!;
     const playersA = [await newPlayer(a1.url), await newPlayer(a2.url)];
     const playerB = await newPlayer(b1.url);
-    for (const [server, p] of [[a1, playersA[0]!], [a2, playersA[1]!], [b1, playerB]] as const) {
-      const deposit = await server.services.wallet.deposit({ playerId: p.userId, currency: "EUR", amount: 10_000n, key: `dep-${p.userId}`, reference: `test-${p.userId}`, provider: "test" });
+    for (const [server, p] of [
+      [a1, playersA[0]!],
+      [a2, playersA[1]!],
+      [b1, playerB],
+    ] as const) {
+      const deposit = await server.services.wallet.deposit({
+        playerId: p.userId,
+        currency: "EUR",
+        amount: 10_000n,
+        key: `dep-${p.userId}`,
+        reference: `test-${p.userId}`,
+        provider: "test",
+      });
       expect(deposit.status).toBe("ok");
     }
     // One socket on each node of A (one of them is not the table's owner: its bets cross the bus), one on B.
@@ -147,9 +217,13 @@ describe.skipIf(!available)("two deployments on one Redis server (DBs 1 and 5, d
       await rawBus.subscribe("node.replies.forger", (m) => replies.push(m));
       const refusedBefore = await refusedCount(a!.nodes);
       // What a staging node, or anyone who can PUBLISH, would send: an operator's chat, as the owner reads it.
-      const request = (text: string) => JSON.stringify({ replyTo: "forger", correlation: text, request: { type: "chat", actor: { userId: "someone", roles: ["operator"] }, text } });
+      const request = (text: string) =>
+        JSON.stringify({ replyTo: "forger", correlation: text, request: { type: "chat", actor: { userId: "someone", roles: ["operator"] }, text } });
       await rawBus.publish(`room.requests.${room}`, request("forged, unsigned"));
-      await new SignedBus(rawBus, "the secret of another deployment", { onRefused: () => undefined }).publish(`room.requests.${room}`, request("forged, wrong secret"));
+      await new SignedBus(rawBus, "the secret of another deployment", { onRefused: () => undefined }).publish(
+        `room.requests.${room}`,
+        request("forged, wrong secret"),
+      );
       // The same request signed with the deployment's own secret is served: the channel and the format are right.
       await new SignedBus(rawBus, row!.bus_secret, { onRefused: () => undefined }).publish(`room.requests.${room}`, request("signed"));
       for (let i = 0; i < 100 && replies.length === 0; i++) await new Promise((r) => setTimeout(r, 20));

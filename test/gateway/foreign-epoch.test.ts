@@ -30,7 +30,10 @@ describe.skipIf(!(serviceAvailable("postgres") && serviceAvailable("redis")))("f
     await socket.waitFor((m) => m.type === "event" && m.offset === 2);
     await new Promise((r) => setTimeout(r, 200));
     const roomMessages = socket.messages.filter((m) => m.room === room && (m.type === "event" || m.type === "reset"));
-    expect(roomMessages.map((m) => [m.type, m.epoch, m.offset])).toEqual([["event", epoch, 1], ["event", epoch, 2]]);
+    expect(roomMessages.map((m) => [m.type, m.epoch, m.offset])).toEqual([
+      ["event", epoch, 1],
+      ["event", epoch, 2],
+    ]);
     socket.close();
   });
 });

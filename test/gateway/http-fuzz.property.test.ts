@@ -17,11 +17,53 @@ const runsPerRoute = 120;
 
 /** Values that broke or nearly broke parsers before: leap seconds, out-of-range integers, long ids, odd bytes. */
 const nasty = [
-  "", " ", "0", "-1", "1", "01", "9223372036854775807", "9223372036854775808", "9999999999999999999", "99999999999999999999999",
-  "1e309", "NaN", "Infinity", "null", "true", "[]", "{}", "2016-12-31T23:59:60Z", "0000-01-01T00:00:00Z", "9999-12-31T23:59:59Z",
-  "2024-02-30T00:00:00Z", "2024-01-01T00:00:00+24:00", "%", "%zz", "..", "../..", "\u0000", "é", "💥", "\ud800", "constructor",
-  "__proto__", "toString", "a".repeat(101), "r".repeat(150), "a".repeat(201), "b".repeat(257), "x".repeat(5000),
-  "00000000-0000-0000-0000-000000000000", "EUR", "XXX", "cash", "bonus", "pending", "roulette:1", "roulette:t1", "sandbox",
+  "",
+  " ",
+  "0",
+  "-1",
+  "1",
+  "01",
+  "9223372036854775807",
+  "9223372036854775808",
+  "9999999999999999999",
+  "99999999999999999999999",
+  "1e309",
+  "NaN",
+  "Infinity",
+  "null",
+  "true",
+  "[]",
+  "{}",
+  "2016-12-31T23:59:60Z",
+  "0000-01-01T00:00:00Z",
+  "9999-12-31T23:59:59Z",
+  "2024-02-30T00:00:00Z",
+  "2024-01-01T00:00:00+24:00",
+  "%",
+  "%zz",
+  "..",
+  "../..",
+  "\u0000",
+  "é",
+  "💥",
+  "\ud800",
+  "constructor",
+  "__proto__",
+  "toString",
+  "a".repeat(101),
+  "r".repeat(150),
+  "a".repeat(201),
+  "b".repeat(257),
+  "x".repeat(5000),
+  "00000000-0000-0000-0000-000000000000",
+  "EUR",
+  "XXX",
+  "cash",
+  "bonus",
+  "pending",
+  "roulette:1",
+  "roulette:t1",
+  "sandbox",
 ];
 const text = fc.oneof(
   { weight: 8, arbitrary: fc.constantFrom(...nasty) },
@@ -33,23 +75,63 @@ const text = fc.oneof(
 /** Header values: printable Latin-1 (what HTTP carries), including bytes above 0x7f. */
 const headerText = fc.oneof(
   fc.constantFrom("", "é", "ÿÿÿ", "t=1,v1=" + "é".repeat(64), "t=1700000000,v1=" + "0".repeat(64), "Bearer", "Bearer ", "a".repeat(300)),
-  fc.string({ unit: fc.integer({ min: 0x20, max: 0xff }).filter((c) => c !== 0x7f).map((c) => String.fromCharCode(c)), maxLength: 80 }),
+  fc.string({
+    unit: fc
+      .integer({ min: 0x20, max: 0xff })
+      .filter((c) => c !== 0x7f)
+      .map((c) => String.fromCharCode(c)),
+    maxLength: 80,
+  }),
 );
 const json = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
-  fc.dictionary(fc.constantFrom("username", "password", "login", "email", "deviceId", "refreshToken", "amount", "currency", "cardToken", "number",
-    "expMonth", "expYear", "cvc", "action", "reason", "limits", "roundId", "kind", "id", "status", "type", "data", "__proto__", "constructor"),
-  fc.oneof(text, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(text, { maxLength: 3 }), fc.dictionary(text, text, { maxKeys: 3 })), { maxKeys: 6 })
+  fc
+    .dictionary(
+      fc.constantFrom(
+        "username",
+        "password",
+        "login",
+        "email",
+        "deviceId",
+        "refreshToken",
+        "amount",
+        "currency",
+        "cardToken",
+        "number",
+        "expMonth",
+        "expYear",
+        "cvc",
+        "action",
+        "reason",
+        "limits",
+        "roundId",
+        "kind",
+        "id",
+        "status",
+        "type",
+        "data",
+        "__proto__",
+        "constructor",
+      ),
+      fc.oneof(text, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(text, { maxLength: 3 }), fc.dictionary(text, text, { maxKeys: 3 })),
+      { maxKeys: 6 },
+    )
     .map((v) => JSON.stringify(v)),
-  fc.constantFrom("{", "[", "null", "\"str\"", "{\"a\":", "\u0000", "{\"__proto__\":{\"polluted\":1}}", "9".repeat(400)),
+  fc.constantFrom("{", "[", "null", '"str"', '{"a":', "\u0000", '{"__proto__":{"polluted":1}}', "9".repeat(400)),
 );
 
 /** Percent-encodes the UTF-8 bytes of `value` (a lone surrogate becomes U+FFFD, as a client would send it). */
 function encodeSegment(value: string): string {
-  return [...Buffer.from(value, "utf8")].map((b) => (/[A-Za-z0-9_.~-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, "0")}`)).join("");
+  return [...Buffer.from(value, "utf8")]
+    .map((b) => (/[A-Za-z0-9_.~-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, "0")}`))
+    .join("");
 }
 
-interface Route { readonly method: string; readonly path: string; readonly query: readonly string[] }
+interface Route {
+  readonly method: string;
+  readonly path: string;
+  readonly query: readonly string[];
+}
 
 describe(`every HTTP route under generated input (${mode})`, () => {
   let shared: Shared;
@@ -66,9 +148,13 @@ describe(`every HTTP route under generated input (${mode})`, () => {
     const spec = (await server.http.inject({ method: "GET", url: "/openapi.json" })).json() as {
       paths: Record<string, Record<string, { parameters?: Array<{ in: string; name: string }> }>>;
     };
-    routes = Object.entries(spec.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({
-      method: method.toUpperCase(), path, query: (op.parameters ?? []).filter((p) => p.in === "query").map((p) => p.name),
-    })));
+    routes = Object.entries(spec.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, op]) => ({
+        method: method.toUpperCase(),
+        path,
+        query: (op.parameters ?? []).filter((p) => p.in === "query").map((p) => p.name),
+      })),
+    );
   }, 120_000);
   afterAll(async () => {
     await server?.close();
@@ -86,11 +172,14 @@ describe(`every HTTP route under generated input (${mode})`, () => {
 
   it("finds the routes to drive", () => {
     expect(routes.length).toBeGreaterThan(20);
-    expect(routes.map((r) => `${r.method} ${r.path}`)).toEqual(expect.arrayContaining(["GET /v1/rounds", "GET /v1/rounds/{roundId}", "GET /v1/operator/withdrawals"]));
+    expect(routes.map((r) => `${r.method} ${r.path}`)).toEqual(
+      expect.arrayContaining(["GET /v1/rounds", "GET /v1/rounds/{roundId}", "GET /v1/operator/withdrawals"]),
+    );
   });
 
   it("answers the reported inputs with registry codes", async () => {
-    const get = (url: string, headers: Record<string, string> = {}) => server.http.inject({ method: "GET", url, headers: { authorization: `Bearer ${tokens.operator}`, ...headers } });
+    const get = (url: string, headers: Record<string, string> = {}) =>
+      server.http.inject({ method: "GET", url, headers: { authorization: `Bearer ${tokens.operator}`, ...headers } });
     const leap = await get("/v1/rounds?before=2016-12-31T23:59:60Z");
     expect([leap.statusCode, leap.json().code]).toEqual([400, "CROUPIER_ERR_REQUEST_INVALID"]);
     const huge = await get("/v1/operator/withdrawals?before=9999999999999999999");
@@ -109,7 +198,9 @@ describe(`every HTTP route under generated input (${mode})`, () => {
     expect([badEncoding.statusCode, badEncoding.json().code]).toEqual([400, "CROUPIER_ERR_REQUEST_INVALID"]);
     const body = JSON.stringify({ type: "deposit.succeeded" });
     const webhook = await server.http.inject({
-      method: "POST", url: "/v1/payments/webhooks/sandbox", payload: body,
+      method: "POST",
+      url: "/v1/payments/webhooks/sandbox",
+      payload: body,
       headers: { "content-type": "application/json", "croupier-signature": `t=${Math.floor(Date.now() / 1000)},v1=${"é".repeat(64)}` },
     });
     expect(webhook.statusCode).toBeGreaterThanOrEqual(400);
@@ -117,7 +208,9 @@ describe(`every HTTP route under generated input (${mode})`, () => {
     expect(registryCodes.has(webhook.json().code)).toBe(true);
     // The same check with a correct signature is accepted or refused on its merits, not by a crash.
     const signed = await server.http.inject({
-      method: "POST", url: "/v1/payments/webhooks/sandbox", payload: body,
+      method: "POST",
+      url: "/v1/payments/webhooks/sandbox",
+      payload: body,
       headers: { "content-type": "application/json", "croupier-signature": signWebhook("not the secret", body, Math.floor(Date.now() / 1000)) },
     });
     expectRegistryAnswer("signed webhook", signed);
@@ -127,34 +220,62 @@ describe(`every HTTP route under generated input (${mode})`, () => {
     for (const route of routes) {
       const params = [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] as string);
       const request = fc.record({
-        params: fc.tuple(...params.map(() => fc.oneof(
-          { weight: 5, arbitrary: text.map((v) => ({ raw: false, v })) },
-          { weight: 1, arbitrary: fc.constantFrom("%", "%zz", "%E0%A4%A", "%00", "a%2Fb").map((v) => ({ raw: true, v })) },
-        ))),
+        params: fc.tuple(
+          ...params.map(() =>
+            fc.oneof(
+              { weight: 5, arbitrary: text.map((v) => ({ raw: false, v })) },
+              { weight: 1, arbitrary: fc.constantFrom("%", "%zz", "%E0%A4%A", "%00", "a%2Fb").map((v) => ({ raw: true, v })) },
+            ),
+          ),
+        ),
         query: fc.dictionary(fc.constantFrom(...route.query, "extra", "__proto__"), text, { maxKeys: 4 }),
         auth: fc.constantFrom("none", "player", "operator", "operator", "dealer", "junk"),
         junkAuth: headerText,
-        headers: fc.record({
-          "idempotency-key": headerText, "content-type": fc.constantFrom("application/json", "application/json; charset=utf-8", "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "é/é"),
-          "croupier-signature": headerText, "x-request-id": headerText, traceparent: headerText, "x-forwarded-for": headerText,
-        }, { requiredKeys: [] }),
+        headers: fc.record(
+          {
+            "idempotency-key": headerText,
+            "content-type": fc.constantFrom(
+              "application/json",
+              "application/json; charset=utf-8",
+              "text/plain",
+              "application/x-www-form-urlencoded",
+              "multipart/form-data; boundary=x",
+              "é/é",
+            ),
+            "croupier-signature": headerText,
+            "x-request-id": headerText,
+            traceparent: headerText,
+            "x-forwarded-for": headerText,
+          },
+          { requiredKeys: [] },
+        ),
         body: fc.option(json, { nil: undefined }),
       });
-      await fc.assert(fc.asyncProperty(request, async (input) => {
-        let url = route.path;
-        input.params.forEach((p, i) => { url = url.replace(`{${params[i]}}`, p.raw ? p.v : encodeSegment(p.v)); });
-        const query = new URLSearchParams(Object.entries(input.query)).toString();
-        if (query.length > 0) url += `?${query}`;
-        // Logging out with a shared token would revoke it for the rest of the run.
-        const auth = route.path === "/v1/auth/logout" && input.auth !== "none" ? "junk" : input.auth;
-        const headers: Record<string, string> = { ...input.headers };
-        if (auth === "junk") headers.authorization = input.junkAuth;
-        else if (auth !== "none") headers.authorization = `Bearer ${tokens[auth]}`;
-        const withBody = route.method !== "GET" && route.method !== "HEAD" && input.body !== undefined;
-        if (!withBody) delete headers["content-type"];
-        const response = await server.http.inject({ method: route.method as "GET", url, headers, ...(withBody && input.body !== undefined ? { payload: input.body } : {}) });
-        expectRegistryAnswer(`${route.method} ${url}`, response);
-      }), { numRuns: runsPerRoute });
+      await fc.assert(
+        fc.asyncProperty(request, async (input) => {
+          let url = route.path;
+          input.params.forEach((p, i) => {
+            url = url.replace(`{${params[i]}}`, p.raw ? p.v : encodeSegment(p.v));
+          });
+          const query = new URLSearchParams(Object.entries(input.query)).toString();
+          if (query.length > 0) url += `?${query}`;
+          // Logging out with a shared token would revoke it for the rest of the run.
+          const auth = route.path === "/v1/auth/logout" && input.auth !== "none" ? "junk" : input.auth;
+          const headers: Record<string, string> = { ...input.headers };
+          if (auth === "junk") headers.authorization = input.junkAuth;
+          else if (auth !== "none") headers.authorization = `Bearer ${tokens[auth]}`;
+          const withBody = route.method !== "GET" && route.method !== "HEAD" && input.body !== undefined;
+          if (!withBody) delete headers["content-type"];
+          const response = await server.http.inject({
+            method: route.method as "GET",
+            url,
+            headers,
+            ...(withBody && input.body !== undefined ? { payload: input.body } : {}),
+          });
+          expectRegistryAnswer(`${route.method} ${url}`, response);
+        }),
+        { numRuns: runsPerRoute },
+      );
     }
   }, 600_000);
 });

@@ -25,15 +25,23 @@ class ScriptedLog implements RoomLog {
     this.snap = { public: { state: { at: snapshotEntries } } };
     this.snapOffset = snapshotEntries;
   }
-  async head(): Promise<RoomHead> { return { epoch: this.epoch, offset: this.entries.length }; }
-  async append(): Promise<never> { throw new Error("not used"); }
+  async head(): Promise<RoomHead> {
+    return { epoch: this.epoch, offset: this.entries.length };
+  }
+  async append(): Promise<never> {
+    throw new Error("not used");
+  }
   async read(_room: string, after: number, limit: number): Promise<LogRange> {
     return { epoch: this.epoch, entries: this.entries.filter((e) => e.offset > after).slice(0, limit), oldestOffset: 1 };
   }
-  async snapshot() { return { epoch: this.epoch, offset: this.snapOffset, snapshot: this.snap }; }
+  async snapshot() {
+    return { epoch: this.epoch, offset: this.snapOffset, snapshot: this.snap };
+  }
   async subscribe(_room: string, handler: LiveHandler) {
     this.handlers.add(handler);
-    return async () => { this.handlers.delete(handler); };
+    return async () => {
+      this.handlers.delete(handler);
+    };
   }
   async close(): Promise<void> {}
 }
@@ -43,7 +51,9 @@ function member(userId: string): { connection: Connection; received: Array<Recor
   const received: Array<Record<string, unknown>> = [];
   const decode = (frame: Buffer) => JSON.parse(frame.subarray(frame[1] === 126 ? 4 : frame[1] === 127 ? 10 : 2).toString("utf8")) as Record<string, unknown>;
   const connection = {
-    userId, id: `c-${userId}`, rooms: new Set<string>(),
+    userId,
+    id: `c-${userId}`,
+    rooms: new Set<string>(),
     send: (message: unknown) => received.push(message as Record<string, unknown>),
     sendRaw: (bytes: Buffer) => received.push(JSON.parse(bytes.toString("utf8")) as Record<string, unknown>),
     sendFrame: (frame: Buffer) => received.push(decode(frame)),
@@ -57,7 +67,13 @@ describe("RoomFeed and epochs", () => {
   it("drops a live entry of a foreign epoch and keeps delivering the room's own", async () => {
     const log = new ScriptedLog();
     const outcomes: string[] = [];
-    const feed = new RoomFeed("roulette:1", log, { edgeBufferEntriesMax: 100, presenceMembersMax: 10 }, () => undefined, (_f, outcome) => outcomes.push(outcome));
+    const feed = new RoomFeed(
+      "roulette:1",
+      log,
+      { edgeBufferEntriesMax: 100, presenceMembersMax: 10 },
+      () => undefined,
+      (_f, outcome) => outcomes.push(outcome),
+    );
     await feed.start();
     const a = member("u1");
     await feed.addMember(a.connection, 0);
@@ -66,7 +82,10 @@ describe("RoomFeed and epochs", () => {
     await settle();
     log.push("round.closed");
     await settle();
-    expect(a.received.map((m) => [m.type, m.epoch, m.offset, m.kind])).toEqual([["event", "A", 1, "round.opened"], ["event", "A", 2, "round.closed"]]);
+    expect(a.received.map((m) => [m.type, m.epoch, m.offset, m.kind])).toEqual([
+      ["event", "A", 1, "round.opened"],
+      ["event", "A", 2, "round.closed"],
+    ]);
     expect(outcomes).toEqual(["foreign"]);
     expect(feed.epoch).toBe("A");
   });
@@ -74,7 +93,13 @@ describe("RoomFeed and epochs", () => {
   it("resets every member before any entry of a new epoch, and continues from the snapshot's offset", async () => {
     const log = new ScriptedLog();
     const outcomes: string[] = [];
-    const feed = new RoomFeed("roulette:1", log, { edgeBufferEntriesMax: 100, presenceMembersMax: 10 }, () => undefined, (_f, outcome) => outcomes.push(outcome));
+    const feed = new RoomFeed(
+      "roulette:1",
+      log,
+      { edgeBufferEntriesMax: 100, presenceMembersMax: 10 },
+      () => undefined,
+      (_f, outcome) => outcomes.push(outcome),
+    );
     await feed.start();
     const a = member("u1");
     await feed.addMember(a.connection, 0);
@@ -86,7 +111,12 @@ describe("RoomFeed and epochs", () => {
     await settle();
     log.push("round.result");
     await settle();
-    expect(a.received.map((m) => [m.type, m.epoch, m.offset])).toEqual([["reset", "B", 68], ["event", "B", 69], ["event", "B", 70], ["event", "B", 71]]);
+    expect(a.received.map((m) => [m.type, m.epoch, m.offset])).toEqual([
+      ["reset", "B", 68],
+      ["event", "B", 69],
+      ["event", "B", 70],
+      ["event", "B", 71],
+    ]);
     expect(a.received[0]).toMatchObject({ snapshot: { state: { at: 68 } } });
     expect(a.received.every((m) => m.epoch === "B")).toBe(true);
     expect(outcomes).toEqual(["reset"]);

@@ -21,7 +21,27 @@ describe("security headers and /metrics (embedded, TLS)", () => {
     dir = mkdtempSync(join(tmpdir(), "croupier-tls-"));
     const cert = join(dir, "cert.pem");
     const key = join(dir, "key.pem");
-    execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=localhost"], { stdio: "ignore" });
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-keyout",
+        key,
+        "-out",
+        cert,
+        "-days",
+        "1",
+        "-subj",
+        "/CN=localhost",
+      ],
+      { stdio: "ignore" },
+    );
     shared = await createShared("embedded");
     server = await startTestServer(shared, ["--metrics-port", "0", "--metrics-token", metricsToken, "--tls-cert-file", cert, "--tls-key-file", key]);
   });
@@ -32,15 +52,22 @@ describe("security headers and /metrics (embedded, TLS)", () => {
   });
 
   /** The self-signed certificate of this test is trusted for these calls only. */
-  const https = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) => new Promise<{ status: number; headers: Record<string, unknown>; body: T }>((resolve, reject) => {
-    const req = request(`${server.url}${path}`, { method, rejectUnauthorized: false, headers: body === undefined ? {} : { "content-type": "application/json" } }, (res) => {
-      let text = "";
-      res.on("data", (chunk: Buffer) => { text += chunk.toString(); });
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: (text.startsWith("{") ? JSON.parse(text) : text) as T }));
+  const https = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
+    new Promise<{ status: number; headers: Record<string, unknown>; body: T }>((resolve, reject) => {
+      const req = request(
+        `${server.url}${path}`,
+        { method, rejectUnauthorized: false, headers: body === undefined ? {} : { "content-type": "application/json" } },
+        (res) => {
+          let text = "";
+          res.on("data", (chunk: Buffer) => {
+            text += chunk.toString();
+          });
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: (text.startsWith("{") ? JSON.parse(text) : text) as T }));
+        },
+      );
+      req.on("error", reject);
+      req.end(body === undefined ? undefined : JSON.stringify(body));
     });
-    req.on("error", reject);
-    req.end(body === undefined ? undefined : JSON.stringify(body));
-  });
 
   it("token responses are never stored; every answer carries nosniff, frame-ancestors and HSTS", async () => {
     const username = `sec${Date.now().toString(36)}`;

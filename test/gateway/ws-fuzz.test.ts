@@ -22,7 +22,24 @@ function corpus(token: string): unknown[] {
   ];
 }
 
-const nasty: unknown[] = [null, true, -1, 2 ** 53, -0, 1e308, "", "\u0000", "\ud800", "💥".repeat(50), [], {}, [[[[[]]]]], { __proto__: { polluted: 1 } }, "constructor", { type: "join" }];
+const nasty: unknown[] = [
+  null,
+  true,
+  -1,
+  2 ** 53,
+  -0,
+  1e308,
+  "",
+  "\u0000",
+  "\ud800",
+  "💥".repeat(50),
+  [],
+  {},
+  [[[[[]]]]],
+  { __proto__: { polluted: 1 } },
+  "constructor",
+  { type: "join" },
+];
 
 function mutate(rng: SeededRng, frame: unknown): string {
   const pick = <T>(items: readonly T[]): T => items[uniformInt(rng, items.length)] as T;
@@ -34,7 +51,8 @@ function mutate(rng: SeededRng, frame: unknown): string {
       for (let i = 0; i < 1 + uniformInt(rng, 4); i++) chars[uniformInt(rng, chars.length)] = String.fromCharCode(uniformInt(rng, 128));
       return chars.join("");
     }
-    case 1: return text.slice(0, uniformInt(rng, text.length));
+    case 1:
+      return text.slice(0, uniformInt(rng, text.length));
     case 2: {
       const copy = { ...(frame as Record<string, unknown>) };
       const keys = Object.keys(copy);
@@ -47,9 +65,12 @@ function mutate(rng: SeededRng, frame: unknown): string {
       copy[`extra${uniformInt(rng, 3)}`] = pick(nasty);
       return JSON.stringify(copy);
     }
-    case 4: return JSON.stringify(pick(nasty));
-    case 5: return "[".repeat(1 + uniformInt(rng, 2000)) + "]".repeat(uniformInt(rng, 2000));
-    default: return text;
+    case 4:
+      return JSON.stringify(pick(nasty));
+    case 5:
+      return "[".repeat(1 + uniformInt(rng, 2000)) + "]".repeat(uniformInt(rng, 2000));
+    default:
+      return text;
   }
 }
 
@@ -97,7 +118,13 @@ describe("WebSocket fuzz (embedded)", () => {
 
     async function honest(): Promise<void> {
       while (sent < framesTotal) {
-        const ack = await a.request({ type: "action", room, actionId: `h${honestActions}`, lastOffset: 0, action: { kind: "note", text: `n${honestActions}` } });
+        const ack = await a.request({
+          type: "action",
+          room,
+          actionId: `h${honestActions}`,
+          lastOffset: 0,
+          action: { kind: "note", text: `n${honestActions}` },
+        });
         expect(ack.type).toBe("ack");
         honestActions++;
         await new Promise((r) => setTimeout(r, 20));

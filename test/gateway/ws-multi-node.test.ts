@@ -39,7 +39,11 @@ describe.skipIf(!production)("rooms across two nodes (production)", () => {
     await onB.request({ type: "join", room: r });
     expect(a.services.directory.isOwner(r)).toBe(true);
     expect(b.services.directory.isOwner(r)).toBe(false);
-    const acks = await Promise.all(range(1, 40).map((i) => (i % 2 === 0 ? onA : onB).request({ type: "action", room: r, actionId: `a${i}`, lastOffset: 0, action: { kind: "note", text: String(i) } })));
+    const acks = await Promise.all(
+      range(1, 40).map((i) =>
+        (i % 2 === 0 ? onA : onB).request({ type: "action", room: r, actionId: `a${i}`, lastOffset: 0, action: { kind: "note", text: String(i) } }),
+      ),
+    );
     expect(acks.every((ack) => ack.type === "ack")).toBe(true);
     await onA.waitFor((m) => m.type === "event" && m.offset === 40);
     await onB.waitFor((m) => m.type === "event" && m.offset === 40);
@@ -57,7 +61,14 @@ describe.skipIf(!production)("rooms across two nodes (production)", () => {
     await actor.request({ type: "action", room: r, actionId: "0", lastOffset: 0, action: { kind: "note", text: "0" } });
     await leaving.waitFor((m) => m.type === "event" && m.offset === 1);
     leaving.close();
-    for (let i = 1; i <= 100; i++) await actor.request({ type: "action", room: r, actionId: String(i), lastOffset: 1, action: { kind: "whisper", to: i % 10 === 0 ? p2.userId : p1.userId, text: `w${i}` } });
+    for (let i = 1; i <= 100; i++)
+      await actor.request({
+        type: "action",
+        room: r,
+        actionId: String(i),
+        lastOffset: 1,
+        action: { kind: "whisper", to: i % 10 === 0 ? p2.userId : p1.userId, text: `w${i}` },
+      });
     const back = track(await TestSocket.authenticated(b.url, p2.token));
     expect(await back.request({ type: "join", room: r, resume: { epoch: joined.epoch, offset: 1 } })).toMatchObject({ mode: "resumed" });
     await back.waitFor((m) => m.type === "event" && m.offset === 101);
@@ -73,7 +84,13 @@ describe.skipIf(!production)("rooms across two nodes (production)", () => {
 describe.skipIf(!production)("room owner killed with SIGKILL (production, real processes)", () => {
   it("moves the room to the surviving node; clients resume without a gap or a duplicate", async () => {
     const shared = await createShared("production");
-    const env = { DATABASE_URL: shared.databaseUrl as string, REDIS_URL: redisUrl, CROUPIER_REDIS_KEY_PREFIX: shared.redisKeyPrefix, CROUPIER_DATA_DIR: shared.dataDir, LOG_LEVEL: "warn" };
+    const env = {
+      DATABASE_URL: shared.databaseUrl as string,
+      REDIS_URL: redisUrl,
+      CROUPIER_REDIS_KEY_PREFIX: shared.redisKeyPrefix,
+      CROUPIER_DATA_DIR: shared.dataDir,
+      LOG_LEVEL: "warn",
+    };
     const flags = ["--lease-ttl-ms", "600", "--action-timeout-ms", "1500", "--messages-per-second-max", "500"];
     const first = await serveCroupier(flags, env);
     const second = await serveCroupier(flags, env);
@@ -87,14 +104,21 @@ describe.skipIf(!production)("room owner killed with SIGKILL (production, real p
       const onSecond = await TestSocket.authenticated(second.url, p2.token);
       sockets.push(onSecond);
       await onSecond.request({ type: "join", room: r });
-      for (let i = 1; i <= 20; i++) await onFirst.request({ type: "action", room: r, actionId: `before${i}`, lastOffset: 0, action: { kind: "note", text: `b${i}` } });
+      for (let i = 1; i <= 20; i++)
+        await onFirst.request({ type: "action", room: r, actionId: `before${i}`, lastOffset: 0, action: { kind: "note", text: `b${i}` } });
       await onSecond.waitFor((m) => m.type === "event" && m.offset === 20);
 
       await first.stop("SIGKILL");
       // The survivor takes the lease once it lapses; until then the owner does not answer.
       let applied = 0;
       for (let attempt = 0; applied < 20 && attempt < 200; attempt++) {
-        const reply = await onSecond.request({ type: "action", room: r, actionId: `after${applied + 1}`, lastOffset: 20, action: { kind: "note", text: `a${applied + 1}` } });
+        const reply = await onSecond.request({
+          type: "action",
+          room: r,
+          actionId: `after${applied + 1}`,
+          lastOffset: 20,
+          action: { kind: "note", text: `a${applied + 1}` },
+        });
         if (reply.type === "ack") applied++;
         else expect(reply.code).toBe("CROUPIER_ERR_ROOM_UNAVAILABLE");
       }

@@ -12,7 +12,10 @@ const connectionsMax = 24;
 const unauthenticatedMax = 6;
 const perAddressMax = 3;
 
-interface Idle { readonly ws: WebSocket; closeCode: number | null }
+interface Idle {
+  readonly ws: WebSocket;
+  closeCode: number | null;
+}
 
 describe("unauthenticated sockets (embedded)", () => {
   let shared: Shared;
@@ -21,8 +24,17 @@ describe("unauthenticated sockets (embedded)", () => {
 
   beforeAll(async () => {
     shared = await createShared("embedded");
-    server = await startTestServer(shared, ["--ws-connections-max", String(connectionsMax), "--ws-unauthenticated-max", String(unauthenticatedMax),
-      "--ws-unauthenticated-per-address-max", String(perAddressMax), "--trust-proxy", "--auth-timeout-ms", "60000"]);
+    server = await startTestServer(shared, [
+      "--ws-connections-max",
+      String(connectionsMax),
+      "--ws-unauthenticated-max",
+      String(unauthenticatedMax),
+      "--ws-unauthenticated-per-address-max",
+      String(perAddressMax),
+      "--trust-proxy",
+      "--auth-timeout-ms",
+      "60000",
+    ]);
   });
   afterAll(async () => {
     for (const ws of opened) ws.terminate();
@@ -35,7 +47,9 @@ describe("unauthenticated sockets (embedded)", () => {
     const ws = new WebSocket(`${server.url.replace(/^http/, "ws")}/v1/ws`, { headers: { "x-forwarded-for": address } });
     opened.push(ws);
     const socket: Idle = { ws, closeCode: null };
-    ws.on("close", (code) => { socket.closeCode = code; });
+    ws.on("close", (code) => {
+      socket.closeCode = code;
+    });
     return new Promise((resolve) => {
       ws.once("open", () => resolve(socket));
       ws.once("unexpected-response", () => resolve(null));

@@ -85,7 +85,9 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       // Another player's action with the same id is a different action.
       const other = track(await TestSocket.authenticated(base, (await newPlayer(base)).token));
       await other.request({ type: "join", room: r });
-      expect((await other.request({ type: "action", room: r, actionId: "same", lastOffset: 1, action: { kind: "note", text: "mine" } })).status).toBe("applied");
+      expect((await other.request({ type: "action", room: r, actionId: "same", lastOffset: 1, action: { kind: "note", text: "mine" } })).status).toBe(
+        "applied",
+      );
       await s.request({ type: "action", room: r, actionId: "ph", lastOffset: 2, action: { kind: "phase" } });
       const stale = await s.request({ type: "action", room: r, actionId: "late", lastOffset: 2, action: { kind: "note", text: "too late" } });
       expect(stale.code).toBe("CROUPIER_ERR_ACTION_STALE");
@@ -105,7 +107,8 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       await actor.request({ type: "action", room: r, actionId: "first", lastOffset: 0, action: { kind: "note", text: "0" } });
       await watcher.waitFor((m) => m.type === "event" && m.offset === 1);
       watcher.close();
-      for (let i = 0; i < 100; i++) await actor.request({ type: "action", room: r, actionId: `m${i}`, lastOffset: 1, action: { kind: "note", text: String(i) } });
+      for (let i = 0; i < 100; i++)
+        await actor.request({ type: "action", room: r, actionId: `m${i}`, lastOffset: 1, action: { kind: "note", text: String(i) } });
       const back = track(await TestSocket.authenticated(base, p2.token));
       const resumed = await back.request({ type: "join", room: r, resume: { epoch: joined.epoch, offset: 1 } });
       expect(resumed).toMatchObject({ mode: "resumed", offset: 1 });

@@ -3,7 +3,13 @@
 // (two ledger stores, two connection pools) against one real PostgreSQL database.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  canonicalRequest, emptyLedgerView, judgeBatch, type InstantJackpot, type LedgerOp, type LedgerOutcome, type LedgerView,
+  canonicalRequest,
+  emptyLedgerView,
+  judgeBatch,
+  type InstantJackpot,
+  type LedgerOp,
+  type LedgerOutcome,
+  type LedgerView,
 } from "../../src/engine/ledger/index.js";
 import { createSqlLedgerStore } from "../../src/adapters/postgres/ledger-store.sql.js";
 import { createPgDb } from "../../src/adapters/postgres/sql-db.pg.js";
@@ -19,26 +25,49 @@ function world(pool: bigint, players = 1_000n): LedgerView {
   const view = emptyLedgerView();
   const add = (id: bigint, kind: "player_cash" | "house" | "jackpot_pool", balance: bigint) =>
     view.accounts.set(id, { id, owner: `a${id}`, kind, currency: C, balance, held: 0n });
-  add(ids.p, "player_cash", players); add(ids.p2, "player_cash", players); add(ids.house, "house", 0n);
-  add(ids.pool, "jackpot_pool", pool); add(ids.other, "player_cash", 0n);
+  add(ids.p, "player_cash", players);
+  add(ids.p2, "player_cash", players);
+  add(ids.house, "house", 0n);
+  add(ids.pool, "jackpot_pool", pool);
+  add(ids.other, "player_cash", 0n);
   return view;
 }
 
 const spin = (key: string, jackpot: Partial<InstantJackpot>, accountId: bigint = ids.p, win = 0n): LedgerOp => ({
-  type: "instant", key, currency: C, accountId, houseAccountId: ids.house, stake: 100n, reference: `spin-${key}`,
+  type: "instant",
+  key,
+  currency: C,
+  accountId,
+  houseAccountId: ids.house,
+  stake: 100n,
+  reference: `spin-${key}`,
   payouts: win === 0n ? [] : [{ fromAccountId: ids.house, amount: win }],
   jackpot: { poolAccountId: ids.pool, contribution: 1n, won: false, seed: 0n, ...jackpot },
 });
-const judge = (view: LedgerView, ...ops: LedgerOp[]) => judgeBatch(view, ops.map((op) => ({ op, fingerprint: canonicalRequest(op) })));
+const judge = (view: LedgerView, ...ops: LedgerOp[]) =>
+  judgeBatch(
+    view,
+    ops.map((op) => ({ op, fingerprint: canonicalRequest(op) })),
+  );
 const balance = (view: LedgerView, id: bigint) => view.accounts.get(id)?.balance;
 
 describe("jackpot ledger rules", () => {
   it("books the stake, the contribution and the seed top-up in one operation, balanced", () => {
     const view = world(0n);
     const { outcomes, writes } = judge(view, spin("a", { contribution: 5n, seed: 1_000n }));
-    expect(outcomes[0]).toEqual({ status: "ok", replayed: false, balances: [{ accountId: ids.p, balance: 900n, held: 0n }, { accountId: ids.pool, balance: 1_000n, held: 0n }], jackpot: { pool: 1_000n } });
+    expect(outcomes[0]).toEqual({
+      status: "ok",
+      replayed: false,
+      balances: [
+        { accountId: ids.p, balance: 900n, held: 0n },
+        { accountId: ids.pool, balance: 1_000n, held: 0n },
+      ],
+      jackpot: { pool: 1_000n },
+    });
     expect(writes.transfers.map((t) => [t.kind, t.debitAccountId, t.creditAccountId, t.amount])).toEqual([
-      ["bet_stake", ids.p, ids.house, 100n], ["jackpot_contribution", ids.house, ids.pool, 5n], ["jackpot_contribution", ids.house, ids.pool, 995n],
+      ["bet_stake", ids.p, ids.house, 100n],
+      ["jackpot_contribution", ids.house, ids.pool, 5n],
+      ["jackpot_contribution", ids.house, ids.pool, 995n],
     ]);
     // Once above the seed, a spin only contributes.
     judge(view, spin("b", { contribution: 5n, seed: 1_000n }));
@@ -110,7 +139,8 @@ for (const kind of databaseKinds) {
     beforeAll(async () => {
       database = await kind.create();
       // A second connection pool on the same database stands for a second node.
-      if (database.url !== null) second = createPgDb({ connectionString: database.url, poolConnectionsMax: 4, statementTimeoutMs: 30_000, applicationName: "croupier-test-2" });
+      if (database.url !== null)
+        second = createPgDb({ connectionString: database.url, poolConnectionsMax: 4, statementTimeoutMs: 30_000, applicationName: "croupier-test-2" });
     });
     afterAll(async () => {
       for (const store of stores) await store.close();
@@ -125,17 +155,37 @@ for (const kind of databaseKinds) {
       const [walletA, walletB] = [createWallet(nodeA), createWallet(nodeB)];
       const jackpot = (won: boolean) => ({ jackpotId: "race", contribution: 10n, won, seed: 1_000n });
       for (const player of ["ann", "ben"]) {
-        expect((await walletA.deposit({ playerId: player, currency: "EUR", amount: 100_000n, key: `dep-${player}`, reference: player, provider: "sandbox" })).status).toBe("ok");
+        expect(
+          (await walletA.deposit({ playerId: player, currency: "EUR", amount: 100_000n, key: `dep-${player}`, reference: player, provider: "sandbox" })).status,
+        ).toBe("ok");
       }
       // Grow the pool: the first spin seeds it to 1000, then 20 spins add 10 each.
       for (let i = 0; i < 21; i += 1) {
-        const result = await walletA.instantBet({ playerId: "ann", currency: "EUR", gameId: "slot", stake: 1_000n, win: 0n, key: `grow-${i}`, roundId: `grow-${i}`, jackpot: jackpot(false) });
+        const result = await walletA.instantBet({
+          playerId: "ann",
+          currency: "EUR",
+          gameId: "slot",
+          stake: 1_000n,
+          win: 0n,
+          key: `grow-${i}`,
+          roundId: `grow-${i}`,
+          jackpot: jackpot(false),
+        });
         expect(result.status).toBe("ok");
       }
       expect(await walletB.jackpotTotal("race", "EUR")).toBe(1_200n);
 
       const race = (wallet: typeof walletA, player: string) =>
-        wallet.instantBet({ playerId: player, currency: "EUR", gameId: "slot", stake: 1_000n, win: 0n, key: `win-${player}`, roundId: `win-${player}`, jackpot: jackpot(true) });
+        wallet.instantBet({
+          playerId: player,
+          currency: "EUR",
+          gameId: "slot",
+          stake: 1_000n,
+          win: 0n,
+          key: `win-${player}`,
+          roundId: `win-${player}`,
+          jackpot: jackpot(true),
+        });
       const results = await Promise.all([race(walletA, "ann"), race(walletB, "ben")]);
       const wins = results.map((r) => (r.status === "ok" ? r.jackpot?.winMinor : r.status)).sort((a, b) => Number(a) - Number(b));
       // One winner takes the grown pool plus its contribution; the other finds the re-seeded pool plus its own.
@@ -146,7 +196,9 @@ for (const kind of databaseKinds) {
       const again = await race(walletB, "ben");
       expect(again).toMatchObject({ status: "ok", replayed: true });
       expect(again.status === "ok" && again.jackpot?.winMinor).toBe(results[1]?.status === "ok" ? results[1].jackpot?.winMinor : null);
-      const paid = await database.db.query<{ total: bigint; n: bigint }>("select coalesce(sum(amount), 0)::int8 as total, count(*)::int8 as n from ledger_transfers where kind = 'jackpot_win'");
+      const paid = await database.db.query<{ total: bigint; n: bigint }>(
+        "select coalesce(sum(amount), 0)::int8 as total, count(*)::int8 as n from ledger_transfers where kind = 'jackpot_win'",
+      );
       expect(paid[0]).toEqual({ total: 2_220n, n: 2n });
       const check = await nodeA.check();
       expect(check.ok).toBe(true);
@@ -161,15 +213,40 @@ for (const kind of databaseKinds) {
       const jackpot = (won: boolean) => ({ jackpotId: "busy", contribution: 7n, won, seed: 500n });
       const players = Array.from({ length: 8 }, (_, i) => `busy-${i}`);
       for (const player of players) {
-        expect((await walletA.deposit({ playerId: player, currency: "EUR", amount: 1_000_000n, key: `dep-${player}`, reference: player, provider: "sandbox" })).status).toBe("ok");
+        expect(
+          (await walletA.deposit({ playerId: player, currency: "EUR", amount: 1_000_000n, key: `dep-${player}`, reference: player, provider: "sandbox" }))
+            .status,
+        ).toBe("ok");
       }
       // Seed the pool first (a batch that must seed it locks it).
-      expect((await walletA.instantBet({ playerId: "busy-0", currency: "EUR", gameId: "slot", stake: 100n, win: 0n, key: "busy-seed", roundId: "busy-seed", jackpot: jackpot(false) })).status).toBe("ok");
+      expect(
+        (
+          await walletA.instantBet({
+            playerId: "busy-0",
+            currency: "EUR",
+            gameId: "slot",
+            stake: 100n,
+            win: 0n,
+            key: "busy-seed",
+            roundId: "busy-seed",
+            jackpot: jackpot(false),
+          })
+        ).status,
+      ).toBe("ok");
       expect(await walletA.jackpotTotal("busy", "EUR")).toBe(500n);
       const spins = Array.from({ length: 300 }, (_, i) => {
         const wallet = i % 2 === 0 ? walletA : walletB;
         const won = i === 150;
-        return wallet.instantBet({ playerId: players[i % players.length] as string, currency: "EUR", gameId: "slot", stake: 100n, win: 0n, key: `busy-${i}`, roundId: `busy-${i}`, jackpot: jackpot(won) });
+        return wallet.instantBet({
+          playerId: players[i % players.length] as string,
+          currency: "EUR",
+          gameId: "slot",
+          stake: 100n,
+          win: 0n,
+          key: `busy-${i}`,
+          roundId: `busy-${i}`,
+          jackpot: jackpot(won),
+        });
       });
       const results = await Promise.all(spins);
       expect(results.every((r) => r.status === "ok")).toBe(true);
@@ -179,7 +256,8 @@ for (const kind of databaseKinds) {
       expect(winMinor).toBeGreaterThanOrEqual(507n); // the seed plus its own contribution at least
       const flows = await database.db.query<{ kind: string; total: bigint }>(
         `select t.kind, sum(t.amount)::int8 as total from ledger_transfers t join ledger_accounts a on a.id = t.credit_account_id or a.id = t.debit_account_id
-         where a.kind = 'jackpot_pool' and a.owner = 'jackpot:busy' group by t.kind order by t.kind`);
+         where a.kind = 'jackpot_pool' and a.owner = 'jackpot:busy' group by t.kind order by t.kind`,
+      );
       const byKind = Object.fromEntries(flows.map((f) => [f.kind, f.total]));
       // Every contribution arrived (301 spins × 7, plus the seed and the re-seed after the win) and one win left.
       expect(byKind.jackpot_win).toBe(winMinor);

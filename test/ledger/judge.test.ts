@@ -1,7 +1,13 @@
 // Table-driven cases for the pure ledger rules (src/engine/ledger), one operation or batch at a time.
 import { describe, expect, it } from "vitest";
 import {
-  canonicalRequest, emptyLedgerView, judgeBatch, type AccountKind, type LedgerOp, type LedgerOutcome, type LedgerView,
+  canonicalRequest,
+  emptyLedgerView,
+  judgeBatch,
+  type AccountKind,
+  type LedgerOp,
+  type LedgerOutcome,
+  type LedgerView,
 } from "../../src/engine/ledger/index.js";
 
 const C = "XTS";
@@ -11,24 +17,60 @@ function world(balances: Partial<Record<keyof typeof ids, bigint>> = {}): Ledger
   const view = emptyLedgerView();
   const add = (name: keyof typeof ids, kind: AccountKind, currency = C) =>
     view.accounts.set(ids[name], { id: ids[name], owner: name, kind, currency, balance: balances[name] ?? 0n, held: 0n });
-  add("p", "player_cash"); add("bonus", "player_bonus"); add("house", "house"); add("jackpot", "jackpot_pool");
-  add("clearing", "payment_clearing"); add("pending", "withdrawals_pending"); add("eur", "player_cash", "EUR"); add("p2", "player_cash");
+  add("p", "player_cash");
+  add("bonus", "player_bonus");
+  add("house", "house");
+  add("jackpot", "jackpot_pool");
+  add("clearing", "payment_clearing");
+  add("pending", "withdrawals_pending");
+  add("eur", "player_cash", "EUR");
+  add("p2", "player_cash");
   return view;
 }
 
 const judge = (view: LedgerView, ...ops: LedgerOp[]): LedgerOutcome[] =>
-  judgeBatch(view, ops.map((op) => ({ op, fingerprint: canonicalRequest(op) }))).outcomes;
+  judgeBatch(
+    view,
+    ops.map((op) => ({ op, fingerprint: canonicalRequest(op) })),
+  ).outcomes;
 const status = (view: LedgerView, op: LedgerOp): string => judge(view, op)[0]!.status;
 
-const reserve = (key: string, amount: bigint, holdId = "h1", accountId: bigint = ids.p): LedgerOp =>
-  ({ type: "reserve", key, currency: C, holdId, accountId, amount, reference: "round-1" });
-const settle = (key: string, win = 0n, holdId = "h1", from: bigint = ids.house): LedgerOp =>
-  ({ type: "settle", key, currency: C, holdId, houseAccountId: ids.house, payouts: win === 0n ? [] : [{ fromAccountId: from, amount: win }] });
+const reserve = (key: string, amount: bigint, holdId = "h1", accountId: bigint = ids.p): LedgerOp => ({
+  type: "reserve",
+  key,
+  currency: C,
+  holdId,
+  accountId,
+  amount,
+  reference: "round-1",
+});
+const settle = (key: string, win = 0n, holdId = "h1", from: bigint = ids.house): LedgerOp => ({
+  type: "settle",
+  key,
+  currency: C,
+  holdId,
+  houseAccountId: ids.house,
+  payouts: win === 0n ? [] : [{ fromAccountId: from, amount: win }],
+});
 const voidHold = (key: string, holdId = "h1"): LedgerOp => ({ type: "void", key, currency: C, holdId });
-const instant = (key: string, stake: bigint, win = 0n, accountId: bigint = ids.p): LedgerOp =>
-  ({ type: "instant", key, currency: C, accountId, houseAccountId: ids.house, stake, payouts: win === 0n ? [] : [{ fromAccountId: ids.house, amount: win }], reference: "spin" });
-const transfer = (key: string, kind: Extract<LedgerOp, { type: "transfer" }>["kind"], debit: bigint, credit: bigint, amount: bigint, currency = C): LedgerOp =>
-  ({ type: "transfer", key, currency, kind, debitAccountId: debit, creditAccountId: credit, amount, reference: "ref" });
+const instant = (key: string, stake: bigint, win = 0n, accountId: bigint = ids.p): LedgerOp => ({
+  type: "instant",
+  key,
+  currency: C,
+  accountId,
+  houseAccountId: ids.house,
+  stake,
+  payouts: win === 0n ? [] : [{ fromAccountId: ids.house, amount: win }],
+  reference: "spin",
+});
+const transfer = (
+  key: string,
+  kind: Extract<LedgerOp, { type: "transfer" }>["kind"],
+  debit: bigint,
+  credit: bigint,
+  amount: bigint,
+  currency = C,
+): LedgerOp => ({ type: "transfer", key, currency, kind, debitAccountId: debit, creditAccountId: credit, amount, reference: "ref" });
 
 describe("ledger rules", () => {
   it("reserve holds the stake: the balance stays, the available amount drops", () => {
@@ -64,7 +106,14 @@ describe("ledger rules", () => {
     expect(status(view, settle("s1", 401n, "h1", ids.jackpot))).toBe("insufficient_funds");
     expect(view.holds.get("h1")?.status).toBe("pending");
     const outcome = judge(view, settle("s2", 400n, "h1", ids.jackpot))[0];
-    expect(outcome).toEqual({ status: "ok", replayed: false, balances: [{ accountId: ids.p, balance: 1300n, held: 0n }, { accountId: ids.jackpot, balance: 0n, held: 0n }] });
+    expect(outcome).toEqual({
+      status: "ok",
+      replayed: false,
+      balances: [
+        { accountId: ids.p, balance: 1300n, held: 0n },
+        { accountId: ids.jackpot, balance: 0n, held: 0n },
+      ],
+    });
   });
 
   it("instant needs the stake available before the win is paid", () => {
@@ -73,7 +122,9 @@ describe("ledger rules", () => {
     expect(judge(view, instant("i2", 100n, 250n))[0]).toMatchObject({ status: "ok", balances: [{ accountId: ids.p, balance: 250n, held: 0n }] });
     const { writes } = judgeBatch(view, [{ op: instant("i3", 50n, 20n), fingerprint: "i3" }]);
     expect(writes.transfers.map((t) => [t.kind, t.debitAccountId, t.creditAccountId, t.amount, t.leg])).toEqual([
-      ["bet_stake", ids.p, ids.house, 50n, 0], ["bet_win", ids.house, ids.p, 20n, 1]]);
+      ["bet_stake", ids.p, ids.house, 50n, 0],
+      ["bet_win", ids.house, ids.p, 20n, 1],
+    ]);
   });
 
   it("the same key and request replays the first answer; another request under it is a conflict", () => {
@@ -109,7 +160,11 @@ describe("ledger rules", () => {
     ["transfer to itself", "request_invalid", transfer("a", "adjustment", ids.p, ids.p, 5n)],
     ["empty key", "request_invalid", reserve("", 5n)],
     ["oversized hold id", "request_invalid", reserve("a", 5n, "h".repeat(129))],
-    ["too many payouts", "request_invalid", { ...instant("a", 5n), payouts: Array.from({ length: 5 }, () => ({ fromAccountId: ids.house, amount: 1n })) } as LedgerOp],
+    [
+      "too many payouts",
+      "request_invalid",
+      { ...instant("a", 5n), payouts: Array.from({ length: 5 }, () => ({ fromAccountId: ids.house, amount: 1n })) } as LedgerOp,
+    ],
     ["settle of an unknown hold", "hold_not_found", settle("a", 0n, "nope")],
     ["void of an unknown hold", "hold_not_found", voidHold("a", "nope")],
     ["withdrawal beyond the balance", "insufficient_funds", transfer("a", "withdrawal_request", ids.p, ids.pending, 1001n)],
@@ -129,8 +184,12 @@ describe("ledger rules", () => {
 
   it("a bonus is granted from the house, converted to cash, and forfeited back: each one balanced transfer", () => {
     const view = world();
-    const [granted, converted, forfeited] = judge(view,
-      transfer("g", "bonus_grant", ids.house, ids.bonus, 1000n), transfer("c", "bonus_conversion", ids.bonus, ids.p, 600n), transfer("f", "bonus_forfeit", ids.bonus, ids.house, 400n));
+    const [granted, converted, forfeited] = judge(
+      view,
+      transfer("g", "bonus_grant", ids.house, ids.bonus, 1000n),
+      transfer("c", "bonus_conversion", ids.bonus, ids.p, 600n),
+      transfer("f", "bonus_forfeit", ids.bonus, ids.house, 400n),
+    );
     expect([granted?.status, converted?.status, forfeited?.status]).toEqual(["ok", "ok", "ok"]);
     const balance = (id: bigint) => view.accounts.get(id)?.balance;
     expect([balance(ids.house), balance(ids.bonus), balance(ids.p)]).toEqual([-600n, 0n, 600n]);
@@ -153,15 +212,24 @@ describe("ledger rules", () => {
 
   it("a batch writes each changed account once, with its final balance", () => {
     const view = world({ p: 1000n, p2: 1000n });
-    const { writes } = judgeBatch(view, [instant("a", 10n), instant("b", 10n, 0n, ids.p2), instant("c", 10n)].map((op) => ({ op, fingerprint: op.key })));
+    const { writes } = judgeBatch(
+      view,
+      [instant("a", 10n), instant("b", 10n, 0n, ids.p2), instant("c", 10n)].map((op) => ({ op, fingerprint: op.key })),
+    );
     expect(writes.accounts).toEqual([
-      { accountId: ids.p, balance: 980n, held: 0n }, { accountId: ids.house, balance: 30n, held: 0n }, { accountId: ids.p2, balance: 990n, held: 0n }]);
+      { accountId: ids.p, balance: 980n, held: 0n },
+      { accountId: ids.house, balance: 30n, held: 0n },
+      { accountId: ids.p2, balance: 990n, held: 0n },
+    ]);
     expect(writes.idempotency.map((k) => k.key)).toEqual(["a", "b", "c"]);
   });
 
   it("a hold created and resolved in one batch is written once, resolved", () => {
     const view = world({ p: 1000n });
-    const { writes } = judgeBatch(view, [reserve("r", 10n), settle("s", 5n)].map((op) => ({ op, fingerprint: op.key })));
+    const { writes } = judgeBatch(
+      view,
+      [reserve("r", 10n), settle("s", 5n)].map((op) => ({ op, fingerprint: op.key })),
+    );
     expect(writes.holdsCreated.map((h) => [h.id, h.status])).toEqual([["h1", "posted"]]);
     expect(writes.holdsResolved).toEqual([]);
   });
@@ -176,7 +244,13 @@ describe("ledger rules", () => {
   it("fingerprints differ whenever the request differs", () => {
     const base = instant("k", 100n, 5n);
     expect(canonicalRequest(base)).toBe(canonicalRequest({ ...base }));
-    for (const changed of [instant("k", 101n, 5n), instant("k", 100n, 6n), instant("k", 100n, 5n, ids.p2), { ...base, reference: "other" }, { ...base, currency: "EUR" }]) {
+    for (const changed of [
+      instant("k", 101n, 5n),
+      instant("k", 100n, 6n),
+      instant("k", 100n, 5n, ids.p2),
+      { ...base, reference: "other" },
+      { ...base, currency: "EUR" },
+    ]) {
       expect(canonicalRequest(changed as LedgerOp)).not.toBe(canonicalRequest(base));
     }
   });

@@ -19,20 +19,31 @@ const childScript = fileURLToPath(new URL("./fixtures/ledger-crash-child.ts", im
 const opsTotal = 6_000;
 const playersTotal = 100;
 
-interface Ack { i: number; status: string; balance: string | null; replayed: boolean }
+interface Ack {
+  i: number;
+  status: string;
+  balance: string | null;
+  replayed: boolean;
+}
 
 /** Runs the child; with `killAfterAcks`, kills it with SIGKILL once it has acknowledged that many operations. */
 async function runChild(url: string, plan: CrashPlan, killAfterAcks: number | null): Promise<{ acks: Ack[]; finished: boolean }> {
-  const child = spawn(process.execPath, ["--import", "tsx", childScript, url, plan.houseId.toString(), plan.players.join(","), String(plan.ops), "400"],
-    { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", childScript, url, plan.houseId.toString(), plan.players.join(","), String(plan.ops), "400"], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stderr = "";
-  child.stderr.on("data", (chunk: Buffer) => { stderr += chunk.toString(); });
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
   const acks: Ack[] = [];
   let finished = false;
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   for await (const line of createInterface({ input: child.stdout })) {
     if (line === "ready") continue;
-    if (line === "done") { finished = true; continue; }
+    if (line === "done") {
+      finished = true;
+      continue;
+    }
     acks.push(JSON.parse(line) as Ack);
     if (acks.length === killAfterAcks) child.kill("SIGKILL");
   }
@@ -51,7 +62,9 @@ describe.skipIf(!postgres.available)("ledger crash test on postgres", () => {
     store = createSqlLedgerStore(database.db, { batchWaitMs: 1 });
     const house = await store.openAccount({ owner: "game:crash", kind: "house", currency: crashCurrency });
     const clearing = await store.openAccount({ owner: "payments:crash", kind: "payment_clearing", currency: crashCurrency });
-    const players = await Promise.all(Array.from({ length: playersTotal }, (_, i) => store.openAccount({ owner: `crash-player-${i}`, kind: "player_cash", currency: crashCurrency })));
+    const players = await Promise.all(
+      Array.from({ length: playersTotal }, (_, i) => store.openAccount({ owner: `crash-player-${i}`, kind: "player_cash", currency: crashCurrency })),
+    );
     for (const o of await Promise.all(players.map((p) => store.submit(deposit(clearing.id, p.id, crashFundMinor, `crash-fund-${p.id}`))))) expectOk(o);
     plan = { houseId: house.id, players: players.map((p) => p.id), ops: opsTotal };
   });
@@ -62,7 +75,7 @@ describe.skipIf(!postgres.available)("ledger crash test on postgres", () => {
 
   it("keeps every acknowledged operation, applies none twice, and balances the books", async () => {
     // Somewhere in the first two thirds of the stream, different on every run.
-    const killAfter = randomInt(500, opsTotal * 2 / 3);
+    const killAfter = randomInt(500, (opsTotal * 2) / 3);
     const { acks, finished } = await runChild(database.url!, plan, killAfter);
     expect(finished).toBe(false);
     expect(acks.length).toBeGreaterThanOrEqual(killAfter);
@@ -80,7 +93,9 @@ describe.skipIf(!postgres.available)("ledger crash test on postgres", () => {
     const [legRows, keyRows] = await db.transaction(async (tx) => {
       await tx.query("set transaction isolation level repeatable read");
       return [
-        await tx.query<{ op_key: string; n: bigint }>("select op_key, count(*) n from ledger_transfers where op_key like 'crash-%' and op_key not like 'crash-fund-%' group by op_key"),
+        await tx.query<{ op_key: string; n: bigint }>(
+          "select op_key, count(*) n from ledger_transfers where op_key like 'crash-%' and op_key not like 'crash-fund-%' group by op_key",
+        ),
         await tx.query<{ key: string }>("select key from ledger_idempotency where key like 'crash-%' and key not like 'crash-fund-%'"),
       ] as const;
     });
@@ -113,7 +128,8 @@ describe.skipIf(!postgres.available)("ledger crash test on postgres", () => {
       if (ack !== undefined) expect(again.balance).toBe(ack.balance);
     }
     const counts = await db.query<{ k: bigint; t: bigint }>(
-      "select (select count(*) from ledger_idempotency where key like 'crash-%' and key not like 'crash-fund-%') k, (select count(*) from ledger_transfers where op_key like 'crash-%' and op_key not like 'crash-fund-%') t");
+      "select (select count(*) from ledger_idempotency where key like 'crash-%' and key not like 'crash-fund-%') k, (select count(*) from ledger_transfers where op_key like 'crash-%' and op_key not like 'crash-fund-%') t",
+    );
     let legsTotal = 0;
     for (let i = 0; i < opsTotal; i += 1) legsTotal += crashLegs(i);
     expect(counts[0]).toEqual({ k: BigInt(opsTotal), t: BigInt(legsTotal) });
@@ -134,18 +150,27 @@ describe.skipIf(!postgres.available)("ledger crash test on postgres", () => {
 describe.skipIf(!postgres.available)("ledger on postgres from two pools at once", () => {
   let database: TestDatabase;
 
-  beforeAll(async () => { database = await postgres.create(); });
-  afterAll(async () => { await database?.dispose(); });
+  beforeAll(async () => {
+    database = await postgres.create();
+  });
+  afterAll(async () => {
+    await database?.dispose();
+  });
 
   it("neither deadlocks nor applies a key twice across 10,000 bets on 1,000 accounts", async () => {
-    const pools = [0, 1].map(() => createPgDb({ connectionString: database.url!, poolConnectionsMax: 4, statementTimeoutMs: 30_000, applicationName: "croupier-multi" }));
+    const pools = [0, 1].map(() =>
+      createPgDb({ connectionString: database.url!, poolConnectionsMax: 4, statementTimeoutMs: 30_000, applicationName: "croupier-multi" }),
+    );
     const stores = pools.map((db) => createSqlLedgerStore(db, { batchOpsMax: 250, batchWaitMs: 2 }));
     const [a, b] = stores as [LedgerStore, LedgerStore];
     try {
       const house = await a.openAccount({ owner: "game:multi", kind: "house", currency: crashCurrency });
       const clearing = await a.openAccount({ owner: "payments:multi", kind: "payment_clearing", currency: crashCurrency });
-      const players = await Promise.all(Array.from({ length: 1_000 }, (_, i) => (i % 2 === 0 ? a : b).openAccount({ owner: `multi-${i}`, kind: "player_cash", currency: crashCurrency })));
-      for (const o of await Promise.all(players.map((p, i) => (i % 2 === 0 ? b : a).submit(deposit(clearing.id, p.id, 100_000n, `multi-fund-${i}`))))) expectOk(o);
+      const players = await Promise.all(
+        Array.from({ length: 1_000 }, (_, i) => (i % 2 === 0 ? a : b).openAccount({ owner: `multi-${i}`, kind: "player_cash", currency: crashCurrency })),
+      );
+      for (const o of await Promise.all(players.map((p, i) => (i % 2 === 0 ? b : a).submit(deposit(clearing.id, p.id, 100_000n, `multi-fund-${i}`)))))
+        expectOk(o);
 
       // Each bet goes to one store and its repeats (a tenth of bets, 1 to 5 times) to either.
       const answers = new Map<string, { replayed: boolean; text: string }[]>();
@@ -165,14 +190,31 @@ describe.skipIf(!postgres.available)("ledger on postgres from two pools at once"
         const stake = BigInt(100 + (i % 50));
         if (i % 2 === 0) {
           const win = i % 4 === 0 ? stake * 2n : 0n;
-          await send(i, `m-${i}`, { type: "instant", key: `m-${i}`, currency: crashCurrency, accountId: p, houseAccountId: house.id, stake, payouts: win > 0n ? [{ fromAccountId: house.id, amount: win }] : [], reference: `m-${i}` });
+          await send(i, `m-${i}`, {
+            type: "instant",
+            key: `m-${i}`,
+            currency: crashCurrency,
+            accountId: p,
+            houseAccountId: house.id,
+            stake,
+            payouts: win > 0n ? [{ fromAccountId: house.id, amount: win }] : [],
+            reference: `m-${i}`,
+          });
           return;
         }
         const holdId = `mh-${i}`;
         await send(i, `mr-${i}`, { type: "reserve", key: `mr-${i}`, currency: crashCurrency, holdId, accountId: p, amount: stake, reference: holdId });
-        const resolve = i % 3 === 0
-          ? { type: "void" as const, key: `mv-${i}`, currency: crashCurrency, holdId }
-          : { type: "settle" as const, key: `ms-${i}`, currency: crashCurrency, holdId, houseAccountId: house.id, payouts: [{ fromAccountId: house.id, amount: stake }] };
+        const resolve =
+          i % 3 === 0
+            ? { type: "void" as const, key: `mv-${i}`, currency: crashCurrency, holdId }
+            : {
+                type: "settle" as const,
+                key: `ms-${i}`,
+                currency: crashCurrency,
+                holdId,
+                houseAccountId: house.id,
+                payouts: [{ fromAccountId: house.id, amount: stake }],
+              };
         await send(i, resolve.key, resolve);
       };
       await Promise.all(Array.from({ length: 10_000 }, (_, i) => bet(i)));
@@ -184,7 +226,10 @@ describe.skipIf(!postgres.available)("ledger on postgres from two pools at once"
       }
       const db = pools[0]!;
       const holds = await db.query<{ status: string; n: bigint }>("select status, count(*) n from ledger_holds group by status order by status");
-      expect(holds).toEqual([{ status: "posted", n: 3_333n }, { status: "voided", n: 1_667n }]);
+      expect(holds).toEqual([
+        { status: "posted", n: 3_333n },
+        { status: "voided", n: 1_667n },
+      ]);
       const stakes = await db.query<{ n: bigint }>("select count(*) n from ledger_transfers where hold_id is not null and kind = 'bet_stake'");
       expect(stakes[0]?.n).toBe(3_333n);
       const keys = await db.query<{ n: bigint }>("select count(*) n from ledger_idempotency");

@@ -35,8 +35,16 @@ export function deposit(clearingId: bigint, playerId: bigint, amount: bigint, ke
 }
 
 export function instant(world: LedgerWorld, playerId: bigint, stake: bigint, win: bigint, key: string): LedgerOp {
-  return { type: "instant", key, currency, accountId: playerId, houseAccountId: world.houseId, stake,
-    payouts: win > 0n ? [{ fromAccountId: world.houseId, amount: win }] : [], reference: `round-${key}` };
+  return {
+    type: "instant",
+    key,
+    currency,
+    accountId: playerId,
+    houseAccountId: world.houseId,
+    stake,
+    payouts: win > 0n ? [{ fromAccountId: world.houseId, amount: win }] : [],
+    reference: `round-${key}`,
+  };
 }
 
 export function expectOk(outcome: LedgerOutcome): asserts outcome is Extract<LedgerOutcome, { status: "ok" }> {
@@ -47,7 +55,8 @@ export function expectOk(outcome: LedgerOutcome): asserts outcome is Extract<Led
 export async function rowCounts(db: SqlDb): Promise<string> {
   const rows = await db.query<{ t: bigint; h: bigint; k: bigint; s: bigint }>(
     `select (select count(*) from ledger_transfers) t, (select count(*) from ledger_holds) h,
-            (select count(*) from ledger_idempotency) k, (select coalesce(sum(balance * 7 + held * 13), 0)::int8 from ledger_accounts) s`);
+            (select count(*) from ledger_idempotency) k, (select coalesce(sum(balance * 7 + held * 13), 0)::int8 from ledger_accounts) s`,
+  );
   const r = rows[0];
   return `${r?.t}/${r?.h}/${r?.k}/${r?.s}`;
 }

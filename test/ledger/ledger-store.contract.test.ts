@@ -7,10 +7,23 @@ import { SqlRoundStore } from "../../src/adapters/postgres/round-store.sql.js";
 import type { LedgerOp, LedgerOutcome } from "../../src/engine/ledger/index.js";
 import { createWorld, currency, deposit, expectOk, freshKey, instant, rowCounts, type LedgerWorld } from "./ledger-fixtures.js";
 
-const reserve = (accountId: bigint, amount: bigint, holdId: string, key = freshKey("r")): LedgerOp =>
-  ({ type: "reserve", key, currency, holdId, accountId, amount, reference: `round-${holdId}` });
-const settle = (world: LedgerWorld, holdId: string, win: bigint, key = freshKey("s")): LedgerOp =>
-  ({ type: "settle", key, currency, holdId, houseAccountId: world.houseId, payouts: win > 0n ? [{ fromAccountId: world.houseId, amount: win }] : [] });
+const reserve = (accountId: bigint, amount: bigint, holdId: string, key = freshKey("r")): LedgerOp => ({
+  type: "reserve",
+  key,
+  currency,
+  holdId,
+  accountId,
+  amount,
+  reference: `round-${holdId}`,
+});
+const settle = (world: LedgerWorld, holdId: string, win: bigint, key = freshKey("s")): LedgerOp => ({
+  type: "settle",
+  key,
+  currency,
+  holdId,
+  houseAccountId: world.houseId,
+  payouts: win > 0n ? [{ fromAccountId: world.houseId, amount: win }] : [],
+});
 const voidHold = (holdId: string, key = freshKey("v")): LedgerOp => ({ type: "void", key, currency, holdId });
 
 for (const kind of databaseKinds) {
@@ -40,7 +53,7 @@ for (const kind of databaseKinds) {
       const [b, c] = await Promise.all([0, 1].map(() => world.store.openAccount({ owner: "same", kind: "player_cash", currency })));
       expect(b?.id).toBe(a.id);
       expect(c?.id).toBe(a.id);
-      expect((await world.store.findAccount({ owner: "same", kind: "player_bonus", currency }))).toBeNull();
+      expect(await world.store.findAccount({ owner: "same", kind: "player_bonus", currency })).toBeNull();
       expect((await world.store.accountsOf("same")).map((x) => x.id)).toEqual([a.id]);
     });
 
@@ -62,8 +75,18 @@ for (const kind of databaseKinds) {
         const calls: bigint[] = [];
         const records = (applied: { readonly balances: readonly { readonly balance: bigint }[] }) => {
           calls.push(applied.balances[0]?.balance ?? -1n);
-          return [{ roundId, tableId: "t", game: "slots", status: "settled" as const, atMs: 1_000, outcome: { win: "25.00" },
-            bets: [{ betId: "spin", userId: "u", currency, stakeMinor: "1000", detail: null, placedAtMs: 1_000 }], payouts: [{ betId: "spin", payoutMinor: "2500" }] }];
+          return [
+            {
+              roundId,
+              tableId: "t",
+              game: "slots",
+              status: "settled" as const,
+              atMs: 1_000,
+              outcome: { win: "25.00" },
+              bets: [{ betId: "spin", userId: "u", currency, stakeMinor: "1000", detail: null, placedAtMs: 1_000 }],
+              payouts: [{ betId: "spin", payoutMinor: "2500" }],
+            },
+          ];
         };
         return { calls, records };
       };
@@ -76,7 +99,11 @@ for (const kind of databaseKinds) {
       expect(await world.store.submit({ ...op }, paid.records)).toMatchObject({ status: "ok", replayed: true });
       expect(paid.calls).toEqual([101_500n]);
       const [roundId] = [paid.records({ balances: [] })[0]!.roundId];
-      expect(await rounds.find(roundId)).toMatchObject({ status: "settled", outcome: { win: "25.00" }, bets: [{ betId: "spin", stakeMinor: 1000n, payoutMinor: 2500n }] });
+      expect(await rounds.find(roundId)).toMatchObject({
+        status: "settled",
+        outcome: { win: "25.00" },
+        bets: [{ betId: "spin", stakeMinor: 1000n, payoutMinor: 2500n }],
+      });
       await rounds.close();
     });
 
@@ -107,7 +134,9 @@ for (const kind of databaseKinds) {
       expect(outcomes[0]).toMatchObject({ balances: [{ accountId: p, balance: 104_000n, held: 0n }] });
       expect(await world.store.submit(voidHold(holdId))).toEqual({ status: "hold_already_resolved" });
       const rows = await database.db.query<{ status: string; n: bigint }>(
-        "select h.status, (select count(*) from ledger_transfers t where t.hold_id = h.id and t.kind = 'bet_stake') n from ledger_holds h where h.id = $1", [holdId]);
+        "select h.status, (select count(*) from ledger_transfers t where t.hold_id = h.id and t.kind = 'bet_stake') n from ledger_holds h where h.id = $1",
+        [holdId],
+      );
       expect(rows).toEqual([{ status: "posted", n: 1n }]);
       expect(await world.store.submit(settle(world, "no-such-hold", 0n))).toEqual({ status: "hold_not_found" });
     });
@@ -123,7 +152,11 @@ for (const kind of databaseKinds) {
 
     it("fails only the operation without funds, not its neighbours in the batch", async () => {
       const p = await newPlayer();
-      const outcomes = await submitAll([instant(world, p, 60_000n, 0n, freshKey()), instant(world, p, 60_000n, 0n, freshKey()), instant(world, p, 40_000n, 0n, freshKey())]);
+      const outcomes = await submitAll([
+        instant(world, p, 60_000n, 0n, freshKey()),
+        instant(world, p, 60_000n, 0n, freshKey()),
+        instant(world, p, 40_000n, 0n, freshKey()),
+      ]);
       expect(outcomes.map((o) => o.status)).toEqual(["ok", "insufficient_funds", "ok"]);
       expect(outcomes[2]).toMatchObject({ balances: [{ balance: 0n, held: 0n }] });
     });
@@ -161,7 +194,9 @@ for (const kind of databaseKinds) {
       }
       // A tenth of the operations are sent again 1 to 3 times, interleaved with the rest.
       const sends = [...ops];
-      ops.forEach((op, i) => { if (i % 10 === 0) for (let r = 0; r <= i % 3; r += 1) sends.push(op); });
+      ops.forEach((op, i) => {
+        if (i % 10 === 0) for (let r = 0; r <= i % 3; r += 1) sends.push(op);
+      });
       const outcomes = await submitAll(sends);
       // Per key, exactly one answer applied the operation (which send it was depends on which
       // batch took the locks first) and every other answer repeats it, or none applied and all failed.
@@ -185,7 +220,8 @@ for (const kind of databaseKinds) {
 
     it("pages the history newest first without gaps or repeats", async () => {
       const p = await newPlayer();
-      for (let i = 0; i < 3; i += 1) await submitAll(Array.from({ length: 4 }, (_, j) => instant(world, p, BigInt(10 + i * 4 + j), j % 2 === 0 ? 5n : 0n, freshKey("h"))));
+      for (let i = 0; i < 3; i += 1)
+        await submitAll(Array.from({ length: 4 }, (_, j) => instant(world, p, BigInt(10 + i * 4 + j), j % 2 === 0 ? 5n : 0n, freshKey("h"))));
       const seen: bigint[] = [];
       let cursor: bigint | undefined;
       let pages = 0;
@@ -217,12 +253,16 @@ for (const kind of databaseKinds) {
       await expect(database.db.query("update ledger_holds set status = 'posted' where id = $1", [holdId])).rejects.toThrow(/immutable/);
       // Transfers carry no foreign keys (they cost a third of a batch's write); the check query
       // catches a transfer whose accounts are of another currency. Shown inside a rolled-back transaction.
-      const caught = await database.db.transaction(async (tx) => {
-        await tx.query("insert into ledger_transfers (op_key, leg, debit_account_id, credit_account_id, amount, currency, kind, reference) values ('x', 0, $1, $2, 1, 'EUR', 'adjustment', '')",
-          [p.toString(), world.houseId.toString()]);
-        const [row] = await tx.query<{ transfers_mismatched: bigint }>(ledgerCheckSql.perAccount);
-        throw Object.assign(new Error("roll back"), { caught: row?.transfers_mismatched });
-      }).catch((error: { caught?: bigint }) => error.caught);
+      const caught = await database.db
+        .transaction(async (tx) => {
+          await tx.query(
+            "insert into ledger_transfers (op_key, leg, debit_account_id, credit_account_id, amount, currency, kind, reference) values ('x', 0, $1, $2, 1, 'EUR', 'adjustment', '')",
+            [p.toString(), world.houseId.toString()],
+          );
+          const [row] = await tx.query<{ transfers_mismatched: bigint }>(ledgerCheckSql.perAccount);
+          throw Object.assign(new Error("roll back"), { caught: row?.transfers_mismatched });
+        })
+        .catch((error: { caught?: bigint }) => error.caught);
       expect(caught).toBe(1n);
       expect((await world.store.check()).transfersMismatched).toBe(0);
     });

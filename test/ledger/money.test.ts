@@ -19,12 +19,28 @@ describe("parseAmount", () => {
   });
 
   it.each([
-    ["", "amount_malformed"], ["abc", "amount_malformed"], ["1e3", "amount_malformed"], ["1E3", "amount_malformed"],
-    ["0x10", "amount_malformed"], [" 1", "amount_malformed"], ["1 ", "amount_malformed"], ["+1", "amount_malformed"],
-    ["1.", "amount_malformed"], [".5", "amount_malformed"], ["01", "amount_malformed"], ["1,00", "amount_malformed"],
-    ["--1", "amount_malformed"], ["NaN", "amount_malformed"], ["Infinity", "amount_malformed"], ["1".repeat(41), "amount_malformed"],
-    ["1.234", "amount_too_precise"], ["1.500", "amount_too_precise"], ["-1", "amount_negative"], ["-0.01", "amount_negative"],
-    ["10000000000000.01", "amount_too_large"], ["99999999999999999999", "amount_too_large"],
+    ["", "amount_malformed"],
+    ["abc", "amount_malformed"],
+    ["1e3", "amount_malformed"],
+    ["1E3", "amount_malformed"],
+    ["0x10", "amount_malformed"],
+    [" 1", "amount_malformed"],
+    ["1 ", "amount_malformed"],
+    ["+1", "amount_malformed"],
+    ["1.", "amount_malformed"],
+    [".5", "amount_malformed"],
+    ["01", "amount_malformed"],
+    ["1,00", "amount_malformed"],
+    ["--1", "amount_malformed"],
+    ["NaN", "amount_malformed"],
+    ["Infinity", "amount_malformed"],
+    ["1".repeat(41), "amount_malformed"],
+    ["1.234", "amount_too_precise"],
+    ["1.500", "amount_too_precise"],
+    ["-1", "amount_negative"],
+    ["-0.01", "amount_negative"],
+    ["10000000000000.01", "amount_too_large"],
+    ["99999999999999999999", "amount_too_large"],
   ])("%j in EUR is refused as %s", (text, status) => {
     expect(parseAmount(text, EUR)).toBe(status);
   });
@@ -46,15 +62,22 @@ describe("parseAmount", () => {
 
 describe("formatAmount", () => {
   it.each([
-    [1234n, EUR, "12.34"], [5n, EUR, "0.05"], [0n, EUR, "0.00"], [-5n, EUR, "-0.05"], [-123456n, EUR, "-1234.56"], [1500n, JPY, "1500"],
+    [1234n, EUR, "12.34"],
+    [5n, EUR, "0.05"],
+    [0n, EUR, "0.00"],
+    [-5n, EUR, "-0.05"],
+    [-123456n, EUR, "-1234.56"],
+    [1500n, JPY, "1500"],
   ] as const)("%s minor units of %s is %s", (minor, currency, text) => {
     expect(formatAmount(minor, currency)).toBe(text);
   });
 
   it("round-trips through parseAmount for every currency", () => {
-    fc.assert(fc.property(fc.constantFrom(...Object.values(currencies)), fc.bigInt({ min: -amountMinorMax, max: amountMinorMax }), (currency, minor) => {
-      expect(parseAmount(formatAmount(minor, currency), currency, { negativeAllowed: true })).toBe(minor);
-    }));
+    fc.assert(
+      fc.property(fc.constantFrom(...Object.values(currencies)), fc.bigInt({ min: -amountMinorMax, max: amountMinorMax }), (currency, minor) => {
+        expect(parseAmount(formatAmount(minor, currency), currency, { negativeAllowed: true })).toBe(minor);
+      }),
+    );
   });
 });
 

@@ -9,8 +9,20 @@ import { createShared, startTestServer, type Shared } from "../support/server.js
 import { loadtest, readReport } from "../support/loadtest.js";
 
 const fastTables = [
-  "--roulette-betting-ms", "1500", "--roulette-results-ms", "500", "--payments-sandbox-webhook-delay-ms", "100",
-  "--blackjack-betting-ms", "1200", "--blackjack-turn-ms", "1000", "--holdem-turn-ms", "1000", "--holdem-between-hands-ms", "300",
+  "--roulette-betting-ms",
+  "1500",
+  "--roulette-results-ms",
+  "500",
+  "--payments-sandbox-webhook-delay-ms",
+  "100",
+  "--blackjack-betting-ms",
+  "1200",
+  "--blackjack-turn-ms",
+  "1000",
+  "--holdem-turn-ms",
+  "1000",
+  "--holdem-between-hands-ms",
+  "300",
 ];
 
 describe("croupier loadtest game scenarios against an embedded server", () => {
@@ -28,8 +40,28 @@ describe("croupier loadtest game scenarios against an embedded server", () => {
 
   async function run(scenario: string, players: number, duration: string): Promise<ReturnType<typeof readReport>["json"]> {
     const out = mkdtempSync(join(tmpdir(), `croupier-loadtest-${scenario}-`));
-    const result = await loadtest(["--url", server.url, "--scenario", scenario, "--players", String(players), "--duration", duration, "--ramp-up", "1s",
-      "--think-time", "300ms", "--deposit", "100.00", "--out", out, "--settle-wait", "20s", "--max-error-rate", "0.05"]);
+    const result = await loadtest([
+      "--url",
+      server.url,
+      "--scenario",
+      scenario,
+      "--players",
+      String(players),
+      "--duration",
+      duration,
+      "--ramp-up",
+      "1s",
+      "--think-time",
+      "300ms",
+      "--deposit",
+      "100.00",
+      "--out",
+      out,
+      "--settle-wait",
+      "20s",
+      "--max-error-rate",
+      "0.05",
+    ]);
     if (result.code !== 0) console.log(result.stdout, result.stderr);
     expect(result.stdout.split("\n").filter((l) => l.startsWith("reconciliation:"))).toEqual(["reconciliation: ok"]);
     expect(result.code).toBe(0);

@@ -21,9 +21,14 @@ import { loadtest, readReport } from "../support/loadtest.js";
 const roundFlags = ["--roulette-betting-ms", "1500", "--roulette-results-ms", "500", "--payments-sandbox-webhook-delay-ms", "100"];
 const eur = findCurrency("EUR") as Currency;
 
-
 describe("croupier loadtest options", () => {
-  it.each([["500ms", 500], ["10s", 10_000], ["2m", 120_000], ["1.5s", 1_500], ["7", 7_000]])("reads the duration %s", (text, ms) => {
+  it.each([
+    ["500ms", 500],
+    ["10s", 10_000],
+    ["2m", 120_000],
+    ["1.5s", 1_500],
+    ["7", 7_000],
+  ])("reads the duration %s", (text, ms) => {
     expect(parseDurationMs("duration", text)).toBe(ms);
   });
 
@@ -31,7 +36,10 @@ describe("croupier loadtest options", () => {
     [["--scenario", "poker"], "--scenario must be one of roulette, slots, blackjack, holdem, chat, reconnect, mix, abuse"],
     [["--scenario", "abuse", "--players", "10"], "--scenario abuse needs --operator LOGIN"],
     [["--scenario", "abuse", "--players", "10", "--operator", "op"], "pass --operator-password-stdin"],
-    [["--scenario", "abuse", "--players", "10", "--abusers", "10", "--operator", "op", "--operator-password-stdin"], "--abusers must be an integer from 1 to 9"],
+    [
+      ["--scenario", "abuse", "--players", "10", "--abusers", "10", "--operator", "op", "--operator-password-stdin"],
+      "--abusers must be an integer from 1 to 9",
+    ],
     [["--scenario", "abuse", "--players", "1", "--operator", "op", "--operator-password-stdin"], "needs at least 2 players"],
     [["--scenario", "abuse", "--operator", "op", "--operator-password-stdin=secret"], "--operator-password-stdin takes no value"],
     [["--operator-password", "secret"], "unknown option --operator-password"],
@@ -50,7 +58,10 @@ describe("croupier loadtest options", () => {
   });
 
   it("spreads players over enough processes and keeps repeated --url flags", () => {
-    const options = parseLoadtestOptions(["--players", "40000", "--url", "http://127.0.0.1:1", "--url", "http://127.0.0.1:2/", "--source-addresses", "127.0.0.1,127.0.0.2"], "x");
+    const options = parseLoadtestOptions(
+      ["--players", "40000", "--url", "http://127.0.0.1:1", "--url", "http://127.0.0.1:2/", "--source-addresses", "127.0.0.1,127.0.0.2"],
+      "x",
+    );
     expect(options.processes).toBe(3);
     expect(options.urls).toEqual(["http://127.0.0.1:1", "http://127.0.0.1:2"]);
     expect(options.depositMinor).toBe(10_000n);
@@ -68,13 +79,20 @@ describe("croupier loadtest options", () => {
     const bots = (players: number, abusers: number) => Array.from({ length: players }, (_, i) => i).filter((i) => isAbuser(players, abusers, i));
     expect(bots(10, 2)).toEqual([4, 9]);
     expect(bots(60, 6)).toEqual([9, 19, 29, 39, 49, 59]);
-    for (const [players, abusers] of [[7, 3], [100, 10], [3, 2], [1_000, 1]] as const) expect(bots(players, abusers)).toHaveLength(abusers);
+    for (const [players, abusers] of [
+      [7, 3],
+      [100, 10],
+      [3, 2],
+      [1_000, 1],
+    ] as const)
+      expect(bots(players, abusers)).toHaveLength(abusers);
   });
 
   it("lists every scenario in --help, and exits 2 on an unknown one", async () => {
     const help = await runCroupier(["loadtest", "--help"]);
     expect(help.code).toBe(0);
-    for (const scenario of ["roulette", "slots", "blackjack", "holdem", "chat", "reconnect", "mix", "abuse"]) expect(help.stdout).toMatch(new RegExp(`^ {27}${scenario} `, "m"));
+    for (const scenario of ["roulette", "slots", "blackjack", "holdem", "chat", "reconnect", "mix", "abuse"])
+      expect(help.stdout).toMatch(new RegExp(`^ {27}${scenario} `, "m"));
     const refused = await runCroupier(["loadtest", "--scenario", "baccarat"]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain("--scenario must be one of");
@@ -96,8 +114,30 @@ describe("croupier loadtest against an embedded server", () => {
 
   it("plays roulette with 20 players from 2 processes and 2 source addresses, reports, and reconciles", async () => {
     const out = mkdtempSync(join(tmpdir(), "croupier-loadtest-"));
-    const result = await loadtest(["--url", server.url, "--players", "20", "--duration", "8s", "--ramp-up", "2s", "--think-time", "400ms", "--processes", "2",
-      "--source-addresses", "127.0.0.1,127.0.0.2", "--deposit", "50.00", "--out", out, "--settle-wait", "20s", "--max-error-rate", "0.05"]);
+    const result = await loadtest([
+      "--url",
+      server.url,
+      "--players",
+      "20",
+      "--duration",
+      "8s",
+      "--ramp-up",
+      "2s",
+      "--think-time",
+      "400ms",
+      "--processes",
+      "2",
+      "--source-addresses",
+      "127.0.0.1,127.0.0.2",
+      "--deposit",
+      "50.00",
+      "--out",
+      out,
+      "--settle-wait",
+      "20s",
+      "--max-error-rate",
+      "0.05",
+    ]);
     if (result.code !== 0) console.log(result.stdout, result.stderr);
     expect(result.stderr).toContain("actions/s");
     expect(result.stdout.split("\n").filter((l) => l.startsWith("reconciliation:"))).toEqual(["reconciliation: ok"]);
@@ -118,7 +158,8 @@ describe("croupier loadtest against an embedded server", () => {
     // The server's own view of each bet's path, read from its /metrics before and after the run.
     expect(json.stages.nodes).toBe(1);
     const stage = (name: string) => json.stages.stages.find((s) => s.stage === name);
-    for (const name of ["parse", "route", "prepare", "queue", "batch", "append", "ledger_queue", "ledger_commit", "ack", "total"]) expect(stage(name)?.count, name).toBeGreaterThan(0);
+    for (const name of ["parse", "route", "prepare", "queue", "batch", "append", "ledger_queue", "ledger_commit", "ack", "total"])
+      expect(stage(name)?.count, name).toBeGreaterThan(0);
     // Every acknowledged or refused bet went through the gateway once.
     expect(stage("total")?.count).toBeGreaterThanOrEqual(json.throughput.bets);
     expect(stage("total")!.p99Ms).toBeGreaterThanOrEqual(stage("append")!.p50Ms);
@@ -135,17 +176,26 @@ describe("croupier loadtest against an embedded server", () => {
     await client.register(`${prefix}-0`, "loadtest-Password-1"); // the load test reuses it
     const sideDeposit = async (): Promise<void> => {
       const { accessToken } = await client.login(`${prefix}-0`, "loadtest-Password-1");
-      const wallet = new WalletApi(server.url, (url, init) => fetch(url, init), () => accessToken);
+      const wallet = new WalletApi(
+        server.url,
+        (url, init) => fetch(url, init),
+        () => accessToken,
+      );
       while ((await wallet.ledgerView(eur)).totalMinor < 10_000n) await new Promise((r) => setTimeout(r, 100));
       const deposit = await wallet.startDeposit("7.00", "EUR", await wallet.tokenizeTestCard(), `side-${prefix}`);
       for (let i = 0; i < 100 && (await wallet.deposit(deposit.id)).status === "pending"; i++) await new Promise((r) => setTimeout(r, 100));
       expect((await wallet.deposit(deposit.id)).status).toBe("credited");
     };
-    const result = await loadtest(["--url", server.url, "--players", "3", "--duration", "8s", "--ramp-up", "0s", "--reuse-accounts", prefix, "--out", out, "--settle-wait", "20s"], sideDeposit);
+    const result = await loadtest(
+      ["--url", server.url, "--players", "3", "--duration", "8s", "--ramp-up", "0s", "--reuse-accounts", prefix, "--out", out, "--settle-wait", "20s"],
+      sideDeposit,
+    );
     expect(result.code).toBe(1);
     const lines = result.stdout.split("\n");
     expect(lines.filter((l) => l.startsWith("reconciliation:"))).toEqual(["reconciliation: FAILED"]);
-    expect(lines[lines.indexOf("reconciliation: FAILED") + 1]).toMatch(new RegExp(`^  ${prefix}-0: observed \\d+\\.\\d\\d, ledger \\d+\\.\\d\\d, difference 7\\.00`));
+    expect(lines[lines.indexOf("reconciliation: FAILED") + 1]).toMatch(
+      new RegExp(`^  ${prefix}-0: observed \\d+\\.\\d\\d, ledger \\d+\\.\\d\\d, difference 7\\.00`),
+    );
     const { json } = readReport(out);
     expect(json.reconciliation.differences).toHaveLength(1);
     expect(json.reconciliation.differences[0]?.difference).toBe("7.00");
@@ -160,7 +210,13 @@ describe.skipIf(!production)("croupier loadtest against two production-mode node
 
   beforeAll(async () => {
     shared = await createShared("production");
-    const env = { DATABASE_URL: shared.databaseUrl as string, REDIS_URL: redisUrl, CROUPIER_REDIS_KEY_PREFIX: shared.redisKeyPrefix, CROUPIER_DATA_DIR: shared.dataDir, LOG_LEVEL: "warn" };
+    const env = {
+      DATABASE_URL: shared.databaseUrl as string,
+      REDIS_URL: redisUrl,
+      CROUPIER_REDIS_KEY_PREFIX: shared.redisKeyPrefix,
+      CROUPIER_DATA_DIR: shared.dataDir,
+      LOG_LEVEL: "warn",
+    };
     // One after the other: the first creates the shared keys and the sandbox secret in the data folder.
     nodes.push(await serveCroupier(roundFlags, env));
     nodes.push(await serveCroupier(roundFlags, env));
@@ -172,8 +228,28 @@ describe.skipIf(!production)("croupier loadtest against two production-mode node
 
   it("spreads a mix of 20 players over both nodes: bets reconcile, reconnect storms lose and duplicate nothing", async () => {
     const out = mkdtempSync(join(tmpdir(), "croupier-loadtest-"));
-    const result = await loadtest(["--url", nodes[0]!.url, "--url", nodes[1]!.url, "--players", "20", "--scenario", "mix", "--duration", "10s", "--ramp-up", "2s",
-      "--think-time", "400ms", "--out", out, "--settle-wait", "20s", "--max-error-rate", "0.05"]);
+    const result = await loadtest([
+      "--url",
+      nodes[0]!.url,
+      "--url",
+      nodes[1]!.url,
+      "--players",
+      "20",
+      "--scenario",
+      "mix",
+      "--duration",
+      "10s",
+      "--ramp-up",
+      "2s",
+      "--think-time",
+      "400ms",
+      "--out",
+      out,
+      "--settle-wait",
+      "20s",
+      "--max-error-rate",
+      "0.05",
+    ]);
     if (result.code !== 0) console.log(result.stdout, result.stderr);
     expect(result.stdout.split("\n").filter((l) => l.startsWith("reconciliation:"))).toEqual(["reconciliation: ok"]);
     expect(result.code).toBe(0);

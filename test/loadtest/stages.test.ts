@@ -17,7 +17,15 @@ describe("stage histograms", () => {
   it("parses one stage, summing workers, and ignores other metrics and unknown stages", () => {
     const parsed = parseStageHistograms(exposition(10, 'worker="1",') + exposition(5, 'worker="2",'));
     expect([...parsed.keys()]).toEqual(["append"]);
-    expect(parsed.get("append")).toEqual({ buckets: [[0.001, 15], [0.01, 30], [Infinity, 30]], sum: 15 * 0.011, count: 30 });
+    expect(parsed.get("append")).toEqual({
+      buckets: [
+        [0.001, 15],
+        [0.01, 30],
+        [Infinity, 30],
+      ],
+      sum: 15 * 0.011,
+      count: 30,
+    });
   });
 
   it("reports the difference over a run, and quantiles interpolated within buckets", () => {
@@ -26,10 +34,16 @@ describe("stage histograms", () => {
     const diff = stageDifference([{ before, after }]);
     const append = diff.get("append");
     expect(append?.count).toBe(100);
-    expect(append?.buckets).toEqual([[0.001, 50], [0.01, 100], [Infinity, 100]]);
+    expect(append?.buckets).toEqual([
+      [0.001, 50],
+      [0.01, 100],
+      [Infinity, 100],
+    ]);
     // Half the actions are at or under 1 ms: the median is the bucket's bound; p99 is 99% into the next.
     expect(quantileMs(append as NonNullable<typeof append>, 0.5)).toBeCloseTo(1, 6);
     expect(quantileMs(append as NonNullable<typeof append>, 0.99)).toBeCloseTo(1 + 9 * 0.98, 6);
-    expect(summarizeStages(diff)).toEqual([{ stage: "append", count: 100, meanMs: expect.closeTo(5.5, 6), p50Ms: expect.closeTo(1, 6), p99Ms: expect.closeTo(9.82, 6) }]);
+    expect(summarizeStages(diff)).toEqual([
+      { stage: "append", count: 100, meanMs: expect.closeTo(5.5, 6), p50Ms: expect.closeTo(1, 6), p99Ms: expect.closeTo(9.82, 6) },
+    ]);
   });
 });

@@ -4,7 +4,9 @@ import { readFileSync } from "node:fs";
 import type { RunningServer } from "../../src/main.js";
 import { createShared, startTestServer, type Shared } from "../support/server.js";
 
-const dashboard = JSON.parse(readFileSync(new URL("../../ops/grafana/croupier-dashboard.json", import.meta.url), "utf8")) as { panels: Array<{ title: string; targets: Array<{ expr: string }> }> };
+const dashboard = JSON.parse(readFileSync(new URL("../../ops/grafana/croupier-dashboard.json", import.meta.url), "utf8")) as {
+  panels: Array<{ title: string; targets: Array<{ expr: string }> }>;
+};
 
 describe("ops/grafana dashboard", () => {
   let shared: Shared;

@@ -28,7 +28,9 @@ describe("DepositWaiters", () => {
     const waiters = new DepositWaiters(clock, 1);
     const first = waiters.wait("d1", 5_000);
     let second = false;
-    await waiters.wait("d2", 5_000).done.then(() => { second = true; });
+    await waiters.wait("d2", 5_000).done.then(() => {
+      second = true;
+    });
     expect(second).toBe(true);
     first.cancel();
     await first.done;

@@ -13,12 +13,17 @@ import type { RunningServer } from "../../src/main.js";
 
 describe.skipIf(!serviceAvailable("nats"))("payment events exported to JetStream (real server)", () => {
   const cleanups: Array<() => Promise<void>> = [];
-  afterAll(async () => { for (const c of cleanups.reverse()) await c(); });
+  afterAll(async () => {
+    for (const c of cleanups.reverse()) await c();
+  });
 
   async function start(flags: string[]): Promise<{ server: RunningServer; shared: Shared }> {
     const shared = await createShared("embedded");
     const server = await startTestServer(shared, ["--payments-sandbox-webhook-delay-ms", "100", "--outbox-poll-interval-ms", "100", ...flags]);
-    cleanups.push(async () => { await server.close(); await shared.dispose(); });
+    cleanups.push(async () => {
+      await server.close();
+      await shared.dispose();
+    });
     return { server, shared };
   }
 
@@ -32,7 +37,10 @@ describe.skipIf(!serviceAvailable("nats"))("payment events exported to JetStream
     // The sandbox sends each outcome again at 3x the delay: let the repeats arrive.
     await new Promise((r) => setTimeout(r, 600));
     const messages = (await streamMessages(stream)).filter((m) => (m.body as { userId: string }).userId === player.userId);
-    expect(messages.map((m) => [m.subject, (m.body as { amount: string }).amount])).toEqual([[`${prefix}.deposit.credited`, "25.00"], [`${prefix}.deposit.credited`, "5.00"]]);
+    expect(messages.map((m) => [m.subject, (m.body as { amount: string }).amount])).toEqual([
+      [`${prefix}.deposit.credited`, "25.00"],
+      [`${prefix}.deposit.credited`, "5.00"],
+    ]);
     for (const m of messages) {
       expect(Value.Check(PaymentExportEvent, m.body), JSON.stringify(m.body)).toBe(true);
       expect(m.id).toBe((m.body as { id: string }).id);

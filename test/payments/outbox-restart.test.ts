@@ -17,8 +17,13 @@ import { clockAt } from "../support/manual-clock.js";
 
 const leaseMs = 30_000;
 const limits = {
-  withdrawalAmountMinorMin: 100, withdrawalsPerPeriodMax: 10, withdrawalPeriodMs: 86_400_000, paymentsProviderTimeoutMs: 5_000,
-  outboxPollIntervalMs: 60_000, outboxLeaseMs: leaseMs, outboxAttemptsMax: 5,
+  withdrawalAmountMinorMin: 100,
+  withdrawalsPerPeriodMax: 10,
+  withdrawalPeriodMs: 86_400_000,
+  paymentsProviderTimeoutMs: 5_000,
+  outboxPollIntervalMs: 60_000,
+  outboxLeaseMs: leaseMs,
+  outboxAttemptsMax: 5,
 };
 const quiet = { warn: () => undefined, error: () => undefined };
 const never = new Promise<never>(() => undefined);
@@ -28,7 +33,15 @@ function node(database: TestDatabase, provider: PaymentProvider, clock: Clock, b
   const ledger: LedgerStore = createSqlLedgerStore(database.db, { batchWaitMs: 1 });
   const wallet = createWallet(ledger);
   const payments = new Payments({
-    store: createSqlPaymentsStore(database.db), requestKeys: createSqlRequestKeyStore(database.db), wallet, ledger, provider, bus, clock, log: quiet, limits,
+    store: createSqlPaymentsStore(database.db),
+    requestKeys: createSqlRequestKeyStore(database.db),
+    wallet,
+    ledger,
+    provider,
+    bus,
+    clock,
+    log: quiet,
+    limits,
   });
   return { ledger, wallet, payments, bus };
 }
@@ -55,8 +68,16 @@ for (const kind of databaseKinds) {
     });
 
     async function pendingWithdrawal(playerId: string, payments: Payments, wallet: ReturnType<typeof createWallet>) {
-      expect((await wallet.deposit({ playerId, currency: "EUR", amount: 10_000n, key: `fund:${playerId}`, reference: "fund", provider: "sandbox" })).status).toBe("ok");
-      const requested = await payments.requestWithdrawal({ userId: playerId, requestKey: `w:${playerId}`, amount: "40.00", currency: "EUR", cardToken: cardTokenOf(playerId) });
+      expect(
+        (await wallet.deposit({ playerId, currency: "EUR", amount: 10_000n, key: `fund:${playerId}`, reference: "fund", provider: "sandbox" })).status,
+      ).toBe("ok");
+      const requested = await payments.requestWithdrawal({
+        userId: playerId,
+        requestKey: `w:${playerId}`,
+        amount: "40.00",
+        currency: "EUR",
+        cardToken: cardTokenOf(playerId),
+      });
       if (!requested.ok) throw new Error(requested.error);
       expect(requested.value.status).toBe("pending");
       return requested.value.id;
@@ -65,7 +86,9 @@ for (const kind of databaseKinds) {
     async function transfersOf(playerId: string, transferKind: string): Promise<number> {
       const rows = await database.db.query<{ n: bigint }>(
         `select count(*) as n from ledger_transfers t join ledger_accounts a on a.id = t.debit_account_id
-         where a.owner = $1 and t.kind = $2`, [playerId, transferKind]);
+         where a.owner = $1 and t.kind = $2`,
+        [playerId, transferKind],
+      );
       return Number(rows[0]?.n ?? 0n);
     }
 
@@ -105,7 +128,13 @@ for (const kind of databaseKinds) {
     it("pays once when the process stops after the provider paid, before recording it", async () => {
       const callsBefore = sandbox.payoutCalls;
       // This provider reaches the real one, then the process dies before it hears the answer.
-      const dying: PaymentProvider = { ...bind(sandbox), payout: async (order) => { await sandbox.payout(order); return never; } };
+      const dying: PaymentProvider = {
+        ...bind(sandbox),
+        payout: async (order) => {
+          await sandbox.payout(order);
+          return never;
+        },
+      };
       const first = node(database, dying, clock);
       const id = await pendingWithdrawal("bob", first.payments, first.wallet);
       void first.payments.approveWithdrawal(id, "op-1", { outsideClosedLoop: true });

@@ -82,10 +82,12 @@ describe("webhook signatures", () => {
   });
 
   it("refuses any single-character change of a signed body", () => {
-    fc.assert(fc.property(fc.nat({ max: body.length - 1 }), fc.string({ minLength: 1, maxLength: 1 }), (i, c) => {
-      const changed = body.slice(0, i) + c + body.slice(i + 1);
-      return checkSignature(secret, changed, header, now, 300_000) === (changed === body ? "ok" : "invalid");
-    }));
+    fc.assert(
+      fc.property(fc.nat({ max: body.length - 1 }), fc.string({ minLength: 1, maxLength: 1 }), (i, c) => {
+        const changed = body.slice(0, i) + c + body.slice(i + 1);
+        return checkSignature(secret, changed, header, now, 300_000) === (changed === body ? "ok" : "invalid");
+      }),
+    );
   });
 });
 
@@ -111,10 +113,16 @@ describe("sandbox cards and tokens", () => {
     const again = sandbox.tokenize({ number: "4242424242424242", expMonth: 1, expYear: 2031 }, clock.nowMs(), "p1");
     const otherCard = sandbox.tokenize({ number: "5555 5555 5555 4444", expMonth: 12, expYear: 2030 }, clock.nowMs(), "p1");
     if (again.status !== "ok" || otherCard.status !== "ok") throw new Error("tokenize failed");
-    expect([again.token === result.token, again.card.fingerprint, otherCard.card.fingerprint === result.card.fingerprint]).toEqual([false, result.card.fingerprint, false]);
+    expect([again.token === result.token, again.card.fingerprint, otherCard.card.fingerprint === result.card.fingerprint]).toEqual([
+      false,
+      result.card.fingerprint,
+      false,
+    ]);
     expect(result.card.fingerprint).not.toContain("4242");
     const [payload, mac] = result.token.split(".") as [string, string];
-    const forgedPayload = Buffer.from(JSON.stringify({ b: "visa", l: "4242", r: "approve", n: "x", u: "p2", f: result.card.fingerprint })).toString("base64url");
+    const forgedPayload = Buffer.from(JSON.stringify({ b: "visa", l: "4242", r: "approve", n: "x", u: "p2", f: result.card.fingerprint })).toString(
+      "base64url",
+    );
     expect(sandbox.describeToken(`tok_sbx_${forgedPayload}.${mac}`, "p2")).toBeNull();
     expect(sandbox.describeToken(`${payload}.${mac.replace(/.$/, (c) => (c === "A" ? "B" : "A"))}`, "p1")).toBeNull();
     const other = new SandboxPaymentProvider({ secret: "another-sandbox-secret-99", webhookDelayMs: 0, webhookToleranceMs: 1_000, clock });

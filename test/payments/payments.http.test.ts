@@ -27,15 +27,25 @@ for (const mode of ["embedded", "production"] as Mode[]) {
     async function transfers(player: Player, kind: string): Promise<number> {
       const rows = await server.services.db.query<{ n: bigint }>(
         `select count(*) as n from ledger_transfers t join ledger_accounts a on a.id = t.credit_account_id or a.id = t.debit_account_id
-         where a.owner = $1 and a.kind = 'player_cash' and t.kind = $2`, [player.userId, kind]);
+         where a.owner = $1 and a.kind = 'player_cash' and t.kind = $2`,
+        [player.userId, kind],
+      );
       return Number(rows[0]?.n ?? 0n);
     }
 
     beforeAll(async () => {
       shared = await createShared(mode);
       server = await startTestServer(shared, [
-        "--payments-sandbox-webhook-secret", webhookSecret, "--payments-sandbox-webhook-delay-ms", String(delayMs),
-        "--withdrawals-per-period-max", "3", "--withdrawal-amount-minor-min", "500", "--outbox-poll-interval-ms", "50",
+        "--payments-sandbox-webhook-secret",
+        webhookSecret,
+        "--payments-sandbox-webhook-delay-ms",
+        String(delayMs),
+        "--withdrawals-per-period-max",
+        "3",
+        "--withdrawal-amount-minor-min",
+        "500",
+        "--outbox-poll-interval-ms",
+        "50",
       ]);
       base = server.url;
     });
@@ -62,7 +72,9 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       expect((await call(base, "GET", `/v1/wallet/deposits/${id}?waitMs=20000`, { token: player.token })).body.status).toBe("credited");
       expect(Date.now() - again).toBeLessThan(5_000);
       const other = await newPlayer(base);
-      expect((await call(base, "GET", `/v1/wallet/deposits/${id}?waitMs=1000`, { token: other.token })).body.code).toBe("CROUPIER_ERR_PAYMENT_DEPOSIT_NOT_FOUND");
+      expect((await call(base, "GET", `/v1/wallet/deposits/${id}?waitMs=1000`, { token: other.token })).body.code).toBe(
+        "CROUPIER_ERR_PAYMENT_DEPOSIT_NOT_FOUND",
+      );
       expect((await call(base, "GET", `/v1/wallet/deposits/${id}?waitMs=60000`, { token: player.token })).status).toBe(400);
     });
 
@@ -76,17 +88,23 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       expect(res.body).toMatchObject({ status: "pending", amount: "25.00", currency: "EUR", card: "visa •••• 4242", provider: "sandbox" });
       expect(await balances(base, player)).toEqual({});
       const id = res.body.id as string;
-      const credited = await until(() => call(base, "GET", `/v1/wallet/deposits/${id}`, { token: player.token }), (r) => r.body.status === "credited");
+      const credited = await until(
+        () => call(base, "GET", `/v1/wallet/deposits/${id}`, { token: player.token }),
+        (r) => r.body.status === "credited",
+      );
       expect(credited.body.status).toBe("credited");
       // Let the out-of-order "pending" and the duplicate outcome arrive too.
       await new Promise((resolve) => setTimeout(resolve, 3 * delayMs + 200));
       expect(await balances(base, player)).toEqual({ "cash:EUR": { balance: "25.00", held: "0.00", available: "25.00" } });
       expect(await transfers(player, "deposit")).toBe(1);
-      const history = await call<{ entries: { kind: string; amount: string; reference: string }[] }>(base, "GET", "/v1/wallet/history?currency=EUR", { token: player.token });
+      const history = await call<{ entries: { kind: string; amount: string; reference: string }[] }>(base, "GET", "/v1/wallet/history?currency=EUR", {
+        token: player.token,
+      });
       expect(history.body.entries).toEqual([expect.objectContaining({ kind: "deposit", amount: "25.00", reference: `deposit:${id}` })]);
       // The card number is stored nowhere: only the token and its masked label.
       const stored = await server.services.db.query<{ n: bigint }>(
-        "select count(*) as n from payments_deposits where card_label like '%4242424242424242%' or card_token like '%4242424242424242%'");
+        "select count(*) as n from payments_deposits where card_label like '%4242424242424242%' or card_token like '%4242424242424242%'",
+      );
       expect(stored[0]?.n).toBe(0n);
     });
 
@@ -96,8 +114,14 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       const res = await money(base, player, "/v1/wallet/deposits", { amount: "7.50", currency: "EUR", cardToken });
       const deposit = await server.services.payments.findDeposit(res.body.id as string);
       const event: PaymentEvent = {
-        id: "evt_manual", type: "charge.succeeded", providerPaymentId: deposit?.providerPaymentId as string, reference: deposit?.id as string,
-        amount: 750n, currency: "EUR", reason: null, createdAtMs: Date.now(),
+        id: "evt_manual",
+        type: "charge.succeeded",
+        providerPaymentId: deposit?.providerPaymentId as string,
+        reference: deposit?.id as string,
+        amount: 750n,
+        currency: "EUR",
+        reason: null,
+        createdAtMs: Date.now(),
       };
       const delivery = signer.signedDelivery(event);
       const answers = await Promise.all(Array.from({ length: 6 }, () => webhook(delivery.body, delivery.headers)));
@@ -113,14 +137,29 @@ for (const mode of ["embedded", "production"] as Mode[]) {
     it("refuses unsigned, forged, tampered and stale webhooks, changing nothing", async () => {
       const player = await newPlayer(base);
       const cardToken = await tokenize(base, player, cards.visa);
-      const res = await call(base, "POST", "/v1/wallet/deposits", { token: player.token, body: { amount: "5.00", currency: "EUR", cardToken }, headers: { "idempotency-key": newKey() } });
+      const res = await call(base, "POST", "/v1/wallet/deposits", {
+        token: player.token,
+        body: { amount: "5.00", currency: "EUR", cardToken },
+        headers: { "idempotency-key": newKey() },
+      });
       const deposit = await server.services.payments.findDeposit(res.body.id as string);
       const event: PaymentEvent = {
-        id: "evt_forged", type: "charge.succeeded", providerPaymentId: deposit?.providerPaymentId as string, reference: deposit?.id as string,
-        amount: 500n, currency: "EUR", reason: null, createdAtMs: Date.now(),
+        id: "evt_forged",
+        type: "charge.succeeded",
+        providerPaymentId: deposit?.providerPaymentId as string,
+        reference: deposit?.id as string,
+        amount: 500n,
+        currency: "EUR",
+        reason: null,
+        createdAtMs: Date.now(),
       };
       const good = signer.signedDelivery(event);
-      const forger = new SandboxPaymentProvider({ secret: "not-the-secret-at-all-000", webhookDelayMs: 0, webhookToleranceMs: 300_000, clock: clockAt(() => Date.now()) });
+      const forger = new SandboxPaymentProvider({
+        secret: "not-the-secret-at-all-000",
+        webhookDelayMs: 0,
+        webhookToleranceMs: 300_000,
+        clock: clockAt(() => Date.now()),
+      });
       const forged = forger.signedDelivery(event);
       const stale = signer.signedDelivery(event, Date.now() - 10 * 60_000);
       const cases: Array<[string, Record<string, string>, number, string]> = [
@@ -136,21 +175,42 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       }
       const junk = signer.signedDelivery(event);
       const junkBody = '{"hello":"world"}';
-      const junkSigned = { ...junk.headers, [signatureHeader]: (await import("../../src/adapters/sandbox-payments/webhook-signature.js")).signWebhook(webhookSecret, junkBody, Math.floor(Date.now() / 1000)) };
+      const junkSigned = {
+        ...junk.headers,
+        [signatureHeader]: (await import("../../src/adapters/sandbox-payments/webhook-signature.js")).signWebhook(
+          webhookSecret,
+          junkBody,
+          Math.floor(Date.now() / 1000),
+        ),
+      };
       expect((await webhook(junkBody, junkSigned)).body.code).toBe("CROUPIER_ERR_PAYMENT_WEBHOOK_PAYLOAD_INVALID");
       expect(await transfers(player, "deposit")).toBe(0);
     });
 
     it("declines a declined card at once and fails a card the provider fails later", async () => {
       const player = await newPlayer(base);
-      const declined = await money(base, player, "/v1/wallet/deposits", { amount: "10.00", currency: "EUR", cardToken: await tokenize(base, player, cards.declined) });
+      const declined = await money(base, player, "/v1/wallet/deposits", {
+        amount: "10.00",
+        currency: "EUR",
+        cardToken: await tokenize(base, player, cards.declined),
+      });
       expect([declined.status, declined.body.code, declined.body.details]).toEqual([402, "CROUPIER_ERR_PAYMENT_DECLINED", ["card_declined"]]);
-      const later = await money(base, player, "/v1/wallet/deposits", { amount: "10.00", currency: "EUR", cardToken: await tokenize(base, player, cards.failsLater) });
+      const later = await money(base, player, "/v1/wallet/deposits", {
+        amount: "10.00",
+        currency: "EUR",
+        cardToken: await tokenize(base, player, cards.failsLater),
+      });
       expect(later.body.status).toBe("pending");
-      const final = await until(() => call(base, "GET", `/v1/wallet/deposits/${later.body.id as string}`, { token: player.token }), (r) => r.body.status !== "pending");
+      const final = await until(
+        () => call(base, "GET", `/v1/wallet/deposits/${later.body.id as string}`, { token: player.token }),
+        (r) => r.body.status !== "pending",
+      );
       expect(final.body).toMatchObject({ status: "failed", reason: "insufficient_funds" });
       expect(await balances(base, player)).toEqual({});
-      const bad = await call(base, "POST", "/v1/payments/sandbox/tokens", { token: player.token, body: { number: "4242 4242 4242 4241", expMonth: 1, expYear: 2099 } });
+      const bad = await call(base, "POST", "/v1/payments/sandbox/tokens", {
+        token: player.token,
+        body: { number: "4242 4242 4242 4241", expMonth: 1, expYear: 2099 },
+      });
       expect(bad.body.code).toBe("CROUPIER_ERR_PAYMENT_CARD_INVALID");
     });
 
@@ -162,12 +222,20 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       await money(base, player, "/v1/wallet/deposits", { amount: "7.00", currency: "EUR", cardToken: await tokenize(base, player, cards.declined) });
       const all = await call(base, "GET", `/v1/operator/deposits?userId=${player.userId}`, { token: operator.token });
       expect(all.status).toBe(200);
-      expect((all.body.deposits as { amount: string; status: string; userId: string }[]).map((d) => [d.amount, d.status, d.userId]))
-        .toEqual([["7.00", "declined", player.userId], ["6.00", "credited", player.userId], ["5.00", "credited", player.userId]]);
+      expect((all.body.deposits as { amount: string; status: string; userId: string }[]).map((d) => [d.amount, d.status, d.userId])).toEqual([
+        ["7.00", "declined", player.userId],
+        ["6.00", "credited", player.userId],
+        ["5.00", "credited", player.userId],
+      ]);
       expect(all.body.nextCursor).toBeNull();
       const first = await call(base, "GET", `/v1/operator/deposits?userId=${player.userId}&status=credited&limit=1`, { token: operator.token });
       expect((first.body.deposits as { amount: string }[]).map((d) => d.amount)).toEqual(["6.00"]);
-      const second = await call(base, "GET", `/v1/operator/deposits?userId=${player.userId}&status=credited&limit=1&before=${first.body.nextCursor as string}`, { token: operator.token });
+      const second = await call(
+        base,
+        "GET",
+        `/v1/operator/deposits?userId=${player.userId}&status=credited&limit=1&before=${first.body.nextCursor as string}`,
+        { token: operator.token },
+      );
       expect((second.body.deposits as { amount: string }[]).map((d) => d.amount)).toEqual(["5.00"]);
       expect((await call(base, "GET", "/v1/operator/deposits?status=refunded", { token: operator.token })).body.code).toBe("CROUPIER_ERR_REQUEST_INVALID");
 
@@ -175,7 +243,11 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       expect([outbox.status, Array.isArray(outbox.body.entries)]).toEqual([200, true]);
       const notParked = await call(base, "POST", "/v1/operator/outbox/999999999/requeue", { token: operator.token });
       expect([notParked.status, notParked.body.code]).toEqual([409, "CROUPIER_ERR_PAYMENT_OUTBOX_NOT_PARKED"]);
-      for (const [method, path] of [["GET", "/v1/operator/deposits"], ["GET", "/v1/operator/outbox"], ["POST", "/v1/operator/outbox/1/requeue"]] as const) {
+      for (const [method, path] of [
+        ["GET", "/v1/operator/deposits"],
+        ["GET", "/v1/operator/outbox"],
+        ["POST", "/v1/operator/outbox/1/requeue"],
+      ] as const) {
         const res = await call(base, method, path, { token: player.token });
         expect([path, res.status, res.body.code]).toEqual([path, 403, "CROUPIER_ERR_AUTH_FORBIDDEN"]);
       }
@@ -210,7 +282,9 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       const forgedToken = await money(base, player, "/v1/wallet/deposits", { amount: "1.00", currency: "EUR", cardToken: `${cardToken.slice(0, -4)}AAAA` });
       expect(forgedToken.body.code).toBe("CROUPIER_ERR_PAYMENT_TOKEN_INVALID");
       const rows = await server.services.db.query<{ n: bigint }>(
-        "select (select count(*) from payments_deposits where user_id = $1) + (select count(*) from payments_withdrawals where user_id = $1) as n", [player.userId]);
+        "select (select count(*) from payments_deposits where user_id = $1) + (select count(*) from payments_withdrawals where user_id = $1) as n",
+        [player.userId],
+      );
       expect(rows[0]?.n).toBe(0n);
     });
 
@@ -229,7 +303,13 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       expect(elsewhere.body.code).toBe("CROUPIER_ERR_WALLET_IDEMPOTENCY_KEY_CONFLICT");
       // Keys are per caller: another player may use the same key for its own request.
       const someoneElse = await newPlayer(base);
-      const theirs = await money(base, someoneElse, "/v1/wallet/deposits", { amount: "3.00", currency: "EUR", cardToken: await tokenize(base, someoneElse, cards.visa) }, key);
+      const theirs = await money(
+        base,
+        someoneElse,
+        "/v1/wallet/deposits",
+        { amount: "3.00", currency: "EUR", cardToken: await tokenize(base, someoneElse, cards.visa) },
+        key,
+      );
       // A card token serves only the player who made it: another player's is as unknown as a forged one.
       for (const path of ["/v1/wallet/deposits", "/v1/wallet/withdrawals"]) {
         const stolen = await money(base, someoneElse, path, { amount: "3.00", currency: "EUR", cardToken });
@@ -237,7 +317,10 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       }
       expect(theirs.status).toBe(201);
       expect(theirs.body.id).not.toBe(first.body.id);
-      await until(() => balances(base, player), (b) => b["cash:EUR"]?.balance === "3.00");
+      await until(
+        () => balances(base, player),
+        (b) => b["cash:EUR"]?.balance === "3.00",
+      );
       await new Promise((resolve) => setTimeout(resolve, 3 * delayMs + 200));
       expect(await transfers(player, "deposit")).toBe(1);
     });
@@ -252,8 +335,13 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       expect(await balances(base, player)).toMatchObject({ "cash:EUR": { balance: "70.00" }, "withdrawals_pending:EUR": { balance: "30.00" } });
 
       // Operator-only endpoints refuse a player.
-      for (const [method, path] of [["GET", "/v1/operator/withdrawals?status=pending"], ["POST", `/v1/operator/withdrawals/${first.body.id as string}/approve`],
-        ["POST", `/v1/operator/withdrawals/${first.body.id as string}/reject`], ["GET", "/v1/operator/ledger/check"], ["GET", `/v1/operator/players/${player.userId}/history?currency=EUR`]] as const) {
+      for (const [method, path] of [
+        ["GET", "/v1/operator/withdrawals?status=pending"],
+        ["POST", `/v1/operator/withdrawals/${first.body.id as string}/approve`],
+        ["POST", `/v1/operator/withdrawals/${first.body.id as string}/reject`],
+        ["GET", "/v1/operator/ledger/check"],
+        ["GET", `/v1/operator/players/${player.userId}/history?currency=EUR`],
+      ] as const) {
         const res = await call(base, method, path, { token: player.token, headers: { "idempotency-key": newKey() } });
         expect([path, res.status, res.body.code]).toEqual([path, 403, "CROUPIER_ERR_AUTH_FORBIDDEN"]);
       }
@@ -261,21 +349,37 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       expect(list.body.withdrawals.map((w) => w.id)).toContain(first.body.id);
 
       const approveKey = newKey("approve");
-      const approve = () => call(base, "POST", `/v1/operator/withdrawals/${first.body.id as string}/approve`, { token: operator.token, headers: { "idempotency-key": approveKey } });
+      const approve = () =>
+        call(base, "POST", `/v1/operator/withdrawals/${first.body.id as string}/approve`, {
+          token: operator.token,
+          headers: { "idempotency-key": approveKey },
+        });
       const approved = await approve();
       expect(approved.status).toBe(200);
       expect(approved.body).toMatchObject({ status: "paid", decidedBy: operator.userId });
       expect((await approve()).body).toEqual(approved.body);
-      const twice = await call(base, "POST", `/v1/operator/withdrawals/${first.body.id as string}/approve`, { token: operator.token, headers: { "idempotency-key": newKey() } });
+      const twice = await call(base, "POST", `/v1/operator/withdrawals/${first.body.id as string}/approve`, {
+        token: operator.token,
+        headers: { "idempotency-key": newKey() },
+      });
       expect([twice.status, twice.body.code]).toEqual([409, "CROUPIER_ERR_WALLET_WITHDRAWAL_NOT_PENDING"]);
       expect(server.services.sandbox.payoutsMade.filter((p) => p.reference === first.body.id)).toHaveLength(1);
       expect(await balances(base, player)).toMatchObject({ "cash:EUR": { balance: "70.00" }, "withdrawals_pending:EUR": { balance: "0.00" } });
 
       const second = await money(base, player, "/v1/wallet/withdrawals", { amount: "20.00", currency: "EUR", cardToken });
-      const rejected = await call(base, "POST", `/v1/operator/withdrawals/${second.body.id as string}/reject`, { token: operator.token, headers: { "idempotency-key": newKey() } });
+      const rejected = await call(base, "POST", `/v1/operator/withdrawals/${second.body.id as string}/reject`, {
+        token: operator.token,
+        headers: { "idempotency-key": newKey() },
+      });
       expect(rejected.body).toMatchObject({ status: "rejected" });
-      await until(() => balances(base, player), (b) => b["cash:EUR"]?.balance === "70.00");
-      expect(await balances(base, player)).toMatchObject({ "cash:EUR": { balance: "70.00", available: "70.00" }, "withdrawals_pending:EUR": { balance: "0.00" } });
+      await until(
+        () => balances(base, player),
+        (b) => b["cash:EUR"]?.balance === "70.00",
+      );
+      expect(await balances(base, player)).toMatchObject({
+        "cash:EUR": { balance: "70.00", available: "70.00" },
+        "withdrawals_pending:EUR": { balance: "0.00" },
+      });
 
       const small = await money(base, player, "/v1/wallet/withdrawals", { amount: "4.99", currency: "EUR", cardToken });
       expect([small.status, small.body.code]).toEqual([422, "CROUPIER_ERR_WALLET_WITHDRAWAL_BELOW_MINIMUM"]);
@@ -283,7 +387,9 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       const tooMuch = await money(base, player, "/v1/wallet/withdrawals", { amount: "70.01", currency: "EUR", cardToken }, tooMuchKey);
       expect([tooMuch.status, tooMuch.body.code]).toEqual([422, "CROUPIER_ERR_WALLET_INSUFFICIENT_FUNDS"]);
       // Refused, so nothing was recorded under the key: the same request is tried again, and refused again.
-      expect((await money(base, player, "/v1/wallet/withdrawals", { amount: "70.01", currency: "EUR", cardToken }, tooMuchKey)).body.code).toBe("CROUPIER_ERR_WALLET_INSUFFICIENT_FUNDS");
+      expect((await money(base, player, "/v1/wallet/withdrawals", { amount: "70.01", currency: "EUR", cardToken }, tooMuchKey)).body.code).toBe(
+        "CROUPIER_ERR_WALLET_INSUFFICIENT_FUNDS",
+      );
       const third = await money(base, player, "/v1/wallet/withdrawals", { amount: "10.00", currency: "EUR", cardToken });
       expect(third.status).toBe(201);
       // Three withdrawals in the period (the refused one does not count): the fourth waits.
@@ -291,9 +397,15 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       expect([fourth.status, fourth.body.code]).toEqual([429, "CROUPIER_ERR_WALLET_WITHDRAWAL_TOO_FREQUENT"]);
       expect(Number(fourth.headers.get("retry-after"))).toBeGreaterThan(80_000);
 
-      const history = await call<{ entries: { kind: string; amount: string }[] }>(base, "GET", `/v1/operator/players/${player.userId}/history?currency=EUR`, { token: operator.token });
+      const history = await call<{ entries: { kind: string; amount: string }[] }>(base, "GET", `/v1/operator/players/${player.userId}/history?currency=EUR`, {
+        token: operator.token,
+      });
       expect(history.body.entries.map((e) => [e.kind, e.amount])).toEqual([
-        ["withdrawal_request", "-10.00"], ["withdrawal_reject", "20.00"], ["withdrawal_request", "-20.00"], ["withdrawal_request", "-30.00"], ["deposit", "100.00"],
+        ["withdrawal_request", "-10.00"],
+        ["withdrawal_reject", "20.00"],
+        ["withdrawal_request", "-20.00"],
+        ["withdrawal_request", "-30.00"],
+        ["deposit", "100.00"],
       ]);
       const check = await call(base, "GET", "/v1/operator/ledger/check", { token: operator.token });
       expect(check.body).toMatchObject({ ok: true, accountsMismatched: 0, accountsNegative: 0 });
@@ -302,12 +414,16 @@ for (const mode of ["embedded", "production"] as Mode[]) {
     it("lets no concurrent requests past the frequency rule, and runs one of several with the same key", async () => {
       const player = await newPlayer(base);
       const cardToken = await fund(base, player, "100.00");
-      const answers = await Promise.all(Array.from({ length: 6 }, () => money(base, player, "/v1/wallet/withdrawals", { amount: "10.00", currency: "EUR", cardToken })));
+      const answers = await Promise.all(
+        Array.from({ length: 6 }, () => money(base, player, "/v1/wallet/withdrawals", { amount: "10.00", currency: "EUR", cardToken })),
+      );
       expect(answers.map((a) => a.status).sort()).toEqual([201, 201, 201, 429, 429, 429]);
       expect(await balances(base, player)).toMatchObject({ "cash:EUR": { balance: "70.00" }, "withdrawals_pending:EUR": { balance: "30.00" } });
 
       const key = newKey("same");
-      const same = await Promise.all(Array.from({ length: 4 }, () => money(base, player, "/v1/wallet/deposits", { amount: "1.00", currency: "EUR", cardToken }, key)));
+      const same = await Promise.all(
+        Array.from({ length: 4 }, () => money(base, player, "/v1/wallet/deposits", { amount: "1.00", currency: "EUR", cardToken }, key)),
+      );
       const created = same.filter((a) => a.status === 201);
       expect(created.length).toBeGreaterThanOrEqual(1);
       for (const answer of same) {
@@ -323,9 +439,14 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       const cardToken = await fund(base, player, "100.00");
       // Six at once, funds for two: the other four are refused for funds, and being refused they leave
       // the frequency rule (3 per period) room — none is answered 429 or 503.
-      const answers = await Promise.all(Array.from({ length: 6 }, () => money(base, player, "/v1/wallet/withdrawals", { amount: "40.00", currency: "EUR", cardToken })));
+      const answers = await Promise.all(
+        Array.from({ length: 6 }, () => money(base, player, "/v1/wallet/withdrawals", { amount: "40.00", currency: "EUR", cardToken })),
+      );
       expect(answers.map((a) => `${a.status} ${String(a.body.code ?? "")}`).sort()).toEqual([
-        "201 ", "201 ", ...Array.from({ length: 4 }, () => "422 CROUPIER_ERR_WALLET_INSUFFICIENT_FUNDS")]);
+        "201 ",
+        "201 ",
+        ...Array.from({ length: 4 }, () => "422 CROUPIER_ERR_WALLET_INSUFFICIENT_FUNDS"),
+      ]);
       expect(await balances(base, player)).toMatchObject({ "cash:EUR": { balance: "20.00" }, "withdrawals_pending:EUR": { balance: "80.00" } });
       // The third counted request still fits; over the balance it is refused for funds, each time (the relay polls every 50 ms meanwhile).
       for (let i = 0; i < 5; i++) {
@@ -333,8 +454,14 @@ for (const mode of ["embedded", "production"] as Mode[]) {
         expect([over.status, over.body.code]).toEqual([422, "CROUPIER_ERR_WALLET_INSUFFICIENT_FUNDS"]);
       }
       expect(await balances(base, player)).toMatchObject({ "cash:EUR": { balance: "20.00" }, "withdrawals_pending:EUR": { balance: "80.00" } });
-      const rows = await server.services.db.query<{ status: string; n: bigint }>("select status, count(*) as n from payments_withdrawals where user_id = $1 group by status order by status", [player.userId]);
-      expect(rows.map((r) => [r.status, Number(r.n)])).toEqual([["pending", 2], ["refused", 9]]);
+      const rows = await server.services.db.query<{ status: string; n: bigint }>(
+        "select status, count(*) as n from payments_withdrawals where user_id = $1 group by status order by status",
+        [player.userId],
+      );
+      expect(rows.map((r) => [r.status, Number(r.n)])).toEqual([
+        ["pending", 2],
+        ["refused", 9],
+      ]);
     });
 
     it("returns the money when the provider refuses a payout; a card never deposited with needs the operator's explicit word (closed loop)", async () => {
@@ -343,19 +470,33 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       await fund(base, player, "50.00");
       const cardToken = await tokenize(base, player, cards.payoutFails);
       const w = await money(base, player, "/v1/wallet/withdrawals", { amount: "20.00", currency: "EUR", cardToken });
-      const approve = (body?: unknown) => call(base, "POST", `/v1/operator/withdrawals/${w.body.id as string}/approve`, { token: operator.token, headers: { "idempotency-key": newKey() }, ...(body === undefined ? {} : { body }) });
+      const approve = (body?: unknown) =>
+        call(base, "POST", `/v1/operator/withdrawals/${w.body.id as string}/approve`, {
+          token: operator.token,
+          headers: { "idempotency-key": newKey() },
+          ...(body === undefined ? {} : { body }),
+        });
       const outside = await approve();
       expect([outside.status, outside.body.code]).toEqual([409, "CROUPIER_ERR_WALLET_WITHDRAWAL_OUTSIDE_CLOSED_LOOP"]);
       expect((await approve({ outsideClosedLoop: "yes" })).body.code).toBe("CROUPIER_ERR_REQUEST_INVALID");
       const approved = await approve({ outsideClosedLoop: true });
       expect(approved.body).toMatchObject({ status: "failed", reason: "payout_refused" });
       // Both decisions are in the audit log, the override with it.
-      const audit = await call<{ entries: { action: string; target: string; outcome: string; detail: Record<string, unknown> }[] }>(base, "GET", `/v1/operator/audit?target=withdrawal:${w.body.id as string}`, { token: operator.token });
+      const audit = await call<{ entries: { action: string; target: string; outcome: string; detail: Record<string, unknown> }[] }>(
+        base,
+        "GET",
+        `/v1/operator/audit?target=withdrawal:${w.body.id as string}`,
+        { token: operator.token },
+      );
       expect(audit.body.entries.map((e) => [e.action, e.outcome, e.detail.outsideClosedLoop])).toEqual([
-        ["withdrawal.approve", "applied", true], ["withdrawal.approve", "WALLET_WITHDRAWAL_OUTSIDE_CLOSED_LOOP", false],
+        ["withdrawal.approve", "applied", true],
+        ["withdrawal.approve", "WALLET_WITHDRAWAL_OUTSIDE_CLOSED_LOOP", false],
       ]);
       expect(await balances(base, player)).toMatchObject({ "cash:EUR": { balance: "50.00" }, "withdrawals_pending:EUR": { balance: "0.00" } });
-      const missing = await call(base, "POST", "/v1/operator/withdrawals/00000000-0000-4000-8000-000000000000/approve", { token: operator.token, headers: { "idempotency-key": newKey() } });
+      const missing = await call(base, "POST", "/v1/operator/withdrawals/00000000-0000-4000-8000-000000000000/approve", {
+        token: operator.token,
+        headers: { "idempotency-key": newKey() },
+      });
       expect([missing.status, missing.body.code]).toEqual([404, "CROUPIER_ERR_WALLET_WITHDRAWAL_NOT_FOUND"]);
     });
   });

@@ -14,8 +14,13 @@ import { createWallet, type Wallet } from "../../src/app/wallet/index.js";
 import { clockAt } from "../support/manual-clock.js";
 
 const limits = {
-  withdrawalAmountMinorMin: 100, withdrawalsPerPeriodMax: 10, withdrawalPeriodMs: 86_400_000, paymentsProviderTimeoutMs: 5_000,
-  outboxPollIntervalMs: 60_000, outboxLeaseMs: 10_000, outboxAttemptsMax: 3,
+  withdrawalAmountMinorMin: 100,
+  withdrawalsPerPeriodMax: 10,
+  withdrawalPeriodMs: 86_400_000,
+  paymentsProviderTimeoutMs: 5_000,
+  outboxPollIntervalMs: 60_000,
+  outboxLeaseMs: 10_000,
+  outboxAttemptsMax: 3,
 };
 
 for (const kind of databaseKinds) {
@@ -32,8 +37,16 @@ for (const kind of databaseKinds) {
 
     function payments(provider: PaymentProvider = sandbox, bus = new MemoryBus(), parts: Partial<PaymentsDeps> = {}): Payments {
       return new Payments({
-        store: createSqlPaymentsStore(database.db), requestKeys: createSqlRequestKeyStore(database.db), wallet, ledger, provider, bus, clock,
-        log: { warn: () => undefined, error: (_context, message) => errors.push(message) }, limits, ...parts,
+        store: createSqlPaymentsStore(database.db),
+        requestKeys: createSqlRequestKeyStore(database.db),
+        wallet,
+        ledger,
+        provider,
+        bus,
+        clock,
+        log: { warn: () => undefined, error: (_context, message) => errors.push(message) },
+        limits,
+        ...parts,
       });
     }
 
@@ -71,7 +84,8 @@ for (const kind of databaseKinds) {
         ...sql,
         async createWithdrawal(...args: Parameters<typeof sql.createWithdrawal>) {
           const created = await sql.createWithdrawal(...args);
-          for (const entry of await sql.claimOutbox({ nowMs: now, leaseMs: limits.outboxLeaseMs, limit: 10 })) relayed.push((service as Payments).relay.deliver(entry));
+          for (const entry of await sql.claimOutbox({ nowMs: now, leaseMs: limits.outboxLeaseMs, limit: 10 }))
+            relayed.push((service as Payments).relay.deliver(entry));
           return created;
         },
       };
@@ -108,7 +122,9 @@ for (const kind of databaseKinds) {
     it("retries a payout the provider does not answer, then parks it after outboxAttemptsMax", async () => {
       let calls = 0;
       const down: PaymentProvider = {
-        name: sandbox.name, describeToken: (t, owner) => sandbox.describeToken(t, owner), charge: (o) => sandbox.charge(o),
+        name: sandbox.name,
+        describeToken: (t, owner) => sandbox.describeToken(t, owner),
+        charge: (o) => sandbox.charge(o),
         verifyWebhook: (b, s, n) => sandbox.verifyWebhook(b, s, n),
         payout: async () => {
           calls += 1;

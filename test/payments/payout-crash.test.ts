@@ -36,16 +36,27 @@ describe.skipIf(!postgres?.available)("payout across a SIGKILL (postgres)", () =
     const ledger = createSqlLedgerStore(database.db, { batchWaitMs: 1 });
     const wallet = createWallet(ledger);
     const payments = new Payments({
-      store: createSqlPaymentsStore(database.db), requestKeys: createSqlRequestKeyStore(database.db), wallet, ledger, provider: sandbox, bus: new MemoryBus(), clock,
-      log: { warn: () => undefined, error: () => undefined }, limits: crashLimits,
+      store: createSqlPaymentsStore(database.db),
+      requestKeys: createSqlRequestKeyStore(database.db),
+      wallet,
+      ledger,
+      provider: sandbox,
+      bus: new MemoryBus(),
+      clock,
+      log: { warn: () => undefined, error: () => undefined },
+      limits: crashLimits,
     });
     const card = sandbox.tokenize({ number: "4242424242424242", expMonth: 12, expYear: 2099 }, now, "carol");
     if (card.status !== "ok") throw new Error("tokenize failed");
-    expect((await wallet.deposit({ playerId: "carol", currency: "EUR", amount: 10_000n, key: "fund:carol", reference: "fund", provider: "sandbox" })).status).toBe("ok");
+    expect(
+      (await wallet.deposit({ playerId: "carol", currency: "EUR", amount: 10_000n, key: "fund:carol", reference: "fund", provider: "sandbox" })).status,
+    ).toBe("ok");
     const requested = await payments.requestWithdrawal({ userId: "carol", requestKey: "w1", amount: "60.00", currency: "EUR", cardToken: card.token });
     if (!requested.ok) throw new Error(requested.error);
 
-    const child = spawn(process.execPath, ["--import", "tsx", childScript, database.url as string, requested.value.id, secret], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", childScript, database.url as string, requested.value.id, secret], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on("exit", (_code, signal) => resolve(signal)));
     await new Promise<void>((resolve, reject) => {
@@ -63,7 +74,8 @@ describe.skipIf(!postgres?.available)("payout across a SIGKILL (postgres)", () =
     child.kill("SIGKILL");
     expect(await exited).toBe("SIGKILL");
 
-    const payoutTransfers = async () => Number((await database.db.query<{ n: bigint }>("select count(*) as n from ledger_transfers where kind = 'withdrawal_payout'"))[0]?.n ?? 0n);
+    const payoutTransfers = async () =>
+      Number((await database.db.query<{ n: bigint }>("select count(*) as n from ledger_transfers where kind = 'withdrawal_payout'"))[0]?.n ?? 0n);
     expect(await payoutTransfers()).toBe(1);
     expect((await payments.findWithdrawal(requested.value.id))?.status).toBe("approved");
     expect(sandbox.payoutCalls).toBe(0);

@@ -39,7 +39,10 @@ export async function newOperator(server: RunningServer): Promise<Player> {
 }
 
 export async function tokenize(base: string, player: Player, number: string): Promise<string> {
-  const res = await call<{ token: string; card: string }>(base, "POST", "/v1/payments/sandbox/tokens", { token: player.token, body: { number, expMonth: 12, expYear: 2099 } });
+  const res = await call<{ token: string; card: string }>(base, "POST", "/v1/payments/sandbox/tokens", {
+    token: player.token,
+    body: { number, expMonth: 12, expYear: 2099 },
+  });
   expect(res.status).toBe(201);
   return res.body.token;
 }
@@ -61,7 +64,9 @@ export async function until<T>(probe: () => Promise<T>, done: (value: T) => bool
 }
 
 export async function balances(base: string, player: Player): Promise<Record<string, { balance: string; held: string; available: string }>> {
-  const res = await call<{ balances: { currency: string; purse: string; balance: string; held: string; available: string }[] }>(base, "GET", "/v1/wallet", { token: player.token });
+  const res = await call<{ balances: { currency: string; purse: string; balance: string; held: string; available: string }[] }>(base, "GET", "/v1/wallet", {
+    token: player.token,
+  });
   expect(res.status).toBe(200);
   return Object.fromEntries(res.body.balances.map((b) => [`${b.purse}:${b.currency}`, { balance: b.balance, held: b.held, available: b.available }]));
 }
@@ -72,7 +77,10 @@ export async function fund(base: string, player: Player, amount: string, currenc
   const res = await money(base, player, "/v1/wallet/deposits", { amount, currency, cardToken });
   expect(res.status).toBe(201);
   const id = res.body.id as string;
-  const final = await until(() => call(base, "GET", `/v1/wallet/deposits/${id}`, { token: player.token }), (r) => r.body.status === "credited");
+  const final = await until(
+    () => call(base, "GET", `/v1/wallet/deposits/${id}`, { token: player.token }),
+    (r) => r.body.status === "credited",
+  );
   expect(final.body.status).toBe("credited");
   return cardToken;
 }

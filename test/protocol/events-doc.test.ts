@@ -4,7 +4,14 @@ import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { Value } from "@sinclair/typebox/value";
 import type { TSchema } from "@sinclair/typebox";
-import { PaymentExportEvent, paymentEventTypes, RiskExportEvent, riskEventTypes, RoundExportEvent, roundEventTypes } from "../../src/protocol/events.schemas.js";
+import {
+  PaymentExportEvent,
+  paymentEventTypes,
+  RiskExportEvent,
+  riskEventTypes,
+  RoundExportEvent,
+  roundEventTypes,
+} from "../../src/protocol/events.schemas.js";
 
 const doc = readFileSync(new URL("../../docs/EVENTS.md", import.meta.url), "utf8");
 

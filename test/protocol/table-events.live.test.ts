@@ -36,21 +36,50 @@ function undeclared(schema: Schema, value: unknown, path: string, out: string[])
   return out;
 }
 
-const lastOffset = (s: TestSocket, room: string) => Math.max(0, ...s.messages.filter((m) => m.room === room && typeof m.offset === "number").map((m) => m.offset as number));
+const lastOffset = (s: TestSocket, room: string) =>
+  Math.max(0, ...s.messages.filter((m) => m.room === room && typeof m.offset === "number").map((m) => m.offset as number));
 
 describe("table events as a server sends them match docs/GAME-ACTIONS.md (embedded)", () => {
-  const serverOf = serverForSuite("embedded", ["--roulette-tables", "t1", "--roulette-betting-ms", "3000", "--roulette-results-ms", "200",
-      "--blackjack-tables", "b1", "--blackjack-betting-ms", "3000", "--blackjack-turn-ms", "500",
-      "--holdem-tables", "h1", "--holdem-turn-ms", "500", "--holdem-between-hands-ms", "1000", "--messages-per-second-max", "500"]);
+  const serverOf = serverForSuite("embedded", [
+    "--roulette-tables",
+    "t1",
+    "--roulette-betting-ms",
+    "3000",
+    "--roulette-results-ms",
+    "200",
+    "--blackjack-tables",
+    "b1",
+    "--blackjack-betting-ms",
+    "3000",
+    "--blackjack-turn-ms",
+    "500",
+    "--holdem-tables",
+    "h1",
+    "--holdem-turn-ms",
+    "500",
+    "--holdem-between-hands-ms",
+    "1000",
+    "--messages-per-second-max",
+    "500",
+  ]);
 
   it("roulette, slots, blackjack, hold'em and operator controls", async () => {
     const [a, b] = await Promise.all([newPlayer(serverOf().url), newPlayer(serverOf().url)]);
-    for (const p of [a!, b!]) await serverOf().services.wallet.deposit({ playerId: p.userId, currency: "EUR", amount: 100_000n, key: `d${p.userId}`, reference: "t", provider: "test" });
+    for (const p of [a!, b!])
+      await serverOf().services.wallet.deposit({
+        playerId: p.userId,
+        currency: "EUR",
+        amount: 100_000n,
+        key: `d${p.userId}`,
+        reference: "t",
+        provider: "test",
+      });
     const staff = await newStaff(serverOf(), ["operator"]);
     const sa = await TestSocket.authenticated(serverOf().url, a!.token);
     const sb = await TestSocket.authenticated(serverOf().url, b!.token);
     const op = await TestSocket.authenticated(serverOf().url, staff.token);
-    const act = (s: TestSocket, room: string, actionId: string, action: Record<string, unknown>) => s.request({ type: "action", room, actionId, lastOffset: lastOffset(s, room), action });
+    const act = (s: TestSocket, room: string, actionId: string, action: Record<string, unknown>) =>
+      s.request({ type: "action", room, actionId, lastOffset: lastOffset(s, room), action });
 
     // Slots: spins, a client seed, a rotation.
     const slots = `slots:${a!.userId}`;
@@ -64,7 +93,16 @@ describe("table events as a server sends them match docs/GAME-ACTIONS.md (embedd
     await Promise.all([sa, op].map((s) => s.request({ type: "join", room: roulette })));
     const opened = await sa.waitFor((m) => m.kind === "round.opened", 10_000);
     const roundId = (opened.data as { roundId: string }).roundId;
-    expect(await act(sa, roulette, "r1", { kind: "bet", roundId, bets: [{ type: "red", amount: "2.50" }, { type: "straight", numbers: [17], amount: "1.00" }] })).toMatchObject({ type: "ack" });
+    expect(
+      await act(sa, roulette, "r1", {
+        kind: "bet",
+        roundId,
+        bets: [
+          { type: "red", amount: "2.50" },
+          { type: "straight", numbers: [17], amount: "1.00" },
+        ],
+      }),
+    ).toMatchObject({ type: "ack" });
     await sa.waitFor((m) => m.kind === "round.settled" && (m.data as { roundId: string }).roundId === roundId, 10_000);
     expect(await act(op, roulette, "lim", { kind: "table.limits", roundBetsMax: 100 })).toMatchObject({ type: "ack" });
     const next = await sa.waitFor((m) => m.kind === "round.opened" && (m.data as { roundId: string }).roundId !== roundId, 10_000);
@@ -80,7 +118,9 @@ describe("table events as a server sends them match docs/GAME-ACTIONS.md (embedd
     await sa.request({ type: "join", room: blackjack });
     expect(await act(sa, blackjack, "sit", { kind: "sit", seat: 0 })).toMatchObject({ type: "ack" });
     const betting = await sa.waitFor((m) => m.kind === "blackjack.betting_opened", 10_000);
-    expect(await act(sa, blackjack, "bj", { kind: "bet", roundId: (betting.data as { roundId: string }).roundId, amount: "10.00" })).toMatchObject({ type: "ack" });
+    expect(await act(sa, blackjack, "bj", { kind: "bet", roundId: (betting.data as { roundId: string }).roundId, amount: "10.00" })).toMatchObject({
+      type: "ack",
+    });
     await sa.waitFor((m) => m.kind === "blackjack.round_paid", 15_000);
     expect(await act(sa, blackjack, "up", { kind: "leave_seat" })).toMatchObject({ type: "ack" });
 
@@ -92,7 +132,9 @@ describe("table events as a server sends them match docs/GAME-ACTIONS.md (embedd
     expect(await act(sb, holdem, "sit", { kind: "sit", seat: 1, buyIn: "100.00" })).toMatchObject({ type: "ack" });
     await sa.waitFor((m) => m.kind === "holdem.hand_completed", 20_000);
 
-    const events: Message[] = [sa, sb, op].flatMap((s) => s.messages.filter((m) => m.type === "event" && !["redacted", "chat", "moderation"].includes(m.kind as string)));
+    const events: Message[] = [sa, sb, op].flatMap((s) =>
+      s.messages.filter((m) => m.type === "event" && !["redacted", "chat", "moderation"].includes(m.kind as string)),
+    );
     const problems: string[] = [];
     const kinds = new Set<string>();
     for (const event of events) {
@@ -107,7 +149,16 @@ describe("table events as a server sends them match docs/GAME-ACTIONS.md (embedd
       for (const path of undeclared(spec.data as Schema, event.data, "data", [])) problems.push(`${game} ${event.kind as string}: ${path} not in the schema`);
     }
     expect([...new Set(problems)]).toEqual([]);
-    for (const kind of ["slots slots.spin", "slots fairness.rotated", "roulette round.settled", "roulette round.voided", "roulette table.limits", "blackjack blackjack.round_paid", "holdem holdem.hand_completed", "holdem holdem.hole_cards"]) {
+    for (const kind of [
+      "slots slots.spin",
+      "slots fairness.rotated",
+      "roulette round.settled",
+      "roulette round.voided",
+      "roulette table.limits",
+      "blackjack blackjack.round_paid",
+      "holdem holdem.hand_completed",
+      "holdem holdem.hole_cards",
+    ]) {
       expect(kinds, kind).toContain(kind);
     }
     for (const s of [sa, sb, op]) s.close();

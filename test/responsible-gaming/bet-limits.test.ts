@@ -15,8 +15,11 @@ async function bettingRounds(socket: TestSocket): Promise<Map<string, string>> {
   const rounds = new Map<string, string>();
   for (const t of tables) {
     const joined = await socket.request({ type: "join", room: `roulette:${t}` });
-    const round = ((joined.snapshot as { state: { round: { id: string; phase: string } | null } }).state).round;
-    const id = round?.phase === "betting" ? round.id : ((await socket.waitFor((m) => m.kind === "round.opened" && m.room === `roulette:${t}`, 10_000)).data as { roundId: string }).roundId;
+    const round = (joined.snapshot as { state: { round: { id: string; phase: string } | null } }).state.round;
+    const id =
+      round?.phase === "betting"
+        ? round.id
+        : ((await socket.waitFor((m) => m.kind === "round.opened" && m.room === `roulette:${t}`, 10_000)).data as { roundId: string }).roundId;
     rounds.set(t, id);
   }
   return rounds;
@@ -44,7 +47,10 @@ for (const mode of ["embedded", "production"] as Mode[]) {
 
     async function fundedPlayer(amount = 10_000n): Promise<{ userId: string; token: string }> {
       const player = await newPlayer(server.url, "lim");
-      expect((await server.services.wallet.deposit({ playerId: player.userId, currency: "EUR", amount, key: `d${player.userId}`, reference: "t", provider: "test" })).status).toBe("ok");
+      expect(
+        (await server.services.wallet.deposit({ playerId: player.userId, currency: "EUR", amount, key: `d${player.userId}`, reference: "t", provider: "test" }))
+          .status,
+      ).toBe("ok");
       return player;
     }
     const setLimit = (player: { token: string }, kind: string, amount: string) =>
@@ -60,10 +66,17 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       await socket.request({ type: "join", room: slots });
       const latest = (room: string) => latestOffset(socket, room);
       const send = async (i: number): Promise<Message> => {
-        if (i % 4 === 3) return socket.request({ type: "action", room: slots, actionId: `spin${i}`, lastOffset: latest(slots), action: { kind: "spin", stake: "1.00" } });
+        if (i % 4 === 3)
+          return socket.request({ type: "action", room: slots, actionId: `spin${i}`, lastOffset: latest(slots), action: { kind: "spin", stake: "1.00" } });
         const t = tables[i % 4] as string;
         for (;;) {
-          const answer = await socket.request({ type: "action", room: `roulette:${t}`, actionId: `bet${i}`, lastOffset: latest(`roulette:${t}`), action: { kind: "bet", roundId: rounds.get(t), bets: [{ type: "red", amount: "1.00" }] } });
+          const answer = await socket.request({
+            type: "action",
+            room: `roulette:${t}`,
+            actionId: `bet${i}`,
+            lastOffset: latest(`roulette:${t}`),
+            action: { kind: "bet", roundId: rounds.get(t), bets: [{ type: "red", amount: "1.00" }] },
+          });
           if (answer.code !== "CROUPIER_ERR_ACTION_STALE") return answer;
         }
       };
@@ -91,7 +104,13 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       const send = async (i: number): Promise<Message> => {
         const t = tables[i % 3] as string;
         for (;;) {
-          const answer = await socket.request({ type: "action", room: `roulette:${t}`, actionId: `loss${i}`, lastOffset: latest(`roulette:${t}`), action: { kind: "bet", roundId: rounds.get(t), bets: [{ type: "black", amount: "1.00" }] } });
+          const answer = await socket.request({
+            type: "action",
+            room: `roulette:${t}`,
+            actionId: `loss${i}`,
+            lastOffset: latest(`roulette:${t}`),
+            action: { kind: "bet", roundId: rounds.get(t), bets: [{ type: "black", amount: "1.00" }] },
+          });
           if (answer.code !== "CROUPIER_ERR_ACTION_STALE") return answer;
         }
       };
@@ -125,7 +144,9 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       expect(lost + 100n).toBeGreaterThan(300n);
       // Lowering applies at once; the player cannot loosen it before the cooling-off.
       expect((await setLimit(player, "loss", "100.00")).body).toMatchObject({ status: "pending", limit: { amount: "3.00" } });
-      expect((await socket.request({ type: "action", room, actionId: "after", lastOffset: 0, action: { kind: "spin", stake: "1.00" } })).code).toBe("CROUPIER_ERR_RG_LOSS_LIMIT_EXCEEDED");
+      expect((await socket.request({ type: "action", room, actionId: "after", lastOffset: 0, action: { kind: "spin", stake: "1.00" } })).code).toBe(
+        "CROUPIER_ERR_RG_LOSS_LIMIT_EXCEEDED",
+      );
       socket.close();
     });
   });

@@ -27,8 +27,15 @@ for (const kind of databaseKinds) {
       database = await kind.create();
       accounts = new SqlAccountStore(database.db);
       rg = new ResponsibleGaming({
-        store: createSqlResponsibleGamingStore(database.db), accounts, clock, limits: { rgIncreaseCoolingOffMs: day },
-        guard: { announceRevoked: async (id: string) => { announced.push(id); } },
+        store: createSqlResponsibleGamingStore(database.db),
+        accounts,
+        clock,
+        limits: { rgIncreaseCoolingOffMs: day },
+        guard: {
+          announceRevoked: async (id: string) => {
+            announced.push(id);
+          },
+        },
       });
     });
     afterAll(async () => {
@@ -43,9 +50,19 @@ for (const kind of databaseKinds) {
 
     /** Starts a deposit as the payments service does: judged and inserted in one transaction. */
     async function deposit(userId: string, amount: bigint): Promise<string> {
-      const result = await createSqlPaymentsStore(database.db).createDeposit({
-        userId, requestKey: `k${++n}`, provider: "sandbox", currency: "EUR", amount, cardToken: "tok_test_0000", cardLabel: "visa •••• 4242",
-      }, nowMs, (gate) => depositRefusal(gate, amount, "EUR", nowMs));
+      const result = await createSqlPaymentsStore(database.db).createDeposit(
+        {
+          userId,
+          requestKey: `k${++n}`,
+          provider: "sandbox",
+          currency: "EUR",
+          amount,
+          cardToken: "tok_test_0000",
+          cardLabel: "visa •••• 4242",
+        },
+        nowMs,
+        (gate) => depositRefusal(gate, amount, "EUR", nowMs),
+      );
       if (result.status === "refused") return (result.refusal as { error: string }).error;
       return result.status;
     }
@@ -57,7 +74,10 @@ for (const kind of databaseKinds) {
       expect(await deposit(userId, 10_000n)).toBe("created");
       expect(await deposit(userId, 1n)).toBe("RG_DEPOSIT_LIMIT_EXCEEDED");
 
-      expect(await put("300.00")).toMatchObject({ ok: true, value: { status: "pending", limit: { amountMinor: 10_000n, pendingAmountMinor: 30_000n, pendingAtMs: nowMs + day } } });
+      expect(await put("300.00")).toMatchObject({
+        ok: true,
+        value: { status: "pending", limit: { amountMinor: 10_000n, pendingAmountMinor: 30_000n, pendingAtMs: nowMs + day } },
+      });
       nowMs += day - 1;
       // Still cooling off; the day's window still holds the first deposit.
       expect(await deposit(userId, 1n)).toBe("RG_DEPOSIT_LIMIT_EXCEEDED");
@@ -91,37 +111,51 @@ for (const kind of databaseKinds) {
     });
 
     it("never lets parallel deposits of any amounts exceed any of the limits, and refuses only what would", async () => {
-      await fc.assert(fc.asyncProperty(
-        fc.record({ day: fc.bigInt({ min: 1n, max: 5_000n }), week: fc.bigInt({ min: 1n, max: 8_000n }) }),
-        fc.array(fc.bigInt({ min: 1n, max: 1_500n }), { minLength: 1, maxLength: 30 }),
-        async (limits, amounts) => {
-          const userId = await newUser();
-          await rg.setLimit(userId, { kind: "deposit", period: "day", currency: "EUR", amount: (Number(limits.day) / 100).toFixed(2) });
-          await rg.setLimit(userId, { kind: "deposit", period: "week", currency: "EUR", amount: (Number(limits.week) / 100).toFixed(2) });
-          const outcomes = await Promise.all(amounts.map((amount) => deposit(userId, amount)));
-          const accepted = amounts.filter((_, i) => outcomes[i] === "created");
-          const total = accepted.reduce((sum, a) => sum + a, 0n);
-          const cap = limits.day < limits.week ? limits.day : limits.week;
-          expect(total <= cap).toBe(true);
-          expect(outcomes.every((o) => o === "created" || o === "RG_DEPOSIT_LIMIT_EXCEEDED")).toBe(true);
-          // Judged one after another: a refused amount did not fit what was accepted by the end either.
-          for (const [i, amount] of amounts.entries()) if (outcomes[i] !== "created") expect(total + amount > cap).toBe(true);
-        },
-      ), { numRuns: 8 });
+      await fc.assert(
+        fc.asyncProperty(
+          fc.record({ day: fc.bigInt({ min: 1n, max: 5_000n }), week: fc.bigInt({ min: 1n, max: 8_000n }) }),
+          fc.array(fc.bigInt({ min: 1n, max: 1_500n }), { minLength: 1, maxLength: 30 }),
+          async (limits, amounts) => {
+            const userId = await newUser();
+            await rg.setLimit(userId, { kind: "deposit", period: "day", currency: "EUR", amount: (Number(limits.day) / 100).toFixed(2) });
+            await rg.setLimit(userId, { kind: "deposit", period: "week", currency: "EUR", amount: (Number(limits.week) / 100).toFixed(2) });
+            const outcomes = await Promise.all(amounts.map((amount) => deposit(userId, amount)));
+            const accepted = amounts.filter((_, i) => outcomes[i] === "created");
+            const total = accepted.reduce((sum, a) => sum + a, 0n);
+            const cap = limits.day < limits.week ? limits.day : limits.week;
+            expect(total <= cap).toBe(true);
+            expect(outcomes.every((o) => o === "created" || o === "RG_DEPOSIT_LIMIT_EXCEEDED")).toBe(true);
+            // Judged one after another: a refused amount did not fit what was accepted by the end either.
+            for (const [i, amount] of amounts.entries()) if (outcomes[i] !== "created") expect(total + amount > cap).toBe(true);
+          },
+        ),
+        { numRuns: 8 },
+      );
     });
 
     it("refuses a bad amount or currency and changes nothing", async () => {
       const userId = await newUser();
-      expect(await rg.setLimit(userId, { kind: "deposit", period: "day", currency: "EUR", amount: 100 })).toMatchObject({ ok: false, error: "WALLET_AMOUNT_NOT_STRING" });
-      expect(await rg.setLimit(userId, { kind: "deposit", period: "day", currency: "EUR", amount: "0" })).toMatchObject({ ok: false, error: "WALLET_AMOUNT_ZERO" });
-      expect(await rg.setLimit(userId, { kind: "deposit", period: "day", currency: "XXX", amount: null })).toMatchObject({ ok: false, error: "WALLET_CURRENCY_UNKNOWN" });
+      expect(await rg.setLimit(userId, { kind: "deposit", period: "day", currency: "EUR", amount: 100 })).toMatchObject({
+        ok: false,
+        error: "WALLET_AMOUNT_NOT_STRING",
+      });
+      expect(await rg.setLimit(userId, { kind: "deposit", period: "day", currency: "EUR", amount: "0" })).toMatchObject({
+        ok: false,
+        error: "WALLET_AMOUNT_ZERO",
+      });
+      expect(await rg.setLimit(userId, { kind: "deposit", period: "day", currency: "XXX", amount: null })).toMatchObject({
+        ok: false,
+        error: "WALLET_CURRENCY_UNKNOWN",
+      });
       expect(await createSqlResponsibleGamingStore(database.db).limits(userId)).toEqual([]);
     });
 
     it("excludes for the chosen days, revoking every live session, and refuses deposits until the end", async () => {
       const userId = await newUser();
       const expiresAt = new Date(nowMs + day);
-      const sessions = await Promise.all([1, 2].map(() => accounts.createSession({ userId, deviceId: "d", expiresAt, refreshTokenHash: Buffer.from(`h${++n}`), refreshExpiresAt: expiresAt })));
+      const sessions = await Promise.all(
+        [1, 2].map(() => accounts.createSession({ userId, deviceId: "d", expiresAt, refreshTokenHash: Buffer.from(`h${++n}`), refreshExpiresAt: expiresAt })),
+      );
       expect(await rg.exclude(userId, "time_out", 43)).toMatchObject({ ok: false, error: "RG_EXCLUSION_DURATION_INVALID" });
       expect(announced.filter((id) => sessions.some((s) => s.id === id))).toEqual([]);
       const excluded = await rg.exclude(userId, "time_out", 2);

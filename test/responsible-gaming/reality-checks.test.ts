@@ -27,16 +27,27 @@ for (const mode of ["embedded", "production"] as Mode[]) {
     it("tells the player time played and net result, once per interval however many sockets the session has", async () => {
       const player = await newPlayer(server.url, "reality");
       const { wallet } = server.services;
-      expect((await wallet.deposit({ playerId: player.userId, currency: "EUR", amount: 10_000n, provider: "sandbox", key: `d:${player.userId}`, reference: "test" })).status).toBe("ok");
+      expect(
+        (await wallet.deposit({ playerId: player.userId, currency: "EUR", amount: 10_000n, provider: "sandbox", key: `d:${player.userId}`, reference: "test" }))
+          .status,
+      ).toBe("ok");
       for (const [i, win] of [0n, 50n].entries()) {
-        const spin = await wallet.instantBet({ playerId: player.userId, currency: "EUR", gameId: "test-slot", stake: 100n, win, key: `s:${player.userId}:${i}`, roundId: `r-${player.userId}-${i}` });
+        const spin = await wallet.instantBet({
+          playerId: player.userId,
+          currency: "EUR",
+          gameId: "test-slot",
+          stake: 100n,
+          win,
+          key: `s:${player.userId}:${i}`,
+          roundId: `r-${player.userId}-${i}`,
+        });
         expect(spin.status).toBe("ok");
       }
       const room = `user:${player.userId}`;
       const sockets = [await TestSocket.authenticated(server.url, player.token), await TestSocket.authenticated(server.url, player.token)];
       for (const s of sockets) expect((await s.request({ type: "join", room })).type).toBe("joined");
       const isCheck = (m: Message) => m.type === "event" && m.room === room && m.kind === "reality.check";
-      await sockets[0]!.waitFor((m) => isCheck(m) && ((m.data as { playedMs: number }).playedMs >= 2 * intervalMs), 6_000);
+      await sockets[0]!.waitFor((m) => isCheck(m) && (m.data as { playedMs: number }).playedMs >= 2 * intervalMs, 6_000);
       const checks = sockets[0]!.messages.filter(isCheck);
       const first = checks[0] as unknown as { private: boolean; data: { playedMs: number; sessionStartedAt: string; results: unknown[] } };
       expect(first.private).toBe(true);
@@ -65,7 +76,9 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       expect(await socket.waitClosed(8_000)).toBe(4003);
       expect((await call(server.url, "GET", "/v1/me", { token: player.token })).body.code).toBe("CROUPIER_ERR_AUTH_SESSION_REVOKED");
       // A new login is a new session, with its own time; the event that ended the last one is in the room's log.
-      const again = await call<{ accessToken: string }>(server.url, "POST", "/v1/auth/login", { body: { login: player.username, password: "correct horse battery" } });
+      const again = await call<{ accessToken: string }>(server.url, "POST", "/v1/auth/login", {
+        body: { login: player.username, password: "correct horse battery" },
+      });
       expect(again.status).toBe(200);
       const back = await TestSocket.authenticated(server.url, again.body.accessToken);
       const joined = await back.request({ type: "join", room });

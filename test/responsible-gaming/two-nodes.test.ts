@@ -34,8 +34,11 @@ describe.skipIf(!(serviceAvailable("postgres") && serviceAvailable("redis")))("s
     // Three sessions (two logins on A, one on B) and sockets on both nodes, some crossing nodes.
     const tokens = [await login(a, username), await login(a, username), await login(b, username)];
     const sockets = await Promise.all([
-      TestSocket.authenticated(a.url, tokens[0]!), TestSocket.authenticated(b.url, tokens[0]!),
-      TestSocket.authenticated(b.url, tokens[1]!), TestSocket.authenticated(a.url, tokens[2]!), TestSocket.authenticated(b.url, tokens[2]!),
+      TestSocket.authenticated(a.url, tokens[0]!),
+      TestSocket.authenticated(b.url, tokens[0]!),
+      TestSocket.authenticated(b.url, tokens[1]!),
+      TestSocket.authenticated(a.url, tokens[2]!),
+      TestSocket.authenticated(b.url, tokens[2]!),
     ]);
     // Each node has seen every token as live, so without the bus it would keep trusting them for 60 s.
     for (const node of [a, b]) for (const token of tokens) expect((await call(node.url, "GET", "/v1/me", { token })).status).toBe(200);

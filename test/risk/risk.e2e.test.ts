@@ -33,7 +33,14 @@ for (const mode of ["embedded", "production"] as Mode[]) {
 
     async function fundedPlayer(): Promise<{ userId: string; token: string; username: string }> {
       const player = await newPlayer(base, "risk");
-      const funded = await server.services.wallet.deposit({ playerId: player.userId, currency: "EUR", amount: 100_000n, key: `fund-${player.userId}`, reference: "test", provider: "test" });
+      const funded = await server.services.wallet.deposit({
+        playerId: player.userId,
+        currency: "EUR",
+        amount: 100_000n,
+        key: `fund-${player.userId}`,
+        reference: "test",
+        provider: "test",
+      });
       expect(funded.status).toBe("ok");
       return player;
     }
@@ -49,7 +56,9 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       const answers: string[] = [];
       const closed = socket.waitClosed(30_000);
       let open = true;
-      void closed.then(() => { open = false; });
+      void closed.then(() => {
+        open = false;
+      });
       for (let i = 0; open && i < 400; i++) {
         const answer = await spin(socket, room, `s${i}`).catch(() => null);
         if (answer === null) break;
@@ -63,19 +72,35 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       const afterLimit = answers.slice(answers.indexOf("CROUPIER_ERR_RISK_LIMITED"));
       expect(afterLimit.filter((a) => a === "ok").length).toBeLessThanOrEqual(2);
 
-      const page = await call<{ actions: { id: string; rule: string; action: string; score: number; evidence: Record<string, unknown> }[] }>(base, "GET", `/v1/operator/risk/actions?userId=${player.userId}`, { token: operator.token });
+      const page = await call<{ actions: { id: string; rule: string; action: string; score: number; evidence: Record<string, unknown> }[] }>(
+        base,
+        "GET",
+        `/v1/operator/risk/actions?userId=${player.userId}`,
+        { token: operator.token },
+      );
       expect(page.status).toBe(200);
-      expect(page.body.actions.map((a) => [a.rule, a.action])).toEqual([["betRate", "lock"], ["betRate", "limit"], ["betRate", "alert"]]);
+      expect(page.body.actions.map((a) => [a.rule, a.action])).toEqual([
+        ["betRate", "lock"],
+        ["betRate", "limit"],
+        ["betRate", "alert"],
+      ]);
       const [lock, limit, alert] = page.body.actions;
       expect(alert?.evidence).toMatchObject({ betsPerMinuteMax: 9, features: { betsPerMinute: expect.any(Number) }, topFeatures: expect.any(Array) });
       expect(alert?.score).toBeGreaterThanOrEqual(0);
 
       const login = await call(base, "POST", "/v1/auth/login", { body: { login: player.username, password } });
       expect([login.status, login.body.code]).toEqual([403, "CROUPIER_ERR_RG_ACCOUNT_LOCKED"]);
-      const found = await call<{ players: { id: string }[] }>(base, "GET", `/v1/operator/players?query=${player.username.slice(0, -1).toUpperCase()}&limit=5`, { token: operator.token });
+      const found = await call<{ players: { id: string }[] }>(base, "GET", `/v1/operator/players?query=${player.username.slice(0, -1).toUpperCase()}&limit=5`, {
+        token: operator.token,
+      });
       expect(found.body.players.map((p) => p.id)).toContain(player.userId);
-      const file = await call<{ limit: { betsPerMinuteMax: number; actionId: string } | null; recentBets: unknown[]; sessions: unknown[]; actions: unknown[]; score: number }>(
-        base, "GET", `/v1/operator/players/${player.userId}/risk`, { token: operator.token });
+      const file = await call<{
+        limit: { betsPerMinuteMax: number; actionId: string } | null;
+        recentBets: unknown[];
+        sessions: unknown[];
+        actions: unknown[];
+        score: number;
+      }>(base, "GET", `/v1/operator/players/${player.userId}/risk`, { token: operator.token });
       expect(file.status).toBe(200);
       expect(file.body.limit).toMatchObject({ betsPerMinuteMax: 2, actionId: limit?.id });
       expect(file.body.recentBets.length).toBeGreaterThan(0);
@@ -90,7 +115,12 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       const after = await call<{ limit: unknown }>(base, "GET", `/v1/operator/players/${player.userId}/risk`, { token: operator.token });
       expect(after.body.limit).toBeNull();
       // Query strings: open actions only, a page of one with the cursor to the next.
-      const openOnly = await call<{ actions: { id: string }[]; next: string | null }>(base, "GET", `/v1/operator/risk/actions?userId=${player.userId}&open=true&limit=1`, { token: operator.token });
+      const openOnly = await call<{ actions: { id: string }[]; next: string | null }>(
+        base,
+        "GET",
+        `/v1/operator/risk/actions?userId=${player.userId}&open=true&limit=1`,
+        { token: operator.token },
+      );
       expect(openOnly.status).toBe(200);
       expect(openOnly.body.actions.map((a) => a.id)).toEqual([alert?.id]);
       expect((await call(base, "GET", "/v1/operator/risk/actions?limit=0", { token: operator.token })).status).toBe(400);
@@ -106,9 +136,21 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       const socket = await TestSocket.authenticated(base, player.token);
       const room = `slots:${player.userId}`;
       await socket.request({ type: "join", room });
-      const set = (body: Record<string, unknown>) => call(base, "PUT", `/v1/operator/players/${player.userId}/risk-limit`, { token: operator.token, body: { betsPerMinuteMax: null, stakeMinorMax: null, gamesBlocked: [], reason: "review", ...body } });
-      expect((await set({ stakeMinorMax: "50" })).body).toMatchObject({ userId: player.userId, stakeMinorMax: "50", setBy: expect.any(String), actionId: expect.any(String) });
-      expect((await call(base, "GET", `/v1/operator/players/${player.userId}`, { token: operator.token })).body).toMatchObject({ id: player.userId, username: player.username });
+      const set = (body: Record<string, unknown>) =>
+        call(base, "PUT", `/v1/operator/players/${player.userId}/risk-limit`, {
+          token: operator.token,
+          body: { betsPerMinuteMax: null, stakeMinorMax: null, gamesBlocked: [], reason: "review", ...body },
+        });
+      expect((await set({ stakeMinorMax: "50" })).body).toMatchObject({
+        userId: player.userId,
+        stakeMinorMax: "50",
+        setBy: expect.any(String),
+        actionId: expect.any(String),
+      });
+      expect((await call(base, "GET", `/v1/operator/players/${player.userId}`, { token: operator.token })).body).toMatchObject({
+        id: player.userId,
+        username: player.username,
+      });
       expect((await spin(socket, room, "small", "0.50")).type).toBe("ack");
       const big = await spin(socket, room, "big", "1.00");
       expect([big.code, big.details]).toEqual(["CROUPIER_ERR_RISK_LIMITED", ["stakes up to 50 minor units"]]);
@@ -116,13 +158,21 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       expect((await spin(socket, room, "blocked")).code).toBe("CROUPIER_ERR_RISK_LIMITED");
       const bad = await set({ stakeMinorMax: 12.5 });
       expect([bad.status, bad.body.code]).toEqual([400, "CROUPIER_ERR_REQUEST_INVALID"]);
-      const stranger = await call(base, "PUT", `/v1/operator/players/${player.userId}/risk-limit`, { token: player.token, body: { betsPerMinuteMax: 0, stakeMinorMax: null, gamesBlocked: [], reason: "me" } });
+      const stranger = await call(base, "PUT", `/v1/operator/players/${player.userId}/risk-limit`, {
+        token: player.token,
+        body: { betsPerMinuteMax: 0, stakeMinorMax: null, gamesBlocked: [], reason: "me" },
+      });
       expect(stranger.status).toBe(403);
-      expect((await call(base, "DELETE", `/v1/operator/players/${player.userId}/risk-limit`, { token: operator.token, body: { reason: "cleared" } })).body).toEqual({ cleared: true });
+      expect(
+        (await call(base, "DELETE", `/v1/operator/players/${player.userId}/risk-limit`, { token: operator.token, body: { reason: "cleared" } })).body,
+      ).toEqual({ cleared: true });
       // The three limits set and the clear leave no open limit action behind.
       const open = await call<{ actions: unknown[] }>(base, "GET", `/v1/operator/risk/actions?userId=${player.userId}&open=true`, { token: operator.token });
       expect(open.body.actions).toEqual([]);
-      await until(async () => (await spin(socket, room, `after-${Date.now()}`)).type, (type) => type === "ack");
+      await until(
+        async () => (await spin(socket, room, `after-${Date.now()}`)).type,
+        (type) => type === "ack",
+      );
       expect((await spin(socket, room, "after-clear")).type).toBe("ack");
       socket.close();
     });

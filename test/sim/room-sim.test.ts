@@ -11,7 +11,11 @@ const seedCount = Number(process.env.SIM_SEEDS ?? 3_000);
 const seedBase = process.env.SIM_SEED_BASE === "random" ? Date.now() % 1_000_000_000 : Number(process.env.SIM_SEED_BASE ?? 1);
 
 /** Runs `count` seeds from `base`; stops at the first that breaks an invariant. */
-async function runSeeds(base: number, count: number, options: Omit<SimOptions, "seed"> = {}): Promise<{ failed: SimResult | null; runs: number; ms: number; steps: number; takeovers: number }> {
+async function runSeeds(
+  base: number,
+  count: number,
+  options: Omit<SimOptions, "seed"> = {},
+): Promise<{ failed: SimResult | null; runs: number; ms: number; steps: number; takeovers: number }> {
   const started = performance.now();
   let steps = 0;
   let takeovers = 0;
@@ -24,26 +28,39 @@ async function runSeeds(base: number, count: number, options: Omit<SimOptions, "
   return { failed: null, runs: count, ms: performance.now() - started, steps, takeovers };
 }
 
-const report = (result: SimResult) => `seed ${result.seed}: ${result.violation}\n  faults: ${result.faults.join("; ")}\n  reproduce: ${reproduction(result.seed, broken)}`;
+const report = (result: SimResult) =>
+  `seed ${result.seed}: ${result.violation}\n  faults: ${result.faults.join("; ")}\n  reproduce: ${reproduction(result.seed, broken)}`;
 
 describe("room simulation", () => {
   if (replay !== null) {
     // One seed, with its faults and every reply printed, in order.
     it(`replays seed ${replay}`, async () => {
       const result = await runSimulation({ seed: replay as number, ...(broken === undefined ? {} : { broken }) });
-      console.log([`seed ${result.seed}: ${result.steps} steps, ${result.simulatedMs} ms simulated, ${result.acked} actions acknowledged, ${result.entries} entries, ${result.fences} fences`,
-        ...result.faults, ...result.trace].join("\n"));
+      console.log(
+        [
+          `seed ${result.seed}: ${result.steps} steps, ${result.simulatedMs} ms simulated, ${result.acked} actions acknowledged, ${result.entries} entries, ${result.fences} fences`,
+          ...result.faults,
+          ...result.trace,
+        ].join("\n"),
+      );
       expect(result.violation, report(result)).toBeNull();
     });
     return;
   }
 
-  it(`keeps every invariant over ${seedCount} seeds from ${seedBase}`, async () => {
-    const { failed, runs, ms, steps, takeovers } = await runSeeds(seedBase, seedCount);
-    if (failed !== null) console.error(report(failed));
-    else console.log(`room simulation: ${runs} seeds, ${steps} steps, ${takeovers} takeovers in ${Math.round(ms)} ms (${Math.round((runs * 1000) / ms)} seeds/s)`);
-    expect(failed === null ? null : report(failed)).toBeNull();
-  }, 60_000 + seedCount * 50);
+  it(
+    `keeps every invariant over ${seedCount} seeds from ${seedBase}`,
+    async () => {
+      const { failed, runs, ms, steps, takeovers } = await runSeeds(seedBase, seedCount);
+      if (failed !== null) console.error(report(failed));
+      else
+        console.log(
+          `room simulation: ${runs} seeds, ${steps} steps, ${takeovers} takeovers in ${Math.round(ms)} ms (${Math.round((runs * 1000) / ms)} seeds/s)`,
+        );
+      expect(failed === null ? null : report(failed)).toBeNull();
+    },
+    60_000 + seedCount * 50,
+  );
 
   it("replays a seed exactly", async () => {
     const [first, second] = [await runSimulation({ seed: seedBase }), await runSimulation({ seed: seedBase })];

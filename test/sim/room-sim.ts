@@ -70,9 +70,16 @@ const clientTimeoutMs = 5_000;
 const stepsMax = 50_000;
 
 const directoryLimits: DirectoryLimits = {
-  revealLeadMs: 0, chatCharsMax: 100, chatMessagesPerMinuteMax: 10, roomActionQueueMax: 1_000,
-  actionIdsRememberedMax: 10_000, roomLogEntriesMax: 10_000, roomWriteBatchWaitMs: 0,
-  leaseTtlMs, actionTimeoutMs: 2_000, pendingRequestsMax: 1_000,
+  revealLeadMs: 0,
+  chatCharsMax: 100,
+  chatMessagesPerMinuteMax: 10,
+  roomActionQueueMax: 1_000,
+  actionIdsRememberedMax: 10_000,
+  roomLogEntriesMax: 10_000,
+  roomWriteBatchWaitMs: 0,
+  leaseTtlMs,
+  actionTimeoutMs: 2_000,
+  pendingRequestsMax: 1_000,
 };
 /** Half the seeds make a batch of judged actions wait for companions still being prepared. */
 const batchWaitsMs = [0, 20] as const;
@@ -91,7 +98,12 @@ const ledgerLost = (): Error => lostConnection;
  */
 const settle = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
 
-interface SimTimer { at: number; readonly id: number; readonly everyMs: number | null; readonly run: () => void }
+interface SimTimer {
+  at: number;
+  readonly id: number;
+  readonly everyMs: number | null;
+  readonly run: () => void;
+}
 
 /** The world's time: timers run only when the simulation steps, earliest first (ties in arming order). */
 class WorldClock {
@@ -151,14 +163,23 @@ class SimNode {
   readonly clock: Clock;
   directory: RoomDirectory | null = null;
 
-  constructor(readonly machine: string, readonly name: string, private readonly world: WorldClock) {
+  constructor(
+    readonly machine: string,
+    readonly name: string,
+    private readonly world: WorldClock,
+  ) {
     const timer = (delayMs: number, everyMs: number | null, run: () => void): Timer => {
       const armed = world.arm(delayMs, everyMs, () => {
         if (everyMs === null) this.timers.delete(armed);
         this.run(run);
       });
       this.timers.add(armed);
-      return { cancel: () => { armed.cancel(); this.timers.delete(armed); } };
+      return {
+        cancel: () => {
+          armed.cancel();
+          this.timers.delete(armed);
+        },
+      };
     };
     this.clock = {
       nowMs: () => this.world.now + this.skewMs,
@@ -205,7 +226,12 @@ class SimNode {
   }
 }
 
-interface Append { readonly writer: string; readonly fence: number; readonly first: number; readonly last: number }
+interface Append {
+  readonly writer: string;
+  readonly fence: number;
+  readonly first: number;
+  readonly last: number;
+}
 
 /** What the shared services saw: each fence the lease issued and to whom, each append and under which fence. */
 class Journal {
@@ -226,17 +252,36 @@ interface Store {
 /** What the log and the lease throw while they are down: ioredis's closed connection (SERVICE_UNAVAILABLE). */
 const storeLost = (): Error => Object.assign(new Error("Connection is closed."), { code: "ECONNRESET", simulated: true });
 
-const reach = <T>(store: Store, call: () => Promise<T>) => (): Promise<T> => (store.down() ? Promise.reject(storeLost()) : call());
+const reach =
+  <T>(store: Store, call: () => Promise<T>) =>
+  (): Promise<T> =>
+    store.down() ? Promise.reject(storeLost()) : call();
 
 /** A node's view of the shared room log: calls wait while it is paused; it may crash in the middle of an append. */
 class NodeLog implements RoomLog {
-  constructor(private readonly node: SimNode, private readonly shared: RoomLog, private readonly store: Store, private readonly journal: Journal, private readonly crashed: (node: SimNode) => void) {}
+  constructor(
+    private readonly node: SimNode,
+    private readonly shared: RoomLog,
+    private readonly store: Store,
+    private readonly journal: Journal,
+    private readonly crashed: (node: SimNode) => void,
+  ) {}
 
-  head(room: string) { return this.node.call(reach(this.store, () => this.shared.head(room))); }
-  read(room: string, afterOffset: number, limit: number) { return this.node.call(reach(this.store, () => this.shared.read(room, afterOffset, limit))); }
-  snapshot(room: string) { return this.node.call(reach(this.store, () => this.shared.snapshot(room))); }
-  subscribe(room: string, handler: LiveHandler) { return this.shared.subscribe(room, handler); }
-  close() { return this.shared.close(); }
+  head(room: string) {
+    return this.node.call(reach(this.store, () => this.shared.head(room)));
+  }
+  read(room: string, afterOffset: number, limit: number) {
+    return this.node.call(reach(this.store, () => this.shared.read(room, afterOffset, limit)));
+  }
+  snapshot(room: string) {
+    return this.node.call(reach(this.store, () => this.shared.snapshot(room)));
+  }
+  subscribe(room: string, handler: LiveHandler) {
+    return this.shared.subscribe(room, handler);
+  }
+  close() {
+    return this.shared.close();
+  }
 
   async append(room: string, fence: number, entries: readonly LogEntryInput[], snapshot: RoomSnapshot, nowMs: number): Promise<AppendOutcome> {
     await this.node.gate();
@@ -249,7 +294,8 @@ class NodeLog implements RoomLog {
     if (down && this.store.coin()) throw storeLost();
     const outcome = await this.shared.append(room, fence, entries, snapshot, nowMs);
     const first = outcome.ok ? outcome.entries[0] : undefined;
-    if (outcome.ok && first !== undefined) this.journal.appends.push({ writer: this.node.name, fence, first: first.offset, last: first.offset + outcome.entries.length - 1 });
+    if (outcome.ok && first !== undefined)
+      this.journal.appends.push({ writer: this.node.name, fence, first: first.offset, last: first.offset + outcome.entries.length - 1 });
     if (crash === "after an append") {
       this.crashed(this.node);
       return never();
@@ -262,26 +308,48 @@ class NodeLog implements RoomLog {
 
 /** A node's view of the shared lease: calls wait while it is paused; each fence issued is journaled. */
 class NodeLease implements RoomLease {
-  constructor(private readonly node: SimNode, private readonly shared: RoomLease, private readonly store: Store, private readonly journal: Journal) {}
+  constructor(
+    private readonly node: SimNode,
+    private readonly shared: RoomLease,
+    private readonly store: Store,
+    private readonly journal: Journal,
+  ) {}
 
   acquire(room: string, nodeId: string, ttlMs: number) {
-    return this.node.call(reach(this.store, async () => {
-      const fence = await this.shared.acquire(room, nodeId, ttlMs);
-      if (fence !== null) this.journal.issued.set(fence, this.node.name);
-      return fence;
-    }));
+    return this.node.call(
+      reach(this.store, async () => {
+        const fence = await this.shared.acquire(room, nodeId, ttlMs);
+        if (fence !== null) this.journal.issued.set(fence, this.node.name);
+        return fence;
+      }),
+    );
   }
-  renew(room: string, lease: Lease, ttlMs: number) { return this.node.call(reach(this.store, () => this.shared.renew(room, lease, ttlMs))); }
-  release(room: string, lease: Lease) { return this.node.call(reach(this.store, () => this.shared.release(room, lease))); }
-  holder(room: string) { return this.node.call(reach(this.store, () => this.shared.holder(room))); }
-  announce(nodeId: string, ttlMs: number) { return this.node.call(reach(this.store, () => this.shared.announce(nodeId, ttlMs))); }
-  withdraw(nodeId: string) { return this.node.call(reach(this.store, () => this.shared.withdraw(nodeId))); }
-  hostingNodes() { return this.node.call(reach(this.store, () => this.shared.hostingNodes())); }
+  renew(room: string, lease: Lease, ttlMs: number) {
+    return this.node.call(reach(this.store, () => this.shared.renew(room, lease, ttlMs)));
+  }
+  release(room: string, lease: Lease) {
+    return this.node.call(reach(this.store, () => this.shared.release(room, lease)));
+  }
+  holder(room: string) {
+    return this.node.call(reach(this.store, () => this.shared.holder(room)));
+  }
+  announce(nodeId: string, ttlMs: number) {
+    return this.node.call(reach(this.store, () => this.shared.announce(nodeId, ttlMs)));
+  }
+  withdraw(nodeId: string) {
+    return this.node.call(reach(this.store, () => this.shared.withdraw(nodeId)));
+  }
+  hostingNodes() {
+    return this.node.call(reach(this.store, () => this.shared.hostingNodes()));
+  }
 }
 
 /** The broken component: a log that skips the fence check, writing under the latest fence whoever asks. */
 class UnfencedLog extends MemoryRoomLog {
-  constructor(private readonly lease: MemoryRoomLease, limits: RoomLogLimits) {
+  constructor(
+    private readonly lease: MemoryRoomLease,
+    limits: RoomLogLimits,
+  ) {
     super(lease, limits, "sim");
   }
 
@@ -300,7 +368,12 @@ class FaultyBus {
   delayed = 0;
   private readonly subscriptions = new Map<string, Set<{ readonly node: SimNode; readonly handler: BusHandler }>>();
 
-  constructor(private readonly world: WorldClock, private readonly rng: Rng, readonly dropPerMille: number, readonly delayPerMille: number) {}
+  constructor(
+    private readonly world: WorldClock,
+    private readonly rng: Rng,
+    readonly dropPerMille: number,
+    readonly delayPerMille: number,
+  ) {}
 
   of(node: SimNode): Bus {
     return {
@@ -345,7 +418,10 @@ class LedgerTwin {
   readonly transfers: TransferRecord[] = [];
   readonly accounts = new Map<string, bigint>();
 
-  constructor(users: readonly string[], private readonly forgetsKeys: boolean) {
+  constructor(
+    users: readonly string[],
+    private readonly forgetsKeys: boolean,
+  ) {
     this.view.accounts.set(houseAccount, { id: houseAccount, owner: "house", kind: "house", currency, balance: 0n, held: 0n });
     users.forEach((userId, i) => {
       const id = BigInt(i + 2);
@@ -361,13 +437,23 @@ class LedgerTwin {
   run(step: WagerStep, wager: Wager): LedgerOutcome {
     const accountId = this.accounts.get(wager.userId) as bigint;
     const payouts = wager.win > 0n ? [{ fromAccountId: houseAccount, amount: wager.win }] : [];
-    const op: LedgerOp = step === "instant"
-      ? { type: "instant", key: wager.key, currency, accountId, houseAccountId: houseAccount, stake: wager.stake, payouts, reference: wager.key }
-      : step === "reserve"
-        ? { type: "reserve", key: `${wager.key}:reserve`, currency, holdId: wager.key, accountId, amount: wager.stake, reference: wager.key }
-        : step === "settle"
-          ? { type: "settle", key: `${wager.key}:settle`, currency, holdId: wager.key, houseAccountId: houseAccount, payouts }
-          : { type: "transfer", kind: "adjustment", key: wager.key, currency, debitAccountId: houseAccount, creditAccountId: accountId, amount: wager.win, reference: wager.key };
+    const op: LedgerOp =
+      step === "instant"
+        ? { type: "instant", key: wager.key, currency, accountId, houseAccountId: houseAccount, stake: wager.stake, payouts, reference: wager.key }
+        : step === "reserve"
+          ? { type: "reserve", key: `${wager.key}:reserve`, currency, holdId: wager.key, accountId, amount: wager.stake, reference: wager.key }
+          : step === "settle"
+            ? { type: "settle", key: `${wager.key}:settle`, currency, holdId: wager.key, houseAccountId: houseAccount, payouts }
+            : {
+                type: "transfer",
+                kind: "adjustment",
+                key: wager.key,
+                currency,
+                debitAccountId: houseAccount,
+                creditAccountId: accountId,
+                amount: wager.win,
+                reference: wager.key,
+              };
     if (this.forgetsKeys) this.view.idempotency.delete(op.key);
     const { outcomes, writes } = judgeBatch(this.view, [{ op, fingerprint: canonicalRequest(op) }]);
     this.transfers.push(...writes.transfers);
@@ -398,12 +484,20 @@ class LedgerTwin {
 }
 
 type WagerStep = "instant" | "reserve" | "settle" | "draw";
-interface Wager { readonly userId: string; readonly key: string; readonly stake: bigint; readonly win: bigint }
+interface Wager {
+  readonly userId: string;
+  readonly key: string;
+  readonly stake: bigint;
+  readonly win: bigint;
+}
 /** The ledger key of an action's wager (the action id scoped by its player, as the room host scopes it). */
 const wagerKey = (scoped: string) => `sim:${scoped}`;
 
 const wagerOf = (action: ActionRequest, actor: Actor, actionId: string): Wager => ({
-  userId: actor.userId, key: wagerKey(`${actor.userId}:${actionId}`), stake: BigInt(action.stake as string), win: BigInt(action.win as string),
+  userId: actor.userId,
+  key: wagerKey(`${actor.userId}:${actionId}`),
+  stake: BigInt(action.stake as string),
+  win: BigInt(action.win as string),
 });
 
 interface SimRoom {
@@ -437,9 +531,8 @@ const simRoom: RoomBehavior<SimRoom> = {
   canJoin: () => true,
   initial: () => ({ spins: 0, notes: 0, staked: 0n, paid: 0n, draws: 0, nextDrawAt: null }),
   deadline: (state) => state.nextDrawAt,
-  prepare: (_state, action, actor, ctx) => (action.kind === "bet" && ctx.actionId !== undefined
-    ? { ok: true, effect: { step: "reserve", wager: wagerOf(action, actor, ctx.actionId) } }
-    : null),
+  prepare: (_state, action, actor, ctx) =>
+    action.kind === "bet" && ctx.actionId !== undefined ? { ok: true, effect: { step: "reserve", wager: wagerOf(action, actor, ctx.actionId) } } : null,
   apply(state, action, actor, ctx) {
     if (action.kind === "tick") {
       if (state.nextDrawAt === null || ctx.nowMs < state.nextDrawAt) return { ok: true, state, events: [] };
@@ -448,12 +541,15 @@ const simRoom: RoomBehavior<SimRoom> = {
       return {
         ok: true,
         effect: { step: "draw", wager: draw },
-        resume: (outcome) => ((outcome as LedgerOutcome).status !== "ok" ? { ok: false, error: "ACTION_REJECTED" } : {
-          ok: true,
-          state: { ...state, draws: n, nextDrawAt: n < drawsMax ? state.nextDrawAt as number + drawEveryMs : null },
-          events: [{ kind: "drawn", data: { n, winner: draw.userId, prize: draw.win.toString() } }],
-          barrier: true,
-        }),
+        resume: (outcome) =>
+          (outcome as LedgerOutcome).status !== "ok"
+            ? { ok: false, error: "ACTION_REJECTED" }
+            : {
+                ok: true,
+                state: { ...state, draws: n, nextDrawAt: n < drawsMax ? (state.nextDrawAt as number) + drawEveryMs : null },
+                events: [{ kind: "drawn", data: { n, winner: draw.userId, prize: draw.win.toString() } }],
+                barrier: true,
+              },
       };
     }
     if (action.kind === "note") {
@@ -473,7 +569,10 @@ const simRoom: RoomBehavior<SimRoom> = {
         return {
           ok: true,
           state: {
-            ...state, spins, staked: state.staked + wager.stake, paid: state.paid + wager.win,
+            ...state,
+            spins,
+            staked: state.staked + wager.stake,
+            paid: state.paid + wager.win,
             nextDrawAt: state.nextDrawAt ?? (state.draws < drawsMax ? ctx.nowMs + drawEveryMs : null),
           },
           events: [{ kind: "wagered", data: { by: actor.userId, stake: action.stake, win: action.win, held } }],
@@ -489,7 +588,11 @@ const simRoom: RoomBehavior<SimRoom> = {
   },
 };
 
-interface Acked { readonly offset: number; readonly action: ActionRequest; readonly result?: string }
+interface Acked {
+  readonly offset: number;
+  readonly action: ActionRequest;
+  readonly result?: string;
+}
 
 /** Replies a client may get without anything being wrong: the owner moved, died or did not answer in time. */
 const retryable = new Set(["ROOM_UNAVAILABLE", "SERVICE_UNAVAILABLE"]);
@@ -528,14 +631,22 @@ class Simulation {
   private drawPending = false;
   private readonly initialMoney: bigint;
 
-  constructor(readonly seed: number, broken: SimOptions["broken"]) {
+  constructor(
+    readonly seed: number,
+    broken: SimOptions["broken"],
+  ) {
     const rng = new SeededRng(`room-sim:${seed}`);
     this.faultRng = new SeededRng(`room-sim:${seed}:faults`);
     this.clientRng = new SeededRng(`room-sim:${seed}:clients`);
     const clock: Clock = { nowMs: () => this.world.now, after: (ms, run) => this.world.arm(ms, null, run), every: (ms, run) => this.world.arm(ms, ms, run) };
     this.lease = new MemoryRoomLease(clock);
     this.log = broken === "fence" ? new UnfencedLog(this.lease, logLimits) : new MemoryRoomLog(this.lease, logLimits, "sim");
-    this.bus = new FaultyBus(this.world, new SeededRng(`room-sim:${seed}:bus`), [0, 20, 100][uniformInt(rng, 3)] as number, [0, 100, 300][uniformInt(rng, 3)] as number);
+    this.bus = new FaultyBus(
+      this.world,
+      new SeededRng(`room-sim:${seed}:bus`),
+      [0, 20, 100][uniformInt(rng, 3)] as number,
+      [0, 100, 300][uniformInt(rng, 3)] as number,
+    );
     this.users = Array.from({ length: uniformIntBetween(rng, 2, 5) }, (_, i) => `u${i + 1}`);
     this.clientsLeft = this.users.length;
     this.actionsPerClient = uniformIntBetween(rng, 3, 8);
@@ -548,7 +659,9 @@ class Simulation {
     const gateways = uniformInt(rng, 3) === 0 ? 1 : 0;
     for (let i = 1, n = uniformIntBetween(rng, 2, 3); i <= n; i++) this.nodes.push(this.spawn(`n${i}`));
     for (let i = 1; i <= gateways; i++) this.nodes.push(this.spawn(`g${i}`));
-    this.faults.push(`nodes=${this.nodes.length - gateways}+${gateways} gateway${this.spread ? " spread" : ""} clients=${this.users.length}x${this.actionsPerClient} drop=${this.bus.dropPerMille}‰ delay=${this.bus.delayPerMille}‰`);
+    this.faults.push(
+      `nodes=${this.nodes.length - gateways}+${gateways} gateway${this.spread ? " spread" : ""} clients=${this.users.length}x${this.actionsPerClient} drop=${this.bus.dropPerMille}‰ delay=${this.bus.delayPerMille}‰`,
+    );
     this.scheduleFaults(uniformIntBetween(rng, 1, 6));
   }
 
@@ -561,25 +674,46 @@ class Simulation {
     const nodeId = `${machine}#${incarnation}`;
     const node = new SimNode(machine, nodeId, this.world);
     const faults: RoomFaults = {
-      unavailable: (_room, where, error) => error === lostConnection || (error as { simulated?: boolean }).simulated === true || this.fail(`${node.name}: a service was unavailable at ${where}: ${String(error)}`),
-      internal: (_room, where, error) => this.fail(`${node.name}: INTERNAL at ${where}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`),
+      unavailable: (_room, where, error) =>
+        error === lostConnection ||
+        (error as { simulated?: boolean }).simulated === true ||
+        this.fail(`${node.name}: a service was unavailable at ${where}: ${String(error)}`),
+      internal: (_room, where, error) =>
+        this.fail(`${node.name}: INTERNAL at ${where}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
       lost: () => undefined,
     };
-    const effects = (_room: string, effect: unknown) => node.call(async () => {
-      const { step, wager } = effect as { step: WagerStep; wager: Wager };
-      const outcome = this.ledgerStep(step, wager);
-      if (node.crashAt === "after a ledger step") {
-        this.crash(node);
-        return never();
-      }
-      return outcome;
-    });
-    const directory = new RoomDirectory(nodeId, new Map([["sim", simRoom as RoomBehavior]]), new NodeLog(node, this.log, this.store, this.journal, (n) => this.crash(n)),
-      new NodeLease(node, this.lease, this.store, this.journal), this.bus.of(node), node.clock, this.limits, effects,
-      { hostsRooms: !machine.startsWith("g"), ...(this.spread ? { spreadRooms: [room] } : {}) }, undefined, faults);
+    const effects = (_room: string, effect: unknown) =>
+      node.call(async () => {
+        const { step, wager } = effect as { step: WagerStep; wager: Wager };
+        const outcome = this.ledgerStep(step, wager);
+        if (node.crashAt === "after a ledger step") {
+          this.crash(node);
+          return never();
+        }
+        return outcome;
+      });
+    const directory = new RoomDirectory(
+      nodeId,
+      new Map([["sim", simRoom as RoomBehavior]]),
+      new NodeLog(node, this.log, this.store, this.journal, (n) => this.crash(n)),
+      new NodeLease(node, this.lease, this.store, this.journal),
+      this.bus.of(node),
+      node.clock,
+      this.limits,
+      effects,
+      { hostsRooms: !machine.startsWith("g"), ...(this.spread ? { spreadRooms: [room] } : {}) },
+      undefined,
+      faults,
+    );
     node.directory = directory;
     // A process that cannot reach Redis as it starts exits (and its machine starts another).
-    void node.gate().then(() => directory.start()).then(() => directory.watch(room), () => this.crash(node));
+    void node
+      .gate()
+      .then(() => directory.start())
+      .then(
+        () => directory.watch(room),
+        () => this.crash(node),
+      );
     return node;
   }
 
@@ -625,7 +759,9 @@ class Simulation {
             const cutMs = uniformIntBetween(this.faultRng, 500, 2 * leaseTtlMs);
             this.faults.push(`${now}: ${node.name} is cut off from the bus for ${cutMs} ms`);
             node.cutOff = true;
-            this.world.arm(cutMs, null, () => { node.cutOff = false; });
+            this.world.arm(cutMs, null, () => {
+              node.cutOff = false;
+            });
             return;
           }
           case 4: {
@@ -638,7 +774,10 @@ class Simulation {
             // A rolling restart: the process stops as it is told to (its rooms answer, its leases are released), then exits.
             if (node.state !== "running") return;
             this.faults.push(`${now}: ${node.name} stops`);
-            void (node.directory as RoomDirectory).stop().then(() => this.crash(node), () => this.crash(node));
+            void (node.directory as RoomDirectory).stop().then(
+              () => this.crash(node),
+              () => this.crash(node),
+            );
             return;
           }
           case 6: {
@@ -698,11 +837,19 @@ class Simulation {
     return new Promise((resolve) => {
       const timer = this.world.arm(clientTimeoutMs, null, () => resolve(null));
       // What the gateway answers when the directory throws (the lease store is down): src/gateway/ws/ws-gateway.ts.
-      const thrown = (error: unknown): HostReply => ({ ok: false, error: isServiceUnavailable(error) ? "SERVICE_UNAVAILABLE" : "INTERNAL", details: [String(error)] });
-      void node.gate().then(() => (node.directory as RoomDirectory).submit(room, { type: "action", actor, actionId, lastOffset, action })).then((reply) => reply, thrown).then((reply) => {
-        timer.cancel();
-        resolve(reply);
+      const thrown = (error: unknown): HostReply => ({
+        ok: false,
+        error: isServiceUnavailable(error) ? "SERVICE_UNAVAILABLE" : "INTERNAL",
+        details: [String(error)],
       });
+      void node
+        .gate()
+        .then(() => (node.directory as RoomDirectory).submit(room, { type: "action", actor, actionId, lastOffset, action }))
+        .then((reply) => reply, thrown)
+        .then((reply) => {
+          timer.cancel();
+          resolve(reply);
+        });
     });
   }
 
@@ -714,16 +861,20 @@ class Simulation {
     if (!reply.ok) {
       // Stale only when a draw (a barrier) was written after the offset the client named.
       const stale = reply.error === "ACTION_STALE" && (await this.log.read(room, lastOffset, 100_000)).entries.some((e) => e.kind === "drawn");
-      if (!retryable.has(reply.error) && !stale) this.fail(`${scoped} (based on offset ${lastOffset}) was answered ${reply.error} ${JSON.stringify(reply.details ?? [])}`);
+      if (!retryable.has(reply.error) && !stale)
+        this.fail(`${scoped} (based on offset ${lastOffset}) was answered ${reply.error} ${JSON.stringify(reply.details ?? [])}`);
       return false;
     }
     const before = this.acked.get(scoped);
     const result = reply.result === undefined ? undefined : JSON.stringify(reply.result);
-    if (result !== undefined && before?.result !== undefined && result !== before.result) this.fail(`${scoped} was answered ${result}, and ${before.result} before`);
-    if (before !== undefined && reply.status === "applied") this.fail(`${scoped} was answered applied again (offset ${reply.offset}; first at ${before.offset})`);
+    if (result !== undefined && before?.result !== undefined && result !== before.result)
+      this.fail(`${scoped} was answered ${result}, and ${before.result} before`);
+    if (before !== undefined && reply.status === "applied")
+      this.fail(`${scoped} was answered applied again (offset ${reply.offset}; first at ${before.offset})`);
     if (before !== undefined && before.offset !== reply.offset) this.fail(`${scoped} was acknowledged at offset ${before.offset}, then at ${reply.offset}`);
     const entry = (await this.log.read(room, reply.offset - 1, 1)).entries[0];
-    if (entry?.offset !== reply.offset || entry.actionId !== scoped) this.fail(`${scoped} was acknowledged at offset ${reply.offset}, which holds ${entry === undefined ? "nothing" : `${entry.actionId ?? "no action"}`}`);
+    if (entry?.offset !== reply.offset || entry.actionId !== scoped)
+      this.fail(`${scoped} was acknowledged at offset ${reply.offset}, which holds ${entry === undefined ? "nothing" : `${entry.actionId ?? "no action"}`}`);
     const remembered = before?.result ?? result;
     this.acked.set(scoped, { offset: reply.offset, action, ...(remembered === undefined ? {} : { result: remembered }) });
     return true;
@@ -739,9 +890,14 @@ class Simulation {
     for (let k = 1; k <= this.actionsPerClient; k++) {
       const actionId = `a${k}`;
       const kind = (["note", "spin", "bet"] as const)[uniformInt(this.clientRng, 3)] as string;
-      const action: ActionRequest = kind === "note"
-        ? { kind }
-        : { kind, stake: String(uniformIntBetween(this.clientRng, 1, 100)), win: String(uniformInt(this.clientRng, 3) === 0 ? uniformIntBetween(this.clientRng, 1, 300) : 0) };
+      const action: ActionRequest =
+        kind === "note"
+          ? { kind }
+          : {
+              kind,
+              stake: String(uniformIntBetween(this.clientRng, 1, 100)),
+              win: String(uniformInt(this.clientRng, 3) === 0 ? uniformIntBetween(this.clientRng, 1, 300) : 0),
+            };
       await this.sleep(uniformInt(this.clientRng, 2_000));
       for (;;) {
         if (follows) lastOffset = (await this.log.head(room)).offset;
@@ -772,8 +928,10 @@ class Simulation {
     for (; this.checkedAppends < this.journal.appends.length; this.checkedAppends++) {
       const a = this.journal.appends[this.checkedAppends] as Append;
       const owner = this.journal.issued.get(a.fence);
-      if (owner !== a.writer) this.fail(`offsets ${a.first}..${a.last} were written by ${a.writer} under fence ${a.fence}, which the lease issued to ${owner ?? "nobody"}`);
-      if (a.fence < this.lastFence) this.fail(`offsets ${a.first}..${a.last} were written by ${a.writer} under fence ${a.fence} after fence ${this.lastFence} had written`);
+      if (owner !== a.writer)
+        this.fail(`offsets ${a.first}..${a.last} were written by ${a.writer} under fence ${a.fence}, which the lease issued to ${owner ?? "nobody"}`);
+      if (a.fence < this.lastFence)
+        this.fail(`offsets ${a.first}..${a.last} were written by ${a.writer} under fence ${a.fence} after fence ${this.lastFence} had written`);
       this.lastFence = Math.max(this.lastFence, a.fence);
     }
     // Offsets contiguous in one epoch; each action in the log once; each spin in the log paid in the ledger.
@@ -799,7 +957,8 @@ class Simulation {
       if (entry.kind === "noted") this.counts.notes++;
       if (entry.kind !== "wagered") continue;
       const wager: Wager = { userId: data.by, key: wagerKey(entry.actionId), stake: BigInt(data.stake as string), win: BigInt(data.win as string) };
-      if (!this.ledger.paid(wager, data.held === true)) this.fail(`${entry.actionId} is in the log (offset ${entry.offset}) but its stake is not in the ledger`);
+      if (!this.ledger.paid(wager, data.held === true))
+        this.fail(`${entry.actionId} is in the log (offset ${entry.offset}) but its stake is not in the ledger`);
       this.loggedWagers.push(wager);
       this.counts = { ...this.counts, spins: this.counts.spins + 1, staked: this.counts.staked + wager.stake, paid: this.counts.paid + wager.win };
     }
@@ -811,7 +970,8 @@ class Simulation {
     if (written !== undefined) {
       const state = { spins: written.spins, notes: written.notes, staked: written.staked, paid: written.paid, draws: written.draws };
       const expected = { ...this.counts, staked: this.counts.staked.toString(), paid: this.counts.paid.toString() };
-      if (JSON.stringify(state) !== JSON.stringify(expected)) this.fail(`the snapshot at offset ${stored.offset} is ${JSON.stringify(state)} but the log makes ${JSON.stringify(expected)}`);
+      if (JSON.stringify(state) !== JSON.stringify(expected))
+        this.fail(`the snapshot at offset ${stored.offset} is ${JSON.stringify(state)} but the log makes ${JSON.stringify(expected)}`);
     }
     // Money is conserved.
     if (this.ledger.total() !== this.initialMoney) this.fail(`the ledger holds ${this.ledger.total()} instead of ${this.initialMoney}`);
@@ -821,7 +981,9 @@ class Simulation {
   finalCheck(): void {
     const intended = this.users.length * this.actionsPerClient;
     if (this.acked.size !== intended) this.fail(`only ${this.acked.size} of ${intended} actions were acknowledged`);
-    for (const [scoped, acked] of this.acked) if (this.logged.get(scoped) !== acked.offset) this.fail(`${scoped} was acknowledged at offset ${acked.offset} but the log has it at ${this.logged.get(scoped) ?? "no offset"}`);
+    for (const [scoped, acked] of this.acked)
+      if (this.logged.get(scoped) !== acked.offset)
+        this.fail(`${scoped} was acknowledged at offset ${acked.offset} but the log has it at ${this.logged.get(scoped) ?? "no offset"}`);
     const keys = new Set(this.ledger.transfers.map((t) => t.opKey.replace(/:settle$/, "")));
     const loggedKeys = new Set(this.loggedWagers.map((w) => w.key));
     for (const key of keys) if (!loggedKeys.has(key)) this.fail(`the ledger paid ${key}, which is not in the log`);
@@ -852,7 +1014,10 @@ class Simulation {
 export async function runSimulation(options: SimOptions): Promise<SimResult> {
   const sim = new Simulation(options.seed, options.broken);
   // Background work that failed because Redis did not answer is counted, by design; anything else is a bug.
-  const stopListening = onBackgroundFailure((task, error) => isServiceUnavailable(error) || sim.fail(`background task ${task} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`));
+  const stopListening = onBackgroundFailure(
+    (task, error) =>
+      isServiceUnavailable(error) || sim.fail(`background task ${task} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+  );
   const started = sim.world.now;
   let steps = 0;
   try {
@@ -865,10 +1030,21 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
       steps++;
       await sim.check();
     }
-    if (sim.violation === null && !sim.done) sim.fail(`liveness: the clients and draws were not done ${healingMs} ms after the faults stopped (${steps} steps)`);
+    if (sim.violation === null && !sim.done)
+      sim.fail(`liveness: the clients and draws were not done ${healingMs} ms after the faults stopped (${steps} steps)`);
     if (sim.violation === null) sim.finalCheck();
   } finally {
     stopListening();
   }
-  return { seed: options.seed, violation: sim.violation, steps, simulatedMs: sim.world.now - started, acked: sim.ackedCount, entries: sim.entries, fences: sim.fences, faults: sim.faults, trace: sim.trace };
+  return {
+    seed: options.seed,
+    violation: sim.violation,
+    steps,
+    simulatedMs: sim.world.now - started,
+    acked: sim.ackedCount,
+    entries: sim.entries,
+    fences: sim.fences,
+    faults: sim.faults,
+    trace: sim.trace,
+  };
 }

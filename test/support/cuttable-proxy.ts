@@ -15,12 +15,19 @@ export async function startCuttableProxy(target: { host: string; port: number })
   const open = new Set<Socket>();
   let cutOff = false;
   const server: Server = createServer((client) => {
-    if (cutOff) { client.destroy(); return; }
+    if (cutOff) {
+      client.destroy();
+      return;
+    }
     const upstream = connect(target.port, target.host);
     for (const socket of [client, upstream]) {
       open.add(socket);
       socket.on("error", () => undefined);
-      socket.on("close", () => { open.delete(socket); client.destroy(); upstream.destroy(); });
+      socket.on("close", () => {
+        open.delete(socket);
+        client.destroy();
+        upstream.destroy();
+      });
     }
     client.pipe(upstream);
     upstream.pipe(client);
@@ -34,10 +41,13 @@ export async function startCuttableProxy(target: { host: string; port: number })
       cutOff = true;
       for (const socket of open) socket.destroy();
     },
-    restore() { cutOff = false; },
-    close: () => new Promise((resolve) => {
-      for (const socket of open) socket.destroy();
-      server.close(() => resolve());
-    }),
+    restore() {
+      cutOff = false;
+    },
+    close: () =>
+      new Promise((resolve) => {
+        for (const socket of open) socket.destroy();
+        server.close(() => resolve());
+      }),
   };
 }

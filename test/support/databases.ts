@@ -66,11 +66,20 @@ const pglite: DatabaseKind = {
 
 const postgres: DatabaseKind = {
   name: "postgres",
-  get available() { return serviceAvailable("postgres"); },
+  get available() {
+    return serviceAvailable("postgres");
+  },
   async create({ migrated = true } = {}) {
     const url = await createPostgresDatabase({ migrated });
     const db = createPgDb({ connectionString: url, poolConnectionsMax: 8, statementTimeoutMs: 30_000, applicationName: "croupier-test" });
-    return { db, url, dispose: async () => { await db.close(); await dropPostgresDatabase(url); } };
+    return {
+      db,
+      url,
+      dispose: async () => {
+        await db.close();
+        await dropPostgresDatabase(url);
+      },
+    };
   },
 };
 

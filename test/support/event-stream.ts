@@ -4,7 +4,11 @@ import { connect } from "nats";
 import { createServer, type Server, type Socket } from "node:net";
 import { natsUrl } from "./services.js";
 
-export interface StreamMessage { readonly subject: string; readonly id: string; readonly body: unknown }
+export interface StreamMessage {
+  readonly subject: string;
+  readonly id: string;
+  readonly body: unknown;
+}
 
 export async function streamMessages(stream: string): Promise<StreamMessage[]> {
   const url = new URL(natsUrl);
@@ -37,9 +41,10 @@ export async function openBlackhole(): Promise<{ readonly port: number; close():
   if (address === null || typeof address === "string") throw new Error("blackhole has no port");
   return {
     port: address.port,
-    close: () => new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
   };
 }

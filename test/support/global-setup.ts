@@ -99,7 +99,10 @@ async function deleteRunKeys(id: string): Promise<void> {
  * (copied into an embedded test server's data folder) and its dump (loaded by the workers), and, when PostgreSQL is reachable, a PostgreSQL database the
  * suites' databases are created from as a template (named with the run id: dropped with the run's).
  */
-async function migratedTemplates(id: string, withPostgres: boolean): Promise<{ pgliteDir: string; pgliteDump: string; postgresTemplate: string | null; dispose(): void }> {
+async function migratedTemplates(
+  id: string,
+  withPostgres: boolean,
+): Promise<{ pgliteDir: string; pgliteDump: string; postgresTemplate: string | null; dispose(): void }> {
   const dir = mkdtempSync(join(tmpdir(), "croupier-pglite-template-"));
   const embedded = (async () => {
     const db = await createPgliteDb(join(dir, "db"));
@@ -149,7 +152,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const pgReason = await probePostgres();
   const redisReason = await probeRedis();
   const natsReason = await probeNats();
-  for (const [name, reason] of [["postgres", pgReason], ["redis", redisReason], ["nats", natsReason]] as const) {
+  for (const [name, reason] of [
+    ["postgres", pgReason],
+    ["redis", redisReason],
+    ["nats", natsReason],
+  ] as const) {
     if (reason === null) {
       process.env[`CROUPIER_TEST_${name.toUpperCase()}`] = "1";
       continue;

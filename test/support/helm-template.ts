@@ -17,7 +17,10 @@ type Node =
   | { t: "with"; pipe: string; then: Node[]; else: Node[] }
   | { t: "range"; keyVar: string | null; valueVar: string | null; pipe: string; body: Node[] };
 
-interface Scope { dot: Value; vars: Map<string, Value> }
+interface Scope {
+  dot: Value;
+  vars: Map<string, Value>;
+}
 
 /** Splits a template into text and actions, applying `{{-` and `-}}` and dropping comments. */
 function lex(source: string): Array<{ text: string } | { action: string }> {
@@ -25,14 +28,23 @@ function lex(source: string): Array<{ text: string } | { action: string }> {
   let rest = source;
   while (rest.length > 0) {
     const open = rest.indexOf("{{");
-    if (open < 0) { tokens.push({ text: rest }); break; }
+    if (open < 0) {
+      tokens.push({ text: rest });
+      break;
+    }
     let text = rest.slice(0, open);
     const close = rest.indexOf("}}", open);
     if (close < 0) throw new Error("unclosed {{");
     let inner = rest.slice(open + 2, close);
-    if (inner.startsWith("-")) { text = text.replace(/\s+$/, ""); inner = inner.slice(1); }
+    if (inner.startsWith("-")) {
+      text = text.replace(/\s+$/, "");
+      inner = inner.slice(1);
+    }
     let after = rest.slice(close + 2);
-    if (inner.endsWith("-")) { inner = inner.slice(0, -1); after = after.replace(/^\s+/, ""); }
+    if (inner.endsWith("-")) {
+      inner = inner.slice(0, -1);
+      after = after.replace(/^\s+/, "");
+    }
     tokens.push({ text });
     inner = inner.trim();
     if (!(inner.startsWith("/*") && inner.endsWith("*/"))) tokens.push({ action: inner });
@@ -47,7 +59,10 @@ function parse(tokens: Array<{ text: string } | { action: string }>, defines: Ma
     const nodes: Node[] = [];
     while (i < tokens.length) {
       const token = tokens[i++] as { text: string } | { action: string };
-      if ("text" in token) { if (token.text !== "") nodes.push({ t: "text", text: token.text }); continue; }
+      if ("text" in token) {
+        if (token.text !== "") nodes.push({ t: "text", text: token.text });
+        continue;
+      }
       const a = token.action;
       const word = a.split(/\s+/, 1)[0] as string;
       if (ends.includes(word)) return { nodes, end: word };
@@ -98,19 +113,32 @@ function split(source: string, separator: "|" | " "): string[] {
   let current = "";
   for (let k = 0; k < source.length; k++) {
     const c = source[k] as string;
-    if (quote) { current += c; if (c === "\\") current += source[++k] ?? ""; else if (c === "\"") quote = false; continue; }
-    if (c === "\"") quote = true;
+    if (quote) {
+      current += c;
+      if (c === "\\") current += source[++k] ?? "";
+      else if (c === '"') quote = false;
+      continue;
+    }
+    if (c === '"') quote = true;
     if (c === "(") depth++;
     if (c === ")") depth--;
     const isSeparator = separator === " " ? /\s/.test(c) : c === "|";
-    if (isSeparator && depth === 0) { if (current.trim() !== "") parts.push(current.trim()); current = ""; continue; }
+    if (isSeparator && depth === 0) {
+      if (current.trim() !== "") parts.push(current.trim());
+      current = "";
+      continue;
+    }
     current += c;
   }
   if (current.trim() !== "") parts.push(current.trim());
   return parts;
 }
 
-export interface Chart { readonly Name: string; readonly Version: string; readonly AppVersion: string }
+export interface Chart {
+  readonly Name: string;
+  readonly Version: string;
+  readonly AppVersion: string;
+}
 
 export class HelmRenderer {
   private readonly defines = new Map<string, Node[]>();
@@ -121,11 +149,18 @@ export class HelmRenderer {
     toYaml: (v) => (v === null || v === undefined ? "" : stringifyYaml(v).replace(/\n$/, "")),
     toJson: (v) => JSON.stringify(v),
     nindent: (n, s) => "\n" + this.functions.indent?.(n, s),
-    indent: (n, s) => text(s).split("\n").map((line) => " ".repeat(Number(n)) + line).join("\n"),
+    indent: (n, s) =>
+      text(s)
+        .split("\n")
+        .map((line) => " ".repeat(Number(n)) + line)
+        .join("\n"),
     trunc: (n, s) => text(s).slice(0, Number(n)),
     trimSuffix: (suffix, s) => (text(s).endsWith(text(suffix)) ? text(s).slice(0, -text(suffix).length || undefined) : text(s)),
     contains: (needle, s) => text(s).includes(text(needle)),
-    printf: (format, ...args) => { let k = 0; return text(format).replace(/%[svd]/g, () => text(args[k++])); },
+    printf: (format, ...args) => {
+      let k = 0;
+      return text(format).replace(/%[svd]/g, () => text(args[k++]));
+    },
     sha256sum: (s) => createHash("sha256").update(text(s)).digest("hex"),
     add: (...ns) => ns.reduce((sum: number, n) => sum + Number(n), 0),
     div: (a, b) => Math.trunc(Number(a) / Number(b)),
@@ -141,7 +176,9 @@ export class HelmRenderer {
     const meta = parseYaml(readFileSync(join(this.chartDir, "Chart.yaml"), "utf8")) as { name: string; version: string; appVersion: string };
     this.root = { Values: values, Release: release, Chart: { Name: meta.name, Version: meta.version, AppVersion: meta.appVersion } };
     const dir = join(this.chartDir, "templates");
-    const files = readdirSync(dir).filter((f) => /\.(ya?ml|tpl)$/.test(f)).sort();
+    const files = readdirSync(dir)
+      .filter((f) => /\.(ya?ml|tpl)$/.test(f))
+      .sort();
     const parsed = new Map(files.map((f) => [f, parse(lex(readFileSync(join(dir, f), "utf8")), this.defines)]));
     const out = new Map<string, string>();
     for (const [file, nodes] of parsed) if (!file.startsWith("_")) out.set(file, this.run(nodes, { dot: this.root, vars: new Map([["$", this.root]]) }));
@@ -152,10 +189,18 @@ export class HelmRenderer {
     let out = "";
     for (const node of nodes) {
       switch (node.t) {
-        case "text": out += node.text; break;
-        case "out": out += text(this.pipe(node.pipe, scope)); break;
-        case "set": scope.vars.set(node.name, this.pipe(node.pipe, scope)); break;
-        case "if": out += this.run(truthy(this.pipe(node.pipe, scope)) ? node.then : node.else, { dot: scope.dot, vars: new Map(scope.vars) }); break;
+        case "text":
+          out += node.text;
+          break;
+        case "out":
+          out += text(this.pipe(node.pipe, scope));
+          break;
+        case "set":
+          scope.vars.set(node.name, this.pipe(node.pipe, scope));
+          break;
+        case "if":
+          out += this.run(truthy(this.pipe(node.pipe, scope)) ? node.then : node.else, { dot: scope.dot, vars: new Map(scope.vars) });
+          break;
         case "with": {
           const v = this.pipe(node.pipe, scope);
           out += truthy(v) ? this.run(node.then, { dot: v, vars: new Map(scope.vars) }) : this.run(node.else, { dot: scope.dot, vars: new Map(scope.vars) });
@@ -163,8 +208,13 @@ export class HelmRenderer {
         }
         case "range": {
           const v = this.pipe(node.pipe, scope);
-          const entries: Array<[Value, Value]> = Array.isArray(v) ? v.map((e, k) => [k, e])
-            : v !== null && typeof v === "object" ? Object.keys(v).sort().map((k) => [k, (v as Record<string, Value>)[k]]) : [];
+          const entries: Array<[Value, Value]> = Array.isArray(v)
+            ? v.map((e, k) => [k, e])
+            : v !== null && typeof v === "object"
+              ? Object.keys(v)
+                  .sort()
+                  .map((k) => [k, (v as Record<string, Value>)[k]])
+              : [];
           for (const [key, value] of entries) {
             const vars = new Map(scope.vars);
             if (node.keyVar !== null) vars.set(node.keyVar, key);
@@ -197,7 +247,7 @@ export class HelmRenderer {
 
   private operand(word: string, scope: Scope): Value {
     if (word.startsWith("(") && word.endsWith(")")) return this.pipe(word.slice(1, -1), scope);
-    if (word.startsWith("\"")) return JSON.parse(word) as string;
+    if (word.startsWith('"')) return JSON.parse(word) as string;
     if (/^-?\d+$/.test(word)) return Number(word);
     if (word === "true" || word === "false") return word === "true";
     const m = /^(\$\w*|\.)?((?:\.?\w+)*)$/.exec(word);
@@ -222,7 +272,8 @@ export type Manifest = Record<string, any>;
 
 /** Splits rendered output into YAML documents (skipping empty ones) and parses each. */
 export function manifests(rendered: ReadonlyMap<string, string>): Manifest[] {
-  return [...rendered.values()].flatMap((output) => output.split(/^---\s*$/m))
+  return [...rendered.values()]
+    .flatMap((output) => output.split(/^---\s*$/m))
     .map((doc) => parseYaml(doc) as Manifest | null)
     .filter((doc): doc is Manifest => doc !== null && typeof doc === "object");
 }

@@ -5,7 +5,12 @@ export interface JsonResponse<T = Record<string, unknown>> {
   readonly headers: Headers;
 }
 
-export async function call<T = Record<string, unknown>>(base: string, method: string, path: string, options: { body?: unknown; rawBody?: string | undefined; token?: string | undefined; headers?: Record<string, string> } = {}): Promise<JsonResponse<T>> {
+export async function call<T = Record<string, unknown>>(
+  base: string,
+  method: string,
+  path: string,
+  options: { body?: unknown; rawBody?: string | undefined; token?: string | undefined; headers?: Record<string, string> } = {},
+): Promise<JsonResponse<T>> {
   const headers: Record<string, string> = { ...(options.headers ?? {}) };
   if (options.body !== undefined || options.rawBody !== undefined) headers["content-type"] ??= "application/json";
   if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
@@ -13,6 +18,10 @@ export async function call<T = Record<string, unknown>>(base: string, method: st
   const response = await fetch(base + path, { method, headers, ...(sent === undefined ? {} : { body: sent }) });
   const text = await response.text();
   let body: unknown = text;
-  try { body = text.length > 0 ? JSON.parse(text) : null; } catch { /* not JSON: keep the text */ }
+  try {
+    body = text.length > 0 ? JSON.parse(text) : null;
+  } catch {
+    /* not JSON: keep the text */
+  }
   return { status: response.status, body: body as T, headers: response.headers };
 }

@@ -9,7 +9,10 @@ import type { Finished } from "./process.js";
 const cli = fileURLToPath(new URL("../../src/cli/croupier.ts", import.meta.url));
 
 export function readReport(dir: string): { json: Report; markdown: string } {
-  return { json: JSON.parse(readFileSync(join(dir, "loadtest-report.json"), "utf8")) as Report, markdown: readFileSync(join(dir, "loadtest-report.md"), "utf8") };
+  return {
+    json: JSON.parse(readFileSync(join(dir, "loadtest-report.json"), "utf8")) as Report,
+    markdown: readFileSync(join(dir, "loadtest-report.md"), "utf8"),
+  };
 }
 
 /**
@@ -19,7 +22,8 @@ export function readReport(dir: string): { json: Report; markdown: string } {
 export function loadtest(args: string[], during?: () => Promise<void>, extra: { stdin?: string } = {}): Promise<Finished> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", cli, "loadtest", "--progress", "lines", ...args], {
-      env: { PATH: process.env.PATH ?? "" }, stdio: ["pipe", "pipe", "pipe"],
+      env: { PATH: process.env.PATH ?? "" },
+      stdio: ["pipe", "pipe", "pipe"],
     });
     child.stdin.end(extra.stdin ?? "");
     let stdout = "";

@@ -3,7 +3,12 @@
 import { systemClock } from "../../src/adapters/node/clock.system.js";
 import type { Clock, Timer } from "../../src/app/ports/clock.js";
 
-interface Pending { at: number; readonly id: number; readonly everyMs: number | null; readonly run: () => void }
+interface Pending {
+  at: number;
+  readonly id: number;
+  readonly everyMs: number | null;
+  readonly run: () => void;
+}
 
 /**
  * Lets what a timer started run to its end: promise chains, and the real I/O of the stores under the

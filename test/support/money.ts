@@ -3,10 +3,17 @@
 import { call } from "./http.js";
 
 export async function depositBySandbox(base: string, token: string, amount: string, currency = "EUR"): Promise<void> {
-  const card = await call<{ token: string }>(base, "POST", "/v1/payments/sandbox/tokens", { token, body: { number: "4242 4242 4242 4242", expMonth: 12, expYear: 2099, cvc: "123" } });
+  const card = await call<{ token: string }>(base, "POST", "/v1/payments/sandbox/tokens", {
+    token,
+    body: { number: "4242 4242 4242 4242", expMonth: 12, expYear: 2099, cvc: "123" },
+  });
   if (card.status !== 200 && card.status !== 201) throw new Error(`tokenize: ${card.status} ${JSON.stringify(card.body)}`);
   const key = `dep-${Date.now().toString(36)}-${Math.floor(performance.now() * 1000).toString(36)}`;
-  const deposit = await call(base, "POST", "/v1/wallet/deposits", { token, body: { amount, currency, cardToken: card.body.token }, headers: { "idempotency-key": key } });
+  const deposit = await call(base, "POST", "/v1/wallet/deposits", {
+    token,
+    body: { amount, currency, cardToken: card.body.token },
+    headers: { "idempotency-key": key },
+  });
   if (deposit.status >= 300) throw new Error(`deposit: ${deposit.status} ${JSON.stringify(deposit.body)}`);
   const deadline = Date.now() + 20_000;
   for (;;) {

@@ -78,7 +78,22 @@ export async function startPrivateRedis(options: { appendonly?: boolean } = {}):
   const dir = mkdtempSync(join(tmpdir(), "croupier-redis-"));
   const port = await freePort();
   const url = `redis://127.0.0.1:${port}`;
-  const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", options.appendonly === true ? "yes" : "no", "--appendfsync", "always", "--loglevel", "warning"];
+  const args = [
+    "--port",
+    String(port),
+    "--bind",
+    "127.0.0.1",
+    "--dir",
+    dir,
+    "--save",
+    "",
+    "--appendonly",
+    options.appendonly === true ? "yes" : "no",
+    "--appendfsync",
+    "always",
+    "--loglevel",
+    "warning",
+  ];
   let child: ChildProcess | null = null;
   let output = "";
   const ping = async () => {
@@ -168,15 +183,16 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const failure = (binary: string, args: string[], code: number | null, output: string) =>
     new Error(`${binary} ${args.join(" ")} failed (${code}): ${output}${existsSync(join(root, "log")) ? readFileSync(join(root, "log"), "utf8") : ""}`);
   // Asynchronous, so the test's own clients go on while the server stops and starts.
-  const run = (binary: string, args: string[]) => new Promise<void>((resolve, reject) => {
-    const [name, argv] = command(binary, args);
-    const child = spawn(name, argv, { stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (d) => (output += d));
-    child.stderr.on("data", (d) => (output += d));
-    child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve() : reject(failure(binary, args, code, output))));
-  });
+  const run = (binary: string, args: string[]) =>
+    new Promise<void>((resolve, reject) => {
+      const [name, argv] = command(binary, args);
+      const child = spawn(name, argv, { stdio: ["ignore", "pipe", "pipe"] });
+      let output = "";
+      child.stdout.on("data", (d) => (output += d));
+      child.stderr.on("data", (d) => (output += d));
+      child.on("error", reject);
+      child.on("close", (code) => (code === 0 ? resolve() : reject(failure(binary, args, code, output))));
+    });
   const port = await freePort();
   const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
   const serverOptions = `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100`;

@@ -9,11 +9,19 @@ export const fastHashFlags = ["--argon2-memory-kib", "8192", "--argon2-iteration
 /** Test servers deposit through the sandbox in production mode too (which must be asked for explicitly) and register many players from one address. */
 const testServeFlags = [...fastHashFlags, "--payments-sandbox-enabled", "true", "--registrations-per-address-max", "100000"];
 
-export interface Finished { readonly code: number | null; readonly stdout: string; readonly stderr: string }
+export interface Finished {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
 
 export function runCroupier(args: string[], options: { stdin?: string; env?: Record<string, string>; cwd?: string } = {}): Promise<Finished> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", tsx, cli, ...args], { env: { PATH: process.env.PATH ?? "", ...options.env }, stdio: ["pipe", "pipe", "pipe"], ...(options.cwd === undefined ? {} : { cwd: options.cwd }) });
+    const child = spawn(process.execPath, ["--import", tsx, cli, ...args], {
+      env: { PATH: process.env.PATH ?? "", ...options.env },
+      stdio: ["pipe", "pipe", "pipe"],
+      ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
@@ -24,12 +32,20 @@ export function runCroupier(args: string[], options: { stdin?: string; env?: Rec
   });
 }
 
-export interface ServingProcess { readonly url: string; readonly child: ChildProcess; output(): string; stop(signal?: NodeJS.Signals): Promise<number | null> }
+export interface ServingProcess {
+  readonly url: string;
+  readonly child: ChildProcess;
+  output(): string;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
 
 /** Starts `croupier serve` and resolves once it prints the URL it serves on (within `startMsMax`). */
 export function serveCroupier(args: string[], env: Record<string, string> = {}, startMsMax = 60_000): Promise<ServingProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", cli, "serve", "--port", "0", "--host", "127.0.0.1", ...testServeFlags, ...args], { env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", cli, "serve", "--port", "0", "--host", "127.0.0.1", ...testServeFlags, ...args], {
+      env: { PATH: process.env.PATH ?? "", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
     const timer = setTimeout(() => reject(new Error(`croupier serve did not start:\n${output}`)), startMsMax);
@@ -38,12 +54,23 @@ export function serveCroupier(args: string[], env: Record<string, string> = {}, 
       const match = /Croupier is serving on (\S+)/.exec(output);
       if (match) {
         clearTimeout(timer);
-        resolve({ url: match[1] as string, child, output: () => output, stop: async (signal = "SIGTERM") => { child.kill(signal); return exited; } });
+        resolve({
+          url: match[1] as string,
+          child,
+          output: () => output,
+          stop: async (signal = "SIGTERM") => {
+            child.kill(signal);
+            return exited;
+          },
+        });
       }
     };
     child.stdout.on("data", onData);
     child.stderr.on("data", onData);
-    child.on("exit", (code) => { clearTimeout(timer); reject(new Error(`croupier serve exited with ${code}:\n${output}`)); });
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`croupier serve exited with ${code}:\n${output}`));
+    });
   });
 }
 

@@ -43,8 +43,24 @@ export async function createShared(mode: Mode): Promise<Shared> {
 }
 
 export async function startTestServer(shared: Shared, flags: string[] = []): Promise<RunningServer> {
-  const base = ["--port", "0", "--host", "127.0.0.1", "--data-dir", shared.dataDir, "--log-level", "silent",
-    "--argon2-memory-kib", "8192", "--argon2-iterations", "1", "--redis-key-prefix", shared.redisKeyPrefix, "--registrations-per-address-max", "100000"];
+  const base = [
+    "--port",
+    "0",
+    "--host",
+    "127.0.0.1",
+    "--data-dir",
+    shared.dataDir,
+    "--log-level",
+    "silent",
+    "--argon2-memory-kib",
+    "8192",
+    "--argon2-iterations",
+    "1",
+    "--redis-key-prefix",
+    shared.redisKeyPrefix,
+    "--registrations-per-address-max",
+    "100000",
+  ];
   const production = shared.databaseUrl === null ? [] : ["--database-url", shared.databaseUrl, "--redis-url", redisUrl, "--payments-sandbox-enabled", "true"];
   return startServer(loadConfig([...base, ...production, ...flags], {}));
 }

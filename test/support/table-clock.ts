@@ -13,7 +13,14 @@ import { SeededRng } from "../../src/engine/rng/index.js";
 import { databaseKinds, type TestDatabase } from "./databases.js";
 import { ManualClock } from "./manual-clock.js";
 
-const hostLimits: HostLimits = { revealLeadMs: 0, chatCharsMax: 100, chatMessagesPerMinuteMax: 10, roomActionQueueMax: 100, actionIdsRememberedMax: 1_000, roomLogEntriesMax: 1_000 };
+const hostLimits: HostLimits = {
+  revealLeadMs: 0,
+  chatCharsMax: 100,
+  chatMessagesPerMinuteMax: 10,
+  roomActionQueueMax: 100,
+  actionIdsRememberedMax: 1_000,
+  roomLogEntriesMax: 1_000,
+};
 
 export interface ClockedTable {
   readonly database: TestDatabase;
@@ -47,16 +54,32 @@ export async function clockedTable(room: string, behavior: RoomBehavior<unknown>
   const log = new MemoryRoomLog(lease, { roomLogEntriesMax: 1_000, roomLogAgeMsMax: 3_600_000 }, "c");
   const fence = (await lease.acquire(room, "n1", 3_600_000)) as number;
   const effects = createTableEffectRunner({ wallet, rng: new SeededRng(seed), rounds, clock });
-  const host = await RoomHost.open(room, fence, behavior, log, clock, hostLimits, () => undefined, effects) as RoomHost<unknown>;
+  const host = (await RoomHost.open(room, fence, behavior, log, clock, hostLimits, () => undefined, effects)) as RoomHost<unknown>;
   return {
-    database, clock, wallet, rounds, log, host,
+    database,
+    clock,
+    wallet,
+    rounds,
+    log,
+    host,
     events: async (kind) => (await log.read(room, 0, 1_000)).entries.filter((e) => e.kind === kind).map((e) => e.data as Record<string, unknown>),
     cash: async (userId) => (await wallet.balances(userId)).find((b) => b.purse === "cash" && b.currency === "EUR"),
-    eventually: (read) => expect.poll(async () => { await clock.advance(0); return read(); }, { timeout: 10_000, interval: 20 }),
-    act: async (userId, action, options = {}) => host.submit({
-      type: "action", actor: { userId, roles: (options.roles ?? []) as never }, actionId: options.actionId ?? `a${actions++}`,
-      lastOffset: (await log.head(room)).offset, action: action as never,
-    }),
+    eventually: (read) =>
+      expect.poll(
+        async () => {
+          await clock.advance(0);
+          return read();
+        },
+        { timeout: 10_000, interval: 20 },
+      ),
+    act: async (userId, action, options = {}) =>
+      host.submit({
+        type: "action",
+        actor: { userId, roles: (options.roles ?? []) as never },
+        actionId: options.actionId ?? `a${actions++}`,
+        lastOffset: (await log.head(room)).offset,
+        action: action as never,
+      }),
     async close() {
       host.stop();
       await database.dispose();

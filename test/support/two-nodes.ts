@@ -20,12 +20,22 @@ export interface TwoNodes {
 
 export async function twoNodes(flags: string[], name: string): Promise<TwoNodes> {
   const shared = await createShared("production");
-  const env = { DATABASE_URL: shared.databaseUrl as string, REDIS_URL: redisUrl, CROUPIER_REDIS_KEY_PREFIX: shared.redisKeyPrefix, CROUPIER_DATA_DIR: shared.dataDir, LOG_LEVEL: "warn" };
+  const env = {
+    DATABASE_URL: shared.databaseUrl as string,
+    REDIS_URL: redisUrl,
+    CROUPIER_REDIS_KEY_PREFIX: shared.redisKeyPrefix,
+    CROUPIER_DATA_DIR: shared.dataDir,
+    LOG_LEVEL: "warn",
+  };
   const owner = await serveCroupier(flags, env);
   const survivor = await serveCroupier(flags, env);
   const db = createPgDb({ connectionString: shared.databaseUrl as string, poolConnectionsMax: 4, statementTimeoutMs: 10_000, applicationName: name });
   return {
-    shared, owner, survivor, db, wallet: createWallet(createSqlLedgerStore(db)),
+    shared,
+    owner,
+    survivor,
+    db,
+    wallet: createWallet(createSqlLedgerStore(db)),
     async close() {
       await owner.stop();
       await survivor.stop();

@@ -4,7 +4,10 @@ import { call } from "./http.js";
 import type { RunningServer } from "../../src/main.js";
 import type { Role } from "../../src/protocol/auth.schemas.js";
 
-export interface Message { readonly type: string; readonly [key: string]: unknown }
+export interface Message {
+  readonly type: string;
+  readonly [key: string]: unknown;
+}
 
 export class TestSocket {
   readonly messages: Message[] = [];
@@ -69,7 +72,10 @@ export class TestSocket {
       if (left <= 0) throw new Error(`timed out; messages: ${JSON.stringify(this.messages.slice(-5))}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
-        this.waiters.push(() => { clearTimeout(timer); resolve(); });
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
       });
     }
   }
@@ -78,7 +84,10 @@ export class TestSocket {
     const deadline = Date.now() + timeoutMs;
     while (this.closeCode === null) {
       if (Date.now() > deadline) throw new Error("socket did not close");
-      await new Promise<void>((resolve) => { this.waiters.push(resolve); setTimeout(resolve, 50); });
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve);
+        setTimeout(resolve, 50);
+      });
     }
     return this.closeCode;
   }

@@ -10,7 +10,9 @@ import { clockedTable, type ClockedTable } from "../support/table-clock.js";
 describe("blackjack table on a synthetic clock", () => {
   let t: ClockedTable;
   beforeAll(async () => {
-    const behavior = blackjackTableBehavior(new Map([["b1", { ...defaultBlackjackTable, bettingMs: 15_000, turnMs: 20_000, resultsMs: 5_000, absentRoundsMax: 2 }]]));
+    const behavior = blackjackTableBehavior(
+      new Map([["b1", { ...defaultBlackjackTable, bettingMs: 15_000, turnMs: 20_000, resultsMs: 5_000, absentRoundsMax: 2 }]]),
+    );
     t = await clockedTable("blackjack:b1", behavior as RoomBehavior<unknown>, "blackjack-clock");
   });
   afterAll(async () => t?.close());
@@ -18,7 +20,10 @@ describe("blackjack table on a synthetic clock", () => {
   it("closes betting on time, stands a player the turn timer ran out on, pays, and stands up absent players", async () => {
     const { clock, wallet, events, cash, eventually, act } = t;
     const started = performance.now();
-    for (const user of ["alice", "bob"]) expect((await wallet.deposit({ playerId: user, currency: "EUR", amount: 10_000n, key: `d-${user}`, reference: "t", provider: "test" })).status).toBe("ok");
+    for (const user of ["alice", "bob"])
+      expect((await wallet.deposit({ playerId: user, currency: "EUR", amount: 10_000n, key: `d-${user}`, reference: "t", provider: "test" })).status).toBe(
+        "ok",
+      );
     expect(await act("alice", { kind: "sit", seat: 0 })).toMatchObject({ ok: true });
     expect(await act("bob", { kind: "sit", seat: 1 })).toMatchObject({ ok: true });
     await eventually(() => events("blackjack.betting_opened")).toHaveLength(1);
@@ -58,7 +63,10 @@ describe("blackjack table on a synthetic clock", () => {
     await clock.advance(5_000);
     await eventually(() => events("blackjack.betting_opened")).toHaveLength(3);
     await clock.advance(15_000);
-    await eventually(async () => (await events("blackjack.seat_left")).map((e) => [e.seat, e.reason])).toEqual([[0, "absent"], [1, "absent"]]);
+    await eventually(async () => (await events("blackjack.seat_left")).map((e) => [e.seat, e.reason])).toEqual([
+      [0, "absent"],
+      [1, "absent"],
+    ]);
     // The empty table waits: no round opens however long.
     await clock.advance(120_000);
     expect(await events("blackjack.betting_opened")).toHaveLength(3);

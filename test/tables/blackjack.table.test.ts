@@ -13,7 +13,16 @@ for (const mode of ["embedded", "production"] as Mode[]) {
     let server: RunningServer;
     beforeAll(async () => {
       shared = await createShared(mode);
-      server = await startTestServer(shared, ["--blackjack-tables", "b1", "--blackjack-betting-ms", "2000", "--blackjack-turn-ms", "600", "--messages-per-second-max", "500"]);
+      server = await startTestServer(shared, [
+        "--blackjack-tables",
+        "b1",
+        "--blackjack-betting-ms",
+        "2000",
+        "--blackjack-turn-ms",
+        "600",
+        "--messages-per-second-max",
+        "500",
+      ]);
     });
     afterAll(async () => {
       await server?.close();
@@ -24,30 +33,56 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       const base = server.url;
       const room = "blackjack:b1";
       const people = [await newPlayer(base), await newPlayer(base)];
-      for (const p of people) expect((await server.services.wallet.deposit({ playerId: p.userId, currency: "EUR", amount: 100_000n, key: `d${p.userId}`, reference: "t", provider: "test" })).status).toBe("ok");
+      for (const p of people)
+        expect(
+          (
+            await server.services.wallet.deposit({
+              playerId: p.userId,
+              currency: "EUR",
+              amount: 100_000n,
+              key: `d${p.userId}`,
+              reference: "t",
+              provider: "test",
+            })
+          ).status,
+        ).toBe("ok");
       let sockets = await Promise.all(people.map((p) => TestSocket.authenticated(base, p.token)));
       const joined = await Promise.all(sockets.map((s) => s.request({ type: "join", room })));
       const watcher = sockets[0]!;
       // Each action carries the last offset its player saw; an action from before a state change is stale.
-      const seen = (s: TestSocket) => Math.max(0, ...s.messages.filter((m) => (m.type === "event" || m.type === "joined") && m.room === room).map((m) => m.offset as number));
+      const seen = (s: TestSocket) =>
+        Math.max(0, ...s.messages.filter((m) => (m.type === "event" || m.type === "joined") && m.room === room).map((m) => m.offset as number));
       for (const [i, s] of sockets.entries()) {
         await watcher.waitFor((m) => m.type === "joined");
         if (i > 0) await s.waitFor((m) => m.kind === "blackjack.seat_taken" && (m.data as { seat: number }).seat === i - 1);
-        expect(await s.request({ type: "action", room, actionId: `sit${i}`, lastOffset: seen(s), action: { kind: "sit", seat: i } })).toMatchObject({ type: "ack" });
+        expect(await s.request({ type: "action", room, actionId: `sit${i}`, lastOffset: seen(s), action: { kind: "sit", seat: i } })).toMatchObject({
+          type: "ack",
+        });
       }
 
       const hands = 4;
       const seenRounds: string[] = [];
       let lastOffsetOfSecond = 0;
       for (let h = 0; h < hands; h++) {
-        const opened = await watcher.waitFor((m) => m.kind === "blackjack.betting_opened" && !seenRounds.includes((m.data as { roundId: string }).roundId), 15_000);
+        const opened = await watcher.waitFor(
+          (m) => m.kind === "blackjack.betting_opened" && !seenRounds.includes((m.data as { roundId: string }).roundId),
+          15_000,
+        );
         const roundId = (opened.data as { roundId: string }).roundId;
         seenRounds.push(roundId);
-        await Promise.all(sockets.map(async (s, i) => {
-          await s.waitFor((m) => m.offset === opened.offset && m.room === room);
-          const ack = await s.request({ type: "action", room, actionId: `${roundId}-bet${i}`, lastOffset: seen(s), action: { kind: "bet", roundId, amount: "10.00" } });
-          expect(ack).toMatchObject({ type: "ack" });
-        }));
+        await Promise.all(
+          sockets.map(async (s, i) => {
+            await s.waitFor((m) => m.offset === opened.offset && m.room === room);
+            const ack = await s.request({
+              type: "action",
+              room,
+              actionId: `${roundId}-bet${i}`,
+              lastOffset: seen(s),
+              action: { kind: "bet", roundId, amount: "10.00" },
+            });
+            expect(ack).toMatchObject({ type: "ack" });
+          }),
+        );
         if (h === 1) {
           // The second player drops mid-hand; the turn timer plays for them.
           lastOffsetOfSecond = Math.max(...sockets[1]!.events(room).map((m) => m.offset as number));

@@ -15,14 +15,32 @@ import { newPlayer, TestSocket, type Message } from "../support/ws-client.js";
 const production = serviceAvailable("postgres") && serviceAvailable("redis");
 const leaseFlags = ["--lease-ttl-ms", "3000", "--action-timeout-ms", "4000", "--messages-per-second-max", "500"];
 
-interface Cluster { shared: Shared; owner: ServingProcess; survivor: ServingProcess; db: SqlDb; wallet: Wallet; sockets: TestSocket[] }
+interface Cluster {
+  shared: Shared;
+  owner: ServingProcess;
+  survivor: ServingProcess;
+  db: SqlDb;
+  wallet: Wallet;
+  sockets: TestSocket[];
+}
 
 async function startCluster(flags: string[]): Promise<Cluster> {
   const shared = await createShared("production");
-  const env = { DATABASE_URL: shared.databaseUrl as string, REDIS_URL: redisUrl, CROUPIER_REDIS_KEY_PREFIX: shared.redisKeyPrefix, CROUPIER_DATA_DIR: shared.dataDir, LOG_LEVEL: "warn" };
+  const env = {
+    DATABASE_URL: shared.databaseUrl as string,
+    REDIS_URL: redisUrl,
+    CROUPIER_REDIS_KEY_PREFIX: shared.redisKeyPrefix,
+    CROUPIER_DATA_DIR: shared.dataDir,
+    LOG_LEVEL: "warn",
+  };
   const owner = await serveCroupier([...flags, ...leaseFlags], env);
   const survivor = await serveCroupier([...flags, ...leaseFlags], env);
-  const db = createPgDb({ connectionString: shared.databaseUrl as string, poolConnectionsMax: 4, statementTimeoutMs: 10_000, applicationName: "cards-failover-test" });
+  const db = createPgDb({
+    connectionString: shared.databaseUrl as string,
+    poolConnectionsMax: 4,
+    statementTimeoutMs: 10_000,
+    applicationName: "cards-failover-test",
+  });
   return { shared, owner, survivor, db, wallet: createWallet(createSqlLedgerStore(db)), sockets: [] };
 }
 
@@ -35,7 +53,8 @@ async function stopCluster(c: Cluster): Promise<void> {
 }
 
 /** The last offset a socket saw in the room (actions carry it). */
-const seen = (s: TestSocket, room: string) => Math.max(0, ...s.messages.filter((m) => m.room === room && typeof m.offset === "number").map((m) => m.offset as number));
+const seen = (s: TestSocket, room: string) =>
+  Math.max(0, ...s.messages.filter((m) => m.room === room && typeof m.offset === "number").map((m) => m.offset as number));
 
 /** An action with a generous reply timeout: during a takeover the reply can take the owner's action timeout. */
 /** Sends an action as a client does: one that crossed a barrier it had not seen yet (ACTION_STALE) is sent again from the newer offset. */
@@ -60,7 +79,11 @@ describe.skipIf(!production)("card tables whose owner is killed mid-round (real 
       const room = "blackjack:f1";
       const deposit = 10_000n;
       const people = await Promise.all([0, 1, 2].map(() => newPlayer(c.owner.url)));
-      for (const p of people) expect((await c.wallet.deposit({ playerId: p.userId, currency: "EUR", amount: deposit, key: `d-${p.userId}`, reference: p.userId, provider: "test" })).status).toBe("ok");
+      for (const p of people)
+        expect(
+          (await c.wallet.deposit({ playerId: p.userId, currency: "EUR", amount: deposit, key: `d-${p.userId}`, reference: p.userId, provider: "test" }))
+            .status,
+        ).toBe("ok");
       // The first join makes the first node the table's owner; the other players sit through the survivor.
       const first = await TestSocket.authenticated(c.owner.url, people[0]!.token);
       c.sockets.push(first);
@@ -83,10 +106,12 @@ describe.skipIf(!production)("card tables whose owner is killed mid-round (real 
         const opened = await watcher.waitFor((m) => m.kind === "blackjack.betting_opened" && !rounds.includes(roundOf(m) ?? ""), 30_000);
         const roundId = roundOf(opened) as string;
         rounds.push(roundId);
-        await Promise.all(players.map(async (s) => {
-          await s.waitFor((m) => m.room === room && m.offset === opened.offset, 10_000);
-          expect(await act(s, room, `${roundId}-bet`, { kind: "bet", roundId, amount: "10.00" })).toMatchObject({ type: "ack" });
-        }));
+        await Promise.all(
+          players.map(async (s) => {
+            await s.waitFor((m) => m.room === room && m.offset === opened.offset, 10_000);
+            expect(await act(s, room, `${roundId}-bet`, { kind: "bet", roundId, amount: "10.00" })).toMatchObject({ type: "ack" });
+          }),
+        );
         // The deal: a first turn (perhaps after the timer declined insurance for everyone), or a round settled at once.
         const dealt = await watcher.waitFor((m) => roundOf(m) === roundId && (m.kind === "blackjack.turn" || m.kind === "blackjack.round_settled"), 20_000);
         if (dealt.kind === "blackjack.round_settled") continue;
@@ -125,9 +150,14 @@ describe.skipIf(!production)("card tables whose owner is killed mid-round (real 
       expect(ended.ts as number).toBeGreaterThan(killedAt);
       // Nothing of the round happened twice in the log: one end, one settlement of each hand.
       const log = watcher.events(room);
-      expect(log.filter((m) => roundOf(m) === roundId && (m.kind === "blackjack.round_paid" || m.kind === "round.voided" || m.kind === "blackjack.round_settled")).map((m) => m.kind))
-        .toEqual(ended.kind === "round.voided" ? ["round.voided"] : ["blackjack.round_settled", "blackjack.round_paid"]);
-      const hands = log.filter((m) => roundOf(m) === roundId && m.kind === "blackjack.hand_settled").map((m) => `${(m.data as { seat: number }).seat}:${(m.data as { hand: number }).hand}`);
+      expect(
+        log
+          .filter((m) => roundOf(m) === roundId && (m.kind === "blackjack.round_paid" || m.kind === "round.voided" || m.kind === "blackjack.round_settled"))
+          .map((m) => m.kind),
+      ).toEqual(ended.kind === "round.voided" ? ["round.voided"] : ["blackjack.round_settled", "blackjack.round_paid"]);
+      const hands = log
+        .filter((m) => roundOf(m) === roundId && m.kind === "blackjack.hand_settled")
+        .map((m) => `${(m.data as { seat: number }).seat}:${(m.data as { hand: number }).hand}`);
       expect(new Set(hands).size).toBe(hands.length);
       // The survivor's clients saw the log without a gap or a repeat across the takeover.
       const offsets = log.map((m) => m.offset as number);
@@ -136,8 +166,12 @@ describe.skipIf(!production)("card tables whose owner is killed mid-round (real 
       // The round's record: ended once, as the log says, its bets and payouts agreeing with the events.
       const recalled = await new SqlRoundStore(c.db).find(roundId);
       expect(recalled?.status).toBe(ended.kind === "round.voided" ? "voided" : "settled");
-      const stakesOf = (seat: number, id: string) => log.filter((m) => roundOf(m) === id && (m.kind === "blackjack.bet_placed" || m.kind === "blackjack.stake_added") && (m.data as { seat: number }).seat === seat)
-        .reduce((sum, m) => sum + BigInt((m.data as { amountMinor: string }).amountMinor), 0n);
+      const stakesOf = (seat: number, id: string) =>
+        log
+          .filter(
+            (m) => roundOf(m) === id && (m.kind === "blackjack.bet_placed" || m.kind === "blackjack.stake_added") && (m.data as { seat: number }).seat === seat,
+          )
+          .reduce((sum, m) => sum + BigInt((m.data as { amountMinor: string }).amountMinor), 0n);
       const returnOf = (seat: number, id: string) => {
         const end = log.find((m) => roundOf(m) === id && (m.kind === "blackjack.round_paid" || m.kind === "round.voided"));
         if (end === undefined) return null;
@@ -173,7 +207,11 @@ describe.skipIf(!production)("card tables whose owner is killed mid-round (real 
       const deposit = 50_000n;
       const buyIn = 10_000n;
       const people = await Promise.all([0, 1, 2].map(() => newPlayer(c.owner.url)));
-      for (const p of people) expect((await c.wallet.deposit({ playerId: p.userId, currency: "EUR", amount: deposit, key: `d-${p.userId}`, reference: p.userId, provider: "test" })).status).toBe("ok");
+      for (const p of people)
+        expect(
+          (await c.wallet.deposit({ playerId: p.userId, currency: "EUR", amount: deposit, key: `d-${p.userId}`, reference: p.userId, provider: "test" }))
+            .status,
+        ).toBe("ok");
       const first = await TestSocket.authenticated(c.owner.url, people[0]!.token);
       c.sockets.push(first);
       const joined = await first.request({ type: "join", room });
@@ -183,21 +221,28 @@ describe.skipIf(!production)("card tables whose owner is killed mid-round (real 
       await Promise.all(others.map(async (s) => expect((await s.request({ type: "join", room })).type).toBe("joined")));
       let players = [first, ...others];
       const watcher = others[0]!;
-      for (const [seat, s] of players.entries()) expect(await act(s, room, `sit${seat}`, { kind: "sit", seat, buyIn: "100.00" })).toMatchObject({ type: "ack" });
+      for (const [seat, s] of players.entries())
+        expect(await act(s, room, `sit${seat}`, { kind: "sit", seat, buyIn: "100.00" })).toMatchObject({ type: "ack" });
       for (const p of people) expect((await c.wallet.balances(p.userId)).find((b) => b.purse === "cash")?.held).toBe(buyIn);
 
       /** Whoever is on turn (and still connected) checks, or calls what they must. */
       const playTurn = async (tag: string) => {
-        const turn = watcher.events(room).filter((m) => m.kind === "holdem.turn").at(-1);
+        const turn = watcher
+          .events(room)
+          .filter((m) => m.kind === "holdem.turn")
+          .at(-1);
         if (turn === undefined) return;
         const data = turn.data as { seat: number; toCallMinor: string };
         const actor = players[data.seat];
         if (actor === undefined || !live(actor)) return;
         await act(actor, room, `${tag}-${turn.offset}`, { kind: BigInt(data.toCallMinor) === 0n ? "check" : "call" });
       };
-      const startOf = (hand: number) => watcher.events(room).find((m) => m.kind === "holdem.hand_started" && (m.data as { handNumber: number }).handNumber === hand);
-      const flopOf = (hand: number) => watcher.events(room).find((m) => m.kind === "holdem.board_dealt" && (m.offset as number) > ((startOf(hand)?.offset as number | undefined) ?? Infinity));
-      const completed = (hand: number) => watcher.events(room).some((m) => m.kind === "holdem.hand_completed" && (m.data as { handNumber: number }).handNumber === hand);
+      const startOf = (hand: number) =>
+        watcher.events(room).find((m) => m.kind === "holdem.hand_started" && (m.data as { handNumber: number }).handNumber === hand);
+      const flopOf = (hand: number) =>
+        watcher.events(room).find((m) => m.kind === "holdem.board_dealt" && (m.offset as number) > ((startOf(hand)?.offset as number | undefined) ?? Infinity));
+      const completed = (hand: number) =>
+        watcher.events(room).some((m) => m.kind === "holdem.hand_completed" && (m.data as { handNumber: number }).handNumber === hand);
 
       // Hands are played until one reaches the flop still in play: then its owner dies.
       let killedIn: number | null = null;
@@ -265,7 +310,10 @@ describe.skipIf(!production)("card tables whose owner is killed mid-round (real 
       expect(gone.size).toBe(3);
 
       // Each hand completed once; what the players took away plus the rake is what they brought.
-      const hands = watcher.events(room).filter((m) => m.kind === "holdem.hand_completed").map((m) => m.data as { handNumber: number; rakeMinor: string });
+      const hands = watcher
+        .events(room)
+        .filter((m) => m.kind === "holdem.hand_completed")
+        .map((m) => m.data as { handNumber: number; rakeMinor: string });
       expect(new Set(hands.map((h) => h.handNumber)).size).toBe(hands.length);
       const rake = hands.reduce((sum, h) => sum + BigInt(h.rakeMinor), 0n);
       let cashedOut = 0n;
@@ -286,13 +334,25 @@ describe.skipIf(!production)("card tables whose owner is killed mid-round (real 
     // then it died before writing the bet to the log (its player got no answer and did not retry). The
     // ledger is given exactly that reservation here; the round, which never heard of it, must release it.
     const shared = await createShared("production");
-    const server = await startTestServer(shared, ["--blackjack-tables", "o1", "--blackjack-betting-ms", "1500", "--blackjack-turn-ms", "500", "--messages-per-second-max", "500"]);
+    const server = await startTestServer(shared, [
+      "--blackjack-tables",
+      "o1",
+      "--blackjack-betting-ms",
+      "1500",
+      "--blackjack-turn-ms",
+      "500",
+      "--messages-per-second-max",
+      "500",
+    ]);
     const sockets: TestSocket[] = [];
     try {
       const room = "blackjack:o1";
       const wallet = server.services.wallet;
       const people = [await newPlayer(server.url), await newPlayer(server.url)];
-      for (const p of people) expect((await wallet.deposit({ playerId: p.userId, currency: "EUR", amount: 10_000n, key: `d-${p.userId}`, reference: p.userId, provider: "test" })).status).toBe("ok");
+      for (const p of people)
+        expect(
+          (await wallet.deposit({ playerId: p.userId, currency: "EUR", amount: 10_000n, key: `d-${p.userId}`, reference: p.userId, provider: "test" })).status,
+        ).toBe("ok");
       sockets.push(...(await Promise.all(people.map((p) => TestSocket.authenticated(server.url, p.token)))));
       const [bettor, lost] = sockets as [TestSocket, TestSocket];
       for (const s of sockets) expect((await s.request({ type: "join", room })).type).toBe("joined");
@@ -302,13 +362,18 @@ describe.skipIf(!production)("card tables whose owner is killed mid-round (real 
       const opened = await bettor.waitFor((m) => m.kind === "blackjack.betting_opened", 10_000);
       const roundId = roundOf(opened) as string;
       const holdId = `${roundId}:1:bet`;
-      expect((await wallet.reserveBet({ playerId: people[1]!.userId, currency: "EUR", amount: 1_000n, holdId, key: `reserve:${holdId}`, roundId })).status).toBe("ok");
+      expect(
+        (await wallet.reserveBet({ playerId: people[1]!.userId, currency: "EUR", amount: 1_000n, holdId, key: `reserve:${holdId}`, roundId })).status,
+      ).toBe("ok");
       expect(await act(bettor, room, "bet", { kind: "bet", roundId, amount: "10.00" })).toMatchObject({ type: "ack" });
 
       const paid = await bettor.waitFor((m) => roundOf(m) === roundId && m.kind === "blackjack.round_paid", 30_000);
       const returned = BigInt((paid.data as { returns: Record<string, string> }).returns["0"] ?? "0");
       const balances = await Promise.all(people.map(async (p) => (await wallet.balances(p.userId)).find((b) => b.purse === "cash")));
-      expect(balances.map((b) => [b?.balance, b?.held])).toEqual([[10_000n - 1_000n + returned, 0n], [10_000n, 0n]]);
+      expect(balances.map((b) => [b?.balance, b?.held])).toEqual([
+        [10_000n - 1_000n + returned, 0n],
+        [10_000n, 0n],
+      ]);
       expect(await wallet.check()).toMatchObject({ ok: true });
     } finally {
       for (const s of sockets) s.close();

@@ -12,20 +12,37 @@ import { createShared, startTestServer, type Shared } from "../support/server.js
 const depositMinor = 50_000n;
 const aceRank = 12;
 
-interface Player { client: CroupierClient; userId: string; events: RoomEvent[] }
+interface Player {
+  client: CroupierClient;
+  userId: string;
+  events: RoomEvent[];
+}
 
 async function players(server: RunningServer, count: number): Promise<Player[]> {
-  return Promise.all(Array.from({ length: count }, async (_, i) => {
-    const client = new CroupierClient({ url: server.url, WebSocket, requestTimeoutMs: 10_000 });
-    const username = `cards${i}${Date.now().toString(36)}${Math.floor(performance.now()).toString(36)}`;
-    const user = await client.register(username, "correct horse battery");
-    await client.login(username, "correct horse battery");
-    expect((await server.services.wallet.deposit({ playerId: user.id, currency: "EUR", amount: depositMinor, key: `d${user.id}`, reference: "t", provider: "test" })).status).toBe("ok");
-    await client.connect();
-    const player: Player = { client, userId: user.id, events: [] };
-    client.on("event", (e) => player.events.push(e));
-    return player;
-  }));
+  return Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      const client = new CroupierClient({ url: server.url, WebSocket, requestTimeoutMs: 10_000 });
+      const username = `cards${i}${Date.now().toString(36)}${Math.floor(performance.now()).toString(36)}`;
+      const user = await client.register(username, "correct horse battery");
+      await client.login(username, "correct horse battery");
+      expect(
+        (
+          await server.services.wallet.deposit({
+            playerId: user.id,
+            currency: "EUR",
+            amount: depositMinor,
+            key: `d${user.id}`,
+            reference: "t",
+            provider: "test",
+          })
+        ).status,
+      ).toBe("ok");
+      await client.connect();
+      const player: Player = { client, userId: user.id, events: [] };
+      client.on("event", (e) => player.events.push(e));
+      return player;
+    }),
+  );
 }
 
 async function until(check: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
@@ -39,7 +56,13 @@ async function until(check: () => boolean, what: string, timeoutMs = 60_000): Pr
 const dataOf = (e: RoomEvent) => (e.data ?? {}) as Record<string, unknown>;
 
 /** What a resumed player received is exactly what a player who never left saw, offset by offset, with no gap. */
-function expectSameStream(resumed: readonly RoomEvent[], reference: readonly RoomEvent[], fromOffset: number, room: string, compareData: (e: RoomEvent) => boolean): void {
+function expectSameStream(
+  resumed: readonly RoomEvent[],
+  reference: readonly RoomEvent[],
+  fromOffset: number,
+  room: string,
+  compareData: (e: RoomEvent) => boolean,
+): void {
   const mine = resumed.filter((e) => e.room === room && e.offset > fromOffset);
   const theirs = reference.filter((e) => e.room === room && e.offset > fromOffset && e.offset <= (mine.at(-1)?.offset ?? 0));
   expect(mine.length).toBeGreaterThan(0);
@@ -54,8 +77,26 @@ describe.skipIf(!(serviceAvailable("postgres") && serviceAvailable("redis")))("b
   let server: RunningServer;
   beforeAll(async () => {
     shared = await createShared("production");
-    server = await startTestServer(shared, ["--blackjack-tables", "bp", "--blackjack-betting-ms", "1500", "--blackjack-turn-ms", "700", "--blackjack-absent-rounds-max", "3",
-      "--holdem-tables", "hp", "--holdem-turn-ms", "800", "--holdem-between-hands-ms", "500", "--holdem-turn-timeouts-max", "2", "--messages-per-second-max", "500"]);
+    server = await startTestServer(shared, [
+      "--blackjack-tables",
+      "bp",
+      "--blackjack-betting-ms",
+      "1500",
+      "--blackjack-turn-ms",
+      "700",
+      "--blackjack-absent-rounds-max",
+      "3",
+      "--holdem-tables",
+      "hp",
+      "--holdem-turn-ms",
+      "800",
+      "--holdem-between-hands-ms",
+      "500",
+      "--holdem-turn-timeouts-max",
+      "2",
+      "--messages-per-second-max",
+      "500",
+    ]);
   });
   afterAll(async () => {
     await server?.close();
@@ -64,7 +105,7 @@ describe.skipIf(!(serviceAvailable("postgres") && serviceAvailable("redis")))("b
 
   it("blackjack: hands to the end, a drop and resume mid-hand, an absent player stood up, the ledger to the minor unit", async () => {
     const room = "blackjack:bp";
-    const [a, b, c] = await players(server, 3) as [Player, Player, Player];
+    const [a, b, c] = (await players(server, 3)) as [Player, Player, Player];
     const all = [a, b, c];
     for (const [seat, p] of all.entries()) {
       await p.client.join(room);
@@ -119,7 +160,7 @@ describe.skipIf(!(serviceAvailable("postgres") && serviceAvailable("redis")))("b
 
   it("hold'em: hands to the end, a drop and resume mid-hand, an absent player cashed out once, chips and rake conserved", async () => {
     const room = "holdem:hp";
-    const [a, b, c] = await players(server, 3) as [Player, Player, Player];
+    const [a, b, c] = (await players(server, 3)) as [Player, Player, Player];
     const all = [a, b, c];
     for (const [seat, p] of all.entries()) {
       await p.client.join(room);
@@ -156,13 +197,17 @@ describe.skipIf(!(serviceAvailable("postgres") && serviceAvailable("redis")))("b
     // Both leave between hands (the first try may land mid-hand: retried until it is accepted).
     for (const p of [a, b]) {
       for (let left = false; !left;) {
-        left = await p.client.act(room, { kind: "leave" }).then(() => true, () => false);
+        left = await p.client.act(room, { kind: "leave" }).then(
+          () => true,
+          () => false,
+        );
         if (!left) await new Promise((r) => setTimeout(r, 100));
       }
     }
     const lefts = a.events.filter((e) => e.kind === "holdem.left");
     await until(() => b.events.filter((e) => e.kind === "holdem.left").length >= 3, "B sees every leave");
-    const finalStack = (seat: number) => BigInt(dataOf([...b.events.filter((e) => e.kind === "holdem.left")].find((e) => dataOf(e).seat === seat)!).stackMinor as string);
+    const finalStack = (seat: number) =>
+      BigInt(dataOf([...b.events.filter((e) => e.kind === "holdem.left")].find((e) => dataOf(e).seat === seat)!).stackMinor as string);
     expect(BigInt(dataOf(stood).stackMinor as string)).toBe(finalStack(2));
     const rake = b.events.filter((e) => e.kind === "holdem.hand_completed").reduce((sum, e) => sum + BigInt(dataOf(e).rakeMinor as string), 0n);
     let total = 0n;

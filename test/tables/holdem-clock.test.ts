@@ -17,7 +17,10 @@ describe("hold'em table on a synthetic clock", () => {
   it("plays the absent players' turns by the timer, stands up the one it played three times, and keeps the chips", async () => {
     const { clock, wallet, events, cash, eventually, act } = t;
     const started = performance.now();
-    for (const user of ["alice", "bob"]) expect((await wallet.deposit({ playerId: user, currency: "EUR", amount: 20_000n, key: `d-${user}`, reference: "t", provider: "test" })).status).toBe("ok");
+    for (const user of ["alice", "bob"])
+      expect((await wallet.deposit({ playerId: user, currency: "EUR", amount: 20_000n, key: `d-${user}`, reference: "t", provider: "test" })).status).toBe(
+        "ok",
+      );
     expect(await act("alice", { kind: "sit", seat: 0, buyIn: "100.00" })).toMatchObject({ ok: true });
     expect(await act("bob", { kind: "sit", seat: 1, buyIn: "100.00" })).toMatchObject({ ok: true });
     expect(await cash("alice")).toMatchObject({ balance: 20_000n, held: 10_000n });
@@ -29,7 +32,7 @@ describe("hold'em table on a synthetic clock", () => {
     expect(await events("holdem.hand_completed")).toEqual([]);
     await clock.advance(100);
     await eventually(async () => (await events("holdem.folded")).length + (await events("holdem.checked")).length).toBeGreaterThan(0);
-    const acted = [...await events("holdem.folded"), ...await events("holdem.checked")][0];
+    const acted = [...(await events("holdem.folded")), ...(await events("holdem.checked"))][0];
     expect(acted?.seat).toBe(turn?.seat);
 
     // Hands go on, each turn left to the timer, until one player has been played for three turns in a row.

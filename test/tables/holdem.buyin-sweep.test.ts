@@ -13,7 +13,9 @@ const flags = ["--holdem-tables", "s1", "--lease-ttl-ms", "1000", "--action-time
 describe.skipIf(!production)("hold'em buy-ins after a takeover (production)", () => {
   let shared: Shared;
   const servers: RunningServer[] = [];
-  beforeAll(async () => { shared = await createShared("production"); });
+  beforeAll(async () => {
+    shared = await createShared("production");
+  });
   afterAll(async () => {
     for (const s of servers) await s.close().catch(() => undefined);
     await shared?.dispose();
@@ -24,13 +26,23 @@ describe.skipIf(!production)("hold'em buy-ins after a takeover (production)", ()
     const first = await startTestServer(shared, flags);
     servers.push(first);
     const [seated, lost, next] = await Promise.all([0, 1, 2].map(() => newPlayer(first.url)));
-    for (const p of [seated!, lost!, next!]) await first.services.wallet.deposit({ playerId: p.userId, currency: "EUR", amount: 50_000n, key: `d-${p.userId}`, reference: "t", provider: "test" });
+    for (const p of [seated!, lost!, next!])
+      await first.services.wallet.deposit({ playerId: p.userId, currency: "EUR", amount: 50_000n, key: `d-${p.userId}`, reference: "t", provider: "test" });
     const socket = await TestSocket.authenticated(first.url, seated!.token);
     await socket.request({ type: "join", room });
-    expect(await socket.request({ type: "action", room, actionId: "sit-1", lastOffset: 0, action: { kind: "sit", seat: 0, buyIn: "100.00" } })).toMatchObject({ type: "ack" });
+    expect(await socket.request({ type: "action", room, actionId: "sit-1", lastOffset: 0, action: { kind: "sit", seat: 0, buyIn: "100.00" } })).toMatchObject({
+      type: "ack",
+    });
     socket.close();
     // The reservation the first owner made for `lost` and never wrote (it died in between).
-    const orphan = await first.services.wallet.reserveBet({ playerId: lost!.userId, currency: "EUR", amount: 10_000n, holdId: `s1:buyin:${lost!.userId}:sit-9`, key: "reserve:s1:buyin:lost", roundId: "holdem:s1:buyins" });
+    const orphan = await first.services.wallet.reserveBet({
+      playerId: lost!.userId,
+      currency: "EUR",
+      amount: 10_000n,
+      holdId: `s1:buyin:${lost!.userId}:sit-9`,
+      key: "reserve:s1:buyin:lost",
+      roundId: "holdem:s1:buyins",
+    });
     expect(orphan.status).toBe("ok");
     await first.close();
 
@@ -44,7 +56,9 @@ describe.skipIf(!production)("hold'em buy-ins after a takeover (production)", ()
     expect(await cash(lost!.userId)).toMatchObject({ balance: 50_000n, held: 0n });
     expect(await cash(seated!.userId)).toMatchObject({ balance: 50_000n, held: 10_000n });
     const seen = () => Math.max(0, ...other.messages.filter((m) => m.room === room && typeof m.offset === "number").map((m) => m.offset as number));
-    expect(await other.request({ type: "action", room, actionId: "sit-1", lastOffset: seen(), action: { kind: "sit", seat: 1, buyIn: "100.00" } })).toMatchObject({ type: "ack" });
+    expect(
+      await other.request({ type: "action", room, actionId: "sit-1", lastOffset: seen(), action: { kind: "sit", seat: 1, buyIn: "100.00" } }),
+    ).toMatchObject({ type: "ack" });
     expect(await cash(next!.userId)).toMatchObject({ balance: 50_000n, held: 10_000n });
     expect((await second.services.wallet.check()).ok).toBe(true);
     other.close();

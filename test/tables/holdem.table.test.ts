@@ -14,7 +14,16 @@ for (const mode of ["embedded", "production"] as Mode[]) {
     let server: RunningServer;
     beforeAll(async () => {
       shared = await createShared(mode);
-      server = await startTestServer(shared, ["--holdem-tables", "h1", "--holdem-turn-ms", "500", "--holdem-between-hands-ms", "3000", "--messages-per-second-max", "500"]);
+      server = await startTestServer(shared, [
+        "--holdem-tables",
+        "h1",
+        "--holdem-turn-ms",
+        "500",
+        "--holdem-between-hands-ms",
+        "3000",
+        "--messages-per-second-max",
+        "500",
+      ]);
     });
     afterAll(async () => {
       await server?.close();
@@ -25,7 +34,8 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       const base = server.url;
       const room = "holdem:h1";
       const people = await Promise.all([0, 1, 2].map(() => newPlayer(base)));
-      for (const p of people) await server.services.wallet.deposit({ playerId: p.userId, currency: "EUR", amount: 50_000n, key: `d${p.userId}`, reference: "t", provider: "test" });
+      for (const p of people)
+        await server.services.wallet.deposit({ playerId: p.userId, currency: "EUR", amount: 50_000n, key: `d${p.userId}`, reference: "t", provider: "test" });
       // Each hand's record reaches the risk engine as a `hand` signal (docs/RISK.md, rule collusion).
       const signals: { kind: string; tableId?: string; players?: { userId: string; folded: boolean; won: boolean }[] }[] = [];
       const stopListening = await server.services.bus.subscribe("risk.signals", (message) => signals.push(...(JSON.parse(message) as typeof signals)));
@@ -34,7 +44,9 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       const seen = (s: TestSocket) => Math.max(0, ...s.messages.filter((m) => m.room === room && typeof m.offset === "number").map((m) => m.offset as number));
       for (const [i, s] of sockets.entries()) {
         if (i > 0) await s.waitFor((m) => m.kind === "holdem.seated" && (m.data as { seat: number }).seat === i - 1);
-        expect(await s.request({ type: "action", room, actionId: `sit${i}`, lastOffset: seen(s), action: { kind: "sit", seat: i, buyIn: "100.00" } })).toMatchObject({ type: "ack" });
+        expect(
+          await s.request({ type: "action", room, actionId: `sit${i}`, lastOffset: seen(s), action: { kind: "sit", seat: i, buyIn: "100.00" } }),
+        ).toMatchObject({ type: "ack" });
       }
       const watcher = sockets[0]!;
       const hands = 3;
@@ -46,13 +58,25 @@ for (const mode of ["embedded", "production"] as Mode[]) {
           live = sockets.slice(0, 2);
         }
         const deadline = Date.now() + 30_000;
-        while (Date.now() < deadline && !watcher.events(room).some((m) => m.kind === "holdem.hand_completed" && (m.data as { handNumber: number }).handNumber === h)) {
-          const turn = watcher.events(room).filter((m) => m.kind === "holdem.turn").at(-1);
+        while (
+          Date.now() < deadline &&
+          !watcher.events(room).some((m) => m.kind === "holdem.hand_completed" && (m.data as { handNumber: number }).handNumber === h)
+        ) {
+          const turn = watcher
+            .events(room)
+            .filter((m) => m.kind === "holdem.turn")
+            .at(-1);
           const seat = turn ? (turn.data as { seat: number }).seat : -1;
           const actor = live[seat];
           if (actor && turn) {
             const toCall = BigInt((turn.data as { toCallMinor: string }).toCallMinor);
-            await actor.request({ type: "action", room, actionId: `h${h}-${turn.offset}`, lastOffset: seen(actor), action: { kind: toCall === 0n ? "check" : "call" } });
+            await actor.request({
+              type: "action",
+              room,
+              actionId: `h${h}-${turn.offset}`,
+              lastOffset: seen(actor),
+              action: { kind: toCall === 0n ? "check" : "call" },
+            });
           }
           await new Promise((r) => setTimeout(r, 30));
         }
@@ -64,13 +88,19 @@ for (const mode of ["embedded", "production"] as Mode[]) {
         expect(mine.every((m) => (m.data as { recipientSeat: number }).recipientSeat === i && m.private === true)).toBe(true);
       }
       // Cash out between hands (the seat of the player who left is cashed out by the operator later: it stays held).
-      const completed = watcher.events(room).filter((m) => m.kind === "holdem.hand_completed").at(-1)!;
+      const completed = watcher
+        .events(room)
+        .filter((m) => m.kind === "holdem.hand_completed")
+        .at(-1)!;
       const stacks = (completed.data as { stacksMinor: (string | null)[] }).stacksMinor;
       for (const [i, s] of live.entries()) {
         const ack = await s.request({ type: "action", room, actionId: `leave${i}`, lastOffset: seen(s), action: { kind: "leave" } });
         expect(ack).toMatchObject({ type: "ack" });
       }
-      const rake = watcher.events(room).filter((m) => m.kind === "holdem.hand_completed").reduce((sum, m) => sum + BigInt((m.data as { rakeMinor: string }).rakeMinor), 0n);
+      const rake = watcher
+        .events(room)
+        .filter((m) => m.kind === "holdem.hand_completed")
+        .reduce((sum, m) => sum + BigInt((m.data as { rakeMinor: string }).rakeMinor), 0n);
       let total = 0n;
       for (const [i, p] of people.entries()) {
         const cash = (await server.services.wallet.balances(p.userId)).find((b) => b.purse === "cash")!;
@@ -81,7 +111,10 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       // Chips are conserved: what the three players hold (cash plus the absent player's stack) plus the rake is what they brought.
       expect(total + rake).toBe(150_000n);
       expect(await server.services.wallet.check()).toMatchObject({ ok: true });
-      await until(async () => signals.filter((x) => x.kind === "hand").length, (n) => n >= hands);
+      await until(
+        async () => signals.filter((x) => x.kind === "hand").length,
+        (n) => n >= hands,
+      );
       const handSignals = signals.filter((x) => x.kind === "hand");
       expect(handSignals.length).toBeGreaterThanOrEqual(hands);
       for (const x of handSignals) {

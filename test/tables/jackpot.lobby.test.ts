@@ -12,15 +12,44 @@ import { WebSocket } from "ws";
 
 const lobby = "lobby:main";
 const game = "crown-jewels";
-const flags = (oneIn: number) => ["--messages-per-second-max", "500", "--jackpot-ticker-interval-ms", "50", "--slots-jackpot-contribution-bps", "100",
-  "--slots-jackpot-seed-minor", "500", "--slots-jackpot-trigger-one-in", String(oneIn)];
+const flags = (oneIn: number) => [
+  "--messages-per-second-max",
+  "500",
+  "--jackpot-ticker-interval-ms",
+  "50",
+  "--slots-jackpot-contribution-bps",
+  "100",
+  "--slots-jackpot-seed-minor",
+  "500",
+  "--slots-jackpot-trigger-one-in",
+  String(oneIn),
+];
 
-interface Total { gameId: string; currency: string; totalMinor: string }
-const totals = (socket: TestSocket): Total[] => socket.events(lobby).filter((m) => m.kind === "jackpot.total").map((m) => m.data as Total);
+interface Total {
+  gameId: string;
+  currency: string;
+  totalMinor: string;
+}
+const totals = (socket: TestSocket): Total[] =>
+  socket
+    .events(lobby)
+    .filter((m) => m.kind === "jackpot.total")
+    .map((m) => m.data as Total);
 
 async function fundedSpinner(server: RunningServer): Promise<{ socket: TestSocket; spin: (id: string) => Promise<Message> }> {
   const player = await newPlayer(server.url);
-  expect((await server.services.wallet.deposit({ playerId: player.userId, currency: "EUR", amount: 100_000n, key: `dep-${player.userId}`, reference: "t", provider: "test" })).status).toBe("ok");
+  expect(
+    (
+      await server.services.wallet.deposit({
+        playerId: player.userId,
+        currency: "EUR",
+        amount: 100_000n,
+        key: `dep-${player.userId}`,
+        reference: "t",
+        provider: "test",
+      })
+    ).status,
+  ).toBe("ok");
   const socket = await TestSocket.authenticated(server.url, player.token);
   const room = `slots:${player.userId}`;
   expect((await socket.request({ type: "join", room })).type).toBe("joined");
@@ -65,10 +94,19 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       expect(amounts.at(-1)).toBe(505n);
 
       const late = await TestSocket.authenticated(spinNode.url, viewer.token);
-      expect(await late.request({ type: "join", room: lobby })).toMatchObject({ snapshot: { state: { jackpots: [{ gameId: game, currency: "EUR", totalMinor: "505" }] } } });
+      expect(await late.request({ type: "join", room: lobby })).toMatchObject({
+        snapshot: { state: { jackpots: [{ gameId: game, currency: "EUR", totalMinor: "505" }] } },
+      });
       // Clients may not publish into the lobby.
-      expect(await late.request({ type: "action", room: lobby, actionId: "forge", lastOffset: 0, action: { kind: "jackpot.total", gameId: game, currency: "EUR", totalMinor: "1" } }))
-        .toMatchObject({ code: "CROUPIER_ERR_ACTION_REJECTED" });
+      expect(
+        await late.request({
+          type: "action",
+          room: lobby,
+          actionId: "forge",
+          lastOffset: 0,
+          action: { kind: "jackpot.total", gameId: game, currency: "EUR", totalMinor: "1" },
+        }),
+      ).toMatchObject({ code: "CROUPIER_ERR_ACTION_REJECTED" });
       const metrics = await fetch(`${spinNode.url}/metrics`).then((r) => r.text());
       expect(metrics).toContain(`croupier_jackpot_total_minor{game="${game}",currency="EUR"} 505`);
       for (const s of [listener, socket, late]) s.close();
@@ -106,7 +144,13 @@ describe("a triggered spin wins the pool (embedded)", () => {
     const wins: string[] = [];
     for (let i = 0; i < 3; i++) {
       const ack = await spin(`w${i}`);
-      const result = ack.result as { jackpotTriggered: boolean; jackpotWinMinor: string; jackpotTotalMinor: string; totalWinMinor: string; availableMinor: string };
+      const result = ack.result as {
+        jackpotTriggered: boolean;
+        jackpotWinMinor: string;
+        jackpotTotalMinor: string;
+        totalWinMinor: string;
+        availableMinor: string;
+      };
       expect([result.jackpotTriggered, result.jackpotTotalMinor]).toEqual([true, "500"]);
       wins.push(result.jackpotWinMinor);
       available += BigInt(result.totalWinMinor) + BigInt(result.jackpotWinMinor) - 100n;

@@ -15,8 +15,26 @@ describe("live blackjack dealer faults (embedded)", () => {
   let server: RunningServer;
   beforeAll(async () => {
     shared = await createShared("embedded");
-    server = await startTestServer(shared, ["--live-blackjack-tables", "lbf,lbm", "--live-stream-latency-ms-by-table", "liveblackjack:lbm=200", "--live-blackjack-betting-ms", "800", "--blackjack-turn-ms", "8000", "--blackjack-decks", "4",
-      "--live-stream-latency-ms", "0", "--live-dealer-absent-ms-max", "1000", "--live-dealer-replace-ms-max", "1500", "--messages-per-second-max", "500"]);
+    server = await startTestServer(shared, [
+      "--live-blackjack-tables",
+      "lbf,lbm",
+      "--live-stream-latency-ms-by-table",
+      "liveblackjack:lbm=200",
+      "--live-blackjack-betting-ms",
+      "800",
+      "--blackjack-turn-ms",
+      "8000",
+      "--blackjack-decks",
+      "4",
+      "--live-stream-latency-ms",
+      "0",
+      "--live-dealer-absent-ms-max",
+      "1000",
+      "--live-dealer-replace-ms-max",
+      "1500",
+      "--messages-per-second-max",
+      "500",
+    ]);
   });
   afterAll(async () => {
     await server?.close();
@@ -27,11 +45,23 @@ describe("live blackjack dealer faults (embedded)", () => {
     const base = server.url;
     const [first, second] = [await newStaff(server, ["dealer"]), await newStaff(server, ["dealer"])];
     const player = await newPlayer(base);
-    expect((await server.services.wallet.deposit({ playerId: player.userId, currency: "EUR", amount: 10_000n, key: `d${player.userId}`, reference: "t", provider: "test" })).status).toBe("ok");
+    expect(
+      (
+        await server.services.wallet.deposit({
+          playerId: player.userId,
+          currency: "EUR",
+          amount: 10_000n,
+          key: `d${player.userId}`,
+          reference: "t",
+          provider: "test",
+        })
+      ).status,
+    ).toBe("ok");
     const cash = async () => (await server.services.wallet.balances(player.userId)).find((b) => b.purse === "cash");
     const seat = await TestSocket.authenticated(base, player.token);
     await seat.request({ type: "join", room });
-    const seen = (s: TestSocket) => Math.max(0, ...s.messages.filter((m) => (m.type === "event" || m.type === "joined") && m.room === room).map((m) => m.offset as number));
+    const seen = (s: TestSocket) =>
+      Math.max(0, ...s.messages.filter((m) => (m.type === "event" || m.type === "joined") && m.room === room).map((m) => m.offset as number));
     let n = 0;
     const act = (s: TestSocket, action: Record<string, unknown>) => s.request({ type: "action", room, actionId: `f${n++}`, lastOffset: seen(s), action });
     // A dealer on shift heartbeats between cards; one who vanishes stops heartbeating and disconnects.
@@ -39,9 +69,16 @@ describe("live blackjack dealer faults (embedded)", () => {
       const s = await TestSocket.authenticated(base, token);
       await s.request({ type: "join", room });
       const beat = setInterval(() => void act(s, { kind: "heartbeat" }).catch(() => undefined), 300);
-      return { s, vanish: () => { clearInterval(beat); s.close(); } };
+      return {
+        s,
+        vanish: () => {
+          clearInterval(beat);
+          s.close();
+        },
+      };
     };
-    const event = (kind: string, roundId: string, timeoutMs = 8_000) => seat.waitFor((m: Message) => m.type === "event" && m.kind === kind && (m.data as { roundId?: string }).roundId === roundId, timeoutMs);
+    const event = (kind: string, roundId: string, timeoutMs = 8_000) =>
+      seat.waitFor((m: Message) => m.type === "event" && m.kind === kind && (m.data as { roundId?: string }).roundId === roundId, timeoutMs);
     /** Opens betting (or waits for it), bets 10.00 and waits until betting closes; returns the round. */
     async function betRound(known: string[]): Promise<string> {
       const opened = await seat.waitFor((m) => m.kind === "blackjack.betting_opened" && !known.includes((m.data as { roundId: string }).roundId), 8_000);
@@ -102,19 +139,35 @@ describe("live blackjack dealer faults (embedded)", () => {
     const table = "liveblackjack:lbm";
     const [first, second, operator] = [await newStaff(server, ["dealer"]), await newStaff(server, ["dealer"]), await newStaff(server, ["operator"])];
     const player = await newPlayer(base);
-    expect((await server.services.wallet.deposit({ playerId: player.userId, currency: "EUR", amount: 10_000n, key: `d${player.userId}`, reference: "t", provider: "test" })).status).toBe("ok");
-    const sockets = await Promise.all([player, first, second, operator].map(async (who) => {
-      const s = await TestSocket.authenticated(base, who.token);
-      await s.request({ type: "join", room: table });
-      return s;
-    }));
+    expect(
+      (
+        await server.services.wallet.deposit({
+          playerId: player.userId,
+          currency: "EUR",
+          amount: 10_000n,
+          key: `d${player.userId}`,
+          reference: "t",
+          provider: "test",
+        })
+      ).status,
+    ).toBe("ok");
+    const sockets = await Promise.all(
+      [player, first, second, operator].map(async (who) => {
+        const s = await TestSocket.authenticated(base, who.token);
+        await s.request({ type: "join", room: table });
+        return s;
+      }),
+    );
     const [seat, d1, d2, op] = sockets as [TestSocket, TestSocket, TestSocket, TestSocket];
     // This table declares its own video delay (the other one keeps the default, 0).
-    const joined = seat.messages.find((m) => m.type === "joined" && m.room === table) as { snapshot: { state: { live: { streamLatencyMs: number } } } } | undefined;
+    const joined = seat.messages.find((m) => m.type === "joined" && m.room === table) as
+      { snapshot: { state: { live: { streamLatencyMs: number } } } } | undefined;
     expect(joined?.snapshot.state.live.streamLatencyMs).toBe(200);
-    const seen = (s: TestSocket) => Math.max(0, ...s.messages.filter((m) => (m.type === "event" || m.type === "joined") && m.room === table).map((m) => m.offset as number));
+    const seen = (s: TestSocket) =>
+      Math.max(0, ...s.messages.filter((m) => (m.type === "event" || m.type === "joined") && m.room === table).map((m) => m.offset as number));
     let n = 0;
-    const act = (s: TestSocket, action: Record<string, unknown>) => s.request({ type: "action", room: table, actionId: `m${n++}`, lastOffset: seen(s), action });
+    const act = (s: TestSocket, action: Record<string, unknown>) =>
+      s.request({ type: "action", room: table, actionId: `m${n++}`, lastOffset: seen(s), action });
     const beats = [d1, d2].map((s) => setInterval(() => void act(s, { kind: "heartbeat" }).catch(() => undefined), 300));
     try {
       expect(await act(d1, { kind: "dealer.take" })).toMatchObject({ type: "ack" });
@@ -139,14 +192,23 @@ describe("live blackjack dealer faults (embedded)", () => {
       expect(await act(seat, { kind: "stand" })).toMatchObject({ type: "ack" });
       await seat.waitFor((m) => m.kind === "blackjack.round_paid" && (m.data as { roundId: string }).roundId === roundId, 8_000);
       expect((await server.services.wallet.balances(player.userId)).find((b) => b.purse === "cash")).toMatchObject({ balance: 11_000n, held: 0n });
-      const tables = await call<{ tables: { room: string; dealer?: { userId: string | null } }[] }>(base, "GET", "/v1/operator/tables", { token: operator.token });
+      const tables = await call<{ tables: { room: string; dealer?: { userId: string | null } }[] }>(base, "GET", "/v1/operator/tables", {
+        token: operator.token,
+      });
       expect(tables.body.tables.find((t) => t.room === table)?.dealer).toMatchObject({ userId: second.userId });
       // The console's way: the operator HTTP endpoint moves the shift back, and the audit log keeps it.
-      const moved = await call(base, "POST", `/v1/operator/tables/${encodeURIComponent(table)}/actions`, { token: operator.token, body: { kind: "dealer.assign", dealer: first.userId } });
+      const moved = await call(base, "POST", `/v1/operator/tables/${encodeURIComponent(table)}/actions`, {
+        token: operator.token,
+        body: { kind: "dealer.assign", dealer: first.userId },
+      });
       expect(moved.status).toBe(200);
-      const after = await call<{ tables: { room: string; dealer?: { userId: string | null } }[] }>(base, "GET", "/v1/operator/tables", { token: operator.token });
+      const after = await call<{ tables: { room: string; dealer?: { userId: string | null } }[] }>(base, "GET", "/v1/operator/tables", {
+        token: operator.token,
+      });
       expect(after.body.tables.find((t) => t.room === table)?.dealer).toMatchObject({ userId: first.userId });
-      const audit = await call<{ entries: { action: string }[] }>(base, "GET", `/v1/operator/audit?target=${encodeURIComponent(table)}`, { token: operator.token });
+      const audit = await call<{ entries: { action: string }[] }>(base, "GET", `/v1/operator/audit?target=${encodeURIComponent(table)}`, {
+        token: operator.token,
+      });
       expect(audit.body.entries.map((e) => e.action)).toContain("dealer.assign");
     } finally {
       for (const beat of beats) clearInterval(beat);

@@ -17,8 +17,24 @@ describe("live blackjack (embedded)", () => {
   let server: RunningServer;
   beforeAll(async () => {
     shared = await createShared("embedded");
-    server = await startTestServer(shared, ["--live-blackjack-tables", "lb1", "--live-blackjack-betting-ms", "1200", "--blackjack-turn-ms", "8000", "--blackjack-decks", "4",
-      "--blackjack-cut-card-from-end", "52", "--live-stream-latency-ms", String(latencyMs), "--live-dealer-absent-ms-max", "20000", "--messages-per-second-max", "500"]);
+    server = await startTestServer(shared, [
+      "--live-blackjack-tables",
+      "lb1",
+      "--live-blackjack-betting-ms",
+      "1200",
+      "--blackjack-turn-ms",
+      "8000",
+      "--blackjack-decks",
+      "4",
+      "--blackjack-cut-card-from-end",
+      "52",
+      "--live-stream-latency-ms",
+      String(latencyMs),
+      "--live-dealer-absent-ms-max",
+      "20000",
+      "--messages-per-second-max",
+      "500",
+    ]);
   });
   afterAll(async () => {
     await server?.close();
@@ -29,19 +45,26 @@ describe("live blackjack (embedded)", () => {
     const base = server.url;
     const dealerAccount = await newStaff(server, ["dealer", "player"]);
     const people = [await newPlayer(base), await newPlayer(base), await newPlayer(base)];
-    for (const p of people) expect((await server.services.wallet.deposit({ playerId: p.userId, currency: "EUR", amount: 100_000n, key: `d${p.userId}`, reference: "t", provider: "test" })).status).toBe("ok");
+    for (const p of people)
+      expect(
+        (await server.services.wallet.deposit({ playerId: p.userId, currency: "EUR", amount: 100_000n, key: `d${p.userId}`, reference: "t", provider: "test" }))
+          .status,
+      ).toBe("ok");
     const dealer = await TestSocket.authenticated(base, dealerAccount.token);
     const seats = await Promise.all(people.map((p) => TestSocket.authenticated(base, p.token)));
     const joined = await Promise.all([dealer, ...seats].map((s) => s.request({ type: "join", room })));
     const watcher = seats[0]!;
-    const seen = (s: TestSocket) => Math.max(0, ...s.messages.filter((m) => (m.type === "event" || m.type === "joined") && m.room === room).map((m) => m.offset as number));
+    const seen = (s: TestSocket) =>
+      Math.max(0, ...s.messages.filter((m) => (m.type === "event" || m.type === "joined") && m.room === room).map((m) => m.offset as number));
     let n = 0;
     const act = (s: TestSocket, action: Record<string, unknown>) => s.request({ type: "action", room, actionId: `x${n++}`, lastOffset: seen(s), action });
 
     expect(await act(dealer, { kind: "dealer.take" })).toMatchObject({ type: "ack" });
     // Operators see the table, and who deals it.
     const operator = (await newStaff(server, ["operator"])).token;
-    const listed = (await call<{ tables: Array<{ room: string; kind: string; dealer?: unknown }> }>(base, "GET", "/v1/operator/tables", { token: operator })).body.tables.find((t) => t.room === room);
+    const listed = (
+      await call<{ tables: Array<{ room: string; kind: string; dealer?: unknown }> }>(base, "GET", "/v1/operator/tables", { token: operator })
+    ).body.tables.find((t) => t.room === room);
     expect(listed).toMatchObject({ kind: "liveblackjack", dealer: { userId: dealerAccount.userId, absent: false } });
     expect(await act(dealer, { kind: "shuffle" })).toMatchObject({ type: "ack" });
     expect(await act(dealer, { kind: "burn", card: "2c" })).toMatchObject({ type: "ack" });
@@ -73,19 +96,32 @@ describe("live blackjack (embedded)", () => {
         let why = "";
         if (card < hand.cards.length) {
           const r = await act(dealer, { kind: "card", card: hand.cards[card] });
-          if (r.type === "ack") { card++; continue; }
+          if (r.type === "ack") {
+            card++;
+            continue;
+          }
           expect(r.code).toBe("CROUPIER_ERR_LIVE_CARD_NOT_EXPECTED");
           why = String((r.details as string[] | undefined)?.[0] ?? "");
         } else {
           // Every card is in: the players decide (insurance first when the upcard is an ace); the dealer keeps the shift.
           await act(dealer, { kind: "heartbeat" });
           await new Promise((r) => setTimeout(r, 50));
-          const turn = watcher.events(room).filter((m) => m.kind === "blackjack.turn" && (m.data as { roundId: string }).roundId === roundId).at(-1);
-          why = turn ? `seat ${(turn.data as { seat: number }).seat} decides` : hand.cards.at(hand.bets.filter((b) => b > 0n).length)?.startsWith("A") === true ? "insurance" : "";
+          const turn = watcher
+            .events(room)
+            .filter((m) => m.kind === "blackjack.turn" && (m.data as { roundId: string }).roundId === roundId)
+            .at(-1);
+          why = turn
+            ? `seat ${(turn.data as { seat: number }).seat} decides`
+            : hand.cards.at(hand.bets.filter((b) => b > 0n).length)?.startsWith("A") === true
+              ? "insurance"
+              : "";
         }
         if (why.includes("insurance")) {
           const seat = hand.bets.findIndex((b, i) => b > 0n && !insured.has(i));
-          if (seat < 0) { await new Promise((r) => setTimeout(r, 50)); continue; }
+          if (seat < 0) {
+            await new Promise((r) => setTimeout(r, 50));
+            continue;
+          }
           if ((await act(seats[seat]!, { kind: "insurance", take: hand.insurance?.[seat] === true })).type === "ack") insured.add(seat);
           continue;
         }
@@ -107,7 +143,11 @@ describe("live blackjack (embedded)", () => {
       }
     }
 
-    const splitAndDoubles: ScriptedHand = { bets: [1000n, 1000n, 1000n], cards: ["8c", "5h", "Tc", "6s", "8d", "6h", "7c", "Ts", "3c", "9d", "Kd", "9h", "2c"], decisions: { 0: ["split", "double", "stand"], 1: ["double"], 2: ["stand"] } };
+    const splitAndDoubles: ScriptedHand = {
+      bets: [1000n, 1000n, 1000n],
+      cards: ["8c", "5h", "Tc", "6s", "8d", "6h", "7c", "Ts", "3c", "9d", "Kd", "9h", "2c"],
+      decisions: { 0: ["split", "double", "stand"], 1: ["double"], 2: ["stand"] },
+    };
     await playHand(splitAndDoubles);
     // The dealer stood on 18 (S17): a further card is refused.
     expect((await act(dealer, { kind: "card", card: "5c" })).code).toBe("CROUPIER_ERR_LIVE_CARD_NOT_EXPECTED");

@@ -23,7 +23,12 @@ export function total(cards: readonly string[]): number {
 }
 const soft17OrMore = (cards: readonly string[]) => total(cards) >= 17;
 
-interface Hand { cards: string[]; stake: bigint; split: boolean; done: boolean }
+interface Hand {
+  cards: string[];
+  stake: bigint;
+  split: boolean;
+  done: boolean;
+}
 
 /** Per seat: total staked and total returned, and how many cards the hand used. */
 export function playModel(hand: ScriptedHand): { staked: bigint[]; returned: bigint[]; cardsUsed: number; dealer: string[] } {
@@ -33,7 +38,7 @@ export function playModel(hand: ScriptedHand): { staked: bigint[]; returned: big
     if (card === undefined) throw new Error("script ran out of cards");
     return card;
   };
-  const seats = hand.bets.map((bet) => (bet === 0n ? [] : [{ cards: [] as string[], stake: bet, split: false, done: false }] as Hand[]));
+  const seats = hand.bets.map((bet) => (bet === 0n ? [] : ([{ cards: [] as string[], stake: bet, split: false, done: false }] as Hand[])));
   const staked = hand.bets.map((b) => b);
   const returned = hand.bets.map(() => 0n);
   const active = seats.flatMap((hands, i) => (hands.length > 0 ? [i] : []));
@@ -78,16 +83,26 @@ export function playModel(hand: ScriptedHand): { staked: bigint[]; returned: big
       while (!h.done) {
         const d = queue.shift() ?? "stand";
         if (d === "stand") h.done = true;
-        else if (d === "hit") { h.cards.push(draw()); if (total(h.cards) >= 21) h.done = true; }
-        else if (d === "double") { staked[i]! += h.stake; h.stake *= 2n; h.cards.push(draw()); h.done = true; }
-        else {
+        else if (d === "hit") {
+          h.cards.push(draw());
+          if (total(h.cards) >= 21) h.done = true;
+        } else if (d === "double") {
+          staked[i]! += h.stake;
+          h.stake *= 2n;
+          h.cards.push(draw());
+          h.done = true;
+        } else {
           const moved = h.cards.pop()!;
           staked[i]! += h.stake;
           h.split = true;
           hands.splice(k + 1, 0, { cards: [moved], stake: h.stake, split: true, done: false });
           h.cards.push(draw());
           if (total(h.cards) >= 21) h.done = true;
-          if (moved[0] === "A") { hands[k + 1]!.cards.push(draw()); h.done = true; hands[k + 1]!.done = true; }
+          if (moved[0] === "A") {
+            hands[k + 1]!.cards.push(draw());
+            h.done = true;
+            hands[k + 1]!.done = true;
+          }
         }
       }
     }

@@ -11,7 +11,10 @@ import { playModel, type ScriptedHand } from "./live-blackjack.model.js";
 
 const latencyMs = 2_000;
 const config: BlackjackTableConfig = {
-  ...defaultBlackjackTable, bettingMs: 1_000, turnMs: 1_000, resultsMs: 500,
+  ...defaultBlackjackTable,
+  bettingMs: 1_000,
+  turnMs: 1_000,
+  resultsMs: 500,
   rules: { ...defaultBlackjackRules, decks: 4, cutCardCardsFromEnd: 52 },
   live: { dealerAbsentMsMax: 3_000, dealerReplaceMsMax: 5_000, streamUrl: "https://video.invalid/t1", streamLatencyMs: latencyMs },
 };
@@ -75,9 +78,12 @@ class Harness {
         }
         return { statuses: ids.map(() => "ok") };
       }
-      case "wallet.sweep": return { status: "ok", voided: 0 };
-      case "round.record": return undefined;
-      default: throw new Error(`unexpected effect ${String(effect.type)}`);
+      case "wallet.sweep":
+        return { status: "ok", voided: 0 };
+      case "round.record":
+        return undefined;
+      default:
+        throw new Error(`unexpected effect ${String(effect.type)}`);
     }
   }
 
@@ -114,7 +120,11 @@ function playHand(t: Harness, hand: ScriptedHand): void {
   const insurance = { ...(hand.insurance ?? {}) };
   let card = 0;
   for (let guard = 0; guard < 200; guard++) {
-    const dealing = (t.behavior.snapshot(t.state).public as { live: { dealing: boolean }; phase: string; hand: { phase: string; turn: { seat: number } | null } | null });
+    const dealing = t.behavior.snapshot(t.state).public as {
+      live: { dealing: boolean };
+      phase: string;
+      hand: { phase: string; turn: { seat: number } | null } | null;
+    };
     if (dealing.phase !== "playing") break;
     if (dealing.live.dealing) {
       const entered = hand.cards[card++];
@@ -163,7 +173,11 @@ describe("declared shoe", () => {
 describe("live blackjack table (pure, synthetic clock)", () => {
   const hands: ScriptedHand[] = [
     // A split of eights, a double after split, a double, a stand; the dealer draws to 18 and stands.
-    { bets: [1000n, 1000n, 1000n], cards: ["8c", "5h", "Tc", "6s", "8d", "6h", "7c", "Ts", "3c", "9d", "Kd", "9h", "2c"], decisions: { 0: ["split", "double", "stand"], 1: ["double"], 2: ["stand"] } },
+    {
+      bets: [1000n, 1000n, 1000n],
+      cards: ["8c", "5h", "Tc", "6s", "8d", "6h", "7c", "Ts", "3c", "9d", "Kd", "9h", "2c"],
+      decisions: { 0: ["split", "double", "stand"], 1: ["double"], 2: ["stand"] },
+    },
     // Insurance against an ace: the dealer has blackjack.
     { bets: [1000n, 1000n, 1000n], cards: ["Qh", "7d", "Ah", "As", "9c", "7h", "Kh", "Kc"], decisions: {}, insurance: { 0: true, 2: true } },
     // Insurance refused by all, no dealer natural; hits and a bust.

@@ -133,7 +133,11 @@ function policy(cards: readonly string[], up: string, handsOfSeat: number): Deci
 /** Insurance, taken by alternate seats from hand to hand. */
 const takesInsurance = (hand: number, seat: number): boolean => (hand + seat) % 2 === 0;
 
-interface Person { readonly client: CroupierClient; readonly userId: string; readonly events: RoomEvent[] }
+interface Person {
+  readonly client: CroupierClient;
+  readonly userId: string;
+  readonly events: RoomEvent[];
+}
 
 /** One hand as it actually went: the bets accepted, the decisions accepted, the cards the table took. */
 interface HandPlay {
@@ -182,8 +186,26 @@ describe("live blackjack proof through the SDK (embedded)", () => {
   let server: RunningServer;
   beforeAll(async () => {
     shared = await createShared("embedded");
-    server = await startTestServer(shared, ["--live-blackjack-tables", "lbsdk", "--live-blackjack-betting-ms", "1200", "--blackjack-turn-ms", "8000", "--blackjack-results-ms", "800", "--blackjack-decks", String(decks),
-      "--blackjack-cut-card-from-end", String(cutCardFromEnd), "--live-stream-latency-ms", String(latencyMs), "--live-dealer-absent-ms-max", "20000", "--messages-per-second-max", "500"]);
+    server = await startTestServer(shared, [
+      "--live-blackjack-tables",
+      "lbsdk",
+      "--live-blackjack-betting-ms",
+      "1200",
+      "--blackjack-turn-ms",
+      "8000",
+      "--blackjack-results-ms",
+      "800",
+      "--blackjack-decks",
+      String(decks),
+      "--blackjack-cut-card-from-end",
+      String(cutCardFromEnd),
+      "--live-stream-latency-ms",
+      String(latencyMs),
+      "--live-dealer-absent-ms-max",
+      "20000",
+      "--messages-per-second-max",
+      "500",
+    ]);
   });
   afterAll(async () => {
     await server?.close();
@@ -206,7 +228,19 @@ describe("live blackjack proof through the SDK (embedded)", () => {
     const dealer = await connect(staff.username, false);
     const stamp = `${Date.now().toString(36)}${Math.floor(performance.now()).toString(36)}`;
     const people = await Promise.all([0, 1, 2].map((i) => connect(`lbsdk${i}${stamp}`, true)));
-    for (const p of people) expect((await server.services.wallet.deposit({ playerId: p.userId, currency: "EUR", amount: depositMinor, key: `d${p.userId}`, reference: "t", provider: "test" })).status).toBe("ok");
+    for (const p of people)
+      expect(
+        (
+          await server.services.wallet.deposit({
+            playerId: p.userId,
+            currency: "EUR",
+            amount: depositMinor,
+            key: `d${p.userId}`,
+            reference: "t",
+            provider: "test",
+          })
+        ).status,
+      ).toBe("ok");
     await dealer.client.join(room);
     for (const p of people) await p.client.join(room);
 
@@ -263,7 +297,12 @@ describe("live blackjack proof through the SDK (embedded)", () => {
             // The deal is complete: with an ace up, every seat with a bet decides on insurance.
             if (v.up?.[0] === "A" && (play.bets[seat] ?? 0n) > 0n) {
               const take = takesInsurance(play.number, seat);
-              p.client.act(room, { kind: "insurance", take }).then(() => { play.insurance[seat] = take; }, refused(`insurance ${take}`));
+              p.client.act(room, { kind: "insurance", take }).then(
+                () => {
+                  play.insurance[seat] = take;
+                },
+                refused(`insurance ${take}`),
+              );
             }
             break;
           case "blackjack.turn":
@@ -310,7 +349,10 @@ describe("live blackjack proof through the SDK (embedded)", () => {
         }
         for (const kind of ["burn", "card"]) {
           const fifth = await attempt(dealer.client, { kind, card: "As" });
-          expect(fifth.ok ? fifth : [fifth.code, fifth.details[0]]).toEqual(["CROUPIER_ERR_LIVE_CARD_IMPOSSIBLE", `As: all ${decks} in this ${decks}-deck shoe are out already`]);
+          expect(fifth.ok ? fifth : [fifth.code, fifth.details[0]]).toEqual([
+            "CROUPIER_ERR_LIVE_CARD_IMPOSSIBLE",
+            `As: all ${decks} in this ${decks}-deck shoe are out already`,
+          ]);
           impossibleRefused++;
         }
       }
@@ -323,24 +365,29 @@ describe("live blackjack proof through the SDK (embedded)", () => {
 
     async function playHands(): Promise<void> {
       for (let number = 0; number < handsToPlay;) {
-        const opened = await until(() => dealer.events.find((e) => e.room === room && e.kind === "blackjack.betting_opened" && !seenRounds.has(dataOf(e).roundId as string)), `betting for hand ${number}`);
+        const opened = await until(
+          () => dealer.events.find((e) => e.room === room && e.kind === "blackjack.betting_opened" && !seenRounds.has(dataOf(e).roundId as string)),
+          `betting for hand ${number}`,
+        );
         const { roundId, closesAt } = dataOf(opened) as { roundId: string; closesAt: number };
         seenRounds.add(roundId);
         const fromOffset = opened.offset;
         await must(dealer.client, { kind: "cue", name: "betting-open" });
         const play: HandPlay = { number, roundId, bets: [0n, 0n, 0n], decisions: { 0: [], 1: [], 2: [] }, insurance: {}, cards: [], errors: [] };
         current = play;
-        play.bets = await Promise.all(people.map(async (p, seat) => {
-          const amount = betOverrides[number]?.[seat] ?? betAmounts[Math.floor(rand() * betAmounts.length)]!;
-          if (amount === "0") return 0n;
-          await until(() => p.events.some((e) => e.offset === fromOffset), `seat ${seat} sees betting open`);
-          const r = await attempt(p.client, { kind: "bet", roundId, amount });
-          if (r.ok) return BigInt(amount.replace(".", ""));
-          // A bet that lands after the close (a very slow machine) is refused and simply not in the hand.
-          expect([number, seat, r.code, r.details]).toEqual([number, seat, "CROUPIER_ERR_BET_ROUND_CLOSED", r.details]);
-          lateBets++;
-          return 0n;
-        }));
+        play.bets = await Promise.all(
+          people.map(async (p, seat) => {
+            const amount = betOverrides[number]?.[seat] ?? betAmounts[Math.floor(rand() * betAmounts.length)]!;
+            if (amount === "0") return 0n;
+            await until(() => p.events.some((e) => e.offset === fromOffset), `seat ${seat} sees betting open`);
+            const r = await attempt(p.client, { kind: "bet", roundId, amount });
+            if (r.ok) return BigInt(amount.replace(".", ""));
+            // A bet that lands after the close (a very slow machine) is refused and simply not in the hand.
+            expect([number, seat, r.code, r.details]).toEqual([number, seat, "CROUPIER_ERR_BET_ROUND_CLOSED", r.details]);
+            lateBets++;
+            return 0n;
+          }),
+        );
         if (play.bets.every((b) => b === 0n)) continue; // nobody got a bet in: no hand is dealt; the next round opens
         const active = play.bets.flatMap((b, seat) => (b > 0n ? [seat] : []));
 
@@ -352,9 +399,14 @@ describe("live blackjack proof through the SDK (embedded)", () => {
           const n = active.length;
           const k = Math.min(stack.seat ?? 0, n - 1);
           shoe.stack([
-            ...(stack.cards === undefined ? [] : [[k, stack.cards[0]], [n + 1 + k, stack.cards[1]]] as const),
-            ...(stack.up === undefined ? [] : [[n, stack.up]] as const),
-            ...(stack.hole === undefined ? [] : [[2 * n + 1, stack.hole]] as const),
+            ...(stack.cards === undefined
+              ? []
+              : ([
+                  [k, stack.cards[0]],
+                  [n + 1 + k, stack.cards[1]],
+                ] as const)),
+            ...(stack.up === undefined ? [] : ([[n, stack.up]] as const)),
+            ...(stack.hole === undefined ? [] : ([[2 * n + 1, stack.hole]] as const)),
           ]);
         }
         let over: string | null = null;
@@ -407,7 +459,9 @@ describe("live blackjack proof through the SDK (embedded)", () => {
         expect([number, cut]).toEqual([number, shoe.out >= cutAt && shoe.out - play.cards.length < cutAt]);
         if (cut) cutCardsAnnounced++;
         played.push({ play, shoeId, shoeOut: shoe.out });
-        journal.push(`hand ${number} (${Date.now() - started} ms): bets ${play.bets.join("/")} cards ${play.cards.join(" ")} decisions ${JSON.stringify(play.decisions)} insurance ${JSON.stringify(play.insurance)}; ${shoe.out} out; ${over}`);
+        journal.push(
+          `hand ${number} (${Date.now() - started} ms): bets ${play.bets.join("/")} cards ${play.cards.join(" ")} decisions ${JSON.stringify(play.decisions)} insurance ${JSON.stringify(play.insurance)}; ${shoe.out} out; ${over}`,
+        );
         current = null;
         number++;
         // Between hands: the dealer reshuffles once the cut card is out (and at least once mid-run in any case).
@@ -421,9 +475,27 @@ describe("live blackjack proof through the SDK (embedded)", () => {
 
     // What happened, counted from the decisions the table accepted and checked against its events.
     const all = played.map((h) => h.play);
-    const count = (move: Decision) => all.reduce((n, h) => n + Object.values(h.decisions).flat().filter((d) => d === move).length, 0);
-    const counts = { hands: all.length, splits: count("split"), doubles: count("double"), insuranceTaken: all.reduce((n, h) => n + Object.values(h.insurance).filter(Boolean).length, 0),
-      insuranceDeclined: all.reduce((n, h) => n + Object.values(h.insurance).filter((t) => !t).length, 0), reshuffles, standRefusals, impossibleRefused, cutCardsAnnounced, lateBets };
+    const count = (move: Decision) =>
+      all.reduce(
+        (n, h) =>
+          n +
+          Object.values(h.decisions)
+            .flat()
+            .filter((d) => d === move).length,
+        0,
+      );
+    const counts = {
+      hands: all.length,
+      splits: count("split"),
+      doubles: count("double"),
+      insuranceTaken: all.reduce((n, h) => n + Object.values(h.insurance).filter(Boolean).length, 0),
+      insuranceDeclined: all.reduce((n, h) => n + Object.values(h.insurance).filter((t) => !t).length, 0),
+      reshuffles,
+      standRefusals,
+      impossibleRefused,
+      cutCardsAnnounced,
+      lateBets,
+    };
     const events = dealer.events.filter((e) => e.room === room);
     expect(events.filter((e) => e.kind === "blackjack.hand_split").length).toBe(counts.splits);
     expect(events.filter((e) => e.kind === "blackjack.stake_added" && dataOf(e).reason === "double").length).toBe(counts.doubles);
@@ -439,7 +511,11 @@ describe("live blackjack proof through the SDK (embedded)", () => {
     // Game recall: each hand dealer-entered, from the shoe it was dealt from, with as many cards out as the dealer gave.
     for (const { play, shoeId: id, shoeOut } of played) {
       const recalled = await server.services.rounds.find(play.roundId);
-      expect([play.number, recalled?.status, recalled?.verification]).toMatchObject([play.number, "settled", { scheme: "dealer-entered", provablyFair: false, shoeId: id, shoeCardsOut: shoeOut }]);
+      expect([play.number, recalled?.status, recalled?.verification]).toMatchObject([
+        play.number,
+        "settled",
+        { scheme: "dealer-entered", provablyFair: false, shoeId: id, shoeCardsOut: shoeOut },
+      ]);
     }
     console.log(`live blackjack SDK proof: ${JSON.stringify(counts)} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     for (const p of [dealer, ...people]) p.client.close();

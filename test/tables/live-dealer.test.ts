@@ -58,7 +58,11 @@ describe("live-dealer table (embedded)", () => {
     expect(await act(seat, "bet2", { kind: "bet", roundId: round2, bets: [{ type: "red", amount: "5.00" }] })).toMatchObject({ type: "ack" });
     dealer.close();
     const voided = await seat.waitFor((m) => m.kind === "round.voided", 10_000);
-    expect(voided.data).toMatchObject({ roundId: round2, reason: "the dealer was silent too long (no action or heartbeat within liveDealerAbsentMsMax)", refunded: 1 });
+    expect(voided.data).toMatchObject({
+      roundId: round2,
+      reason: "the dealer was silent too long (no action or heartbeat within liveDealerAbsentMsMax)",
+      refunded: 1,
+    });
     cash = (await server.services.wallet.balances(player.userId)).find((b) => b.purse === "cash");
     expect([cash?.balance, cash?.held]).toEqual([10_000n - 100n + 3_600n, 0n]);
     expect((await server.services.rounds.find(round2))?.status).toBe("voided");

@@ -7,7 +7,16 @@ import { serviceAvailable } from "../support/services.js";
 import { createShared, startTestServer, type Mode, type Shared } from "../support/server.js";
 import { newPlayer, newStaff, TestSocket } from "../support/ws-client.js";
 
-interface Summary { room: string; kind: string; open: boolean; roundId: string | null; phase: string | null; players: { seat: number | null; userId: string; stackMinor?: string }[]; limits: Record<string, string> | null; nextLimits?: Record<string, string> | null }
+interface Summary {
+  room: string;
+  kind: string;
+  open: boolean;
+  roundId: string | null;
+  phase: string | null;
+  players: { seat: number | null; userId: string; stackMinor?: string }[];
+  limits: Record<string, string> | null;
+  nextLimits?: Record<string, string> | null;
+}
 
 for (const mode of ["embedded", "production"] as Mode[]) {
   const available = mode === "embedded" || (serviceAvailable("postgres") && serviceAvailable("redis"));
@@ -17,8 +26,26 @@ for (const mode of ["embedded", "production"] as Mode[]) {
     let operator: string;
     beforeAll(async () => {
       shared = await createShared(mode);
-      server = await startTestServer(shared, ["--blackjack-tables", "b1", "--blackjack-betting-ms", "1500", "--blackjack-turn-ms", "5000",
-        "--holdem-tables", "h1", "--holdem-turn-ms", "5000", "--holdem-between-hands-ms", "300", "--roulette-tables", "r1", "--live-tables", "l1", "--messages-per-second-max", "500"]);
+      server = await startTestServer(shared, [
+        "--blackjack-tables",
+        "b1",
+        "--blackjack-betting-ms",
+        "1500",
+        "--blackjack-turn-ms",
+        "5000",
+        "--holdem-tables",
+        "h1",
+        "--holdem-turn-ms",
+        "5000",
+        "--holdem-between-hands-ms",
+        "300",
+        "--roulette-tables",
+        "r1",
+        "--live-tables",
+        "l1",
+        "--messages-per-second-max",
+        "500",
+      ]);
       operator = (await newStaff(server, ["operator"])).token;
     });
     afterAll(async () => {
@@ -28,7 +55,11 @@ for (const mode of ["embedded", "production"] as Mode[]) {
 
     const tables = async () => (await call<{ tables: Summary[] }>(server.url, "GET", "/v1/operator/tables", { token: operator })).body.tables;
     const act = (room: string, body: Record<string, unknown>, key?: string, token = operator) =>
-      call<{ status: string; result?: Record<string, unknown>; code?: string }>(server.url, "POST", `/v1/operator/tables/${room}/actions`, { token, body, ...(key ? { headers: { "idempotency-key": key } } : {}) });
+      call<{ status: string; result?: Record<string, unknown>; code?: string }>(server.url, "POST", `/v1/operator/tables/${room}/actions`, {
+        token,
+        body,
+        ...(key ? { headers: { "idempotency-key": key } } : {}),
+      });
     const cash = async (userId: string) => (await server.services.wallet.balances(userId)).find((b) => b.purse === "cash")!;
 
     it("lists every configured table; refuses players and unknown tables", async () => {
@@ -65,13 +96,23 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       expect(await s.request({ type: "action", room, actionId: "sit", lastOffset: seen(), action: { kind: "sit", seat: 0 } })).toMatchObject({ type: "ack" });
       const opened = await s.waitFor((m) => m.kind === "blackjack.betting_opened");
       const roundId = (opened.data as { roundId: string }).roundId;
-      expect(await s.request({ type: "action", room, actionId: "bet1", lastOffset: seen(), action: { kind: "bet", roundId, amount: "25.00" } })).toMatchObject({ type: "ack" });
+      expect(await s.request({ type: "action", room, actionId: "bet1", lastOffset: seen(), action: { kind: "bet", roundId, amount: "25.00" } })).toMatchObject({
+        type: "ack",
+      });
       expect(await cash(p.userId)).toMatchObject({ balance: 10_000n, held: 2_500n });
 
       const listed = (await tables()).find((t) => t.room === room)!;
-      expect(listed).toMatchObject({ open: true, roundId, phase: "betting", players: [{ seat: 0, userId: p.userId }], limits: { betMinMinor: "100", betMaxMinor: "50000" } });
+      expect(listed).toMatchObject({
+        open: true,
+        roundId,
+        phase: "betting",
+        players: [{ seat: 0, userId: p.userId }],
+        limits: { betMinMinor: "100", betMaxMinor: "50000" },
+      });
       // A player cannot drive the table through the socket either.
-      expect((await s.request({ type: "action", room, actionId: "v", lastOffset: seen(), action: { kind: "round.void", reason: "mine" } })).code).toBe("CROUPIER_ERR_AUTH_FORBIDDEN");
+      expect((await s.request({ type: "action", room, actionId: "v", lastOffset: seen(), action: { kind: "round.void", reason: "mine" } })).code).toBe(
+        "CROUPIER_ERR_AUTH_FORBIDDEN",
+      );
 
       const voided = await act(room, { kind: "round.void", reason: "misdeal" }, `void-${roundId}`);
       expect([voided.status, voided.body.status, voided.body.result]).toEqual([200, "applied", { roundId, status: "voided", refunded: 1 }]);
@@ -81,7 +122,11 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       expect(event.data).toEqual({ roundId, reason: "misdeal", refunded: 1 });
       expect(await cash(p.userId)).toMatchObject({ balance: 10_000n, held: 0n });
       const recorded = await server.services.rounds.find(roundId);
-      expect([recorded?.status, recorded?.voidReason, recorded?.bets.map((b) => [b.userId, b.stakeMinor, b.payoutMinor])]).toEqual(["voided", "misdeal", [[p.userId, 2_500n, 2_500n]]]);
+      expect([recorded?.status, recorded?.voidReason, recorded?.bets.map((b) => [b.userId, b.stakeMinor, b.payoutMinor])]).toEqual([
+        "voided",
+        "misdeal",
+        [[p.userId, 2_500n, 2_500n]],
+      ]);
       expect((await act(room, { kind: "round.void", reason: "again" })).body.code).toBe("CROUPIER_ERR_ACTION_REJECTED");
 
       // Limits: refused when inverted; otherwise they apply when the next round opens.
@@ -91,7 +136,9 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       expect(next.data).toMatchObject({ betMinMinor: "2000", betMaxMinor: "50000" });
       const nextRound = (next.data as { roundId: string }).roundId;
       await s.waitFor((m) => m.offset === next.offset);
-      expect((await s.request({ type: "action", room, actionId: "bet2", lastOffset: seen(), action: { kind: "bet", roundId: nextRound, amount: "10.00" } })).code).toBe("CROUPIER_ERR_BET_LIMIT");
+      expect(
+        (await s.request({ type: "action", room, actionId: "bet2", lastOffset: seen(), action: { kind: "bet", roundId: nextRound, amount: "10.00" } })).code,
+      ).toBe("CROUPIER_ERR_BET_LIMIT");
 
       // Closed: the round in play ends (nobody bet), no new one opens.
       expect((await act(room, { kind: "table.close" })).status).toBe(200);
@@ -107,13 +154,16 @@ for (const mode of ["embedded", "production"] as Mode[]) {
     it("hold'em: voiding a hand returns every committed chip to its stack; cash-outs then return exactly the buy-ins", async () => {
       const room = "holdem:h1";
       const people = [await newPlayer(server.url), await newPlayer(server.url)];
-      for (const p of people) await server.services.wallet.deposit({ playerId: p.userId, currency: "EUR", amount: 50_000n, key: `d${p.userId}`, reference: "t", provider: "test" });
+      for (const p of people)
+        await server.services.wallet.deposit({ playerId: p.userId, currency: "EUR", amount: 50_000n, key: `d${p.userId}`, reference: "t", provider: "test" });
       const sockets = await Promise.all(people.map((p) => TestSocket.authenticated(server.url, p.token)));
       await Promise.all(sockets.map((s) => s.request({ type: "join", room })));
       const seen = (s: TestSocket) => Math.max(0, ...s.messages.filter((m) => m.room === room && typeof m.offset === "number").map((m) => m.offset as number));
       for (const [i, s] of sockets.entries()) {
         if (i > 0) await s.waitFor((m) => m.kind === "holdem.seated");
-        expect(await s.request({ type: "action", room, actionId: `sit${i}`, lastOffset: seen(s), action: { kind: "sit", seat: i, buyIn: "100.00" } })).toMatchObject({ type: "ack" });
+        expect(
+          await s.request({ type: "action", room, actionId: `sit${i}`, lastOffset: seen(s), action: { kind: "sit", seat: i, buyIn: "100.00" } }),
+        ).toMatchObject({ type: "ack" });
       }
       const watcher = sockets[0]!;
       await watcher.waitFor((m) => m.kind === "holdem.hand_started", 5_000);
@@ -121,7 +171,9 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       // The player on turn raises, so both have chips in the pot when the hand is voided.
       const seat = (turn.data as { seat: number }).seat;
       await sockets[seat]!.waitFor((m) => m.offset === turn.offset);
-      expect(await sockets[seat]!.request({ type: "action", room, actionId: "raise", lastOffset: seen(sockets[seat]!), action: { kind: "raise", to: "6.00" } })).toMatchObject({ type: "ack" });
+      expect(
+        await sockets[seat]!.request({ type: "action", room, actionId: "raise", lastOffset: seen(sockets[seat]!), action: { kind: "raise", to: "6.00" } }),
+      ).toMatchObject({ type: "ack" });
       const listed = (await tables()).find((t) => t.room === room)!;
       expect(listed).toMatchObject({ open: true, roundId: "h1:hand:1", phase: "preflop", limits: { bigBlindMinor: "200", buyInMinMinor: "4000" } });
       expect(listed.players.map((p) => p.userId).sort()).toEqual(people.map((p) => p.userId).sort());
@@ -137,7 +189,11 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       expect((await server.services.rounds.find("h1:hand:1"))?.status).toBe("voided");
       expect((await act(room, { kind: "round.void", reason: "again" })).body.code).toBe("CROUPIER_ERR_ACTION_REJECTED");
       expect((await act(room, { kind: "table.limits", smallBlind: "2.00", bigBlind: "4.00", buyInMin: "80.00", buyInMax: "400.00" })).status).toBe(200);
-      expect((await tables()).find((t) => t.room === room)).toMatchObject({ open: false, phase: "between_hands", limits: { smallBlindMinor: "200", bigBlindMinor: "400", buyInMinMinor: "8000", buyInMaxMinor: "40000" } });
+      expect((await tables()).find((t) => t.room === room)).toMatchObject({
+        open: false,
+        phase: "between_hands",
+        limits: { smallBlindMinor: "200", bigBlindMinor: "400", buyInMinMinor: "8000", buyInMaxMinor: "40000" },
+      });
 
       for (const [i, s] of sockets.entries()) {
         expect(await s.request({ type: "action", room, actionId: `leave${i}`, lastOffset: seen(s), action: { kind: "leave" } })).toMatchObject({ type: "ack" });

@@ -25,11 +25,19 @@ describe("roulette table on a synthetic clock", () => {
     const [opened] = await events("round.opened");
     expect(opened).toMatchObject({ closesAt: clock.nowMs() + 15_000 });
     const roundId = opened!.roundId as string;
-    for (const user of ["alice", "bob"]) expect((await wallet.deposit({ playerId: user, currency: "EUR", amount: 10_000n, key: `d-${user}`, reference: "t", provider: "test" })).status).toBe("ok");
+    for (const user of ["alice", "bob"])
+      expect((await wallet.deposit({ playerId: user, currency: "EUR", amount: 10_000n, key: `d-${user}`, reference: "t", provider: "test" })).status).toBe(
+        "ok",
+      );
 
     const first = await bet("alice", "a1", roundId, [{ type: "red", amount: "10.00" }]);
     expect(first, JSON.stringify(first)).toMatchObject({ ok: true, status: "applied" });
-    expect(await bet("bob", "b1", roundId, [{ type: "dozen", index: 2, amount: "5.00" }, { type: "straight", numbers: [17], amount: "1.00" }])).toMatchObject({ ok: true, status: "applied" });
+    expect(
+      await bet("bob", "b1", roundId, [
+        { type: "dozen", index: 2, amount: "5.00" },
+        { type: "straight", numbers: [17], amount: "1.00" },
+      ]),
+    ).toMatchObject({ ok: true, status: "applied" });
     // A resent bet is answered again, not placed twice.
     expect(await bet("alice", "a1", roundId, [{ type: "red", amount: "10.00" }])).toMatchObject({ ok: true, status: "duplicate" });
     expect((await cash("alice"))?.held).toBe(1_000n);

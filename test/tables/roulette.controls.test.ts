@@ -12,7 +12,16 @@ describe("roulette table controls and sweep (embedded)", () => {
   let server: RunningServer;
   beforeAll(async () => {
     shared = await createShared("embedded");
-    server = await startTestServer(shared, ["--roulette-tables", "c1", "--roulette-betting-ms", "1500", "--roulette-results-ms", "300", "--messages-per-second-max", "200"]);
+    server = await startTestServer(shared, [
+      "--roulette-tables",
+      "c1",
+      "--roulette-betting-ms",
+      "1500",
+      "--roulette-results-ms",
+      "300",
+      "--messages-per-second-max",
+      "200",
+    ]);
   });
   afterAll(async () => {
     await server?.close();
@@ -37,7 +46,14 @@ describe("roulette table controls and sweep (embedded)", () => {
     const base = server.url;
     const operator = await TestSocket.authenticated(base, (await newStaff(server, ["operator"])).token);
     const player = await newPlayer(base);
-    await server.services.wallet.deposit({ playerId: player.userId, currency: "EUR", amount: 10_000n, key: `dep-${player.userId}`, reference: "t", provider: "test" });
+    await server.services.wallet.deposit({
+      playerId: player.userId,
+      currency: "EUR",
+      amount: 10_000n,
+      key: `dep-${player.userId}`,
+      reference: "t",
+      provider: "test",
+    });
     const seat = await TestSocket.authenticated(base, player.token);
     await seat.request({ type: "join", room });
     await operator.request({ type: "join", room });
@@ -50,7 +66,14 @@ describe("roulette table controls and sweep (embedded)", () => {
     let opened = await nextOpened(seat, rounds);
     let roundId = (opened.data as { roundId: string }).roundId;
     rounds.push(roundId);
-    const orphan = await server.services.wallet.reserveBet({ playerId: player.userId, currency: "EUR", amount: 700n, holdId: `${roundId}:${player.userId}:gone`, key: `reserve:${roundId}:gone`, roundId });
+    const orphan = await server.services.wallet.reserveBet({
+      playerId: player.userId,
+      currency: "EUR",
+      amount: 700n,
+      holdId: `${roundId}:${player.userId}:gone`,
+      key: `reserve:${roundId}:gone`,
+      roundId,
+    });
     expect(orphan.status).toBe("ok");
     const bet = await act(seat, "b1", { kind: "bet", roundId, bets: [{ type: "red", amount: "2.00" }] });
     expect(bet).toMatchObject({ type: "ack", status: "applied" });
@@ -88,7 +111,7 @@ describe("roulette table controls and sweep (embedded)", () => {
     expect(await act(operator, "void", { kind: "round.void", reason: "wheel fault" })).toMatchObject({ type: "ack" });
     const voided = await seat.waitFor((m) => m.kind === "round.voided" && (m.data as { roundId: string }).roundId === roundId);
     expect(voided.data).toMatchObject({ reason: "wheel fault", refunds: [{ stakeMinor: "300" }] });
-    expect((await server.services.rounds.find(roundId))).toMatchObject({ status: "voided", voidReason: "wheel fault" });
+    expect(await server.services.rounds.find(roundId)).toMatchObject({ status: "voided", voidReason: "wheel fault" });
     cash = await cashOf(player.userId);
     expect([cash?.balance, cash?.held]).toEqual([afterLate?.balance, 0n]);
     // A second void of the same round is refused: nothing is refunded twice.

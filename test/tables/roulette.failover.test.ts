@@ -13,13 +13,32 @@ const production = serviceAvailable("postgres") && serviceAvailable("redis");
 
 describe.skipIf(!production)("roulette table owner killed mid-round (real processes)", () => {
   it("completes or refunds the round exactly once on the other node, and the ledger balances", async () => {
-    const nodes = await twoNodes(["--roulette-tables", "f1", "--roulette-betting-ms", "1500", "--roulette-results-ms", "300", "--lease-ttl-ms", "3000", "--action-timeout-ms", "4000", "--messages-per-second-max", "200"], "failover-test");
+    const nodes = await twoNodes(
+      [
+        "--roulette-tables",
+        "f1",
+        "--roulette-betting-ms",
+        "1500",
+        "--roulette-results-ms",
+        "300",
+        "--lease-ttl-ms",
+        "3000",
+        "--action-timeout-ms",
+        "4000",
+        "--messages-per-second-max",
+        "200",
+      ],
+      "failover-test",
+    );
     const { owner, survivor, db, wallet } = nodes;
     const sockets: TestSocket[] = [];
     try {
       const room = "roulette:f1";
       const people = await Promise.all([0, 1, 2, 3].map(() => newPlayer(owner.url)));
-      for (const p of people) expect((await wallet.deposit({ playerId: p.userId, currency: "EUR", amount: 10_000n, key: `d-${p.userId}`, reference: p.userId, provider: "test" })).status).toBe("ok");
+      for (const p of people)
+        expect(
+          (await wallet.deposit({ playerId: p.userId, currency: "EUR", amount: 10_000n, key: `d-${p.userId}`, reference: p.userId, provider: "test" })).status,
+        ).toBe("ok");
       // The first join makes `owner` the table's owner; the others sit on the survivor.
       const first = await TestSocket.authenticated(owner.url, people[0]!.token);
       sockets.push(first);
@@ -30,14 +49,25 @@ describe.skipIf(!production)("roulette table owner killed mid-round (real proces
       const opened = await first.waitFor((m) => m.type === "event" && m.kind === "round.opened", 10_000);
       const roundId = (opened.data as { roundId: string }).roundId;
       const all = [first, ...others];
-      await Promise.all(all.map(async (s, i) => {
-        const ack = await s.request({ type: "action", room, actionId: `b${i}`, lastOffset: opened.offset as number, action: { kind: "bet", roundId, bets: [{ type: i % 2 === 0 ? "red" : "black", amount: "10.00" }] } });
-        expect(ack.type).toBe("ack");
-      }));
+      await Promise.all(
+        all.map(async (s, i) => {
+          const ack = await s.request({
+            type: "action",
+            room,
+            actionId: `b${i}`,
+            lastOffset: opened.offset as number,
+            action: { kind: "bet", roundId, bets: [{ type: i % 2 === 0 ? "red" : "black", amount: "10.00" }] },
+          });
+          expect(ack.type).toBe("ack");
+        }),
+      );
       await owner.stop("SIGKILL");
 
       // The survivor's clients see the round end one way or the other once the lease lapses.
-      const end = await others[0]!.waitFor((m) => m.type === "event" && (m.kind === "round.settled" || m.kind === "round.voided") && (m.data as { roundId: string }).roundId === roundId, 20_000);
+      const end = await others[0]!.waitFor(
+        (m) => m.type === "event" && (m.kind === "round.settled" || m.kind === "round.voided") && (m.data as { roundId: string }).roundId === roundId,
+        20_000,
+      );
       const rounds = new SqlRoundStore(db);
       const recalled = await rounds.find(roundId);
       expect(recalled?.status).toBe(end.kind === "round.settled" ? "settled" : "voided");
@@ -52,7 +82,12 @@ describe.skipIf(!production)("roulette table owner killed mid-round (real proces
       expect(await wallet.check()).toMatchObject({ ok: true });
       // Settled or voided, each player recalls the round with their own bet (a void pays the stake back).
       for (const p of people) {
-        const mine = await call<{ status: string; bets: { userId: string; stakeMinor: string; payoutMinor: string | null }[] }>(survivor.url, "GET", `/v1/rounds/${encodeURIComponent(roundId)}`, { token: p.token });
+        const mine = await call<{ status: string; bets: { userId: string; stakeMinor: string; payoutMinor: string | null }[] }>(
+          survivor.url,
+          "GET",
+          `/v1/rounds/${encodeURIComponent(roundId)}`,
+          { token: p.token },
+        );
         expect(mine.body).toMatchObject({ status: recalled?.status, bets: [{ userId: p.userId, stakeMinor: "1000" }] });
         if (number === null) expect(mine.body.bets[0]?.payoutMinor).toBe("1000");
       }

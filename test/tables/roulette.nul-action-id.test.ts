@@ -11,7 +11,18 @@ describe("roulette table: an actionId containing NUL (embedded)", () => {
   it("is refused with REQUEST_INVALID; the same bet under a clean id is applied", async () => {
     const room = "roulette:t1";
     const player = await newPlayer(serverOf().url);
-    expect((await serverOf().services.wallet.deposit({ playerId: player.userId, currency: "EUR", amount: 10_000n, key: `dep-${player.userId}`, reference: "test", provider: "test" })).status).toBe("ok");
+    expect(
+      (
+        await serverOf().services.wallet.deposit({
+          playerId: player.userId,
+          currency: "EUR",
+          amount: 10_000n,
+          key: `dep-${player.userId}`,
+          reference: "test",
+          provider: "test",
+        })
+      ).status,
+    ).toBe("ok");
     const socket = await TestSocket.authenticated(serverOf().url, player.token);
     await socket.request({ type: "join", room });
     const opened = await socket.waitFor((m) => m.type === "event" && m.kind === "round.opened", 10_000);
@@ -22,7 +33,9 @@ describe("roulette table: an actionId containing NUL (embedded)", () => {
       const refused = await socket.request({ type: "action", room, actionId: "bet\u00001", lastOffset: opened.offset as number, action: bet });
       expect(refused).toMatchObject({ type: "error", code: "CROUPIER_ERR_REQUEST_INVALID", details: ["/actionId must not contain a NUL character"] });
     }
-    expect(JSON.stringify(await serverOf().services.wallet.balances(player.userId), (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))).toBe(before);
+    expect(JSON.stringify(await serverOf().services.wallet.balances(player.userId), (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))).toBe(
+      before,
+    );
     const ack = await socket.request({ type: "action", room, actionId: "bet-1", lastOffset: opened.offset as number, action: bet });
     expect(ack).toMatchObject({ type: "ack", status: "applied" });
     socket.close();

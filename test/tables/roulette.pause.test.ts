@@ -12,14 +12,33 @@ const production = serviceAvailable("postgres") && serviceAvailable("redis");
 
 describe.skipIf(!production)("roulette table owner paused past its lease (real processes)", () => {
   it("is fenced when it wakes: the round ends once, the log stays contiguous, and its players play on", async () => {
-    const nodes = await twoNodes(["--roulette-tables", "z1", "--roulette-betting-ms", "2000", "--roulette-results-ms", "300", "--lease-ttl-ms", "2000", "--action-timeout-ms", "4000", "--messages-per-second-max", "200"], "pause-test");
+    const nodes = await twoNodes(
+      [
+        "--roulette-tables",
+        "z1",
+        "--roulette-betting-ms",
+        "2000",
+        "--roulette-results-ms",
+        "300",
+        "--lease-ttl-ms",
+        "2000",
+        "--action-timeout-ms",
+        "4000",
+        "--messages-per-second-max",
+        "200",
+      ],
+      "pause-test",
+    );
     const { owner, survivor, wallet } = nodes;
     const sockets: TestSocket[] = [];
     let paused = false;
     try {
       const room = "roulette:z1";
       const people = await Promise.all([0, 1, 2, 3].map(() => newPlayer(owner.url)));
-      for (const p of people) expect((await wallet.deposit({ playerId: p.userId, currency: "EUR", amount: 10_000n, key: `d-${p.userId}`, reference: p.userId, provider: "test" })).status).toBe("ok");
+      for (const p of people)
+        expect(
+          (await wallet.deposit({ playerId: p.userId, currency: "EUR", amount: 10_000n, key: `d-${p.userId}`, reference: p.userId, provider: "test" })).status,
+        ).toBe("ok");
       // The first join makes `owner` the table's owner; players 0 and 1 stay on it, 2 and 3 are on the other node.
       const onOwner = [await TestSocket.authenticated(owner.url, people[0]!.token)];
       await onOwner[0]!.request({ type: "join", room });
@@ -30,17 +49,29 @@ describe.skipIf(!production)("roulette table owner paused past its lease (real p
       const opened = await onSurvivor[0]!.waitFor((m) => m.type === "event" && m.kind === "round.opened", 10_000);
       const roundId = (opened.data as { roundId: string }).roundId;
       const all = [...onOwner, ...onSurvivor];
-      await Promise.all(all.map(async (s, i) => {
-        const ack = await s.request({ type: "action", room, actionId: `b${i}`, lastOffset: opened.offset as number, action: { kind: "bet", roundId, bets: [{ type: "red", amount: "10.00" }] } });
-        expect(ack.type).toBe("ack");
-      }));
+      await Promise.all(
+        all.map(async (s, i) => {
+          const ack = await s.request({
+            type: "action",
+            room,
+            actionId: `b${i}`,
+            lastOffset: opened.offset as number,
+            action: { kind: "bet", roundId, bets: [{ type: "red", amount: "10.00" }] },
+          });
+          expect(ack.type).toBe("ack");
+        }),
+      );
 
       // Frozen with the round in play: its betting timer, its lease renewals, everything stops.
       owner.child.kill("SIGSTOP");
       paused = true;
-      const ended = (m: Message) => m.type === "event" && (m.kind === "round.settled" || m.kind === "round.voided") && (m.data as { roundId: string }).roundId === roundId;
+      const ended = (m: Message) =>
+        m.type === "event" && (m.kind === "round.settled" || m.kind === "round.voided") && (m.data as { roundId: string }).roundId === roundId;
       await onSurvivor[0]!.waitFor(ended, 20_000);
-      const next = await onSurvivor[0]!.waitFor((m) => m.type === "event" && m.kind === "round.opened" && (m.data as { roundId: string }).roundId !== roundId, 20_000);
+      const next = await onSurvivor[0]!.waitFor(
+        (m) => m.type === "event" && m.kind === "round.opened" && (m.data as { roundId: string }).roundId !== roundId,
+        20_000,
+      );
 
       // It wakes: its stale timers fire against a table another node now owns.
       owner.child.kill("SIGCONT");
@@ -52,7 +83,15 @@ describe.skipIf(!production)("roulette table owner paused past its lease (real p
       const seen = (s: TestSocket) => Math.max(0, ...s.messages.filter((m) => m.room === room && typeof m.offset === "number").map((m) => m.offset as number));
       let bet: Message | null = null;
       for (let attempt = 0; attempt < 20 && bet?.type !== "ack"; attempt++) {
-        bet = await onOwner[1]!.request({ type: "action", room, actionId: `late${attempt}`, lastOffset: seen(onOwner[1]!), action: { kind: "bet", roundId: nextRound, bets: [{ type: "black", amount: "1.00" }] } }).catch(() => null);
+        bet = await onOwner[1]!
+          .request({
+            type: "action",
+            room,
+            actionId: `late${attempt}`,
+            lastOffset: seen(onOwner[1]!),
+            action: { kind: "bet", roundId: nextRound, bets: [{ type: "black", amount: "1.00" }] },
+          })
+          .catch(() => null);
         if (bet?.code === "CROUPIER_ERR_BET_ROUND_CLOSED") break;
         if (bet?.type !== "ack") await new Promise((r) => setTimeout(r, 250));
       }

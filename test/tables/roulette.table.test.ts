@@ -19,7 +19,16 @@ for (const mode of ["embedded", "production"] as Mode[]) {
 
     beforeAll(async () => {
       shared = await createShared(mode);
-      server = await startTestServer(shared, ["--roulette-betting-ms", "3000", "--roulette-results-ms", "200", "--roulette-tables", "t1", "--messages-per-second-max", "200"]);
+      server = await startTestServer(shared, [
+        "--roulette-betting-ms",
+        "3000",
+        "--roulette-results-ms",
+        "200",
+        "--roulette-tables",
+        "t1",
+        "--messages-per-second-max",
+        "200",
+      ]);
     });
     afterAll(async () => {
       await server?.close();
@@ -31,7 +40,14 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       const room = "roulette:t1";
       const people = await Promise.all(Array.from({ length: players }, () => newPlayer(base)));
       for (const p of people) {
-        const deposit = await server.services.wallet.deposit({ playerId: p.userId, currency: "EUR", amount: startMinor, key: `dep-${p.userId}`, reference: `test-${p.userId}`, provider: "test" });
+        const deposit = await server.services.wallet.deposit({
+          playerId: p.userId,
+          currency: "EUR",
+          amount: startMinor,
+          key: `dep-${p.userId}`,
+          reference: `test-${p.userId}`,
+          provider: "test",
+        });
         expect(deposit.status).toBe("ok");
       }
       const sockets = await Promise.all(people.map((p) => TestSocket.authenticated(base, p.token)));
@@ -41,34 +57,62 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       let refused = 0;
 
       for (let r = 0; r < rounds; r++) {
-        const opened = await sockets[0]!.waitFor((m) => m.type === "event" && m.kind === "round.opened" && !seenRounds.includes((m.data as { roundId: string }).roundId), 10_000);
+        const opened = await sockets[0]!.waitFor(
+          (m) => m.type === "event" && m.kind === "round.opened" && !seenRounds.includes((m.data as { roundId: string }).roundId),
+          10_000,
+        );
         const roundId = (opened.data as { roundId: string }).roundId;
         seenRounds.push(roundId);
-        await Promise.all(sockets.map(async (s, i) => {
-          const player = people[i]!;
-          const kind = (i + r) % 4;
-          const bet = kind === 0 ? { type: "straight", numbers: [(i * 7 + r) % 37], amount: "1.00" }
-            : kind === 1 ? { type: "red", amount: "2.50" }
-            : kind === 2 ? { type: "dozen", index: 1 + ((i + r) % 3), amount: "1.25" }
-            : { type: "split", numbers: [1, 2], amount: "3.00" };
-          const ack = await s.request({ type: "action", room, actionId: `${roundId}-${i}`, lastOffset: opened.offset as number, action: { kind: "bet", roundId, bets: [bet] } });
-          // On a slow machine a bet may reach the server after the close; it is then refused and moves no money.
-          if (ack.type !== "ack") {
-            expect(ack.code).toBe("CROUPIER_ERR_BET_ROUND_CLOSED");
-            refused++;
-            return;
-          }
-          const list = placed.get(player.userId) ?? [];
-          list.push({ roundId, holdId: (ack.result as { holdId: string }).holdId, type: bet.type, ...(bet.numbers ? { numbers: bet.numbers } : {}), ...(bet.index ? { index: bet.index } : {}), stake: BigInt(Math.round(Number(bet.amount) * 100)) });
-          placed.set(player.userId, list);
-        }));
+        await Promise.all(
+          sockets.map(async (s, i) => {
+            const player = people[i]!;
+            const kind = (i + r) % 4;
+            const bet =
+              kind === 0
+                ? { type: "straight", numbers: [(i * 7 + r) % 37], amount: "1.00" }
+                : kind === 1
+                  ? { type: "red", amount: "2.50" }
+                  : kind === 2
+                    ? { type: "dozen", index: 1 + ((i + r) % 3), amount: "1.25" }
+                    : { type: "split", numbers: [1, 2], amount: "3.00" };
+            const ack = await s.request({
+              type: "action",
+              room,
+              actionId: `${roundId}-${i}`,
+              lastOffset: opened.offset as number,
+              action: { kind: "bet", roundId, bets: [bet] },
+            });
+            // On a slow machine a bet may reach the server after the close; it is then refused and moves no money.
+            if (ack.type !== "ack") {
+              expect(ack.code).toBe("CROUPIER_ERR_BET_ROUND_CLOSED");
+              refused++;
+              return;
+            }
+            const list = placed.get(player.userId) ?? [];
+            list.push({
+              roundId,
+              holdId: (ack.result as { holdId: string }).holdId,
+              type: bet.type,
+              ...(bet.numbers ? { numbers: bet.numbers } : {}),
+              ...(bet.index ? { index: bet.index } : {}),
+              stake: BigInt(Math.round(Number(bet.amount) * 100)),
+            });
+            placed.set(player.userId, list);
+          }),
+        );
         await sockets[0]!.waitFor((m) => m.type === "event" && m.kind === "round.settled" && (m.data as { roundId: string }).roundId === roundId, 10_000);
       }
 
-      expect(refused).toBeLessThan(players * rounds / 2);
+      expect(refused).toBeLessThan((players * rounds) / 2);
       // A bet after the close is refused by the server's clock, and nothing is reserved.
       const last = seenRounds.at(-1)!;
-      const late = await sockets[1]!.request({ type: "action", room, actionId: "late-bet", lastOffset: 0, action: { kind: "bet", roundId: last, bets: [{ type: "red", amount: "1.00" }] } });
+      const late = await sockets[1]!.request({
+        type: "action",
+        room,
+        actionId: "late-bet",
+        lastOffset: 0,
+        action: { kind: "bet", roundId: last, bets: [{ type: "red", amount: "1.00" }] },
+      });
       expect(["CROUPIER_ERR_BET_ROUND_CLOSED", "CROUPIER_ERR_ACTION_STALE"]).toContain(late.code);
 
       // Independent settlement from the recorded outcomes.
@@ -94,8 +138,11 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       const check = await server.services.wallet.check();
       expect(check).toMatchObject({ ok: true });
       // Each player saw the payouts of their own bets inside `round.settled`, and nobody else's.
-      const payoutsSeen = (s: TestSocket) => s.events(room).filter((m: Message) => m.kind === "round.settled")
-        .flatMap((m: Message) => ((m.data as { payouts?: { holdId: string }[] }).payouts ?? []));
+      const payoutsSeen = (s: TestSocket) =>
+        s
+          .events(room)
+          .filter((m: Message) => m.kind === "round.settled")
+          .flatMap((m: Message) => (m.data as { payouts?: { holdId: string }[] }).payouts ?? []);
       for (const [i, s] of sockets.entries()) {
         const seen = payoutsSeen(s);
         expect(seen.length).toBe(new Set((placed.get(people[i]!.userId) ?? []).map((b) => b.holdId)).size);

@@ -7,7 +7,12 @@ import { serviceAvailable } from "../support/services.js";
 import { createShared, startTestServer, type Mode, type Shared } from "../support/server.js";
 import { newPlayer, newStaff, TestSocket } from "../support/ws-client.js";
 
-interface Round { roundId: string; status: string; voidReason: string | null; bets: { betId: string; userId: string; stakeMinor: string; payoutMinor: string | null }[] }
+interface Round {
+  roundId: string;
+  status: string;
+  voidReason: string | null;
+  bets: { betId: string; userId: string; stakeMinor: string; payoutMinor: string | null }[];
+}
 
 for (const mode of ["embedded", "production"] as Mode[]) {
   const available = mode === "embedded" || (serviceAvailable("postgres") && serviceAvailable("redis"));
@@ -16,7 +21,16 @@ for (const mode of ["embedded", "production"] as Mode[]) {
     let server: RunningServer;
     beforeAll(async () => {
       shared = await createShared(mode);
-      server = await startTestServer(shared, ["--roulette-tables", "v1", "--roulette-betting-ms", "5000", "--roulette-results-ms", "300", "--messages-per-second-max", "200"]);
+      server = await startTestServer(shared, [
+        "--roulette-tables",
+        "v1",
+        "--roulette-betting-ms",
+        "5000",
+        "--roulette-results-ms",
+        "300",
+        "--messages-per-second-max",
+        "200",
+      ]);
     });
     afterAll(async () => {
       await server?.close();
@@ -27,18 +41,34 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       const room = "roulette:v1";
       const operator = await newStaff(server, ["operator"]);
       const players = await Promise.all([0, 1].map(() => newPlayer(server.url)));
-      for (const p of players) await server.services.wallet.deposit({ playerId: p.userId, currency: "EUR", amount: 10_000n, key: `dep-${p.userId}`, reference: "t", provider: "test" });
+      for (const p of players)
+        await server.services.wallet.deposit({
+          playerId: p.userId,
+          currency: "EUR",
+          amount: 10_000n,
+          key: `dep-${p.userId}`,
+          reference: "t",
+          provider: "test",
+        });
       const desk = await TestSocket.authenticated(server.url, operator.token);
       const seats = await Promise.all(players.map((p) => TestSocket.authenticated(server.url, p.token)));
       for (const s of [desk, ...seats]) await s.request({ type: "join", room });
       const opened = await seats[0]!.waitFor((m) => m.kind === "round.opened", 10_000);
       const roundId = (opened.data as { roundId: string }).roundId;
       for (const [i, s] of seats.entries()) {
-        const ack = await s.request({ type: "action", room, actionId: `b${i}`, lastOffset: opened.offset as number, action: { kind: "bet", roundId, bets: [{ type: "red", amount: `${i + 1}.00` }] } });
+        const ack = await s.request({
+          type: "action",
+          room,
+          actionId: `b${i}`,
+          lastOffset: opened.offset as number,
+          action: { kind: "bet", roundId, bets: [{ type: "red", amount: `${i + 1}.00` }] },
+        });
         expect(ack).toMatchObject({ type: "ack", status: "applied" });
       }
       const lastOffset = Math.max(...desk.messages.filter((m) => typeof m.offset === "number").map((m) => m.offset as number));
-      expect(await desk.request({ type: "action", room, actionId: "void", lastOffset, action: { kind: "round.void", reason: "wheel fault" } })).toMatchObject({ type: "ack" });
+      expect(await desk.request({ type: "action", room, actionId: "void", lastOffset, action: { kind: "round.void", reason: "wheel fault" } })).toMatchObject({
+        type: "ack",
+      });
       await seats[0]!.waitFor((m) => m.kind === "round.voided" && (m.data as { roundId: string }).roundId === roundId);
 
       for (const [i, p] of players.entries()) {

@@ -13,8 +13,12 @@ const clock = clockAt(() => now);
 for (const kind of databaseKinds) {
   describe.skipIf(!kind.available)(`round retention (${kind.name})`, () => {
     let database: TestDatabase;
-    beforeAll(async () => { database = await kind.create(); });
-    afterAll(async () => { await database?.dispose(); });
+    beforeAll(async () => {
+      database = await kind.create();
+    });
+    afterAll(async () => {
+      await database?.dispose();
+    });
 
     it("purges ended rounds older than the retention, with their bets, and keeps the rest", async () => {
       const rounds = new SqlRoundStore(database.db);

@@ -21,7 +21,10 @@ describe("slots over the WebSocket (embedded)", () => {
 
   it("spins, pays exactly what the recorded outcomes say, and replays a retried spin", async () => {
     const player = await newPlayer(server.url);
-    expect((await server.services.wallet.deposit({ playerId: player.userId, currency: "EUR", amount: 10_000n, key: "dep", reference: "t", provider: "test" })).status).toBe("ok");
+    expect(
+      (await server.services.wallet.deposit({ playerId: player.userId, currency: "EUR", amount: 10_000n, key: "dep", reference: "t", provider: "test" }))
+        .status,
+    ).toBe("ok");
     const socket = await TestSocket.authenticated(server.url, player.token);
     const room = `slots:${player.userId}`;
     expect((await socket.request({ type: "join", room })).type).toBe("joined");
@@ -46,7 +49,12 @@ describe("slots over the WebSocket (embedded)", () => {
     expect(cash?.balance).toBe(expected);
 
     // Game recall agrees with the ledger: stakes and payouts of every recorded spin.
-    const recalled = await call<{ rounds: Array<{ game: string; status: string; bets: Array<{ stakeMinor: string; payoutMinor: string }> }> }>(server.url, "GET", "/v1/rounds?limit=100", { token: player.token });
+    const recalled = await call<{ rounds: Array<{ game: string; status: string; bets: Array<{ stakeMinor: string; payoutMinor: string }> }> }>(
+      server.url,
+      "GET",
+      "/v1/rounds?limit=100",
+      { token: player.token },
+    );
     expect(recalled.status).toBe(200);
     const slotRounds = recalled.body.rounds.filter((r) => r.game === "slots");
     expect(slotRounds).toHaveLength(spins);
@@ -54,7 +62,12 @@ describe("slots over the WebSocket (embedded)", () => {
     expect(10_000n + net).toBe(expected);
 
     // Refusals change nothing.
-    for (const [stake, code] of [["0.05", "CROUPIER_ERR_BET_LIMIT"], ["1.234", "CROUPIER_ERR_BET_INVALID"], ["-1.00", "CROUPIER_ERR_BET_INVALID"], ["999999.00", "CROUPIER_ERR_BET_LIMIT"]] as const) {
+    for (const [stake, code] of [
+      ["0.05", "CROUPIER_ERR_BET_LIMIT"],
+      ["1.234", "CROUPIER_ERR_BET_INVALID"],
+      ["-1.00", "CROUPIER_ERR_BET_INVALID"],
+      ["999999.00", "CROUPIER_ERR_BET_LIMIT"],
+    ] as const) {
       const refused = await socket.request({ type: "action", room, actionId: `bad${stake}`, lastOffset: 0, action: { kind: "spin", stake } });
       expect([stake, refused.code]).toEqual([stake, code]);
     }

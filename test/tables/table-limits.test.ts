@@ -49,7 +49,10 @@ describe("roulette table.limits", () => {
   });
 
   it("a player cannot change limits", () => {
-    expect(behavior.apply(start(), { kind: "table.limits", roundStakeMax: "3.00" }, { userId: "p", roles: ["player"] }, ctx)).toMatchObject({ ok: false, error: "AUTH_FORBIDDEN" });
+    expect(behavior.apply(start(), { kind: "table.limits", roundStakeMax: "3.00" }, { userId: "p", roles: ["player"] }, ctx)).toMatchObject({
+      ok: false,
+      error: "AUTH_FORBIDDEN",
+    });
   });
 });
 

@@ -24,7 +24,11 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: chromiumPath, args: ["--no-sandbox", "--disable-dev-shm-usage"] });
 }
 
-export interface WatchedPage { readonly page: Page; readonly context: BrowserContext; readonly errors: string[] }
+export interface WatchedPage {
+  readonly page: Page;
+  readonly context: BrowserContext;
+  readonly errors: string[];
+}
 
 export const phone = { width: 360, height: 740 };
 export const desktop = { width: 1280, height: 860 };
@@ -33,7 +37,9 @@ export async function openPage(browser: Browser, url: string, viewport = desktop
   const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
   const page = await context.newPage();
   const errors: string[] = [];
-  page.on("console", (message) => { if (message.type() === "error") errors.push(message.text()); });
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
   page.on("pageerror", (error) => errors.push(`uncaught: ${error.message}`));
   await page.goto(url);
   return { page, context, errors };
@@ -43,7 +49,10 @@ export async function openPage(browser: Browser, url: string, viewport = desktop
 export async function screenshots(page: Page, name: string): Promise<void> {
   mkdirSync(screenshotsDir, { recursive: true });
   const original = page.viewportSize() ?? desktop;
-  for (const [label, size] of [["phone", phone], ["desktop", desktop]] as const) {
+  for (const [label, size] of [
+    ["phone", phone],
+    ["desktop", desktop],
+  ] as const) {
     await page.setViewportSize(size);
     await page.waitForTimeout(50);
     await page.screenshot({ path: `${screenshotsDir}${name}-${label}.png`, fullPage: true });

@@ -46,11 +46,37 @@ async function deposit(page: Page, amount: string): Promise<void> {
 beforeAll(async () => {
   ensureWebBuilt();
   dataDir = mkdtempSync(join(tmpdir(), "croupier-web-"));
-  const created = await runCroupier(["user", "create", "--username", "boss", "--role", "operator", "--password-stdin", "--data-dir", dataDir, ...fastHashFlags], { stdin: `${password}\n` });
+  const created = await runCroupier(
+    ["user", "create", "--username", "boss", "--role", "operator", "--password-stdin", "--data-dir", dataDir, ...fastHashFlags],
+    { stdin: `${password}\n` },
+  );
   expect(created.code, created.stderr).toBe(0);
-  server = await serveCroupier(["--data-dir", dataDir, "--log-level", "warn", "--roulette-betting-ms", "4000", "--roulette-results-ms", "1500", "--payments-sandbox-webhook-delay-ms", "20",
-    "--blackjack-betting-ms", "3000", "--blackjack-turn-ms", "3000", "--holdem-between-hands-ms", "10000",
-    "--live-blackjack-betting-ms", "3000", "--live-stream-latency-ms", String(liveLatencyMs)], {}, 240_000);
+  server = await serveCroupier(
+    [
+      "--data-dir",
+      dataDir,
+      "--log-level",
+      "warn",
+      "--roulette-betting-ms",
+      "4000",
+      "--roulette-results-ms",
+      "1500",
+      "--payments-sandbox-webhook-delay-ms",
+      "20",
+      "--blackjack-betting-ms",
+      "3000",
+      "--blackjack-turn-ms",
+      "3000",
+      "--holdem-between-hands-ms",
+      "10000",
+      "--live-blackjack-betting-ms",
+      "3000",
+      "--live-stream-latency-ms",
+      String(liveLatencyMs),
+    ],
+    {},
+    240_000,
+  );
   browser = await launchChromium();
 }, 480_000); // two processes start one after the other (PGlite is one process's at a time); slow on a busy machine
 
@@ -147,10 +173,18 @@ describe("fairness", () => {
 
 /** Waits for a betting phase with at least `secondsMin` left on the page's countdown. */
 async function untilBetting(page: Page, secondsMin: number): Promise<void> {
-  await expect.poll(async () => {
-    const text = await page.getByTestId("countdown").textContent({ timeout: 100 }).catch(() => null);
-    return text === null ? 0 : Number(/\d+/.exec(text)?.[0] ?? 0);
-  }, { timeout: 30_000, interval: 50 }).toBeGreaterThanOrEqual(secondsMin);
+  await expect
+    .poll(
+      async () => {
+        const text = await page
+          .getByTestId("countdown")
+          .textContent({ timeout: 100 })
+          .catch(() => null);
+        return text === null ? 0 : Number(/\d+/.exec(text)?.[0] ?? 0);
+      },
+      { timeout: 30_000, interval: 50 },
+    )
+    .toBeGreaterThanOrEqual(secondsMin);
 }
 
 describe("roulette", () => {
@@ -172,12 +206,18 @@ describe("roulette", () => {
     await pb.getByTestId("placed").waitFor();
     expect(await pb.getByTestId("placed").textContent()).toContain("2.00 EUR on 2 bet(s)");
 
-    const results = await Promise.all([pa, pb].map(async (page) => {
-      const result = page.getByTestId("result");
-      await result.waitFor({ timeout: 15_000 });
-      return { round: await result.getAttribute("data-round"), number: await result.getAttribute("data-number"), at: Number(await result.getAttribute("data-revealed-at")) };
-    }));
-    const [ra, rb] = results as [typeof results[0], typeof results[0]];
+    const results = await Promise.all(
+      [pa, pb].map(async (page) => {
+        const result = page.getByTestId("result");
+        await result.waitFor({ timeout: 15_000 });
+        return {
+          round: await result.getAttribute("data-round"),
+          number: await result.getAttribute("data-number"),
+          at: Number(await result.getAttribute("data-revealed-at")),
+        };
+      }),
+    );
+    const [ra, rb] = results as [(typeof results)[0], (typeof results)[0]];
     expect(ra.round).toBe(rb.round);
     expect(ra.number).toBe(rb.number);
     expect(Math.abs(ra.at - rb.at)).toBeLessThan(50);
@@ -217,8 +257,23 @@ describe("roulette", () => {
     link.restore();
     await expect.poll(() => pa.locator(".conn").textContent(), { timeout: 20_000 }).toBe("open");
     // Back: the same table as the other player's, result for result (a later round may have begun meanwhile).
-    const shownOn = async (page: Page) => `${await page.getByTestId("result").getAttribute("data-round", { timeout: 1000 }).catch(() => null)}:${await page.getByTestId("result").getAttribute("data-number", { timeout: 1000 }).catch(() => null)}`;
-    await expect.poll(async () => { const [x, y] = await Promise.all([shownOn(pa), shownOn(pb)]); return x === y ? x : "differs"; }, { timeout: 15_000 }).not.toBe("differs");
+    const shownOn = async (page: Page) =>
+      `${await page
+        .getByTestId("result")
+        .getAttribute("data-round", { timeout: 1000 })
+        .catch(() => null)}:${await page
+        .getByTestId("result")
+        .getAttribute("data-number", { timeout: 1000 })
+        .catch(() => null)}`;
+    await expect
+      .poll(
+        async () => {
+          const [x, y] = await Promise.all([shownOn(pa), shownOn(pb)]);
+          return x === y ? x : "differs";
+        },
+        { timeout: 15_000 },
+      )
+      .not.toBe("differs");
     // ... and the bet placed before the drop was settled in the round it was placed in.
     await pa.goto(`${link.url}/#/history/${encodeURIComponent(round ?? "")}`);
     await expect.poll(() => pa.getByTestId("rounds").textContent(), { timeout: 10_000 }).toContain(`${number}`);
@@ -236,7 +291,19 @@ describe("operator console", () => {
     await op.getByRole("link", { name: "Certification" }).click();
     await op.getByTestId("no-reports").waitFor();
     // A real run of `croupier certify`, written where the console looks (dataDir/certification).
-    const certified = await runCroupier(["certify", "--game", "roulette", "--rounds", "20000", "--seed", "console", "--workers", "1", "--out", join(dataDir, "certification", "roulette-1")]);
+    const certified = await runCroupier([
+      "certify",
+      "--game",
+      "roulette",
+      "--rounds",
+      "20000",
+      "--seed",
+      "console",
+      "--workers",
+      "1",
+      "--out",
+      join(dataDir, "certification", "roulette-1"),
+    ]);
     expect(certified.code, certified.stderr).toBe(0);
     await op.reload();
     const row = op.locator("[data-testid=reports] tr[data-id='roulette-1']");
@@ -246,7 +313,7 @@ describe("operator console", () => {
     const download = op.waitForEvent("download");
     await row.getByRole("button", { name: "Save report" }).click();
     const saved = await (await download).path();
-    expect(readFileSync(saved, "utf8")).toContain("Croupier certification report — <span class=\"ok\">PASSED</span>");
+    expect(readFileSync(saved, "utf8")).toContain('Croupier certification report — <span class="ok">PASSED</span>');
     expect(operator.errors).toEqual([]);
   });
 
@@ -348,7 +415,7 @@ describe("blackjack", () => {
     await pp.getByRole("button", { name: "Bet", exact: true }).click();
     // Stand when the turn comes (or let the turn timer stand); the round is paid either way.
     const stand = pp.getByRole("button", { name: "Stand" });
-    await expect.poll(async () => (await pp.getByTestId("bj-return").count()) > 0 || await stand.isEnabled(), { timeout: 20_000 }).toBe(true);
+    await expect.poll(async () => (await pp.getByTestId("bj-return").count()) > 0 || (await stand.isEnabled()), { timeout: 20_000 }).toBe(true);
     if (await stand.isEnabled()) await stand.click().catch(() => undefined);
     await pp.getByTestId("bj-return").waitFor({ timeout: 20_000 });
     const cardsOf = (page: Page) => page.locator(".seat").first().locator(".playing-card").allTextContents();
@@ -422,15 +489,20 @@ describe("live blackjack", () => {
     // Once betting has closed, the dealer deals: the player's ten and ten, the dealer's nine and hole eight (17: the dealer stands).
     const card = dp.getByLabel("card");
     for (const c of ["Tc", "9d", "Th", "8s"]) {
-      await expect.poll(async () => {
-        await card.fill(c);
-        await dp.getByRole("button", { name: "Deal card" }).click();
-        await dp.waitForTimeout(200);
-        return card.inputValue();
-      }, { timeout: 20_000, interval: 300 }).toBe("");
+      await expect
+        .poll(
+          async () => {
+            await card.fill(c);
+            await dp.getByRole("button", { name: "Deal card" }).click();
+            await dp.waitForTimeout(200);
+            return card.inputValue();
+          },
+          { timeout: 20_000, interval: 300 },
+        )
+        .toBe("");
     }
     const stand = pp.getByRole("button", { name: "Stand" });
-    await expect.poll(async () => (await pp.getByTestId("bj-return").count()) > 0 || await stand.isEnabled(), { timeout: 20_000 }).toBe(true);
+    await expect.poll(async () => (await pp.getByTestId("bj-return").count()) > 0 || (await stand.isEnabled()), { timeout: 20_000 }).toBe(true);
     if (await stand.isEnabled()) await stand.click().catch(() => undefined);
     await pp.getByTestId("bj-return").waitFor({ timeout: 20_000 });
     expect(await pp.getByTestId("bj-return").textContent()).toContain("20.00");

@@ -39,8 +39,12 @@ export class KafkaEventExport implements EventExport {
 
   constructor(private readonly options: KafkaExportOptions) {
     this.kafka = new Kafka({
-      clientId: "croupier-events", brokers: [kafkaBroker(options.url)], connectionTimeout: options.publishTimeoutMs, requestTimeout: options.publishTimeoutMs,
-      retry: { initialRetryTime: 100, retries: 3 }, logLevel: logLevel.NOTHING,
+      clientId: "croupier-events",
+      brokers: [kafkaBroker(options.url)],
+      connectionTimeout: options.publishTimeoutMs,
+      requestTimeout: options.publishTimeoutMs,
+      retry: { initialRetryTime: 100, retries: 3 },
+      logLevel: logLevel.NOTHING,
     });
   }
 
@@ -49,7 +53,9 @@ export class KafkaEventExport implements EventExport {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`no acknowledgement within ${this.options.publishTimeoutMs} ms`)), this.options.publishTimeoutMs);
     });
-    const sent = this.connection().then((producer) => producer.send({ topic: this.options.topic, acks: -1, timeout: this.options.publishTimeoutMs, messages: [kafkaMessage(event)] }));
+    const sent = this.connection().then((producer) =>
+      producer.send({ topic: this.options.topic, acks: -1, timeout: this.options.publishTimeoutMs, messages: [kafkaMessage(event)] }),
+    );
     try {
       await Promise.race([sent, timeout]);
     } catch (error) {
@@ -67,7 +73,12 @@ export class KafkaEventExport implements EventExport {
   async close(): Promise<void> {
     this.closed = true;
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.reset(), new Promise<void>((resolve) => { timer = setTimeout(resolve, this.options.publishTimeoutMs); })]);
+    await Promise.race([
+      this.reset(),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, this.options.publishTimeoutMs);
+      }),
+    ]);
     clearTimeout(timer);
   }
 

@@ -1,4 +1,14 @@
-import type { AppendOutcome, LiveHandler, LogEntry, LogEntryInput, LogRange, RoomHead, RoomLog, RoomLogLimits, RoomSnapshot } from "../../app/ports/room-log.js";
+import type {
+  AppendOutcome,
+  LiveHandler,
+  LogEntry,
+  LogEntryInput,
+  LogRange,
+  RoomHead,
+  RoomLog,
+  RoomLogLimits,
+  RoomSnapshot,
+} from "../../app/ports/room-log.js";
 import type { MemoryRoomLease } from "./room-lease.memory.js";
 
 interface RoomState {
@@ -17,7 +27,11 @@ export class MemoryRoomLog implements RoomLog {
   private readonly rooms = new Map<string, RoomState>();
   private epochCounter = 0;
 
-  constructor(private readonly leases: MemoryRoomLease, private readonly limits: RoomLogLimits, private readonly epochPrefix: string) {}
+  constructor(
+    private readonly leases: MemoryRoomLease,
+    private readonly limits: RoomLogLimits,
+    private readonly epochPrefix: string,
+  ) {}
 
   private room(room: string): RoomState {
     let state = this.rooms.get(room);

@@ -19,7 +19,10 @@ interface Entry {
 export class MemoryThrottleStore implements ThrottleStore {
   private readonly entries = new Map<string, Entry>();
 
-  constructor(private readonly clock: Clock, private readonly keysMax: number) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly keysMax: number,
+  ) {}
 
   async recordFailure(key: string, windowMs: number): Promise<number> {
     const now = this.clock.nowMs();

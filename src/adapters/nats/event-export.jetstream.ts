@@ -42,7 +42,11 @@ export class JetStreamEventExport implements EventExport {
     const { js } = await this.connection();
     const h = headers();
     h.set("Nats-Msg-Id", event.id);
-    await js.publish(`${this.options.subjectPrefix}.${event.type}`, new TextEncoder().encode(event.payload), { msgID: event.id, headers: h, timeout: this.options.publishTimeoutMs });
+    await js.publish(`${this.options.subjectPrefix}.${event.type}`, new TextEncoder().encode(event.payload), {
+      msgID: event.id,
+      headers: h,
+      timeout: this.options.publishTimeoutMs,
+    });
   }
 
   async close(): Promise<void> {
@@ -64,7 +68,12 @@ export class JetStreamEventExport implements EventExport {
 
   private async connect(): Promise<{ nc: NatsConnection; js: JetStreamClient }> {
     const url = new URL(this.options.url);
-    const nc = await connect({ servers: `${url.hostname}:${url.port || "4222"}`, name: "croupier-events", maxReconnectAttempts: -1, timeout: this.options.publishTimeoutMs });
+    const nc = await connect({
+      servers: `${url.hostname}:${url.port || "4222"}`,
+      name: "croupier-events",
+      maxReconnectAttempts: -1,
+      timeout: this.options.publishTimeoutMs,
+    });
     try {
       const jsm: JetStreamManager = await nc.jetstreamManager();
       try {

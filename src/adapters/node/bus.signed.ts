@@ -20,7 +20,11 @@ export interface SignedBusOptions {
  * publish on the server. Room actions are idempotent by actionId, so a replay applies nothing twice.
  */
 export class SignedBus implements Bus {
-  constructor(private readonly inner: Bus, private readonly secret: string, private readonly options: SignedBusOptions) {}
+  constructor(
+    private readonly inner: Bus,
+    private readonly secret: string,
+    private readonly options: SignedBusOptions,
+  ) {}
 
   private mac(channel: string, message: string): string {
     return createHmac("sha256", this.secret).update(channel).update("\n").update(message).digest("base64url");

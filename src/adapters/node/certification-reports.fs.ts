@@ -6,7 +6,9 @@ import type { CertificationReports, CertificationReportSummary } from "../../app
 const runIdPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 interface ReportJson {
-  startedAt?: unknown; rng?: unknown; passed?: unknown;
+  startedAt?: unknown;
+  rng?: unknown;
+  passed?: unknown;
   family?: { alpha?: unknown; decisions?: unknown; rejected?: unknown };
   games?: { game?: unknown; rounds?: unknown; passed?: unknown; rtp?: { rtp?: unknown; theoretical?: { value?: unknown } | null } | null }[];
 }
@@ -16,11 +18,19 @@ const num = (value: unknown): number | null => (typeof value === "number" && Num
 function summarize(id: string, report: ReportJson, hasHtml: boolean): CertificationReportSummary | null {
   if (typeof report.startedAt !== "string" || typeof report.passed !== "boolean" || !Array.isArray(report.games)) return null;
   return {
-    id, startedAt: report.startedAt, rng: typeof report.rng === "string" ? report.rng : "", passed: report.passed,
-    alpha: num(report.family?.alpha) ?? 0, decisions: num(report.family?.decisions) ?? 0, rejected: num(report.family?.rejected) ?? 0,
+    id,
+    startedAt: report.startedAt,
+    rng: typeof report.rng === "string" ? report.rng : "",
+    passed: report.passed,
+    alpha: num(report.family?.alpha) ?? 0,
+    decisions: num(report.family?.decisions) ?? 0,
+    rejected: num(report.family?.rejected) ?? 0,
     games: report.games.map((game) => ({
-      game: String(game.game), rounds: num(game.rounds) ?? 0, passed: game.passed === true,
-      rtp: num(game.rtp?.rtp), theoreticalRtp: num(game.rtp?.theoretical?.value),
+      game: String(game.game),
+      rounds: num(game.rounds) ?? 0,
+      passed: game.passed === true,
+      rtp: num(game.rtp?.rtp),
+      theoreticalRtp: num(game.rtp?.theoretical?.value),
     })),
     hasHtml,
   };
@@ -32,16 +42,27 @@ export class FsCertificationReports implements CertificationReports {
 
   async list(limit: number): Promise<readonly CertificationReportSummary[]> {
     const runs = await readdir(this.dir, { withFileTypes: true }).catch(() => []);
-    const found = await Promise.all(runs.filter((run) => run.isDirectory() && runIdPattern.test(run.name)).map(async (run) => {
-      const files = await readdir(join(this.dir, run.name)).catch(() => [] as string[]);
-      if (!files.includes("report.json")) return null;
-      try {
-        return summarize(run.name, JSON.parse(await readFile(join(this.dir, run.name, "report.json"), "utf8")) as ReportJson, files.includes("report.html"));
-      } catch {
-        return null; // a run still writing, or not a report: not listed
-      }
-    }));
-    return found.filter((report) => report !== null).sort((a, b) => b.startedAt.localeCompare(a.startedAt)).slice(0, limit);
+    const found = await Promise.all(
+      runs
+        .filter((run) => run.isDirectory() && runIdPattern.test(run.name))
+        .map(async (run) => {
+          const files = await readdir(join(this.dir, run.name)).catch(() => [] as string[]);
+          if (!files.includes("report.json")) return null;
+          try {
+            return summarize(
+              run.name,
+              JSON.parse(await readFile(join(this.dir, run.name, "report.json"), "utf8")) as ReportJson,
+              files.includes("report.html"),
+            );
+          } catch {
+            return null; // a run still writing, or not a report: not listed
+          }
+        }),
+    );
+    return found
+      .filter((report) => report !== null)
+      .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
+      .slice(0, limit);
   }
 
   async html(id: string): Promise<string | null> {

@@ -8,7 +8,13 @@ export class DataDirLockedError extends Error {
   override readonly name = "DataDirLockedError";
 }
 
-interface LockContent { readonly pid: number; readonly host: string; readonly command: string; readonly startedAt: string; readonly token: string }
+interface LockContent {
+  readonly pid: number;
+  readonly host: string;
+  readonly command: string;
+  readonly startedAt: string;
+  readonly token: string;
+}
 
 export interface DataDirLock {
   readonly path: string;
@@ -73,9 +79,11 @@ export function lockDataDir(dataDir: string, command: string): DataDirLock {
       const holder = readLock(path);
       if (holder === null) continue;
       if (alive(holder)) {
-        throw new DataDirLockedError(`the data folder ${dataDir} is in use by process ${holder.pid} on ${holder.host} (${holder.command}, started ${holder.startedAt}). ` +
-          "The embedded database takes one process at a time: stop that process first (or, for an account, create it through the running server's API), " +
-          `or use another --data-dir. If no such process runs, delete ${path}.`);
+        throw new DataDirLockedError(
+          `the data folder ${dataDir} is in use by process ${holder.pid} on ${holder.host} (${holder.command}, started ${holder.startedAt}). ` +
+            "The embedded database takes one process at a time: stop that process first (or, for an account, create it through the running server's API), " +
+            `or use another --data-dir. If no such process runs, delete ${path}.`,
+        );
       }
       // Its owner died without releasing it.
       removeIfPresent(path);

@@ -14,12 +14,17 @@ export class JwtKeyRing {
   private signing: { kid: string; key: SigningKey } | null = null;
   private published: JSONWebKeySet = { keys: [] };
 
-  private constructor(private readonly dir: string, private readonly clock: Clock, private readonly accessTtlMs: number) {}
+  private constructor(
+    private readonly dir: string,
+    private readonly clock: Clock,
+    private readonly accessTtlMs: number,
+  ) {}
 
   /** `generateIfMissing` is for embedded mode; production nodes must share keys provisioned up front. */
   static async open(dir: string, clock: Clock, accessTtlMs: number, generateIfMissing: boolean): Promise<JwtKeyRing> {
     if (readKeys(dir).length === 0) {
-      if (!generateIfMissing) throw new MissingKeysError(`no signing keys in ${dir}: run "croupier keys rotate --jwt-keys-dir ${dir}" once and share the folder with every node`);
+      if (!generateIfMissing)
+        throw new MissingKeysError(`no signing keys in ${dir}: run "croupier keys rotate --jwt-keys-dir ${dir}" once and share the folder with every node`);
       await generateKey(dir, clock.nowMs());
     }
     const ring = new JwtKeyRing(dir, clock, accessTtlMs);

@@ -23,9 +23,7 @@ export function readKeys(dir: string): StoredKey[] {
   } catch {
     return [];
   }
-  return names
-    .map((name) => JSON.parse(readFileSync(join(dir, name), "utf8")) as StoredKey)
-    .sort((a, b) => a.createdAtMs - b.createdAtMs);
+  return names.map((name) => JSON.parse(readFileSync(join(dir, name), "utf8")) as StoredKey).sort((a, b) => a.createdAtMs - b.createdAtMs);
 }
 
 export async function generateKey(dir: string, nowMs: number): Promise<StoredKey> {

@@ -90,15 +90,16 @@ export class Batcher<I, O> {
     const now = performance.now();
     this.onLaunch(batch.map((w) => now - w.since));
     this.inFlight += 1;
-    this.run(batch.map((w) => w.item)).then(
-      (outputs) => {
+    this.run(batch.map((w) => w.item))
+      .then((outputs) => {
         if (outputs.length !== batch.length) throw new Error(`batch answered ${outputs.length} of ${batch.length} items`);
         batch.forEach((w, i) => w.resolve(outputs[i] as O));
-      },
-    ).catch((error: unknown) => batch.forEach((w) => w.reject(error))).finally(() => {
-      this.inFlight -= 1;
-      this.pump(true);
-      if (this.inFlight === 0 && this.queued === 0) for (const resolve of this.idle.splice(0)) resolve();
-    });
+      })
+      .catch((error: unknown) => batch.forEach((w) => w.reject(error)))
+      .finally(() => {
+        this.inFlight -= 1;
+        this.pump(true);
+        if (this.inFlight === 0 && this.queued === 0) for (const resolve of this.idle.splice(0)) resolve();
+      });
   }
 }

@@ -24,6 +24,8 @@ export function decodeOutcome(json: string): OkOutcome {
     status: "ok",
     replayed: false,
     balances: parsed.balances.map(([accountId, balance, held]) => ({ accountId: BigInt(accountId), balance: BigInt(balance), held: BigInt(held) })),
-    ...(parsed.jackpot === undefined ? {} : { jackpot: { pool: BigInt(parsed.jackpot[0]), ...(parsed.jackpot[1] === null ? {} : { win: BigInt(parsed.jackpot[1]) }) } }),
+    ...(parsed.jackpot === undefined
+      ? {}
+      : { jackpot: { pool: BigInt(parsed.jackpot[0]), ...(parsed.jackpot[1] === null ? {} : { win: BigInt(parsed.jackpot[1]) }) } }),
   };
 }

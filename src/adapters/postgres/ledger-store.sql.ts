@@ -1,11 +1,20 @@
 import {
-  accountKinds, emptyLedgerView, judgeBatch, negativeAllowedKinds, type AccountKind, type AccountState, type BatchWrites,
-  type HoldStatus, type LedgerOp, type LedgerOutcome, type LedgerRequest, type LedgerView, type TransferKind,
+  accountKinds,
+  emptyLedgerView,
+  judgeBatch,
+  negativeAllowedKinds,
+  type AccountKind,
+  type AccountState,
+  type BatchWrites,
+  type HoldStatus,
+  type LedgerOp,
+  type LedgerOutcome,
+  type LedgerRequest,
+  type LedgerView,
+  type TransferKind,
 } from "../../engine/ledger/index.js";
 import { findCurrency } from "../../engine/money/index.js";
-import type {
-  AccountAddress, AccountRecord, HistoryPage, HistoryQuery, LedgerCheck, LedgerStore, RecordsOnApply,
-} from "../../app/ports/ledger-store.js";
+import type { AccountAddress, AccountRecord, HistoryPage, HistoryQuery, LedgerCheck, LedgerStore, RecordsOnApply } from "../../app/ports/ledger-store.js";
 import { roundExportsSql, roundsSql } from "./round-store.sql.js";
 import { Batcher } from "./ledger-batcher.js";
 import { silentMetrics, type Metrics } from "../../app/ports/metrics.js";
@@ -49,25 +58,33 @@ export const sqlLedgerStoreDefaults: SqlLedgerStoreOptions = Object.freeze({
  * order with the pure rules, and writes every effect with one statement. Each caller is answered
  * after the commit with its own outcome. docs/LEDGER.md explains the steps and what a crash leaves.
  */
-export function createSqlLedgerStore(db: SqlDb, options: Partial<SqlLedgerStoreOptions> = {}, metrics: Pick<Metrics, "ledgerBatch" | "ledgerRepeat" | "actionStage"> = silentMetrics): LedgerStore {
+export function createSqlLedgerStore(
+  db: SqlDb,
+  options: Partial<SqlLedgerStoreOptions> = {},
+  metrics: Pick<Metrics, "ledgerBatch" | "ledgerRepeat" | "actionStage"> = silentMetrics,
+): LedgerStore {
   const config = { ...sqlLedgerStoreDefaults, ...options };
   if (db.driver === "pglite") config.batchesInFlightMax = 1;
   if (!(config.batchRetriesMax >= 0 && config.historyEntriesMax >= 1)) throw new Error("ledger store limits must be positive");
   const facts = new AccountFacts(config.accountFactsEntriesMax);
-  const batcher = new Batcher<RecordedRequest, LedgerOutcome>(config, async (requests) => {
-    const started = performance.now();
-    const outcomes = await commitBatch(db, facts, requests, config);
-    const commitMs = performance.now() - started;
-    metrics.ledgerBatch(requests.length, commitMs);
-    // Once per operation, so the stage histogram weighs each money call alike.
-    for (const outcome of outcomes) {
-      metrics.actionStage("ledger_commit", commitMs);
-      if (outcome.status === "ok" && outcome.replayed) metrics.ledgerRepeat();
-    }
-    return outcomes;
-  }, (waited) => {
-    for (const ms of waited) metrics.actionStage("ledger_queue", ms);
-  });
+  const batcher = new Batcher<RecordedRequest, LedgerOutcome>(
+    config,
+    async (requests) => {
+      const started = performance.now();
+      const outcomes = await commitBatch(db, facts, requests, config);
+      const commitMs = performance.now() - started;
+      metrics.ledgerBatch(requests.length, commitMs);
+      // Once per operation, so the stage histogram weighs each money call alike.
+      for (const outcome of outcomes) {
+        metrics.actionStage("ledger_commit", commitMs);
+        if (outcome.status === "ok" && outcome.replayed) metrics.ledgerRepeat();
+      }
+      return outcomes;
+    },
+    (waited) => {
+      for (const ms of waited) metrics.actionStage("ledger_queue", ms);
+    },
+  );
 
   return {
     submit(op, records) {
@@ -76,13 +93,20 @@ export function createSqlLedgerStore(db: SqlDb, options: Partial<SqlLedgerStoreO
       return batcher.submit({ op, fingerprint: fingerprintOf(op), ...(records === undefined ? {} : { records }) }, lane) ?? Promise.resolve({ status: "busy" });
     },
     openAccount: (address) => openAccount(db, address),
-    findAccount: async (address) => (await db.query<AccountRow>(
-      `${accountColumns} from ledger_accounts where owner = $1 and kind = $2 and currency = $3`, [address.owner, address.kind, address.currency]))
-      .map(toAccount)[0] ?? null,
+    findAccount: async (address) =>
+      (
+        await db.query<AccountRow>(`${accountColumns} from ledger_accounts where owner = $1 and kind = $2 and currency = $3`, [
+          address.owner,
+          address.kind,
+          address.currency,
+        ])
+      ).map(toAccount)[0] ?? null,
     accountsOf: async (owner) => (await db.query<AccountRow>(`${accountColumns} from ledger_accounts where owner = $1 order by id`, [owner])).map(toAccount),
     history: (accountId, query) => history(db, accountId, query, config.historyEntriesMax),
-    pendingHolds: async (reference, limit) => (await db.query<{ id: string }>(
-      "select id from ledger_holds where reference = $1 and status = 'pending' order by id limit $2", [reference, limit])).map((row) => row.id),
+    pendingHolds: async (reference, limit) =>
+      (await db.query<{ id: string }>("select id from ledger_holds where reference = $1 and status = 'pending' order by id limit $2", [reference, limit])).map(
+        (row) => row.id,
+      ),
     check: () => check(db),
     close: () => batcher.close(),
   };
@@ -112,7 +136,9 @@ async function openAccount(db: SqlDb, address: AccountAddress): Promise<AccountR
   // Insert-or-nothing then read: two nodes opening the same account both get the one row.
   const inserted = await db.query<AccountRow>(
     `insert into ledger_accounts (owner, kind, currency) values ($1, $2, $3) on conflict (owner, kind, currency) do nothing
-     returning id, owner, kind, currency, balance, held`, params);
+     returning id, owner, kind, currency, balance, held`,
+    params,
+  );
   const row = inserted[0] ?? (await db.query<AccountRow>(`${accountColumns} from ledger_accounts where owner = $1 and kind = $2 and currency = $3`, params))[0];
   if (row === undefined) throw new Error("account vanished after insert");
   return toAccount(row);
@@ -132,7 +158,12 @@ class PoolNeedsLock extends Error {
   }
 }
 
-async function commitBatch(db: SqlDb, facts: AccountFacts, requests: readonly RecordedRequest[], config: Pick<SqlLedgerStoreOptions, "batchRetriesMax" | "exportRounds">): Promise<LedgerOutcome[]> {
+async function commitBatch(
+  db: SqlDb,
+  facts: AccountFacts,
+  requests: readonly RecordedRequest[],
+  config: Pick<SqlLedgerStoreOptions, "batchRetriesMax" | "exportRounds">,
+): Promise<LedgerOutcome[]> {
   const locking = new Set<bigint>();
   for (let attempt = 0; ; attempt += 1) {
     try {
@@ -151,12 +182,17 @@ async function commitBatch(db: SqlDb, facts: AccountFacts, requests: readonly Re
 
 function accountIdsOf(op: LedgerOp): bigint[] {
   switch (op.type) {
-    case "reserve": return [op.accountId];
-    case "settle": return [op.houseAccountId, ...op.payouts.map((p) => p.fromAccountId)];
-    case "void": return [];
+    case "reserve":
+      return [op.accountId];
+    case "settle":
+      return [op.houseAccountId, ...op.payouts.map((p) => p.fromAccountId)];
+    case "void":
+      return [];
     // A jackpot pool is not listed: `poolsOf` decides, per batch, whether it is locked or only added to.
-    case "instant": return [op.accountId, op.houseAccountId, ...op.payouts.map((p) => p.fromAccountId)];
-    case "transfer": return [op.debitAccountId, op.creditAccountId];
+    case "instant":
+      return [op.accountId, op.houseAccountId, ...op.payouts.map((p) => p.fromAccountId)];
+    case "transfer":
+      return [op.debitAccountId, op.creditAccountId];
   }
 }
 
@@ -279,7 +315,12 @@ async function planBatch(db: SqlDb, facts: AccountFacts, requests: readonly Reco
  * can wait for each other in a cycle.
  */
 async function judgeAndWrite(
-  tx: SqlTransaction, facts: AccountFacts, plan: BatchPlan, opened: readonly Record<string, unknown>[], requests: readonly RecordedRequest[], exportRounds: boolean,
+  tx: SqlTransaction,
+  facts: AccountFacts,
+  plan: BatchPlan,
+  opened: readonly Record<string, unknown>[],
+  requests: readonly RecordedRequest[],
+  exportRounds: boolean,
 ): Promise<LedgerOutcome[]> {
   const view = emptyLedgerView();
   const bases = new Map(plan.bases);
@@ -288,7 +329,14 @@ async function judgeAndWrite(
       view.idempotency.set(row.key as string, { fingerprint: row.fingerprint as string, outcome: decodeOutcome(row.outcome as string) });
       continue;
     }
-    const account: AccountRow = { id: row.id as bigint, owner: row.owner as string, kind: row.kind as AccountKind, currency: row.currency as string, balance: row.balance as bigint, held: row.held as bigint };
+    const account: AccountRow = {
+      id: row.id as bigint,
+      owner: row.owner as string,
+      kind: row.kind as AccountKind,
+      currency: row.currency as string,
+      balance: row.balance as bigint,
+      held: row.held as bigint,
+    };
     facts.remember(account);
     if (row.t === "a") {
       view.accounts.set(account.id, { ...account } satisfies AccountState);
@@ -313,7 +361,10 @@ async function judgeAndWrite(
     return request.records === undefined || outcome?.status !== "ok" || outcome.replayed ? [] : request.records(outcome);
   });
   const statements = [
-    writeSql(judgement.writes, bases), records.length > 0 ? roundsSql(records) : null, exportRounds && records.length > 0 ? roundExportsSql(records) : null, sharedSql(judgement.writes, bases),
+    writeSql(judgement.writes, bases),
+    records.length > 0 ? roundsSql(records) : null,
+    exportRounds && records.length > 0 ? roundExportsSql(records) : null,
+    sharedSql(judgement.writes, bases),
   ];
   const sql = statements.filter((x): x is string => x !== null).join(";\n");
   if (sql.length > 0) await tx.commitWith(sql);
@@ -334,14 +385,21 @@ union all
 select 'k', null, null, null, null, null, null, key, fingerprint, outcome::text from ledger_idempotency where key = any($4::text[])`;
 
 interface OpeningRow {
-  t: "a" | "p" | "k"; id: bigint | null; owner: string | null; kind: string | null; currency: string | null; balance: bigint | null; held: bigint | null;
-  key: string | null; fingerprint: string | null; outcome: string | null;
+  t: "a" | "p" | "k";
+  id: bigint | null;
+  owner: string | null;
+  kind: string | null;
+  currency: string | null;
+  balance: bigint | null;
+  held: bigint | null;
+  key: string | null;
+  fingerprint: string | null;
+  outcome: string | null;
 }
 
 /** Reads the holds under their accounts' locks, so their status is current. */
 async function readHolds(tx: SqlExecutor, view: LedgerView, holdIds: readonly string[]): Promise<void> {
-  const holds = await tx.query<HoldRow>(
-    "select id, account_id, currency, amount, reference, status from ledger_holds where id = any($1::text[])", [holdIds]);
+  const holds = await tx.query<HoldRow>("select id, account_id, currency, amount, reference, status from ledger_holds where id = any($1::text[])", [holdIds]);
   for (const row of holds) {
     // A hold committed by a concurrent batch after our first read, on an account we did not lock:
     // this batch is ordered before that one, so the hold does not exist yet for it. A reserve that
@@ -365,13 +423,29 @@ function writeSql(writes: BatchWrites, bases: ReadonlyMap<bigint, bigint>): stri
   const keys = [...writes.idempotency].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const created = [...writes.holdsCreated].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return inlineSql(ledgerWriteSql, [
-    t.map((x) => x.opKey), t.map((x) => x.leg), t.map((x) => x.debitAccountId), t.map((x) => x.creditAccountId),
-    t.map((x) => x.amount), t.map((x) => x.currency), t.map((x) => x.kind), t.map((x) => x.reference), t.map((x) => x.holdId),
-    absolute.map((a) => a.accountId), absolute.map((a) => a.balance), absolute.map((a) => a.held),
-    created.map((h) => h.id), created.map((h) => h.accountId), created.map((h) => h.currency), created.map((h) => h.amount),
-    created.map((h) => h.reference), created.map((h) => h.status),
-    writes.holdsResolved.map((h) => h.id), writes.holdsResolved.map((h) => h.status),
-    keys.map((k) => k.key), keys.map((k) => k.record.fingerprint), keys.map((k) => encodeOutcome(k.record.outcome)),
+    t.map((x) => x.opKey),
+    t.map((x) => x.leg),
+    t.map((x) => x.debitAccountId),
+    t.map((x) => x.creditAccountId),
+    t.map((x) => x.amount),
+    t.map((x) => x.currency),
+    t.map((x) => x.kind),
+    t.map((x) => x.reference),
+    t.map((x) => x.holdId),
+    absolute.map((a) => a.accountId),
+    absolute.map((a) => a.balance),
+    absolute.map((a) => a.held),
+    created.map((h) => h.id),
+    created.map((h) => h.accountId),
+    created.map((h) => h.currency),
+    created.map((h) => h.amount),
+    created.map((h) => h.reference),
+    created.map((h) => h.status),
+    writes.holdsResolved.map((h) => h.id),
+    writes.holdsResolved.map((h) => h.status),
+    keys.map((k) => k.key),
+    keys.map((k) => k.record.fingerprint),
+    keys.map((k) => encodeOutcome(k.record.outcome)),
     writes.holdsResolved.length,
   ]);
 }
@@ -413,13 +487,21 @@ async function history(db: SqlDb, accountId: bigint, query: HistoryQuery, entrie
        (select id from ledger_transfers where debit_account_id = $1 and id < $2 order by id desc limit $3)
        union all
        (select id from ledger_transfers where credit_account_id = $1 and id < $2 order by id desc limit $3))
-     order by id desc limit $3`, [accountId.toString(), before, limit + 1]);
+     order by id desc limit $3`,
+    [accountId.toString(), before, limit + 1],
+  );
   const page = rows.slice(0, limit);
   const entries = page.map((r) => {
     const credited = r.credit_account_id === accountId;
     return {
-      transferId: r.id, opKey: r.op_key, kind: r.kind, amount: credited ? r.amount : -r.amount, currency: r.currency,
-      counterpartyAccountId: credited ? r.debit_account_id : r.credit_account_id, reference: r.reference, holdId: r.hold_id,
+      transferId: r.id,
+      opKey: r.op_key,
+      kind: r.kind,
+      amount: credited ? r.amount : -r.amount,
+      currency: r.currency,
+      counterpartyAccountId: credited ? r.debit_account_id : r.credit_account_id,
+      reference: r.reference,
+      holdId: r.hold_id,
       createdAtMs: Number(r.created_at_ms),
     };
   });
@@ -441,7 +523,11 @@ async function check(db: SqlDb): Promise<LedgerCheck> {
     accountsNegative: Number(counts?.negative ?? 0n),
     transfersMismatched: Number(counts?.transfers_mismatched ?? 0n),
   };
-  const ok = result.currencies.every((c) => c.debitsMinor === c.creditsMinor && c.balancesMinor === 0n)
-    && result.accountsMismatched === 0 && result.heldMismatched === 0 && result.accountsNegative === 0 && result.transfersMismatched === 0;
+  const ok =
+    result.currencies.every((c) => c.debitsMinor === c.creditsMinor && c.balancesMinor === 0n) &&
+    result.accountsMismatched === 0 &&
+    result.heldMismatched === 0 &&
+    result.accountsNegative === 0 &&
+    result.transfersMismatched === 0;
   return { ...result, ok };
 }

@@ -49,7 +49,10 @@ async function applyOne(connection: SqlExecutor, migration: Migration): Promise<
 
 /** Statements are separated by a semicolon at the end of a line; function bodies use $$ quoting. */
 export function splitStatements(sql: string): string[] {
-  return sql.split(/;\s*$/m).map((s) => s.trim()).filter((s) => s.length > 0);
+  return sql
+    .split(/;\s*$/m)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 }
 
 function assertOrdered(migrations: readonly Migration[]): void {

@@ -5,12 +5,26 @@ import { enqueueOutbox, exportEntries } from "./outbox.sql.js";
 import type { SqlDb, SqlExecutor } from "./sql-db.js";
 
 interface ActionRow {
-  id: bigint; user_id: string; rule: string; action: RiskActionKind; evidence: Record<string, unknown>; score: number | null;
-  created_ms: bigint; reversed_ms: bigint | null; reversed_by: string | null; reversed_reason: string | null;
+  id: bigint;
+  user_id: string;
+  rule: string;
+  action: RiskActionKind;
+  evidence: Record<string, unknown>;
+  score: number | null;
+  created_ms: bigint;
+  reversed_ms: bigint | null;
+  reversed_by: string | null;
+  reversed_reason: string | null;
 }
 interface LimitRow {
-  user_id: string; bets_per_minute_max: number | null; stake_minor_max: bigint | null; games_blocked: string[];
-  set_by: string; reason: string; action_id: bigint | null; updated_ms: bigint;
+  user_id: string;
+  bets_per_minute_max: number | null;
+  stake_minor_max: bigint | null;
+  games_blocked: string[];
+  set_by: string;
+  reason: string;
+  action_id: bigint | null;
+  updated_ms: bigint;
 }
 
 const actionColumns = "id, user_id, rule, action, evidence, score, created_ms, reversed_ms, reversed_by, reversed_reason";
@@ -19,13 +33,25 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 const idPattern = /^[1-9][0-9]{0,17}$/;
 
 const toAction = (r: ActionRow): RiskAction => ({
-  id: r.id.toString(), userId: r.user_id, rule: r.rule, action: r.action, evidence: r.evidence, score: r.score, atMs: Number(r.created_ms),
+  id: r.id.toString(),
+  userId: r.user_id,
+  rule: r.rule,
+  action: r.action,
+  evidence: r.evidence,
+  score: r.score,
+  atMs: Number(r.created_ms),
   reversed: r.reversed_ms === null || r.reversed_by === null ? null : { atMs: Number(r.reversed_ms), by: r.reversed_by, reason: r.reversed_reason ?? "" },
 });
 
 const toLimit = (r: LimitRow): RiskLimit => ({
-  userId: r.user_id, betsPerMinuteMax: r.bets_per_minute_max, stakeMinorMax: r.stake_minor_max, gamesBlocked: r.games_blocked,
-  setBy: r.set_by, reason: r.reason, actionId: r.action_id === null ? null : r.action_id.toString(), atMs: Number(r.updated_ms),
+  userId: r.user_id,
+  betsPerMinuteMax: r.bets_per_minute_max,
+  stakeMinorMax: r.stake_minor_max,
+  gamesBlocked: r.games_blocked,
+  setBy: r.set_by,
+  reason: r.reason,
+  actionId: r.action_id === null ? null : r.action_id.toString(),
+  atMs: Number(r.updated_ms),
 });
 
 /**
@@ -34,7 +60,10 @@ const toLimit = (r: LimitRow): RiskLimit => ({
  * the same transaction (docs/EVENTS.md).
  */
 export class SqlRiskStore implements RiskStore {
-  constructor(private readonly db: SqlDb, private readonly options: { readonly exportEvents: boolean } = { exportEvents: false }) {}
+  constructor(
+    private readonly db: SqlDb,
+    private readonly options: { readonly exportEvents: boolean } = { exportEvents: false },
+  ) {}
 
   async recordAction(input: Omit<RiskAction, "id" | "reversed">): Promise<RiskAction> {
     return this.writing(async (tx) => {
@@ -67,7 +96,8 @@ export class SqlRiskStore implements RiskStore {
     }
     params.push(query.limit);
     const rows = await this.db.query<ActionRow>(
-      `select ${actionColumns} from risk_actions ${where.length === 0 ? "" : `where ${where.join(" and ")}`} order by id desc limit $${params.length}`, params,
+      `select ${actionColumns} from risk_actions ${where.length === 0 ? "" : `where ${where.join(" and ")}`} order by id desc limit $${params.length}`,
+      params,
     );
     return rows.map(toAction);
   }
@@ -91,7 +121,9 @@ export class SqlRiskStore implements RiskStore {
     if (!idPattern.test(id)) return null;
     await this.writing(async (tx) => {
       const [row] = await tx.query<ActionRow>(
-        `update risk_actions set reversed_ms = $2, reversed_by = $3, reversed_reason = $4 where id = $1::int8 and reversed_ms is null returning ${actionColumns}`, [id, atMs, by, reason]);
+        `update risk_actions set reversed_ms = $2, reversed_by = $3, reversed_reason = $4 where id = $1::int8 and reversed_ms is null returning ${actionColumns}`,
+        [id, atMs, by, reason],
+      );
       // Only the reversal that took effect: a repeated one changed nothing and exports nothing.
       const reversed = row === undefined ? null : toAction(row);
       if (this.options.exportEvents && reversed?.reversed) await enqueueOutbox(tx, exportEntries([riskActionEvent(reversed, reversed.reversed)]), atMs);
@@ -115,9 +147,10 @@ export class SqlRiskStore implements RiskStore {
 
   async clearLimit(userId: string, onlyActionId?: string): Promise<boolean> {
     if (!uuidPattern.test(userId)) return false;
-    const rows = onlyActionId === undefined
-      ? await this.db.query("delete from risk_limits where user_id = $1 returning user_id", [userId])
-      : await this.db.query("delete from risk_limits where user_id = $1 and action_id = $2::int8 returning user_id", [userId, onlyActionId]);
+    const rows =
+      onlyActionId === undefined
+        ? await this.db.query("delete from risk_limits where user_id = $1 returning user_id", [userId])
+        : await this.db.query("delete from risk_limits where user_id = $1 and action_id = $2::int8 returning user_id", [userId, onlyActionId]);
     return rows.length > 0;
   }
 
@@ -139,15 +172,18 @@ export class SqlRiskStore implements RiskStore {
   async profile(userId: string, nowMs: number, microStakeMinorMax: bigint): Promise<RiskProfile> {
     const day = new Date(nowMs - 24 * 3_600_000);
     const sessions = await this.db.query<{ id: string; device_id: string; created_at: Date; revoked_at: Date | null }>(
-      "select id, device_id, created_at, revoked_at from sessions where user_id = $1 order by created_at desc limit 20", [userId],
+      "select id, device_id, created_at, revoked_at from sessions where user_id = $1 order by created_at desc limit 20",
+      [userId],
     );
     const linked = await this.db.query<{ user_id: string; device_id: string }>(
       `select distinct other.user_id, other.device_id from sessions own join sessions other on other.device_id = own.device_id and other.user_id <> own.user_id
-        where own.user_id = $1 and own.created_at > $2 and other.created_at > $2 order by other.user_id limit 50`, [userId, day],
+        where own.user_id = $1 and own.created_at > $2 and other.created_at > $2 order by other.user_id limit 50`,
+      [userId, day],
     );
     const bets = await this.db.query<{ round_id: string; game: string; currency: string; stake: bigint; payout: bigint | null; placed_at: Date }>(
       `select b.round_id, r.game, b.currency, b.stake, b.payout, b.placed_at from game_bets b join game_rounds r on r.id = b.round_id
-        where b.user_id = $1 order by b.placed_at desc limit 20`, [userId],
+        where b.user_id = $1 order by b.placed_at desc limit 20`,
+      [userId],
     );
     const [counts] = await this.db.query<{ bets: number; micro: number; devices: number; deposits: number; withdrawals: number }>(
       `select (select count(*)::int from game_bets where user_id = $1::text and placed_at > $2) as bets,
@@ -158,9 +194,21 @@ export class SqlRiskStore implements RiskStore {
       [userId, new Date(nowMs - 60_000), microStakeMinorMax, new Date(nowMs - 3_600_000), nowMs - 3_600_000, nowMs - 24 * 3_600_000],
     );
     return {
-      sessions: sessions.map((s) => ({ id: s.id, deviceId: s.device_id, createdMs: s.created_at.getTime(), revokedMs: s.revoked_at === null ? null : s.revoked_at.getTime() })),
+      sessions: sessions.map((s) => ({
+        id: s.id,
+        deviceId: s.device_id,
+        createdMs: s.created_at.getTime(),
+        revokedMs: s.revoked_at === null ? null : s.revoked_at.getTime(),
+      })),
       linkedAccounts: linked.map((l) => ({ userId: l.user_id, deviceId: l.device_id })),
-      recentBets: bets.map((b) => ({ roundId: b.round_id, game: b.game, currency: b.currency, stakeMinor: b.stake, payoutMinor: b.payout, atMs: b.placed_at.getTime() })),
+      recentBets: bets.map((b) => ({
+        roundId: b.round_id,
+        game: b.game,
+        currency: b.currency,
+        stakeMinor: b.stake,
+        payoutMinor: b.payout,
+        atMs: b.placed_at.getTime(),
+      })),
       betsLastMinute: counts?.bets ?? 0,
       microBetsLastMinute: counts?.micro ?? 0,
       devicesLastHour: counts?.devices ?? 0,

@@ -6,8 +6,29 @@ import { roundEndedEvent, type EndedRound } from "../shared/exported-events.js";
 import type { ExportedEvent } from "../../app/ports/event-export.js";
 import { enqueueOutbox, enqueueOutboxSql, exportEntries } from "./outbox.sql.js";
 
-interface RoundRow { revealed_seed?: string | null; id: string; table_id: string; game: string; status: RoundRecord["status"]; outcome: unknown; verification: unknown; void_reason: string | null; opened_at: Date; closed_at: Date | null; settled_at: Date | null }
-interface BetRow { round_id: string; bet_id: string; user_id: string; currency: string; stake: bigint; payout: bigint | null; detail: unknown; placed_at: Date }
+interface RoundRow {
+  revealed_seed?: string | null;
+  id: string;
+  table_id: string;
+  game: string;
+  status: RoundRecord["status"];
+  outcome: unknown;
+  verification: unknown;
+  void_reason: string | null;
+  opened_at: Date;
+  closed_at: Date | null;
+  settled_at: Date | null;
+}
+interface BetRow {
+  round_id: string;
+  bet_id: string;
+  user_id: string;
+  currency: string;
+  stake: bigint;
+  payout: bigint | null;
+  detail: unknown;
+  placed_at: Date;
+}
 
 type RoundBet = NonNullable<RoundRecord["bets"]>[number];
 
@@ -31,13 +52,26 @@ interface MergedRound {
  * first close and the first settlement or void keep their time. Bets keep their first record (a
  * bet is never rewritten); payouts the last.
  */
-export function mergeRoundRecords(records: readonly RoundRecord[]): { rounds: MergedRound[]; bets: (RoundBet & { roundId: string })[]; payouts: { roundId: string; betId: string; payoutMinor: string }[] } {
+export function mergeRoundRecords(records: readonly RoundRecord[]): {
+  rounds: MergedRound[];
+  bets: (RoundBet & { roundId: string })[];
+  payouts: { roundId: string; betId: string; payoutMinor: string }[];
+} {
   const rounds = new Map<string, MergedRound>();
   const bets = new Map<string, RoundBet & { roundId: string }>();
   const payouts = new Map<string, { roundId: string; betId: string; payoutMinor: string }>();
   for (const r of records) {
     const row = rounds.get(r.roundId) ?? {
-      roundId: r.roundId, tableId: r.tableId, game: r.game, status: r.status, openedAtMs: r.atMs, closedAtMs: null, settledAtMs: null, outcome: null, verification: null, voidReason: null,
+      roundId: r.roundId,
+      tableId: r.tableId,
+      game: r.game,
+      status: r.status,
+      openedAtMs: r.atMs,
+      closedAtMs: null,
+      settledAtMs: null,
+      outcome: null,
+      verification: null,
+      voidReason: null,
     };
     row.status = r.status;
     if (r.outcome !== undefined) row.outcome = r.outcome;
@@ -60,7 +94,13 @@ export interface SqlRoundStoreOptions extends BatcherLimits {
   readonly exportEvents: boolean;
 }
 
-export const sqlRoundStoreDefaults: SqlRoundStoreOptions = Object.freeze({ batchOpsMax: 500, batchWaitMs: 2, batchesInFlightMax: 2, queueOpsMax: 50_000, exportEvents: false });
+export const sqlRoundStoreDefaults: SqlRoundStoreOptions = Object.freeze({
+  batchOpsMax: 500,
+  batchWaitMs: 2,
+  batchesInFlightMax: 2,
+  queueOpsMax: 50_000,
+  exportEvents: false,
+});
 
 /**
  * Rounds are written at open, close (outcome and bets), and settlement or void (payouts). Every write
@@ -74,7 +114,10 @@ export const sqlRoundStoreDefaults: SqlRoundStoreOptions = Object.freeze({ batch
 export class SqlRoundStore implements RoundStore {
   private readonly batcher: Batcher<readonly RoundRecord[], void>;
 
-  constructor(private readonly db: SqlDb, options: Partial<SqlRoundStoreOptions> = {}) {
+  constructor(
+    private readonly db: SqlDb,
+    options: Partial<SqlRoundStoreOptions> = {},
+  ) {
     const limits = { ...sqlRoundStoreDefaults, ...options };
     if (db.driver === "pglite") limits.batchesInFlightMax = 1;
     this.batcher = new Batcher<readonly RoundRecord[], void>(limits, async (groups) => {
@@ -100,18 +143,29 @@ export class SqlRoundStore implements RoundStore {
   }
 
   async revealSeed(serverSeedHash: string, serverSeed: string, at: Date): Promise<void> {
-    await this.db.query("insert into fair_seed_reveals (server_seed_hash, server_seed, revealed_at) values ($1, $2, $3) on conflict (server_seed_hash) do nothing", [serverSeedHash, serverSeed, at]);
+    await this.db.query(
+      "insert into fair_seed_reveals (server_seed_hash, server_seed, revealed_at) values ($1, $2, $3) on conflict (server_seed_hash) do nothing",
+      [serverSeedHash, serverSeed, at],
+    );
   }
 
   async unfinished(game: string, tableId: string, limit: number): Promise<readonly string[]> {
-    return (await this.db.query<{ id: string }>(
-      "select id from game_rounds where table_id = $1 and game = $2 and status in ('open', 'closed') order by opened_at limit $3", [tableId, game, limit])).map((row) => row.id);
+    return (
+      await this.db.query<{ id: string }>(
+        "select id from game_rounds where table_id = $1 and game = $2 and status in ('open', 'closed') order by opened_at limit $3",
+        [tableId, game, limit],
+      )
+    ).map((row) => row.id);
   }
 
   async purgeEndedBefore(cutoff: Date, limit: number): Promise<number> {
     return this.db.transaction(async (tx) => {
-      const ids = (await tx.query<{ id: string }>(
-        "select id from game_rounds where opened_at < $1 and status in ('settled', 'voided') order by opened_at limit $2", [cutoff, limit])).map((row) => row.id);
+      const ids = (
+        await tx.query<{ id: string }>("select id from game_rounds where opened_at < $1 and status in ('settled', 'voided') order by opened_at limit $2", [
+          cutoff,
+          limit,
+        ])
+      ).map((row) => row.id);
       if (ids.length === 0) return 0;
       await tx.query("delete from game_bets where round_id = any($1::text[])", [ids]);
       await tx.query("delete from game_rounds where id = any($1::text[])", [ids]);
@@ -135,7 +189,12 @@ export class SqlRoundStore implements RoundStore {
     );
     if (rounds.length === 0) return [];
     const bets = await this.db.query<BetRow>("select * from game_bets where round_id = any($1::text[]) order by placed_at, bet_id", [rounds.map((r) => r.id)]);
-    return rounds.map((row) => toRound(row, bets.filter((b) => b.round_id === row.id)));
+    return rounds.map((row) =>
+      toRound(
+        row,
+        bets.filter((b) => b.round_id === row.id),
+      ),
+    );
   }
 }
 
@@ -151,9 +210,25 @@ function withRevealedSeed(verification: unknown, seed: string | null | undefined
 
 function toRound(row: RoundRow, bets: readonly BetRow[]): RecalledRound {
   return {
-    roundId: row.id, tableId: row.table_id, game: row.game, status: row.status, outcome: row.outcome, verification: withRevealedSeed(row.verification, row.revealed_seed), voidReason: row.void_reason,
-    openedAt: new Date(row.opened_at), closedAt: row.closed_at && new Date(row.closed_at), settledAt: row.settled_at && new Date(row.settled_at),
-    bets: bets.map((b): RecalledBet => ({ betId: b.bet_id, userId: b.user_id, currency: b.currency, stakeMinor: b.stake, payoutMinor: b.payout, detail: b.detail, placedAt: new Date(b.placed_at) })),
+    roundId: row.id,
+    tableId: row.table_id,
+    game: row.game,
+    status: row.status,
+    outcome: row.outcome,
+    verification: withRevealedSeed(row.verification, row.revealed_seed),
+    voidReason: row.void_reason,
+    openedAt: new Date(row.opened_at),
+    closedAt: row.closed_at && new Date(row.closed_at),
+    settledAt: row.settled_at && new Date(row.settled_at),
+    bets: bets.map((b): RecalledBet => ({
+      betId: b.bet_id,
+      userId: b.user_id,
+      currency: b.currency,
+      stakeMinor: b.stake,
+      payoutMinor: b.payout,
+      detail: b.detail,
+      placedAt: new Date(b.placed_at),
+    })),
   };
 }
 
@@ -186,12 +261,29 @@ function roundsStatement(records: readonly RoundRecord[]): { readonly sql: strin
      )
      update game_bets g set payout = p.payout from unnest($19::text[], $20::text[], $21::int8[]) as p(round_id, bet_id, payout)
      where g.round_id = p.round_id and g.bet_id = p.bet_id`,
-    params: [rounds.map((r) => r.roundId), rounds.map((r) => r.tableId), rounds.map((r) => r.game), rounds.map((r) => r.status),
-      rounds.map((r) => (r.outcome === null ? null : JSON.stringify(r.outcome))), rounds.map((r) => (r.verification === null ? null : JSON.stringify(r.verification))),
-      rounds.map((r) => r.voidReason), rounds.map((r) => at(r.openedAtMs)), rounds.map((r) => at(r.closedAtMs)), rounds.map((r) => at(r.settledAtMs)),
-      bets.map((b) => b.roundId), bets.map((b) => b.betId), bets.map((b) => b.userId), bets.map((b) => b.currency), bets.map((b) => b.stakeMinor),
-      bets.map((b) => JSON.stringify(b.detail)), bets.map((b) => new Date(b.placedAtMs).toISOString()), bets.map((b) => payoutOf.get(JSON.stringify([b.roundId, b.betId])) ?? null),
-      payouts.map((p) => p.roundId), payouts.map((p) => p.betId), payouts.map((p) => p.payoutMinor)],
+    params: [
+      rounds.map((r) => r.roundId),
+      rounds.map((r) => r.tableId),
+      rounds.map((r) => r.game),
+      rounds.map((r) => r.status),
+      rounds.map((r) => (r.outcome === null ? null : JSON.stringify(r.outcome))),
+      rounds.map((r) => (r.verification === null ? null : JSON.stringify(r.verification))),
+      rounds.map((r) => r.voidReason),
+      rounds.map((r) => at(r.openedAtMs)),
+      rounds.map((r) => at(r.closedAtMs)),
+      rounds.map((r) => at(r.settledAtMs)),
+      bets.map((b) => b.roundId),
+      bets.map((b) => b.betId),
+      bets.map((b) => b.userId),
+      bets.map((b) => b.currency),
+      bets.map((b) => b.stakeMinor),
+      bets.map((b) => JSON.stringify(b.detail)),
+      bets.map((b) => new Date(b.placedAtMs).toISOString()),
+      bets.map((b) => payoutOf.get(JSON.stringify([b.roundId, b.betId])) ?? null),
+      payouts.map((p) => p.roundId),
+      payouts.map((p) => p.betId),
+      payouts.map((p) => p.payoutMinor),
+    ],
   };
 }
 
@@ -206,7 +298,16 @@ export function roundsSql(records: readonly RoundRecord[]): string {
   return inlineSql(sql, params);
 }
 
-interface EndedRow { id: string; table_id: string; game: string; status: EndedRound["status"]; outcome: unknown; void_reason: string | null; settled_at: Date; bets: EndedRound["bets"] }
+interface EndedRow {
+  id: string;
+  table_id: string;
+  game: string;
+  status: EndedRound["status"];
+  outcome: unknown;
+  void_reason: string | null;
+  settled_at: Date;
+  bets: EndedRound["bets"];
+}
 
 /** The events of the rounds `records` end, read back as written (every bet, its payout), in this transaction. */
 async function endedRounds(tx: SqlExecutor, records: readonly RoundRecord[]): Promise<ExportedEvent[]> {
@@ -216,10 +317,21 @@ async function endedRounds(tx: SqlExecutor, records: readonly RoundRecord[]): Pr
     `select r.id, r.table_id, r.game, r.status, r.outcome, r.void_reason, r.settled_at,
        coalesce((select json_agg(json_build_object('betId', b.bet_id, 'userId', b.user_id, 'currency', b.currency, 'stakeMinor', b.stake::text, 'payoutMinor', b.payout::text)
          order by b.placed_at, b.bet_id) from game_bets b where b.round_id = r.id), '[]'::json) as bets
-     from game_rounds r where r.id = any($1::text[]) and r.status in ('settled', 'voided') order by r.id`, [ids]);
-  return rows.map((r) => roundEndedEvent({
-    roundId: r.id, tableId: r.table_id, game: r.game, status: r.status, outcome: r.outcome, voidReason: r.void_reason, atMs: new Date(r.settled_at).getTime(), bets: r.bets,
-  }));
+     from game_rounds r where r.id = any($1::text[]) and r.status in ('settled', 'voided') order by r.id`,
+    [ids],
+  );
+  return rows.map((r) =>
+    roundEndedEvent({
+      roundId: r.id,
+      tableId: r.table_id,
+      game: r.game,
+      status: r.status,
+      outcome: r.outcome,
+      voidReason: r.void_reason,
+      atMs: new Date(r.settled_at).getTime(),
+      bets: r.bets,
+    }),
+  );
 }
 
 /**
@@ -236,8 +348,21 @@ export function roundExportsSql(records: readonly RoundRecord[]): string | null 
     list.push({ ...b, payoutMinor: payoutOf.get(JSON.stringify([b.roundId, b.betId])) ?? null });
     betsOf.set(b.roundId, list);
   }
-  const events = rounds.flatMap((r) => (r.status !== "settled" && r.status !== "voided" ? [] : [roundEndedEvent({
-    roundId: r.roundId, tableId: r.tableId, game: r.game, status: r.status, outcome: r.outcome, voidReason: r.voidReason, atMs: r.settledAtMs ?? r.openedAtMs, bets: betsOf.get(r.roundId) ?? [],
-  })]));
+  const events = rounds.flatMap((r) =>
+    r.status !== "settled" && r.status !== "voided"
+      ? []
+      : [
+          roundEndedEvent({
+            roundId: r.roundId,
+            tableId: r.tableId,
+            game: r.game,
+            status: r.status,
+            outcome: r.outcome,
+            voidReason: r.voidReason,
+            atMs: r.settledAtMs ?? r.openedAtMs,
+            bets: betsOf.get(r.roundId) ?? [],
+          }),
+        ],
+  );
   return enqueueOutboxSql(exportEntries(events), Math.max(...records.map((r) => r.atMs)));
 }

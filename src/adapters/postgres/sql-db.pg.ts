@@ -87,18 +87,21 @@ export function createPgDb(options: PgDbOptions): SqlDb {
         else opened = await openWith(client(connection), opening);
         let committed = false as boolean; // set by commitWith, which the type checker does not follow
         try {
-          const result = await work({
-            query: (sql, params) => {
-              if (committed) throw new Error("the transaction has committed");
-              return connection.query(sql, params);
+          const result = await work(
+            {
+              query: (sql, params) => {
+                if (committed) throw new Error("the transaction has committed");
+                return connection.query(sql, params);
+              },
+              async commitWith(sql) {
+                if (committed) throw new Error("the transaction has committed");
+                // No parameters: the simple query protocol, which takes several statements in one message.
+                await connection.query(`${sql};\ncommit`);
+                committed = true;
+              },
             },
-            async commitWith(sql) {
-              if (committed) throw new Error("the transaction has committed");
-              // No parameters: the simple query protocol, which takes several statements in one message.
-              await connection.query(`${sql};\ncommit`);
-              committed = true;
-            },
-          }, opened);
+            opened,
+          );
           if (!committed) await connection.query("commit");
           return result;
         } catch (error) {

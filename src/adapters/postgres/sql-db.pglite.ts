@@ -38,19 +38,24 @@ export async function createPgliteDb(dataDir: string | null, options: { loadData
     query: (sql, params) => serialize(() => direct.query(sql, params)),
     withConnection: (work) => serialize(() => work(direct)),
     transaction: (work, opening) =>
-      serialize(() => db.transaction(async (tx) => {
-        // In-process: no round trip to save; the opening runs first and its last statement's rows are handed on.
-        const opened = opening === undefined ? [] : ((await tx.exec(opening)).at(-1)?.rows ?? []) as Record<string, unknown>[];
-        return work({
-          async query<Row>(sql: string, params: readonly unknown[] = []) {
-            return (await tx.query<Row>(sql, params as unknown[])).rows;
-          },
-          // One connection in this process: no lock is waited for across a round trip; PGlite commits after.
-          async commitWith(sql) {
-            await tx.exec(sql);
-          },
-        }, opened);
-      })),
+      serialize(() =>
+        db.transaction(async (tx) => {
+          // In-process: no round trip to save; the opening runs first and its last statement's rows are handed on.
+          const opened = opening === undefined ? [] : (((await tx.exec(opening)).at(-1)?.rows ?? []) as Record<string, unknown>[]);
+          return work(
+            {
+              async query<Row>(sql: string, params: readonly unknown[] = []) {
+                return (await tx.query<Row>(sql, params as unknown[])).rows;
+              },
+              // One connection in this process: no lock is waited for across a round trip; PGlite commits after.
+              async commitWith(sql) {
+                await tx.exec(sql);
+              },
+            },
+            opened,
+          );
+        }),
+      ),
     close: async () => {
       await tail;
       await db.close();

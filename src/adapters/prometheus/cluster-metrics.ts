@@ -20,7 +20,13 @@ const collectedType = "croupier:metrics:collected";
 /** Longest the primary waits for the workers, and a worker for the primary, before answering with what it has. */
 export const clusterMetricsTimeoutMs = 2_000;
 
-interface Message { readonly type?: string; readonly id?: number; readonly text?: string; readonly metrics?: Json; readonly error?: string }
+interface Message {
+  readonly type?: string;
+  readonly id?: number;
+  readonly text?: string;
+  readonly metrics?: Json;
+  readonly error?: string;
+}
 
 let nextId = 1;
 
@@ -72,7 +78,10 @@ export function primaryMetrics(slotOf: (worker: Worker) => number | undefined): 
   });
 }
 
-function collect(slotOf: (worker: Worker) => number | undefined, pending: Map<number, { readonly responses: Json[]; remaining: number; readonly finish: () => void }>): Promise<string> {
+function collect(
+  slotOf: (worker: Worker) => number | undefined,
+  pending: Map<number, { readonly responses: Json[]; remaining: number; readonly finish: () => void }>,
+): Promise<string> {
   const id = nextId++;
   const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && w.isConnected() && slotOf(w) !== undefined);
   return new Promise<string>((resolve) => {
@@ -84,7 +93,10 @@ function collect(slotOf: (worker: Worker) => number | undefined, pending: Map<nu
     };
     const timer = setTimeout(finish, clusterMetricsTimeoutMs);
     pending.set(id, { responses, remaining: workers.length, finish });
-    if (workers.length === 0) { finish(); return; }
+    if (workers.length === 0) {
+      finish();
+      return;
+    }
     for (const worker of workers) worker.send({ type: collectType, id });
   });
 }

@@ -9,28 +9,69 @@ import type { OutboxBacklog } from "../../app/ports/payments-store.js";
  */
 export function createPromMetrics(registry: Registry, backgroundFailures: () => ReadonlyMap<string, number> = () => new Map()): Metrics {
   const registers = [registry];
-  const batchSize = new Histogram({ name: "croupier_ledger_batch_ops", help: "ledger operations committed per batch", buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500], registers });
-  const commit = new Histogram({ name: "croupier_ledger_commit_seconds", help: "ledger batch commit latency", buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1], registers });
-  const repeats = new Counter({ name: "croupier_ledger_idempotent_repeats_total", help: "money calls answered from their recorded result (same idempotency key)", registers });
+  const batchSize = new Histogram({
+    name: "croupier_ledger_batch_ops",
+    help: "ledger operations committed per batch",
+    buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
+    registers,
+  });
+  const commit = new Histogram({
+    name: "croupier_ledger_commit_seconds",
+    help: "ledger batch commit latency",
+    buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1],
+    registers,
+  });
+  const repeats = new Counter({
+    name: "croupier_ledger_idempotent_repeats_total",
+    help: "money calls answered from their recorded result (same idempotency key)",
+    registers,
+  });
   const bets = new Counter({ name: "croupier_bets_total", help: "bets by game and outcome", labelNames: ["game", "outcome"] as const, registers });
   const rounds = new Counter({ name: "croupier_rounds_total", help: "rounds ended by game and outcome", labelNames: ["game", "outcome"] as const, registers });
   const settledBets = new Counter({ name: "croupier_settled_bets_total", help: "bets settled or refunded by game", labelNames: ["game"] as const, registers });
-  const phase = new Histogram({ name: "croupier_round_phase_seconds", help: "round phase durations", labelNames: ["game", "phase"] as const, buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 60], registers });
+  const phase = new Histogram({
+    name: "croupier_round_phase_seconds",
+    help: "round phase durations",
+    labelNames: ["game", "phase"] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 60],
+    registers,
+  });
   // A gauge of minor units: exact up to 2^53, far above any pool (amounts are capped at 10^15).
-  const jackpotTotal = new Gauge({ name: "croupier_jackpot_total_minor", help: "progressive jackpot pool in minor units, as last seen committed", labelNames: ["game", "currency"] as const, registers });
-  const jackpotWins = new Counter({ name: "croupier_jackpot_wins_total", help: "progressive jackpots paid", labelNames: ["game", "currency"] as const, registers });
-  const internalErrors = new Counter({ name: "croupier_internal_errors_total", help: "unexpected exceptions (bugs) answered INTERNAL and logged with their stack, by area", labelNames: ["area"] as const, registers });
+  const jackpotTotal = new Gauge({
+    name: "croupier_jackpot_total_minor",
+    help: "progressive jackpot pool in minor units, as last seen committed",
+    labelNames: ["game", "currency"] as const,
+    registers,
+  });
+  const jackpotWins = new Counter({
+    name: "croupier_jackpot_wins_total",
+    help: "progressive jackpots paid",
+    labelNames: ["game", "currency"] as const,
+    registers,
+  });
+  const internalErrors = new Counter({
+    name: "croupier_internal_errors_total",
+    help: "unexpected exceptions (bugs) answered INTERNAL and logged with their stack, by area",
+    labelNames: ["area"] as const,
+    registers,
+  });
   const busRefused = new Counter({ name: "croupier_bus_messages_refused_total", help: "bus messages dropped because their signature did not hold", registers });
   new Counter({
-    name: "croupier_background_failures_total", help: "work started in the background (bus publishes, takeovers, key reloads) that failed, by task", labelNames: ["task"] as const, registers,
+    name: "croupier_background_failures_total",
+    help: "work started in the background (bus publishes, takeovers, key reloads) that failed, by task",
+    labelNames: ["task"] as const,
+    registers,
     collect() {
       this.reset();
       for (const [task, count] of backgroundFailures()) this.inc({ task }, count);
     },
   });
   const stages = new Histogram({
-    name: "croupier_action_stage_seconds", help: "time an action spends in each stage of its path (frame parsed, routed, queued, effects, log append, ledger, ack)",
-    labelNames: ["stage"] as const, buckets: [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers,
+    name: "croupier_action_stage_seconds",
+    help: "time an action spends in each stage of its path (frame parsed, routed, queued, effects, log append, ledger, ack)",
+    labelNames: ["stage"] as const,
+    buckets: [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers,
   });
   return {
     actionStage: (stage, ms) => stages.observe({ stage }, ms / 1000),
@@ -68,7 +109,10 @@ export function registerOutboxMetrics(registry: Registry, backlog: () => Promise
   // /readyz and the database's own metrics say why.
   const read = (): Promise<OutboxBacklog> => backlog().catch(() => ({ waiting: Number.NaN, parked: Number.NaN, oldestWaitingMs: Number.NaN }));
   new Gauge({
-    name: "croupier_outbox_entries", help: "payments outbox entries by state (waiting: not yet delivered; parked: given up, for an operator)", labelNames: ["state"] as const, registers: [registry],
+    name: "croupier_outbox_entries",
+    help: "payments outbox entries by state (waiting: not yet delivered; parked: given up, for an operator)",
+    labelNames: ["state"] as const,
+    registers: [registry],
     async collect() {
       const { waiting, parked } = await read();
       this.set({ state: "waiting" }, waiting);
@@ -76,7 +120,9 @@ export function registerOutboxMetrics(registry: Registry, backlog: () => Promise
     },
   });
   new Gauge({
-    name: "croupier_outbox_lag_seconds", help: "age of the oldest outbox entry still waiting for delivery (0: none waits): how far exported events trail their commits", registers: [registry],
+    name: "croupier_outbox_lag_seconds",
+    help: "age of the oldest outbox entry still waiting for delivery (0: none waits): how far exported events trail their commits",
+    registers: [registry],
     async collect() {
       const { oldestWaitingMs } = await read();
       this.set(oldestWaitingMs === null ? 0 : Math.max(0, nowMs() - oldestWaitingMs) / 1000);
@@ -86,9 +132,16 @@ export function registerOutboxMetrics(registry: Registry, backlog: () => Promise
 
 /** The risk engine's counters: what it did, and signals a node dropped while the bus could not take them. */
 export function registerRiskMetrics(registry: Registry, droppedSignals: () => number): { action(rule: string, action: string): void } {
-  const actions = new Counter({ name: "croupier_risk_actions_total", help: "risk engine actions taken on this node (the leader), by rule and step", labelNames: ["rule", "action"] as const, registers: [registry] });
+  const actions = new Counter({
+    name: "croupier_risk_actions_total",
+    help: "risk engine actions taken on this node (the leader), by rule and step",
+    labelNames: ["rule", "action"] as const,
+    registers: [registry],
+  });
   new Gauge({
-    name: "croupier_risk_signals_dropped", help: "risk signals this node dropped since start because its buffer was full (the bus was down)", registers: [registry],
+    name: "croupier_risk_signals_dropped",
+    help: "risk signals this node dropped since start because its buffer was full (the bus was down)",
+    registers: [registry],
     collect() {
       this.set(droppedSignals());
     },

@@ -12,7 +12,10 @@ export class RedisBus implements Bus {
   private readonly subscriber: Redis;
   private readonly handlers = new Map<string, Set<BusHandler>>();
 
-  constructor(private readonly redis: Redis, private readonly prefix: string) {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {
     // No ready check on the subscriber: its INFO probe can race a SUBSCRIBE issued while connecting and
     // be refused in subscriber mode ("Connection in subscriber mode", ioredis issue #2037).
     this.subscriber = redis.duplicate({ enableReadyCheck: false, enableAutoPipelining: false });

@@ -29,8 +29,10 @@ export async function claimRedisScope(redis: Redis, scope: string, owner: string
   if ((await redis.set(key, owner, "NX")) === "OK") return;
   const holder = await redis.get(key);
   if (holder !== null && holder !== owner) {
-    throw new RedisScopeTakenError(`Redis scope ${scope} belongs to another deployment (database id ${holder}, ours ${owner}); `
-      + "give this one another deploymentId, redisKeyPrefix or Redis DB");
+    throw new RedisScopeTakenError(
+      `Redis scope ${scope} belongs to another deployment (database id ${holder}, ours ${owner}); ` +
+        "give this one another deploymentId, redisKeyPrefix or Redis DB",
+    );
   }
   if (holder === null) await redis.set(key, owner, "NX");
 }

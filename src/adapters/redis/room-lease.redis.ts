@@ -29,7 +29,10 @@ export class RedisRoomLease implements RoomLease {
   private readonly renewScript: RedisScript;
   private readonly releaseScript: RedisScript;
 
-  constructor(private readonly redis: Redis, private readonly prefix: string) {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {
     this.acquireScript = redisScript(redis, "croupierLeaseAcquire", 2, acquireScript);
     this.renewScript = redisScript(redis, "croupierLeaseRenew", 1, renewScript);
     this.releaseScript = redisScript(redis, "croupierLeaseRelease", 1, releaseScript);
@@ -59,7 +62,11 @@ export class RedisRoomLease implements RoomLease {
   /** One sorted set of hosting nodes, scored by when each announcement lapses (this node's clock). */
   async announce(nodeId: string, ttlMs: number): Promise<void> {
     const now = Date.now();
-    await this.redis.multi().zadd(this.nodesKey, now + ttlMs, nodeId).zremrangebyscore(this.nodesKey, "-inf", now).exec();
+    await this.redis
+      .multi()
+      .zadd(this.nodesKey, now + ttlMs, nodeId)
+      .zremrangebyscore(this.nodesKey, "-inf", now)
+      .exec();
   }
 
   async withdraw(nodeId: string): Promise<void> {

@@ -1,6 +1,16 @@
 import type { Redis } from "ioredis";
 import { randomBytes } from "node:crypto";
-import type { AppendOutcome, LiveHandler, LogEntry, LogEntryInput, LogRange, RoomHead, RoomLog, RoomLogLimits, RoomSnapshot } from "../../app/ports/room-log.js";
+import type {
+  AppendOutcome,
+  LiveHandler,
+  LogEntry,
+  LogEntryInput,
+  LogRange,
+  RoomHead,
+  RoomLog,
+  RoomLogLimits,
+  RoomSnapshot,
+} from "../../app/ports/room-log.js";
 import type { RedisBus } from "./bus.redis.js";
 import { roomChannel, roomKeys } from "./room-keys.js";
 import { redisScript, type RedisScript } from "./scripts.js";
@@ -89,9 +99,18 @@ export class RedisRoomLog implements RoomLog {
   }
 
   async append(room: string, fence: number, entries: readonly LogEntryInput[], snapshot: RoomSnapshot, nowMs: number): Promise<AppendOutcome> {
-    const result = (await this.appendScript(...this.keyList(room), newEpoch(), String(fence), String(nowMs),
-      this.limits.roomLogEntriesMax, this.limits.roomLogAgeMsMax, this.limits.roomIdleMsMax, this.bus.channel(roomChannel(room)),
-      JSON.stringify(snapshot), ...entries.map((e) => JSON.stringify(e)))) as [string, string[]] | null;
+    const result = (await this.appendScript(
+      ...this.keyList(room),
+      newEpoch(),
+      String(fence),
+      String(nowMs),
+      this.limits.roomLogEntriesMax,
+      this.limits.roomLogAgeMsMax,
+      this.limits.roomIdleMsMax,
+      this.bus.channel(roomChannel(room)),
+      JSON.stringify(snapshot),
+      ...entries.map((e) => JSON.stringify(e)),
+    )) as [string, string[]] | null;
     if (result === null) return { ok: false, reason: "fenced" };
     return { ok: true, epoch: result[0], entries: result[1].map((e) => JSON.parse(e) as LogEntry) };
   }
@@ -99,7 +118,8 @@ export class RedisRoomLog implements RoomLog {
   async read(room: string, afterOffset: number, limit: number): Promise<LogRange> {
     const keys = roomKeys(this.prefix, room);
     const head = await this.head(room);
-    const [[, range], [, first]] = (await this.redis.multi()
+    const [[, range], [, first]] = (await this.redis
+      .multi()
       .xrange(keys.log, `${afterOffset + 1}-0`, "+", "COUNT", limit)
       .xrange(keys.log, "-", "+", "COUNT", 1)
       .exec()) as [[Error | null, Array<[string, string[]]>], [Error | null, Array<[string, string[]]>]];

@@ -30,7 +30,10 @@ export class RedisThrottleStore implements ThrottleStore {
   private readonly reserveScript: RedisScript;
   private readonly releaseScript: RedisScript;
 
-  constructor(private readonly redis: Redis, private readonly prefix: string) {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {
     this.reserveScript = redisScript(redis, "croupierThrottleReserve", 2, reserveScript);
     this.releaseScript = redisScript(redis, "croupierThrottleRelease", 2, releaseScript);
   }
@@ -56,8 +59,10 @@ export class RedisThrottleStore implements ThrottleStore {
   }
 
   async reserveAttempt(key: string, rule: AttemptRule): Promise<Reservation> {
-    const [ok, value] = (await this.reserveScript(this.attemptsKey(key), this.lockKey(key),
-      rule.windowMs, rule.attemptsFree, rule.baseMs, rule.msMax)) as [number | string, number | string];
+    const [ok, value] = (await this.reserveScript(this.attemptsKey(key), this.lockKey(key), rule.windowMs, rule.attemptsFree, rule.baseMs, rule.msMax)) as [
+      number | string,
+      number | string,
+    ];
     return Number(ok) === 1 ? { ok: true, attempt: Number(value) } : { ok: false, retryAfterMs: Number(value) };
   }
 

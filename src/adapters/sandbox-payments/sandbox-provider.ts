@@ -4,8 +4,17 @@ import { dirname } from "node:path";
 import { findCurrency, formatAmount, parseAmount } from "../../engine/money/index.js";
 import type { Clock } from "../../app/ports/clock.js";
 import {
-  paymentEventTypes, type CardSummary, type CardTokenizer, type ChargeResult, type MoneyOrder, type PaymentEvent, type PaymentEventType, type PaymentProvider,
-  type PayoutResult, type TokenizeResult, type WebhookVerdict,
+  paymentEventTypes,
+  type CardSummary,
+  type CardTokenizer,
+  type ChargeResult,
+  type MoneyOrder,
+  type PaymentEvent,
+  type PaymentEventType,
+  type PaymentProvider,
+  type PayoutResult,
+  type TokenizeResult,
+  type WebhookVerdict,
 } from "../../app/ports/payment-provider.js";
 import { brandOf, expired, luhnValid, ruleOf, type CardRule } from "./sandbox-cards.js";
 import { checkSignature, signatureHeader, signWebhook } from "./webhook-signature.js";
@@ -80,7 +89,14 @@ export class SandboxPaymentProvider implements PaymentProvider, CardTokenizer {
     if (!luhnValid(digits)) return { status: "card_invalid", reason: "card number fails the Luhn check" };
     if (expired(card.expMonth, card.expYear, nowMs)) return { status: "card_invalid", reason: "card expired" };
     const fingerprint = createHmac("sha256", this.tokenKey).update(`fingerprint:${digits}`).digest("base64url").slice(0, 22);
-    const claims: TokenClaims = { b: brandOf(digits), l: digits.slice(-4), r: ruleOf(digits), n: randomBytes(9).toString("base64url"), u: ownerId, f: fingerprint };
+    const claims: TokenClaims = {
+      b: brandOf(digits),
+      l: digits.slice(-4),
+      r: ruleOf(digits),
+      n: randomBytes(9).toString("base64url"),
+      u: ownerId,
+      f: fingerprint,
+    };
     const payload = Buffer.from(JSON.stringify(claims)).toString("base64url");
     return { status: "ok", token: `tok_sbx_${payload}.${this.mac(payload)}`, card: summary(claims) };
   }
@@ -108,9 +124,12 @@ export class SandboxPaymentProvider implements PaymentProvider, CardTokenizer {
     const known = this.payouts.get(order.idempotencyKey);
     if (known !== undefined) return known;
     const claims = this.claimsOf(order.token);
-    const result: PayoutResult = claims === null ? { status: "failed", reason: "token_unknown" }
-      : claims.r === "payout_fail" ? { status: "failed", reason: "payout_refused" }
-      : { status: "paid", providerPayoutId: `po_${randomBytes(12).toString("hex")}` };
+    const result: PayoutResult =
+      claims === null
+        ? { status: "failed", reason: "token_unknown" }
+        : claims.r === "payout_fail"
+          ? { status: "failed", reason: "payout_refused" }
+          : { status: "paid", providerPayoutId: `po_${randomBytes(12).toString("hex")}` };
     if (result.status === "paid") this.payoutsMade.push(order);
     remember(this.payouts, order.idempotencyKey, result);
     return result;
@@ -141,8 +160,14 @@ export class SandboxPaymentProvider implements PaymentProvider, CardTokenizer {
     const outcome: PaymentEventType = charge.rule === "fail_later" ? "charge.failed" : "charge.succeeded";
     const reason = charge.rule === "fail_later" ? "insufficient_funds" : null;
     const event = (type: PaymentEventType): PaymentEvent => ({
-      id: `evt_${randomBytes(10).toString("hex")}`, type, providerPaymentId: charge.id, reference: charge.order.reference,
-      amount: charge.order.amount, currency: charge.order.currency, reason: type === "charge.failed" ? reason : null, createdAtMs: this.options.clock.nowMs(),
+      id: `evt_${randomBytes(10).toString("hex")}`,
+      type,
+      providerPaymentId: charge.id,
+      reference: charge.order.reference,
+      amount: charge.order.amount,
+      currency: charge.order.currency,
+      reason: type === "charge.failed" ? reason : null,
+      createdAtMs: this.options.clock.nowMs(),
     });
     const final = event(outcome);
     const d = this.options.webhookDelayMs;
@@ -193,7 +218,13 @@ export class SandboxPaymentProvider implements PaymentProvider, CardTokenizer {
     if (!timingSafeEqual(Buffer.from(mac), Buffer.from(this.mac(payload)))) return null;
     try {
       const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as TokenClaims;
-      return typeof claims.b === "string" && typeof claims.l === "string" && typeof claims.r === "string" && typeof claims.u === "string" && typeof claims.f === "string" ? claims : null;
+      return typeof claims.b === "string" &&
+        typeof claims.l === "string" &&
+        typeof claims.r === "string" &&
+        typeof claims.u === "string" &&
+        typeof claims.f === "string"
+        ? claims
+        : null;
     } catch {
       return null;
     }
@@ -214,7 +245,9 @@ export function serializeEvent(event: PaymentEvent): string {
   const currency = findCurrency(event.currency);
   const amount = currency === null ? event.amount.toString() : formatAmount(event.amount, currency);
   return JSON.stringify({
-    id: event.id, type: event.type, created: event.createdAtMs,
+    id: event.id,
+    type: event.type,
+    created: event.createdAtMs,
     data: { paymentId: event.providerPaymentId, reference: event.reference, amount, currency: event.currency, reason: event.reason },
   });
 }
@@ -228,14 +261,27 @@ function parseEvent(rawBody: string): PaymentEvent | null {
   }
   const e = parsed as { id?: unknown; type?: unknown; created?: unknown; data?: Record<string, unknown> | null };
   const d = e.data;
-  if (typeof e.id !== "string" || typeof e.created !== "number" || !paymentEventTypes.includes(e.type as PaymentEventType) || typeof d !== "object" || d === null) return null;
+  if (
+    typeof e.id !== "string" ||
+    typeof e.created !== "number" ||
+    !paymentEventTypes.includes(e.type as PaymentEventType) ||
+    typeof d !== "object" ||
+    d === null
+  )
+    return null;
   if (typeof d.paymentId !== "string" || typeof d.reference !== "string" || typeof d.amount !== "string" || typeof d.currency !== "string") return null;
   const currency = findCurrency(d.currency);
   const amount = currency === null ? null : parseAmount(d.amount, currency);
   if (typeof amount !== "bigint" || amount <= 0n) return null;
   return {
-    id: e.id, type: e.type as PaymentEventType, providerPaymentId: d.paymentId, reference: d.reference, amount, currency: d.currency,
-    reason: typeof d.reason === "string" ? d.reason : null, createdAtMs: e.created,
+    id: e.id,
+    type: e.type as PaymentEventType,
+    providerPaymentId: d.paymentId,
+    reference: d.reference,
+    amount,
+    currency: d.currency,
+    reason: typeof d.reason === "string" ? d.reason : null,
+    createdAtMs: e.created,
   };
 }
 

@@ -18,16 +18,33 @@ export interface EndedRound {
   readonly outcome: unknown;
   readonly voidReason: string | null;
   readonly atMs: number;
-  readonly bets: readonly { readonly betId: string; readonly userId: string; readonly currency: string; readonly stakeMinor: string | bigint; readonly payoutMinor: string | bigint | null }[];
+  readonly bets: readonly {
+    readonly betId: string;
+    readonly userId: string;
+    readonly currency: string;
+    readonly stakeMinor: string | bigint;
+    readonly payoutMinor: string | bigint | null;
+  }[];
 }
 
 export function roundEndedEvent(round: EndedRound): ExportedEvent {
   const type = round.status === "settled" ? "round.settled" : "round.voided";
   const event: RoundExportEvent = {
-    id: `${type}:${round.roundId}`, type, roundId: round.roundId, tableId: round.tableId, game: round.game, outcome: round.outcome ?? null,
-    voidReason: round.status === "voided" ? round.voidReason ?? "voided" : null,
+    id: `${type}:${round.roundId}`,
+    type,
+    roundId: round.roundId,
+    tableId: round.tableId,
+    game: round.game,
+    outcome: round.outcome ?? null,
+    voidReason: round.status === "voided" ? (round.voidReason ?? "voided") : null,
     // A bet without a payout lost (a voided round's bets all have theirs: the stake).
-    bets: round.bets.map((b) => ({ betId: b.betId, userId: b.userId, currency: b.currency, stakeMinor: b.stakeMinor.toString(), payoutMinor: (b.payoutMinor ?? 0n).toString() })),
+    bets: round.bets.map((b) => ({
+      betId: b.betId,
+      userId: b.userId,
+      currency: b.currency,
+      stakeMinor: b.stakeMinor.toString(),
+      payoutMinor: (b.payoutMinor ?? 0n).toString(),
+    })),
     atMs: round.atMs,
   };
   return toExported(event);
@@ -36,9 +53,17 @@ export function roundEndedEvent(round: EndedRound): ExportedEvent {
 /** A risk action taken, or (with `reversal`) its reversal. */
 export function riskActionEvent(action: RiskAction, reversal?: NonNullable<RiskAction["reversed"]>): ExportedEvent {
   const event: RiskExportEvent = {
-    id: reversal === undefined ? `risk.action:${action.id}` : `risk.action:${action.id}:reverse`, type: "risk.action", actionId: action.id,
-    action: reversal === undefined ? action.action : "reverse", userId: action.userId, rule: action.rule, evidence: { ...action.evidence }, score: action.score,
-    by: reversal?.by ?? null, reason: reversal?.reason ?? null, atMs: reversal?.atMs ?? action.atMs,
+    id: reversal === undefined ? `risk.action:${action.id}` : `risk.action:${action.id}:reverse`,
+    type: "risk.action",
+    actionId: action.id,
+    action: reversal === undefined ? action.action : "reverse",
+    userId: action.userId,
+    rule: action.rule,
+    evidence: { ...action.evidence },
+    score: action.score,
+    by: reversal?.by ?? null,
+    reason: reversal?.reason ?? null,
+    atMs: reversal?.atMs ?? action.atMs,
   };
   return toExported(event);
 }

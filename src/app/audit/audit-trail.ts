@@ -32,7 +32,11 @@ const pageEntriesMax = 200;
  * the whole entry instead (the log line is the entry's second home) and counted by the caller's logger.
  */
 export class AuditTrail {
-  constructor(private readonly log: AuditLog, private readonly clock: Clock, private readonly onWriteError: (error: unknown, entry: AuditEntry) => void) {}
+  constructor(
+    private readonly log: AuditLog,
+    private readonly clock: Clock,
+    private readonly onWriteError: (error: unknown, entry: AuditEntry) => void,
+  ) {}
 
   async record(entry: Omit<AuditEntry, "atMs">): Promise<void> {
     const full: AuditEntry = { ...entry, reason: entry.reason === null ? null : entry.reason.slice(0, reasonCharsMax), atMs: this.clock.nowMs() };

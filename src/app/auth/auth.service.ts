@@ -57,10 +57,18 @@ export function normalizeLogin(login: string): string {
   return login.trim().toLowerCase();
 }
 
-export interface NewAccount { readonly username: string; readonly email?: string | undefined; readonly password: string; readonly roles?: readonly Role[] }
+export interface NewAccount {
+  readonly username: string;
+  readonly email?: string | undefined;
+  readonly password: string;
+  readonly roles?: readonly Role[];
+}
 
 /** Creates an account: the password policy, then the hash. Needs no keys or sessions (`croupier user create` uses it alone). */
-export async function registerAccount(deps: Pick<AuthDeps, "store" | "hasher"> & { readonly limits: Pick<AuthLimits, "passwordLengthMin" | "passwordLengthMax"> }, input: NewAccount): Promise<Outcome<User>> {
+export async function registerAccount(
+  deps: Pick<AuthDeps, "store" | "hasher"> & { readonly limits: Pick<AuthLimits, "passwordLengthMin" | "passwordLengthMax"> },
+  input: NewAccount,
+): Promise<Outcome<User>> {
   const { limits, hasher, store } = deps;
   const problems = checkPassword(input.password, input.username, { lengthMin: limits.passwordLengthMin, lengthMax: limits.passwordLengthMax });
   if (problems.length > 0) return failure("AUTH_PASSWORD_POLICY", { details: problems });
@@ -172,9 +180,12 @@ export class AuthService {
       case "reused":
         await this.deps.guard.announceRevoked(outcome.sessionId);
         return failure("AUTH_REFRESH_REUSED");
-      case "expired": return failure("AUTH_REFRESH_EXPIRED");
-      case "revoked": return failure("AUTH_SESSION_REVOKED");
-      default: return failure("AUTH_REFRESH_INVALID");
+      case "expired":
+        return failure("AUTH_REFRESH_EXPIRED");
+      case "revoked":
+        return failure("AUTH_SESSION_REVOKED");
+      default:
+        return failure("AUTH_REFRESH_INVALID");
     }
   }
 
@@ -212,7 +223,14 @@ export class AuthService {
     const { store, secrets, clock, limits } = this.deps;
     const refreshToken = secrets.generate();
     const refreshExpiresAt = new Date(clock.nowMs() + limits.refreshTokenTtlSeconds * 1000);
-    const session = await store.createSession({ userId: user.id, deviceId, expiresAt: refreshExpiresAt, refreshTokenHash: secrets.hash(refreshToken), refreshExpiresAt, clientAddress });
+    const session = await store.createSession({
+      userId: user.id,
+      deviceId,
+      expiresAt: refreshExpiresAt,
+      refreshTokenHash: secrets.hash(refreshToken),
+      refreshExpiresAt,
+      clientAddress,
+    });
     return this.tokenPair(user, session, refreshToken, refreshExpiresAt);
   }
 

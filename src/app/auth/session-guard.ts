@@ -42,11 +42,14 @@ export class SessionGuard {
     if (cached !== undefined && (!cached.live || now - cached.checkedAtMs < this.limits.sessionRevocationCacheMs)) return cached.live;
     const pending = this.inFlight.get(sessionId);
     if (pending !== undefined) return pending;
-    const lookup = this.store.findSession(sessionId).then((session) => {
-      const live = session !== null && session.revokedAt === null && session.expiresAt.getTime() > now;
-      this.remember(sessionId, live);
-      return live;
-    }).finally(() => this.inFlight.delete(sessionId));
+    const lookup = this.store
+      .findSession(sessionId)
+      .then((session) => {
+        const live = session !== null && session.revokedAt === null && session.expiresAt.getTime() > now;
+        this.remember(sessionId, live);
+        return live;
+      })
+      .finally(() => this.inFlight.delete(sessionId));
     this.inFlight.set(sessionId, lookup);
     return lookup;
   }

@@ -30,13 +30,21 @@ export class BonusBets {
 
   constructor(
     private readonly deps: {
-      readonly store: BonusStore; readonly wallet: Pick<Wallet, "balances">; readonly bus: Bus; readonly clock: Clock;
+      readonly store: BonusStore;
+      readonly wallet: Pick<Wallet, "balances">;
+      readonly bus: Bus;
+      readonly clock: Clock;
       /** A bonus's wagering is complete: convert it (never awaited by a bet). */
       readonly onComplete: (bonusId: string) => Promise<unknown>;
     },
     refreshMs = 10_000,
   ) {
-    this.active = new FlaggedPlayers({ bus: deps.bus, clock: deps.clock, load: () => deps.store.activeUsers() }, bonusesChannel, "bonus.active-reload", refreshMs);
+    this.active = new FlaggedPlayers(
+      { bus: deps.bus, clock: deps.clock, load: () => deps.store.activeUsers() },
+      bonusesChannel,
+      "bonus.active-reload",
+      refreshMs,
+    );
   }
 
   start(): Promise<void> {
@@ -62,7 +70,12 @@ export class BonusBets {
    * max bet, and the purse: cash when it covers the stake, else the bonus purse when it does. A bonus
    * whose wagering is already complete is being converted: its purse is not used.
    */
-  prepare(bet: { readonly userId: string; readonly game: string; readonly currency: string; readonly stakeMinor: bigint }): null | Promise<BonusBetPlan | null> {
+  prepare(bet: {
+    readonly userId: string;
+    readonly game: string;
+    readonly currency: string;
+    readonly stakeMinor: bigint;
+  }): null | Promise<BonusBetPlan | null> {
     if (!this.active.has(bet.userId)) return null;
     return this.plan(bet).catch((error: unknown) => {
       background(Promise.reject(error), "bonus.bet");
@@ -70,7 +83,12 @@ export class BonusBets {
     });
   }
 
-  private async plan(bet: { readonly userId: string; readonly game: string; readonly currency: string; readonly stakeMinor: bigint }): Promise<BonusBetPlan | null> {
+  private async plan(bet: {
+    readonly userId: string;
+    readonly game: string;
+    readonly currency: string;
+    readonly stakeMinor: bigint;
+  }): Promise<BonusBetPlan | null> {
     const bonus = await this.deps.store.active(bet.userId, bet.currency);
     if (bonus === null) return null;
     const weight = weightOf(bonus.weights, bet.game);
@@ -90,7 +108,13 @@ export class BonusBets {
    */
   async taken(plan: BonusBetPlan | null, bet: { readonly ref: string; readonly game: string; readonly stakeMinor: bigint }): Promise<void> {
     if (plan === null || plan.refused || countedAtClose.has(bet.game)) return;
-    await this.count(plan.bonus, { ref: bet.ref, game: bet.game, stakeMinor: bet.stakeMinor, countedMinor: countedStake(bet.stakeMinor, plan.weight), reason: "counted" });
+    await this.count(plan.bonus, {
+      ref: bet.ref,
+      game: bet.game,
+      stakeMinor: bet.stakeMinor,
+      countedMinor: countedStake(bet.stakeMinor, plan.weight),
+      reason: "counted",
+    });
   }
 
   /**
@@ -112,7 +136,13 @@ export class BonusBets {
         const bonus = await this.deps.store.active(userId, round.currency);
         if (bonus === null) continue;
         const judged = rouletteRoundCounted(round, bonus.maxBetMinor, weightOf(bonus.weights, record.game));
-        await this.count(bonus, { ref: `round:${record.roundId}`, game: record.game, stakeMinor: round.stakeMinor, countedMinor: judged.countedMinor, reason: judged.reason });
+        await this.count(bonus, {
+          ref: `round:${record.roundId}`,
+          game: record.game,
+          stakeMinor: round.stakeMinor,
+          countedMinor: judged.countedMinor,
+          reason: judged.reason,
+        });
       } catch (error) {
         background(Promise.reject(error), "bonus.wagering");
       }
@@ -128,7 +158,6 @@ export class BonusBets {
       background(Promise.reject(error), "bonus.wagering");
     }
   }
-
 }
 
 /** A recalled roulette bet's detail: the bets of one action, each with its type and pockets. */

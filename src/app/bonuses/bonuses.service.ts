@@ -64,7 +64,9 @@ export class Bonuses {
 
   constructor(
     private readonly deps: {
-      readonly store: BonusStore; readonly wallet: Pick<Wallet, "moveBonus" | "balances">; readonly clock: Clock;
+      readonly store: BonusStore;
+      readonly wallet: Pick<Wallet, "moveBonus" | "balances">;
+      readonly clock: Clock;
       /** A player's set of active bonuses changed: every node's bet side must know. */
       readonly announce: (userId: string) => Promise<void>;
       /** Why a player may not be given a bonus now (a time-out, self-exclusion or lock); null when they may. */
@@ -105,26 +107,43 @@ export class Bonuses {
     const { terms } = input;
     const currency = findCurrency(terms.currency);
     if (currency === null) return failure("WALLET_CURRENCY_UNKNOWN", { details: [`currency ${terms.currency} is not kept by this wallet`] });
-    if (terms.amountMinor <= 0n || terms.amountMinor > this.options.amountMinorMax) return failure("BONUS_TERMS_INVALID", { details: [`the amount must be above 0 and at most ${this.options.amountMinorMax} minor units`] });
-    if (!Number.isInteger(terms.wageringMultiplier) || terms.wageringMultiplier < 0 || terms.wageringMultiplier > wageringMultiplierMax) return failure("BONUS_TERMS_INVALID", { details: [`the wagering multiplier must be a whole number from 0 to ${wageringMultiplierMax}`] });
+    if (terms.amountMinor <= 0n || terms.amountMinor > this.options.amountMinorMax)
+      return failure("BONUS_TERMS_INVALID", { details: [`the amount must be above 0 and at most ${this.options.amountMinorMax} minor units`] });
+    if (!Number.isInteger(terms.wageringMultiplier) || terms.wageringMultiplier < 0 || terms.wageringMultiplier > wageringMultiplierMax)
+      return failure("BONUS_TERMS_INVALID", { details: [`the wagering multiplier must be a whole number from 0 to ${wageringMultiplierMax}`] });
     if (terms.maxBetMinor <= 0n) return failure("BONUS_TERMS_INVALID", { details: ["the max bet must be above 0"] });
-    if (!Number.isInteger(terms.days) || terms.days < 1 || terms.days > bonusDaysMax) return failure("BONUS_TERMS_INVALID", { details: [`a bonus lasts 1 to ${bonusDaysMax} days`] });
+    if (!Number.isInteger(terms.days) || terms.days < 1 || terms.days > bonusDaysMax)
+      return failure("BONUS_TERMS_INVALID", { details: [`a bonus lasts 1 to ${bonusDaysMax} days`] });
     if (!uuidPattern.test(input.userId)) return failure("BONUS_PLAYER_NOT_FOUND");
     // No bonus, manual or welcome, to a player on a break or locked (UKGC: no marketing to the excluded).
     const refused = await this.deps.refusal?.(input.userId);
     if (refused != null) return failure(refused.error, refused.details === undefined ? {} : { details: refused.details });
     const nowMs = this.deps.clock.nowMs();
     const bonus: NewBonus = {
-      userId: input.userId, currency: currency.code, kind, amountMinor: terms.amountMinor, wageringRequiredMinor: wageringRequired(terms.amountMinor, terms.wageringMultiplier),
-      maxBetMinor: terms.maxBetMinor, weights: this.options.weights, expiresMs: nowMs + terms.days * dayMs, grantedBy: input.grantedBy, requestKey: input.requestKey, createdMs: nowMs,
+      userId: input.userId,
+      currency: currency.code,
+      kind,
+      amountMinor: terms.amountMinor,
+      wageringRequiredMinor: wageringRequired(terms.amountMinor, terms.wageringMultiplier),
+      maxBetMinor: terms.maxBetMinor,
+      weights: this.options.weights,
+      expiresMs: nowMs + terms.days * dayMs,
+      grantedBy: input.grantedBy,
+      requestKey: input.requestKey,
+      createdMs: nowMs,
     };
     const created = await this.deps.store.create(bonus);
     switch (created.status) {
-      case "open_exists": return failure("BONUS_ALREADY_OPEN", { details: [`the player has a bonus in ${currency.code} that is not closed yet`] });
-      case "welcome_taken": return failure("BONUS_WELCOME_CLAIMED");
-      case "device_linked": return failure("BONUS_WELCOME_DEVICE_LINKED");
-      case "player_not_found": return failure("BONUS_PLAYER_NOT_FOUND");
-      default: break;
+      case "open_exists":
+        return failure("BONUS_ALREADY_OPEN", { details: [`the player has a bonus in ${currency.code} that is not closed yet`] });
+      case "welcome_taken":
+        return failure("BONUS_WELCOME_CLAIMED");
+      case "device_linked":
+        return failure("BONUS_WELCOME_DEVICE_LINKED");
+      case "player_not_found":
+        return failure("BONUS_PLAYER_NOT_FOUND");
+      default:
+        break;
     }
     await this.settle(created.bonus.id);
     // A second welcome claim finds the first (its request key is the player's): it is refused, the first stands.
@@ -178,7 +197,14 @@ export class Bonuses {
     let bonus = await this.deps.store.find(id);
     if (bonus === null || bonus.closedMinor !== null) return;
     if (bonus.status === "pending") {
-      const granted = await this.deps.wallet.moveBonus({ kind: "bonus_grant", playerId: bonus.userId, currency: bonus.currency, amount: bonus.amountMinor, key: `bonus:${id}:grant`, reference: `bonus:${id}` });
+      const granted = await this.deps.wallet.moveBonus({
+        kind: "bonus_grant",
+        playerId: bonus.userId,
+        currency: bonus.currency,
+        amount: bonus.amountMinor,
+        key: `bonus:${id}:grant`,
+        reference: `bonus:${id}`,
+      });
       if (granted.status !== "ok") return;
       await this.deps.store.activate(id, this.deps.clock.nowMs());
       await this.deps.announce(bonus.userId);
@@ -207,8 +233,12 @@ export class Bonuses {
     if (bonus.closingMinor === null) await this.deps.store.setClosing(bonus.id, amount);
     const converted = bonus.status === "converted";
     const moved = await this.deps.wallet.moveBonus({
-      kind: converted ? "bonus_conversion" : "bonus_forfeit", playerId: bonus.userId, currency: bonus.currency, amount,
-      key: `bonus:${bonus.id}:${converted ? "convert" : "forfeit"}`, reference: `bonus:${bonus.id}`,
+      kind: converted ? "bonus_conversion" : "bonus_forfeit",
+      playerId: bonus.userId,
+      currency: bonus.currency,
+      amount,
+      key: `bonus:${bonus.id}:${converted ? "convert" : "forfeit"}`,
+      reference: `bonus:${bonus.id}`,
     });
     if (moved.status === "ok") return this.deps.store.close(bonus.id, amount, nowMs);
     // The purse changed since it was measured (nothing moved): measure again next time.
@@ -219,7 +249,9 @@ export class Bonuses {
     const open = bonus.closedMinor === null && bonus.status !== "pending";
     const purse = open ? (await this.deps.wallet.balances(bonus.userId)).find((b) => b.purse === "bonus" && b.currency === bonus.currency) : undefined;
     return {
-      ...bonus, balanceMinor: open ? (purse?.balance ?? 0n) : null, heldMinor: open ? (purse?.held ?? 0n) : null,
+      ...bonus,
+      balanceMinor: open ? (purse?.balance ?? 0n) : null,
+      heldMinor: open ? (purse?.held ?? 0n) : null,
       progressPercent: progressPercent(bonus.wageredMinor, bonus.wageringRequiredMinor),
     };
   }

@@ -11,10 +11,15 @@ export class ExportBreaker implements EventExport {
   private openUntilMs = 0;
   private lastError = "";
 
-  constructor(private readonly inner: EventExport, private readonly clock: Clock, private readonly cooldownMs: number) {}
+  constructor(
+    private readonly inner: EventExport,
+    private readonly clock: Clock,
+    private readonly cooldownMs: number,
+  ) {}
 
   async publish(event: ExportedEvent): Promise<void> {
-    if (this.clock.nowMs() < this.openUntilMs) throw new Error(`event stream failed just before (${this.lastError}); not asked again for ${this.cooldownMs} ms`);
+    if (this.clock.nowMs() < this.openUntilMs)
+      throw new Error(`event stream failed just before (${this.lastError}); not asked again for ${this.cooldownMs} ms`);
     try {
       await this.inner.publish(event);
     } catch (error) {

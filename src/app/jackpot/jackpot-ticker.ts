@@ -48,7 +48,11 @@ export class JackpotTicker {
 
   constructor(
     private readonly deps: {
-      rooms: TickerRooms; wallet: Pick<Wallet, "jackpotTotal">; metrics: Pick<Metrics, "jackpotTotal">; nodeId: string; clock: Clock;
+      rooms: TickerRooms;
+      wallet: Pick<Wallet, "jackpotTotal">;
+      metrics: Pick<Metrics, "jackpotTotal">;
+      nodeId: string;
+      clock: Clock;
       /** Whether this node publishes now; default: it owns the room. */
       leads?: () => Promise<boolean>;
     },
@@ -91,7 +95,10 @@ export class JackpotTicker {
     this.deps.metrics.jackpotTotal(pool.gameId, pool.currency, total);
     if (this.published.get(key) === total) return;
     const reply = await this.deps.rooms.submit(this.options.room, {
-      type: "action", actor: systemActor, actionId: `jackpot:${this.deps.nodeId}:${this.instance}:${++this.sequence}`, lastOffset: 0,
+      type: "action",
+      actor: systemActor,
+      actionId: `jackpot:${this.deps.nodeId}:${this.instance}:${++this.sequence}`,
+      lastOffset: 0,
       action: { kind: jackpotTotalKind, gameId: pool.gameId, currency: pool.currency, totalMinor: total.toString() },
     });
     if (reply.ok || reply.details?.includes("unchanged")) this.published.set(key, total);

@@ -9,7 +9,10 @@ export class DepositWaiters {
   private readonly waiting = new Map<string, Set<() => void>>();
   private count = 0;
 
-  constructor(private readonly clock: Clock, private readonly waitersMax: number) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly waitersMax: number,
+  ) {}
 
   /**
    * Resolves when `depositId` is notified or after `waitMs`; at once when `waitersMax` requests wait

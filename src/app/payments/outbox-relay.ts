@@ -2,7 +2,8 @@ import type { Clock, Timer } from "../ports/clock.js";
 import type { OutboxEntry, OutboxKind, PaymentsStore } from "../ports/payments-store.js";
 
 /** What a delivery step answers: finished, try again later, or stop and call an operator. */
-export type DeliveryResult = { readonly status: "done" } | { readonly status: "retry"; readonly error: string } | { readonly status: "park"; readonly error: string };
+export type DeliveryResult =
+  { readonly status: "done" } | { readonly status: "retry"; readonly error: string } | { readonly status: "park"; readonly error: string };
 
 export type DeliveryHandler = (entry: OutboxEntry) => Promise<DeliveryResult>;
 

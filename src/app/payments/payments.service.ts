@@ -15,7 +15,15 @@ import { background } from "../background.js";
 import { DepositWaiters } from "./deposit-waiters.js";
 import { OutboxRelay, type DeliveryResult, type OutboxRelayLimits, type RelayLog } from "./outbox-relay.js";
 import type {
-  DepositRecord, DepositStatus, NewOutboxEntry, OutboxEntry, OutboxReview, PaymentsStore, RequestKeyState, RequestKeyStore, WithdrawalRecord,
+  DepositRecord,
+  DepositStatus,
+  NewOutboxEntry,
+  OutboxEntry,
+  OutboxReview,
+  PaymentsStore,
+  RequestKeyState,
+  RequestKeyStore,
+  WithdrawalRecord,
 } from "../ports/payments-store.js";
 import { judgeWithdrawal, type WithdrawalRefusal, type WithdrawalRules } from "./withdrawal-rules.js";
 
@@ -58,7 +66,12 @@ export interface PaymentsDeps {
   /** A player's time-out, self-exclusion and lock; none: no approval is held for a lock. */
   readonly restrictions?: (userId: string) => Promise<AccountRestrictions>;
   /** Told of each new deposit or withdrawal request (the risk engine counts them); must not throw or wait. */
-  readonly onMoneyRequest?: (request: { readonly kind: "deposit" | "withdrawal"; readonly userId: string; readonly currency: string; readonly amountMinor: bigint }) => void;
+  readonly onMoneyRequest?: (request: {
+    readonly kind: "deposit" | "withdrawal";
+    readonly userId: string;
+    readonly currency: string;
+    readonly amountMinor: bigint;
+  }) => void;
   readonly log: RelayLog;
   readonly limits: PaymentsLimits;
 }
@@ -99,22 +112,28 @@ export class Payments {
       perPeriodMax: deps.limits.withdrawalsPerPeriodMax,
       periodMs: deps.limits.withdrawalPeriodMs,
     };
-    this.relay = new OutboxRelay(deps.store, {
-      "withdrawal.hold": (entry) => this.hold(entry),
-      "withdrawal.payout": (entry) => this.payout(entry),
-      "withdrawal.release": (entry) => this.release(entry),
-      // Exported first: a failed export is retried by the relay, and the bus is at most once anyway.
-      event: async (entry) => {
-        await this.exportEvent(entry);
-        await deps.bus.publish(walletEventsChannel, entry.payload);
-        return { status: "done" };
+    this.relay = new OutboxRelay(
+      deps.store,
+      {
+        "withdrawal.hold": (entry) => this.hold(entry),
+        "withdrawal.payout": (entry) => this.payout(entry),
+        "withdrawal.release": (entry) => this.release(entry),
+        // Exported first: a failed export is retried by the relay, and the bus is at most once anyway.
+        event: async (entry) => {
+          await this.exportEvent(entry);
+          await deps.bus.publish(walletEventsChannel, entry.payload);
+          return { status: "done" };
+        },
+        // Game rounds and risk actions: for the stream only (docs/EVENTS.md).
+        export: async (entry) => {
+          await this.exportEvent(entry);
+          return { status: "done" };
+        },
       },
-      // Game rounds and risk actions: for the stream only (docs/EVENTS.md).
-      export: async (entry) => {
-        await this.exportEvent(entry);
-        return { status: "done" };
-      },
-    }, deps.clock, deps.limits, deps.log);
+      deps.clock,
+      deps.limits,
+      deps.log,
+    );
     this.waiters = new DepositWaiters(deps.clock, depositWaitersMax);
   }
 
@@ -178,13 +197,23 @@ export class Payments {
     if (card === null) return failure("PAYMENT_TOKEN_INVALID");
     const nowMs = this.deps.clock.nowMs();
     // Judged inside the insert's transaction, under the player's lock: limits, time-outs, locks.
-    const created = await this.deps.store.createDeposit({
-      userId: request.userId, requestKey: request.requestKey, provider: this.deps.provider.name, currency: money.value.currency.code,
-      amount: money.value.amount, cardToken: request.cardToken, cardLabel: card.label,
-    }, nowMs, (gate) => depositRefusal(gate, money.value.amount, money.value.currency.code, nowMs));
+    const created = await this.deps.store.createDeposit(
+      {
+        userId: request.userId,
+        requestKey: request.requestKey,
+        provider: this.deps.provider.name,
+        currency: money.value.currency.code,
+        amount: money.value.amount,
+        cardToken: request.cardToken,
+        cardLabel: card.label,
+      },
+      nowMs,
+      (gate) => depositRefusal(gate, money.value.amount, money.value.currency.code, nowMs),
+    );
     if (created.status === "refused") return created.refusal as Outcome<DepositRecord>;
     const { deposit } = created;
-    if (created.status === "created") this.deps.onMoneyRequest?.({ kind: "deposit", userId: deposit.userId, currency: deposit.currency, amountMinor: deposit.amount });
+    if (created.status === "created")
+      this.deps.onMoneyRequest?.({ kind: "deposit", userId: deposit.userId, currency: deposit.currency, amountMinor: deposit.amount });
     if (deposit.amount !== money.value.amount || deposit.currency !== money.value.currency.code || deposit.cardToken !== request.cardToken) {
       return failure("WALLET_IDEMPOTENCY_KEY_CONFLICT");
     }
@@ -198,9 +227,15 @@ export class Payments {
     const { provider, store, clock } = this.deps;
     let result;
     try {
-      result = await this.withTimeout(provider.charge({
-        reference: deposit.id, token: deposit.cardToken, amount: deposit.amount, currency: deposit.currency, idempotencyKey: `deposit:${deposit.id}`,
-      }));
+      result = await this.withTimeout(
+        provider.charge({
+          reference: deposit.id,
+          token: deposit.cardToken,
+          amount: deposit.amount,
+          currency: deposit.currency,
+          idempotencyKey: `deposit:${deposit.id}`,
+        }),
+      );
     } catch (error) {
       this.deps.log.warn({ err: error, depositId: deposit.id }, "payment provider did not answer a charge");
       return failure("PAYMENT_PROVIDER_UNAVAILABLE");
@@ -209,7 +244,13 @@ export class Payments {
       await store.transitionDeposit(deposit.id, ["pending"], "declined", { reason: result.reason }, clock.nowMs());
       return failure("PAYMENT_DECLINED", { details: [result.reason] });
     }
-    const updated = await store.transitionDeposit(deposit.id, ["pending", "credited", "failed"], null, { providerPaymentId: result.providerPaymentId }, clock.nowMs());
+    const updated = await store.transitionDeposit(
+      deposit.id,
+      ["pending", "credited", "failed"],
+      null,
+      { providerPaymentId: result.providerPaymentId },
+      clock.nowMs(),
+    );
     return success(updated?.deposit ?? deposit);
   }
 
@@ -221,11 +262,16 @@ export class Payments {
   async receiveWebhook(rawBody: string, signature: string | undefined): Promise<Outcome<WebhookOutcome>> {
     const verdict = this.deps.provider.verifyWebhook(rawBody, signature, this.deps.clock.nowMs());
     switch (verdict.status) {
-      case "signature_missing": return failure("PAYMENT_WEBHOOK_SIGNATURE_MISSING");
-      case "signature_invalid": return failure("PAYMENT_WEBHOOK_SIGNATURE_INVALID");
-      case "stale": return failure("PAYMENT_WEBHOOK_STALE");
-      case "payload_invalid": return failure("PAYMENT_WEBHOOK_PAYLOAD_INVALID");
-      case "ok": return this.applyEvent(verdict.event);
+      case "signature_missing":
+        return failure("PAYMENT_WEBHOOK_SIGNATURE_MISSING");
+      case "signature_invalid":
+        return failure("PAYMENT_WEBHOOK_SIGNATURE_INVALID");
+      case "stale":
+        return failure("PAYMENT_WEBHOOK_STALE");
+      case "payload_invalid":
+        return failure("PAYMENT_WEBHOOK_PAYLOAD_INVALID");
+      case "ok":
+        return this.applyEvent(verdict.event);
     }
   }
 
@@ -238,11 +284,20 @@ export class Payments {
     if (event.type === "charge.pending") return success("noted");
     if (deposit.status === "credited" || (deposit.status === "failed" && event.type === "charge.failed")) return success("duplicate");
     if (deposit.status !== "pending") {
-      this.deps.log.error({ eventId: event.id, depositId: deposit.id, status: deposit.status, type: event.type }, "webhook contradicts a settled deposit; ignored");
+      this.deps.log.error(
+        { eventId: event.id, depositId: deposit.id, status: deposit.status, type: event.type },
+        "webhook contradicts a settled deposit; ignored",
+      );
       return success("ignored");
     }
     if (event.type === "charge.failed") {
-      const failed = await this.deps.store.transitionDeposit(deposit.id, ["pending"], "failed", { providerPaymentId: event.providerPaymentId, reason: event.reason ?? "failed" }, this.deps.clock.nowMs());
+      const failed = await this.deps.store.transitionDeposit(
+        deposit.id,
+        ["pending"],
+        "failed",
+        { providerPaymentId: event.providerPaymentId, reason: event.reason ?? "failed" },
+        this.deps.clock.nowMs(),
+      );
       if (failed !== null) this.notifySettled(deposit.id);
       return success(failed === null ? "duplicate" : "failed");
     }
@@ -250,22 +305,36 @@ export class Payments {
   }
 
   private eventMatches(deposit: DepositRecord, event: PaymentEvent): boolean {
-    return deposit.provider === this.deps.provider.name && deposit.amount === event.amount && deposit.currency === event.currency
-      && (deposit.providerPaymentId === null || deposit.providerPaymentId === event.providerPaymentId);
+    return (
+      deposit.provider === this.deps.provider.name &&
+      deposit.amount === event.amount &&
+      deposit.currency === event.currency &&
+      (deposit.providerPaymentId === null || deposit.providerPaymentId === event.providerPaymentId)
+    );
   }
 
   /** The provider payment id is the ledger key: a second webhook, on any node, replays instead of paying. */
   private async credit(deposit: DepositRecord, event: PaymentEvent): Promise<Outcome<WebhookOutcome>> {
     const result = await this.deps.wallet.deposit({
-      playerId: deposit.userId, currency: deposit.currency, amount: deposit.amount, provider: deposit.provider,
-      key: `deposit:${deposit.provider}:${event.providerPaymentId}`, reference: `deposit:${deposit.id}`,
+      playerId: deposit.userId,
+      currency: deposit.currency,
+      amount: deposit.amount,
+      provider: deposit.provider,
+      key: `deposit:${deposit.provider}:${event.providerPaymentId}`,
+      reference: `deposit:${deposit.id}`,
     });
     if (result.status !== "ok") {
       this.deps.log.error({ depositId: deposit.id, status: result.status }, "ledger refused a confirmed deposit");
       return failure(ledgerError(result.status));
     }
-    const credited = await this.deps.store.transitionDeposit(deposit.id, ["pending"], "credited", { providerPaymentId: event.providerPaymentId }, this.deps.clock.nowMs(),
-      [this.event("deposit.credited", deposit.id, deposit.userId, deposit.currency, deposit.amount)]);
+    const credited = await this.deps.store.transitionDeposit(
+      deposit.id,
+      ["pending"],
+      "credited",
+      { providerPaymentId: event.providerPaymentId },
+      this.deps.clock.nowMs(),
+      [this.event("deposit.credited", deposit.id, deposit.userId, deposit.currency, deposit.amount)],
+    );
     if (credited !== null) {
       this.notifySettled(deposit.id);
       await this.deliverAll(credited.outboxIds);
@@ -289,10 +358,21 @@ export class Payments {
     const deadlineMs = this.deps.clock.nowMs() + this.deps.limits.outboxLeaseMs;
     for (;;) {
       const nowMs = this.deps.clock.nowMs();
-      const created = await this.deps.store.createWithdrawal({
-        userId: request.userId, requestKey: request.requestKey, provider: this.deps.provider.name, currency: money.value.currency.code,
-        amount: money.value.amount, cardToken: request.cardToken, cardLabel: card.label,
-      }, nowMs, this.rules.periodMs, (recent) => judgeWithdrawal(money.value.amount, recent, nowMs, this.rules), (id) => [{ kind: "withdrawal.hold", subjectId: id }]);
+      const created = await this.deps.store.createWithdrawal(
+        {
+          userId: request.userId,
+          requestKey: request.requestKey,
+          provider: this.deps.provider.name,
+          currency: money.value.currency.code,
+          amount: money.value.amount,
+          cardToken: request.cardToken,
+          cardLabel: card.label,
+        },
+        nowMs,
+        this.rules.periodMs,
+        (recent) => judgeWithdrawal(money.value.amount, recent, nowMs, this.rules),
+        (id) => [{ kind: "withdrawal.hold", subjectId: id }],
+      );
       if (created.status === "refused") {
         const refusal = created.refusal as WithdrawalRefusal;
         // Too frequent only if this player's requests still being held are not refused: wait for their answers.
@@ -343,7 +423,12 @@ export class Payments {
   }
 
   /** Deposits for operators, newest first; the cursor is the last one's `createdMs` and id. */
-  async listDeposits(query: { status?: DepositStatus; userId?: string; before?: { createdMs: number; id: string }; limit: number }): Promise<{ deposits: readonly DepositRecord[]; next: { createdMs: number; id: string } | null }> {
+  async listDeposits(query: {
+    status?: DepositStatus;
+    userId?: string;
+    before?: { createdMs: number; id: string };
+    limit: number;
+  }): Promise<{ deposits: readonly DepositRecord[]; next: { createdMs: number; id: string } | null }> {
     const limit = pageSize(query.limit);
     const rows = await this.deps.store.listDeposits({ ...query, limit: limit + 1 });
     const page = rows.slice(0, limit);
@@ -399,11 +484,19 @@ export class Payments {
     return this.decide(id, operatorId, "rejected", "withdrawal.release");
   }
 
-  private async decide(id: string, operatorId: string, to: "approved" | "rejected", kind: "withdrawal.payout" | "withdrawal.release"): Promise<Outcome<WithdrawalRecord>> {
+  private async decide(
+    id: string,
+    operatorId: string,
+    to: "approved" | "rejected",
+    kind: "withdrawal.payout" | "withdrawal.release",
+  ): Promise<Outcome<WithdrawalRecord>> {
     const w = await this.deps.store.findWithdrawal(id);
     if (w === null) return failure("WALLET_WITHDRAWAL_NOT_FOUND");
     const events = to === "rejected" ? [this.event("withdrawal.rejected", id, w.userId, w.currency, w.amount)] : [];
-    const moved = await this.deps.store.transitionWithdrawal(id, ["pending"], to, { decidedBy: operatorId }, this.deps.clock.nowMs(), [{ kind, subjectId: id }, ...events]);
+    const moved = await this.deps.store.transitionWithdrawal(id, ["pending"], to, { decidedBy: operatorId }, this.deps.clock.nowMs(), [
+      { kind, subjectId: id },
+      ...events,
+    ]);
     if (moved === null) return failure("WALLET_WITHDRAWAL_NOT_PENDING", { details: [`status is ${w.status}`] });
     await this.deliverAll(moved.outboxIds);
     return success((await this.deps.store.findWithdrawal(id)) ?? moved.withdrawal);
@@ -419,14 +512,22 @@ export class Payments {
   private async hold(entry: OutboxEntry, refuseIfBusy = false): Promise<DeliveryResult> {
     const w = await this.deps.store.findWithdrawal(entry.subjectId);
     if (w === null || w.status !== "requested") return { status: "done" };
-    const result = await this.deps.wallet.requestWithdrawal({ playerId: w.userId, currency: w.currency, amount: w.amount, key: `withdrawal:${w.id}:hold`, reference: `withdrawal:${w.id}` });
+    const result = await this.deps.wallet.requestWithdrawal({
+      playerId: w.userId,
+      currency: w.currency,
+      amount: w.amount,
+      key: `withdrawal:${w.id}:hold`,
+      reference: `withdrawal:${w.id}`,
+    });
     if (result.status === "busy" && !refuseIfBusy) return { status: "retry", error: "ledger busy" };
     const nowMs = this.deps.clock.nowMs();
     if (result.status !== "ok") {
       await this.deps.store.transitionWithdrawal(w.id, ["requested"], "refused", { reason: result.status }, nowMs);
       return { status: "done" };
     }
-    const moved = await this.deps.store.transitionWithdrawal(w.id, ["requested"], "pending", {}, nowMs, [this.event("withdrawal.requested", w.id, w.userId, w.currency, w.amount)]);
+    const moved = await this.deps.store.transitionWithdrawal(w.id, ["requested"], "pending", {}, nowMs, [
+      this.event("withdrawal.requested", w.id, w.userId, w.currency, w.amount),
+    ]);
     if (moved !== null) await this.deliverAll(moved.outboxIds);
     return { status: "done" };
   }
@@ -440,14 +541,22 @@ export class Payments {
     const w = await this.deps.store.findWithdrawal(entry.subjectId);
     if (w === null || w.status !== "approved") return { status: "done" };
     const posted = await this.deps.wallet.payWithdrawal({
-      playerId: w.userId, currency: w.currency, amount: w.amount, provider: w.provider, key: `withdrawal:${w.id}:payout`, reference: `withdrawal:${w.id}`,
+      playerId: w.userId,
+      currency: w.currency,
+      amount: w.amount,
+      provider: w.provider,
+      key: `withdrawal:${w.id}:payout`,
+      reference: `withdrawal:${w.id}`,
     });
     if (posted.status === "busy") return { status: "retry", error: "ledger busy" };
     if (posted.status !== "ok") return { status: "park", error: `ledger refused the payout: ${posted.status}` };
-    const paid = await this.withTimeout(this.deps.provider.payout({ reference: w.id, token: w.cardToken, amount: w.amount, currency: w.currency, idempotencyKey: `withdrawal:${w.id}` }));
+    const paid = await this.withTimeout(
+      this.deps.provider.payout({ reference: w.id, token: w.cardToken, amount: w.amount, currency: w.currency, idempotencyKey: `withdrawal:${w.id}` }),
+    );
     if (paid.status === "failed") return this.returnFailedPayout(w, paid.reason);
-    const moved = await this.deps.store.transitionWithdrawal(w.id, ["approved"], "paid", { providerPayoutId: paid.providerPayoutId }, this.deps.clock.nowMs(),
-      [this.event("withdrawal.paid", w.id, w.userId, w.currency, w.amount)]);
+    const moved = await this.deps.store.transitionWithdrawal(w.id, ["approved"], "paid", { providerPayoutId: paid.providerPayoutId }, this.deps.clock.nowMs(), [
+      this.event("withdrawal.paid", w.id, w.userId, w.currency, w.amount),
+    ]);
     if (moved !== null) await this.deliverAll(moved.outboxIds.filter((id) => id !== entry.id));
     return { status: "done" };
   }
@@ -457,13 +566,20 @@ export class Payments {
     const clearing = await this.deps.ledger.openAccount({ owner: systemOwners.payments(w.provider), kind: "payment_clearing", currency: w.currency });
     const cash = await this.deps.ledger.openAccount({ owner: w.userId, kind: "player_cash", currency: w.currency });
     const back = await this.deps.ledger.submit({
-      type: "transfer", kind: "adjustment", key: `withdrawal:${w.id}:return`, currency: w.currency,
-      debitAccountId: clearing.id, creditAccountId: cash.id, amount: w.amount, reference: `withdrawal:${w.id}`,
+      type: "transfer",
+      kind: "adjustment",
+      key: `withdrawal:${w.id}:return`,
+      currency: w.currency,
+      debitAccountId: clearing.id,
+      creditAccountId: cash.id,
+      amount: w.amount,
+      reference: `withdrawal:${w.id}`,
     });
     if (back.status === "busy") return { status: "retry", error: "ledger busy" };
     if (back.status !== "ok") return { status: "park", error: `ledger refused returning a failed payout: ${back.status}` };
-    const moved = await this.deps.store.transitionWithdrawal(w.id, ["approved"], "failed", { reason }, this.deps.clock.nowMs(),
-      [this.event("withdrawal.failed", w.id, w.userId, w.currency, w.amount)]);
+    const moved = await this.deps.store.transitionWithdrawal(w.id, ["approved"], "failed", { reason }, this.deps.clock.nowMs(), [
+      this.event("withdrawal.failed", w.id, w.userId, w.currency, w.amount),
+    ]);
     if (moved !== null) await this.deliverAll(moved.outboxIds);
     return { status: "done" };
   }
@@ -471,7 +587,13 @@ export class Payments {
   private async release(entry: OutboxEntry): Promise<DeliveryResult> {
     const w = await this.deps.store.findWithdrawal(entry.subjectId);
     if (w === null || w.status !== "rejected") return { status: "done" };
-    const result = await this.deps.wallet.rejectWithdrawal({ playerId: w.userId, currency: w.currency, amount: w.amount, key: `withdrawal:${w.id}:release`, reference: `withdrawal:${w.id}` });
+    const result = await this.deps.wallet.rejectWithdrawal({
+      playerId: w.userId,
+      currency: w.currency,
+      amount: w.amount,
+      key: `withdrawal:${w.id}:release`,
+      reference: `withdrawal:${w.id}`,
+    });
     if (result.status === "busy") return { status: "retry", error: "ledger busy" };
     if (result.status !== "ok") return { status: "park", error: `ledger refused the release: ${result.status}` };
     return { status: "done" };
@@ -488,7 +610,15 @@ export class Payments {
 
   private event(type: PaymentExportEvent["type"], subjectId: string, userId: string, currency: string, amount: bigint): NewOutboxEntry {
     const code = findCurrency(currency);
-    const payload: PaymentExportEvent = { id: `${type}:${subjectId}`, type, subjectId, userId, currency, amount: code === null ? amount.toString() : formatAmount(amount, code), atMs: this.deps.clock.nowMs() };
+    const payload: PaymentExportEvent = {
+      id: `${type}:${subjectId}`,
+      type,
+      subjectId,
+      userId,
+      currency,
+      amount: code === null ? amount.toString() : formatAmount(amount, code),
+      atMs: this.deps.clock.nowMs(),
+    };
     return { kind: "event", subjectId, payload: JSON.stringify(payload) };
   }
 

@@ -27,5 +27,7 @@ export function judgeWithdrawal(amount: bigint, recent: RecentWithdrawals, nowMs
   if (recent.count < rules.perPeriodMax) return null;
   const mustLeave = recent.createdMs[recent.count - rules.perPeriodMax] ?? recent.createdMs[0] ?? nowMs;
   const retryAfterMs = Math.max(1, mustLeave + rules.periodMs - nowMs);
-  return recent.count - recent.holding < rules.perPeriodMax ? { error: "WALLET_WITHDRAWAL_TOO_FREQUENT", retryAfterMs, undecided: true } : { error: "WALLET_WITHDRAWAL_TOO_FREQUENT", retryAfterMs };
+  return recent.count - recent.holding < rules.perPeriodMax
+    ? { error: "WALLET_WITHDRAWAL_TOO_FREQUENT", retryAfterMs, undecided: true }
+    : { error: "WALLET_WITHDRAWAL_TOO_FREQUENT", retryAfterMs };
 }

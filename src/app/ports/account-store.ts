@@ -33,7 +33,14 @@ export interface AccountStore {
   /** Operators' player search: an exact user id, or usernames and emails starting with `query` (any case), by username, at most `limit`. */
   searchUsers(query: string, limit: number): Promise<readonly UserRecord[]>;
   /** Creates a session with its first refresh token, in one transaction. */
-  createSession(input: { userId: string; deviceId: string; expiresAt: Date; refreshTokenHash: Buffer; refreshExpiresAt: Date; clientAddress?: string | null }): Promise<SessionRecord>;
+  createSession(input: {
+    userId: string;
+    deviceId: string;
+    expiresAt: Date;
+    refreshTokenHash: Buffer;
+    refreshExpiresAt: Date;
+    clientAddress?: string | null;
+  }): Promise<SessionRecord>;
   /**
    * Exchanges a refresh token for a new one, in one transaction: an unknown, expired or revoked
    * token changes nothing; a token already rotated revokes its whole session (theft detection).

@@ -12,7 +12,13 @@ export interface CertificationReportSummary {
   /** Decisions of the whole run and how many were rejected at the family-wise level. */
   readonly decisions: number;
   readonly rejected: number;
-  readonly games: readonly { readonly game: string; readonly rounds: number; readonly passed: boolean; readonly rtp: number | null; readonly theoreticalRtp: number | null }[];
+  readonly games: readonly {
+    readonly game: string;
+    readonly rounds: number;
+    readonly passed: boolean;
+    readonly rtp: number | null;
+    readonly theoreticalRtp: number | null;
+  }[];
   readonly hasHtml: boolean;
 }
 

@@ -13,14 +13,35 @@ const busyCode = "CROUPIER_BUSY";
  * retries (40001, 40P01), a lock not available (55P03), and every connection exception (class 08);
  * sockets refused, reset or timed out; a store of ours whose queue is full (`CROUPIER_BUSY`).
  */
-const unavailableCodes = new Set(["53000", "53100", "53200", "53300", "57014", "57P01", "57P03", "40001", "40P01", "55P03", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", busyCode]);
+const unavailableCodes = new Set([
+  "53000",
+  "53100",
+  "53200",
+  "53300",
+  "57014",
+  "57P01",
+  "57P03",
+  "40001",
+  "40P01",
+  "55P03",
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  busyCode,
+]);
 
 /**
  * Messages of drivers that throw without a code: pg's lost connection, its client queried again after
  * losing it (the next statement of a transaction whose server restarted) and its pool wait,
  * ioredis's closed connection.
  */
-const unavailableMessages = [/^Connection terminated/, /^Client has encountered a connection error and is not queryable$/, /^timeout exceeded when trying to connect/, /^Connection is closed\.$/];
+const unavailableMessages = [
+  /^Connection terminated/,
+  /^Client has encountered a connection error and is not queryable$/,
+  /^timeout exceeded when trying to connect/,
+  /^Connection is closed\.$/,
+];
 
 /** Whether `error` says a backing service is unavailable (retry later), rather than that something is wrong. */
 export function isServiceUnavailable(error: unknown): boolean {

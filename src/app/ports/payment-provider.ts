@@ -28,12 +28,9 @@ export interface MoneyOrder {
 
 export type ChargeResult =
   /** Accepted; a webhook confirms or fails it later. */
-  | { readonly status: "pending"; readonly providerPaymentId: string }
-  | { readonly status: "declined"; readonly reason: string };
+  { readonly status: "pending"; readonly providerPaymentId: string } | { readonly status: "declined"; readonly reason: string };
 
-export type PayoutResult =
-  | { readonly status: "paid"; readonly providerPayoutId: string }
-  | { readonly status: "failed"; readonly reason: string };
+export type PayoutResult = { readonly status: "paid"; readonly providerPayoutId: string } | { readonly status: "failed"; readonly reason: string };
 
 export const paymentEventTypes = ["charge.pending", "charge.succeeded", "charge.failed"] as const;
 export type PaymentEventType = (typeof paymentEventTypes)[number];
@@ -51,8 +48,7 @@ export interface PaymentEvent {
 }
 
 export type WebhookVerdict =
-  | { readonly status: "ok"; readonly event: PaymentEvent }
-  | { readonly status: "signature_missing" | "signature_invalid" | "stale" | "payload_invalid" };
+  { readonly status: "ok"; readonly event: PaymentEvent } | { readonly status: "signature_missing" | "signature_invalid" | "stale" | "payload_invalid" };
 
 export interface PaymentProvider {
   /** Stable name: the owner of its clearing account ("payments:<name>") and its webhook path. */
@@ -79,8 +75,7 @@ export interface CardInput {
 }
 
 export type TokenizeResult =
-  | { readonly status: "ok"; readonly token: string; readonly card: CardSummary }
-  | { readonly status: "card_invalid"; readonly reason: string };
+  { readonly status: "ok"; readonly token: string; readonly card: CardSummary } | { readonly status: "card_invalid"; readonly reason: string };
 
 /**
  * Turns a card into a token. A real provider does this in the player's browser (hosted fields), so

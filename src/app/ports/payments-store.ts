@@ -109,8 +109,7 @@ export interface WithdrawalChange {
 }
 
 export type CreateDepositResult =
-  | { readonly status: "created" | "existing"; readonly deposit: DepositRecord }
-  | { readonly status: "refused"; readonly refusal: unknown };
+  { readonly status: "created" | "existing"; readonly deposit: DepositRecord } | { readonly status: "refused"; readonly refusal: unknown };
 
 export type CreateWithdrawalResult =
   | { readonly status: "created"; readonly withdrawal: WithdrawalRecord; readonly outboxIds: readonly bigint[] }
@@ -135,7 +134,12 @@ export interface PaymentsStore {
    * same transaction; null when it was in none of them. A provider payment id, once set, stays.
    */
   transitionDeposit(
-    id: string, from: readonly DepositStatus[], to: DepositStatus | null, change: DepositChange, nowMs: number, outbox?: readonly NewOutboxEntry[],
+    id: string,
+    from: readonly DepositStatus[],
+    to: DepositStatus | null,
+    change: DepositChange,
+    nowMs: number,
+    outbox?: readonly NewOutboxEntry[],
   ): Promise<{ readonly deposit: DepositRecord; readonly outboxIds: readonly bigint[] } | null>;
 
   /**
@@ -144,14 +148,22 @@ export interface PaymentsStore {
    * else is returned as the refusal), inserts the withdrawal as "requested" and queues `outbox`.
    */
   createWithdrawal(
-    withdrawal: NewWithdrawal, nowMs: number, periodMs: number, judge: (recent: RecentWithdrawals) => unknown,
+    withdrawal: NewWithdrawal,
+    nowMs: number,
+    periodMs: number,
+    judge: (recent: RecentWithdrawals) => unknown,
     outbox: (id: string) => readonly NewOutboxEntry[],
   ): Promise<CreateWithdrawalResult>;
   findWithdrawal(id: string): Promise<WithdrawalRecord | null>;
   listWithdrawals(query: { readonly status?: WithdrawalStatus; readonly beforeSeq?: bigint; readonly limit: number }): Promise<readonly WithdrawalRecord[]>;
   /** Moves a withdrawal and queues `outbox` in the same transaction; null when it was in none of `from`. */
   transitionWithdrawal(
-    id: string, from: readonly WithdrawalStatus[], to: WithdrawalStatus, change: WithdrawalChange, nowMs: number, outbox?: readonly NewOutboxEntry[],
+    id: string,
+    from: readonly WithdrawalStatus[],
+    to: WithdrawalStatus,
+    change: WithdrawalChange,
+    nowMs: number,
+    outbox?: readonly NewOutboxEntry[],
   ): Promise<{ readonly withdrawal: WithdrawalRecord; readonly outboxIds: readonly bigint[] } | null>;
 
   /**
@@ -176,7 +188,12 @@ export interface PaymentsStore {
   /** Puts a parked entry back to be delivered now with a fresh count of attempts; false if it is not parked. */
   requeueOutbox(id: bigint, nowMs: number): Promise<boolean>;
   /** Deposits, newest first, optionally of one status and one player; `before`: the last deposit of the previous page. */
-  listDeposits(query: { readonly status?: DepositStatus; readonly userId?: string; readonly before?: { readonly createdMs: number; readonly id: string }; readonly limit: number }): Promise<readonly DepositRecord[]>;
+  listDeposits(query: {
+    readonly status?: DepositStatus;
+    readonly userId?: string;
+    readonly before?: { readonly createdMs: number; readonly id: string };
+    readonly limit: number;
+  }): Promise<readonly DepositRecord[]>;
 }
 
 export type RequestKeyState =

@@ -34,7 +34,14 @@ export interface RiskProfile {
   readonly sessions: readonly { readonly id: string; readonly deviceId: string; readonly createdMs: number; readonly revokedMs: number | null }[];
   /** Other accounts that had a session on one of this player's devices in the last 24 hours. */
   readonly linkedAccounts: readonly { readonly userId: string; readonly deviceId: string }[];
-  readonly recentBets: readonly { readonly roundId: string; readonly game: string; readonly currency: string; readonly stakeMinor: bigint; readonly payoutMinor: bigint | null; readonly atMs: number }[];
+  readonly recentBets: readonly {
+    readonly roundId: string;
+    readonly game: string;
+    readonly currency: string;
+    readonly stakeMinor: bigint;
+    readonly payoutMinor: bigint | null;
+    readonly atMs: number;
+  }[];
   readonly betsLastMinute: number;
   readonly microBetsLastMinute: number;
   readonly devicesLastHour: number;

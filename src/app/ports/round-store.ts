@@ -11,7 +11,14 @@ export interface RoundRecord {
   readonly outcome?: unknown;
   readonly verification?: unknown;
   readonly voidReason?: string;
-  readonly bets?: readonly { readonly betId: string; readonly userId: string; readonly currency: string; readonly stakeMinor: string; readonly detail: unknown; readonly placedAtMs: number }[];
+  readonly bets?: readonly {
+    readonly betId: string;
+    readonly userId: string;
+    readonly currency: string;
+    readonly stakeMinor: string;
+    readonly detail: unknown;
+    readonly placedAtMs: number;
+  }[];
   readonly payouts?: readonly { readonly betId: string; readonly payoutMinor: string }[];
 }
 

@@ -20,9 +20,7 @@ export interface TokenIssuer {
   issue(claims: Omit<AccessClaims, "expiresAtMs" | "keyId">): Promise<IssuedToken>;
 }
 
-export type VerifyOutcome =
-  | { readonly ok: true; readonly claims: AccessClaims }
-  | { readonly ok: false; readonly error: ErrorName };
+export type VerifyOutcome = { readonly ok: true; readonly claims: AccessClaims } | { readonly ok: false; readonly error: ErrorName };
 
 /** Checks access tokens with public keys only: a verifier cannot mint. */
 export interface TokenVerifier {

@@ -7,7 +7,8 @@ import type { BetLimitStore, JudgedBet } from "../ports/bet-limit-store.js";
 export const betLimitsChannel = "rg.bet-limits";
 
 /** A bet a wager or loss limit refused, with the limit and the room left, as the player is told. */
-export type BetLimitRefusal = { readonly refused: true; readonly status: "rg_wager_limit" | "rg_loss_limit"; readonly reason: string } | { readonly refused: false };
+export type BetLimitRefusal =
+  { readonly refused: true; readonly status: "rg_wager_limit" | "rg_loss_limit"; readonly reason: string } | { readonly refused: false };
 
 const admitted: BetLimitRefusal = Object.freeze({ refused: false });
 const rememberedMax = 100_000;
@@ -24,8 +25,16 @@ export class BetLimits {
   private readonly limited: FlaggedPlayers;
   /** Bets judged here and not yet paid or forgotten, so a settlement asks the database only about them. */
   private readonly judged = new Set<string>();
-  constructor(private readonly deps: { readonly store: BetLimitStore; readonly bus: Bus; readonly clock: Clock }, refreshMs = 10_000) {
-    this.limited = new FlaggedPlayers({ bus: deps.bus, clock: deps.clock, load: () => deps.store.betLimitedUsers() }, betLimitsChannel, "rg.bet-limits-reload", refreshMs);
+  constructor(
+    private readonly deps: { readonly store: BetLimitStore; readonly bus: Bus; readonly clock: Clock },
+    refreshMs = 10_000,
+  ) {
+    this.limited = new FlaggedPlayers(
+      { bus: deps.bus, clock: deps.clock, load: () => deps.store.betLimitedUsers() },
+      betLimitsChannel,
+      "rg.bet-limits-reload",
+      refreshMs,
+    );
   }
 
   start(): Promise<void> {
@@ -65,5 +74,4 @@ export class BetLimits {
     const mine = wins.filter((w) => this.judged.delete(w.ref));
     await this.deps.store.paid(mine.filter((w) => w.winMinor > 0n));
   }
-
 }

@@ -14,9 +14,12 @@ export function shown(amountMinor: bigint, currency: string): string {
 /** The refusal of anything an account in `access` may not do (login, play, deposit); null when open. */
 export function accessRefusal(access: Access): Refusal | null {
   switch (access.status) {
-    case "open": return null;
-    case "locked": return failure("RG_ACCOUNT_LOCKED") as Refusal;
-    case "excluded": return failure("RG_EXCLUDED", { details: [`${access.exclusion.kind} until ${new Date(access.exclusion.untilMs).toISOString()}`] }) as Refusal;
+    case "open":
+      return null;
+    case "locked":
+      return failure("RG_ACCOUNT_LOCKED") as Refusal;
+    case "excluded":
+      return failure("RG_EXCLUDED", { details: [`${access.exclusion.kind} until ${new Date(access.exclusion.untilMs).toISOString()}`] }) as Refusal;
   }
 }
 
@@ -31,6 +34,8 @@ export function depositRefusal(gate: DepositGate, amountMinor: bigint, currency:
   const verdict = judgeLimits(amountMinor, gate.limits, gate.depositedMinor);
   if (verdict.status === "ok") return null;
   return failure("RG_DEPOSIT_LIMIT_EXCEEDED", {
-    details: [`${verdict.period} deposit limit ${shown(verdict.limitMinor, currency)} ${currency}; ${shown(verdict.remainingMinor, currency)} ${currency} left`],
+    details: [
+      `${verdict.period} deposit limit ${shown(verdict.limitMinor, currency)} ${currency}; ${shown(verdict.remainingMinor, currency)} ${currency} left`,
+    ],
   }) as Refusal;
 }

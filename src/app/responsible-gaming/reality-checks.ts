@@ -49,7 +49,10 @@ export class RealityChecks {
   /** The last check sent or skipped per session (its interval number), and the session's start. */
   private readonly seen = new Map<string, { startedMs: number; lastCheck: number }>();
 
-  constructor(private readonly deps: RealityCheckDeps, private readonly limits: RealityCheckLimits) {}
+  constructor(
+    private readonly deps: RealityCheckDeps,
+    private readonly limits: RealityCheckLimits,
+  ) {}
 
   start(): void {
     if (this.timer !== null) return;
@@ -73,8 +76,13 @@ export class RealityChecks {
         if (live.size >= sessionsPerTickMax) break;
         live.set(sessionId, userId);
       }
-      const limits = this.deps.sessionLimits === undefined || live.size === 0 ? new Map<string, number>()
-        : await this.deps.sessionLimits([...new Set(live.values())]).catch((error: unknown) => { this.deps.onError(error); return new Map<string, number>(); });
+      const limits =
+        this.deps.sessionLimits === undefined || live.size === 0
+          ? new Map<string, number>()
+          : await this.deps.sessionLimits([...new Set(live.values())]).catch((error: unknown) => {
+              this.deps.onError(error);
+              return new Map<string, number>();
+            });
       for (const [sessionId, userId] of live) {
         const minutes = limits.get(userId);
         await this.check(userId, sessionId, minutes === undefined ? null : minutes * 60_000).catch((error: unknown) => this.deps.onError(error));
@@ -109,7 +117,9 @@ export class RealityChecks {
       sessionStartedAt: new Date(known.startedMs).toISOString(),
       playedMs: nowMs - known.startedMs,
       results: results.map((r) => ({
-        currency: r.currency, staked: shown(r.stakedMinor, r.currency), won: shown(r.wonMinor, r.currency),
+        currency: r.currency,
+        staked: shown(r.stakedMinor, r.currency),
+        won: shown(r.wonMinor, r.currency),
         net: shown(r.wonMinor - r.stakedMinor, r.currency),
       })),
     };
@@ -120,7 +130,12 @@ export class RealityChecks {
   /** The player is told once (across nodes) why, then the session ends everywhere; ending it again changes nothing. */
   private async endSession(userId: string, sessionId: string, startedMs: number, limitMs: number): Promise<void> {
     if (await this.deps.once(`session-limit:${sessionId}`, 86_400_000)) {
-      const data = { sessionId, sessionStartedAt: new Date(startedMs).toISOString(), playedMs: this.deps.clock.nowMs() - startedMs, limitMinutes: Math.round(limitMs / 60_000) };
+      const data = {
+        sessionId,
+        sessionStartedAt: new Date(startedMs).toISOString(),
+        playedMs: this.deps.clock.nowMs() - startedMs,
+        limitMinutes: Math.round(limitMs / 60_000),
+      };
       const reply = await this.deps.rooms.submit(`user:${userId}`, { type: "publish", events: [{ kind: sessionLimitKind, to: userId, data }] });
       if (!reply.ok) this.deps.onError(new Error(`session limit not published: ${reply.error}`));
     }

@@ -1,6 +1,16 @@
 import { findCurrency } from "../../engine/money/index.js";
 import {
-  accessAt, changeLimit, exclude, limitAt, type Access, type AccountRestrictions, type Exclusion, type ExclusionKind, type LimitKind, type LimitPeriod, type LimitState,
+  accessAt,
+  changeLimit,
+  exclude,
+  limitAt,
+  type Access,
+  type AccountRestrictions,
+  type Exclusion,
+  type ExclusionKind,
+  type LimitKind,
+  type LimitPeriod,
+  type LimitState,
 } from "../../engine/responsible-gaming/index.js";
 import { failure, success, type Outcome } from "../outcome.js";
 import type { AccountStore } from "../ports/account-store.js";
@@ -57,8 +67,18 @@ export class ResponsibleGaming {
   async protection(userId: string): Promise<Outcome<Protection>> {
     if (!(await this.deps.store.userExists(userId))) return failure("RG_PLAYER_NOT_FOUND");
     const nowMs = this.deps.clock.nowMs();
-    const [limits, restrictions, sessionLimit] = await Promise.all([this.deps.store.limits(userId), this.deps.store.restrictions(userId), this.deps.store.sessionLimit(userId)]);
-    return success({ userId, limits: limits.map((l) => ({ ...l, ...limitAt(l, nowMs) })), restrictions, access: accessAt(restrictions, nowMs), sessionLimit: limitAt(sessionLimit, nowMs) });
+    const [limits, restrictions, sessionLimit] = await Promise.all([
+      this.deps.store.limits(userId),
+      this.deps.store.restrictions(userId),
+      this.deps.store.sessionLimit(userId),
+    ]);
+    return success({
+      userId,
+      limits: limits.map((l) => ({ ...l, ...limitAt(l, nowMs) })),
+      restrictions,
+      access: accessAt(restrictions, nowMs),
+      sessionLimit: limitAt(sessionLimit, nowMs),
+    });
   }
 
   /** A lower limit applies at once; a higher one or a removal after rgIncreaseCoolingOffMs. */
@@ -124,7 +144,9 @@ export class ResponsibleGaming {
     if (!(await this.deps.store.userExists(userId))) return failure("RG_PLAYER_NOT_FOUND");
     const nowMs = this.deps.clock.nowMs();
     // Locking a locked account keeps the first lock's time and author: a retry changes nothing.
-    await this.deps.store.changeRestrictions(userId, nowMs, (current) => (current.lock !== null ? current : { ...current, lock: { lockedMs: nowMs, lockedBy: operatorId, reason } }));
+    await this.deps.store.changeRestrictions(userId, nowMs, (current) =>
+      current.lock !== null ? current : { ...current, lock: { lockedMs: nowMs, lockedBy: operatorId, reason } },
+    );
     await this.revokeSessions(userId, "locked");
     return this.protection(userId);
   }

@@ -8,9 +8,16 @@ export type { RiskAction, RiskActionQuery, RiskLimit, RiskProfile, RiskStore } f
 
 /** The rules as a deployment configured them (README: the `risk*` options). */
 export function riskRulesOf(config: {
-  readonly riskBetsPerMinuteMax: number; readonly riskMicroStakeMinorMax: number; readonly riskDepositsPerHourMax: number; readonly riskDepositMinorPerDayMax: number;
-  readonly riskWithdrawalsPerDayMax: number; readonly riskAccountsPerDeviceMax: number; readonly riskAccountsPerAddressMax: number;
-  readonly riskCollusionHandsMin: number; readonly riskStepAfterMs: number; readonly riskLimitBetsPerMinute: number;
+  readonly riskBetsPerMinuteMax: number;
+  readonly riskMicroStakeMinorMax: number;
+  readonly riskDepositsPerHourMax: number;
+  readonly riskDepositMinorPerDayMax: number;
+  readonly riskWithdrawalsPerDayMax: number;
+  readonly riskAccountsPerDeviceMax: number;
+  readonly riskAccountsPerAddressMax: number;
+  readonly riskCollusionHandsMin: number;
+  readonly riskStepAfterMs: number;
+  readonly riskLimitBetsPerMinute: number;
 }): RiskRules {
   const d = defaultRiskRules;
   return {

@@ -58,7 +58,8 @@ export class RiskGate {
     const max = limit.betsPerMinuteMax;
     if (max === null) return admitted;
     const minute = Math.floor(this.deps.clock.nowMs() / 60_000);
-    return this.deps.throttle.recordFailure(`risk-rate:${userId}:${minute}`, 60_000)
+    return this.deps.throttle
+      .recordFailure(`risk-rate:${userId}:${minute}`, 60_000)
       .then((count): RiskRefusal => (count > max ? { refused: true, reason: `at most ${max} bets a minute` } : admitted));
   }
 

@@ -1,5 +1,15 @@
 import {
-  ActivityBook, defaultRiskModel, limitOf, nextStep, scoreOf, type RiskActionKind, type RiskFinding, type RiskModel, type RiskRuleName, type RiskRules, type RiskSignal,
+  ActivityBook,
+  defaultRiskModel,
+  limitOf,
+  nextStep,
+  scoreOf,
+  type RiskActionKind,
+  type RiskFinding,
+  type RiskModel,
+  type RiskRuleName,
+  type RiskRules,
+  type RiskSignal,
 } from "../../engine/risk/index.js";
 import { background } from "../background.js";
 import type { Bus } from "../ports/bus.js";
@@ -17,8 +27,13 @@ function isSignal(value: unknown): value is RiskSignal {
   if (typeof s.kind !== "string" || !signalKinds.has(s.kind) || typeof s.userId !== "string" || typeof s.atMs !== "number") return false;
   if (s.kind === "login" || s.kind === "connection") return typeof s.deviceId === "string" && typeof s.address === "string";
   if (s.kind === "hand") {
-    return typeof s.tableId === "string" && typeof s.showdown === "boolean" && Array.isArray(s.players) && s.players.length <= 23
-      && s.players.every((p: unknown) => typeof p === "object" && p !== null && typeof (p as { userId?: unknown }).userId === "string");
+    return (
+      typeof s.tableId === "string" &&
+      typeof s.showdown === "boolean" &&
+      Array.isArray(s.players) &&
+      s.players.length <= 23 &&
+      s.players.every((p: unknown) => typeof p === "object" && p !== null && typeof (p as { userId?: unknown }).userId === "string")
+    );
   }
   return typeof s.amountMinor === "string" && /^[0-9]{1,20}$/.test(s.amountMinor) && typeof s.currency === "string";
 }
@@ -159,9 +174,14 @@ export class RiskMonitor {
       const limit = limitOf(this.deps.rules, action.rule as RiskRuleName);
       const rate = [limit.betsPerMinuteMax, current?.betsPerMinuteMax ?? null].filter((r): r is number => r !== null);
       await this.deps.store.setLimit({
-        userId: action.userId, betsPerMinuteMax: rate.length === 0 ? null : Math.min(...rate), stakeMinorMax: current?.stakeMinorMax ?? null,
+        userId: action.userId,
+        betsPerMinuteMax: rate.length === 0 ? null : Math.min(...rate),
+        stakeMinorMax: current?.stakeMinorMax ?? null,
         gamesBlocked: [...new Set([...(current?.gamesBlocked ?? []), ...limit.gamesBlocked])],
-        setBy: `risk:${action.rule}`, reason, actionId: action.id, atMs: action.atMs,
+        setBy: `risk:${action.rule}`,
+        reason,
+        actionId: action.id,
+        atMs: action.atMs,
       });
       await this.deps.gate.announce(action.userId);
     }

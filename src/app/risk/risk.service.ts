@@ -48,7 +48,9 @@ export class RiskService {
     if (!(await store.userExists(userId))) return failure("RG_PLAYER_NOT_FOUND");
     const nowMs = clock.nowMs();
     const [profile, limit, actions] = await Promise.all([
-      store.profile(userId, nowMs, rules.microStakes.stakeMinorMax), store.limit(userId), store.actions({ userId, limit: 50 }),
+      store.profile(userId, nowMs, rules.microStakes.stakeMinorMax),
+      store.limit(userId),
+      store.actions({ userId, limit: 50 }),
     ]);
     const features: RiskFeatures = {
       betsPerMinute: profile.betsLastMinute,
@@ -68,7 +70,19 @@ export class RiskService {
     const atMs = clock.nowMs();
     // The limit this replaces no longer holds: its action is closed, so the open list shows only what is in force.
     await this.closeLimitActions(userId, operatorId, "replaced by an operator's limit");
-    const action = await store.recordAction({ userId, rule: "operator", action: "limit", evidence: { betsPerMinuteMax: input.betsPerMinuteMax, stakeMinorMax: input.stakeMinorMax?.toString() ?? null, gamesBlocked: [...input.gamesBlocked], by: operatorId }, score: null, atMs });
+    const action = await store.recordAction({
+      userId,
+      rule: "operator",
+      action: "limit",
+      evidence: {
+        betsPerMinuteMax: input.betsPerMinuteMax,
+        stakeMinorMax: input.stakeMinorMax?.toString() ?? null,
+        gamesBlocked: [...input.gamesBlocked],
+        by: operatorId,
+      },
+      score: null,
+      atMs,
+    });
     const limit: RiskLimit = { userId, ...input, setBy: operatorId, reason, actionId: action.id, atMs };
     await store.setLimit(limit);
     await this.deps.gate.announce(userId);
@@ -86,7 +100,8 @@ export class RiskService {
 
   private async closeLimitActions(userId: string, operatorId: string, reason: string): Promise<void> {
     const nowMs = this.deps.clock.nowMs();
-    for (const open of await this.deps.store.actions({ userId, open: true, action: "limit", limit: 200 })) await this.deps.store.reverse(open.id, operatorId, reason, nowMs);
+    for (const open of await this.deps.store.actions({ userId, open: true, action: "limit", limit: 200 }))
+      await this.deps.store.reverse(open.id, operatorId, reason, nowMs);
   }
 
   /** Undoes an action: an alert is dismissed, a limit it set lifted, a lock it set undone. Reversing twice changes nothing. */

@@ -47,15 +47,20 @@ export const lobbyBehavior: RoomBehavior<LobbyState> = {
   kind: "lobby",
   canJoin: () => true,
   initial: () => ({ jackpots: [] }),
-  apply: (state, action, actor) => (action.kind === jackpotTotalKind && actor === systemActor
-    ? jackpotTotal(state, action)
-    : { ok: false, error: "ACTION_REJECTED", details: ["lobby rooms take no actions"] }),
+  apply: (state, action, actor) =>
+    action.kind === jackpotTotalKind && actor === systemActor
+      ? jackpotTotal(state, action)
+      : { ok: false, error: "ACTION_REJECTED", details: ["lobby rooms take no actions"] },
   snapshot: (state) => ({ public: state }),
   restore: (snapshot) => ({ jackpots: (snapshot.public as Partial<LobbyState> | undefined)?.jackpots ?? [] }),
 };
 
 /** `user:<userId>`: a player's private channel (balance changes, notices); only that player and operators join. */
-export const userChannelBehavior = listenOnly("user", (room, actor) => roomSubject(room) === actor.userId || actor.roles.includes("operator"), "private channels take no actions");
+export const userChannelBehavior = listenOnly(
+  "user",
+  (room, actor) => roomSubject(room) === actor.userId || actor.roles.includes("operator"),
+  "private channels take no actions",
+);
 
 interface SandboxState {
   readonly notes: number;

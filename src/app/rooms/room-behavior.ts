@@ -29,7 +29,9 @@ export type EffectOf<F extends EffectMap> = F[keyof F]["effect"];
 export type EffectRunner = (room: string, effect: unknown) => Promise<unknown>;
 
 /** One handler per effect of `F`, each given that effect and answering that effect's result. */
-export type EffectHandlers<F extends EffectMap> = { readonly [K in keyof F]: (effect: F[K]["effect"], room: string) => Promise<F[K]["result"]> | F[K]["result"] };
+export type EffectHandlers<F extends EffectMap> = {
+  readonly [K in keyof F]: (effect: F[K]["effect"], room: string) => Promise<F[K]["result"]> | F[K]["result"];
+};
 
 /** The host's runner over typed handlers: an effect goes to the handler its `type` names. */
 export function effectRunner<F extends EffectMap>(handlers: EffectHandlers<F>): EffectRunner {
@@ -67,14 +69,22 @@ export interface ActionRequest {
 }
 
 /** A `prepare` step: refuse at once, or run `effect` (outside the room's queue) before the action is applied. */
-export type PrepareOutcome<E = { readonly type: string }> =
-  | { readonly ok: true; readonly effect: E }
-  | Refusal;
+export type PrepareOutcome<E = { readonly type: string }> = { readonly ok: true; readonly effect: E } | Refusal;
 
-export interface Refusal { readonly ok: false; readonly error: ErrorName; readonly details?: readonly string[] }
+export interface Refusal {
+  readonly ok: false;
+  readonly error: ErrorName;
+  readonly details?: readonly string[];
+}
 
 /** The behavior decided: its new state, the events to write, and what the caller is answered. */
-export interface Decided<S> { readonly ok: true; readonly state: S; readonly events: readonly LogEntryInput[]; readonly result?: unknown; readonly barrier?: boolean }
+export interface Decided<S> {
+  readonly ok: true;
+  readonly state: S;
+  readonly events: readonly LogEntryInput[];
+  readonly result?: unknown;
+  readonly barrier?: boolean;
+}
 
 /**
  * The behavior needs the outside world (a ledger reservation, a random draw, a record written)
@@ -84,7 +94,7 @@ export interface Decided<S> { readonly ok: true; readonly state: S; readonly eve
  */
 export type EffectRequest<S, F extends EffectMap = AnyEffects> = {
   // `resume` as a method: a behavior over some effects is also one over any effects (the host's view).
-  readonly [K in keyof F]: { readonly ok: true; readonly effect: F[K]["effect"]; resume(result: F[K]["result"]): BehaviorOutcome<S, F> }
+  readonly [K in keyof F]: { readonly ok: true; readonly effect: F[K]["effect"]; resume(result: F[K]["result"]): BehaviorOutcome<S, F> };
 }[keyof F];
 
 export type BehaviorOutcome<S, F extends EffectMap = AnyEffects> = Decided<S> | EffectRequest<S, F> | Refusal;
@@ -94,12 +104,17 @@ export type BehaviorOutcome<S, F extends EffectMap = AnyEffects> = Decided<S> | 
  * `effect`, then goes on with its result, `resume` typed by the effect's type tag.
  */
 export function askerFor<S, F extends EffectMap>() {
-  return <K extends keyof F & string>(effect: F[K]["effect"] & { readonly type: K }, resume: (result: F[K]["result"]) => BehaviorOutcome<S, F>): EffectRequest<S, F> =>
-    ({ ok: true, effect, resume });
+  return <K extends keyof F & string>(
+    effect: F[K]["effect"] & { readonly type: K },
+    resume: (result: F[K]["result"]) => BehaviorOutcome<S, F>,
+  ): EffectRequest<S, F> => ({ ok: true, effect, resume });
 }
 
 /** The same request, whatever the effect answers, with `then` applied to the outcome `resume` gives. */
-export function andThen<S, F extends EffectMap>(request: EffectRequest<S, F>, then: (outcome: BehaviorOutcome<S, F>) => BehaviorOutcome<S, F>): EffectRequest<S, F> {
+export function andThen<S, F extends EffectMap>(
+  request: EffectRequest<S, F>,
+  then: (outcome: BehaviorOutcome<S, F>) => BehaviorOutcome<S, F>,
+): EffectRequest<S, F> {
   // Erased: the result passes through untouched, from the runner to the request's own `resume`.
   const erased: { readonly effect: unknown; resume(result: unknown): BehaviorOutcome<S, F> } = request;
   return { ok: true, effect: erased.effect, resume: (result: unknown) => then(erased.resume(result)) };

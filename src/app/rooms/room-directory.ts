@@ -43,8 +43,15 @@ interface Pending {
   readonly room: string;
   readonly remote: RemoteRequest;
 }
-interface Owned { host: RoomHost; unsubscribe: () => Promise<void> }
-interface RemoteRequest { replyTo: string; correlation: string; request: HostRequest }
+interface Owned {
+  host: RoomHost;
+  unsubscribe: () => Promise<void>;
+}
+interface RemoteRequest {
+  replyTo: string;
+  correlation: string;
+  request: HostRequest;
+}
 
 const requestChannel = (room: string) => `room.requests.${room}`;
 const replyChannel = (nodeId: string) => `node.replies.${nodeId}`;
@@ -169,7 +176,9 @@ export class RoomDirectory {
     const opening = this.opening.get(room);
     if (opening !== undefined) return opening;
     // Registered before any await, so concurrent callers share one opening.
-    const promise = this.placedHere(room).then((here) => (here ? this.open(room) : null)).finally(() => this.opening.delete(room));
+    const promise = this.placedHere(room)
+      .then((here) => (here ? this.open(room) : null))
+      .finally(() => this.opening.delete(room));
     this.opening.set(room, promise);
     return promise;
   }
@@ -203,7 +212,18 @@ export class RoomDirectory {
     if (behavior === undefined) return null;
     const fence = await this.lease.acquire(room, this.nodeId, this.limits.leaseTtlMs);
     if (fence === null) return null;
-    const host = await RoomHost.open(room, fence, behavior, this.log, this.clock, this.limits, () => background(this.drop(room), "rooms.drop"), this.effects, this.stages, this.faults);
+    const host = await RoomHost.open(
+      room,
+      fence,
+      behavior,
+      this.log,
+      this.clock,
+      this.limits,
+      () => background(this.drop(room), "rooms.drop"),
+      this.effects,
+      this.stages,
+      this.faults,
+    );
     const unsubscribe = await this.bus.subscribe(requestChannel(room), (message) => background(this.serveRemote(host, message), "rooms.serve-remote"));
     this.owned.set(room, { host, unsubscribe });
     background(this.bus.publish(ownerChannel, JSON.stringify({ room, nodeId: this.nodeId })), "rooms.owner-announce");
@@ -243,7 +263,7 @@ export class RoomDirectory {
   }
 
   private async serveRemote(host: RoomHost, message: string | RemoteRequest): Promise<void> {
-    const { replyTo, correlation, request } = typeof message === "string" ? JSON.parse(message) as RemoteRequest : message;
+    const { replyTo, correlation, request } = typeof message === "string" ? (JSON.parse(message) as RemoteRequest) : message;
     const started = performance.now();
     const reply = await host.submit(request);
     // The owner's own time travels back, so the requester can tell the route from the work.
@@ -251,7 +271,8 @@ export class RoomDirectory {
   }
 
   private sendToOwner(room: string, request: HostRequest, channel: string): Promise<HostReply> {
-    if (this.pending.size >= this.limits.pendingRequestsMax) return Promise.resolve({ ok: false, error: "ROOM_UNAVAILABLE", details: ["too many requests in flight"] });
+    if (this.pending.size >= this.limits.pendingRequestsMax)
+      return Promise.resolve({ ok: false, error: "ROOM_UNAVAILABLE", details: ["too many requests in flight"] });
     const correlation = `${this.nodeId}:${++this.correlation}`;
     const sent = performance.now();
     return new Promise<HostReply>((resolve) => {
@@ -288,13 +309,15 @@ export class RoomDirectory {
     this.ticking = true;
     try {
       if (this.options.hostsRooms) await this.lease.announce(this.nodeId, this.limits.leaseTtlMs).catch(() => undefined);
-      await Promise.all([...this.owned].map(async ([room, owned]) => {
-        const kept = await this.lease.renew(room, { nodeId: this.nodeId, fence: owned.host.fenceToken }, this.limits.leaseTtlMs).catch(() => false);
-        if (!kept && this.owned.get(room) === owned) {
-          this.faults.lost(room, "lease");
-          await this.drop(room);
-        }
-      }));
+      await Promise.all(
+        [...this.owned].map(async ([room, owned]) => {
+          const kept = await this.lease.renew(room, { nodeId: this.nodeId, fence: owned.host.fenceToken }, this.limits.leaseTtlMs).catch(() => false);
+          if (!kept && this.owned.get(room) === owned) {
+            this.faults.lost(room, "lease");
+            await this.drop(room);
+          }
+        }),
+      );
       await Promise.all([...this.watched.keys()].filter((room) => !this.owned.has(room)).map((room) => this.ensureHosted(room).catch(() => null)));
     } finally {
       this.ticking = false;

@@ -31,8 +31,12 @@ export function reportingFaults(logger: RoomLogger, metrics: Pick<Metrics, "inte
       metrics.internalError("rooms");
       logger.error({ room, where, err: error }, "unexpected exception in a room; answered INTERNAL");
     },
-    lost: (room, how) => logger.warn({ room, how }, how === "fence"
-      ? "a write to a room this node held was fenced: another node owns it now (this one was paused or cut off past its lease); stopped hosting it"
-      : "the lease of a room this node held was not renewed; stopped hosting it"),
+    lost: (room, how) =>
+      logger.warn(
+        { room, how },
+        how === "fence"
+          ? "a write to a room this node held was fenced: another node owns it now (this one was paused or cut off past its lease); stopped hosting it"
+          : "the lease of a room this node held was not renewed; stopped hosting it",
+      ),
   };
 }

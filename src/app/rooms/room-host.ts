@@ -72,9 +72,13 @@ interface Remembered {
 
 /** The action as canonical JSON (keys sorted), so the same action always compares equal. */
 function fingerprintOf(action: unknown): string {
-  return JSON.stringify(action, (_key, value: unknown) => (value !== null && typeof value === "object" && !Array.isArray(value)
-    ? Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-    : typeof value === "bigint" ? value.toString() : value));
+  return JSON.stringify(action, (_key, value: unknown) =>
+    value !== null && typeof value === "object" && !Array.isArray(value)
+      ? Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : typeof value === "bigint"
+        ? value.toString()
+        : value,
+  );
 }
 
 /** Duplicates of a room's latest this-many actions are answered with their original result. */
@@ -118,7 +122,18 @@ export class RoomHost<S = unknown> {
   ) {}
 
   /** Takes over a room: restores its snapshot and the action ids still in its history. */
-  static async open<S>(room: string, fence: number, behavior: RoomBehavior<S>, log: RoomLog, clock: Clock, limits: HostLimits, onFenced: () => void, effects: EffectRunner, stages: StageObserver = silentStages, faults: RoomFaults = silentFaults): Promise<RoomHost<S>> {
+  static async open<S>(
+    room: string,
+    fence: number,
+    behavior: RoomBehavior<S>,
+    log: RoomLog,
+    clock: Clock,
+    limits: HostLimits,
+    onFenced: () => void,
+    effects: EffectRunner,
+    stages: StageObserver = silentStages,
+    faults: RoomFaults = silentFaults,
+  ): Promise<RoomHost<S>> {
     const stored = await log.snapshot(room);
     const state = RoomHost.stateOf(behavior, room, stored.snapshot);
     const host = new RoomHost(room, fence, behavior, state, log, clock, limits, onFenced, effects, stages, faults);
@@ -213,8 +228,10 @@ export class RoomHost<S = unknown> {
   submit(request: HostRequest): Promise<HostReply> {
     if (this.stopped) return Promise.resolve({ ok: false, error: "ROOM_UNAVAILABLE" });
     // A client's input error, refused before it can reach a store that would throw on it.
-    if (request.type === "action" && request.actionId.includes("\u0000")) return Promise.resolve({ ok: false, error: "REQUEST_INVALID", details: ["/actionId must not contain a NUL character"] });
-    if (this.queued + this.preparing >= this.limits.roomActionQueueMax) return Promise.resolve({ ok: false, error: "ROOM_UNAVAILABLE", details: ["room action queue full"] });
+    if (request.type === "action" && request.actionId.includes("\u0000"))
+      return Promise.resolve({ ok: false, error: "REQUEST_INVALID", details: ["/actionId must not contain a NUL character"] });
+    if (this.queued + this.preparing >= this.limits.roomActionQueueMax)
+      return Promise.resolve({ ok: false, error: "ROOM_UNAVAILABLE", details: ["room action queue full"] });
     if (request.type === "action" && this.behavior.checkAction !== undefined) {
       const checked = this.behavior.checkAction(request.action);
       if (!checked.ok) return Promise.resolve({ ok: false, error: checked.error, details: checked.details });
@@ -307,10 +324,14 @@ export class RoomHost<S = unknown> {
 
   private async handle(request: Exclude<HostRequest, { type: "action" }>): Promise<HostReply> {
     switch (request.type) {
-      case "chat": return this.chat(request.actor, request.text);
-      case "moderate": return this.moderate(request.actor, request.op, request.userId);
-      case "publish": return this.write(request.events, this.state);
-      case "tick": return this.tick();
+      case "chat":
+        return this.chat(request.actor, request.text);
+      case "moderate":
+        return this.moderate(request.actor, request.op, request.userId);
+      case "publish":
+        return this.write(request.events, this.state);
+      case "tick":
+        return this.tick();
     }
   }
 
@@ -364,14 +385,26 @@ export class RoomHost<S = unknown> {
     // Action ids are the client's: they are unique per player, not per room.
     const scoped = `${request.actor.userId}:${request.actionId}`;
     const repeated = this.repeated(scoped, request.action);
-    if (repeated !== null) { resolve(repeated); return; }
-    if (this.staged?.scoped.has(scoped) === true) {
-      // The same id twice in one batch: answer the second once the first is written (and remembered).
-      this.staged.items.push({ events: [], resolve: (reply) => resolve(reply.ok ? this.repeated(scoped, request.action) ?? { ok: true, status: "duplicate", offset: reply.offset } : reply) });
+    if (repeated !== null) {
+      resolve(repeated);
       return;
     }
-    if (request.lastOffset > this.head) { resolve(await this.offsetAhead()); return; }
-    if (request.lastOffset < this.barrierOffset) { resolve({ ok: false, error: "ACTION_STALE", details: [`state changed at offset ${this.barrierOffset}`] }); return; }
+    if (this.staged?.scoped.has(scoped) === true) {
+      // The same id twice in one batch: answer the second once the first is written (and remembered).
+      this.staged.items.push({
+        events: [],
+        resolve: (reply) => resolve(reply.ok ? (this.repeated(scoped, request.action) ?? { ok: true, status: "duplicate", offset: reply.offset }) : reply),
+      });
+      return;
+    }
+    if (request.lastOffset > this.head) {
+      resolve(await this.offsetAhead());
+      return;
+    }
+    if (request.lastOffset < this.barrierOffset) {
+      resolve({ ok: false, error: "ACTION_STALE", details: [`state changed at offset ${this.barrierOffset}`] });
+      return;
+    }
     const ctx = { ...this.context(), actionId: request.actionId, ...("prepared" in request ? { prepared: request.prepared } : {}) };
     const basis = this.current;
     let decided = this.behavior.apply(basis, request.action, request.actor, ctx);
@@ -379,12 +412,18 @@ export class RoomHost<S = unknown> {
       // Effects run against durable state only: write what is staged first.
       await this.flush();
       await this.resyncIfUnsure("action");
-      if (this.stopped) { resolve({ ok: false, error: "ROOM_UNAVAILABLE", details: ["room ownership moved; retry"] }); return; }
+      if (this.stopped) {
+        resolve({ ok: false, error: "ROOM_UNAVAILABLE", details: ["room ownership moved; retry"] });
+        return;
+      }
       const started = performance.now();
       decided = await this.settleEffects(basis === this.state ? decided : this.behavior.apply(this.state, request.action, request.actor, ctx));
       this.stages("effects", performance.now() - started);
     }
-    if (!decided.ok) { resolve({ ok: false, error: decided.error, ...(decided.details ? { details: decided.details } : {}) }); return; }
+    if (!decided.ok) {
+      resolve({ ok: false, error: decided.error, ...(decided.details ? { details: decided.details } : {}) });
+      return;
+    }
     const events = decided.events.map((e, i) => (i === 0 ? { ...e, actionId: scoped } : e));
     const staged = this.staged ?? { state: this.state, items: [], scoped: new Set<string>(), barrier: false, since: this.clock.nowMs() };
     this.staged = staged;
@@ -407,7 +446,11 @@ export class RoomHost<S = unknown> {
     const started = performance.now();
     for (const item of staged.items) if (item.stagedAt !== undefined) this.stages("batch", started - item.stagedAt);
     try {
-      reply = await this.write(staged.items.flatMap((item) => item.events), staged.state, staged.barrier);
+      reply = await this.write(
+        staged.items.flatMap((item) => item.events),
+        staged.state,
+        staged.barrier,
+      );
     } catch (error) {
       reply = this.failure("append", error);
     }
@@ -420,7 +463,12 @@ export class RoomHost<S = unknown> {
         continue;
       }
       offset += item.events.length;
-      if (item.scoped !== undefined) this.remember(item.scoped, { offset, ...(item.result === undefined ? {} : { result: item.result }), ...(item.fingerprint === undefined ? {} : { fingerprint: item.fingerprint }) });
+      if (item.scoped !== undefined)
+        this.remember(item.scoped, {
+          offset,
+          ...(item.result === undefined ? {} : { result: item.result }),
+          ...(item.fingerprint === undefined ? {} : { fingerprint: item.fingerprint }),
+        });
       item.resolve({ ok: true, status: "applied", offset, ...(item.result === undefined ? {} : { result: item.result }) });
     }
   }
@@ -445,7 +493,10 @@ export class RoomHost<S = unknown> {
   }
 
   private async write(events: readonly LogEntryInput[], next: S, barrier = false, result?: unknown): Promise<HostReply> {
-    const snapshot = encodeSnapshot(this.behavior.snapshot(next), { muted: this.muted, barrierOffset: barrier ? this.head + events.length : this.barrierOffset });
+    const snapshot = encodeSnapshot(this.behavior.snapshot(next), {
+      muted: this.muted,
+      barrierOffset: barrier ? this.head + events.length : this.barrierOffset,
+    });
     let appended;
     try {
       appended = await this.log.append(this.room, this.fence, events, snapshot, this.clock.nowMs());
@@ -503,7 +554,8 @@ export class RoomHost<S = unknown> {
     if (this.withResults.length > resultsRememberedMax) {
       const oldest = this.withResults.shift() as string;
       const entry = this.actionOffsets.get(oldest);
-      if (entry?.result !== undefined) this.actionOffsets.set(oldest, { offset: entry.offset, ...(entry.fingerprint === undefined ? {} : { fingerprint: entry.fingerprint }) });
+      if (entry?.result !== undefined)
+        this.actionOffsets.set(oldest, { offset: entry.offset, ...(entry.fingerprint === undefined ? {} : { fingerprint: entry.fingerprint }) });
     }
   }
 }

@@ -34,7 +34,10 @@ export interface FairChain {
 }
 
 /** Where a round's seed sits in its table's chain. */
-export interface ChainSeedRef { readonly chainId: number; readonly index: number }
+export interface ChainSeedRef {
+  readonly chainId: number;
+  readonly index: number;
+}
 
 /** What a verifier needs, recorded with the round (and sent once the seed is revealed): docs/FAIRNESS.md. */
 export type Verification = RoundVerification;
@@ -86,21 +89,41 @@ export function chainEvent(chain: FairChain): LogEntryInput {
 /** A round's commitment, public from its opening: its seed's hash (seed k-1), client seed and nonce. */
 export function roundCommitment(chain: FairChain, ref: ChainSeedRef, clientSeed: string) {
   return {
-    scheme: fairnessScheme, serverSeedHash: seedsOf(chain)[ref.index - 1] as string, clientSeed, nonce: ref.index,
+    scheme: fairnessScheme,
+    serverSeedHash: seedsOf(chain)[ref.index - 1] as string,
+    clientSeed,
+    nonce: ref.index,
     chain: { id: chain.id, commitment: chain.commitment, index: ref.index, length: chain.length },
   };
 }
 
 /** What a verifier needs of a stream: its seeds, where it ended, and whether the server seed is shown yet. */
-export function streamVerification(seeds: ProvablyFairSeeds, read: { readonly cursor: number; readonly uint32sDrawn: number }, revealed: boolean, chain?: Verification["chain"]): Verification {
+export function streamVerification(
+  seeds: ProvablyFairSeeds,
+  read: { readonly cursor: number; readonly uint32sDrawn: number },
+  revealed: boolean,
+  chain?: Verification["chain"],
+): Verification {
   return {
-    scheme: fairnessScheme, provablyFair: true as const, serverSeedHash: hashServerSeed(seeds.serverSeed), serverSeed: revealed ? seeds.serverSeed : null,
-    clientSeed: seeds.clientSeed, nonce: seeds.nonce, cursor: read.cursor, uint32sDrawn: read.uint32sDrawn, ...(chain === undefined ? {} : { chain }),
+    scheme: fairnessScheme,
+    provablyFair: true as const,
+    serverSeedHash: hashServerSeed(seeds.serverSeed),
+    serverSeed: revealed ? seeds.serverSeed : null,
+    clientSeed: seeds.clientSeed,
+    nonce: seeds.nonce,
+    cursor: read.cursor,
+    uint32sDrawn: read.uint32sDrawn,
+    ...(chain === undefined ? {} : { chain }),
   };
 }
 
 /** Plays `draw` on the provably-fair stream of `seeds`, and returns its value with the round's verification. */
-export function drawFair<T>(seeds: ProvablyFairSeeds, draw: (rng: Rng) => T, revealed: boolean, chain?: Verification["chain"]): { value: T; verification: Verification } {
+export function drawFair<T>(
+  seeds: ProvablyFairSeeds,
+  draw: (rng: Rng) => T,
+  revealed: boolean,
+  chain?: Verification["chain"],
+): { value: T; verification: Verification } {
   const rng = new ProvablyFairRng(seeds);
   const value = draw(rng);
   return { value, verification: streamVerification(seeds, { cursor: rng.cursorLast, uint32sDrawn: rng.drawnUint32s }, revealed, chain) };
@@ -110,7 +133,11 @@ export function drawFair<T>(seeds: ProvablyFairSeeds, draw: (rng: Rng) => T, rev
  * The seeds of seed `ref` of a shared table's chain: seed k, `clientSeed` (a round id, or at blackjack
  * the id of the shoe's first round) and k as the nonce; null for a seed the chain does not hold.
  */
-export function sharedSeeds(chain: FairChain, ref: ChainSeedRef, clientSeed: string): { seeds: ProvablyFairSeeds; chain: NonNullable<Verification["chain"]> } | null {
+export function sharedSeeds(
+  chain: FairChain,
+  ref: ChainSeedRef,
+  clientSeed: string,
+): { seeds: ProvablyFairSeeds; chain: NonNullable<Verification["chain"]> } | null {
   const serverSeed = chainSeed(chain, ref);
   if (serverSeed === null) return null;
   return { seeds: { serverSeed, clientSeed, nonce: ref.index }, chain: { id: chain.id, commitment: chain.commitment, index: ref.index, length: chain.length } };
@@ -123,4 +150,8 @@ export function drawShared<T>(chain: FairChain, ref: ChainSeedRef, roundId: stri
 }
 
 /** Live-dealer results come from a physical wheel or shoe read by a person: labelled, never called provably fair. */
-export const dealerEntered = { scheme: "dealer-entered", provablyFair: false, note: "entered by the dealer from the physical game; not provably fair" } as const;
+export const dealerEntered = {
+  scheme: "dealer-entered",
+  provablyFair: false,
+  note: "entered by the dealer from the physical game; not provably fair",
+} as const;

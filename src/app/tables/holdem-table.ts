@@ -1,6 +1,18 @@
 import { findCurrency, parseAmount } from "../../engine/money/index.js";
 // The engine's `apply` and `newTable` are renamed so this file's own `apply` (the behavior method) stays unambiguous.
-import { apply as applyHoldem, newTable as newHoldemTableRaw, startHand as startHoldemHand, defaultHoldemRules, legalActions, seatCountMax, type HoldemAction, type HoldemEvent, type HoldemRules, type HoldemState, type HoldemStatus } from "../../engine/holdem/index.js";
+import {
+  apply as applyHoldem,
+  newTable as newHoldemTableRaw,
+  startHand as startHoldemHand,
+  defaultHoldemRules,
+  legalActions,
+  seatCountMax,
+  type HoldemAction,
+  type HoldemEvent,
+  type HoldemRules,
+  type HoldemState,
+  type HoldemStatus,
+} from "../../engine/holdem/index.js";
 import type { LogEntryInput } from "../ports/room-log.js";
 import type { ActionRequest, Actor, RoomBehavior, RoomContext } from "../rooms/room-behavior.js";
 import { roomSubject } from "../rooms/room-behavior.js";
@@ -9,7 +21,18 @@ import { recordThen, withLeadingEvents } from "./round-records.js";
 import type { RoundRecord, TableOutcome } from "./table-effects.js";
 import { refuse, tableAsker, walletRefusal, withActions } from "./table-kit.js";
 import { tableActionSchemas } from "../../protocol/table-actions.schemas.js";
-import { chainEvent, chainSeed, chainSpent, drawShared, newChain, publicChain, roundCommitment, takeSeed, type ChainSeedRef, type FairChain } from "./fairness.js";
+import {
+  chainEvent,
+  chainSeed,
+  chainSpent,
+  drawShared,
+  newChain,
+  publicChain,
+  roundCommitment,
+  takeSeed,
+  type ChainSeedRef,
+  type FairChain,
+} from "./fairness.js";
 import { orderedDeck } from "../../engine/poker/cards.js";
 import { ProvablyFairRng, shuffleInPlace } from "../../engine/rng/index.js";
 
@@ -26,13 +49,22 @@ export interface HoldemTableConfig {
 
 export const defaultHoldemTable: HoldemTableConfig = { currency: "EUR", rules: defaultHoldemRules, turnMs: 20_000, betweenHandsMs: 3_000, turnTimeoutsMax: 3 };
 
-interface Sitting { readonly userId: string; readonly holdId: string; readonly buyInMinor: string }
+interface Sitting {
+  readonly userId: string;
+  readonly holdId: string;
+  readonly buyInMinor: string;
+}
 
 /** The ledger reference every buy-in hold of a table carries. */
 const buyInsOf = (tableId: string): string => `holdem:${tableId}:buyins`;
 
 /** Table limits as decimal strings of minor units (they travel in snapshots). */
-interface TableLimits { readonly smallBlindMinor: string; readonly bigBlindMinor: string; readonly buyInMinMinor: string; readonly buyInMaxMinor: string }
+interface TableLimits {
+  readonly smallBlindMinor: string;
+  readonly bigBlindMinor: string;
+  readonly buyInMinMinor: string;
+  readonly buyInMaxMinor: string;
+}
 
 /*
  * The optional fields came with operator controls and absent players; snapshots written before them
@@ -62,16 +94,26 @@ interface TableState {
 /** Why a player was stood up between hands: they left, the timer played too many turns for them, or they have no chips. */
 type StandUpReason = "left" | "absent" | "busted";
 
-
 const decode = (engine: unknown) => decodeBigints(engine) as HoldemState;
 const voidReasonCharsMax = 200;
 
 function limitsOf(rules: HoldemRules): TableLimits {
-  return { smallBlindMinor: rules.smallBlindMinor.toString(), bigBlindMinor: rules.bigBlindMinor.toString(), buyInMinMinor: rules.buyInMinMinor.toString(), buyInMaxMinor: rules.buyInMaxMinor.toString() };
+  return {
+    smallBlindMinor: rules.smallBlindMinor.toString(),
+    bigBlindMinor: rules.bigBlindMinor.toString(),
+    buyInMinMinor: rules.buyInMinMinor.toString(),
+    buyInMaxMinor: rules.buyInMaxMinor.toString(),
+  };
 }
 
 function withLimits(rules: HoldemRules, limits: TableLimits): HoldemRules {
-  return { ...rules, smallBlindMinor: BigInt(limits.smallBlindMinor), bigBlindMinor: BigInt(limits.bigBlindMinor), buyInMinMinor: BigInt(limits.buyInMinMinor), buyInMaxMinor: BigInt(limits.buyInMaxMinor) };
+  return {
+    ...rules,
+    smallBlindMinor: BigInt(limits.smallBlindMinor),
+    bigBlindMinor: BigInt(limits.bigBlindMinor),
+    buyInMinMinor: BigInt(limits.buyInMinMinor),
+    buyInMaxMinor: BigInt(limits.buyInMaxMinor),
+  };
 }
 
 /** `{ smallBlind, bigBlind, buyInMin, buyInMax }` as decimal strings over the current limits; each may be left out. */
@@ -101,7 +143,14 @@ const roundIdOf = (tableId: string, handNumber: number) => `${tableId}:hand:${ha
  * shown at the showdown go into the outcome (every player of the hand sees it); each player's own
  * cards ride in their own bet, which only they and operators see.
  */
-function handRecords(state: TableState, before: HoldemState, after: HoldemState, events: readonly HoldemEvent[], currency: string, nowMs: number): RoundRecord[] {
+function handRecords(
+  state: TableState,
+  before: HoldemState,
+  after: HoldemState,
+  events: readonly HoldemEvent[],
+  currency: string,
+  nowMs: number,
+): RoundRecord[] {
   const roundId = roundIdOf(state.tableId, after.handNumber);
   const won = new Map<number, bigint>();
   for (const e of events) if (e.type === "pot_awarded") for (const a of e.awards) won.set(a.seat, (won.get(a.seat) ?? 0n) + a.amountMinor);
@@ -115,19 +164,43 @@ function handRecords(state: TableState, before: HoldemState, after: HoldemState,
     if (stakeMinor <= 0n) return [];
     return [{ seat: i, userId: sitting.userId, stakeMinor, wonMinor: won.get(i) ?? 0n, holeCards: final.holeCards }];
   });
-  const bets = played.map((p) => ({ betId: `${roundId}:${p.seat}`, userId: p.userId, currency, stakeMinor: p.stakeMinor.toString(), detail: { seat: p.seat, chips: true, holeCards: p.holeCards }, placedAtMs }));
+  const bets = played.map((p) => ({
+    betId: `${roundId}:${p.seat}`,
+    userId: p.userId,
+    currency,
+    stakeMinor: p.stakeMinor.toString(),
+    detail: { seat: p.seat, chips: true, holeCards: p.holeCards },
+    placedAtMs,
+  }));
   const completed = events.find((e): e is Extract<HoldemEvent, { type: "hand_completed" }> => e.type === "hand_completed");
   const outcome = {
-    handNumber: after.handNumber, button: after.button, board: after.board,
+    handNumber: after.handNumber,
+    button: after.button,
+    board: after.board,
     players: after.seats.flatMap((seat, i) => (seat !== null && seat.inHand ? [{ seat: i, folded: seat.folded }] : [])),
     showdown: events.flatMap((e) => (e.type === "showdown" ? [{ seat: e.seat, cards: e.cards, category: e.category, handValue: e.handValue }] : [])),
     uncalledReturned: events.flatMap((e) => (e.type === "uncalled_bet_returned" ? [{ seat: e.seat, amountMinor: e.amountMinor.toString() }] : [])),
-    pots: events.flatMap((e) => (e.type === "pot_awarded" ? [{ pot: e.pot, amountMinor: e.amountMinor.toString(), rakeMinor: e.rakeMinor.toString(), eligibleSeats: e.eligibleSeats, awards: e.awards.map((a) => ({ seat: a.seat, amountMinor: a.amountMinor.toString() })) }] : [])),
+    pots: events.flatMap((e) =>
+      e.type === "pot_awarded"
+        ? [
+            {
+              pot: e.pot,
+              amountMinor: e.amountMinor.toString(),
+              rakeMinor: e.rakeMinor.toString(),
+              eligibleSeats: e.eligibleSeats,
+              awards: e.awards.map((a) => ({ seat: a.seat, amountMinor: a.amountMinor.toString() })),
+            },
+          ]
+        : [],
+    ),
     rakeMinor: (completed?.rakeMinor ?? 0n).toString(),
   };
   // The hand's seed is revealed now that it is over: it gives the whole deck (docs/FAIRNESS.md).
   const dealt = { shuffle: "fisher-yates", deckCards: after.deck.length, cardsDealt: after.deckNext };
-  const drawn = state.fair === undefined || state.handSeed === undefined ? null : drawShared(state.fair, state.handSeed, roundId, (rng) => shuffleInPlace(rng, orderedDeck()));
+  const drawn =
+    state.fair === undefined || state.handSeed === undefined
+      ? null
+      : drawShared(state.fair, state.handSeed, roundId, (rng) => shuffleInPlace(rng, orderedDeck()));
   const verification = drawn === null ? { rng: "csprng", ...dealt } : { ...drawn.verification, ...dealt };
   const base = { roundId, tableId: state.tableId, game: "holdem", atMs: nowMs } as const;
   return [
@@ -166,17 +239,31 @@ export function holdemTableBehavior(tables: ReadonlyMap<string, HoldemTableConfi
   }
 
   /** A step that ended the hand writes its records (closed, then settled) before its state lands. */
-  function withHandRecords(state: TableState, before: HoldemState, result: { status: HoldemStatus; state: HoldemState; events: readonly HoldemEvent[] }, outcome: TableOutcome<TableState>, ctx: RoomContext): TableOutcome<TableState> {
+  function withHandRecords(
+    state: TableState,
+    before: HoldemState,
+    result: { status: HoldemStatus; state: HoldemState; events: readonly HoldemEvent[] },
+    outcome: TableOutcome<TableState>,
+    ctx: RoomContext,
+  ): TableOutcome<TableState> {
     if (result.status !== "ok" || !result.events.some((e) => e.type === "hand_completed")) return outcome;
-    const [closed, settled] = handRecords(state, before, result.state, result.events, configOf(state.tableId).currency, ctx.nowMs) as [RoundRecord, RoundRecord];
+    const [closed, settled] = handRecords(state, before, result.state, result.events, configOf(state.tableId).currency, ctx.nowMs) as [
+      RoundRecord,
+      RoundRecord,
+    ];
     return recordThen(closed, () => recordThen(settled, () => outcome));
   }
 
-  function afterStep(state: TableState, result: { status: HoldemStatus; state: HoldemState; events: readonly HoldemEvent[] }, ctx: RoomContext, config: HoldemTableConfig): TableOutcome<TableState> {
+  function afterStep(
+    state: TableState,
+    result: { status: HoldemStatus; state: HoldemState; events: readonly HoldemEvent[] },
+    ctx: RoomContext,
+    config: HoldemTableConfig,
+  ): TableOutcome<TableState> {
     if (result.status !== "ok") return refuse("ACTION_REJECTED", result.status);
     const between = result.state.phase === "between_hands";
     // Limits set during a hand apply once it is over, before anyone sits down or the next deal.
-    const pending = between ? state.nextLimits ?? null : null;
+    const pending = between ? (state.nextLimits ?? null) : null;
     const engine = pending === null ? result.state : { ...result.state, rules: withLimits(result.state.rules, pending) };
     const seated = engine.seats.filter((s) => s !== null && s.stackMinor > 0n).length;
     // Between hands the timer also stands up absent and busted players, so it runs while there are any.
@@ -206,7 +293,8 @@ export function holdemTableBehavior(tables: ReadonlyMap<string, HoldemTableConfi
     if (engine.phase === "between_hands") {
       const leaving = standUps(state, engine, config);
       if (leaving.length > 0) return cashOut(state, leaving, ctx);
-      if (state.closed === true || engine.seats.filter((s) => s !== null && s.stackMinor > 0n).length < 2) return { ok: true, state: { ...state, deadlineMs: null }, events: [] };
+      if (state.closed === true || engine.seats.filter((s) => s !== null && s.stackMinor > 0n).length < 2)
+        return { ok: true, state: { ...state, deadlineMs: null }, events: [] };
       const fair = state.fair;
       if (fair === undefined || chainSpent(fair)) {
         // A table without a chain, or whose chain is used up, commits a new one before dealing.
@@ -225,7 +313,10 @@ export function holdemTableBehavior(tables: ReadonlyMap<string, HoldemTableConfi
       const outcome = withLeadingEvents(afterStep(started, hand, ctx, config), [{ kind: "fairness.round", data: { roundId: handId, ...commitment } }]);
       if (hand.status !== "ok") return outcome;
       // A hand can end at its deal (every player all in on the blinds): then it is recorded whole at once.
-      return recordThen({ roundId: roundIdOf(state.tableId, hand.state.handNumber), tableId: state.tableId, game: "holdem", status: "open", atMs: ctx.nowMs }, () => withHandRecords(started, engine, hand, outcome, ctx));
+      return recordThen(
+        { roundId: roundIdOf(state.tableId, hand.state.handNumber), tableId: state.tableId, game: "holdem", status: "open", atMs: ctx.nowMs },
+        () => withHandRecords(started, engine, hand, outcome, ctx),
+      );
     }
     // The player on turn ran out of time: one more turn the timer played for them.
     const legal = legalActions(engine);
@@ -244,21 +335,42 @@ export function holdemTableBehavior(tables: ReadonlyMap<string, HoldemTableConfi
     const buyIn = typeof action.buyIn === "string" && currency !== null ? parseAmount(action.buyIn, currency) : "amount_malformed";
     if (typeof buyIn !== "bigint") return refuse("BET_INVALID", `buyIn: ${buyIn}`);
     const engine = decode(state.engine);
-    if (buyIn < engine.rules.buyInMinMinor || buyIn > engine.rules.buyInMaxMinor) return refuse("BET_LIMIT", `buy-in from ${engine.rules.buyInMinMinor} to ${engine.rules.buyInMaxMinor} minor units`);
+    if (buyIn < engine.rules.buyInMinMinor || buyIn > engine.rules.buyInMaxMinor)
+      return refuse("BET_LIMIT", `buy-in from ${engine.rules.buyInMinMinor} to ${engine.rules.buyInMaxMinor} minor units`);
     if (engine.phase !== "between_hands") return refuse("ACTION_REJECTED", "sit down between hands");
     const seq = state.seq + 1;
     // Named after the player's action: a retry (also on a new owner) names the same hold, and a new owner
     // that lost a reservation's sit never hands its id to someone else. All buy-ins share one reference,
     // so the table can sweep those no seat holds.
-    const sitting: Sitting = { userId: actor.userId, holdId: `${state.tableId}:buyin:${actor.userId}:${ctx.actionId ?? String(seq)}`, buyInMinor: buyIn.toString() };
-    return ask({ type: "wallet.reserve", game: "holdem", playerId: actor.userId, currency: config.currency, amountMinor: sitting.buyInMinor, holdId: sitting.holdId, roundId: buyInsOf(state.tableId) }, (answer) => {
-      if (answer.status !== "ok") return walletRefusal(answer);
-      const seatedState: TableState = { ...state, seq, sittings: state.sittings.map((s, i) => (i === seat ? sitting : s)), timeouts: setAt(state.timeouts ?? [], seat, 0, state.sittings.length) };
-      const result = applyHoldem(engine, { type: "sit", seat, stackMinor: buyIn });
-      // The engine agreed to everything checked above; a refusal here would be a broken invariant.
-      if (result.status !== "ok") throw new Error(`holdem sit refused after reservation: ${result.status}`);
-      return afterStep(seatedState, result, ctx, config);
-    });
+    const sitting: Sitting = {
+      userId: actor.userId,
+      holdId: `${state.tableId}:buyin:${actor.userId}:${ctx.actionId ?? String(seq)}`,
+      buyInMinor: buyIn.toString(),
+    };
+    return ask(
+      {
+        type: "wallet.reserve",
+        game: "holdem",
+        playerId: actor.userId,
+        currency: config.currency,
+        amountMinor: sitting.buyInMinor,
+        holdId: sitting.holdId,
+        roundId: buyInsOf(state.tableId),
+      },
+      (answer) => {
+        if (answer.status !== "ok") return walletRefusal(answer);
+        const seatedState: TableState = {
+          ...state,
+          seq,
+          sittings: state.sittings.map((s, i) => (i === seat ? sitting : s)),
+          timeouts: setAt(state.timeouts ?? [], seat, 0, state.sittings.length),
+        };
+        const result = applyHoldem(engine, { type: "sit", seat, stackMinor: buyIn });
+        // The engine agreed to everything checked above; a refusal here would be a broken invariant.
+        if (result.status !== "ok") throw new Error(`holdem sit refused after reservation: ${result.status}`);
+        return afterStep(seatedState, result, ctx, config);
+      },
+    );
   }
 
   function leave(state: TableState, actor: Actor, ctx: RoomContext): TableOutcome<TableState> {
@@ -307,8 +419,17 @@ export function holdemTableBehavior(tables: ReadonlyMap<string, HoldemTableConfi
         table = result.state;
         events.push(...result.events);
       }
-      const stood = leaving.filter((l) => l.reason !== "left").map(({ seat, reason: why }) => ({ kind: "holdem.stood_up", data: { seat, userId: state.sittings[seat]?.userId ?? null, reason: why, stackMinor: (engine.seats[seat]?.stackMinor ?? 0n).toString() } }));
-      const next: TableState = { ...state, sittings: state.sittings.map((s, i) => (seats.includes(i) ? null : s)), timeouts: (state.timeouts ?? []).map((n, i) => (seats.includes(i) ? 0 : n)) };
+      const stood = leaving
+        .filter((l) => l.reason !== "left")
+        .map(({ seat, reason: why }) => ({
+          kind: "holdem.stood_up",
+          data: { seat, userId: state.sittings[seat]?.userId ?? null, reason: why, stackMinor: (engine.seats[seat]?.stackMinor ?? 0n).toString() },
+        }));
+      const next: TableState = {
+        ...state,
+        sittings: state.sittings.map((s, i) => (seats.includes(i) ? null : s)),
+        timeouts: (state.timeouts ?? []).map((n, i) => (seats.includes(i) ? 0 : n)),
+      };
       const outcome = afterStep(next, { status: "ok", state: table, events }, ctx, config);
       return outcome.ok && "state" in outcome ? { ...outcome, events: [...outcome.events, ...stood] } : outcome;
     });
@@ -321,46 +442,90 @@ export function holdemTableBehavior(tables: ReadonlyMap<string, HoldemTableConfi
     const result = applyHoldem(engine, { type: "void_hand" });
     if (result.status !== "ok") return refuse("ACTION_REJECTED", "no hand is in play");
     const roundId = roundIdOf(state.tableId, engine.handNumber);
-    const bets = engine.seats.flatMap((seat, i) => (seat === null || !seat.inHand || seat.committedMinor <= 0n || state.sittings[i] === null ? [] : [{
-      betId: `${roundId}:${i}`, userId: (state.sittings[i] as Sitting).userId, currency: config.currency, stakeMinor: seat.committedMinor.toString(), detail: { seat: i, chips: true }, placedAtMs: ctx.nowMs,
-    }]));
-    const record: RoundRecord = { roundId, tableId: state.tableId, game: "holdem", status: "voided", atMs: ctx.nowMs, voidReason: reason, bets, payouts: bets.map((b) => ({ betId: b.betId, payoutMinor: b.stakeMinor })) };
+    const bets = engine.seats.flatMap((seat, i) =>
+      seat === null || !seat.inHand || seat.committedMinor <= 0n || state.sittings[i] === null
+        ? []
+        : [
+            {
+              betId: `${roundId}:${i}`,
+              userId: (state.sittings[i] as Sitting).userId,
+              currency: config.currency,
+              stakeMinor: seat.committedMinor.toString(),
+              detail: { seat: i, chips: true },
+              placedAtMs: ctx.nowMs,
+            },
+          ],
+    );
+    const record: RoundRecord = {
+      roundId,
+      tableId: state.tableId,
+      game: "holdem",
+      status: "voided",
+      atMs: ctx.nowMs,
+      voidReason: reason,
+      bets,
+      payouts: bets.map((b) => ({ betId: b.betId, payoutMinor: b.stakeMinor })),
+    };
     return ask({ type: "round.record", record }, () => {
       const outcome = afterStep(state, result, ctx, config);
       if (!outcome.ok || !("state" in outcome)) return outcome;
       const returnedMinor = bets.reduce((sum, b) => sum + BigInt(b.stakeMinor), 0n).toString();
-      return { ...outcome, barrier: true, events: [...outcome.events, { kind: "round.voided", data: { roundId, reason, returnedMinor } }], result: { roundId, status: "voided" } };
+      return {
+        ...outcome,
+        barrier: true,
+        events: [...outcome.events, { kind: "round.voided", data: { roundId, reason, returnedMinor } }],
+        result: { roundId, status: "voided" },
+      };
     });
   }
 
   /** `table.close`, `table.open`, `table.limits` and `round.void`: operators and dealers only. */
   function operatorAction(state: TableState, action: ActionRequest, actor: Actor, ctx: RoomContext): TableOutcome<TableState> {
-    if (!actor.roles.includes("operator") && !actor.roles.includes("dealer")) return refuse("AUTH_FORBIDDEN", "table controls need the operator or dealer role");
+    if (!actor.roles.includes("operator") && !actor.roles.includes("dealer"))
+      return refuse("AUTH_FORBIDDEN", "table controls need the operator or dealer role");
     const config = configOf(state.tableId);
     const engine = decode(state.engine);
     const between = engine.phase === "between_hands";
     const seated = engine.seats.filter((s) => s !== null && s.stackMinor > 0n).length;
     switch (action.kind) {
       case "table.close":
-        return { ok: true, state: { ...state, closed: true, deadlineMs: between ? null : state.deadlineMs }, events: [{ kind: "table.closed", data: { tableId: state.tableId, by: actor.userId } }], result: { open: false } };
+        return {
+          ok: true,
+          state: { ...state, closed: true, deadlineMs: between ? null : state.deadlineMs },
+          events: [{ kind: "table.closed", data: { tableId: state.tableId, by: actor.userId } }],
+          result: { open: false },
+        };
       case "table.open": {
         const deadlineMs = between ? (seated >= 2 ? ctx.nowMs + config.betweenHandsMs : null) : state.deadlineMs;
-        return { ok: true, state: { ...state, closed: false, deadlineMs }, events: [{ kind: "table.opened", data: { tableId: state.tableId, by: actor.userId } }], result: { open: true } };
+        return {
+          ok: true,
+          state: { ...state, closed: false, deadlineMs },
+          events: [{ kind: "table.opened", data: { tableId: state.tableId, by: actor.userId } }],
+          result: { open: true },
+        };
       }
       case "table.limits": {
         // Over the limits already pending for the next hand, if any: two changes in one hand both take effect.
         const limits = parseLimits(action, state.nextLimits ? withLimits(engine.rules, state.nextLimits) : engine.rules, config.currency);
         if (typeof limits === "string") return refuse("BET_INVALID", limits);
         // Between hands the next hand is the next round: the limits apply at once.
-        const next: TableState = between ? { ...state, engine: encodeBigints({ ...engine, rules: withLimits(engine.rules, limits) }), nextLimits: null } : { ...state, nextLimits: limits };
-        return { ok: true, state: next, events: [{ kind: "table.limits", data: { tableId: state.tableId, ...limits, from: "next hand", by: actor.userId } }], result: { nextLimits: limits } };
+        const next: TableState = between
+          ? { ...state, engine: encodeBigints({ ...engine, rules: withLimits(engine.rules, limits) }), nextLimits: null }
+          : { ...state, nextLimits: limits };
+        return {
+          ok: true,
+          state: next,
+          events: [{ kind: "table.limits", data: { tableId: state.tableId, ...limits, from: "next hand", by: actor.userId } }],
+          result: { nextLimits: limits },
+        };
       }
       case "round.void": {
         const reason = typeof action.reason === "string" ? action.reason.trim().slice(0, voidReasonCharsMax) : "";
         if (reason === "") return refuse("ACTION_REJECTED", "a void needs a reason");
         return voidHand(state, reason, ctx);
       }
-      default: return refuse("ACTION_REJECTED", `unknown table action "${action.kind}"`);
+      default:
+        return refuse("ACTION_REJECTED", `unknown table action "${action.kind}"`);
     }
   }
 
@@ -379,48 +544,97 @@ export function holdemTableBehavior(tables: ReadonlyMap<string, HoldemTableConfi
     return step(state, { type: kind, seat }, ctx);
   }
 
-  return withActions<TableState>({
-    kind: "holdem",
-    canJoin: (room) => tables.has(roomSubject(room)),
-    initial: (room) => {
-      const tableId = roomSubject(room);
-      const rules = configOf(tableId).rules;
-      return { tableId, sittings: Array.from({ length: rules.seatCount }, () => null), seq: 0, engine: encodeBigints(newHoldemTable(rules)), deadlineMs: null };
+  return withActions<TableState>(
+    {
+      kind: "holdem",
+      canJoin: (room) => tables.has(roomSubject(room)),
+      initial: (room) => {
+        const tableId = roomSubject(room);
+        const rules = configOf(tableId).rules;
+        return {
+          tableId,
+          sittings: Array.from({ length: rules.seatCount }, () => null),
+          seq: 0,
+          engine: encodeBigints(newHoldemTable(rules)),
+          deadlineMs: null,
+        };
+      },
+      apply(state, action, actor, ctx) {
+        switch (action.kind) {
+          case "tick":
+            return actor.userId === "system" ? tick(state, ctx) : refuse("ACTION_REJECTED", "tick is the server's");
+          case "sit":
+            return sit(state, action, actor, ctx);
+          case "leave":
+            return leave(state, actor, ctx);
+          case "fold":
+          case "check":
+          case "call":
+          case "all_in":
+          case "raise":
+            return play(state, action, actor, ctx);
+          case "table.close":
+          case "table.open":
+          case "table.limits":
+          case "round.void":
+            return operatorAction(state, action, actor, ctx);
+          default:
+            return refuse("ACTION_REJECTED", `unknown holdem action "${action.kind}"`);
+        }
+      },
+      deadline: (state) => (state.sweepAtMs === undefined ? state.deadlineMs : Math.min(state.sweepAtMs, state.deadlineMs ?? state.sweepAtMs)),
+      snapshot(state) {
+        const engine = decode(state.engine);
+        const seats = engine.seats.map((s, i) =>
+          s === null
+            ? null
+            : {
+                userId: state.sittings[i]?.userId ?? null,
+                stackMinor: s.stackMinor.toString(),
+                inHand: s.inHand,
+                folded: s.folded,
+                allIn: s.allIn,
+                streetBetMinor: s.streetBetMinor.toString(),
+              },
+        );
+        const mine: Record<string, unknown> = {};
+        engine.seats.forEach((s, i) => {
+          const userId = state.sittings[i]?.userId;
+          if (s !== null && userId !== undefined && s.inHand && s.holeCards.length > 0) mine[userId] = { holeCards: s.holeCards };
+        });
+        return {
+          public: {
+            tableId: state.tableId,
+            phase: engine.phase,
+            board: engine.board,
+            button: engine.button,
+            toAct: engine.toAct,
+            currentBetMinor: engine.currentBetMinor.toString(),
+            hand: engine.handNumber,
+            seats,
+            deadline: state.deadlineMs,
+            open: state.closed !== true,
+            limits: limitsOf(engine.rules),
+            nextLimits: state.nextLimits ?? null,
+            timeouts: state.timeouts ?? [],
+            fairness: publicChain(state.fair),
+          },
+          private: mine,
+          server: state,
+        };
+      },
+      // Whoever restores the table (a new owner) first sweeps buy-ins that no seat holds.
+      restore: (snapshot) => ({ ...(snapshot.server as TableState), sweepAtMs: 0 }),
     },
-    apply(state, action, actor, ctx) {
-      switch (action.kind) {
-        case "tick": return actor.userId === "system" ? tick(state, ctx) : refuse("ACTION_REJECTED", "tick is the server's");
-        case "sit": return sit(state, action, actor, ctx);
-        case "leave": return leave(state, actor, ctx);
-        case "fold": case "check": case "call": case "all_in": case "raise": return play(state, action, actor, ctx);
-        case "table.close": case "table.open": case "table.limits": case "round.void": return operatorAction(state, action, actor, ctx);
-        default: return refuse("ACTION_REJECTED", `unknown holdem action "${action.kind}"`);
-      }
-    },
-    deadline: (state) => (state.sweepAtMs === undefined ? state.deadlineMs : Math.min(state.sweepAtMs, state.deadlineMs ?? state.sweepAtMs)),
-    snapshot(state) {
-      const engine = decode(state.engine);
-      const seats = engine.seats.map((s, i) => (s === null ? null : { userId: state.sittings[i]?.userId ?? null, stackMinor: s.stackMinor.toString(), inHand: s.inHand, folded: s.folded, allIn: s.allIn, streetBetMinor: s.streetBetMinor.toString() }));
-      const mine: Record<string, unknown> = {};
-      engine.seats.forEach((s, i) => {
-        const userId = state.sittings[i]?.userId;
-        if (s !== null && userId !== undefined && s.inHand && s.holeCards.length > 0) mine[userId] = { holeCards: s.holeCards };
-      });
-      return {
-        public: {
-          tableId: state.tableId, phase: engine.phase, board: engine.board, button: engine.button, toAct: engine.toAct, currentBetMinor: engine.currentBetMinor.toString(), hand: engine.handNumber, seats, deadline: state.deadlineMs,
-          open: state.closed !== true, limits: limitsOf(engine.rules), nextLimits: state.nextLimits ?? null, timeouts: state.timeouts ?? [], fairness: publicChain(state.fair),
-        },
-        private: mine, server: state,
-      };
-    },
-    // Whoever restores the table (a new owner) first sweeps buy-ins that no seat holds.
-    restore: (snapshot) => ({ ...(snapshot.server as TableState), sweepAtMs: 0 }),
-  }, tableActionSchemas.holdem);
+    tableActionSchemas.holdem,
+  );
 }
 
 function newHoldemTable(rules: HoldemRules): HoldemState {
-  return newHoldemTableRaw(rules, Array.from({ length: rules.seatCount }, () => null));
+  return newHoldemTableRaw(
+    rules,
+    Array.from({ length: rules.seatCount }, () => null),
+  );
 }
 
 /** A copy of a per-seat counter list with one seat set (the list grows to the table's seats as needed). */

@@ -1,11 +1,35 @@
 import { findCurrency, parseAmount } from "../../engine/money/index.js";
-import { betTypes, pocketCount, redNumbers, settle, spin as spinWheel, validateBets, defaultRouletteLimits, type RouletteBet, type RouletteBetRequest, type RouletteBetType, type RouletteLimits } from "../../engine/roulette/index.js";
+import {
+  betTypes,
+  pocketCount,
+  redNumbers,
+  settle,
+  spin as spinWheel,
+  validateBets,
+  defaultRouletteLimits,
+  type RouletteBet,
+  type RouletteBetRequest,
+  type RouletteBetType,
+  type RouletteLimits,
+} from "../../engine/roulette/index.js";
 import { decodeBigints, encodeBigints } from "./json-bigint.js";
 import type { ActionRequest, Actor, PrepareOutcome, Refusal, RoomBehavior, RoomContext } from "../rooms/room-behavior.js";
 import { roomSubject } from "../rooms/room-behavior.js";
 import type { RecordEffect, ReserveEffect, ReserveResult, RoundRecord, TableOutcome } from "./table-effects.js";
 import { withLeadingEvents } from "./round-records.js";
-import { chainEvent, chainSpent, dealerEntered, drawShared, newChain, publicChain, roundCommitment, takeSeed, type ChainSeedRef, type FairChain, type Verification } from "./fairness.js";
+import {
+  chainEvent,
+  chainSpent,
+  dealerEntered,
+  drawShared,
+  newChain,
+  publicChain,
+  roundCommitment,
+  takeSeed,
+  type ChainSeedRef,
+  type FairChain,
+  type Verification,
+} from "./fairness.js";
 import { refuse, tableAsker, walletRefusal, withActions } from "./table-kit.js";
 import { tableActionSchemas } from "../../protocol/table-actions.schemas.js";
 import { cueEvent, liveClosesAt, liveRevealAt, type LiveTableTerms } from "./live-table.js";
@@ -22,7 +46,11 @@ export interface RouletteTableConfig {
 }
 
 export const defaultRouletteTable: RouletteTableConfig = {
-  currency: "EUR", bettingMs: 15_000, resultsMs: 5_000, lateCloseMsMax: 2_000, limits: defaultRouletteLimits,
+  currency: "EUR",
+  bettingMs: 15_000,
+  resultsMs: 5_000,
+  lateCloseMsMax: 2_000,
+  limits: defaultRouletteLimits,
 };
 
 interface PlacedBet {
@@ -73,7 +101,6 @@ const historyMax = 12;
 const tickSlackMs = 5;
 const lostReason = "the table's state was lost (Redis restarted without its data); every stake is returned";
 
-
 /** A bet's hold, named after the round, the player and the player's action id. */
 function holdIdOf(roundId: string, userId: string, actionId: string): string {
   return `${roundId}:${userId}:${actionId}`;
@@ -88,8 +115,22 @@ function openRound(state: RouletteTableState & { fair: FairChain }, nowMs: numbe
   const { nextLimits, ...rest } = state;
   const taken = takeSeed(state.fair);
   return {
-    ...rest, seq, fair: taken.chain, ...(nextLimits === undefined ? {} : { limits: nextLimits }),
-    round: { id: `${state.tableId}:${seq}:${nowMs.toString(36)}`, phase: "betting", openedAtMs: nowMs, closesAtMs: config.live === undefined ? nowMs + config.bettingMs : liveClosesAt(config.live, nowMs, config.bettingMs), revealAtMs: null, nextAtMs: null, number: null, bets: [], voidReason: null, seed: taken.ref },
+    ...rest,
+    seq,
+    fair: taken.chain,
+    ...(nextLimits === undefined ? {} : { limits: nextLimits }),
+    round: {
+      id: `${state.tableId}:${seq}:${nowMs.toString(36)}`,
+      phase: "betting",
+      openedAtMs: nowMs,
+      closesAtMs: config.live === undefined ? nowMs + config.bettingMs : liveClosesAt(config.live, nowMs, config.bettingMs),
+      revealAtMs: null,
+      nextAtMs: null,
+      number: null,
+      bets: [],
+      voidReason: null,
+      seed: taken.ref,
+    },
   };
 }
 
@@ -100,7 +141,9 @@ function recalledBets(round: Round, currency: string): NonNullable<RoundRecord["
 
 /** The round's public commitment (its seed's hash, client seed and nonce), or null for a round from before chains. */
 function commitmentOf(state: RouletteTableState, round: Round) {
-  return state.fair === undefined || round.seed === undefined || round.seed.chainId !== state.fair.id ? null : roundCommitment(state.fair, round.seed, round.id);
+  return state.fair === undefined || round.seed === undefined || round.seed.chainId !== state.fair.id
+    ? null
+    : roundCommitment(state.fair, round.seed, round.id);
 }
 
 /** Draws the round's pocket from its committed seed (null: a round from before chains). */
@@ -138,23 +181,44 @@ function toRequests(raw: unknown, currency: string): RouletteBetRequest[] | stri
  * `sharedIds`: table ids the other roulette kind uses too (`roulette:1` and `live:1`). Game recall
  * records both as roulette table 1, so neither may end the other's unfinished rounds (`startRound`).
  */
-export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableConfig>, kind: "roulette" | "live" = "roulette", sharedIds: ReadonlySet<string> = new Set()): RoomBehavior<RouletteTableState> {
+export function rouletteTableBehavior(
+  tables: ReadonlyMap<string, RouletteTableConfig>,
+  kind: "roulette" | "live" = "roulette",
+  sharedIds: ReadonlySet<string> = new Set(),
+): RoomBehavior<RouletteTableState> {
   const ask = tableAsker<RouletteTableState>();
   const configOf = (tableId: string): RouletteTableConfig => tables.get(tableId) ?? defaultRouletteTable;
   const limitsOf = (state: RouletteTableState): RouletteLimits => state.limits ?? configOf(state.tableId).limits;
 
   /** A bet as the table would take it now: the refusal, or its stake and the hold that will carry it. */
-  function judgeBet(state: RouletteTableState, action: ActionRequest, actor: Actor, ctx: RoomContext): { refusal: Refusal } | { round: Round; validated: ValidatedBets; holdId: string } {
+  function judgeBet(
+    state: RouletteTableState,
+    action: ActionRequest,
+    actor: Actor,
+    ctx: RoomContext,
+  ): { refusal: Refusal } | { round: Round; validated: ValidatedBets; holdId: string } {
     const config = configOf(state.tableId);
     const round = state.round;
     if (state.closed === true && (round === null || round.phase !== "betting")) return { refusal: refuse("BET_ROUND_CLOSED", "the table is closed") };
-    if (round === null || round.phase !== "betting" || ctx.nowMs >= round.closesAtMs) return { refusal: refuse("BET_ROUND_CLOSED", "betting is closed; wait for the next round") };
+    if (round === null || round.phase !== "betting" || ctx.nowMs >= round.closesAtMs)
+      return { refusal: refuse("BET_ROUND_CLOSED", "betting is closed; wait for the next round") };
     if (action.roundId !== round.id) return { refusal: refuse("BET_ROUND_CLOSED", `bets go to round ${round.id}`) };
     const requests = toRequests(action.bets, config.currency);
     if (typeof requests === "string") return { refusal: refuse("BET_INVALID", requests) };
     const limits = limitsOf(state);
     const validated = validateBets(requests, limits);
-    if (validated.status !== "ok") return { refusal: refuse(validated.status === "unknown_bet_type" || validated.status === "numbers_not_on_layout" || validated.status === "index_out_of_range" || validated.status === "stake_not_integer" ? "BET_INVALID" : "BET_LIMIT", `bet ${validated.betIndex}: ${validated.status}`) };
+    if (validated.status !== "ok")
+      return {
+        refusal: refuse(
+          validated.status === "unknown_bet_type" ||
+            validated.status === "numbers_not_on_layout" ||
+            validated.status === "index_out_of_range" ||
+            validated.status === "stake_not_integer"
+            ? "BET_INVALID"
+            : "BET_LIMIT",
+          `bet ${validated.betIndex}: ${validated.status}`,
+        ),
+      };
     const mine = round.bets.filter((b) => b.userId === actor.userId);
     const roundStake = mine.reduce((sum, b) => sum + BigInt(b.stakeMinor), 0n) + validated.totalStakeMinor;
     if (roundStake > limits.roundStakeMinorMax) return { refusal: refuse("BET_LIMIT", "round_stake_above_max") };
@@ -171,7 +235,18 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
     const judged = judgeBet(state, action, actor, ctx);
     if ("refusal" in judged) return judged.refusal;
     const config = configOf(state.tableId);
-    return { ok: true, effect: { type: "wallet.reserve", game: "roulette", playerId: actor.userId, currency: config.currency, amountMinor: judged.validated.totalStakeMinor.toString(), holdId: judged.holdId, roundId: judged.round.id } };
+    return {
+      ok: true,
+      effect: {
+        type: "wallet.reserve",
+        game: "roulette",
+        playerId: actor.userId,
+        currency: config.currency,
+        amountMinor: judged.validated.totalStakeMinor.toString(),
+        holdId: judged.holdId,
+        roundId: judged.round.id,
+      },
+    };
   }
 
   /**
@@ -201,13 +276,31 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
     const existing = judged.round.bets.find((b) => b.holdId === holdId);
     if (existing !== undefined) {
       // The same action again (a retry after a failover): the hold is the same, the bet stands once.
-      return { ok: true, state, events: [], result: { roundId: judged.round.id, holdId, stakeMinor: existing.stakeMinor, availableMinor: reserved.availableMinor } };
+      return {
+        ok: true,
+        state,
+        events: [],
+        result: { roundId: judged.round.id, holdId, stakeMinor: existing.stakeMinor, availableMinor: reserved.availableMinor },
+      };
     }
-    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- betId is not schema-checked yet (the action-schema work of issue #14 does it); kept as is
-    const placed: PlacedBet = { betId: `${actor.userId}:${String(action.betId ?? ctx.actionId ?? judged.round.bets.length)}`, userId: actor.userId, holdId, stakeMinor: validated.totalStakeMinor.toString(), bets: validated.bets.map(serializeBet), placedAtMs: ctx.nowMs };
+    // The bet's schema (checked by the host) makes `betId` an optional string.
+    const betRef = typeof action.betId === "string" ? action.betId : (ctx.actionId ?? String(judged.round.bets.length));
+    const placed: PlacedBet = {
+      betId: `${actor.userId}:${betRef}`,
+      userId: actor.userId,
+      holdId,
+      stakeMinor: validated.totalStakeMinor.toString(),
+      bets: validated.bets.map(serializeBet),
+      placedAtMs: ctx.nowMs,
+    };
     // No event per bet: at a busy table every member would receive every bet. The player has the
     // acknowledgement; everyone sees the count and total at close, and the payouts at settlement.
-    return { ok: true, state: { ...state, round: { ...judged.round, bets: [...judged.round.bets, placed] } }, events: [], result: { roundId: judged.round.id, holdId, stakeMinor: placed.stakeMinor, availableMinor: reserved.availableMinor } };
+    return {
+      ok: true,
+      state: { ...state, round: { ...judged.round, bets: [...judged.round.bets, placed] } },
+      events: [],
+      result: { roundId: judged.round.id, holdId, stakeMinor: placed.stakeMinor, availableMinor: reserved.availableMinor },
+    };
   }
 
   function tick(state: RouletteTableState, ctx: RoomContext): TableOutcome<RouletteTableState> {
@@ -216,14 +309,18 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
     if (config.live !== undefined) return liveTick(state, round, ctx, config, config.live.dealerAbsentMsMax);
     if (round === null) return state.closed === true ? { ok: true, state, events: [] } : startRound(state, ctx, config);
     switch (round.phase) {
-      case "closed": return close(state, round, ctx);
+      case "closed":
+        return close(state, round, ctx);
       case "betting":
         if (ctx.nowMs + tickSlackMs < round.closesAtMs) return { ok: true, state, events: [] };
         if (ctx.nowMs - round.closesAtMs > config.lateCloseMsMax) return voidRound(state, round, "betting did not close on time (table owner changed)", ctx);
         return close(state, round, ctx);
-      case "revealing": return ctx.nowMs + tickSlackMs < (round.revealAtMs ?? 0) ? { ok: true, state, events: [] } : settleRound(state, round, ctx, config);
-      case "voiding": return voidRound(state, round, round.voidReason ?? "voided", ctx);
-      case "results": return state.closed === true || ctx.nowMs + tickSlackMs < (round.nextAtMs ?? 0) ? { ok: true, state, events: [] } : opened(state, ctx, config);
+      case "revealing":
+        return ctx.nowMs + tickSlackMs < (round.revealAtMs ?? 0) ? { ok: true, state, events: [] } : settleRound(state, round, ctx, config);
+      case "voiding":
+        return voidRound(state, round, round.voidReason ?? "voided", ctx);
+      case "results":
+        return state.closed === true || ctx.nowMs + tickSlackMs < (round.nextAtMs ?? 0) ? { ok: true, state, events: [] } : opened(state, ctx, config);
     }
   }
 
@@ -234,7 +331,12 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
    */
   function startRound(state: RouletteTableState, ctx: RoomContext, config: RouletteTableConfig): TableOutcome<RouletteTableState> {
     if (state.seq !== 0 || sharedIds.has(state.tableId)) return opened(state, ctx, config);
-    return ask({ type: "rounds.recover", game: "roulette", tableId: state.tableId, currency: config.currency, reason: lostReason, atMs: ctx.nowMs }, (answer) => withLeadingEvents(opened(state, ctx, config), answer.rounds.map((r) => ({ kind: "round.voided", data: { roundId: r.roundId, reason: lostReason, refunded: r.refunded } }))));
+    return ask({ type: "rounds.recover", game: "roulette", tableId: state.tableId, currency: config.currency, reason: lostReason, atMs: ctx.nowMs }, (answer) =>
+      withLeadingEvents(
+        opened(state, ctx, config),
+        answer.rounds.map((r) => ({ kind: "round.voided", data: { roundId: r.roundId, reason: lostReason, refunded: r.refunded } })),
+      ),
+    );
   }
 
   /**
@@ -251,14 +353,27 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
     }
     const next = openRound({ ...state, fair }, ctx.nowMs, config);
     const round = next.round as Round;
-    return ask(record(next, round, "open", ctx.nowMs), () => ({ ok: true, state: next, barrier: true, events: [{ kind: "round.opened", data: { roundId: round.id, closesAt: round.closesAtMs, currency: config.currency, fairness: commitmentOf(next, round) } }] }));
+    return ask(record(next, round, "open", ctx.nowMs), () => ({
+      ok: true,
+      state: next,
+      barrier: true,
+      events: [
+        { kind: "round.opened", data: { roundId: round.id, closesAt: round.closesAtMs, currency: config.currency, fairness: commitmentOf(next, round) } },
+      ],
+    }));
   }
 
   /**
    * A live table moves only when its dealer acts, except for two timers: betting closes at
    * `closesAt`, and a dealer silent for `dealerAbsentMsMax` gets the round voided and refunded.
    */
-  function liveTick(state: RouletteTableState, round: Round | null, ctx: RoomContext, config: RouletteTableConfig, absentMsMax: number): TableOutcome<RouletteTableState> {
+  function liveTick(
+    state: RouletteTableState,
+    round: Round | null,
+    ctx: RoomContext,
+    config: RouletteTableConfig,
+    absentMsMax: number,
+  ): TableOutcome<RouletteTableState> {
     const absent = ctx.nowMs - (state.dealerSeenMs ?? 0) > absentMsMax;
     if (round === null) return { ok: true, state, events: [] };
     switch (round.phase) {
@@ -266,12 +381,19 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
       case "closed":
         if (absent) return voidRound(state, round, "the dealer was silent too long (no action or heartbeat within liveDealerAbsentMsMax)", ctx);
         if (round.phase === "betting" && ctx.nowMs + tickSlackMs >= round.closesAtMs) {
-          return { ok: true, state: { ...state, round: { ...round, phase: "closed" } }, events: [{ kind: "round.closed", data: { roundId: round.id, bets: round.bets.length } }] };
+          return {
+            ok: true,
+            state: { ...state, round: { ...round, phase: "closed" } },
+            events: [{ kind: "round.closed", data: { roundId: round.id, bets: round.bets.length } }],
+          };
         }
         return { ok: true, state, events: [] };
-      case "revealing": return ctx.nowMs + tickSlackMs < (round.revealAtMs ?? 0) ? { ok: true, state, events: [] } : settleRound(state, round, ctx, config);
-      case "voiding": return voidRound(state, round, round.voidReason ?? "voided", ctx);
-      case "results": return { ok: true, state, events: [] };
+      case "revealing":
+        return ctx.nowMs + tickSlackMs < (round.revealAtMs ?? 0) ? { ok: true, state, events: [] } : settleRound(state, round, ctx, config);
+      case "voiding":
+        return voidRound(state, round, round.voidReason ?? "voided", ctx);
+      case "results":
+        return { ok: true, state, events: [] };
     }
   }
 
@@ -281,24 +403,35 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
     const seen: RouletteTableState = { ...state, dealerSeenMs: ctx.nowMs };
     const round = state.round;
     switch (action.kind) {
-      case "heartbeat": return { ok: true, state: seen, events: [] };
-      case "cue": return config.live === undefined ? refuse("ACTION_REJECTED", "not a live table") : { ok: true, state: seen, events: [cueEvent(action, round?.id ?? null, config.live, ctx)] };
+      case "heartbeat":
+        return { ok: true, state: seen, events: [] };
+      case "cue":
+        return config.live === undefined
+          ? refuse("ACTION_REJECTED", "not a live table")
+          : { ok: true, state: seen, events: [cueEvent(action, round?.id ?? null, config.live, ctx)] };
       case "open":
         if (round !== null && round.phase !== "results") return refuse("ACTION_REJECTED", "finish the current round first");
         if (state.closed === true) return refuse("ACTION_REJECTED", "the table is closed by an operator");
         return startRound(seen, ctx, config);
       case "close":
         if (round === null || round.phase !== "betting") return refuse("BET_ROUND_CLOSED", "no round is taking bets");
-        return { ok: true, state: { ...seen, round: { ...round, phase: "closed" } }, events: [{ kind: "round.closed", data: { roundId: round.id, bets: round.bets.length } }] };
+        return {
+          ok: true,
+          state: { ...seen, round: { ...round, phase: "closed" } },
+          events: [{ kind: "round.closed", data: { roundId: round.id, bets: round.bets.length } }],
+        };
       case "result": {
-        if (round === null || (round.phase !== "closed" && round.phase !== "betting")) return refuse("ACTION_REJECTED", "close betting before entering the result");
+        if (round === null || (round.phase !== "closed" && round.phase !== "betting"))
+          return refuse("ACTION_REJECTED", "close betting before entering the result");
         // The dealer enters the number the physical wheel showed, or asks the RNG boundary.
         if (action.rng === true) return close(seen, round, ctx);
         const number = action.number;
-        if (typeof number !== "number" || !Number.isInteger(number) || number < 0 || number >= pocketCount) return refuse("ACTION_REJECTED", "number must be an integer from 0 to 36");
+        if (typeof number !== "number" || !Number.isInteger(number) || number < 0 || number >= pocketCount)
+          return refuse("ACTION_REJECTED", "number must be an integer from 0 to 36");
         return close(seen, round, ctx, number);
       }
-      default: return refuse("ACTION_REJECTED", `unknown dealer action "${action.kind}"`);
+      default:
+        return refuse("ACTION_REJECTED", `unknown dealer action "${action.kind}"`);
     }
   }
 
@@ -314,45 +447,88 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
     return ask({ type: "rng.uniform", n: pocketCount }, (n) => fixResult(state, round, ctx, n, "csprng", { source: "csprng", pockets: pocketCount }));
   }
 
-  function fixResult(state: RouletteTableState, round: Round, ctx: RoomContext, number: number, source: "provably-fair" | "csprng" | "dealer", verification: unknown): TableOutcome<RouletteTableState> {
+  function fixResult(
+    state: RouletteTableState,
+    round: Round,
+    ctx: RoomContext,
+    number: number,
+    source: "provably-fair" | "csprng" | "dealer",
+    verification: unknown,
+  ): TableOutcome<RouletteTableState> {
     const live = configOf(state.tableId).live;
     // At a live table the result shows when the players' video shows the ball land.
     const revealAtMs = live === undefined ? ctx.nowMs + ctx.revealLeadMs : liveRevealAt(live, ctx);
     const closed: Round = { ...round, phase: "revealing", number, revealAtMs };
-    return ask(record(state, closed, "closed", ctx.nowMs, { outcome: { number, color: color(number) }, verification, bets: recalledBets(round, configOf(state.tableId).currency) }), () => ({
-        ok: true, state: { ...state, round: closed },
+    return ask(
+      record(state, closed, "closed", ctx.nowMs, {
+        outcome: { number, color: color(number) },
+        verification,
+        bets: recalledBets(round, configOf(state.tableId).currency),
+      }),
+      () => ({
+        ok: true,
+        state: { ...state, round: closed },
         events: [
           ...(round.phase === "closed" ? [] : [{ kind: "round.closed", data: { roundId: round.id, bets: round.bets.length } }]),
           { kind: "round.result", data: { roundId: round.id, number, color: color(number), source, fairness: verification }, revealAt: revealAtMs },
         ],
-      }));
+      }),
+    );
   }
 
   function settleRound(state: RouletteTableState, round: Round, ctx: RoomContext, config: RouletteTableConfig): TableOutcome<RouletteTableState> {
     const number = round.number as number;
     const payouts = round.bets.map((placed) => ({ placed, winMinor: settle(placed.bets.map(deserializeBet), number).totalReturnMinor }));
     const retry: TableOutcome<RouletteTableState> = { ok: true, state: { ...state, round: { ...round, revealAtMs: ctx.nowMs + 500 } }, events: [] };
-    return ask({ type: "wallet.settle", gameId: "roulette", currency: config.currency, items: payouts.map((p) => ({ holdId: p.placed.holdId, winMinor: p.winMinor.toString() })) }, (answer) => {
-      // A transient ledger refusal (busy) leaves the round revealing; the next tick settles again, idempotently.
-      if (answer.statuses.some((s) => s !== "ok")) return retry;
-      return sweep(round, config, retry, () => {
-        const done: Round = { ...round, phase: "results", nextAtMs: ctx.nowMs + config.resultsMs };
-        const parts: Record<string, { payouts: { holdId: string; stakeMinor: string; returnMinor: string }[] }> = {};
-        for (const p of payouts) (parts[p.placed.userId] ??= { payouts: [] }).payouts.push({ holdId: p.placed.holdId, stakeMinor: p.placed.stakeMinor, returnMinor: p.winMinor.toString() });
-        return ask(record(state, done, "settled", ctx.nowMs, { payouts: payouts.map((p) => ({ betId: p.placed.betId, payoutMinor: p.winMinor.toString() })) }), () => ({
-            ok: true, state: { ...state, round: done, history: [number, ...state.history].slice(0, historyMax) },
-            // One event for the table; each player's own payouts ride in it, visible to that player only.
-            events: [{ kind: "round.settled", data: { roundId: round.id, number, bets: round.bets.length, returnedMinor: payouts.reduce((s, p) => s + p.winMinor, 0n).toString() }, parts }],
-          }));
-      });
-    });
+    return ask(
+      {
+        type: "wallet.settle",
+        gameId: "roulette",
+        currency: config.currency,
+        items: payouts.map((p) => ({ holdId: p.placed.holdId, winMinor: p.winMinor.toString() })),
+      },
+      (answer) => {
+        // A transient ledger refusal (busy) leaves the round revealing; the next tick settles again, idempotently.
+        if (answer.statuses.some((s) => s !== "ok")) return retry;
+        return sweep(round, config, retry, () => {
+          const done: Round = { ...round, phase: "results", nextAtMs: ctx.nowMs + config.resultsMs };
+          const parts: Record<string, { payouts: { holdId: string; stakeMinor: string; returnMinor: string }[] }> = {};
+          for (const p of payouts)
+            (parts[p.placed.userId] ??= { payouts: [] }).payouts.push({
+              holdId: p.placed.holdId,
+              stakeMinor: p.placed.stakeMinor,
+              returnMinor: p.winMinor.toString(),
+            });
+          return ask(
+            record(state, done, "settled", ctx.nowMs, { payouts: payouts.map((p) => ({ betId: p.placed.betId, payoutMinor: p.winMinor.toString() })) }),
+            () => ({
+              ok: true,
+              state: { ...state, round: done, history: [number, ...state.history].slice(0, historyMax) },
+              // One event for the table; each player's own payouts ride in it, visible to that player only.
+              events: [
+                {
+                  kind: "round.settled",
+                  data: { roundId: round.id, number, bets: round.bets.length, returnedMinor: payouts.reduce((s, p) => s + p.winMinor, 0n).toString() },
+                  parts,
+                },
+              ],
+            }),
+          );
+        });
+      },
+    );
   }
 
   /**
    * Releases the round's holds that were reserved but never became bets (refused when judged, or
    * orphaned when a player gave up or the owner changed between reservation and judgement).
    */
-  function sweep(round: Round, config: RouletteTableConfig, retry: TableOutcome<RouletteTableState>, then: () => TableOutcome<RouletteTableState>): TableOutcome<RouletteTableState> {
+  function sweep(
+    round: Round,
+    config: RouletteTableConfig,
+    retry: TableOutcome<RouletteTableState>,
+    then: () => TableOutcome<RouletteTableState>,
+  ): TableOutcome<RouletteTableState> {
     return ask({ type: "wallet.sweep", currency: config.currency, roundId: round.id }, (answer) => (answer.status === "ok" ? then() : retry));
   }
 
@@ -370,14 +546,27 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
         const fairness = unused === null ? {} : { fairness: { ...unused.verification, voidedNumber: unused.value } };
         // The bets go into recall with the void (they were never recorded if the round had not closed):
         // each player recalls the round with their refunded stakes, the operator every bet.
-        return ask(record(state, done, "voided", ctx.nowMs, { voidReason: reason, bets: recalledBets(round, config.currency), payouts: round.bets.map((b) => ({ betId: b.betId, payoutMinor: b.stakeMinor })), ...(unused === null ? {} : { verification: fairness.fairness }) }), () => ({ ok: true, state: { ...state, round: done }, events: [{ kind: "round.voided", data: { roundId: round.id, reason, refunded: round.bets.length, ...fairness }, parts }] }));
+        return ask(
+          record(state, done, "voided", ctx.nowMs, {
+            voidReason: reason,
+            bets: recalledBets(round, config.currency),
+            payouts: round.bets.map((b) => ({ betId: b.betId, payoutMinor: b.stakeMinor })),
+            ...(unused === null ? {} : { verification: fairness.fairness }),
+          }),
+          () => ({
+            ok: true,
+            state: { ...state, round: done },
+            events: [{ kind: "round.voided", data: { roundId: round.id, reason, refunded: round.bets.length, ...fairness }, parts }],
+          }),
+        );
       });
     });
   }
 
   /** Operator controls (operators, and dealers at live tables): close, open, limits, void. */
   function tableControl(state: RouletteTableState, action: ActionRequest, actor: Actor, ctx: RoomContext): TableOutcome<RouletteTableState> {
-    if (!actor.roles.includes("operator") && !(kind === "live" && actor.roles.includes("dealer"))) return refuse("AUTH_FORBIDDEN", "table controls need the operator role");
+    if (!actor.roles.includes("operator") && !(kind === "live" && actor.roles.includes("dealer")))
+      return refuse("AUTH_FORBIDDEN", "table controls need the operator role");
     const by = actor.userId;
     switch (action.kind) {
       case "table.close":
@@ -388,80 +577,125 @@ export function rouletteTableBehavior(tables: ReadonlyMap<string, RouletteTableC
         // Over the limits already pending for the next round, if any: two changes in one round both take effect.
         const limits = parseLimits(action, state.nextLimits ?? limitsOf(state), configOf(state.tableId).currency);
         if (typeof limits === "string") return refuse("BET_INVALID", limits);
-        return { ok: true, state: { ...state, nextLimits: limits }, events: [{ kind: "table.limits", data: { by, appliesFrom: "next round", limits: limitsToWire(limits) } }] };
+        return {
+          ok: true,
+          state: { ...state, nextLimits: limits },
+          events: [{ kind: "table.limits", data: { by, appliesFrom: "next round", limits: limitsToWire(limits) } }],
+        };
       }
       default: {
         const round = state.round;
-        if (round === null || (round.phase !== "betting" && round.phase !== "closed")) return refuse("BET_ROUND_CLOSED", "only a round whose outcome is not fixed yet can be voided");
-        return voidRound(state, round, typeof action.reason === "string" && action.reason.trim() !== "" ? action.reason.slice(0, 200) : "voided by operator", ctx);
+        if (round === null || (round.phase !== "betting" && round.phase !== "closed"))
+          return refuse("BET_ROUND_CLOSED", "only a round whose outcome is not fixed yet can be voided");
+        return voidRound(
+          state,
+          round,
+          typeof action.reason === "string" && action.reason.trim() !== "" ? action.reason.slice(0, 200) : "voided by operator",
+          ctx,
+        );
       }
     }
   }
 
-  return withActions<RouletteTableState, "wallet.reserve">({
-    kind,
-    canJoin: (room) => tables.has(roomSubject(room)),
-    initial: (room) => ({ tableId: roomSubject(room), seq: 0, round: null, history: [] }),
-    apply(state, action, actor, ctx) {
-      if (action.kind === "tick") return actor.userId === "system" ? tick(state, ctx) : refuse("ACTION_REJECTED", "tick is the server's");
-      if (action.kind === "bet") return placeBet(state, action, actor, ctx);
-      if (kind === "live" && ["open", "close", "result", "cue", "heartbeat"].includes(action.kind)) return dealerAction(state, action, actor, ctx);
-      if (["table.close", "table.open", "table.limits", "round.void", "void"].includes(action.kind)) return tableControl(state, action, actor, ctx);
-      return refuse("ACTION_REJECTED", `unknown roulette action "${action.kind}"`);
-    },
-    prepare: (state, action, actor, ctx) => (action.kind === "bet" ? prepareBet(state, action, actor, ctx) : null),
-    deadline(state) {
-      const round = state.round;
-      const live = configOf(state.tableId).live;
-      if (live !== undefined) {
-        if (round === null || round.phase === "results") return null;
+  return withActions<RouletteTableState, "wallet.reserve">(
+    {
+      kind,
+      canJoin: (room) => tables.has(roomSubject(room)),
+      initial: (room) => ({ tableId: roomSubject(room), seq: 0, round: null, history: [] }),
+      apply(state, action, actor, ctx) {
+        if (action.kind === "tick") return actor.userId === "system" ? tick(state, ctx) : refuse("ACTION_REJECTED", "tick is the server's");
+        if (action.kind === "bet") return placeBet(state, action, actor, ctx);
+        if (kind === "live" && ["open", "close", "result", "cue", "heartbeat"].includes(action.kind)) return dealerAction(state, action, actor, ctx);
+        if (["table.close", "table.open", "table.limits", "round.void", "void"].includes(action.kind)) return tableControl(state, action, actor, ctx);
+        return refuse("ACTION_REJECTED", `unknown roulette action "${action.kind}"`);
+      },
+      prepare: (state, action, actor, ctx) => (action.kind === "bet" ? prepareBet(state, action, actor, ctx) : null),
+      deadline(state) {
+        const round = state.round;
+        const live = configOf(state.tableId).live;
+        if (live !== undefined) {
+          if (round === null || round.phase === "results") return null;
+          if (round.phase === "voiding") return 0;
+          const absentAt = (state.dealerSeenMs ?? 0) + live.dealerAbsentMsMax;
+          if (round.phase === "betting") return Math.min(round.closesAtMs, absentAt);
+          if (round.phase === "closed") return absentAt;
+          return round.revealAtMs;
+        }
+        if (round === null) return state.closed === true ? null : 0;
         if (round.phase === "voiding") return 0;
-        const absentAt = (state.dealerSeenMs ?? 0) + live.dealerAbsentMsMax;
-        if (round.phase === "betting") return Math.min(round.closesAtMs, absentAt);
-        if (round.phase === "closed") return absentAt;
-        return round.revealAtMs;
-      }
-      if (round === null) return state.closed === true ? null : 0;
-      if (round.phase === "voiding") return 0;
-      if (round.phase === "results" && state.closed === true) return null;
-      if (round.phase === "betting") return round.closesAtMs;
-      if (round.phase === "revealing") return round.revealAtMs;
-      return round.nextAtMs;
+        if (round.phase === "results" && state.closed === true) return null;
+        if (round.phase === "betting") return round.closesAtMs;
+        if (round.phase === "revealing") return round.revealAtMs;
+        return round.nextAtMs;
+      },
+      snapshot(state) {
+        const round = state.round;
+        const publicRound =
+          round === null
+            ? null
+            : {
+                id: round.id,
+                phase: round.phase,
+                closesAt: round.closesAtMs,
+                revealAt: round.revealAtMs,
+                bets: round.bets.length,
+                fairness: commitmentOf(state, round),
+                // The number is drawn at close; it becomes public with the reveal event, never earlier.
+                ...(round.phase === "results" && round.number !== null ? { number: round.number } : {}),
+              };
+        // Rewritten with every bet (each one writes a snapshot): one pass, no copying per bet.
+        const mine: Record<string, { holdId: string; stakeMinor: string; bets: PlacedBet["bets"] }[]> = {};
+        for (const bet of round?.bets ?? []) (mine[bet.userId] ??= []).push({ holdId: bet.holdId, stakeMinor: bet.stakeMinor, bets: bet.bets });
+        const live = configOf(state.tableId).live;
+        return {
+          public: {
+            tableId: state.tableId,
+            open: state.closed !== true,
+            round: publicRound,
+            history: state.history,
+            limits: limitsToWire(limitsOf(state)),
+            fairness: publicChain(state.fair),
+            ...(state.nextLimits === undefined ? {} : { nextLimits: limitsToWire(state.nextLimits) }),
+            ...(live ? { streamUrl: live.streamUrl, streamLatencyMs: live.streamLatencyMs ?? 0 } : {}),
+          },
+          private: mine,
+          server: {
+            seq: state.seq,
+            round,
+            dealerSeenMs: state.dealerSeenMs ?? null,
+            closed: state.closed === true,
+            fair: state.fair ?? null,
+            limits: state.limits === undefined ? null : encodeBigints(state.limits),
+            nextLimits: state.nextLimits === undefined ? null : encodeBigints(state.nextLimits),
+          },
+        };
+      },
+      restore(snapshot) {
+        const pub = snapshot.public as { tableId: string; history: number[] };
+        const server = snapshot.server as {
+          seq: number;
+          round: Round | null;
+          dealerSeenMs?: number | null;
+          closed?: boolean;
+          limits?: unknown;
+          nextLimits?: unknown;
+          fair?: FairChain | null;
+        };
+        return {
+          tableId: pub.tableId,
+          seq: server.seq,
+          round: server.round,
+          history: pub.history,
+          ...(typeof server.dealerSeenMs === "number" ? { dealerSeenMs: server.dealerSeenMs } : {}),
+          ...(server.closed === true ? { closed: true } : {}),
+          ...(server.fair ? { fair: server.fair } : {}),
+          ...(server.limits ? { limits: decodeBigints(server.limits) as RouletteLimits } : {}),
+          ...(server.nextLimits ? { nextLimits: decodeBigints(server.nextLimits) as RouletteLimits } : {}),
+        };
+      },
     },
-    snapshot(state) {
-      const round = state.round;
-      const publicRound = round === null ? null : {
-        id: round.id, phase: round.phase, closesAt: round.closesAtMs, revealAt: round.revealAtMs, bets: round.bets.length, fairness: commitmentOf(state, round),
-        // The number is drawn at close; it becomes public with the reveal event, never earlier.
-        ...(round.phase === "results" && round.number !== null ? { number: round.number } : {}),
-      };
-      // Rewritten with every bet (each one writes a snapshot): one pass, no copying per bet.
-      const mine: Record<string, { holdId: string; stakeMinor: string; bets: PlacedBet["bets"] }[]> = {};
-      for (const bet of round?.bets ?? []) (mine[bet.userId] ??= []).push({ holdId: bet.holdId, stakeMinor: bet.stakeMinor, bets: bet.bets });
-      const live = configOf(state.tableId).live;
-      return {
-        public: { tableId: state.tableId, open: state.closed !== true, round: publicRound, history: state.history, limits: limitsToWire(limitsOf(state)), fairness: publicChain(state.fair),
-          ...(state.nextLimits === undefined ? {} : { nextLimits: limitsToWire(state.nextLimits) }), ...(live ? { streamUrl: live.streamUrl, streamLatencyMs: live.streamLatencyMs ?? 0 } : {}) },
-        private: mine,
-        server: {
-          seq: state.seq, round, dealerSeenMs: state.dealerSeenMs ?? null, closed: state.closed === true, fair: state.fair ?? null,
-          limits: state.limits === undefined ? null : encodeBigints(state.limits), nextLimits: state.nextLimits === undefined ? null : encodeBigints(state.nextLimits),
-        },
-      };
-    },
-    restore(snapshot) {
-      const pub = snapshot.public as { tableId: string; history: number[] };
-      const server = snapshot.server as { seq: number; round: Round | null; dealerSeenMs?: number | null; closed?: boolean; limits?: unknown; nextLimits?: unknown; fair?: FairChain | null };
-      return {
-        tableId: pub.tableId, seq: server.seq, round: server.round, history: pub.history,
-        ...(typeof server.dealerSeenMs === "number" ? { dealerSeenMs: server.dealerSeenMs } : {}),
-        ...(server.closed === true ? { closed: true } : {}),
-        ...(server.fair ? { fair: server.fair } : {}),
-        ...(server.limits ? { limits: decodeBigints(server.limits) as RouletteLimits } : {}),
-        ...(server.nextLimits ? { nextLimits: decodeBigints(server.nextLimits) as RouletteLimits } : {}),
-      };
-    },
-  }, tableActionSchemas[kind]);
+    tableActionSchemas[kind],
+  );
 }
 
 function serializeBet(bet: RouletteBet) {
@@ -475,8 +709,11 @@ function deserializeBet(bet: { type: string; pockets: readonly number[]; stakeMi
 /** Limits on the wire: amounts as decimal strings of minor units. */
 function limitsToWire(limits: RouletteLimits) {
   return {
-    roundStakeMinorMax: limits.roundStakeMinorMax.toString(), roundBetsMax: limits.roundBetsMax,
-    perBet: Object.fromEntries(Object.entries(limits.perBet).map(([type, range]) => [type, { minMinor: range.minMinor.toString(), maxMinor: range.maxMinor.toString() }])),
+    roundStakeMinorMax: limits.roundStakeMinorMax.toString(),
+    roundBetsMax: limits.roundBetsMax,
+    perBet: Object.fromEntries(
+      Object.entries(limits.perBet).map(([type, range]) => [type, { minMinor: range.minMinor.toString(), maxMinor: range.maxMinor.toString() }]),
+    ),
   };
 }
 
@@ -505,7 +742,8 @@ function parseLimits(action: ActionRequest, current: RouletteLimits, currencyCod
   }
   let roundBetsMax = current.roundBetsMax;
   if (action.roundBetsMax !== undefined) {
-    if (typeof action.roundBetsMax !== "number" || !Number.isInteger(action.roundBetsMax) || action.roundBetsMax < 1 || action.roundBetsMax > roundBetsMaxLimit) return `roundBetsMax must be an integer from 1 to ${roundBetsMaxLimit}`;
+    if (typeof action.roundBetsMax !== "number" || !Number.isInteger(action.roundBetsMax) || action.roundBetsMax < 1 || action.roundBetsMax > roundBetsMaxLimit)
+      return `roundBetsMax must be an integer from 1 to ${roundBetsMaxLimit}`;
     roundBetsMax = action.roundBetsMax;
   }
   const perBet = { ...current.perBet };

@@ -45,7 +45,6 @@ export const clientSeedPattern = /^[A-Za-z0-9_.-]{1,64}$/;
 /** A default client seed is 64 random bits (16 hex characters of a fresh seed). */
 const defaultClientSeedChars = 16;
 
-
 /** What the player sees of the seed pair: the commitment, never the server seed itself. */
 function seedView(seeds: SlotSeeds) {
   return { scheme: fairnessScheme, serverSeedHash: hashServerSeed(seeds.serverSeed), clientSeed: seeds.clientSeed, nonce: seeds.nonce };
@@ -96,17 +95,47 @@ export function slotsRoomBehavior(config: SlotsRoomConfig): RoomBehavior<SlotsSt
     if ("status" in draw) return refuse("BET_LIMIT", draw.status);
     const drawn = draw.summary;
     const record: RoundRecord = {
-      roundId: spinId, tableId: config.gameId, game: "slots", status: "closed", atMs: ctx.nowMs, outcome: drawn, verification: draw.verification,
-      bets: [{ betId: "spin", userId: state.userId, currency: config.currency, stakeMinor: drawn.stakeMinor, detail: { game: config.gameId }, placedAtMs: ctx.nowMs }],
+      roundId: spinId,
+      tableId: config.gameId,
+      game: "slots",
+      status: "closed",
+      atMs: ctx.nowMs,
+      outcome: drawn,
+      verification: draw.verification,
+      bets: [
+        {
+          betId: "spin",
+          userId: state.userId,
+          currency: config.currency,
+          stakeMinor: drawn.stakeMinor,
+          detail: { game: config.gameId },
+          placedAtMs: ctx.nowMs,
+        },
+      ],
     };
     // The carry comes from the state before this spin, so a retried spin books the same amount (same ledger request).
     const contribution = bookableContribution(BigInt(state.jackpotCarryScaled ?? "0"), BigInt(drawn.jackpotContributionScaled ?? "0"));
-    const jackpot = config.jackpot === undefined ? undefined
-      : { jackpotId: config.jackpot.jackpotId, contributionMinor: contribution.minor.toString(), won: drawn.jackpotTriggered === true, seedMinor: config.jackpot.seedMinor.toString() };
+    const jackpot =
+      config.jackpot === undefined
+        ? undefined
+        : {
+            jackpotId: config.jackpot.jackpotId,
+            contributionMinor: contribution.minor.toString(),
+            won: drawn.jackpotTriggered === true,
+            seedMinor: config.jackpot.seedMinor.toString(),
+          };
     return ask(
       {
-        type: "wallet.instant", game: "slots", gameId: config.gameId, playerId: state.userId, currency: config.currency, stakeMinor: drawn.stakeMinor,
-        winMinor: drawn.totalWinMinor, roundId: spinId, ...(jackpot === undefined ? {} : { jackpot }), record,
+        type: "wallet.instant",
+        game: "slots",
+        gameId: config.gameId,
+        playerId: state.userId,
+        currency: config.currency,
+        stakeMinor: drawn.stakeMinor,
+        winMinor: drawn.totalWinMinor,
+        roundId: spinId,
+        ...(jackpot === undefined ? {} : { jackpot }),
+        record,
       },
       (result) => {
         if (result.status !== "ok") return walletRefusal(result);
@@ -123,7 +152,8 @@ export function slotsRoomBehavior(config: SlotsRoomConfig): RoomBehavior<SlotsSt
         // Only a paid spin consumes its nonce, once.
         const next: SlotSeeds = counted ? seeds : { ...seeds, nonce: seeds.nonce + 1 };
         return {
-          ok: true, state: { ...state, spins: counted ? state.spins : state.spins + 1, lastSpin: shown, ...carry, seeds: next },
+          ok: true,
+          state: { ...state, spins: counted ? state.spins : state.spins + 1, lastSpin: shown, ...carry, seeds: next },
           events: [{ kind: "slots.spin", to: state.userId, data: { spinId, ...shown, ...money, fairness, at: ctx.nowMs } }],
           result: { spinId, ...shown, ...money, fairness },
         };
@@ -144,16 +174,19 @@ export function slotsRoomBehavior(config: SlotsRoomConfig): RoomBehavior<SlotsSt
   /** The first tick of a new machine commits its seed pair (a random default client seed), before any spin. */
   function commitSeeds(state: SlotsState): TableOutcome<SlotsState> {
     if (state.seeds !== undefined) return { ok: true, state, events: [] };
-    return withSeed((serverSeed) => withSeed((client) => {
-      const seeds: SlotSeeds = { serverSeed, clientSeed: client.slice(0, defaultClientSeedChars), nonce: 0 };
-      return { ok: true, state: { ...state, seeds }, events: [{ kind: "fairness.seeds", to: state.userId, data: seedView(seeds) }] };
-    }));
+    return withSeed((serverSeed) =>
+      withSeed((client) => {
+        const seeds: SlotSeeds = { serverSeed, clientSeed: client.slice(0, defaultClientSeedChars), nonce: 0 };
+        return { ok: true, state: { ...state, seeds }, events: [{ kind: "fairness.seeds", to: state.userId, data: seedView(seeds) }] };
+      }),
+    );
   }
 
   function setClientSeed(state: SlotsState, action: ActionRequest, actor: Actor): TableOutcome<SlotsState> {
     if (actor.userId !== state.userId) return refuse("ROOM_FORBIDDEN", "only the player sets their seeds");
     if (state.seeds === undefined) return refuse("ROOM_UNAVAILABLE", "the machine has not committed its seeds yet; retry shortly");
-    if (typeof action.clientSeed !== "string" || !clientSeedPattern.test(action.clientSeed)) return refuse("REQUEST_INVALID", "clientSeed: 1 to 64 characters of A-Z a-z 0-9 _ . -");
+    if (typeof action.clientSeed !== "string" || !clientSeedPattern.test(action.clientSeed))
+      return refuse("REQUEST_INVALID", "clientSeed: 1 to 64 characters of A-Z a-z 0-9 _ . -");
     // The server seed and nonce stay: (client seed, nonce) never repeats under one server seed.
     const seeds: SlotSeeds = { ...state.seeds, clientSeed: action.clientSeed };
     return { ok: true, state: { ...state, seeds }, events: [{ kind: "fairness.seeds", to: state.userId, data: seedView(seeds) }], result: seedView(seeds) };
@@ -170,14 +203,18 @@ export function slotsRoomBehavior(config: SlotsRoomConfig): RoomBehavior<SlotsSt
     const clientSeed = typeof action.clientSeed === "string" ? action.clientSeed : old.clientSeed;
     const revealed = { ...seedView(old), serverSeed: old.serverSeed };
     // The reply and event reveal the seed once the new pair is written; recall follows at the next tick.
-    return withPendingReveal(state, ctx, (current) => withSeed((serverSeed) => {
-      const seeds: SlotSeeds = { serverSeed, clientSeed, nonce: 0 };
-      const data = { revealed, next: seedView(seeds) };
-      return {
-        ok: true, state: { ...current, seeds, pendingReveal: { serverSeedHash: revealed.serverSeedHash, serverSeed: old.serverSeed } },
-        events: [{ kind: "fairness.rotated", to: state.userId, data }], result: data,
-      };
-    }));
+    return withPendingReveal(state, ctx, (current) =>
+      withSeed((serverSeed) => {
+        const seeds: SlotSeeds = { serverSeed, clientSeed, nonce: 0 };
+        const data = { revealed, next: seedView(seeds) };
+        return {
+          ok: true,
+          state: { ...current, seeds, pendingReveal: { serverSeedHash: revealed.serverSeedHash, serverSeed: old.serverSeed } },
+          events: [{ kind: "fairness.rotated", to: state.userId, data }],
+          result: data,
+        };
+      }),
+    );
   }
 
   /** Writes a pending reveal to game recall (the rotation that made it is durable by now), then goes on. */
@@ -188,25 +225,33 @@ export function slotsRoomBehavior(config: SlotsRoomConfig): RoomBehavior<SlotsSt
     return ask({ type: "fairness.reveal", ...pending, atMs: ctx.nowMs }, () => next(rest));
   }
 
-  return withActions<SlotsState>({
-    kind: "slots",
-    canJoin: (room, actor) => roomSubject(room) === actor.userId,
-    initial: (room) => ({ userId: roomSubject(room), spins: 0, lastSpin: null }),
-    apply(state, action, actor, ctx) {
-      switch (action.kind) {
-        case "spin": return spin(state, action, actor, ctx);
-        case "seed.client": return setClientSeed(state, action, actor);
-        case "seed.rotate": return rotate(state, action, actor, ctx);
-        case "tick": return actor.userId === "system" ? withPendingReveal(state, ctx, commitSeeds) : refuse("ACTION_REJECTED", "tick is the server's");
-        default: return refuse("ACTION_REJECTED", `unknown slots action "${action.kind}"`);
-      }
+  return withActions<SlotsState>(
+    {
+      kind: "slots",
+      canJoin: (room, actor) => roomSubject(room) === actor.userId,
+      initial: (room) => ({ userId: roomSubject(room), spins: 0, lastSpin: null }),
+      apply(state, action, actor, ctx) {
+        switch (action.kind) {
+          case "spin":
+            return spin(state, action, actor, ctx);
+          case "seed.client":
+            return setClientSeed(state, action, actor);
+          case "seed.rotate":
+            return rotate(state, action, actor, ctx);
+          case "tick":
+            return actor.userId === "system" ? withPendingReveal(state, ctx, commitSeeds) : refuse("ACTION_REJECTED", "tick is the server's");
+          default:
+            return refuse("ACTION_REJECTED", `unknown slots action "${action.kind}"`);
+        }
+      },
+      deadline: (state) => (state.seeds === undefined || state.pendingReveal !== undefined ? 0 : null),
+      snapshot: (state) => ({
+        public: { game: config.gameId, currency: config.currency },
+        private: { [state.userId]: { spins: state.spins, lastSpin: state.lastSpin, fairness: state.seeds === undefined ? null : seedView(state.seeds) } },
+        server: state,
+      }),
+      restore: (snapshot) => snapshot.server as SlotsState,
     },
-    deadline: (state) => (state.seeds === undefined || state.pendingReveal !== undefined ? 0 : null),
-    snapshot: (state) => ({
-      public: { game: config.gameId, currency: config.currency },
-      private: { [state.userId]: { spins: state.spins, lastSpin: state.lastSpin, fairness: state.seeds === undefined ? null : seedView(state.seeds) } },
-      server: state,
-    }),
-    restore: (snapshot) => snapshot.server as SlotsState,
-  }, tableActionSchemas.slots);
+    tableActionSchemas.slots,
+  );
 }

@@ -19,14 +19,22 @@ import type { PlayerPurse, WalletResult } from "../wallet/index.js";
  */
 export function handSignal(record: RoundRecord): RiskSignal | null {
   if (record.game !== "holdem" || record.status !== "closed" || record.bets === undefined || record.bets.length < 2) return null;
-  const outcome = record.outcome as { players?: { seat: number; folded: boolean }[]; pots?: { awards: { seat: number }[] }[]; showdown?: unknown[] } | undefined;
+  const outcome = record.outcome as
+    { players?: { seat: number; folded: boolean }[]; pots?: { awards: { seat: number }[] }[]; showdown?: unknown[] } | undefined;
   const winners = new Set((outcome?.pots ?? []).flatMap((p) => p.awards.map((a) => a.seat)));
   const folded = new Set((outcome?.players ?? []).filter((p) => p.folded).map((p) => p.seat));
   const players = record.bets.map((b) => {
     const seat = (b.detail as { seat?: number } | null)?.seat ?? -1;
     return { userId: b.userId, folded: folded.has(seat), won: winners.has(seat) };
   });
-  return { kind: "hand", userId: players[0]?.userId ?? "", atMs: record.atMs, tableId: record.tableId, players, showdown: (outcome?.showdown?.length ?? 0) > 0 };
+  return {
+    kind: "hand",
+    userId: players[0]?.userId ?? "",
+    atMs: record.atMs,
+    tableId: record.tableId,
+    players,
+    showdown: (outcome?.showdown?.length ?? 0) > 0,
+  };
 }
 
 /** The risk engine at the bet: limits judged before the ledger is asked, and a signal for each bet (docs/RISK.md). */
@@ -40,7 +48,12 @@ export interface BetRisk {
  * keyed by its hold, so running an effect twice (a retry, a new owner after a failover) moves money once.
  */
 export function createTableEffectRunner(deps: {
-  wallet: Wallet; rng: Rng; rounds: RoundStore; clock: Clock; metrics?: Metrics; risk?: BetRisk;
+  wallet: Wallet;
+  rng: Rng;
+  rounds: RoundStore;
+  clock: Clock;
+  metrics?: Metrics;
+  risk?: BetRisk;
   /** Players' wager and loss limits (docs/RESPONSIBLE-GAMING.md). */
   betLimits?: Pick<BetLimits, "judge" | "forget" | "paid">;
   /** Players' active bonuses: max bet, the purse a stake is taken from, wagering (docs/BONUSES.md). */
@@ -64,7 +77,15 @@ export function createTableEffectRunner(deps: {
    * What may refuse a bet before the ledger is asked: a risk limit (the attempt is still reported to the
    * risk engine), then the player's own wager and loss limits. Null: go on.
    */
-  async function betCheck(bet: { userId: string; game: string; tableId: string; currency: string; amountMinor: string; ref: string; winMinor: bigint }): Promise<{ readonly status: string; readonly reason: string } | null> {
+  async function betCheck(bet: {
+    userId: string;
+    game: string;
+    tableId: string;
+    currency: string;
+    amountMinor: string;
+    ref: string;
+    winMinor: bigint;
+  }): Promise<{ readonly status: string; readonly reason: string } | null> {
     const { userId, game, tableId, currency, amountMinor } = bet;
     const risk = deps.risk;
     const verdict = risk === undefined ? null : await risk.admit(userId, game, BigInt(amountMinor));
@@ -73,7 +94,10 @@ export function createTableEffectRunner(deps: {
       metrics.bet(game, "refused");
       return { status: "risk_limited", reason: verdict.reason };
     }
-    const limits = deps.betLimits === undefined ? null : await deps.betLimits.judge({ userId, currency, ref: bet.ref, stakeMinor: BigInt(amountMinor), winMinor: bet.winMinor });
+    const limits =
+      deps.betLimits === undefined
+        ? null
+        : await deps.betLimits.judge({ userId, currency, ref: bet.ref, stakeMinor: BigInt(amountMinor), winMinor: bet.winMinor });
     if (limits?.refused === true) {
       metrics.bet(game, "refused");
       return { status: limits.status, reason: limits.reason };
@@ -112,25 +136,48 @@ export function createTableEffectRunner(deps: {
         metrics.bet(effect.game, "refused");
         return { status: bonus.status, reason: bonus.reason };
       }
-      const refused = await betCheck({ userId: effect.playerId, game: effect.game, tableId: effect.roundId, currency: effect.currency, amountMinor: effect.amountMinor, ref: effect.holdId, winMinor: 0n });
+      const refused = await betCheck({
+        userId: effect.playerId,
+        game: effect.game,
+        tableId: effect.roundId,
+        currency: effect.currency,
+        amountMinor: effect.amountMinor,
+        ref: effect.holdId,
+        winMinor: 0n,
+      });
       if (refused !== null) return refused;
-      const result = await onPurse(bonus, (purse) => deps.wallet.reserveBet({
-        playerId: effect.playerId, currency: effect.currency, amount: BigInt(effect.amountMinor),
-        holdId: effect.holdId, key: `reserve:${effect.holdId}`, roundId: effect.roundId, ...purse,
-      }));
+      const result = await onPurse(bonus, (purse) =>
+        deps.wallet.reserveBet({
+          playerId: effect.playerId,
+          currency: effect.currency,
+          amount: BigInt(effect.amountMinor),
+          holdId: effect.holdId,
+          key: `reserve:${effect.holdId}`,
+          roundId: effect.roundId,
+          ...purse,
+        }),
+      );
       metrics.bet(effect.game, result.status === "ok" ? "placed" : "refused");
       if (result.status !== "ok") await deps.betLimits?.forget([effect.holdId]);
       if (result.status === "ok") await deps.bonuses?.taken(bonus, { ref: effect.holdId, game: effect.game, stakeMinor: BigInt(effect.amountMinor) });
       if (result.status === "ok" && !result.replayed) betPlaced(effect.playerId, effect.game, effect.roundId, effect.currency, effect.amountMinor);
-      return (result.status === "ok"
-        ? { status: "ok", availableMinor: (result.account.balance - result.account.held).toString() }
-        : { status: result.status });
+      return result.status === "ok" ? { status: "ok", availableMinor: (result.account.balance - result.account.held).toString() } : { status: result.status };
     },
     "wallet.settle": async (effect) => {
-      const results = await Promise.all(effect.items.map((item) => deps.wallet.settleBet({
-        holdId: item.holdId, key: `settle:${item.holdId}`, currency: effect.currency, gameId: effect.gameId, win: BigInt(item.winMinor),
-      })));
-      await deps.betLimits?.paid(effect.items.filter((_, i) => results[i]?.status === "ok").map((item) => ({ ref: item.holdId, winMinor: BigInt(item.winMinor) })));
+      const results = await Promise.all(
+        effect.items.map((item) =>
+          deps.wallet.settleBet({
+            holdId: item.holdId,
+            key: `settle:${item.holdId}`,
+            currency: effect.currency,
+            gameId: effect.gameId,
+            win: BigInt(item.winMinor),
+          }),
+        ),
+      );
+      await deps.betLimits?.paid(
+        effect.items.filter((_, i) => results[i]?.status === "ok").map((item) => ({ ref: item.holdId, winMinor: BigInt(item.winMinor) })),
+      );
       return { statuses: results.map((r) => r.status) };
     },
     "wallet.void": async (effect) => {
@@ -146,20 +193,48 @@ export function createTableEffectRunner(deps: {
         metrics.bet(effect.game, "refused");
         return { status: bonus.status, reason: bonus.reason };
       }
-      const refused = await betCheck({ userId: effect.playerId, game: effect.game, tableId: effect.gameId, currency: effect.currency, amountMinor: effect.stakeMinor, ref: effect.roundId, winMinor: BigInt(effect.winMinor) });
+      const refused = await betCheck({
+        userId: effect.playerId,
+        game: effect.game,
+        tableId: effect.gameId,
+        currency: effect.currency,
+        amountMinor: effect.stakeMinor,
+        ref: effect.roundId,
+        winMinor: BigInt(effect.winMinor),
+      });
       if (refused !== null) return refused;
       const jackpot = effect.jackpot;
       // Paid: only now does the round exist in game recall (a refused bet leaves no trace of its draw),
       // written in the bet's own ledger transaction.
       const records = (applied: { readonly jackpot?: { readonly win?: bigint } }): RoundRecord[] => [
         ...(effect.record === undefined ? [] : [effect.record]),
-        { roundId: effect.roundId, tableId: effect.gameId, game: effect.game, status: "settled", atMs: deps.clock.nowMs(), payouts: [{ betId: "spin", payoutMinor: (BigInt(effect.winMinor) + (applied.jackpot?.win ?? 0n)).toString() }] },
+        {
+          roundId: effect.roundId,
+          tableId: effect.gameId,
+          game: effect.game,
+          status: "settled",
+          atMs: deps.clock.nowMs(),
+          payouts: [{ betId: "spin", payoutMinor: (BigInt(effect.winMinor) + (applied.jackpot?.win ?? 0n)).toString() }],
+        },
       ];
-      const result = await onPurse(bonus, (purse) => deps.wallet.instantBet({
-        playerId: effect.playerId, currency: effect.currency, gameId: effect.gameId, stake: BigInt(effect.stakeMinor), win: BigInt(effect.winMinor),
-        key: `instant:${effect.roundId}`, roundId: effect.roundId, records, ...purse,
-        ...(jackpot === undefined ? {} : { jackpot: { jackpotId: jackpot.jackpotId, contribution: BigInt(jackpot.contributionMinor), won: jackpot.won, seed: BigInt(jackpot.seedMinor) } }),
-      }));
+      const result = await onPurse(bonus, (purse) =>
+        deps.wallet.instantBet({
+          playerId: effect.playerId,
+          currency: effect.currency,
+          gameId: effect.gameId,
+          stake: BigInt(effect.stakeMinor),
+          win: BigInt(effect.winMinor),
+          key: `instant:${effect.roundId}`,
+          roundId: effect.roundId,
+          records,
+          ...purse,
+          ...(jackpot === undefined
+            ? {}
+            : {
+                jackpot: { jackpotId: jackpot.jackpotId, contribution: BigInt(jackpot.contributionMinor), won: jackpot.won, seed: BigInt(jackpot.seedMinor) },
+              }),
+        }),
+      );
       metrics.bet(effect.game, result.status === "ok" ? "placed" : "refused");
       // The spin's win was known when it was judged: nothing is left to record for its limits.
       await (result.status === "ok" ? deps.betLimits?.paid([{ ref: effect.roundId, winMinor: 0n }]) : deps.betLimits?.forget([effect.roundId]));
@@ -176,7 +251,8 @@ export function createTableEffectRunner(deps: {
       const recorded = found?.outcome ? { outcome: found.outcome, verification: found.verification } : undefined;
       metrics.roundEnded(effect.game, "settled", 1);
       return {
-        status: "ok", availableMinor: (result.account.balance - result.account.held).toString(),
+        status: "ok",
+        availableMinor: (result.account.balance - result.account.held).toString(),
         ...(result.jackpot === undefined ? {} : { jackpotTotalMinor: result.jackpot.poolMinor.toString() }),
         ...(jackpotWin === undefined ? {} : { jackpotWinMinor: jackpotWin.toString() }),
         ...(result.replayed ? { replayed: true } : {}),

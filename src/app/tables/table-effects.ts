@@ -15,33 +15,75 @@ export interface ReserveEffect {
   readonly roundId: string;
 }
 
-export interface SettleItem { readonly holdId: string; readonly winMinor: string }
+export interface SettleItem {
+  readonly holdId: string;
+  readonly winMinor: string;
+}
 
-export interface SettleEffect { readonly type: "wallet.settle"; readonly gameId: string; readonly currency: string; readonly items: readonly SettleItem[] }
-export interface VoidEffect { readonly type: "wallet.void"; readonly currency: string; readonly holdIds: readonly string[] }
+export interface SettleEffect {
+  readonly type: "wallet.settle";
+  readonly gameId: string;
+  readonly currency: string;
+  readonly items: readonly SettleItem[];
+}
+export interface VoidEffect {
+  readonly type: "wallet.void";
+  readonly currency: string;
+  readonly holdIds: readonly string[];
+}
 /**
  * Voids every hold still pending under a reference (a round id, a table's buy-ins): reserved but never
  * accepted, or orphaned by an owner that died in between. Holds in `keep` are left alone.
  */
-export interface SweepEffect { readonly type: "wallet.sweep"; readonly currency: string; readonly roundId: string; readonly keep?: readonly string[] }
-export interface SweepResult { readonly status: "ok" | "failed"; readonly voided: number }
+export interface SweepEffect {
+  readonly type: "wallet.sweep";
+  readonly currency: string;
+  readonly roundId: string;
+  readonly keep?: readonly string[];
+}
+export interface SweepResult {
+  readonly status: "ok" | "failed";
+  readonly voided: number;
+}
 /**
  * Ends the rounds of a table that an earlier epoch of its room left unfinished in game recall (open
  * or closed, never settled or voided): its state was lost with Redis, so nobody else will. Each
  * round's pending holds are voided (the stakes go back) and the round is recorded voided with
  * `reason`. A round whose holds could not all be voided stays unfinished, for the next fresh start.
  */
-export interface RecoverEffect { readonly type: "rounds.recover"; readonly game: string; readonly tableId: string; readonly currency: string; readonly reason: string; readonly atMs: number }
-export interface RecoverResult { readonly rounds: readonly { readonly roundId: string; readonly refunded: number }[] }
-export interface DrawEffect { readonly type: "rng.uniform"; readonly n: number }
+export interface RecoverEffect {
+  readonly type: "rounds.recover";
+  readonly game: string;
+  readonly tableId: string;
+  readonly currency: string;
+  readonly reason: string;
+  readonly atMs: number;
+}
+export interface RecoverResult {
+  readonly rounds: readonly { readonly roundId: string; readonly refunded: number }[];
+}
+export interface DrawEffect {
+  readonly type: "rng.uniform";
+  readonly n: number;
+}
 /** A fresh secret seed from the RNG boundary: 64 lowercase hex characters (256 bits). */
-export interface SeedEffect { readonly type: "rng.seed" }
+export interface SeedEffect {
+  readonly type: "rng.seed";
+}
 /** Reveals a server seed in game recall, under the hash committed before play. */
-export interface RevealEffect { readonly type: "fairness.reveal"; readonly serverSeedHash: string; readonly serverSeed: string; readonly atMs: number }
+export interface RevealEffect {
+  readonly type: "fairness.reveal";
+  readonly serverSeedHash: string;
+  readonly serverSeed: string;
+  readonly atMs: number;
+}
 
 export type { RoundRecord };
 
-export interface RecordEffect { readonly type: "round.record"; readonly record: RoundRecord }
+export interface RecordEffect {
+  readonly type: "round.record";
+  readonly record: RoundRecord;
+}
 
 /**
  * A slot spin as recorded: the engine's feature summary, where spins recorded before the jackpot was
@@ -87,12 +129,19 @@ export interface InstantResult {
   readonly recorded?: { readonly outcome: unknown; readonly verification: unknown };
 }
 
-export type TableEffect = ReserveEffect | SettleEffect | VoidEffect | SweepEffect | RecoverEffect | DrawEffect | SeedEffect | RevealEffect | RecordEffect | InstantEffect;
+export type TableEffect =
+  ReserveEffect | SettleEffect | VoidEffect | SweepEffect | RecoverEffect | DrawEffect | SeedEffect | RevealEffect | RecordEffect | InstantEffect;
 
 /** What a reservation answered: the ledger status and, when it worked, the player's available balance. */
-export interface ReserveResult { readonly status: string; readonly availableMinor?: string; readonly reason?: string }
+export interface ReserveResult {
+  readonly status: string;
+  readonly availableMinor?: string;
+  readonly reason?: string;
+}
 /** Settlement and void answer the statuses in item order; anything but "ok" is retried by the next tick. */
-export interface BatchResult { readonly statuses: readonly string[] }
+export interface BatchResult {
+  readonly statuses: readonly string[];
+}
 
 /**
  * A slot spin drawn from the player's seed pair (by the slots behavior itself, without any I/O). A retry
@@ -121,7 +170,9 @@ export interface EffectResults {
 }
 
 /** The tables' effect map for the rooms layer: each effect with its result. */
-export type TableEffects = { readonly [K in TableEffect["type"]]: { readonly effect: Extract<TableEffect, { readonly type: K }>; readonly result: EffectResults[K] } };
+export type TableEffects = {
+  readonly [K in TableEffect["type"]]: { readonly effect: Extract<TableEffect, { readonly type: K }>; readonly result: EffectResults[K] };
+};
 
 /** A table behavior's outcome: an effect it asks for is one of the tables' and `resume` takes that effect's result. */
 export type TableOutcome<S> = BehaviorOutcome<S, TableEffects>;

@@ -7,7 +7,9 @@ import type { TableBehavior, TableEffect, TableEffects } from "./table-effects.j
 /** The closed schemas of a table's actions, by action kind. */
 export type ActionSchemas = Readonly<Record<string, TSchema>>;
 
-export type ActionCheck = (action: ActionRequest) => { readonly ok: true } | { readonly ok: false; readonly error: "REQUEST_INVALID" | "ACTION_REJECTED"; readonly details: readonly string[] };
+export type ActionCheck = (
+  action: ActionRequest,
+) => { readonly ok: true } | { readonly ok: false; readonly error: "REQUEST_INVALID" | "ACTION_REJECTED"; readonly details: readonly string[] };
 
 /**
  * The table kit: compiles a table's action schemas once and checks each action against its kind's
@@ -18,7 +20,8 @@ export function actionCheck(schemas: ActionSchemas): ActionCheck {
   const checks = new Map<string, TypeCheck<TSchema>>(Object.entries(schemas).map(([kind, schema]) => [kind, TypeCompiler.Compile(schema)]));
   return (action) => {
     const check = checks.get(action.kind);
-    if (check === undefined) return { ok: false, error: "ACTION_REJECTED", details: [`unknown action "${action.kind}"; this room takes ${[...checks.keys()].join(", ")}`] };
+    if (check === undefined)
+      return { ok: false, error: "ACTION_REJECTED", details: [`unknown action "${action.kind}"; this room takes ${[...checks.keys()].join(", ")}`] };
     if (check.Check(action)) return { ok: true };
     const errors = [...check.Errors(action)].slice(0, 3).map((e) => `${e.path || "/"} ${e.message}`);
     return { ok: false, error: "REQUEST_INVALID", details: errors };

@@ -3,9 +3,16 @@ import { publicStateOf } from "../rooms/snapshot-envelope.js";
 
 export type TableKind = "roulette" | "live" | "blackjack" | "liveblackjack" | "holdem";
 
-export interface TableRef { readonly kind: TableKind; readonly tableId: string }
+export interface TableRef {
+  readonly kind: TableKind;
+  readonly tableId: string;
+}
 
-export interface TablePlayer { readonly seat: number | null; readonly userId: string; readonly stackMinor?: string }
+export interface TablePlayer {
+  readonly seat: number | null;
+  readonly userId: string;
+  readonly stackMinor?: string;
+}
 
 /** What an operator sees of a table: read from its latest snapshot in the room log, so any node can answer. */
 export interface TableSummary {
@@ -31,7 +38,8 @@ export interface TableSummary {
 type Public = Record<string, unknown>;
 type Summary = Pick<TableSummary, "open" | "roundId" | "phase" | "players" | "limits" | "nextLimits" | "dealer">;
 
-const record = (value: unknown): Record<string, unknown> | null => (value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : null);
+const record = (value: unknown): Record<string, unknown> | null =>
+  value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
 
 function limitsIn(pub: Public): Pick<TableSummary, "limits" | "nextLimits"> {
   return { limits: record(pub.limits), nextLimits: record(pub.nextLimits) };
@@ -42,8 +50,11 @@ function blackjack(pub: Public): Summary {
   const live = record(pub.live);
   return {
     ...(live === null ? {} : { dealer: { userId: typeof live.dealer === "string" ? live.dealer : null, absent: live.dealerAbsent === true } }),
-    open: pub.open !== false, roundId: typeof pub.roundId === "string" ? pub.roundId : null, phase: typeof pub.phase === "string" ? pub.phase : null,
-    players: seats.flatMap((userId, seat) => (typeof userId === "string" ? [{ seat, userId }] : [])), ...limitsIn(pub),
+    open: pub.open !== false,
+    roundId: typeof pub.roundId === "string" ? pub.roundId : null,
+    phase: typeof pub.phase === "string" ? pub.phase : null,
+    players: seats.flatMap((userId, seat) => (typeof userId === "string" ? [{ seat, userId }] : [])),
+    ...limitsIn(pub),
   };
 }
 
@@ -51,9 +62,11 @@ function holdem(pub: Public, tableId: string): Summary {
   const seats = Array.isArray(pub.seats) ? (pub.seats as ({ userId: string | null; stackMinor: string } | null)[]) : [];
   const phase = typeof pub.phase === "string" ? pub.phase : null;
   return {
-    open: pub.open !== false, phase,
+    open: pub.open !== false,
+    phase,
     roundId: phase !== null && phase !== "between_hands" && typeof pub.hand === "number" ? `${tableId}:hand:${pub.hand}` : null,
-    players: seats.flatMap((s, seat) => (s !== null && typeof s.userId === "string" ? [{ seat, userId: s.userId, stackMinor: s.stackMinor }] : [])), ...limitsIn(pub),
+    players: seats.flatMap((s, seat) => (s !== null && typeof s.userId === "string" ? [{ seat, userId: s.userId, stackMinor: s.stackMinor }] : [])),
+    ...limitsIn(pub),
   };
 }
 
@@ -61,8 +74,11 @@ function holdem(pub: Public, tableId: string): Summary {
 function roulette(pub: Public, snapshot: RoomSnapshot): Summary {
   const round = record(pub.round);
   return {
-    open: pub.open !== false, roundId: typeof round?.id === "string" ? round.id : null, phase: typeof round?.phase === "string" ? round.phase : null,
-    players: Object.keys(snapshot.private ?? {}).map((userId) => ({ seat: null, userId })), ...limitsIn(pub),
+    open: pub.open !== false,
+    roundId: typeof round?.id === "string" ? round.id : null,
+    phase: typeof round?.phase === "string" ? round.phase : null,
+    players: Object.keys(snapshot.private ?? {}).map((userId) => ({ seat: null, userId })),
+    ...limitsIn(pub),
   };
 }
 
@@ -71,7 +87,13 @@ export async function summarizeTable(log: RoomLog, table: TableRef): Promise<Tab
   const stored = await log.snapshot(room);
   const base = { room, kind: table.kind, tableId: table.tableId, offset: stored.offset };
   const pub = record(publicStateOf(stored.snapshot));
-  if (stored.snapshot === null || pub === null) return { ...base, hosted: false, open: true, roundId: null, phase: null, players: [], limits: null, nextLimits: null };
-  const summary = table.kind === "blackjack" || table.kind === "liveblackjack" ? blackjack(pub) : table.kind === "holdem" ? holdem(pub, table.tableId) : roulette(pub, stored.snapshot);
+  if (stored.snapshot === null || pub === null)
+    return { ...base, hosted: false, open: true, roundId: null, phase: null, players: [], limits: null, nextLimits: null };
+  const summary =
+    table.kind === "blackjack" || table.kind === "liveblackjack"
+      ? blackjack(pub)
+      : table.kind === "holdem"
+        ? holdem(pub, table.tableId)
+        : roulette(pub, stored.snapshot);
   return { ...base, hosted: true, ...summary };
 }

@@ -2,8 +2,18 @@ import type { LedgerOp, LedgerOutcome, Payout } from "../../engine/ledger/index.
 import { findCurrency } from "../../engine/money/index.js";
 import type { AccountAddress, HistoryPage, LedgerCheck, LedgerStore, RecordsOnApply } from "../ports/ledger-store.js";
 import type {
-  BonusMoveInput, DepositInput, InstantBetInput, JackpotWin, MoneyMovementInput, PlayerBalance, PlayerPurse, ReserveBetInput, SettleBetInput,
-  VoidBetInput, WalletResult, WithdrawalPayoutInput,
+  BonusMoveInput,
+  DepositInput,
+  InstantBetInput,
+  JackpotWin,
+  MoneyMovementInput,
+  PlayerBalance,
+  PlayerPurse,
+  ReserveBetInput,
+  SettleBetInput,
+  VoidBetInput,
+  WalletResult,
+  WithdrawalPayoutInput,
 } from "./wallet.types.js";
 
 export interface WalletOptions {
@@ -36,7 +46,12 @@ export interface Wallet {
   balances(playerId: string): Promise<readonly PlayerBalance[]>;
   /** A progressive jackpot's pool balance as committed (0n before its first bet): the ledger is the truth. */
   jackpotTotal(jackpotId: string, currency: string): Promise<bigint>;
-  history(playerId: string, currency: string, page: { beforeTransferId?: bigint; limit: number }, purse?: PlayerPurse): Promise<HistoryPage | { status: "account_not_found" }>;
+  history(
+    playerId: string,
+    currency: string,
+    page: { beforeTransferId?: bigint; limit: number },
+    purse?: PlayerPurse,
+  ): Promise<HistoryPage | { status: "account_not_found" }>;
   check(): Promise<LedgerCheck>;
   /** Ids of a round's holds still pending (reserved but neither settled nor voided), at most `limit`. */
   pendingHolds(roundId: string, limit: number): Promise<readonly string[]>;
@@ -90,50 +105,108 @@ export function createWallet(store: LedgerStore, options: Partial<WalletOptions>
       const cash = await player(input.playerId, input.currency);
       const held = await pending(input.playerId, input.currency);
       const [debitAccountId, creditAccountId] = kind === "withdrawal_request" ? [cash, held] : [held, cash];
-      return { type: "transfer", kind, key: input.key, currency: input.currency, debitAccountId, creditAccountId, amount: input.amount, reference: input.reference };
+      return {
+        type: "transfer",
+        kind,
+        key: input.key,
+        currency: input.currency,
+        debitAccountId,
+        creditAccountId,
+        amount: input.amount,
+        reference: input.reference,
+      };
     });
   }
 
   return {
-    reserveBet: (input) => submit(input.currency, async () => ({
-      type: "reserve", key: input.key, currency: input.currency, holdId: input.holdId,
-      accountId: await player(input.playerId, input.currency, input.purse), amount: input.amount, reference: input.roundId,
-    })),
-    settleBet: (input) => submit(input.currency, async () => ({
-      type: "settle", key: input.key, currency: input.currency, holdId: input.holdId,
-      houseAccountId: await house(input.gameId, input.currency), payouts: await payouts(input.gameId, input.currency, input.win, input.jackpotWin),
-    })),
+    reserveBet: (input) =>
+      submit(input.currency, async () => ({
+        type: "reserve",
+        key: input.key,
+        currency: input.currency,
+        holdId: input.holdId,
+        accountId: await player(input.playerId, input.currency, input.purse),
+        amount: input.amount,
+        reference: input.roundId,
+      })),
+    settleBet: (input) =>
+      submit(input.currency, async () => ({
+        type: "settle",
+        key: input.key,
+        currency: input.currency,
+        holdId: input.holdId,
+        houseAccountId: await house(input.gameId, input.currency),
+        payouts: await payouts(input.gameId, input.currency, input.win, input.jackpotWin),
+      })),
     voidBet: (input) => submit(input.currency, async () => ({ type: "void", key: input.key, currency: input.currency, holdId: input.holdId })),
     async instantBet(input) {
       const jackpot = input.jackpot;
       const poolId = jackpot === undefined || findCurrency(input.currency) === null ? null : await pool(jackpot.jackpotId, input.currency);
-      const result = await submit(input.currency, async () => ({
-        type: "instant", key: input.key, currency: input.currency, accountId: await player(input.playerId, input.currency, input.purse),
-        houseAccountId: await house(input.gameId, input.currency), stake: input.stake,
-        payouts: await payouts(input.gameId, input.currency, input.win, input.jackpotWin), reference: input.roundId,
-        ...(jackpot === undefined || poolId === null ? {} : { jackpot: { poolAccountId: poolId, contribution: jackpot.contribution, won: jackpot.won, seed: jackpot.seed } }),
-      }), input.records);
+      const result = await submit(
+        input.currency,
+        async () => ({
+          type: "instant",
+          key: input.key,
+          currency: input.currency,
+          accountId: await player(input.playerId, input.currency, input.purse),
+          houseAccountId: await house(input.gameId, input.currency),
+          stake: input.stake,
+          payouts: await payouts(input.gameId, input.currency, input.win, input.jackpotWin),
+          reference: input.roundId,
+          ...(jackpot === undefined || poolId === null
+            ? {}
+            : { jackpot: { poolAccountId: poolId, contribution: jackpot.contribution, won: jackpot.won, seed: jackpot.seed } }),
+        }),
+        input.records,
+      );
       if (result.status !== "ok" || poolId === null) return result;
       const { ledgerJackpot, ...paid } = result;
       if (ledgerJackpot === undefined) throw new Error("ledger invariant violated: a jackpot bet did not report its pool");
       return { ...paid, jackpot: { poolMinor: ledgerJackpot.pool, ...(ledgerJackpot.win === undefined ? {} : { winMinor: ledgerJackpot.win }) } };
     },
-    deposit: (input) => submit(input.currency, async () => ({
-      type: "transfer", kind: "deposit", key: input.key, currency: input.currency, debitAccountId: await clearing(input.provider, input.currency),
-      creditAccountId: await player(input.playerId, input.currency), amount: input.amount, reference: input.reference,
-    })),
+    deposit: (input) =>
+      submit(input.currency, async () => ({
+        type: "transfer",
+        kind: "deposit",
+        key: input.key,
+        currency: input.currency,
+        debitAccountId: await clearing(input.provider, input.currency),
+        creditAccountId: await player(input.playerId, input.currency),
+        amount: input.amount,
+        reference: input.reference,
+      })),
     requestWithdrawal: (input) => move("withdrawal_request", input),
     rejectWithdrawal: (input) => move("withdrawal_reject", input),
-    payWithdrawal: (input) => submit(input.currency, async () => ({
-      type: "transfer", kind: "withdrawal_payout", key: input.key, currency: input.currency, debitAccountId: await pending(input.playerId, input.currency),
-      creditAccountId: await clearing(input.provider, input.currency), amount: input.amount, reference: input.reference,
-    })),
-    moveBonus: (input) => submit(input.currency, async () => {
-      const bonus = await player(input.playerId, input.currency, "bonus");
-      const other = input.kind === "bonus_conversion" ? await player(input.playerId, input.currency, "cash") : await accountId({ owner: systemOwners.bonuses(), kind: "house", currency: input.currency });
-      const [debitAccountId, creditAccountId] = input.kind === "bonus_grant" ? [other, bonus] : [bonus, other];
-      return { type: "transfer", kind: input.kind, key: input.key, currency: input.currency, debitAccountId, creditAccountId, amount: input.amount, reference: input.reference };
-    }),
+    payWithdrawal: (input) =>
+      submit(input.currency, async () => ({
+        type: "transfer",
+        kind: "withdrawal_payout",
+        key: input.key,
+        currency: input.currency,
+        debitAccountId: await pending(input.playerId, input.currency),
+        creditAccountId: await clearing(input.provider, input.currency),
+        amount: input.amount,
+        reference: input.reference,
+      })),
+    moveBonus: (input) =>
+      submit(input.currency, async () => {
+        const bonus = await player(input.playerId, input.currency, "bonus");
+        const other =
+          input.kind === "bonus_conversion"
+            ? await player(input.playerId, input.currency, "cash")
+            : await accountId({ owner: systemOwners.bonuses(), kind: "house", currency: input.currency });
+        const [debitAccountId, creditAccountId] = input.kind === "bonus_grant" ? [other, bonus] : [bonus, other];
+        return {
+          type: "transfer",
+          kind: input.kind,
+          key: input.key,
+          currency: input.currency,
+          debitAccountId,
+          creditAccountId,
+          amount: input.amount,
+          reference: input.reference,
+        };
+      }),
     async balances(playerId) {
       const purses = { player_cash: "cash", player_bonus: "bonus", withdrawals_pending: "withdrawals_pending" } as const;
       return (await store.accountsOf(playerId)).flatMap((a) => {
@@ -160,5 +233,11 @@ function toResult(outcome: LedgerOutcome): WalletResult & { ledgerJackpot?: Ledg
   if (outcome.status !== "ok") return outcome;
   const account = outcome.balances[0];
   if (account === undefined) throw new Error("ledger invariant violated: an accepted operation touched no player-side account");
-  return { status: "ok", replayed: outcome.replayed, account, balances: outcome.balances, ...(outcome.jackpot === undefined ? {} : { ledgerJackpot: outcome.jackpot }) };
+  return {
+    status: "ok",
+    replayed: outcome.replayed,
+    account,
+    balances: outcome.balances,
+    ...(outcome.jackpot === undefined ? {} : { ledgerJackpot: outcome.jackpot }),
+  };
 }

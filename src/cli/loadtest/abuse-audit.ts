@@ -26,12 +26,28 @@ const pageMax = 200;
 
 const globalFetch: FetchLike = (url, init) => fetch(url, init);
 
-interface WireAction { readonly id: string; readonly rule: string; readonly action: "alert" | "limit" | "lock"; readonly score: number | null; readonly at: string; readonly reversed: unknown }
-interface HistoryEntry { readonly kind: string; readonly amount: string; readonly reference: string | null }
+interface WireAction {
+  readonly id: string;
+  readonly rule: string;
+  readonly action: "alert" | "limit" | "lock";
+  readonly score: number | null;
+  readonly at: string;
+  readonly reversed: unknown;
+}
+interface HistoryEntry {
+  readonly kind: string;
+  readonly amount: string;
+  readonly reference: string | null;
+}
 
 /** An operator's session: logs in once, refreshes its tokens when the access token expires during a long run. */
 export class OperatorApi {
-  private constructor(private readonly baseUrl: string, private readonly auth: AuthHttp, private accessToken: string, private refreshToken: string) {}
+  private constructor(
+    private readonly baseUrl: string,
+    private readonly auth: AuthHttp,
+    private accessToken: string,
+    private refreshToken: string,
+  ) {}
 
   /** Logs in and checks the account may read the risk engine (an operator). */
   static async login(baseUrl: string, login: string, password: string): Promise<OperatorApi> {
@@ -56,7 +72,14 @@ export class OperatorApi {
 }
 
 /** Caught or flagged against the truth (bot or not); precision and recall are null when undefined (nothing flagged). */
-export interface Confusion { readonly truePositives: number; readonly falsePositives: number; readonly falseNegatives: number; readonly trueNegatives: number; readonly precision: number | null; readonly recall: number | null }
+export interface Confusion {
+  readonly truePositives: number;
+  readonly falsePositives: number;
+  readonly falseNegatives: number;
+  readonly trueNegatives: number;
+  readonly precision: number | null;
+  readonly recall: number | null;
+}
 
 export interface AbuserLine {
   readonly username: string;
@@ -113,12 +136,14 @@ interface Judged {
 async function inBatches<T, R>(items: readonly T[], size: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array<R>(items.length);
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(size, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i] as T);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(size, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        results[i] = await work(items[i] as T);
+      }
+    }),
+  );
   return results;
 }
 
@@ -126,7 +151,9 @@ async function actionsOf(api: OperatorApi, userId: string): Promise<WireAction[]
   const all: WireAction[] = [];
   for (let before: string | null = null; ;) {
     // Pages of the default 50 (the server refuses `limit` in this query: "/limit must be integer").
-    const page: { actions: WireAction[]; next: string | null } = await api.get(`/v1/operator/risk/actions?userId=${encodeURIComponent(userId)}${before === null ? "" : `&before=${before}`}`);
+    const page: { actions: WireAction[]; next: string | null } = await api.get(
+      `/v1/operator/risk/actions?userId=${encodeURIComponent(userId)}${before === null ? "" : `&before=${before}`}`,
+    );
     all.push(...page.actions);
     if (page.next === null || page.actions.length === 0) return all.reverse();
     before = page.next;
@@ -136,7 +163,9 @@ async function actionsOf(api: OperatorApi, userId: string): Promise<WireAction[]
 async function historyOf(api: OperatorApi, userId: string, currency: Currency): Promise<HistoryEntry[]> {
   const all: HistoryEntry[] = [];
   for (let before: string | null = null; ;) {
-    const page: { entries: HistoryEntry[]; nextCursor: string | null } = await api.get(`/v1/operator/players/${encodeURIComponent(userId)}/history?currency=${currency.code}&purse=cash&limit=${pageMax}${before === null ? "" : `&before=${before}`}`);
+    const page: { entries: HistoryEntry[]; nextCursor: string | null } = await api.get(
+      `/v1/operator/players/${encodeURIComponent(userId)}/history?currency=${currency.code}&purse=cash&limit=${pageMax}${before === null ? "" : `&before=${before}`}`,
+    );
     all.push(...page.entries);
     if (page.nextCursor === null || page.entries.length === 0) return all;
     before = page.nextCursor;
@@ -154,7 +183,12 @@ function minorOf(text: string, currency: Currency): bigint {
  * A locked (or otherwise unaudited) player's ledger from its history, and the cut-off spins settled
  * from it. Returns the player with `ledger` (source `operator`) and `money` completed.
  */
-async function ledgerByOperator(api: OperatorApi, player: PlayerResult, currency: Currency, cut: { resolvedFromLedger: number; notPlaced: number }): Promise<PlayerResult> {
+async function ledgerByOperator(
+  api: OperatorApi,
+  player: PlayerResult,
+  currency: Currency,
+  cut: { resolvedFromLedger: number; notPlaced: number },
+): Promise<PlayerResult> {
   const uncertain = new Set(player.abuse?.uncertainSpinIds ?? []);
   if (player.userId === null || player.money === null || (player.ledger !== null && uncertain.size === 0)) return player;
   const entries = await historyOf(api, player.userId, currency);
@@ -174,8 +208,10 @@ async function ledgerByOperator(api: OperatorApi, player: PlayerResult, currency
     cut.notPlaced += uncertain.size - found.size;
     money = {
       ...money,
-      stakesMinor: String(BigInt(money.stakesMinor) + stakes), payoutsMinor: String(BigInt(money.payoutsMinor) + wins),
-      bets: String(Number(money.bets) + found.size), betsUncertain: String(Math.max(0, Number(money.betsUncertain) - uncertain.size)),
+      stakesMinor: String(BigInt(money.stakesMinor) + stakes),
+      payoutsMinor: String(BigInt(money.payoutsMinor) + wins),
+      bets: String(Number(money.bets) + found.size),
+      betsUncertain: String(Math.max(0, Number(money.betsUncertain) - uncertain.size)),
     };
   }
   if (player.ledger !== null) return { ...player, money };
@@ -185,7 +221,10 @@ async function ledgerByOperator(api: OperatorApi, player: PlayerResult, currency
 }
 
 function confusion(judged: readonly Judged[], flagged: (j: Judged) => boolean): Confusion {
-  let tp = 0, fp = 0, fn = 0, tn = 0;
+  let tp = 0,
+    fp = 0,
+    fn = 0,
+    tn = 0;
   for (const j of judged) {
     const abuser = j.player.abuse?.abuser === true;
     const hit = flagged(j);
@@ -194,7 +233,14 @@ function confusion(judged: readonly Judged[], flagged: (j: Judged) => boolean): 
     else if (hit) fp++;
     else tn++;
   }
-  return { truePositives: tp, falsePositives: fp, falseNegatives: fn, trueNegatives: tn, precision: tp + fp === 0 ? null : tp / (tp + fp), recall: tp + fn === 0 ? null : tp / (tp + fn) };
+  return {
+    truePositives: tp,
+    falsePositives: fp,
+    falseNegatives: fn,
+    trueNegatives: tn,
+    precision: tp + fp === 0 ? null : tp / (tp + fp),
+    recall: tp + fn === 0 ? null : tp / (tp + fn),
+  };
 }
 
 const open = (a: WireAction): boolean => a.reversed === null || a.reversed === undefined;
@@ -208,7 +254,11 @@ const fixed2 = (n: number | null): string => (n === null ? "n/a" : n.toFixed(2))
  * Reads every player's risk actions and score as the operator, fills in the ledger of players whose
  * sessions the lock revoked, and judges the run. Returns the players (some completed) and the verdict.
  */
-export async function auditAbuse(api: OperatorApi, players: readonly PlayerResult[], currency: Currency): Promise<{ players: PlayerResult[]; report: AbuseReport }> {
+export async function auditAbuse(
+  api: OperatorApi,
+  players: readonly PlayerResult[],
+  currency: Currency,
+): Promise<{ players: PlayerResult[]; report: AbuseReport }> {
   const cut = { resolvedFromLedger: 0, notPlaced: 0 };
   const unjudged: string[] = [];
   const rows = await inBatches(players, readsInFlight, async (player): Promise<{ player: PlayerResult; judged: Judged | null }> => {
@@ -224,7 +274,10 @@ export async function auditAbuse(api: OperatorApi, players: readonly PlayerResul
       completed = { ...player, failure: [player.failure, `operator ledger read ${(error as Error).message}`].filter((f) => f !== null).join("; ") };
     }
     try {
-      const [actions, file] = await Promise.all([actionsOf(api, userId), api.get<{ score: number }>(`/v1/operator/players/${encodeURIComponent(userId)}/risk`)]);
+      const [actions, file] = await Promise.all([
+        actionsOf(api, userId),
+        api.get<{ score: number }>(`/v1/operator/players/${encodeURIComponent(userId)}/risk`),
+      ]);
       const scores = [file.score, ...actions.filter((a) => a.score !== null).map((a) => a.score as number)];
       return { player: completed, judged: { player: completed, actions, score: Math.max(...scores) } };
     } catch (error) {
@@ -243,37 +296,69 @@ export async function auditAbuse(api: OperatorApi, players: readonly PlayerResul
     const first = p.abuse?.firstSpinAtMs ?? null;
     const after = (at: number | null): number | null => (at === null || first === null ? null : at - first);
     return {
-      username: p.username, userId: p.userId, firstSpinAt: first === null ? null : new Date(first).toISOString(),
-      limitAfterMs: after(j === undefined ? null : firstAt(j.actions, "limit")), lockAfterMs: after(j === undefined ? null : firstAt(j.actions, "lock")),
+      username: p.username,
+      userId: p.userId,
+      firstSpinAt: first === null ? null : new Date(first).toISOString(),
+      limitAfterMs: after(j === undefined ? null : firstAt(j.actions, "limit")),
+      lockAfterMs: after(j === undefined ? null : firstAt(j.actions, "lock")),
       lockSeenAfterMs: after(p.abuse?.lockSeenAtMs ?? null),
-      attempts: p.abuse?.attempts ?? 0, paid: p.abuse?.paid ?? 0, riskLimited: p.abuse?.riskLimited ?? 0, cutByLock: p.abuse?.cutByLock ?? 0,
-      score: j?.score ?? null, actions: j?.actions.filter(open).map((a) => `${a.rule}:${a.action}`) ?? [],
+      attempts: p.abuse?.attempts ?? 0,
+      paid: p.abuse?.paid ?? 0,
+      riskLimited: p.abuse?.riskLimited ?? 0,
+      cutByLock: p.abuse?.cutByLock ?? 0,
+      score: j?.score ?? null,
+      actions: j?.actions.filter(open).map((a) => `${a.rule}:${a.action}`) ?? [],
     };
   });
   const within = (ms: number | null, max: number): boolean => ms !== null && ms >= 0 && ms <= max;
   const abusersLimitedInTime = perAbuser.filter((a) => within(a.limitAfterMs, limitWithinMs)).length;
   const abusersLockedInTime = perAbuser.filter((a) => within(a.lockAfterMs, lockWithinMs)).length;
   const normalJudged = judged.filter((j) => j.player.abuse?.abuser !== true);
-  const normalLocked = players.filter((p) => p.abuse?.abuser !== true
-    && (p.abuse?.lockSeenAtMs != null || normalJudged.some((j) => j.player.index === p.index && firstAt(j.actions, "lock") !== null))).length;
+  const normalLocked = players.filter(
+    (p) =>
+      p.abuse?.abuser !== true &&
+      (p.abuse?.lockSeenAtMs != null || normalJudged.some((j) => j.player.index === p.index && firstAt(j.actions, "lock") !== null)),
+  ).length;
   const normalLimited = normalJudged.filter((j) => firstAt(j.actions, "limit") !== null).length;
-  const normalFlagged = normalJudged.filter((j) => caught(j) || (j.score !== null && j.score >= scoreThreshold))
+  const normalFlagged = normalJudged
+    .filter((j) => caught(j) || (j.score !== null && j.score >= scoreThreshold))
     .map((j) => ({ username: j.player.username, score: j.score, actions: j.actions.filter(open).map((a) => `${a.rule}:${a.action}`) }));
-  const verdict = `abuse: ${abusersLimitedInTime}/${abusers.length} abusers limited within ${limitWithinMs / 1_000} s, ${abusersLockedInTime}/${abusers.length} locked within ${lockWithinMs / 1_000} s, `
-    + `${normalLocked} normal players locked; rules precision ${fixed2(rules.precision)} recall ${fixed2(rules.recall)}; score precision ${fixed2(score.precision)} recall ${fixed2(score.recall)}`;
-  const judgedScores = (bots: boolean): number[] => judged.filter((j) => (j.player.abuse?.abuser === true) === bots && j.score !== null).map((j) => j.score as number);
+  const verdict =
+    `abuse: ${abusersLimitedInTime}/${abusers.length} abusers limited within ${limitWithinMs / 1_000} s, ${abusersLockedInTime}/${abusers.length} locked within ${lockWithinMs / 1_000} s, ` +
+    `${normalLocked} normal players locked; rules precision ${fixed2(rules.precision)} recall ${fixed2(rules.recall)}; score precision ${fixed2(score.precision)} recall ${fixed2(score.recall)}`;
+  const judgedScores = (bots: boolean): number[] =>
+    judged.filter((j) => (j.player.abuse?.abuser === true) === bots && j.score !== null).map((j) => j.score as number);
   const [botScores, normalScores] = [judgedScores(true), judgedScores(false)];
   const scores = {
-    abusersMin: botScores.length === 0 ? null : Math.min(...botScores), abusersMax: botScores.length === 0 ? null : Math.max(...botScores),
+    abusersMin: botScores.length === 0 ? null : Math.min(...botScores),
+    abusersMax: botScores.length === 0 ? null : Math.max(...botScores),
     normalMax: normalScores.length === 0 ? null : Math.max(...normalScores),
   };
   const completed = rows.map((r) => r.player);
-  const ok = abusers.length > 0 && abusersLimitedInTime === abusers.length && abusersLockedInTime === abusers.length && normalLocked === 0 && unjudged.length === 0;
+  const ok =
+    abusers.length > 0 && abusersLimitedInTime === abusers.length && abusersLockedInTime === abusers.length && normalLocked === 0 && unjudged.length === 0;
   return {
     players: completed,
     report: {
-      abusers: abusers.length, normal, limitWithinMs, lockWithinMs, scoreThreshold, abusersLimitedInTime, abusersLockedInTime, normalLimited, normalLocked,
-      rules, score, perAbuser, normalFlagged, cutSpins: cut, ledgersReadByOperator: completed.filter((p) => p.ledgerSource === "operator").length, scores, unjudged, verdict, ok,
+      abusers: abusers.length,
+      normal,
+      limitWithinMs,
+      lockWithinMs,
+      scoreThreshold,
+      abusersLimitedInTime,
+      abusersLockedInTime,
+      normalLimited,
+      normalLocked,
+      rules,
+      score,
+      perAbuser,
+      normalFlagged,
+      cutSpins: cut,
+      ledgersReadByOperator: completed.filter((p) => p.ledgerSource === "operator").length,
+      scores,
+      unjudged,
+      verdict,
+      ok,
     },
   };
 }

@@ -73,7 +73,10 @@ export class AbuserSession {
   private readonly stakeMinor = crownJewels.stake.minMinor;
   private readonly locked = new Set<CroupierClient>();
 
-  constructor(private readonly player: SimulatedPlayer, private readonly observed: AbuseObserved) {}
+  constructor(
+    private readonly player: SimulatedPlayer,
+    private readonly observed: AbuseObserved,
+  ) {}
 
   async run(): Promise<void> {
     const { player } = this;
@@ -161,7 +164,8 @@ export class AbuserSession {
         metrics.error(code);
         metrics.count("errors.spin");
         // Refused by the table or the ledger (no money moved) unless the answer was lost.
-        if (!(code === "CLIENT_TIMEOUT" || code === "CLIENT_DISCONNECTED" || code === "CLIENT_CLOSED" || code === "CROUPIER_ERR_ROOM_UNAVAILABLE")) this.unanswered.delete(spinId);
+        if (!(code === "CLIENT_TIMEOUT" || code === "CLIENT_DISCONNECTED" || code === "CLIENT_CLOSED" || code === "CROUPIER_ERR_ROOM_UNAVAILABLE"))
+          this.unanswered.delete(spinId);
       }
     }
   }

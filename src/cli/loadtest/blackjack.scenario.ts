@@ -21,7 +21,10 @@ const aceRank = 12;
 const closeMarginMs = 300;
 const standFrom = 17;
 
-interface Betting { readonly roundId: string; readonly closesAt: number }
+interface Betting {
+  readonly roundId: string;
+  readonly closesAt: number;
+}
 
 export class BlackjackSession {
   private room = "";
@@ -38,25 +41,34 @@ export class BlackjackSession {
   /** Cards of the hand on turn when this player last acted on it: it decides again only on a new card. */
   private actedAtCards = -1;
 
-  constructor(private readonly player: SimulatedPlayer, private readonly ordinal: number) {}
+  constructor(
+    private readonly player: SimulatedPlayer,
+    private readonly ordinal: number,
+  ) {}
 
   async run(): Promise<void> {
     const { client, ctx } = this.player;
     const tables = ctx.plan.blackjackTables;
-    const choice = await findSeat(this.player, "blackjack", tables, tableFor(tables, this.ordinal, seatsPerTable), this.ordinal % seatsPerTable,
-      (state) => (Array.isArray(state.seats) ? (state.seats as (string | null)[]) : []));
+    const choice = await findSeat(this.player, "blackjack", tables, tableFor(tables, this.ordinal, seatsPerTable), this.ordinal % seatsPerTable, (state) =>
+      Array.isArray(state.seats) ? (state.seats as (string | null)[]) : [],
+    );
     if (choice === null) {
       ctx.metrics.count("blackjack.noSeat");
       return;
     }
     this.room = choice.room;
     this.seat = choice.seat;
-    followRoom(this.player, () => this.room, (e) => this.onEvent(e));
+    followRoom(
+      this.player,
+      () => this.room,
+      (e) => this.onEvent(e),
+    );
     if (!choice.alreadySeated) {
       await this.player.timed("sit", () => client.act(this.room, { kind: "sit", seat: this.seat }));
     }
     const state = choice.snapshot;
-    if (state.phase === "betting" && typeof state.roundId === "string" && typeof state.deadline === "number") this.betting = { roundId: state.roundId, closesAt: state.deadline };
+    if (state.phase === "betting" && typeof state.roundId === "string" && typeof state.deadline === "number")
+      this.betting = { roundId: state.roundId, closesAt: state.deadline };
     while (!ctx.stopped()) {
       const betting = this.betting;
       if (betting === null) {
@@ -79,7 +91,9 @@ export class BlackjackSession {
       return;
     }
     try {
-      const ack = await player.timed("bet", () => player.client.act(this.room, { kind: "bet", roundId: betting.roundId, amount: formatAmount(amountMinor, player.ctx.currency) }));
+      const ack = await player.timed("bet", () =>
+        player.client.act(this.room, { kind: "bet", roundId: betting.roundId, amount: formatAmount(amountMinor, player.ctx.currency) }),
+      );
       const result = ack.result as { availableMinor?: string } | undefined;
       if (result?.availableMinor !== undefined) player.availableMinor = BigInt(result.availableMinor);
     } catch (error) {
@@ -107,7 +121,8 @@ export class BlackjackSession {
         return;
       case "blackjack.dealer_card_dealt":
         // The first dealer card of a round is the upcard: an ace offers insurance, which this player declines.
-        if (this.dealerCardsSeen++ === 0 && Number(data.card) >> 2 === aceRank && this.openStakes.has(roundId) && !this.acting) this.send({ kind: "insurance", take: false });
+        if (this.dealerCardsSeen++ === 0 && Number(data.card) >> 2 === aceRank && this.openStakes.has(roundId) && !this.acting)
+          this.send({ kind: "insurance", take: false });
         return;
       case "blackjack.card_dealt":
         if (Number(data.seat) !== this.seat) return;
@@ -122,7 +137,8 @@ export class BlackjackSession {
       case "blackjack.round_paid":
         this.onPaid(roundId, data.returns as Record<string, string> | undefined);
         return;
-      default: return;
+      default:
+        return;
     }
   }
 
@@ -160,10 +176,13 @@ export class BlackjackSession {
   /** A refusal (the turn timer acted first) is counted by `timed`, then forgotten. */
   private send(action: { readonly kind: string; readonly [key: string]: unknown }): void {
     this.acting = true;
-    void this.player.timed("play", () => this.player.client.act(this.room, action)).catch(() => undefined).finally(() => {
-      this.acting = false;
-      this.decide();
-    });
+    void this.player
+      .timed("play", () => this.player.client.act(this.room, action))
+      .catch(() => undefined)
+      .finally(() => {
+        this.acting = false;
+        this.decide();
+      });
   }
 
   /** Waits (bounded) for the rounds it staked in to be paid, then leaves the seat between rounds. */
@@ -172,7 +191,9 @@ export class BlackjackSession {
     while (this.openStakes.size > 0 && Date.now() < deadline) await sleep(100);
     this.player.money.roundsUnresolved = this.openStakes.size;
     // The seat's holds of a paid round clear when the next betting phase opens: leave then.
-    const left = await actUntilAccepted(this.player, this.room, { kind: "leave_seat" }, "leave", (e) => e.kind === "blackjack.betting_opened", deadline).catch(() => false);
+    const left = await actUntilAccepted(this.player, this.room, { kind: "leave_seat" }, "leave", (e) => e.kind === "blackjack.betting_opened", deadline).catch(
+      () => false,
+    );
     if (!left) this.player.ctx.metrics.count("blackjack.seatKept");
   }
 }

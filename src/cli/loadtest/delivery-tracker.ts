@@ -10,7 +10,10 @@ export class DeliveryTracker {
   readonly observed: DeliveryObserved;
   private last = -1;
 
-  constructor(client: CroupierClient, readonly room: string) {
+  constructor(
+    client: CroupierClient,
+    readonly room: string,
+  ) {
     this.observed = { room, firstOffset: -1, lastOffset: -1, received: 0, lost: 0, duplicated: 0, resets: 0, drops: 0, resumes: 0 };
     client.on("joined", (j) => {
       if (j.room !== room) return;

@@ -37,9 +37,19 @@ export interface Phases {
   readonly setupWaitMsMax: number;
 }
 
-const sumOf = (totals: readonly Totals[]): Totals => totals.reduce((a, t) => ({
-  connected: a.connected + t.connected, ready: a.ready + t.ready, failed: a.failed + t.failed, finished: a.finished + t.finished, ops: a.ops + t.ops, bets: a.bets + t.bets, errors: a.errors + t.errors,
-}), { connected: 0, ready: 0, failed: 0, finished: 0, ops: 0, bets: 0, errors: 0 });
+const sumOf = (totals: readonly Totals[]): Totals =>
+  totals.reduce(
+    (a, t) => ({
+      connected: a.connected + t.connected,
+      ready: a.ready + t.ready,
+      failed: a.failed + t.failed,
+      finished: a.finished + t.finished,
+      ops: a.ops + t.ops,
+      bets: a.bets + t.bets,
+      errors: a.errors + t.errors,
+    }),
+    { connected: 0, ready: 0, failed: 0, finished: 0, ops: 0, bets: 0, errors: 0 },
+  );
 
 export async function runDriver(plan: RunPlan, processes: number, phases: Phases, view: ProgressView): Promise<RunOutcome> {
   const shares = Array.from({ length: processes }, (_, w) => Array.from({ length: Math.ceil((plan.players - w) / processes) }, (_, k) => w + k * processes));
@@ -83,21 +93,26 @@ export async function runDriver(plan: RunPlan, processes: number, phases: Phases
     view.render(total, now);
   }, 250);
 
-  await Promise.all(shares.map((indexes, w) => new Promise<void>((resolve) => {
-    const child = fork(workerPath(), [], { stdio: ["ignore", "inherit", "inherit", "ipc"], serialization: "advanced" });
-    children.push(child);
-    child.on("message", (message: FromWorker) => {
-      if (message.type === "progress") {
-        totals[w] = message;
-        view.addWindow(message.window);
-      } else results[w] = message;
-    });
-    child.on("exit", (code, signal) => {
-      if (results[w] === null) crashes.push(`driver process ${w} exited with ${signal ?? code} before sending its results`);
-      resolve();
-    });
-    child.send({ type: "start", plan, indexes } satisfies ToWorker);
-  })));
+  await Promise.all(
+    shares.map(
+      (indexes, w) =>
+        new Promise<void>((resolve) => {
+          const child = fork(workerPath(), [], { stdio: ["ignore", "inherit", "inherit", "ipc"], serialization: "advanced" });
+          children.push(child);
+          child.on("message", (message: FromWorker) => {
+            if (message.type === "progress") {
+              totals[w] = message;
+              view.addWindow(message.window);
+            } else results[w] = message;
+          });
+          child.on("exit", (code, signal) => {
+            if (results[w] === null) crashes.push(`driver process ${w} exited with ${signal ?? code} before sending its results`);
+            resolve();
+          });
+          child.send({ type: "start", plan, indexes } satisfies ToWorker);
+        }),
+    ),
+  );
 
   clearInterval(sampler);
   process.removeListener("SIGINT", onSigint);
@@ -105,9 +120,14 @@ export async function runDriver(plan: RunPlan, processes: number, phases: Phases
   view.finish({ ...sumOf(totals), finished: done.reduce((n, r) => n + r.players.length, 0) });
   const end = stoppedAtMs ?? Date.now();
   return {
-    metrics: done.map((r) => r.metrics), players: done.flatMap((r) => r.players),
-    steadyOps: (atStop ?? sumOf(totals)).ops - atSteady.ops, steadyBets: (atStop ?? sumOf(totals)).bets - atSteady.bets, steadyMs: Math.max(1, end - (steadyAtMs ?? end)),
+    metrics: done.map((r) => r.metrics),
+    players: done.flatMap((r) => r.players),
+    steadyOps: (atStop ?? sumOf(totals)).ops - atSteady.ops,
+    steadyBets: (atStop ?? sumOf(totals)).bets - atSteady.bets,
+    steadyMs: Math.max(1, end - (steadyAtMs ?? end)),
     setupMs: (steadyAtMs ?? end) - plan.startAtMs,
-    peakOpsPerSecond: view.peakOpsPerSecond, interrupted, processCrashes: crashes,
+    peakOpsPerSecond: view.peakOpsPerSecond,
+    interrupted,
+    processCrashes: crashes,
   };
 }

@@ -17,7 +17,9 @@ import { actUntilAccepted, findSeat, tableFor } from "./seated-table.js";
 const seatsPerTable = defaultHoldemRules.seatCount;
 const foldShare = 0.25;
 
-interface SeatView { readonly userId?: string | null }
+interface SeatView {
+  readonly userId?: string | null;
+}
 
 export class HoldemSession {
   private room = "";
@@ -27,7 +29,10 @@ export class HoldemSession {
   private cashOutMinor: bigint | null = null;
   private acting = false;
 
-  constructor(private readonly player: SimulatedPlayer, private readonly ordinal: number) {}
+  constructor(
+    private readonly player: SimulatedPlayer,
+    private readonly ordinal: number,
+  ) {}
 
   async run(): Promise<void> {
     const { ctx } = this.player;
@@ -37,26 +42,37 @@ export class HoldemSession {
       ctx.metrics.count("holdem.noMoney");
       return;
     }
-    const choice = await findSeat(this.player, "holdem", tables, tableFor(tables, this.ordinal, seatsPerTable), this.ordinal % seatsPerTable,
-      (state) => (Array.isArray(state.seats) ? (state.seats as (SeatView | null)[]).map((s) => (s === null ? null : s.userId ?? "")) : []));
+    const choice = await findSeat(this.player, "holdem", tables, tableFor(tables, this.ordinal, seatsPerTable), this.ordinal % seatsPerTable, (state) =>
+      Array.isArray(state.seats) ? (state.seats as (SeatView | null)[]).map((s) => (s === null ? null : (s.userId ?? ""))) : [],
+    );
     if (choice === null) {
       ctx.metrics.count("holdem.noSeat");
       return;
     }
     this.room = choice.room;
     this.seat = choice.seat;
-    followRoom(this.player, () => this.room, (e) => this.onEvent(e));
+    followRoom(
+      this.player,
+      () => this.room,
+      (e) => this.onEvent(e),
+    );
     if (choice.alreadySeated) {
       // Seated by an earlier run whose buy-in is still held: this run cashes it out, so it counts as a stake here.
-      const seatView = (choice.snapshot.seats as (SeatView & { stackMinor?: string } | null)[])[this.seat];
+      const seatView = (choice.snapshot.seats as ((SeatView & { stackMinor?: string }) | null)[])[this.seat];
       ctx.metrics.count("holdem.alreadySeated");
       this.player.failure = `already seated at ${this.room} with stack ${seatView?.stackMinor ?? "?"}: not reconcilable`;
       return;
     }
     // Sitting down is refused while a hand is played: wait for its end and try again.
     const deadline = Date.now() + ctx.plan.settleWaitMs;
-    const sat = await actUntilAccepted(this.player, this.room, { kind: "sit", seat: this.seat, buyIn: formatAmount(buyInMinor, ctx.currency) }, "sit",
-      (e) => e.kind === "holdem.hand_completed", deadline);
+    const sat = await actUntilAccepted(
+      this.player,
+      this.room,
+      { kind: "sit", seat: this.seat, buyIn: formatAmount(buyInMinor, ctx.currency) },
+      "sit",
+      (e) => e.kind === "holdem.hand_completed",
+      deadline,
+    );
     if (!sat) return;
     this.seated = true;
     this.buyInMinor = buyInMinor;
@@ -79,14 +95,19 @@ export class HoldemSession {
     const kind = toCallMinor === 0n ? "check" : unit() < foldShare ? "fold" : "call";
     this.acting = true;
     // A refusal (the turn timer acted first) is counted by `timed`, then forgotten.
-    void this.player.timed("play", () => this.player.client.act(this.room, { kind })).catch(() => undefined).finally(() => (this.acting = false));
+    void this.player
+      .timed("play", () => this.player.client.act(this.room, { kind }))
+      .catch(() => undefined)
+      .finally(() => (this.acting = false));
   }
 
   /** Leaves between hands (bounded by --settle-wait); the `holdem.left` event carries the stack paid out. */
   private async cashOut(): Promise<void> {
     const { money, ctx } = this.player;
     const deadline = Date.now() + ctx.plan.settleWaitMs;
-    const left = await actUntilAccepted(this.player, this.room, { kind: "leave" }, "leave", (e) => e.kind === "holdem.hand_completed", deadline, 250).catch(() => false);
+    const left = await actUntilAccepted(this.player, this.room, { kind: "leave" }, "leave", (e) => e.kind === "holdem.hand_completed", deadline, 250).catch(
+      () => false,
+    );
     while (left && this.cashOutMinor === null && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     if (this.cashOutMinor === null) {
       money.roundsUnresolved++;

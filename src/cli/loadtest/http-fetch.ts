@@ -27,26 +27,27 @@ function agentFor(origin: string, secure: boolean, localAddress: string | undefi
 
 /** A FetchLike (as the SDK takes) whose sockets leave from `localAddress` when given. */
 export function boundFetch(localAddress: string | undefined): FetchLike {
-  return (url, init) => new Promise((resolve, reject) => {
-    const target = new URL(url);
-    const secure = target.protocol === "https:";
-    const headers: Record<string, string | number> = { ...init.headers };
-    if (init.body !== undefined) headers["content-length"] = Buffer.byteLength(init.body);
-    const send = secure ? httpsRequest : httpRequest;
-    const req = send(target, { method: init.method, headers, agent: agentFor(target.origin, secure, localAddress), timeout: httpTimeoutMs }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("error", reject);
-      res.on("end", () => {
-        const status = res.statusCode ?? 0;
-        const text = Buffer.concat(chunks).toString("utf8");
-        resolve({ status, ok: status >= 200 && status < 300, text: () => Promise.resolve(text) });
+  return (url, init) =>
+    new Promise((resolve, reject) => {
+      const target = new URL(url);
+      const secure = target.protocol === "https:";
+      const headers: Record<string, string | number> = { ...init.headers };
+      if (init.body !== undefined) headers["content-length"] = Buffer.byteLength(init.body);
+      const send = secure ? httpsRequest : httpRequest;
+      const req = send(target, { method: init.method, headers, agent: agentFor(target.origin, secure, localAddress), timeout: httpTimeoutMs }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("error", reject);
+        res.on("end", () => {
+          const status = res.statusCode ?? 0;
+          const text = Buffer.concat(chunks).toString("utf8");
+          resolve({ status, ok: status >= 200 && status < 300, text: () => Promise.resolve(text) });
+        });
       });
+      req.on("timeout", () => req.destroy(new Error(`no answer from ${target.pathname} within ${httpTimeoutMs} ms`)));
+      req.on("error", reject);
+      req.end(init.body);
     });
-    req.on("timeout", () => req.destroy(new Error(`no answer from ${target.pathname} within ${httpTimeoutMs} ms`)));
-    req.on("error", reject);
-    req.end(init.body);
-  });
 }
 
 export function closeHttpPools(): void {

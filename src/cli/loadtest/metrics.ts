@@ -81,9 +81,12 @@ export function summarize(histogram: hdr.Histogram): LatencySummary {
   const ms = (us: number): number => Math.round(us) / 1_000;
   return {
     count: histogram.totalCount,
-    p50Ms: ms(histogram.getValueAtPercentile(50)), p90Ms: ms(histogram.getValueAtPercentile(90)),
-    p99Ms: ms(histogram.getValueAtPercentile(99)), p999Ms: ms(histogram.getValueAtPercentile(99.9)),
-    maxMs: ms(histogram.maxValue), meanMs: ms(histogram.mean),
+    p50Ms: ms(histogram.getValueAtPercentile(50)),
+    p90Ms: ms(histogram.getValueAtPercentile(90)),
+    p99Ms: ms(histogram.getValueAtPercentile(99)),
+    p999Ms: ms(histogram.getValueAtPercentile(99.9)),
+    maxMs: ms(histogram.maxValue),
+    meanMs: ms(histogram.mean),
   };
 }
 

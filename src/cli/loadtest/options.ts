@@ -118,9 +118,32 @@ export function parseDurationMs(name: string, text: string): number {
 }
 
 const loadtestArgOptions: ArgOptions = {
-  ...Object.fromEntries(["abusers", "operator", "players", "scenario", "duration", "ramp-up", "think-time", "processes", "source-addresses", "deposit", "currency", "out",
-    "metrics-token", "password", "reuse-accounts", "max-error-rate", "settle-wait", "setup-wait", "progress", "tables", "blackjack-tables", "holdem-tables",
-  ].map((name) => [name, { type: "string" }] as const)),
+  ...Object.fromEntries(
+    [
+      "abusers",
+      "operator",
+      "players",
+      "scenario",
+      "duration",
+      "ramp-up",
+      "think-time",
+      "processes",
+      "source-addresses",
+      "deposit",
+      "currency",
+      "out",
+      "metrics-token",
+      "password",
+      "reuse-accounts",
+      "max-error-rate",
+      "settle-wait",
+      "setup-wait",
+      "progress",
+      "tables",
+      "blackjack-tables",
+      "holdem-tables",
+    ].map((name) => [name, { type: "string" }] as const),
+  ),
   url: { type: "string", multiple: true },
   "operator-password-stdin": { type: "boolean" },
   help: { type: "boolean", short: "h" },
@@ -129,7 +152,11 @@ const loadtestArgOptions: ArgOptions = {
 /** Every flag's values, in order (booleans as "true"). */
 function collect(argv: readonly string[]): Map<string, string[]> {
   const { values } = parseCommandArgs(argv, loadtestArgOptions, { usage: loadtestUsage });
-  return new Map(Object.entries(values).filter(([, value]) => value !== undefined).map(([name, value]) => [name, [value ?? []].flat().map(String)]));
+  return new Map(
+    Object.entries(values)
+      .filter(([, value]) => value !== undefined)
+      .map(([name, value]) => [name, [value ?? []].flat().map(String)]),
+  );
 }
 
 function integer(name: string, text: string | undefined, fallback: number, min: number, max: number): number {
@@ -140,7 +167,10 @@ function integer(name: string, text: string | undefined, fallback: number, min: 
 }
 
 function tableIds(name: string, text: string): readonly string[] {
-  const ids = text.split(",").map((t) => t.trim()).filter((t) => t !== "");
+  const ids = text
+    .split(",")
+    .map((t) => t.trim())
+    .filter((t) => t !== "");
   if (ids.length === 0 || !ids.every((t) => /^[A-Za-z0-9_.-]{1,64}$/.test(t))) throw new ConfigError(`--${name} must be a comma-separated list of table ids`);
   return Object.freeze(ids);
 }
@@ -171,11 +201,18 @@ export function parseLoadtestOptions(argv: readonly string[], randomPrefix: stri
   const deposit = one("deposit") ?? "100.00";
   const depositMinor = parseAmount(deposit, unit);
   if (typeof depositMinor !== "bigint" || depositMinor <= 0n) throw new ConfigError(`--deposit "${deposit}" is not a positive amount of ${currency}`);
-  const sourceAddresses = (one("source-addresses") ?? "").split(",").map((s) => s.trim()).filter((s) => s !== "");
+  const sourceAddresses = (one("source-addresses") ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
   const processes = integer("processes", one("processes"), Math.max(1, Math.ceil(players / socketsPerProcessMax)), 1, 256);
-  if (players / processes > socketsPerProcessMax) throw new ConfigError(`--processes ${processes} would put ${Math.ceil(players / processes)} sockets in one process; at most ${socketsPerProcessMax} fit under the open-file limit`);
+  if (players / processes > socketsPerProcessMax)
+    throw new ConfigError(
+      `--processes ${processes} would put ${Math.ceil(players / processes)} sockets in one process; at most ${socketsPerProcessMax} fit under the open-file limit`,
+    );
   const addresses = Math.max(1, sourceAddresses.length) * Math.max(1, values.get("url")?.length ?? 1);
-  if (players / addresses > playersPerSourceAddressMax) throw new ConfigError(`${players} players over ${addresses} source/destination pairs exceeds the ephemeral port range; add --source-addresses`);
+  if (players / addresses > playersPerSourceAddressMax)
+    throw new ConfigError(`${players} players over ${addresses} source/destination pairs exceeds the ephemeral port range; add --source-addresses`);
   const errorRateMax = Number(one("max-error-rate") ?? "0.01");
   if (!(errorRateMax >= 0 && errorRateMax <= 1)) throw new ConfigError("--max-error-rate must be a number from 0 to 1");
   const progress = one("progress") ?? "auto";
@@ -188,16 +225,22 @@ export function parseLoadtestOptions(argv: readonly string[], randomPrefix: stri
   const abuse = abuseOptions(scenario, players, one);
   return Object.freeze({
     urls: Object.freeze((values.get("url") ?? ["http://127.0.0.1:8080"]).map(urlOf)),
-    players, scenario,
+    players,
+    scenario,
     durationMs: parseDurationMs("duration", one("duration") ?? "60s"),
     rampUpMs: parseDurationMs("ramp-up", one("ramp-up") ?? "10s"),
     thinkTimeMs: parseDurationMs("think-time", one("think-time") ?? "500ms"),
-    processes, sourceAddresses: Object.freeze(sourceAddresses),
-    depositMinor, deposit, currency,
+    processes,
+    sourceAddresses: Object.freeze(sourceAddresses),
+    depositMinor,
+    deposit,
+    currency,
     outDir: one("out") ?? null,
     metricsToken: one("metrics-token") ?? null,
     password: one("password") ?? "loadtest-Password-1",
-    accountPrefix, reuseAccounts: reuse !== undefined, errorRateMax,
+    accountPrefix,
+    reuseAccounts: reuse !== undefined,
+    errorRateMax,
     settleWaitMs: parseDurationMs("settle-wait", one("settle-wait") ?? "60s"),
     setupWaitMs: parseDurationMs("setup-wait", one("setup-wait") ?? "5m"),
     progress: progress as LoadtestOptions["progress"],
@@ -211,13 +254,16 @@ export function parseLoadtestOptions(argv: readonly string[], randomPrefix: stri
 /** The abuse scenario's own options, refused with any other scenario. */
 function abuseOptions(scenario: Scenario, players: number, one: (name: string) => string | undefined): Pick<LoadtestOptions, "abusers" | "operator"> {
   if (scenario !== "abuse") {
-    for (const name of ["abusers", "operator", "operator-password-stdin"]) if (one(name) !== undefined) throw new ConfigError(`--${name} is an option of --scenario abuse`);
+    for (const name of ["abusers", "operator", "operator-password-stdin"])
+      if (one(name) !== undefined) throw new ConfigError(`--${name} is an option of --scenario abuse`);
     return { abusers: 0, operator: null };
   }
   if (players < 2) throw new ConfigError("--scenario abuse needs at least 2 players: abusers and normal players");
   const abusers = integer("abusers", one("abusers"), Math.max(1, Math.floor(players / 10)), 1, players - 1);
   const operator = one("operator");
-  if (operator === undefined || operator === "") throw new ConfigError("--scenario abuse needs --operator LOGIN: an operator account reads the risk actions after the run");
-  if (one("operator-password-stdin") === undefined) throw new ConfigError("--operator reads the operator's password from standard input: pass --operator-password-stdin");
+  if (operator === undefined || operator === "")
+    throw new ConfigError("--scenario abuse needs --operator LOGIN: an operator account reads the risk actions after the run");
+  if (one("operator-password-stdin") === undefined)
+    throw new ConfigError("--operator reads the operator's password from standard input: pass --operator-password-stdin");
   return { abusers, operator };
 }

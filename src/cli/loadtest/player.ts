@@ -87,7 +87,13 @@ const depositWaitMsMax = 120_000;
 /** At the audit, how long a deposit still pending when the run stopped may take to settle. */
 const depositAuditWaitMsMax = 20_000;
 /** Network failures of a reused keep-alive socket, after which a wallet call is sent again. */
-const retriedCodes = ["NODE_ECONNRESET", "NODE_EPIPE", "CROUPIER_ERR_SERVICE_UNAVAILABLE", "CROUPIER_ERR_WALLET_IDEMPOTENCY_KEY_IN_PROGRESS", "CROUPIER_ERR_WALLET_BUSY"];
+const retriedCodes = [
+  "NODE_ECONNRESET",
+  "NODE_EPIPE",
+  "CROUPIER_ERR_SERVICE_UNAVAILABLE",
+  "CROUPIER_ERR_WALLET_IDEMPOTENCY_KEY_IN_PROGRESS",
+  "CROUPIER_ERR_WALLET_BUSY",
+];
 const walletAttemptsMax = 4;
 const walletRetryMs = 500;
 /** Not an error of the server: the run ended while this player was still getting ready. */
@@ -116,7 +122,18 @@ export class SimulatedPlayer {
   /** The device id this player's first login names: one per account, so accounts never seem to share a device. */
   readonly deviceId: string;
   readonly wallet: WalletApi;
-  readonly money: MoneyObserved = { baselineMinor: 0n, depositedMinor: 0n, stakesMinor: 0n, payoutsMinor: 0n, refundsMinor: 0n, stakesFromPayoutsMinor: 0n, bets: 0, betsUncertain: 0, roundsUnresolved: 0, resets: 0 };
+  readonly money: MoneyObserved = {
+    baselineMinor: 0n,
+    depositedMinor: 0n,
+    stakesMinor: 0n,
+    payoutsMinor: 0n,
+    refundsMinor: 0n,
+    stakesFromPayoutsMinor: 0n,
+    bets: 0,
+    betsUncertain: 0,
+    roundsUnresolved: 0,
+    resets: 0,
+  };
   /** Whether the starting balance was read: without it there is nothing to reconcile (no money moved). */
   baselineKnown = false;
   delivery: DeliveryObserved | null = null;
@@ -142,7 +159,11 @@ export class SimulatedPlayer {
    */
   lockedSeen = false;
 
-  constructor(readonly index: number, readonly scenario: Exclude<Scenario, "mix">, readonly ctx: PlayerContext) {
+  constructor(
+    readonly index: number,
+    readonly scenario: Exclude<Scenario, "mix">,
+    readonly ctx: PlayerContext,
+  ) {
     const { plan } = ctx;
     this.username = `${plan.accountPrefix}-${index}`;
     this.url = plan.urls[index % plan.urls.length] as string;
@@ -312,7 +333,8 @@ export class SimulatedPlayer {
       }
     }
     const id = this.pendingDepositId;
-    if (id !== null) await this.awaitDeposit(id, (await this.walletCall(() => this.wallet.deposit(id))).status, depositAuditWaitMsMax, false).catch(() => false);
+    if (id !== null)
+      await this.awaitDeposit(id, (await this.walletCall(() => this.wallet.deposit(id))).status, depositAuditWaitMsMax, false).catch(() => false);
     this.ledger = await this.walletCall(() => this.wallet.ledgerView(this.ctx.currency));
   }
 

@@ -5,7 +5,15 @@
  */
 import { mergeEncoded } from "./metrics.js";
 
-export interface Totals { readonly connected: number; readonly ready: number; readonly failed: number; readonly finished: number; readonly ops: number; readonly bets: number; readonly errors: number }
+export interface Totals {
+  readonly connected: number;
+  readonly ready: number;
+  readonly failed: number;
+  readonly finished: number;
+  readonly ops: number;
+  readonly bets: number;
+  readonly errors: number;
+}
 
 const windowMs = 2_000;
 const lineEveryMs = 5_000;
@@ -48,7 +56,8 @@ export class ProgressView {
     this.windows = this.windows.filter((w) => w.atMs >= nowMs - windowMs);
     const first = this.samples[0];
     const rate = first === undefined || nowMs - first.atMs < 500 ? 0 : ((totals.ops - first.ops) * 1_000) / (nowMs - first.atMs);
-    if (this.steadyAtMs !== null && nowMs - this.steadyAtMs > windowMs && (this.endAtMs === null || nowMs <= this.endAtMs)) this.peakOpsPerSecond = Math.max(this.peakOpsPerSecond, rate);
+    if (this.steadyAtMs !== null && nowMs - this.steadyAtMs > windowMs && (this.endAtMs === null || nowMs <= this.endAtMs))
+      this.peakOpsPerSecond = Math.max(this.peakOpsPerSecond, rate);
     if (this.mode === "off") return;
     if (this.mode === "lines" && nowMs - this.lastLineMs < lineEveryMs) return;
     this.lastLineMs = nowMs;

@@ -12,20 +12,64 @@ import type { PlayerResult } from "./worker.js";
 import type { StageSummary } from "./stages.js";
 import type { AbuseReport } from "./abuse-audit.js";
 
-export interface Difference { readonly username: string; readonly expected: string; readonly ledger: string; readonly difference: string; readonly note: string }
+export interface Difference {
+  readonly username: string;
+  readonly expected: string;
+  readonly ledger: string;
+  readonly difference: string;
+  readonly note: string;
+}
 
 export interface Report {
-  readonly run: { readonly scenario: string; readonly players: number; readonly urls: readonly string[]; readonly processes: number; readonly sourceAddresses: readonly string[]; readonly durationMs: number; readonly rampUpMs: number; readonly thinkTimeMs: number; readonly startedAt: string; readonly interrupted: boolean };
+  readonly run: {
+    readonly scenario: string;
+    readonly players: number;
+    readonly urls: readonly string[];
+    readonly processes: number;
+    readonly sourceAddresses: readonly string[];
+    readonly durationMs: number;
+    readonly rampUpMs: number;
+    readonly thinkTimeMs: number;
+    readonly startedAt: string;
+    readonly interrupted: boolean;
+  };
   readonly players: { readonly started: number; readonly completed: number; readonly failed: number; readonly failures: Readonly<Record<string, number>> };
-  readonly throughput: { readonly setupMs: number; readonly steadyMs: number; readonly operations: number; readonly steadyOpsPerSecond: number; readonly peakOpsPerSecond: number; readonly bets: number; readonly betsPerSecond: number };
+  readonly throughput: {
+    readonly setupMs: number;
+    readonly steadyMs: number;
+    readonly operations: number;
+    readonly steadyOpsPerSecond: number;
+    readonly peakOpsPerSecond: number;
+    readonly bets: number;
+    readonly betsPerSecond: number;
+  };
   readonly latency: Partial<Record<Action, LatencySummary>>;
   readonly errors: { readonly total: number; readonly rate: number; readonly rateMax: number; readonly byCode: Readonly<Record<string, number>> };
   readonly counters: Readonly<Record<string, number>>;
-  readonly delivery: { readonly players: number; readonly drops: number; readonly resumes: number; readonly received: number; readonly lost: number; readonly duplicated: number; readonly resets: number; readonly behindAtEnd: number; readonly ok: boolean };
+  readonly delivery: {
+    readonly players: number;
+    readonly drops: number;
+    readonly resumes: number;
+    readonly received: number;
+    readonly lost: number;
+    readonly duplicated: number;
+    readonly resets: number;
+    readonly behindAtEnd: number;
+    readonly ok: boolean;
+  };
   readonly reconciliation: {
-    readonly ok: boolean; readonly players: number; readonly playersWithoutBalance: number; readonly currency: string;
-    readonly deposits: string; readonly stakes: string; readonly payouts: string; readonly refunds: string; readonly stakesFromPayouts: string;
-    readonly betsUncertain: number; readonly roundsUnresolved: number; readonly differences: readonly Difference[];
+    readonly ok: boolean;
+    readonly players: number;
+    readonly playersWithoutBalance: number;
+    readonly currency: string;
+    readonly deposits: string;
+    readonly stakes: string;
+    readonly payouts: string;
+    readonly refunds: string;
+    readonly stakesFromPayouts: string;
+    readonly betsUncertain: number;
+    readonly roundsUnresolved: number;
+    readonly differences: readonly Difference[];
   };
   readonly processCrashes: readonly string[];
   /** Where the servers spent each action's time, from their /metrics before and after the run. */
@@ -35,7 +79,11 @@ export interface Report {
   readonly ok: boolean;
 }
 
-export interface StageReport { readonly nodes: number; readonly of: number; readonly stages: readonly StageSummary[] }
+export interface StageReport {
+  readonly nodes: number;
+  readonly of: number;
+  readonly stages: readonly StageSummary[];
+}
 
 function sumBy(players: readonly PlayerResult[], key: keyof NonNullable<PlayerResult["money"]>): bigint {
   return players.reduce((s, p) => s + BigInt(p.money?.[key] ?? "0"), 0n);
@@ -49,7 +97,13 @@ function reconcile(players: readonly PlayerResult[], currency: Currency): Report
     const m = p.money as NonNullable<PlayerResult["money"]>;
     const expected = BigInt(m.baselineMinor) + BigInt(m.depositedMinor) - BigInt(m.stakesMinor) + BigInt(m.payoutsMinor) + BigInt(m.refundsMinor);
     if (p.ledger === null) {
-      differences.push({ username: p.username, expected: money(expected), ledger: "unknown", difference: "unknown", note: `no ledger view: ${p.failure ?? "audit failed"}` });
+      differences.push({
+        username: p.username,
+        expected: money(expected),
+        ledger: "unknown",
+        difference: "unknown",
+        note: `no ledger view: ${p.failure ?? "audit failed"}`,
+      });
       continue;
     }
     const ledger = BigInt(p.ledger.totalMinor);
@@ -63,15 +117,36 @@ function reconcile(players: readonly PlayerResult[], currency: Currency): Report
       p.failure ?? "",
     ].filter((n) => n !== "");
     if (ledger !== expected || BigInt(p.ledger.balanceMinor) !== ledger) {
-      differences.push({ username: p.username, expected: money(expected), ledger: money(ledger), difference: money(ledger - expected), note: notes.join("; ") });
+      differences.push({
+        username: p.username,
+        expected: money(expected),
+        ledger: money(ledger),
+        difference: money(ledger - expected),
+        note: notes.join("; "),
+      });
     }
   }
-  if (audited.length === 0) differences.push({ username: "-", expected: "-", ledger: "-", difference: "-", note: "no player got as far as reading its balance: nothing was reconciled" });
+  if (audited.length === 0)
+    differences.push({
+      username: "-",
+      expected: "-",
+      ledger: "-",
+      difference: "-",
+      note: "no player got as far as reading its balance: nothing was reconciled",
+    });
   return {
-    ok: differences.length === 0, players: audited.length, playersWithoutBalance: players.filter((p) => p.started && p.money === null).length, currency: currency.code,
-    deposits: money(sumBy(audited, "depositedMinor")), stakes: money(sumBy(audited, "stakesMinor")), payouts: money(sumBy(audited, "payoutsMinor")),
-    refunds: money(sumBy(audited, "refundsMinor")), stakesFromPayouts: money(sumBy(audited, "stakesFromPayoutsMinor")),
-    betsUncertain: Number(sumBy(audited, "betsUncertain")), roundsUnresolved: Number(sumBy(audited, "roundsUnresolved")), differences,
+    ok: differences.length === 0,
+    players: audited.length,
+    playersWithoutBalance: players.filter((p) => p.started && p.money === null).length,
+    currency: currency.code,
+    deposits: money(sumBy(audited, "depositedMinor")),
+    stakes: money(sumBy(audited, "stakesMinor")),
+    payouts: money(sumBy(audited, "payoutsMinor")),
+    refunds: money(sumBy(audited, "refundsMinor")),
+    stakesFromPayouts: money(sumBy(audited, "stakesFromPayoutsMinor")),
+    betsUncertain: Number(sumBy(audited, "betsUncertain")),
+    roundsUnresolved: Number(sumBy(audited, "roundsUnresolved")),
+    differences,
   };
 }
 
@@ -85,7 +160,17 @@ function deliveryOf(players: readonly PlayerResult[]): Report["delivery"] {
   const total = (key: "drops" | "resumes" | "received" | "lost" | "duplicated" | "resets"): number => tracked.reduce((s, p) => s + p.delivery[key], 0);
   const lost = total("lost");
   const duplicated = total("duplicated");
-  return { players: tracked.length, drops: total("drops"), resumes: total("resumes"), received: total("received"), lost, duplicated, resets: total("resets"), behindAtEnd, ok: lost === 0 && duplicated === 0 && behindAtEnd === 0 };
+  return {
+    players: tracked.length,
+    drops: total("drops"),
+    resumes: total("resumes"),
+    received: total("received"),
+    lost,
+    duplicated,
+    resets: total("resets"),
+    behindAtEnd,
+    ok: lost === 0 && duplicated === 0 && behindAtEnd === 0,
+  };
 }
 
 function merged(outcome: RunOutcome, field: "errors" | "counters"): Record<string, number> {
@@ -94,7 +179,14 @@ function merged(outcome: RunOutcome, field: "errors" | "counters"): Record<strin
   return total;
 }
 
-export function buildReport(options: LoadtestOptions, outcome: RunOutcome, currency: Currency, startedAtMs: number, stages: StageReport = { nodes: 0, of: options.urls.length, stages: [] }, abuse: AbuseReport | null = null): Report {
+export function buildReport(
+  options: LoadtestOptions,
+  outcome: RunOutcome,
+  currency: Currency,
+  startedAtMs: number,
+  stages: StageReport = { nodes: 0, of: options.urls.length, stages: [] },
+  abuse: AbuseReport | null = null,
+): Report {
   const latency: Partial<Record<Action, LatencySummary>> = {};
   for (const action of actions) {
     const encoded = outcome.metrics.map((m) => m.histograms[action]).filter((h): h is string => h !== undefined);
@@ -106,7 +198,9 @@ export function buildReport(options: LoadtestOptions, outcome: RunOutcome, curre
   const byCode = merged(outcome, "errors");
   const counters = merged(outcome, "counters");
   const errorTotal = Object.values(byCode).reduce((s, n) => s + n, 0);
-  const operations = Object.entries(counters).filter(([k]) => k.startsWith("ops.")).reduce((s, [, n]) => s + n, 0);
+  const operations = Object.entries(counters)
+    .filter(([k]) => k.startsWith("ops."))
+    .reduce((s, [, n]) => s + n, 0);
   const failures: Record<string, number> = {};
   for (const p of outcome.players) if (p.failure !== null) failures[p.failure.split(":")[0] as string] = (failures[p.failure.split(":")[0] as string] ?? 0) + 1;
   const reconciliation = reconcile(outcome.players, currency);
@@ -115,18 +209,58 @@ export function buildReport(options: LoadtestOptions, outcome: RunOutcome, curre
   // Every money-moving play: roulette and blackjack bets, slot spins (a hold'em buy-in is a "sit").
   const bets = (counters["ops.bet"] ?? 0) + (counters["ops.spin"] ?? 0);
   return {
-    run: { scenario: options.scenario, players: options.players, urls: options.urls, processes: options.processes, sourceAddresses: options.sourceAddresses, durationMs: options.durationMs, rampUpMs: options.rampUpMs, thinkTimeMs: options.thinkTimeMs, startedAt: new Date(startedAtMs).toISOString(), interrupted: outcome.interrupted },
-    players: { started: outcome.players.filter((p) => p.started).length, completed: outcome.players.filter((p) => p.stage === "connected" && p.failure === null).length, failed: outcome.players.filter((p) => p.failure !== null).length, failures },
-    throughput: { setupMs: outcome.setupMs, steadyMs: outcome.steadyMs, operations, steadyOpsPerSecond: round1((outcome.steadyOps * 1_000) / outcome.steadyMs), peakOpsPerSecond: round1(outcome.peakOpsPerSecond), bets, betsPerSecond: round1((outcome.steadyBets * 1_000) / outcome.steadyMs) },
-    latency, errors: { total: errorTotal, rate, rateMax: options.errorRateMax, byCode }, counters, delivery, reconciliation, processCrashes: outcome.processCrashes, stages, abuse,
-    ok: reconciliation.ok && rate <= options.errorRateMax && delivery.ok && outcome.processCrashes.length === 0 && (options.scenario !== "abuse" || abuse?.ok === true),
+    run: {
+      scenario: options.scenario,
+      players: options.players,
+      urls: options.urls,
+      processes: options.processes,
+      sourceAddresses: options.sourceAddresses,
+      durationMs: options.durationMs,
+      rampUpMs: options.rampUpMs,
+      thinkTimeMs: options.thinkTimeMs,
+      startedAt: new Date(startedAtMs).toISOString(),
+      interrupted: outcome.interrupted,
+    },
+    players: {
+      started: outcome.players.filter((p) => p.started).length,
+      completed: outcome.players.filter((p) => p.stage === "connected" && p.failure === null).length,
+      failed: outcome.players.filter((p) => p.failure !== null).length,
+      failures,
+    },
+    throughput: {
+      setupMs: outcome.setupMs,
+      steadyMs: outcome.steadyMs,
+      operations,
+      steadyOpsPerSecond: round1((outcome.steadyOps * 1_000) / outcome.steadyMs),
+      peakOpsPerSecond: round1(outcome.peakOpsPerSecond),
+      bets,
+      betsPerSecond: round1((outcome.steadyBets * 1_000) / outcome.steadyMs),
+    },
+    latency,
+    errors: { total: errorTotal, rate, rateMax: options.errorRateMax, byCode },
+    counters,
+    delivery,
+    reconciliation,
+    processCrashes: outcome.processCrashes,
+    stages,
+    abuse,
+    ok:
+      reconciliation.ok &&
+      rate <= options.errorRateMax &&
+      delivery.ok &&
+      outcome.processCrashes.length === 0 &&
+      (options.scenario !== "abuse" || abuse?.ok === true),
   };
 }
 
 const round1 = (n: number): number => Math.round(n * 10) / 10;
 
 function latencyRows(report: Report): string[][] {
-  return Object.entries(report.latency).map(([action, s]) => [action, String(s.count), ...[s.p50Ms, s.p90Ms, s.p99Ms, s.p999Ms, s.maxMs].map((v) => v.toFixed(1))]);
+  return Object.entries(report.latency).map(([action, s]) => [
+    action,
+    String(s.count),
+    ...[s.p50Ms, s.p90Ms, s.p99Ms, s.p999Ms, s.maxMs].map((v) => v.toFixed(1)),
+  ]);
 }
 
 const latencyHeader = ["action", "count", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms"];
@@ -141,16 +275,36 @@ export function textReport(report: Report): string {
   const m = report.reconciliation;
   const lines = [
     `croupier loadtest: ${r.scenario}, ${r.players} players over ${r.urls.length} URL(s) from ${r.processes} process(es), ${r.durationMs / 1_000}s after a ${r.rampUpMs / 1_000}s ramp-up${r.interrupted ? " (interrupted)" : ""}`,
-    `players: ${report.players.started} started, ${report.players.failed} failed${report.players.failed > 0 ? ` (${Object.entries(report.players.failures).map(([k, n]) => `${k} ${n}`).join(", ")})` : ""}`,
+    `players: ${report.players.started} started, ${report.players.failed} failed${
+      report.players.failed > 0
+        ? ` (${Object.entries(report.players.failures)
+            .map(([k, n]) => `${k} ${n}`)
+            .join(", ")})`
+        : ""
+    }`,
     `throughput: setup ${(report.throughput.setupMs / 1_000).toFixed(1)} s, then ${(report.throughput.steadyMs / 1_000).toFixed(1)} s with every player in: ${report.throughput.steadyOpsPerSecond} actions/s (peak ${report.throughput.peakOpsPerSecond}), ${report.throughput.betsPerSecond} bets/s; ${report.throughput.operations} operations, ${report.throughput.bets} bets in all`,
-    "", fmt(latencyHeader), ...latencyRows(report).map(fmt), "",
-    `errors: ${e.total} (${(e.rate * 100).toFixed(2)}% of operations, limit ${(e.rateMax * 100).toFixed(2)}%)${e.total > 0 ? ": " + Object.entries(e.byCode).map(([k, n]) => `${k} ${n}`).join(", ") : ""}`,
-    d.players > 0 ? `delivery: ${d.lost} lost, ${d.duplicated} duplicated, ${d.behindAtEnd} behind at the end, ${d.resets} resets; ${d.drops} drops, ${d.resumes} resumes, ${d.received} events received by ${d.players} players${d.ok ? "" : " — FAILED"}` : "",
+    "",
+    fmt(latencyHeader),
+    ...latencyRows(report).map(fmt),
+    "",
+    `errors: ${e.total} (${(e.rate * 100).toFixed(2)}% of operations, limit ${(e.rateMax * 100).toFixed(2)}%)${
+      e.total > 0
+        ? ": " +
+          Object.entries(e.byCode)
+            .map(([k, n]) => `${k} ${n}`)
+            .join(", ")
+        : ""
+    }`,
+    d.players > 0
+      ? `delivery: ${d.lost} lost, ${d.duplicated} duplicated, ${d.behindAtEnd} behind at the end, ${d.resets} resets; ${d.drops} drops, ${d.resumes} resumes, ${d.received} events received by ${d.players} players${d.ok ? "" : " — FAILED"}`
+      : "",
     ...report.processCrashes,
     ...stageLines(report.stages).map((row, i) => (i === 0 ? row : `  ${row}`)),
     `money (${m.currency}, ${m.players} players${m.playersWithoutBalance > 0 ? `; ${m.playersWithoutBalance} more never read their starting balance, so moved no money` : ""}): deposits ${m.deposits}, stakes ${m.stakes}, payouts ${m.payouts}, refunds ${m.refunds}${m.stakesFromPayouts !== "0.00" && m.stakesFromPayouts !== "0" ? `, stakes known only from payouts ${m.stakesFromPayouts}` : ""}${m.betsUncertain > 0 ? `, ${m.betsUncertain} bets uncertain` : ""}${m.roundsUnresolved > 0 ? `, ${m.roundsUnresolved} rounds unresolved` : ""}`,
     m.ok ? "reconciliation: ok" : "reconciliation: FAILED",
-    ...m.differences.slice(0, 50).map((x) => `  ${x.username}: observed ${x.expected}, ledger ${x.ledger}, difference ${x.difference}${x.note === "" ? "" : ` (${x.note})`}`),
+    ...m.differences
+      .slice(0, 50)
+      .map((x) => `  ${x.username}: observed ${x.expected}, ledger ${x.ledger}, difference ${x.difference}${x.note === "" ? "" : ` (${x.note})`}`),
     ...(m.differences.length > 50 ? [`  ... and ${m.differences.length - 50} more in the JSON report`] : []),
     ...(report.abuse === null ? [] : abuseLines(report.abuse)),
   ];
@@ -159,7 +313,8 @@ export function textReport(report: Report): string {
 
 export function markdownReport(report: Report): string {
   const r = report.run;
-  const table = (header: string[], rows: string[][]): string => [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((row) => `| ${row.join(" | ")} |`)].join("\n");
+  const table = (header: string[], rows: string[][]): string =>
+    [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((row) => `| ${row.join(" | ")} |`)].join("\n");
   const m = report.reconciliation;
   const d = report.delivery;
   return [
@@ -173,8 +328,22 @@ export function markdownReport(report: Report): string {
     "",
     "Setup is from the first player's start until every player is playing (or has given up); steady is the --duration after it.",
     "",
-    table(["players started", "players failed", "setup s", "steady s", "actions/s (steady)", "actions/s (peak)", "bets/s (steady)", "operations", "bets"],
-      [[report.players.started, report.players.failed, (report.throughput.setupMs / 1_000).toFixed(1), (report.throughput.steadyMs / 1_000).toFixed(1), report.throughput.steadyOpsPerSecond, report.throughput.peakOpsPerSecond, report.throughput.betsPerSecond, report.throughput.operations, report.throughput.bets].map(String)]),
+    table(
+      ["players started", "players failed", "setup s", "steady s", "actions/s (steady)", "actions/s (peak)", "bets/s (steady)", "operations", "bets"],
+      [
+        [
+          report.players.started,
+          report.players.failed,
+          (report.throughput.setupMs / 1_000).toFixed(1),
+          (report.throughput.steadyMs / 1_000).toFixed(1),
+          report.throughput.steadyOpsPerSecond,
+          report.throughput.peakOpsPerSecond,
+          report.throughput.betsPerSecond,
+          report.throughput.operations,
+          report.throughput.bets,
+        ].map(String),
+      ],
+    ),
     "",
     "## Latency (HDR histograms)",
     "",
@@ -182,21 +351,58 @@ export function markdownReport(report: Report): string {
     "",
     "## Errors by code",
     "",
-    report.errors.total === 0 ? "None." : table(["code", "count"], Object.entries(report.errors.byCode).map(([k, n]) => [k, String(n)])),
+    report.errors.total === 0
+      ? "None."
+      : table(
+          ["code", "count"],
+          Object.entries(report.errors.byCode).map(([k, n]) => [k, String(n)]),
+        ),
     "",
-    ...(d.players > 0 ? ["## Delivery", "", table(["players", "drops", "resumes", "events received", "lost", "duplicated", "behind at end", "resets"], [[d.players, d.drops, d.resumes, d.received, d.lost, d.duplicated, d.behindAtEnd, d.resets].map(String)]), ""] : []),
+    ...(d.players > 0
+      ? [
+          "## Delivery",
+          "",
+          table(
+            ["players", "drops", "resumes", "events received", "lost", "duplicated", "behind at end", "resets"],
+            [[d.players, d.drops, d.resumes, d.received, d.lost, d.duplicated, d.behindAtEnd, d.resets].map(String)],
+          ),
+          "",
+        ]
+      : []),
     "## Money reconciliation",
     "",
     `For each of ${m.players} players: balance before + deposit − stakes + payouts + refunds (as observed) = available + held (ledger).`,
     "",
-    table(["currency", "deposits", "stakes", "payouts", "refunds", "stakes known only from payouts", "bets uncertain", "rounds unresolved"], [[m.currency, m.deposits, m.stakes, m.payouts, m.refunds, m.stakesFromPayouts, String(m.betsUncertain), String(m.roundsUnresolved)]]),
+    table(
+      ["currency", "deposits", "stakes", "payouts", "refunds", "stakes known only from payouts", "bets uncertain", "rounds unresolved"],
+      [[m.currency, m.deposits, m.stakes, m.payouts, m.refunds, m.stakesFromPayouts, String(m.betsUncertain), String(m.roundsUnresolved)]],
+    ),
     "",
     m.ok ? "reconciliation: ok" : "reconciliation: FAILED",
     "",
-    ...(m.differences.length > 0 ? [table(["player", "observed", "ledger", "difference", "note"], m.differences.map((x) => [x.username, x.expected, x.ledger, x.difference, x.note])), ""] : []),
+    ...(m.differences.length > 0
+      ? [
+          table(
+            ["player", "observed", "ledger", "difference", "note"],
+            m.differences.map((x) => [x.username, x.expected, x.ledger, x.difference, x.note]),
+          ),
+          "",
+        ]
+      : []),
     ...(report.abuse === null ? [] : abuseMarkdown(report.abuse)),
-    ...(report.stages.stages.length > 0 ? ["## Where an action's time went (servers' stage histograms)", "", stageNote(report.stages), "",
-      table(["stage", "actions", "mean ms", "p50 ms", "p99 ms"], report.stages.stages.map((x) => [x.stage, String(x.count), x.meanMs.toFixed(2), x.p50Ms.toFixed(2), x.p99Ms.toFixed(2)])), ""] : []),
+    ...(report.stages.stages.length > 0
+      ? [
+          "## Where an action's time went (servers' stage histograms)",
+          "",
+          stageNote(report.stages),
+          "",
+          table(
+            ["stage", "actions", "mean ms", "p50 ms", "p99 ms"],
+            report.stages.stages.map((x) => [x.stage, String(x.count), x.meanMs.toFixed(2), x.p50Ms.toFixed(2), x.p99Ms.toFixed(2)]),
+          ),
+          "",
+        ]
+      : []),
     ...(report.processCrashes.length > 0 ? ["## Driver process crashes", "", ...report.processCrashes.map((c) => `- ${c}`), ""] : []),
   ].join("\n");
 }
@@ -219,7 +425,18 @@ const seconds = (ms: number | null): string => (ms === null ? "-" : `${(ms / 1_0
 const fixed = (n: number | null, digits = 2): string => (n === null ? "n/a" : n.toFixed(digits));
 
 function abuserRows(abuse: AbuseReport): string[][] {
-  return abuse.perAbuser.map((a) => [a.username, seconds(a.limitAfterMs), seconds(a.lockAfterMs), seconds(a.lockSeenAfterMs), String(a.attempts), String(a.paid), String(a.riskLimited), String(a.cutByLock), fixed(a.score, 3), a.actions.join(" ")]);
+  return abuse.perAbuser.map((a) => [
+    a.username,
+    seconds(a.limitAfterMs),
+    seconds(a.lockAfterMs),
+    seconds(a.lockSeenAfterMs),
+    String(a.attempts),
+    String(a.paid),
+    String(a.riskLimited),
+    String(a.cutByLock),
+    fixed(a.score, 3),
+    a.actions.join(" "),
+  ]);
 }
 const abuserHeader = ["abuser", "limit after", "lock after", "4003 after", "spins sent", "paid", "RISK_LIMITED", "cut by lock", "score", "actions"];
 
@@ -239,23 +456,35 @@ function ledgerNote(abuse: AbuseReport): string {
 /** The abuse verdict for the terminal: one `abuse:` line (ok or FAILED after it), then the figures behind it. */
 function abuseLines(abuse: AbuseReport): string[] {
   const widths = abuserHeader.map((h, i) => Math.max(h.length, ...abuserRows(abuse).map((r) => (r[i] as string).length)));
-  const fmt = (row: string[]): string => `  ${row.map((c, i) => (i === 0 || i === row.length - 1 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join("  ").trimEnd()}`;
+  const fmt = (row: string[]): string =>
+    `  ${row
+      .map((c, i) => (i === 0 || i === row.length - 1 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number)))
+      .join("  ")
+      .trimEnd()}`;
   return [
     abuse.verdict + (abuse.ok ? "" : " — FAILED"),
     `  from each abuser's first spin to the risk engine's first limit and lock (server clock), and to its sockets closing with 4003:`,
-    fmt(abuserHeader), ...abuserRows(abuse).map(fmt),
+    fmt(abuserHeader),
+    ...abuserRows(abuse).map(fmt),
     `  ${confusionText("rules (a limit or a lock)", abuse.rules)}`,
     `  ${confusionText(`score (>= ${abuse.scoreThreshold}, the highest of the end of the run and the actions')`, abuse.score)}`,
     `  ${scoreRange(abuse)}`,
     ...(abuse.ledgersReadByOperator > 0 ? [`  ${ledgerNote(abuse)}`] : []),
-    ...(abuse.cutSpins.resolvedFromLedger + abuse.cutSpins.notPlaced > 0 ? [`  spins without an answer (cut by the lock): ${abuse.cutSpins.resolvedFromLedger} found in the ledger and counted, ${abuse.cutSpins.notPlaced} never placed`] : []),
-    ...abuse.normalFlagged.map((n) => `  normal player flagged: ${n.username} score ${fixed(n.score, 3)}${n.actions.length > 0 ? `, ${n.actions.join(" ")}` : ""}`),
+    ...(abuse.cutSpins.resolvedFromLedger + abuse.cutSpins.notPlaced > 0
+      ? [
+          `  spins without an answer (cut by the lock): ${abuse.cutSpins.resolvedFromLedger} found in the ledger and counted, ${abuse.cutSpins.notPlaced} never placed`,
+        ]
+      : []),
+    ...abuse.normalFlagged.map(
+      (n) => `  normal player flagged: ${n.username} score ${fixed(n.score, 3)}${n.actions.length > 0 ? `, ${n.actions.join(" ")}` : ""}`,
+    ),
     ...abuse.unjudged.map((u) => `  not judged: ${u}`),
   ];
 }
 
 function abuseMarkdown(abuse: AbuseReport): string[] {
-  const table = (header: string[], rows: string[][]): string => [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((row) => `| ${row.join(" | ")} |`)].join("\n");
+  const table = (header: string[], rows: string[][]): string =>
+    [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((row) => `| ${row.join(" | ")} |`)].join("\n");
   return [
     "## Abuse: the risk engine against bots and normal players",
     "",
@@ -265,15 +494,43 @@ function abuseMarkdown(abuse: AbuseReport): string[] {
     "",
     table(abuserHeader, abuserRows(abuse)),
     "",
-    table(["", "precision", "recall", "abusers caught", "normal caught", "abusers missed", "normal left alone"], [
-      ["rules (a limit or a lock)", abuse.rules], [`score ≥ ${abuse.scoreThreshold}`, abuse.score],
-    ].map(([name, c]) => { const x = c as AbuseReport["rules"]; return [name as string, fixed(x.precision), fixed(x.recall), String(x.truePositives), String(x.falsePositives), String(x.falseNegatives), String(x.trueNegatives)]; })),
+    table(
+      ["", "precision", "recall", "abusers caught", "normal caught", "abusers missed", "normal left alone"],
+      [
+        ["rules (a limit or a lock)", abuse.rules],
+        [`score ≥ ${abuse.scoreThreshold}`, abuse.score],
+      ].map(([name, c]) => {
+        const x = c as AbuseReport["rules"];
+        return [
+          name as string,
+          fixed(x.precision),
+          fixed(x.recall),
+          String(x.truePositives),
+          String(x.falsePositives),
+          String(x.falseNegatives),
+          String(x.trueNegatives),
+        ];
+      }),
+    ),
     "",
     "The score of a player is the highest of its risk file's score read at the end of the run and the scores stored with its risk actions.",
     `${scoreRange(abuse)}.`,
     ...(abuse.ledgersReadByOperator > 0 ? ["", `${ledgerNote(abuse)}.`] : []),
-    ...(abuse.cutSpins.resolvedFromLedger + abuse.cutSpins.notPlaced > 0 ? ["", `Spins cut off by the lock before their answer: ${abuse.cutSpins.resolvedFromLedger} found in the ledger's history (counted), ${abuse.cutSpins.notPlaced} never placed.`] : []),
-    ...(abuse.normalFlagged.length > 0 ? ["", table(["normal player flagged", "score", "actions"], abuse.normalFlagged.map((n) => [n.username, fixed(n.score, 3), n.actions.join(" ")]))] : []),
+    ...(abuse.cutSpins.resolvedFromLedger + abuse.cutSpins.notPlaced > 0
+      ? [
+          "",
+          `Spins cut off by the lock before their answer: ${abuse.cutSpins.resolvedFromLedger} found in the ledger's history (counted), ${abuse.cutSpins.notPlaced} never placed.`,
+        ]
+      : []),
+    ...(abuse.normalFlagged.length > 0
+      ? [
+          "",
+          table(
+            ["normal player flagged", "score", "actions"],
+            abuse.normalFlagged.map((n) => [n.username, fixed(n.score, 3), n.actions.join(" ")]),
+          ),
+        ]
+      : []),
     ...(abuse.unjudged.length > 0 ? ["", ...abuse.unjudged.map((u) => `- not judged: ${u}`)] : []),
     "",
   ];

@@ -30,8 +30,15 @@ const betsPerActionMax = 3;
 /** Stakes per bet, in multiples of the table minimum (1.00 EUR by default). */
 const stakeUnitsMax = 5;
 
-interface OpenRound { readonly id: string; readonly closesAt: number; readonly windowMs: number }
-interface Hold { readonly roundId: string; readonly stakeMinor: bigint }
+interface OpenRound {
+  readonly id: string;
+  readonly closesAt: number;
+  readonly windowMs: number;
+}
+interface Hold {
+  readonly roundId: string;
+  readonly stakeMinor: bigint;
+}
 
 const evenMoney = ["red", "black", "odd", "even", "low", "high"] as const;
 const inside: readonly InsideBetType[] = ["straight", "split", "street", "corner", "six_line"];
@@ -53,14 +60,22 @@ export class RouletteSession {
   private readonly openStakes = new Map<string, bigint>();
   private readonly minStakeMinor = defaultRouletteLimits.perBet.red.minMinor;
 
-  constructor(private readonly player: SimulatedPlayer, private readonly room: string) {}
+  constructor(
+    private readonly player: SimulatedPlayer,
+    private readonly room: string,
+  ) {}
 
   async run(): Promise<void> {
     const { client, ctx } = this.player;
-    followRoom(this.player, () => this.room, (e) => this.onEvent(e));
+    followRoom(
+      this.player,
+      () => this.room,
+      (e) => this.onEvent(e),
+    );
     const joined = await this.player.timed("join", () => client.join(this.room));
     const state = (joined.snapshot as { state?: { round?: { id: string; phase: string; closesAt: number } | null } } | undefined)?.state;
-    if (state?.round?.phase === "betting") this.round = { id: state.round.id, closesAt: state.round.closesAt, windowMs: state.round.closesAt - client.serverNow() };
+    if (state?.round?.phase === "betting")
+      this.round = { id: state.round.id, closesAt: state.round.closesAt, windowMs: state.round.closesAt - client.serverNow() };
     while (!ctx.stopped()) {
       await Promise.race([sleep(jittered(ctx.plan.thinkTimeMs)), ctx.stopping]);
       if (ctx.stopped()) break;
@@ -135,14 +150,17 @@ export class RouletteSession {
         return;
       // The player's own payouts (or refunds) ride in the round's end event, visible to it alone.
       case "round.settled":
-        for (const p of (data.payouts ?? []) as Array<{ holdId: string; stakeMinor: string; returnMinor: string }>) this.onReturn(String(data.roundId), p.holdId, BigInt(p.stakeMinor), BigInt(p.returnMinor), "payout");
+        for (const p of (data.payouts ?? []) as Array<{ holdId: string; stakeMinor: string; returnMinor: string }>)
+          this.onReturn(String(data.roundId), p.holdId, BigInt(p.stakeMinor), BigInt(p.returnMinor), "payout");
         this.onRoundEnd(String(data.roundId));
         return;
       case "round.voided":
-        for (const r of (data.refunds ?? []) as Array<{ holdId: string; stakeMinor: string }>) this.onReturn(String(data.roundId), r.holdId, BigInt(r.stakeMinor), BigInt(r.stakeMinor), "refund");
+        for (const r of (data.refunds ?? []) as Array<{ holdId: string; stakeMinor: string }>)
+          this.onReturn(String(data.roundId), r.holdId, BigInt(r.stakeMinor), BigInt(r.stakeMinor), "refund");
         this.onRoundEnd(String(data.roundId));
         return;
-      default: return;
+      default:
+        return;
     }
   }
 

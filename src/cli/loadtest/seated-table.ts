@@ -7,7 +7,12 @@
 import type { CroupierError, RoomEvent } from "../../client/index.js";
 import { codeOf, sleep, type SimulatedPlayer } from "./player.js";
 
-export interface SeatChoice { readonly room: string; readonly seat: number; readonly alreadySeated: boolean; readonly snapshot: Record<string, unknown> }
+export interface SeatChoice {
+  readonly room: string;
+  readonly seat: number;
+  readonly alreadySeated: boolean;
+  readonly snapshot: Record<string, unknown>;
+}
 
 /** The table for the k-th player of a scenario: tables fill one after the other, so players meet. */
 export function tableFor(tables: readonly string[], ordinal: number, seatsPerTable: number): number {
@@ -19,8 +24,14 @@ export function tableFor(tables: readonly string[], ordinal: number, seatsPerTab
  * seats list comes from the snapshot through `seatsOf` (a seat holds a user id or null). Joined
  * tables without a seat are left again. Null when every table is full.
  */
-export async function findSeat(player: SimulatedPlayer, kind: string, tables: readonly string[], first: number, preferred: number,
-  seatsOf: (snapshot: Record<string, unknown>) => readonly (string | null)[]): Promise<SeatChoice | null> {
+export async function findSeat(
+  player: SimulatedPlayer,
+  kind: string,
+  tables: readonly string[],
+  first: number,
+  preferred: number,
+  seatsOf: (snapshot: Record<string, unknown>) => readonly (string | null)[],
+): Promise<SeatChoice | null> {
   const userId = player.client.welcome?.userId;
   for (let i = 0; i < tables.length; i++) {
     const room = `${kind}:${tables[(first + i) % tables.length] as string}`;
@@ -30,7 +41,8 @@ export async function findSeat(player: SimulatedPlayer, kind: string, tables: re
     const mine = seats.indexOf(userId ?? "");
     if (mine >= 0) return { room, seat: mine, alreadySeated: true, snapshot };
     const free = seats.map((s, seat) => (s === null ? seat : -1)).filter((seat) => seat >= 0);
-    if (free.length > 0) return { room, seat: free.includes(preferred % seats.length) ? preferred % seats.length : free[0] as number, alreadySeated: false, snapshot };
+    if (free.length > 0)
+      return { room, seat: free.includes(preferred % seats.length) ? preferred % seats.length : (free[0] as number), alreadySeated: false, snapshot };
     await player.client.leave(room).catch(() => undefined);
   }
   return null;
@@ -57,8 +69,15 @@ export function nextEvent(player: SimulatedPlayer, room: string, match: (e: Room
  * each refusal the table may lift later (`ACTION_REJECTED`: not now, e.g. "leave between hands").
  * Expected refusals are counted as retries, not errors. True when accepted before `deadlineMs`.
  */
-export async function actUntilAccepted(player: SimulatedPlayer, room: string, action: { readonly kind: string; readonly [key: string]: unknown },
-  timedAs: "sit" | "leave", retryAfter: (e: RoomEvent) => boolean, deadlineMs: number, pauseMs = 1_000): Promise<boolean> {
+export async function actUntilAccepted(
+  player: SimulatedPlayer,
+  room: string,
+  action: { readonly kind: string; readonly [key: string]: unknown },
+  timedAs: "sit" | "leave",
+  retryAfter: (e: RoomEvent) => boolean,
+  deadlineMs: number,
+  pauseMs = 1_000,
+): Promise<boolean> {
   const { metrics } = player.ctx;
   while (Date.now() < deadlineMs) {
     const started = performance.now();

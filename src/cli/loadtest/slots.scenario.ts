@@ -24,7 +24,13 @@ const stakeUnitsMax = 10;
 const quietMs = 500;
 
 /** A spin as its ack or its private event tells it; a progressive jackpot's win is paid on top of `totalWinMinor`. */
-export interface SpinSeen { readonly spinId: string; readonly stakeMinor: string; readonly totalWinMinor: string; readonly jackpotWinMinor?: string; readonly availableMinor?: string }
+export interface SpinSeen {
+  readonly spinId: string;
+  readonly stakeMinor: string;
+  readonly totalWinMinor: string;
+  readonly jackpotWinMinor?: string;
+  readonly availableMinor?: string;
+}
 
 export class SlotsSession {
   /** Spins counted, by id: the ack and the event both tell of a spin; it moves money once. */
@@ -35,7 +41,10 @@ export class SlotsSession {
 
   private readonly pace: SlotsPace;
 
-  constructor(private readonly player: SimulatedPlayer, pace?: SlotsPace) {
+  constructor(
+    private readonly player: SimulatedPlayer,
+    pace?: SlotsPace,
+  ) {
     this.pace = pace ?? { thinkTimeMs: player.ctx.plan.thinkTimeMs, stakeUnitsMin: 1, stakeUnitsMax };
   }
 
@@ -44,7 +53,11 @@ export class SlotsSession {
     const userId = client.welcome?.userId;
     if (userId === undefined) throw new Error("no welcome: the player is not connected");
     const room = `slots:${userId}`;
-    followRoom(this.player, () => room, (e) => this.onEvent(room, e));
+    followRoom(
+      this.player,
+      () => room,
+      (e) => this.onEvent(room, e),
+    );
     await this.player.timed("join", () => client.join(room));
     while (!ctx.stopped()) {
       await Promise.race([sleep(jittered(this.pace.thinkTimeMs)), ctx.stopping]);

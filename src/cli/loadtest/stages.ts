@@ -15,7 +15,13 @@ export interface StageHistogram {
 }
 export type StageHistograms = ReadonlyMap<ActionStage, StageHistogram>;
 
-export interface StageSummary { readonly stage: ActionStage; readonly count: number; readonly meanMs: number; readonly p50Ms: number; readonly p99Ms: number }
+export interface StageSummary {
+  readonly stage: ActionStage;
+  readonly count: number;
+  readonly meanMs: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+}
 
 const labelOf = (labels: string, name: string): string | undefined => new RegExp(`${name}="([^"]*)"`).exec(labels)?.[1];
 
@@ -101,7 +107,10 @@ export function summarizeStages(histograms: StageHistograms): StageSummary[] {
 /** Reads a node's stage histograms; null when /metrics cannot be read (not served, or behind a token). */
 export async function scrapeStages(url: string, token?: string): Promise<StageHistograms | null> {
   try {
-    const response = await fetch(new URL("/metrics", url), { headers: token === undefined ? {} : { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(5_000) });
+    const response = await fetch(new URL("/metrics", url), {
+      headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(5_000),
+    });
     if (!response.ok) return null;
     return parseStageHistograms(await response.text());
   } catch {

@@ -18,14 +18,33 @@ export interface LedgerView {
   readonly balanceMinor: bigint;
 }
 
-interface Balance { currency: string; purse: string; balance: string; held: string; available: string }
-export interface DepositView { id: string; status: string; reason: string | null }
+interface Balance {
+  currency: string;
+  purse: string;
+  balance: string;
+  held: string;
+  available: string;
+}
+export interface DepositView {
+  id: string;
+  status: string;
+  reason: string | null;
+}
 
 export class WalletApi {
-  constructor(private readonly baseUrl: string, private readonly fetchImpl: FetchLike, private readonly token: () => string) {}
+  constructor(
+    private readonly baseUrl: string,
+    private readonly fetchImpl: FetchLike,
+    private readonly token: () => string,
+  ) {}
 
   private call<T>(method: "GET" | "POST", path: string, body?: unknown, idempotencyKey?: string): Promise<T> {
-    return requestJson<T>(this.fetchImpl, this.baseUrl + path, { method, body, token: this.token(), ...(idempotencyKey === undefined ? {} : { idempotencyKey }) }, "HTTP_ERROR");
+    return requestJson<T>(
+      this.fetchImpl,
+      this.baseUrl + path,
+      { method, body, token: this.token(), ...(idempotencyKey === undefined ? {} : { idempotencyKey }) },
+      "HTTP_ERROR",
+    );
   }
 
   async ledgerView(currency: Currency): Promise<LedgerView> {

@@ -42,11 +42,19 @@ export interface PlayerResult {
 }
 
 /** `ready`: playing; `failed`: gave up before playing; `finished`: done and audited. */
-export interface Progress { readonly connected: number; readonly ready: number; readonly failed: number; readonly finished: number; readonly ops: number; readonly bets: number; readonly errors: number; readonly window: string }
+export interface Progress {
+  readonly connected: number;
+  readonly ready: number;
+  readonly failed: number;
+  readonly finished: number;
+  readonly ops: number;
+  readonly bets: number;
+  readonly errors: number;
+  readonly window: string;
+}
 
 export type FromWorker =
-  | ({ readonly type: "progress" } & Progress)
-  | { readonly type: "result"; readonly metrics: MetricsSnapshot; readonly players: readonly PlayerResult[] };
+  ({ readonly type: "progress" } & Progress) | { readonly type: "result"; readonly metrics: MetricsSnapshot; readonly players: readonly PlayerResult[] };
 
 const progressIntervalMs = 250;
 /**
@@ -110,10 +118,22 @@ function resultOf(player: SimulatedPlayer, abuse: AbuseObserved | null): PlayerR
   const strings = Object.fromEntries(Object.entries(m).map(([k, v]) => [k, String(v)])) as PlayerResult["money"];
   const l = player.ledger;
   return {
-    index: player.index, username: player.username, userId: player.client.welcome?.userId ?? null, url: player.url, scenario: player.scenario, stage: player.stage, started: player.started, failure: player.failure,
+    index: player.index,
+    username: player.username,
+    userId: player.client.welcome?.userId ?? null,
+    url: player.url,
+    scenario: player.scenario,
+    stage: player.stage,
+    started: player.started,
+    failure: player.failure,
     money: player.baselineKnown ? strings : null,
-    ledger: l === null ? null : { totalMinor: String(l.totalMinor), availableMinor: String(l.availableMinor), heldMinor: String(l.heldMinor), balanceMinor: String(l.balanceMinor) },
-    delivery: player.delivery, ledgerSource: l === null ? null : "player", abuse,
+    ledger:
+      l === null
+        ? null
+        : { totalMinor: String(l.totalMinor), availableMinor: String(l.availableMinor), heldMinor: String(l.heldMinor), balanceMinor: String(l.balanceMinor) },
+    delivery: player.delivery,
+    ledgerSource: l === null ? null : "player",
+    abuse,
   };
 }
 
@@ -124,12 +144,18 @@ async function play(player: SimulatedPlayer, plan: RunPlan, abuse: AbuseObserved
       const observed = abuse ?? normalObserved();
       return observed.abuser ? new AbuserSession(player, observed).run() : runNormal(player, observed);
     }
-    case "roulette": return new RouletteSession(player, roomOf(plan, player.index, "roulette")).run();
-    case "slots": return new SlotsSession(player).run();
-    case "blackjack": return new BlackjackSession(player, ordinal).run();
-    case "holdem": return new HoldemSession(player, ordinal).run();
-    case "chat": return runChat(player, roomOf(plan, player.index, "chat"));
-    case "reconnect": return runReconnect(player, roomOf(plan, player.index, "reconnect"));
+    case "roulette":
+      return new RouletteSession(player, roomOf(plan, player.index, "roulette")).run();
+    case "slots":
+      return new SlotsSession(player).run();
+    case "blackjack":
+      return new BlackjackSession(player, ordinal).run();
+    case "holdem":
+      return new HoldemSession(player, ordinal).run();
+    case "chat":
+      return runChat(player, roomOf(plan, player.index, "chat"));
+    case "reconnect":
+      return runReconnect(player, roomOf(plan, player.index, "reconnect"));
   }
 }
 
@@ -188,13 +214,27 @@ async function run(plan: RunPlan, indexes: readonly number[], send: (message: Fr
     }
     let ops = 0;
     for (const [name, n] of metrics.counters) if (name.startsWith("ops.")) ops += n;
-    send({ type: "progress", connected, ready, failed, finished, ops, bets: (metrics.counters.get("ops.bet") ?? 0) + (metrics.counters.get("ops.spin") ?? 0), errors: metrics.errorTotal(), window: metrics.takeWindow() });
+    send({
+      type: "progress",
+      connected,
+      ready,
+      failed,
+      finished,
+      ops,
+      bets: (metrics.counters.get("ops.bet") ?? 0) + (metrics.counters.get("ops.spin") ?? 0),
+      errors: metrics.errorTotal(),
+      window: metrics.takeWindow(),
+    });
   }, progressIntervalMs);
-  const players = await Promise.all(indexes.map((index) => runPlayer(index, ctx, live, gate).then((result) => {
-    finished++;
-    if (result.failure !== null && !stopped) failed++;
-    return result;
-  })));
+  const players = await Promise.all(
+    indexes.map((index) =>
+      runPlayer(index, ctx, live, gate).then((result) => {
+        finished++;
+        if (result.failure !== null && !stopped) failed++;
+        return result;
+      }),
+    ),
+  );
   clearInterval(progress);
   closeHttpPools();
   return { type: "result", metrics: metrics.snapshot(), players };
@@ -207,10 +247,14 @@ if (process.send !== undefined) {
   const send = (message: FromWorker): void => void process.send?.(message);
   process.on("message", (message: ToWorker) => {
     if (message.type === "stop") stop();
-    else void run(message.plan, message.indexes, send, stopSignal).then((result) => process.send?.(result, undefined, {}, () => process.disconnect()), (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    });
+    else
+      void run(message.plan, message.indexes, send, stopSignal).then(
+        (result) => process.send?.(result, undefined, {}, () => process.disconnect()),
+        (error: unknown) => {
+          console.error(error);
+          process.exit(1);
+        },
+      );
   });
   // The driver is gone (killed, crashed): nothing would read our results.
   process.on("disconnect", () => setTimeout(() => process.exit(0), 100).unref());

@@ -31,9 +31,12 @@ export function tableWithShoe(rules: BlackjackRules, shoe: Shoe): BlackjackState
  */
 export function apply(state: BlackjackState, action: BlackjackAction, rng: Rng): BlackjackStep {
   switch (action.type) {
-    case "deal": return deal(state, action.betsMinor, rng);
-    case "insurance": return insure(state, action.seat, action.take, rng);
-    default: return playerAction(state, action.type, action.seat, rng);
+    case "deal":
+      return deal(state, action.betsMinor, rng);
+    case "insurance":
+      return insure(state, action.seat, action.take, rng);
+    default:
+      return playerAction(state, action.type, action.seat, rng);
   }
 }
 
@@ -57,10 +60,16 @@ function deal(state: BlackjackState, betsMinor: readonly bigint[], rng: Rng): Bl
   if (status !== "ok") return refuse(state, status);
   const shuffled = cutCardReached(state.shoe);
   const fresh: BlackjackState = {
-    ...state, shoe: shuffled ? newShoe(state.rules, rng) : state.shoe, dealer: [], holeCardRevealed: false, turn: null,
+    ...state,
+    shoe: shuffled ? newShoe(state.rules, rng) : state.shoe,
+    dealer: [],
+    holeCardRevealed: false,
+    turn: null,
     seats: betsMinor.map((bet) => ({
       hands: bet === 0n ? [] : [{ cards: [], stakeMinor: bet, doubled: false, fromSplit: false, done: false }],
-      insuranceDecided: false, insuranceMinor: 0n, insuranceReturnMinor: 0n,
+      insuranceDecided: false,
+      insuranceMinor: 0n,
+      insuranceReturnMinor: 0n,
     })),
   };
   const draft = new RoundDraft(fresh, rng);

@@ -59,10 +59,15 @@ export const liveEngineShoe: Shoe = { cards: [], next: 0, cutCardIndex: 1 };
 const fillerCards = new Array<number>(64).fill(0);
 
 /** Never called: the fillers outlast any one action. A shoe run dry would be an engine invariant broken. */
-const noRng: Rng = { nextUint32: () => { throw new Error("live blackjack: the engine asked for a shuffle"); } };
+const noRng: Rng = {
+  nextUint32: () => {
+    throw new Error("live blackjack: the engine asked for a shuffle");
+  },
+};
 
 /** Events that take a card from the shoe, in the order the engine draws them. */
-const takesCard = (event: BlackjackEvent): boolean => event.type === "card_dealt" || event.type === "dealer_card_dealt" || event.type === "dealer_hole_card_dealt";
+const takesCard = (event: BlackjackEvent): boolean =>
+  event.type === "card_dealt" || event.type === "dealer_card_dealt" || event.type === "dealer_hole_card_dealt";
 
 export type LiveStep =
   | { readonly status: Exclude<BlackjackStatus, "ok"> }

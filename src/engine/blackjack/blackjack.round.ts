@@ -30,7 +30,10 @@ export class RoundDraft {
   holeCardRevealed: boolean;
   turn: { seat: number; hand: number } | null;
 
-  constructor(readonly state: BlackjackState, private readonly rng: Rng) {
+  constructor(
+    readonly state: BlackjackState,
+    private readonly rng: Rng,
+  ) {
     this.shoe = state.shoe;
     this.seats = state.seats.map((seat) => ({ ...seat, hands: seat.hands.map((hand) => ({ ...hand, cards: hand.cards.slice() })) }));
     this.dealer = state.dealer.slice();
@@ -40,7 +43,12 @@ export class RoundDraft {
 
   finish(phase: BlackjackPhase, round = this.state.round): BlackjackState {
     return {
-      rules: this.state.rules, phase, shoe: this.shoe, round, holeCardRevealed: this.holeCardRevealed, turn: this.turn,
+      rules: this.state.rules,
+      phase,
+      shoe: this.shoe,
+      round,
+      holeCardRevealed: this.holeCardRevealed,
+      turn: this.turn,
       dealer: this.dealer.slice(),
       seats: this.seats.map((seat): BlackjackSeat => ({ ...seat, hands: seat.hands.map((hand): BlackjackHand => ({ ...hand, cards: hand.cards.slice() })) })),
     };
@@ -158,9 +166,13 @@ function handOutcome(hand: HandDraft, dealerNatural: boolean, dealerTotal: numbe
 function handReturn(draft: RoundDraft, stakeMinor: bigint, outcome: HandOutcome): bigint {
   const { numerator, denominator } = draft.state.rules.blackjackPays;
   switch (outcome) {
-    case "blackjack": return stakeMinor + (stakeMinor * numerator) / denominator;
-    case "win": return 2n * stakeMinor;
-    case "push": return stakeMinor;
-    case "lose": return 0n;
+    case "blackjack":
+      return stakeMinor + (stakeMinor * numerator) / denominator;
+    case "win":
+      return 2n * stakeMinor;
+    case "push":
+      return stakeMinor;
+    case "lose":
+      return 0n;
   }
 }

@@ -39,8 +39,10 @@ export const defaultBlackjackRules: BlackjackRules = {
  */
 export function assertBlackjackRules(rules: BlackjackRules): void {
   assert(Number.isInteger(rules.decks) && rules.decks >= 1 && rules.decks <= 8, "1 to 8 decks");
-  assert(Number.isInteger(rules.cutCardCardsFromEnd) && rules.cutCardCardsFromEnd >= 52
-    && rules.cutCardCardsFromEnd <= rules.decks * 52, "cut card at least one deck from the end, within the shoe");
+  assert(
+    Number.isInteger(rules.cutCardCardsFromEnd) && rules.cutCardCardsFromEnd >= 52 && rules.cutCardCardsFromEnd <= rules.decks * 52,
+    "cut card at least one deck from the end, within the shoe",
+  );
   assert(rules.blackjackPays.numerator > 0n && rules.blackjackPays.denominator > 0n, "blackjack payout is positive");
   assert(Number.isInteger(rules.splitHandsMax) && rules.splitHandsMax >= 1 && rules.splitHandsMax <= 4, "1 to 4 hands per seat");
   assert(Number.isInteger(rules.seatsMax) && rules.seatsMax >= 1 && rules.seatsMax <= 7, "1 to 7 seats");

@@ -45,7 +45,13 @@ export type BlackjackEvent =
   | { readonly type: "dealer_card_dealt"; readonly card: number }
   | { readonly type: "dealer_hole_card_dealt" }
   | { readonly type: "dealer_hole_card_revealed"; readonly card: number }
-  | { readonly type: "stake_added"; readonly seat: number; readonly hand: number; readonly amountMinor: bigint; readonly reason: "double" | "split" | "insurance" }
+  | {
+      readonly type: "stake_added";
+      readonly seat: number;
+      readonly hand: number;
+      readonly amountMinor: bigint;
+      readonly reason: "double" | "split" | "insurance";
+    }
   | { readonly type: "hand_split"; readonly seat: number; readonly hand: number }
   | { readonly type: "turn"; readonly seat: number; readonly hand: number }
   | { readonly type: "insurance_settled"; readonly seat: number; readonly returnMinor: bigint }

@@ -39,14 +39,23 @@ function softRow(total: number, h17: boolean): Cell[] {
 /** Pair rows by the pair's point value (1 for aces); null means "play the hard total" (fives, tens). */
 function pairRow(points: number, das: boolean): Cell[] | null {
   switch (points) {
-    case 1: return row("P P P P P P P P P P");
-    case 2: case 3: return das ? row("P P P P P P H H H H") : row("H H P P P P H H H H");
-    case 4: return das ? row("H H H P P H H H H H") : null;
-    case 6: return das ? row("P P P P P H H H H H") : row("H P P P P H H H H H");
-    case 7: return row("P P P P P P H H H H");
-    case 8: return row("P P P P P P P P P P");
-    case 9: return row("P P P P P S P P S S");
-    default: return null;
+    case 1:
+      return row("P P P P P P P P P P");
+    case 2:
+    case 3:
+      return das ? row("P P P P P P H H H H") : row("H H P P P P H H H H");
+    case 4:
+      return das ? row("H H H P P H H H H H") : null;
+    case 6:
+      return das ? row("P P P P P H H H H H") : row("H P P P P H H H H H");
+    case 7:
+      return row("P P P P P P H H H H");
+    case 8:
+      return row("P P P P P P P P P P");
+    case 9:
+      return row("P P P P P S P P S S");
+    default:
+      return null;
   }
 }
 

@@ -52,7 +52,11 @@ export interface RouletteCover {
 }
 
 /** Even-money bets that together cover every number but zero: one of each pair makes the round a hedge. */
-const oppositePairs: readonly (readonly [string, string])[] = [["red", "black"], ["odd", "even"], ["low", "high"]];
+const oppositePairs: readonly (readonly [string, string])[] = [
+  ["red", "black"],
+  ["odd", "even"],
+  ["low", "high"],
+];
 /** A round whose bets cover this many pockets of 37 (every number but zero) cannot lose more than the zero's share. */
 export const hedgedPocketsMin = 36;
 
@@ -75,7 +79,11 @@ export function isHedgedRound(bets: readonly RouletteCover[]): boolean {
  * total stake is above the bonus's max bet (a round split into several bet actions is one bet), else
  * the round's stake × the weight.
  */
-export function rouletteRoundCounted(round: { readonly stakeMinor: bigint; readonly bets: readonly RouletteCover[] }, maxBetMinor: bigint, weightPercent: number): { readonly countedMinor: bigint; readonly reason: "counted" | "hedged" | "above_max_bet" } {
+export function rouletteRoundCounted(
+  round: { readonly stakeMinor: bigint; readonly bets: readonly RouletteCover[] },
+  maxBetMinor: bigint,
+  weightPercent: number,
+): { readonly countedMinor: bigint; readonly reason: "counted" | "hedged" | "above_max_bet" } {
   if (isHedgedRound(round.bets)) return { countedMinor: 0n, reason: "hedged" };
   if (round.stakeMinor > maxBetMinor) return { countedMinor: 0n, reason: "above_max_bet" };
   return { countedMinor: countedStake(round.stakeMinor, weightPercent), reason: "counted" };
@@ -87,7 +95,10 @@ export function rouletteRoundCounted(round: { readonly stakeMinor: bigint; reado
  */
 export function parseGameWeights(text: string): GameWeights | null {
   const weights: Record<string, number> = {};
-  for (const part of text.split(",").map((p) => p.trim()).filter((p) => p !== "")) {
+  for (const part of text
+    .split(",")
+    .map((p) => p.trim())
+    .filter((p) => p !== "")) {
     const match = /^([a-z][a-z0-9_-]{0,31})=(\d{1,3})$/.exec(part);
     if (match === null) return null;
     const [, game, value] = match as unknown as [string, string, string];

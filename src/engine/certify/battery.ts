@@ -7,8 +7,7 @@ import { certifyAlphaDefault, judgeDecisions, nistDecisions, outcomeDecisions, t
 
 export type NistPValues = Record<NistTestName, number[]>;
 
-export const emptyNistPValues = (): NistPValues =>
-  Object.fromEntries(nistTestNames.map((name) => [name, [] as number[]])) as unknown as NistPValues;
+export const emptyNistPValues = (): NistPValues => Object.fromEntries(nistTestNames.map((name) => [name, [] as number[]])) as unknown as NistPValues;
 
 /** Runs every NIST test on consecutive `bitsPerSequence`-bit sequences of the words. */
 export function nistOnWords(words: Uint32Array, bitsPerSequence: number): NistPValues {
@@ -59,6 +58,9 @@ export function rngBattery(rng: Rng, options: RngBatteryOptions): RngBatteryRepo
   const outcomes = new Uint16Array(options.outcomeCount);
   for (let i = 0; i < outcomes.length; i++) outcomes[i] = uniformInt(rng, options.outcomeRange);
   const outcomeTests = outcomeBattery(outcomes, options.outcomeRange).map((result) => ({ ...result, sequence: `uniformInt(${options.outcomeRange})` }));
-  const verdict = judgeDecisions([...outcomeDecisions("generator", "outcome test", outcomeTests), ...nistDecisions("generator", nist)], options.alpha ?? certifyAlphaDefault);
+  const verdict = judgeDecisions(
+    [...outcomeDecisions("generator", "outcome test", outcomeTests), ...nistDecisions("generator", nist)],
+    options.alpha ?? certifyAlphaDefault,
+  );
   return { outcomeTests, nist, verdict, passed: verdict.passed };
 }

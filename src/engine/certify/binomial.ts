@@ -22,7 +22,8 @@ const tieSlack = 1 + 1e-7;
  * few failures (a "perfect" 100% pass rate) and too many are judged on the same scale.
  */
 export function binomialTwoSidedP(k: number, n: number, p: number): number {
-  if (!Number.isInteger(k) || !Number.isInteger(n) || k < 0 || k > n || !(p >= 0 && p <= 1)) throw new RangeError(`binomial test needs 0 ≤ k ≤ n integers and p in [0, 1], got k=${k} n=${n} p=${p}`);
+  if (!Number.isInteger(k) || !Number.isInteger(n) || k < 0 || k > n || !(p >= 0 && p <= 1))
+    throw new RangeError(`binomial test needs 0 ≤ k ≤ n integers and p in [0, 1], got k=${k} n=${n} p=${p}`);
   const observed = binomialLogPmf(k, n, p);
   const limit = observed + Math.log(tieSlack);
   let total = 0;

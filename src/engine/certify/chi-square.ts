@@ -40,5 +40,8 @@ export function chiSquareFit(observed: readonly number[], probabilities: readonl
 
 /** Chi-square against the uniform distribution on the categories. */
 export function chiSquareUniform(observed: readonly number[]): ChiSquareResult {
-  return chiSquareFit(observed, observed.map(() => 1 / observed.length));
+  return chiSquareFit(
+    observed,
+    observed.map(() => 1 / observed.length),
+  );
 }

@@ -49,7 +49,10 @@ export const familyRule = (m: number, alpha: number): string =>
 export function judgeDecisions(decisions: readonly Decision[], alpha = certifyAlphaDefault): FamilyVerdict {
   const ids = new Set(decisions.map((d) => d.id));
   if (ids.size !== decisions.length) throw new RangeError("decision ids must be unique within a run");
-  const holm = holmBonferroni(decisions.map((d) => d.pValue), alpha);
+  const holm = holmBonferroni(
+    decisions.map((d) => d.pValue),
+    alpha,
+  );
   const judged = decisions.map((decision, i) => ({ ...decision, ...(holm[i] as (typeof holm)[number]) }));
   const rejected = judged.filter((d) => d.rejected).length;
   return { alpha, rule: familyRule(decisions.length, alpha), decisions: judged, rejected, passed: rejected === 0 };
@@ -57,19 +60,32 @@ export function judgeDecisions(decisions: readonly Decision[], alpha = certifyAl
 
 export const decisionId = (scope: string, kind: DecisionKind, test: string, on: string): string => `${scope} · ${kind} · ${test} · ${on}`;
 
-const decision = (scope: string, kind: DecisionKind, test: string, on: string, pValue: number): Decision => ({ id: decisionId(scope, kind, test, on), scope, kind, test, on, pValue });
+const decision = (scope: string, kind: DecisionKind, test: string, on: string, pValue: number): Decision => ({
+  id: decisionId(scope, kind, test, on),
+  scope,
+  kind,
+  test,
+  on,
+  pValue,
+});
 
 /** Empirical tests and fits; a test that could not run (too short a sequence) made no decision and is left out. */
-export function outcomeDecisions(scope: string, kind: "outcome test" | "chi-square fit", tests: readonly (OutcomeTestResult & { readonly sequence: string })[]): Decision[] {
+export function outcomeDecisions(
+  scope: string,
+  kind: "outcome test" | "chi-square fit",
+  tests: readonly (OutcomeTestResult & { readonly sequence: string })[],
+): Decision[] {
   return tests.filter((t) => t.note === undefined).map((t) => decision(scope, kind, t.name, t.sequence, t.pValue));
 }
 
 /** Two decisions per NIST test; uniformity only from 55 sequences up, none at all without sequences. */
 export function nistDecisions(scope: string, verdicts: readonly (NistJudgement & { readonly test: string })[]): Decision[] {
-  return verdicts.filter((v) => v.sequences > 0).flatMap((v) => [
-    decision(scope, "NIST pass proportion", v.test, "raw bits", v.proportionP),
-    ...(v.uniformityApplied ? [decision(scope, "NIST uniformity", v.test, "raw bits", v.uniformityP)] : []),
-  ]);
+  return verdicts
+    .filter((v) => v.sequences > 0)
+    .flatMap((v) => [
+      decision(scope, "NIST pass proportion", v.test, "raw bits", v.proportionP),
+      ...(v.uniformityApplied ? [decision(scope, "NIST uniformity", v.test, "raw bits", v.uniformityP)] : []),
+    ]);
 }
 
 export function rtpDecision(scope: string, pValue: number): Decision {

@@ -32,8 +32,12 @@ export function fftInPlace(re: Float64Array, im: Float64Array): void {
     for (; j & bit; bit >>= 1) j ^= bit;
     j ^= bit;
     if (i < j) {
-      const tr = re[i] as number; re[i] = re[j] as number; re[j] = tr;
-      const ti = im[i] as number; im[i] = im[j] as number; im[j] = ti;
+      const tr = re[i] as number;
+      re[i] = re[j] as number;
+      re[j] = tr;
+      const ti = im[i] as number;
+      im[i] = im[j] as number;
+      im[j] = ti;
     }
   }
   const { cos, sin } = twiddles(n);

@@ -50,8 +50,13 @@ export function judgeNist(pValues: readonly number[]): NistJudgement {
   for (const count of histogram) chi += (count - m / 10) ** 2 / (m / 10);
   const uniformityApplied = m >= nistUniformitySequencesMin;
   return {
-    sequences: m, passed, proportion, proportionRange,
+    sequences: m,
+    passed,
+    proportion,
+    proportionRange,
     proportionP: m === 0 ? 1 : binomialTwoSidedP(m - passed, m, nistAlpha),
-    histogram, uniformityP: m === 0 ? 1 : chiSquareP(chi, 9), uniformityApplied,
+    histogram,
+    uniformityP: m === 0 ? 1 : chiSquareP(chi, 9),
+    uniformityApplied,
   };
 }

@@ -55,11 +55,12 @@ export function runs(bits: Bits): number {
 /** 2.4 Longest run of ones in a block; M, the classes and their probabilities depend on n (table 2.4.2). */
 export function longestRunOfOnes(bits: Bits): number {
   const n = bits.length;
-  const params = n < 6272
-    ? { m: 8, low: 1, probabilities: [0.2148, 0.3672, 0.2305, 0.1875] }
-    : n < 750_000
-      ? { m: 128, low: 4, probabilities: [0.1174, 0.2430, 0.2493, 0.1752, 0.1027, 0.1124] }
-      : { m: 10_000, low: 10, probabilities: [0.0882, 0.2092, 0.2483, 0.1933, 0.1208, 0.0675, 0.0727] };
+  const params =
+    n < 6272
+      ? { m: 8, low: 1, probabilities: [0.2148, 0.3672, 0.2305, 0.1875] }
+      : n < 750_000
+        ? { m: 128, low: 4, probabilities: [0.1174, 0.243, 0.2493, 0.1752, 0.1027, 0.1124] }
+        : { m: 10_000, low: 10, probabilities: [0.0882, 0.2092, 0.2483, 0.1933, 0.1208, 0.0675, 0.0727] };
   const k = params.probabilities.length - 1;
   const blocks = Math.floor(n / params.m);
   const v = new Array<number>(k + 1).fill(0);
@@ -187,8 +188,16 @@ export function spectral(bits: Bits, divisor = spectralVarianceDivisor): number 
 
 /** The NIST tests the battery runs, in report order; cusum and serial contribute two p-values each. */
 export const nistTestNames = [
-  "frequency", "block_frequency", "runs", "longest_run", "cusum_forward", "cusum_backward",
-  "approximate_entropy", "serial_1", "serial_2", "spectral",
+  "frequency",
+  "block_frequency",
+  "runs",
+  "longest_run",
+  "cusum_forward",
+  "cusum_backward",
+  "approximate_entropy",
+  "serial_1",
+  "serial_2",
+  "spectral",
 ] as const;
 export type NistTestName = (typeof nistTestNames)[number];
 

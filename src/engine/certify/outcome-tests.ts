@@ -198,5 +198,12 @@ export function couponLengthProbabilities(d: number): number[] {
 
 /** The battery on one uniform sequence: frequency, runs, serial correlation, gap, poker, coupon collector. */
 export function outcomeBattery(values: Outcomes, d: number): OutcomeTestResult[] {
-  return [frequencyTest(values, d), runsTest(values, d), serialCorrelationTest(values, d), gapTest(values, d), pokerTest(values, d), couponCollectorTest(values, d)];
+  return [
+    frequencyTest(values, d),
+    runsTest(values, d),
+    serialCorrelationTest(values, d),
+    gapTest(values, d),
+    pokerTest(values, d),
+    couponCollectorTest(values, d),
+  ];
 }

@@ -50,8 +50,12 @@ export class RtpAccumulator {
 
 export function addRtpSums(a: RtpSums, b: RtpSums): RtpSums {
   return {
-    rounds: a.rounds + b.rounds, stakeMinor: a.stakeMinor + b.stakeMinor, returnMinor: a.returnMinor + b.returnMinor,
-    stakeSquared: a.stakeSquared + b.stakeSquared, returnSquared: a.returnSquared + b.returnSquared, stakeTimesReturn: a.stakeTimesReturn + b.stakeTimesReturn,
+    rounds: a.rounds + b.rounds,
+    stakeMinor: a.stakeMinor + b.stakeMinor,
+    returnMinor: a.returnMinor + b.returnMinor,
+    stakeSquared: a.stakeSquared + b.stakeSquared,
+    returnSquared: a.returnSquared + b.returnSquared,
+    stakeTimesReturn: a.stakeTimesReturn + b.stakeTimesReturn,
   };
 }
 

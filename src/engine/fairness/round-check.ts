@@ -59,7 +59,13 @@ function replay(round: RecalledRoundJson, v: Verification, rng: Rng): { facts: [
       if (config === undefined) return `unknown slot game ${v.game ?? round.tableId}`;
       const trigger = v.jackpotTrigger ?? { numerator: 0, denominator: 1 };
       const slot = compileSlot({ ...config, jackpot: { ...config.jackpot, triggerNumerator: trigger.numerator, triggerDenominator: trigger.denominator } });
-      const outcome = round.outcome as { stakeMinor: string; stops: number[]; jackpotTriggered?: boolean; totalWinMinor: string; freeSpins: { stops?: number[] }[] };
+      const outcome = round.outcome as {
+        stakeMinor: string;
+        stops: number[];
+        jackpotTriggered?: boolean;
+        totalWinMinor: string;
+        freeSpins: { stops?: number[] }[];
+      };
       const played = playFeature(slot, BigInt(outcome.stakeMinor), rng);
       if ("status" in played) return `the recorded stake is refused by the game: ${played.status}`;
       return {
@@ -95,7 +101,10 @@ function replay(round: RecalledRoundJson, v: Verification, rng: Rng): { facts: [
       // checked by their first card and the run as a whole; the dealer's cards by their places.
       if (v.shoeRefilled === true) return "this round ran the shoe dry and was dealt from its reshuffled discards: not replayed by this command";
       if (v.decks === undefined || v.shoeFirstCard === undefined || v.cardsDealt === undefined) return "the round does not say where its cards lie in the shoe";
-      const shoe = shuffleInPlace(rng, Array.from({ length: v.decks * 52 }, (_, i) => i % 52));
+      const shoe = shuffleInPlace(
+        rng,
+        Array.from({ length: v.decks * 52 }, (_, i) => i % 52),
+      );
       const run = shoe.slice(v.shoeFirstCard, v.shoeFirstCard + v.cardsDealt);
       const outcome = round.outcome as { dealer?: { cards: number[] }; seats?: { hands: { cards: number[] }[] }[] } | null;
       const dealer = outcome?.dealer?.cards ?? [];
@@ -104,7 +113,11 @@ function replay(round: RecalledRoundJson, v: Verification, rng: Rng): { facts: [
       const sorted = (cards: readonly number[]) => [...cards].sort((a, b) => a - b).join(" ");
       return {
         facts: [
-          ["cards on the table, sorted, = the run of the shoe, sorted", sorted([...dealer, ...seats.flatMap((s) => s.hands.flatMap((h) => h.cards))]), sorted(run)],
+          [
+            "cards on the table, sorted, = the run of the shoe, sorted",
+            sorted([...dealer, ...seats.flatMap((s) => s.hands.flatMap((h) => h.cards))]),
+            sorted(run),
+          ],
           ["each seat's first card", seats.map((s) => s.hands[0]?.cards[0]).join(" "), run.slice(0, n).join(" ")],
           ["dealer's up card and hole card", dealer.slice(0, 2).join(" "), [run[n], run[2 * n + 1]].join(" ")],
           ["dealer's draws (the round's last cards)", dealer.slice(2).join(" "), run.slice(run.length - (dealer.length - 2)).join(" ")],
@@ -133,7 +146,9 @@ export function checkRound(round: RecalledRoundJson): RoundCheck {
   if (v.chain !== undefined) {
     const linked = chainReaches(v.serverSeed, v.chain.index, v.chain.commitment);
     ok &&= linked;
-    lines.push(`chain ${v.chain.id}: SHA-256 applied ${v.chain.index} times ${linked ? "gives" : "does NOT give"} the table's published commitment ${v.chain.commitment}`);
+    lines.push(
+      `chain ${v.chain.id}: SHA-256 applied ${v.chain.index} times ${linked ? "gives" : "does NOT give"} the table's published commitment ${v.chain.commitment}`,
+    );
   }
   const rng = new ProvablyFairRng({ serverSeed: v.serverSeed, clientSeed: v.clientSeed ?? "", nonce: v.nonce ?? 0 });
   const replayed = replay(round, v, rng);
@@ -141,7 +156,9 @@ export function checkRound(round: RecalledRoundJson): RoundCheck {
     lines.push(replayed);
     return { verdict: "NOT_VERIFIABLE", lines };
   }
-  lines.push(`client seed: ${v.clientSeed}, nonce: ${v.nonce}, uint32 values drawn: ${rng.drawnUint32s} (recorded ${v.uint32sDrawn ?? "-"}), last cursor: ${rng.cursorLast} (recorded ${v.cursor ?? "-"})`);
+  lines.push(
+    `client seed: ${v.clientSeed}, nonce: ${v.nonce}, uint32 values drawn: ${rng.drawnUint32s} (recorded ${v.uint32sDrawn ?? "-"}), last cursor: ${rng.cursorLast} (recorded ${v.cursor ?? "-"})`,
+  );
   for (const [name, recorded, computed] of replayed.facts) {
     const same = JSON.stringify(recorded) === JSON.stringify(computed);
     ok &&= same;

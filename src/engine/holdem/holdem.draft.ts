@@ -34,7 +34,6 @@ export class HandDraft {
     this.handNumber = state.handNumber;
   }
 
-
   seat(index: number): SeatDraft {
     const found = this.seats[index];
     if (found === undefined || found === null) throw new Error(`engine invariant violated: no player in seat ${index}`);
@@ -70,8 +69,15 @@ export class HandDraft {
 
   finish(): HoldemState {
     return {
-      rules: this.state.rules, phase: this.phase, button: this.button, deck: this.deck, deckNext: this.deckNext,
-      board: this.board.slice(), toAct: this.toAct, currentBetMinor: this.currentBetMinor, lastRaiseMinor: this.lastRaiseMinor,
+      rules: this.state.rules,
+      phase: this.phase,
+      button: this.button,
+      deck: this.deck,
+      deckNext: this.deckNext,
+      board: this.board.slice(),
+      toAct: this.toAct,
+      currentBetMinor: this.currentBetMinor,
+      lastRaiseMinor: this.lastRaiseMinor,
       handNumber: this.handNumber,
       seats: this.seats.map(copySeat),
     };
@@ -85,8 +91,14 @@ export class HandDraft {
 function copySeat(seat: HoldemSeat | null): SeatDraft | null {
   if (seat === null) return null;
   return {
-    stackMinor: seat.stackMinor, inHand: seat.inHand, holeCards: seat.holeCards, folded: seat.folded, allIn: seat.allIn,
-    streetBetMinor: seat.streetBetMinor, committedMinor: seat.committedMinor, actedAtBetMinor: seat.actedAtBetMinor,
+    stackMinor: seat.stackMinor,
+    inHand: seat.inHand,
+    holeCards: seat.holeCards,
+    folded: seat.folded,
+    allIn: seat.allIn,
+    streetBetMinor: seat.streetBetMinor,
+    committedMinor: seat.committedMinor,
+    actedAtBetMinor: seat.actedAtBetMinor,
   };
 }
 

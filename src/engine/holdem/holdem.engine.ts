@@ -14,13 +14,29 @@ export function newTable(rules: HoldemRules, stacksMinor: readonly (bigint | nul
     return stackMinor === null ? null : emptySeat(stackMinor);
   });
   return {
-    rules, phase: "between_hands", seats, button: -1, deck: [], deckNext: 0, board: [], toAct: null,
-    currentBetMinor: 0n, lastRaiseMinor: rules.bigBlindMinor, handNumber: 0,
+    rules,
+    phase: "between_hands",
+    seats,
+    button: -1,
+    deck: [],
+    deckNext: 0,
+    board: [],
+    toAct: null,
+    currentBetMinor: 0n,
+    lastRaiseMinor: rules.bigBlindMinor,
+    handNumber: 0,
   };
 }
 
 const emptySeat = (stackMinor: bigint): HoldemSeat => ({
-  stackMinor, inHand: false, holeCards: [], folded: false, allIn: false, streetBetMinor: 0n, committedMinor: 0n, actedAtBetMinor: null,
+  stackMinor,
+  inHand: false,
+  holeCards: [],
+  folded: false,
+  allIn: false,
+  streetBetMinor: 0n,
+  committedMinor: 0n,
+  actedAtBetMinor: null,
 });
 
 const newDeck: readonly number[] = orderedDeck();
@@ -37,11 +53,16 @@ export function startHand(state: HoldemState, rng: Rng): HoldemStep {
  */
 export function apply(state: HoldemState, action: HoldemAction): HoldemStep {
   switch (action.type) {
-    case "start_hand": return beginHand(state, action.deck);
-    case "sit": return sit(state, action.seat, action.stackMinor);
-    case "leave": return leave(state, action.seat);
-    case "void_hand": return voidHand(state);
-    default: return bettingAction(state, action);
+    case "start_hand":
+      return beginHand(state, action.deck);
+    case "sit":
+      return sit(state, action.seat, action.stackMinor);
+    case "leave":
+      return leave(state, action.seat);
+    case "void_hand":
+      return voidHand(state);
+    default:
+      return bettingAction(state, action);
   }
 }
 
@@ -247,7 +268,10 @@ function needsToAct(draft: HandDraft, seat: SeatDraft): boolean {
  */
 function advance(draft: HandDraft, after: number): void {
   for (;;) {
-    if (livePlayers(draft) === 1) { finishHand(draft); return; }
+    if (livePlayers(draft) === 1) {
+      finishHand(draft);
+      return;
+    }
     const next = draft.nextSeat(after, (seat) => needsToAct(draft, seat));
     if (next !== null) {
       draft.toAct = next;
@@ -255,10 +279,18 @@ function advance(draft: HandDraft, after: number): void {
       const minRaiseTo = draft.currentBetMinor + draft.lastRaiseMinor;
       const allInTo = seat.streetBetMinor + seat.stackMinor;
       const raising = canRaise(draft, seat) && allInTo > draft.currentBetMinor;
-      draft.events.push({ type: "turn", seat: next, toCallMinor: draft.currentBetMinor - seat.streetBetMinor, minRaiseToMinor: raising ? (minRaiseTo < allInTo ? minRaiseTo : allInTo) : null });
+      draft.events.push({
+        type: "turn",
+        seat: next,
+        toCallMinor: draft.currentBetMinor - seat.streetBetMinor,
+        minRaiseToMinor: raising ? (minRaiseTo < allInTo ? minRaiseTo : allInTo) : null,
+      });
       return;
     }
-    if (draft.phase === "river") { finishHand(draft); return; }
+    if (draft.phase === "river") {
+      finishHand(draft);
+      return;
+    }
     dealNextStreet(draft);
     after = draft.button;
   }

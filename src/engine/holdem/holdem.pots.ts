@@ -47,7 +47,10 @@ export function buildPots(contributions: readonly PotContribution[]): Pot[] {
   for (const level of levels) {
     let amountMinor = 0n;
     for (const entry of contributions) amountMinor += min(entry.committedMinor, level) - min(entry.committedMinor, previous);
-    const eligibleSeats = live.filter((entry) => entry.committedMinor >= level).map((entry) => entry.seat).sort((a, b) => a - b);
+    const eligibleSeats = live
+      .filter((entry) => entry.committedMinor >= level)
+      .map((entry) => entry.seat)
+      .sort((a, b) => a - b);
     pots.push({ amountMinor, eligibleSeats });
     previous = level;
   }

@@ -9,7 +9,8 @@ import { buildPots, potRake, splitPot, uncalledBet } from "./holdem.pots.js";
  */
 export function finishHand(draft: HandDraft): void {
   const contributions = draft.seats.flatMap((seat, index) =>
-    seat !== null && seat.inHand ? [{ seat: index, committedMinor: seat.committedMinor, folded: seat.folded }] : []);
+    seat !== null && seat.inHand ? [{ seat: index, committedMinor: seat.committedMinor, folded: seat.folded }] : [],
+  );
   const uncalled = uncalledBet(contributions);
   if (uncalled !== null) {
     const seat = draft.seat(uncalled.seat);
@@ -52,7 +53,9 @@ function showHands(draft: HandDraft): Map<number, number> {
   }
   const [b0, b1, b2, b3, b4] = draft.board as [number, number, number, number, number];
   // Show in clockwise order from the button's left, as a dealer would ask for the hands.
-  const order = live.slice().sort((a, b) => ((a - draft.button - 1 + draft.seatCount) % draft.seatCount) - ((b - draft.button - 1 + draft.seatCount) % draft.seatCount));
+  const order = live
+    .slice()
+    .sort((a, b) => ((a - draft.button - 1 + draft.seatCount) % draft.seatCount) - ((b - draft.button - 1 + draft.seatCount) % draft.seatCount));
   for (const index of order) {
     const cards = draft.seat(index).holeCards;
     const handValue = evaluate7(cards[0] as number, cards[1] as number, b0, b1, b2, b3, b4);

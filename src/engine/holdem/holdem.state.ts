@@ -55,21 +55,47 @@ export interface HoldemPotAward {
  * a gateway sends it to that seat only, and a replay keeps it private the same way.
  */
 export type HoldemEvent =
-  | { readonly type: "hand_started"; readonly handNumber: number; readonly button: number; readonly smallBlindSeat: number; readonly bigBlindSeat: number; readonly seats: readonly number[] }
+  | {
+      readonly type: "hand_started";
+      readonly handNumber: number;
+      readonly button: number;
+      readonly smallBlindSeat: number;
+      readonly bigBlindSeat: number;
+      readonly seats: readonly number[];
+    }
   | { readonly type: "blind_posted"; readonly seat: number; readonly amountMinor: bigint; readonly blind: "small" | "big" }
   | { readonly type: "hole_cards"; readonly recipientSeat: number; readonly cards: readonly number[] }
   | { readonly type: "turn"; readonly seat: number; readonly toCallMinor: bigint; readonly minRaiseToMinor: bigint | null }
   | { readonly type: "folded"; readonly seat: number }
   | { readonly type: "checked"; readonly seat: number }
   | { readonly type: "called"; readonly seat: number; readonly amountMinor: bigint; readonly allIn: boolean }
-  | { readonly type: "raised"; readonly seat: number; readonly toMinor: bigint; readonly amountMinor: bigint; readonly allIn: boolean; readonly fullRaise: boolean }
+  | {
+      readonly type: "raised";
+      readonly seat: number;
+      readonly toMinor: bigint;
+      readonly amountMinor: bigint;
+      readonly allIn: boolean;
+      readonly fullRaise: boolean;
+    }
   | { readonly type: "board_dealt"; readonly street: "flop" | "turn" | "river"; readonly cards: readonly number[] }
   | { readonly type: "uncalled_bet_returned"; readonly seat: number; readonly amountMinor: bigint }
   | { readonly type: "showdown"; readonly seat: number; readonly cards: readonly number[]; readonly handValue: number; readonly category: HandCategory }
-  | { readonly type: "pot_awarded"; readonly pot: number; readonly amountMinor: bigint; readonly rakeMinor: bigint; readonly eligibleSeats: readonly number[]; readonly awards: readonly HoldemPotAward[] }
+  | {
+      readonly type: "pot_awarded";
+      readonly pot: number;
+      readonly amountMinor: bigint;
+      readonly rakeMinor: bigint;
+      readonly eligibleSeats: readonly number[];
+      readonly awards: readonly HoldemPotAward[];
+    }
   | { readonly type: "hand_completed"; readonly handNumber: number; readonly rakeMinor: bigint; readonly stacksMinor: readonly (bigint | null)[] }
   /** The hand was called off: every seat got back what it had put in (`returnedMinor`, null for an empty seat). */
-  | { readonly type: "hand_voided"; readonly handNumber: number; readonly returnedMinor: readonly (bigint | null)[]; readonly stacksMinor: readonly (bigint | null)[] }
+  | {
+      readonly type: "hand_voided";
+      readonly handNumber: number;
+      readonly returnedMinor: readonly (bigint | null)[];
+      readonly stacksMinor: readonly (bigint | null)[];
+    }
   | { readonly type: "seated"; readonly seat: number; readonly stackMinor: bigint }
   | { readonly type: "left"; readonly seat: number; readonly stackMinor: bigint };
 

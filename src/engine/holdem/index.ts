@@ -4,5 +4,13 @@ export { apply, newTable, startHand } from "./holdem.engine.js";
 export { legalActions, type HoldemLegalActions } from "./holdem.legal.js";
 export {
   eventRecipient,
-  type HoldemAction, type HoldemEvent, type HoldemPhase, type HoldemPotAward, type HoldemSeat, type HoldemState, type HoldemStatus, type HoldemStep, type HoldemStreet,
+  type HoldemAction,
+  type HoldemEvent,
+  type HoldemPhase,
+  type HoldemPotAward,
+  type HoldemSeat,
+  type HoldemState,
+  type HoldemStatus,
+  type HoldemStep,
+  type HoldemStreet,
 } from "./holdem.state.js";

@@ -15,14 +15,32 @@ export function canonicalRequest(op: LedgerOp): string {
     case "void":
       return JSON.stringify(["void", op.key, op.currency, op.holdId]);
     case "instant": {
-      const base = ["instant", op.key, op.currency, op.accountId.toString(), op.houseAccountId.toString(), op.stake.toString(), payouts(op.payouts), op.reference];
+      const base = [
+        "instant",
+        op.key,
+        op.currency,
+        op.accountId.toString(),
+        op.houseAccountId.toString(),
+        op.stake.toString(),
+        payouts(op.payouts),
+        op.reference,
+      ];
       // Appended only when present, so the fingerprints of instant bets recorded before jackpots stay valid.
       const { jackpot } = op;
-      return JSON.stringify(jackpot === undefined ? base
-        : [...base, [jackpot.poolAccountId.toString(), jackpot.contribution.toString(), jackpot.won, jackpot.seed.toString()]]);
+      return JSON.stringify(
+        jackpot === undefined ? base : [...base, [jackpot.poolAccountId.toString(), jackpot.contribution.toString(), jackpot.won, jackpot.seed.toString()]],
+      );
     }
     case "transfer":
-      return JSON.stringify(["transfer", op.key, op.currency, op.kind, op.debitAccountId.toString(), op.creditAccountId.toString(),
-        op.amount.toString(), op.reference]);
+      return JSON.stringify([
+        "transfer",
+        op.key,
+        op.currency,
+        op.kind,
+        op.debitAccountId.toString(),
+        op.creditAccountId.toString(),
+        op.amount.toString(),
+        op.reference,
+      ]);
   }
 }

@@ -4,8 +4,22 @@ import { assert } from "./assert.js";
 import { ledgerLimits } from "./ledger.limits.js";
 import { negativeAllowedKinds, payoutSourceKinds, playerKinds } from "./ledger.types.js";
 import type {
-  AccountBalance, AccountState, HoldState, HoldStatus, IdempotencyRecord, InstantOp, LedgerFailureStatus, LedgerOp,
-  LedgerOutcome, Payout, ReserveOp, SettleOp, TransferKind, TransferOp, TransferRecord, VoidOp,
+  AccountBalance,
+  AccountState,
+  HoldState,
+  HoldStatus,
+  IdempotencyRecord,
+  InstantOp,
+  LedgerFailureStatus,
+  LedgerOp,
+  LedgerOutcome,
+  Payout,
+  ReserveOp,
+  SettleOp,
+  TransferKind,
+  TransferOp,
+  TransferRecord,
+  VoidOp,
 } from "./ledger.types.js";
 import { routeAllows } from "./transfer-routes.js";
 
@@ -97,11 +111,16 @@ function jackpotOutcome(view: LedgerView, effect: Effect): { jackpot?: { pool: b
 
 function plan(view: LedgerView, op: LedgerOp): Step {
   switch (op.type) {
-    case "reserve": return planReserve(view, op);
-    case "settle": return planSettle(view, op);
-    case "void": return planVoid(view, op);
-    case "instant": return planInstant(view, op);
-    case "transfer": return planTransfer(view, op);
+    case "reserve":
+      return planReserve(view, op);
+    case "settle":
+      return planSettle(view, op);
+    case "void":
+      return planVoid(view, op);
+    case "instant":
+      return planInstant(view, op);
+    case "transfer":
+      return planTransfer(view, op);
   }
 }
 
@@ -126,7 +145,10 @@ function planSettle(view: LedgerView, op: SettleOp): Step {
   const wins = payoutLegs(view, op.payouts, op.currency, hold.accountId, hold.id);
   if (typeof wins === "string") return wins;
   return {
-    legs: [{ debitAccountId: hold.accountId, creditAccountId: house.id, amount: hold.amount, kind: "bet_stake", reference: hold.reference, holdId: hold.id }, ...wins],
+    legs: [
+      { debitAccountId: hold.accountId, creditAccountId: house.id, amount: hold.amount, kind: "bet_stake", reference: hold.reference, holdId: hold.id },
+      ...wins,
+    ],
     heldDeltas: [{ accountId: hold.accountId, delta: -hold.amount }],
     holdResolved: { hold, status: "posted" },
   };
@@ -153,7 +175,11 @@ function planInstant(view: LedgerView, op: InstantOp): Step {
   const jackpot = op.jackpot === undefined ? { legs: [] } : jackpotLegs(view, op, house.id, player.id);
   if (typeof jackpot === "string") return jackpot;
   return {
-    legs: [{ debitAccountId: player.id, creditAccountId: house.id, amount: op.stake, kind: "bet_stake", reference: op.reference, holdId: null }, ...wins, ...jackpot.legs],
+    legs: [
+      { debitAccountId: player.id, creditAccountId: house.id, amount: op.stake, kind: "bet_stake", reference: op.reference, holdId: null },
+      ...wins,
+      ...jackpot.legs,
+    ],
     heldDeltas: [],
     // The stake is paid before the win: a player with 1.00 cannot stake 5.00 on a spin that wins 10.00.
     upfront: { accountId: player.id, amount: op.stake },
@@ -175,7 +201,14 @@ function jackpotLegs(view: LedgerView, op: InstantOp, houseId: bigint, playerId:
   const pool = accountOf(view, poolAccountId, op.currency);
   if (typeof pool === "string") return pool;
   if (pool.kind !== "jackpot_pool") return "account_kind_invalid";
-  const leg = (debitAccountId: bigint, creditAccountId: bigint, amount: bigint, kind: TransferKind): Leg => ({ debitAccountId, creditAccountId, amount, kind, reference: op.reference, holdId: null });
+  const leg = (debitAccountId: bigint, creditAccountId: bigint, amount: bigint, kind: TransferKind): Leg => ({
+    debitAccountId,
+    creditAccountId,
+    amount,
+    kind,
+    reference: op.reference,
+    holdId: null,
+  });
   const legs: Leg[] = [];
   if (contribution > 0n) legs.push(leg(houseId, pool.id, contribution, "jackpot_contribution"));
   let available = pool.balance - pool.held + contribution;
@@ -201,12 +234,22 @@ function planTransfer(view: LedgerView, op: TransferOp): Step {
   const credit = accountOf(view, op.creditAccountId, op.currency);
   if (typeof credit === "string") return credit;
   if (!routeAllows(op.kind, debit.kind, credit.kind)) return "account_kind_invalid";
-  return { legs: [{ debitAccountId: debit.id, creditAccountId: credit.id, amount: op.amount, kind: op.kind, reference: op.reference, holdId: null }], heldDeltas: [] };
+  return {
+    legs: [{ debitAccountId: debit.id, creditAccountId: credit.id, amount: op.amount, kind: op.kind, reference: op.reference, holdId: null }],
+    heldDeltas: [],
+  };
 }
 
 type Leg = Effect["legs"][number];
 
-function payoutLegs(view: LedgerView, payouts: readonly Payout[], currency: string, toAccountId: bigint, holdId: string | null, reference?: string): Leg[] | LedgerFailureStatus {
+function payoutLegs(
+  view: LedgerView,
+  payouts: readonly Payout[],
+  currency: string,
+  toAccountId: bigint,
+  holdId: string | null,
+  reference?: string,
+): Leg[] | LedgerFailureStatus {
   if (payouts.length > ledgerLimits.payoutsMax) return "request_invalid";
   const legs: Leg[] = [];
   for (const payout of payouts) {

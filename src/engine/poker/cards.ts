@@ -25,7 +25,11 @@ export function parseCard(text: string): number | undefined {
 
 /** "As Kd 7h" -> [51, 45, 22]; undefined if any card is malformed. */
 export function parseCards(text: string): number[] | undefined {
-  const cards = text.trim().split(/\s+/).filter((part) => part.length > 0).map(parseCard);
+  const cards = text
+    .trim()
+    .split(/\s+/)
+    .filter((part) => part.length > 0)
+    .map(parseCard);
   return cards.every((card) => card !== undefined) ? cards : undefined;
 }
 

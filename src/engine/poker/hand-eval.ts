@@ -15,7 +15,15 @@ import { buildHandTables, categoryShift as tablesCategoryShift } from "./hand-ev
  * Higher is better and equal values tie, so hands compare with plain `<`.
  */
 export const handCategories = [
-  "high_card", "pair", "two_pair", "three_of_a_kind", "straight", "flush", "full_house", "four_of_a_kind", "straight_flush",
+  "high_card",
+  "pair",
+  "two_pair",
+  "three_of_a_kind",
+  "straight",
+  "flush",
+  "full_house",
+  "four_of_a_kind",
+  "straight_flush",
 ] as const;
 export type HandCategory = (typeof handCategories)[number];
 
@@ -44,10 +52,22 @@ for (let card = 0; card < deckSize; card++) {
  * repeated card gives a meaningless value. Use `evaluateHand` for untrusted input.
  */
 export function evaluate7(c0: number, c1: number, c2: number, c3: number, c4: number, c5: number, c6: number): number {
-  const low = (cardBitsLow[c0] as number) + (cardBitsLow[c1] as number) + (cardBitsLow[c2] as number) + (cardBitsLow[c3] as number)
-    + (cardBitsLow[c4] as number) + (cardBitsLow[c5] as number) + (cardBitsLow[c6] as number);
-  const high = (cardBitsHigh[c0] as number) + (cardBitsHigh[c1] as number) + (cardBitsHigh[c2] as number) + (cardBitsHigh[c3] as number)
-    + (cardBitsHigh[c4] as number) + (cardBitsHigh[c5] as number) + (cardBitsHigh[c6] as number);
+  const low =
+    (cardBitsLow[c0] as number) +
+    (cardBitsLow[c1] as number) +
+    (cardBitsLow[c2] as number) +
+    (cardBitsLow[c3] as number) +
+    (cardBitsLow[c4] as number) +
+    (cardBitsLow[c5] as number) +
+    (cardBitsLow[c6] as number);
+  const high =
+    (cardBitsHigh[c0] as number) +
+    (cardBitsHigh[c1] as number) +
+    (cardBitsHigh[c2] as number) +
+    (cardBitsHigh[c3] as number) +
+    (cardBitsHigh[c4] as number) +
+    (cardBitsHigh[c5] as number) +
+    (cardBitsHigh[c6] as number);
   return evaluateMasks(low & 0x1fff, low >>> 16, high & 0x1fff, high >>> 16, 7);
 }
 

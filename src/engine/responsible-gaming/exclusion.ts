@@ -51,8 +51,7 @@ export function accessAt(r: AccountRestrictions, nowMs: number): Access {
 }
 
 export type ExclusionChange =
-  | { readonly status: "ok"; readonly exclusion: Exclusion }
-  | { readonly status: "duration_invalid"; readonly minDays: number; readonly maxDays: number };
+  { readonly status: "ok"; readonly exclusion: Exclusion } | { readonly status: "duration_invalid"; readonly minDays: number; readonly maxDays: number };
 
 /**
  * A new time-out or self-exclusion of `days` from now. One already running that ends later is kept:

@@ -59,8 +59,7 @@ export interface PeriodLimit {
 }
 
 export type LimitVerdict =
-  | { readonly status: "ok" }
-  | { readonly status: "limit_exceeded"; readonly period: LimitPeriod; readonly limitMinor: bigint; readonly remainingMinor: bigint };
+  { readonly status: "ok" } | { readonly status: "limit_exceeded"; readonly period: LimitPeriod; readonly limitMinor: bigint; readonly remainingMinor: bigint };
 
 /**
  * Whether `amountMinor` more fits every limit of one kind, given what each period's window has used
@@ -74,7 +73,8 @@ export function judgeLimits(amountMinor: bigint, limits: readonly PeriodLimit[],
     const used = usedMinor[limit.period];
     if (used + amountMinor <= limit.amountMinor) continue;
     const remainingMinor = limit.amountMinor > used ? limit.amountMinor - used : 0n;
-    if (worst.status === "ok" || remainingMinor < worst.remainingMinor) worst = { status: "limit_exceeded", period: limit.period, limitMinor: limit.amountMinor, remainingMinor };
+    if (worst.status === "ok" || remainingMinor < worst.remainingMinor)
+      worst = { status: "limit_exceeded", period: limit.period, limitMinor: limit.amountMinor, remainingMinor };
   }
   return worst;
 }

@@ -6,9 +6,17 @@ const minuteMs = 60_000;
 const hourMs = 60 * minuteMs;
 const dayMs = 24 * hourMs;
 
-interface Hand { readonly atMs: number; readonly players: readonly { readonly userId: string; readonly folded: boolean; readonly won: boolean }[]; readonly showdown: boolean }
+interface Hand {
+  readonly atMs: number;
+  readonly players: readonly { readonly userId: string; readonly folded: boolean; readonly won: boolean }[];
+  readonly showdown: boolean;
+}
 
-interface Deposit { readonly atMs: number; readonly currency: string; readonly amountMinor: bigint }
+interface Deposit {
+  readonly atMs: number;
+  readonly currency: string;
+  readonly amountMinor: bigint;
+}
 
 interface PlayerActivity {
   /** Bet times and whether each was a micro stake, oldest first, the last minute only. */
@@ -120,7 +128,10 @@ export class ActivityBook {
     const p = this.players.get(userId);
     if (p === undefined) return [];
     const linked = new Set<string>();
-    for (const [own, index] of [[p.devices, this.byDevice], [p.addresses, this.byAddress]] as const) {
+    for (const [own, index] of [
+      [p.devices, this.byDevice],
+      [p.addresses, this.byAddress],
+    ] as const) {
       for (const key of own.keys()) {
         for (const [other, at] of index.get(key) ?? []) if (other !== userId && at > nowMs - dayMs) linked.add(other);
       }
@@ -137,12 +148,29 @@ export class ActivityBook {
     const rateBets = p.bets.filter((b) => b.atMs > nowMs - r.betRate.windowMs).length;
     const rateMax = Math.ceil((r.betRate.betsPerMinuteMax * r.betRate.windowMs) / minuteMs);
     if (rateBets > rateMax) {
-      found.push({ rule: "betRate", evidence: { bets: rateBets, windowMs: r.betRate.windowMs, betsPerMinute: Math.round((rateBets * minuteMs) / r.betRate.windowMs), betsPerMinuteMax: r.betRate.betsPerMinuteMax, devices: p.devices.size } });
+      found.push({
+        rule: "betRate",
+        evidence: {
+          bets: rateBets,
+          windowMs: r.betRate.windowMs,
+          betsPerMinute: Math.round((rateBets * minuteMs) / r.betRate.windowMs),
+          betsPerMinuteMax: r.betRate.betsPerMinuteMax,
+          devices: p.devices.size,
+        },
+      });
     }
     const minute = p.bets.filter((b) => b.atMs > nowMs - minuteMs);
     const micro = minute.filter((b) => b.micro).length;
     if (minute.length >= r.microStakes.betsPerMinuteMin && micro >= minute.length * r.microStakes.shareMin) {
-      found.push({ rule: "microStakes", evidence: { betsLastMinute: minute.length, microStakes: micro, stakeMinorMax: r.microStakes.stakeMinorMax.toString(), shareMin: r.microStakes.shareMin } });
+      found.push({
+        rule: "microStakes",
+        evidence: {
+          betsLastMinute: minute.length,
+          microStakes: micro,
+          stakeMinorMax: r.microStakes.stakeMinorMax.toString(),
+          shareMin: r.microStakes.shareMin,
+        },
+      });
     }
     const depositsHour = p.deposits.filter((d) => d.atMs > nowMs - hourMs).length;
     if (depositsHour > r.depositVelocity.depositsPerHourMax) {
@@ -152,12 +180,18 @@ export class ActivityBook {
     for (const d of p.deposits) if (d.atMs > nowMs - dayMs) dayByCurrency.set(d.currency, (dayByCurrency.get(d.currency) ?? 0n) + d.amountMinor);
     for (const [currency, sum] of dayByCurrency) {
       if (sum > r.depositAmount.amountMinorPerDayMax) {
-        found.push({ rule: "depositAmount", evidence: { currency, depositedMinorLastDay: sum.toString(), amountMinorPerDayMax: r.depositAmount.amountMinorPerDayMax.toString() } });
+        found.push({
+          rule: "depositAmount",
+          evidence: { currency, depositedMinorLastDay: sum.toString(), amountMinorPerDayMax: r.depositAmount.amountMinorPerDayMax.toString() },
+        });
       }
     }
     const withdrawalsDay = p.withdrawals.filter((at) => at > nowMs - dayMs).length;
     if (withdrawalsDay > r.withdrawalFrequency.withdrawalsPerDayMax) {
-      found.push({ rule: "withdrawalFrequency", evidence: { withdrawalsLastDay: withdrawalsDay, withdrawalsPerDayMax: r.withdrawalFrequency.withdrawalsPerDayMax } });
+      found.push({
+        rule: "withdrawalFrequency",
+        evidence: { withdrawalsLastDay: withdrawalsDay, withdrawalsPerDayMax: r.withdrawalFrequency.withdrawalsPerDayMax },
+      });
     }
     for (const [rule, own, index, max] of [
       ["deviceLinks", p.devices, this.byDevice, r.deviceLinks.accountsPerDeviceMax],
@@ -165,9 +199,20 @@ export class ActivityBook {
     ] as const) {
       for (const [key, seenMs] of own) {
         if (seenMs <= nowMs - dayMs) continue;
-        const accounts = [...(index.get(key) ?? [])].filter(([, at]) => at > nowMs - dayMs).map(([id]) => id).sort();
+        const accounts = [...(index.get(key) ?? [])]
+          .filter(([, at]) => at > nowMs - dayMs)
+          .map(([id]) => id)
+          .sort();
         if (accounts.length > max) {
-          found.push({ rule, evidence: { [rule === "deviceLinks" ? "deviceId" : "address"]: key, accounts: accounts.length, accountsMax: max, sample: accounts.slice(0, 10).join(",") } });
+          found.push({
+            rule,
+            evidence: {
+              [rule === "deviceLinks" ? "deviceId" : "address"]: key,
+              accounts: accounts.length,
+              accountsMax: max,
+              sample: accounts.slice(0, 10).join(","),
+            },
+          });
           break;
         }
       }
@@ -254,7 +299,10 @@ export class ActivityBook {
     const p = this.players.get(userId);
     this.players.delete(userId);
     if (p === undefined) return;
-    for (const [own, index] of [[p.devices, this.byDevice], [p.addresses, this.byAddress]] as const) {
+    for (const [own, index] of [
+      [p.devices, this.byDevice],
+      [p.addresses, this.byAddress],
+    ] as const) {
       for (const key of own.keys()) index.get(key)?.delete(userId);
     }
   }

@@ -5,7 +5,16 @@
  */
 export type RiskActionKind = "alert" | "limit" | "lock";
 
-export const riskRuleNames = ["betRate", "microStakes", "depositVelocity", "depositAmount", "withdrawalFrequency", "deviceLinks", "addressLinks", "collusion"] as const;
+export const riskRuleNames = [
+  "betRate",
+  "microStakes",
+  "depositVelocity",
+  "depositAmount",
+  "withdrawalFrequency",
+  "deviceLinks",
+  "addressLinks",
+  "collusion",
+] as const;
 export type RiskRuleName = (typeof riskRuleNames)[number];
 
 export interface RiskRules {

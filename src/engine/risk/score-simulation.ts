@@ -19,7 +19,14 @@ const chance = (rng: Rng, p: number): boolean => uniformInt(rng, uint32Space) < 
 /** Log-uniform: as many players at 1-2 as at 30-60, as activity is spread in real populations. */
 const logInt = (rng: Rng, min: number, max: number): number => Math.min(max, Math.floor(Math.exp(real(rng, Math.log(min), Math.log(max + 1)))));
 const pick = <T>(rng: Rng, weighted: readonly (readonly [T, number])[]): T =>
-  (weighted[weightedChoice(rng, weighted.map(([, w]) => w))] as readonly [T, number])[0];
+  (
+    weighted[
+      weightedChoice(
+        rng,
+        weighted.map(([, w]) => w),
+      )
+    ] as readonly [T, number]
+  )[0];
 
 /** The observed share of `bets` bets that were micro stakes, when each one is with probability `p`. */
 function microShare(rng: Rng, bets: number, p: number): number {
@@ -32,14 +39,27 @@ function microShare(rng: Rng, bets: number, p: number): number {
 /** An honest player: from a casual visit to a long session, with mixed stakes on one or two devices. */
 function typicalFeatures(rng: Rng): RiskFeatures {
   const betsPerMinute = chance(rng, 0.1) ? 0 : logInt(rng, 1, 60);
-  const stakes = pick(rng, [["mixed", 5], ["high", 3], ["minimum", 2]] as const);
+  const stakes = pick(rng, [
+    ["mixed", 5],
+    ["high", 3],
+    ["minimum", 2],
+  ] as const);
   const microP = stakes === "mixed" ? real(rng, 0, 0.4) : stakes === "high" ? real(rng, 0, 0.05) : real(rng, 0.6, 1);
   return {
     betsPerMinute,
     microStakeShare: microShare(rng, betsPerMinute, microP),
     devicesPerHour: chance(rng, 0.8) ? 1 : 2,
-    depositsPerHour: pick(rng, [[0, 60], [1, 25], [2, 10], [3, 5]] as const),
-    withdrawalsPerDay: pick(rng, [[0, 70], [1, 22], [2, 8]] as const),
+    depositsPerHour: pick(rng, [
+      [0, 60],
+      [1, 25],
+      [2, 10],
+      [3, 5],
+    ] as const),
+    withdrawalsPerDay: pick(rng, [
+      [0, 70],
+      [1, 22],
+      [2, 8],
+    ] as const),
     linkedAccounts: chance(rng, 0.9) ? 0 : 1,
   };
 }
@@ -50,7 +70,15 @@ function typicalFeatures(rng: Rng): RiskFeatures {
  */
 function heavyFeatures(rng: Rng): RiskFeatures {
   const base = typicalFeatures(rng);
-  switch (pick(rng, [["bets", 3], ["devices", 2], ["deposits", 2], ["withdrawals", 2], ["links", 2]] as const)) {
+  switch (
+    pick(rng, [
+      ["bets", 3],
+      ["devices", 2],
+      ["deposits", 2],
+      ["withdrawals", 2],
+      ["links", 2],
+    ] as const)
+  ) {
     case "bets": {
       const betsPerMinute = uniformIntBetween(rng, 60, 110);
       return { ...base, betsPerMinute, microStakeShare: microShare(rng, betsPerMinute, real(rng, 0, 1)) };

@@ -168,7 +168,7 @@ export function evaluateRiskModel(model: RiskModel, samples: readonly RiskSample
   // Mann-Whitney: the abusive players' mean rank among all scores, tied scores sharing their mean rank.
   scored.sort((a, b) => a.score - b.score);
   let positiveRanks = 0;
-  for (let start = 0; start < scored.length; ) {
+  for (let start = 0; start < scored.length;) {
     let end = start;
     while (end + 1 < scored.length && scored[end + 1]?.score === scored[start]?.score) end += 1;
     const rank = (start + end) / 2 + 1;

@@ -14,9 +14,19 @@ export type RouletteBetType = (typeof betTypes)[number];
 
 /** Payout odds "to 1". Every bet covering k pockets pays 36/k - 1 to 1, which is why each returns 36/37. */
 export const payoutOdds: Readonly<Record<RouletteBetType, bigint>> = {
-  straight: 35n, split: 17n, street: 11n, corner: 8n, six_line: 5n,
-  dozen: 2n, column: 2n,
-  red: 1n, black: 1n, odd: 1n, even: 1n, low: 1n, high: 1n,
+  straight: 35n,
+  split: 17n,
+  street: 11n,
+  corner: 8n,
+  six_line: 5n,
+  dozen: 2n,
+  column: 2n,
+  red: 1n,
+  black: 1n,
+  odd: 1n,
+  even: 1n,
+  low: 1n,
+  high: 1n,
 };
 
 const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
@@ -31,7 +41,9 @@ const layoutNumbers = range(1, 36);
 const insidePocketSets: Readonly<Record<InsideBetType, readonly (readonly number[])[]>> = {
   straight: range(0, 36).map((n) => [n]),
   split: [
-    [0, 1], [0, 2], [0, 3],
+    [0, 1],
+    [0, 2],
+    [0, 3],
     ...layoutNumbers.filter((n) => layoutColumn(n) < 2).map((n) => [n, n + 1]),
     ...layoutNumbers.filter((n) => layoutRow(n) < 11).map((n) => [n, n + 3]),
   ],
@@ -60,15 +72,16 @@ export function validPocketSets(type: InsideBetType): readonly (readonly number[
 /** Finds the canonical pocket set for the numbers a player chose, in any order; undefined if not on the layout. */
 export function insidePockets(type: InsideBetType, numbers: readonly unknown[]): readonly number[] | undefined {
   if (!numbers.every((n) => Number.isInteger(n))) return undefined;
-  const key = (numbers as number[]).slice().sort((a, b) => a - b).join(",");
+  const key = (numbers as number[])
+    .slice()
+    .sort((a, b) => a - b)
+    .join(",");
   return insideKeys[type].get(key);
 }
 
 /** Dozen 1 is 1..12, 2 is 13..24, 3 is 25..36. Column 1 is 1, 4, ... 34; column 3 is 3, 6, ... 36. */
 export function indexedPockets(type: IndexedBetType, index: number): readonly number[] {
-  return type === "dozen"
-    ? range(12 * (index - 1) + 1, 12 * index)
-    : layoutNumbers.filter((n) => layoutColumn(n) === index - 1);
+  return type === "dozen" ? range(12 * (index - 1) + 1, 12 * index) : layoutNumbers.filter((n) => layoutColumn(n) === index - 1);
 }
 
 /** Zero is in none of the even-money groups: that is the house edge on them. */

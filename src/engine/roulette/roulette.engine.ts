@@ -1,7 +1,16 @@
 import { assert } from "../rng/assert.js";
 import {
-  betTypes, evenMoneyPockets, indexedBetTypes, indexedPockets, insideBetTypes, insidePockets, payoutOdds,
-  type EvenMoneyBetType, type IndexedBetType, type InsideBetType, type RouletteBetType,
+  betTypes,
+  evenMoneyPockets,
+  indexedBetTypes,
+  indexedPockets,
+  insideBetTypes,
+  insidePockets,
+  payoutOdds,
+  type EvenMoneyBetType,
+  type IndexedBetType,
+  type InsideBetType,
+  type RouletteBetType,
 } from "./roulette.bets.js";
 import type { RouletteLimits } from "./roulette.limits.js";
 import { pocketCount } from "./roulette.wheel.js";
@@ -20,20 +29,17 @@ export interface RouletteBet {
 }
 
 export type RouletteBetStatus =
-  | "ok"
-  | "unknown_bet_type"
-  | "numbers_not_on_layout"
-  | "index_out_of_range"
-  | "stake_not_integer"
-  | "stake_below_min"
-  | "stake_above_max";
+  "ok" | "unknown_bet_type" | "numbers_not_on_layout" | "index_out_of_range" | "stake_not_integer" | "stake_below_min" | "stake_above_max";
 
 export type RouletteBetsStatus = Exclude<RouletteBetStatus, "ok"> | "too_many_bets" | "round_stake_above_max";
 
 const isType = <T extends string>(types: readonly T[], type: unknown): type is T => (types as readonly unknown[]).includes(type);
 
 /** Checks one bet against the layout and the table limits; a refusal is a status, never an exception. */
-export function validateBet(request: RouletteBetRequest, limits: RouletteLimits): { status: "ok"; bet: RouletteBet } | { status: Exclude<RouletteBetStatus, "ok"> } {
+export function validateBet(
+  request: RouletteBetRequest,
+  limits: RouletteLimits,
+): { status: "ok"; bet: RouletteBet } | { status: Exclude<RouletteBetStatus, "ok"> } {
   const type: unknown = request.type;
   if (!isType(betTypes, type)) return { status: "unknown_bet_type" };
   const pockets = coveredPockets(request);

@@ -73,12 +73,20 @@ export function compileSlot(config: SlotConfig): CompiledSlot {
   assertPaylines(config);
   const linePays = symbolIds.map((id, symbol) => payArray(config.linePays[id] ?? [], reelCount + 1, symbol === scatter));
   const wild = kindIndex("wild");
-  assert(config.freeSpins.awardsByScatterCount.every((n) => Number.isInteger(n) && n >= 0 && n <= 100), "free spin awards in [0, 100]");
+  assert(
+    config.freeSpins.awardsByScatterCount.every((n) => Number.isInteger(n) && n >= 0 && n <= 100),
+    "free spin awards in [0, 100]",
+  );
   assert(Number.isInteger(config.freeSpins.winMultiplier) && config.freeSpins.winMultiplier >= 1, "free spin multiplier is a positive integer");
   assertJackpot(config);
   assert(config.stake.minMinor > 0n && config.stake.minMinor <= config.stake.maxMinor, "stake range");
   return {
-    config, symbolIds, wild, scatter, reels, linePays,
+    config,
+    symbolIds,
+    wild,
+    scatter,
+    reels,
+    linePays,
     scatterPays: payArray(config.scatterPays, windowCells + 1, false),
     freeSpinAwards: Array.from({ length: windowCells + 1 }, (_, n) => config.freeSpins.awardsByScatterCount[n] ?? 0),
     lineCount: BigInt(config.paylines.length),

@@ -62,7 +62,10 @@ export function evaluateStops(slot: CompiledSlot, stops: readonly number[], stak
   const lineBetMinor = stakeMinor / slot.lineCount;
   const lineWins: LineWin[] = [];
   for (const [line, rows] of slot.config.paylines.entries()) {
-    const { symbol, count, pay } = linePay(slot, rows.map((row, reel) => window[reel]?.[row] as number));
+    const { symbol, count, pay } = linePay(
+      slot,
+      rows.map((row, reel) => window[reel]?.[row] as number),
+    );
     if (pay > 0n) lineWins.push({ line, symbol: slot.symbolIds[symbol] as string, count, winMinor: pay * lineBetMinor * multiplier });
   }
   const scatterCount = window.reduce((sum, cells) => sum + cells.filter((symbol) => symbol === slot.scatter).length, 0);

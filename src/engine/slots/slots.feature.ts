@@ -20,7 +20,9 @@ export interface SlotFeatureSummary {
 
 function summarize(result: SlotSpinResult) {
   return {
-    grid: result.grid, stops: result.stops, scatterCount: result.scatterCount,
+    grid: result.grid,
+    stops: result.stops,
+    scatterCount: result.scatterCount,
     lineWins: result.lineWins.map((w) => ({ line: w.line, symbol: w.symbol, count: w.count, winMinor: w.winMinor.toString() })),
   };
 }
@@ -40,8 +42,12 @@ export function playFeature(slot: CompiledSlot, stakeMinor: bigint, rng: Rng): S
     freeSpins.push({ grid: free.result.grid, stops: free.result.stops, winMinor: free.result.totalWinMinor.toString() });
   }
   return {
-    stakeMinor: stakeMinor.toString(), ...summarize(paid.result), freeSpins, totalWinMinor: total.toString(),
+    stakeMinor: stakeMinor.toString(),
+    ...summarize(paid.result),
+    freeSpins,
+    totalWinMinor: total.toString(),
     // The amount a triggered jackpot pays is decided by the ledger at commit.
-    jackpotTriggered: paid.result.jackpotTriggered, jackpotContributionScaled: paid.result.jackpotContributionScaled.toString(),
+    jackpotTriggered: paid.result.jackpotTriggered,
+    jackpotContributionScaled: paid.result.jackpotContributionScaled.toString(),
   };
 }

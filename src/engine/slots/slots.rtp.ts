@@ -56,7 +56,13 @@ export function theoreticalRtp(slot: CompiledSlot): SlotRtp {
   const { contributionBasisPoints, triggerNumerator, triggerDenominator } = slot.config.jackpot;
   const jackpotReturn = fraction(BigInt(contributionBasisPoints), 10_000n);
   return {
-    lineReturn, scatterReturn, featureTriggerProbability, freeSpinsPerPaidSpin, featureReturn, reelsReturn, jackpotReturn,
+    lineReturn,
+    scatterReturn,
+    featureTriggerProbability,
+    freeSpinsPerPaidSpin,
+    featureReturn,
+    reelsReturn,
+    jackpotReturn,
     jackpotTriggerProbability: fraction(BigInt(triggerNumerator), BigInt(triggerDenominator)),
     totalReturn: add(reelsReturn, jackpotReturn),
   };
@@ -82,7 +88,10 @@ function lineExpectation(slot: CompiledSlot): Fraction {
     }
   };
   visit(0, 1n);
-  return fraction(numerator, slot.reels.reduce((product, strip) => product * BigInt(strip.length), 1n));
+  return fraction(
+    numerator,
+    slot.reels.reduce((product, strip) => product * BigInt(strip.length), 1n),
+  );
 }
 
 /** Probability of each number of scatters in the window, from each reel's stops that show one. */
@@ -95,7 +104,8 @@ function scatterCountDistribution(slot: CompiledSlot): Fraction[] {
     const hit = fraction(showing, length);
     const miss = fraction(length - showing, length);
     distribution = Array.from({ length: distribution.length + 1 }, (_, count) =>
-      add(multiply(distribution[count] ?? zero, miss), count > 0 ? multiply(distribution[count - 1] ?? zero, hit) : zero));
+      add(multiply(distribution[count] ?? zero, miss), count > 0 ? multiply(distribution[count - 1] ?? zero, hit) : zero),
+    );
   }
   return distribution;
 }

@@ -12,8 +12,17 @@ const errorsOf = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse };
 
 function toWire(record: AuditRecord): AuditEntry {
   return {
-    seq: record.seq.toString(), at: new Date(record.atMs).toISOString(), actorId: record.actorId, actorRoles: [...record.actorRoles], action: record.action,
-    target: record.target, reason: record.reason, detail: { ...record.detail }, outcome: record.outcome, clientAddress: record.clientAddress, requestId: record.requestId,
+    seq: record.seq.toString(),
+    at: new Date(record.atMs).toISOString(),
+    actorId: record.actorId,
+    actorRoles: [...record.actorRoles],
+    action: record.action,
+    target: record.target,
+    reason: record.reason,
+    detail: { ...record.detail },
+    outcome: record.outcome,
+    clientAddress: record.clientAddress,
+    requestId: record.requestId,
   };
 }
 
@@ -25,18 +34,28 @@ export function httpActor(request: FastifyRequest): { actorId: string; actorRole
 
 /** `GET /v1/operator/audit`: the audit log, newest first, in pages (operators only). */
 export function registerAuditRoutes(app: FastifyInstance, deps: { readonly auth: AuthService; readonly audit: AuditTrail }): void {
-  app.get("/v1/operator/audit", {
-    schema: { tags: ["operator"], summary: "The audit log of operator and dealer actions, newest first", security: bearer, querystring: AuditQuery, response: { 200: AuditPage, ...errorsOf } },
-    preHandler: requireAuth(deps.auth, ["operator"]),
-  }, async (request) => {
-    const query = request.query as AuditQuery;
-    const page = await deps.audit.page({
-      limit: Number(query.limit ?? pageEntriesDefault),
-      ...(query.before !== undefined ? { beforeSeq: BigInt(query.before) } : {}),
-      ...(query.actor !== undefined ? { actorId: query.actor } : {}),
-      ...(query.action !== undefined ? { action: query.action } : {}),
-      ...(query.target !== undefined ? { target: query.target } : {}),
-    });
-    return { entries: page.entries.map(toWire), nextCursor: page.nextCursor === null ? null : page.nextCursor.toString() } satisfies AuditPage;
-  });
+  app.get(
+    "/v1/operator/audit",
+    {
+      schema: {
+        tags: ["operator"],
+        summary: "The audit log of operator and dealer actions, newest first",
+        security: bearer,
+        querystring: AuditQuery,
+        response: { 200: AuditPage, ...errorsOf },
+      },
+      preHandler: requireAuth(deps.auth, ["operator"]),
+    },
+    async (request) => {
+      const query = request.query as AuditQuery;
+      const page = await deps.audit.page({
+        limit: Number(query.limit ?? pageEntriesDefault),
+        ...(query.before !== undefined ? { beforeSeq: BigInt(query.before) } : {}),
+        ...(query.actor !== undefined ? { actorId: query.actor } : {}),
+        ...(query.action !== undefined ? { action: query.action } : {}),
+        ...(query.target !== undefined ? { target: query.target } : {}),
+      });
+      return { entries: page.entries.map(toWire), nextCursor: page.nextCursor === null ? null : page.nextCursor.toString() } satisfies AuditPage;
+    },
+  );
 }

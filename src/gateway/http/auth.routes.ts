@@ -10,7 +10,16 @@ declare module "fastify" {
   }
 }
 
-const errorResponses = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 409: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse, 429: ErrorResponse, 503: ErrorResponse };
+const errorResponses = {
+  400: ErrorResponse,
+  401: ErrorResponse,
+  403: ErrorResponse,
+  409: ErrorResponse,
+  413: ErrorResponse,
+  415: ErrorResponse,
+  429: ErrorResponse,
+  503: ErrorResponse,
+};
 const bearer = [{ bearerAuth: [] }];
 
 function bearerToken(request: FastifyRequest): string | undefined {
@@ -38,39 +47,73 @@ export function requireAuth(auth: AuthService, roles: readonly Role[] = []) {
 }
 
 function send<T>(reply: FastifyReply, outcome: Outcome<T>, status = 200): FastifyReply {
-  if (!outcome.ok) return sendError(reply, outcome.error, { ...(outcome.details ? { details: outcome.details } : {}), ...(outcome.retryAfterMs !== undefined ? { retryAfterMs: outcome.retryAfterMs } : {}) });
+  if (!outcome.ok)
+    return sendError(reply, outcome.error, {
+      ...(outcome.details ? { details: outcome.details } : {}),
+      ...(outcome.retryAfterMs !== undefined ? { retryAfterMs: outcome.retryAfterMs } : {}),
+    });
   return reply.code(status).send(outcome.value);
 }
 
 export function registerAuthRoutes(app: FastifyInstance, auth: AuthService): void {
-  app.post("/v1/auth/register", {
-    schema: { tags: ["auth"], summary: "Create a player account", body: RegisterRequest, response: { 201: User, ...errorResponses } },
-  }, async (request, reply) => {
-    const body = request.body as RegisterRequest;
-    return send(reply, await auth.register({ username: body.username, email: body.email, password: body.password, clientAddress: request.ip }), 201);
-  });
+  app.post(
+    "/v1/auth/register",
+    {
+      schema: { tags: ["auth"], summary: "Create a player account", body: RegisterRequest, response: { 201: User, ...errorResponses } },
+    },
+    async (request, reply) => {
+      const body = request.body as RegisterRequest;
+      return send(reply, await auth.register({ username: body.username, email: body.email, password: body.password, clientAddress: request.ip }), 201);
+    },
+  );
 
-  app.post("/v1/auth/login", {
-    schema: { tags: ["auth"], summary: "Exchange credentials for an access and a refresh token", body: LoginRequest, response: { 200: TokenPair, ...errorResponses } },
-  }, async (request, reply) => {
-    const body = request.body as LoginRequest;
-    return send(reply, await auth.login({ login: body.login, password: body.password, deviceId: body.deviceId, clientAddress: request.ip }));
-  });
+  app.post(
+    "/v1/auth/login",
+    {
+      schema: {
+        tags: ["auth"],
+        summary: "Exchange credentials for an access and a refresh token",
+        body: LoginRequest,
+        response: { 200: TokenPair, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body as LoginRequest;
+      return send(reply, await auth.login({ login: body.login, password: body.password, deviceId: body.deviceId, clientAddress: request.ip }));
+    },
+  );
 
-  app.post("/v1/auth/refresh", {
-    schema: { tags: ["auth"], summary: "Rotate a refresh token into a new token pair", body: RefreshRequest, response: { 200: TokenPair, ...errorResponses } },
-  }, async (request, reply) => send(reply, await auth.refresh((request.body as RefreshRequest).refreshToken)));
+  app.post(
+    "/v1/auth/refresh",
+    {
+      schema: {
+        tags: ["auth"],
+        summary: "Rotate a refresh token into a new token pair",
+        body: RefreshRequest,
+        response: { 200: TokenPair, ...errorResponses },
+      },
+    },
+    async (request, reply) => send(reply, await auth.refresh((request.body as RefreshRequest).refreshToken)),
+  );
 
-  app.post("/v1/auth/logout", {
-    schema: { tags: ["auth"], summary: "Revoke the current session", security: bearer, response: { ...errorResponses } },
-    preHandler: requireAuth(auth),
-  }, async (request, reply) => {
-    await auth.logout(request.principal as Principal);
-    return reply.code(204).send();
-  });
+  app.post(
+    "/v1/auth/logout",
+    {
+      schema: { tags: ["auth"], summary: "Revoke the current session", security: bearer, response: { ...errorResponses } },
+      preHandler: requireAuth(auth),
+    },
+    async (request, reply) => {
+      await auth.logout(request.principal as Principal);
+      return reply.code(204).send();
+    },
+  );
 
-  app.get("/v1/me", {
-    schema: { tags: ["auth"], summary: "The authenticated account", security: bearer, response: { 200: Me, ...errorResponses } },
-    preHandler: requireAuth(auth),
-  }, async (request, reply) => send(reply, await auth.me(request.principal as Principal)));
+  app.get(
+    "/v1/me",
+    {
+      schema: { tags: ["auth"], summary: "The authenticated account", security: bearer, response: { 200: Me, ...errorResponses } },
+      preHandler: requireAuth(auth),
+    },
+    async (request, reply) => send(reply, await auth.me(request.principal as Principal)),
+  );
 }

@@ -29,7 +29,8 @@ const unavailableCodes = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "57
 
 /** Maps what Fastify and the drivers throw onto the registry; anything unexpected is INTERNAL and logged. */
 export function classifyError(error: FastifyError & { code?: string }): { name: ErrorName; details?: string[] } {
-  if (error.validation) return { name: "REQUEST_INVALID", details: error.validation.map((v) => `${v.instancePath || "body"} ${v.message ?? "is invalid"}`.trim()) };
+  if (error.validation)
+    return { name: "REQUEST_INVALID", details: error.validation.map((v) => `${v.instancePath || "body"} ${v.message ?? "is invalid"}`.trim()) };
   switch (error.code) {
     case "FST_ERR_CTP_INVALID_JSON_BODY":
     case "FST_ERR_CTP_EMPTY_JSON_BODY":

@@ -16,6 +16,11 @@ export function createHttpMetrics(registry: Registry = new Registry()): HttpMetr
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
-  const errors = new Counter({ name: "croupier_http_errors_total", help: "error responses by error code", labelNames: ["code"] as const, registers: [registry] });
+  const errors = new Counter({
+    name: "croupier_http_errors_total",
+    help: "error responses by error code",
+    labelNames: ["code"] as const,
+    registers: [registry],
+  });
   return { registry, requestDuration, errors };
 }

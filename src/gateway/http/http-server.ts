@@ -100,7 +100,8 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
     // What the router refuses before any route runs (a parameter above maxParamLength, a path that is
     // not valid percent-encoding) gets a registry code like everything else, not Fastify's own body.
     frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
-      if (error.code === "FST_ERR_MAX_PARAM_LENGTH") return sendError(reply, "REQUEST_INVALID", { details: [`a path parameter is longer than ${pathParamCharsMax} characters`] });
+      if (error.code === "FST_ERR_MAX_PARAM_LENGTH")
+        return sendError(reply, "REQUEST_INVALID", { details: [`a path parameter is longer than ${pathParamCharsMax} characters`] });
       if (error.code === "FST_ERR_BAD_URL") return sendError(reply, "REQUEST_INVALID", { details: ["the path is not valid percent-encoding"] });
       return handleError(error, reply.request, reply);
     },
@@ -137,7 +138,8 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
   });
   // One rule for every route, before its schema: no NUL character in any text (the database refuses it).
   app.addHook("preValidation", async (request, reply) => {
-    if (holdsNul(request.params) || holdsNul(request.query) || holdsNul(request.body)) return sendError(reply, "REQUEST_INVALID", { details: ["text must not contain U+0000"] });
+    if (holdsNul(request.params) || holdsNul(request.query) || holdsNul(request.body))
+      return sendError(reply, "REQUEST_INVALID", { details: ["text must not contain U+0000"] });
   });
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((_request, reply) => sendError(reply, "ROUTE_NOT_FOUND"));
@@ -184,7 +186,8 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
 export function registerMetricsRoute(app: FastifyInstance, deps: Pick<HttpServerDeps, "metrics" | "metricsText" | "metricsAccess">): void {
   const token = deps.metricsAccess?.token ?? null;
   app.get("/metrics", { schema: { tags: ["ops"], summary: "Prometheus metrics (a bearer token when metricsToken is set)" } }, async (request, reply) => {
-    if (token !== null && !bearerMatches(request.headers.authorization, token)) return sendError(reply.header("www-authenticate", "Bearer"), "METRICS_TOKEN_INVALID");
+    if (token !== null && !bearerMatches(request.headers.authorization, token))
+      return sendError(reply.header("www-authenticate", "Bearer"), "METRICS_TOKEN_INVALID");
     return reply.header("content-type", deps.metrics.registry.contentType).send(await (deps.metricsText ?? (() => deps.metrics.registry.metrics()))());
   });
 }

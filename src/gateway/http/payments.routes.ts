@@ -21,14 +21,24 @@ export async function registerPaymentsRoutes(app: FastifyInstance, deps: Payment
   const { payments, tokenizer } = deps;
 
   if (tokenizer !== null && serves.api) {
-    app.post("/v1/payments/sandbox/tokens", {
-      schema: { tags: ["payments"], summary: "Sandbox only: turn a test card into a token (the number is kept nowhere)", security: bearer, body: CardTokenRequest, response: { 201: CardToken, ...walletErrorResponses } },
-      preHandler: requireAuth(deps.auth),
-    }, async (request, reply) => {
-      const result = tokenizer.tokenize(request.body as CardTokenRequest, deps.clock.nowMs(), (request.principal as Principal).userId);
-      if (result.status !== "ok") return sendError(reply, "PAYMENT_CARD_INVALID", { details: [result.reason] });
-      return reply.code(201).send({ token: result.token, card: result.card.label } satisfies CardToken);
-    });
+    app.post(
+      "/v1/payments/sandbox/tokens",
+      {
+        schema: {
+          tags: ["payments"],
+          summary: "Sandbox only: turn a test card into a token (the number is kept nowhere)",
+          security: bearer,
+          body: CardTokenRequest,
+          response: { 201: CardToken, ...walletErrorResponses },
+        },
+        preHandler: requireAuth(deps.auth),
+      },
+      async (request, reply) => {
+        const result = tokenizer.tokenize(request.body as CardTokenRequest, deps.clock.nowMs(), (request.principal as Principal).userId);
+        if (result.status !== "ok") return sendError(reply, "PAYMENT_CARD_INVALID", { details: [result.reason] });
+        return reply.code(201).send({ token: result.token, card: result.card.label } satisfies CardToken);
+      },
+    );
   }
 
   if (!serves.webhooks) return;
@@ -36,13 +46,21 @@ export async function registerPaymentsRoutes(app: FastifyInstance, deps: Payment
   // re-serialized object would not verify.
   await app.register(async (scope) => {
     scope.addContentTypeParser("application/json", { parseAs: "string", bodyLimit: deps.webhookBodyBytesMax }, (_request, body, done) => done(null, body));
-    scope.post(`/v1/payments/webhooks/${payments.providerName}`, {
-      schema: { tags: ["payments"], summary: "Provider webhooks, HMAC-SHA256 signed; each deposit is credited once", response: { 200: WebhookAck, ...walletErrorResponses } },
-    }, async (request, reply) => {
-      const header = request.headers[deps.signatureHeader];
-      const outcome = await payments.receiveWebhook(typeof request.body === "string" ? request.body : "", typeof header === "string" ? header : undefined);
-      if (!outcome.ok) return sendError(reply, outcome.error, outcome.details ? { details: outcome.details } : {});
-      return reply.send({ received: true, outcome: outcome.value } satisfies WebhookAck);
-    });
+    scope.post(
+      `/v1/payments/webhooks/${payments.providerName}`,
+      {
+        schema: {
+          tags: ["payments"],
+          summary: "Provider webhooks, HMAC-SHA256 signed; each deposit is credited once",
+          response: { 200: WebhookAck, ...walletErrorResponses },
+        },
+      },
+      async (request, reply) => {
+        const header = request.headers[deps.signatureHeader];
+        const outcome = await payments.receiveWebhook(typeof request.body === "string" ? request.body : "", typeof header === "string" ? header : undefined);
+        if (!outcome.ok) return sendError(reply, outcome.error, outcome.details ? { details: outcome.details } : {});
+        return reply.send({ received: true, outcome: outcome.value } satisfies WebhookAck);
+      },
+    );
   });
 }

@@ -22,7 +22,10 @@ const keyPattern = new RegExp(idempotencyKeyPattern);
  * WALLET_IDEMPOTENCY_KEY_IN_PROGRESS. Refusals are not recorded: the key may be retried.
  */
 export async function idempotent(
-  request: FastifyRequest, reply: FastifyReply, payments: Payments, run: (key: string) => Promise<Answer>,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  payments: Payments,
+  run: (key: string) => Promise<Answer>,
   /** What of the body identifies the request; default all of it (a body carrying a password leaves it out). */
   body: unknown = request.body,
 ): Promise<FastifyReply> {
@@ -46,7 +49,10 @@ export async function idempotent(
   }
   if ("error" in answer) {
     await payments.releaseRequest(scope, key);
-    return sendError(reply, answer.error, { ...(answer.details ? { details: answer.details } : {}), ...(answer.retryAfterMs !== undefined ? { retryAfterMs: answer.retryAfterMs } : {}) });
+    return sendError(reply, answer.error, {
+      ...(answer.details ? { details: answer.details } : {}),
+      ...(answer.retryAfterMs !== undefined ? { retryAfterMs: answer.retryAfterMs } : {}),
+    });
   }
   const text = JSON.stringify(answer.body);
   await payments.completeRequest(scope, key, answer.status, text);
@@ -57,7 +63,9 @@ export async function idempotent(
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
   if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
   }
   const json = JSON.stringify(value) as string | undefined; // undefined for undefined, functions and symbols
@@ -73,14 +81,29 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 export function toWireDeposit(d: DepositRecord): Deposit {
   return {
-    id: d.id, status: d.status, amount: money(d.amount, d.currency), currency: d.currency, card: d.cardLabel, provider: d.provider,
-    reason: d.reason, createdAt: iso(d.createdMs),
+    id: d.id,
+    status: d.status,
+    amount: money(d.amount, d.currency),
+    currency: d.currency,
+    card: d.cardLabel,
+    provider: d.provider,
+    reason: d.reason,
+    createdAt: iso(d.createdMs),
   };
 }
 
 export function toWireWithdrawal(w: WithdrawalRecord): Withdrawal {
   return {
-    id: w.id, userId: w.userId, status: w.status, amount: money(w.amount, w.currency), currency: w.currency, card: w.cardLabel, provider: w.provider,
-    reason: w.reason, decidedBy: w.decidedBy, createdAt: iso(w.createdMs), updatedAt: iso(w.updatedMs),
+    id: w.id,
+    userId: w.userId,
+    status: w.status,
+    amount: money(w.amount, w.currency),
+    currency: w.currency,
+    card: w.cardLabel,
+    provider: w.provider,
+    reason: w.reason,
+    decidedBy: w.decidedBy,
+    createdAt: iso(w.createdMs),
+    updatedAt: iso(w.updatedMs),
   };
 }

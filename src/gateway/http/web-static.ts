@@ -16,8 +16,16 @@ export const defaultWebDir = fileURLToPath(new URL("../../../dist/web/", import.
  * live dealer's stream, and no framing of the casino by another site.
  */
 export const webContentSecurityPolicy = [
-  "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "connect-src 'self'",
-  "media-src 'self' https: blob:", "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "media-src 'self' https: blob:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
 ].join("; ");
 
 /** Vite names every built asset after a hash of its content, so a file under /assets/ never changes. */

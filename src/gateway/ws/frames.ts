@@ -3,7 +3,10 @@ import type { TSchema } from "@sinclair/typebox";
 import { clientFrameSchemas, type ClientFrame, type ClientFrameType } from "../../protocol/ws.messages.js";
 import type { ErrorName } from "../../protocol/errors.js";
 
-const checks = Object.fromEntries(Object.entries(clientFrameSchemas).map(([type, schema]) => [type, TypeCompiler.Compile(schema as TSchema)])) as Record<ClientFrameType, TypeCheck<TSchema>>;
+const checks = Object.fromEntries(Object.entries(clientFrameSchemas).map(([type, schema]) => [type, TypeCompiler.Compile(schema as TSchema)])) as Record<
+  ClientFrameType,
+  TypeCheck<TSchema>
+>;
 
 export type ParsedFrame =
   | { readonly ok: true; readonly frame: ClientFrame }

@@ -16,7 +16,10 @@ interface Member {
 }
 
 /** An entry encoded once for everyone it is public to: the JSON framed as a WebSocket text frame. */
-interface Encoded { readonly entry: LogEntry; readonly publicFrame: Buffer }
+interface Encoded {
+  readonly entry: LogEntry;
+  readonly publicFrame: Buffer;
+}
 
 const readPageEntries = 500;
 
@@ -168,7 +171,21 @@ export class RoomFeed {
     const part = entry.parts?.[connection.userId];
     if ((entry.to !== undefined && entry.to === connection.userId) || part !== undefined) {
       const data = part === undefined ? entry.data : { ...(entry.data as Record<string, unknown> | undefined), ...part };
-      connection.sendRaw(Buffer.from(JSON.stringify({ type: "event", room: this.room, epoch: this.epoch, offset: entry.offset, ts: entry.ts, kind: entry.kind, data, private: true, ...(entry.revealAt ? { revealAt: entry.revealAt } : {}) })));
+      connection.sendRaw(
+        Buffer.from(
+          JSON.stringify({
+            type: "event",
+            room: this.room,
+            epoch: this.epoch,
+            offset: entry.offset,
+            ts: entry.ts,
+            kind: entry.kind,
+            data,
+            private: true,
+            ...(entry.revealAt ? { revealAt: entry.revealAt } : {}),
+          }),
+        ),
+      );
     } else {
       connection.sendFrame(encoded.publicFrame);
     }
@@ -207,14 +224,14 @@ export class RoomFeed {
   removeMember(connection: Connection): void {
     this.members.delete(connection);
   }
-
 }
 
 function encode(room: string, epoch: string, entry: LogEntry): Encoded {
   const base = { type: "event", room, epoch, offset: entry.offset, ts: entry.ts };
   // A private entry is a placeholder for everyone but its recipient: offsets stay contiguous, content does not leak.
-  const message = entry.to !== undefined
-    ? { ...base, kind: "redacted" }
-    : { ...base, kind: entry.kind, ...(entry.data === undefined ? {} : { data: entry.data }), ...(entry.revealAt ? { revealAt: entry.revealAt } : {}) };
+  const message =
+    entry.to !== undefined
+      ? { ...base, kind: "redacted" }
+      : { ...base, kind: entry.kind, ...(entry.data === undefined ? {} : { data: entry.data }), ...(entry.revealAt ? { revealAt: entry.revealAt } : {}) };
   return { entry, publicFrame: textFrame(Buffer.from(JSON.stringify(message))) };
 }

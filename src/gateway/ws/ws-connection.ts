@@ -30,8 +30,14 @@ export class Connection {
 
   private logger: Logger | null = null;
 
-  constructor(readonly id: string, private readonly ws: WebSocket, private readonly limits: ConnectionLimits, private readonly onSlow: () => void,
-    private readonly baseLog: Logger, private readonly tally: SendTally = new SendTally()) {}
+  constructor(
+    readonly id: string,
+    private readonly ws: WebSocket,
+    private readonly limits: ConnectionLimits,
+    private readonly onSlow: () => void,
+    private readonly baseLog: Logger,
+    private readonly tally: SendTally = new SendTally(),
+  ) {}
 
   /**
    * Bound to this connection's id and, once authenticated, its user and session. Built on first use,
@@ -39,7 +45,10 @@ export class Connection {
    * close at debug; never a line per delivered message.
    */
   get log(): Logger {
-    this.logger ??= this.baseLog.child({ connectionId: this.id, ...(this.principal ? { userId: this.principal.userId, sessionId: this.principal.sessionId } : {}) });
+    this.logger ??= this.baseLog.child({
+      connectionId: this.id,
+      ...(this.principal ? { userId: this.principal.userId, sessionId: this.principal.sessionId } : {}),
+    });
     return this.logger;
   }
 
@@ -117,7 +126,14 @@ export class Connection {
     const requestId = `${this.id}.${++this.frameSeq}`;
     this.lastRequestId = requestId;
     this.debug({ code: spec.code, requestId, frameId: id, details, ...context }, "frame refused");
-    this.send({ type: "error", ...(id ? { id } : {}), code: spec.code, message: spec.message, requestId, ...(details && details.length > 0 ? { details } : {}) });
+    this.send({
+      type: "error",
+      ...(id ? { id } : {}),
+      code: spec.code,
+      message: spec.message,
+      requestId,
+      ...(details && details.length > 0 ? { details } : {}),
+    });
   }
 
   /** Counts one inbound frame; returns "ok", "limited" (drop it) or "flood" (cut the client off). */

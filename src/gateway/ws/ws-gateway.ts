@@ -66,7 +66,6 @@ export interface GatewayDeps {
 
 const invalidFramesMax = 50;
 
-
 /**
  * The WebSocket side of a node: accepts sockets on /v1/ws, authenticates them with a hello frame,
  * checks every frame against the protocol, and connects members to their rooms' feeds.
@@ -117,7 +116,8 @@ export class WsGateway {
 
   /** The authenticated sessions with a socket on this node (one entry per socket). */
   *sessions(): Iterable<{ readonly userId: string; readonly sessionId: string }> {
-    for (const connection of this.connections) if (connection.principal) yield { userId: connection.principal.userId, sessionId: connection.principal.sessionId };
+    for (const connection of this.connections)
+      if (connection.principal) yield { userId: connection.principal.userId, sessionId: connection.principal.sessionId };
   }
 
   async close(): Promise<void> {
@@ -145,7 +145,7 @@ export class WsGateway {
   private addressOf(request: IncomingMessage): string {
     const forwarded = this.deps.limits.trustProxy ? request.headers["x-forwarded-for"] : undefined;
     const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim();
-    return first !== undefined && first !== "" ? first : request.socket.remoteAddress ?? "unknown";
+    return first !== undefined && first !== "" ? first : (request.socket.remoteAddress ?? "unknown");
   }
 
   /**
@@ -189,7 +189,14 @@ export class WsGateway {
   /** `address` is the client's (X-Forwarded-For's first entry when trustProxy), for the unauthenticated budget and the audit log. */
   private accept(ws: WebSocket, address: string): void {
     const { limits, metrics } = this.deps;
-    const connection = new Connection(`c${process.pid.toString(36)}-${(++this.connectionSeq).toString(36)}`, ws, { sendQueueBytesMax: limits.sendQueueBytesMax, messagesPerSecondMax: limits.messagesPerSecondMax, invalidFramesMax }, () => metrics.slowConsumers.inc(), this.deps.logger, metrics.tally);
+    const connection = new Connection(
+      `c${process.pid.toString(36)}-${(++this.connectionSeq).toString(36)}`,
+      ws,
+      { sendQueueBytesMax: limits.sendQueueBytesMax, messagesPerSecondMax: limits.messagesPerSecondMax, invalidFramesMax },
+      () => metrics.slowConsumers.inc(),
+      this.deps.logger,
+      metrics.tally,
+    );
     connection.clientAddress = address;
     this.connections.add(connection);
     this.waiting.set(connection, address);
@@ -197,25 +204,32 @@ export class WsGateway {
     fromAddress.add(connection);
     this.waitingByAddress.set(address, fromAddress);
     metrics.connections.inc();
-    const authTimer = setTimeout(() => { if (connection.principal === null) connection.close("authTimeout"); }, limits.authTimeoutMs);
+    const authTimer = setTimeout(() => {
+      if (connection.principal === null) connection.close("authTimeout");
+    }, limits.authTimeoutMs);
     authTimer.unref();
     let expiryTimer: ReturnType<typeof setTimeout> | null = null;
     ws.on("message", (data: Buffer, isBinary: boolean) => {
       metrics.messagesIn.inc();
       metrics.bytesIn.inc(data.length);
-      if (isBinary) { connection.close("unsupportedData"); return; }
-      void this.onFrame(connection, data.toString("utf8")).then((expiresAtMs) => {
-        if (expiresAtMs !== undefined) {
-          clearTimeout(authTimer);
-          expiryTimer = setTimeout(() => connection.close("tokenExpired"), Math.max(0, expiresAtMs - this.deps.clock.nowMs()));
-          expiryTimer.unref();
-        }
-      }).catch((error: unknown) => {
-        // A backing service that is down or saturated is the client's to retry; anything else is a bug.
-        const name = isServiceUnavailable(error) ? "SERVICE_UNAVAILABLE" : "INTERNAL";
-        connection.sendError(name);
-        connection.log.error({ err: error, code: errors[name].code, requestId: connection.lastRequestId }, "frame handling failed");
-      });
+      if (isBinary) {
+        connection.close("unsupportedData");
+        return;
+      }
+      void this.onFrame(connection, data.toString("utf8"))
+        .then((expiresAtMs) => {
+          if (expiresAtMs !== undefined) {
+            clearTimeout(authTimer);
+            expiryTimer = setTimeout(() => connection.close("tokenExpired"), Math.max(0, expiresAtMs - this.deps.clock.nowMs()));
+            expiryTimer.unref();
+          }
+        })
+        .catch((error: unknown) => {
+          // A backing service that is down or saturated is the client's to retry; anything else is a bug.
+          const name = isServiceUnavailable(error) ? "SERVICE_UNAVAILABLE" : "INTERNAL";
+          connection.sendError(name);
+          connection.log.error({ err: error, code: errors[name].code, requestId: connection.lastRequestId }, "frame handling failed");
+        });
     });
     ws.on("error", () => connection.close("protocolViolation"));
     ws.on("close", (code: number) => {
@@ -288,24 +302,47 @@ export class WsGateway {
     this.deps.onConnection?.({ userId: outcome.value.userId, deviceId: outcome.value.deviceId, address: connection.clientAddress ?? "" });
     const { limits } = this.deps;
     connection.send({
-      type: "welcome", ...(frame.id ? { id: frame.id } : {}), userId: outcome.value.userId, sessionId: outcome.value.sessionId, node: this.deps.directory.nodeId,
-      serverTime: this.deps.clock.nowMs(), protocol: protocolVersion,
-      limits: { frameBytesMax: limits.frameBytesMax, messagesPerSecondMax: limits.messagesPerSecondMax, roomsPerConnectionMax: limits.roomsPerConnectionMax, sendQueueBytesMax: limits.sendQueueBytesMax },
+      type: "welcome",
+      ...(frame.id ? { id: frame.id } : {}),
+      userId: outcome.value.userId,
+      sessionId: outcome.value.sessionId,
+      node: this.deps.directory.nodeId,
+      serverTime: this.deps.clock.nowMs(),
+      protocol: protocolVersion,
+      limits: {
+        frameBytesMax: limits.frameBytesMax,
+        messagesPerSecondMax: limits.messagesPerSecondMax,
+        roomsPerConnectionMax: limits.roomsPerConnectionMax,
+        sendQueueBytesMax: limits.sendQueueBytesMax,
+      },
     });
     return outcome.value.expiresAtMs;
   }
 
   private async dispatch(connection: Connection, frame: Exclude<ClientFrame, { type: "hello" | "time" }>): Promise<void> {
     switch (frame.type) {
-      case "join": return this.join(connection, frame);
+      case "join":
+        return this.join(connection, frame);
       case "leave":
-        if (!connection.rooms.has(frame.room)) { connection.sendError("ROOM_NOT_JOINED", frame.id); return; }
+        if (!connection.rooms.has(frame.room)) {
+          connection.sendError("ROOM_NOT_JOINED", frame.id);
+          return;
+        }
         await this.leave(connection, frame.room);
         connection.send({ type: "left", id: frame.id, room: frame.room, reason: "requested" });
         return;
-      case "action": return this.request(connection, frame, { type: "action", actor: this.actor(connection), actionId: frame.actionId, lastOffset: frame.lastOffset, action: frame.action });
-      case "chat": return this.request(connection, frame, { type: "chat", actor: this.actor(connection), text: frame.text });
-      case "moderate": return this.request(connection, frame, { type: "moderate", actor: this.actor(connection), op: frame.op, userId: frame.userId });
+      case "action":
+        return this.request(connection, frame, {
+          type: "action",
+          actor: this.actor(connection),
+          actionId: frame.actionId,
+          lastOffset: frame.lastOffset,
+          action: frame.action,
+        });
+      case "chat":
+        return this.request(connection, frame, { type: "chat", actor: this.actor(connection), text: frame.text });
+      case "moderate":
+        return this.request(connection, frame, { type: "moderate", actor: this.actor(connection), op: frame.op, userId: frame.userId });
     }
   }
 
@@ -313,8 +350,15 @@ export class WsGateway {
     return { userId: connection.userId, roles: connection.principal?.roles ?? [] };
   }
 
-  private async request(connection: Connection, frame: ActionFrame | ChatFrame | ModerateFrame, request: Parameters<RoomDirectory["submit"]>[1]): Promise<void> {
-    if (!connection.rooms.has(frame.room)) { connection.sendError("ROOM_NOT_JOINED", frame.id); return; }
+  private async request(
+    connection: Connection,
+    frame: ActionFrame | ChatFrame | ModerateFrame,
+    request: Parameters<RoomDirectory["submit"]>[1],
+  ): Promise<void> {
+    if (!connection.rooms.has(frame.room)) {
+      connection.sendError("ROOM_NOT_JOINED", frame.id);
+      return;
+    }
     const reply: HostReply = await this.deps.directory.submit(frame.room, request);
     if (frame.type !== "chat") await this.audit(connection, frame, reply);
     if (!reply.ok) {
@@ -322,12 +366,32 @@ export class WsGateway {
       const requestId = connection.lastRequestId;
       if (this.deps.roomsLogger?.isLevelEnabled("debug") === true) {
         const roundId = frame.type === "action" ? (frame.action as { roundId?: unknown }).roundId : undefined;
-        this.deps.roomsLogger.debug({ connectionId: connection.id, userId: connection.userId, requestId, room: frame.room, roundId, actionId: frame.type === "action" ? frame.actionId : undefined, kind: frame.type === "action" ? frame.action.kind : frame.type, code: errors[reply.error].code, details: reply.details }, "room refused an action");
+        this.deps.roomsLogger.debug(
+          {
+            connectionId: connection.id,
+            userId: connection.userId,
+            requestId,
+            room: frame.room,
+            roundId,
+            actionId: frame.type === "action" ? frame.actionId : undefined,
+            kind: frame.type === "action" ? frame.action.kind : frame.type,
+            code: errors[reply.error].code,
+            details: reply.details,
+          },
+          "room refused an action",
+        );
       }
       return;
     }
     const replied = performance.now();
-    connection.send({ type: "ack", id: frame.id, room: frame.room, actionId: frame.type === "action" ? frame.actionId : frame.id, status: reply.status, ...(reply.result === undefined ? {} : { result: reply.result }) });
+    connection.send({
+      type: "ack",
+      id: frame.id,
+      room: frame.room,
+      actionId: frame.type === "action" ? frame.actionId : frame.id,
+      status: reply.status,
+      ...(reply.result === undefined ? {} : { result: reply.result }),
+    });
     if (frame.type === "action") this.deps.stages?.("ack", performance.now() - replied);
   }
 
@@ -338,8 +402,13 @@ export class WsGateway {
     const given = frame.type === "action" ? (frame.action as { reason?: unknown }).reason : undefined;
     const reason = typeof given === "string" ? given : null;
     await this.deps.audit.record({
-      actorId: connection.userId, actorRoles: roles, target: frame.room, reason, outcome: reply.ok ? reply.status : reply.error,
-      clientAddress: connection.clientAddress, requestId: `${connection.id}/${frame.id}`,
+      actorId: connection.userId,
+      actorRoles: roles,
+      target: frame.room,
+      reason,
+      outcome: reply.ok ? reply.status : reply.error,
+      clientAddress: connection.clientAddress,
+      requestId: `${connection.id}/${frame.id}`,
       ...(frame.type === "action"
         ? { action: frame.action.kind, detail: { ...detailOf(frame.action), actionId: frame.actionId } }
         : { action: `chat.${frame.op}`, detail: { userId: frame.userId } }),
@@ -349,12 +418,24 @@ export class WsGateway {
   private async join(connection: Connection, frame: JoinFrame): Promise<void> {
     const { directory, limits, log } = this.deps;
     const behavior = directory.behaviorOf(frame.room);
-    if (behavior === undefined || (behavior.kind === "sandbox" && !limits.sandboxRoomsEnabled)) { connection.sendError("ROOM_NOT_FOUND", frame.id); return; }
-    if (!behavior.canJoin(frame.room, this.actor(connection))) { connection.sendError("ROOM_FORBIDDEN", frame.id); return; }
+    if (behavior === undefined || (behavior.kind === "sandbox" && !limits.sandboxRoomsEnabled)) {
+      connection.sendError("ROOM_NOT_FOUND", frame.id);
+      return;
+    }
+    if (!behavior.canJoin(frame.room, this.actor(connection))) {
+      connection.sendError("ROOM_FORBIDDEN", frame.id);
+      return;
+    }
     if (connection.rooms.has(frame.room)) await this.leave(connection, frame.room);
-    if (connection.rooms.size >= limits.roomsPerConnectionMax) { connection.sendError("ROOM_LIMIT", frame.id); return; }
+    if (connection.rooms.size >= limits.roomsPerConnectionMax) {
+      connection.sendError("ROOM_LIMIT", frame.id);
+      return;
+    }
     const feed = await this.feedOf(frame.room);
-    if (feed.members.size >= limits.roomMembersMax) { connection.sendError("ROOM_FULL", frame.id); return; }
+    if (feed.members.size >= limits.roomMembersMax) {
+      connection.sendError("ROOM_FULL", frame.id);
+      return;
+    }
     connection.rooms.add(frame.room);
     directory.watch(frame.room);
     await directory.ensureHosted(frame.room);
@@ -369,7 +450,11 @@ export class WsGateway {
         return;
       }
     }
-    if (resume !== undefined && resume.epoch === feed.epoch && (resume.offset + 1 >= feed.oldestBuffered || resume.offset + 1 >= (await log.read(frame.room, resume.offset, 1)).oldestOffset)) {
+    if (
+      resume !== undefined &&
+      resume.epoch === feed.epoch &&
+      (resume.offset + 1 >= feed.oldestBuffered || resume.offset + 1 >= (await log.read(frame.room, resume.offset, 1)).oldestOffset)
+    ) {
       this.deps.metrics.resumes.inc();
       connection.send({ type: "joined", id: frame.id, room: frame.room, epoch: feed.epoch, offset: resume.offset, mode: "resumed", presence: feed.presence });
       await feed.addMember(connection, resume.offset);
@@ -377,7 +462,16 @@ export class WsGateway {
       const stored = await log.snapshot(frame.room);
       const snapshot = viewOf(stored.snapshot, connection.userId) ?? unwrittenView(behavior.snapshot(behavior.initial(frame.room)));
       if (resume !== undefined) this.deps.metrics.resets.inc();
-      connection.send({ type: "joined", id: frame.id, room: frame.room, epoch: stored.epoch, offset: stored.offset, mode: resume === undefined ? "snapshot" : "reset", snapshot, presence: feed.presence });
+      connection.send({
+        type: "joined",
+        id: frame.id,
+        room: frame.room,
+        epoch: stored.epoch,
+        offset: stored.offset,
+        mode: resume === undefined ? "snapshot" : "reset",
+        snapshot,
+        presence: feed.presence,
+      });
       await feed.addMember(connection, stored.offset);
     }
     this.deps.roomsLogger?.debug({ connectionId: connection.id, userId: connection.userId, room: frame.room, resumed: resume !== undefined }, "joined a room");
@@ -397,7 +491,13 @@ export class WsGateway {
   private async feedOf(room: string): Promise<RoomFeed> {
     let feed = this.feeds.get(room);
     if (feed === undefined) {
-      feed = new RoomFeed(room, this.deps.log, this.deps.limits, (f, entry, seconds) => this.onEntry(f, entry, seconds), (f, outcome, epoch) => this.onEpoch(f, outcome, epoch));
+      feed = new RoomFeed(
+        room,
+        this.deps.log,
+        this.deps.limits,
+        (f, entry, seconds) => this.onEntry(f, entry, seconds),
+        (f, outcome, epoch) => this.onEpoch(f, outcome, epoch),
+      );
       this.feeds.set(room, feed);
       this.presenceStops.set(room, await this.deps.bus.subscribe(`room.presence.${room}`, (message) => this.onPresence(room, message)));
     }
@@ -433,7 +533,10 @@ export class WsGateway {
     seen.dropped++;
     this.foreignEntries.set(feed.room, seen);
     if (now - seen.reportedAt < 10_000) return;
-    this.deps.roomsLogger?.warn({ room: feed.room, epoch, roomEpoch: feed.epoch, dropped: seen.dropped }, "refused live entries of a foreign epoch (another writer on this room's keys?)");
+    this.deps.roomsLogger?.warn(
+      { room: feed.room, epoch, roomEpoch: feed.epoch, dropped: seen.dropped },
+      "refused live entries of a foreign epoch (another writer on this room's keys?)",
+    );
     if (this.foreignEntries.size > 10_000) this.foreignEntries.clear();
     this.foreignEntries.set(feed.room, { reportedAt: now, dropped: 0 });
   }
@@ -448,7 +551,11 @@ export class WsGateway {
     for (const [room, feed] of this.feeds) {
       if (!heartbeat && !this.dirtyPresence.has(room)) continue;
       const userIds = [...new Set([...feed.members.keys()].map((c) => c.userId))];
-      const message = { node: this.deps.directory.nodeId, count: userIds.length, members: userIds.length <= this.deps.limits.presenceMembersMax ? userIds : [] };
+      const message = {
+        node: this.deps.directory.nodeId,
+        count: userIds.length,
+        members: userIds.length <= this.deps.limits.presenceMembersMax ? userIds : [],
+      };
       await this.deps.bus.publish(`room.presence.${room}`, JSON.stringify(message)).catch(() => undefined);
     }
     this.dirtyPresence.clear();

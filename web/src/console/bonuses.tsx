@@ -10,8 +10,13 @@ export function Bonuses({ session }: { session: Session }) {
   const [status, setStatus] = useState("active");
   const [bonuses, setBonuses] = useState<Bonus[] | null>(null);
   const { error, run } = useAction();
-  const load = () => run(async () => setBonuses((await session.api<{ bonuses: Bonus[] }>("GET", `/v1/operator/bonuses?limit=100${status === "" ? "" : `&status=${status}`}`)).bonuses));
-  useEffect(() => { void load(); }, [status]);
+  const load = () =>
+    run(async () =>
+      setBonuses((await session.api<{ bonuses: Bonus[] }>("GET", `/v1/operator/bonuses?limit=100${status === "" ? "" : `&status=${status}`}`)).bonuses),
+    );
+  useEffect(() => {
+    void load();
+  }, [status]);
   return (
     <Card title="Bonuses" class="wide">
       <div class="row">
@@ -19,9 +24,18 @@ export function Bonuses({ session }: { session: Session }) {
         <button onClick={load}>Refresh</button>
       </div>
       <ErrorLine error={error} />
-      {bonuses !== null && (bonuses.length === 0 ? <p class="hint" data-testid="no-bonuses">No bonus here.</p> : (
-        <BonusTable bonuses={bonuses} testId="all-bonuses" action={(b) => <a href={`#/players/${encodeURIComponent(b.userId)}`}>player {b.userId.slice(0, 8)}</a>} />
-      ))}
+      {bonuses !== null &&
+        (bonuses.length === 0 ? (
+          <p class="hint" data-testid="no-bonuses">
+            No bonus here.
+          </p>
+        ) : (
+          <BonusTable
+            bonuses={bonuses}
+            testId="all-bonuses"
+            action={(b) => <a href={`#/players/${encodeURIComponent(b.userId)}`}>player {b.userId.slice(0, 8)}</a>}
+          />
+        ))}
     </Card>
   );
 }

@@ -2,7 +2,13 @@ import { useState } from "preact/hooks";
 import { newId, type Session } from "../shared/session.js";
 import { ErrorLine, Field, useAction } from "../shared/ui.js";
 
-interface Payment { id: string; status: string; amount: string; currency: string; card: string }
+interface Payment {
+  id: string;
+  status: string;
+  amount: string;
+  currency: string;
+  card: string;
+}
 
 /**
  * A player on a time-out or self-exclusion cannot log in, but may take their money out: the login and
@@ -31,15 +37,43 @@ export function BreakWithdrawal({ session }: { session: Session }) {
   return (
     <details class="card" onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>On a time-out or self-exclusion? Withdraw your money</summary>
-      {open && <form onSubmit={submit} data-testid="break-withdrawal">
-        <p class="hint">No login needed: your username and password go with the request. The money goes back to the card you deposited with.</p>
-        <Field label="Username or email"><input name="login" autocomplete="username" required value={login} onInput={(e) => setLogin(e.currentTarget.value)} /></Field>
-        <Field label="Your password"><input name="password" type="password" autocomplete="current-password" required value={password} onInput={(e) => setPassword(e.currentTarget.value)} /></Field>
-        <Field label="Amount to withdraw (EUR)"><input name="amount" inputMode="decimal" pattern="[0-9]+(\.[0-9]{1,2})?" required value={amount} onInput={(e) => setAmount(e.currentTarget.value)} /></Field>
-        <button type="submit" disabled={busy}>Request withdrawal</button>
-        {status !== null && <p class="status" role="status">{status}</p>}
-        <ErrorLine error={error} />
-      </form>}
+      {open && (
+        <form onSubmit={submit} data-testid="break-withdrawal">
+          <p class="hint">No login needed: your username and password go with the request. The money goes back to the card you deposited with.</p>
+          <Field label="Username or email">
+            <input name="login" autocomplete="username" required value={login} onInput={(e) => setLogin(e.currentTarget.value)} />
+          </Field>
+          <Field label="Your password">
+            <input
+              name="password"
+              type="password"
+              autocomplete="current-password"
+              required
+              value={password}
+              onInput={(e) => setPassword(e.currentTarget.value)}
+            />
+          </Field>
+          <Field label="Amount to withdraw (EUR)">
+            <input
+              name="amount"
+              inputMode="decimal"
+              pattern="[0-9]+(\.[0-9]{1,2})?"
+              required
+              value={amount}
+              onInput={(e) => setAmount(e.currentTarget.value)}
+            />
+          </Field>
+          <button type="submit" disabled={busy}>
+            Request withdrawal
+          </button>
+          {status !== null && (
+            <p class="status" role="status">
+              {status}
+            </p>
+          )}
+          <ErrorLine error={error} />
+        </form>
+      )}
     </details>
   );
 }

@@ -21,9 +21,24 @@ function App() {
   const { me, restoring, setMe } = useLogin(session);
   // Why the session ended under the page (a time-out taken here, a 4003, a refused token): said on the login page.
   const [notice, setNotice] = useState<string | null>(null);
-  useEffect(() => session.onEnded((text) => { setNotice(text); setMe(null); }), []);
-  const loggedIn = (m: Me) => { setNotice(null); setMe(m); };
-  if (restoring) return <main class="page"><p>Signing you in…</p></main>;
+  useEffect(
+    () =>
+      session.onEnded((text) => {
+        setNotice(text);
+        setMe(null);
+      }),
+    [],
+  );
+  const loggedIn = (m: Me) => {
+    setNotice(null);
+    setMe(m);
+  };
+  if (restoring)
+    return (
+      <main class="page">
+        <p>Signing you in…</p>
+      </main>
+    );
   if (me === null) {
     return (
       <AuthPage session={session} title="Croupier casino" onLogin={loggedIn} allowRegister notice={notice}>
@@ -41,17 +56,33 @@ function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
   return (
     <>
       <header class="topbar">
-        <a class="brand" href="#/">Croupier</a>
+        <a class="brand" href="#/">
+          Croupier
+        </a>
         <nav aria-label="main">
-          <a href="#/" aria-current={page === "lobby" ? "page" : undefined}>Lobby</a>
-          <a href="#/slots" aria-current={page === "slots" ? "page" : undefined}>Slots</a>
-          <a href="#/wallet" aria-current={page === "wallet" ? "page" : undefined}>Wallet</a>
-          <a href="#/history" aria-current={page === "history" ? "page" : undefined}>History</a>
-          <a href="#/limits" aria-current={page === "limits" ? "page" : undefined}>Limits</a>
+          <a href="#/" aria-current={page === "lobby" ? "page" : undefined}>
+            Lobby
+          </a>
+          <a href="#/slots" aria-current={page === "slots" ? "page" : undefined}>
+            Slots
+          </a>
+          <a href="#/wallet" aria-current={page === "wallet" ? "page" : undefined}>
+            Wallet
+          </a>
+          <a href="#/history" aria-current={page === "history" ? "page" : undefined}>
+            History
+          </a>
+          <a href="#/limits" aria-current={page === "limits" ? "page" : undefined}>
+            Limits
+          </a>
         </nav>
-        <span class={`conn conn-${connection}`} data-testid="connection" title={`connection: ${connection}`}>{connection}</span>
+        <span class={`conn conn-${connection}`} data-testid="connection" title={`connection: ${connection}`}>
+          {connection}
+        </span>
         <span class="who">{me.username}</span>
-        <button class="link" onClick={onLogout}>Log out</button>
+        <button class="link" onClick={onLogout}>
+          Log out
+        </button>
       </header>
       <main class="page">
         {page === "lobby" && <Lobby session={session} />}

@@ -4,8 +4,23 @@ import { minorToAmount, timeOf } from "../shared/format.js";
 import { Card, ErrorLine, useAction } from "../shared/ui.js";
 import { RoundFairness } from "../shared/fairness.js";
 
-interface RecalledBet { betId: string; stakeMinor: string; payoutMinor: string | null; detail: unknown }
-interface RecalledRound { roundId: string; tableId: string; game: string; status: string; outcome: unknown; verification: unknown; voidReason: string | null; openedAt: string; bets: RecalledBet[] }
+interface RecalledBet {
+  betId: string;
+  stakeMinor: string;
+  payoutMinor: string | null;
+  detail: unknown;
+}
+interface RecalledRound {
+  roundId: string;
+  tableId: string;
+  game: string;
+  status: string;
+  outcome: unknown;
+  verification: unknown;
+  voidReason: string | null;
+  openedAt: string;
+  bets: RecalledBet[];
+}
 
 const sum = (bets: RecalledBet[], pick: (b: RecalledBet) => string | null) => bets.reduce((s, b) => s + BigInt(pick(b) ?? "0"), 0n);
 
@@ -24,12 +39,24 @@ export function Recall({ session, roundId }: { session: Session; roundId: string
       <ErrorLine error={error} />
       {rounds !== null && rounds.length === 0 && <p class="hint">No rounds yet: play a table game and it appears here.</p>}
       <table class="list" data-testid="rounds">
-        <thead><tr><th>When</th><th>Game</th><th>Outcome</th><th class="num">Staked</th><th class="num">Returned</th></tr></thead>
+        <thead>
+          <tr>
+            <th>When</th>
+            <th>Game</th>
+            <th>Outcome</th>
+            <th class="num">Staked</th>
+            <th class="num">Returned</th>
+          </tr>
+        </thead>
         <tbody>
           {(rounds ?? []).map((r) => (
             <tr key={r.roundId}>
-              <td><a href={`#/history/${encodeURIComponent(r.roundId)}`}>{timeOf(r.openedAt)}</a></td>
-              <td>{r.game} {r.tableId}</td>
+              <td>
+                <a href={`#/history/${encodeURIComponent(r.roundId)}`}>{timeOf(r.openedAt)}</a>
+              </td>
+              <td>
+                {r.game} {r.tableId}
+              </td>
               <td>{r.status === "voided" ? `voided: ${r.voidReason ?? ""}` : outcomeText(r)}</td>
               <td class="num">{minorToAmount(sum(r.bets, (b) => b.stakeMinor))}</td>
               <td class="num">{minorToAmount(sum(r.bets, (b) => b.payoutMinor))}</td>

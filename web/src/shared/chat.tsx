@@ -10,7 +10,10 @@ export function Chat({ client, room, lines, moderate }: { client: CroupierClient
   const send = (e: Event) => {
     e.preventDefault();
     if (text.trim() === "") return;
-    void run(async () => { await client.chat(room, text); setText(""); });
+    void run(async () => {
+      await client.chat(room, text);
+      setText("");
+    });
   };
   return (
     <section class="card chat">
@@ -21,8 +24,13 @@ export function Chat({ client, room, lines, moderate }: { client: CroupierClient
             <span class="from">{l.from.slice(0, 8)}</span> {l.text}
             {moderate === true && l.kind === "chat" && (
               <>
-                {" "}<button class="link" onClick={() => run(() => client.moderate(room, "mute", l.from))}>mute</button>
-                {" "}<button class="link" onClick={() => run(() => client.moderate(room, "kick", l.from))}>kick</button>
+                {" "}
+                <button class="link" onClick={() => run(() => client.moderate(room, "mute", l.from))}>
+                  mute
+                </button>{" "}
+                <button class="link" onClick={() => run(() => client.moderate(room, "kick", l.from))}>
+                  kick
+                </button>
               </>
             )}
           </li>

@@ -1,16 +1,26 @@
 import { whenOf } from "./format.js";
 
 /** The body of `GET /v1/responsible-gaming` and of the operator's `.../protection` (docs/PROTOCOL.md#responsible-gaming). */
-export interface Limit { kind: string; period: string; currency: string; amount: string | null; pending: { amount: string | null; appliesAt: string } | null }
+export interface Limit {
+  kind: string;
+  period: string;
+  currency: string;
+  amount: string | null;
+  pending: { amount: string | null; appliesAt: string } | null;
+}
 export interface Protection {
-  userId: string; access: "open" | "excluded" | "locked";
+  userId: string;
+  access: "open" | "excluded" | "locked";
   exclusion: { kind: string; startedAt: string; until: string } | null;
   lock: { lockedAt: string; lockedBy: string; reason: string } | null;
   limits: Limit[];
   /** How long one session may last (minutes), with a loosening still cooling off. */
   sessionLimit: SessionLimit;
 }
-export interface SessionLimit { minutes: number | null; pending: { minutes: number | null; appliesAt: string } | null }
+export interface SessionLimit {
+  minutes: number | null;
+  pending: { minutes: number | null; appliesAt: string } | null;
+}
 
 export const kinds = [
   { kind: "deposit", label: "Deposit", what: "money deposited" },
@@ -41,17 +51,39 @@ export function LimitTable({ limits, testId }: { limits: Limit[]; testId: string
   return (
     <>
       <table class="list limits" data-testid={testId}>
-        <thead><tr><th>EUR</th>{periods.map((p) => <th key={p.period} class="num" scope="col">{p.label}</th>)}</tr></thead>
+        <thead>
+          <tr>
+            <th>EUR</th>
+            {periods.map((p) => (
+              <th key={p.period} class="num" scope="col">
+                {p.label}
+              </th>
+            ))}
+          </tr>
+        </thead>
         <tbody>
           {kinds.map((k) => (
             <tr key={k.kind} data-kind={k.kind}>
-              <th scope="row">{k.label}<br /><small class="hint">{k.what}</small></th>
+              <th scope="row">
+                {k.label}
+                <br />
+                <small class="hint">{k.what}</small>
+              </th>
               {periods.map((p) => {
                 const l = find(k.kind, p.period);
                 return (
                   <td key={p.period} class="num" data-period={p.period}>
-                    {l?.amount ?? <span class="hint" aria-label="no limit">–</span>}
-                    {l?.pending != null && <><br /><small class="pending-mark">changing</small></>}
+                    {l?.amount ?? (
+                      <span class="hint" aria-label="no limit">
+                        –
+                      </span>
+                    )}
+                    {l?.pending != null && (
+                      <>
+                        <br />
+                        <small class="pending-mark">changing</small>
+                      </>
+                    )}
                   </td>
                 );
               })}
@@ -63,11 +95,14 @@ export function LimitTable({ limits, testId }: { limits: Limit[]; testId: string
         <>
           <h3>Waiting to apply</h3>
           <ul class="pending" data-testid={`${testId}-pending`}>
-            {waiting.map((l) => <li key={`${l.kind}:${l.period}:${l.currency}`}><strong>{limitName(l)}</strong>: {pendingText(l)}.</li>)}
+            {waiting.map((l) => (
+              <li key={`${l.kind}:${l.period}:${l.currency}`}>
+                <strong>{limitName(l)}</strong>: {pendingText(l)}.
+              </li>
+            ))}
           </ul>
         </>
       )}
     </>
   );
 }
-

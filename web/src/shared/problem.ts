@@ -16,13 +16,16 @@ const titles: Record<string, string> = {
   CROUPIER_ERR_RG_LOSS_LIMIT_EXCEEDED: "Bet refused: it could go over one of your loss limits (a bet counts as lost until it is paid).",
   CROUPIER_ERR_RG_DEPOSIT_LIMIT_EXCEEDED: "Deposit refused: it would go over one of your deposit limits.",
   CROUPIER_ERR_RISK_LIMITED: "Bet refused: play on this account is limited after a review.",
-  CROUPIER_ERR_RG_EXCLUDED: "This account is on a break (a time-out or self-exclusion): no login, play or deposit until it ends. Withdrawals are still possible.",
+  CROUPIER_ERR_RG_EXCLUDED:
+    "This account is on a break (a time-out or self-exclusion): no login, play or deposit until it ends. Withdrawals are still possible.",
   CROUPIER_ERR_RG_ACCOUNT_LOCKED: "The account is locked while it is reviewed: its money is kept and its withdrawals wait for the review.",
   CROUPIER_ERR_AUTH_SESSION_REVOKED: "The session has ended; log in again.",
 };
 const limitHelp = { href: "#/limits", text: "See your limits" };
 const helps: Record<string, Problem["help"]> = {
-  CROUPIER_ERR_RG_WAGER_LIMIT_EXCEEDED: limitHelp, CROUPIER_ERR_RG_LOSS_LIMIT_EXCEEDED: limitHelp, CROUPIER_ERR_RG_DEPOSIT_LIMIT_EXCEEDED: limitHelp,
+  CROUPIER_ERR_RG_WAGER_LIMIT_EXCEEDED: limitHelp,
+  CROUPIER_ERR_RG_LOSS_LIMIT_EXCEEDED: limitHelp,
+  CROUPIER_ERR_RG_DEPOSIT_LIMIT_EXCEEDED: limitHelp,
 };
 const breakNames: Record<string, string> = { time_out: "time-out", self_exclusion: "self-exclusion" };
 
@@ -36,8 +39,11 @@ function detailText(detail: string): string {
 export function problemOf(error: unknown): Problem {
   if (error instanceof CroupierError) {
     return {
-      title: titles[error.code] ?? error.message, details: (error.details ?? []).map(detailText), code: error.code,
-      requestId: error.requestId ?? null, help: helps[error.code] ?? null,
+      title: titles[error.code] ?? error.message,
+      details: (error.details ?? []).map(detailText),
+      code: error.code,
+      requestId: error.requestId ?? null,
+      help: helps[error.code] ?? null,
     };
   }
   return { title: error instanceof Error ? error.message : String(error), details: [], code: null, requestId: null, help: null };

@@ -1,12 +1,17 @@
 import { CroupierClient, CroupierError, requestJson, type FetchLike } from "croupier/client";
 import { problemText } from "./problem.js";
 
-export interface Me { readonly id: string; readonly username: string; readonly roles: readonly string[] }
+export interface Me {
+  readonly id: string;
+  readonly username: string;
+  readonly roles: readonly string[];
+}
 type Method = "GET" | "POST" | "PUT" | "DELETE";
 type Ended = (notice: string) => void;
 
 /** What a page says when the server ends the session under it (a 4003 close, or AUTH_SESSION_REVOKED). */
-export const sessionEndedNotice = "Your session has ended: you were logged out (from another device, by a time-out or self-exclusion, or by an operator). Log in again; if the login is refused, it says why.";
+export const sessionEndedNotice =
+  "Your session has ended: you were logged out (from another device, by a time-out or self-exclusion, or by an operator). Log in again; if the login is refused, it says why.";
 
 const browserFetch: FetchLike = (url, init) => fetch(url, init);
 
@@ -23,15 +28,25 @@ export class Session {
   private refreshing: Promise<void> | null = null;
   private readonly ended = new Set<Ended>();
 
-  constructor(private readonly storageKey: string, origin = location.origin) {
+  constructor(
+    private readonly storageKey: string,
+    origin = location.origin,
+  ) {
     const refreshToken = localStorage.getItem(storageKey) ?? undefined;
-    this.client = new CroupierClient({ url: origin, WebSocket: globalThis.WebSocket, fetch: browserFetch, ...(refreshToken === undefined ? {} : { refreshToken }) });
+    this.client = new CroupierClient({
+      url: origin,
+      WebSocket: globalThis.WebSocket,
+      fetch: browserFetch,
+      ...(refreshToken === undefined ? {} : { refreshToken }),
+    });
     this.client.on("tokens", (pair) => {
       this.accessToken = pair.accessToken;
       localStorage.setItem(this.storageKey, pair.refreshToken);
     });
     // 4003: the session was revoked on the server (logout elsewhere, an exclusion, a lock); the SDK stops for good.
-    this.client.on("disconnected", ({ code }) => { if (code === 4003 && this.me !== null) this.end(sessionEndedNotice); });
+    this.client.on("disconnected", ({ code }) => {
+      if (code === 4003 && this.me !== null) this.end(sessionEndedNotice);
+    });
   }
 
   /** Called when the server ends this session (the page goes back to the login with the notice). */
@@ -92,10 +107,18 @@ export class Session {
 
   /** A bearer call of the HTTP API; an expired access token is refreshed once and the call repeated. */
   async api<T>(method: Method, path: string, body?: unknown, idempotencyKey?: string): Promise<T> {
-    const send = () => requestJson<T>(browserFetch, path, {
-      method, ...(body === undefined ? {} : { body }), ...(this.accessToken === null ? {} : { token: this.accessToken }),
-      ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
-    }, "CLIENT_HTTP");
+    const send = () =>
+      requestJson<T>(
+        browserFetch,
+        path,
+        {
+          method,
+          ...(body === undefined ? {} : { body }),
+          ...(this.accessToken === null ? {} : { token: this.accessToken }),
+          ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+        },
+        "CLIENT_HTTP",
+      );
     try {
       return await send();
     } catch (error) {
@@ -127,7 +150,12 @@ export class Session {
 
   /** One refresh at a time: two concurrent ones would present the same token twice and revoke the session. */
   refresh(): Promise<void> {
-    this.refreshing ??= this.client.refresh().then(() => undefined).finally(() => { this.refreshing = null; });
+    this.refreshing ??= this.client
+      .refresh()
+      .then(() => undefined)
+      .finally(() => {
+        this.refreshing = null;
+      });
     return this.refreshing;
   }
 
@@ -138,7 +166,12 @@ export class Session {
 }
 
 /** A stored login refused for a reason the player should hear (a break, a lock, a revoked session), not merely expired. */
-const refusedForAReason = new Set(["CROUPIER_ERR_AUTH_SESSION_REVOKED", "CROUPIER_ERR_AUTH_REFRESH_REUSED", "CROUPIER_ERR_RG_EXCLUDED", "CROUPIER_ERR_RG_ACCOUNT_LOCKED"]);
+const refusedForAReason = new Set([
+  "CROUPIER_ERR_AUTH_SESSION_REVOKED",
+  "CROUPIER_ERR_AUTH_REFRESH_REUSED",
+  "CROUPIER_ERR_RG_EXCLUDED",
+  "CROUPIER_ERR_RG_ACCOUNT_LOCKED",
+]);
 
 /** A per-browser device id, so the server's sessions list tells this browser apart. */
 function deviceId(): string {

@@ -21,4 +21,20 @@ import { m0015EventExport } from "./0015-event-export.js";
 
 export type { Migration } from "./migration.js";
 
-export const migrations: readonly Migration[] = [m0001Accounts, m0002Ledger, m0003GameRounds, m0004Payments, m0005PendingHoldsByReference, m0006Deployment, m0007AuditLog, m0008SeedReveals, m0009ResponsibleGaming, m0010Risk, m0011BetLimits, m0012SessionLimits, m0013Bonuses, m0014SessionAddresses, m0015EventExport];
+export const migrations: readonly Migration[] = [
+  m0001Accounts,
+  m0002Ledger,
+  m0003GameRounds,
+  m0004Payments,
+  m0005PendingHoldsByReference,
+  m0006Deployment,
+  m0007AuditLog,
+  m0008SeedReveals,
+  m0009ResponsibleGaming,
+  m0010Risk,
+  m0011BetLimits,
+  m0012SessionLimits,
+  m0013Bonuses,
+  m0014SessionAddresses,
+  m0015EventExport,
+];
