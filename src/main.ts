@@ -584,16 +584,15 @@ async function buildUnlocked(config: Config, logger: Logger, unlock: () => void)
     jackpot: { jackpotId: jackpotPool.jackpotId, seedMinor: BigInt(config.slotsJackpotSeedMinor) },
   });
   // Game recall records both roulette kinds as roulette: an id used by both is not theirs alone.
-  const sharedRouletteIds = new Set([...tables.keys()].filter((id) => liveTables.has(id)));
   const behaviors = new Map<string, RoomBehavior>(
     [
       lobbyBehavior,
       userChannelBehavior,
       sandboxBehavior,
-      rouletteTableBehavior(tables, "roulette", sharedRouletteIds),
+      rouletteTableBehavior(tables, "roulette"),
       slotsRoom,
       blackjackTableBehavior(blackjackTables),
-      rouletteTableBehavior(liveTables, "live", sharedRouletteIds),
+      rouletteTableBehavior(liveTables, "live"),
       blackjackTableBehavior(liveBlackjackTables, "liveblackjack"),
       holdemTableBehavior(holdemTables),
     ].map((b) => [b.kind, b as RoomBehavior]),

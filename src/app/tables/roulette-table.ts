@@ -110,7 +110,14 @@ function color(n: number): "green" | "red" | "black" {
   return n === 0 ? "green" : redNumbers.has(n) ? "red" : "black";
 }
 
-function openRound(state: RouletteTableState & { fair: FairChain }, nowMs: number, config: RouletteTableConfig): RouletteTableState {
+/**
+ * Round ids: `<tableId>:<seq>:<opened, base 36>` for `roulette:<id>`, and `live~` before it for `live:<id>`.
+ * Both kinds record as roulette table `<id>` in game recall, so the mark keeps their round ids apart
+ * (table ids never hold a `~`), and with them each kind's unfinished rounds (`startRound`).
+ */
+const liveRoundMark = "live~";
+
+function openRound(state: RouletteTableState & { fair: FairChain }, nowMs: number, config: RouletteTableConfig, kind: "roulette" | "live"): RouletteTableState {
   const seq = state.seq + 1;
   const { nextLimits, ...rest } = state;
   const taken = takeSeed(state.fair);
@@ -120,7 +127,7 @@ function openRound(state: RouletteTableState & { fair: FairChain }, nowMs: numbe
     fair: taken.chain,
     ...(nextLimits === undefined ? {} : { limits: nextLimits }),
     round: {
-      id: `${state.tableId}:${seq}:${nowMs.toString(36)}`,
+      id: `${kind === "live" ? liveRoundMark : ""}${state.tableId}:${seq}:${nowMs.toString(36)}`,
       phase: "betting",
       openedAtMs: nowMs,
       closesAtMs: config.live === undefined ? nowMs + config.bettingMs : liveClosesAt(config.live, nowMs, config.bettingMs),
@@ -177,14 +184,9 @@ function toRequests(raw: unknown, currency: string): RouletteBetRequest[] | stri
  * reveal one result to everyone at one server moment, settle every bet through the ledger and open
  * the next round. Pure: stakes are reserved, numbers drawn and rounds recorded by effects the host runs.
  */
-/**
- * `sharedIds`: table ids the other roulette kind uses too (`roulette:1` and `live:1`). Game recall
- * records both as roulette table 1, so neither may end the other's unfinished rounds (`startRound`).
- */
 export function rouletteTableBehavior(
   tables: ReadonlyMap<string, RouletteTableConfig>,
   kind: "roulette" | "live" = "roulette",
-  sharedIds: ReadonlySet<string> = new Set(),
 ): RoomBehavior<RouletteTableState> {
   const ask = tableAsker<RouletteTableState>();
   const configOf = (tableId: string): RouletteTableConfig => tables.get(tableId) ?? defaultRouletteTable;
@@ -330,12 +332,16 @@ export function rouletteTableBehavior(
    * unfinished in game recall: their stakes go back and each is announced voided in this epoch.
    */
   function startRound(state: RouletteTableState, ctx: RoomContext, config: RouletteTableConfig): TableOutcome<RouletteTableState> {
-    if (state.seq !== 0 || sharedIds.has(state.tableId)) return opened(state, ctx, config);
-    return ask({ type: "rounds.recover", game: "roulette", tableId: state.tableId, currency: config.currency, reason: lostReason, atMs: ctx.nowMs }, (answer) =>
-      withLeadingEvents(
-        opened(state, ctx, config),
-        answer.rounds.map((r) => ({ kind: "round.voided", data: { roundId: r.roundId, reason: lostReason, refunded: r.refunded } })),
-      ),
+    if (state.seq !== 0) return opened(state, ctx, config);
+    // `roulette:1` and `live:1` are both roulette table 1 in game recall: each ends only its own rounds.
+    const rounds = kind === "live" ? { prefix: liveRoundMark } : { without: "~" };
+    return ask(
+      { type: "rounds.recover", game: "roulette", tableId: state.tableId, rounds, currency: config.currency, reason: lostReason, atMs: ctx.nowMs },
+      (answer) =>
+        withLeadingEvents(
+          opened(state, ctx, config),
+          answer.rounds.map((r) => ({ kind: "round.voided", data: { roundId: r.roundId, reason: lostReason, refunded: r.refunded } })),
+        ),
     );
   }
 
@@ -351,7 +357,7 @@ export function rouletteTableBehavior(
         return withLeadingEvents(opened({ ...state, fair: chain }, ctx, config), [chainEvent(chain)]);
       });
     }
-    const next = openRound({ ...state, fair }, ctx.nowMs, config);
+    const next = openRound({ ...state, fair }, ctx.nowMs, config, kind);
     const round = next.round as Round;
     return ask(record(next, round, "open", ctx.nowMs), () => ({
       ok: true,

@@ -295,7 +295,9 @@ const recoverRoundsMax = 100;
 
 async function recoverRounds(wallet: Wallet, rounds: RoundStore, effect: RecoverEffect): Promise<RecoverResult> {
   const recovered: { roundId: string; refunded: number }[] = [];
-  for (const roundId of await rounds.unfinished(effect.game, effect.tableId, recoverRoundsMax)) {
+  const mine = effect.rounds;
+  const ours = (roundId: string): boolean => (mine === undefined ? true : "prefix" in mine ? roundId.startsWith(mine.prefix) : !roundId.includes(mine.without));
+  for (const roundId of (await rounds.unfinished(effect.game, effect.tableId, recoverRoundsMax)).filter(ours)) {
     const swept = await sweepRound(wallet, { type: "wallet.sweep", currency: effect.currency, roundId });
     if (swept.status !== "ok") continue;
     await rounds.record({ roundId, tableId: effect.tableId, game: effect.game, status: "voided", atMs: effect.atMs, voidReason: effect.reason });

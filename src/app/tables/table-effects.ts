@@ -55,6 +55,11 @@ export interface RecoverEffect {
   readonly type: "rounds.recover";
   readonly game: string;
   readonly tableId: string;
+  /**
+   * Which of the table's unfinished rounds are this room's, by round id, when two rooms record as one
+   * table (`roulette:1` and `live:1`): those that start with `prefix`, or those without `without`.
+   */
+  readonly rounds?: { readonly prefix: string } | { readonly without: string };
   readonly currency: string;
   readonly reason: string;
   readonly atMs: number;
