@@ -58,6 +58,17 @@ describe("risk rules", () => {
     expect(book.findings("p", t0 + 80_000)).toEqual([]);
   });
 
+  it("does not hold activity an operator reviewed against the player again: only what came after counts", () => {
+    const book = new ActivityBook();
+    for (let i = 0; i < 60; i++) book.record(bet("p", t0 + i * 250, "500"));
+    expect(book.findings("p", t0 + 15_000).map((f) => f.rule)).toEqual(["betRate"]);
+    // Reviewed (a reversal) at t0 + 15 s: the same minute's bets no longer fire the rule ...
+    expect(book.findings("p", t0 + 16_000, t0 + 15_000)).toEqual([]);
+    // ... new bets after the review do, once there are enough of them.
+    for (let i = 0; i < 60; i++) book.record(bet("p", t0 + 16_000 + i * 250, "500"));
+    expect(book.findings("p", t0 + 31_000, t0 + 15_000).map((f) => f.rule)).toEqual(["betRate"]);
+  });
+
   it("flags deposit velocity, deposit amount per day and currency, and withdrawal frequency", () => {
     const book = new ActivityBook();
     for (let i = 0; i < 11; i++) book.record({ kind: "deposit", userId: "d", atMs: t0 + i * 60_000, currency: "EUR", amountMinor: "50000" });

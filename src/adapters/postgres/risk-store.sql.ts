@@ -109,12 +109,14 @@ export class SqlRiskStore implements RiskStore {
   }
 
   async history(userId: string, rule: string, sinceMs: number): Promise<RuleHistory> {
-    const [row] = await this.db.query<{ steps: number; last_ms: bigint | null }>(
-      `select count(*)::int as steps, max(created_ms) as last_ms from risk_actions
-        where user_id = $1 and rule = $2 and reversed_ms is null and created_ms > $3::int8`,
+    const [row] = await this.db.query<{ steps: number; last_ms: bigint | null; reversed_ms: bigint | null }>(
+      `select count(*) filter (where reversed_ms is null)::int as steps, max(created_ms) filter (where reversed_ms is null) as last_ms,
+          max(reversed_ms) as reversed_ms
+        from risk_actions where user_id = $1 and rule = $2 and created_ms > $3::int8`,
       [userId, rule, sinceMs],
     );
-    return { stepsTaken: row?.steps ?? 0, lastStepMs: row?.last_ms === null || row?.last_ms === undefined ? 0 : Number(row.last_ms) };
+    const ms = (value: bigint | null | undefined): number => (value === null || value === undefined ? 0 : Number(value));
+    return { stepsTaken: row?.steps ?? 0, lastStepMs: ms(row?.last_ms), lastReversedMs: ms(row?.reversed_ms) };
   }
 
   async reverse(id: string, by: string, reason: string, atMs: number): Promise<RiskAction | null> {

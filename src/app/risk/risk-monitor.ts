@@ -147,9 +147,13 @@ export class RiskMonitor {
     });
   }
 
-  private async escalate(userId: string, finding: RiskFinding, nowMs: number): Promise<void> {
+  private async escalate(userId: string, found: RiskFinding, nowMs: number): Promise<void> {
     const { store, rules } = this.deps;
-    const history = await store.history(userId, finding.rule, nowMs - dayMs);
+    const history = await store.history(userId, found.rule, nowMs - dayMs);
+    // An operator reversed this rule's action: what they reviewed does not count again, only what came after.
+    const reviewedMs = history.lastReversedMs ?? 0;
+    const finding = reviewedMs === 0 ? found : this.book.findings(userId, nowMs, reviewedMs).find((f) => f.rule === found.rule);
+    if (finding === undefined) return;
     const step = nextStep(rules, finding.rule, history, nowMs);
     if (step === null) return;
     const features = this.book.features(userId, nowMs);

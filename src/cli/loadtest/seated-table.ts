@@ -87,6 +87,13 @@ export async function actUntilAccepted(
       return true;
     } catch (error) {
       const code = codeOf(error);
+      // The table moved on (a round opened) while the action was on its way: act again on what the
+      // player has now seen (docs/ERRORS.md), after a moment for the events to arrive.
+      if (code === "CROUPIER_ERR_ACTION_STALE") {
+        metrics.count(`retries.${action.kind}`);
+        await sleep(Math.min(50, Math.max(0, deadlineMs - Date.now())));
+        continue;
+      }
       // A seat someone else took stays taken: only "not now" refusals are worth waiting out.
       const final = (error as CroupierError).details?.some((d) => /taken|already/.test(d)) ?? false;
       if (!retriedCodes.includes(code) || final) {

@@ -139,13 +139,19 @@ export class ActivityBook {
     return [...linked].sort();
   }
 
-  /** Every rule the player's windows break at `nowMs`, with its evidence. */
-  findings(userId: string, nowMs: number): RiskFinding[] {
+  /**
+   * Every rule the player's windows break at `nowMs`, with its evidence. `reviewedMs`: an operator
+   * reviewed the player then (reversed a rule's action); only activity after it counts, so the
+   * evidence an operator dismissed is not held against the player again.
+   */
+  findings(userId: string, nowMs: number, reviewedMs = 0): RiskFinding[] {
     const p = this.players.get(userId);
     if (p === undefined) return [];
     const r = this.rules;
+    /** Where a window of `windowMs` ending now starts: never before the review. */
+    const from = (windowMs: number): number => Math.max(nowMs - windowMs, reviewedMs);
     const found: RiskFinding[] = [];
-    const rateBets = p.bets.filter((b) => b.atMs > nowMs - r.betRate.windowMs).length;
+    const rateBets = p.bets.filter((b) => b.atMs > from(r.betRate.windowMs)).length;
     const rateMax = Math.ceil((r.betRate.betsPerMinuteMax * r.betRate.windowMs) / minuteMs);
     if (rateBets > rateMax) {
       found.push({
@@ -159,7 +165,7 @@ export class ActivityBook {
         },
       });
     }
-    const minute = p.bets.filter((b) => b.atMs > nowMs - minuteMs);
+    const minute = p.bets.filter((b) => b.atMs > from(minuteMs));
     const micro = minute.filter((b) => b.micro).length;
     if (minute.length >= r.microStakes.betsPerMinuteMin && micro >= minute.length * r.microStakes.shareMin) {
       found.push({
@@ -172,12 +178,12 @@ export class ActivityBook {
         },
       });
     }
-    const depositsHour = p.deposits.filter((d) => d.atMs > nowMs - hourMs).length;
+    const depositsHour = p.deposits.filter((d) => d.atMs > from(hourMs)).length;
     if (depositsHour > r.depositVelocity.depositsPerHourMax) {
       found.push({ rule: "depositVelocity", evidence: { depositsLastHour: depositsHour, depositsPerHourMax: r.depositVelocity.depositsPerHourMax } });
     }
     const dayByCurrency = new Map<string, bigint>();
-    for (const d of p.deposits) if (d.atMs > nowMs - dayMs) dayByCurrency.set(d.currency, (dayByCurrency.get(d.currency) ?? 0n) + d.amountMinor);
+    for (const d of p.deposits) if (d.atMs > from(dayMs)) dayByCurrency.set(d.currency, (dayByCurrency.get(d.currency) ?? 0n) + d.amountMinor);
     for (const [currency, sum] of dayByCurrency) {
       if (sum > r.depositAmount.amountMinorPerDayMax) {
         found.push({
@@ -186,7 +192,7 @@ export class ActivityBook {
         });
       }
     }
-    const withdrawalsDay = p.withdrawals.filter((at) => at > nowMs - dayMs).length;
+    const withdrawalsDay = p.withdrawals.filter((at) => at > from(dayMs)).length;
     if (withdrawalsDay > r.withdrawalFrequency.withdrawalsPerDayMax) {
       found.push({
         rule: "withdrawalFrequency",
@@ -198,9 +204,9 @@ export class ActivityBook {
       ["addressLinks", p.addresses, this.byAddress, r.addressLinks.accountsPerAddressMax],
     ] as const) {
       for (const [key, seenMs] of own) {
-        if (seenMs <= nowMs - dayMs) continue;
+        if (seenMs <= from(dayMs)) continue;
         const accounts = [...(index.get(key) ?? [])]
-          .filter(([, at]) => at > nowMs - dayMs)
+          .filter(([, at]) => at > from(dayMs))
           .map(([id]) => id)
           .sort();
         if (accounts.length > max) {
@@ -217,7 +223,7 @@ export class ActivityBook {
         }
       }
     }
-    const collusion = this.collusionOf(userId, p, nowMs);
+    const collusion = this.collusionOf(userId, p, nowMs, reviewedMs);
     if (collusion !== null) found.push({ rule: "collusion", evidence: collusion });
     return found;
   }
@@ -226,16 +232,18 @@ export class ActivityBook {
    * The strongest pair the player is in at one hold'em table: hands one folded and the other won
    * without a showdown, against the hands they played together there, within the window.
    */
-  private collusionOf(userId: string, p: PlayerActivity, nowMs: number): Record<string, string | number> | null {
-    const { handsMin, windowMs, shareMin } = this.rules.collusion;
+  private collusionOf(userId: string, p: PlayerActivity, nowMs: number, reviewedMs: number): Record<string, string | number> | null {
+    const { handsMin, shareMin } = this.rules.collusion;
+    const windowMs = this.rules.collusion.windowMs;
+    const since = Math.max(nowMs - windowMs, reviewedMs);
     let best: Record<string, string | number> | null = null;
     let bestCount = 0;
     for (const [tableId, lastMs] of p.tables) {
-      if (lastMs <= nowMs - windowMs) continue;
+      if (lastMs <= since) continue;
       const together = new Map<string, number>();
       const foldedTo = new Map<string, number>();
       for (const hand of this.hands.get(tableId) ?? []) {
-        if (hand.atMs <= nowMs - windowMs) continue;
+        if (hand.atMs <= since) continue;
         const me = hand.players.find((x) => x.userId === userId);
         if (me === undefined) continue;
         for (const other of hand.players) {

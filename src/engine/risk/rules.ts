@@ -83,6 +83,8 @@ export interface RiskFinding {
 export interface RuleHistory {
   readonly stepsTaken: number;
   readonly lastStepMs: number;
+  /** When an operator last reversed one of the rule's actions for the player (0: never, within the day). */
+  readonly lastReversedMs?: number;
 }
 
 /**
