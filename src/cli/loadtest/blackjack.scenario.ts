@@ -64,7 +64,20 @@ export class BlackjackSession {
       (e) => this.onEvent(e),
     );
     if (!choice.alreadySeated) {
-      await this.player.timed("sit", () => client.act(this.room, { kind: "sit", seat: this.seat }));
+      // As at hold'em: a sit the table refuses for now, or that a round opening made stale, is tried again.
+      const deadline = Date.now() + ctx.plan.settleWaitMs;
+      const sat = await actUntilAccepted(
+        this.player,
+        this.room,
+        { kind: "sit", seat: this.seat },
+        "sit",
+        (e) => e.kind === "blackjack.betting_opened",
+        deadline,
+      );
+      if (!sat) {
+        ctx.metrics.count("blackjack.noSeat");
+        return;
+      }
     }
     const state = choice.snapshot;
     if (state.phase === "betting" && typeof state.roundId === "string" && typeof state.deadline === "number")
