@@ -7,9 +7,9 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: "forks",
     // Most test time is waiting (on PostgreSQL, Redis, sockets, child processes and table timers), not
-    // computing: three files at a time, even on two cores (vitest's default there is one; four made the
-    // tests that start real processes time out when the machine was busy).
-    maxWorkers: 3,
+    // computing: two files at a time (vitest's default on two cores is one). Three and four made timing
+    // tests (browser hands, lobby ticks, processes started through tsx) flaky on this 2-core machine.
+    maxWorkers: 2,
     minWorkers: 1,
     globalSetup: ["test/support/global-setup.ts"],
     allowOnly: false,
