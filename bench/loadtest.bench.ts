@@ -161,10 +161,26 @@ async function measure(urls: readonly string[], run: Run, notes: string[], progr
         ok: (report.latency.join?.p99Ms ?? Infinity) <= 500,
       },
       ...slowest.map((s) => ({ name: `  stage ${s.stage} mean (p99)`, value: round(s.meanMs, 1), unit: "ms", note: `p99 ${round(s.p99Ms, 0)} ms` })),
+      ...cpuMetrics(run, report.stages.cpu ?? null),
     ];
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
+}
+
+/**
+ * CPU per action over the steady phase, both servers together and the load drivers: what an action
+ * costs, which noise on the shared machine barely moves (throughput and latency move with it). The
+ * whole machine's budget at the target rate is its cores divided by the rate (2 cores at 5,000/s: 0.4 ms).
+ */
+function cpuMetrics(run: Run, cpu: Report["stages"]["cpu"] | null): BenchMetric[] {
+  if (cpu === null || cpu === undefined) return [];
+  return [
+    ...(cpu.serverMsPerAction === null
+      ? []
+      : [{ name: `  server CPU per ${run.action} (${cpu.nodes} nodes)`, value: round(cpu.serverMsPerAction, 3), unit: "ms" }]),
+    { name: `  load driver CPU per ${run.action}`, value: round(cpu.driverMsPerAction, 3), unit: "ms" },
+  ];
 }
 
 export async function runLoadtestBench(options: BenchOptions = {}, focus: Focus = { progress: false }): Promise<BenchResult> {

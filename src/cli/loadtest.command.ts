@@ -17,7 +17,7 @@ import { loadtestUsage, parseLoadtestOptions, type LoadtestOptions } from "./loa
 import type { RunPlan } from "./loadtest/player.js";
 import { ProgressView } from "./loadtest/progress.js";
 import { buildReport, markdownReport, textReport } from "./loadtest/report.js";
-import { scrapeStages, stageDifference, summarizeStages } from "./loadtest/stages.js";
+import { scrapeCpuSeconds, scrapeStages, stageDifference, summarizeStages } from "./loadtest/stages.js";
 
 /** Driver processes need a moment to start (tsx compiles them when running from source). */
 const startLeadMs = 1_500;
@@ -86,7 +86,24 @@ export async function runLoadtest(argv: readonly string[]): Promise<void> {
   );
   const token = options.metricsToken ?? undefined;
   const before = await Promise.all(options.urls.map((url) => scrapeStages(url, token)));
-  let outcome = await runDriver(plan, options.processes, { durationMs: options.durationMs, setupWaitMsMax: options.setupWaitMs }, view);
+  // The servers' CPU over the steady phase, read when it starts and ends: the cost of an action, which a busy machine slows but does not change.
+  const readCpu = () => Promise.all(options.urls.map((url) => scrapeCpuSeconds(url, token)));
+  const cpuReads: { atSteady?: Promise<(number | null)[]>; atStop?: Promise<(number | null)[]> } = {};
+  let outcome = await runDriver(
+    plan,
+    options.processes,
+    {
+      durationMs: options.durationMs,
+      setupWaitMsMax: options.setupWaitMs,
+      onSteady: () => {
+        cpuReads.atSteady = readCpu();
+      },
+      onStop: () => {
+        cpuReads.atStop = readCpu();
+      },
+    },
+    view,
+  );
   let abuse: AbuseReport | null = null;
   if (operator !== null) {
     // Right after the players stop (slots leave nothing to settle): the files' scores still see the last minute of play.
@@ -100,7 +117,12 @@ export async function runLoadtest(argv: readonly string[]): Promise<void> {
     const [b, a] = [before[i], after[i]];
     return b === null || b === undefined || a === null || a === undefined ? [] : [{ before: b, after: a }];
   });
-  const stages = { nodes: pairs.length, of: options.urls.length, stages: summarizeStages(stageDifference(pairs)) };
+  const stages = {
+    nodes: pairs.length,
+    of: options.urls.length,
+    stages: summarizeStages(stageDifference(pairs)),
+    cpu: cpuPerAction((await cpuReads.atSteady) ?? [], (await cpuReads.atStop) ?? [], outcome),
+  };
   const report = buildReport(options, outcome, currency, startAtMs, stages, abuse);
   console.log(textReport(report));
   if (options.outDir !== null) {
@@ -112,4 +134,26 @@ export async function runLoadtest(argv: readonly string[]): Promise<void> {
     console.log(`report: ${json}, ${md}`);
   }
   if (!report.ok) process.exitCode = 1;
+}
+
+/** CPU per action over the steady phase: the servers' (nodes whose /metrics were read twice) and the driver processes'. */
+function cpuPerAction(
+  atSteady: readonly (number | null)[],
+  atStop: readonly (number | null)[],
+  outcome: { readonly steadyOps: number; readonly steadyDriverCpuMs: number },
+) {
+  if (outcome.steadyOps <= 0) return null;
+  let nodes = 0;
+  let serverSeconds = 0;
+  atStop.forEach((after, i) => {
+    const before = atSteady[i];
+    if (typeof after !== "number" || typeof before !== "number") return;
+    nodes += 1;
+    serverSeconds += after - before;
+  });
+  return {
+    nodes,
+    serverMsPerAction: nodes === 0 ? null : (serverSeconds * 1_000) / outcome.steadyOps,
+    driverMsPerAction: outcome.steadyDriverCpuMs / outcome.steadyOps,
+  };
 }

@@ -164,6 +164,11 @@ describe("croupier loadtest against an embedded server", () => {
     expect(stage("total")?.count).toBeGreaterThanOrEqual(json.throughput.bets);
     expect(stage("total")!.p99Ms).toBeGreaterThanOrEqual(stage("append")!.p50Ms);
     expect(result.stdout).toContain("where the time went");
+    // What an action cost over the steady phase: the server's CPU (read from its /metrics) and the drivers'.
+    expect(json.stages.cpu?.nodes).toBe(1);
+    expect(json.stages.cpu?.serverMsPerAction).toBeGreaterThan(0);
+    expect(json.stages.cpu?.driverMsPerAction).toBeGreaterThan(0);
+    expect(result.stdout).toContain("CPU per action in the steady phase: servers");
     expect(markdown).toContain("## Where an action's time went");
   }, 90_000);
 

@@ -1,6 +1,6 @@
 // The load test's stage breakdown: Prometheus text in, per-stage counts and quantiles out.
 import { describe, expect, it } from "vitest";
-import { parseStageHistograms, quantileMs, stageDifference, summarizeStages } from "../../src/cli/loadtest/stages.js";
+import { parseCpuSeconds, parseStageHistograms, quantileMs, stageDifference, summarizeStages } from "../../src/cli/loadtest/stages.js";
 
 const exposition = (n: number, worker = "") => `# HELP croupier_action_stage_seconds time an action spends in each stage
 # TYPE croupier_action_stage_seconds histogram
@@ -45,5 +45,16 @@ describe("stage histograms", () => {
     expect(summarizeStages(diff)).toEqual([
       { stage: "append", count: 100, meanMs: expect.closeTo(5.5, 6), p50Ms: expect.closeTo(1, 6), p99Ms: expect.closeTo(9.82, 6) },
     ]);
+  });
+
+  it("reads a node's CPU seconds, summed over its workers, and nothing where the metric is absent", () => {
+    const text = `# HELP croupier_process_cpu_seconds_total Total user and system CPU time spent in seconds.
+# TYPE croupier_process_cpu_seconds_total counter
+croupier_process_cpu_seconds_total{worker="0"} 12.5
+croupier_process_cpu_seconds_total{worker="1"} 2.25
+croupier_process_cpu_user_seconds_total 99`;
+    expect(parseCpuSeconds(text)).toBe(14.75);
+    expect(parseCpuSeconds("croupier_process_cpu_seconds_total 3\n")).toBe(3);
+    expect(parseCpuSeconds(exposition(1))).toBeNull();
   });
 });

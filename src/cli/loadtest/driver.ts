@@ -17,6 +17,8 @@ export interface RunOutcome {
   readonly steadyOps: number;
   readonly steadyBets: number;
   readonly steadyMs: number;
+  /** CPU the driver processes used during the steady phase, in milliseconds. */
+  readonly steadyDriverCpuMs: number;
   /** From the first player's start to the steady phase (every player ready). */
   readonly setupMs: number;
   readonly peakOpsPerSecond: number;
@@ -35,6 +37,9 @@ export interface Phases {
   readonly durationMs: number;
   /** Longest the setup may run past the ramp-up before the steady phase starts anyway. */
   readonly setupWaitMsMax: number;
+  /** Told when the steady phase starts and when it ends (the servers' CPU is read then). */
+  readonly onSteady?: () => void;
+  readonly onStop?: () => void;
 }
 
 const sumOf = (totals: readonly Totals[]): Totals =>
@@ -47,13 +52,14 @@ const sumOf = (totals: readonly Totals[]): Totals =>
       ops: a.ops + t.ops,
       bets: a.bets + t.bets,
       errors: a.errors + t.errors,
+      cpuMs: a.cpuMs + t.cpuMs,
     }),
-    { connected: 0, ready: 0, failed: 0, finished: 0, ops: 0, bets: 0, errors: 0 },
+    { connected: 0, ready: 0, failed: 0, finished: 0, ops: 0, bets: 0, errors: 0, cpuMs: 0 },
   );
 
 export async function runDriver(plan: RunPlan, processes: number, phases: Phases, view: ProgressView): Promise<RunOutcome> {
   const shares = Array.from({ length: processes }, (_, w) => Array.from({ length: Math.ceil((plan.players - w) / processes) }, (_, k) => w + k * processes));
-  const totals: Totals[] = shares.map(() => ({ connected: 0, ready: 0, failed: 0, finished: 0, ops: 0, bets: 0, errors: 0 }));
+  const totals: Totals[] = shares.map(() => ({ connected: 0, ready: 0, failed: 0, finished: 0, ops: 0, bets: 0, errors: 0, cpuMs: 0 }));
   const results: (Extract<FromWorker, { type: "result" }> | null)[] = shares.map(() => null);
   const crashes: string[] = [];
   const children: ChildProcess[] = [];
@@ -74,20 +80,22 @@ export async function runDriver(plan: RunPlan, processes: number, phases: Phases
   const rampEndAtMs = plan.startAtMs + plan.rampUpMs;
   // These three are set by the progress callback, which the type checker does not follow.
   let steadyAtMs = null as number | null;
-  let atSteady = { ops: 0, bets: 0 };
-  let atStop = null as { ops: number; bets: number } | null;
+  let atSteady = { ops: 0, bets: 0, cpuMs: 0 };
+  let atStop = null as { ops: number; bets: number; cpuMs: number } | null;
   let stoppedAtMs = null as number | null;
   const sampler = setInterval(() => {
     const now = Date.now();
     const total = sumOf(totals);
     if (steadyAtMs === null && now >= rampEndAtMs && (total.ready + total.failed >= plan.players || now >= rampEndAtMs + phases.setupWaitMsMax)) {
       steadyAtMs = now;
-      atSteady = { ops: total.ops, bets: total.bets };
+      atSteady = { ops: total.ops, bets: total.bets, cpuMs: total.cpuMs };
+      phases.onSteady?.();
       view.steady(now, now + phases.durationMs);
     }
     if (stoppedAtMs === null && (interrupted || (steadyAtMs !== null && now >= steadyAtMs + phases.durationMs))) {
       stoppedAtMs = now;
-      atStop = { ops: total.ops, bets: total.bets };
+      atStop = { ops: total.ops, bets: total.bets, cpuMs: total.cpuMs };
+      phases.onStop?.();
       stopAll();
     }
     view.render(total, now);
@@ -125,6 +133,7 @@ export async function runDriver(plan: RunPlan, processes: number, phases: Phases
     steadyOps: (atStop ?? sumOf(totals)).ops - atSteady.ops,
     steadyBets: (atStop ?? sumOf(totals)).bets - atSteady.bets,
     steadyMs: Math.max(1, end - (steadyAtMs ?? end)),
+    steadyDriverCpuMs: (atStop ?? sumOf(totals)).cpuMs - atSteady.cpuMs,
     setupMs: (steadyAtMs ?? end) - plan.startAtMs,
     peakOpsPerSecond: view.peakOpsPerSecond,
     interrupted,

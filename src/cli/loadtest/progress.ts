@@ -13,6 +13,8 @@ export interface Totals {
   readonly ops: number;
   readonly bets: number;
   readonly errors: number;
+  /** CPU the driver processes have used so far, in milliseconds. */
+  readonly cpuMs: number;
 }
 
 const windowMs = 2_000;

@@ -83,6 +83,12 @@ export interface StageReport {
   readonly nodes: number;
   readonly of: number;
   readonly stages: readonly StageSummary[];
+  /**
+   * CPU per action over the steady phase: the servers' (summed over the `nodes` whose /metrics were
+   * read; null when none was) and the load driver's. Unlike latency and throughput, a busy machine
+   * barely changes it: it is what an action costs.
+   */
+  readonly cpu?: { readonly nodes: number; readonly serverMsPerAction: number | null; readonly driverMsPerAction: number } | null;
 }
 
 function sumBy(players: readonly PlayerResult[], key: keyof NonNullable<PlayerResult["money"]>): bigint {
@@ -401,6 +407,7 @@ export function markdownReport(report: Report): string {
             report.stages.stages.map((x) => [x.stage, String(x.count), x.meanMs.toFixed(2), x.p50Ms.toFixed(2), x.p99Ms.toFixed(2)]),
           ),
           "",
+          ...cpuLines(report.stages).flatMap((line) => [line, ""]),
         ]
       : []),
     ...(report.processCrashes.length > 0 ? ["## Driver process crashes", "", ...report.processCrashes.map((c) => `- ${c}`), ""] : []),
@@ -418,7 +425,14 @@ function stageLines(stages: StageReport): string[] {
   const header = ["stage", "actions", "mean ms", "p50 ms", "p99 ms"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
   const fmt = (row: string[]) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join("  ");
-  return [`where the time went (servers' stage histograms, ${stages.nodes} of ${stages.of} node(s)):`, fmt(header), ...rows.map(fmt)];
+  return [`where the time went (servers' stage histograms, ${stages.nodes} of ${stages.of} node(s)):`, fmt(header), ...rows.map(fmt), ...cpuLines(stages)];
+}
+
+function cpuLines(stages: StageReport): string[] {
+  const cpu = stages.cpu;
+  if (cpu === undefined || cpu === null) return [];
+  const server = cpu.serverMsPerAction === null ? "not read" : `${cpu.serverMsPerAction.toFixed(3)} ms (${cpu.nodes} of ${stages.of} node(s))`;
+  return [`CPU per action in the steady phase: servers ${server}, load drivers ${cpu.driverMsPerAction.toFixed(3)} ms`];
 }
 
 const seconds = (ms: number | null): string => (ms === null ? "-" : `${(ms / 1_000).toFixed(1)} s`);

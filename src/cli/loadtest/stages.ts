@@ -104,16 +104,38 @@ export function summarizeStages(histograms: StageHistograms): StageSummary[] {
   });
 }
 
-/** Reads a node's stage histograms; null when /metrics cannot be read (not served, or behind a token). */
-export async function scrapeStages(url: string, token?: string): Promise<StageHistograms | null> {
+/** A node's /metrics text; null when it cannot be read (not served, or behind a token). */
+async function scrapeMetrics(url: string, token?: string): Promise<string | null> {
   try {
     const response = await fetch(new URL("/metrics", url), {
       headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
       signal: AbortSignal.timeout(5_000),
     });
-    if (!response.ok) return null;
-    return parseStageHistograms(await response.text());
+    return response.ok ? await response.text() : null;
   } catch {
     return null;
   }
+}
+
+/** Reads a node's stage histograms; null when /metrics cannot be read (not served, or behind a token). */
+export async function scrapeStages(url: string, token?: string): Promise<StageHistograms | null> {
+  const text = await scrapeMetrics(url, token);
+  return text === null ? null : parseStageHistograms(text);
+}
+
+/** The CPU seconds a node's process has used (`croupier_process_cpu_seconds_total`), summed over its workers. */
+export function parseCpuSeconds(text: string): number | null {
+  let total: number | null = null;
+  for (const line of text.split("\n")) {
+    const match = /^croupier_process_cpu_seconds_total(?:\{[^}]*\})?\s+(\S+)/.exec(line);
+    if (match === null) continue;
+    const value = Number(match[1]);
+    if (Number.isFinite(value)) total = (total ?? 0) + value;
+  }
+  return total;
+}
+
+export async function scrapeCpuSeconds(url: string, token?: string): Promise<number | null> {
+  const text = await scrapeMetrics(url, token);
+  return text === null ? null : parseCpuSeconds(text);
 }

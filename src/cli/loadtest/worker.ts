@@ -50,6 +50,8 @@ export interface Progress {
   readonly ops: number;
   readonly bets: number;
   readonly errors: number;
+  /** CPU time this driver process has used so far (user + system), in milliseconds. */
+  readonly cpuMs: number;
   readonly window: string;
 }
 
@@ -57,6 +59,8 @@ export type FromWorker =
   ({ readonly type: "progress" } & Progress) | { readonly type: "result"; readonly metrics: MetricsSnapshot; readonly players: readonly PlayerResult[] };
 
 const progressIntervalMs = 250;
+
+const cpuMsOf = (usage: NodeJS.CpuUsage): number => (usage.user + usage.system) / 1_000;
 /**
  * Players of one process getting ready (register, login, deposit, connect) at once. Beyond it they
  * queue: a thousand players polling their deposits together would only slow the server down.
@@ -223,6 +227,7 @@ async function run(plan: RunPlan, indexes: readonly number[], send: (message: Fr
       ops,
       bets: (metrics.counters.get("ops.bet") ?? 0) + (metrics.counters.get("ops.spin") ?? 0),
       errors: metrics.errorTotal(),
+      cpuMs: cpuMsOf(process.cpuUsage()),
       window: metrics.takeWindow(),
     });
   }, progressIntervalMs);
