@@ -19,6 +19,8 @@ import { connectRedis, deleteKeys, redisPrefix } from "../support/redis.js";
 interface Rooms {
   readonly lease: RoomLease;
   readonly log: RoomLog;
+  /** The same store seen by another process (memory: the one process there is). */
+  peer(): RoomLog;
 }
 const limits = { roomLogEntriesMax: 1_000, roomLogAgeMsMax: 600_000 };
 
@@ -28,7 +30,8 @@ const kinds: Array<{ name: string; available: () => boolean; create(): Promise<R
     available: () => true,
     create: async () => {
       const lease = new MemoryRoomLease(systemClock);
-      return { lease, log: new MemoryRoomLog(lease, limits, "m"), dispose: async () => undefined };
+      const log = new MemoryRoomLog(lease, limits, "m");
+      return { lease, log, peer: () => log, dispose: async () => undefined };
     },
   },
   {
@@ -38,10 +41,21 @@ const kinds: Array<{ name: string; available: () => boolean; create(): Promise<R
       const redis = connectRedis();
       const prefix = redisPrefix();
       const bus = new RedisBus(redis, prefix);
+      const peers: Array<{ redis: ReturnType<typeof connectRedis>; bus: RedisBus }> = [];
       return {
         lease: new RedisRoomLease(redis, prefix),
         log: new RedisRoomLog(redis, bus, prefix, { ...limits, roomIdleMsMax: 600_000 }),
+        peer: () => {
+          const peer = { redis: connectRedis(), bus: undefined as unknown as RedisBus };
+          peer.bus = new RedisBus(peer.redis, prefix);
+          peers.push(peer);
+          return new RedisRoomLog(peer.redis, peer.bus, prefix, { ...limits, roomIdleMsMax: 600_000 });
+        },
         dispose: async () => {
+          for (const peer of peers) {
+            await peer.bus.close();
+            peer.redis.disconnect();
+          }
           await bus.close();
           await deleteKeys(redis, prefix);
           redis.disconnect();
@@ -141,6 +155,27 @@ for (const kind of kinds) {
         [empty.epoch, 3],
       ]);
       await feed.stop();
+    });
+
+    it("delivers each entry once to a subscriber of the writing log (before the append answers) and once to one of another process", async () => {
+      const { lease, log, peer } = await open();
+      const other = peer();
+      const fence = (await lease.acquire("t:once", "n1", 60_000)) as number;
+      const own = await live(log, "t:once");
+      const far = await live(other, "t:once");
+      for (let i = 1; i <= 5; i++) {
+        const appended = await log.append("t:once", fence, [{ kind: "x", data: { i } }], snap(i), 1_000 + i);
+        expect(appended.ok).toBe(true);
+        // The writer's own subscribers have it by the time the append answers.
+        expect(own.seen.map((s) => s.entry.offset)).toEqual(Array.from({ length: i }, (_, k) => k + 1));
+      }
+      for (let i = 0; i < 100 && far.seen.length < 5; i++) await sleep(10);
+      await sleep(50); // time for a second copy to arrive, if one were sent
+      const epoch = (await log.head("t:once")).epoch;
+      for (const feed of [own, far]) {
+        expect(feed.seen.map((s) => [s.epoch, s.entry.offset, s.entry.data])).toEqual([1, 2, 3, 4, 5].map((i) => [epoch, i, { i }]));
+        await feed.stop();
+      }
     });
 
     it("refuses an append with a stale fence, a fence never issued, or no lease at all, and writes nothing", async () => {

@@ -57,6 +57,8 @@ function member(userId: string): { connection: Connection; received: Array<Recor
     send: (message: unknown) => received.push(message as Record<string, unknown>),
     sendRaw: (bytes: Buffer) => received.push(JSON.parse(bytes.toString("utf8")) as Record<string, unknown>),
     sendFrame: (frame: Buffer) => received.push(decode(frame)),
+    // The socket's own batching: what it receives is the same, written later in the tick.
+    coalesce: () => undefined,
   } as unknown as Connection;
   return { connection, received };
 }

@@ -48,6 +48,21 @@ describe("WebSocket limits (embedded)", () => {
     expect(metrics).toMatch(/croupier_ws_slow_consumer_disconnects_total [1-9]/);
   }, 90_000);
 
+  it("keeps a member that reads when a burst of answers and events passes its send queue", async () => {
+    const room = `sandbox:burst${Date.now().toString(36)}`;
+    const player = await newPlayer(base);
+    const socket = track(await TestSocket.authenticated(base, player.token));
+    await socket.request({ type: "join", room });
+    // 400 notes of 480 characters answered at once (about 400 KB, six times the 64 KiB send queue):
+    // held bytes leave in pieces, so a member that reads is never cut off as a slow consumer.
+    const text = "y".repeat(480);
+    for (let i = 0; i < 400; i++) socket.send({ type: "action", id: `b${i}`, room, actionId: `b${i}`, lastOffset: 0, action: { kind: "note", text } });
+    const notes = () => socket.events(room).filter((m) => m.kind === "note").length;
+    for (let i = 0; i < 600 && notes() < 400 && socket.closeCode === null; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(socket.closeCode).toBeNull();
+    expect(notes()).toBe(400);
+  });
+
   it("closes the session's sockets with 4003 when it logs out", async () => {
     const player = await newPlayer(base);
     const socket = track(await TestSocket.authenticated(base, player.token));

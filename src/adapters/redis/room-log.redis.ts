@@ -33,7 +33,8 @@ return {epoch, tonumber(redis.call('GET', KEYS[2]) or '0')}`;
 /**
  * KEYS: log, head, epoch, snapshot, fence. Refused unless the fence is the latest one issued (0, a
  * room never leased, is never a writer's). ARGV: epoch candidate, fence, now, entriesMax, ageMsMax,
- * idleMs, channel, snapshot JSON, then one JSON object per entry. Entries are completed by string
+ * idleMs, channel, snapshot JSON, the writer's origin tag (the first field of what is published), then one
+ * JSON object per entry. Entries are completed by string
  * concatenation so numbers inside `data` are never re-encoded by Lua's cjson (which rounds to 14 digits).
  */
 const appendScript = `
@@ -42,7 +43,7 @@ ${ensureEpochLua}
 local now = ARGV[3]
 local published = {}
 local head = tonumber(redis.call('GET', KEYS[2]) or '0')
-for i = 9, #ARGV do
+for i = 10, #ARGV do
   head = redis.call('INCR', KEYS[2])
   local entry = '{"offset":' .. head .. ',"ts":' .. now .. ',' .. string.sub(ARGV[i], 2)
   redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[4], head .. '-1', 'e', entry, 't', now)
@@ -61,22 +62,37 @@ end
 redis.call('SET', KEYS[4], '{"offset":' .. head .. ',"snapshot":' .. ARGV[8] .. '}')
 for k = 1, 4 do redis.call('PEXPIRE', KEYS[k], ARGV[6]) end
 for _, entry in ipairs(published) do
-  redis.call('PUBLISH', ARGV[7], '{"epoch":"' .. epoch .. '","entry":' .. entry .. '}')
+  redis.call('PUBLISH', ARGV[7], '{"origin":"' .. ARGV[9] .. '","epoch":"' .. epoch .. '","entry":' .. entry .. '}')
 end
-return {epoch, published}`;
+return {epoch, head}`;
 
+/**
+ * Epoch candidates: a random per-process part and a counter, so every candidate is new without a
+ * random draw per append (the candidate is only used where a room has no epoch yet).
+ */
+const epochProcessPart = randomBytes(6).toString("hex");
+let epochCounter = 0;
 function newEpoch(): string {
-  return randomBytes(8).toString("hex");
+  return `${epochProcessPart}${(++epochCounter).toString(36)}`;
 }
 
 function offsetOf(id: string): number {
   return Number(id.slice(0, id.indexOf("-")));
 }
 
-/** The room log in Redis Streams (ids are `<offset>-1`), live entries over the bus's pub/sub. */
+/**
+ * The room log in Redis Streams (ids are `<offset>-1`), live entries over the bus's pub/sub. Entries
+ * this process appends reach its own subscribers at once, from the append's answer; the copy Redis
+ * publishes carries this process's origin tag, and its own subscription drops it unread (other
+ * processes parse it). A room's subscribers on the writing node so get the entry without a round
+ * trip through Redis, and the node parses nothing twice.
+ */
 export class RedisRoomLog implements RoomLog {
   private readonly headScript: RedisScript;
   private readonly appendScript: RedisScript;
+  /** Tags every message this process publishes (its first field, so a node reading none still parses it). */
+  private readonly origin = randomBytes(6).toString("hex");
+  private readonly local = new Map<string, Set<LiveHandler>>();
 
   constructor(
     private readonly redis: Redis,
@@ -109,10 +125,18 @@ export class RedisRoomLog implements RoomLog {
       this.limits.roomIdleMsMax,
       this.bus.channel(roomChannel(room)),
       JSON.stringify(snapshot),
+      this.origin,
       ...entries.map((e) => JSON.stringify(e)),
-    )) as [string, string[]] | null;
+    )) as [string, number] | null;
     if (result === null) return { ok: false, reason: "fenced" };
-    return { ok: true, epoch: result[0], entries: result[1].map((e) => JSON.parse(e) as LogEntry) };
+    // The script answers the epoch and the last offset it wrote; the entries are the inputs at the
+    // offsets before it, stamped `nowMs`, as the script wrote them (nothing is sent back to be parsed).
+    const [epoch, head] = result;
+    const first = head - entries.length + 1;
+    const written: LogEntry[] = entries.map((e, i) => ({ offset: first + i, ts: nowMs, ...e }));
+    const handlers = this.local.get(room);
+    if (handlers !== undefined) for (const entry of written) for (const handler of handlers) handler(epoch, entry);
+    return { ok: true, epoch, entries: written };
   }
 
   async read(room: string, afterOffset: number, limit: number): Promise<LogRange> {
@@ -136,10 +160,36 @@ export class RedisRoomLog implements RoomLog {
   }
 
   async subscribe(room: string, handler: LiveHandler): Promise<() => Promise<void>> {
-    return this.bus.subscribe(roomChannel(room), (message) => {
-      const { epoch, entry } = JSON.parse(message) as { epoch: string; entry: LogEntry };
-      handler(epoch, entry);
-    });
+    let handlers = this.local.get(room);
+    if (handlers === undefined) {
+      handlers = new Set();
+      this.local.set(room, handlers);
+    }
+    const own = (epoch: string, entry: LogEntry) => handler(epoch, entry);
+    handlers.add(own);
+    const ownTag = `{"origin":"${this.origin}"`;
+    let unsubscribe: () => Promise<void>;
+    try {
+      unsubscribe = await this.bus.subscribe(roomChannel(room), (message) => {
+        // This process's own appends were handed over when they were written.
+        if (message.startsWith(ownTag)) return;
+        const { epoch, entry } = JSON.parse(message) as { epoch: string; entry: LogEntry };
+        handler(epoch, entry);
+      });
+    } catch (error) {
+      this.forget(room, own);
+      throw error;
+    }
+    return async () => {
+      this.forget(room, own);
+      await unsubscribe();
+    };
+  }
+
+  private forget(room: string, handler: LiveHandler): void {
+    const handlers = this.local.get(room);
+    handlers?.delete(handler);
+    if (handlers?.size === 0) this.local.delete(room);
   }
 
   async close(): Promise<void> {}

@@ -203,13 +203,19 @@ export class ActivityBook {
       ["deviceLinks", p.devices, this.byDevice, r.deviceLinks.accountsPerDeviceMax],
       ["addressLinks", p.addresses, this.byAddress, r.addressLinks.accountsPerAddressMax],
     ] as const) {
+      const since = from(dayMs);
       for (const [key, seenMs] of own) {
-        if (seenMs <= from(dayMs)) continue;
-        const accounts = [...(index.get(key) ?? [])]
-          .filter(([, at]) => at > from(dayMs))
-          .map(([id]) => id)
-          .sort();
-        if (accounts.length > max) {
+        if (seenMs <= since) continue;
+        // Counted before anything is listed: an address that thousands of accounts share (a carrier's
+        // NAT, a load test's source address) costs one pass per signal, not a sorted copy.
+        const linked = index.get(key) ?? new Map<string, number>();
+        let recent = 0;
+        for (const at of linked.values()) if (at > since) recent++;
+        if (recent > max) {
+          const accounts = [...linked]
+            .filter(([, at]) => at > since)
+            .map(([id]) => id)
+            .sort();
           found.push({
             rule,
             evidence: {

@@ -1,5 +1,5 @@
 import { assert } from "./assert.js";
-import { hashServerSeed } from "./provably-fair.rng.js";
+import { hashSeedText } from "./provably-fair.rng.js";
 
 /**
  * A reversed SHA-256 hash chain, the commitment of a shared table. From a secret terminal seed
@@ -13,7 +13,7 @@ export function hashChain(terminalSeed: string, length: number): readonly string
   assert(Number.isSafeInteger(length) && length >= 1, `chain length ${length} must be a positive integer`);
   const seeds = new Array<string>(length + 1);
   seeds[length] = terminalSeed;
-  for (let i = length; i > 0; i--) seeds[i - 1] = hashServerSeed(seeds[i] as string);
+  for (let i = length; i > 0; i--) seeds[i - 1] = hashSeedText(seeds[i] as string);
   return seeds;
 }
 
@@ -21,6 +21,6 @@ export function hashChain(terminalSeed: string, length: number): readonly string
 export function chainReaches(seed: string, index: number, commitment: string): boolean {
   assert(Number.isSafeInteger(index) && index >= 0, `chain index ${index} must be a non-negative integer`);
   let value = seed;
-  for (let i = 0; i < index; i++) value = hashServerSeed(value);
+  for (let i = 0; i < index; i++) value = hashSeedText(value);
   return value === commitment.toLowerCase();
 }

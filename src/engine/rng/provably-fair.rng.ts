@@ -34,8 +34,22 @@ export function provablyFairMessage(clientSeed: string, nonce: number, cursor: n
 }
 
 /** The commitment published before play: lowercase hex SHA-256 of the server seed's UTF-8 bytes. */
+/** Recent commitments: a player's machine shows its seed's hash with every spin, for a seed that rarely changes. */
+const commitments = new Map<string, string>();
+const commitmentsMax = 4096;
+
+/** SHA-256 of a seed's UTF-8 text in hex, computed every time (a hash chain's links, each hashed once). */
+export function hashSeedText(seed: string): string {
+  return toHex(sha256(utf8(seed)));
+}
+
 export function hashServerSeed(serverSeed: string): string {
-  return toHex(sha256(utf8(serverSeed)));
+  const known = commitments.get(serverSeed);
+  if (known !== undefined) return known;
+  const hash = hashSeedText(serverSeed);
+  if (commitments.size >= commitmentsMax) commitments.delete(commitments.keys().next().value as string);
+  commitments.set(serverSeed, hash);
+  return hash;
 }
 
 export class ProvablyFairRng implements Rng {

@@ -16,11 +16,16 @@ const initialState = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f
 export const sha256BlockBytes = 64;
 export const sha256DigestBytes = 32;
 
+/**
+ * The message schedule of the block being compressed: scratch space shared by every instance (a
+ * compression runs to its end without yielding), so an instance allocates only its state and block.
+ */
+const scheduleWords = new Uint32Array(64);
+
 /** An incremental SHA-256. HMAC keeps one of these per padded key so each message hashes two fewer blocks. */
 export class Sha256 {
   private readonly state = new Uint32Array(initialState);
   private readonly block = new Uint8Array(sha256BlockBytes);
-  private readonly words = new Uint32Array(64);
   private blockUsedBytes = 0;
   private totalBytes = 0;
 
@@ -50,22 +55,25 @@ export class Sha256 {
   digest(): Uint8Array {
     // Lengths are tracked as a double; messages here are tiny, far below 2^53 bits.
     const totalBits = this.totalBytes * 8;
-    // Padding: one 0x80 byte, zeros up to 56 mod 64, then the bit length as a big-endian uint64.
-    const zeroBytes = (sha256BlockBytes + 55 - this.blockUsedBytes) % sha256BlockBytes;
-    const padding = new Uint8Array(1 + zeroBytes + 8);
-    padding[0] = 0x80;
-    const lengthView = new DataView(padding.buffer, 1 + zeroBytes);
-    lengthView.setUint32(0, Math.floor(totalBits / 0x1_0000_0000));
-    lengthView.setUint32(4, totalBits >>> 0);
-    this.update(padding);
+    // Padding, written into the block: one 0x80 byte, zeros up to 56 mod 64, then the bit length as a big-endian uint64.
+    const block = this.block;
+    block[this.blockUsedBytes++] = 0x80;
+    if (this.blockUsedBytes > sha256BlockBytes - 8) {
+      block.fill(0, this.blockUsedBytes);
+      this.compress();
+      this.blockUsedBytes = 0;
+    }
+    block.fill(0, this.blockUsedBytes, sha256BlockBytes - 8);
+    writeUint32(block, sha256BlockBytes - 8, Math.floor(totalBits / 0x1_0000_0000));
+    writeUint32(block, sha256BlockBytes - 4, totalBits >>> 0);
+    this.compress();
     const out = new Uint8Array(sha256DigestBytes);
-    const view = new DataView(out.buffer);
-    for (let i = 0; i < 8; i++) view.setUint32(i * 4, this.state[i] ?? 0);
+    for (let i = 0; i < 8; i++) writeUint32(out, i * 4, this.state[i] ?? 0);
     return out;
   }
 
   private compress(): void {
-    const w = this.words;
+    const w = scheduleWords;
     const b = this.block;
     for (let i = 0; i < 16; i++) {
       w[i] = ((b[i * 4] ?? 0) << 24) | ((b[i * 4 + 1] ?? 0) << 16) | ((b[i * 4 + 2] ?? 0) << 8) | (b[i * 4 + 3] ?? 0);
@@ -107,6 +115,14 @@ export class Sha256 {
     s[6] = (s[6] ?? 0) + g;
     s[7] = (s[7] ?? 0) + h;
   }
+}
+
+/** `value` as a big-endian uint32 at `offset`. */
+function writeUint32(bytes: Uint8Array, offset: number, value: number): void {
+  bytes[offset] = value >>> 24;
+  bytes[offset + 1] = (value >>> 16) & 0xff;
+  bytes[offset + 2] = (value >>> 8) & 0xff;
+  bytes[offset + 3] = value & 0xff;
 }
 
 function rotr(x: number, n: number): number {

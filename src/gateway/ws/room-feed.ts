@@ -15,11 +15,27 @@ interface Member {
   catchingUp: boolean;
 }
 
-/** An entry encoded once for everyone it is public to: the JSON framed as a WebSocket text frame. */
-interface Encoded {
-  readonly entry: LogEntry;
-  readonly publicFrame: Buffer;
+/**
+ * An entry encoded once for everyone it is public to: the JSON framed as a WebSocket text frame,
+ * built when the first member needs it (a private entry's recipient is sent its own frame).
+ */
+class Encoded {
+  private frame: Buffer | null = null;
+
+  constructor(
+    private readonly room: string,
+    private readonly epoch: string,
+    readonly entry: LogEntry,
+  ) {}
+
+  get publicFrame(): Buffer {
+    this.frame ??= publicFrameOf(this.room, this.epoch, this.entry);
+    return this.frame;
+  }
 }
+
+/** Members of a room up to which its entries leave a member's socket with whatever else it is sent in the same tick. */
+const coalescingMembersMax = 16;
 
 const readPageEntries = 500;
 
@@ -158,32 +174,39 @@ export class RoomFeed {
     if (this.ring.length > this.limits.edgeBufferEntriesMax) this.ring.shift();
     this.lastOffset = entry.offset;
     const started = performance.now();
+    // A small room's entry (a player's own machine, a card table) usually has company: the answer to
+    // the action that wrote it follows in the same tick, and both leave in one write. A broadcast to
+    // a big room is written at once, socket by socket.
+    const coalesce = this.members.size <= coalescingMembersMax;
     for (const [connection, member] of this.members) {
       if (member.catchingUp || member.delivered >= entry.offset) continue;
-      this.deliver(connection, member, encoded);
+      this.deliver(connection, member, encoded, coalesce);
     }
     this.onEntry(this, entry, (performance.now() - started) / 1000);
   }
 
-  private deliver(connection: Connection, member: Member, encoded: Encoded): void {
+  private deliver(connection: Connection, member: Member, encoded: Encoded, coalesce = false): void {
+    if (coalesce) connection.coalesce();
     member.delivered = encoded.entry.offset;
     const { entry } = encoded;
     const part = entry.parts?.[connection.userId];
     if ((entry.to !== undefined && entry.to === connection.userId) || part !== undefined) {
       const data = part === undefined ? entry.data : { ...(entry.data as Record<string, unknown> | undefined), ...part };
-      connection.sendRaw(
-        Buffer.from(
-          JSON.stringify({
-            type: "event",
-            room: this.room,
-            epoch: this.epoch,
-            offset: entry.offset,
-            ts: entry.ts,
-            kind: entry.kind,
-            data,
-            private: true,
-            ...(entry.revealAt ? { revealAt: entry.revealAt } : {}),
-          }),
+      connection.sendFrame(
+        textFrame(
+          Buffer.from(
+            JSON.stringify({
+              type: "event",
+              room: this.room,
+              epoch: this.epoch,
+              offset: entry.offset,
+              ts: entry.ts,
+              kind: entry.kind,
+              data,
+              private: true,
+              ...(entry.revealAt ? { revealAt: entry.revealAt } : {}),
+            }),
+          ),
         ),
       );
     } else {
@@ -227,11 +250,15 @@ export class RoomFeed {
 }
 
 function encode(room: string, epoch: string, entry: LogEntry): Encoded {
+  return new Encoded(room, epoch, entry);
+}
+
+function publicFrameOf(room: string, epoch: string, entry: LogEntry): Buffer {
   const base = { type: "event", room, epoch, offset: entry.offset, ts: entry.ts };
   // A private entry is a placeholder for everyone but its recipient: offsets stay contiguous, content does not leak.
   const message =
     entry.to !== undefined
       ? { ...base, kind: "redacted" }
       : { ...base, kind: entry.kind, ...(entry.data === undefined ? {} : { data: entry.data }), ...(entry.revealAt ? { revealAt: entry.revealAt } : {}) };
-  return { entry, publicFrame: textFrame(Buffer.from(JSON.stringify(message))) };
+  return textFrame(Buffer.from(JSON.stringify(message)));
 }

@@ -5,12 +5,24 @@ import { closeCodes, type CloseName } from "../../protocol/ws.close-codes.js";
 import { errors, type ErrorName } from "../../protocol/errors.js";
 import type { ServerMessage } from "../../protocol/ws.messages.js";
 import { SendTally } from "./ws-metrics.js";
+import { textFrame } from "./text-frame.js";
 
 export interface ConnectionLimits {
   readonly sendQueueBytesMax: number;
   readonly messagesPerSecondMax: number;
   readonly invalidFramesMax: number;
 }
+
+/** The socket under `ws`, written directly for pre-framed messages. */
+interface RawSocket {
+  readonly writableLength: number;
+  write(chunk: Buffer): boolean;
+  cork(): void;
+  uncork(): void;
+}
+
+/** Most bytes held back for one write while coalescing (see `Connection.coalesce`). */
+const coalescedBytesMax = 16 * 1024;
 
 /**
  * One client socket: what it is allowed to do, and the only way bytes reach it. A send that would
@@ -70,12 +82,31 @@ export class Connection {
     return this.principal?.userId ?? "";
   }
 
-  /** Sends pre-encoded bytes (a broadcast encodes once and hands every member the same buffer). */
+  /** Sends pre-encoded JSON bytes as one text frame. */
   sendRaw(bytes: Buffer): void {
-    if (!this.fitsQueue(bytes.length)) return;
-    this.ws.send(bytes, { binary: false });
-    this.tally.frames++;
-    this.tally.bytes += bytes.length;
+    this.sendFrame(textFrame(bytes));
+  }
+
+  private coalescing = false;
+
+  /**
+   * Holds what this connection is sent until the current tick's work is done, then writes it all at
+   * once: an action's event and its answer, produced in the same tick, leave in one system call (and
+   * wake the client once) instead of two.
+   */
+  coalesce(): void {
+    if (this.coalescing || !this.isOpen) return;
+    const socket = this.socket;
+    this.coalescing = true;
+    socket.cork();
+    process.nextTick(() => {
+      this.coalescing = false;
+      socket.uncork();
+    });
+  }
+
+  private get socket(): RawSocket {
+    return (this.ws as unknown as { _socket: RawSocket })._socket;
   }
 
   /**
@@ -84,7 +115,14 @@ export class Connection {
    */
   sendFrame(frame: Buffer): void {
     if (!this.fitsQueue(frame.length)) return;
-    (this.ws as unknown as { _socket: { write(chunk: Buffer): boolean } })._socket.write(frame);
+    const socket = this.socket;
+    socket.write(frame);
+    // Held bytes count toward the send queue: past a few frames' worth they leave now, so a burst
+    // (an append of hundreds of entries) is written in pieces and never mistaken for a slow reader.
+    if (this.coalescing && socket.writableLength >= coalescedBytesMax) {
+      socket.uncork();
+      socket.cork();
+    }
     this.tally.frames++;
     this.tally.bytes += frame.length;
   }
@@ -94,7 +132,7 @@ export class Connection {
    * entries is one system call, and arrives at the client in a few reads instead of one per frame).
    */
   batch(send: () => void): void {
-    const socket = (this.ws as unknown as { _socket: { cork(): void; uncork(): void } })._socket;
+    const socket = this.socket;
     socket.cork();
     try {
       send();
