@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
-import type { Metrics } from "../../app/ports/metrics.js";
+import { actionStages, type Metrics } from "../../app/ports/metrics.js";
 import type { OutboxBacklog } from "../../app/ports/payments-store.js";
 
 /**
@@ -73,8 +73,10 @@ export function createPromMetrics(registry: Registry, backgroundFailures: () => 
     buckets: [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers,
   });
+  // Each action observes about ten stages: the per-stage series are looked up once, not per observation.
+  const stageSeries = new Map(actionStages.map((stage) => [stage, stages.labels({ stage })]));
   return {
-    actionStage: (stage, ms) => stages.observe({ stage }, ms / 1000),
+    actionStage: (stage, ms) => stageSeries.get(stage)?.observe(ms / 1000),
     ledgerBatch(ops, commitMs) {
       batchSize.observe(ops);
       commit.observe(commitMs / 1000);
