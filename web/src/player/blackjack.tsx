@@ -4,6 +4,7 @@ import { minorToAmount } from "../shared/format.js";
 import { Cards } from "../shared/cards.js";
 import { useRoom, useServerNow } from "../shared/hooks.js";
 import { Card, ErrorLine, useAction } from "../shared/ui.js";
+import { actAgainIfStale } from "../shared/act.js";
 import { LiveExtras } from "../shared/live.js";
 import { applyBlackjackEvent, blackjackFromSnapshot, type BlackjackView } from "../shared/blackjack-state.js";
 
@@ -23,6 +24,8 @@ export function Blackjack({ session, room }: { session: Session; room: string })
   const me = session.me?.id ?? "";
   const mySeat = state?.seats.indexOf(me) ?? -1;
   const act = (action: { kind: string; [key: string]: unknown }) => run(() => client.act(room, action));
+  // Sitting down and leaving are sent again when a hand started meanwhile.
+  const seatAct = (action: { kind: string; [key: string]: unknown }) => run(() => actAgainIfStale(client, room, action));
   const myTurn = state?.turn !== null && state?.turn?.seat === mySeat && mySeat >= 0;
   const left = state?.phase === "betting" && state.deadline !== null ? Math.max(0, Math.ceil((state.deadline - now) / 1000)) : null;
   const seatsShown = Math.max(state?.seats.length ?? 0, 1);
@@ -76,7 +79,7 @@ export function Blackjack({ session, room }: { session: Session; room: string })
                     </small>
                   </div>
                 ))}
-                {owner === null && mySeat < 0 && <button onClick={() => act({ kind: "sit", seat })}>Sit here</button>}
+                {owner === null && mySeat < 0 && <button onClick={() => seatAct({ kind: "sit", seat })}>Sit here</button>}
               </li>
             );
           })}
@@ -96,7 +99,7 @@ export function Blackjack({ session, room }: { session: Session; room: string })
             <button disabled={state?.phase !== "playing"} onClick={() => act({ kind: "insurance", take: true })}>
               Insurance
             </button>
-            <button class="link" onClick={() => act({ kind: "leave_seat" })}>
+            <button class="link" onClick={() => seatAct({ kind: "leave_seat" })}>
               Leave seat
             </button>
           </div>

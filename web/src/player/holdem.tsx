@@ -4,6 +4,7 @@ import type { Session } from "../shared/session.js";
 import { fieldText, minorToAmount } from "../shared/format.js";
 import { useRoom } from "../shared/hooks.js";
 import { Card, ErrorLine, useAction } from "../shared/ui.js";
+import { actAgainIfStale } from "../shared/act.js";
 import { Cards } from "../shared/cards.js";
 
 interface Seat {
@@ -152,6 +153,8 @@ export function Holdem({ session, room }: { session: Session; room: string }) {
   const [raiseTo, setRaiseTo] = useState("");
   const [mySeat, setMySeat] = useState<number | null>(null);
   const act = (action: { kind: string; [key: string]: unknown }) => run(() => client.act(room, action));
+  // Sitting down and leaving are sent again when a hand started meanwhile.
+  const seatAct = (action: { kind: string; [key: string]: unknown }) => run(() => actAgainIfStale(client, room, action));
   const myTurn = mySeat !== null && state?.toAct === mySeat && state.phase !== "between_hands";
   const seatCount = Math.max(state?.seats.length ?? 0, 2);
   return (
@@ -187,7 +190,7 @@ export function Holdem({ session, room }: { session: Session; room: string }) {
                   {seat === mySeat ? " · you" : ""}
                 </span>
                 {x === null ? (
-                  mySeat === null && <button onClick={() => act({ kind: "sit", seat, buyIn }).then(() => setMySeat(seat))}>Sit ({buyIn})</button>
+                  mySeat === null && <button onClick={() => seatAct({ kind: "sit", seat, buyIn }).then(() => setMySeat(seat))}>Sit ({buyIn})</button>
                 ) : (
                   <div>
                     <div>
@@ -237,7 +240,7 @@ export function Holdem({ session, room }: { session: Session; room: string }) {
             All in
           </button>
           {mySeat !== null && (
-            <button class="link" onClick={() => act({ kind: "leave" }).then(() => setMySeat(null))}>
+            <button class="link" onClick={() => seatAct({ kind: "leave" }).then(() => setMySeat(null))}>
               Cash out
             </button>
           )}
