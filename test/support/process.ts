@@ -47,7 +47,11 @@ export function serveCroupier(args: string[], env: Record<string, string> = {}, 
     });
     let output = "";
     const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
-    const timer = setTimeout(() => reject(new Error(`croupier serve did not start:\n${output}`)), startMsMax);
+    // A server that did not start in time is stopped: left running, it would outlive the test run.
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`croupier serve did not start:\n${output}`));
+    }, startMsMax);
     const onData = (d: Buffer) => {
       output += d;
       const match = /Croupier is serving on (\S+)/.exec(output);
