@@ -1,4 +1,4 @@
-// `croupier certify` and `croupier verify` as a user runs them: real child processes through tsx.
+// `croupier certify` and `croupier verify` as a user runs them: real child processes running the build.
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -1,6 +1,6 @@
 // The `croupier` command as a user runs it: help, configuration errors, print-config, bootstrap.
-import { describe, expect, it } from "vitest";
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { describe, expect, inject, it } from "vitest";
+import { cpSync, existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -76,6 +76,9 @@ describe("croupier command", () => {
 
   it("refuses a second process on one embedded data folder, naming the first; a dead owner's lock is taken over", async () => {
     const dataDir = tempDir();
+    // The folder's database starts migrated (a copy of the run's template): a first start on an empty
+    // folder is the test above's; this one is about the lock, and a busy machine's migrations outlasted 60 s.
+    cpSync(inject("croupierTemplates").pgliteDir, join(dataDir, "db"), { recursive: true });
     const server = await serveCroupier(["--data-dir", dataDir, "--log-level", "warn"]);
     let restarted: Awaited<ReturnType<typeof serveCroupier>> | null = null;
     try {

@@ -5,9 +5,11 @@ import { randomBytes } from "node:crypto";
 import type { TestProject } from "vitest/node";
 import { connect as connectNats } from "nats";
 import { PGlite } from "@electric-sql/pglite";
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { createPgDb } from "../../src/adapters/postgres/sql-db.pg.js";
 import { createPgliteDb } from "../../src/adapters/postgres/sql-db.pglite.js";
 import { migrate } from "../../src/adapters/postgres/migrate.js";
@@ -139,6 +141,22 @@ async function migratedTemplates(
   return { pgliteDir: join(dir, "db"), pgliteDump, postgresTemplate, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/**
+ * The tests that start `croupier` in a child process (test/support/process.ts, loadtest.ts) run the
+ * build, dist/cli/croupier.js, as the package's bin does, instead of compiling the sources through tsx
+ * at every start (seconds each on a busy machine). The build is brought up to date here, once per run,
+ * before any test starts: scripts/build-if-stale.mjs (what `npm start` runs) compiles only when a
+ * source is newer than the last build, so the children always run the current sources.
+ */
+function buildServer(): Promise<void> {
+  const root = fileURLToPath(new URL("../../", import.meta.url));
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["scripts/build-if-stale.mjs"], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
+    child.on("error", reject);
+    child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`building dist/ for the tests that start croupier failed (exit ${code})`))));
+  });
+}
+
 declare module "vitest" {
   export interface ProvidedContext {
     croupierServices: { runId: string; postgres: string; redis: string; nats: string };
@@ -166,7 +184,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     console.warn(`[croupier tests] skipping ${name} suites: ${name} unreachable (${reason})`);
   }
   project.provide("croupierServices", { runId: id, postgres: pgReason ?? "1", redis: redisReason ?? "1", nats: natsReason ?? "1" });
-  const templates = await migratedTemplates(id, pgReason === null);
+  const [templates] = await Promise.all([migratedTemplates(id, pgReason === null), buildServer()]);
   project.provide("croupierTemplates", { pgliteDir: templates.pgliteDir, pgliteDump: templates.pgliteDump, postgresTemplate: templates.postgresTemplate });
   return async () => {
     templates.dispose();

@@ -2,11 +2,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import type { Report } from "../../src/cli/loadtest/report.js";
-import type { Finished } from "./process.js";
-
-const cli = fileURLToPath(new URL("../../src/cli/croupier.ts", import.meta.url));
+import { cli, type Finished } from "./process.js";
 
 export function readReport(dir: string): { json: Report; markdown: string } {
   return {
@@ -21,7 +18,7 @@ export function readReport(dir: string): { json: Report; markdown: string } {
  */
 export function loadtest(args: string[], during?: () => Promise<void>, extra: { stdin?: string } = {}): Promise<Finished> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", cli, "loadtest", "--progress", "lines", ...args], {
+    const child = spawn(process.execPath, [cli, "loadtest", "--progress", "lines", ...args], {
       env: { PATH: process.env.PATH ?? "" },
       stdio: ["pipe", "pipe", "pipe"],
     });

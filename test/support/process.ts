@@ -1,10 +1,9 @@
-// Runs the real `croupier` command in a child process (through tsx, so no build is needed).
+// Runs the real `croupier` command in a child process: the build, as the package's bin runs it.
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-const cli = fileURLToPath(new URL("../../src/cli/croupier.ts", import.meta.url));
-/** tsx's loader by its full address, so a command run from another folder (`cwd`) still finds it. */
-const tsx = new URL("../../node_modules/tsx/dist/loader.mjs", import.meta.url).href;
+/** The package's bin, built from the current sources by the global setup (test/support/global-setup.ts) before any test starts. */
+export const cli = fileURLToPath(new URL("../../dist/cli/croupier.js", import.meta.url));
 export const fastHashFlags = ["--argon2-memory-kib", "8192", "--argon2-iterations", "1"];
 /** Test servers deposit through the sandbox in production mode too (which must be asked for explicitly) and register many players from one address. */
 const testServeFlags = [...fastHashFlags, "--payments-sandbox-enabled", "true", "--registrations-per-address-max", "100000"];
@@ -17,7 +16,7 @@ export interface Finished {
 
 export function runCroupier(args: string[], options: { stdin?: string; env?: Record<string, string>; cwd?: string } = {}): Promise<Finished> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", tsx, cli, ...args], {
+    const child = spawn(process.execPath, [cli, ...args], {
       env: { PATH: process.env.PATH ?? "", ...options.env },
       stdio: ["pipe", "pipe", "pipe"],
       ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
@@ -42,13 +41,17 @@ export interface ServingProcess {
 /** Starts `croupier serve` and resolves once it prints the URL it serves on (within `startMsMax`). */
 export function serveCroupier(args: string[], env: Record<string, string> = {}, startMsMax = 60_000): Promise<ServingProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", cli, "serve", "--port", "0", "--host", "127.0.0.1", ...testServeFlags, ...args], {
+    const child = spawn(process.execPath, [cli, "serve", "--port", "0", "--host", "127.0.0.1", ...testServeFlags, ...args], {
       env: { PATH: process.env.PATH ?? "", ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
     const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
-    const timer = setTimeout(() => reject(new Error(`croupier serve did not start:\n${output}`)), startMsMax);
+    // A server that did not start in time is stopped: left running, it would outlive the test run.
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`croupier serve did not start:\n${output}`));
+    }, startMsMax);
     const onData = (d: Buffer) => {
       output += d;
       const match = /Croupier is serving on (\S+)/.exec(output);

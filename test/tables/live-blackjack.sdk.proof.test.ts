@@ -16,7 +16,8 @@ import { newStaff } from "../support/ws-client.js";
 import { playModel, total, type Decision, type ScriptedHand } from "./live-blackjack.model.js";
 
 const room = "liveblackjack:lbsdk";
-const latencyMs = 300;
+/** Above the default reveal lead (150 ms), so the video's delay is what schedules the reveals; short, since every decision waits for it. */
+const latencyMs = 200;
 const decks = 4;
 const cutCardFromEnd = 52;
 /** The cut card comes out with the 157th card given (dealt or burned): the hand finishes, then the dealer reshuffles. */
@@ -190,11 +191,11 @@ describe("live blackjack proof through the SDK (embedded)", () => {
       "--live-blackjack-tables",
       "lbsdk",
       "--live-blackjack-betting-ms",
-      "1200",
+      "1000",
       "--blackjack-turn-ms",
       "8000",
       "--blackjack-results-ms",
-      "800",
+      "400",
       "--blackjack-decks",
       String(decks),
       "--blackjack-cut-card-from-end",
