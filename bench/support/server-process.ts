@@ -1,7 +1,7 @@
 // Starts `croupier serve` as its own process (embedded mode), as an operator would, and reads its
 // memory from /proc. Benchmarks drive it from other processes over real sockets.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -119,8 +119,11 @@ function spawnServer(dataDir: string, extra: string[]): Promise<BenchServer> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`croupier serve did not start:\n${output}`)), 60_000);
     let started = false;
+    // BENCH_SERVER_LOG=/tmp/x keeps each server's log in /tmp/x.<pid> (warnings such as lost room leases).
+    const logFile = process.env.BENCH_SERVER_LOG === undefined ? null : `${process.env.BENCH_SERVER_LOG}.${String(child.pid)}`;
     // Keeps reading after the start line too: a full pipe would block the server's logging.
     const onData = (chunk: Buffer) => {
+      if (logFile !== null) appendFileSync(logFile, chunk);
       if (started) return;
       output += chunk.toString();
       if (output.length > 100_000) output = output.slice(-50_000);

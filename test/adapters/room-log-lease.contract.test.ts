@@ -195,6 +195,24 @@ for (const kind of kinds) {
       await feed.stop();
     });
 
+    it("renews a lease that lapsed while nobody took the room (its fence is still the latest), and not one taken over", async () => {
+      const { lease, log } = await open();
+      const f1 = (await lease.acquire("t:lapse", "n1", 100)) as number;
+      await sleep(250); // the renewal arrives after the lease lapsed, and nobody acquired the room meanwhile
+      expect(await lease.renew("t:lapse", { nodeId: "n1", fence: f1 }, 60_000)).toBe(true);
+      expect(await lease.holder("t:lapse")).toEqual({ nodeId: "n1", fence: f1 });
+      expect(await lease.acquire("t:lapse", "n2", 60_000)).toBeNull();
+      expect((await log.append("t:lapse", f1, [{ kind: "x" }], snap(1), 1_000)).ok).toBe(true);
+      // Lapsed again, and this time another node took the room: the old holder stays out.
+      const f2 = (await lease.acquire("t:lapse2", "n1", 100)) as number;
+      await sleep(250);
+      const f3 = (await lease.acquire("t:lapse2", "n2", 60_000)) as number;
+      expect(f3).toBeGreaterThan(f2);
+      await lease.release("t:lapse2", { nodeId: "n2", fence: f3 }); // even with the room free again, n1's fence is not the latest
+      expect(await lease.renew("t:lapse2", { nodeId: "n1", fence: f2 }, 60_000)).toBe(false);
+      expect(await lease.holder("t:lapse2")).toBeNull();
+    });
+
     it("lets another node take over a lease that lapsed while its owner was paused; the old owner's renewals and writes are fenced", async () => {
       const { lease, log } = await open();
       const f1 = (await lease.acquire("t:d", "n1", 150)) as number;

@@ -15,8 +15,19 @@ local fence = redis.call('INCR', KEYS[2])
 redis.call('SET', KEYS[1], ARGV[1] .. '|' .. fence, 'PX', ARGV[2])
 return fence`;
 
+/**
+ * Renews the holder's lease. A lease that lapsed before its renewal arrived (a node whose Redis round
+ * trips queued behind a busy moment) is taken again by its holder only while its fence is still the
+ * room's latest: nobody acquired the room since (an acquisition moves the counter), so the holder's
+ * writes were never fenced and nothing else was written. A node that lost the room gets 0.
+ */
 const renewScript = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+local held = redis.call('GET', KEYS[1])
+if held == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+if not held and redis.call('GET', KEYS[2]) == ARGV[3] then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 1
+end
 return 0`;
 
 const releaseScript = `
@@ -34,7 +45,7 @@ export class RedisRoomLease implements RoomLease {
     private readonly prefix: string,
   ) {
     this.acquireScript = redisScript(redis, "croupierLeaseAcquire", 2, acquireScript);
-    this.renewScript = redisScript(redis, "croupierLeaseRenew", 1, renewScript);
+    this.renewScript = redisScript(redis, "croupierLeaseRenew", 2, renewScript);
     this.releaseScript = redisScript(redis, "croupierLeaseRelease", 1, releaseScript);
   }
 
@@ -45,7 +56,8 @@ export class RedisRoomLease implements RoomLease {
   }
 
   async renew(room: string, lease: Lease, ttlMs: number): Promise<boolean> {
-    return Number(await this.renewScript(roomKeys(this.prefix, room).lease, `${lease.nodeId}|${lease.fence}`, ttlMs)) === 1;
+    const keys = roomKeys(this.prefix, room);
+    return Number(await this.renewScript(keys.lease, keys.fence, `${lease.nodeId}|${lease.fence}`, ttlMs, lease.fence)) === 1;
   }
 
   async release(room: string, lease: Lease): Promise<void> {
