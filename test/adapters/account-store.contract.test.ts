@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHash, randomBytes } from "node:crypto";
 import { SqlAccountStore } from "../../src/adapters/postgres/account-store.sql.js";
 import { databaseKinds, type TestDatabase } from "../support/databases.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 const hash = () => createHash("sha256").update(randomBytes(16)).digest();
 const day = 86_400_000;
@@ -15,7 +16,7 @@ for (const kind of databaseKinds) {
       database = await kind.create();
       store = new SqlAccountStore(database.db);
     });
-    afterAll(async () => database?.dispose());
+    afterAll(async () => ifAssigned(database)?.dispose());
 
     const newUser = (username: string, email: string | null = null) => store.createUser({ username, email, passwordHash: "$argon2id$x", roles: ["player"] });
     async function newSession(userId: string, now = Date.now()) {

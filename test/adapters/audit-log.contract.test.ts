@@ -6,6 +6,7 @@ import { AuditTrail } from "../../src/app/audit/audit-trail.js";
 import type { AuditEntry } from "../../src/app/ports/audit-log.js";
 import { databaseKinds, type TestDatabase } from "../support/databases.js";
 import { clockAt } from "../support/manual-clock.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 for (const kind of databaseKinds) {
   describe.skipIf(!kind.available)(`audit log (${kind.name})`, () => {
@@ -22,7 +23,7 @@ for (const kind of databaseKinds) {
       );
     });
     afterAll(async () => {
-      await database?.dispose();
+      await ifAssigned(database)?.dispose();
     });
 
     const entry = (i: number): Omit<AuditEntry, "atMs"> => ({

@@ -10,7 +10,7 @@ import { connectRedis, redisPrefix } from "../support/redis.js";
 interface BusKind {
   name: string;
   available: () => boolean;
-  create(): Promise<{ a: Bus; b: Bus; dispose(): Promise<void> }>;
+  create(): Promise<{ a: Bus; b: Bus; dispose: () => Promise<void> }>;
 }
 
 const secret = "a secret shared by the nodes of one deployment";
@@ -39,7 +39,7 @@ async function redisPair() {
   };
 }
 
-const signed = (pair: () => Promise<{ a: Bus; b: Bus; dispose(): Promise<void> }>) => async () => {
+const signed = (pair: () => Promise<{ a: Bus; b: Bus; dispose: () => Promise<void> }>) => async () => {
   const { a, b, dispose } = await pair();
   return { a: new SignedBus(a, secret, ignoreRefused) as Bus, b: new SignedBus(b, secret, ignoreRefused) as Bus, dispose };
 };

@@ -4,7 +4,7 @@ import { systemClock } from "../../src/adapters/node/clock.system.js";
 import { sleep, type Clock } from "../../src/app/ports/clock.js";
 import { ManualClock } from "../support/manual-clock.js";
 
-const kinds: Array<{ name: string; make(): { clock: Clock; pass(ms: number): Promise<void> } }> = [
+const kinds: Array<{ name: string; make(): { clock: Clock; pass: (ms: number) => Promise<void> } }> = [
   { name: "system", make: () => ({ clock: systemClock, pass: (ms) => new Promise((r) => setTimeout(r, ms + 30)) }) },
   {
     name: "manual",

@@ -17,6 +17,7 @@ import { ManualClock } from "../support/manual-clock.js";
 import type { RoundRecord } from "../../src/app/ports/round-store.js";
 import { RiskExportEvent, RoundExportEvent } from "../../src/protocol/events.schemas.js";
 import { databaseKinds, type TestDatabase } from "../support/databases.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 const at = Date.UTC(2026, 11, 3, 10);
 const round = (roundId: string, status: RoundRecord["status"], extra: Partial<RoundRecord> = {}): RoundRecord => ({
@@ -46,7 +47,7 @@ for (const kind of databaseKinds) {
       database = await kind.create();
     });
     afterAll(async () => {
-      await database?.dispose();
+      await ifAssigned(database)?.dispose();
     });
 
     it("queues one event per ended round with every bet's stake and payout, in the transaction that ends it; none without exportEvents", async () => {

@@ -28,7 +28,7 @@ describe("Batcher", () => {
   it("answers each item with its own output, in batches of at most batchOpsMax", async () => {
     const { batcher, batches, open } = recorder({ batchOpsMax: 3, batchesInFlightMax: 1 });
     open();
-    const answers = await Promise.all(["a", "b", "c", "d", "e"].map((x) => batcher.submit(x)));
+    const answers = await Promise.all(["a", "b", "c", "d", "e"].map((x) => batcher.submit(x)!));
     expect(answers).toEqual(["a!", "b!", "c!", "d!", "e!"]);
     expect(batches.every((b) => b.length <= 3)).toBe(true);
     expect(batches.flat()).toEqual(["a", "b", "c", "d", "e"]);

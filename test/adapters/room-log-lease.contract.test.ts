@@ -24,7 +24,7 @@ interface Rooms {
 }
 const limits = { roomLogEntriesMax: 1_000, roomLogAgeMsMax: 600_000 };
 
-const kinds: Array<{ name: string; available: () => boolean; create(): Promise<Rooms & { dispose(): Promise<void> }> }> = [
+const kinds: Array<{ name: string; available: () => boolean; create(): Promise<Rooms & { dispose: () => Promise<void> }> }> = [
   {
     name: "memory",
     available: () => true,

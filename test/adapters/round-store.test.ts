@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mergeRoundRecords, SqlRoundStore } from "../../src/adapters/postgres/round-store.sql.js";
 import type { RoundRecord } from "../../src/app/ports/round-store.js";
 import { databaseKinds, type TestDatabase } from "../support/databases.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 const at = Date.UTC(2026, 11, 2, 10);
 const round = (roundId: string, status: RoundRecord["status"], extra: Partial<RoundRecord> = {}): RoundRecord => ({
@@ -70,8 +71,8 @@ for (const kind of databaseKinds) {
       rounds = new SqlRoundStore(database.db, { batchWaitMs: 5 });
     });
     afterAll(async () => {
-      await rounds?.close();
-      await database?.dispose();
+      await ifAssigned(rounds)?.close();
+      await ifAssigned(database)?.dispose();
     });
 
     it("reads a round written by concurrent records exactly as one written step by step", async () => {

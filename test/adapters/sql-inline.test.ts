@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inlineSql } from "../../src/adapters/postgres/sql-db.js";
 import { databaseKinds, type TestDatabase } from "../support/databases.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 const texts = ["plain", "O'Brien", "two '' quotes", "back\\slash \\' tricky", "ünïcødé ✓ 🎰", '{"json":"x\\"y"}', "$1 and $2 literally", ""];
 
@@ -24,7 +25,7 @@ for (const kind of databaseKinds) {
     beforeAll(async () => {
       database = await kind.create();
     });
-    afterAll(async () => database?.dispose());
+    afterAll(async () => ifAssigned(database)?.dispose());
 
     it("reads back every text, bigint and null it was given, in one multi-statement message", async () => {
       const big = 9_007_199_254_740_993n;

@@ -18,6 +18,7 @@ import { JoseTokenIssuer, JoseTokenVerifier } from "../../src/adapters/node/toke
 import { databaseKinds, type TestDatabase } from "../support/databases.js";
 import { connectRedis, deleteKeys, redisPrefix } from "../support/redis.js";
 import { serviceAvailable } from "../support/services.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 const postgres = databaseKinds[1]!;
 
@@ -61,7 +62,7 @@ describe.skipIf(!postgres.available || !serviceAvailable("redis"))("registration
   afterAll(async () => {
     if (redises[0]) await deleteKeys(redises[0], prefix);
     for (const redis of redises) redis.disconnect();
-    await database?.dispose();
+    await ifAssigned(database)?.dispose();
   });
 
   it("30 parallel registrations from one address over two nodes: exactly the budget of 5 gets through", async () => {

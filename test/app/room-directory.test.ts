@@ -47,7 +47,7 @@ const limits = {
   actionTimeoutMs: 10_000,
   pendingRequestsMax: 100,
 };
-const behaviors = new Map<string, RoomBehavior>([["sandbox", sandboxBehavior as RoomBehavior]]);
+const behaviors = new Map<string, RoomBehavior>([["sandbox", sandboxBehavior]]);
 const actor = { userId: "ann", roles: ["player" as const] };
 const directories: RoomDirectory[] = [];
 afterEach(async () => {

@@ -10,7 +10,7 @@ import { compileSlot, crownJewels, playFeature } from "../../src/engine/slots/in
 const slot = compileSlot(crownJewels);
 const behavior = slotsRoomBehavior({ gameId: "crown-jewels", currency: "EUR", slot });
 const player = { userId: "u1", name: "u1", roles: [] } as never;
-const ctx: RoomContext = { nowMs: 1_000, revealLeadMs: 0, actionId: "a1" } as RoomContext;
+const ctx: RoomContext = { nowMs: 1_000, revealLeadMs: 0, actionId: "a1" };
 const serverSeed = "ab".repeat(32);
 type State = ReturnType<typeof behavior.initial>;
 const ready = { ...behavior.initial("slots:u1"), seeds: { serverSeed, clientSeed: "c", nonce: 5 } } as State;

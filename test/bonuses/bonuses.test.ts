@@ -8,6 +8,7 @@ import { serviceAvailable } from "../support/services.js";
 import { createShared, startTestServer, type Mode, type Shared } from "../support/server.js";
 import { call } from "../support/http.js";
 import { newPlayer, newStaff, TestSocket, type Message } from "../support/ws-client.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 interface WireBonus {
   id: string;
@@ -59,8 +60,8 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       operator = await newStaff(server, ["operator"]);
     });
     afterAll(async () => {
-      await server?.close();
-      await shared?.dispose();
+      await ifAssigned(server)?.close();
+      await ifAssigned(shared)?.dispose();
     });
 
     const balanced = async () => expect((await server.services.wallet.check()).ok).toBe(true);
@@ -300,7 +301,7 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       await grant(player.userId, { amount: "100.00", wageringMultiplier: 1, maxBet: "10.00" });
       const socket = await TestSocket.authenticated(server.url, player.token);
       const tableRoom = `roulette:${table}`;
-      const joined = await socket.request({ type: "join", room: tableRoom });
+      await socket.request({ type: "join", room: tableRoom });
       const latest = () => Math.max(0, ...socket.messages.filter((m) => m.room === tableRoom && typeof m.offset === "number").map((m) => m.offset as number));
       const nextRound = async (): Promise<string> =>
         (
@@ -308,7 +309,6 @@ for (const mode of ["embedded", "production"] as Mode[]) {
             .data as { roundId: string }
         ).roundId;
       const seen = new Set<string>();
-      void joined;
       const bet = async (roundId: string, actionId: string, bets: { type: string; amount: string }[]): Promise<Message> =>
         socket.request({ type: "action", room: tableRoom, actionId, lastOffset: latest(), action: { kind: "bet", roundId, bets } });
       const settled = (roundId: string) => socket.waitFor((m) => m.kind === "round.settled" && (m.data as { roundId: string }).roundId === roundId, 10_000);

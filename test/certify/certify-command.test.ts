@@ -9,6 +9,7 @@ import { formatCard, orderedDeck } from "../../src/engine/poker/cards.js";
 import { SeededRng } from "../../src/engine/rng/seeded.rng.js";
 import { captureStream } from "../support/captured-stream.js";
 import { runCroupier } from "../support/process.js";
+import type { CertifyReport, GameReport } from "../../src/cli/certify.command.js";
 
 // Small enough for CI; NIST's uniformity check needs at least 55 sequences.
 const small = ["--rounds", "10000", "--workers", "2", "--nist-sequences", "60", "--nist-bits", "8192"];
@@ -23,42 +24,33 @@ describe("croupier certify", () => {
     expect(run.stdout).toMatch(/roulette +10,000 .* 1\/1 +PASS/);
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/rounds\/s/);
-    const report = JSON.parse(readFileSync(join(out, "report.json"), "utf8"));
+    const report = JSON.parse(readFileSync(join(out, "report.json"), "utf8")) as CertifyReport;
     expect(report.passed).toBe(true);
     expect(report.family).toMatchObject({ alpha: 0.01, rejected: 0, passed: true });
-    const decisions = report.games.flatMap((g: { decisions: { rank: number; pValue: number; adjustedP: number; threshold: number }[] }) => g.decisions);
+    const decisions = report.games.flatMap((g) => g.decisions);
     expect(decisions).toHaveLength(report.family.decisions);
-    expect(decisions.map((d: { rank: number }) => d.rank).sort((a: number, b: number) => a - b)).toEqual(
-      Array.from({ length: decisions.length }, (_, i) => i + 1),
-    );
+    expect(decisions.map((d) => d.rank).sort((a, b) => a - b)).toEqual(Array.from({ length: decisions.length }, (_, i) => i + 1));
     for (const d of decisions) expect(d.adjustedP).toBeGreaterThanOrEqual(d.pValue);
-    expect(report.games.map((g: { game: string }) => g.game)).toEqual(["roulette", "slots", "blackjack", "holdem"]);
+    expect(report.games.map((g) => g.game)).toEqual(["roulette", "slots", "blackjack", "holdem"]);
     for (const game of report.games) {
       expect(game.rounds).toBe(10_000);
-      expect(game.outcomeTests.map((t: { name: string }) => t.name)).toEqual([
-        "chi-square frequency",
-        "runs",
-        "serial correlation",
-        "gap",
-        "poker",
-        "coupon collector",
-      ]);
+      expect(game.outcomeTests.map((t) => t.name)).toEqual(["chi-square frequency", "runs", "serial correlation", "gap", "poker", "coupon collector"]);
       expect(game.nist.verdicts).toHaveLength(10);
       for (const verdict of game.nist.verdicts) expect(verdict.sequences).toBe(60);
     }
-    const [roulette, slots, blackjack, holdem] = report.games;
-    expect(roulette.rtp.theoretical.exact).toBe("36/37 = 0.97297297");
-    expect(roulette.rtp.ci99[0]).toBeLessThan(0.972973);
+    const [roulette, slots, blackjack, holdem] = report.games as [GameReport, GameReport, GameReport, GameReport];
+    expect(roulette.rtp!.theoretical!.exact).toBe("36/37 = 0.97297297");
+    expect(roulette.rtp!.ci99[0]).toBeLessThan(0.972973);
     expect(slots.fits).toHaveLength(5);
-    expect(blackjack.rtp.theoretical).toBeNull();
-    expect(blackjack.rtp.test).toBeNull();
-    expect(roulette.rtp.test.decision).toBe("roulette · RTP · measured vs exact RTP (two-sided z) · return per stake");
+    expect(blackjack.rtp!.theoretical).toBeNull();
+    expect(blackjack.rtp!.test).toBeNull();
+    expect(roulette.rtp!.test!.decision).toBe("roulette · RTP · measured vs exact RTP (two-sided z) · return per stake");
     // Roulette: 6 outcome tests, 10 NIST tests × 2, RTP; its paytable check holds.
     expect(roulette.decisions).toHaveLength(27);
     expect(roulette.checks).toEqual([expect.objectContaining({ passed: true, detail: "8 of 8 bet kinds" })]);
     expect(holdem.rtp).toBeNull();
-    expect(holdem.checks.every((c: { passed: boolean }) => c.passed)).toBe(true);
-    expect(holdem.fits.map((f: { sequence: string }) => f.sequence)).toContain("first player's starting hand (169 classes)");
+    expect(holdem.checks.every((c) => c.passed)).toBe(true);
+    expect(holdem.fits.map((f) => f.sequence)).toContain("first player's starting hand (169 classes)");
     const html = readFileSync(join(out, "report.html"), "utf8");
     expect(html).toContain("<svg");
     expect(html).toContain("adjusted p");
@@ -97,11 +89,11 @@ describe("croupier certify", () => {
     ]);
     expect(run.stdout).toContain("CERTIFICATION PASSED at family-wise level 0.05");
     expect(run.code).toBe(0);
-    const report = JSON.parse(readFileSync(join(out, "report.json"), "utf8"));
+    const report = JSON.parse(readFileSync(join(out, "report.json"), "utf8")) as CertifyReport;
     // One 32-bit word per spin (a rejection is a ~1e-9 event for 37 pockets), so 40,000 words make 40,000 spins.
-    expect(report.games[0].rounds).toBe(40_000);
+    expect(report.games[0]!.rounds).toBe(40_000);
     expect(report.rng).toBe("captured stream captured.bin (160,000 bytes, big-endian 32-bit words); the stream ran out after 40,000 rounds");
-    expect(report.games[0].nist.sequences).toBe(60);
+    expect(report.games[0]!.nist.sequences).toBe(60);
     expect(report.family).toMatchObject({ alpha: 0.05, decisions: 27 });
   }, 120_000);
 

@@ -18,6 +18,7 @@ import { privatePostgresAvailable, startPrivatePostgres, type PrivatePostgres } 
 import { createShared, type Shared } from "../support/server.js";
 import { isCi, redisUrl, serviceAvailable } from "../support/services.js";
 import { newPlayer } from "../support/ws-client.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 const staffPassword = "correct horse battery staple";
 /** What a caller may be told while the database is down: each says "retry". */
@@ -40,9 +41,9 @@ describe.skipIf(!serviceAvailable("redis") || (!privatePostgresAvailable && !isC
     afterAll(async () => {
       for (const c of clients) c.close();
       for (const n of nodes) await n.stop();
-      await db?.close();
-      await shared?.dispose();
-      await cluster?.dispose();
+      await ifAssigned(db)?.close();
+      await ifAssigned(shared)?.dispose();
+      await ifAssigned(cluster)?.dispose();
     });
 
     it("answers retryable codes while it is down, and every spin retried with its action id is applied once", async () => {
@@ -83,7 +84,7 @@ describe.skipIf(!serviceAvailable("redis") || (!privatePostgresAvailable && !isC
       // until it is acknowledged; then the next one.
       const results = people.map(() => new Map<string, { stakeMinor: string; totalWinMinor: string }>());
       const errors = new Map<string, number>();
-      let spinning = true;
+      let spinning = true as boolean; // cleared by the test once the outage is over
       const spinners = people.map(async (p, i) => {
         for (let n = 0; spinning; n++) {
           const actionId = `s${n}`;

@@ -20,6 +20,8 @@ import { privateRedisAvailable, startPrivateRedis, type PrivateRedis } from "../
 import { createShared, type Shared } from "../support/server.js";
 import { isCi, serviceAvailable } from "../support/services.js";
 import { newPlayer } from "../support/ws-client.js";
+import { ifAssigned } from "../support/fixtures.js";
+import { match } from "../support/matchers.js";
 
 const room = "roulette:r1";
 const flags = [
@@ -81,9 +83,9 @@ describe.skipIf(!serviceAvailable("postgres") || (!privateRedisAvailable && !isC
     afterAll(async () => {
       for (const c of clients) c.close();
       for (const n of nodes) await n.stop();
-      await db?.close();
-      await shared?.dispose();
-      await redis?.dispose();
+      await ifAssigned(db)?.close();
+      await ifAssigned(shared)?.dispose();
+      await ifAssigned(redis)?.dispose();
     });
 
     it(`${recovery === "reset" ? "resets every client into a new epoch" : "resumes every client in the same epoch"}, loses no acknowledged bet, and the ledger check is ok`, async () => {
@@ -206,7 +208,7 @@ describe.skipIf(!serviceAvailable("postgres") || (!privateRedisAvailable && !isC
       if (recovery === "reset") {
         // The round lost with Redis is ended by the table's new epoch: game recall says it was voided
         // (its `round.voided` goes to the new epoch's log, before the snapshot a reset client starts from).
-        expect(recalled).toEqual([{ status: "voided", void_reason: expect.stringContaining("state was lost") }]);
+        expect(recalled).toEqual([{ status: "voided", void_reason: match.stringContaining("state was lost") }]);
       } else {
         // The round goes on from its snapshot: settled, or voided if its betting closed late; every
         // client saw how it ended.

@@ -28,7 +28,7 @@ describe("croupier command", () => {
   it("prints the effective configuration with secrets masked", async () => {
     const result = await runCroupier(["serve", "--print-config", "--port", "9123"], { env: { DATABASE_URL: "postgres://app:s3cret@db.internal:5432/casino" } });
     expect(result.code).toBe(0);
-    const printed = JSON.parse(result.stdout);
+    const printed = JSON.parse(result.stdout) as Record<string, unknown>;
     expect(printed.port).toBe(9123);
     expect(printed.databaseUrl).toBe("postgres://app:****@db.internal:5432/casino");
     expect(result.stdout).not.toContain("s3cret");

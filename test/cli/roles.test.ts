@@ -17,7 +17,7 @@ import { roomKeys } from "../../src/adapters/redis/room-keys.js";
 const production = serviceAvailable("postgres") && serviceAvailable("redis");
 
 async function cashOf(base: string, token: string): Promise<string | undefined> {
-  const wallet = await call<{ balances: Array<{ currency: string; purse: string; available: string }> }>(base, "GET", "/v1/wallet", { token });
+  const wallet = await call<{ balances?: Array<{ currency: string; purse: string; available: string }> }>(base, "GET", "/v1/wallet", { token });
   return wallet.body.balances?.find((b) => b.currency === "EUR" && b.purse === "cash")?.available;
 }
 
@@ -39,7 +39,7 @@ async function betOneRound(socket: TestSocket, room: string, actionId: string): 
       type: "action",
       room,
       actionId: `${actionId}-${attempt}`,
-      lastOffset: socket.events(room).at(-1)?.offset as number,
+      lastOffset: socket.events(room).at(-1)?.offset,
       action: { kind: "bet", roundId, bets: [{ type: "red", amount: "1.00" }] },
     });
     if (reply.type !== "ack" && attempt < 3) {

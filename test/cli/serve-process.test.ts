@@ -5,6 +5,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { request } from "node:https";
+import { TLSSocket } from "node:tls";
 import { decodeProtectedHeader } from "jose";
 import { runCroupier, serveCroupier } from "../support/process.js";
 import { call } from "../support/http.js";
@@ -97,7 +98,7 @@ describe("croupier serve (embedded mode)", () => {
     const get = (maxVersion: "TLSv1.2" | "TLSv1.3") =>
       new Promise<{ status?: number | undefined; protocol?: string | undefined; error?: string }>((resolve) => {
         const req = request(`${server.url}/healthz`, { rejectUnauthorized: false, maxVersion }, (res) => {
-          const protocol = (res.socket as import("node:tls").TLSSocket).getProtocol() ?? undefined;
+          const protocol = (res.socket instanceof TLSSocket ? res.socket.getProtocol() : null) ?? undefined;
           res.resume();
           res.on("end", () => resolve({ status: res.statusCode, protocol }));
         });

@@ -7,6 +7,7 @@ import { CroupierClient, type RoomEvent } from "../../src/client/index.js";
 import { serviceAvailable } from "../support/services.js";
 import { createShared, startTestServer, type Mode, type Shared } from "../support/server.js";
 import { newPlayer } from "../support/ws-client.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 /** `ws`'s WebSocket, remembering every socket it opens so a test can cut one like a network would. */
 class TrackedWebSocket extends WebSocket {
@@ -64,8 +65,8 @@ for (const mode of ["embedded", "production"] as Mode[]) {
     });
     afterAll(async () => {
       for (const c of clients) c.close();
-      await server?.close();
-      await shared?.dispose();
+      await ifAssigned(server)?.close();
+      await ifAssigned(shared)?.dispose();
     });
 
     it("logs in over HTTP, connects, joins and receives events in order", async () => {

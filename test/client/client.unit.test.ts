@@ -172,10 +172,16 @@ describe("CroupierClient against a scripted server", () => {
     const polite = politeServer();
     let actions = 0;
     FakeSocket.onFrame = (socket, frame) => {
-      if (frame.type !== "action") return polite(socket, frame);
+      if (frame.type !== "action") {
+        polite(socket, frame);
+        return;
+      }
       actions++;
       if (actions === 1) return; // lost reply: the client times out
-      if (actions === 2) return socket.drop(1006); // connection lost mid-request
+      if (actions === 2) {
+        socket.drop(1006); // connection lost mid-request
+        return;
+      }
       socket.reply({ type: "ack", id: frame.id, room: frame.room, actionId: frame.actionId, status: "duplicate" });
     };
     const c = client({ actionAttemptsMax: 3 });
@@ -199,9 +205,10 @@ describe("CroupierClient against a scripted server", () => {
     FakeSocket.onFrame = (socket, frame) => {
       if (!restarted && frame.type === "action") {
         restarted = true;
-        return socket.drop(1006); // the server goes away with the action unanswered
+        socket.drop(1006); // the server goes away with the action unanswered
+        return;
       }
-      return (restarted ? after : before)(socket, frame);
+      (restarted ? after : before)(socket, frame);
     };
     const c = client({ actionAttemptsMax: 3 });
     await c.connect();
@@ -222,7 +229,10 @@ describe("CroupierClient against a scripted server", () => {
     const polite = politeServer({ epoch: "e2" });
     let refused = false;
     FakeSocket.onFrame = (socket, frame) => {
-      if (frame.type !== "action" || refused) return polite(socket, frame);
+      if (frame.type !== "action" || refused) {
+        polite(socket, frame);
+        return;
+      }
       refused = true;
       socket.reply({ type: "error", id: frame.id, code: "CROUPIER_ERR_ACTION_OFFSET_INVALID", message: "ahead", requestId: "q2" });
       setTimeout(() => socket.reply({ type: "reset", room: "sandbox:a", epoch: "e2", offset: 2, snapshot: { state: "fresh" } }), 50);

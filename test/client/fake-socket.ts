@@ -63,7 +63,7 @@ export function politeServer(options: { token?: string; epoch?: string | (() => 
           socket.drop(4002, "access token expired");
           return;
         }
-        return socket.reply({
+        socket.reply({
           type: "welcome",
           id: frame.id,
           userId: "u1",
@@ -72,12 +72,14 @@ export function politeServer(options: { token?: string; epoch?: string | (() => 
           protocol: 1,
           limits: { messagesPerSecondMax: 1000 },
         });
+        return;
       case "time":
-        return socket.reply({ type: "time", id: frame.id, t0: frame.t0, t1: (frame.t0 as number) + (options.offsetMs ?? 0) });
+        socket.reply({ type: "time", id: frame.id, t0: frame.t0, t1: (frame.t0 as number) + (options.offsetMs ?? 0) });
+        return;
       case "join": {
         const resume = frame.resume as { epoch: string; offset: number } | undefined;
         const resumed = resume !== undefined && resume.epoch === epoch;
-        return socket.reply({
+        socket.reply({
           type: "joined",
           id: frame.id,
           room: frame.room,
@@ -87,9 +89,11 @@ export function politeServer(options: { token?: string; epoch?: string | (() => 
           snapshot: { state: null },
           presence: { count: 1 },
         });
+        return;
       }
       case "action":
-        return socket.reply({ type: "ack", id: frame.id, room: frame.room, actionId: frame.actionId, status: "applied" });
+        socket.reply({ type: "ack", id: frame.id, room: frame.room, actionId: frame.actionId, status: "applied" });
+        return;
       default:
         return undefined;
     }

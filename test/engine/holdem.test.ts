@@ -42,7 +42,7 @@ function play(state: HoldemState, ...actions: HoldemAction[]): HoldemStep & { al
   const all: HoldemEvent[] = [];
   for (const action of actions) {
     step = apply(step.state, action);
-    if (step.status !== "ok") throw new Error(`${JSON.stringify(action, (_, v) => (typeof v === "bigint" ? `${v}n` : v))}: ${step.status}`);
+    if (step.status !== "ok") throw new Error(`${JSON.stringify(action, (_: string, v: unknown) => (typeof v === "bigint" ? `${v}n` : v))}: ${step.status}`);
     all.push(...step.events);
   }
   return { ...step, all };

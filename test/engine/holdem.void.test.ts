@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { apply, defaultHoldemRules, newTable, type HoldemState } from "../../src/engine/holdem/index.js";
 import { orderedDeck } from "../../src/engine/poker/cards.js";
+import { match } from "../support/matchers.js";
 
 function must(step: { status: string; state: HoldemState }): HoldemState {
   expect(step.status).toBe("ok");
@@ -23,7 +24,7 @@ describe("holdem void_hand", () => {
     expect(voided.state.seats.every((s) => s === null || (s.committedMinor === 0n && !s.inHand && s.holeCards.length === 0))).toBe(true);
     expect([voided.state.phase, voided.state.toAct, voided.state.board]).toEqual(["between_hands", null, []]);
     expect(voided.events).toEqual([
-      { type: "hand_voided", handNumber: 1, returnedMinor: expect.any(Array), stacksMinor: [10_000n, 6_000n, 8_000n, null, null, null] },
+      { type: "hand_voided", handNumber: 1, returnedMinor: match.any(Array), stacksMinor: [10_000n, 6_000n, 8_000n, null, null, null] },
     ]);
     // Nothing to void between hands; the next hand deals as usual.
     expect(apply(voided.state, { type: "void_hand" }).status).toBe("wrong_phase");

@@ -34,7 +34,7 @@ function everyBetRequest(stakeMinor: bigint): RouletteBetRequest[] {
 function accept(request: RouletteBetRequest): RouletteBet {
   const result = validateBet(request, limits);
   if (result.status !== "ok")
-    throw new Error(`expected ${JSON.stringify(request, (_, v) => (typeof v === "bigint" ? `${v}n` : v))} to be valid: ${result.status}`);
+    throw new Error(`expected ${JSON.stringify(request, (_: string, v: unknown) => (typeof v === "bigint" ? `${v}n` : v))} to be valid: ${result.status}`);
   return result.bet;
 }
 

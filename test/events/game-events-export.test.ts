@@ -98,7 +98,7 @@ for (const mode of ["embedded", "production"] as Mode[]) {
           type: "action",
           room: table,
           actionId: `bet-${roundId}`,
-          lastOffset: opened.offset as number,
+          lastOffset: opened.offset,
           action: { kind: "bet", roundId, bets: [{ type: "red", amount: "2.50" }] },
         });
         // On a slow machine a bet may reach the table after the close: the next round is tried.
@@ -127,7 +127,11 @@ for (const mode of ["embedded", "production"] as Mode[]) {
           (all) => mine(all).length >= 6,
         ),
       );
-      expect(messages.map((m) => m.subject).sort()).toEqual([`${prefix}.risk.action`, `${prefix}.risk.action`, ...Array(4).fill(`${prefix}.round.settled`)]);
+      expect(messages.map((m) => m.subject).sort()).toEqual([
+        `${prefix}.risk.action`,
+        `${prefix}.risk.action`,
+        ...Array<string>(4).fill(`${prefix}.round.settled`),
+      ]);
       for (const m of messages) {
         const body = m.body as { id: string; type: string };
         expect(Value.Check(schemaOf[body.type] as TSchema, m.body), JSON.stringify(m.body)).toBe(true);

@@ -6,10 +6,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningServer } from "../../src/main.js";
 import { createShared, startTestServer, type Shared } from "../support/server.js";
-import { newPlayer, TestSocket, type Message } from "../support/ws-client.js";
+import { newPlayer, TestSocket } from "../support/ws-client.js";
 import { call } from "../support/http.js";
 import { runCroupier } from "../support/process.js";
 import { sha256, stream, uniform, type Stream } from "./independent-fairness.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 // ---- docs/FAIRNESS.md, independently -------------------------------------------------------------
 
@@ -69,7 +70,6 @@ interface Recalled {
 
 const seen = (s: TestSocket, room: string) =>
   Math.max(0, ...s.messages.filter((m) => m.room === room && typeof m.offset === "number").map((m) => m.offset as number));
-const dataOf = <T>(m: Message) => m.data as T;
 
 describe("blackjack shoes, checked by the player (production)", () => {
   let shared: Shared;
@@ -93,8 +93,8 @@ describe("blackjack shoes, checked by the player (production)", () => {
     ]);
   }, 120_000);
   afterAll(async () => {
-    await server?.close();
-    await shared?.dispose();
+    await ifAssigned(server)?.close();
+    await ifAssigned(shared)?.dispose();
   });
 
   it("each shoe is committed before its round, revealed when replaced, and every card recomputed from recall", async () => {
@@ -118,35 +118,36 @@ describe("blackjack shoes, checked by the player (production)", () => {
       type: "ack",
     });
     const chainEvent = await socket.waitFor((m) => m.room === room && m.kind === "fairness.chain", 10_000);
-    const chain = dataOf<{ commitment: string; chainId: number }>(chainEvent);
+    const chain = chainEvent.data as { commitment: string; chainId: number };
     expect(chain.commitment).toMatch(/^[0-9a-f]{64}$/);
 
     // Two rounds: bet, stand on every turn (the timer declines insurance), wait for the payout.
     const rounds: { commitment: Commitment; cardsSeen: number[] }[] = [];
     for (let r = 0; r < 2; r++) {
       const opened = await socket.waitFor(
-        (m) => m.room === room && m.kind === "blackjack.betting_opened" && !rounds.some((x) => x.commitment.roundId === dataOf<{ roundId: string }>(m).roundId),
+        (m) =>
+          m.room === room && m.kind === "blackjack.betting_opened" && !rounds.some((x) => x.commitment.roundId === (m.data as { roundId: string }).roundId),
         15_000,
       );
-      const roundId = dataOf<{ roundId: string }>(opened).roundId;
+      const roundId = (opened.data as { roundId: string }).roundId;
       // The round's commitment came before its betting opened, so before any bet.
-      const committed = socket.messages.find((m) => m.room === room && m.kind === "fairness.round" && dataOf<Commitment>(m).roundId === roundId);
+      const committed = socket.messages.find((m) => m.room === room && m.kind === "fairness.round" && (m.data as Commitment).roundId === roundId);
       expect(committed).toBeDefined();
       expect((committed!.offset as number) < (opened.offset as number)).toBe(true);
-      const commitment = dataOf<Commitment>(committed!);
+      const commitment = committed!.data as Commitment;
       expect(commitment).toMatchObject({ shoeId: roundId, clientSeed: roundId, newShoe: true, chain: { id: chain.chainId, commitment: chain.commitment } });
       expect(commitment.nonce).toBe(commitment.chain.index);
       expect(
         await socket.request({ type: "action", room, actionId: `bet${r}`, lastOffset: seen(socket, room), action: { kind: "bet", roundId, amount: "1.00" } }),
       ).toMatchObject({ type: "ack" });
-      const paid = () => socket.events(room).some((m) => m.kind === "blackjack.round_paid" && dataOf<{ roundId: string }>(m).roundId === roundId);
+      const paid = () => socket.events(room).some((m) => m.kind === "blackjack.round_paid" && (m.data as { roundId: string }).roundId === roundId);
       const acted = new Set<number>();
       const deadline = Date.now() + 30_000;
       while (!paid()) {
         expect(Date.now()).toBeLessThan(deadline);
         const turn = socket
           .events(room)
-          .filter((m) => m.kind === "blackjack.turn" && dataOf<{ roundId: string }>(m).roundId === roundId)
+          .filter((m) => m.kind === "blackjack.turn" && (m.data as { roundId: string }).roundId === roundId)
           .at(-1);
         if (turn !== undefined && !acted.has(turn.offset as number)) {
           acted.add(turn.offset as number);
@@ -165,10 +166,10 @@ describe("blackjack shoes, checked by the player (production)", () => {
         .events(room)
         .filter(
           (m) =>
-            dataOf<{ roundId?: string }>(m).roundId === roundId &&
+            (m.data as { roundId?: string }).roundId === roundId &&
             ["blackjack.card_dealt", "blackjack.dealer_card_dealt", "blackjack.dealer_hole_card_revealed"].includes(m.kind as string),
         )
-        .map((m) => dataOf<{ card: number }>(m).card);
+        .map((m) => (m.data as { card: number }).card);
       rounds.push({ commitment, cardsSeen });
     }
 
@@ -179,13 +180,13 @@ describe("blackjack shoes, checked by the player (production)", () => {
     // Round 2's commitment is round 1's shoe seed (the chain links shoe to shoe), and the table announced it.
     const revealed = socket
       .events(room)
-      .find((m) => m.kind === "blackjack.shoe_revealed" && dataOf<{ shoeId: string }>(m).shoeId === rounds[0]!.commitment.shoeId);
+      .find((m) => m.kind === "blackjack.shoe_revealed" && (m.data as { shoeId: string }).shoeId === rounds[0]!.commitment.shoeId);
     expect(revealed).toBeDefined();
-    const revealedSeed = dataOf<{ serverSeed: string }>(revealed!).serverSeed;
+    const revealedSeed = (revealed!.data as { serverSeed: string }).serverSeed;
     expect(rounds[1]!.commitment.serverSeedHash).toBe(revealedSeed);
     expect(
       (revealed!.offset as number) >
-        (socket.events(room).find((m) => m.kind === "blackjack.round_paid" && dataOf<{ roundId: string }>(m).roundId === rounds[0]!.commitment.roundId)!
+        (socket.events(room).find((m) => m.kind === "blackjack.round_paid" && (m.data as { roundId: string }).roundId === rounds[0]!.commitment.roundId)!
           .offset as number),
     ).toBe(true);
 

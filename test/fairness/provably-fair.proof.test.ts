@@ -11,6 +11,7 @@ import { runCroupier } from "../support/process.js";
 import { sha256, stream, uniform, type Stream } from "./independent-fairness.js";
 import { WebSocket } from "ws";
 import { CroupierClient, rotateSeeds, seedPairOf, setClientSeed } from "../../src/client/index.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 // ---- docs/FAIRNESS.md, independently -------------------------------------------------------------
 
@@ -76,8 +77,8 @@ describe("provably fair, checked by the player (production)", () => {
     ]);
   }, 120_000);
   afterAll(async () => {
-    await server?.close();
-    await shared?.dispose();
+    await ifAssigned(server)?.close();
+    await ifAssigned(shared)?.dispose();
   });
 
   it("slots: commitment before play, client seed set by the player, every spin recomputed after rotation", async () => {
@@ -162,7 +163,7 @@ describe("provably fair, checked by the player (production)", () => {
     });
     await expectVerifyCommand(recalled.body, (round) => ({
       ...round,
-      outcome: { ...(round.outcome as Spin), stops: (round.outcome as Spin).stops.map((stop) => stop + 1) },
+      outcome: { ...round.outcome, stops: round.outcome.stops.map((stop) => stop + 1) },
     }));
     socket.close();
   }, 180_000);
@@ -228,7 +229,7 @@ describe("provably fair, checked by the player (production)", () => {
       type: "action",
       room,
       actionId: "b0",
-      lastOffset: open.offset as number,
+      lastOffset: open.offset,
       action: { kind: "bet", roundId: commit.roundId, bets: [{ type: "straight", numbers: [17], amount: "1.00" }], odds: "35", bonus: true },
     });
     expect(padded).toMatchObject({ type: "error", code: "CROUPIER_ERR_REQUEST_INVALID" });
@@ -237,7 +238,7 @@ describe("provably fair, checked by the player (production)", () => {
       type: "action",
       room,
       actionId: "b1",
-      lastOffset: open.offset as number,
+      lastOffset: open.offset,
       action: { kind: "bet", roundId: commit.roundId, bets: [{ type: "straight", numbers: [17], amount: "1.00" }] },
     });
     expect(bet.type).toBe("ack");

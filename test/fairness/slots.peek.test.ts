@@ -6,6 +6,7 @@ import type { RunningServer } from "../../src/main.js";
 import { createShared, startTestServer, type Shared } from "../support/server.js";
 import { newPlayer, newStaff, TestSocket } from "../support/ws-client.js";
 import { call } from "../support/http.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 describe("slots: no peeking at unpaid spins (embedded)", () => {
   let shared: Shared;
@@ -16,8 +17,8 @@ describe("slots: no peeking at unpaid spins (embedded)", () => {
     server = await startTestServer(shared, ["--messages-per-second-max", "500"]);
   });
   afterAll(async () => {
-    await server?.close();
-    await shared?.dispose();
+    await ifAssigned(server)?.close();
+    await ifAssigned(shared)?.dispose();
   });
 
   it("refused spins reveal nothing; their retries after a deposit are fresh, paid spins", async () => {

@@ -7,6 +7,8 @@ import type { AuditEntry, AuditPage } from "../../src/protocol/audit.schemas.js"
 import { call } from "../support/http.js";
 import { createShared, startTestServer, type Shared } from "../support/server.js";
 import { newPlayer, newStaff, TestSocket } from "../support/ws-client.js";
+import { ifAssigned } from "../support/fixtures.js";
+import { match } from "../support/matchers.js";
 
 describe("audit log of operator and dealer actions (embedded)", () => {
   let shared: Shared;
@@ -25,8 +27,8 @@ describe("audit log of operator and dealer actions (embedded)", () => {
     ]);
   });
   afterAll(async () => {
-    await server?.close();
-    await shared?.dispose();
+    await ifAssigned(server)?.close();
+    await ifAssigned(shared)?.dispose();
   });
 
   /** Sends an action from the offset this socket has seen, again if it crossed a state change (ACTION_STALE), as a client does. */
@@ -86,7 +88,7 @@ describe("audit log of operator and dealer actions (embedded)", () => {
       clientAddress: "127.0.0.1",
       requestId: "audit-req-1",
     });
-    expect(byAction("round.void")[0]).toMatchObject({ target: "live:l1", reason: "camera down", outcome: expect.stringMatching(/^[A-Z_]+$/) });
+    expect(byAction("round.void")[0]).toMatchObject({ target: "live:l1", reason: "camera down", outcome: match.stringMatching(/^[A-Z_]+$/) });
     expect(byAction("table.close")[0]).toMatchObject({
       actorId: dealer.userId,
       target: "live:l1",

@@ -6,6 +6,7 @@ import type { RunningServer } from "../../src/main.js";
 import { serviceAvailable } from "../support/services.js";
 import { createShared, startTestServer, type Mode, type Shared } from "../support/server.js";
 import { call } from "../support/http.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 const password = "correct horse battery";
 
@@ -34,8 +35,8 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       base = server.url;
     });
     afterAll(async () => {
-      await server?.close();
-      await shared?.dispose();
+      await ifAssigned(server)?.close();
+      await ifAssigned(shared)?.dispose();
     });
 
     it("registers, logs in, answers /v1/me and refreshes", async () => {
@@ -130,7 +131,7 @@ for (const mode of ["embedded", "production"] as Mode[]) {
     it("refuses each kind of bad token with its own code", async () => {
       const { accessToken } = await registerAndLogin();
       const [header, payload] = accessToken.split(".") as [string, string, string];
-      const kid = JSON.parse(Buffer.from(header, "base64url").toString()).kid as string;
+      const { kid } = JSON.parse(Buffer.from(header, "base64url").toString()) as { kid: string };
       const claims = decodeJwt(accessToken);
       const { privateKey: otherKey } = await generateKeyPair("EdDSA", { crv: "Ed25519" });
       const sign = (h: Record<string, unknown>, body: Record<string, unknown> = claims) =>

@@ -108,7 +108,7 @@ async function betOnce(socket: TestSocket, actionId: string): Promise<void> {
       type: "action",
       room,
       actionId: `${actionId}-${attempt}`,
-      lastOffset: opened.offset as number,
+      lastOffset: opened.offset,
       action: { kind: "bet", roundId, bets: [{ type: "red", amount: "1.00" }] },
     });
     if (ack.type === "ack") {

@@ -4,6 +4,7 @@ import type { RunningServer } from "../../src/main.js";
 import { serviceAvailable } from "../support/services.js";
 import { createShared, startTestServer, type Shared } from "../support/server.js";
 import { call } from "../support/http.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 const password = "correct horse battery";
 
@@ -18,9 +19,9 @@ describe.skipIf(!(serviceAvailable("postgres") && serviceAvailable("redis")))("t
     b = await startTestServer(shared, ["--session-revocation-cache-ms", "60000", "--login-failures-free", "2", "--login-backoff-base-ms", "60000"]);
   });
   afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await shared?.dispose();
+    await ifAssigned(a)?.close();
+    await ifAssigned(b)?.close();
+    await ifAssigned(shared)?.dispose();
   });
 
   it("accepts a token minted by one node on the other, and a logout on one is honoured by the other", async () => {

@@ -9,6 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningServer } from "../../src/main.js";
 import { createShared, startTestServer, type Shared } from "../support/server.js";
 import { call } from "../support/http.js";
+import { ifAssigned } from "../support/fixtures.js";
+import { wire } from "../support/wire.js";
+import { Type } from "@sinclair/typebox";
+import { TokenPair } from "../../src/protocol/auth.schemas.js";
 
 const password = "correct horse battery";
 const metricsToken = "metrics-token-0123456789";
@@ -46,14 +50,14 @@ describe("security headers and /metrics (embedded, TLS)", () => {
     server = await startTestServer(shared, ["--metrics-port", "0", "--metrics-token", metricsToken, "--tls-cert-file", cert, "--tls-key-file", key]);
   });
   afterAll(async () => {
-    await server?.close();
-    await shared?.dispose();
+    await ifAssigned(server)?.close();
+    await ifAssigned(shared)?.dispose();
     rmSync(dir, { recursive: true, force: true });
   });
 
   /** The self-signed certificate of this test is trusted for these calls only. */
-  const https = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
-    new Promise<{ status: number; headers: Record<string, unknown>; body: T }>((resolve, reject) => {
+  const https = (method: string, path: string, body?: unknown) =>
+    new Promise<{ status: number; headers: Record<string, unknown>; body: unknown }>((resolve, reject) => {
       const req = request(
         `${server.url}${path}`,
         { method, rejectUnauthorized: false, headers: body === undefined ? {} : { "content-type": "application/json" } },
@@ -62,7 +66,9 @@ describe("security headers and /metrics (embedded, TLS)", () => {
           res.on("data", (chunk: Buffer) => {
             text += chunk.toString();
           });
-          res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: (text.startsWith("{") ? JSON.parse(text) : text) as T }));
+          res.on("end", () =>
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text.startsWith("{") ? (JSON.parse(text) as unknown) : text }),
+          );
         },
       );
       req.on("error", reject);
@@ -72,9 +78,9 @@ describe("security headers and /metrics (embedded, TLS)", () => {
   it("token responses are never stored; every answer carries nosniff, frame-ancestors and HSTS", async () => {
     const username = `sec${Date.now().toString(36)}`;
     expect((await https("POST", "/v1/auth/register", { username, password })).status).toBe(201);
-    const login = await https<{ refreshToken: string }>("POST", "/v1/auth/login", { login: username, password });
+    const login = await https("POST", "/v1/auth/login", { login: username, password });
     expect(login.status).toBe(200);
-    const refreshed = await https("POST", "/v1/auth/refresh", { refreshToken: login.body.refreshToken });
+    const refreshed = await https("POST", "/v1/auth/refresh", { refreshToken: wire(Type.Pick(TokenPair, ["refreshToken"]), login.body).refreshToken });
     expect(refreshed.status).toBe(200);
     const refused = await https("POST", "/v1/auth/login", { login: username, password: "wrong password!" });
     expect(refused.status).toBe(401);

@@ -6,6 +6,7 @@ import { SeededRng } from "../../src/engine/rng/seeded.rng.js";
 import { uniformInt } from "../../src/engine/rng/uniform.js";
 import { createShared, startTestServer, type Shared } from "../support/server.js";
 import { newPlayer, TestSocket } from "../support/ws-client.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 const framesTotal = 100_000;
 const hostileSockets = 4;
@@ -47,7 +48,7 @@ function mutate(rng: SeededRng, frame: unknown): string {
   switch (uniformInt(rng, 7)) {
     case 0: {
       // Flip a few characters of a valid frame.
-      const chars = [...text];
+      const chars = Array.from(text);
       for (let i = 0; i < 1 + uniformInt(rng, 4); i++) chars[uniformInt(rng, chars.length)] = String.fromCharCode(uniformInt(rng, 128));
       return chars.join("");
     }
@@ -60,8 +61,7 @@ function mutate(rng: SeededRng, frame: unknown): string {
       return JSON.stringify(copy);
     }
     case 3: {
-      const copy = { ...(frame as Record<string, unknown>) };
-      delete copy[pick(Object.keys(copy))];
+      const { [pick(Object.keys(frame as Record<string, unknown>))]: _dropped, ...copy } = frame as Record<string, unknown>;
       copy[`extra${uniformInt(rng, 3)}`] = pick(nasty);
       return JSON.stringify(copy);
     }
@@ -83,8 +83,8 @@ describe("WebSocket fuzz (embedded)", () => {
     server = await startTestServer(shared, ["--messages-per-second-max", "10000", "--frame-bytes-max", "8192"]);
   });
   afterAll(async () => {
-    await server?.close();
-    await shared?.dispose();
+    await ifAssigned(server)?.close();
+    await ifAssigned(shared)?.dispose();
   });
 
   it(`survives ${framesTotal.toLocaleString("en")} hostile frames while honest clients play on`, async () => {

@@ -6,6 +6,7 @@ import { newPlayer, TestSocket } from "../support/ws-client.js";
 import { call } from "../support/http.js";
 import { JoseTokenIssuer } from "../../src/adapters/node/tokens.jose.js";
 import { systemClock } from "../../src/adapters/node/clock.system.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 describe("WebSocket limits (embedded)", () => {
   let shared: Shared;
@@ -21,8 +22,8 @@ describe("WebSocket limits (embedded)", () => {
   });
   afterAll(async () => {
     for (const s of sockets) s.close();
-    await server?.close();
-    await shared?.dispose();
+    await ifAssigned(server)?.close();
+    await ifAssigned(shared)?.dispose();
   });
 
   it("cuts off a client that stops reading with 4008 and keeps the room going for the others", async () => {

@@ -5,6 +5,7 @@ import type { RunningServer } from "../../src/main.js";
 import { createShared, startTestServer, type Shared } from "../support/server.js";
 import { newPlayer, TestSocket } from "../support/ws-client.js";
 import { call } from "../support/http.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 const valueOf = (text: string, series: string): number => {
   const line = text.split("\n").find((l) => l.startsWith(`${series} `));
@@ -19,8 +20,8 @@ describe("gateway metrics (embedded)", () => {
     server = await startTestServer(shared, []);
   });
   afterAll(async () => {
-    await server?.close();
-    await shared?.dispose();
+    await ifAssigned(server)?.close();
+    await ifAssigned(shared)?.dispose();
   });
 
   it("counts what was sent, refused and served", async () => {

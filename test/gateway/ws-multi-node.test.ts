@@ -6,6 +6,7 @@ import { redisUrl, serviceAvailable } from "../support/services.js";
 import { createShared, startTestServer, type Shared } from "../support/server.js";
 import { serveCroupier } from "../support/process.js";
 import { newPlayer, TestSocket, type Message } from "../support/ws-client.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 const production = serviceAvailable("postgres") && serviceAvailable("redis");
 const offsets = (events: Message[]) => events.map((m) => m.offset as number);
@@ -25,9 +26,9 @@ describe.skipIf(!production)("rooms across two nodes (production)", () => {
   });
   afterAll(async () => {
     for (const s of sockets) s.close();
-    await a?.close();
-    await b?.close();
-    await shared?.dispose();
+    await ifAssigned(a)?.close();
+    await ifAssigned(b)?.close();
+    await ifAssigned(shared)?.dispose();
   });
 
   it("orders a room's events identically on both nodes, whichever node the action came from", async () => {

@@ -7,6 +7,7 @@ import type { RunningServer } from "../../src/main.js";
 import { closeCodes } from "../../src/protocol/ws.close-codes.js";
 import { createShared, startTestServer, type Shared } from "../support/server.js";
 import { newPlayer, TestSocket } from "../support/ws-client.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 const connectionsMax = 24;
 const unauthenticatedMax = 6;
@@ -38,8 +39,8 @@ describe("unauthenticated sockets (embedded)", () => {
   });
   afterAll(async () => {
     for (const ws of opened) ws.terminate();
-    await server?.close();
-    await shared?.dispose();
+    await ifAssigned(server)?.close();
+    await ifAssigned(shared)?.dispose();
   });
 
   /** Opens a socket that never says hello, as if from `address` (through a trusted proxy); null when refused at the upgrade. */

@@ -4,6 +4,7 @@ import type { RunningServer } from "../../src/main.js";
 import { serviceAvailable } from "../support/services.js";
 import { createShared, startTestServer, type Mode, type Shared } from "../support/server.js";
 import { newPlayer, TestSocket } from "../support/ws-client.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 for (const mode of ["embedded", "production"] as Mode[]) {
   const available = mode === "embedded" || (serviceAvailable("postgres") && serviceAvailable("redis"));
@@ -23,8 +24,8 @@ for (const mode of ["embedded", "production"] as Mode[]) {
     });
     afterAll(async () => {
       for (const s of sockets) s.close();
-      await server?.close();
-      await shared?.dispose();
+      await ifAssigned(server)?.close();
+      await ifAssigned(shared)?.dispose();
     });
 
     it("authenticates with hello, answers time samples, and refuses frames before hello", async () => {

@@ -17,6 +17,7 @@ import type { SqlDb } from "../../src/adapters/postgres/sql-db.js";
 import { createWallet } from "../../src/app/wallet/index.js";
 import type { LedgerStore } from "../../src/app/ports/ledger-store.js";
 import { databaseKinds, type TestDatabase } from "../support/databases.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 const C = "XTS";
 const ids = { p: 1n, p2: 2n, house: 3n, pool: 4n, other: 5n } as const;
@@ -145,7 +146,7 @@ for (const kind of databaseKinds) {
     afterAll(async () => {
       for (const store of stores) await store.close();
       await second?.close();
-      await database?.dispose();
+      await ifAssigned(database)?.dispose();
     });
 
     it("pays the pool once when two winning spins race on two nodes, and the books balance", async () => {
@@ -195,7 +196,7 @@ for (const kind of databaseKinds) {
       // A retry of a winning spin replays its answer and pays nothing more.
       const again = await race(walletB, "ben");
       expect(again).toMatchObject({ status: "ok", replayed: true });
-      expect(again.status === "ok" && again.jackpot?.winMinor).toBe(results[1]?.status === "ok" ? results[1].jackpot?.winMinor : null);
+      expect(again.status === "ok" && again.jackpot?.winMinor).toBe(results[1].status === "ok" ? results[1].jackpot?.winMinor : null);
       const paid = await database.db.query<{ total: bigint; n: bigint }>(
         "select coalesce(sum(amount), 0)::int8 as total, count(*)::int8 as n from ledger_transfers where kind = 'jackpot_win'",
       );

@@ -172,7 +172,9 @@ class Model {
 }
 
 const snapshot = (view: LedgerView): string =>
-  JSON.stringify([[...view.accounts.values()], [...view.holds.values()], [...view.idempotency.keys()]], (_k, v) => (typeof v === "bigint" ? v.toString() : v));
+  JSON.stringify([[...view.accounts.values()], [...view.holds.values()], [...view.idempotency.keys()]], (_k: string, v: unknown) =>
+    typeof v === "bigint" ? v.toString() : v,
+  );
 
 function checkInvariants(view: LedgerView): void {
   let sum = 0n;

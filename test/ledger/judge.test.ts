@@ -150,7 +150,7 @@ describe("ledger rules", () => {
     ["negative amount", "amount_invalid", instant("a", -5n)],
     ["amount over the maximum", "amount_invalid", transfer("a", "deposit", ids.clearing, ids.p, 10n ** 15n + 1n)],
     ["negative win", "amount_invalid", instant("a", 5n, -1n)],
-    ["unknown currency", "currency_unknown", { ...reserve("a", 5n), currency: "ZZZ" } as LedgerOp],
+    ["unknown currency", "currency_unknown", { ...reserve("a", 5n), currency: "ZZZ" }],
     ["account of another currency", "currency_mismatch", reserve("a", 5n, "h9", ids.eur)],
     ["unknown account", "account_not_found", reserve("a", 5n, "h9", 99n)],
     ["hold on a house account", "account_kind_invalid", reserve("a", 5n, "h9", ids.house)],
@@ -175,11 +175,11 @@ describe("ledger rules", () => {
     ["bonus conversion beyond the bonus purse", "insufficient_funds", transfer("a", "bonus_conversion", ids.bonus, ids.p, 1n)],
   ] as const)("%s is refused as %s and changes nothing", (_name, expected, op) => {
     const view = world({ p: 1000n });
-    const before = JSON.stringify([...view.accounts.values()], (_k, v) => (typeof v === "bigint" ? v.toString() : v));
+    const before = JSON.stringify([...view.accounts.values()], (_k: string, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
     const { outcomes, writes } = judgeBatch(view, [{ op, fingerprint: "f" }]);
     expect(outcomes[0]?.status).toBe(expected);
     expect(writes).toEqual({ transfers: [], accounts: [], holdsCreated: [], holdsResolved: [], idempotency: [] });
-    expect(JSON.stringify([...view.accounts.values()], (_k, v) => (typeof v === "bigint" ? v.toString() : v))).toBe(before);
+    expect(JSON.stringify([...view.accounts.values()], (_k: string, v: unknown) => (typeof v === "bigint" ? v.toString() : v))).toBe(before);
   });
 
   it("a bonus is granted from the house, converted to cash, and forfeited back: each one balanced transfer", () => {
@@ -200,7 +200,7 @@ describe("ledger rules", () => {
     const view = world({ p: 1000n });
     judge(view, reserve("r1", 10n));
     expect(status(view, reserve("r2", 10n))).toBe("hold_already_exists");
-    expect(status(view, { ...settle("s"), currency: "EUR" } as LedgerOp)).toBe("currency_mismatch");
+    expect(status(view, { ...settle("s"), currency: "EUR" })).toBe("currency_mismatch");
   });
 
   it("one operation's insufficient funds does not fail its neighbours in the batch", () => {
@@ -251,7 +251,7 @@ describe("ledger rules", () => {
       { ...base, reference: "other" },
       { ...base, currency: "EUR" },
     ]) {
-      expect(canonicalRequest(changed as LedgerOp)).not.toBe(canonicalRequest(base));
+      expect(canonicalRequest(changed)).not.toBe(canonicalRequest(base));
     }
   });
 });

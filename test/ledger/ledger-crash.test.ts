@@ -13,6 +13,7 @@ import { createSqlLedgerStore } from "../../src/adapters/postgres/ledger-store.s
 import type { LedgerStore } from "../../src/app/ports/ledger-store.js";
 import { crashCurrency, crashFundMinor, crashLegs, crashOp, type CrashPlan } from "./fixtures/crash-ops.js";
 import { deposit, expectOk } from "./ledger-fixtures.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 const postgres = databaseKinds.find((k) => k.name === "postgres")!;
 const childScript = fileURLToPath(new URL("./fixtures/ledger-crash-child.ts", import.meta.url));
@@ -69,8 +70,8 @@ describe.skipIf(!postgres.available)("ledger crash test on postgres", () => {
     plan = { houseId: house.id, players: players.map((p) => p.id), ops: opsTotal };
   });
   afterAll(async () => {
-    await store?.close();
-    await database?.dispose();
+    await ifAssigned(store)?.close();
+    await ifAssigned(database)?.dispose();
   });
 
   it("keeps every acknowledged operation, applies none twice, and balances the books", async () => {
@@ -154,7 +155,7 @@ describe.skipIf(!postgres.available)("ledger on postgres from two pools at once"
     database = await postgres.create();
   });
   afterAll(async () => {
-    await database?.dispose();
+    await ifAssigned(database)?.dispose();
   });
 
   it("neither deadlocks nor applies a key twice across 10,000 bets on 1,000 accounts", async () => {
@@ -177,7 +178,10 @@ describe.skipIf(!postgres.available)("ledger on postgres from two pools at once"
       const record = (key: string, outcome: Awaited<ReturnType<LedgerStore["submit"]>>) => {
         expectOk(outcome);
         const list = answers.get(key) ?? [];
-        list.push({ replayed: outcome.replayed, text: JSON.stringify(outcome.balances, (_k, v) => (typeof v === "bigint" ? v.toString() : v)) });
+        list.push({
+          replayed: outcome.replayed,
+          text: JSON.stringify(outcome.balances, (_k: string, v: unknown) => (typeof v === "bigint" ? v.toString() : v)),
+        });
         answers.set(key, list);
       };
       const send = async (i: number, key: string, op: Parameters<LedgerStore["submit"]>[0]) => {

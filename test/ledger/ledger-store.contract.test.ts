@@ -6,6 +6,7 @@ import { ledgerCheckSql } from "../../src/adapters/postgres/ledger-sql.js";
 import { SqlRoundStore } from "../../src/adapters/postgres/round-store.sql.js";
 import type { LedgerOp, LedgerOutcome } from "../../src/engine/ledger/index.js";
 import { createWorld, currency, deposit, expectOk, freshKey, instant, rowCounts, type LedgerWorld } from "./ledger-fixtures.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 const reserve = (accountId: bigint, amount: bigint, holdId: string, key = freshKey("r")): LedgerOp => ({
   type: "reserve",
@@ -44,8 +45,8 @@ for (const kind of databaseKinds) {
       world = await createWorld(database.db, 0, 0n);
     });
     afterAll(async () => {
-      await world?.store.close();
-      await database?.dispose();
+      await ifAssigned(world)?.store.close();
+      await ifAssigned(database)?.dispose();
     });
 
     it("opens an account once per owner, kind and currency", async () => {
@@ -170,7 +171,7 @@ for (const kind of databaseKinds) {
         [instant(world, p, -100n, 0n, freshKey()), "amount_invalid"],
         [instant(world, p, 10n ** 16n, 0n, freshKey()), "amount_invalid"],
         [instant(world, eur.id, 100n, 0n, freshKey()), "currency_mismatch"],
-        [{ ...instant(world, p, 100n, 0n, freshKey()), currency: "ZZZ" } as LedgerOp, "currency_unknown"],
+        [{ ...instant(world, p, 100n, 0n, freshKey()), currency: "ZZZ" }, "currency_unknown"],
         [instant(world, 999_999n, 100n, 0n, freshKey()), "account_not_found"],
         [deposit(world.clearingId, world.jackpotId, 100n, freshKey()), "account_kind_invalid"],
         [reserve(p, 100n, "h".repeat(200)), "request_invalid"],
@@ -262,7 +263,7 @@ for (const kind of databaseKinds) {
           const [row] = await tx.query<{ transfers_mismatched: bigint }>(ledgerCheckSql.perAccount);
           throw Object.assign(new Error("roll back"), { caught: row?.transfers_mismatched });
         })
-        .catch((error: { caught?: bigint }) => error.caught);
+        .catch((error: unknown) => (error as { caught?: bigint }).caught);
       expect(caught).toBe(1n);
       expect((await world.store.check()).transfersMismatched).toBe(0);
     });

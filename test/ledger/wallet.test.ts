@@ -4,6 +4,7 @@ import { databaseKinds, type TestDatabase } from "../support/databases.js";
 import { createSqlLedgerStore } from "../../src/adapters/postgres/ledger-store.sql.js";
 import { createWallet, type Wallet } from "../../src/app/wallet/index.js";
 import type { LedgerStore } from "../../src/app/ports/ledger-store.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 for (const kind of databaseKinds) {
   describe.skipIf(!kind.available)(`wallet on ${kind.name}`, () => {
@@ -19,8 +20,8 @@ for (const kind of databaseKinds) {
       wallet = createWallet(store, { accountCacheEntriesMax: 3 });
     });
     afterAll(async () => {
-      await store?.close();
-      await database?.dispose();
+      await ifAssigned(store)?.close();
+      await ifAssigned(database)?.dispose();
     });
 
     it("deposits, spins, and reports balances and history", async () => {

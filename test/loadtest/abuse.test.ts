@@ -18,6 +18,7 @@ import { auditAbuse, type OperatorApi } from "../../src/cli/loadtest/abuse-audit
 import { normalObserved } from "../../src/cli/loadtest/abuse.scenario.js";
 import type { PlayerResult } from "../../src/cli/loadtest/worker.js";
 import { findCurrency, type Currency } from "../../src/engine/money/index.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 const flags = ["--risk-step-after-ms", "18000", "--payments-sandbox-webhook-delay-ms", "100"];
 const staffPassword = "correct horse battery";
@@ -124,8 +125,8 @@ describe("croupier loadtest --scenario abuse against an embedded server", () => 
     operator = await newStaff(server, ["operator", "player"]);
   });
   afterAll(async () => {
-    await server?.close();
-    await shared?.dispose();
+    await ifAssigned(server)?.close();
+    await ifAssigned(shared)?.dispose();
   });
 
   it("refuses, before any player starts, an operator whose password is wrong or who is not an operator", async () => {

@@ -20,10 +20,10 @@ function feed(steps: readonly (number | "resumed" | { reset: number })[]): Deliv
   for (const step of steps) {
     if (step === "resumed") client.fire("joined", { room, epoch: "e", offset: 0, mode: "resumed", presence: { count: 1 } });
     else if (typeof step === "object") client.fire("reset", { room, epoch: "f", offset: step.reset, snapshot: null });
-    else client.fire("event", { type: "event", room, epoch: "e", offset: step, ts: 0, kind: "note" } as ClientEvents["event"]);
+    else client.fire("event", { type: "event", room, epoch: "e", offset: step, ts: 0, kind: "note" });
   }
   // Another room's events never count.
-  client.fire("event", { type: "event", room: "sandbox:other", epoch: "e", offset: 99, ts: 0, kind: "note" } as ClientEvents["event"]);
+  client.fire("event", { type: "event", room: "sandbox:other", epoch: "e", offset: 99, ts: 0, kind: "note" });
   return tracker.observed;
 }
 

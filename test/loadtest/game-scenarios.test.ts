@@ -7,6 +7,7 @@ import { join } from "node:path";
 import type { RunningServer } from "../../src/main.js";
 import { createShared, startTestServer, type Shared } from "../support/server.js";
 import { loadtest, readReport } from "../support/loadtest.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 const fastTables = [
   "--roulette-betting-ms",
@@ -34,8 +35,8 @@ describe("croupier loadtest game scenarios against an embedded server", () => {
     server = await startTestServer(shared, fastTables);
   });
   afterAll(async () => {
-    await server?.close();
-    await shared?.dispose();
+    await ifAssigned(server)?.close();
+    await ifAssigned(shared)?.dispose();
   });
 
   async function run(scenario: string, players: number, duration: string): Promise<ReturnType<typeof readReport>["json"]> {

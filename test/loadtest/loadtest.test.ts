@@ -17,6 +17,7 @@ import { redisUrl, serviceAvailable } from "../support/services.js";
 import { createShared, startTestServer, type Shared } from "../support/server.js";
 import { runCroupier, serveCroupier, type ServingProcess } from "../support/process.js";
 import { loadtest, readReport } from "../support/loadtest.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 const roundFlags = ["--roulette-betting-ms", "1500", "--roulette-results-ms", "500", "--payments-sandbox-webhook-delay-ms", "100"];
 const eur = findCurrency("EUR") as Currency;
@@ -108,8 +109,8 @@ describe("croupier loadtest against an embedded server", () => {
     server = await startTestServer(shared, roundFlags);
   });
   afterAll(async () => {
-    await server?.close();
-    await shared?.dispose();
+    await ifAssigned(server)?.close();
+    await ifAssigned(shared)?.dispose();
   });
 
   it("plays roulette with 20 players from 2 processes and 2 source addresses, reports, and reconciles", async () => {
@@ -228,7 +229,7 @@ describe.skipIf(!production)("croupier loadtest against two production-mode node
   }, 90_000);
   afterAll(async () => {
     for (const node of nodes) await node.stop("SIGTERM");
-    await shared?.dispose();
+    await ifAssigned(shared)?.dispose();
   });
 
   it("spreads a mix of 20 players over both nodes: bets reconcile, reconnect storms lose and duplicate nothing", async () => {

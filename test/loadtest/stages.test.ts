@@ -1,6 +1,7 @@
 // The load test's stage breakdown: Prometheus text in, per-stage counts and quantiles out.
 import { describe, expect, it } from "vitest";
 import { parseCpuSeconds, parseStageHistograms, quantileMs, stageDifference, summarizeStages } from "../../src/cli/loadtest/stages.js";
+import { match } from "../support/matchers.js";
 
 const exposition = (n: number, worker = "") => `# HELP croupier_action_stage_seconds time an action spends in each stage
 # TYPE croupier_action_stage_seconds histogram
@@ -43,7 +44,7 @@ describe("stage histograms", () => {
     expect(quantileMs(append as NonNullable<typeof append>, 0.5)).toBeCloseTo(1, 6);
     expect(quantileMs(append as NonNullable<typeof append>, 0.99)).toBeCloseTo(1 + 9 * 0.98, 6);
     expect(summarizeStages(diff)).toEqual([
-      { stage: "append", count: 100, meanMs: expect.closeTo(5.5, 6), p50Ms: expect.closeTo(1, 6), p99Ms: expect.closeTo(9.82, 6) },
+      { stage: "append", count: 100, meanMs: match.closeTo(5.5, 6), p50Ms: match.closeTo(1, 6), p99Ms: match.closeTo(9.82, 6) },
     ]);
   });
 

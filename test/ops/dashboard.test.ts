@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import type { RunningServer } from "../../src/main.js";
 import { createShared, startTestServer, type Shared } from "../support/server.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 const dashboard = JSON.parse(readFileSync(new URL("../../ops/grafana/croupier-dashboard.json", import.meta.url), "utf8")) as {
   panels: Array<{ title: string; targets: Array<{ expr: string }> }>;
@@ -16,8 +17,8 @@ describe("ops/grafana dashboard", () => {
     server = await startTestServer(shared);
   });
   afterAll(async () => {
-    await server?.close();
-    await shared?.dispose();
+    await ifAssigned(server)?.close();
+    await ifAssigned(shared)?.dispose();
   });
 
   it("uses only metric names that /metrics declares", async () => {

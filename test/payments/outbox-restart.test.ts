@@ -14,6 +14,7 @@ import type { PaymentProvider } from "../../src/app/ports/payment-provider.js";
 import type { LedgerStore } from "../../src/app/ports/ledger-store.js";
 import { createWallet } from "../../src/app/wallet/index.js";
 import { clockAt } from "../support/manual-clock.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 const leaseMs = 30_000;
 const limits = {
@@ -64,7 +65,7 @@ for (const kind of databaseKinds) {
     });
     afterAll(async () => {
       sandbox.close();
-      await database?.dispose();
+      await ifAssigned(database)?.dispose();
     });
 
     async function pendingWithdrawal(playerId: string, payments: Payments, wallet: ReturnType<typeof createWallet>) {
@@ -106,7 +107,7 @@ for (const kind of databaseKinds) {
 
       const events: string[] = [];
       const second = node(database, sandbox, clock);
-      await second.bus.subscribe(walletEventsChannel, (m) => events.push(JSON.parse(m).type as string));
+      await second.bus.subscribe(walletEventsChannel, (m) => events.push((JSON.parse(m) as { type: string }).type));
       // Before the lease of the dead process runs out, nobody takes its entry.
       expect(await second.payments.relay.pollOnce()).toBe(0);
       now += leaseMs + 1;

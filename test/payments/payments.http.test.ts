@@ -10,6 +10,7 @@ import { createShared, startTestServer, type Mode, type Shared } from "../suppor
 import { call } from "../support/http.js";
 import { balances, cards, fund, money, newKey, newOperator, newPlayer, tokenize, until, webhookSecret, type Player } from "./support.js";
 import { clockAt } from "../support/manual-clock.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 // Long enough that a deposit is still unconfirmed when its POST returns, on a loaded machine too.
 const delayMs = 300;
@@ -50,8 +51,8 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       base = server.url;
     });
     afterAll(async () => {
-      await server?.close();
-      await shared?.dispose();
+      await ifAssigned(server)?.close();
+      await ifAssigned(shared)?.dispose();
     });
 
     it("answers a long poll on a pending deposit when its webhook credits it, not before and not after its wait", async () => {
@@ -442,7 +443,7 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       const answers = await Promise.all(
         Array.from({ length: 6 }, () => money(base, player, "/v1/wallet/withdrawals", { amount: "40.00", currency: "EUR", cardToken })),
       );
-      expect(answers.map((a) => `${a.status} ${String(a.body.code ?? "")}`).sort()).toEqual([
+      expect(answers.map((a) => `${a.status} ${(a.body.code as string | undefined) ?? ""}`).sort()).toEqual([
         "201 ",
         "201 ",
         ...Array.from({ length: 4 }, () => "422 CROUPIER_ERR_WALLET_INSUFFICIENT_FUNDS"),

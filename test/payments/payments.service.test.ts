@@ -12,6 +12,8 @@ import type { PaymentProvider } from "../../src/app/ports/payment-provider.js";
 import type { LedgerStore } from "../../src/app/ports/ledger-store.js";
 import { createWallet, type Wallet } from "../../src/app/wallet/index.js";
 import { clockAt } from "../support/manual-clock.js";
+import { ifAssigned } from "../support/fixtures.js";
+import { match } from "../support/matchers.js";
 
 const limits = {
   withdrawalAmountMinorMin: 100,
@@ -57,8 +59,8 @@ for (const kind of databaseKinds) {
     });
     afterAll(async () => {
       sandbox.close();
-      await ledger?.close();
-      await database?.dispose();
+      await ifAssigned(ledger)?.close();
+      await ifAssigned(database)?.dispose();
     });
 
     it("tries a refused withdrawal again under the same key once the money is there", async () => {
@@ -133,7 +135,7 @@ for (const kind of databaseKinds) {
       };
       const events: string[] = [];
       const bus = new MemoryBus();
-      await bus.subscribe(walletEventsChannel, (m) => events.push(JSON.parse(m).type as string));
+      await bus.subscribe(walletEventsChannel, (m) => events.push((JSON.parse(m) as { type: string }).type));
       const service = payments(down, bus);
       await wallet.deposit({ playerId: "eve", currency: "EUR", amount: 5_000n, key: "fund:eve", reference: "fund", provider: "sandbox" });
       const w = await service.requestWithdrawal({ userId: "eve", requestKey: "w-1", amount: "10.00", currency: "EUR", cardToken: tokenOf("eve") });
@@ -162,7 +164,7 @@ for (const kind of databaseKinds) {
       // The operator finds the parked payout, with why, and puts it back: paid once, and only a parked entry goes back.
       const [parked, ...others] = await fine.listOutbox("parked", 50);
       expect(others).toEqual([]);
-      expect(parked).toMatchObject({ kind: "withdrawal.payout", subjectId: w.value.id, attempts: 3, lastError: expect.stringContaining("connection refused") });
+      expect(parked).toMatchObject({ kind: "withdrawal.payout", subjectId: w.value.id, attempts: 3, lastError: match.stringContaining("connection refused") });
       expect(parked?.parkedMs).not.toBeNull();
       expect(await fine.requeueOutbox(parked?.id ?? 0n)).toBe(true);
       expect(await fine.requeueOutbox(parked?.id ?? 0n)).toBe(false); // waiting now, not parked

@@ -15,6 +15,7 @@ import { Payments } from "../../src/app/payments/payments.service.js";
 import { createWallet } from "../../src/app/wallet/index.js";
 import { crashLimits } from "./fixtures/crash-limits.js";
 import { clockAt } from "../support/manual-clock.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 const postgres = databaseKinds.find((k) => k.name === "postgres");
 const childScript = fileURLToPath(new URL("./fixtures/payout-crash-child.ts", import.meta.url));
@@ -26,7 +27,7 @@ describe.skipIf(!postgres?.available)("payout across a SIGKILL (postgres)", () =
     database = await (postgres as NonNullable<typeof postgres>).create();
   });
   afterAll(async () => {
-    await database?.dispose();
+    await ifAssigned(database)?.dispose();
   });
 
   it("is paid once after the process dies between the ledger write and the provider call", async () => {
@@ -62,7 +63,7 @@ describe.skipIf(!postgres?.available)("payout across a SIGKILL (postgres)", () =
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`child never reached the provider:\n${output}`)), 30_000);
       const onData = (d: Buffer) => {
-        output += d;
+        output += d.toString();
         if (output.includes("calling-provider")) {
           clearTimeout(timer);
           resolve();

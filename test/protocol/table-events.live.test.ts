@@ -65,7 +65,7 @@ describe("table events as a server sends them match docs/GAME-ACTIONS.md (embedd
 
   it("roulette, slots, blackjack, hold'em and operator controls", async () => {
     const [a, b] = await Promise.all([newPlayer(serverOf().url), newPlayer(serverOf().url)]);
-    for (const p of [a!, b!])
+    for (const p of [a, b])
       await serverOf().services.wallet.deposit({
         playerId: p.userId,
         currency: "EUR",
@@ -75,14 +75,14 @@ describe("table events as a server sends them match docs/GAME-ACTIONS.md (embedd
         provider: "test",
       });
     const staff = await newStaff(serverOf(), ["operator"]);
-    const sa = await TestSocket.authenticated(serverOf().url, a!.token);
-    const sb = await TestSocket.authenticated(serverOf().url, b!.token);
+    const sa = await TestSocket.authenticated(serverOf().url, a.token);
+    const sb = await TestSocket.authenticated(serverOf().url, b.token);
     const op = await TestSocket.authenticated(serverOf().url, staff.token);
     const act = (s: TestSocket, room: string, actionId: string, action: Record<string, unknown>) =>
       s.request({ type: "action", room, actionId, lastOffset: lastOffset(s, room), action });
 
     // Slots: spins, a client seed, a rotation.
-    const slots = `slots:${a!.userId}`;
+    const slots = `slots:${a.userId}`;
     await sa.request({ type: "join", room: slots });
     for (let i = 0; i < 2; i++) expect(await act(sa, slots, `spin${i}`, { kind: "spin", stake: "1.00" })).toMatchObject({ type: "ack" });
     expect(await act(sa, slots, "seed", { kind: "seed.client", clientSeed: "mine" })).toMatchObject({ type: "ack" });

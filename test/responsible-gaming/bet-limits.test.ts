@@ -7,6 +7,7 @@ import { serviceAvailable } from "../support/services.js";
 import { createShared, startTestServer, type Mode, type Shared } from "../support/server.js";
 import { call } from "../support/http.js";
 import { newPlayer, TestSocket, type Message } from "../support/ws-client.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 const tables = ["bl1", "bl2", "bl3"];
 
@@ -41,8 +42,8 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       server = await startTestServer(shared, ["--roulette-tables", tables.join(","), "--roulette-betting-ms", "60000", "--messages-per-second-max", "1000"]);
     });
     afterAll(async () => {
-      await server?.close();
-      await shared?.dispose();
+      await ifAssigned(server)?.close();
+      await ifAssigned(shared)?.dispose();
     });
 
     async function fundedPlayer(amount = 10_000n): Promise<{ userId: string; token: string }> {

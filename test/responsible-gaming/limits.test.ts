@@ -9,6 +9,7 @@ import { depositRefusal } from "../../src/app/responsible-gaming/deposit-gate.js
 import { ResponsibleGaming } from "../../src/app/responsible-gaming/responsible-gaming.service.js";
 import { databaseKinds, type TestDatabase } from "../support/databases.js";
 import { clockAt } from "../support/manual-clock.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 const hour = 3_600_000;
 const day = 24 * hour;
@@ -39,7 +40,7 @@ for (const kind of databaseKinds) {
       });
     });
     afterAll(async () => {
-      await database?.dispose();
+      await ifAssigned(database)?.dispose();
     });
 
     async function newUser(): Promise<string> {

@@ -6,6 +6,8 @@ import { serviceAvailable } from "../support/services.js";
 import { createShared, startTestServer, type Mode, type Shared } from "../support/server.js";
 import { TestSocket, newPlayer, type Message } from "../support/ws-client.js";
 import { call } from "../support/http.js";
+import { ifAssigned } from "../support/fixtures.js";
+import { match } from "../support/matchers.js";
 
 const intervalMs = 1_000;
 
@@ -20,8 +22,8 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       server = await startTestServer(shared, ["--reality-check-interval-ms", String(intervalMs)]);
     });
     afterAll(async () => {
-      await server?.close();
-      await shared?.dispose();
+      await ifAssigned(server)?.close();
+      await ifAssigned(shared)?.dispose();
     });
 
     it("tells the player time played and net result, once per interval however many sockets the session has", async () => {
@@ -86,7 +88,7 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       await back.request({ type: "leave", room });
       expect((await back.request({ type: "join", room, resume: { epoch: joined.epoch, offset: 0 } })).type).toBe("joined");
       const ended = await back.waitFor((m) => m.type === "event" && m.kind === "session.limit_reached", 5_000);
-      expect(ended.data).toMatchObject({ limitMinutes: 5, playedMs: expect.any(Number) });
+      expect(ended.data).toMatchObject({ limitMinutes: 5, playedMs: match.any(Number) });
       expect((ended.data as { playedMs: number }).playedMs).toBeGreaterThanOrEqual(6 * 60_000);
       back.close();
     });

@@ -9,6 +9,8 @@ import { createShared, startTestServer, type Mode, type Shared } from "../suppor
 import { call } from "../support/http.js";
 import { TestSocket } from "../support/ws-client.js";
 import { balances, cards, fund, money, newKey, newOperator, password, tokenize, until, webhookSecret, type Player } from "../payments/support.js";
+import { ifAssigned } from "../support/fixtures.js";
+import { match } from "../support/matchers.js";
 
 let n = 0;
 
@@ -40,8 +42,8 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       base = server.url;
     });
     afterAll(async () => {
-      await server?.close();
-      await shared?.dispose();
+      await ifAssigned(server)?.close();
+      await ifAssigned(shared)?.dispose();
     });
 
     const setLimit = (player: Player, amount: string | null, period = "day") =>
@@ -64,7 +66,7 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       expect(refused?.body).toMatchObject({
         code: "CROUPIER_ERR_RG_DEPOSIT_LIMIT_EXCEEDED",
         details: ["day deposit limit 100.00 EUR; 0.00 EUR left"],
-        requestId: expect.any(String),
+        requestId: match.any(String),
       });
       const rows = await server.services.db.query<{ total: bigint }>(
         "select coalesce(sum(amount), 0)::int8 as total from payments_deposits where user_id = $1 and status in ('pending', 'credited')",
@@ -85,7 +87,7 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       const player = await register(base);
       await setLimit(player, "50.00", "week");
       const higher = await setLimit(player, "500.00", "week");
-      expect(higher.body).toMatchObject({ status: "pending", limit: { amount: "50.00", pending: { amount: "500.00", appliesAt: expect.any(String) } } });
+      expect(higher.body).toMatchObject({ status: "pending", limit: { amount: "50.00", pending: { amount: "500.00", appliesAt: match.any(String) } } });
       const appliesAt = Date.parse((higher.body.limit as { pending: { appliesAt: string } }).pending.appliesAt);
       expect(appliesAt - Date.now()).toBeGreaterThan(86_400_000 - 60_000);
       const cardToken = await tokenize(base, player, cards.visa);
@@ -117,7 +119,7 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       expect([short.status, short.body.code]).toEqual([400, "CROUPIER_ERR_RG_EXCLUSION_DURATION_INVALID"]);
       const excluded = await call(base, "POST", "/v1/responsible-gaming/exclusions", { token: player.token, body: { kind: "self_exclusion", days: 183 } });
       expect(excluded.status).toBe(200);
-      expect(excluded.body).toMatchObject({ kind: "self_exclusion", until: expect.any(String) });
+      expect(excluded.body).toMatchObject({ kind: "self_exclusion", until: match.any(String) });
       expect(await socket.waitClosed()).toBe(4003);
       expect((await call(base, "GET", "/v1/me", { token: player.token })).body.code).toBe("CROUPIER_ERR_AUTH_SESSION_REVOKED");
       expect((await money(base, player, "/v1/wallet/deposits", { amount: "1.00", currency: "EUR", cardToken })).body.code).toBe(

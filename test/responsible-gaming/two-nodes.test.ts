@@ -7,6 +7,7 @@ import { serviceAvailable } from "../support/services.js";
 import { createShared, startTestServer, type Shared } from "../support/server.js";
 import { call } from "../support/http.js";
 import { TestSocket, type Message } from "../support/ws-client.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 const password = "correct horse battery";
 
@@ -20,9 +21,9 @@ describe.skipIf(!(serviceAvailable("postgres") && serviceAvailable("redis")))("s
     b = await startTestServer(shared, ["--session-revocation-cache-ms", "60000", "--reality-check-interval-ms", "1000"]);
   });
   afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await shared?.dispose();
+    await ifAssigned(a)?.close();
+    await ifAssigned(b)?.close();
+    await ifAssigned(shared)?.dispose();
   });
 
   const login = async (node: RunningServer, username: string) =>

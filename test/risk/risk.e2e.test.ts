@@ -9,6 +9,8 @@ import { createShared, startTestServer, type Mode, type Shared } from "../suppor
 import { call } from "../support/http.js";
 import { newPlayer, TestSocket, type Message } from "../support/ws-client.js";
 import { newOperator, password, until } from "../payments/support.js";
+import { ifAssigned } from "../support/fixtures.js";
+import { match } from "../support/matchers.js";
 
 const riskFlags = ["--risk-bets-per-minute-max", "9", "--risk-step-after-ms", "1000", "--risk-limit-bets-per-minute", "2", "--messages-per-second-max", "500"];
 
@@ -27,8 +29,8 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       operator = await newOperator(server);
     });
     afterAll(async () => {
-      await server?.close();
-      await shared?.dispose();
+      await ifAssigned(server)?.close();
+      await ifAssigned(shared)?.dispose();
     });
 
     async function fundedPlayer(): Promise<{ userId: string; token: string; username: string }> {
@@ -55,7 +57,7 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       expect((await socket.request({ type: "join", room })).type).toBe("joined");
       const answers: string[] = [];
       const closed = socket.waitClosed(30_000);
-      let open = true;
+      let open = true as boolean; // cleared when the socket closes
       void closed.then(() => {
         open = false;
       });
@@ -85,7 +87,7 @@ for (const mode of ["embedded", "production"] as Mode[]) {
         ["betRate", "alert"],
       ]);
       const [lock, limit, alert] = page.body.actions;
-      expect(alert?.evidence).toMatchObject({ betsPerMinuteMax: 9, features: { betsPerMinute: expect.any(Number) }, topFeatures: expect.any(Array) });
+      expect(alert?.evidence).toMatchObject({ betsPerMinuteMax: 9, features: { betsPerMinute: match.any(Number) }, topFeatures: match.any(Array) });
       expect(alert?.score).toBeGreaterThanOrEqual(0);
 
       const login = await call(base, "POST", "/v1/auth/login", { body: { login: player.username, password } });
@@ -144,8 +146,8 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       expect((await set({ stakeMinorMax: "50" })).body).toMatchObject({
         userId: player.userId,
         stakeMinorMax: "50",
-        setBy: expect.any(String),
-        actionId: expect.any(String),
+        setBy: match.any(String),
+        actionId: match.any(String),
       });
       expect((await call(base, "GET", `/v1/operator/players/${player.userId}`, { token: operator.token })).body).toMatchObject({
         id: player.userId,

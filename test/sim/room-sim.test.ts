@@ -35,7 +35,7 @@ describe("room simulation", () => {
   if (replay !== null) {
     // One seed, with its faults and every reply printed, in order.
     it(`replays seed ${replay}`, async () => {
-      const result = await runSimulation({ seed: replay as number, ...(broken === undefined ? {} : { broken }) });
+      const result = await runSimulation({ seed: replay, ...(broken === undefined ? {} : { broken }) });
       console.log(
         [
           `seed ${result.seed}: ${result.steps} steps, ${result.simulatedMs} ms simulated, ${result.acked} actions acknowledged, ${result.entries} entries, ${result.fences} fences`,

@@ -694,7 +694,7 @@ class Simulation {
       });
     const directory = new RoomDirectory(
       nodeId,
-      new Map([["sim", simRoom as RoomBehavior]]),
+      new Map([["sim", simRoom]]),
       new NodeLog(node, this.log, this.store, this.journal, (n) => this.crash(n)),
       new NodeLease(node, this.lease, this.store, this.journal),
       this.bus.of(node),
@@ -874,7 +874,7 @@ class Simulation {
     if (before !== undefined && before.offset !== reply.offset) this.fail(`${scoped} was acknowledged at offset ${before.offset}, then at ${reply.offset}`);
     const entry = (await this.log.read(room, reply.offset - 1, 1)).entries[0];
     if (entry?.offset !== reply.offset || entry.actionId !== scoped)
-      this.fail(`${scoped} was acknowledged at offset ${reply.offset}, which holds ${entry === undefined ? "nothing" : `${entry.actionId ?? "no action"}`}`);
+      this.fail(`${scoped} was acknowledged at offset ${reply.offset}, which holds ${entry === undefined ? "nothing" : (entry.actionId ?? "no action")}`);
     const remembered = before?.result ?? result;
     this.acked.set(scoped, { offset: reply.offset, action, ...(remembered === undefined ? {} : { result: remembered }) });
     return true;

@@ -25,8 +25,8 @@ export function loadtest(args: string[], during?: () => Promise<void>, extra: { 
     child.stdin.end(extra.stdin ?? "");
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     child.on("error", reject);
     const tampered = during?.();
     child.on("close", (code) => void Promise.resolve(tampered).then(() => resolve({ code, stdout, stderr }), reject));

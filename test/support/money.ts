@@ -17,7 +17,7 @@ export async function depositBySandbox(base: string, token: string, amount: stri
   if (deposit.status >= 300) throw new Error(`deposit: ${deposit.status} ${JSON.stringify(deposit.body)}`);
   const deadline = Date.now() + 20_000;
   for (;;) {
-    const wallet = await call<{ balances: Array<{ currency: string; purse: string; available: string }> }>(base, "GET", "/v1/wallet", { token });
+    const wallet = await call<{ balances?: Array<{ currency: string; purse: string; available: string }> }>(base, "GET", "/v1/wallet", { token });
     const cash = wallet.body.balances?.find((b) => b.currency === currency && b.purse === "cash");
     if (cash !== undefined && cash.available !== "0.00" && cash.available !== "0") return;
     if (Date.now() > deadline) throw new Error(`deposit not credited: ${JSON.stringify(wallet.body)}`);

@@ -101,15 +101,16 @@ export async function startPrivateRedis(options: { appendonly?: boolean } = {}):
     probe.on("error", () => undefined);
     try {
       await probe.connect();
-      return (await probe.ping()) === "PONG";
+      const answer: string = await probe.ping(); // typed "PONG", but a server still loading answers otherwise
+      return answer === "PONG";
     } finally {
       probe.disconnect();
     }
   };
   const start = async () => {
     const started = spawn(server, args, { stdio: ["ignore", "pipe", "pipe"] });
-    started.stdout?.on("data", (d) => (output += d));
-    started.stderr?.on("data", (d) => (output += d));
+    started.stdout.on("data", (d: Buffer) => (output += d.toString()));
+    started.stderr.on("data", (d: Buffer) => (output += d.toString()));
     child = started;
     await until(`redis-server did not answer on ${port}:\n${output}`, ping, 10_000);
   };
@@ -124,7 +125,7 @@ export async function startPrivateRedis(options: { appendonly?: boolean } = {}):
     clearTimeout(timer);
   };
   const cleanup = () => {
-    (child as ChildProcess | null)?.kill("SIGKILL");
+    child?.kill("SIGKILL");
     rmSync(dir, { recursive: true, force: true });
   };
   await startGuarded(cleanup, start);
@@ -188,8 +189,8 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
       const [name, argv] = command(binary, args);
       const child = spawn(name, argv, { stdio: ["ignore", "pipe", "pipe"] });
       let output = "";
-      child.stdout.on("data", (d) => (output += d));
-      child.stderr.on("data", (d) => (output += d));
+      child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+      child.stderr.on("data", (d: Buffer) => (output += d.toString()));
       child.on("error", reject);
       child.on("close", (code) => (code === 0 ? resolve() : reject(failure(binary, args, code, output))));
     });
@@ -205,7 +206,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     rmSync(root, { recursive: true, force: true });
   };
   await startGuarded(cleanup, async () => {
-    await run(initdb as string, ["-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync", "--no-instructions"]);
+    await run(initdb, ["-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync", "--no-instructions"]);
     await start();
   });
   return {

@@ -23,8 +23,8 @@ export function runCroupier(args: string[], options: { stdin?: string; env?: Rec
     });
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout, stderr }));
     child.stdin.end(options.stdin ?? "");
@@ -53,7 +53,7 @@ export function serveCroupier(args: string[], env: Record<string, string> = {}, 
       reject(new Error(`croupier serve did not start:\n${output}`));
     }, startMsMax);
     const onData = (d: Buffer) => {
-      output += d;
+      output += d.toString();
       const match = /Croupier is serving on (\S+)/.exec(output);
       if (match) {
         clearTimeout(timer);
@@ -83,8 +83,8 @@ export function runExample(name: string, url: string): Promise<{ code: number | 
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ["--import", "tsx", script, url], { stdio: ["ignore", "pipe", "pipe"] });
     let text = "";
-    child.stdout.on("data", (d) => (text += d));
-    child.stderr.on("data", (d) => (text += d));
+    child.stdout.on("data", (d: Buffer) => (text += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (text += d.toString()));
     child.on("close", (code) => resolve({ code, text }));
   });
 }

@@ -28,24 +28,24 @@ export interface ClockedTable {
   readonly wallet: Wallet;
   readonly rounds: SqlRoundStore;
   readonly log: MemoryRoomLog;
-  readonly host: RoomHost<unknown>;
+  readonly host: RoomHost;
   /** The data of the room's events of `kind`, in order. */
-  events(kind: string): Promise<Record<string, unknown>[]>;
-  cash(userId: string): Promise<{ balance: bigint; held: bigint } | undefined>;
+  events: (kind: string) => Promise<Record<string, unknown>[]>;
+  cash: (userId: string) => Promise<{ balance: bigint; held: bigint } | undefined>;
   /**
    * Polls `read` after whatever the clock's timers started has finished, without moving time: timers
    * already due run (advance(0)) and the read is retried on a loaded machine, where the embedded
    * database's writes may outlast ManualClock's own settling.
    */
-  eventually<T>(read: () => Promise<T>): ReturnType<typeof expect.poll<T>>;
+  eventually: <T>(read: () => Promise<T>) => ReturnType<typeof expect.poll<T>>;
   /** An action as a client sends it: naming the last offset it has seen. */
-  act(userId: string, action: Record<string, unknown>, options?: { roles?: string[]; actionId?: string }): ReturnType<RoomHost<unknown>["submit"]>;
+  act: (userId: string, action: Record<string, unknown>, options?: { roles?: string[]; actionId?: string }) => ReturnType<RoomHost["submit"]>;
   close(): Promise<void>;
 }
 
 let actions = 0;
 
-export async function clockedTable(room: string, behavior: RoomBehavior<unknown>, seed: string): Promise<ClockedTable> {
+export async function clockedTable(room: string, behavior: RoomBehavior, seed: string): Promise<ClockedTable> {
   const database = await databaseKinds[0]!.create();
   const clock = new ManualClock();
   const wallet = createWallet(createSqlLedgerStore(database.db, { batchWaitMs: 0 }));
@@ -54,7 +54,7 @@ export async function clockedTable(room: string, behavior: RoomBehavior<unknown>
   const log = new MemoryRoomLog(lease, { roomLogEntriesMax: 1_000, roomLogAgeMsMax: 3_600_000 }, "c");
   const fence = (await lease.acquire(room, "n1", 3_600_000)) as number;
   const effects = createTableEffectRunner({ wallet, rng: new SeededRng(seed), rounds, clock });
-  const host = (await RoomHost.open(room, fence, behavior, log, clock, hostLimits, () => undefined, effects)) as RoomHost<unknown>;
+  const host = await RoomHost.open<unknown>(room, fence, behavior, log, clock, hostLimits, () => undefined, effects);
   return {
     database,
     clock,

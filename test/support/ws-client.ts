@@ -17,7 +17,7 @@ export class TestSocket {
 
   private constructor(readonly ws: WebSocket) {
     ws.on("message", (data) => {
-      this.messages.push(JSON.parse(String(data)) as Message);
+      this.messages.push(JSON.parse((data as Buffer).toString()) as Message); // a Buffer: binaryType is "nodebuffer"
       this.wake();
     });
     ws.on("close", (code) => {

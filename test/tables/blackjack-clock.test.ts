@@ -4,8 +4,8 @@
 // players who sit rounds out are stood up after absentRoundsMax: a minute of table time in milliseconds.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { blackjackTableBehavior, defaultBlackjackTable } from "../../src/app/tables/blackjack-table.js";
-import type { RoomBehavior } from "../../src/app/rooms/room-behavior.js";
 import { clockedTable, type ClockedTable } from "../support/table-clock.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 describe("blackjack table on a synthetic clock", () => {
   let t: ClockedTable;
@@ -13,9 +13,9 @@ describe("blackjack table on a synthetic clock", () => {
     const behavior = blackjackTableBehavior(
       new Map([["b1", { ...defaultBlackjackTable, bettingMs: 15_000, turnMs: 20_000, resultsMs: 5_000, absentRoundsMax: 2 }]]),
     );
-    t = await clockedTable("blackjack:b1", behavior as RoomBehavior<unknown>, "blackjack-clock");
+    t = await clockedTable("blackjack:b1", behavior, "blackjack-clock");
   });
-  afterAll(async () => t?.close());
+  afterAll(async () => ifAssigned(t)?.close());
 
   it("closes betting on time, stands a player the turn timer ran out on, pays, and stands up absent players", async () => {
     const { clock, wallet, events, cash, eventually, act } = t;

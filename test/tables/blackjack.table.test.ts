@@ -5,6 +5,7 @@ import type { RunningServer } from "../../src/main.js";
 import { serviceAvailable } from "../support/services.js";
 import { createShared, startTestServer, type Mode, type Shared } from "../support/server.js";
 import { newPlayer, TestSocket, type Message } from "../support/ws-client.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 for (const mode of ["embedded", "production"] as Mode[]) {
   const available = mode === "embedded" || (serviceAvailable("postgres") && serviceAvailable("redis"));
@@ -25,8 +26,8 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       ]);
     });
     afterAll(async () => {
-      await server?.close();
-      await shared?.dispose();
+      await ifAssigned(server)?.close();
+      await ifAssigned(shared)?.dispose();
     });
 
     it("plays hands to the end; stakes, doubles and returns match the ledger to the minor unit", async () => {
@@ -99,7 +100,7 @@ for (const mode of ["embedded", "production"] as Mode[]) {
           const actor = sockets[seat];
           if (actor && actor.closeCode === null && actor.ws.readyState === actor.ws.OPEN) {
             const kind = h % 2 === 0 ? "double" : "stand";
-            await actor.request({ type: "action", room, actionId: `${roundId}-${turn!.offset}-${kind}`, lastOffset: seen(actor), action: { kind } });
+            await actor.request({ type: "action", room, actionId: `${roundId}-${turn!.offset as number}-${kind}`, lastOffset: seen(actor), action: { kind } });
           }
           await new Promise((r) => setTimeout(r, 50));
         }
@@ -117,7 +118,7 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       await watcher.waitFor((m) => m.kind === "blackjack.round_paid" && (m.data as { roundId: string }).roundId === seenRounds.at(-1), 20_000);
 
       // Money from the log alone: stakes (bets and added stakes) out, round returns in.
-      const events: Message[] = watcher.events(room).filter((m) => seenRounds.includes((m.data as { roundId?: string })?.roundId ?? ""));
+      const events: Message[] = watcher.events(room).filter((m) => seenRounds.includes((m.data as { roundId?: string } | undefined)?.roundId ?? ""));
       for (const [seat, p] of people.entries()) {
         let expected = 100_000n;
         for (const m of events) {

@@ -118,7 +118,7 @@ describe.skipIf(!production)("card tables whose owner is killed mid-round (real 
         const seat = (dealt.data as { seat: number }).seat;
         const actor = players[seat]!;
         // The owner's own player doubles (an extra hold mid-round); a survivor's player hits.
-        const ack = await act(actor, room, `${roundId}-${dealt.offset}`, { kind: seat === 0 ? "double" : "hit" });
+        const ack = await act(actor, room, `${roundId}-${dealt.offset as number}`, { kind: seat === 0 ? "double" : "hit" });
         if (ack.type !== "ack") continue;
         await actor.waitFor((m) => m.room === room && m.offset === ack.offset, 10_000);
         if (actor.events(room).some((m) => roundOf(m) === roundId && m.kind === "blackjack.round_settled")) continue;
@@ -140,7 +140,7 @@ describe.skipIf(!production)("card tables whose owner is killed mid-round (real 
         const seat = turn === undefined ? -1 : (turn.data as { seat: number }).seat;
         const actor = seat > 0 ? players[seat] : undefined;
         if (turn !== undefined && actor !== undefined && live(actor)) {
-          await act(actor, room, `${roundId}-${turn.offset}-stand`, { kind: "stand" });
+          await act(actor, room, `${roundId}-${turn.offset as number}-stand`, { kind: "stand" });
         }
         await pause(100);
       }
@@ -235,7 +235,7 @@ describe.skipIf(!production)("card tables whose owner is killed mid-round (real 
         const data = turn.data as { seat: number; toCallMinor: string };
         const actor = players[data.seat];
         if (actor === undefined || !live(actor)) return;
-        await act(actor, room, `${tag}-${turn.offset}`, { kind: BigInt(data.toCallMinor) === 0n ? "check" : "call" });
+        await act(actor, room, `${tag}-${turn.offset as number}`, { kind: BigInt(data.toCallMinor) === 0n ? "check" : "call" });
       };
       const startOf = (hand: number) =>
         watcher.events(room).find((m) => m.kind === "holdem.hand_started" && (m.data as { handNumber: number }).handNumber === hand);

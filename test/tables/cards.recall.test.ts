@@ -9,6 +9,8 @@ import { serviceAvailable } from "../support/services.js";
 import { createShared, startTestServer, type Mode, type Shared } from "../support/server.js";
 import { checkRound, type RecalledRoundJson } from "../../src/engine/fairness/index.js";
 import { newPlayer, newStaff, TestSocket, type Message } from "../support/ws-client.js";
+import { ifAssigned } from "../support/fixtures.js";
+import { match } from "../support/matchers.js";
 
 const depositMinor = 50_000n;
 
@@ -70,8 +72,8 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       operator = (await newStaff(server, ["operator"])).token;
     });
     afterAll(async () => {
-      await server?.close();
-      await shared?.dispose();
+      await ifAssigned(server)?.close();
+      await ifAssigned(shared)?.dispose();
     });
 
     async function seated(room: string, count: number, sit: (seat: number) => Record<string, unknown>) {
@@ -139,7 +141,7 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       expect(round).toMatchObject({
         game: "blackjack",
         status: "settled",
-        verification: { provablyFair: true, serverSeed: null, clientSeed: expect.any(String), shuffle: "fisher-yates" },
+        verification: { provablyFair: true, serverSeed: null, clientSeed: match.any(String), shuffle: "fisher-yates" },
       });
       expect([round.closedAt !== null, round.settledAt !== null]).toEqual([true, true]);
       const outcome = round.outcome as { dealer: { cards: number[]; total: number }; seats: { seat: number; hands: { cards: number[]; outcome: string }[] }[] };
@@ -232,7 +234,7 @@ for (const mode of ["embedded", "production"] as Mode[]) {
             scheme: "hmac-sha256-v1",
             provablyFair: true,
             clientSeed: round.roundId,
-            serverSeed: expect.stringMatching(/^[0-9a-f]{64}$/),
+            serverSeed: match.stringMatching(/^[0-9a-f]{64}$/),
             shuffle: "fisher-yates",
             deckCards: 52,
           });

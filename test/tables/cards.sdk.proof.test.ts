@@ -8,6 +8,7 @@ import { CroupierClient, type RoomEvent } from "../../src/client/index.js";
 import type { RunningServer } from "../../src/main.js";
 import { serviceAvailable } from "../support/services.js";
 import { createShared, startTestServer, type Shared } from "../support/server.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 const depositMinor = 50_000n;
 const aceRank = 12;
@@ -99,8 +100,8 @@ describe.skipIf(!(serviceAvailable("postgres") && serviceAvailable("redis")))("b
     ]);
   });
   afterAll(async () => {
-    await server?.close();
-    await shared?.dispose();
+    await ifAssigned(server)?.close();
+    await ifAssigned(shared)?.dispose();
   });
 
   it("blackjack: hands to the end, a drop and resume mid-hand, an absent player stood up, the ledger to the minor unit", async () => {

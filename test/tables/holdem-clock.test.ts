@@ -2,17 +2,17 @@
 // test's): the turn timer checks or folds for a player who does not act, a player the timer played
 // for turnTimeoutsMax turns in a row is stood up and cashed out between hands, and chips are conserved.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RoomBehavior } from "../../src/app/rooms/room-behavior.js";
 import { defaultHoldemTable, holdemTableBehavior } from "../../src/app/tables/holdem-table.js";
 import { clockedTable, type ClockedTable } from "../support/table-clock.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 describe("hold'em table on a synthetic clock", () => {
   let t: ClockedTable;
   beforeAll(async () => {
     const behavior = holdemTableBehavior(new Map([["h1", { ...defaultHoldemTable, turnMs: 20_000, betweenHandsMs: 3_000, turnTimeoutsMax: 3 }]]));
-    t = await clockedTable("holdem:h1", behavior as RoomBehavior<unknown>, "holdem-clock");
+    t = await clockedTable("holdem:h1", behavior, "holdem-clock");
   });
-  afterAll(async () => t?.close());
+  afterAll(async () => ifAssigned(t)?.close());
 
   it("plays the absent players' turns by the timer, stands up the one it played three times, and keeps the chips", async () => {
     const { clock, wallet, events, cash, eventually, act } = t;

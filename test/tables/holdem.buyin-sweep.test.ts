@@ -6,6 +6,7 @@ import type { RunningServer } from "../../src/main.js";
 import { serviceAvailable } from "../support/services.js";
 import { createShared, startTestServer, type Shared } from "../support/server.js";
 import { newPlayer, TestSocket } from "../support/ws-client.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 const production = serviceAvailable("postgres") && serviceAvailable("redis");
 const flags = ["--holdem-tables", "s1", "--lease-ttl-ms", "1000", "--action-timeout-ms", "3000", "--messages-per-second-max", "200"];
@@ -18,7 +19,7 @@ describe.skipIf(!production)("hold'em buy-ins after a takeover (production)", ()
   });
   afterAll(async () => {
     for (const s of servers) await s.close().catch(() => undefined);
-    await shared?.dispose();
+    await ifAssigned(shared)?.dispose();
   });
 
   it("voids the buy-in no seat holds, keeps the seated ones, and lets the next player sit", async () => {

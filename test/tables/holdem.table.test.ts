@@ -6,6 +6,7 @@ import { serviceAvailable } from "../support/services.js";
 import { createShared, startTestServer, type Mode, type Shared } from "../support/server.js";
 import { until } from "../payments/support.js";
 import { newPlayer, TestSocket, type Message } from "../support/ws-client.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 for (const mode of ["embedded", "production"] as Mode[]) {
   const available = mode === "embedded" || (serviceAvailable("postgres") && serviceAvailable("redis"));
@@ -26,8 +27,8 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       ]);
     });
     afterAll(async () => {
-      await server?.close();
-      await shared?.dispose();
+      await ifAssigned(server)?.close();
+      await ifAssigned(shared)?.dispose();
     });
 
     it("plays hands to the end; cash-outs return final stacks and the house keeps exactly the rake", async () => {
@@ -73,7 +74,7 @@ for (const mode of ["embedded", "production"] as Mode[]) {
             await actor.request({
               type: "action",
               room,
-              actionId: `h${h}-${turn.offset}`,
+              actionId: `h${h}-${turn.offset as number}`,
               lastOffset: seen(actor),
               action: { kind: toCall === 0n ? "check" : "call" },
             });

@@ -9,6 +9,7 @@ import { createShared, startTestServer, type Mode, type Shared } from "../suppor
 import { newPlayer, TestSocket, type Message } from "../support/ws-client.js";
 import { CroupierClient, followJackpots, type JackpotTotal } from "../../src/client/index.js";
 import { WebSocket } from "ws";
+import { ifAssigned } from "../support/fixtures.js";
 
 const lobby = "lobby:main";
 const game = "crown-jewels";
@@ -69,7 +70,7 @@ for (const mode of ["embedded", "production"] as Mode[]) {
     });
     afterAll(async () => {
       for (const server of servers) await server.close();
-      await shared?.dispose();
+      await ifAssigned(shared)?.dispose();
     });
 
     it("ticks a growing total to lobby listeners after spins, and shows it to a client joining", async () => {
@@ -124,8 +125,8 @@ describe("a triggered spin wins the pool (embedded)", () => {
     server = await startTestServer(shared, flags(1));
   });
   afterAll(async () => {
-    await server?.close();
-    await shared?.dispose();
+    await ifAssigned(server)?.close();
+    await ifAssigned(shared)?.dispose();
   });
 
   it("pays the whole pool to the winner, re-seeds it, and reports the win in the spin", async () => {

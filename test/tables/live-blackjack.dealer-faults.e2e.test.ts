@@ -7,6 +7,7 @@ import type { RunningServer } from "../../src/main.js";
 import { createShared, startTestServer, type Shared } from "../support/server.js";
 import { newPlayer, newStaff, TestSocket, type Message } from "../support/ws-client.js";
 import { call } from "../support/http.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 const room = "liveblackjack:lbf";
 
@@ -37,8 +38,8 @@ describe("live blackjack dealer faults (embedded)", () => {
     ]);
   });
   afterAll(async () => {
-    await server?.close();
-    await shared?.dispose();
+    await ifAssigned(server)?.close();
+    await ifAssigned(shared)?.dispose();
   });
 
   it("a replacement dealer finishes the hand; without one the hand is voided and refunded once", async () => {

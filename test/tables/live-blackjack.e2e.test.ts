@@ -8,6 +8,7 @@ import { createShared, startTestServer, type Shared } from "../support/server.js
 import { call } from "../support/http.js";
 import { newPlayer, newStaff, TestSocket } from "../support/ws-client.js";
 import { playModel, type ScriptedHand } from "./live-blackjack.model.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 const room = "liveblackjack:lb1";
 const latencyMs = 300;
@@ -37,8 +38,8 @@ describe("live blackjack (embedded)", () => {
     ]);
   });
   afterAll(async () => {
-    await server?.close();
-    await shared?.dispose();
+    await ifAssigned(server)?.close();
+    await ifAssigned(shared)?.dispose();
   });
 
   it("a scripted dealer and three players play live hands; balances match the entered cards", async () => {
@@ -101,7 +102,7 @@ describe("live blackjack (embedded)", () => {
             continue;
           }
           expect(r.code).toBe("CROUPIER_ERR_LIVE_CARD_NOT_EXPECTED");
-          why = String((r.details as string[] | undefined)?.[0] ?? "");
+          why = (r.details as string[] | undefined)?.[0] ?? "";
         } else {
           // Every card is in: the players decide (insurance first when the upcard is an ace); the dealer keeps the shift.
           await act(dealer, { kind: "heartbeat" });

@@ -26,7 +26,7 @@ const players: Actor[] = ["p0", "p1", "p2"].map((userId) => ({ userId, roles: ["
 
 /** The table, a synthetic clock and a fake ledger (per player: balance; per hold: owner, amount, settled or voided once). */
 class Harness {
-  readonly behavior = blackjackTableBehavior(new Map([["t1", config]]), "liveblackjack") as RoomBehavior<State>;
+  readonly behavior = blackjackTableBehavior(new Map([["t1", config]]), "liveblackjack") as RoomBehavior;
   state: State = this.behavior.initial("liveblackjack:t1");
   now = 1_000_000;
   readonly events: LogEntryInput[] = [];
@@ -149,7 +149,7 @@ function playHand(t: Harness, hand: ScriptedHand): void {
 type H = Harness;
 
 function seated(): H {
-  const t = new Harness() as H;
+  const t = new Harness();
   ok(t.act(dealer, { kind: "dealer.take" }));
   ok(t.act(dealer, { kind: "shuffle" }));
   ok(t.act(dealer, { kind: "burn", card: "2c" }));

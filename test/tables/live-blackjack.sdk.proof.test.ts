@@ -14,6 +14,7 @@ import type { RunningServer } from "../../src/main.js";
 import { createShared, startTestServer, type Shared } from "../support/server.js";
 import { newStaff } from "../support/ws-client.js";
 import { playModel, total, type Decision, type ScriptedHand } from "./live-blackjack.model.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 const room = "liveblackjack:lbsdk";
 /** Above the default reveal lead (150 ms), so the video's delay is what schedules the reveals; short, since every decision waits for it. */
@@ -47,7 +48,7 @@ class DealerShoe {
   out = 0;
 
   constructor(rand: () => number) {
-    const deck = [..."23456789TJQKA"].flatMap((rank) => [..."cdhs"].map((suit) => rank + suit));
+    const deck = Array.from("23456789TJQKA").flatMap((rank) => Array.from("cdhs").map((suit) => rank + suit));
     const cards = Array.from({ length: decks }, () => deck).flat();
     for (let i = cards.length - 1; i > 0; i--) {
       const j = Math.floor(rand() * (i + 1));
@@ -209,8 +210,8 @@ describe("live blackjack proof through the SDK (embedded)", () => {
     ]);
   });
   afterAll(async () => {
-    await server?.close();
-    await shared?.dispose();
+    await ifAssigned(server)?.close();
+    await ifAssigned(shared)?.dispose();
   });
 
   it("a scripted dealer and three SDK players play 20 hands; every balance matches the entered cards", async () => {

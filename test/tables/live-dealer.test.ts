@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningServer } from "../../src/main.js";
 import { createShared, startTestServer, type Shared } from "../support/server.js";
 import { newPlayer, newStaff, TestSocket, type Message } from "../support/ws-client.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 describe("live-dealer table (embedded)", () => {
   let shared: Shared;
@@ -13,8 +14,8 @@ describe("live-dealer table (embedded)", () => {
     server = await startTestServer(shared, ["--live-tables", "l1", "--live-dealer-absent-ms-max", "4000", "--messages-per-second-max", "200"]);
   });
   afterAll(async () => {
-    await server?.close();
-    await shared?.dispose();
+    await ifAssigned(server)?.close();
+    await ifAssigned(shared)?.dispose();
   });
 
   it("runs a round driven by the dealer, and voids the next one when the dealer leaves", async () => {

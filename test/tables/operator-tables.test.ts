@@ -6,6 +6,7 @@ import { call } from "../support/http.js";
 import { serviceAvailable } from "../support/services.js";
 import { createShared, startTestServer, type Mode, type Shared } from "../support/server.js";
 import { newPlayer, newStaff, TestSocket } from "../support/ws-client.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 interface Summary {
   room: string;
@@ -49,8 +50,8 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       operator = (await newStaff(server, ["operator"])).token;
     });
     afterAll(async () => {
-      await server?.close();
-      await shared?.dispose();
+      await ifAssigned(server)?.close();
+      await ifAssigned(shared)?.dispose();
     });
 
     const tables = async () => (await call<{ tables: Summary[] }>(server.url, "GET", "/v1/operator/tables", { token: operator })).body.tables;

@@ -2,9 +2,9 @@
 // log, the ledger and the round store are the real ones (embedded engine), only time is the test's.
 // Fifteen seconds of betting and five of results pass in a few milliseconds, deterministically.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RoomBehavior } from "../../src/app/rooms/room-behavior.js";
 import { defaultRouletteTable, rouletteTableBehavior } from "../../src/app/tables/roulette-table.js";
 import { clockedTable, type ClockedTable } from "../support/table-clock.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 const reds = new Set([1, 3, 5, 7, 9, 12, 14, 16, 18, 19, 21, 23, 25, 27, 30, 32, 34, 36]);
 
@@ -12,9 +12,9 @@ describe("roulette table on a synthetic clock", () => {
   let t: ClockedTable;
   beforeAll(async () => {
     const behavior = rouletteTableBehavior(new Map([["t1", { ...defaultRouletteTable, bettingMs: 15_000, resultsMs: 5_000 }]]));
-    t = await clockedTable("roulette:t1", behavior as RoomBehavior<unknown>, "roulette-clock");
+    t = await clockedTable("roulette:t1", behavior, "roulette-clock");
   });
-  afterAll(async () => t?.close());
+  afterAll(async () => ifAssigned(t)?.close());
 
   const bet = (userId: string, actionId: string, roundId: string, bets: unknown[]) => t.act(userId, { kind: "bet", roundId, bets }, { actionId });
 

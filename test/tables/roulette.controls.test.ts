@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningServer } from "../../src/main.js";
 import { createShared, startTestServer, type Shared } from "../support/server.js";
 import { newPlayer, newStaff, TestSocket, type Message } from "../support/ws-client.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 describe("roulette table controls and sweep (embedded)", () => {
   let shared: Shared;
@@ -24,8 +25,8 @@ describe("roulette table controls and sweep (embedded)", () => {
     ]);
   });
   afterAll(async () => {
-    await server?.close();
-    await shared?.dispose();
+    await ifAssigned(server)?.close();
+    await ifAssigned(shared)?.dispose();
   });
 
   const room = "roulette:c1";

@@ -55,7 +55,7 @@ describe.skipIf(!production)("roulette table owner killed mid-round (real proces
             type: "action",
             room,
             actionId: `b${i}`,
-            lastOffset: opened.offset as number,
+            lastOffset: opened.offset,
             action: { kind: "bet", roundId, bets: [{ type: i % 2 === 0 ? "red" : "black", amount: "10.00" }] },
           });
           expect(ack.type).toBe("ack");

@@ -30,13 +30,13 @@ describe("roulette table: an actionId containing NUL (embedded)", () => {
     const bet = { kind: "bet", roundId, bets: [{ type: "red", amount: "1.00" }] };
     const before = JSON.stringify(await serverOf().services.wallet.balances(player.userId), (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
     for (let i = 0; i < 2; i++) {
-      const refused = await socket.request({ type: "action", room, actionId: "bet\u00001", lastOffset: opened.offset as number, action: bet });
+      const refused = await socket.request({ type: "action", room, actionId: "bet\u00001", lastOffset: opened.offset, action: bet });
       expect(refused).toMatchObject({ type: "error", code: "CROUPIER_ERR_REQUEST_INVALID", details: ["/actionId must not contain a NUL character"] });
     }
     expect(JSON.stringify(await serverOf().services.wallet.balances(player.userId), (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))).toBe(
       before,
     );
-    const ack = await socket.request({ type: "action", room, actionId: "bet-1", lastOffset: opened.offset as number, action: bet });
+    const ack = await socket.request({ type: "action", room, actionId: "bet-1", lastOffset: opened.offset, action: bet });
     expect(ack).toMatchObject({ type: "ack", status: "applied" });
     socket.close();
   }, 30_000);

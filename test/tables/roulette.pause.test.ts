@@ -55,7 +55,7 @@ describe.skipIf(!production)("roulette table owner paused past its lease (real p
             type: "action",
             room,
             actionId: `b${i}`,
-            lastOffset: opened.offset as number,
+            lastOffset: opened.offset,
             action: { kind: "bet", roundId, bets: [{ type: "red", amount: "10.00" }] },
           });
           expect(ack.type).toBe("ack");

@@ -3,20 +3,20 @@
 // must end its own and only its own. The runner, the ledger and the round store are the real ones
 // (embedded engine); the live table's round ids carry the `live~` mark that tells them apart.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RoomBehavior } from "../../src/app/rooms/room-behavior.js";
 import { defaultRouletteTable, rouletteTableBehavior } from "../../src/app/tables/roulette-table.js";
 import { createTableEffectRunner } from "../../src/app/tables/table-effect-runner.js";
 import type { RecoverResult, TableEffect } from "../../src/app/tables/table-effects.js";
 import { clockedTable, type ClockedTable } from "../support/table-clock.js";
 import { SeededRng } from "../../src/engine/rng/index.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 describe("rounds lost with Redis, at a table id both roulette kinds use", () => {
   let live: ClockedTable;
   beforeAll(async () => {
     const behavior = rouletteTableBehavior(new Map([["t1", { ...defaultRouletteTable, live: { dealerAbsentMsMax: 60_000, streamUrl: "x" } }]]), "live");
-    live = await clockedTable("live:t1", behavior as RoomBehavior<unknown>, "recover-kinds");
+    live = await clockedTable("live:t1", behavior, "recover-kinds");
   });
-  afterAll(async () => live?.close());
+  afterAll(async () => ifAssigned(live)?.close());
 
   it("each kind voids its own unfinished rounds and leaves the other kind's stakes held", async () => {
     const { wallet, rounds, clock, events, eventually, cash } = live;

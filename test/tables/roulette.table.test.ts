@@ -6,6 +6,7 @@ import { payoutOdds } from "../../src/engine/roulette/index.js";
 import { serviceAvailable } from "../support/services.js";
 import { createShared, startTestServer, type Mode, type Shared } from "../support/server.js";
 import { newPlayer, TestSocket, type Message } from "../support/ws-client.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 const startMinor = 100_000n;
 
@@ -31,8 +32,8 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       ]);
     });
     afterAll(async () => {
-      await server?.close();
-      await shared?.dispose();
+      await ifAssigned(server)?.close();
+      await ifAssigned(shared)?.dispose();
     });
 
     it(`${players} players, ${rounds} rounds: balances equal deposits minus stakes plus payouts recomputed from the outcomes`, async () => {
@@ -79,7 +80,7 @@ for (const mode of ["embedded", "production"] as Mode[]) {
               type: "action",
               room,
               actionId: `${roundId}-${i}`,
-              lastOffset: opened.offset as number,
+              lastOffset: opened.offset,
               action: { kind: "bet", roundId, bets: [bet] },
             });
             // On a slow machine a bet may reach the server after the close; it is then refused and moves no money.

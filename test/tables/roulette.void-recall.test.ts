@@ -6,6 +6,7 @@ import { call } from "../support/http.js";
 import { serviceAvailable } from "../support/services.js";
 import { createShared, startTestServer, type Mode, type Shared } from "../support/server.js";
 import { newPlayer, newStaff, TestSocket } from "../support/ws-client.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 interface Round {
   roundId: string;
@@ -33,8 +34,8 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       ]);
     });
     afterAll(async () => {
-      await server?.close();
-      await shared?.dispose();
+      await ifAssigned(server)?.close();
+      await ifAssigned(shared)?.dispose();
     });
 
     it("an operator's void: players recall their refunded bets, the operator all of them", async () => {
@@ -60,7 +61,7 @@ for (const mode of ["embedded", "production"] as Mode[]) {
           type: "action",
           room,
           actionId: `b${i}`,
-          lastOffset: opened.offset as number,
+          lastOffset: opened.offset,
           action: { kind: "bet", roundId, bets: [{ type: "red", amount: `${i + 1}.00` }] },
         });
         expect(ack).toMatchObject({ type: "ack", status: "applied" });

@@ -5,6 +5,7 @@ import { SqlRoundStore } from "../../src/adapters/postgres/round-store.sql.js";
 import { purgeExpiredRounds } from "../../src/app/tables/round-retention.js";
 import { databaseKinds, type TestDatabase } from "../support/databases.js";
 import { clockAt } from "../support/manual-clock.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 const dayMs = 86_400_000;
 const now = Date.UTC(2026, 10, 26);
@@ -17,7 +18,7 @@ for (const kind of databaseKinds) {
       database = await kind.create();
     });
     afterAll(async () => {
-      await database?.dispose();
+      await ifAssigned(database)?.dispose();
     });
 
     it("purges ended rounds older than the retention, with their bets, and keeps the rest", async () => {

@@ -5,6 +5,7 @@ import type { RunningServer } from "../../src/main.js";
 import { createShared, startTestServer, type Shared } from "../support/server.js";
 import { newPlayer, TestSocket } from "../support/ws-client.js";
 import { call } from "../support/http.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 describe("slots over the WebSocket (embedded)", () => {
   let shared: Shared;
@@ -15,8 +16,8 @@ describe("slots over the WebSocket (embedded)", () => {
     server = await startTestServer(shared, ["--messages-per-second-max", "500"]);
   });
   afterAll(async () => {
-    await server?.close();
-    await shared?.dispose();
+    await ifAssigned(server)?.close();
+    await ifAssigned(shared)?.dispose();
   });
 
   it("spins, pays exactly what the recorded outcomes say, and replays a retried spin", async () => {

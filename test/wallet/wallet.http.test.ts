@@ -5,6 +5,7 @@ import { serviceAvailable } from "../support/services.js";
 import { createShared, startTestServer, type Mode, type Shared } from "../support/server.js";
 import { call } from "../support/http.js";
 import { balances, newPlayer } from "../payments/support.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 interface Page {
   entries: { id: string; kind: string; amount: string; reference: string; holdId: string | null; createdAt: string }[];
@@ -24,8 +25,8 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       base = server.url;
     });
     afterAll(async () => {
-      await server?.close();
-      await shared?.dispose();
+      await ifAssigned(server)?.close();
+      await ifAssigned(shared)?.dispose();
     });
 
     it("shows balances as decimal strings and pages the history newest first with the round of each bet", async () => {
@@ -85,7 +86,7 @@ for (const mode of ["embedded", "production"] as Mode[]) {
         ["deposit", "5000", "psp-1"],
       ]);
       expect(second.body.nextCursor).toBeNull();
-      expect(typeof JSON.parse(JSON.stringify(second.body)).entries[0].amount).toBe("string");
+      expect(typeof (JSON.parse(JSON.stringify(second.body)) as { entries: { amount: unknown }[] }).entries[0]!.amount).toBe("string");
     });
 
     it("answers an unopened currency with an empty page and an unknown one with its code", async () => {

@@ -10,6 +10,7 @@ import type { Browser, Page } from "playwright-core";
 import { startCuttableProxy } from "../support/cuttable-proxy.js";
 import { fastHashFlags, runCroupier, serveCroupier, type ServingProcess } from "../support/process.js";
 import { ensureWebBuilt, launchChromium, login, openPage, register, screenshots, type WatchedPage } from "./browser.js";
+import { ifAssigned } from "../support/fixtures.js";
 
 const password = "correct horse battery";
 /** The declared video delay of the live tables: results and cues reach the pages this much after the dealer acts. */
@@ -81,8 +82,8 @@ beforeAll(async () => {
 }, 480_000); // two processes start one after the other (PGlite is one process's at a time); slow on a busy machine
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+  await ifAssigned(browser)?.close();
+  await ifAssigned(server)?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -96,7 +97,7 @@ describe("player site", () => {
     expect(page.headers.get("cache-control")).toBe("no-cache");
     const asset = /src="(\/assets\/[^"]+\.js)"/.exec(await page.text())?.[1];
     expect(asset).toBeDefined();
-    const script = await fetch(server.url + asset);
+    const script = await fetch(server.url + asset!);
     expect(script.status).toBe(200);
     expect(script.headers.get("cache-control")).toContain("immutable");
     expect((await fetch(server.url + "/console")).status).toBe(200);
