@@ -20,7 +20,7 @@ interface Rooms {
   readonly lease: RoomLease;
   readonly log: RoomLog;
   /** The same store seen by another process (memory: the one process there is). */
-  peer(): RoomLog;
+  readonly peer: () => RoomLog;
 }
 const limits = { roomLogEntriesMax: 1_000, roomLogAgeMsMax: 600_000 };
 
