@@ -169,7 +169,7 @@ export class RoomFeed {
   }
 
   private accept(entry: LogEntry): void {
-    const encoded = encode(this.room, this.epoch, entry);
+    const encoded = new Encoded(this.room, this.epoch, entry);
     this.ring.push(encoded);
     if (this.ring.length > this.limits.edgeBufferEntriesMax) this.ring.shift();
     this.lastOffset = entry.offset;
@@ -234,7 +234,8 @@ export class RoomFeed {
         const range = await this.log.read(this.room, member.delivered, readPageEntries);
         if (range.epoch !== this.epoch) break;
         for (const entry of range.entries) {
-          if (entry.offset === member.delivered + 1 && entry.offset <= this.lastOffset) this.deliver(connection, member, encode(this.room, this.epoch, entry));
+          if (entry.offset === member.delivered + 1 && entry.offset <= this.lastOffset)
+            this.deliver(connection, member, new Encoded(this.room, this.epoch, entry));
         }
         // The gateway checks the history before resuming; a hole found anyway must not spin here.
         if (member.delivered === before) break;
@@ -247,10 +248,6 @@ export class RoomFeed {
   removeMember(connection: Connection): void {
     this.members.delete(connection);
   }
-}
-
-function encode(room: string, epoch: string, entry: LogEntry): Encoded {
-  return new Encoded(room, epoch, entry);
 }
 
 function publicFrameOf(room: string, epoch: string, entry: LogEntry): Buffer {
