@@ -63,6 +63,18 @@ export async function until<T>(probe: () => Promise<T>, done: (value: T) => bool
   }
 }
 
+/**
+ * Waits until an approved withdrawal is paid. An approval pays at once when it can; when the outbox
+ * relay already holds the payout (or the ledger is busy) it answers "approved" and the relay pays moments later.
+ */
+export async function untilPaid(base: string, operator: Player, id: string): Promise<void> {
+  const paid = await until(
+    () => call<{ withdrawals: { id: string }[] }>(base, "GET", "/v1/operator/withdrawals?status=paid&limit=200", { token: operator.token }),
+    (res) => res.body.withdrawals.some((w) => w.id === id),
+  );
+  expect(paid.body.withdrawals.map((w) => w.id)).toContain(id);
+}
+
 export async function balances(base: string, player: Player): Promise<Record<string, { balance: string; held: string; available: string }>> {
   const res = await call<{ balances: { currency: string; purse: string; balance: string; held: string; available: string }[] }>(base, "GET", "/v1/wallet", {
     token: player.token,
