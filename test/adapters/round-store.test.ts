@@ -118,6 +118,16 @@ for (const kind of databaseKinds) {
       expect(spin?.bets[0]?.payoutMinor).toBe(299n);
       expect((await rounds.listForUser("p7", 10)).map((r) => r.roundId)).toEqual(["spin-7"]);
 
+      // The highest nonce recorded under a seed, per player: a restored slot machine draws past it.
+      const spun = (id: string, user: string, hash: string, nonce: number) =>
+        rounds.record(round(id, "settled", { game: "slots", verification: { serverSeedHash: hash, nonce }, bets: [bet("spin", user, "100")] }));
+      await Promise.all([spun("n-1", "nina", "h1", 0), spun("n-2", "nina", "h1", 11), spun("n-3", "nina", "h1", 2), spun("n-4", "nina", "h2", 40)]);
+      await spun("n-5", "otto", "h1", 90);
+      expect(await rounds.highestNonce("nina", "h1")).toBe(11);
+      expect(await rounds.highestNonce("nina", "h2")).toBe(40);
+      expect(await rounds.highestNonce("nina", "h3")).toBeNull();
+      expect(await rounds.highestNonce("nobody", "h1")).toBeNull();
+
       // Re-recording a step (an owner repeating it after a failover) writes no bet twice.
       await rounds.record(steps("one-by-one")[1] as RoundRecord);
       expect((await rounds.find("one-by-one"))?.bets.map((x) => x.stakeMinor)).toEqual([100n, 250n]);

@@ -72,3 +72,43 @@ describe("slots: a retried spin", () => {
     expect(done.result).toMatchObject({ totalWinMinor: drawn.totalWinMinor, fairness: { nonce: 5 } });
   });
 });
+
+describe("slots: a machine restored from its stored state", () => {
+  const restored = behavior.restore(behavior.snapshot(ready));
+
+  /** Spins the restored machine; recall answers `highest` for the seed, the ledger pays. */
+  function spinRestored(highest: number | null) {
+    const first = behavior.apply(restored, { kind: "spin", stake: "1.00" }, player, ctx);
+    if (!first.ok || !("effect" in first)) throw new Error("expected the recall check");
+    expect(first.effect).toEqual({ type: "fairness.nonce", userId: "u1", serverSeedHash: hashServerSeed(serverSeed) });
+    const paying = first.resume(highest);
+    if (!paying.ok || !("effect" in paying)) throw new Error("expected the ledger effect");
+    const done = paying.resume({ status: "ok", availableMinor: "900" });
+    if (!done.ok || "effect" in done) throw new Error("expected a decision");
+    return { effect: paying.effect, done };
+  }
+
+  it("recall ahead of the stored nonce (a spin paid before its state was written): the next spin draws past it", () => {
+    const { effect, done } = spinRestored(7);
+    expect(effect).toMatchObject({ type: "wallet.instant", record: { verification: { nonce: 8 } } });
+    expect(done.state.seeds?.nonce).toBe(9);
+    expect(done.state.recallUnchecked).toBeUndefined();
+    // Checked once: the next spin goes straight to the ledger.
+    const next = behavior.apply(done.state, { kind: "spin", stake: "1.00" }, player, { ...ctx, actionId: "a2" });
+    expect(next).toMatchObject({ ok: true, effect: { type: "wallet.instant", record: { verification: { nonce: 9 } } } });
+  });
+
+  it("recall at or behind the stored nonce, or empty: the stored nonce stands", () => {
+    for (const highest of [null, 3, 4]) expect(spinRestored(highest).effect).toMatchObject({ record: { verification: { nonce: 5 } } });
+  });
+
+  it("a rotation gives a fresh seed that recall has nothing for: no check", () => {
+    expect(restored.recallUnchecked).toBe(true);
+    const rotating = behavior.apply(restored, { kind: "seed.rotate" }, player, ctx);
+    if (!rotating.ok || !("effect" in rotating)) throw new Error("expected the seed effect");
+    const done = rotating.resume("cd".repeat(32));
+    if (!done.ok || "effect" in done) throw new Error("expected a decision");
+    expect(done.state.recallUnchecked).toBeUndefined();
+    expect(done.state.seeds?.nonce).toBe(0);
+  });
+});

@@ -149,6 +149,15 @@ export class SqlRoundStore implements RoundStore {
     );
   }
 
+  async highestNonce(userId: string, serverSeedHash: string): Promise<number | null> {
+    const [row] = await this.db.query<{ nonce: number | null }>(
+      `select max((r.verification->>'nonce')::integer) as nonce from game_rounds r
+       where r.id in (select round_id from game_bets where user_id = $1) and r.verification->>'serverSeedHash' = $2`,
+      [userId, serverSeedHash],
+    );
+    return row?.nonce ?? null;
+  }
+
   async unfinished(game: string, tableId: string, limit: number): Promise<readonly string[]> {
     return (
       await this.db.query<{ id: string }>(

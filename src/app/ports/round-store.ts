@@ -56,6 +56,12 @@ export interface RoundStore {
    * verification names that hash show the seed from now on (`verification.serverSeed`).
    */
   revealSeed(serverSeedHash: string, serverSeed: string, at: Date): Promise<void>;
+  /**
+   * The highest nonce recorded in a round `userId` bet in whose verification names `serverSeedHash`;
+   * null when none does. A slot machine restored after a failover checks its nonce against it, so a
+   * spin paid by an owner that stopped before writing its state is never drawn again.
+   */
+  highestNonce(userId: string, serverSeedHash: string): Promise<number | null>;
   /** Rounds in which `userId` placed a bet, newest first. */
   listForUser(userId: string, limit: number, beforeRoundOpenedAt?: Date): Promise<readonly RecalledRound[]>;
   /** Ids of at most `limit` rounds of a table that never ended (open or closed), oldest first. */

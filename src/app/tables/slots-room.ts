@@ -38,6 +38,13 @@ interface SlotsState {
    * rotation is durable, never before: a seed must not be public while it could still draw spins.
    */
   readonly pendingReveal?: { readonly serverSeedHash: string; readonly serverSeed: string };
+  /**
+   * Set when the machine is restored from its stored state (a failover, a reopening): an owner that
+   * stopped after the ledger paid a spin but before its state was written left game recall ahead of
+   * the stored nonce. The next spin first takes the nonce past the highest one recall holds for the
+   * seed, so no (server seed, client seed, nonce) draws twice.
+   */
+  readonly recallUnchecked?: true;
 }
 
 /** Client seeds a player may choose: safe to type in a shell, and without the message's ":" separator. */
@@ -84,6 +91,12 @@ export function slotsRoomBehavior(config: SlotsRoomConfig): RoomBehavior<SlotsSt
     if (actor.userId !== state.userId) return refuse("ROOM_FORBIDDEN", "only the player spins their machine");
     const seeds = state.seeds;
     if (seeds === undefined) return refuse("ROOM_UNAVAILABLE", "the machine has not committed its seeds yet; retry shortly");
+    if (state.recallUnchecked === true) {
+      const { recallUnchecked: _checked, ...rest } = state;
+      return ask({ type: "fairness.nonce", userId: state.userId, serverSeedHash: hashServerSeed(seeds.serverSeed) }, (highest) =>
+        spin({ ...rest, seeds: highest === null || highest < seeds.nonce ? seeds : { ...seeds, nonce: highest + 1 } }, action, actor, ctx),
+      );
+    }
     const currency = findCurrency(config.currency);
     if (currency === null || typeof action.stake !== "string") return refuse("BET_INVALID", "stake must be a decimal string");
     const stakeMinor = parseAmount(action.stake, currency);
@@ -207,9 +220,11 @@ export function slotsRoomBehavior(config: SlotsRoomConfig): RoomBehavior<SlotsSt
       withSeed((serverSeed) => {
         const seeds: SlotSeeds = { serverSeed, clientSeed, nonce: 0 };
         const data = { revealed, next: seedView(seeds) };
+        // A fresh server seed has drawn nothing yet: game recall has nothing to check it against.
+        const { recallUnchecked: _fresh, ...fresh } = current;
         return {
           ok: true,
-          state: { ...current, seeds, pendingReveal: { serverSeedHash: revealed.serverSeedHash, serverSeed: old.serverSeed } },
+          state: { ...fresh, seeds, pendingReveal: { serverSeedHash: revealed.serverSeedHash, serverSeed: old.serverSeed } },
           events: [{ kind: "fairness.rotated", to: state.userId, data }],
           result: data,
         };
@@ -250,7 +265,10 @@ export function slotsRoomBehavior(config: SlotsRoomConfig): RoomBehavior<SlotsSt
         private: { [state.userId]: { spins: state.spins, lastSpin: state.lastSpin, fairness: state.seeds === undefined ? null : seedView(state.seeds) } },
         server: state,
       }),
-      restore: (snapshot) => snapshot.server as SlotsState,
+      restore: (snapshot) => {
+        const state = snapshot.server as SlotsState;
+        return state.seeds === undefined ? state : { ...state, recallUnchecked: true };
+      },
     },
     tableActionSchemas.slots,
   );

@@ -130,6 +130,7 @@ export function createTableEffectRunner(deps: {
       await deps.rounds.revealSeed(effect.serverSeedHash, effect.serverSeed, new Date(effect.atMs));
       return null;
     },
+    "fairness.nonce": (effect) => deps.rounds.highestNonce(effect.userId, effect.serverSeedHash),
     "wallet.reserve": async (effect) => {
       const bonus = await bonusPlan(effect.playerId, effect.game, effect.currency, effect.amountMinor);
       if (bonus?.refused === true) {

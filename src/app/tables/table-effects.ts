@@ -83,6 +83,13 @@ export interface RevealEffect {
   readonly atMs: number;
 }
 
+/** The highest nonce game recall holds for a player's seed (see `RoundStore.highestNonce`). */
+export interface NonceEffect {
+  readonly type: "fairness.nonce";
+  readonly userId: string;
+  readonly serverSeedHash: string;
+}
+
 export type { RoundRecord };
 
 export interface RecordEffect {
@@ -135,7 +142,7 @@ export interface InstantResult {
 }
 
 export type TableEffect =
-  ReserveEffect | SettleEffect | VoidEffect | SweepEffect | RecoverEffect | DrawEffect | SeedEffect | RevealEffect | RecordEffect | InstantEffect;
+  ReserveEffect | SettleEffect | VoidEffect | SweepEffect | RecoverEffect | DrawEffect | SeedEffect | RevealEffect | NonceEffect | RecordEffect | InstantEffect;
 
 /** What a reservation answered: the ledger status and, when it worked, the player's available balance. */
 export interface ReserveResult {
@@ -171,6 +178,8 @@ export interface EffectResults {
   "rng.uniform": number;
   "rng.seed": string;
   "fairness.reveal": null;
+  /** The highest nonce recorded, null for none. */
+  "fairness.nonce": number | null;
   "round.record": null;
 }
 
