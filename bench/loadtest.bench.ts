@@ -7,7 +7,7 @@
 //   [--seconds S] [--progress]   (the last four for a focused run while working on the path; --progress
 //   shows the load tester's progress lines and summary)
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -164,6 +164,9 @@ async function measure(urls: readonly string[], run: Run, notes: string[], progr
       ...cpuMetrics(run, report.stages.cpu ?? null),
     ];
   } finally {
+    // BENCH_LOADTEST_REPORT=/tmp/x keeps each run's full JSON report as /tmp/x.<scenario>.json (the differences, per player).
+    const keep = process.env.BENCH_LOADTEST_REPORT;
+    if (keep !== undefined) cpSync(join(out, "loadtest-report.json"), `${keep}.${run.scenario}.json`, { force: true });
     rmSync(out, { recursive: true, force: true });
   }
 }

@@ -3,11 +3,14 @@
  * random stake within the machine's limits and the player's money. Each spin is one atomic
  * stake-and-win ledger operation, so what the player observes is exact: the spin's stake and its
  * total win (base game plus any free spins), from the ack or, if the ack is lost, from the private
- * `slots.spin` event, counted once per spin id.
+ * `slots.spin` event, counted once per spin id. A spin whose answer never came (the SDK's retries ran
+ * out on a timeout or `ROOM_UNAVAILABLE`) is sent again with the same action id once the run ends, as
+ * docs/PROTOCOL.md tells a client to: applied once either way, it then answers what it did.
  */
 import type { RoomEvent } from "../../client/index.js";
 import { formatAmount } from "../../engine/money/index.js";
 import { crownJewels } from "../../engine/slots/index.js";
+import { randomUUID } from "node:crypto";
 import { between, jittered } from "./random.js";
 import { codeOf, sleep, type SimulatedPlayer, followRoom } from "./player.js";
 
@@ -35,8 +38,8 @@ export interface SpinSeen {
 export class SlotsSession {
   /** Spins counted, by id: the ack and the event both tell of a spin; it moves money once. */
   private readonly counted = new Set<string>();
-  /** Spins sent whose outcome is not known yet (their ack failed in a retryable way). */
-  private uncertain = 0;
+  /** Spins sent whose outcome is not known yet (their ack failed in a retryable way): action id and stake. */
+  private readonly uncertain = new Map<string, string>();
   private readonly stakeMinMinor = crownJewels.stake.minMinor;
 
   private readonly pace: SlotsPace;
@@ -64,8 +67,29 @@ export class SlotsSession {
       if (ctx.stopped()) break;
       await this.spin(room);
     }
+    await this.resolveUncertain(room);
     await sleep(quietMs);
-    this.player.money.betsUncertain += this.uncertain;
+    this.player.money.betsUncertain += this.uncertain.size;
+  }
+
+  /** Sends each spin whose answer never came again, same action id: its ack or event tells what it did. */
+  private async resolveUncertain(room: string): Promise<void> {
+    const userId = this.player.client.welcome?.userId;
+    for (const [actionId, stake] of [...this.uncertain]) {
+      try {
+        const ack = await this.player.client.act(room, { kind: "spin", stake }, { actionId });
+        const result = ack.result as SpinSeen | undefined;
+        if (result !== undefined) this.observe(result);
+        // A duplicate without a result (the owner that applied it is gone): its event told the outcome.
+        const spinId = `slots:${userId ?? ""}:${actionId}`;
+        for (let waited = 0; !this.counted.has(spinId) && waited < quietMs; waited += 50) await sleep(50);
+        if (this.counted.has(spinId)) this.uncertain.delete(actionId);
+        else this.player.ctx.metrics.count("spins.duplicateNeverSeen");
+      } catch (error) {
+        // Refused this time (no funds now, say): it was never applied, so nothing is uncertain.
+        if (!retryableUnknown(codeOf(error))) this.uncertain.delete(actionId);
+      }
+    }
   }
 
   private async spin(room: string): Promise<void> {
@@ -76,8 +100,10 @@ export class SlotsSession {
       return;
     }
     player.availableMinor -= stakeMinor;
+    const actionId = randomUUID();
+    const stake = formatAmount(stakeMinor, player.ctx.currency);
     try {
-      const ack = await player.timed("spin", () => player.client.act(room, { kind: "spin", stake: formatAmount(stakeMinor, player.ctx.currency) }));
+      const ack = await player.timed("spin", () => player.client.act(room, { kind: "spin", stake }, { actionId }));
       const result = ack.result as SpinSeen | undefined;
       if (result !== undefined) this.observe(result);
       else {
@@ -86,8 +112,7 @@ export class SlotsSession {
         player.availableMinor += stakeMinor;
       }
     } catch (error) {
-      const code = codeOf(error);
-      if (code === "CLIENT_TIMEOUT" || code === "CLIENT_DISCONNECTED" || code === "CROUPIER_ERR_ROOM_UNAVAILABLE") this.uncertain++;
+      if (retryableUnknown(codeOf(error))) this.uncertain.set(actionId, stake);
       player.availableMinor += stakeMinor;
     }
   }
@@ -106,4 +131,9 @@ export class SlotsSession {
     money.bets++;
     if (spin.availableMinor !== undefined) this.player.availableMinor = BigInt(spin.availableMinor);
   }
+}
+
+/** Errors after which a spin may or may not have been applied: the client cannot tell until it asks again. */
+function retryableUnknown(code: string): boolean {
+  return code === "CLIENT_TIMEOUT" || code === "CLIENT_DISCONNECTED" || code === "CROUPIER_ERR_ROOM_UNAVAILABLE";
 }
