@@ -97,8 +97,9 @@ import type { TableRef } from "./app/tables/table-summary.js";
 import { hostname } from "node:os";
 import { backgroundFailures, onBackgroundFailure } from "./app/background.js";
 import { lockDataDir } from "./adapters/node/data-dir-lock.js";
+import { version } from "./version.js";
 
-export const version = "0.1.0";
+export { version };
 const passwordLengthMax = 256;
 const sessionCacheEntriesMax = 100_000;
 const keyReloadIntervalMs = 60_000;

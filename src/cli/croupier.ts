@@ -5,11 +5,12 @@
  */
 import { hostname, userInfo } from "node:os";
 import { ConfigError, loadConfig, parseCommandLine, printableConfig, type Config } from "../config/config.js";
-import { buildAdminServices, createLogger, version } from "../main.js";
-import { runServe } from "./serve.command.js";
+import { version } from "../version.js";
 import { migrateArgOptions, userCreateArgOptions } from "./admin.args.js";
-import { generateKey } from "../adapters/node/jwt-keys.js";
 import { roles, type Role } from "../protocol/auth.schemas.js";
+
+/** The server's modules, loaded only by the subcommands that run it: `--help` or `verify` start in a fraction of the time. */
+const server = () => import("../main.js");
 
 const usage = `croupier ${version} — real-time casino backend
 
@@ -49,6 +50,7 @@ async function migrateOnly(argv: string[]): Promise<void> {
     console.log(JSON.stringify(printableConfig(config), null, 2));
     return;
   }
+  const { buildAdminServices, createLogger } = await server();
   const services = await buildAdminServices(config, createLogger(config), "migrate");
   await services.close();
   console.log("migrations applied");
@@ -58,6 +60,7 @@ async function keys(argv: string[]): Promise<void> {
   const [action, ...rest] = argv;
   if (action !== "rotate") throw new ConfigError(`unknown keys action "${action ?? ""}"; expected: croupier keys rotate`);
   const config: Config = loadConfig(rest);
+  const { generateKey } = await import("../adapters/node/jwt-keys.js");
   const key = await generateKey(config.jwtKeysDir, Date.now());
   console.log(`new signing key ${key.kid} in ${config.jwtKeysDir}; running nodes pick it up on SIGHUP or within a minute`);
 }
@@ -74,6 +77,7 @@ async function user(argv: string[]): Promise<void> {
   const password = await readStdin();
   const email = own.email;
   const config = { ...loadConfig(flags), logLevel: "warn" as const };
+  const { buildAdminServices, createLogger } = await server();
   const services = await buildAdminServices(config, createLogger(config), "user create");
   try {
     const granted: Role[] = role === "player" ? ["player"] : [role, "player"];
@@ -104,7 +108,7 @@ async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
     case "serve":
-      return runServe(rest);
+      return (await import("./serve.command.js")).runServe(rest);
     case "migrate":
       return migrateOnly(rest);
     case "keys":
