@@ -127,6 +127,9 @@ for (const kind of databaseKinds) {
       expect(await rounds.highestNonce("nina", "h2")).toBe(40);
       expect(await rounds.highestNonce("nina", "h3")).toBeNull();
       expect(await rounds.highestNonce("nobody", "h1")).toBeNull();
+      // Bets placed before `since` are not read.
+      expect(await rounds.highestNonce("nina", "h1", new Date(at))).toBe(11);
+      expect(await rounds.highestNonce("nina", "h1", new Date(at + 1))).toBeNull();
 
       // Re-recording a step (an owner repeating it after a failover) writes no bet twice.
       await rounds.record(steps("one-by-one")[1] as RoundRecord);

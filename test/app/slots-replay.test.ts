@@ -93,6 +93,7 @@ describe("slots: a machine restored from its stored state", () => {
     expect(effect).toMatchObject({ type: "wallet.instant", record: { verification: { nonce: 8 } } });
     expect(done.state.seeds?.nonce).toBe(9);
     expect(done.state.recallUnchecked).toBeUndefined();
+    expect(done.state.lastSpinAtMs).toBe(ctx.nowMs);
     // Checked once: the next spin goes straight to the ledger.
     const next = behavior.apply(done.state, { kind: "spin", stake: "1.00" }, player, { ...ctx, actionId: "a2" });
     expect(next).toMatchObject({ ok: true, effect: { type: "wallet.instant", record: { verification: { nonce: 9 } } } });
@@ -100,6 +101,12 @@ describe("slots: a machine restored from its stored state", () => {
 
   it("recall at or behind the stored nonce, or empty: the stored nonce stands", () => {
     for (const highest of [null, 3, 4]) expect(spinRestored(highest).effect).toMatchObject({ record: { verification: { nonce: 5 } } });
+  });
+
+  it("reads recall from five minutes before the last written spin when the state knows its time", () => {
+    const spunAt = behavior.restore(behavior.snapshot({ ...ready, lastSpinAtMs: 900_000 }));
+    const first = behavior.apply(spunAt, { kind: "spin", stake: "1.00" }, player, ctx);
+    expect(first).toMatchObject({ ok: true, effect: { type: "fairness.nonce", sinceMs: 900_000 - 300_000 } });
   });
 
   it("a rotation gives a fresh seed that recall has nothing for: no check", () => {

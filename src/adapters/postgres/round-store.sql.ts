@@ -149,11 +149,12 @@ export class SqlRoundStore implements RoundStore {
     );
   }
 
-  async highestNonce(userId: string, serverSeedHash: string): Promise<number | null> {
+  async highestNonce(userId: string, serverSeedHash: string, since?: Date): Promise<number | null> {
     const [row] = await this.db.query<{ nonce: number | null }>(
       `select max((r.verification->>'nonce')::integer) as nonce from game_rounds r
-       where r.id in (select round_id from game_bets where user_id = $1) and r.verification->>'serverSeedHash' = $2`,
-      [userId, serverSeedHash],
+       where r.id in (select round_id from game_bets where user_id = $1 and ($3::timestamptz is null or placed_at >= $3))
+       and r.verification->>'serverSeedHash' = $2`,
+      [userId, serverSeedHash, since ?? null],
     );
     return row?.nonce ?? null;
   }

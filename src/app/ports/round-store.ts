@@ -59,9 +59,11 @@ export interface RoundStore {
   /**
    * The highest nonce recorded in a round `userId` bet in whose verification names `serverSeedHash`;
    * null when none does. A slot machine restored after a failover checks its nonce against it, so a
-   * spin paid by an owner that stopped before writing its state is never drawn again.
+   * spin paid by an owner that stopped before writing its state is never drawn again. `since`: only
+   * bets placed from then on (the machine's last written spin, less a margin), so the read stays short
+   * for a player with years of rounds.
    */
-  highestNonce(userId: string, serverSeedHash: string): Promise<number | null>;
+  highestNonce(userId: string, serverSeedHash: string, since?: Date): Promise<number | null>;
   /** Rounds in which `userId` placed a bet, newest first. */
   listForUser(userId: string, limit: number, beforeRoundOpenedAt?: Date): Promise<readonly RecalledRound[]>;
   /** Ids of at most `limit` rounds of a table that never ended (open or closed), oldest first. */

@@ -29,6 +29,8 @@ interface SlotsState {
   readonly userId: string;
   readonly spins: number;
   readonly lastSpin: SlotSpinSummary | null;
+  /** Server time of the last paid spin this state counts; absent in states written before it was kept. */
+  readonly lastSpinAtMs?: number;
   /** The fraction of a minor unit of contribution not yet booked (× jackpotContributionScale); absent is "0". */
   readonly jackpotCarryScaled?: string;
   /** Absent until the room's first tick commits a seed pair (before any spin). */
@@ -49,6 +51,11 @@ interface SlotsState {
 
 /** Client seeds a player may choose: safe to type in a shell, and without the message's ":" separator. */
 export const clientSeedPattern = /^[A-Za-z0-9_.-]{1,64}$/;
+/**
+ * How far before the machine's last written spin game recall is read for a spin paid after it: room
+ * owners' clocks may differ, by far less than this with NTP (docs/OPERATIONS.md).
+ */
+const recallClockSkewMs = 5 * 60_000;
 /** A default client seed is 64 random bits (16 hex characters of a fresh seed). */
 const defaultClientSeedChars = 16;
 
@@ -93,7 +100,8 @@ export function slotsRoomBehavior(config: SlotsRoomConfig): RoomBehavior<SlotsSt
     if (seeds === undefined) return refuse("ROOM_UNAVAILABLE", "the machine has not committed its seeds yet; retry shortly");
     if (state.recallUnchecked === true) {
       const { recallUnchecked: _checked, ...rest } = state;
-      return ask({ type: "fairness.nonce", userId: state.userId, serverSeedHash: hashServerSeed(seeds.serverSeed) }, (highest) =>
+      const since = state.lastSpinAtMs === undefined ? {} : { sinceMs: state.lastSpinAtMs - recallClockSkewMs };
+      return ask({ type: "fairness.nonce", userId: state.userId, serverSeedHash: hashServerSeed(seeds.serverSeed), ...since }, (highest) =>
         spin({ ...rest, seeds: highest === null || highest < seeds.nonce ? seeds : { ...seeds, nonce: highest + 1 } }, action, actor, ctx),
       );
     }
@@ -166,7 +174,7 @@ export function slotsRoomBehavior(config: SlotsRoomConfig): RoomBehavior<SlotsSt
         const next: SlotSeeds = counted ? seeds : { ...seeds, nonce: seeds.nonce + 1 };
         return {
           ok: true,
-          state: { ...state, spins: counted ? state.spins : state.spins + 1, lastSpin: shown, ...carry, seeds: next },
+          state: { ...state, spins: counted ? state.spins : state.spins + 1, lastSpin: shown, lastSpinAtMs: ctx.nowMs, ...carry, seeds: next },
           events: [{ kind: "slots.spin", to: state.userId, data: { spinId, ...shown, ...money, fairness, at: ctx.nowMs } }],
           result: { spinId, ...shown, ...money, fairness },
         };

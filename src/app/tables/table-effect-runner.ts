@@ -130,7 +130,8 @@ export function createTableEffectRunner(deps: {
       await deps.rounds.revealSeed(effect.serverSeedHash, effect.serverSeed, new Date(effect.atMs));
       return null;
     },
-    "fairness.nonce": (effect) => deps.rounds.highestNonce(effect.userId, effect.serverSeedHash),
+    "fairness.nonce": (effect) =>
+      deps.rounds.highestNonce(effect.userId, effect.serverSeedHash, effect.sinceMs === undefined ? undefined : new Date(effect.sinceMs)),
     "wallet.reserve": async (effect) => {
       const bonus = await bonusPlan(effect.playerId, effect.game, effect.currency, effect.amountMinor);
       if (bonus?.refused === true) {

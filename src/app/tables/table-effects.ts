@@ -88,6 +88,8 @@ export interface NonceEffect {
   readonly type: "fairness.nonce";
   readonly userId: string;
   readonly serverSeedHash: string;
+  /** Only bets placed from this server time on; absent: all. */
+  readonly sinceMs?: number;
 }
 
 export type { RoundRecord };
