@@ -5,7 +5,7 @@ import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { optionSpecs, flagName } from "../../src/config/options.js";
-import { fastHashFlags, runCroupier, serveCroupier } from "../support/process.js";
+import { fastHashFlags, migratedDataDir, runCroupier, serveCroupier } from "../support/process.js";
 import { call } from "../support/http.js";
 import { createPostgresDatabase, dropPostgresDatabase } from "../support/databases.js";
 import { redisUrl, serviceAvailable } from "../support/services.js";
@@ -144,7 +144,8 @@ describe("croupier command", () => {
     const port = String((busy.address() as AddressInfo).port);
     try {
       const [portTaken, mysql, unreachable] = await Promise.all([
-        runCroupier(["serve", "--host", "127.0.0.1", "--port", port, "--data-dir", tempDir(), "--log-level", "fatal"]),
+        // A migrated folder: the port is taken once the database is open, and an empty folder's migrations only delay the refusal.
+        runCroupier(["serve", "--host", "127.0.0.1", "--port", port, "--data-dir", migratedDataDir("croupier-cli-"), "--log-level", "fatal"]),
         runCroupier(["migrate"], { env: { DATABASE_URL: "mysql://root@127.0.0.1:3306/casino" } }),
         runCroupier(["migrate"], { env: { DATABASE_URL: "postgres://postgres@127.0.0.1:1/casino" } }),
       ]);

@@ -1,16 +1,16 @@
 // `croupier serve` as a real process: restarts, a hard kill, key rotation and TLS.
 import { describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { request } from "node:https";
 import { TLSSocket } from "node:tls";
 import { decodeProtectedHeader } from "jose";
-import { runCroupier, serveCroupier } from "../support/process.js";
+import { migratedDataDir, runCroupier, serveCroupier } from "../support/process.js";
 import { call } from "../support/http.js";
 
-const tempDir = () => mkdtempSync(join(tmpdir(), "croupier-serve-"));
+// Each test starts from a migrated embedded database (the first start in an empty folder is test/cli/cli.test.ts's).
+const tempDir = () => migratedDataDir("croupier-serve-");
 const password = "correct horse battery";
 
 describe("croupier serve (embedded mode)", () => {

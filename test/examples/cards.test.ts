@@ -1,16 +1,13 @@
 // The README's card-table script runs against a real server: a blackjack round and a hold'em hand
 // between its two players, played to the end through the SDK, then each player's game recall.
 import { describe, expect, it } from "vitest";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { runExample, serveCroupier } from "../support/process.js";
+import { migratedDataDir, runExample, serveCroupier } from "../support/process.js";
 
 describe("examples/cards.ts", () => {
   it("plays a blackjack round and a hold'em hand, cashes out and recalls both", async () => {
     const server = await serveCroupier([
       "--data-dir",
-      mkdtempSync(join(tmpdir(), "croupier-cards-")),
+      migratedDataDir("croupier-cards-"),
       "--blackjack-betting-ms",
       "1500",
       "--blackjack-turn-ms",

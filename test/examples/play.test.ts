@@ -1,15 +1,12 @@
 // The README's play script runs against a real server and plays slots and roulette to the end.
 import { describe, expect, it } from "vitest";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { runExample, serveCroupier } from "../support/process.js";
+import { migratedDataDir, runExample, serveCroupier } from "../support/process.js";
 
 describe("examples/play.ts", () => {
   it("registers, deposits, spins and plays two roulette rounds", async () => {
     const server = await serveCroupier([
       "--data-dir",
-      mkdtempSync(join(tmpdir(), "croupier-play-")),
+      migratedDataDir("croupier-play-"),
       "--roulette-betting-ms",
       "2500",
       "--roulette-results-ms",

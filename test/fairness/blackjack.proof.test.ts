@@ -88,6 +88,9 @@ describe("blackjack shoes, checked by the player (production)", () => {
       "800",
       "--blackjack-turn-ms",
       "1500",
+      // The results pause before round 2 opens (4 s by default) only delays the proof.
+      "--blackjack-results-ms",
+      "200",
       "--messages-per-second-max",
       "500",
     ]);

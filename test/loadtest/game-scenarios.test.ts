@@ -20,6 +20,9 @@ const fastTables = [
   "1200",
   "--blackjack-turn-ms",
   "1000",
+  // A seated player leaves when the round after its last one opens: after the results pause, 4 s by default.
+  "--blackjack-results-ms",
+  "500",
   "--holdem-turn-ms",
   "1000",
   "--holdem-between-hands-ms",

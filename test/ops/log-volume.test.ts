@@ -1,10 +1,7 @@
 // Hot paths never log per message at the default level: 1,000 slot spins (each a ledger operation and
 // a room event) add no log line to a real server process running at `info`.
 import { describe, expect, it } from "vitest";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { serveCroupier } from "../support/process.js";
+import { migratedDataDir, serveCroupier } from "../support/process.js";
 import { newPlayer, TestSocket } from "../support/ws-client.js";
 import { depositBySandbox } from "../support/money.js";
 
@@ -13,7 +10,7 @@ describe("log volume", () => {
     const server = await serveCroupier(
       [
         "--data-dir",
-        mkdtempSync(join(tmpdir(), "croupier-logs-")),
+        migratedDataDir("croupier-logs-"),
         "--messages-per-second-max",
         "5000",
         "--payments-sandbox-webhook-delay-ms",
@@ -53,7 +50,7 @@ describe("log volume", () => {
 
   it("logs a room's refusals with their ids and registry code when the rooms area is at debug, and still no line per bet", async () => {
     const server = await serveCroupier(
-      ["--data-dir", mkdtempSync(join(tmpdir(), "croupier-logs-")), "--messages-per-second-max", "5000", "--payments-sandbox-webhook-delay-ms", "0"],
+      ["--data-dir", migratedDataDir("croupier-logs-"), "--messages-per-second-max", "5000", "--payments-sandbox-webhook-delay-ms", "0"],
       { LOG_LEVEL: "info", LOG_LEVELS: "rooms=debug,http=warn" },
     );
     try {
@@ -87,7 +84,7 @@ describe("log volume", () => {
   }, 90_000);
 
   it("puts the caller's W3C trace id on the lines of its HTTP request", async () => {
-    const server = await serveCroupier(["--data-dir", mkdtempSync(join(tmpdir(), "croupier-logs-"))], { LOG_LEVEL: "info" });
+    const server = await serveCroupier(["--data-dir", migratedDataDir("croupier-logs-")], { LOG_LEVEL: "info" });
     try {
       const traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
       const response = await fetch(`${server.url}/v1/me`, { headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01`, "x-request-id": "trace-test-1" } });

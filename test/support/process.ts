@@ -1,12 +1,29 @@
 // Runs the real `croupier` command in a child process: the build, as the package's bin runs it.
 import { spawn, type ChildProcess } from "node:child_process";
+import { cpSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { inject } from "vitest";
 
 /** The package's bin, built from the current sources by the global setup (test/support/global-setup.ts) before any test starts. */
 export const cli = fileURLToPath(new URL("../../dist/cli/croupier.js", import.meta.url));
 export const fastHashFlags = ["--argon2-memory-kib", "8192", "--argon2-iterations", "1"];
 /** Test servers deposit through the sandbox in production mode too (which must be asked for explicitly) and register many players from one address. */
 const testServeFlags = [...fastHashFlags, "--payments-sandbox-enabled", "true", "--registrations-per-address-max", "100000"];
+
+/**
+ * A new data folder for an embedded `croupier serve` whose database is already migrated: a copy of the
+ * run's migrated embedded database (global-setup.ts), the folder a first start would have left. A
+ * first start in an empty folder runs initdb and every migration, which costs a child process tens of
+ * seconds of CPU on a busy machine; tests about something else start from the copy (the first start
+ * itself is tested by test/cli/cli.test.ts).
+ */
+export function migratedDataDir(prefix: string): string {
+  const dataDir = mkdtempSync(join(tmpdir(), prefix));
+  cpSync(inject("croupierTemplates").pgliteDir, join(dataDir, "db"), { recursive: true });
+  return dataDir;
+}
 
 export interface Finished {
   readonly code: number | null;

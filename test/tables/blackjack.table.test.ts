@@ -21,6 +21,9 @@ for (const mode of ["embedded", "production"] as Mode[]) {
         "2000",
         "--blackjack-turn-ms",
         "600",
+        // The results pause between hands (4 s by default) only delays the next hand here.
+        "--blackjack-results-ms",
+        "200",
         "--messages-per-second-max",
         "500",
       ]);

@@ -87,6 +87,10 @@ describe.skipIf(!(serviceAvailable("postgres") && serviceAvailable("redis")))("b
       "700",
       "--blackjack-absent-rounds-max",
       "3",
+      // Shorter than the default 4 s, which only delays the next round; still long enough for C to leave
+      // between round 1's results and round 2's betting.
+      "--blackjack-results-ms",
+      "1000",
       "--holdem-tables",
       "hp",
       "--holdem-turn-ms",

@@ -25,6 +25,9 @@ describe("live blackjack (embedded)", () => {
       "1200",
       "--blackjack-turn-ms",
       "8000",
+      // The results pause between hands (4 s by default) only delays the next hand.
+      "--blackjack-results-ms",
+      "200",
       "--blackjack-decks",
       "4",
       "--blackjack-cut-card-from-end",

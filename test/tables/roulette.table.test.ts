@@ -22,7 +22,7 @@ for (const mode of ["embedded", "production"] as Mode[]) {
       shared = await createShared(mode);
       server = await startTestServer(shared, [
         "--roulette-betting-ms",
-        "3000",
+        "2000",
         "--roulette-results-ms",
         "200",
         "--roulette-tables",
