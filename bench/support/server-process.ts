@@ -91,6 +91,8 @@ function spawnServer(dataDir: string, extra: string[]): Promise<BenchServer> {
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter((a) => a !== "");
   const serveArgs = (process.env.BENCH_SERVER_ARGS ?? "").split(" ").filter((a) => a !== "");
   const args = [
+    // What `npm start` and the image run with (docs/OPERATIONS.md, "Node flags"); BENCH_SERVER_NODE_ARGS may override it.
+    "--max-semi-space-size=32",
     ...nodeArgs,
     "--expose-gc",
     "--import",
